@@ -1,0 +1,36 @@
+package io.domsim.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.domsim.node.RunResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Writes report.json. Fields are in a fixed order and numbers print the same way every time, so two
+ * runs with the same config and seed give the same bytes apart from {@code wall_seconds}.
+ */
+final class ReportWriter {
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+      .enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** The report's top level; the order of the components is the order of the fields. */
+  record Report(long seed, String clock, double simulatedSeconds, double wallSeconds,
+      List<RunResult.NodeResult> nodes, List<RunResult.GuestResult> guests,
+      List<RunResult.MigrationResult> migrations) {}
+
+  private ReportWriter() {}
+
+  static void write(Path file, RunResult r, double wallSeconds) throws IOException {
+    Files.writeString(file, toJson(r, wallSeconds) + System.lineSeparator());
+  }
+
+  static String toJson(RunResult r, double wallSeconds) throws IOException {
+    return JSON.writeValueAsString(new Report(r.seed(), r.clock(), r.simulatedSeconds(), wallSeconds, r.nodes(),
+        r.guests(), r.migrations()));
+  }
+}

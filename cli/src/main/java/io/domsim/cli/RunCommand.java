@@ -1,0 +1,134 @@
+package io.domsim.cli;
+
+import io.domsim.config.ClusterSpec;
+import io.domsim.config.ConfigProblems;
+import io.domsim.kernel.SimTime;
+import io.domsim.node.ClusterRun;
+import io.domsim.node.RunResult;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code domsim run}: simulate a cluster to the end, print the per-node table, write report.json. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = "Run a cluster for its configured duration and write DIR/report.json.")
+final class RunCommand implements Callable<Integer> {
+
+  /** The clocks, spelled as in the configuration. */
+  enum Clock { virtual, real }
+
+  @Mixin
+  ConfigOptions config = new ConfigOptions();
+
+  @Option(names = "--out", paramLabel = "DIR", defaultValue = "out",
+      description = "Directory for report.json (created if missing). Default: ${DEFAULT-VALUE}.")
+  Path out;
+
+  @Option(names = "--seed", paramLabel = "N", description = "Random seed (overrides simulation.seed).")
+  Long seed;
+
+  @Option(names = "--duration", paramLabel = "D", description = "Simulated time to run, e.g. 10m, 1h, 30s.")
+  String duration;
+
+  @Option(names = "--clock", paramLabel = "CLOCK", description = "virtual (as fast as possible) or real (paced).")
+  Clock clock;
+
+  @Option(names = "--speed", paramLabel = "X", description = "Real clock: simulated seconds per wall second.")
+  Double speed;
+
+  @Option(names = "--no-progress", description = "Do not draw the progress bar on stderr.")
+  boolean noProgress;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    long wallStart = System.nanoTime();
+    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter outWriter = spec.commandLine().getOut();
+    ClusterSpec cluster;
+    try {
+      cluster = config.load(overrides());
+    } catch (ConfigProblems problems) {
+      problems.problems().forEach(p -> err.println(p));
+      err.println("domsim: " + problems.problems().size() + " problem(s) in the configuration; nothing was run.");
+      return Main.BAD_INPUT;
+    }
+    Path report = out.resolve("report.json");
+    try {
+      Files.createDirectories(out);
+    } catch (IOException e) {
+      err.println("domsim: cannot create the output directory " + out + " (" + e.getMessage()
+          + "); choose another with --out DIR.");
+      return Main.BAD_INPUT;
+    }
+    MeterRegistry registry;
+    MetricsServer server = null;
+    var prometheus = cluster.metrics().prometheus();
+    if (prometheus.enabled()) {
+      PrometheusMeterRegistry p = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      try {
+        server = MetricsServer.start(prometheus.host(), prometheus.port(), p);
+      } catch (IOException e) {
+        err.println("domsim: cannot serve metrics on " + prometheus.host() + ":" + prometheus.port() + " ("
+            + e.getMessage() + "); set metrics.prometheus.port to a free port or disable it.");
+        return Main.BAD_INPUT;
+      }
+      err.println("domsim: serving Prometheus metrics at http://" + prometheus.host() + ":" + server.port()
+          + "/metrics");
+      registry = p;
+    } else {
+      registry = new SimpleMeterRegistry();
+    }
+    try {
+      ProgressBar bar = new ProgressBar(err, SimTime.of(cluster.simulation().duration()), !noProgress);
+      RunResult result = ClusterRun.run(cluster, registry, bar::update);
+      bar.finish();
+      double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
+      ReportWriter.write(report, result, wallSeconds);
+      RunTable.print(outWriter, result, wallSeconds);
+      outWriter.println("report: " + report);
+      outWriter.flush();
+      return Main.OK;
+    } catch (IOException e) {
+      err.println("domsim: cannot write " + report + " (" + e.getMessage() + "); choose another --out DIR.");
+      return Main.BAD_INPUT;
+    } finally {
+      if (server != null) {
+        server.stop();
+      }
+      registry.close();
+    }
+  }
+
+  /** The dedicated options are overrides like any --set, so that validation treats them alike. */
+  private List<String> overrides() {
+    List<String> extra = new ArrayList<>();
+    if (seed != null) {
+      extra.add("simulation.seed=" + seed);
+    }
+    if (duration != null) {
+      extra.add("simulation.duration=\"" + duration.replace("\"", "") + "\"");
+    }
+    if (clock != null) {
+      extra.add("simulation.clock=" + clock.name());
+    }
+    if (speed != null) {
+      extra.add("simulation.speed=" + speed);
+    }
+    return extra;
+  }
+}

@@ -1,0 +1,66 @@
+package io.domsim.cli;
+
+import io.domsim.node.RunResult;
+import java.io.PrintWriter;
+import java.util.Locale;
+
+/** The end-of-run summary on stdout: one row per node, then guests that are not running and migrations. */
+final class RunTable {
+  private static final double GIB = 1024.0 * 1024 * 1024;
+
+  private RunTable() {}
+
+  static void print(PrintWriter out, RunResult r, double wallSeconds) {
+    out.println(String.format(Locale.ROOT, "%-14s %5s %8s %4s %6s %6s %9s %6s %12s %12s %10s",
+        "NODE", "CORES", "MEM GiB", "HVM", "CPU%", "DOM0%", "USED GiB", "GUESTS", "HYPERCALLS", "VM EXITS",
+        "ENERGY kJ"));
+    for (RunResult.NodeResult n : r.nodes()) {
+      out.println(String.format(Locale.ROOT, "%-14s %5d %8.1f %4s %6.1f %6.1f %9.2f %6s %12d %12d %10.1f",
+          n.name(), n.cores(), n.memoryBytes() / GIB, n.hvmSupport() ? "yes" : "no", 100 * n.cpuUtilizationAvg(),
+          100 * n.dom0CpuUtilizationAvg(), n.memoryUsedBytesEnd() / GIB,
+          n.failed() ? "failed" : Integer.toString(n.guestsEnd()), n.hypercalls(), n.vmExits(),
+          n.energyJoules() / 1000));
+    }
+    long running = r.guests().stream().filter(g -> g.stateEnd().equals("running")).count();
+    out.println();
+    out.println(String.format(Locale.ROOT, "guests: %d running of %d", running, r.guests().size()));
+    for (RunResult.GuestResult g : r.guests()) {
+      if (!g.stateEnd().equals("running")) {
+        out.println(String.format(Locale.ROOT, "  %s (%s): %s%s", g.name(), g.type(), g.stateEnd(),
+            g.reason() == null ? "" : " - " + g.reason()));
+      }
+    }
+    if (!r.migrations().isEmpty()) {
+      out.println(String.format(Locale.ROOT, "migrations: %d", r.migrations().size()));
+      for (RunResult.MigrationResult m : r.migrations()) {
+        out.println(String.format(Locale.ROOT, "  %7s  %s (%s) %s -> %s  %s %s: %s%s",
+            duration(m.requestedAtS()), m.guest(), m.type(), m.from(), m.to(), m.algorithm(), m.policy(),
+            m.outcome(), m.reason() == null ? "" : " - " + m.reason()));
+      }
+    }
+    out.println(String.format(Locale.ROOT, "simulated %s in %.2f s wall time (%s clock, seed %d)",
+        duration(r.simulatedSeconds()), wallSeconds, r.clock(), r.seed()));
+  }
+
+  /** 3725.5 → "1h2m5.5s". */
+  static String duration(double seconds) {
+    long whole = (long) seconds;
+    double frac = seconds - whole;
+    long h = whole / 3600;
+    long m = (whole % 3600) / 60;
+    double s = whole % 60 + frac;
+    StringBuilder b = new StringBuilder();
+    if (h > 0) {
+      b.append(h).append('h');
+    }
+    if (h > 0 || m > 0) {
+      b.append(m).append('m');
+    }
+    if (s == Math.rint(s)) {
+      b.append((long) s).append('s');
+    } else {
+      b.append(String.format(Locale.ROOT, "%.1fs", s));
+    }
+    return b.toString();
+  }
+}

@@ -1,0 +1,86 @@
+package io.domsim.cli;
+
+import io.domsim.config.ClusterSpec;
+import io.domsim.config.ConfigProblems;
+import io.domsim.config.GuestSpec;
+import io.domsim.config.NodeSpec;
+import io.domsim.hypervisor.CostSettings;
+import io.domsim.scheduler.HostView;
+import io.domsim.scheduler.PlacementPlan;
+import io.domsim.scheduler.PlacementPolicy;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code domsim validate}: check a cluster file and show what it resolves to, without running it. */
+@Command(name = "validate", mixinStandardHelpOptions = true,
+    description = "Check a cluster file; print its nodes and guests and where each guest would start.")
+final class ValidateCommand implements Callable<Integer> {
+  private static final double GIB = 1024.0 * 1024 * 1024;
+
+  @Mixin
+  ConfigOptions config = new ConfigOptions();
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    ClusterSpec c;
+    try {
+      c = config.load(List.of());
+    } catch (ConfigProblems problems) {
+      problems.problems().forEach(p -> err.println(p));
+      err.println("domsim: " + problems.problems().size() + " problem(s) in the configuration.");
+      return Main.BAD_INPUT;
+    }
+    var sim = c.simulation();
+    out.println(String.format(Locale.ROOT, "%s: valid. %d nodes, %d guests, %d scenario actions; %s clock, "
+            + "duration %s, seed %d, placement %s", c.source(), c.nodes().size(), c.guests().size(),
+        c.scenario().size(), sim.clock().configName(), RunTable.duration(sim.duration().toNanos() / 1e9), sim.seed(),
+        c.scheduler().placement().configName()));
+    out.println();
+    out.println(String.format(Locale.ROOT, "%-14s %5s %5s %8s %4s %10s %10s", "NODE", "CORES", "GHZ", "MEM GiB",
+        "HVM", "DOM0 VCPU", "DOM0 GiB"));
+    for (NodeSpec n : c.nodes()) {
+      out.println(String.format(Locale.ROOT, "%-14s %5d %5.2f %8.1f %4s %10d %10.1f", n.name(), n.cores(), n.ghz(),
+          n.memoryBytes() / GIB, n.hvmSupport() ? "yes" : "no", n.dom0().vcpus(), n.dom0().memoryBytes() / GIB));
+    }
+    out.println();
+    out.println(String.format(Locale.ROOT, "%-14s %4s %5s %8s  %s", "GUEST", "TYPE", "VCPUS", "MEM GiB",
+        "STARTS ON"));
+    for (GuestSpec g : c.guests()) {
+      out.println(String.format(Locale.ROOT, "%-14s %4s %5d %8.2f  %s", g.name(), g.type().configName(), g.vcpus(),
+          g.memoryBytes() / GIB, startsOn(c, g)));
+    }
+    return Main.OK;
+  }
+
+  private PlacementPlan plan;
+
+  /** Where the guest would start: its pinned node, or the pool master's choice on an empty cluster. */
+  private String startsOn(ClusterSpec c, GuestSpec g) {
+    if (plan == null) {
+      long overhead = CostSettings.from(c.settings()).domainOverheadBytes();
+      List<HostView> hosts = c.nodes().stream().map(n -> new HostView(n.name(),
+          n.memoryBytes() - n.dom0().memoryBytes() - overhead, n.cores(), n.hvmSupport(), overhead)).toList();
+      plan = new PlacementPlan(PlacementPolicy.of(c.scheduler().placement()), hosts);
+      // Pinned guests start first, as in a run.
+      c.guests().stream().filter(p -> p.node().isPresent()).forEach(p -> plan.debit(p.node().get(), p));
+    }
+    if (g.node().isPresent()) {
+      return g.node().get() + " (pinned)";
+    }
+    Optional<HostView> h = plan.place(g, Set.of());
+    return h.map(v -> v.node() + " (" + c.scheduler().placement().configName() + ")")
+        .orElseGet(() -> "nowhere: " + plan.whyNoFit(g));
+  }
+}

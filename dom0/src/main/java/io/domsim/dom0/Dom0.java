@@ -1,0 +1,219 @@
+package io.domsim.dom0;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import io.domsim.config.GuestSpec;
+import io.domsim.config.GuestType;
+import io.domsim.hypervisor.Hardware;
+import io.domsim.hypervisor.HostModel;
+import io.domsim.hypervisor.Hypervisor;
+import io.domsim.hypervisor.Hypervisor.Op;
+import io.domsim.kernel.Network;
+import io.domsim.kernel.SimEntity;
+import io.domsim.kernel.SimKernel;
+import io.domsim.scheduler.HostView;
+import io.domsim.scheduler.PlacementPolicy;
+import io.domsim.scheduler.PoolMaster;
+import io.domsim.scheduler.PoolProtocol;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * Domain 0 of one node: the only domain allowed to issue management hypercalls. It runs the toolstack
+ * (create guests, as {@code xl create} does), one device model per HVM guest and the PV backends, and
+ * answers the pool master's reserve/commit requests. When its node is the pool master's, it also hosts
+ * the {@link PoolMaster} as a child.
+ */
+public final class Dom0 extends AbstractBehavior<Dom0.Command> {
+
+  public sealed interface Command {}
+
+  /** The toolstack verb {@code xl create}: build and start a guest on this node. */
+  public record CreateGuest(GuestSpec spec, ActorRef<CreateResult> replyTo) implements Command {}
+
+  public sealed interface CreateResult {
+    String guest();
+  }
+
+  public record GuestStarted(String guest, String node, int domid) implements CreateResult {}
+
+  public record GuestRefused(String guest, String node, String reason) implements CreateResult {}
+
+  /** Take the pool-master role: place {@code guests} over {@code hosts} with {@code policy}. */
+  public record BecomePoolMaster(List<PoolMaster.Host> hosts, PlacementPolicy policy, List<GuestSpec> guests,
+      ActorRef<PoolMaster.Outcome> replyTo) implements Command {}
+
+  /** The endpoint this Dom0 offers the pool master. */
+  public record GetPoolEndpoint(ActorRef<PoolEndpoint> replyTo) implements Command {}
+
+  public record PoolEndpoint(String node, ActorRef<PoolProtocol.HostCommand> endpoint) {}
+
+  /** The node crashed: answer nothing more. */
+  public enum Halt implements Command { INSTANCE }
+
+  private record FromPool(PoolProtocol.HostCommand command) implements Command {}
+
+  private record FromHypervisor(Hypervisor.Result result) implements Command {}
+
+  private final String node;
+  private final Hardware hardware;
+  private final ActorRef<Hypervisor.Command> hypervisor;
+  private final SimEntity entity;
+  private final Network network;
+  private final long domainOverheadBytes;
+  private final ActorRef<PoolProtocol.HostCommand> poolEndpoint;
+  private final ActorRef<Hypervisor.Result> hypercallReplies;
+  private final TreeMap<Long, Consumer<Hypervisor.Result>> pendingHypercalls = new TreeMap<>();
+  /** Guest name to its device model (HVM) or backends (PV): what Dom0 runs on the guest's behalf. */
+  private final TreeMap<String, String> ioEndpoints = new TreeMap<>();
+  private long nextTag;
+  private boolean halted;
+
+  private Dom0(ActorContext<Command> ctx, SimKernel kernel, String node, Hardware hardware,
+      ActorRef<Hypervisor.Command> hypervisor, Network network, long domainOverheadBytes) {
+    super(ctx);
+    this.node = node;
+    this.hardware = hardware;
+    this.hypervisor = hypervisor;
+    this.entity = kernel.entity(node + "/dom0");
+    this.network = network;
+    this.domainOverheadBytes = domainOverheadBytes;
+    this.poolEndpoint = ctx.messageAdapter(PoolProtocol.HostCommand.class, FromPool::new);
+    this.hypercallReplies = ctx.messageAdapter(Hypervisor.Result.class, FromHypervisor::new);
+  }
+
+  public static Behavior<Command> create(SimKernel kernel, String node, Hardware hardware,
+      ActorRef<Hypervisor.Command> hypervisor, Network network, long domainOverheadBytes) {
+    return Behaviors.setup(ctx -> new Dom0(ctx, kernel, node, hardware, hypervisor, network, domainOverheadBytes));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(CreateGuest.class, this::onCreateGuest)
+        .onMessage(BecomePoolMaster.class, this::onBecomePoolMaster)
+        .onMessage(GetPoolEndpoint.class, this::onGetPoolEndpoint)
+        .onMessage(FromPool.class, m -> onPool(m.command()))
+        .onMessage(FromHypervisor.class, this::onHypercallResult)
+        .onMessageEquals(Halt.INSTANCE, this::onHalt)
+        .build();
+  }
+
+  /** Every management operation is a hypercall from domain 0. */
+  private void hypercall(Op op, Consumer<Hypervisor.Result> then) {
+    long tag = ++nextTag;
+    pendingHypercalls.put(tag, then);
+    hypervisor.tell(new Hypervisor.Hypercall(HostModel.DOM0, tag, op, hypercallReplies));
+  }
+
+  private Behavior<Command> onHypercallResult(FromHypervisor m) {
+    Consumer<Hypervisor.Result> then = pendingHypercalls.remove(m.result().tag());
+    if (then != null && !halted) {
+      then.accept(m.result());
+    }
+    return this;
+  }
+
+  private Behavior<Command> onCreateGuest(CreateGuest c) {
+    if (halted) {
+      return this;
+    }
+    String refusal = refusal(c.spec());
+    if (refusal != null) {
+      c.replyTo().tell(new GuestRefused(c.spec().name(), node, refusal));
+      return this;
+    }
+    hypercall(new Op.CreateDomain(c.spec(), null, false), r -> {
+      if (r instanceof Hypervisor.Done done) {
+        startIo(c.spec());
+        c.replyTo().tell(new GuestStarted(c.spec().name(), node, (int) done.value()));
+      } else {
+        c.replyTo().tell(new GuestRefused(c.spec().name(), node, ((Hypervisor.Failed) r).reason()));
+      }
+    });
+    return this;
+  }
+
+  /** The toolstack's own checks, before any hypercall: the reason it refuses, or null. */
+  private String refusal(GuestSpec spec) {
+    if (spec.type() == GuestType.HVM && !hardware.hvmSupport()) {
+      return "HVM guest " + spec.name() + " cannot run on " + node
+          + ": its CPU has no VT-x/AMD-V (hvm-support = false); use a PV guest or another node";
+    }
+    return null;
+  }
+
+  /** PV guests get netback/blkback instances; HVM guests get their own device model (QEMU). */
+  private void startIo(GuestSpec spec) {
+    ioEndpoints.put(spec.name(), spec.type() == GuestType.HVM ? "qemu-dm-" + spec.name() : "backends-" + spec.name());
+  }
+
+  private Behavior<Command> onBecomePoolMaster(BecomePoolMaster b) {
+    ActorRef<PoolMaster.Command> master = getContext().spawn(
+        PoolMaster.create(entity.kernel().entity(node + "/pool-master"), network, b.policy(), b.hosts()),
+        "pool-master", SimKernel.DISPATCHER);
+    master.tell(new PoolMaster.Place(b.guests(), b.replyTo()));
+    return this;
+  }
+
+  private Behavior<Command> onGetPoolEndpoint(GetPoolEndpoint g) {
+    g.replyTo().tell(new PoolEndpoint(node, poolEndpoint));
+    return this;
+  }
+
+  private Behavior<Command> onPool(PoolProtocol.HostCommand command) {
+    if (halted) {
+      return this;
+    }
+    if (command instanceof PoolProtocol.Describe d) {
+      hypercall(new Op.PhysInfo(), r -> network.send(entity, d.replyTo(), new PoolProtocol.Described(
+          new HostView(node, ((Hypervisor.Done) r).value(), hardware.cores(), hardware.hvmSupport(),
+              domainOverheadBytes))));
+    } else if (command instanceof PoolProtocol.Reserve res) {
+      reserve(res);
+    } else if (command instanceof PoolProtocol.Commit c) {
+      hypercall(new Op.CreateDomain(c.guest(), c.placementId(), false), r -> {
+        if (r instanceof Hypervisor.Done) {
+          startIo(c.guest());
+          network.send(entity, c.replyTo(), new PoolProtocol.Started(c.placementId(), node, c.guest().name()));
+        } else {
+          hypercall(new Op.ReleaseClaim(c.placementId()), ignored -> { });
+          network.send(entity, c.replyTo(), new PoolProtocol.StartFailed(c.placementId(), node, c.guest().name(),
+              ((Hypervisor.Failed) r).reason()));
+        }
+      });
+    } else if (command instanceof PoolProtocol.Release rel) {
+      hypercall(new Op.ReleaseClaim(rel.placementId()), ignored -> { });
+    }
+    return this;
+  }
+
+  private void reserve(PoolProtocol.Reserve res) {
+    String refusal = refusal(res.guest());
+    if (refusal != null) {
+      hypercall(new Op.PhysInfo(), r -> network.send(entity, res.replyTo(), new PoolProtocol.ReserveRefused(
+          res.placementId(), node, ((Hypervisor.Done) r).value(), refusal)));
+      return;
+    }
+    hypercall(new Op.ClaimPages(res.placementId(), res.guest().memoryBytes() + domainOverheadBytes), r -> {
+      if (r instanceof Hypervisor.Done) {
+        network.send(entity, res.replyTo(), new PoolProtocol.Reserved(res.placementId(), node));
+      } else {
+        String reason = ((Hypervisor.Failed) r).reason();
+        hypercall(new Op.PhysInfo(), info -> network.send(entity, res.replyTo(), new PoolProtocol.ReserveRefused(
+            res.placementId(), node, ((Hypervisor.Done) info).value(), reason)));
+      }
+    });
+  }
+
+  private Behavior<Command> onHalt() {
+    halted = true;
+    pendingHypercalls.clear();
+    return this;
+  }
+}

@@ -1,0 +1,73 @@
+package io.domsim.hypervisor;
+
+import io.domsim.config.GuestSpec;
+import io.domsim.config.GuestType;
+
+/**
+ * One domain as the hypervisor sees it: its reservation of vCPUs and memory, its state, its current
+ * rates and what it has accumulated. Mutable, owned by one {@link HostModel}.
+ */
+public final class Domain {
+  public static final long PAGE_BYTES = 4096;
+
+  final int domid;
+  final GuestSpec spec;
+  DomainState state;
+  /** Multiplies the workload's mean load; redrawn at each workload phase. */
+  double loadFactor = 1.0;
+
+  // Rates, recomputed whenever something on the host changes.
+  double cpuCores;
+  double workCores;
+  double ioPerSecond;
+  double hypercallsPerSecond;
+  double vmExitsPerSecond;
+  double dirtyWritesPerSecond;
+
+  // Integrals since creation.
+  double cpuSeconds;
+  double workSeconds;
+  double ioCompleted;
+  double hypercalls;
+  double vmExits;
+
+  // Log-dirty mode: page writes since the last clean (the analytic dirty-page model turns them into pages).
+  boolean logDirty;
+  double writesSinceClean;
+
+  Domain(int domid, GuestSpec spec, DomainState state) {
+    this.domid = domid;
+    this.spec = spec;
+    this.state = state;
+  }
+
+  public int domid() { return domid; }
+  public String name() { return spec.name(); }
+  public GuestType type() { return spec.type(); }
+  public GuestSpec spec() { return spec; }
+  public DomainState state() { return state; }
+  public double loadFactor() { return loadFactor; }
+  public double cpuCores() { return cpuCores; }
+  public double workCores() { return workCores; }
+  public double ioPerSecond() { return ioPerSecond; }
+  public double cpuSeconds() { return cpuSeconds; }
+  public double workSeconds() { return workSeconds; }
+  public double ioCompleted() { return ioCompleted; }
+  public double hypercalls() { return hypercalls; }
+  public double vmExits() { return vmExits; }
+  public boolean logDirty() { return logDirty; }
+
+  /** Working set in pages (at least one, so the dirty model is defined for idle guests). */
+  long workingSetPages() {
+    return Math.max(1, spec.workload().workingSetBytes() / PAGE_BYTES);
+  }
+
+  /**
+   * Distinct pages dirtied since the last clean, for uniform writes over the working set W after n
+   * writes: W(1 - e^(-n/W)).
+   */
+  public long dirtyPages() {
+    double w = workingSetPages();
+    return Math.round(w * -Math.expm1(-writesSinceClean / w));
+  }
+}

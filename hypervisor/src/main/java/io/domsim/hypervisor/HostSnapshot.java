@@ -1,0 +1,18 @@
+package io.domsim.hypervisor;
+
+import java.util.List;
+
+/** Everything a hypervisor has accumulated up to {@code atNanos}: the material of the report. */
+public record HostSnapshot(
+    long atNanos, double busyCoreSeconds, double dom0CoreSeconds, double energyJoules, double hypercalls,
+    double vmExits, long memoryUsedBytes, List<GuestTotals> guests) {
+
+  public HostSnapshot {
+    guests = List.copyOf(guests);
+  }
+
+  /** One guest's totals. */
+  public record GuestTotals(
+      String name, int domid, DomainState state, double cpuSeconds, double workSeconds, double ioCompleted,
+      double hypercalls, double vmExits) {}
+}

@@ -1,0 +1,270 @@
+package io.domsim.hypervisor;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import io.domsim.config.GuestSpec;
+import io.domsim.config.WorkloadSpec;
+import io.domsim.kernel.SimEntity;
+import io.domsim.kernel.SimKernel;
+import io.domsim.kernel.SimTime;
+import io.domsim.kernel.SimTimer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+/**
+ * The type-1 hypervisor of one node: it owns the domains, shares the cores among them, accounts for
+ * hypercalls and VM exits, and answers hypercalls. Management hypercalls (create, destroy, pause,
+ * claim memory, log-dirty) are allowed from domain 0 only; any other caller gets {@link Errno#EPERM}.
+ * The cost model itself is the pure {@link HostModel}; this actor adds time, workload phases and
+ * sampling.
+ */
+public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
+
+  public sealed interface Command {}
+
+  /** A hypercall from domain {@code callerDomid}. */
+  public record Hypercall(int callerDomid, long tag, Op op, ActorRef<Result> replyTo) implements Command {}
+
+  /** Instrumentation, not a hypercall: what this node has accumulated so far. */
+  public record GetSnapshot(ActorRef<HostSnapshot> replyTo) implements Command {}
+
+  /** The simulated node has crashed: nothing runs here any more. */
+  public enum Halt implements Command { INSTANCE }
+
+  private enum SampleTick implements Command { INSTANCE }
+
+  private record WorkloadPhase(int domid) implements Command {}
+
+  /** Hypercall operations, named after the Xen domctl/memory ops they stand for. */
+  public sealed interface Op {
+    /** XEN_DOMCTL_createdomain (+ building memory from a claim when {@code claimId} is set). */
+    record CreateDomain(GuestSpec spec, String claimId, boolean paused) implements Op {}
+    record DestroyDomain(int domid) implements Op {}
+    record PauseDomain(int domid) implements Op {}
+    record UnpauseDomain(int domid) implements Op {}
+    /** XENMEM_claim_pages: reserve memory for a domain about to be built. */
+    record ClaimPages(String claimId, long bytes) implements Op {}
+    record ReleaseClaim(String claimId) implements Op {}
+    /** XEN_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY. */
+    record EnableLogDirty(int domid) implements Op {}
+    /** XEN_DOMCTL_SHADOW_OP_CLEAN: answers the number of dirty pages and clears the log. */
+    record CleanDirtyLog(int domid) implements Op {}
+    /** XEN_SYSCTL_physinfo: free memory and hardware. */
+    record PhysInfo() implements Op {}
+  }
+
+  /** The answer to a hypercall; {@code tag} is the caller's, to match answers to calls. */
+  public sealed interface Result {
+    long tag();
+
+    Op op();
+  }
+
+  /** Success; {@code value} is the new domid for CreateDomain, the page count for CleanDirtyLog, free bytes for PhysInfo. */
+  public record Done(long tag, Op op, long value) implements Result {}
+
+  public record Failed(long tag, Op op, Errno errno, String reason) implements Result {}
+
+  private final SimKernel kernel;
+  private final SimEntity entity;
+  private final HostModel host;
+  private final long sampleIntervalNanos;
+  private final NodeSample.Sink sink;
+  private final TreeMap<Integer, SimEntity> workloads = new TreeMap<>();
+  private final TreeMap<Integer, SimTimer> phaseTimers = new TreeMap<>();
+  private SimTimer sampleTimer;
+  private boolean halted;
+
+  // The previous sample, to report per-period figures.
+  private long lastSampleNanos;
+  private double lastBusy;
+  private double lastDom0;
+  private double lastHypercalls;
+  private double lastVmExits;
+  private double lastEnergy;
+
+  private Hypervisor(ActorContext<Command> context, SimKernel kernel, String nodeName, HostModel host,
+      long sampleIntervalNanos, NodeSample.Sink sink) {
+    super(context);
+    this.kernel = kernel;
+    this.entity = kernel.entity(nodeName + "/xen");
+    this.host = host;
+    this.sampleIntervalNanos = sampleIntervalNanos;
+    this.sink = sink;
+    this.lastSampleNanos = kernel.now();
+    if (sampleIntervalNanos > 0) {
+      sampleTimer = entity.sendAfter(sampleIntervalNanos, context.getSelf(), SampleTick.INSTANCE);
+    }
+  }
+
+  public static Behavior<Command> create(SimKernel kernel, String nodeName, HostModel host, long sampleIntervalNanos,
+      NodeSample.Sink sink) {
+    return Behaviors.setup(ctx -> new Hypervisor(ctx, kernel, nodeName, host, sampleIntervalNanos, sink));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Hypercall.class, this::onHypercall)
+        .onMessage(GetSnapshot.class, this::onSnapshot)
+        .onMessageEquals(SampleTick.INSTANCE, this::onSample)
+        .onMessage(WorkloadPhase.class, this::onPhase)
+        .onMessageEquals(Halt.INSTANCE, this::onHalt)
+        .build();
+  }
+
+  private Behavior<Command> onHypercall(Hypercall call) {
+    Result result;
+    if (halted) {
+      result = new Failed(call.tag(), call.op(), Errno.ESRCH, "the node has failed");
+    } else if (call.callerDomid() != HostModel.DOM0) {
+      result = new Failed(call.tag(), call.op(), Errno.EPERM, "domain " + call.callerDomid()
+          + " may not issue management hypercalls; only Dom0 (domain 0) may");
+    } else {
+      try {
+        result = new Done(call.tag(), call.op(), execute(call.op()));
+      } catch (HypervisorException e) {
+        result = new Failed(call.tag(), call.op(), e.errno(), e.getMessage());
+      }
+    }
+    call.replyTo().tell(result);
+    return this;
+  }
+
+  private long execute(Op op) {
+    long now = kernel.now();
+    if (op instanceof Op.CreateDomain c) {
+      Domain d = host.createDomain(c.spec(), c.claimId(), c.paused(), now);
+      startWorkload(d);
+      return d.domid();
+    } else if (op instanceof Op.DestroyDomain x) {
+      host.destroyDomain(x.domid(), now);
+      SimTimer t = phaseTimers.remove(x.domid());
+      if (t != null) {
+        t.cancel();
+      }
+      workloads.remove(x.domid());
+      return x.domid();
+    } else if (op instanceof Op.PauseDomain p) {
+      host.setState(p.domid(), DomainState.PAUSED, now);
+      return p.domid();
+    } else if (op instanceof Op.UnpauseDomain u) {
+      host.setState(u.domid(), DomainState.RUNNING, now);
+      return u.domid();
+    } else if (op instanceof Op.ClaimPages c) {
+      if (!host.claim(c.claimId(), c.bytes())) {
+        throw new HypervisorException(Errno.ENOMEM, "cannot claim " + c.bytes() + " bytes: "
+            + host.memoryFreeBytes() + " are free");
+      }
+      return c.bytes();
+    } else if (op instanceof Op.ReleaseClaim r) {
+      if (!host.releaseClaim(r.claimId())) {
+        throw new HypervisorException(Errno.EINVAL, "no memory claim " + r.claimId());
+      }
+      return 0;
+    } else if (op instanceof Op.EnableLogDirty e) {
+      host.enableLogDirty(e.domid(), now);
+      return 0;
+    } else if (op instanceof Op.CleanDirtyLog c) {
+      return host.cleanDirtyLog(c.domid(), now);
+    } else if (op instanceof Op.PhysInfo) {
+      return host.memoryFreeBytes();
+    }
+    throw new HypervisorException(Errno.EINVAL, "unknown operation " + op);
+  }
+
+  /** Each guest's load moves between levels: a new level (mean 1) after an exponential phase. */
+  private void startWorkload(Domain d) {
+    WorkloadSpec w = d.spec().workload();
+    if (w.variability() <= 0) {
+      return;
+    }
+    SimEntity workload = kernel.entity("guest/" + d.name() + "/workload");
+    workloads.put(d.domid(), workload);
+    host.setLoadFactor(d.domid(), drawLevel(workload.random(), w.variability()), kernel.now());
+    schedulePhase(d.domid(), workload, w);
+  }
+
+  private void schedulePhase(int domid, SimEntity workload, WorkloadSpec w) {
+    double meanNanos = SimTime.of(w.phaseMean());
+    long phase = Math.max(1, Math.round(-meanNanos * Math.log1p(-workload.random().nextDouble())));
+    phaseTimers.put(domid, workload.sendAfter(phase, getContext().getSelf(), new WorkloadPhase(domid)));
+  }
+
+  /** A log-normal level with mean 1 and the given coefficient of variation. */
+  static double drawLevel(SplittableRandom random, double cv) {
+    double sigma2 = Math.log1p(cv * cv);
+    return Math.exp(-sigma2 / 2 + Math.sqrt(sigma2) * random.nextGaussian());
+  }
+
+  private Behavior<Command> onPhase(WorkloadPhase phase) {
+    SimEntity workload = workloads.get(phase.domid());
+    Domain d = host.guest(phase.domid());
+    if (halted || workload == null || d == null) {
+      return this;
+    }
+    host.setLoadFactor(d.domid(), drawLevel(workload.random(), d.spec().workload().variability()), kernel.now());
+    schedulePhase(d.domid(), workload, d.spec().workload());
+    return this;
+  }
+
+  private Behavior<Command> onSample() {
+    long now = kernel.now();
+    host.integrate(now);
+    double period = SimTime.toSeconds(now - lastSampleNanos);
+    if (period > 0) {
+      double busy = host.busyCoreSeconds();
+      double dom0 = host.dom0CoreSeconds();
+      double hypercalls = host.hypercalls();
+      double exits = host.vmExits();
+      double energy = host.energyJoules();
+      Hardware hw = host.hardware();
+      sink.accept(new NodeSample(now,
+          (busy - lastBusy) / period / hw.cores(),
+          (dom0 - lastDom0) / period / host.dom0Vcpus(),
+          host.memoryUsedBytes(),
+          hypercalls - lastHypercalls,
+          exits - lastVmExits,
+          (energy - lastEnergy) / period,
+          energy - lastEnergy,
+          host.guests().size()));
+      lastSampleNanos = now;
+      lastBusy = busy;
+      lastDom0 = dom0;
+      lastHypercalls = hypercalls;
+      lastVmExits = exits;
+      lastEnergy = energy;
+    }
+    sampleTimer = entity.sendAfter(sampleIntervalNanos, getContext().getSelf(), SampleTick.INSTANCE);
+    return this;
+  }
+
+  private Behavior<Command> onSnapshot(GetSnapshot get) {
+    host.integrate(kernel.now());
+    List<HostSnapshot.GuestTotals> guests = new ArrayList<>();
+    for (Domain d : host.guests()) {
+      guests.add(new HostSnapshot.GuestTotals(d.name(), d.domid(), d.state(), d.cpuSeconds(), d.workSeconds(),
+          d.ioCompleted(), d.hypercalls(), d.vmExits()));
+    }
+    get.replyTo().tell(new HostSnapshot(kernel.now(), host.busyCoreSeconds(), host.dom0CoreSeconds(),
+        host.energyJoules(), host.hypercalls(), host.vmExits(), host.memoryUsedBytes(), guests));
+    return this;
+  }
+
+  private Behavior<Command> onHalt() {
+    host.integrate(kernel.now());
+    halted = true;
+    if (sampleTimer != null) {
+      sampleTimer.cancel();
+    }
+    phaseTimers.values().forEach(SimTimer::cancel);
+    phaseTimers.clear();
+    return this;
+  }
+}

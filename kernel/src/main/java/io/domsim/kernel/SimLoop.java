@@ -1,0 +1,229 @@
+package io.domsim.kernel;
+
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The simulation's one thread: an executor for the simulation dispatcher that, when its task queue
+ * drains (every simulation actor idle), advances the clock to the next timer and fires it.
+ *
+ * <p>Tasks submitted from the loop thread itself (Akka scheduling a mailbox after a tell) go to a plain
+ * deque; tasks from other threads (system messages, {@link SimKernel#inject}) go through a concurrent
+ * queue and wake the loop. Timers are touched only on the loop thread, so they need no lock.
+ */
+final class SimLoop extends AbstractExecutorService {
+  private static final Logger log = LoggerFactory.getLogger(SimLoop.class);
+
+  private final ClockKind clock;
+  private final double speed;
+  private final ArrayDeque<Runnable> local = new ArrayDeque<>(1024);
+  private final ConcurrentLinkedQueue<Runnable> external = new ConcurrentLinkedQueue<>();
+  private final PriorityQueue<SimTimer> timers = new PriorityQueue<>(4096);
+  private final CountDownLatch terminated = new CountDownLatch(1);
+
+  private volatile Thread thread;
+  private volatile boolean shutdown;
+  private volatile long now;
+
+  // Owned by the loop thread.
+  private long horizon = -1;
+  private CompletableFuture<Long> horizonReached;
+  private long wallAnchorNanos;
+  private long simAnchorNanos;
+  private long timersFired;
+  private long tasksRun;
+
+  SimLoop(ClockKind clock, double speed) {
+    this.clock = clock;
+    this.speed = speed;
+  }
+
+  void start(ThreadFactory factory) {
+    Thread t = factory.newThread(this::loop);
+    t.setName("domsim-sim-loop");
+    thread = t;
+    t.start();
+  }
+
+  boolean onLoopThread() {
+    return Thread.currentThread() == thread;
+  }
+
+  long now() {
+    if (clock == ClockKind.REAL && horizon >= 0 && onLoopThread()) {
+      // Paced time advances between events too, but never past the horizon or behind the last event.
+      long paced = simAnchorNanos + (long) ((System.nanoTime() - wallAnchorNanos) * speed);
+      long t = Math.min(horizon, Math.max(now, paced));
+      now = t;
+    }
+    return now;
+  }
+
+  long timersFired() {
+    return timersFired;
+  }
+
+  long tasksRun() {
+    return tasksRun;
+  }
+
+  int pendingTimers() {
+    return timers.size();
+  }
+
+  void schedule(SimTimer t) {
+    if (!onLoopThread()) {
+      throw new IllegalStateException("timers may only be set from the simulation thread; use SimKernel.inject");
+    }
+    timers.add(t);
+  }
+
+  /** Called on the loop thread: run until no timer is due at or before {@code until}. */
+  void setHorizon(long until, CompletableFuture<Long> reached) {
+    if (horizonReached != null && !horizonReached.isDone()) {
+      horizonReached.completeExceptionally(new IllegalStateException("superseded by a new horizon"));
+    }
+    horizon = until;
+    horizonReached = reached;
+    wallAnchorNanos = System.nanoTime();
+    simAnchorNanos = now;
+  }
+
+  private void loop() {
+    try {
+      while (!shutdown) {
+        Runnable task = local.pollFirst();
+        if (task == null) {
+          task = external.poll();
+        }
+        if (task != null) {
+          runTask(task);
+          continue;
+        }
+        if (!advance()) {
+          idleWait();
+        }
+      }
+    } finally {
+      terminated.countDown();
+    }
+  }
+
+  private void runTask(Runnable task) {
+    tasksRun++;
+    try {
+      task.run();
+    } catch (Throwable e) {
+      // Akka's mailboxes handle actor failures themselves; anything reaching here is a kernel bug.
+      log.error("simulation task failed", e);
+    }
+  }
+
+  /** The simulation is idle: fire the next due timer. Returns false when there is nothing to do now. */
+  private boolean advance() {
+    if (horizon < 0) {
+      return false;
+    }
+    SimTimer next = timers.peek();
+    while (next != null && next.isCancelled()) {
+      timers.poll();
+      next = timers.peek();
+    }
+    if (next != null && next.time <= horizon) {
+      if (clock == ClockKind.REAL) {
+        long dueWall = wallAnchorNanos + (long) ((next.time - simAnchorNanos) / speed);
+        long wait = dueWall - System.nanoTime();
+        if (wait > 0) {
+          parkUpTo(wait);
+          return true;
+        }
+      }
+      timers.poll();
+      now = next.time;
+      timersFired++;
+      next.fire();
+      return true;
+    }
+    if (horizonReached != null && !horizonReached.isDone()) {
+      if (clock == ClockKind.REAL) {
+        long endWall = wallAnchorNanos + (long) ((horizon - simAnchorNanos) / speed);
+        long wait = endWall - System.nanoTime();
+        if (wait > 0) {
+          parkUpTo(wait);
+          return true;
+        }
+      }
+      now = Math.max(now, horizon);
+      horizonReached.complete(now);
+      return true;
+    }
+    return false;
+  }
+
+  private void parkUpTo(long nanos) {
+    LockSupport.parkNanos(this, Math.min(nanos, TimeUnit.MILLISECONDS.toNanos(50)));
+  }
+
+  private void idleWait() {
+    if (external.isEmpty() && !shutdown) {
+      LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(50));
+    }
+  }
+
+  @Override
+  public void execute(Runnable command) {
+    if (shutdown) {
+      throw new RejectedExecutionException("simulation loop is shut down");
+    }
+    if (onLoopThread()) {
+      local.addLast(command);
+    } else {
+      external.add(command);
+      Thread t = thread;
+      if (t != null) {
+        LockSupport.unpark(t);
+      }
+    }
+  }
+
+  @Override
+  public void shutdown() {
+    shutdown = true;
+    Thread t = thread;
+    if (t != null) {
+      LockSupport.unpark(t);
+    }
+  }
+
+  @Override
+  public List<Runnable> shutdownNow() {
+    shutdown();
+    return List.of();
+  }
+
+  @Override
+  public boolean isShutdown() {
+    return shutdown;
+  }
+
+  @Override
+  public boolean isTerminated() {
+    return terminated.getCount() == 0;
+  }
+
+  @Override
+  public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+    return terminated.await(timeout, unit);
+  }
+}

@@ -1,0 +1,94 @@
+package io.domsim.node;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import io.domsim.config.NodeSpec;
+import io.domsim.dom0.Dom0;
+import io.domsim.hypervisor.CostSettings;
+import io.domsim.hypervisor.Hardware;
+import io.domsim.hypervisor.HostModel;
+import io.domsim.hypervisor.HostSnapshot;
+import io.domsim.hypervisor.Hypervisor;
+import io.domsim.hypervisor.NodeSample;
+import io.domsim.kernel.Network;
+import io.domsim.kernel.SimKernel;
+import java.util.ArrayDeque;
+
+/**
+ * One bare-metal machine: its hardware (cores, memory, NIC, power model). Booting it starts the
+ * hypervisor, which sets Dom0's vCPUs and memory aside, and then Dom0 itself.
+ */
+public final class Node extends AbstractBehavior<Node.Command> {
+
+  public sealed interface Command {}
+
+  /** What the node's hypervisor has accumulated so far. */
+  public record GetSnapshot(ActorRef<NodeSnapshot> replyTo) implements Command {}
+
+  public record NodeSnapshot(String node, boolean failed, HostSnapshot host) {}
+
+  /** Crash the machine: every guest on it is lost. */
+  public enum Fail implements Command { INSTANCE }
+
+  /** Sent to the parent once the node has booted. */
+  public record Booted(String node, ActorRef<Command> nodeRef, ActorRef<Dom0.Command> dom0) {}
+
+  private record HostSnapshotReady(HostSnapshot snapshot) implements Command {}
+
+  private final NodeSpec spec;
+  private final ActorRef<Hypervisor.Command> hypervisor;
+  private final ActorRef<HostSnapshot> snapshots;
+  /** Who asked for snapshots, in order: the hypervisor answers in the order it was asked. */
+  private final ArrayDeque<ActorRef<NodeSnapshot>> snapshotWaiters = new ArrayDeque<>();
+  private final ActorRef<Dom0.Command> dom0;
+  private boolean failed;
+
+  private Node(ActorContext<Command> ctx, SimKernel kernel, NodeSpec spec, CostSettings costs, Network network,
+      long sampleIntervalNanos, NodeSample.Sink sink, ActorRef<Booted> bootedTo) {
+    super(ctx);
+    this.spec = spec;
+    Hardware hardware = Hardware.of(spec);
+    HostModel host = new HostModel(hardware, costs, spec.dom0().vcpus(), spec.dom0().memoryBytes(),
+        spec.dom0().weight());
+    hypervisor = ctx.spawn(Hypervisor.create(kernel, spec.name(), host, sampleIntervalNanos, sink), "xen",
+        SimKernel.DISPATCHER);
+    dom0 = ctx.spawn(Dom0.create(kernel, spec.name(), hardware, hypervisor, network, costs.domainOverheadBytes()),
+        "dom0", SimKernel.DISPATCHER);
+    snapshots = ctx.messageAdapter(HostSnapshot.class, HostSnapshotReady::new);
+    bootedTo.tell(new Booted(spec.name(), ctx.getSelf(), dom0));
+  }
+
+  public static Behavior<Command> create(SimKernel kernel, NodeSpec spec, CostSettings costs, Network network,
+      long sampleIntervalNanos, NodeSample.Sink sink, ActorRef<Booted> bootedTo) {
+    return Behaviors.setup(ctx -> new Node(ctx, kernel, spec, costs, network, sampleIntervalNanos, sink, bootedTo));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(GetSnapshot.class, this::onGetSnapshot)
+        .onMessage(HostSnapshotReady.class, m -> {
+          snapshotWaiters.removeFirst().tell(new NodeSnapshot(spec.name(), failed, m.snapshot()));
+          return this;
+        })
+        .onMessageEquals(Fail.INSTANCE, this::onFail)
+        .build();
+  }
+
+  private Behavior<Command> onGetSnapshot(GetSnapshot get) {
+    snapshotWaiters.addLast(get.replyTo());
+    hypervisor.tell(new Hypervisor.GetSnapshot(snapshots));
+    return this;
+  }
+
+  private Behavior<Command> onFail() {
+    failed = true;
+    hypervisor.tell(Hypervisor.Halt.INSTANCE);
+    dom0.tell(Dom0.Halt.INSTANCE);
+    return this;
+  }
+}

@@ -1,0 +1,62 @@
+package io.domsim.node;
+
+import io.domsim.hypervisor.NodeSample;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * A node's Micrometer meters, tagged {@code node}, in base units. Gauges show the last sampling period;
+ * counters accumulate. Written on the simulation thread, read by a scrape on another thread, hence the
+ * volatile fields.
+ */
+public final class NodeMeters implements NodeSample.Sink {
+  public static final String CPU = "domsim.node.cpu.utilization";
+  public static final String DOM0_CPU = "domsim.node.dom0.cpu.utilization";
+  public static final String MEMORY_USED = "domsim.node.memory.used";
+  public static final String POWER = "domsim.node.power";
+  public static final String GUESTS = "domsim.node.guests";
+  public static final String HYPERCALLS = "domsim.node.hypercalls";
+  public static final String VM_EXITS = "domsim.node.vmexits";
+  public static final String ENERGY = "domsim.node.energy";
+
+  private volatile double cpu;
+  private volatile double dom0Cpu;
+  private volatile double memoryUsed;
+  private volatile double watts;
+  private volatile double guests;
+  private final Counter hypercalls;
+  private final Counter vmExits;
+  private final Counter energy;
+
+  public NodeMeters(MeterRegistry registry, String node) {
+    Gauge.builder(CPU, this, m -> m.cpu).tag("node", node).baseUnit("ratio")
+        .description("share of the node's cores busy over the last sampling period").register(registry);
+    Gauge.builder(DOM0_CPU, this, m -> m.dom0Cpu).tag("node", node).baseUnit("ratio")
+        .description("share of Dom0's vCPUs busy over the last sampling period").register(registry);
+    Gauge.builder(MEMORY_USED, this, m -> m.memoryUsed).tag("node", node).baseUnit("bytes")
+        .description("memory held by Dom0, guests, claims and the hypervisor").register(registry);
+    Gauge.builder(POWER, this, m -> m.watts).tag("node", node).baseUnit("watts")
+        .description("average power over the last sampling period").register(registry);
+    Gauge.builder(GUESTS, this, m -> m.guests).tag("node", node)
+        .description("guest domains on the node").register(registry);
+    hypercalls = Counter.builder(HYPERCALLS).tag("node", node)
+        .description("hypercalls made on the node, Dom0's included").register(registry);
+    vmExits = Counter.builder(VM_EXITS).tag("node", node)
+        .description("VM exits taken by HVM guests on the node").register(registry);
+    energy = Counter.builder(ENERGY).tag("node", node).baseUnit("joules")
+        .description("energy drawn by the node").register(registry);
+  }
+
+  @Override
+  public void accept(NodeSample s) {
+    cpu = s.cpuUtilization();
+    dom0Cpu = s.dom0CpuUtilization();
+    memoryUsed = s.memoryUsedBytes();
+    watts = s.watts();
+    guests = s.guests();
+    hypercalls.increment(s.hypercalls());
+    vmExits.increment(s.vmExits());
+    energy.increment(s.energyJoules());
+  }
+}

@@ -1,0 +1,33 @@
+package io.domsim.scheduler;
+
+import io.domsim.config.GuestSpec;
+import io.domsim.config.GuestType;
+import java.util.List;
+
+/** Says why a guest fits on no host, in a sentence an operator can act on. */
+public final class NoFit {
+  private NoFit() {}
+
+  public static String reason(GuestSpec guest, List<HostView> hosts) {
+    List<HostView> candidates = guest.type() == GuestType.HVM
+        ? hosts.stream().filter(HostView::hvmSupport).toList()
+        : hosts;
+    if (candidates.isEmpty()) {
+      return "no node can host HVM guest " + guest.name()
+          + " (no node has hvm-support); make it type = pv or add an HVM-capable node";
+    }
+    HostView roomiest = candidates.get(0);
+    for (HostView h : candidates) {
+      if (h.freeMemoryBytes() > roomiest.freeMemoryBytes()) {
+        roomiest = h;
+      }
+    }
+    return "no node has room for guest " + guest.name() + " (" + mib(roomiest.footprint(guest))
+        + " MiB needed; the most free is " + mib(roomiest.freeMemoryBytes()) + " MiB on " + roomiest.node()
+        + "); add nodes or make the guest smaller";
+  }
+
+  private static long mib(long bytes) {
+    return Math.floorDiv(bytes, 1024L * 1024L);
+  }
+}

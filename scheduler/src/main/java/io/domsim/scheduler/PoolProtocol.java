@@ -1,0 +1,43 @@
+package io.domsim.scheduler;
+
+import akka.actor.typed.ActorRef;
+import io.domsim.config.GuestSpec;
+
+/**
+ * The messages between the pool master and each host's Dom0. Placement goes through a reserve/commit
+ * step: the host claims the memory first (and may refuse), so two decisions can never overfill it.
+ * All of these cross nodes, so they travel through the network model.
+ */
+public final class PoolProtocol {
+  private PoolProtocol() {}
+
+  /** Sent to a host's Dom0. */
+  public sealed interface HostCommand {}
+
+  /** Report free memory and hardware. */
+  public record Describe(ActorRef<HostReply> replyTo) implements HostCommand {}
+
+  /** Claim memory for {@code guest} under {@code placementId}. */
+  public record Reserve(String placementId, GuestSpec guest, ActorRef<HostReply> replyTo) implements HostCommand {}
+
+  /** Build and start {@code guest} from the claim. */
+  public record Commit(String placementId, GuestSpec guest, ActorRef<HostReply> replyTo) implements HostCommand {}
+
+  /** Give the claim back. */
+  public record Release(String placementId) implements HostCommand {}
+
+  /** Sent back to the pool master. */
+  public sealed interface HostReply extends PoolMaster.Command {}
+
+  public record Described(HostView view) implements HostReply {}
+
+  public record Reserved(String placementId, String node) implements HostReply {}
+
+  /** The host could not claim the memory; {@code freeMemoryBytes} is what it has now. */
+  public record ReserveRefused(String placementId, String node, long freeMemoryBytes, String reason)
+      implements HostReply {}
+
+  public record Started(String placementId, String node, String guest) implements HostReply {}
+
+  public record StartFailed(String placementId, String node, String guest, String reason) implements HostReply {}
+}
