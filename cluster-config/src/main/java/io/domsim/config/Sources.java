@@ -28,20 +28,15 @@ final class Sources {
 
   /** The user-visible location of an origin, or null when the value is a bundled default or a merge. */
   Location locate(ConfigOrigin origin) {
-    if (origin == null) {
-      return null;
-    }
-    String description = origin.description();
-    if (description.startsWith(MERGED)) {
-      return null;
-    }
-    if (origin.resource() != null) {
+    if (origin == null || origin.resource() != null) {
       return null; // a classpath resource has a file name too when loaded from a directory
     }
     if (origin.filename() != null) {
+      // HOCON keeps FILE origins only for merges within one file, at the earlier line
       return new Location(origin.filename(), origin.lineNumber());
     }
-    if (origin.url() != null) {
+    String description = origin.description();
+    if (description.startsWith(MERGED) || origin.url() != null) {
       return null;
     }
     if (isFrom(description, OVERRIDE)) {

@@ -5,6 +5,7 @@ import io.domsim.config.GuestType;
 import io.domsim.kernel.SimTime;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -31,6 +32,7 @@ public final class HostModel {
   private final long dom0MemoryBytes;
   private final int dom0Weight;
   private final List<Domain> guests = new ArrayList<>(); // in domid order: deterministic iteration
+  private final Map<Integer, Domain> byDomid = new HashMap<>(); // lookups only, never iterated
   private final Map<String, Long> claims = new TreeMap<>();
   private int nextDomid = 1;
 
@@ -59,12 +61,7 @@ public final class HostModel {
   public List<Domain> guests() { return Collections.unmodifiableList(guests); }
 
   public Domain guest(int domid) {
-    for (Domain d : guests) {
-      if (d.domid == domid) {
-        return d;
-      }
-    }
-    return null;
+    return byDomid.get(domid);
   }
 
   public Domain guest(String name) {
@@ -144,6 +141,7 @@ public final class HostModel {
     }
     Domain d = new Domain(nextDomid++, spec, paused ? DomainState.PAUSED : DomainState.RUNNING);
     guests.add(d);
+    byDomid.put(d.domid, d);
     recompute();
     return d;
   }
@@ -152,6 +150,7 @@ public final class HostModel {
     Domain d = require(domid);
     integrate(nowNanos);
     guests.remove(d);
+    byDomid.remove(domid);
     recompute();
     return d;
   }
@@ -276,8 +275,14 @@ public final class HostModel {
         dom0IoNeed += attempt[i] * satisfied[i] * dom0CoresPerIo[i];
       }
       double theta = dom0IoNeed > 0 ? Math.min(1, dom0ForIo / dom0IoNeed) : 1;
+      boolean settled = true;
       for (int i = 0; i < n; i++) {
-        io[i] = attempt[i] * satisfied[i] * theta;
+        double next = attempt[i] * satisfied[i] * theta;
+        settled &= next == io[i];
+        io[i] = next;
+      }
+      if (settled) {
+        break; // nothing held I/O back: the common, uncontended case needs one round
       }
     }
     dom0Cores = grant[0];

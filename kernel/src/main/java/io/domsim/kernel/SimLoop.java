@@ -2,7 +2,6 @@ package io.domsim.kernel;
 
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.PriorityQueue;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -29,7 +28,7 @@ final class SimLoop extends AbstractExecutorService {
   private final double speed;
   private final ArrayDeque<Runnable> local = new ArrayDeque<>(1024);
   private final ConcurrentLinkedQueue<Runnable> external = new ConcurrentLinkedQueue<>();
-  private final PriorityQueue<SimTimer> timers = new PriorityQueue<>(4096);
+  private final TimerHeap timers = new TimerHeap(4096);
   private final CountDownLatch terminated = new CountDownLatch(1);
 
   private volatile Thread thread;

@@ -26,6 +26,10 @@ public final class PlacementPlan {
 
   /** Chooses a host for {@code guest} among those not in {@code excluded} and debits it. */
   public Optional<HostView> place(GuestSpec guest, Collection<String> excluded) {
+    if (excluded.isEmpty()) {
+      // The common case: every host is a candidate, no copy needed.
+      return debitChoice(guest, policy.choose(guest, view));
+    }
     List<HostView> candidates = new ArrayList<>();
     List<Integer> index = new ArrayList<>();
     for (int i = 0; i < view.size(); i++) {
@@ -34,11 +38,14 @@ public final class PlacementPlan {
         index.add(i);
       }
     }
-    Optional<Integer> choice = policy.choose(guest, candidates);
+    return debitChoice(guest, policy.choose(guest, candidates).map(index::get));
+  }
+
+  private Optional<HostView> debitChoice(GuestSpec guest, Optional<Integer> choice) {
     if (choice.isEmpty()) {
       return Optional.empty();
     }
-    int i = index.get(choice.get());
+    int i = choice.get();
     HostView h = view.get(i);
     view.set(i, h.minus(h.footprint(guest)));
     return Optional.of(h);

@@ -19,7 +19,9 @@ import io.domsim.scheduler.PoolProtocol.Reserved;
 import io.domsim.scheduler.PoolProtocol.StartFailed;
 import io.domsim.scheduler.PoolProtocol.Started;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -51,6 +53,7 @@ public final class PoolMaster extends AbstractBehavior<PoolMaster.Command> {
   private final Network network;
   private final PlacementPolicy policy;
   private final List<Host> hosts;
+  private final Map<String, Integer> hostIndex = new HashMap<>(); // lookups only, never iterated
   private final List<HostView> described = new ArrayList<>();
   private PlacementPlan plan;
   private final TreeMap<String, Pending> pending = new TreeMap<>();
@@ -77,6 +80,9 @@ public final class PoolMaster extends AbstractBehavior<PoolMaster.Command> {
     this.network = network;
     this.policy = policy;
     this.hosts = List.copyOf(hosts);
+    for (int i = 0; i < this.hosts.size(); i++) {
+      hostIndex.put(this.hosts.get(i).node(), i);
+    }
   }
 
   public static Behavior<Command> create(SimEntity entity, Network network, PlacementPolicy policy, List<Host> hosts) {
@@ -196,11 +202,6 @@ public final class PoolMaster extends AbstractBehavior<PoolMaster.Command> {
   }
 
   private int indexOf(String node) {
-    for (int i = 0; i < hosts.size(); i++) {
-      if (hosts.get(i).node().equals(node)) {
-        return i;
-      }
-    }
-    return -1;
+    return hostIndex.getOrDefault(node, -1);
   }
 }
