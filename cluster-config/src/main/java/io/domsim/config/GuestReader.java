@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,7 +23,7 @@ final class GuestReader {
    * @param specs the valid guests in configuration order
    * @param names every guest name, valid guest or not, for references from the scenario
    */
-  record Guests(List<GuestSpec> specs, List<String> names) {}
+  record Guests(List<GuestSpec> specs, Set<String> names) {}
 
   private GuestReader() {}
 
@@ -34,7 +35,7 @@ final class GuestReader {
 
     List<Section> entries = domsim.entries("guests", "{ name = web-1, memory = 4GiB }");
     List<GuestSpec> specs = new ArrayList<>();
-    List<String> names = new ArrayList<>();
+    Set<String> names = new LinkedHashSet<>();
     Map<String, Section> seen = new HashMap<>();
     Optional<Capacity> capacity = Capacity.of(nodes);
     for (Section entry : entries) {
@@ -59,7 +60,8 @@ final class GuestReader {
     }
     if (!entries.isEmpty() && nodes.names().isEmpty()) {
       Section.Field guestsField = domsim.field("guests");
-      domsim.report(guestsField, entries.size() + " guests but no nodes to run them; add nodes or node-groups");
+      String guests = entries.size() == 1 ? "1 guest" : entries.size() + " guests";
+      domsim.report(guestsField, guests + " but no nodes to run them; add nodes or node-groups");
     }
     return new Guests(specs, names);
   }
@@ -71,15 +73,15 @@ final class GuestReader {
     // A bare number is MiB here, as in xl.cfg's memory=.
     Long memory = guest.bytes("memory", Units.MIB, 1, MEMORY_ALLOWED);
     Integer weight = guest.integer("weight", 1, 65535, "a whole number from 1 to 65535 (Xen's default is 256)");
-    Optional<String> node = guest.has("node")
-        ? Optional.ofNullable(guest.name("node", "the name of a node, or no node key to let the scheduler place it"))
-        : Optional.empty();
+    boolean pinned = guest.has("node"); // optional: without it the scheduler places the guest
+    String node = pinned ? guest.name("node", "the name of a node, or no node key to let the scheduler place it")
+        : null;
     WorkloadSpec workload = workload(guest.section("workload"), checkWorkingSet ? memory : null);
     if (type == null || vcpus == null || memory == null || weight == null || workload == null || name == null
-        || (guest.has("node") && node.isEmpty())) {
+        || (pinned && node == null)) {
       return null;
     }
-    return new GuestSpec(name, type, vcpus, memory, weight, node, workload);
+    return new GuestSpec(name, type, vcpus, memory, weight, Optional.ofNullable(node), workload);
   }
 
   private static WorkloadSpec workload(Section workload, Long guestMemory) {

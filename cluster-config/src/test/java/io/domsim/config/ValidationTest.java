@@ -576,7 +576,7 @@ class ValidationTest {
           domsim {
             guests = [ { name = g1 } ]
           }
-          """, "t.conf:2: domsim.guests: ", "1 guests but no nodes to run them");
+          """, "t.conf:2: domsim.guests: ", "1 guest but no nodes to run them; add nodes or node-groups");
     }
   }
 
