@@ -12,18 +12,47 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Reads {@code guests}, each entry over {@code guest-defaults}, and checks that every guest can run
- * somewhere: it fits on some node, and its pinned node exists, has room and supports its type.
+ * Reads {@code guests} and {@code guest-groups}, each entry over {@code guest-defaults}, and checks that every
+ * guest can run somewhere: it fits on some node, and its pinned node exists, has room and supports its type.
+ * A group is read and checked once, as a template that its expansion renames, so that a group of 10,000
+ * guests costs one entry's validation and its problems are reported once, at the group.
  */
 final class GuestReader {
 
   private static final String MEMORY_ALLOWED = "a number of MiB or a size such as 4GiB or 512MiB";
 
+  /** As for node groups: large enough for any scale run, small enough that a typo of a few digits is caught. */
+  static final int MAX_GROUP_COUNT = NodeReader.MAX_GROUP_COUNT;
+
   /**
-   * @param specs the valid guests in configuration order
+   * @param specs the valid guests in configuration order: {@code guests}, then each group's expansion
    * @param names every guest name, valid guest or not, for references from the scenario
    */
   record Guests(List<GuestSpec> specs, Set<String> names) {}
+
+  /**
+   * Whom a placement problem is about: one guest, or every guest of a group.
+   *
+   * @param names a guest's name, or the names a group makes such as {@code web-1 ... web-5000}; null for a
+   *     group whose prefix or count is wrong
+   */
+  private record Who(String names, boolean group) {
+
+    String hvmGuests() {
+      return !group ? "the HVM guest " + names
+          : names != null ? "the HVM guests " + names : "the HVM guests of this group";
+    }
+
+    String memoryOf(long bytes) {
+      String size = Units.formatBytes(bytes);
+      return !group ? names + "'s " + size
+          : names != null ? "the " + size + " of each of " + names : "the " + size + " of each of its guests";
+    }
+
+    String it() {
+      return group ? "the group" : "it";
+    }
+  }
 
   private GuestReader() {}
 
@@ -34,23 +63,27 @@ final class GuestReader {
     guest(defaults, "", false);
 
     List<Section> entries = domsim.entries("guests", "{ name = web-1, memory = 4GiB }");
+    List<Section> groups = domsim.entries("guest-groups", "{ prefix = \"web-\", count = 100, memory = 4GiB }");
     List<GuestSpec> specs = new ArrayList<>();
     Set<String> names = new LinkedHashSet<>();
-    Map<String, Section> seen = new HashMap<>();
+    Map<String, NodeReader.FirstDefinition> seen = new HashMap<>();
     Optional<Capacity> capacity = Capacity.of(nodes);
+    long declared = entries.size();
+
     for (Section entry : entries) {
       Section guest = entry.withFallback(defaults);
       String name = guest.name("name", "a unique guest name such as web-1");
       GuestSpec spec = guest(guest, name, true);
-      checkPlacement(guest, spec, nodes.names(), capacity);
+      checkPlacement(guest, spec, new Who(name, false), nodes.names(), capacity);
       if (name == null) {
         continue;
       }
-      Section first = seen.putIfAbsent(name, entry);
+      Section.Field nameField = guest.field("name");
+      NodeReader.FirstDefinition first = seen.putIfAbsent(name,
+          new NodeReader.FirstDefinition(entry.path(), nameField.location()));
       if (first != null) {
-        Section.Field nameField = guest.field("name");
-        guest.report(nameField, Section.render(nameField.value()) + " is already the name of " + first.path()
-            + " (" + first.field("name").location() + "); use a unique name");
+        guest.report(nameField, Section.render(nameField.value()) + " is already the name of " + first.describe()
+            + "; use a unique name");
         continue;
       }
       names.add(name);
@@ -58,12 +91,60 @@ final class GuestReader {
         specs.add(spec);
       }
     }
-    if (!entries.isEmpty() && nodes.names().isEmpty()) {
-      Section.Field guestsField = domsim.field("guests");
-      String guests = entries.size() == 1 ? "1 guest" : entries.size() + " guests";
-      domsim.report(guestsField, guests + " but no nodes to run them; add nodes or node-groups");
+
+    for (Section entry : groups) {
+      Section group = entry.withFallback(defaults);
+      String prefix = group.text("prefix", "the start of the guest names, such as \"web-\"");
+      Integer count = group.integer("count", 1, MAX_GROUP_COUNT, "a whole number from 1 to " + MAX_GROUP_COUNT);
+      // Validated and placed once for the whole group; "" stands for the names the expansion gives.
+      GuestSpec template = guest(group, "", true);
+      checkPlacement(group, template, new Who(range(prefix, count), true), nodes.names(), capacity);
+      if (prefix == null || count == null) {
+        continue;
+      }
+      declared += count;
+      Section.Field prefixField = group.field("prefix");
+      NodeReader.FirstDefinition here = new NodeReader.FirstDefinition(entry.path(), prefixField.location());
+      String firstTaken = null;
+      NodeReader.FirstDefinition firstCollision = null;
+      int collisions = 0;
+      for (int i = 1; i <= count; i++) {
+        String name = prefix + i;
+        NodeReader.FirstDefinition first = seen.putIfAbsent(name, here);
+        if (first != null) {
+          if (collisions++ == 0) {
+            firstTaken = name;
+            firstCollision = first;
+          }
+          continue;
+        }
+        names.add(name);
+        if (template != null) {
+          specs.add(named(template, name));
+        }
+      }
+      if (collisions > 0) {
+        String more = collisions > 1 ? " (and " + (collisions - 1) + " more names are taken)" : "";
+        group.report(prefixField, Section.render(prefixField.value()) + " with count " + count + " makes "
+            + firstTaken + ", already the name of " + firstCollision.describe() + more + "; use another prefix");
+      }
+    }
+
+    if (declared > 0 && nodes.names().isEmpty()) {
+      // Point at the list the user is most likely to look at: guests if there are any, else the groups.
+      Section.Field field = domsim.field(entries.isEmpty() ? "guest-groups" : "guests");
+      String guests = declared == 1 ? "1 guest" : declared + " guests";
+      domsim.report(field, guests + " but no nodes to run them; add nodes or node-groups");
     }
     return new Guests(specs, names);
+  }
+
+  /** The names a group makes, for messages: {@code web-1 ... web-40}; null when they are unknown. */
+  private static String range(String prefix, Integer count) {
+    if (prefix == null || count == null) {
+      return null;
+    }
+    return count == 1 ? prefix + 1 : prefix + 1 + " ... " + prefix + count;
   }
 
   /** One guest (or the defaults when {@code name} is ""), or null if anything is wrong. */
@@ -125,7 +206,7 @@ final class GuestReader {
   }
 
   /** Can the guest run anywhere? The pinned node's name is checked even when the guest has other problems. */
-  private static void checkPlacement(Section guest, GuestSpec spec, Set<String> nodeNames,
+  private static void checkPlacement(Section guest, GuestSpec spec, Who who, Set<String> nodeNames,
       Optional<Capacity> nodes) {
     Section.Field nodeField = guest.field("node");
     boolean isName = !nodeField.missing() && (nodeField.value().valueType() == ConfigValueType.STRING
@@ -151,17 +232,24 @@ final class GuestReader {
       NodeSpec node = nodes.get().byName().get(pinned.get());
       if (spec.type() == GuestType.HVM && !node.hvmSupport()) {
         guest.report(nodeField, node.name() + " has no hardware virtualization (cpu.hvm-support = false) and "
-            + "cannot run the HVM guest " + spec.name() + "; pin it to an HVM-capable node or make it type = pv");
+            + "cannot run " + who.hvmGuests() + "; pin " + who.it() + " to an HVM-capable node or make "
+            + who.it() + " type = pv");
       }
       if (spec.memoryBytes() > free(node)) {
         guest.report(nodeField, node.name() + " has " + Units.formatBytes(free(node)) + " free after dom0, less "
-            + "than " + spec.name() + "'s " + Units.formatBytes(spec.memoryBytes()) + "; pin it to a bigger node "
-            + "such as " + largest.name() + " or give it less memory");
+            + "than " + who.memoryOf(spec.memoryBytes()) + "; pin " + who.it() + " to a bigger node such as "
+            + largest.name() + " or give " + who.it() + " less memory");
       }
     } else if (spec.type() == GuestType.HVM && !nodes.get().anyHvm()) {
       guest.report(guest.field("type"), "hvm needs a node with cpu.hvm-support = true and no node has it; make "
           + "it type = pv or add an HVM-capable node");
     }
+  }
+
+  /** The group's template under one of the names it makes; every value object is immutable and shared. */
+  private static GuestSpec named(GuestSpec template, String name) {
+    return new GuestSpec(name, template.type(), template.vcpus(), template.memoryBytes(), template.weight(),
+        template.node(), template.workload());
   }
 
   /** Memory left for guests on an empty node. */

@@ -25,8 +25,8 @@ final class NodeReader {
    */
   record Nodes(List<NodeSpec> specs, Set<String> names, boolean complete) {}
 
-  /** Where a name was first defined, to name the other line of a duplicate. */
-  private record FirstDefinition(String path, Location location) {
+  /** Where a name was first defined, to name the other line of a duplicate (guests use it too). */
+  record FirstDefinition(String path, Location location) {
 
     String describe() {
       return path + " (" + location + ")";

@@ -14,8 +14,8 @@ import java.util.TreeSet;
 /**
  * Reports keys that no module declares. The schema is the merged reference.conf of the classpath, so a key
  * another module adds (say {@code domsim.hypervisor.costs.*}) is accepted without this module knowing it.
- * The entries of {@code nodes}, {@code node-groups}, {@code guests} and {@code scenario} are checked against
- * {@code node-defaults} or {@code guest-defaults} plus their own keys. Type mismatches are left to the
+ * The entries of {@code nodes}, {@code node-groups}, {@code guests}, {@code guest-groups} and {@code scenario}
+ * are checked against {@code node-defaults} or {@code guest-defaults} plus their own keys. Type mismatches are left to the
  * readers, which report them with the expected form.
  */
 final class UnknownKeys {
@@ -35,6 +35,7 @@ final class UnknownKeys {
     entrySchemas.put("domsim.nodes", withKeys(nodeDefaults, List.of("name")));
     entrySchemas.put("domsim.node-groups", withKeys(nodeDefaults, List.of("prefix", "count")));
     entrySchemas.put("domsim.guests", withKeys(guestDefaults, List.of("name", "node")));
+    entrySchemas.put("domsim.guest-groups", withKeys(guestDefaults, List.of("prefix", "count", "node")));
   }
 
   /**

@@ -107,7 +107,7 @@ class RunCommandIT {
         assertEquals("running", g.get("state_end").asText());
       }
     }
-    // Two 12 GiB nodes with 2 GiB for Dom0 each hold two 5 GiB guests each: 4 run, 2 do not.
+    // Two 12 GiB nodes with 2 GiB for Dom0 each hold two 5000 MiB guests each: 4 run, 2 do not.
     assertEquals(2, notStarted, o.out());
     for (JsonNode n : r.get("nodes")) {
       assertTrue(n.get("memory_used_bytes_end").asLong() <= n.get("memory_bytes").asLong(), n.toString());

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -36,6 +37,7 @@ public final class SimKernel {
   private final ClockKind clock;
   private final long seed;
   private final SimLoop loop;
+  private final AtomicBoolean systemStarted = new AtomicBoolean();
 
   private SimKernel(ClockKind clock, double speed, long seed) {
     if (!(speed > 0)) {
@@ -77,6 +79,9 @@ public final class SimKernel {
    * could reach its horizon before the root had set a single timer.
    */
   public <T> ActorSystem<Void> startSystem(String name, Behavior<T> root, Config config) {
+    if (!systemStarted.compareAndSet(false, true)) {
+      throw new IllegalStateException("kernel " + id + " already runs an actor system; create one kernel per system");
+    }
     Config dispatcher = ConfigFactory.empty()
         .withValue(DISPATCHER_PATH + ".kernel-id", ConfigValueFactory.fromAnyRef(id));
     Config full = dispatcher.withFallback(config).withFallback(ConfigFactory.load());

@@ -1,5 +1,7 @@
 package io.domsim.kernel;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.AbstractExecutorService;
@@ -20,6 +22,11 @@ import org.slf4j.LoggerFactory;
  * <p>Tasks submitted from the loop thread itself (Akka scheduling a mailbox after a tell) go to a plain
  * deque; tasks from other threads (system messages, {@link SimKernel#inject}) go through a concurrent
  * queue and wake the loop. Timers are touched only on the loop thread, so they need no lock.
+ *
+ * <p>Hot path (one timer plus its message is a few hundred nanoseconds, most of it Akka's mailbox
+ * work): the timer queue keeps times in a primitive array ({@link TimerHeap}); the clock is a plain
+ * field of the loop thread, published to other threads with a release store rather than a volatile
+ * write per event; tasks from the loop thread skip the concurrent queue and the shutdown check.
  */
 final class SimLoop extends AbstractExecutorService {
   private static final Logger log = LoggerFactory.getLogger(SimLoop.class);
@@ -31,11 +38,24 @@ final class SimLoop extends AbstractExecutorService {
   private final TimerHeap timers = new TimerHeap(4096);
   private final CountDownLatch terminated = new CountDownLatch(1);
 
+  private static final VarHandle PUBLISHED_NOW;
+
+  static {
+    try {
+      PUBLISHED_NOW = MethodHandles.lookup().findVarHandle(SimLoop.class, "publishedNow", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private volatile Thread thread;
   private volatile boolean shutdown;
-  private volatile long now;
+  /** The clock as other threads see it: written with a release store whenever {@link #now} moves. */
+  @SuppressWarnings("unused")
+  private volatile long publishedNow;
 
   // Owned by the loop thread.
+  private long now;
   private long horizon = -1;
   private CompletableFuture<Long> horizonReached;
   private long wallAnchorNanos;
@@ -48,7 +68,12 @@ final class SimLoop extends AbstractExecutorService {
     this.speed = speed;
   }
 
-  void start(ThreadFactory factory) {
+  synchronized void start(ThreadFactory factory) {
+    if (thread != null) {
+      // A second executor for the same loop (a kernel shared by two actor systems, or a dispatcher
+      // restarted by Akka) would make two threads claim the clock.
+      throw new IllegalStateException("simulation loop already started");
+    }
     Thread t = factory.newThread(this::loop);
     t.setName("domsim-sim-loop");
     thread = t;
@@ -59,14 +84,24 @@ final class SimLoop extends AbstractExecutorService {
     return Thread.currentThread() == thread;
   }
 
+  /** Exact on the loop thread; elsewhere the value at the loop's last clock move. */
   long now() {
-    if (clock == ClockKind.REAL && horizon >= 0 && onLoopThread()) {
+    if (!onLoopThread()) {
+      return publishedNow;
+    }
+    if (clock == ClockKind.REAL && horizon >= 0) {
       // Paced time advances between events too, but never past the horizon or behind the last event.
       long paced = simAnchorNanos + (long) ((System.nanoTime() - wallAnchorNanos) * speed);
-      long t = Math.min(horizon, Math.max(now, paced));
-      now = t;
+      setNow(Math.min(horizon, Math.max(now, paced)));
     }
     return now;
+  }
+
+  private void setNow(long t) {
+    if (t != now) {
+      now = t;
+      PUBLISHED_NOW.setRelease(this, t);
+    }
   }
 
   long timersFired() {
@@ -149,7 +184,8 @@ final class SimLoop extends AbstractExecutorService {
         }
       }
       timers.poll();
-      now = next.time;
+      // Virtual: exactly the timer's time (never behind now). Real: paced time may already be past it.
+      setNow(Math.max(now, next.time));
       timersFired++;
       next.fire();
       return true;
@@ -163,7 +199,7 @@ final class SimLoop extends AbstractExecutorService {
           return true;
         }
       }
-      now = Math.max(now, horizon);
+      setNow(Math.max(now, horizon));
       horizonReached.complete(now);
       return true;
     }
@@ -182,12 +218,13 @@ final class SimLoop extends AbstractExecutorService {
 
   @Override
   public void execute(Runnable command) {
-    if (shutdown) {
-      throw new RejectedExecutionException("simulation loop is shut down");
-    }
     if (onLoopThread()) {
+      // Once shut down the loop runs nothing more, so the loop thread needs no rejection check.
       local.addLast(command);
     } else {
+      if (shutdown) {
+        throw new RejectedExecutionException("simulation loop is shut down");
+      }
       external.add(command);
       Thread t = thread;
       if (t != null) {
