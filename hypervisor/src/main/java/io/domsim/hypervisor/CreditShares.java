@@ -16,18 +16,24 @@ public final class CreditShares {
    * @return cores granted to each domain; the sum never exceeds {@code capacity}
    */
   public static double[] allocate(double capacity, double[] demand, double[] weight) {
-    int n = demand.length;
-    double[] grant = new double[n];
-    boolean[] done = new boolean[n];
-    double left = capacity;
+    double[] grant = new double[demand.length];
+    allocate(capacity, demand, weight, demand.length, grant);
+    return grant;
+  }
+
+  /** The same, over the first {@code n} entries, into {@code grant} (no allocation when undersubscribed). */
+  public static void allocate(double capacity, double[] demand, double[] weight, int n, double[] grant) {
     double totalDemand = 0;
-    for (double d : demand) {
-      totalDemand += d;
+    for (int i = 0; i < n; i++) {
+      totalDemand += demand[i];
     }
     if (totalDemand <= capacity) {
       System.arraycopy(demand, 0, grant, 0, n);
-      return grant;
+      return;
     }
+    java.util.Arrays.fill(grant, 0, n, 0.0);
+    boolean[] done = new boolean[n];
+    double left = capacity;
     // Water-filling: a domain whose demand is below its weighted share is satisfied and leaves the
     // rest to the others; repeat until every remaining domain is limited by its share.
     int active = n;
@@ -57,6 +63,5 @@ public final class CreditShares {
         left = 0;
       }
     }
-    return grant;
   }
 }

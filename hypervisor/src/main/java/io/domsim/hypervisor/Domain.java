@@ -35,10 +35,35 @@ public final class Domain {
   boolean logDirty;
   double writesSinceClean;
 
+  /** Up to when the integrals above are accrued; they are brought up to date lazily, when rates change. */
+  long accruedNanos;
+
+  // What one unit of this domain's work costs, fixed at creation (see HostModel.recompute).
+  double overhead;
+  double guestCoresPerIo;
+  double dom0CoresPerIo;
+
   Domain(int domid, GuestSpec spec, DomainState state) {
     this.domid = domid;
     this.spec = spec;
     this.state = state;
+  }
+
+  /** Adds what the current rates produced since the last accrual, up to {@code nowNanos}. */
+  void accrue(long nowNanos) {
+    if (nowNanos <= accruedNanos) {
+      return;
+    }
+    double dt = (nowNanos - accruedNanos) / 1e9;
+    accruedNanos = nowNanos;
+    cpuSeconds += cpuCores * dt;
+    workSeconds += workCores * dt;
+    ioCompleted += ioPerSecond * dt;
+    hypercalls += hypercallsPerSecond * dt;
+    vmExits += vmExitsPerSecond * dt;
+    if (logDirty) {
+      writesSinceClean += dirtyWritesPerSecond * dt;
+    }
   }
 
   public int domid() { return domid; }

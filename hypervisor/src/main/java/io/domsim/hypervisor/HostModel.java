@@ -36,16 +36,19 @@ public final class HostModel {
   private final Map<String, Long> claims = new TreeMap<>();
   private int nextDomid = 1;
 
-  // Dom0's rates and integrals.
+  // Node-level rates, recomputed on every change, and their integrals.
   private double dom0Cores;
-  private double dom0HypercallsPerSecond;
-  private double dom0CoreSeconds;
-  private double dom0Hypercalls;
-
-  // Node-level integrals.
+  private double busyCores;
+  private double hypercallRate;
+  private double vmExitRate;
+  private double watts;
   private long lastNanos;
+  private double dom0CoreSeconds;
   private double busyCoreSeconds;
+  private double hypercallTotal;
+  private double vmExitTotal;
   private double energyJoules;
+  private long memoryUsedBytes;
 
   public HostModel(Hardware hardware, CostSettings costs, int dom0Vcpus, long dom0MemoryBytes, int dom0Weight) {
     this.hardware = hardware;
@@ -53,7 +56,8 @@ public final class HostModel {
     this.dom0Vcpus = dom0Vcpus;
     this.dom0MemoryBytes = dom0MemoryBytes;
     this.dom0Weight = dom0Weight;
-    recompute();
+    this.memoryUsedBytes = dom0MemoryBytes + costs.domainOverheadBytes();
+    recompute(0);
   }
 
   public Hardware hardware() { return hardware; }
@@ -75,15 +79,9 @@ public final class HostModel {
 
   // ---- memory ----
 
+  /** Dom0, guests (with the hypervisor's per-domain state) and outstanding claims. */
   public long memoryUsedBytes() {
-    long used = dom0MemoryBytes + costs.domainOverheadBytes();
-    for (Domain d : guests) {
-      used += d.spec.memoryBytes() + costs.domainOverheadBytes();
-    }
-    for (long c : claims.values()) {
-      used += c;
-    }
-    return used;
+    return memoryUsedBytes;
   }
 
   public long memoryFreeBytes() {
@@ -101,11 +99,17 @@ public final class HostModel {
       return false;
     }
     claims.put(claimId, bytes);
+    memoryUsedBytes += bytes;
     return true;
   }
 
   public boolean releaseClaim(String claimId) {
-    return claims.remove(claimId) != null;
+    Long bytes = claims.remove(claimId);
+    if (bytes == null) {
+      return false;
+    }
+    memoryUsedBytes -= bytes;
+    return true;
   }
 
   public Map<String, Long> claims() {
@@ -135,43 +139,48 @@ public final class HostModel {
       throw new HypervisorException(Errno.ENOMEM, "guest " + spec.name() + " needs "
           + need + " bytes but only " + (memoryFreeBytes() + claimed) + " are free");
     }
-    integrate(nowNanos);
+    advanceTo(nowNanos);
     if (claimId != null) {
-      claims.remove(claimId);
+      releaseClaim(claimId);
     }
     Domain d = new Domain(nextDomid++, spec, paused ? DomainState.PAUSED : DomainState.RUNNING);
+    d.accruedNanos = nowNanos;
+    setUnitCosts(d);
     guests.add(d);
     byDomid.put(d.domid, d);
-    recompute();
+    memoryUsedBytes += need;
+    recompute(nowNanos);
     return d;
   }
 
   public Domain destroyDomain(int domid, long nowNanos) {
     Domain d = require(domid);
-    integrate(nowNanos);
+    advanceTo(nowNanos);
+    d.accrue(nowNanos);
     guests.remove(d);
     byDomid.remove(domid);
-    recompute();
+    memoryUsedBytes -= footprint(d.spec);
+    recompute(nowNanos);
     return d;
   }
 
   public void setState(int domid, DomainState state, long nowNanos) {
     Domain d = require(domid);
-    integrate(nowNanos);
+    advanceTo(nowNanos);
     d.state = state;
-    recompute();
+    recompute(nowNanos);
   }
 
   public void setLoadFactor(int domid, double factor, long nowNanos) {
     Domain d = require(domid);
-    integrate(nowNanos);
+    advanceTo(nowNanos);
     d.loadFactor = factor;
-    recompute();
+    recompute(nowNanos);
   }
 
   public void enableLogDirty(int domid, long nowNanos) {
     Domain d = require(domid);
-    integrate(nowNanos);
+    d.accrue(nowNanos);
     d.logDirty = true;
     d.writesSinceClean = 0;
   }
@@ -179,7 +188,7 @@ public final class HostModel {
   /** SHADOW_OP_CLEAN: read and reset the count of pages dirtied since the last clean. */
   public long cleanDirtyLog(int domid, long nowNanos) {
     Domain d = require(domid);
-    integrate(nowNanos);
+    d.accrue(nowNanos);
     long pages = d.dirtyPages();
     d.writesSinceClean = 0;
     return pages;
@@ -195,147 +204,167 @@ public final class HostModel {
 
   // ---- rates and their integrals ----
 
-  /** Accumulates every rate from the last change up to {@code nowNanos}. */
+  /**
+   * Brings every integral up to {@code nowNanos}: the node's totals and each domain's. Sampling only
+   * needs the node's totals ({@link #advanceTo}), which cost the same however many domains there are.
+   */
   public void integrate(long nowNanos) {
+    advanceTo(nowNanos);
+    for (Domain d : guests) {
+      d.accrue(nowNanos);
+    }
+  }
+
+  /** Accumulates the node-level rates from the last change up to {@code nowNanos}. */
+  public void advanceTo(long nowNanos) {
     if (nowNanos <= lastNanos) {
       return;
     }
     double dt = SimTime.toSeconds(nowNanos - lastNanos);
     lastNanos = nowNanos;
-    double busy = dom0Cores;
     dom0CoreSeconds += dom0Cores * dt;
-    dom0Hypercalls += dom0HypercallsPerSecond * dt;
-    for (Domain d : guests) {
-      d.cpuSeconds += d.cpuCores * dt;
-      d.workSeconds += d.workCores * dt;
-      d.ioCompleted += d.ioPerSecond * dt;
-      d.hypercalls += d.hypercallsPerSecond * dt;
-      d.vmExits += d.vmExitsPerSecond * dt;
-      if (d.logDirty) {
-        d.writesSinceClean += d.dirtyWritesPerSecond * dt;
-      }
-      busy += d.cpuCores;
-    }
-    busyCoreSeconds += busy * dt;
-    energyJoules += hardware.watts(busy / hardware.cores()) * dt;
+    busyCoreSeconds += busyCores * dt;
+    hypercallTotal += hypercallRate * dt;
+    vmExitTotal += vmExitRate * dt;
+    energyJoules += watts * dt;
   }
 
-  /** Shares the cores out again and derives every domain's rates from its share. */
-  private void recompute() {
-    int n = guests.size();
+  // Scratch arrays for recompute, grown as needed: recompute runs at every workload phase of every guest.
+  private double[] compute = new double[8];
+  private double[] attempt = new double[8];
+  private double[] io = new double[8];
+  private double[] satisfied = new double[8];
+  private double[] demand = new double[9];
+  private double[] weight = new double[9];
+  private double[] uncapped = new double[9];
+  private double[] grant = new double[9];
+
+  private void ensureCapacity(int n) {
+    if (compute.length < n) {
+      int size = Math.max(n, compute.length * 2);
+      compute = new double[size];
+      attempt = new double[size];
+      io = new double[size];
+      satisfied = new double[size];
+      demand = new double[size + 1];
+      weight = new double[size + 1];
+      uncapped = new double[size + 1];
+      grant = new double[size + 1];
+    }
+  }
+
+  /** What each unit of a new domain's work costs, by virtualization mode. */
+  private void setUnitCosts(Domain d) {
     double cyc = hardware.cyclesPerCoreSecond();
-    double[] compute = new double[n];
-    double[] attempt = new double[n];
-    double[] overhead = new double[n];
-    double[] guestCoresPerIo = new double[n];
-    double[] dom0CoresPerIo = new double[n];
+    if (d.type() == GuestType.PV) {
+      d.overhead = costs.pvHypercallsPerCpuSecond() * costs.hypercallCycles() / cyc;
+      d.guestCoresPerIo = (costs.guestCyclesPerIo() + costs.pvHypercallsPerIo() * costs.hypercallCycles()) / cyc;
+      d.dom0CoresPerIo = costs.pvBackendCyclesPerIo() / cyc;
+    } else {
+      d.overhead = costs.hvmVmExitsPerCpuSecond() * costs.vmExitCycles() / cyc;
+      d.guestCoresPerIo = (costs.guestCyclesPerIo() + costs.hvmVmExitsPerIo() * costs.vmExitCycles()) / cyc;
+      d.dom0CoresPerIo = costs.hvmVmExitsPerIo() * costs.deviceModelCyclesPerExit() / cyc;
+    }
+  }
+
+  /**
+   * Shares the cores out again and derives every domain's rates from its share. Called after the
+   * integrals are up to {@code nowNanos}; a domain whose rates change is accrued first.
+   */
+  private void recompute(long nowNanos) {
+    int n = guests.size();
+    ensureCapacity(n);
     for (int i = 0; i < n; i++) {
       Domain d = guests.get(i);
       boolean running = d.state == DomainState.RUNNING;
       var w = d.spec.workload();
       compute[i] = running ? Math.min(d.spec.vcpus(), w.cpu() * d.loadFactor * d.spec.vcpus()) : 0;
       attempt[i] = running ? w.ioRate() * d.loadFactor : 0;
-      if (d.type() == GuestType.PV) {
-        overhead[i] = costs.pvHypercallsPerCpuSecond() * costs.hypercallCycles() / cyc;
-        guestCoresPerIo[i] = (costs.guestCyclesPerIo() + costs.pvHypercallsPerIo() * costs.hypercallCycles()) / cyc;
-        dom0CoresPerIo[i] = costs.pvBackendCyclesPerIo() / cyc;
-      } else {
-        overhead[i] = costs.hvmVmExitsPerCpuSecond() * costs.vmExitCycles() / cyc;
-        guestCoresPerIo[i] = (costs.guestCyclesPerIo() + costs.hvmVmExitsPerIo() * costs.vmExitCycles()) / cyc;
-        dom0CoresPerIo[i] = costs.hvmVmExitsPerIo() * costs.deviceModelCyclesPerExit() / cyc;
-      }
+      io[i] = attempt[i];
+      weight[i + 1] = d.spec.weight();
     }
-    double[] demand = new double[n + 1];
-    double[] weight = new double[n + 1];
-    double[] need = new double[n + 1];
-    double[] io = attempt.clone();
-    double[] grant = null;
     weight[0] = dom0Weight;
-    for (int i = 0; i < n; i++) {
-      weight[i + 1] = guests.get(i).spec.weight();
-    }
     double base = Math.min(dom0Vcpus, costs.dom0BaseLoad());
-    // A few rounds of a fixed point: I/O needs the guest's CPU to issue it and Dom0's to serve it, and
-    // each side's demand depends on how much I/O the other lets through.
-    for (int round = 0; round < 4; round++) {
-      double dom0Need = base;
-      for (int i = 0; i < n; i++) {
-        need[i + 1] = compute[i] * (1 + overhead[i]) + io[i] * guestCoresPerIo[i];
-        demand[i + 1] = Math.min(guests.get(i).spec.vcpus(), need[i + 1]);
-        dom0Need += io[i] * dom0CoresPerIo[i];
-      }
-      need[0] = dom0Need;
-      demand[0] = Math.min(dom0Vcpus, dom0Need);
-      grant = CreditShares.allocate(hardware.cores(), demand, weight);
-      double dom0ForIo = Math.max(0, grant[0] - base);
-      double dom0IoNeed = 0;
-      double[] satisfied = new double[n];
-      for (int i = 0; i < n; i++) {
-        satisfied[i] = need[i + 1] > 0 ? Math.min(1, grant[i + 1] / need[i + 1]) : 1;
-        dom0IoNeed += attempt[i] * satisfied[i] * dom0CoresPerIo[i];
-      }
-      double theta = dom0IoNeed > 0 ? Math.min(1, dom0ForIo / dom0IoNeed) : 1;
-      boolean settled = true;
-      for (int i = 0; i < n; i++) {
-        double next = attempt[i] * satisfied[i] * theta;
-        settled &= next == io[i];
-        io[i] = next;
-      }
-      if (settled) {
-        break; // nothing held I/O back: the common, uncontended case needs one round
-      }
-    }
-    dom0Cores = grant[0];
-    double dom0Hc = Math.min(grant[0], base) * costs.dom0HypercallsPerCpuSecond();
+    // A guest's need (compute plus the CPU side of its I/O) is fixed; Dom0's depends on how much I/O
+    // the guests manage to issue, which depends on their shares. Round 1 assumes every guest issues all
+    // its I/O; if some guest is held back, round 2 asks Dom0 only for the I/O actually issued.
+    double dom0Need = base;
     for (int i = 0; i < n; i++) {
       Domain d = guests.get(i);
-      d.cpuCores = Math.min(grant[i + 1], compute[i] * (1 + overhead[i]) + io[i] * guestCoresPerIo[i]);
-      d.ioPerSecond = io[i];
-      d.workCores = Math.max(0, d.cpuCores - io[i] * guestCoresPerIo[i]) / (1 + overhead[i]);
-      double progress = compute[i] > 0 ? d.workCores / compute[i] : (d.state == DomainState.RUNNING ? 1 : 0);
-      d.dirtyWritesPerSecond = d.spec.workload().dirtyRate() * d.loadFactor * Math.min(1, progress);
-      if (d.type() == GuestType.PV) {
-        d.hypercallsPerSecond = d.workCores * costs.pvHypercallsPerCpuSecond() + io[i] * costs.pvHypercallsPerIo();
-        d.vmExitsPerSecond = 0;
-        dom0Hc += io[i] * costs.pvBackendHypercallsPerIo();
-      } else {
-        d.hypercallsPerSecond = 0;
-        d.vmExitsPerSecond = d.workCores * costs.hvmVmExitsPerCpuSecond() + io[i] * costs.hvmVmExitsPerIo();
-        dom0Hc += io[i] * costs.hvmVmExitsPerIo() * costs.deviceModelHypercallsPerExit();
+      uncapped[i + 1] = compute[i] * (1 + d.overhead) + attempt[i] * d.guestCoresPerIo;
+      demand[i + 1] = Math.min(d.spec.vcpus(), uncapped[i + 1]);
+      dom0Need += attempt[i] * d.dom0CoresPerIo;
+    }
+    for (int round = 0; round < 2; round++) {
+      demand[0] = Math.min(dom0Vcpus, dom0Need);
+      CreditShares.allocate(hardware.cores(), demand, weight, n + 1, grant);
+      boolean heldBack = false;
+      dom0Need = base;
+      for (int i = 0; i < n; i++) {
+        satisfied[i] = uncapped[i + 1] > 0 ? Math.min(1, grant[i + 1] / uncapped[i + 1]) : 1;
+        heldBack |= satisfied[i] < 1 && attempt[i] > 0;
+        dom0Need += attempt[i] * satisfied[i] * guests.get(i).dom0CoresPerIo;
+      }
+      if (!heldBack) {
+        break;
       }
     }
-    dom0HypercallsPerSecond = dom0Hc;
-  }
-
-  // ---- what an observer reads ----
-
-  public double busyCores() {
-    double busy = dom0Cores;
-    for (Domain d : guests) {
-      busy += d.cpuCores;
+    // Dom0 serves the issued I/O as far as its share allows; every guest's I/O slows by the same factor.
+    double dom0IoNeed = dom0Need - base;
+    double theta = dom0IoNeed > 0 ? Math.min(1, Math.max(0, grant[0] - base) / dom0IoNeed) : 1;
+    for (int i = 0; i < n; i++) {
+      io[i] = attempt[i] * satisfied[i] * theta;
     }
-    return busy;
+    dom0Cores = grant[0];
+    double busy = dom0Cores;
+    double hc = Math.min(grant[0], base) * costs.dom0HypercallsPerCpuSecond();
+    double exits = 0;
+    for (int i = 0; i < n; i++) {
+      Domain d = guests.get(i);
+      double cpu = Math.min(grant[i + 1], compute[i] * (1 + d.overhead) + io[i] * d.guestCoresPerIo);
+      double work = Math.max(0, cpu - io[i] * d.guestCoresPerIo) / (1 + d.overhead);
+      double progress = compute[i] > 0 ? work / compute[i] : (d.state == DomainState.RUNNING ? 1 : 0);
+      double dirty = d.spec.workload().dirtyRate() * d.loadFactor * Math.min(1, progress);
+      double dHc;
+      double dExits;
+      if (d.type() == GuestType.PV) {
+        dHc = work * costs.pvHypercallsPerCpuSecond() + io[i] * costs.pvHypercallsPerIo();
+        dExits = 0;
+        hc += io[i] * costs.pvBackendHypercallsPerIo();
+      } else {
+        dHc = 0;
+        dExits = work * costs.hvmVmExitsPerCpuSecond() + io[i] * costs.hvmVmExitsPerIo();
+        hc += io[i] * costs.hvmVmExitsPerIo() * costs.deviceModelHypercallsPerExit();
+      }
+      if (cpu != d.cpuCores || io[i] != d.ioPerSecond || dirty != d.dirtyWritesPerSecond || work != d.workCores) {
+        d.accrue(nowNanos); // the old rates held until now
+        d.cpuCores = cpu;
+        d.workCores = work;
+        d.ioPerSecond = io[i];
+        d.dirtyWritesPerSecond = dirty;
+        d.hypercallsPerSecond = dHc;
+        d.vmExitsPerSecond = dExits;
+      }
+      busy += cpu;
+      hc += dHc;
+      exits += dExits;
+    }
+    busyCores = busy;
+    hypercallRate = hc;
+    vmExitRate = exits;
+    watts = hardware.watts(busy / hardware.cores());
   }
 
+  // ---- what an observer reads (node totals are as of the last advanceTo/integrate) ----
+
+  public double busyCores() { return busyCores; }
   public double dom0Cores() { return dom0Cores; }
   public double dom0CoreSeconds() { return dom0CoreSeconds; }
   public double busyCoreSeconds() { return busyCoreSeconds; }
   public double energyJoules() { return energyJoules; }
 
   /** Hypercalls made on this node so far, Dom0's included. */
-  public double hypercalls() {
-    double h = dom0Hypercalls;
-    for (Domain d : guests) {
-      h += d.hypercalls;
-    }
-    return h;
-  }
+  public double hypercalls() { return hypercallTotal; }
 
-  public double vmExits() {
-    double v = 0;
-    for (Domain d : guests) {
-      v += d.vmExits;
-    }
-    return v;
-  }
+  public double vmExits() { return vmExitTotal; }
 }

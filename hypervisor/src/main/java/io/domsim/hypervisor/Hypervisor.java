@@ -39,7 +39,21 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
 
   private enum SampleTick implements Command { INSTANCE }
 
-  private record WorkloadPhase(int domid) implements Command {}
+  /** The end of a guest's workload phase; carries the guest's workload state, not a lookup key. */
+  private record WorkloadPhase(Workload workload) implements Command {}
+
+  /** A guest's workload process: its own random stream and its pending phase timer. */
+  private static final class Workload {
+    final Domain domain;
+    final SimEntity entity;
+    SimTimer timer;
+    boolean stopped;
+
+    Workload(Domain domain, SimEntity entity) {
+      this.domain = domain;
+      this.entity = entity;
+    }
+  }
 
   /** Hypercall operations, named after the Xen domctl/memory ops they stand for. */
   public sealed interface Op {
@@ -76,8 +90,8 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
   private final HostModel host;
   private final long sampleIntervalNanos;
   private final NodeSample.Sink sink;
-  private final TreeMap<Integer, SimEntity> workloads = new TreeMap<>();
-  private final TreeMap<Integer, SimTimer> phaseTimers = new TreeMap<>();
+  /** Guests' workloads by domid; looked up on destroy, iterated only on halt (in domid order). */
+  private final TreeMap<Integer, Workload> workloads = new TreeMap<>();
   private SimTimer sampleTimer;
   private boolean halted;
 
@@ -145,11 +159,10 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
       return d.domid();
     } else if (op instanceof Op.DestroyDomain x) {
       host.destroyDomain(x.domid(), now);
-      SimTimer t = phaseTimers.remove(x.domid());
-      if (t != null) {
-        t.cancel();
+      Workload w = workloads.remove(x.domid());
+      if (w != null) {
+        stop(w);
       }
-      workloads.remove(x.domid());
       return x.domid();
     } else if (op instanceof Op.PauseDomain p) {
       host.setState(p.domid(), DomainState.PAUSED, now);
@@ -185,16 +198,23 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     if (w.variability() <= 0) {
       return;
     }
-    SimEntity workload = kernel.entity("guest/" + d.name() + "/workload");
+    Workload workload = new Workload(d, kernel.entity("guest/" + d.name() + "/workload"));
     workloads.put(d.domid(), workload);
-    host.setLoadFactor(d.domid(), drawLevel(workload.random(), w.variability()), kernel.now());
-    schedulePhase(d.domid(), workload, w);
+    host.setLoadFactor(d.domid(), drawLevel(workload.entity.random(), w.variability()), kernel.now());
+    schedulePhase(workload);
   }
 
-  private void schedulePhase(int domid, SimEntity workload, WorkloadSpec w) {
-    double meanNanos = SimTime.of(w.phaseMean());
-    long phase = Math.max(1, Math.round(-meanNanos * Math.log1p(-workload.random().nextDouble())));
-    phaseTimers.put(domid, workload.sendAfter(phase, getContext().getSelf(), new WorkloadPhase(domid)));
+  private void schedulePhase(Workload workload) {
+    double meanNanos = SimTime.of(workload.domain.spec().workload().phaseMean());
+    long phase = Math.max(1, Math.round(-meanNanos * Math.log1p(-workload.entity.random().nextDouble())));
+    workload.timer = workload.entity.sendAfter(phase, getContext().getSelf(), new WorkloadPhase(workload));
+  }
+
+  private static void stop(Workload w) {
+    w.stopped = true;
+    if (w.timer != null) {
+      w.timer.cancel();
+    }
   }
 
   /** A log-normal level with mean 1 and the given coefficient of variation. */
@@ -204,19 +224,19 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
   }
 
   private Behavior<Command> onPhase(WorkloadPhase phase) {
-    SimEntity workload = workloads.get(phase.domid());
-    Domain d = host.guest(phase.domid());
-    if (halted || workload == null || d == null) {
+    Workload w = phase.workload();
+    if (halted || w.stopped) {
       return this;
     }
-    host.setLoadFactor(d.domid(), drawLevel(workload.random(), d.spec().workload().variability()), kernel.now());
-    schedulePhase(d.domid(), workload, d.spec().workload());
+    host.setLoadFactor(w.domain.domid(), drawLevel(w.entity.random(), w.domain.spec().workload().variability()),
+        kernel.now());
+    schedulePhase(w);
     return this;
   }
 
   private Behavior<Command> onSample() {
     long now = kernel.now();
-    host.integrate(now);
+    host.advanceTo(now);
     double period = SimTime.toSeconds(now - lastSampleNanos);
     if (period > 0) {
       double busy = host.busyCoreSeconds();
@@ -263,8 +283,8 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     if (sampleTimer != null) {
       sampleTimer.cancel();
     }
-    phaseTimers.values().forEach(SimTimer::cancel);
-    phaseTimers.clear();
+    workloads.values().forEach(Hypervisor::stop);
+    workloads.clear();
     return this;
   }
 }
