@@ -19,7 +19,7 @@ final class ReportWriter {
       .enable(SerializationFeature.INDENT_OUTPUT);
 
   /** The report's top level; the order of the components is the order of the fields. */
-  record Report(long seed, String clock, double simulatedSeconds, double wallSeconds,
+  record Report(long seed, String clock, double simulatedSeconds, double wallSeconds, long simulatedEvents,
       List<RunResult.NodeResult> nodes, List<RunResult.GuestResult> guests,
       List<RunResult.MigrationResult> migrations) {}
 
@@ -30,7 +30,7 @@ final class ReportWriter {
   }
 
   static String toJson(RunResult r, double wallSeconds) throws IOException {
-    return JSON.writeValueAsString(new Report(r.seed(), r.clock(), r.simulatedSeconds(), wallSeconds, r.nodes(),
+    return JSON.writeValueAsString(new Report(r.seed(), r.clock(), r.simulatedSeconds(), wallSeconds, r.simulatedEvents(), r.nodes(),
         r.guests(), r.migrations()));
   }
 }

@@ -38,8 +38,9 @@ final class RunTable {
             m.outcome(), m.reason() == null ? "" : " - " + m.reason()));
       }
     }
-    out.println(String.format(Locale.ROOT, "simulated %s in %.2f s wall time (%s clock, seed %d)",
-        duration(r.simulatedSeconds()), wallSeconds, r.clock(), r.seed()));
+    out.println(String.format(Locale.ROOT, "simulated %s in %.2f s wall time (%s clock, seed %d; %,d events, %,.0f/s)",
+        duration(r.simulatedSeconds()), wallSeconds, r.clock(), r.seed(), r.simulatedEvents(),
+        wallSeconds > 0 ? r.simulatedEvents() / wallSeconds : 0.0));
   }
 
   /** 3725.5 → "1h2m5.5s". */

@@ -95,7 +95,7 @@ public final class HostModel {
 
   /** XENMEM_claim_pages: set memory aside for a domain about to be built. False when it does not fit. */
   public boolean claim(String claimId, long bytes) {
-    if (claims.containsKey(claimId) || bytes > memoryFreeBytes()) {
+    if (bytes < 0 || claims.containsKey(claimId) || bytes > memoryFreeBytes()) {
       return false;
     }
     claims.put(claimId, bytes);
@@ -253,6 +253,47 @@ public final class HostModel {
     }
   }
 
+  /**
+   * Bisection for the largest fraction {@code f} of every guest's I/O such that, with all demands sized
+   * for {@code f}, Dom0's share covers the I/O its guests then issue. Leaves {@code grant} and
+   * {@code satisfied} as allocated for the answer. The answer is a fraction of each guest's attempted
+   * I/O, its own CPU share permitting (so {@code io = attempt × satisfied × f}).
+   */
+  private double dom0BoundFraction(int n, double base) {
+    double low = 0;
+    double high = 1;
+    for (int step = 0; step < 24; step++) {
+      double mid = (low + high) / 2;
+      if (dom0Keeps(n, base, mid)) {
+        low = mid;
+      } else {
+        high = mid;
+      }
+    }
+    dom0Keeps(n, base, low);
+    return low;
+  }
+
+  /** Allocates for I/O fraction {@code f}; true when Dom0's grant serves the I/O the guests then issue. */
+  private boolean dom0Keeps(int n, double base, double f) {
+    double dom0Need = base;
+    for (int i = 0; i < n; i++) {
+      Domain d = guests.get(i);
+      uncapped[i + 1] = compute[i] * (1 + d.overhead) + attempt[i] * f * d.guestCoresPerIo;
+      demand[i + 1] = Math.min(d.spec.vcpus(), uncapped[i + 1]);
+      dom0Need += attempt[i] * f * d.dom0CoresPerIo;
+    }
+    demand[0] = Math.min(dom0Vcpus, dom0Need);
+    CreditShares.allocate(hardware.cores(), demand, weight, n + 1, grant);
+    double served = base;
+    for (int i = 0; i < n; i++) {
+      // A guest's own share may hold its I/O back further; Dom0 only serves what is issued.
+      satisfied[i] = uncapped[i + 1] > 0 ? Math.min(1, grant[i + 1] / uncapped[i + 1]) : 1;
+      served += attempt[i] * f * satisfied[i] * guests.get(i).dom0CoresPerIo;
+    }
+    return grant[0] >= served * (1 - 1e-12);
+  }
+
   /** What each unit of a new domain's work costs, by virtualization mode. */
   private void setUnitCosts(Domain d) {
     double cyc = hardware.cyclesPerCoreSecond();
@@ -312,6 +353,11 @@ public final class HostModel {
     // Dom0 serves the issued I/O as far as its share allows; every guest's I/O slows by the same factor.
     double dom0IoNeed = dom0Need - base;
     double theta = dom0IoNeed > 0 ? Math.min(1, Math.max(0, grant[0] - base) / dom0IoNeed) : 1;
+    if (theta < 1) {
+      // Dom0 is the bottleneck. Guests waiting on it leave CPU unused that Dom0 could take, so find the
+      // largest common I/O fraction that Dom0's share can serve when every demand is sized for it.
+      theta = dom0BoundFraction(n, base);
+    }
     for (int i = 0; i < n; i++) {
       io[i] = attempt[i] * satisfied[i] * theta;
     }

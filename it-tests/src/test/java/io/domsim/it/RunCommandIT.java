@@ -140,6 +140,7 @@ class RunCommandIT {
     ObjectNode r = (ObjectNode) Cli.report(tmp);
     List<String> top = new java.util.ArrayList<>();
     r.fieldNames().forEachRemaining(top::add);
-    assertEquals(List.of("seed", "clock", "simulated_seconds", "wall_seconds", "nodes", "guests", "migrations"), top);
+    assertEquals(List.of("seed", "clock", "simulated_seconds", "wall_seconds", "simulated_events", "nodes", "guests",
+        "migrations"), top);
   }
 }

@@ -282,7 +282,7 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
           Math.round(t.map(HostSnapshot.GuestTotals::vmExits).orElse(0.0)),
           reason));
     }
-    return new RunResult(spec.simulation().seed(), spec.simulation().clock().configName(), seconds, nodeResults,
+    return new RunResult(spec.simulation().seed(), spec.simulation().clock().configName(), seconds, 0, nodeResults,
         guestResults, migrations);
   }
 }

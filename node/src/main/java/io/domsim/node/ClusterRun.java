@@ -49,7 +49,7 @@ public final class ClusterRun {
       progress.accept(kernel.now());
       CompletableFuture<RunResult> result = new CompletableFuture<>();
       kernel.inject(() -> cluster.tell(new Cluster.Finish(result)));
-      return await(result, "the final report");
+      return await(result, "the final report").withSimulatedEvents(kernel.timersFired());
     } finally {
       system.terminate();
       try {

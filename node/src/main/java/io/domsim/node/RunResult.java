@@ -7,13 +7,18 @@ import java.util.List;
  * end-of-run table. Nodes and guests are in configuration order.
  */
 public record RunResult(
-    long seed, String clock, double simulatedSeconds, List<NodeResult> nodes, List<GuestResult> guests,
-    List<MigrationResult> migrations) {
+    long seed, String clock, double simulatedSeconds, long simulatedEvents, List<NodeResult> nodes,
+    List<GuestResult> guests, List<MigrationResult> migrations) {
 
   public RunResult {
     nodes = List.copyOf(nodes);
     guests = List.copyOf(guests);
     migrations = List.copyOf(migrations);
+  }
+
+  /** The same result with the kernel's count of simulated events (timers fired), known only after the run. */
+  public RunResult withSimulatedEvents(long events) {
+    return new RunResult(seed, clock, simulatedSeconds, events, nodes, guests, migrations);
   }
 
   /** One node at the end of the run; averages are exact time integrals over the whole run. */

@@ -1,0 +1,333 @@
+package io.domsim.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.domsim.config.ClusterConfigLoader;
+import io.domsim.config.ClusterSpec;
+import io.domsim.config.NodeSpec;
+import io.domsim.hypervisor.CostSettings;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Whole runs of a small cluster through {@link ClusterRun}: guests, meters, node failure, invariants. */
+@Timeout(120)
+class ClusterRunTest {
+  static final long GIB = 1L << 30;
+  static final double SECONDS = 60;
+  static final List<String> NODES = List.of("alpha", "beta", "gamma");
+  static final List<String> METERS = List.of(NodeMeters.CPU, NodeMeters.DOM0_CPU, NodeMeters.MEMORY_USED,
+      NodeMeters.POWER, NodeMeters.GUESTS, NodeMeters.HYPERCALLS, NodeMeters.VM_EXITS, NodeMeters.ENERGY);
+
+  /**
+   * Three 16 GiB nodes (2 GiB Dom0 each), gamma without VT-x; first-fit. Pinned guests start first
+   * (db-1 on beta, batch-1 on gamma), then the pool master places the rest in order: web-1 and app-1
+   * on alpha, web-2 on beta (alpha has about 4 GiB left), and huge-1 nowhere.
+   */
+  static String config(String scenario) {
+    return """
+        domsim {
+          simulation { duration = 60s, seed = 11, sample-interval = 1s }
+          network { latency = 100us }
+          node-defaults {
+            cpu { cores = 8, ghz = 2.5 }
+            memory = 16GiB
+            power { idle = 100W, max = 250W }
+            dom0 { vcpus = 2, memory = 2GiB }
+          }
+          nodes = [
+            { name = alpha }
+            { name = beta }
+            { name = gamma, cpu { hvm-support = false } }
+          ]
+          scheduler { placement = first-fit }
+          guests = [
+            { name = web-1, type = pv, vcpus = 2, memory = 4GiB, workload { cpu = 0.5, io-rate = 200 } }
+            { name = db-1, type = hvm, vcpus = 2, memory = 8GiB, node = beta, workload { cpu = 0.7, io-rate = 500 } }
+            { name = batch-1, type = pv, vcpus = 4, memory = 8GiB, node = gamma, workload { cpu = 1.0 } }
+            { name = app-1, type = hvm, vcpus = 2, memory = 6GiB, workload { cpu = 0.4, io-rate = 100 } }
+            { name = web-2, type = pv, vcpus = 1, memory = 5GiB, workload { cpu = 0.3, io-rate = 50 } }
+            { name = huge-1, type = pv, memory = 12GiB }
+          ]
+          scenario = [ %s ]
+        }
+        """.formatted(scenario);
+  }
+
+  static final Map<String, String> PLACEMENT = Map.of(
+      "web-1", "alpha", "db-1", "beta", "batch-1", "gamma", "app-1", "alpha", "web-2", "beta");
+
+  /** A run and what its meters showed at its last instant, before the actor system went away. */
+  record Run(ClusterSpec spec, RunResult result, SimpleMeterRegistry registry, Map<String, Map<String, Double>> last) {
+    RunResult.NodeResult node(String name) {
+      return result.nodes().stream().filter(n -> n.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    RunResult.GuestResult guest(String name) {
+      return result.guests().stream().filter(g -> g.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    double counter(String meter, String node) {
+      Counter c = registry.find(meter).tag("node", node).counter();
+      assertNotNull(c, meter + " for " + node);
+      return c.count();
+    }
+  }
+
+  static Run run(String scenario) throws Exception {
+    ClusterSpec spec = ClusterConfigLoader.parse(config(scenario), "test.conf", List.of());
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    long end = (long) (SECONDS * 1e9);
+    Map<String, Map<String, Double>> last = new TreeMap<>();
+    RunResult result = ClusterRun.run(spec, registry, t -> {
+      if (t >= end) {
+        // The last call comes after the run reached its end, while the nodes (and their gauges) still exist.
+        for (String meter : METERS) {
+          for (Meter m : registry.find(meter).meters()) {
+            double v = m instanceof Gauge g ? g.value() : ((Counter) m).count();
+            last.computeIfAbsent(m.getId().getTag("node"), k -> new TreeMap<>()).put(meter, v);
+          }
+        }
+      }
+    });
+    Run run = new Run(spec, result, registry, last);
+    checkInvariants(run);
+    return run;
+  }
+
+  /** What must hold after every scenario. */
+  static void checkInvariants(Run run) {
+    ClusterSpec spec = run.spec();
+    RunResult r = run.result();
+    long overhead = CostSettings.from(spec.settings()).domainOverheadBytes();
+    assertEquals(spec.nodes().stream().map(NodeSpec::name).toList(),
+        r.nodes().stream().map(RunResult.NodeResult::name).toList(), "nodes in configuration order");
+    assertEquals(spec.guests().size(), r.guests().size());
+    Set<String> names = new HashSet<>();
+    for (RunResult.GuestResult g : r.guests()) {
+      assertTrue(names.add(g.name()), "guest " + g.name() + " reported twice");
+    }
+    Map<String, RunResult.NodeResult> nodes = new HashMap<>();
+    r.nodes().forEach(n -> nodes.put(n.name(), n));
+    for (RunResult.NodeResult n : r.nodes()) {
+      assertTrue(n.memoryUsedBytesEnd() <= n.memoryBytes(), n.name() + " uses more memory than it has: " + n);
+      List<RunResult.GuestResult> here = r.guests().stream().filter(g -> n.name().equals(g.nodeEnd())).toList();
+      if (n.failed()) {
+        assertEquals(List.of(), here, "no guest ends on failed " + n.name());
+        assertEquals(0, n.guestsEnd());
+        continue;
+      }
+      assertEquals(here.size(), n.guestsEnd(), n.name() + " guests: " + here);
+      NodeSpec ns = spec.node(n.name()).orElseThrow();
+      long expected = ns.dom0().memoryBytes() + overhead
+          + here.stream().mapToLong(g -> g.memoryBytes() + overhead).sum();
+      assertEquals(expected, n.memoryUsedBytesEnd(), n.name() + " memory: Dom0 plus its guests' footprints");
+      for (RunResult.GuestResult g : here) {
+        assertTrue(!g.type().equals("hvm") || n.hvmSupport(), g.name() + " is HVM on " + n.name());
+      }
+    }
+    for (RunResult.GuestResult g : r.guests()) {
+      switch (g.stateEnd()) {
+        case "running", "paused" -> {
+          assertNotNull(g.nodeEnd(), g.toString());
+          assertFalse(nodes.get(g.nodeEnd()).failed(), g.toString());
+        }
+        case "lost" -> {
+          assertNull(g.nodeEnd(), g.toString());
+          assertNotNull(g.nodeStart(), g.toString());
+          assertTrue(nodes.get(g.nodeStart()).failed(), g.toString());
+          assertNotNull(g.reason(), g.toString());
+        }
+        case "not-started" -> {
+          assertNull(g.nodeEnd(), g.toString());
+          assertNull(g.nodeStart(), g.toString());
+          assertNotNull(g.reason(), "a guest that never started says why: " + g);
+        }
+        default -> throw new AssertionError("unknown state " + g);
+      }
+    }
+  }
+
+  /** Rounding of the report's integer count plus what the meters have not seen of the last, partial period. */
+  static double tolerance(Run run, double total) {
+    double interval = run.spec().simulation().sampleInterval().toNanos() / 1e9;
+    double partial = run.result().simulatedSeconds() % interval;
+    return 0.5 + 1e-6 + total / run.result().simulatedSeconds() * partial;
+  }
+
+  @Test
+  void guestsRunWhereThePoolMasterAndThePinsPutThem() throws Exception {
+    Run run = run("");
+    RunResult r = run.result();
+    assertEquals(SECONDS, r.simulatedSeconds());
+    assertEquals(11, r.seed());
+    for (Map.Entry<String, String> e : new TreeMap<>(PLACEMENT).entrySet()) {
+      RunResult.GuestResult g = run.guest(e.getKey());
+      assertEquals(e.getValue(), g.nodeStart(), g.toString());
+      assertEquals(e.getValue(), g.nodeEnd(), g.toString());
+      assertEquals("running", g.stateEnd(), g.toString());
+      assertNull(g.reason(), g.toString());
+      assertTrue(g.cpuSeconds() > 0 && g.usefulCpuSeconds() > 0, g.toString());
+      assertTrue(g.usefulCpuSeconds() <= g.cpuSeconds(), g.toString());
+      assertTrue(g.cpuSeconds() <= g.vcpus() * SECONDS, g.toString());
+      if (g.type().equals("pv")) {
+        assertTrue(g.hypercalls() > 0, g.toString());
+        assertEquals(0, g.vmExits(), g.toString());
+      } else {
+        assertEquals("hvm", g.type());
+        assertTrue(g.vmExits() > 0, g.toString());
+        assertEquals(0, g.hypercalls(), g.toString());
+      }
+    }
+    // web-1: 2 vCPUs half busy for 60 s, plus a little virtualization overhead.
+    assertEquals(60, run.guest("web-1").cpuSeconds(), 10);
+    // batch-1: 4 vCPUs always busy.
+    assertEquals(240, run.guest("batch-1").cpuSeconds(), 25);
+    RunResult.GuestResult huge = run.guest("huge-1");
+    assertEquals("not-started", huge.stateEnd());
+    assertTrue(huge.reason().contains("huge-1") && huge.reason().contains("on gamma"), huge.reason());
+    assertEquals(List.of(2, 2, 1), r.nodes().stream().map(RunResult.NodeResult::guestsEnd).toList());
+    assertEquals(List.of(false, false, false), r.nodes().stream().map(RunResult.NodeResult::failed).toList());
+    assertEquals(0, run.node("gamma").vmExits(), "gamma runs no HVM guest");
+    for (RunResult.NodeResult n : r.nodes()) {
+      assertTrue(n.cpuUtilizationAvg() > 0 && n.cpuUtilizationAvg() <= 1, n.toString());
+      assertTrue(n.powerWattsAvg() >= 100 && n.powerWattsAvg() <= 250, n.toString());
+      assertEquals(n.powerWattsAvg() * SECONDS, n.energyJoules(), 1e-6 * n.energyJoules(), n.toString());
+    }
+  }
+
+  @Test
+  void nodeMetersCarryTheirNamesAndNodeTagsAndAgreeWithTheReport() throws Exception {
+    Run run = run("");
+    for (String meter : METERS) {
+      Set<String> tags = run.registry().find(meter).meters().stream().map(m -> m.getId().getTag("node"))
+          .collect(Collectors.toCollection(TreeSet::new));
+      assertEquals(new TreeSet<>(NODES), tags, meter);
+      assertEquals(3, run.registry().find(meter).meters().size(), meter);
+    }
+    assertEquals(Set.of(NODES.toArray()), run.last().keySet(), "gauges read at the end: " + run.last());
+    for (String n : NODES) {
+      RunResult.NodeResult node = run.node(n);
+      Map<String, Double> end = run.last().get(n);
+      double hypercalls = run.counter(NodeMeters.HYPERCALLS, n);
+      assertTrue(node.hypercalls() > 1000, node.toString());
+      assertEquals(node.hypercalls(), hypercalls, tolerance(run, node.hypercalls()), n + " hypercalls");
+      assertEquals(node.vmExits(), run.counter(NodeMeters.VM_EXITS, n), tolerance(run, node.vmExits()),
+          n + " vm exits");
+      assertEquals(node.energyJoules(), run.counter(NodeMeters.ENERGY, n), 1e-6 * node.energyJoules(), n + " energy");
+      assertEquals(node.memoryUsedBytesEnd(), end.get(NodeMeters.MEMORY_USED), 0.5, n + " memory used");
+      assertEquals(node.guestsEnd(), end.get(NodeMeters.GUESTS), 0, n + " guests");
+      double cpu = end.get(NodeMeters.CPU);
+      assertTrue(cpu > 0 && cpu <= 1, n + " cpu " + cpu);
+      double dom0 = end.get(NodeMeters.DOM0_CPU);
+      assertTrue(dom0 > 0 && dom0 <= 1, n + " dom0 cpu " + dom0);
+      double watts = end.get(NodeMeters.POWER);
+      assertTrue(watts >= 100 && watts <= 250, n + " power " + watts);
+      // The gauge shows the last period: the same linear power model as the report's average.
+      assertEquals(100 + 150 * cpu, watts, 1e-6, n + " power at the last period's utilization");
+    }
+    assertEquals(0, run.counter(NodeMeters.VM_EXITS, "gamma"));
+    assertTrue(run.counter(NodeMeters.VM_EXITS, "alpha") > 0);
+  }
+
+  static final String FAIL_BETA = "{ at = 20s, action = fail, node = beta }";
+
+  @Test
+  void aFailedNodeLosesItsGuestsWhileTheOthersKeepRunning() throws Exception {
+    Run base = run("");
+    Run run = run(FAIL_BETA);
+    assertEquals(List.of(false, true, false), run.result().nodes().stream().map(RunResult.NodeResult::failed).toList());
+    for (String g : List.of("db-1", "web-2")) {
+      RunResult.GuestResult lost = run.guest(g);
+      assertEquals("lost", lost.stateEnd(), lost.toString());
+      assertNull(lost.nodeEnd(), lost.toString());
+      assertEquals("beta", lost.nodeStart(), lost.toString());
+      assertTrue(lost.reason().contains("failed"), lost.toString());
+    }
+    RunResult.NodeResult beta = run.node("beta");
+    assertEquals(0, beta.guestsEnd());
+    assertEquals(0, beta.memoryUsedBytesEnd());
+    // Nothing on alpha or gamma depends on beta once placement is done: their figures are those of the run
+    // without the failure, to the last bit.
+    for (String g : List.of("web-1", "app-1", "batch-1")) {
+      assertEquals("running", run.guest(g).stateEnd());
+      assertEquals(base.guest(g), run.guest(g), g);
+    }
+    assertEquals(base.node("alpha"), run.node("alpha"));
+    assertEquals(base.node("gamma"), run.node("gamma"));
+    assertEquals(base.result().guests().get(5), run.result().guests().get(5), "huge-1 is refused alike");
+    // beta's meters stopped with it: at most 20 samples' worth.
+    assertTrue(run.counter(NodeMeters.ENERGY, "beta") < 0.5 * base.counter(NodeMeters.ENERGY, "beta"));
+  }
+
+  @Test
+  @Disabled("bug: a failed node keeps accumulating after its crash. hypervisor/src/main/java/io/domsim/"
+      + "hypervisor/Hypervisor.java onSnapshot calls host.integrate(kernel.now()) even after Halt, and Cluster.result "
+      + "(node/.../Cluster.java ~line 255) reports h.hypercalls()/energyJoules()/busyCoreSeconds() of a failed "
+      + "node as is: with beta failed at 20 s of 60 s, its report says 152129 hypercalls while its meter "
+      + "(which stopped at 20 s) says 52645; energy, CPU and the lost guests' cpu_seconds also cover all 60 s")
+  void aFailedNodeStopsAccumulatingAtItsCrash() throws Exception {
+    Run base = run("");
+    Run run = run(FAIL_BETA);
+    RunResult.NodeResult beta = run.node("beta");
+    assertEquals(beta.hypercalls(), run.counter(NodeMeters.HYPERCALLS, "beta"), tolerance(run, beta.hypercalls()),
+        "beta's report and meters should agree on hypercalls");
+    assertEquals(beta.energyJoules(), run.counter(NodeMeters.ENERGY, "beta"), 1e-6 * beta.energyJoules(),
+        "beta's report and meters should agree on energy");
+    for (String g : List.of("db-1", "web-2")) {
+      double ranFor = run.guest(g).cpuSeconds();
+      double wholeRun = base.guest(g).cpuSeconds();
+      assertTrue(ranFor < 0.5 * wholeRun, g + " ran 20 s of 60 but got " + ranFor + " of " + wholeRun + " cpu-s");
+    }
+  }
+
+  @Test
+  @Disabled("bug: a failed node's gauges freeze at their last sample. Hypervisor.onHalt cancels sampling and "
+      + "NodeMeters (node/.../NodeMeters.java) keeps the pre-crash values: after beta fails at 20 s, "
+      + "domsim.node.guests{node=beta} still reads 2 and domsim.node.memory.used about 15 GiB at 60 s, while the "
+      + "report says guests_end 0 and memory_used_bytes_end 0 for beta")
+  void aFailedNodesGaugesAgreeWithTheReport() throws Exception {
+    Run run = run(FAIL_BETA);
+    RunResult.NodeResult beta = run.node("beta");
+    Map<String, Double> end = run.last().get("beta");
+    assertEquals(beta.guestsEnd(), end.get(NodeMeters.GUESTS), 0, "beta guests gauge");
+    assertEquals(beta.memoryUsedBytesEnd(), end.get(NodeMeters.MEMORY_USED), 0.5, "beta memory gauge");
+  }
+
+  @Test
+  @Disabled("bug: a node that fails before answering the pool master blocks all placement. "
+      + "scheduler/.../PoolMaster.java onDescribed (line 119) decides only when every host has answered "
+      + "Describe, with no timeout, and a halted Dom0 (dom0/.../Dom0.java onPool, line 170) never answers: "
+      + "with { at = 0s, action = fail, node = gamma }, web-1, app-1, web-2 and huge-1 all end not-started "
+      + "with reason null (expected web-1/app-1 on alpha, web-2 on beta, huge-1 refused with a reason)")
+  void aNodeFailingBeforePlacementDoesNotBlockTheOthers() throws Exception {
+    Run run = run("{ at = 0s, action = fail, node = gamma }");
+    assertEquals("lost", run.guest("batch-1").stateEnd());
+    assertEquals("alpha", run.guest("web-1").nodeEnd());
+    assertEquals("alpha", run.guest("app-1").nodeEnd());
+    assertEquals("beta", run.guest("web-2").nodeEnd());
+    assertEquals("beta", run.guest("db-1").nodeEnd());
+    assertEquals("not-started", run.guest("huge-1").stateEnd());
+  }
+
+  @Test
+  void theSameConfigAndSeedGiveTheSameResult() throws Exception {
+    assertEquals(run(FAIL_BETA).result(), run(FAIL_BETA).result());
+  }
+}
