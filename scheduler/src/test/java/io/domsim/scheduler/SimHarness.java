@@ -1,0 +1,111 @@
+package io.domsim.scheduler;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import com.typesafe.config.ConfigFactory;
+import io.domsim.kernel.ClockKind;
+import io.domsim.kernel.SimKernel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+
+/**
+ * A virtual-clock kernel and an actor system whose root runs {@code setup} on the simulation thread
+ * (where it spawns the actors under test on the simulation dispatcher) and spawns an inbox that records
+ * every message it gets with the simulated time of its arrival. Tests reach the actors only through
+ * {@link SimKernel#inject}.
+ */
+final class SimHarness<R> implements AutoCloseable {
+  private static final AtomicInteger RUNS = new AtomicInteger();
+
+  /** A message the inbox got, and the simulated time it got it. */
+  record Received(long atNanos, Object message) {}
+
+  final SimKernel kernel;
+  final ActorSystem<Void> system;
+  final R refs;
+  private final ActorRef<Object> inbox;
+  private final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
+
+  private record Started<R>(R refs, ActorRef<Object> inbox) {}
+
+  SimHarness(long seed, BiFunction<ActorContext<Void>, SimKernel, R> setup) throws Exception {
+    kernel = SimKernel.create(ClockKind.VIRTUAL, 1.0, seed);
+    CompletableFuture<Started<R>> started = new CompletableFuture<>();
+    Behavior<Void> root = Behaviors.setup(ctx -> {
+      try {
+        ActorRef<Object> in = ctx.spawn(Behaviors.receiveMessage(m -> {
+          received.add(new Received(kernel.now(), m));
+          return Behaviors.same();
+        }), "inbox", SimKernel.DISPATCHER);
+        started.complete(new Started<>(setup.apply(ctx, kernel), in));
+      } catch (RuntimeException | Error e) {
+        started.completeExceptionally(e);
+        throw e;
+      }
+      return Behaviors.empty();
+    });
+    ActorSystem<Void> s = null;
+    try {
+      s = kernel.startSystem("test-" + RUNS.incrementAndGet(), root, ConfigFactory.empty());
+      Started<R> st = started.get(10, SECONDS);
+      refs = st.refs();
+      inbox = st.inbox();
+    } catch (Exception | Error e) {
+      if (s != null) {
+        s.terminate();
+        s.getWhenTerminated().toCompletableFuture().get(10, SECONDS);
+      }
+      kernel.close();
+      throw e;
+    }
+    system = s;
+  }
+
+  /** The inbox, typed as whatever reply ref a message needs. */
+  <T> ActorRef<T> inbox() {
+    return inbox.narrow();
+  }
+
+  void inject(Runnable action) {
+    kernel.inject(action);
+  }
+
+  /** Lets simulated time run up to {@code nanos} and returns the time at which it stopped. */
+  long runUntil(long nanos) throws Exception {
+    return kernel.runUntil(nanos).toCompletableFuture().get(30, SECONDS);
+  }
+
+  /** Everything received so far, oldest first, and forgets it. */
+  List<Received> drain() {
+    List<Received> out = new ArrayList<>();
+    Received r;
+    while ((r = received.poll()) != null) {
+      out.add(r);
+    }
+    return out;
+  }
+
+  /** Everything of type {@code type} received so far (the rest is dropped). */
+  <T> List<T> drain(Class<T> type) {
+    return drain().stream().map(Received::message).filter(type::isInstance).map(type::cast).toList();
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().get(10, SECONDS);
+    } finally {
+      kernel.close();
+    }
+  }
+}
