@@ -1,6 +1,6 @@
 package io.domsim.config;
 
-/** first-fit: the first node by name that fits; best-fit: the least free memory left; worst-fit: the most. */
+/** first-fit: the first node (in configuration order) that fits; best-fit: the least free memory left; worst-fit: the most. */
 public enum PlacementPolicyName {
   FIRST_FIT, BEST_FIT, WORST_FIT;
 

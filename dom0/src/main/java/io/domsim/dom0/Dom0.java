@@ -45,8 +45,8 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
   public record GuestRefused(String guest, String node, String reason) implements CreateResult {}
 
   /** Take the pool-master role: place {@code guests} over {@code hosts} with {@code policy}. */
-  public record BecomePoolMaster(List<PoolMaster.Host> hosts, PlacementPolicy policy, List<GuestSpec> guests,
-      ActorRef<PoolMaster.Outcome> replyTo) implements Command {}
+  public record BecomePoolMaster(List<PoolMaster.Host> hosts, PlacementPolicy policy, long hostTimeoutNanos,
+      List<GuestSpec> guests, ActorRef<PoolMaster.Outcome> replyTo) implements Command {}
 
   /** The endpoint this Dom0 offers the pool master. */
   public record GetPoolEndpoint(ActorRef<PoolEndpoint> replyTo) implements Command {}
@@ -155,7 +155,8 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
 
   private Behavior<Command> onBecomePoolMaster(BecomePoolMaster b) {
     ActorRef<PoolMaster.Command> master = getContext().spawn(
-        PoolMaster.create(entity.kernel().entity(node + "/pool-master"), network, b.policy(), b.hosts()),
+        PoolMaster.create(entity.kernel().entity(node + "/pool-master"), network, b.policy(), b.hostTimeoutNanos(),
+            b.hosts()),
         "pool-master", SimKernel.DISPATCHER);
     master.tell(new PoolMaster.Place(b.guests(), b.replyTo()));
     return this;

@@ -49,6 +49,7 @@ public final class HostModel {
   private double vmExitTotal;
   private double energyJoules;
   private long memoryUsedBytes;
+  private boolean halted;
 
   public HostModel(Hardware hardware, CostSettings costs, int dom0Vcpus, long dom0MemoryBytes, int dom0Weight) {
     this.hardware = hardware;
@@ -194,6 +195,32 @@ public final class HostModel {
     return pages;
   }
 
+  /**
+   * The machine has crashed: every integral stops at {@code nowNanos} and nothing runs or draws power
+   * any more. The domains stay listed, so that the report can say what was lost.
+   */
+  public void halt(long nowNanos) {
+    integrate(nowNanos);
+    halted = true;
+    for (Domain d : guests) {
+      d.cpuCores = 0;
+      d.workCores = 0;
+      d.ioPerSecond = 0;
+      d.hypercallsPerSecond = 0;
+      d.vmExitsPerSecond = 0;
+      d.dirtyWritesPerSecond = 0;
+    }
+    dom0Cores = 0;
+    busyCores = 0;
+    hypercallRate = 0;
+    vmExitRate = 0;
+    watts = 0;
+  }
+
+  public boolean halted() {
+    return halted;
+  }
+
   private Domain require(int domid) {
     Domain d = guest(domid);
     if (d == null) {
@@ -313,6 +340,9 @@ public final class HostModel {
    * integrals are up to {@code nowNanos}; a domain whose rates change is accrued first.
    */
   private void recompute(long nowNanos) {
+    if (halted) {
+      return; // a crashed machine runs nothing
+    }
     int n = guests.size();
     ensureCapacity(n);
     for (int i = 0; i < n; i++) {

@@ -235,38 +235,43 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
   }
 
   private Behavior<Command> onSample() {
-    long now = kernel.now();
-    host.advanceTo(now);
-    double period = SimTime.toSeconds(now - lastSampleNanos);
-    if (period > 0) {
-      double busy = host.busyCoreSeconds();
-      double dom0 = host.dom0CoreSeconds();
-      double hypercalls = host.hypercalls();
-      double exits = host.vmExits();
-      double energy = host.energyJoules();
-      Hardware hw = host.hardware();
-      sink.accept(new NodeSample(now,
-          (busy - lastBusy) / period / hw.cores(),
-          (dom0 - lastDom0) / period / host.dom0Vcpus(),
-          host.memoryUsedBytes(),
-          hypercalls - lastHypercalls,
-          exits - lastVmExits,
-          (energy - lastEnergy) / period,
-          energy - lastEnergy,
-          host.guests().size()));
-      lastSampleNanos = now;
-      lastBusy = busy;
-      lastDom0 = dom0;
-      lastHypercalls = hypercalls;
-      lastVmExits = exits;
-      lastEnergy = energy;
-    }
+    emitSample(kernel.now());
     sampleTimer = entity.sendAfter(sampleIntervalNanos, getContext().getSelf(), SampleTick.INSTANCE);
     return this;
   }
 
+  /** Sends the figures of the period since the last sample, if any time has passed. */
+  private void emitSample(long now) {
+    host.advanceTo(now);
+    double period = SimTime.toSeconds(now - lastSampleNanos);
+    if (period <= 0) {
+      return;
+    }
+    double busy = host.busyCoreSeconds();
+    double dom0 = host.dom0CoreSeconds();
+    double hypercalls = host.hypercalls();
+    double exits = host.vmExits();
+    double energy = host.energyJoules();
+    Hardware hw = host.hardware();
+    sink.accept(new NodeSample(now,
+        (busy - lastBusy) / period / hw.cores(),
+        (dom0 - lastDom0) / period / host.dom0Vcpus(),
+        host.memoryUsedBytes(),
+        hypercalls - lastHypercalls,
+        exits - lastVmExits,
+        (energy - lastEnergy) / period,
+        energy - lastEnergy,
+        host.guests().size()));
+    lastSampleNanos = now;
+    lastBusy = busy;
+    lastDom0 = dom0;
+    lastHypercalls = hypercalls;
+    lastVmExits = exits;
+    lastEnergy = energy;
+  }
+
   private Behavior<Command> onSnapshot(GetSnapshot get) {
-    host.integrate(kernel.now());
+    host.integrate(kernel.now()); // after a halt the rates are zero, so the totals stay as at the crash
     List<HostSnapshot.GuestTotals> guests = new ArrayList<>();
     for (Domain d : host.guests()) {
       guests.add(new HostSnapshot.GuestTotals(d.name(), d.domid(), d.state(), d.cpuSeconds(), d.workSeconds(),
@@ -278,13 +283,21 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
   }
 
   private Behavior<Command> onHalt() {
-    host.integrate(kernel.now());
+    if (halted) {
+      return this;
+    }
+    long now = kernel.now();
     halted = true;
+    host.halt(now);
     if (sampleTimer != null) {
       sampleTimer.cancel();
     }
     workloads.values().forEach(Hypervisor::stop);
     workloads.clear();
+    // A last sample up to the crash, then the gauges of a machine that is off: no guests, no memory
+    // in use, no power.
+    emitSample(now);
+    sink.accept(new NodeSample(now, 0, 0, 0, 0, 0, 0, 0, 0));
     return this;
   }
 }

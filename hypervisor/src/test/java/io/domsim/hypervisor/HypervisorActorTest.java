@@ -159,7 +159,13 @@ class HypervisorActorTest {
       h.kernel.inject(() -> h.hypervisor.tell(Hypervisor.Halt.INSTANCE));
       h.runUntil(3 * SECOND);
       h.runUntil(10 * SECOND);
-      assertEquals(3, h.samples().size());
+      // Three regular samples, then one that shows the machine off (its gauges must not freeze).
+      assertEquals(4, h.samples().size());
+      NodeSample off = h.samples().get(3);
+      assertEquals(0, off.guests());
+      assertEquals(0, off.memoryUsedBytes());
+      assertEquals(0.0, off.watts());
+      assertEquals(0.0, off.cpuUtilization());
       assertFailed(Errno.ESRCH, h.hypercall(0, new Op.PhysInfo()));
     }
   }

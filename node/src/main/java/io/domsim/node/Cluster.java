@@ -180,8 +180,9 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
     // The pool master is a role of the first node by name (DESIGN.md); hosts in configuration order.
     String master = dom0s.keySet().iterator().next();
     List<PoolMaster.Host> hosts = spec.nodes().stream().map(n -> poolHosts.get(n.name())).toList();
+    long hostTimeout = SimTime.of(spec.settings().getDuration("scheduler.host-timeout"));
     dom0s.get(master).tell(new Dom0.BecomePoolMaster(hosts, PlacementPolicy.of(spec.scheduler().placement()),
-        unpinned, getContext().messageAdapter(PoolMaster.Outcome.class, Placed::new)));
+        hostTimeout, unpinned, getContext().messageAdapter(PoolMaster.Outcome.class, Placed::new)));
   }
 
   private Behavior<Command> onPlaced(Placed m) {

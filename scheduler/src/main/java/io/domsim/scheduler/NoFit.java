@@ -9,6 +9,9 @@ public final class NoFit {
   private NoFit() {}
 
   public static String reason(GuestSpec guest, List<HostView> hosts) {
+    if (hosts.isEmpty()) {
+      return "no node is available to host guest " + guest.name() + "; add nodes to the cluster";
+    }
     List<HostView> candidates = guest.type() == GuestType.HVM
         ? hosts.stream().filter(HostView::hvmSupport).toList()
         : hosts;

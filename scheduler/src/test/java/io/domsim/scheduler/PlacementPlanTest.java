@@ -201,10 +201,7 @@ class PlacementPlanTest {
   }
 
   @Test
-  @Disabled("bug: scheduler/src/main/java/io/domsim/scheduler/NoFit.java line 15-18: with no "
-      + "hosts at all, NoFit.reason for a PV guest says \"no node can host HVM guest ...\" (candidates is empty "
-      + "and the HVM sentence is returned for any type); expected a sentence about the pool having no nodes")
-  void whyNoFitForAPvGuestOverNoHostsDoesNotTalkAboutHvm() {
+    void whyNoFitForAPvGuestOverNoHostsDoesNotTalkAboutHvm() {
     String why = new PlacementPlan(PlacementPolicy.FIRST_FIT, List.of()).whyNoFit(pv("web-1", 1 * GIB));
     assertTrue(why.contains("web-1"), why);
     assertFalse(why.contains("HVM"), why);
