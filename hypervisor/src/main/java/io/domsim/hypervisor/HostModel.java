@@ -281,44 +281,72 @@ public final class HostModel {
   }
 
   /**
-   * Bisection for the largest fraction {@code f} of every guest's I/O such that, with all demands sized
-   * for {@code f}, Dom0's share covers the I/O its guests then issue. Leaves {@code grant} and
-   * {@code satisfied} as allocated for the answer. The answer is a fraction of each guest's attempted
-   * I/O, its own CPU share permitting (so {@code io = attempt × satisfied × f}).
+   * The common fraction {@code f} of every guest's I/O that Dom0 can serve when it is the bottleneck.
+   * Guests size their demand for {@code f}; Dom0 asks for all the I/O work and so takes whatever the
+   * guests leave (up to its vCPUs and its weighted share). {@code f} is the fixed point of
+   * {@code servable(f) = f}, where {@code servable} is the fraction Dom0's grant covers: it falls as
+   * {@code f} grows, since busier guests leave Dom0 less. Found by the Illinois variant of regula falsi,
+   * a handful of allocations. Leaves {@code grant} and {@code satisfied} as allocated for the answer;
+   * then {@code io = attempt × satisfied × f}.
    */
   private double dom0BoundFraction(int n, double base) {
-    double low = 0;
-    double high = 1;
-    for (int step = 0; step < 24; step++) {
-      double mid = (low + high) / 2;
-      if (dom0Keeps(n, base, mid)) {
-        low = mid;
+    double a = 0;
+    double fa = servableMinus(n, base, 0);
+    double b = 1;
+    double fb = servableMinus(n, base, 1);
+    if (fa <= 0) {
+      servableMinus(n, base, 0);
+      return 0; // Dom0 cannot serve any I/O: its share does not exceed its own base load
+    }
+    if (fb >= 0) {
+      return 1; // not Dom0-bound after all, once the guests' demands are sized consistently
+    }
+    int side = 0;
+    for (int step = 0; step < 60 && b - a > 1e-9; step++) {
+      double c = (a * fb - b * fa) / (fb - fa);
+      if (!(c > a && c < b)) {
+        c = (a + b) / 2;
+      }
+      double fc = servableMinus(n, base, c);
+      if (fc >= 0) {
+        a = c;
+        fa = fc;
+        if (side == 1) {
+          fb /= 2; // Illinois: keep the stale end from stalling the secant
+        }
+        side = 1;
       } else {
-        high = mid;
+        b = c;
+        fb = fc;
+        if (side == -1) {
+          fa /= 2;
+        }
+        side = -1;
       }
     }
-    dom0Keeps(n, base, low);
-    return low;
+    servableMinus(n, base, a);
+    return a;
   }
 
-  /** Allocates for I/O fraction {@code f}; true when Dom0's grant serves the I/O the guests then issue. */
-  private boolean dom0Keeps(int n, double base, double f) {
+  /** Allocates with the guests sized for I/O fraction {@code f}; answers servable(f) − f. */
+  private double servableMinus(int n, double base, double f) {
     double dom0Need = base;
     for (int i = 0; i < n; i++) {
       Domain d = guests.get(i);
       uncapped[i + 1] = compute[i] * (1 + d.overhead) + attempt[i] * f * d.guestCoresPerIo;
       demand[i + 1] = Math.min(d.spec.vcpus(), uncapped[i + 1]);
-      dom0Need += attempt[i] * f * d.dom0CoresPerIo;
+      dom0Need += attempt[i] * d.dom0CoresPerIo;
     }
     demand[0] = Math.min(dom0Vcpus, dom0Need);
     CreditShares.allocate(hardware.cores(), demand, weight, n + 1, grant);
-    double served = base;
+    double perUnit = 0;
     for (int i = 0; i < n; i++) {
       // A guest's own share may hold its I/O back further; Dom0 only serves what is issued.
       satisfied[i] = uncapped[i + 1] > 0 ? Math.min(1, grant[i + 1] / uncapped[i + 1]) : 1;
-      served += attempt[i] * f * satisfied[i] * guests.get(i).dom0CoresPerIo;
+      perUnit += attempt[i] * satisfied[i] * guests.get(i).dom0CoresPerIo;
     }
-    return grant[0] >= served * (1 - 1e-12);
+    double servable = perUnit > 0 ? Math.max(0, grant[0] - base) / perUnit : Double.MAX_VALUE;
+    return Math.min(servable, 2) - f;
   }
 
   /** What each unit of a new domain's work costs, by virtualization mode. */
@@ -391,7 +419,12 @@ public final class HostModel {
     for (int i = 0; i < n; i++) {
       io[i] = attempt[i] * satisfied[i] * theta;
     }
-    dom0Cores = grant[0];
+    // Dom0 uses what its base load and the served I/O take, never more than it was granted.
+    double dom0Work = base;
+    for (int i = 0; i < n; i++) {
+      dom0Work += io[i] * guests.get(i).dom0CoresPerIo;
+    }
+    dom0Cores = Math.min(grant[0], dom0Work);
     double busy = dom0Cores;
     double hc = Math.min(grant[0], base) * costs.dom0HypercallsPerCpuSecond();
     double exits = 0;
