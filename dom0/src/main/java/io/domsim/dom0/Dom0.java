@@ -8,6 +8,8 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import io.domsim.config.GuestSpec;
 import io.domsim.config.GuestType;
+import io.domsim.config.MigrationAlgorithm;
+import io.domsim.config.PrecopyPolicy;
 import io.domsim.hypervisor.Hardware;
 import io.domsim.hypervisor.HostModel;
 import io.domsim.hypervisor.Hypervisor;
@@ -15,6 +17,8 @@ import io.domsim.hypervisor.Hypervisor.Op;
 import io.domsim.kernel.Network;
 import io.domsim.kernel.SimEntity;
 import io.domsim.kernel.SimKernel;
+import io.domsim.migration.MigrationRecord;
+import io.domsim.migration.net.Fabric;
 import io.domsim.scheduler.HostView;
 import io.domsim.scheduler.PlacementPolicy;
 import io.domsim.scheduler.PoolMaster;
@@ -56,6 +60,40 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
   /** The node crashed: answer nothing more. */
   public enum Halt implements Command { INSTANCE }
 
+  // ---- live migration (from the operator, between Dom0s, from the fabric) ----
+
+  /** Live-migrate {@code guest}, which runs here, to {@code toNode}; the record goes to {@code reportTo}. */
+  public record Migrate(String id, String guest, String toNode, ActorRef<Command> destination,
+      MigrationAlgorithm algorithm, PrecopyPolicy policy, long requestedAtNanos,
+      ActorRef<MigrationRecord> reportTo) implements Command {}
+
+  /** Source to destination: reserve memory and vCPUs and create the guest paused. */
+  public record PrepareIncoming(String id, GuestSpec spec, MigrationAlgorithm algorithm, String fromNode,
+      ActorRef<Command> source, ActorRef<MigrationRecord> reportTo) implements Command {}
+
+  /** Destination to source: the paused copy exists. */
+  public record Prepared(String id) implements Command {}
+
+  /** Destination to source: it cannot take the guest; nothing was reserved. */
+  public record PrepareRefused(String id, String reason) implements Command {}
+
+  /** Source to destination, the point of no return: the domain is yours, cleared to unpause. */
+  public record Go(String id, MigrationRecord sourceView, long suspendedAtNanos) implements Command {}
+
+  /** Destination to source: the guest runs here now. */
+  public record ResumedThere(String id, long unpausedAtNanos) implements Command {}
+
+  /** Source to destination (post-copy): the last page has been pushed. */
+  public record AllPagesPushed(String id) implements Command {}
+
+  /** Another node has failed (failure detection): end the migrations that involve it. */
+  public record NodeDown(String node) implements Command {}
+
+  /** A migration's own timer (suspend acknowledgement, restore, page-table rewriting). */
+  record MigrationTimer(String id, String what) implements Command {}
+
+  private record FromFabric(Fabric.FlowEvent event) implements Command {}
+
   private record FromPool(PoolProtocol.HostCommand command) implements Command {}
 
   private record FromHypervisor(Hypervisor.Result result) implements Command {}
@@ -71,12 +109,21 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
   private final TreeMap<Long, Consumer<Hypervisor.Result>> pendingHypercalls = new TreeMap<>();
   /** Guest name to its device model (HVM) or backends (PV): what Dom0 runs on the guest's behalf. */
   private final TreeMap<String, String> ioEndpoints = new TreeMap<>();
+  /** The guests running here, by name: their domid and spec (for migration). */
+  private final TreeMap<String, Integer> domids = new TreeMap<>();
+  private final TreeMap<String, GuestSpec> specs = new TreeMap<>();
+  private final MigrationContext migrationContext;
+  private final ActorRef<Fabric.FlowEvent> flowEvents;
+  private final Migrations migrations;
   private long nextTag;
   private boolean halted;
 
   private Dom0(ActorContext<Command> ctx, SimKernel kernel, String node, Hardware hardware,
-      ActorRef<Hypervisor.Command> hypervisor, Network network, long domainOverheadBytes) {
+      ActorRef<Hypervisor.Command> hypervisor, Network network, long domainOverheadBytes,
+      MigrationContext migrationContext) {
     super(ctx);
+    this.migrationContext = migrationContext;
+    this.flowEvents = ctx.messageAdapter(Fabric.FlowEvent.class, FromFabric::new);
     this.node = node;
     this.hardware = hardware;
     this.hypervisor = hypervisor;
@@ -85,11 +132,14 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
     this.domainOverheadBytes = domainOverheadBytes;
     this.poolEndpoint = ctx.messageAdapter(PoolProtocol.HostCommand.class, FromPool::new);
     this.hypercallReplies = ctx.messageAdapter(Hypervisor.Result.class, FromHypervisor::new);
+    this.migrations = new Migrations(new MigrationHost(), migrationContext);
   }
 
   public static Behavior<Command> create(SimKernel kernel, String node, Hardware hardware,
-      ActorRef<Hypervisor.Command> hypervisor, Network network, long domainOverheadBytes) {
-    return Behaviors.setup(ctx -> new Dom0(ctx, kernel, node, hardware, hypervisor, network, domainOverheadBytes));
+      ActorRef<Hypervisor.Command> hypervisor, Network network, long domainOverheadBytes,
+      MigrationContext migration) {
+    return Behaviors.setup(ctx -> new Dom0(ctx, kernel, node, hardware, hypervisor, network, domainOverheadBytes,
+        migration));
   }
 
   @Override
@@ -101,7 +151,74 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
         .onMessage(FromPool.class, m -> onPool(m.command()))
         .onMessage(FromHypervisor.class, this::onHypercallResult)
         .onMessageEquals(Halt.INSTANCE, this::onHalt)
+        .onMessage(Migrate.class, this::onMigrate)
+        .onMessage(PrepareIncoming.class, m -> whenUp(() -> migrations.onPrepare(m)))
+        .onMessage(Prepared.class, m -> whenUp(() -> migrations.onPrepared(m)))
+        .onMessage(PrepareRefused.class, m -> whenUp(() -> migrations.onPrepareRefused(m)))
+        .onMessage(Go.class, m -> whenUp(() -> migrations.onGo(m)))
+        .onMessage(ResumedThere.class, m -> whenUp(() -> migrations.onResumedThere(m)))
+        .onMessage(AllPagesPushed.class, m -> whenUp(() -> migrations.onAllPagesPushed(m)))
+        .onMessage(NodeDown.class, m -> whenUp(() -> migrations.onNodeDown(m.node())))
+        .onMessage(MigrationTimer.class, m -> whenUp(() -> migrations.onTimer(m)))
+        .onMessage(FromFabric.class, m -> whenUp(() -> migrations.onFlow(m.event())))
         .build();
+  }
+
+  /** A crashed node's Dom0 does nothing at all. */
+  private Behavior<Command> whenUp(Runnable action) {
+    if (!halted) {
+      action.run();
+    }
+    return this;
+  }
+
+  private Behavior<Command> onMigrate(Migrate m) {
+    if (halted) {
+      return this;
+    }
+    Integer domid = domids.get(m.guest());
+    String refusal = null;
+    if (domid == null) {
+      refusal = "guest " + m.guest() + " does not run on " + node;
+    } else if (m.toNode().equals(node)) {
+      refusal = "guest " + m.guest() + " already runs on " + node + "; choose another node";
+    } else if (migrations.inFlight(m.guest())) {
+      refusal = "guest " + m.guest() + " is already migrating; wait until that migration ends";
+    }
+    if (refusal != null) {
+      GuestSpec spec = specs.get(m.guest());
+      m.reportTo().tell(new MigrationRecord(m.id(), m.guest(), spec == null ? null : spec.type().configName(), node,
+          m.toNode(), m.algorithm().configName(), m.policy().configName(),
+          io.domsim.kernel.SimTime.toSeconds(m.requestedAtNanos()), null, null, null, 0, 0, 0,
+          io.domsim.migration.Phase.REFUSED, refusal, List.of()));
+      return this;
+    }
+    migrations.migrate(m, specs.get(m.guest()), domid);
+    return this;
+  }
+
+  /** What the migration endpoints may use of this actor. */
+  private final class MigrationHost implements Migrations.Host {
+    @Override public String node() { return node; }
+    @Override public long now() { return entity.now(); }
+    @Override public boolean hvmSupport() { return hardware.hvmSupport(); }
+    @Override public double cyclesPerSecond() { return hardware.cyclesPerCoreSecond(); }
+    @Override public long domainOverheadBytes() { return domainOverheadBytes; }
+    @Override public void hypercall(Op op, Consumer<Hypervisor.Result> then) { Dom0.this.hypercall(op, then); }
+    @Override public void sendToPeer(ActorRef<Command> peer, Command message) { network.send(entity, peer, message); }
+    @Override public void startFlow(String flowId, String toNode, long bytes, long cap) {
+      migrationContext.fabric().tell(new Fabric.StartFlow(flowId, node, toNode, bytes, cap, flowEvents));
+    }
+    @Override public void cancelFlow(String flowId) { migrationContext.fabric().tell(new Fabric.CancelFlow(flowId)); }
+    @Override public void after(long delayNanos, Command message) {
+      entity.sendAfter(delayNanos, getContext().getSelf(), message);
+    }
+    @Override public ActorRef<Command> self() { return getContext().getSelf(); }
+    @Override public void guestArrived(GuestSpec spec, int domid) {
+      startIo(spec);
+      domids.put(spec.name(), domid);
+    }
+    @Override public void guestLeft(String guest) { stopIo(guest); }
   }
 
   /** Every management operation is a hypercall from domain 0. */
@@ -131,6 +248,7 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
     hypercall(new Op.CreateDomain(c.spec(), null, false), r -> {
       if (r instanceof Hypervisor.Done done) {
         startIo(c.spec());
+        domids.put(c.spec().name(), (int) done.value());
         c.replyTo().tell(new GuestStarted(c.spec().name(), node, (int) done.value()));
       } else {
         c.replyTo().tell(new GuestRefused(c.spec().name(), node, ((Hypervisor.Failed) r).reason()));
@@ -151,6 +269,13 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
   /** PV guests get netback/blkback instances; HVM guests get their own device model (QEMU). */
   private void startIo(GuestSpec spec) {
     ioEndpoints.put(spec.name(), spec.type() == GuestType.HVM ? "qemu-dm-" + spec.name() : "backends-" + spec.name());
+    specs.put(spec.name(), spec);
+  }
+
+  private void stopIo(String guest) {
+    ioEndpoints.remove(guest);
+    specs.remove(guest);
+    domids.remove(guest);
   }
 
   private Behavior<Command> onBecomePoolMaster(BecomePoolMaster b) {
@@ -179,8 +304,9 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
       reserve(res);
     } else if (command instanceof PoolProtocol.Commit c) {
       hypercall(new Op.CreateDomain(c.guest(), c.placementId(), false), r -> {
-        if (r instanceof Hypervisor.Done) {
+        if (r instanceof Hypervisor.Done done) {
           startIo(c.guest());
+          domids.put(c.guest().name(), (int) done.value());
           network.send(entity, c.replyTo(), new PoolProtocol.Started(c.placementId(), node, c.guest().name()));
         } else {
           hypercall(new Op.ReleaseClaim(c.placementId()), ignored -> { });

@@ -47,6 +47,16 @@ class Dom0Test {
   private record Refs(ActorRef<Hypervisor.Command> hypervisor, ActorRef<Dom0.Command> dom0) {}
 
   /** One node: a hypervisor and its Dom0, and a clock the test moves forward a millisecond at a time. */
+  /** These tests migrate nothing: no fabric, the cluster's default settings. */
+  static MigrationContext noMigration() {
+    com.typesafe.config.Config domsim = com.typesafe.config.ConfigFactory.load().getConfig("domsim");
+    io.domsim.config.MigrationSpec spec = new io.domsim.config.MigrationSpec(
+        io.domsim.config.MigrationAlgorithm.PRE_COPY, io.domsim.config.PrecopyPolicy.XEN,
+        java.time.Duration.ofMillis(300), false, 0);
+    return new MigrationContext(null, spec, io.domsim.migration.StopRuleConstants.from(domsim),
+        io.domsim.migration.MigrationCosts.from(domsim), MigrationObserver.NONE);
+  }
+
   private static final class Rig implements AutoCloseable {
     final SimHarness<Refs> h;
     long now;
@@ -58,7 +68,8 @@ class Dom0Test {
         HostModel host = new HostModel(hw, COSTS, 2, DOM0_MEMORY, 256);
         ActorRef<Hypervisor.Command> hv = ctx.spawn(Hypervisor.create(kernel, NODE, host, 0, s -> { }), "xen",
             SimKernel.DISPATCHER);
-        ActorRef<Dom0.Command> dom0 = ctx.spawn(Dom0.create(kernel, NODE, hw, hv, new Network(LATENCY), OVERHEAD),
+        ActorRef<Dom0.Command> dom0 = ctx.spawn(Dom0.create(kernel, NODE, hw, hv, new Network(LATENCY), OVERHEAD,
+            noMigration()),
             "dom0", SimKernel.DISPATCHER);
         return new Refs(hv, dom0);
       });

@@ -15,6 +15,8 @@ public final class Domain {
   DomainState state;
   /** Multiplies the workload's mean load; redrawn at each workload phase. */
   double loadFactor = 1.0;
+  /** Share of its speed taken away from the guest (auto-converge, post-copy page faults): 0..1. */
+  double throttle;
 
   // Rates, recomputed whenever something on the host changes.
   double cpuCores;
@@ -31,9 +33,8 @@ public final class Domain {
   double hypercalls;
   double vmExits;
 
-  // Log-dirty mode: page writes since the last clean (the analytic dirty-page model turns them into pages).
-  boolean logDirty;
-  double writesSinceClean;
+  /** Log-dirty mode: the dirty log while it is on, null when off (see HostModel.enableLogDirty). */
+  DirtyLog dirtyLog;
 
   /** Up to when the integrals above are accrued; they are brought up to date lazily, when rates change. */
   long accruedNanos;
@@ -61,8 +62,8 @@ public final class Domain {
     ioCompleted += ioPerSecond * dt;
     hypercalls += hypercallsPerSecond * dt;
     vmExits += vmExitsPerSecond * dt;
-    if (logDirty) {
-      writesSinceClean += dirtyWritesPerSecond * dt;
+    if (dirtyLog != null) {
+      dirtyLog.write(dirtyWritesPerSecond * dt);
     }
   }
 
@@ -72,6 +73,7 @@ public final class Domain {
   public GuestSpec spec() { return spec; }
   public DomainState state() { return state; }
   public double loadFactor() { return loadFactor; }
+  public double throttle() { return throttle; }
   public double cpuCores() { return cpuCores; }
   public double workCores() { return workCores; }
   public double ioPerSecond() { return ioPerSecond; }
@@ -80,19 +82,26 @@ public final class Domain {
   public double ioCompleted() { return ioCompleted; }
   public double hypercalls() { return hypercalls; }
   public double vmExits() { return vmExits; }
-  public boolean logDirty() { return logDirty; }
+  public boolean logDirty() { return dirtyLog != null; }
+
+  /** The log-dirty bitmap while log-dirty mode is on, else null. */
+  public DirtyLog dirtyLog() { return dirtyLog; }
+
+  /** The guest's memory in 4 KiB pages (at least one). */
+  public long memoryPages() {
+    return Math.max(1, spec.memoryBytes() / PAGE_BYTES);
+  }
 
   /** Working set in pages (at least one, so the dirty model is defined for idle guests). */
-  long workingSetPages() {
+  public long workingSetPages() {
     return Math.max(1, spec.workload().workingSetBytes() / PAGE_BYTES);
   }
 
   /**
-   * Distinct pages dirtied since the last clean, for uniform writes over the working set W after n
-   * writes: W(1 - e^(-n/W)).
+   * What the dirty log holds as of the last accrual ({@link DirtyLog#peek}): pages dirtied since the last
+   * clean, all of memory before the first clean, 0 when log-dirty mode is off.
    */
   public long dirtyPages() {
-    double w = workingSetPages();
-    return Math.round(w * -Math.expm1(-writesSinceClean / w));
+    return dirtyLog == null ? 0 : dirtyLog.peek();
   }
 }

@@ -35,6 +35,7 @@ public final class HostModel {
   private final Map<Integer, Domain> byDomid = new HashMap<>(); // lookups only, never iterated
   private final Map<String, Long> claims = new TreeMap<>();
   private int nextDomid = 1;
+  private DirtyLog.Factory dirtyLogFactory = DirtyLog.analytic();
 
   // Node-level rates, recomputed on every change, and their integrals.
   private double dom0Cores;
@@ -172,6 +173,17 @@ public final class HostModel {
     recompute(nowNanos);
   }
 
+  /** Caps a domain's vCPUs at {@code 1 - fraction} of their speed; 0 lifts the cap. */
+  public void setThrottle(int domid, double fraction, long nowNanos) {
+    if (!(fraction >= 0 && fraction < 1)) {
+      throw new HypervisorException(Errno.EINVAL, "throttle must be in [0, 1), was " + fraction);
+    }
+    Domain d = require(domid);
+    advanceTo(nowNanos);
+    d.throttle = fraction;
+    recompute(nowNanos);
+  }
+
   public void setLoadFactor(int domid, double factor, long nowNanos) {
     Domain d = require(domid);
     advanceTo(nowNanos);
@@ -179,20 +191,61 @@ public final class HostModel {
     recompute(nowNanos);
   }
 
-  public void enableLogDirty(int domid, long nowNanos) {
-    Domain d = require(domid);
-    d.accrue(nowNanos);
-    d.logDirty = true;
-    d.writesSinceClean = 0;
+  // ---- log-dirty mode (XEN_DOMCTL_SHADOW_OP_*) ----
+
+  /**
+   * Which dirty-page model {@link #enableLogDirty} gives a domain: {@link DirtyLog#analytic()} unless
+   * set (tests set {@link DirtyLog#pageLevel} to check every page). Applies to logs enabled afterwards.
+   */
+  public void setDirtyLogFactory(DirtyLog.Factory factory) {
+    this.dirtyLogFactory = java.util.Objects.requireNonNull(factory, "factory");
   }
 
-  /** SHADOW_OP_CLEAN: read and reset the count of pages dirtied since the last clean. */
+  public DirtyLog.Factory dirtyLogFactory() {
+    return dirtyLogFactory;
+  }
+
+  /**
+   * SHADOW_OP_ENABLE_LOGDIRTY: from {@code nowNanos} on, the domain's writes go into a fresh log in which
+   * every page starts dirty (the first clean returns all of memory: round 1 sends everything). Writes
+   * before {@code nowNanos} do not count. Enabling again starts a fresh log.
+   */
+  public void enableLogDirty(int domid, long nowNanos) {
+    Domain d = require(domid);
+    d.accrue(nowNanos); // writes up to now belong to no log
+    d.dirtyLog = dirtyLogFactory.create(d);
+  }
+
+  /**
+   * SHADOW_OP_CLEAN: the number of pages dirty since the last clean (all of memory on the first), then
+   * clear the log. {@code EINVAL} when log-dirty mode is off, as in Xen.
+   */
   public long cleanDirtyLog(int domid, long nowNanos) {
     Domain d = require(domid);
     d.accrue(nowNanos);
-    long pages = d.dirtyPages();
-    d.writesSinceClean = 0;
-    return pages;
+    return requireLog(d).clean();
+  }
+
+  /** SHADOW_OP_PEEK: what {@link #cleanDirtyLog} would return now, without clearing. */
+  public long peekDirtyLog(int domid, long nowNanos) {
+    Domain d = require(domid);
+    d.accrue(nowNanos);
+    return requireLog(d).peek();
+  }
+
+  /** SHADOW_OP_OFF: stop logging and drop the log; nothing happens when it is already off. */
+  public void disableLogDirty(int domid, long nowNanos) {
+    Domain d = require(domid);
+    d.accrue(nowNanos);
+    d.dirtyLog = null;
+  }
+
+  private static DirtyLog requireLog(Domain d) {
+    if (d.dirtyLog == null) {
+      throw new HypervisorException(Errno.EINVAL, "log-dirty mode is off for domain " + d.domid
+          + " (" + d.name() + "); enable it first (SHADOW_OP_ENABLE_LOGDIRTY)");
+    }
+    return d.dirtyLog;
   }
 
   /**
@@ -377,8 +430,10 @@ public final class HostModel {
       Domain d = guests.get(i);
       boolean running = d.state == DomainState.RUNNING;
       var w = d.spec.workload();
-      compute[i] = running ? Math.min(d.spec.vcpus(), w.cpu() * d.loadFactor * d.spec.vcpus()) : 0;
-      attempt[i] = running ? w.ioRate() * d.loadFactor : 0;
+      // A throttled guest (auto-converge, post-copy faults) gets through less of everything it does.
+      double speed = 1 - d.throttle;
+      compute[i] = running ? Math.min(d.spec.vcpus(), w.cpu() * d.loadFactor * d.spec.vcpus()) * speed : 0;
+      attempt[i] = running ? w.ioRate() * d.loadFactor * speed : 0;
       io[i] = attempt[i];
       weight[i + 1] = d.spec.weight();
     }
@@ -433,7 +488,7 @@ public final class HostModel {
       double cpu = Math.min(grant[i + 1], compute[i] * (1 + d.overhead) + io[i] * d.guestCoresPerIo);
       double work = Math.max(0, cpu - io[i] * d.guestCoresPerIo) / (1 + d.overhead);
       double progress = compute[i] > 0 ? work / compute[i] : (d.state == DomainState.RUNNING ? 1 : 0);
-      double dirty = d.spec.workload().dirtyRate() * d.loadFactor * Math.min(1, progress);
+      double dirty = d.spec.workload().dirtyRate() * d.loadFactor * (1 - d.throttle) * Math.min(1, progress);
       double dHc;
       double dExits;
       if (d.type() == GuestType.PV) {

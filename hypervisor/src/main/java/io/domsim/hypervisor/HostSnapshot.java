@@ -11,8 +11,11 @@ public record HostSnapshot(
     guests = List.copyOf(guests);
   }
 
-  /** One guest's totals. */
+  /**
+   * One guest's totals. {@code departed} marks a domain that was destroyed here (it migrated away or
+   * was lost): its totals still count for the guest.
+   */
   public record GuestTotals(
       String name, int domid, DomainState state, double cpuSeconds, double workSeconds, double ioCompleted,
-      double hypercalls, double vmExits) {}
+      double hypercalls, double vmExits, boolean departed) {}
 }

@@ -69,6 +69,12 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     record EnableLogDirty(int domid) implements Op {}
     /** XEN_DOMCTL_SHADOW_OP_CLEAN: answers the number of dirty pages and clears the log. */
     record CleanDirtyLog(int domid) implements Op {}
+    /** XEN_DOMCTL_SHADOW_OP_PEEK: answers the number of dirty pages, leaving the log as it is. */
+    record PeekDirtyLog(int domid) implements Op {}
+    /** XEN_DOMCTL_SHADOW_OP_OFF: leave log-dirty mode. */
+    record DisableLogDirty(int domid) implements Op {}
+    /** Cap the domain's vCPUs at {@code 1 - fraction} of their speed (auto-converge, post-copy faults). */
+    record SetThrottle(int domid, double fraction) implements Op {}
     /** XEN_SYSCTL_physinfo: free memory and hardware. */
     record PhysInfo() implements Op {}
   }
@@ -92,6 +98,8 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
   private final NodeSample.Sink sink;
   /** Guests' workloads by domid; looked up on destroy, iterated only on halt (in domid order). */
   private final TreeMap<Integer, Workload> workloads = new TreeMap<>();
+  /** Domains destroyed here (migrated away or lost), in order: their totals still count for the report. */
+  private final List<Domain> departed = new ArrayList<>();
   private SimTimer sampleTimer;
   private boolean halted;
 
@@ -158,7 +166,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
       startWorkload(d);
       return d.domid();
     } else if (op instanceof Op.DestroyDomain x) {
-      host.destroyDomain(x.domid(), now);
+      departed.add(host.destroyDomain(x.domid(), now));
       Workload w = workloads.remove(x.domid());
       if (w != null) {
         stop(w);
@@ -186,6 +194,17 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
       return 0;
     } else if (op instanceof Op.CleanDirtyLog c) {
       return host.cleanDirtyLog(c.domid(), now);
+    } else if (op instanceof Op.PeekDirtyLog p) {
+      return host.peekDirtyLog(p.domid(), now);
+    } else if (op instanceof Op.DisableLogDirty d) {
+      host.disableLogDirty(d.domid(), now);
+      return 0;
+    } else if (op instanceof Op.SetThrottle t) {
+      if (!(t.fraction() >= 0 && t.fraction() < 1)) {
+        throw new HypervisorException(Errno.EINVAL, "throttle must be in [0, 1), was " + t.fraction());
+      }
+      host.setThrottle(t.domid(), t.fraction(), now);
+      return 0;
     } else if (op instanceof Op.PhysInfo) {
       return host.memoryFreeBytes();
     }
@@ -275,7 +294,11 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     List<HostSnapshot.GuestTotals> guests = new ArrayList<>();
     for (Domain d : host.guests()) {
       guests.add(new HostSnapshot.GuestTotals(d.name(), d.domid(), d.state(), d.cpuSeconds(), d.workSeconds(),
-          d.ioCompleted(), d.hypercalls(), d.vmExits()));
+          d.ioCompleted(), d.hypercalls(), d.vmExits(), false));
+    }
+    for (Domain d : departed) {
+      guests.add(new HostSnapshot.GuestTotals(d.name(), d.domid(), d.state(), d.cpuSeconds(), d.workSeconds(),
+          d.ioCompleted(), d.hypercalls(), d.vmExits(), true));
     }
     get.replyTo().tell(new HostSnapshot(kernel.now(), host.busyCoreSeconds(), host.dom0CoreSeconds(),
         host.energyJoules(), host.hypercalls(), host.vmExits(), host.memoryUsedBytes(), guests));

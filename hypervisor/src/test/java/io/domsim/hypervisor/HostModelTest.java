@@ -482,11 +482,12 @@ class HostModelTest {
     Domain d = host.createDomain(guest("g", type, 2,
         new WorkloadSpec(1.0, 5000, 64 * MIB, 1000, 0, Duration.ofSeconds(5))), null, true, 0);
     host.enableLogDirty(d.domid(), 0);
+    assertEquals(d.memoryPages(), host.cleanDirtyLog(d.domid(), 0), "round 1: every page");
     host.integrate(T100);
     assertEquals(0.0, d.cpuSeconds(), 0.0);
     assertEquals(0.0, d.ioCompleted(), 0.0);
     assertEquals(0.0, d.hypercalls() + d.vmExits(), 0.0);
-    assertEquals(0, host.cleanDirtyLog(d.domid(), T100));
+    assertEquals(0, host.cleanDirtyLog(d.domid(), T100), "a paused guest dirties no page in 100 s");
     assertEquals(COSTS.dom0BaseLoad() * 100, host.busyCoreSeconds(), 1e-9);
   }
 
@@ -504,6 +505,8 @@ class HostModelTest {
         new WorkloadSpec(0.5, r, wsBytes, 0, 0, Duration.ofSeconds(5))), null, false, 0);
     host.integrate(10 * SECOND);
     host.enableLogDirty(d.domid(), 10 * SECOND);
+    // Enabling marks every page dirty: the first clean is pre-copy's round 1, all 4 GiB.
+    assertEquals(4 * GIB / Domain.PAGE_BYTES, host.cleanDirtyLog(d.domid(), 10 * SECOND), "first clean");
     long dirty = host.cleanDirtyLog(d.domid(), 11 * SECOND);
     double expected = w * (1 - Math.exp(-r * 1.0 / w)); // ~17,255
     assertEquals(expected, dirty, 1.0, type + " dirty pages after 1 s");
@@ -521,8 +524,68 @@ class HostModelTest {
         new WorkloadSpec(0.5, 1000, 256 * MIB, 0, 0, Duration.ofSeconds(5))), null, false, 0);
     host.integrate(50 * SECOND); // 50,000 writes before log-dirty: must not count
     host.enableLogDirty(d.domid(), 50 * SECOND);
-    long dirty = host.cleanDirtyLog(d.domid(), 50 * SECOND + SECOND / 2);
+    // The first clean returns all of memory whatever was written, so look at what the log was fed.
+    assertEquals(4 * GIB / Domain.PAGE_BYTES, host.peekDirtyLog(d.domid(), 50 * SECOND + SECOND / 2));
+    AnalyticDirtyLog log = (AnalyticDirtyLog) d.dirtyLog();
+    assertEquals(500.0, log.writesSinceClean(), 1e-6, "only the 0.5 s since enabling");
+    host.cleanDirtyLog(d.domid(), 50 * SECOND + SECOND / 2);
+    long dirty = host.cleanDirtyLog(d.domid(), 51 * SECOND);
     double w = 65536;
-    assertEquals(w * (1 - Math.exp(-500 / w)), dirty, 1.0);
+    assertEquals(w * (1 - Math.exp(-500 / w)), dirty, 1.0, "the next 0.5 s");
+  }
+
+  @Test
+  void logDirtyOffMeansNoLogAndCleanIsEinval() {
+    HostModel host = host(hardware());
+    Domain d = host.createDomain(guest("g", GuestType.PV, 4,
+        new WorkloadSpec(0.5, 1000, 256 * MIB, 0, 0, Duration.ofSeconds(5))), null, false, 0);
+    assertFalse(d.logDirty());
+    assertNull(d.dirtyLog());
+    assertEquals(0, d.dirtyPages());
+    HypervisorException e = assertThrows(HypervisorException.class, () -> host.cleanDirtyLog(d.domid(), SECOND));
+    assertEquals(Errno.EINVAL, e.errno());
+    assertThrows(HypervisorException.class, () -> host.peekDirtyLog(d.domid(), SECOND));
+    host.disableLogDirty(d.domid(), SECOND); // SHADOW_OP_OFF when off: nothing to do
+
+    host.enableLogDirty(d.domid(), SECOND);
+    assertTrue(d.logDirty());
+    assertEquals(1L << 20, host.cleanDirtyLog(d.domid(), SECOND));
+    long peeked = host.peekDirtyLog(d.domid(), 2 * SECOND);
+    assertEquals(peeked, host.peekDirtyLog(d.domid(), 2 * SECOND), "peek does not clear");
+    assertEquals(peeked, host.cleanDirtyLog(d.domid(), 2 * SECOND), "clean returns what peek saw");
+    host.disableLogDirty(d.domid(), 2 * SECOND);
+    assertNull(d.dirtyLog());
+    assertThrows(HypervisorException.class, () -> host.cleanDirtyLog(d.domid(), 3 * SECOND));
+    // Enabling again starts afresh: every page dirty.
+    host.enableLogDirty(d.domid(), 3 * SECOND);
+    assertEquals(1L << 20, host.cleanDirtyLog(d.domid(), 4 * SECOND));
+    assertThrows(HypervisorException.class, () -> host.cleanDirtyLog(99, 4 * SECOND), "no such domain");
+  }
+
+  @ParameterizedTest
+  @EnumSource(GuestType.class)
+  void pageLevelLogGetsEveryWriteAcrossRateChanges(GuestType type) {
+    HostModel host = host(hardware());
+    host.setDirtyLogFactory(DirtyLog.pageLevel(42));
+    Domain d = host.createDomain(guest("g", type, 4,
+        new WorkloadSpec(0.5, 10_000, 64 * MIB, 0, 0, Duration.ofSeconds(5))), null, false, 0);
+    host.enableLogDirty(d.domid(), SECOND);
+    PageDirtyLog log = (PageDirtyLog) d.dirtyLog();
+    assertTrue(log.exact());
+    assertEquals(d.memoryPages(), host.cleanDirtyLog(d.domid(), SECOND));
+    assertEquals(0, log.pagesMissingAtDestination(), "after round 1 the destination has every page");
+    double r1 = d.dirtyWritesPerSecond; // ~10,000 writes/s for 1 s,
+    host.setLoadFactor(d.domid(), 2.0, 2 * SECOND);
+    double r2 = d.dirtyWritesPerSecond; // then ~20,000/s for 1 s,
+    host.setState(d.domid(), DomainState.PAUSED, 3 * SECOND); // then nothing
+    assertEquals(10_000, r1, 100);
+    assertEquals(20_000, r2, 200);
+    long dirty = host.peekDirtyLog(d.domid(), 10 * SECOND);
+    assertEquals(r1 + r2, log.writes(), 1.0, "the log got the integral of the write rate");
+    double w = 64 * MIB / Domain.PAGE_BYTES;
+    assertEquals(w * -Math.expm1(-(r1 + r2) / w), dirty, 0.02 * w, "distinct pages of ~30,000 writes");
+    assertEquals(dirty, log.pagesMissingAtDestination(), "the destination lacks exactly the dirty pages");
+    assertEquals(dirty, host.cleanDirtyLog(d.domid(), 10 * SECOND));
+    assertEquals(0, log.pagesMissingAtDestination(), "the guest is paused and its dirty pages were sent");
   }
 }

@@ -11,6 +11,13 @@ import io.domsim.config.GuestSpec;
 import io.domsim.config.NodeSpec;
 import io.domsim.config.ScenarioAction;
 import io.domsim.dom0.Dom0;
+import io.domsim.dom0.MigrationContext;
+import io.domsim.dom0.MigrationObserver;
+import io.domsim.migration.MigrationCosts;
+import io.domsim.migration.MigrationRecord;
+import io.domsim.migration.Phase;
+import io.domsim.migration.StopRuleConstants;
+import io.domsim.migration.net.Fabric;
 import io.domsim.hypervisor.CostSettings;
 import io.domsim.hypervisor.HostSnapshot;
 import io.domsim.kernel.Network;
@@ -51,6 +58,8 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
 
   private record SnapshotReady(Node.NodeSnapshot snapshot) implements Command {}
 
+  private record MigrationEnded(MigrationRecord record) implements Command {}
+
   /** Where a guest is in the cluster's bookkeeping. */
   private static final class GuestRecord {
     final GuestSpec spec;
@@ -70,7 +79,39 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
   private final Map<String, ActorRef<Dom0.Command>> dom0s = new TreeMap<>();
   private final Map<String, PoolMaster.Host> poolHosts = new TreeMap<>();
   private final Map<String, GuestRecord> guests = new TreeMap<>();
-  private final List<RunResult.MigrationResult> migrations = new ArrayList<>();
+  /** Every requested migration by id ("m1", "m2", ... in request order) and its record once it ends. */
+  private final Map<String, Requested> migrations = new TreeMap<>(java.util.Comparator
+      .comparingInt((String id) -> id.length()).thenComparing(java.util.Comparator.naturalOrder()));
+  /** Where each running guest is, as the operator knows it. */
+  private final Map<String, String> location = new TreeMap<>();
+  private final java.util.Set<String> failedNodes = new java.util.TreeSet<>();
+  private final ActorRef<Fabric.Command> fabric;
+  private final long latencyNanos;
+  private ActorRef<MigrationRecord> migrationReports;
+  private int nextMigration;
+
+  /** A migration as requested, and as it ended (null while in flight). */
+  private static final class Requested {
+    final ScenarioAction.Migrate action;
+    final String guest;
+    final String type;
+    final String from;
+    final String algorithm;
+    final String policy;
+    final double requestedAtS;
+    MigrationRecord record;
+
+    Requested(ScenarioAction.Migrate action, String type, String from, String algorithm, String policy,
+        double requestedAtS) {
+      this.action = action;
+      this.guest = action.guest();
+      this.type = type;
+      this.from = from;
+      this.algorithm = algorithm;
+      this.policy = policy;
+      this.requestedAtS = requestedAtS;
+    }
+  }
   private final Map<String, Node.NodeSnapshot> snapshots = new TreeMap<>();
   private int pinnedOutstanding;
   private CompletableFuture<RunResult> finishing;
@@ -83,14 +124,22 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
     this.scenario = kernel.entity("scenario");
     this.ready = ready;
     CostSettings costs = CostSettings.from(spec.settings());
-    Network network = new Network(SimTime.of(spec.network().latency()));
+    this.latencyNanos = SimTime.of(spec.network().latency());
+    Network network = new Network(latencyNanos);
+    java.util.SortedMap<String, Long> nics = new TreeMap<>();
+    spec.nodes().forEach(n -> nics.put(n.name(), n.nicBitsPerSecond()));
+    this.fabric = ctx.spawn(Fabric.create(kernel, nics, latencyNanos), "fabric", SimKernel.DISPATCHER);
+    this.migrationReports = ctx.messageAdapter(MigrationRecord.class, MigrationEnded::new);
+    MigrationContext migration = new MigrationContext(fabric, spec.migration(),
+        StopRuleConstants.from(spec.settings()), MigrationCosts.from(spec.settings()), MigrationObserver.NONE);
     long sampleInterval = SimTime.of(spec.simulation().sampleInterval());
     ActorRef<Node.Booted> booted = ctx.messageAdapter(Node.Booted.class, NodeBooted::new);
     for (GuestSpec g : spec.guests()) {
       guests.put(g.name(), new GuestRecord(g));
     }
     for (NodeSpec n : spec.nodes()) {
-      ctx.spawn(Node.create(kernel, n, costs, network, sampleInterval, new NodeMeters(registry, n.name()), booted),
+      ctx.spawn(Node.create(kernel, n, costs, network, sampleInterval, new NodeMeters(registry, n.name()),
+          migration, booted),
           n.name(), SimKernel.DISPATCHER);
     }
     List<ScenarioAction> actions = spec.scenario();
@@ -123,6 +172,7 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
         .onMessage(ScenarioStep.class, this::onScenarioStep)
         .onMessage(Finish.class, this::onFinish)
         .onMessage(SnapshotReady.class, this::onSnapshot)
+        .onMessage(MigrationEnded.class, this::onMigrationEnded)
         .build();
   }
 
@@ -161,6 +211,7 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
     GuestRecord g = guests.get(m.result().guest());
     if (m.result() instanceof Dom0.GuestStarted s) {
       g.nodeStart = s.node();
+      location.put(g.spec.name(), s.node());
     } else if (m.result() instanceof Dom0.GuestRefused r) {
       g.reason = r.reason();
     }
@@ -190,6 +241,7 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
       GuestRecord g = guests.get(p.guest());
       if (p.node().isPresent()) {
         g.nodeStart = p.node().get();
+        location.put(g.spec.name(), p.node().get());
       } else {
         g.reason = p.reason();
       }
@@ -200,21 +252,79 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
 
   private Behavior<Command> onScenarioStep(ScenarioStep step) {
     ScenarioAction action = spec.scenario().get(step.index());
-    double at = SimTime.toSeconds(kernel.now());
     if (action instanceof ScenarioAction.Migrate mig) {
-      GuestRecord g = guests.get(mig.guest());
-      String algorithm = mig.algorithm().orElse(spec.migration().algorithm()).configName();
-      String policy = mig.policy().orElse(spec.migration().policy()).configName();
-      migrations.add(new RunResult.MigrationResult(mig.guest(), g == null ? null : g.spec.type().configName(),
-          g == null ? null : g.nodeStart, mig.to(), algorithm, policy, at, null, null, null, null, 0, 0, 0,
-          "refused", "live migration is not implemented in this version of domsim", List.of()));
+      requestMigration(mig);
     } else if (action instanceof ScenarioAction.Fail fail) {
-      ActorRef<Node.Command> node = nodes.get(fail.node());
-      if (node != null) {
-        node.tell(Node.Fail.INSTANCE);
-      }
+      failNode(fail.node());
     }
     return this;
+  }
+
+  /**
+   * The operator's {@code xl migrate}: checks what only the operator can know (is the guest running,
+   * is the destination up), then hands the migration to the source's Dom0.
+   */
+  private void requestMigration(ScenarioAction.Migrate mig) {
+    String id = "m" + (++nextMigration);
+    GuestRecord g = guests.get(mig.guest());
+    String from = location.get(mig.guest());
+    var algorithm = mig.algorithm().orElse(spec.migration().algorithm());
+    var policy = mig.policy().orElse(spec.migration().policy());
+    double at = SimTime.toSeconds(kernel.now());
+    Requested r = new Requested(mig, g.spec.type().configName(), from, algorithm.configName(), policy.configName(),
+        at);
+    migrations.put(id, r);
+    String refusal = null;
+    if (from == null) {
+      refusal = "guest " + mig.guest() + " is not running (" + (g.reason != null ? g.reason : "it was lost")
+          + "); only a running guest can migrate";
+    } else if (failedNodes.contains(mig.to())) {
+      refusal = "destination " + mig.to() + " has failed; choose a running node";
+    } else if (!dom0s.containsKey(mig.to())) {
+      refusal = "no node " + mig.to() + " in the cluster";
+    }
+    if (refusal != null) {
+      r.record = refusedRecord(id, r, refusal);
+      return;
+    }
+    dom0s.get(from).tell(new Dom0.Migrate(id, mig.guest(), mig.to(), dom0s.get(mig.to()), algorithm, policy,
+        kernel.now(), migrationReports));
+  }
+
+  private static MigrationRecord refusedRecord(String id, Requested r, String reason) {
+    return new MigrationRecord(id, r.guest, r.type, r.from, r.action.to(), r.algorithm, r.policy, r.requestedAtS,
+        null, null, null, 0, 0, 0, Phase.REFUSED, reason, List.of());
+  }
+
+  private Behavior<Command> onMigrationEnded(MigrationEnded m) {
+    MigrationRecord rec = m.record();
+    Requested r = migrations.get(rec.id());
+    if (r == null || r.record != null) {
+      return this;
+    }
+    r.record = rec;
+    if (rec.outcome() == Phase.COMPLETED) {
+      location.put(rec.guest(), rec.to());
+    } else if (rec.outcome() == Phase.FAILED) {
+      location.remove(rec.guest());
+    }
+    return this;
+  }
+
+  /** A node crashes: its guests are lost; its flows break; the others notice one latency later. */
+  private void failNode(String name) {
+    ActorRef<Node.Command> node = nodes.get(name);
+    if (node == null || !failedNodes.add(name)) {
+      return;
+    }
+    node.tell(Node.Fail.INSTANCE);
+    fabric.tell(new Fabric.NodeFailed(name));
+    location.values().removeIf(name::equals);
+    dom0s.forEach((other, dom0) -> {
+      if (!failedNodes.contains(other)) {
+        scenario.sendAfter(latencyNanos, dom0, new Dom0.NodeDown(name));
+      }
+    });
   }
 
   private Behavior<Command> onFinish(Finish f) {
@@ -239,51 +349,86 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
   private RunResult result() {
     double seconds = SimTime.toSeconds(kernel.now());
     List<RunResult.NodeResult> nodeResults = new ArrayList<>();
-    Map<String, String> whereIs = new TreeMap<>();
-    Map<String, HostSnapshot.GuestTotals> totals = new TreeMap<>();
-    Map<String, Boolean> lost = new TreeMap<>();
+    // A guest's domain may be on several nodes: running at one, a paused copy or a destroyed former
+    // self at others, a copy on a crashed node. It is where it runs; its totals add up over all of them.
+    Map<String, String> runningOn = new TreeMap<>();
+    Map<String, String> pausedOn = new TreeMap<>();
+    java.util.Set<String> onFailedNode = new java.util.TreeSet<>();
+    Map<String, double[]> sums = new TreeMap<>();
     for (NodeSpec n : spec.nodes()) {
       Node.NodeSnapshot s = snapshots.get(n.name());
       HostSnapshot h = s.host();
       for (HostSnapshot.GuestTotals g : h.guests()) {
-        totals.put(g.name(), g);
+        double[] sum = sums.computeIfAbsent(g.name(), k -> new double[5]);
+        sum[0] += g.cpuSeconds();
+        sum[1] += g.workSeconds();
+        sum[2] += g.ioCompleted();
+        sum[3] += g.hypercalls();
+        sum[4] += g.vmExits();
+        if (g.departed()) {
+          continue;
+        }
         if (s.failed()) {
-          lost.put(g.name(), true);
+          onFailedNode.add(g.name());
+        } else if (g.state() == io.domsim.hypervisor.DomainState.RUNNING) {
+          runningOn.put(g.name(), n.name());
         } else {
-          whereIs.put(g.name(), n.name());
+          pausedOn.putIfAbsent(g.name(), n.name());
         }
       }
+      long liveGuests = h.guests().stream().filter(g -> !g.departed()).count();
       nodeResults.add(new RunResult.NodeResult(n.name(), n.cores(), n.memoryBytes(), n.hvmSupport(),
           seconds > 0 ? h.busyCoreSeconds() / (n.cores() * seconds) : 0,
           seconds > 0 ? h.dom0CoreSeconds() / (n.dom0().vcpus() * seconds) : 0,
-          s.failed() ? 0 : h.memoryUsedBytes(), s.failed() ? 0 : h.guests().size(),
+          s.failed() ? 0 : h.memoryUsedBytes(), s.failed() ? 0 : (int) liveGuests,
           Math.round(h.hypercalls()), Math.round(h.vmExits()), h.energyJoules(),
           seconds > 0 ? h.energyJoules() / seconds : 0, s.failed()));
     }
     List<RunResult.GuestResult> guestResults = new ArrayList<>();
     for (GuestSpec g : spec.guests()) {
       GuestRecord rec = guests.get(g.name());
-      Optional<HostSnapshot.GuestTotals> t = Optional.ofNullable(totals.get(g.name()));
       String state;
       String reason = rec.reason;
-      if (lost.containsKey(g.name())) {
+      String nodeEnd = runningOn.getOrDefault(g.name(), pausedOn.get(g.name()));
+      if (runningOn.containsKey(g.name())) {
+        state = "running";
+      } else if (pausedOn.containsKey(g.name())) {
+        state = "paused";
+      } else if (onFailedNode.contains(g.name())) {
         state = "lost";
         reason = "its node failed";
-      } else if (t.isPresent()) {
-        state = t.get().state().name().toLowerCase(java.util.Locale.ROOT);
+      } else if (rec.nodeStart != null) {
+        state = "lost";
+        reason = "a migration failed after the handover";
       } else {
         state = "not-started";
       }
+      double[] sum = sums.getOrDefault(g.name(), new double[5]);
       guestResults.add(new RunResult.GuestResult(g.name(), g.type().configName(), g.vcpus(), g.memoryBytes(),
-          rec.nodeStart, whereIs.get(g.name()), state,
-          t.map(HostSnapshot.GuestTotals::cpuSeconds).orElse(0.0),
-          t.map(HostSnapshot.GuestTotals::workSeconds).orElse(0.0),
-          Math.round(t.map(HostSnapshot.GuestTotals::ioCompleted).orElse(0.0)),
-          Math.round(t.map(HostSnapshot.GuestTotals::hypercalls).orElse(0.0)),
-          Math.round(t.map(HostSnapshot.GuestTotals::vmExits).orElse(0.0)),
-          reason));
+          rec.nodeStart, nodeEnd, state, sum[0], sum[1], Math.round(sum[2]), Math.round(sum[3]),
+          Math.round(sum[4]), reason));
+    }
+    List<RunResult.MigrationResult> migrationResults = new ArrayList<>();
+    for (var e : migrations.entrySet()) {
+      Requested r = e.getValue();
+      MigrationRecord rec = r.record;
+      if (rec == null) {
+        migrationResults.add(new RunResult.MigrationResult(r.guest, r.type, r.from, r.action.to(), r.algorithm,
+            r.policy, r.requestedAtS, null, null, null, null, 0, 0, 0, "in-progress",
+            "the run ended before the migration did", List.of()));
+        continue;
+      }
+      Double total = rec.startedAtS() != null && rec.finishedAtS() != null
+          ? rec.finishedAtS() - rec.startedAtS() : null;
+      List<RunResult.MigrationResult.Round> rounds = rec.roundLog().stream()
+          .map(x -> new RunResult.MigrationResult.Round(x.round(), x.pagesSent(), x.pagesDirtied(), x.durationS()))
+          .toList();
+      migrationResults.add(new RunResult.MigrationResult(rec.guest(), r.type, r.from, r.action.to(), r.algorithm,
+          r.policy, r.requestedAtS, rec.startedAtS(), rec.finishedAtS(), total, rec.downtimeS(), rec.rounds(),
+          rec.bytesTransferred(), rec.pagesTransferred(), rec.outcome().name().toLowerCase(java.util.Locale.ROOT),
+          rec.reason(), rounds));
     }
     return new RunResult(spec.simulation().seed(), spec.simulation().clock().configName(), seconds, 0, nodeResults,
-        guestResults, migrations);
+        guestResults, migrationResults);
   }
 }

@@ -8,12 +8,12 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import io.domsim.config.NodeSpec;
 import io.domsim.dom0.Dom0;
+import io.domsim.dom0.MigrationContext;
 import io.domsim.hypervisor.CostSettings;
 import io.domsim.hypervisor.Hardware;
 import io.domsim.hypervisor.HostModel;
 import io.domsim.hypervisor.HostSnapshot;
 import io.domsim.hypervisor.Hypervisor;
-import io.domsim.hypervisor.NodeSample;
 import io.domsim.kernel.Network;
 import io.domsim.kernel.SimKernel;
 import java.util.ArrayDeque;
@@ -48,23 +48,31 @@ public final class Node extends AbstractBehavior<Node.Command> {
   private boolean failed;
 
   private Node(ActorContext<Command> ctx, SimKernel kernel, NodeSpec spec, CostSettings costs, Network network,
-      long sampleIntervalNanos, NodeSample.Sink sink, ActorRef<Booted> bootedTo) {
+      long sampleIntervalNanos, NodeMeters meters, MigrationContext migration, ActorRef<Booted> bootedTo) {
     super(ctx);
     this.spec = spec;
     Hardware hardware = Hardware.of(spec);
     HostModel host = new HostModel(hardware, costs, spec.dom0().vcpus(), spec.dom0().memoryBytes(),
         spec.dom0().weight());
-    hypervisor = ctx.spawn(Hypervisor.create(kernel, spec.name(), host, sampleIntervalNanos, sink), "xen",
+    hypervisor = ctx.spawn(Hypervisor.create(kernel, spec.name(), host, sampleIntervalNanos, meters), "xen",
         SimKernel.DISPATCHER);
-    dom0 = ctx.spawn(Dom0.create(kernel, spec.name(), hardware, hypervisor, network, costs.domainOverheadBytes()),
+    dom0 = ctx.spawn(Dom0.create(kernel, spec.name(), hardware, hypervisor, network, costs.domainOverheadBytes(),
+        migration),
         "dom0", SimKernel.DISPATCHER);
     snapshots = ctx.messageAdapter(HostSnapshot.class, HostSnapshotReady::new);
     bootedTo.tell(new Booted(spec.name(), ctx.getSelf(), dom0));
   }
 
+  /**
+   * @param migration the fabric and settings its Dom0 migrates with; the observer is replaced by this
+   *     node's meters
+   */
   public static Behavior<Command> create(SimKernel kernel, NodeSpec spec, CostSettings costs, Network network,
-      long sampleIntervalNanos, NodeSample.Sink sink, ActorRef<Booted> bootedTo) {
-    return Behaviors.setup(ctx -> new Node(ctx, kernel, spec, costs, network, sampleIntervalNanos, sink, bootedTo));
+      long sampleIntervalNanos, NodeMeters meters, MigrationContext migration, ActorRef<Booted> bootedTo) {
+    MigrationContext own = new MigrationContext(migration.fabric(), migration.defaults(), migration.constants(),
+        migration.costs(), meters);
+    return Behaviors.setup(ctx -> new Node(ctx, kernel, spec, costs, network, sampleIntervalNanos, meters, own,
+        bootedTo));
   }
 
   @Override

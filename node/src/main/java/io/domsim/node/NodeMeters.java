@@ -4,13 +4,16 @@ import io.domsim.hypervisor.NodeSample;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.domsim.dom0.MigrationObserver;
+import java.time.Duration;
 
 /**
  * A node's Micrometer meters, tagged {@code node}, in base units. Gauges show the last sampling period;
  * counters accumulate. Written on the simulation thread, read by a scrape on another thread, hence the
  * volatile fields.
  */
-public final class NodeMeters implements NodeSample.Sink {
+public final class NodeMeters implements NodeSample.Sink, MigrationObserver {
   public static final String CPU = "domsim.node.cpu.utilization";
   public static final String DOM0_CPU = "domsim.node.dom0.cpu.utilization";
   public static final String MEMORY_USED = "domsim.node.memory.used";
@@ -19,6 +22,12 @@ public final class NodeMeters implements NodeSample.Sink {
   public static final String HYPERCALLS = "domsim.node.hypercalls";
   public static final String VM_EXITS = "domsim.node.vmexits";
   public static final String ENERGY = "domsim.node.energy";
+  public static final String MIGRATIONS_STARTED = "domsim.node.migrations.started";
+  public static final String MIGRATIONS_COMPLETED = "domsim.node.migrations.completed";
+  public static final String MIGRATIONS_ABORTED = "domsim.node.migrations.aborted";
+  public static final String MIGRATION_BYTES_SENT = "domsim.node.migration.sent";
+  public static final String MIGRATION_BYTES_RECEIVED = "domsim.node.migration.received";
+  public static final String MIGRATION_DOWNTIME = "domsim.node.migration.downtime";
 
   private volatile double cpu;
   private volatile double dom0Cpu;
@@ -28,6 +37,12 @@ public final class NodeMeters implements NodeSample.Sink {
   private final Counter hypercalls;
   private final Counter vmExits;
   private final Counter energy;
+  private final Counter migrationsStarted;
+  private final Counter migrationsCompleted;
+  private final Counter migrationsAborted;
+  private final Counter migrationBytesSent;
+  private final Counter migrationBytesReceived;
+  private final Timer migrationDowntime;
 
   public NodeMeters(MeterRegistry registry, String node) {
     Gauge.builder(CPU, this, m -> m.cpu).tag("node", node).baseUnit("ratio")
@@ -46,6 +61,44 @@ public final class NodeMeters implements NodeSample.Sink {
         .description("VM exits taken by HVM guests on the node").register(registry);
     energy = Counter.builder(ENERGY).tag("node", node).baseUnit("joules")
         .description("energy drawn by the node").register(registry);
+    migrationsStarted = Counter.builder(MIGRATIONS_STARTED).tag("node", node)
+        .description("live migrations started from this node").register(registry);
+    migrationsCompleted = Counter.builder(MIGRATIONS_COMPLETED).tag("node", node)
+        .description("live migrations from this node that completed").register(registry);
+    migrationsAborted = Counter.builder(MIGRATIONS_ABORTED).tag("node", node)
+        .description("live migrations from this node that were aborted, failed or refused").register(registry);
+    migrationBytesSent = Counter.builder(MIGRATION_BYTES_SENT).tag("node", node).baseUnit("bytes")
+        .description("bytes sent by migration streams from this node").register(registry);
+    migrationBytesReceived = Counter.builder(MIGRATION_BYTES_RECEIVED).tag("node", node).baseUnit("bytes")
+        .description("bytes received by migration streams on this node").register(registry);
+    migrationDowntime = Timer.builder(MIGRATION_DOWNTIME).tag("node", node)
+        .description("guest downtime of completed migrations from this node").register(registry);
+  }
+
+  @Override
+  public void started() {
+    migrationsStarted.increment();
+  }
+
+  @Override
+  public void completed(long downtimeNanos) {
+    migrationsCompleted.increment();
+    migrationDowntime.record(Duration.ofNanos(downtimeNanos));
+  }
+
+  @Override
+  public void aborted() {
+    migrationsAborted.increment();
+  }
+
+  @Override
+  public void bytesSent(long bytes) {
+    migrationBytesSent.increment(bytes);
+  }
+
+  @Override
+  public void bytesReceived(long bytes) {
+    migrationBytesReceived.increment(bytes);
   }
 
   @Override

@@ -1,0 +1,479 @@
+package io.domsim.dom0;
+
+import akka.actor.typed.ActorRef;
+import io.domsim.config.GuestSpec;
+import io.domsim.config.GuestType;
+import io.domsim.config.MigrationAlgorithm;
+import io.domsim.hypervisor.Hypervisor;
+import io.domsim.hypervisor.Hypervisor.Op;
+import io.domsim.kernel.SimTime;
+import io.domsim.migration.AutoConverge;
+import io.domsim.migration.MigrationCosts;
+import io.domsim.migration.MigrationRecord;
+import io.domsim.migration.Phase;
+import io.domsim.migration.RoundStats;
+import io.domsim.migration.SourceProtocol;
+import io.domsim.migration.SourceStep;
+import io.domsim.migration.StopRule;
+import io.domsim.migration.TargetProtocol;
+import io.domsim.migration.TargetStep;
+import io.domsim.migration.net.Fabric;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * A Dom0's migration endpoints: the sender of its outgoing migrations and the receiver of incoming
+ * ones. The protocol decisions are the pure {@link SourceProtocol} and {@link TargetProtocol}; this
+ * class carries their steps out with hypercalls, network messages, fabric flows and timers.
+ */
+final class Migrations {
+
+  /** What the Dom0 actor lends its migration endpoints. */
+  interface Host {
+    String node();
+
+    long now();
+
+    boolean hvmSupport();
+
+    double cyclesPerSecond();
+
+    long domainOverheadBytes();
+
+    void hypercall(Op op, Consumer<Hypervisor.Result> then);
+
+    /** Sends to another node's Dom0 through the network (one latency later). */
+    void sendToPeer(ActorRef<Dom0.Command> peer, Dom0.Command message);
+
+    void startFlow(String flowId, String toNode, long bytes, long capBitsPerSecond);
+
+    void cancelFlow(String flowId);
+
+    void after(long delayNanos, Dom0.Command message);
+
+    ActorRef<Dom0.Command> self();
+
+    /** A guest now runs here (its I/O endpoints follow it) or no longer does. */
+    void guestArrived(GuestSpec spec, int domid);
+
+    void guestLeft(String guest);
+  }
+
+  private final Host host;
+  private final MigrationContext ctx;
+  private final TreeMap<String, Outgoing> outgoing = new TreeMap<>();
+  private final TreeMap<String, Incoming> incoming = new TreeMap<>();
+
+  Migrations(Host host, MigrationContext ctx) {
+    this.host = host;
+    this.ctx = ctx;
+  }
+
+  // ------------------------------------------------------------------ source side
+
+  private final class Outgoing {
+    final Dom0.Migrate request;
+    final GuestSpec spec;
+    final int domid;
+    final SourceProtocol protocol;
+    final long memoryPages;
+    final List<MigrationRecord.Round> roundLog = new ArrayList<>();
+    Long startedAt;
+    Long suspendedAt;
+    Long unpausedAt;
+    long bytes;
+    long pages;
+    long roundStartedAt;
+    long roundPages;
+    String flow;
+
+    Outgoing(Dom0.Migrate request, GuestSpec spec, int domid) {
+      this.request = request;
+      this.spec = spec;
+      this.domid = domid;
+      this.memoryPages = Math.max(1, spec.memoryBytes() / MigrationCosts.PAGE_BYTES);
+      AutoConverge autoConverge = ctx.defaults().autoConverge() ? new AutoConverge(ctx.constants()) : null;
+      this.protocol = new SourceProtocol(request.algorithm(),
+          StopRule.of(request.policy(), ctx.constants(), ctx.defaults().downtimeLimit()), autoConverge);
+    }
+  }
+
+  /** Is a migration of this guest in flight from or to this node? */
+  boolean inFlight(String guest) {
+    return outgoing.values().stream().anyMatch(o -> o.spec.name().equals(guest))
+        || incoming.values().stream().anyMatch(i -> i.spec.name().equals(guest));
+  }
+
+  /** Start migrating {@code m.guest()}, which runs here as {@code domid}. */
+  void migrate(Dom0.Migrate m, GuestSpec spec, int domid) {
+    Outgoing o = new Outgoing(m, spec, domid);
+    outgoing.put(m.id(), o);
+    run(o, o.protocol.start());
+  }
+
+  private void run(Outgoing o, List<SourceStep> steps) {
+    for (SourceStep step : steps) {
+      if (step instanceof SourceStep.SendPrepare) {
+        host.sendToPeer(o.request.destination(), new Dom0.PrepareIncoming(o.request.id(), o.spec,
+            o.request.algorithm(), host.node(), host.self(), o.request.reportTo()));
+      } else if (step instanceof SourceStep.EnableLogDirty) {
+        host.hypercall(new Op.EnableLogDirty(o.domid), r -> { });
+      } else if (step instanceof SourceStep.SendRound s) {
+        sendRound(o, s.round());
+      } else if (step instanceof SourceStep.Throttle t) {
+        host.hypercall(new Op.SetThrottle(o.domid, t.fraction()), r -> { });
+      } else if (step instanceof SourceStep.Suspend) {
+        suspend(o);
+      } else if (step instanceof SourceStep.SendFinalCopy f) {
+        sendFinalCopy(o, f);
+      } else if (step instanceof SourceStep.SendGo) {
+        host.sendToPeer(o.request.destination(), new Dom0.Go(o.request.id(), record(o, null, null),
+            o.suspendedAt == null ? host.now() : o.suspendedAt));
+      } else if (step instanceof SourceStep.PushRemainingPages) {
+        // Everything not sent before the handover: with post-copy, that is all of memory.
+        startFlow(o, o.request.id() + "/push", o.memoryPages * MigrationCosts.PAGE_BYTES, o.memoryPages);
+      } else if (step instanceof SourceStep.DestroySource) {
+        host.hypercall(new Op.DestroyDomain(o.domid), r -> { });
+        host.guestLeft(o.spec.name());
+      } else if (step instanceof SourceStep.ResumeSource r) {
+        if (o.flow != null) {
+          host.cancelFlow(o.flow);
+          o.flow = null;
+        }
+        host.hypercall(new Op.DisableLogDirty(o.domid), x -> { });
+        host.hypercall(new Op.SetThrottle(o.domid, 0), x -> { });
+        if (r.wasSuspended()) {
+          host.hypercall(new Op.UnpauseDomain(o.domid), x -> { });
+        }
+      } else if (step instanceof SourceStep.Finish f) {
+        finishOutgoing(o, f.outcome(), f.reason());
+      }
+    }
+  }
+
+  private void sendRound(Outgoing o, int round) {
+    host.hypercall(new Op.CleanDirtyLog(o.domid), r -> {
+      if (!(r instanceof Hypervisor.Done done) || o.protocol.phase().finished()) {
+        return;
+      }
+      if (o.startedAt == null) {
+        o.startedAt = host.now();
+        ctx.observer().started();
+      }
+      o.roundStartedAt = host.now();
+      o.roundPages = done.value();
+      startFlow(o, o.request.id() + "/round-" + round, o.roundPages * MigrationCosts.PAGE_BYTES, o.roundPages);
+    });
+  }
+
+  /**
+   * Sends {@code bytes} to the destination as one fabric flow. PV page-table pages (one per 512 pages)
+   * are first rewritten from machine to guest frame numbers, which takes CPU time before the send.
+   */
+  private void startFlow(Outgoing o, String flowId, long bytes, long pages) {
+    o.flow = flowId;
+    o.bytes += bytes;
+    o.pages += pages;
+    long delay = 0;
+    if (o.spec.type() == GuestType.PV && !flowId.endsWith("/push")) {
+      long pagetablePages = (pages + MigrationCosts.PAGES_PER_PAGETABLE_PAGE - 1) / MigrationCosts.PAGES_PER_PAGETABLE_PAGE;
+      delay = SimTime.seconds(pagetablePages * ctx.costs().pvPagetableRewriteCycles() / host.cyclesPerSecond());
+    }
+    if (delay > 0) {
+      host.after(delay, new Dom0.MigrationTimer(o.request.id(), "flow:" + flowId + ":" + bytes));
+    } else {
+      host.startFlow(flowId, o.request.toNode(), bytes, ctx.defaults().bandwidthBitsPerSecond());
+    }
+    ctx.observer().bytesSent(bytes);
+  }
+
+  private void suspend(Outgoing o) {
+    if (o.startedAt == null) {
+      o.startedAt = host.now();
+      ctx.observer().started();
+    }
+    o.suspendedAt = host.now();
+    if (o.spec.type() == GuestType.PV) {
+      // Cooperative: the guest's suspend handler runs and acknowledges, then it is paused.
+      host.after(ctx.costs().pvSuspendAckNanos(), new Dom0.MigrationTimer(o.request.id(), "suspended"));
+    } else {
+      // HVM: paused by the hypervisor at once; the device model's state is saved with the final copy.
+      host.hypercall(new Op.PauseDomain(o.domid), r -> onSuspended(o));
+    }
+  }
+
+  private void onSuspended(Outgoing o) {
+    if (o.spec.type() == GuestType.PV) {
+      host.hypercall(new Op.PauseDomain(o.domid), r -> run(o, o.protocol.suspendedGuest()));
+    } else {
+      run(o, o.protocol.suspendedGuest());
+    }
+  }
+
+  private void sendFinalCopy(Outgoing o, SourceStep.SendFinalCopy f) {
+    long stateBytes = o.spec.vcpus() * ctx.costs().vcpuStateBytes();
+    if (o.spec.type() == GuestType.HVM) {
+      stateBytes += ctx.costs().hvmDeviceStateBytes() + ctx.costs().hvmContextBytes();
+    }
+    long fixed = stateBytes;
+    if (f.pagesFollowLater()) {
+      startFlow(o, o.request.id() + "/state", fixed, 0);
+    } else if (f.allMemory()) {
+      startFlow(o, o.request.id() + "/final", o.memoryPages * MigrationCosts.PAGE_BYTES + fixed, o.memoryPages);
+    } else {
+      host.hypercall(new Op.CleanDirtyLog(o.domid), r -> {
+        long pages = r instanceof Hypervisor.Done d ? d.value() : 0;
+        startFlow(o, o.request.id() + "/final", pages * MigrationCosts.PAGE_BYTES + fixed, pages);
+      });
+    }
+  }
+
+  /** A fabric flow of an outgoing migration has arrived, or broke. */
+  boolean onFlow(Fabric.FlowEvent event) {
+    String flowId = event.flowId();
+    String id = flowId.substring(0, flowId.indexOf('/'));
+    Outgoing o = outgoing.get(id);
+    if (o == null || !flowId.equals(o.flow)) {
+      return false;
+    }
+    o.flow = null;
+    if (event instanceof Fabric.FlowBroken b) {
+      run(o, o.protocol.destinationLost("the network path to " + o.request.toNode() + " broke (" + b.node()
+          + " failed)"));
+      return true;
+    }
+    if (flowId.endsWith("/push")) {
+      host.sendToPeer(o.request.destination(), new Dom0.AllPagesPushed(id));
+      run(o, o.protocol.pushDone());
+    } else if (flowId.contains("/round-")) {
+      long now = host.now();
+      long sent = o.roundPages;
+      long duration = Math.max(1, now - o.roundStartedAt);
+      host.hypercall(new Op.PeekDirtyLog(o.domid), r -> {
+        long dirty = r instanceof Hypervisor.Done d ? d.value() : 0;
+        o.roundLog.add(new MigrationRecord.Round(o.protocol.rounds(), sent, dirty, SimTime.toSeconds(duration)));
+        double bandwidth = sent * MigrationCosts.PAGE_BYTES / SimTime.toSeconds(duration);
+        RoundStats stats = new RoundStats(o.protocol.rounds(), sent, o.pages, dirty, o.memoryPages, bandwidth,
+            duration);
+        run(o, o.protocol.roundSent(stats, dirty * MigrationCosts.PAGE_BYTES, sent * MigrationCosts.PAGE_BYTES));
+      });
+    } else {
+      run(o, o.protocol.finalCopySent());
+    }
+    return true;
+  }
+
+  boolean onTimer(Dom0.MigrationTimer t) {
+    Outgoing o = outgoing.get(t.id());
+    if (o != null && !o.protocol.phase().finished()) {
+      if (t.what().equals("suspended")) {
+        onSuspended(o);
+      } else if (t.what().startsWith("flow:")) {
+        String[] parts = t.what().split(":");
+        if (parts[1].equals(o.flow)) {
+          host.startFlow(parts[1], o.request.toNode(), Long.parseLong(parts[2]), ctx.defaults().bandwidthBitsPerSecond());
+        }
+      }
+      return true;
+    }
+    Incoming in = incoming.get(t.id());
+    if (in != null && t.what().equals("restored")) {
+      host.hypercall(new Op.UnpauseDomain(in.domid), r -> onUnpaused(in));
+      return true;
+    }
+    return false;
+  }
+
+  void onResumedThere(Dom0.ResumedThere r) {
+    Outgoing o = outgoing.get(r.id());
+    if (o != null) {
+      o.unpausedAt = r.unpausedAtNanos();
+      run(o, o.protocol.resumedAtDestination());
+    }
+  }
+
+  private void finishOutgoing(Outgoing o, Phase outcome, String reason) {
+    outgoing.remove(o.request.id());
+    if (outcome == Phase.COMPLETED) {
+      long downtime = (o.unpausedAt == null ? host.now() : o.unpausedAt) - (o.suspendedAt == null ? host.now() : o.suspendedAt);
+      ctx.observer().completed(Math.max(0, downtime));
+    } else {
+      ctx.observer().aborted();
+    }
+    o.request.reportTo().tell(record(o, outcome, reason));
+  }
+
+  private MigrationRecord record(Outgoing o, Phase outcome, String reason) {
+    Double downtime = o.suspendedAt == null || o.unpausedAt == null ? null
+        : SimTime.toSeconds(o.unpausedAt - o.suspendedAt);
+    return new MigrationRecord(o.request.id(), o.spec.name(), o.spec.type().configName(), host.node(),
+        o.request.toNode(), o.request.algorithm().configName(), o.request.policy().configName(),
+        SimTime.toSeconds(o.request.requestedAtNanos()),
+        o.startedAt == null ? null : SimTime.toSeconds(o.startedAt),
+        outcome == null ? null : SimTime.toSeconds(host.now()), downtime, o.protocol.rounds(), o.bytes, o.pages,
+        outcome, reason, o.roundLog);
+  }
+
+  // ------------------------------------------------------------------ destination side
+
+  private final class Incoming {
+    final Dom0.PrepareIncoming request;
+    final GuestSpec spec;
+    final TargetProtocol protocol;
+    int domid = -1;
+    boolean prepared;
+    boolean sourceDown;
+    MigrationRecord sourceView;
+    long suspendedAt;
+
+    Incoming(Dom0.PrepareIncoming request) {
+      this.request = request;
+      this.spec = request.spec();
+      this.protocol = new TargetProtocol(request.algorithm());
+    }
+  }
+
+  void onPrepare(Dom0.PrepareIncoming p) {
+    if (p.spec().type() == GuestType.HVM && !host.hvmSupport()) {
+      host.sendToPeer(p.source(), new Dom0.PrepareRefused(p.id(), "HVM guest " + p.spec().name() + " cannot run on "
+          + host.node() + ": its CPU has no VT-x/AMD-V (hvm-support = false); choose an HVM-capable node"));
+      return;
+    }
+    Incoming in = new Incoming(p);
+    incoming.put(p.id(), in);
+    long footprint = p.spec().memoryBytes() + host.domainOverheadBytes();
+    host.hypercall(new Op.ClaimPages(p.id(), footprint), claim -> {
+      if (claim instanceof Hypervisor.Failed f) {
+        incoming.remove(p.id());
+        host.hypercall(new Op.PhysInfo(), info -> host.sendToPeer(p.source(), new Dom0.PrepareRefused(p.id(),
+            "not enough memory on " + host.node() + " for " + p.spec().name() + ": it needs " + mib(footprint)
+                + " MiB and " + mib(((Hypervisor.Done) info).value()) + " MiB are free; choose another node")));
+        return;
+      }
+      host.hypercall(new Op.CreateDomain(p.spec(), p.id(), true), created -> {
+        if (created instanceof Hypervisor.Done d) {
+          in.domid = (int) d.value();
+          in.prepared = true;
+          host.sendToPeer(p.source(), new Dom0.Prepared(p.id()));
+        } else {
+          incoming.remove(p.id());
+          host.hypercall(new Op.ReleaseClaim(p.id()), x -> { });
+          host.sendToPeer(p.source(), new Dom0.PrepareRefused(p.id(), ((Hypervisor.Failed) created).reason()));
+        }
+      });
+    });
+  }
+
+  void onPrepared(Dom0.Prepared p) {
+    Outgoing o = outgoing.get(p.id());
+    if (o != null) {
+      run(o, o.protocol.prepared());
+    }
+  }
+
+  void onPrepareRefused(Dom0.PrepareRefused p) {
+    Outgoing o = outgoing.get(p.id());
+    if (o != null) {
+      run(o, o.protocol.refused(p.reason()));
+    }
+  }
+
+  void onGo(Dom0.Go go) {
+    Incoming in = incoming.get(go.id());
+    if (in == null) {
+      return;
+    }
+    in.sourceView = go.sourceView();
+    in.suspendedAt = go.suspendedAtNanos();
+    ctx.observer().bytesReceived(go.sourceView().bytesTransferred());
+    run(in, in.protocol.go());
+  }
+
+  private void run(Incoming in, List<TargetStep> steps) {
+    for (TargetStep step : steps) {
+      if (step instanceof TargetStep.RestoreAndUnpause) {
+        long restore = in.spec.type() == GuestType.HVM ? ctx.costs().hvmRestoreNanos() : 0;
+        if (restore > 0) {
+          host.after(restore, new Dom0.MigrationTimer(in.request.id(), "restored"));
+        } else {
+          host.hypercall(new Op.UnpauseDomain(in.domid), r -> onUnpaused(in));
+        }
+      } else if (step instanceof TargetStep.AcknowledgeResume) {
+        host.guestArrived(in.spec, in.domid);
+        if (in.request.algorithm() == MigrationAlgorithm.POST_COPY) {
+          // Until its last page arrives, every touch of a missing page is a round trip to the source.
+          host.hypercall(new Op.SetThrottle(in.domid, 1 - ctx.costs().postcopyGuestSpeed()), r -> { });
+        }
+        if (in.sourceDown) {
+          // The source failed after GO: the handover completes here, and so does the report.
+          incoming.remove(in.request.id());
+          MigrationRecord v = in.sourceView;
+          in.request.reportTo().tell(new MigrationRecord(v.id(), v.guest(), v.type(), v.from(), v.to(),
+              v.algorithm(), v.policy(), v.requestedAtS(), v.startedAtS(), SimTime.toSeconds(host.now()),
+              SimTime.toSeconds(host.now() - in.suspendedAt), v.rounds(), v.bytesTransferred(), v.pagesTransferred(), Phase.COMPLETED,
+              "the source failed after GO; the destination completed the handover", v.roundLog()));
+          ctx.observer().completed(host.now() - in.suspendedAt);
+        } else {
+          host.sendToPeer(in.request.source(), new Dom0.ResumedThere(in.request.id(), host.now()));
+          if (in.request.algorithm() != MigrationAlgorithm.POST_COPY) {
+            incoming.remove(in.request.id());
+          }
+        }
+      } else if (step instanceof TargetStep.DestroyCopy) {
+        if (in.prepared) {
+          host.hypercall(new Op.DestroyDomain(in.domid), r -> { });
+        } else {
+          host.hypercall(new Op.ReleaseClaim(in.request.id()), r -> { });
+        }
+        incoming.remove(in.request.id());
+      } else if (step instanceof TargetStep.DestroyLostGuest) {
+        host.hypercall(new Op.DestroyDomain(in.domid), r -> { });
+        host.guestLeft(in.spec.name());
+        incoming.remove(in.request.id());
+      } else if (step instanceof TargetStep.Finish f) {
+        MigrationRecord v = in.sourceView;
+        in.request.reportTo().tell(new MigrationRecord(in.request.id(), in.spec.name(), in.spec.type().configName(),
+            in.request.fromNode(), host.node(), in.request.algorithm().configName(),
+            v == null ? null : v.policy(), v == null ? Double.NaN : v.requestedAtS(),
+            v == null ? null : v.startedAtS(), SimTime.toSeconds(host.now()), null, v == null ? 0 : v.rounds(),
+            v == null ? 0 : v.bytesTransferred(), v == null ? 0 : v.pagesTransferred(), f.outcome(), f.reason(),
+            v == null ? List.of() : v.roundLog()));
+      }
+    }
+  }
+
+  private void onUnpaused(Incoming in) {
+    run(in, in.protocol.unpaused());
+  }
+
+  void onAllPagesPushed(Dom0.AllPagesPushed a) {
+    Incoming in = incoming.remove(a.id());
+    if (in != null) {
+      in.protocol.allPagesArrived();
+      host.hypercall(new Op.SetThrottle(in.domid, 0), r -> { });
+    }
+  }
+
+  // ------------------------------------------------------------------ failures
+
+  /** Another node is down: end every migration that involves it, as the protocol says. */
+  void onNodeDown(String node) {
+    for (Outgoing o : new ArrayList<>(outgoing.values())) {
+      if (o.request.toNode().equals(node)) {
+        run(o, o.protocol.destinationLost("destination " + node + " failed"));
+      }
+    }
+    for (Incoming in : new ArrayList<>(incoming.values())) {
+      if (in.request.fromNode().equals(node)) {
+        in.sourceDown = true;
+        run(in, in.protocol.sourceLost("source " + node + " failed"));
+      }
+    }
+  }
+
+  private static long mib(long bytes) {
+    return Math.floorDiv(bytes, 1024L * 1024L);
+  }
+}

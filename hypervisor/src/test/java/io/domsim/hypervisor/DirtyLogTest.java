@@ -1,0 +1,200 @@
+package io.domsim.hypervisor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.BitSet;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The two log-dirty models: analytic (expected counts) and page-level (a real bitmap). */
+class DirtyLogTest {
+  private static final long MEMORY = 262_144; // 1 GiB
+  private static final long WS = 65_536; // 256 MiB
+
+  static Stream<Arguments> models() {
+    return Stream.of(
+        Arguments.of("analytic", (Supplier<DirtyLog>) () -> new AnalyticDirtyLog(MEMORY, WS)),
+        Arguments.of("page", (Supplier<DirtyLog>) () -> new PageDirtyLog(MEMORY, WS, new SplittableRandom(7))));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("models")
+  void enablingMarksEveryPageSoTheFirstCleanReturnsAllOfMemory(String name, Supplier<DirtyLog> make) {
+    DirtyLog log = make.get();
+    assertEquals(MEMORY, log.memoryPages());
+    assertEquals(MEMORY, log.peek(), "peek before round 1");
+    log.write(1000);
+    assertEquals(MEMORY, log.peek(), "writes before the first clean change nothing: every page is dirty");
+    assertEquals(MEMORY, log.clean(), "round 1 sends every page");
+    assertEquals(0, log.peek());
+    assertEquals(0, log.clean(), "a clean right after a clean");
+    log.write(100);
+    long dirty = log.peek();
+    assertTrue(dirty > 90 && dirty <= 100, name + ": 100 writes over 65,536 pages hit ~100 distinct: " + dirty);
+    assertEquals(dirty, log.peek(), "peek does not clear");
+    assertEquals(dirty, log.clean());
+    assertEquals(0, log.peek());
+  }
+
+  @Test
+  void analyticIsTheExpectedNumberOfDistinctPages() {
+    for (double n : new double[] {1, 10, 1_000, 20_000, 65_536, 200_000, 1e6, 1e9}) {
+      AnalyticDirtyLog log = new AnalyticDirtyLog(MEMORY, WS);
+      log.clean();
+      log.write(n / 2);
+      log.write(n / 2);
+      assertEquals(Math.round(WS * (1 - Math.exp(-n / WS))), log.peek(), "n = " + n);
+      assertEquals(n, log.writesSinceClean(), 1e-6 * n);
+    }
+    // Writes never dirty more than the working set, and the working set is at most memory.
+    AnalyticDirtyLog small = new AnalyticDirtyLog(1000, 5000);
+    small.clean();
+    small.write(1e12);
+    assertEquals(1000, small.peek());
+    // Negative or NaN writes are ignored.
+    AnalyticDirtyLog log = new AnalyticDirtyLog(MEMORY, WS);
+    log.clean();
+    log.write(-5);
+    log.write(Double.NaN);
+    assertEquals(0, log.peek());
+    assertEquals(0, log.pagesMissingAtDestination());
+    assertTrue(log.destinationUpToDate());
+    assertFalse(log.exact());
+  }
+
+  @Test
+  void pageModelCountsDistinctPagesOfItsDrawnWrites() {
+    long seed = 12345;
+    PageDirtyLog log = new PageDirtyLog(MEMORY, WS, new SplittableRandom(seed));
+    log.clean();
+    // Replay the same stream: the pages written are uniform draws in [0, W).
+    SplittableRandom replay = new SplittableRandom(seed);
+    BitSet expected = new BitSet();
+    int[] chunks = {1, 7, 100, 5_000, 30_000};
+    long total = 0;
+    for (int chunk : chunks) {
+      log.write(chunk);
+      for (int i = 0; i < chunk; i++) {
+        expected.set(replay.nextInt((int) WS));
+      }
+      total += chunk;
+      assertEquals(expected.cardinality(), log.peek(), "after " + total + " writes");
+    }
+    assertEquals(total, log.writes());
+    for (int p = 0; p < MEMORY; p++) {
+      assertEquals(expected.get(p), log.isDirty(p), "page " + p);
+    }
+    assertTrue(expected.nextSetBit((int) WS) < 0, "no write outside the working set");
+    assertEquals(expected.cardinality(), log.clean());
+    // And on average it is the analytic count: 35,108 writes over 65,536 pages.
+    double analytic = WS * -Math.expm1(-total / (double) WS);
+    assertEquals(analytic, expected.cardinality(), 0.01 * analytic);
+  }
+
+  @Test
+  void pageModelCarriesFractionalWritesOver() {
+    PageDirtyLog log = new PageDirtyLog(MEMORY, WS, new SplittableRandom(1));
+    log.clean();
+    for (int i = 0; i < 10; i++) {
+      log.write(0.25);
+    }
+    assertEquals(2, log.writes(), "2.5 writes make 2 whole ones, 0.5 carried");
+    log.write(0.5);
+    assertEquals(3, log.writes());
+  }
+
+  @Test
+  void pageModelIsDeterministicPerSeed() {
+    long[] a = run(99);
+    long[] b = run(99);
+    long[] c = run(100);
+    assertEquals(java.util.Arrays.toString(a), java.util.Arrays.toString(b), "same seed, same counts");
+    assertNotEquals(java.util.Arrays.toString(a), java.util.Arrays.toString(c), "another seed, other pages");
+  }
+
+  private static long[] run(long seed) {
+    PageDirtyLog log = new PageDirtyLog(MEMORY, WS, new SplittableRandom(seed));
+    long[] out = new long[6];
+    out[0] = log.clean();
+    for (int i = 1; i < out.length; i++) {
+      log.write(12_345.6);
+      out[i] = log.clean();
+    }
+    return out;
+  }
+
+  @Test
+  void verificationCatchesASkippedClean() {
+    PageDirtyLog log = new PageDirtyLog(MEMORY, WS, new SplittableRandom(3));
+    assertTrue(log.exact());
+    assertEquals(MEMORY, log.pagesMissingAtDestination(), "nothing is at the destination before round 1");
+    log.clean();
+    assertEquals(0, log.pagesMissingAtDestination());
+    log.write(20_000);
+    long dirty = log.peek();
+    assertEquals(dirty, log.pagesMissingAtDestination(), "pages written since the clean are stale there");
+    log.clean();
+    log.write(5_000); // written during the last round
+    // A sender that suspends and hands over without the final clean leaves these behind:
+    assertTrue(log.pagesMissingAtDestination() > 4_000);
+    assertFalse(log.destinationUpToDate());
+    // A peek is not a send.
+    log.peek();
+    assertTrue(log.pagesMissingAtDestination() > 4_000);
+    // The final clean (guest suspended: no more writes) sends them.
+    log.clean();
+    assertEquals(0, log.pagesMissingAtDestination());
+    // A page rewritten after its send is stale again, even if it was dirty before.
+    log.write(1);
+    assertEquals(1, log.pagesMissingAtDestination());
+  }
+
+  @Test
+  void pageModelSaturatesAHugeBatchInsteadOfDrawingIt() {
+    PageDirtyLog log = new PageDirtyLog(MEMORY, WS, new SplittableRandom(5));
+    log.clean();
+    log.write(PageDirtyLog.SATURATION * (double) WS + 1);
+    assertEquals(WS, log.peek(), "every working-set page is written");
+    assertEquals(WS, log.pagesMissingAtDestination());
+    assertEquals(WS, log.clean());
+    assertEquals(0, log.pagesMissingAtDestination());
+  }
+
+  @Test
+  void pageModelRejectsAGuestTooLargeForItsArrays() {
+    assertThrows(IllegalArgumentException.class, () -> new PageDirtyLog(1L << 31, WS, new SplittableRandom(1)));
+    assertThrows(IllegalArgumentException.class, () -> new PageDirtyLog(0, WS, new SplittableRandom(1)));
+  }
+
+  /** 4 GiB guest (1M pages), 256 MiB working set, 300,000 writes/s for 60 simulated seconds. */
+  @Test
+  void pageModelIsFastEnoughForAFourGibGuest() {
+    long pages = 1L << 20;
+    PageDirtyLog log = new PageDirtyLog(pages, WS, new SplittableRandom(11));
+    long t0 = System.nanoTime();
+    log.clean();
+    long sent = 0;
+    for (int step = 0; step < 600; step++) { // 100 ms accruals
+      log.write(30_000);
+      if (step % 10 == 9) {
+        sent += log.clean(); // a round per second
+      }
+    }
+    log.clean();
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    assertEquals(18_000_000, log.writes());
+    assertEquals(0, log.pagesMissingAtDestination());
+    assertTrue(sent > 0);
+    System.out.printf("PageDirtyLog: 1M pages, 18M writes and 60 cleans in %.2f s%n", seconds);
+    assertTrue(seconds < 30, "took " + seconds + " s");
+  }
+}

@@ -1,0 +1,20 @@
+package io.domsim.migration;
+
+import java.util.List;
+
+/**
+ * One migration as it ended, for the report: times in simulated seconds from the start of the run
+ * (null where the migration never got there).
+ */
+public record MigrationRecord(
+    String id, String guest, String type, String from, String to, String algorithm, String policy,
+    double requestedAtS, Double startedAtS, Double finishedAtS, Double downtimeS, int rounds,
+    long bytesTransferred, long pagesTransferred, Phase outcome, String reason, List<Round> roundLog) {
+
+  public MigrationRecord {
+    roundLog = List.copyOf(roundLog);
+  }
+
+  /** One pre-copy round: pages sent, pages dirtied while they were sent, and how long it took. */
+  public record Round(int round, long pagesSent, long pagesDirtied, double durationS) {}
+}

@@ -1,0 +1,155 @@
+package io.domsim.migration;
+
+import io.domsim.config.MigrationAlgorithm;
+import java.util.List;
+
+/**
+ * The source side of a live migration as a pure state machine: each event returns the steps to take,
+ * and the phase moves on. It holds the rules that keep a guest safe: nothing is resumed at the source
+ * after GO, and anything that goes wrong before GO leaves the guest running at the source.
+ *
+ * <p>Events must come in protocol order; an event that does not fit the phase (a late message, a
+ * duplicate) returns no steps and changes nothing.
+ */
+public final class SourceProtocol {
+  private final MigrationAlgorithm algorithm;
+  private final StopRule stopRule;
+  private final AutoConverge autoConverge; // null when off
+  private Phase phase = Phase.PREPARING;
+  private int round;
+  private boolean suspended;
+  private String failure;
+
+  public SourceProtocol(MigrationAlgorithm algorithm, StopRule stopRule, AutoConverge autoConverge) {
+    this.algorithm = algorithm;
+    this.stopRule = stopRule;
+    this.autoConverge = autoConverge;
+  }
+
+  public Phase phase() {
+    return phase;
+  }
+
+  public int rounds() {
+    return round;
+  }
+
+  public boolean suspended() {
+    return suspended;
+  }
+
+  public List<SourceStep> start() {
+    return List.of(new SourceStep.SendPrepare());
+  }
+
+  /** The destination has the guest created paused. */
+  public List<SourceStep> prepared() {
+    if (phase != Phase.PREPARING) {
+      return List.of();
+    }
+    if (algorithm == MigrationAlgorithm.PRE_COPY) {
+      phase = Phase.PRECOPY;
+      round = 1;
+      return List.of(new SourceStep.EnableLogDirty(), new SourceStep.SendRound(1));
+    }
+    phase = Phase.SUSPENDING;
+    return List.of(new SourceStep.Suspend());
+  }
+
+  /** The destination refused to prepare; nothing was reserved. */
+  public List<SourceStep> refused(String reason) {
+    if (phase != Phase.PREPARING) {
+      return List.of();
+    }
+    phase = Phase.REFUSED;
+    return List.of(new SourceStep.Finish(Phase.REFUSED, reason));
+  }
+
+  /** A pre-copy round has crossed the wire; {@code stats} carries the dirty count now. */
+  public List<SourceStep> roundSent(RoundStats stats, long bytesDirtiedInRound, long bytesSentInRound) {
+    if (phase != Phase.PRECOPY) {
+      return List.of();
+    }
+    java.util.ArrayList<SourceStep> steps = new java.util.ArrayList<>();
+    if (stopRule.stopAndCopy(stats)) {
+      phase = Phase.SUSPENDING;
+      steps.add(new SourceStep.Suspend());
+      return steps;
+    }
+    if (autoConverge != null) {
+      autoConverge.onSync(bytesDirtiedInRound, bytesSentInRound)
+          .ifPresent(t -> steps.add(new SourceStep.Throttle(t)));
+    }
+    round++;
+    steps.add(new SourceStep.SendRound(round));
+    return steps;
+  }
+
+  /** The guest is suspended at the source (paused, state saved). */
+  public List<SourceStep> suspendedGuest() {
+    if (phase != Phase.SUSPENDING) {
+      return List.of();
+    }
+    suspended = true;
+    phase = Phase.FINAL_COPY;
+    return List.of(new SourceStep.SendFinalCopy(algorithm == MigrationAlgorithm.STOP_AND_COPY,
+        algorithm == MigrationAlgorithm.POST_COPY));
+  }
+
+  /** The final copy (or, for post-copy, the CPU and device state) has crossed the wire. */
+  public List<SourceStep> finalCopySent() {
+    if (phase != Phase.FINAL_COPY) {
+      return List.of();
+    }
+    phase = Phase.HANDOVER;
+    return List.of(new SourceStep.SendGo());
+  }
+
+  /** The destination has unpaused the guest and says so. */
+  public List<SourceStep> resumedAtDestination() {
+    if (phase != Phase.HANDOVER) {
+      return List.of();
+    }
+    if (algorithm == MigrationAlgorithm.POST_COPY) {
+      phase = Phase.POSTCOPY;
+      return List.of(new SourceStep.PushRemainingPages());
+    }
+    phase = Phase.COMPLETED;
+    return List.of(new SourceStep.DestroySource(), new SourceStep.Finish(Phase.COMPLETED, null));
+  }
+
+  /** Post-copy: the last page has reached the destination. */
+  public List<SourceStep> pushDone() {
+    if (phase != Phase.POSTCOPY) {
+      return List.of();
+    }
+    phase = Phase.COMPLETED;
+    return List.of(new SourceStep.DestroySource(), new SourceStep.Finish(Phase.COMPLETED, null));
+  }
+
+  /**
+   * The destination (or the path to it) failed. Before GO the guest is still the source's: undo and
+   * resume it. After GO it is not: the source never resumes its copy, so a destination lost then
+   * loses the guest.
+   */
+  public List<SourceStep> destinationLost(String reason) {
+    if (phase.finished()) {
+      return List.of();
+    }
+    if (!phase.pastGo()) {
+      boolean wasSuspended = suspended;
+      phase = Phase.ABORTED;
+      suspended = false;
+      failure = reason;
+      return List.of(new SourceStep.ResumeSource(wasSuspended), new SourceStep.Finish(Phase.ABORTED, reason));
+    }
+    phase = Phase.FAILED;
+    failure = reason;
+    return List.of(new SourceStep.DestroySource(), new SourceStep.Finish(Phase.FAILED,
+        reason + " after the handover; the guest is lost (the source never resumes its copy after GO)"));
+  }
+
+  public String failure() {
+    return failure;
+  }
+}

@@ -1,0 +1,70 @@
+package io.domsim.migration;
+
+import io.domsim.config.MigrationAlgorithm;
+import java.util.List;
+
+/**
+ * The destination side of a live migration as a pure state machine. It holds a paused copy from
+ * prepare until GO; only GO lets it run the guest.
+ */
+public final class TargetProtocol {
+  /** Where the destination stands. */
+  public enum State { PREPARED, RESTORING, RUNNING, COMPLETE, DESTROYED }
+
+  private final MigrationAlgorithm algorithm;
+  private State state = State.PREPARED;
+
+  public TargetProtocol(MigrationAlgorithm algorithm) {
+    this.algorithm = algorithm;
+  }
+
+  public State state() {
+    return state;
+  }
+
+  /** GO: the domain is ours, cleared to unpause. */
+  public List<TargetStep> go() {
+    if (state != State.PREPARED) {
+      return List.of();
+    }
+    state = State.RESTORING;
+    return List.of(new TargetStep.RestoreAndUnpause());
+  }
+
+  /** The guest is restored and running here. */
+  public List<TargetStep> unpaused() {
+    if (state != State.RESTORING) {
+      return List.of();
+    }
+    state = algorithm == MigrationAlgorithm.POST_COPY ? State.RUNNING : State.COMPLETE;
+    return List.of(new TargetStep.AcknowledgeResume());
+  }
+
+  /** Post-copy: every page has arrived. */
+  public List<TargetStep> allPagesArrived() {
+    if (state != State.RUNNING) {
+      return List.of();
+    }
+    state = State.COMPLETE;
+    return List.of();
+  }
+
+  /**
+   * The source failed. Before GO: our copy was never the guest; destroy it and release everything.
+   * After GO with pre-copy or stop-and-copy we hold all of it: carry on. Post-copy with pages still
+   * at the source: the guest cannot go on and is lost.
+   */
+  public List<TargetStep> sourceLost(String reason) {
+    switch (state) {
+      case PREPARED:
+        state = State.DESTROYED;
+        return List.of(new TargetStep.DestroyCopy(), new TargetStep.Finish(Phase.ABORTED, reason));
+      case RUNNING:
+        state = State.DESTROYED;
+        return List.of(new TargetStep.DestroyLostGuest(), new TargetStep.Finish(Phase.FAILED,
+            reason + " during post-copy, with pages still at the source; the guest is lost"));
+      default:
+        return List.of(); // RESTORING / COMPLETE: we have everything; the handover completes here
+    }
+  }
+}

@@ -1,0 +1,294 @@
+package io.domsim.migration.net;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import io.domsim.kernel.SimEntity;
+import io.domsim.kernel.SimKernel;
+import io.domsim.kernel.SimTimer;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The network fabric of one cluster for bulk transfers (live-migration streams): the actor shell
+ * around {@link FlowNetwork}. Flows share the nodes' NICs max-min fairly; a flow's owner hears
+ * {@link FlowDone} when its last byte has arrived (the last byte leaves its source, then travels one
+ * network latency), or {@link FlowBroken} when an endpoint fails.
+ *
+ * <p>The fabric keeps exactly one pending completion timer, for the earliest finish, and moves it
+ * whenever rates change. Every command first brings the network up to the current instant, so flows
+ * finishing at the same instant as a command are always collected before it is applied.
+ *
+ * <p>After the last byte has left the source, the flow is "in its tail" for one latency: a
+ * {@link CancelFlow} still withdraws it, and a failure of either endpoint still breaks it.
+ */
+public final class Fabric extends AbstractBehavior<Fabric.Command> {
+  /** The entity name of the fabric: its timers are ordered by it. */
+  public static final String ENTITY = "fabric";
+
+  public sealed interface Command {}
+
+  /**
+   * Starts a flow of {@code bytes} from {@code from} to {@code to} now. {@code capBitsPerSecond} 0
+   * means no cap. The owner {@code replyTo} gets exactly one {@link FlowEvent} for it, unless the flow
+   * is cancelled.
+   */
+  public record StartFlow(String flowId, String from, String to, long bytes, long capBitsPerSecond,
+      ActorRef<FlowEvent> replyTo) implements Command {
+    public StartFlow {
+      if (flowId == null || from == null || to == null || replyTo == null) {
+        throw new IllegalArgumentException("StartFlow needs a flow id, both ends and an owner");
+      }
+      if (from.equals(to)) {
+        throw new IllegalArgumentException("flow " + flowId + " goes from " + from + " to itself");
+      }
+      if (bytes < 0 || capBitsPerSecond < 0) {
+        throw new IllegalArgumentException("flow " + flowId + ": bytes (" + bytes + ") and cap ("
+            + capBitsPerSecond + " bit/s) must not be negative");
+      }
+    }
+  }
+
+  /** Withdraws a flow (the others speed up); its owner hears nothing. Unknown ids are ignored. */
+  public record CancelFlow(String flowId) implements Command {}
+
+  /**
+   * {@code node} has failed: every flow from or to it ends, and each owner gets {@link FlowBroken} at
+   * once. Later flows from or to it are refused until {@link NodeRecovered}.
+   */
+  public record NodeFailed(String node) implements Command {}
+
+  /** {@code node} is back: flows from and to it are accepted again. */
+  public record NodeRecovered(String node) implements Command {}
+
+  /** For tests and metrics: the current rate of a flow. */
+  public record GetRate(String flowId, ActorRef<Rate> replyTo) implements Command {}
+
+  /**
+   * The answer to {@link GetRate}. {@code active} is false for an unknown flow and for a flow in its
+   * tail (all bytes sent, last byte in flight): then rate and remaining bytes are 0.
+   */
+  public record Rate(String flowId, boolean active, double bitsPerSecond, double remainingBytes) {}
+
+  /** What a flow's owner hears: exactly one of these per flow that is not cancelled. */
+  public sealed interface FlowEvent {
+    String flowId();
+  }
+
+  /** All {@code bytes} have arrived; {@code finishedNanos} is the arrival of the last byte (now). */
+  public record FlowDone(String flowId, long bytes, long startedNanos, long finishedNanos) implements FlowEvent {}
+
+  /**
+   * The flow did not complete. {@code node} is the failed (or unknown) endpoint, or
+   * {@value #DUPLICATE} when a flow with that id already exists (that other flow goes on).
+   */
+  public record FlowBroken(String flowId, String node) implements FlowEvent {}
+
+  /** The {@link FlowBroken#node()} of a refused duplicate {@link StartFlow}. */
+  public static final String DUPLICATE = "duplicate flow id";
+
+  private enum CompletionTick implements Command { INSTANCE }
+
+  /** The last byte of {@code tail} arrives. Carries the tail itself, so a stale delivery is recognised. */
+  private record Arrived(Tail tail) implements Command {}
+
+  /** A flow whose bytes have all left the source; its last byte is still in flight. */
+  private static final class Tail {
+    final FlowNetwork.Flow flow;
+    final ActorRef<FlowEvent> replyTo;
+    SimTimer timer;
+
+    Tail(FlowNetwork.Flow flow, ActorRef<FlowEvent> replyTo) {
+      this.flow = flow;
+      this.replyTo = replyTo;
+    }
+  }
+
+  private final SimKernel kernel;
+  private final SimEntity entity;
+  private final long latencyNanos;
+  private final FlowNetwork network = new FlowNetwork();
+  /** Owners of the flows in the network, by flow id. */
+  private final TreeMap<String, ActorRef<FlowEvent>> owners = new TreeMap<>();
+  /** Flows whose last byte is in flight, by flow id. */
+  private final TreeMap<String, Tail> tails = new TreeMap<>();
+  private final TreeSet<String> failed = new TreeSet<>();
+  /** The one pending completion timer, or null when no flow is in the network. */
+  private SimTimer completionTimer;
+
+  private Fabric(ActorContext<Command> context, SimKernel kernel, SortedMap<String, Long> nicBitsPerSecond,
+      long latencyNanos) {
+    super(context);
+    this.kernel = kernel;
+    this.entity = kernel.entity(ENTITY);
+    this.latencyNanos = latencyNanos;
+    network.addNodes(nicBitsPerSecond);
+    network.advanceTo(kernel.now());
+  }
+
+  /**
+   * The fabric of a cluster whose nodes have the given NIC bandwidths (bits/s, each direction), with
+   * one-way latency {@code latencyNanos}. Spawn it on {@link SimKernel#DISPATCHER}.
+   */
+  public static Behavior<Command> create(SimKernel kernel, SortedMap<String, Long> nicBitsPerSecond, long latencyNanos) {
+    if (latencyNanos < 0) {
+      throw new IllegalArgumentException("network latency must not be negative, was " + latencyNanos + " ns");
+    }
+    TreeMap<String, Long> nics = new TreeMap<>(nicBitsPerSecond);
+    new FlowNetwork().addNodes(nics); // fail here, in the caller, on a bad NIC
+    return Behaviors.setup(ctx -> new Fabric(ctx, kernel, nics, latencyNanos));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(StartFlow.class, this::onStart)
+        .onMessage(CancelFlow.class, this::onCancel)
+        .onMessage(NodeFailed.class, this::onNodeFailed)
+        .onMessage(NodeRecovered.class, this::onNodeRecovered)
+        .onMessage(GetRate.class, this::onGetRate)
+        .onMessageEquals(CompletionTick.INSTANCE, this::onTick)
+        .onMessage(Arrived.class, this::onArrived)
+        .build();
+  }
+
+  private Behavior<Command> onStart(StartFlow s) {
+    settle();
+    String refused = refusal(s);
+    if (refused != null) {
+      String why = refused.equals(DUPLICATE) ? "a flow with that id exists"
+          : failed.contains(refused) ? "node " + refused + " has failed" : "node " + refused + " is unknown";
+      getContext().getLog().warn("flow {} from {} to {} refused: {}", s.flowId(), s.from(), s.to(), why);
+      s.replyTo().tell(new FlowBroken(s.flowId(), refused));
+      return this;
+    }
+    long now = kernel.now();
+    if (s.bytes() == 0) {
+      startTail(new FlowNetwork.Flow(s.flowId(), s.from(), s.to(), 0, s.capBitsPerSecond(), now), s.replyTo());
+      return this;
+    }
+    network.addFlow(s.flowId(), s.from(), s.to(), s.bytes(), s.capBitsPerSecond(), now);
+    owners.put(s.flowId(), s.replyTo());
+    rearm();
+    return this;
+  }
+
+  /** Why a start is refused (a node name or {@link #DUPLICATE}), or null. */
+  private String refusal(StartFlow s) {
+    if (network.contains(s.flowId()) || tails.containsKey(s.flowId())) {
+      return DUPLICATE;
+    }
+    for (String node : new String[] {s.from(), s.to()}) {
+      if (!network.hasNode(node) || failed.contains(node)) {
+        return node;
+      }
+    }
+    return null;
+  }
+
+  private Behavior<Command> onCancel(CancelFlow c) {
+    settle();
+    if (network.removeFlow(c.flowId(), kernel.now()).isPresent()) {
+      owners.remove(c.flowId());
+      rearm();
+    } else {
+      Tail t = tails.remove(c.flowId());
+      if (t != null) {
+        t.timer.cancel();
+      }
+    }
+    return this;
+  }
+
+  private Behavior<Command> onNodeFailed(NodeFailed f) {
+    settle();
+    failed.add(f.node());
+    // Owners hear about their broken flows in flow-id order, whether running or in their tail.
+    TreeMap<String, ActorRef<FlowEvent>> broken = new TreeMap<>();
+    for (FlowNetwork.Flow flow : network.removeFlowsOf(f.node(), kernel.now())) {
+      broken.put(flow.id(), owners.remove(flow.id()));
+    }
+    var it = tails.values().iterator();
+    while (it.hasNext()) {
+      Tail t = it.next();
+      if (t.flow.from().equals(f.node()) || t.flow.to().equals(f.node())) {
+        t.timer.cancel();
+        broken.put(t.flow.id(), t.replyTo);
+        it.remove();
+      }
+    }
+    rearm();
+    for (Map.Entry<String, ActorRef<FlowEvent>> e : broken.entrySet()) {
+      e.getValue().tell(new FlowBroken(e.getKey(), f.node()));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onNodeRecovered(NodeRecovered r) {
+    settle();
+    failed.remove(r.node());
+    return this;
+  }
+
+  private Behavior<Command> onGetRate(GetRate g) {
+    settle();
+    if (network.contains(g.flowId())) {
+      g.replyTo().tell(new Rate(g.flowId(), true, network.rateOf(g.flowId()), network.remainingBytes(g.flowId())));
+    } else {
+      g.replyTo().tell(new Rate(g.flowId(), false, 0, 0));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onTick() {
+    settle();
+    return this;
+  }
+
+  private Behavior<Command> onArrived(Arrived a) {
+    Tail t = a.tail();
+    if (tails.get(t.flow.id()) != t) {
+      return this; // cancelled or broken after its timer fired
+    }
+    tails.remove(t.flow.id());
+    t.replyTo.tell(new FlowDone(t.flow.id(), t.flow.bytes(), t.flow.startedNanos(), kernel.now()));
+    return this;
+  }
+
+  /** Brings the network to now: finished flows go into their tail, and the completion timer is moved. */
+  private void settle() {
+    for (FlowNetwork.Finished f : network.advanceTo(kernel.now())) {
+      startTail(f.flow(), owners.remove(f.flow().id()));
+    }
+    rearm();
+  }
+
+  /** The last byte of {@code flow} has left its source: it arrives one latency later. */
+  private void startTail(FlowNetwork.Flow flow, ActorRef<FlowEvent> replyTo) {
+    Tail tail = new Tail(flow, replyTo);
+    tail.timer = entity.sendAfter(latencyNanos, getContext().getSelf(), new Arrived(tail));
+    tails.put(flow.id(), tail);
+  }
+
+  /** Keeps exactly one pending timer, at the earliest completion. */
+  private void rearm() {
+    Optional<FlowNetwork.Completion> next = network.nextCompletion();
+    long now = kernel.now();
+    if (completionTimer != null) {
+      if (next.isPresent() && completionTimer.time() == next.get().atNanos() && completionTimer.time() > now) {
+        return; // still pending at the right instant
+      }
+      completionTimer.cancel();
+      completionTimer = null;
+    }
+    if (next.isPresent()) {
+      completionTimer = entity.sendAt(next.get().atNanos(), getContext().getSelf(), CompletionTick.INSTANCE);
+    }
+  }
+}

@@ -1,0 +1,120 @@
+package io.domsim.migration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import io.domsim.config.MigrationAlgorithm;
+import io.domsim.config.PrecopyPolicy;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SourceProtocolTest {
+  private static final StopRuleConstants C = StopRuleConstants.from(ConfigFactory.load().getConfig("domsim"));
+
+  private static SourceProtocol precopy() {
+    return new SourceProtocol(MigrationAlgorithm.PRE_COPY, StopRule.of(PrecopyPolicy.XEN, C, Duration.ofMillis(300)),
+        null);
+  }
+
+  private static RoundStats round(int n, long dirty) {
+    return new RoundStats(n, 1000, 1000L * n, dirty, 100_000, 1.25e8, 1_000_000);
+  }
+
+  @Test
+  void precopyGoesPrepareRoundsSuspendFinalGoDestroy() {
+    SourceProtocol p = precopy();
+    assertInstanceOf(SourceStep.SendPrepare.class, p.start().get(0));
+    List<SourceStep> s = p.prepared();
+    assertInstanceOf(SourceStep.EnableLogDirty.class, s.get(0));
+    assertEquals(new SourceStep.SendRound(1), s.get(1));
+    assertEquals(List.of(new SourceStep.SendRound(2)), p.roundSent(round(1, 5000), 0, 1));
+    assertEquals(List.of(new SourceStep.Suspend()), p.roundSent(round(2, 10), 0, 1), "fewer than 50 dirty pages");
+    assertEquals(Phase.SUSPENDING, p.phase());
+    assertEquals(List.of(new SourceStep.SendFinalCopy(false, false)), p.suspendedGuest());
+    assertEquals(List.of(new SourceStep.SendGo()), p.finalCopySent());
+    assertEquals(Phase.HANDOVER, p.phase());
+    assertEquals(List.of(new SourceStep.DestroySource(), new SourceStep.Finish(Phase.COMPLETED, null)),
+        p.resumedAtDestination());
+  }
+
+  @Test
+  void xenStopsAfterFiveRoundsWhateverIsDirty() {
+    SourceProtocol p = precopy();
+    p.start();
+    p.prepared();
+    for (int r = 1; r < 5; r++) {
+      assertEquals(List.of(new SourceStep.SendRound(r + 1)), p.roundSent(round(r, 50_000), 0, 1));
+    }
+    assertEquals(List.of(new SourceStep.Suspend()), p.roundSent(round(5, 50_000), 0, 1));
+    assertEquals(5, p.rounds());
+  }
+
+  @Test
+  void aFailureBeforeGoResumesTheGuestAtTheSource() {
+    SourceProtocol p = precopy();
+    p.start();
+    p.prepared();
+    p.roundSent(round(1, 10), 0, 1);
+    p.suspendedGuest();
+    List<SourceStep> s = p.destinationLost("destination failed");
+    assertEquals(new SourceStep.ResumeSource(true), s.get(0));
+    assertEquals(Phase.ABORTED, p.phase());
+    assertTrue(p.finalCopySent().isEmpty(), "late events change nothing");
+  }
+
+  @Test
+  void aFailureAfterGoNeverResumesTheSource() {
+    SourceProtocol p = precopy();
+    p.start();
+    p.prepared();
+    p.roundSent(round(1, 10), 0, 1);
+    p.suspendedGuest();
+    p.finalCopySent();
+    List<SourceStep> s = p.destinationLost("destination failed");
+    assertTrue(s.stream().noneMatch(x -> x instanceof SourceStep.ResumeSource), s.toString());
+    assertEquals(Phase.FAILED, p.phase());
+  }
+
+  @Test
+  void postCopyHandsOverFirstThenPushesPages() {
+    SourceProtocol p = new SourceProtocol(MigrationAlgorithm.POST_COPY,
+        StopRule.of(PrecopyPolicy.XEN, C, Duration.ofMillis(300)), null);
+    p.start();
+    assertEquals(List.of(new SourceStep.Suspend()), p.prepared());
+    assertEquals(List.of(new SourceStep.SendFinalCopy(false, true)), p.suspendedGuest());
+    assertEquals(List.of(new SourceStep.SendGo()), p.finalCopySent());
+    assertEquals(List.of(new SourceStep.PushRemainingPages()), p.resumedAtDestination());
+    assertEquals(Phase.POSTCOPY, p.phase());
+    assertEquals(List.of(new SourceStep.DestroySource(), new SourceStep.Finish(Phase.COMPLETED, null)), p.pushDone());
+  }
+
+  @Test
+  void stopAndCopySendsAllMemoryWhileSuspended() {
+    SourceProtocol p = new SourceProtocol(MigrationAlgorithm.STOP_AND_COPY,
+        StopRule.of(PrecopyPolicy.XEN, C, Duration.ofMillis(300)), null);
+    p.start();
+    assertEquals(List.of(new SourceStep.Suspend()), p.prepared());
+    assertEquals(List.of(new SourceStep.SendFinalCopy(true, false)), p.suspendedGuest());
+  }
+
+  @Test
+  void autoConvergeThrottlesAfterTwoHotRounds() {
+    SourceProtocol p = new SourceProtocol(MigrationAlgorithm.PRE_COPY,
+        StopRule.of(PrecopyPolicy.QEMU, C, Duration.ofMillis(300)), new AutoConverge(C));
+    p.start();
+    p.prepared();
+    assertEquals(List.of(new SourceStep.SendRound(2)), p.roundSent(round(1, 50_000), 900, 1000));
+    assertEquals(List.of(new SourceStep.Throttle(0.2), new SourceStep.SendRound(3)),
+        p.roundSent(round(2, 50_000), 900, 1000));
+  }
+
+  @Test
+  void aRefusalEndsItWithTheReason() {
+    SourceProtocol p = precopy();
+    p.start();
+    assertEquals(List.of(new SourceStep.Finish(Phase.REFUSED, "no room")), p.refused("no room"));
+  }
+}

@@ -1,0 +1,260 @@
+package io.domsim.migration.net;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.domsim.migration.net.Fabric.FlowBroken;
+import io.domsim.migration.net.Fabric.FlowDone;
+import io.domsim.migration.net.FabricHarness.Received;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The Fabric actor on a real SimKernel with the virtual clock. */
+@Timeout(60)
+class FabricTest {
+  static final long GIB = 1L << 30;
+  static final long GBIT = 1_000_000_000L;
+  static final long SECOND = 1_000_000_000L;
+  static final long MS = 1_000_000L;
+  static final long LATENCY = 100_000; // 100 µs
+
+  private static TreeMap<String, Long> nics(long bitsPerSecond, String... nodes) {
+    TreeMap<String, Long> m = new TreeMap<>();
+    for (String n : nodes) {
+      m.put(n, bitsPerSecond);
+    }
+    return m;
+  }
+
+  /** Exact nanoseconds to send {@code bytes} at {@code bitsPerSecond}. */
+  private static double sendNanos(double bytes, double bitsPerSecond) {
+    return bytes * 8 * 1e9 / bitsPerSecond;
+  }
+
+  /** Checks that {@code r} is the FlowDone of {@code id}, delivered at its finish, about {@code expectedNanos}. */
+  private static FlowDone assertDone(Received r, String id, long bytes, long startedNanos, double expectedNanos) {
+    FlowDone d = assertInstanceOf(FlowDone.class, r.message(), () -> "expected " + id + " done, got " + r);
+    assertEquals(id, d.flowId());
+    assertEquals(bytes, d.bytes());
+    assertEquals(startedNanos, d.startedNanos());
+    assertEquals(r.atNanos(), d.finishedNanos(), "delivered at the instant the last byte arrives");
+    assertTrue(d.finishedNanos() >= expectedNanos - 1e-3 && d.finishedNanos() <= expectedNanos + 2,
+        id + " arrived at " + d.finishedNanos() + " ns, expected " + expectedNanos + " ns rounded up");
+    return d;
+  }
+
+  private static void assertBroken(Received r, String id, String node, long atNanos) {
+    FlowBroken b = assertInstanceOf(FlowBroken.class, r.message(), () -> "expected " + id + " broken, got " + r);
+    assertEquals(id, b.flowId());
+    assertEquals(node, b.node());
+    assertEquals(atNanos, r.atNanos(), "broken at once");
+  }
+
+  @Test
+  void oneFlowTakesItsSizeOverTheNicPlusTheLatency() throws Exception {
+    try (FabricHarness h = new FabricHarness(nics(10 * GBIT, "a", "b"), LATENCY)) {
+      h.start("m", "a", "b", GIB, 0);
+      h.runUntil(10 * SECOND);
+      List<Received> events = h.events();
+      assertEquals(1, events.size(), events::toString);
+      // 1 GiB at 10 Gbit/s: 0.8589934592 s, then 100 µs for the last byte to arrive.
+      assertDone(events.get(0), "m", GIB, 0, 858_993_459.2 + LATENCY);
+    }
+  }
+
+  @Test
+  void twoFlowsOverOneNicEachTakeTwiceAsLong() throws Exception {
+    try (FabricHarness h = new FabricHarness(nics(10 * GBIT, "a", "b", "c"), LATENCY)) {
+      h.start("m1", "a", "b", GIB, 0);
+      h.start("m2", "a", "c", GIB, 0);
+      h.runUntil(MS);
+      assertEquals(5 * GBIT, h.rate("m1").bitsPerSecond(), 1.0);
+      assertEquals(5 * GBIT, h.rate("m2").bitsPerSecond(), 1.0);
+      h.runUntil(10 * SECOND);
+      List<Received> events = h.events();
+      assertEquals(2, events.size(), events::toString);
+      double alone = sendNanos(GIB, 10 * GBIT);
+      assertDone(events.get(0), "m1", GIB, 0, 2 * alone + LATENCY);
+      assertDone(events.get(1), "m2", GIB, 0, 2 * alone + LATENCY);
+    }
+  }
+
+  @Test
+  void nodeFailedBreaksThatNodesFlowsAndSpeedsUpTheOthers() throws Exception {
+    try (FabricHarness h = new FabricHarness(nics(10 * GBIT, "a", "b", "c", "d"), LATENCY)) {
+      h.start("from-a", "a", "c", GIB, 0);
+      h.start("from-b", "b", "c", GIB, 0);
+      h.start("d-to-a", "d", "a", GIB, 0);
+      h.runUntil(SECOND / 2);
+      assertEquals(5 * GBIT, h.rate("from-b").bitsPerSecond(), 1.0, "sharing c's ingress");
+
+      h.tell(new Fabric.NodeFailed("a"));
+      h.runUntil(SECOND / 2);
+      List<Received> events = h.events();
+      assertEquals(2, events.size(), events::toString);
+      assertBroken(events.get(0), "d-to-a", "a", SECOND / 2);
+      assertBroken(events.get(1), "from-a", "a", SECOND / 2);
+      Fabric.Rate survivor = h.rate("from-b");
+      assertEquals(10 * GBIT, survivor.bitsPerSecond(), 1.0, "alone on c's ingress now");
+      double left = GIB - 0.5 * 5e9 / 8;
+      assertEquals(left, survivor.remainingBytes(), 1.0);
+      assertFalse(h.rate("from-a").active());
+
+      // Nothing more to or from the failed node until it recovers.
+      h.start("again", "a", "b", GIB, 0);
+      h.start("towards", "b", "a", GIB, 0);
+      h.runUntil(10 * SECOND);
+      events = h.events();
+      assertEquals(5, events.size(), events::toString);
+      assertBroken(events.get(2), "again", "a", SECOND / 2);
+      assertBroken(events.get(3), "towards", "a", SECOND / 2);
+      assertDone(events.get(4), "from-b", GIB, 0, SECOND / 2 + sendNanos(left, 10 * GBIT) + LATENCY);
+
+      h.tell(new Fabric.NodeRecovered("a"));
+      h.start("back", "a", "b", 1000, 0);
+      h.runUntil(20 * SECOND);
+      events = h.events();
+      assertEquals(6, events.size(), events::toString);
+      assertDone(events.get(5), "back", 1000, 10 * SECOND, 10 * SECOND + 800 + LATENCY);
+    }
+  }
+
+  @Test
+  void aFailureWhileTheLastByteIsInFlightBreaksTheFlow() throws Exception {
+    try (FabricHarness h = new FabricHarness(nics(10 * GBIT, "a", "b"), LATENCY)) {
+      h.start("short", "a", "b", 1000, 0); // 800 ns to send, then 100 µs in flight
+      h.runUntil(LATENCY / 2);
+      assertFalse(h.rate("short").active(), "all bytes sent");
+      assertTrue(h.events().isEmpty(), "not arrived yet");
+      h.tell(new Fabric.NodeFailed("b"));
+      h.runUntil(SECOND);
+      List<Received> events = h.events();
+      assertEquals(1, events.size(), events::toString);
+      assertBroken(events.get(0), "short", "b", LATENCY / 2);
+    }
+  }
+
+  @Test
+  void cancelFlowSpeedsUpTheOthersAndTellsNobody() throws Exception {
+    try (FabricHarness h = new FabricHarness(nics(10 * GBIT, "a", "b", "c"), LATENCY)) {
+      h.start("gone", "a", "b", GIB, 0);
+      h.start("kept", "a", "c", GIB, 0);
+      h.runUntil(SECOND / 2);
+      h.tell(new Fabric.CancelFlow("gone"));
+      h.tell(new Fabric.CancelFlow("no-such-flow"));
+      h.runUntil(SECOND / 2);
+      assertFalse(h.rate("gone").active());
+      assertEquals(10 * GBIT, h.rate("kept").bitsPerSecond(), 1.0);
+      h.runUntil(10 * SECOND);
+      List<Received> events = h.events();
+      assertEquals(1, events.size(), "only the kept flow reports: " + events);
+      double left = GIB - 0.5 * 5e9 / 8;
+      assertDone(events.get(0), "kept", GIB, 0, SECOND / 2 + sendNanos(left, 10 * GBIT) + LATENCY);
+    }
+  }
+
+  @Test
+  void cancellingInTheTailWithdrawsTheDelivery() throws Exception {
+    try (FabricHarness h = new FabricHarness(nics(10 * GBIT, "a", "b"), LATENCY)) {
+      h.start("short", "a", "b", 1000, 0);
+      h.runUntil(LATENCY / 2);
+      h.tell(new Fabric.CancelFlow("short"));
+      h.runUntil(SECOND);
+      assertTrue(h.events().isEmpty(), h.events()::toString);
+    }
+  }
+
+  @Test
+  void zeroByteFlowsDuplicatesAndUnknownNodes() throws Exception {
+    try (FabricHarness h = new FabricHarness(nics(10 * GBIT, "a", "b", "c"), LATENCY)) {
+      h.runUntil(SECOND);
+      h.start("empty", "a", "b", 0, 0);
+      h.start("dup", "a", "b", GIB, 0);
+      h.start("dup", "a", "c", GIB, 0);
+      h.start("lost", "a", "zz", GIB, 0);
+      h.runUntil(SECOND);
+      assertEquals(10 * GBIT, h.rate("dup").bitsPerSecond(), 1.0, "the refused duplicate takes no bandwidth");
+      h.runUntil(10 * SECOND);
+      List<Received> events = h.events();
+      assertEquals(4, events.size(), events::toString);
+      assertBroken(events.get(0), "dup", Fabric.DUPLICATE, SECOND);
+      assertBroken(events.get(1), "lost", "zz", SECOND);
+      assertDone(events.get(2), "empty", 0, SECOND, SECOND + LATENCY);
+      assertEquals(SECOND + LATENCY, events.get(2).atNanos(), "a zero-byte flow takes exactly the latency");
+      assertDone(events.get(3), "dup", GIB, SECOND, SECOND + sendNanos(GIB, 10 * GBIT) + LATENCY);
+    }
+  }
+
+  /**
+   * Twenty flows start 1 ms apart, each moving the completion. With the timer moved (cancelled and set
+   * again) only the real completions and the twenty arrivals fire; timers left behind would fire too.
+   */
+  @Test
+  void onlyOneCompletionTimerIsPending() throws Exception {
+    try (FabricHarness h = new FabricHarness(nics(10 * GBIT, "a", "b"), LATENCY)) {
+      h.runUntil(0);
+      long before = h.kernel.timersFired();
+      for (int i = 0; i < 20; i++) {
+        h.start(String.format("f%02d", i), "a", "b", GIB, 0);
+        h.runUntil((i + 1) * MS);
+      }
+      h.runUntil(60 * SECOND);
+      List<Received> events = h.events();
+      assertEquals(20, events.size());
+      long completionInstants = events.stream().mapToLong(r -> ((FlowDone) r.message()).finishedNanos()).distinct().count();
+      assertEquals(completionInstants + 20, h.kernel.timersFired() - before,
+          "one tick per completion instant plus one arrival per flow");
+      // Equal shares: flow i leads flow i+1 by what it sent in the 1 ms before i+1 started, at 1/(i+1)
+      // of the NIC; when flow i finishes, 19-i flows share the NIC, so the gap is 1 ms * (19-i)/(i+1).
+      for (int i = 0; i < 19; i++) {
+        long gap = events.get(i + 1).atNanos() - events.get(i).atNanos();
+        assertEquals(MS * (19.0 - i) / (i + 1), gap, 3, "gap between finish " + i + " and " + (i + 1));
+      }
+      // Work-conserving: the NIC is busy from 0 until all 20 GiB have left.
+      assertEquals(sendNanos(20.0 * GIB, 10 * GBIT) + LATENCY, events.get(19).atNanos(), 3, "last arrival");
+    }
+  }
+
+  private static List<String> scenario() throws Exception {
+    TreeMap<String, Long> nics = new TreeMap<>();
+    nics.put("a", 10 * GBIT);
+    nics.put("b", 10 * GBIT);
+    nics.put("c", 25 * GBIT);
+    nics.put("d", GBIT);
+    try (FabricHarness h = new FabricHarness(nics, 50_000)) {
+      h.start("m1", "a", "b", 2 * GIB, 0);
+      h.start("m2", "a", "c", GIB, 3 * GBIT);
+      h.start("m3", "c", "b", 3 * GIB, 0);
+      h.start("m4", "d", "c", GIB / 4, 0);
+      h.runUntil(300 * MS);
+      h.start("m5", "b", "a", GIB, 0);
+      h.start("m6", "c", "d", GIB / 8, 0);
+      h.start("m7", "c", "a", 0, 0);
+      h.runUntil(500 * MS);
+      h.tell(new Fabric.CancelFlow("m3"));
+      h.runUntil(700 * MS);
+      h.tell(new Fabric.NodeFailed("d"));
+      h.runUntil(30 * SECOND);
+      List<String> log = new ArrayList<>();
+      for (Received r : h.events()) {
+        log.add(r.atNanos() + " " + r.message());
+      }
+      return log;
+    }
+  }
+
+  @Test
+  void sameInputsGiveTheSameFinishTimes() throws Exception {
+    List<String> first = scenario();
+    List<String> second = scenario();
+    assertEquals(first, second);
+    assertEquals(6, first.size(), first::toString); // m3 cancelled: no event
+    assertTrue(first.stream().anyMatch(s -> s.contains("FlowBroken[flowId=m6, node=d]")), first::toString);
+    assertTrue(first.stream().anyMatch(s -> s.contains("FlowDone[flowId=m7")), first::toString);
+  }
+}
