@@ -31,12 +31,21 @@ final class RunTable {
       }
     }
     if (!r.migrations().isEmpty()) {
-      out.println(String.format(Locale.ROOT, "migrations: %d", r.migrations().size()));
+      out.println();
+      out.println(String.format(Locale.ROOT, "%-9s %-14s %-4s %-22s %-26s %-11s %9s %10s %6s %8s",
+          "AT", "GUEST", "TYPE", "FROM -> TO", "ALGORITHM", "OUTCOME", "TOTAL s", "DOWNTIME s", "ROUNDS", "SENT GiB"));
       for (RunResult.MigrationResult m : r.migrations()) {
-        out.println(String.format(Locale.ROOT, "  %7s  %s (%s) %s -> %s  %s %s: %s%s",
-            duration(m.requestedAtS()), m.guest(), m.type(), m.from(), m.to(), m.algorithm(), m.policy(),
-            m.outcome(), m.reason() == null ? "" : " - " + m.reason()));
+        String how = m.algorithm() + (m.algorithm().equals("pre-copy") ? " (" + m.policy() + ")" : "");
+        out.println(String.format(Locale.ROOT, "%-9s %-14s %-4s %-22s %-26s %-11s %9s %10s %6d %8.2f",
+            duration(m.requestedAtS()), m.guest(), m.type(), m.from() + " -> " + m.to(), how, m.outcome(),
+            m.totalTimeS() == null ? "-" : String.format(Locale.ROOT, "%.2f", m.totalTimeS()),
+            m.downtimeS() == null ? "-" : String.format(Locale.ROOT, "%.3f", m.downtimeS()),
+            m.rounds(), m.bytesTransferred() / GIB));
+        if (m.reason() != null) {
+          out.println("          " + m.reason());
+        }
       }
+      out.println();
     }
     out.println(String.format(Locale.ROOT, "simulated %s in %.2f s wall time (%s clock, seed %d; %,d events, %,.0f/s)",
         duration(r.simulatedSeconds()), wallSeconds, r.clock(), r.seed(), r.simulatedEvents(),

@@ -190,7 +190,7 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
       m.reportTo().tell(new MigrationRecord(m.id(), m.guest(), spec == null ? null : spec.type().configName(), node,
           m.toNode(), m.algorithm().configName(), m.policy().configName(),
           io.domsim.kernel.SimTime.toSeconds(m.requestedAtNanos()), null, null, null, 0, 0, 0,
-          io.domsim.migration.Phase.REFUSED, refusal, List.of()));
+          io.domsim.migration.Phase.REFUSED, refusal, List.of(), null));
       return this;
     }
     migrations.migrate(m, specs.get(m.guest()), domid);

@@ -83,6 +83,7 @@ final class Migrations {
     Long startedAt;
     Long suspendedAt;
     Long unpausedAt;
+    Long pagesMissing;
     long bytes;
     long pages;
     long roundStartedAt;
@@ -226,6 +227,12 @@ final class Migrations {
       host.hypercall(new Op.CleanDirtyLog(o.domid), r -> {
         long pages = r instanceof Hypervisor.Done d ? d.value() : 0;
         startFlow(o, o.request.id() + "/final", pages * MigrationCosts.PAGE_BYTES + fixed, pages);
+        // With the exact dirty model: every page's latest version must now be on its way.
+        host.hypercall(new Op.PagesMissing(o.domid), m -> {
+          if (m instanceof Hypervisor.Done d && d.value() >= 0) {
+            o.pagesMissing = d.value();
+          }
+        });
       });
     }
   }
@@ -313,7 +320,7 @@ final class Migrations {
         SimTime.toSeconds(o.request.requestedAtNanos()),
         o.startedAt == null ? null : SimTime.toSeconds(o.startedAt),
         outcome == null ? null : SimTime.toSeconds(host.now()), downtime, o.protocol.rounds(), o.bytes, o.pages,
-        outcome, reason, o.roundLog);
+        outcome, reason, o.roundLog, o.pagesMissing);
   }
 
   // ------------------------------------------------------------------ destination side
@@ -413,7 +420,8 @@ final class Migrations {
           in.request.reportTo().tell(new MigrationRecord(v.id(), v.guest(), v.type(), v.from(), v.to(),
               v.algorithm(), v.policy(), v.requestedAtS(), v.startedAtS(), SimTime.toSeconds(host.now()),
               SimTime.toSeconds(host.now() - in.suspendedAt), v.rounds(), v.bytesTransferred(), v.pagesTransferred(), Phase.COMPLETED,
-              "the source failed after GO; the destination completed the handover", v.roundLog()));
+              "the source failed after GO; the destination completed the handover", v.roundLog(),
+              v.pagesMissingAtDestination()));
           ctx.observer().completed(host.now() - in.suspendedAt);
         } else {
           host.sendToPeer(in.request.source(), new Dom0.ResumedThere(in.request.id(), host.now()));
@@ -439,7 +447,7 @@ final class Migrations {
             v == null ? null : v.policy(), v == null ? Double.NaN : v.requestedAtS(),
             v == null ? null : v.startedAtS(), SimTime.toSeconds(host.now()), null, v == null ? 0 : v.rounds(),
             v == null ? 0 : v.bytesTransferred(), v == null ? 0 : v.pagesTransferred(), f.outcome(), f.reason(),
-            v == null ? List.of() : v.roundLog()));
+            v == null ? List.of() : v.roundLog(), v == null ? null : v.pagesMissingAtDestination()));
       }
     }
   }

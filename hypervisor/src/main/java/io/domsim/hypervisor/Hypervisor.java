@@ -73,6 +73,11 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     record PeekDirtyLog(int domid) implements Op {}
     /** XEN_DOMCTL_SHADOW_OP_OFF: leave log-dirty mode. */
     record DisableLogDirty(int domid) implements Op {}
+    /**
+     * Verification, not a Xen operation: with the page-level dirty model, the pages whose latest
+     * version was never sent (must be 0 after a final copy); -1 with the analytic model.
+     */
+    record PagesMissing(int domid) implements Op {}
     /** Cap the domain's vCPUs at {@code 1 - fraction} of their speed (auto-converge, post-copy faults). */
     record SetThrottle(int domid, double fraction) implements Op {}
     /** XEN_SYSCTL_physinfo: free memory and hardware. */
@@ -194,6 +199,13 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
       return 0;
     } else if (op instanceof Op.CleanDirtyLog c) {
       return host.cleanDirtyLog(c.domid(), now);
+    } else if (op instanceof Op.PagesMissing m) {
+      Domain d = host.guest(m.domid());
+      if (d == null) {
+        throw new HypervisorException(Errno.ESRCH, "no domain " + m.domid());
+      }
+      DirtyLog log = d.dirtyLog();
+      return log == null || !log.exact() ? -1 : log.pagesMissingAtDestination();
     } else if (op instanceof Op.PeekDirtyLog p) {
       return host.peekDirtyLog(p.domid(), now);
     } else if (op instanceof Op.DisableLogDirty d) {

@@ -4,12 +4,14 @@ import java.util.List;
 
 /**
  * One migration as it ended, for the report: times in simulated seconds from the start of the run
- * (null where the migration never got there).
+ * (null where the migration never got there). {@code pagesMissingAtDestination} is checked after the
+ * final copy with the page-level dirty model (it must be 0) and null otherwise.
  */
 public record MigrationRecord(
     String id, String guest, String type, String from, String to, String algorithm, String policy,
     double requestedAtS, Double startedAtS, Double finishedAtS, Double downtimeS, int rounds,
-    long bytesTransferred, long pagesTransferred, Phase outcome, String reason, List<Round> roundLog) {
+    long bytesTransferred, long pagesTransferred, Phase outcome, String reason, List<Round> roundLog,
+    Long pagesMissingAtDestination) {
 
   public MigrationRecord {
     roundLog = List.copyOf(roundLog);

@@ -134,12 +134,16 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
         StopRuleConstants.from(spec.settings()), MigrationCosts.from(spec.settings()), MigrationObserver.NONE);
     long sampleInterval = SimTime.of(spec.simulation().sampleInterval());
     ActorRef<Node.Booted> booted = ctx.messageAdapter(Node.Booted.class, NodeBooted::new);
+    String dirtyModel = spec.settings().getString("hypervisor.dirty-model");
+    if (!dirtyModel.equals("analytic") && !dirtyModel.equals("page")) {
+      throw new IllegalArgumentException("domsim.hypervisor.dirty-model must be analytic or page, was " + dirtyModel);
+    }
     for (GuestSpec g : spec.guests()) {
       guests.put(g.name(), new GuestRecord(g));
     }
     for (NodeSpec n : spec.nodes()) {
       ctx.spawn(Node.create(kernel, n, costs, network, sampleInterval, new NodeMeters(registry, n.name()),
-          migration, booted),
+          migration, dirtyModel, booted),
           n.name(), SimKernel.DISPATCHER);
     }
     List<ScenarioAction> actions = spec.scenario();
@@ -293,7 +297,7 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
 
   private static MigrationRecord refusedRecord(String id, Requested r, String reason) {
     return new MigrationRecord(id, r.guest, r.type, r.from, r.action.to(), r.algorithm, r.policy, r.requestedAtS,
-        null, null, null, 0, 0, 0, Phase.REFUSED, reason, List.of());
+        null, null, null, 0, 0, 0, Phase.REFUSED, reason, List.of(), null);
   }
 
   private Behavior<Command> onMigrationEnded(MigrationEnded m) {
@@ -415,7 +419,7 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
       if (rec == null) {
         migrationResults.add(new RunResult.MigrationResult(r.guest, r.type, r.from, r.action.to(), r.algorithm,
             r.policy, r.requestedAtS, null, null, null, null, 0, 0, 0, "in-progress",
-            "the run ended before the migration did", List.of()));
+            "the run ended before the migration did", List.of(), null));
         continue;
       }
       Double total = rec.startedAtS() != null && rec.finishedAtS() != null
@@ -426,7 +430,7 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
       migrationResults.add(new RunResult.MigrationResult(rec.guest(), r.type, r.from, r.action.to(), r.algorithm,
           r.policy, r.requestedAtS, rec.startedAtS(), rec.finishedAtS(), total, rec.downtimeS(), rec.rounds(),
           rec.bytesTransferred(), rec.pagesTransferred(), rec.outcome().name().toLowerCase(java.util.Locale.ROOT),
-          rec.reason(), rounds));
+          rec.reason(), rounds, rec.pagesMissingAtDestination()));
     }
     return new RunResult(spec.simulation().seed(), spec.simulation().clock().configName(), seconds, 0, nodeResults,
         guestResults, migrationResults);

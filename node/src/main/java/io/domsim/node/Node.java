@@ -10,6 +10,7 @@ import io.domsim.config.NodeSpec;
 import io.domsim.dom0.Dom0;
 import io.domsim.dom0.MigrationContext;
 import io.domsim.hypervisor.CostSettings;
+import io.domsim.hypervisor.DirtyLog;
 import io.domsim.hypervisor.Hardware;
 import io.domsim.hypervisor.HostModel;
 import io.domsim.hypervisor.HostSnapshot;
@@ -48,12 +49,16 @@ public final class Node extends AbstractBehavior<Node.Command> {
   private boolean failed;
 
   private Node(ActorContext<Command> ctx, SimKernel kernel, NodeSpec spec, CostSettings costs, Network network,
-      long sampleIntervalNanos, NodeMeters meters, MigrationContext migration, ActorRef<Booted> bootedTo) {
+      long sampleIntervalNanos, NodeMeters meters, MigrationContext migration, String dirtyModel,
+      ActorRef<Booted> bootedTo) {
     super(ctx);
     this.spec = spec;
     Hardware hardware = Hardware.of(spec);
     HostModel host = new HostModel(hardware, costs, spec.dom0().vcpus(), spec.dom0().memoryBytes(),
         spec.dom0().weight());
+    if (dirtyModel.equals("page")) {
+      host.setDirtyLogFactory(DirtyLog.pageLevel(kernel.seed()));
+    }
     hypervisor = ctx.spawn(Hypervisor.create(kernel, spec.name(), host, sampleIntervalNanos, meters), "xen",
         SimKernel.DISPATCHER);
     dom0 = ctx.spawn(Dom0.create(kernel, spec.name(), hardware, hypervisor, network, costs.domainOverheadBytes(),
@@ -68,11 +73,12 @@ public final class Node extends AbstractBehavior<Node.Command> {
    *     node's meters
    */
   public static Behavior<Command> create(SimKernel kernel, NodeSpec spec, CostSettings costs, Network network,
-      long sampleIntervalNanos, NodeMeters meters, MigrationContext migration, ActorRef<Booted> bootedTo) {
+      long sampleIntervalNanos, NodeMeters meters, MigrationContext migration, String dirtyModel,
+      ActorRef<Booted> bootedTo) {
     MigrationContext own = new MigrationContext(migration.fabric(), migration.defaults(), migration.constants(),
         migration.costs(), meters);
     return Behaviors.setup(ctx -> new Node(ctx, kernel, spec, costs, network, sampleIntervalNanos, meters, own,
-        bootedTo));
+        dirtyModel, bootedTo));
   }
 
   @Override

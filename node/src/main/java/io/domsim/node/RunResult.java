@@ -39,7 +39,7 @@ public record RunResult(
   public record MigrationResult(
       String guest, String type, String from, String to, String algorithm, String policy, double requestedAtS,
       Double startedAtS, Double finishedAtS, Double totalTimeS, Double downtimeS, int rounds, long bytesTransferred,
-      long pagesTransferred, String outcome, String reason, List<Round> roundLog) {
+      long pagesTransferred, String outcome, String reason, List<Round> roundLog, Long pagesMissingAtDestination) {
 
     public record Round(int round, long pagesSent, long pagesDirtied, double durationS) {}
   }
