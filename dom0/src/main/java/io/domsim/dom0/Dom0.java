@@ -80,6 +80,12 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
   /** Source to destination, the point of no return: the domain is yours, cleared to unpause. */
   public record Go(String id, MigrationRecord sourceView, long suspendedAtNanos) implements Command {}
 
+  /**
+   * Source to destination: the stream has begun a round (the receiver sees the stream as it comes;
+   * this is what it would know if the source died now).
+   */
+  public record StreamProgress(String id, MigrationRecord sourceView) implements Command {}
+
   /** Destination to source: the guest runs here now. */
   public record ResumedThere(String id, long unpausedAtNanos) implements Command {}
 
@@ -156,6 +162,7 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
         .onMessage(Prepared.class, m -> whenUp(() -> migrations.onPrepared(m)))
         .onMessage(PrepareRefused.class, m -> whenUp(() -> migrations.onPrepareRefused(m)))
         .onMessage(Go.class, m -> whenUp(() -> migrations.onGo(m)))
+        .onMessage(StreamProgress.class, m -> whenUp(() -> migrations.onStreamProgress(m)))
         .onMessage(ResumedThere.class, m -> whenUp(() -> migrations.onResumedThere(m)))
         .onMessage(AllPagesPushed.class, m -> whenUp(() -> migrations.onAllPagesPushed(m)))
         .onMessage(NodeDown.class, m -> whenUp(() -> migrations.onNodeDown(m.node())))
@@ -190,7 +197,7 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
       m.reportTo().tell(new MigrationRecord(m.id(), m.guest(), spec == null ? null : spec.type().configName(), node,
           m.toNode(), m.algorithm().configName(), m.policy().configName(),
           io.domsim.kernel.SimTime.toSeconds(m.requestedAtNanos()), null, null, null, 0, 0, 0,
-          io.domsim.migration.Phase.REFUSED, refusal, List.of(), null));
+          io.domsim.migration.Phase.REFUSED, refusal, List.of(), null, false));
       return this;
     }
     migrations.migrate(m, specs.get(m.guest()), domid);

@@ -84,6 +84,8 @@ final class Migrations {
     Long suspendedAt;
     Long unpausedAt;
     Long pagesMissing;
+    long flowBytes;
+    long flowPages;
     long bytes;
     long pages;
     long roundStartedAt;
@@ -165,6 +167,7 @@ final class Migrations {
       }
       o.roundStartedAt = host.now();
       o.roundPages = done.value();
+      host.sendToPeer(o.request.destination(), new Dom0.StreamProgress(o.request.id(), record(o, null, null)));
       startFlow(o, o.request.id() + "/round-" + round, o.roundPages * MigrationCosts.PAGE_BYTES, o.roundPages);
     });
   }
@@ -175,8 +178,8 @@ final class Migrations {
    */
   private void startFlow(Outgoing o, String flowId, long bytes, long pages) {
     o.flow = flowId;
-    o.bytes += bytes;
-    o.pages += pages;
+    o.flowBytes = bytes;
+    o.flowPages = pages;
     long delay = 0;
     if (o.spec.type() == GuestType.PV && !flowId.endsWith("/push")) {
       long pagetablePages = (pages + MigrationCosts.PAGES_PER_PAGETABLE_PAGE - 1) / MigrationCosts.PAGES_PER_PAGETABLE_PAGE;
@@ -187,7 +190,6 @@ final class Migrations {
     } else {
       host.startFlow(flowId, o.request.toNode(), bytes, ctx.defaults().bandwidthBitsPerSecond());
     }
-    ctx.observer().bytesSent(bytes);
   }
 
   private void suspend(Outgoing o) {
@@ -246,7 +248,17 @@ final class Migrations {
       return false;
     }
     o.flow = null;
+    if (event instanceof Fabric.FlowDone) {
+      // Bytes count once they have crossed; a broken flow's partial transfer is not counted.
+      o.bytes += o.flowBytes;
+      o.pages += o.flowPages;
+      ctx.observer().bytesSent(o.flowBytes);
+    }
     if (event instanceof Fabric.FlowBroken b) {
+      // What had left before the break counts as sent (pages in proportion).
+      o.bytes += b.bytesSent();
+      o.pages += o.flowBytes > 0 ? Math.round((double) o.flowPages * b.bytesSent() / o.flowBytes) : 0;
+      ctx.observer().bytesSent(b.bytesSent());
       run(o, o.protocol.destinationLost("the network path to " + o.request.toNode() + " broke (" + b.node()
           + " failed)"));
       return true;
@@ -320,7 +332,7 @@ final class Migrations {
         SimTime.toSeconds(o.request.requestedAtNanos()),
         o.startedAt == null ? null : SimTime.toSeconds(o.startedAt),
         outcome == null ? null : SimTime.toSeconds(host.now()), downtime, o.protocol.rounds(), o.bytes, o.pages,
-        outcome, reason, o.roundLog, o.pagesMissing);
+        outcome, reason, o.roundLog, o.pagesMissing, false);
   }
 
   // ------------------------------------------------------------------ destination side
@@ -387,6 +399,13 @@ final class Migrations {
     }
   }
 
+  void onStreamProgress(Dom0.StreamProgress p) {
+    Incoming in = incoming.get(p.id());
+    if (in != null) {
+      in.sourceView = p.sourceView();
+    }
+  }
+
   void onGo(Dom0.Go go) {
     Incoming in = incoming.get(go.id());
     if (in == null) {
@@ -413,21 +432,23 @@ final class Migrations {
           // Until its last page arrives, every touch of a missing page is a round trip to the source.
           host.hypercall(new Op.SetThrottle(in.domid, 1 - ctx.costs().postcopyGuestSpeed()), r -> { });
         }
-        if (in.sourceDown) {
-          // The source failed after GO: the handover completes here, and so does the report.
+        if (in.request.algorithm() != MigrationAlgorithm.POST_COPY) {
+          // The guest runs here with all its memory: the migration has completed, whatever becomes of
+          // the source. Say so now; the source's fuller record replaces this one if it comes.
           incoming.remove(in.request.id());
           MigrationRecord v = in.sourceView;
+          long downtime = host.now() - in.suspendedAt;
           in.request.reportTo().tell(new MigrationRecord(v.id(), v.guest(), v.type(), v.from(), v.to(),
               v.algorithm(), v.policy(), v.requestedAtS(), v.startedAtS(), SimTime.toSeconds(host.now()),
-              SimTime.toSeconds(host.now() - in.suspendedAt), v.rounds(), v.bytesTransferred(), v.pagesTransferred(), Phase.COMPLETED,
-              "the source failed after GO; the destination completed the handover", v.roundLog(),
-              v.pagesMissingAtDestination()));
-          ctx.observer().completed(host.now() - in.suspendedAt);
-        } else {
-          host.sendToPeer(in.request.source(), new Dom0.ResumedThere(in.request.id(), host.now()));
-          if (in.request.algorithm() != MigrationAlgorithm.POST_COPY) {
-            incoming.remove(in.request.id());
+              SimTime.toSeconds(downtime), v.rounds(), v.bytesTransferred(), v.pagesTransferred(), Phase.COMPLETED,
+              in.sourceDown ? "the source failed after GO; the destination completed the handover" : null,
+              v.roundLog(), v.pagesMissingAtDestination(), true));
+          if (in.sourceDown) {
+            ctx.observer().completed(downtime);
           }
+        }
+        if (!in.sourceDown) {
+          host.sendToPeer(in.request.source(), new Dom0.ResumedThere(in.request.id(), host.now()));
         }
       } else if (step instanceof TargetStep.DestroyCopy) {
         if (in.prepared) {
@@ -447,7 +468,7 @@ final class Migrations {
             v == null ? null : v.policy(), v == null ? Double.NaN : v.requestedAtS(),
             v == null ? null : v.startedAtS(), SimTime.toSeconds(host.now()), null, v == null ? 0 : v.rounds(),
             v == null ? 0 : v.bytesTransferred(), v == null ? 0 : v.pagesTransferred(), f.outcome(), f.reason(),
-            v == null ? List.of() : v.roundLog(), v == null ? null : v.pagesMissingAtDestination()));
+            v == null ? List.of() : v.roundLog(), v == null ? null : v.pagesMissingAtDestination(), true));
       }
     }
   }

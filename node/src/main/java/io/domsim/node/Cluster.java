@@ -297,14 +297,14 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
 
   private static MigrationRecord refusedRecord(String id, Requested r, String reason) {
     return new MigrationRecord(id, r.guest, r.type, r.from, r.action.to(), r.algorithm, r.policy, r.requestedAtS,
-        null, null, null, 0, 0, 0, Phase.REFUSED, reason, List.of(), null);
+        null, null, null, 0, 0, 0, Phase.REFUSED, reason, List.of(), null, false);
   }
 
   private Behavior<Command> onMigrationEnded(MigrationEnded m) {
     MigrationRecord rec = m.record();
     Requested r = migrations.get(rec.id());
-    if (r == null || r.record != null) {
-      return this;
+    if (r == null || (r.record != null && !(r.record.fromDestination() && !rec.fromDestination()))) {
+      return this; // the first word stands, except that the source's record replaces the destination's
     }
     r.record = rec;
     if (rec.outcome() == Phase.COMPLETED) {
@@ -348,6 +348,17 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
       finishing.complete(result());
     }
     return this;
+  }
+
+  /** The reason of the last failed migration of this guest, or null. */
+  private String lostInMigration(String guest) {
+    String reason = null;
+    for (Requested r : migrations.values()) {
+      if (r.guest.equals(guest) && r.record != null && r.record.outcome() == Phase.FAILED) {
+        reason = "lost in migration " + r.record.from() + " -> " + r.record.to() + ": " + r.record.reason();
+      }
+    }
+    return reason;
   }
 
   private RunResult result() {
@@ -398,6 +409,9 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
         state = "running";
       } else if (pausedOn.containsKey(g.name())) {
         state = "paused";
+      } else if (lostInMigration(g.name()) != null) {
+        state = "lost";
+        reason = lostInMigration(g.name());
       } else if (onFailedNode.contains(g.name())) {
         state = "lost";
         reason = "its node failed";

@@ -88,7 +88,8 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
    * The flow did not complete. {@code node} is the failed (or unknown) endpoint, or
    * {@value #DUPLICATE} when a flow with that id already exists (that other flow goes on).
    */
-  public record FlowBroken(String flowId, String node) implements FlowEvent {}
+  /** The flow cannot finish: {@code node} failed (or the flow was refused); {@code bytesSent} had left the source. */
+  public record FlowBroken(String flowId, String node, long bytesSent) implements FlowEvent {}
 
   /** The {@link FlowBroken#node()} of a refused duplicate {@link StartFlow}. */
   public static final String DUPLICATE = "duplicate flow id";
@@ -165,7 +166,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
       String why = refused.equals(DUPLICATE) ? "a flow with that id exists"
           : failed.contains(refused) ? "node " + refused + " has failed" : "node " + refused + " is unknown";
       getContext().getLog().warn("flow {} from {} to {} refused: {}", s.flowId(), s.from(), s.to(), why);
-      s.replyTo().tell(new FlowBroken(s.flowId(), refused));
+      s.replyTo().tell(new FlowBroken(s.flowId(), refused, 0));
       return this;
     }
     long now = kernel.now();
@@ -211,6 +212,10 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     failed.add(f.node());
     // Owners hear about their broken flows in flow-id order, whether running or in their tail.
     TreeMap<String, ActorRef<FlowEvent>> broken = new TreeMap<>();
+    TreeMap<String, Long> sent = new TreeMap<>();
+    for (String id : network.flowsOf(f.node())) {
+      sent.put(id, Math.round(network.flow(id).orElseThrow().bytes() - network.remainingBytes(id)));
+    }
     for (FlowNetwork.Flow flow : network.removeFlowsOf(f.node(), kernel.now())) {
       broken.put(flow.id(), owners.remove(flow.id()));
     }
@@ -220,12 +225,13 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
       if (t.flow.from().equals(f.node()) || t.flow.to().equals(f.node())) {
         t.timer.cancel();
         broken.put(t.flow.id(), t.replyTo);
+        sent.put(t.flow.id(), t.flow.bytes());
         it.remove();
       }
     }
     rearm();
     for (Map.Entry<String, ActorRef<FlowEvent>> e : broken.entrySet()) {
-      e.getValue().tell(new FlowBroken(e.getKey(), f.node()));
+      e.getValue().tell(new FlowBroken(e.getKey(), f.node(), sent.getOrDefault(e.getKey(), 0L)));
     }
     return this;
   }
