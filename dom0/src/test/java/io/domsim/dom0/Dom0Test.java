@@ -1,5 +1,6 @@
 package io.domsim.dom0;
 
+import io.domsim.kernel.testkit.SimHarness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,6 @@
 package io.domsim.scheduler;
 
+import io.domsim.kernel.testkit.SimHarness;
 import static io.domsim.scheduler.Guests.GIB;
 import static io.domsim.scheduler.Guests.MIB;
 import static io.domsim.scheduler.Guests.OVERHEAD;

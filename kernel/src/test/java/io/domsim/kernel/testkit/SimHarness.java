@@ -1,4 +1,4 @@
-package io.domsim.scheduler;
+package io.domsim.kernel.testkit;
 
 import static java.util.concurrent.TimeUnit.SECONDS;
 
@@ -21,23 +21,23 @@ import java.util.function.BiFunction;
  * A virtual-clock kernel and an actor system whose root runs {@code setup} on the simulation thread
  * (where it spawns the actors under test on the simulation dispatcher) and spawns an inbox that records
  * every message it gets with the simulated time of its arrival. Tests reach the actors only through
- * {@link SimKernel#inject}.
+ * {@link SimKernel#inject}. Shared by the modules' tests through the kernel's test jar.
  */
-final class SimHarness<R> implements AutoCloseable {
+public final class SimHarness<R> implements AutoCloseable {
   private static final AtomicInteger RUNS = new AtomicInteger();
 
   /** A message the inbox got, and the simulated time it got it. */
-  record Received(long atNanos, Object message) {}
+  public record Received(long atNanos, Object message) {}
 
-  final SimKernel kernel;
-  final ActorSystem<Void> system;
-  final R refs;
+  public final SimKernel kernel;
+  public final ActorSystem<Void> system;
+  public final R refs;
   private final ActorRef<Object> inbox;
   private final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
 
   private record Started<R>(R refs, ActorRef<Object> inbox) {}
 
-  SimHarness(long seed, BiFunction<ActorContext<Void>, SimKernel, R> setup) throws Exception {
+  public SimHarness(long seed, BiFunction<ActorContext<Void>, SimKernel, R> setup) throws Exception {
     kernel = SimKernel.create(ClockKind.VIRTUAL, 1.0, seed);
     CompletableFuture<Started<R>> started = new CompletableFuture<>();
     Behavior<Void> root = Behaviors.setup(ctx -> {
@@ -71,21 +71,21 @@ final class SimHarness<R> implements AutoCloseable {
   }
 
   /** The inbox, typed as whatever reply ref a message needs. */
-  <T> ActorRef<T> inbox() {
+  public <T> ActorRef<T> inbox() {
     return inbox.narrow();
   }
 
-  void inject(Runnable action) {
+  public void inject(Runnable action) {
     kernel.inject(action);
   }
 
   /** Lets simulated time run up to {@code nanos} and returns the time at which it stopped. */
-  long runUntil(long nanos) throws Exception {
+  public long runUntil(long nanos) throws Exception {
     return kernel.runUntil(nanos).toCompletableFuture().get(30, SECONDS);
   }
 
   /** Everything received so far, oldest first, and forgets it. */
-  List<Received> drain() {
+  public List<Received> drain() {
     List<Received> out = new ArrayList<>();
     Received r;
     while ((r = received.poll()) != null) {
@@ -95,7 +95,7 @@ final class SimHarness<R> implements AutoCloseable {
   }
 
   /** Everything of type {@code type} received so far (the rest is dropped). */
-  <T> List<T> drain(Class<T> type) {
+  public <T> List<T> drain(Class<T> type) {
     return drain().stream().map(Received::message).filter(type::isInstance).map(type::cast).toList();
   }
 
