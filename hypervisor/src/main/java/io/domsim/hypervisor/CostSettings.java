@@ -20,7 +20,8 @@ public record CostSettings(
     double deviceModelHypercallsPerExit,
     double dom0BaseLoad,
     double dom0HypercallsPerCpuSecond,
-    long domainOverheadBytes) {
+    long domainOverheadBytes,
+    long networkBytesPerIo) {
 
   public static CostSettings from(Config domsim) {
     Config c = domsim.getConfig("hypervisor.costs");
@@ -38,6 +39,7 @@ public record CostSettings(
         c.getDouble("hvm.device-model-hypercalls-per-exit"),
         c.getDouble("dom0.base-load"),
         c.getDouble("dom0.hypercalls-per-cpu-second"),
-        c.getBytes("domain-overhead"));
+        c.getBytes("domain-overhead"),
+        c.getBytes("network-bytes-per-io"));
   }
 }

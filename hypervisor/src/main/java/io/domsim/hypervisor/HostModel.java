@@ -522,6 +522,15 @@ public final class HostModel {
   // ---- what an observer reads (node totals are as of the last advanceTo/integrate) ----
 
   public double busyCores() { return busyCores; }
+
+  /** What the guests' I/O puts on the NIC now, in bits/s, both directions together. */
+  public double guestNetworkBitsPerSecond() {
+    double io = 0;
+    for (Domain d : guests) {
+      io += d.ioPerSecond;
+    }
+    return io * costs.networkBytesPerIo() * 8;
+  }
   public double dom0Cores() { return dom0Cores; }
   public double dom0CoreSeconds() { return dom0CoreSeconds; }
   public double busyCoreSeconds() { return busyCoreSeconds; }

@@ -292,7 +292,8 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
         exits - lastVmExits,
         (energy - lastEnergy) / period,
         energy - lastEnergy,
-        host.guests().size()));
+        host.guests().size(),
+        host.guestNetworkBitsPerSecond()));
     lastSampleNanos = now;
     lastBusy = busy;
     lastDom0 = dom0;
@@ -332,7 +333,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     // A last sample up to the crash, then the gauges of a machine that is off: no guests, no memory
     // in use, no power.
     emitSample(now);
-    sink.accept(new NodeSample(now, 0, 0, 0, 0, 0, 0, 0, 0));
+    sink.accept(new NodeSample(now, 0, 0, 0, 0, 0, 0, 0, 0, 0));
     return this;
   }
 }

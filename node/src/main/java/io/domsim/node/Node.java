@@ -9,6 +9,7 @@ import akka.actor.typed.javadsl.Receive;
 import io.domsim.config.NodeSpec;
 import io.domsim.dom0.Dom0;
 import io.domsim.dom0.MigrationContext;
+
 import io.domsim.hypervisor.CostSettings;
 import io.domsim.hypervisor.DirtyLog;
 import io.domsim.hypervisor.Hardware;
@@ -59,7 +60,8 @@ public final class Node extends AbstractBehavior<Node.Command> {
     if (dirtyModel.equals("page")) {
       host.setDirtyLogFactory(DirtyLog.pageLevel(kernel.seed()));
     }
-    hypervisor = ctx.spawn(Hypervisor.create(kernel, spec.name(), host, sampleIntervalNanos, meters), "xen",
+    hypervisor = ctx.spawn(Hypervisor.create(kernel, spec.name(), host, sampleIntervalNanos,
+        new SampleRouter(spec.name(), meters, migration.fabric())), "xen",
         SimKernel.DISPATCHER);
     dom0 = ctx.spawn(Dom0.create(kernel, spec.name(), hardware, hypervisor, network, costs.domainOverheadBytes(),
         migration),

@@ -58,6 +58,10 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   /** Withdraws a flow (the others speed up); its owner hears nothing. Unknown ids are ignored. */
   public record CancelFlow(String flowId) implements Command {}
 
+  /** What a node's guests want of its NIC for their own I/O (out and in); they share it with the flows. */
+  public record GuestTraffic(String node, double egressBitsPerSecond, double ingressBitsPerSecond)
+      implements Command {}
+
   /**
    * {@code node} has failed: every flow from or to it ends, and each owner gets {@link FlowBroken} at
    * once. Later flows from or to it are refused until {@link NodeRecovered}.
@@ -151,6 +155,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     return newReceiveBuilder()
         .onMessage(StartFlow.class, this::onStart)
         .onMessage(CancelFlow.class, this::onCancel)
+        .onMessage(GuestTraffic.class, this::onGuestTraffic)
         .onMessage(NodeFailed.class, this::onNodeFailed)
         .onMessage(NodeRecovered.class, this::onNodeRecovered)
         .onMessage(GetRate.class, this::onGetRate)
@@ -203,6 +208,15 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
       if (t != null) {
         t.timer.cancel();
       }
+    }
+    return this;
+  }
+
+  private Behavior<Command> onGuestTraffic(GuestTraffic g) {
+    settle();
+    if (network.hasNode(g.node()) && !failed.contains(g.node())) {
+      network.setGuestTraffic(g.node(), g.egressBitsPerSecond(), g.ingressBitsPerSecond(), kernel.now());
+      rearm();
     }
     return this;
   }

@@ -49,6 +49,11 @@ public final class FlowNetwork {
   private static final class Node {
     final long bitsPerSecond;
     final int index;
+    /** Guests' own traffic wanting this NIC, out and in: it takes its max-min share like a capped flow. */
+    double guestEgressDemand;
+    double guestIngressDemand;
+    double guestEgressRate;
+    double guestIngressRate;
 
     Node(long bitsPerSecond, int index) {
       this.bitsPerSecond = bitsPerSecond;
@@ -166,6 +171,33 @@ public final class FlowNetwork {
     }
     recompute();
     return Optional.of(a.flow);
+  }
+
+  /**
+   * Sets the bandwidth the node's guests want for their own I/O, out and in. It competes with the flows
+   * for the NIC like a flow capped at that demand: it gets its demand or its max-min fair share.
+   */
+  public void setGuestTraffic(String node, double egressBitsPerSecond, double ingressBitsPerSecond, long nowNanos) {
+    Node n = node(node);
+    if (egressBitsPerSecond < 0 || ingressBitsPerSecond < 0) {
+      throw new IllegalArgumentException("node " + node + ": guest traffic must not be negative");
+    }
+    moveTo(nowNanos, "set the guest traffic of " + node);
+    n.guestEgressDemand = egressBitsPerSecond;
+    n.guestIngressDemand = ingressBitsPerSecond;
+    if (flowsOf(node).isEmpty()) {
+      // Nothing to share with: no rate changes anywhere (the common case, and a cheap one).
+      n.guestEgressRate = Math.min(egressBitsPerSecond, n.bitsPerSecond);
+      n.guestIngressRate = Math.min(ingressBitsPerSecond, n.bitsPerSecond);
+      return;
+    }
+    recompute();
+  }
+
+  /** What the node's guests get of their NIC now, out and in, in bits/s (their share beside the flows). */
+  public double[] guestTrafficRate(String node) {
+    Node n = node(node);
+    return new double[] {n.guestEgressRate, n.guestIngressRate};
   }
 
   /** Removes every flow from or to {@code node} (in id order), recomputing the others' rates once. */
@@ -357,14 +389,19 @@ public final class FlowNetwork {
       }
     }
     int n = competing.size();
-    if (n == 0) {
-      return;
-    }
     int resources = 2 * nodes.size(); // egress of node i is 2i, ingress 2i + 1
     double[] capacity = new double[resources];
+    // Guests' traffic on each resource: one more participant, capped at its demand.
+    double[] guestDemand = new double[resources];
+    double[] guestRate = new double[resources];
+    boolean[] guestFrozen = new boolean[resources];
+    Node[] byIndex = new Node[nodes.size()];
     for (Node node : nodes.values()) {
+      byIndex[node.index] = node;
       capacity[2 * node.index] = node.bitsPerSecond;
       capacity[2 * node.index + 1] = node.bitsPerSecond;
+      guestDemand[2 * node.index] = node.guestEgressDemand;
+      guestDemand[2 * node.index + 1] = node.guestIngressDemand;
     }
     double[] frozenSum = new double[resources];
     int[] unfrozenCount = new int[resources];
@@ -372,10 +409,25 @@ public final class FlowNetwork {
       unfrozenCount[2 * a.from.index]++;
       unfrozenCount[2 * a.to.index + 1]++;
     }
+    int guestsLeft = 0;
+    for (int r = 0; r < resources; r++) {
+      if (guestDemand[r] > 0 && unfrozenCount[r] > 0) {
+        unfrozenCount[r]++;
+        guestsLeft++;
+      } else {
+        // No flow to share with: the guests get their demand, up to the NIC.
+        guestRate[r] = Math.min(guestDemand[r], capacity[r]);
+        guestFrozen[r] = true;
+      }
+    }
+    if (n == 0) {
+      storeGuestRates(byIndex, guestRate);
+      return;
+    }
     boolean[] frozen = new boolean[n];
     boolean[] saturated = new boolean[resources];
     int left = n;
-    while (left > 0) {
+    while (left > 0 || guestsLeft > 0) {
       // Every unfrozen flow has the same rate, the current water level; find where it stops next.
       double level = Double.POSITIVE_INFINITY;
       for (int r = 0; r < resources; r++) {
@@ -389,9 +441,23 @@ public final class FlowNetwork {
           level = Math.min(level, cap);
         }
       }
+      for (int r = 0; r < resources; r++) {
+        if (!guestFrozen[r]) {
+          level = Math.min(level, guestDemand[r]);
+        }
+      }
       double threshold = level * (1 + FREEZE_SLACK);
       for (int r = 0; r < resources; r++) {
         saturated[r] = unfrozenCount[r] > 0 && fairShare(capacity[r], frozenSum[r], unfrozenCount[r]) <= threshold;
+      }
+      for (int r = 0; r < resources; r++) {
+        if (!guestFrozen[r] && (guestDemand[r] <= threshold || saturated[r])) {
+          guestRate[r] = Math.min(guestDemand[r], level);
+          guestFrozen[r] = true;
+          guestsLeft--;
+          frozenSum[r] += guestRate[r];
+          unfrozenCount[r]--;
+        }
       }
       for (int i = 0; i < n; i++) {
         if (frozen[i]) {
@@ -416,6 +482,14 @@ public final class FlowNetwork {
     }
     for (Active a : competing) {
       a.doneAt = t + nanosToSend(a.anchorRemaining, a.rateBitsPerSecond);
+    }
+    storeGuestRates(byIndex, guestRate);
+  }
+
+  private static void storeGuestRates(Node[] byIndex, double[] guestRate) {
+    for (Node node : byIndex) {
+      node.guestEgressRate = guestRate[2 * node.index];
+      node.guestIngressRate = guestRate[2 * node.index + 1];
     }
   }
 
