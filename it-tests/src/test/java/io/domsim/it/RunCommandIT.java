@@ -84,6 +84,23 @@ class RunCommandIT {
         Cli.guest(rc, "db-1").get("io_completed").asLong());
   }
 
+  @Test
+  void migrationsAndFailuresAreDeterministicToo() throws IOException {
+    Path a = tmp.resolve("ma");
+    Path b = tmp.resolve("mb");
+    // The migration example plus a crash of dst-2 in the middle of a stop-and-copy towards it.
+    Path conf = tmp.resolve("migration-with-failure.conf");
+    Files.writeString(conf, Files.readString(Cli.example("migration.conf"))
+        .replace("scenario = [", "scenario = [\n    { at = 690s, action = fail, node = dst-2 }"));
+    assertEquals(0, Cli.run("run", conf.toString(), "--out", a.toString(), "--no-progress").code());
+    assertEquals(0, Cli.run("run", conf.toString(), "--out", b.toString(), "--no-progress").code());
+    assertEquals(withoutWallTime(a), withoutWallTime(b), "same config and seed: byte-identical report");
+    JsonNode r = Cli.report(a);
+    assertTrue(r.get("migrations").size() >= 8, r.get("migrations").toString());
+    assertTrue(r.get("migrations").findValuesAsText("outcome").contains("aborted"),
+        "the failure of dst-2 aborts the stop-and-copy of batch-pv: " + r.get("migrations"));
+  }
+
   /** The report's bytes with the wall_seconds line taken out. */
   private static String withoutWallTime(Path dir) throws IOException {
     String json = Files.readString(dir.resolve("report.json"));
