@@ -3,6 +3,7 @@ package io.domsim.cli;
 import io.domsim.config.ClusterConfigLoader;
 import io.domsim.config.ClusterSpec;
 import io.domsim.config.ConfigProblems;
+import io.domsim.node.ModuleSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -29,10 +30,11 @@ final class ConfigOptions {
   ClusterSpec load(List<String> extra) throws ConfigProblems {
     List<String> all = new ArrayList<>(overrides);
     all.addAll(extra);
-    if (config != null) {
-      return ClusterConfigLoader.load(config, all);
-    }
-    return ClusterConfigLoader.parse(bundled(DEFAULT_EXAMPLE), "examples/" + DEFAULT_EXAMPLE + " (bundled)", all);
+    ClusterSpec spec = config != null
+        ? ClusterConfigLoader.load(config, all)
+        : ClusterConfigLoader.parse(bundled(DEFAULT_EXAMPLE), "examples/" + DEFAULT_EXAMPLE + " (bundled)", all);
+    ModuleSettings.check(spec);
+    return spec;
   }
 
   static String bundled(String name) {

@@ -79,6 +79,20 @@ class BadInputIT {
     assertTrue(o.err().lines().filter(l -> l.startsWith(file + ":4: ")).count() >= 3, o.err());
   }
 
+  @ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {
+      "hypervisor.dirty-model=foo", "hypervisor.costs.hypercall-cycles=abc", "migration.costs.pv-suspend-ack=abc",
+      "migration.constants.xen.max-rounds=many", "scheduler.host-timeout=soon"})
+  void aBadModuleSettingIsBadInputBeforeAnythingRuns(String override) {
+    Path out = tmp.resolve("out");
+    Cli.Outcome o = Cli.run("run", "--set", override, "--out", out.toString(), "--no-progress");
+    assertEquals(2, o.code(), o.err());
+    String path = "domsim." + override.substring(0, override.indexOf('='));
+    assertTrue(o.err().startsWith("--set:1: " + path + ": "), o.err());
+    assertFalse(o.err().contains("Exception"), o.err());
+    assertFalse(Files.exists(out.resolve("report.json")));
+  }
+
   @Test
   void aMissingFileIsBadInput() {
     Cli.Outcome o = Cli.run("run", tmp.resolve("nope.conf").toString(), "--no-progress");

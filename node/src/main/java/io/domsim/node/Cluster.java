@@ -163,7 +163,14 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
    */
   public static Behavior<Command> create(SimKernel kernel, ClusterSpec spec, MeterRegistry registry,
       CompletableFuture<ActorRef<Command>> started, CompletableFuture<Void> ready) {
-    return Behaviors.setup(ctx -> new Cluster(ctx, kernel, spec, registry, started, ready));
+    return Behaviors.setup(ctx -> {
+      try {
+        return new Cluster(ctx, kernel, spec, registry, started, ready);
+      } catch (RuntimeException e) {
+        started.completeExceptionally(e); // the driver is waiting: tell it, do not leave it hanging
+        throw e;
+      }
+    });
   }
 
   @Override

@@ -1,0 +1,81 @@
+package io.domsim.node;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigOrigin;
+import io.domsim.config.ClusterSpec;
+import io.domsim.config.ConfigProblem;
+import io.domsim.config.ConfigProblems;
+import io.domsim.hypervisor.CostSettings;
+import io.domsim.migration.MigrationCosts;
+import io.domsim.migration.StopRuleConstants;
+import java.util.ArrayList;
+import java.util.List;
+
+
+/**
+ * Reads every module's own settings from a cluster once, before anything runs, so that a bad value
+ * (say {@code --set hypervisor.costs.vmexit-cycles=abc}) is a user's mistake with its file and line, not
+ * a crash in the middle of a run.
+ */
+public final class ModuleSettings {
+  private ModuleSettings() {}
+
+  public static void check(ClusterSpec spec) throws ConfigProblems {
+    Config s = spec.settings();
+    List<ConfigProblem> problems = new ArrayList<>();
+    attempt(problems, spec, "hypervisor.costs", () -> CostSettings.from(s));
+    attempt(problems, spec, "migration.costs", () -> MigrationCosts.from(s));
+    attempt(problems, spec, "migration.constants", () -> StopRuleConstants.from(s));
+    attempt(problems, spec, "", () -> s.getDuration("scheduler.host-timeout"));
+    attempt(problems, spec, "", () -> {
+      String model = s.getString("hypervisor.dirty-model");
+      if (!model.equals("analytic") && !model.equals("page")) {
+        throw new ConfigException.BadValue(s.getValue("hypervisor.dirty-model").origin(), "hypervisor.dirty-model",
+            "\"" + model + "\" is not a dirty-page model; use analytic or page");
+      }
+    });
+    if (!problems.isEmpty()) {
+      throw new ConfigProblems(problems);
+    }
+  }
+
+  /** Runs {@code read}; a setting it cannot read (under {@code prefix}) becomes a problem. */
+  private static void attempt(List<ConfigProblem> problems, ClusterSpec spec, String prefix, Runnable read) {
+    try {
+      read.run();
+    } catch (ConfigException e) {
+      ConfigOrigin origin = e.origin();
+      String file = origin == null || origin.filename() == null ? spec.source() : origin.filename();
+      if (origin != null && origin.description() != null && origin.description().contains("--set")) {
+        file = "--set";
+      }
+      int line = origin == null ? 0 : Math.max(0, origin.lineNumber());
+      String[] pathAndReason = pathAndReason(e.getMessage());
+      String path = "domsim." + (prefix.isEmpty() || pathAndReason[0].startsWith(prefix) ? "" : prefix + ".")
+          + pathAndReason[0];
+      problems.add(new ConfigProblem(file, line, path, pathAndReason[1] + "; see the module's reference.conf for"
+          + " what it takes"));
+    }
+  }
+
+  /**
+   * Splits Typesafe Config's messages, "ORIGIN: PATH has type X rather than Y" or "ORIGIN: Invalid value at
+   * 'PATH': REASON", into the path (relative to what was read) and the reason.
+   */
+  private static String[] pathAndReason(String message) {
+    int at = message.indexOf("at '");
+    if (at >= 0) {
+      int end = message.indexOf('\'', at + 4);
+      return new String[] {message.substring(at + 4, end), message.substring(end + 1).replaceFirst("^:\\s*", "")};
+    }
+    int has = message.indexOf(" has type ");
+    if (has >= 0) {
+      int start = message.lastIndexOf(' ', has - 1) + 1;
+      return new String[] {message.substring(start, has), "has the wrong type:" + message.substring(has + 9)};
+    }
+    return new String[] {"", message};
+  }
+
+
+}
