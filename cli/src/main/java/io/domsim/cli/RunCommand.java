@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
 /** {@code domsim run}: simulate a cluster to the end, print the per-node table, write report.json. */
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = "Run a cluster for its configured duration and write DIR/report.json.")
-final class RunCommand implements Callable<Integer> {
+class RunCommand implements Callable<Integer> {
 
   /** The clocks, spelled as in the configuration. */
   enum Clock { virtual, real }
@@ -53,6 +53,9 @@ final class RunCommand implements Callable<Integer> {
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
+
+  /** Counted down once the report is written (a launch's Ctrl-C waits for it). */
+  final java.util.concurrent.CountDownLatch reported = new java.util.concurrent.CountDownLatch(1);
 
   @Override
   public Integer call() throws InterruptedException {
@@ -95,13 +98,27 @@ final class RunCommand implements Callable<Integer> {
     }
     try {
       ProgressBar bar = new ProgressBar(err, SimTime.of(cluster.simulation().duration()), !noProgress);
-      RunResult result = ClusterRun.run(cluster, registry, bar::update);
+      RunResult result;
+      try (ClusterRun run = ClusterRun.start(cluster, registry)) {
+        Runnable live = goLive(run, err);
+        if (live == null && this instanceof LaunchCommand) {
+          return Main.BAD_INPUT;
+        }
+        try {
+          result = run.awaitEnd(bar::update);
+        } finally {
+          if (live != null) {
+            live.run();
+          }
+        }
+      }
       bar.finish();
       double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
       ReportWriter.write(report, result, wallSeconds);
       RunTable.print(outWriter, result, wallSeconds);
       outWriter.println("report: " + report);
       outWriter.flush();
+      reported.countDown();
       return Main.OK;
     } catch (IOException e) {
       err.println("domsim: cannot write " + report + " (" + e.getMessage() + "); choose another --out DIR.");
@@ -114,9 +131,25 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * What a live run adds once the cluster runs (the control API); answers how to take it down again,
+   * or null: for {@code run}, which nobody steers, or for a launch that cannot go live (after saying why).
+   */
+  Runnable goLive(ClusterRun run, PrintWriter err) {
+    return null;
+  }
+
+  /** The clock when the command line names none: the cluster file's own for run. */
+  String defaultClock() {
+    return null;
+  }
+
   /** The dedicated options are overrides like any --set, so that validation treats them alike. */
   private List<String> overrides() {
     List<String> extra = new ArrayList<>();
+    if (clock == null && defaultClock() != null) {
+      extra.add("simulation.clock=" + defaultClock());
+    }
     if (seed != null) {
       extra.add("simulation.seed=" + seed);
     }

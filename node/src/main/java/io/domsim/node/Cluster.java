@@ -46,6 +46,19 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
   /** Gather every node's figures as of now and complete {@code result}. Inject at the end of the run. */
   public record Finish(CompletableFuture<RunResult> result) implements Command {}
 
+  /**
+   * The operator, live (domsim launch): migrate a guest or fail a node now. Answers the migration's id
+   * ("m4"), "ok" for a failure, or completes exceptionally with a sentence when a name is unknown.
+   */
+  public record Operate(ScenarioAction action, CompletableFuture<String> reply) implements Command {}
+
+  /** A snapshot of the run so far, for the live status endpoint. */
+  public record GetStatus(CompletableFuture<Status> reply) implements Command {}
+
+  /** Where things stand: simulated time, where each running guest is, and every migration requested. */
+  public record Status(double simulatedSeconds, Map<String, String> guestLocations,
+      List<MigrationRecord> finishedMigrations, List<String> migrationsInFlight) {}
+
   private record NodeBooted(Node.Booted booted) implements Command {}
 
   private record PoolEndpointReady(Dom0.PoolEndpoint endpoint) implements Command {}
@@ -182,6 +195,8 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
         .onMessage(Placed.class, this::onPlaced)
         .onMessage(ScenarioStep.class, this::onScenarioStep)
         .onMessage(Finish.class, this::onFinish)
+        .onMessage(Operate.class, this::onOperate)
+        .onMessage(GetStatus.class, this::onGetStatus)
         .onMessage(SnapshotReady.class, this::onSnapshot)
         .onMessage(MigrationEnded.class, this::onMigrationEnded)
         .build();
@@ -261,6 +276,43 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
     return this;
   }
 
+  private Behavior<Command> onOperate(Operate op) {
+    if (op.action() instanceof ScenarioAction.Migrate mig) {
+      if (!guests.containsKey(mig.guest())) {
+        op.reply().completeExceptionally(new IllegalArgumentException("no guest " + mig.guest()
+            + " in this cluster; the guests are " + String.join(", ", guests.keySet())));
+      } else if (!dom0s.containsKey(mig.to())) {
+        op.reply().completeExceptionally(new IllegalArgumentException("no node " + mig.to()
+            + " in this cluster; the nodes are " + String.join(", ", dom0s.keySet())));
+      } else {
+        op.reply().complete(requestMigration(mig));
+      }
+    } else if (op.action() instanceof ScenarioAction.Fail fail) {
+      if (!dom0s.containsKey(fail.node())) {
+        op.reply().completeExceptionally(new IllegalArgumentException("no node " + fail.node()
+            + " in this cluster; the nodes are " + String.join(", ", dom0s.keySet())));
+      } else {
+        failNode(fail.node());
+        op.reply().complete("ok");
+      }
+    }
+    return this;
+  }
+
+  private Behavior<Command> onGetStatus(GetStatus get) {
+    List<MigrationRecord> finished = new ArrayList<>();
+    List<String> inFlight = new ArrayList<>();
+    migrations.forEach((id, r) -> {
+      if (r.record == null) {
+        inFlight.add(id + " " + r.guest + " " + r.from + " -> " + r.action.to());
+      } else {
+        finished.add(r.record);
+      }
+    });
+    get.reply().complete(new Status(SimTime.toSeconds(kernel.now()), new TreeMap<>(location), finished, inFlight));
+    return this;
+  }
+
   private Behavior<Command> onScenarioStep(ScenarioStep step) {
     ScenarioAction action = spec.scenario().get(step.index());
     if (action instanceof ScenarioAction.Migrate mig) {
@@ -275,7 +327,7 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
    * The operator's {@code xl migrate}: checks what only the operator can know (is the guest running,
    * is the destination up), then hands the migration to the source's Dom0.
    */
-  private void requestMigration(ScenarioAction.Migrate mig) {
+  private String requestMigration(ScenarioAction.Migrate mig) {
     String id = "m" + (++nextMigration);
     GuestRecord g = guests.get(mig.guest());
     String from = location.get(mig.guest());
@@ -296,10 +348,11 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
     }
     if (refusal != null) {
       r.record = refusedRecord(id, r, refusal);
-      return;
+      return id;
     }
     dom0s.get(from).tell(new Dom0.Migrate(id, mig.guest(), mig.to(), dom0s.get(mig.to()), algorithm, policy,
         kernel.now(), migrationReports));
+    return id;
   }
 
   private static MigrationRecord refusedRecord(String id, Requested r, String reason) {

@@ -2,8 +2,10 @@ package io.domsim.node;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
+import com.typesafe.config.ConfigFactory;
 import io.domsim.config.ClockMode;
 import io.domsim.config.ClusterSpec;
+import io.domsim.config.ScenarioAction;
 import io.domsim.kernel.ClockKind;
 import io.domsim.kernel.SimKernel;
 import io.domsim.kernel.SimTime;
@@ -15,50 +17,110 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.LongConsumer;
 
 /**
- * Runs one cluster from start to end in this JVM: starts the kernel and the actor system, lets
- * simulated time run to the configured duration, gathers the result, and shuts everything down.
+ * One cluster run in this JVM: starts the kernel and the actor system, lets simulated time run to the
+ * configured duration (or until stopped), gathers the result, and shuts everything down. While it runs,
+ * an operator may act on it ({@link #operate}) and look at it ({@link #status}).
  */
-public final class ClusterRun {
-  private ClusterRun() {}
+public final class ClusterRun implements AutoCloseable {
+  private final SimKernel kernel;
+  private final ActorSystem<Void> system;
+  private final ActorRef<Cluster.Command> cluster;
+  private volatile CompletableFuture<Long> end;
+  private volatile boolean stopped;
 
-  /**
-   * @param progress called from this thread about ten times a second with the simulated time in
-   *     nanoseconds (for a progress bar); may be a no-op
-   */
-  public static RunResult run(ClusterSpec spec, MeterRegistry registry, LongConsumer progress)
-      throws InterruptedException {
+  private ClusterRun(SimKernel kernel, ActorSystem<Void> system, ActorRef<Cluster.Command> cluster, long horizon) {
+    this.kernel = kernel;
+    this.system = system;
+    this.cluster = cluster;
+    this.end = kernel.runUntil(horizon).toCompletableFuture();
+  }
+
+  /** Starts the cluster and lets its clock run towards the configured duration. */
+  public static ClusterRun start(ClusterSpec spec, MeterRegistry registry) throws InterruptedException {
     ClockKind clock = spec.simulation().clock() == ClockMode.REAL ? ClockKind.REAL : ClockKind.VIRTUAL;
     SimKernel kernel = SimKernel.create(clock, spec.simulation().speed(), spec.simulation().seed());
     CompletableFuture<ActorRef<Cluster.Command>> started = new CompletableFuture<>();
-    CompletableFuture<Void> ready = new CompletableFuture<>();
     ActorSystem<Void> system = kernel.startSystem("domsim",
-        Cluster.create(kernel, spec, registry, started, ready), com.typesafe.config.ConfigFactory.empty());
+        Cluster.create(kernel, spec, registry, started, new CompletableFuture<>()), ConfigFactory.empty());
     try {
       ActorRef<Cluster.Command> cluster = await(started, "the cluster to start");
-      CompletableFuture<Long> end = kernel.runUntil(SimTime.of(spec.simulation().duration())).toCompletableFuture();
-      while (!end.isDone()) {
-        progress.accept(kernel.now());
-        try {
-          end.get(100, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-          // not yet: report progress again
-        } catch (ExecutionException e) {
+      return new ClusterRun(kernel, system, cluster, SimTime.of(spec.simulation().duration()));
+    } catch (RuntimeException | InterruptedException e) {
+      shutdown(system, kernel);
+      throw e;
+    }
+  }
+
+  /** Runs a cluster from start to end; {@code progress} gets the simulated time about ten times a second. */
+  public static RunResult run(ClusterSpec spec, MeterRegistry registry, LongConsumer progress)
+      throws InterruptedException {
+    try (ClusterRun run = start(spec, registry)) {
+      return run.awaitEnd(progress);
+    }
+  }
+
+  /** The simulated time now, in nanoseconds. */
+  public long now() {
+    return kernel.now();
+  }
+
+  /** Migrates a guest or fails a node now, as the operator. */
+  public CompletableFuture<String> operate(ScenarioAction action) {
+    CompletableFuture<String> reply = new CompletableFuture<>();
+    kernel.inject(() -> cluster.tell(new Cluster.Operate(action, reply)));
+    return reply;
+  }
+
+  public CompletableFuture<Cluster.Status> status() {
+    CompletableFuture<Cluster.Status> reply = new CompletableFuture<>();
+    kernel.inject(() -> cluster.tell(new Cluster.GetStatus(reply)));
+    return reply;
+  }
+
+  /** Ends the run at the current simulated time instead of the configured duration. */
+  public void stop() {
+    stopped = true;
+    end = kernel.runUntil(kernel.now()).toCompletableFuture();
+  }
+
+  /** Waits until the clock has reached the end (or {@link #stop}), then gathers the result. */
+  public RunResult awaitEnd(LongConsumer progress) throws InterruptedException {
+    while (true) {
+      CompletableFuture<Long> current = end;
+      progress.accept(kernel.now());
+      try {
+        current.get(100, TimeUnit.MILLISECONDS);
+        if (current == end) {
+          break;
+        }
+      } catch (TimeoutException e) {
+        // not yet: report progress again
+      } catch (ExecutionException e) {
+        if (!stopped) {
           throw new IllegalStateException("the simulation loop failed", e.getCause());
         }
+        // superseded by stop(): wait for the new end
       }
-      progress.accept(kernel.now());
-      CompletableFuture<RunResult> result = new CompletableFuture<>();
-      kernel.inject(() -> cluster.tell(new Cluster.Finish(result)));
-      return await(result, "the final report").withSimulatedEvents(kernel.timersFired());
-    } finally {
-      system.terminate();
-      try {
-        system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      } catch (ExecutionException | TimeoutException e) {
-        // The run is over; a slow shutdown is not the user's problem.
-      }
-      kernel.close();
     }
+    progress.accept(kernel.now());
+    CompletableFuture<RunResult> result = new CompletableFuture<>();
+    kernel.inject(() -> cluster.tell(new Cluster.Finish(result)));
+    return await(result, "the final report").withSimulatedEvents(kernel.timersFired());
+  }
+
+  @Override
+  public void close() {
+    shutdown(system, kernel);
+  }
+
+  private static void shutdown(ActorSystem<Void> system, SimKernel kernel) {
+    system.terminate();
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException | InterruptedException e) {
+      // The run is over; a slow shutdown is not the user's problem.
+    }
+    kernel.close();
   }
 
   private static <T> T await(CompletableFuture<T> f, String what) throws InterruptedException {

@@ -1,0 +1,174 @@
+package io.domsim.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.domsim.config.MigrationAlgorithm;
+import io.domsim.config.PrecopyPolicy;
+import io.domsim.config.ScenarioAction;
+import io.domsim.node.ClusterRun;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The live control API of {@code domsim launch}, on the JDK's HTTP server:
+ * {@code GET /status}, {@code POST /migrate?guest=G&to=N[&algorithm=A][&policy=P]},
+ * {@code POST /fail?node=N}, {@code POST /stop}. Answers JSON; a request naming something that does not
+ * exist gets 400 with a sentence saying so.
+ */
+final class ControlServer {
+  static final int DEFAULT_PORT = 9465;
+
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+      .enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final HttpServer server;
+
+  private ControlServer(HttpServer server) {
+    this.server = server;
+  }
+
+  static ControlServer start(String host, int port, ClusterRun run) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
+    server.createContext("/status", ex -> {
+      if (!method(ex, "GET")) {
+        return;
+      }
+      respond(ex, 200, answer(() -> run.status().get(10, TimeUnit.SECONDS)));
+    });
+    server.createContext("/migrate", ex -> {
+      if (!method(ex, "POST")) {
+        return;
+      }
+      Map<String, String> q = query(ex);
+      try {
+        String guest = required(q, "guest");
+        String to = required(q, "to");
+        Optional<MigrationAlgorithm> algorithm = Optional.ofNullable(q.get("algorithm"))
+            .map(a -> named(MigrationAlgorithm.values(), a, "algorithm"));
+        Optional<PrecopyPolicy> policy = Optional.ofNullable(q.get("policy"))
+            .map(p -> named(PrecopyPolicy.values(), p, "policy"));
+        Duration at = Duration.ofNanos(run.now());
+        String id = run.operate(new ScenarioAction.Migrate(at, guest, to, algorithm, policy)).get(10, TimeUnit.SECONDS);
+        respond(ex, 200, Map.of("id", id));
+      } catch (IllegalArgumentException e) {
+        respond(ex, 400, Map.of("error", e.getMessage()));
+      } catch (ExecutionException e) {
+        respond(ex, 400, Map.of("error", e.getCause().getMessage()));
+      } catch (InterruptedException | TimeoutException e) {
+        respond(ex, 503, Map.of("error", "the simulation did not answer in time"));
+      }
+    });
+    server.createContext("/fail", ex -> {
+      if (!method(ex, "POST")) {
+        return;
+      }
+      try {
+        String node = required(query(ex), "node");
+        run.operate(new ScenarioAction.Fail(Duration.ofNanos(run.now()), node)).get(10, TimeUnit.SECONDS);
+        respond(ex, 200, Map.of("failed", node));
+      } catch (IllegalArgumentException e) {
+        respond(ex, 400, Map.of("error", e.getMessage()));
+      } catch (ExecutionException e) {
+        respond(ex, 400, Map.of("error", e.getCause().getMessage()));
+      } catch (InterruptedException | TimeoutException e) {
+        respond(ex, 503, Map.of("error", "the simulation did not answer in time"));
+      }
+    });
+    server.createContext("/stop", ex -> {
+      if (!method(ex, "POST")) {
+        return;
+      }
+      run.stop();
+      respond(ex, 200, Map.of("stopping", true));
+    });
+    server.start();
+    return new ControlServer(server);
+  }
+
+  int port() {
+    return server.getAddress().getPort();
+  }
+
+  void stop() {
+    server.stop(0);
+  }
+
+  private interface Call {
+    Object get() throws Exception;
+  }
+
+  private static Object answer(Call call) {
+    try {
+      return call.get();
+    } catch (Exception e) {
+      return Map.of("error", String.valueOf(e.getMessage()));
+    }
+  }
+
+  private static boolean method(HttpExchange ex, String expected) throws IOException {
+    if (!ex.getRequestMethod().equals(expected)) {
+      respond(ex, 405, Map.of("error", "use " + expected + " for " + ex.getRequestURI().getPath()));
+      return false;
+    }
+    return true;
+  }
+
+  private static String required(Map<String, String> q, String name) {
+    String v = q.get(name);
+    if (v == null || v.isBlank()) {
+      throw new IllegalArgumentException("missing parameter " + name);
+    }
+    return v;
+  }
+
+  static <E extends Enum<E>> E named(E[] values, String name, String what) {
+    for (E e : values) {
+      String config = e.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+      if (config.equals(name)) {
+        return e;
+      }
+    }
+    throw new IllegalArgumentException("\"" + name + "\" is not a migration " + what + "; use one of "
+        + String.join(", ", Arrays.stream(values).map(v -> v.name().toLowerCase(java.util.Locale.ROOT)
+            .replace('_', '-')).toList()));
+  }
+
+  private static Map<String, String> query(HttpExchange ex) {
+    Map<String, String> q = new LinkedHashMap<>();
+    String raw = ex.getRequestURI().getRawQuery();
+    if (raw != null) {
+      for (String pair : raw.split("&")) {
+        int eq = pair.indexOf('=');
+        if (eq > 0) {
+          q.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+              URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+      }
+    }
+    return q;
+  }
+
+  private static void respond(HttpExchange ex, int status, Object body) throws IOException {
+    byte[] bytes = JSON.writeValueAsBytes(body);
+    ex.getResponseHeaders().set("Content-Type", "application/json");
+    ex.sendResponseHeaders(status, bytes.length);
+    try (OutputStream os = ex.getResponseBody()) {
+      os.write(bytes);
+    }
+  }
+}

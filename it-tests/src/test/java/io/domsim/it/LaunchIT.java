@@ -1,0 +1,103 @@
+package io.domsim.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.domsim.cli.Main;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `domsim launch` on the real clock, steered live with `domsim migrate`, `status`, `fail` and `stop`. */
+class LaunchIT {
+
+  @TempDir
+  Path tmp;
+
+  @Test
+  @Timeout(90)
+  void aLaunchedClusterIsSteeredLiveAndReportsWhatHappened() throws Exception {
+    Path conf = tmp.resolve("live.conf");
+    // At speed 50, an hour of simulated time would take 72 s: the test stops it long before.
+    Files.writeString(conf, """
+        domsim {
+          simulation { speed = 50, duration = 1h }
+          node-defaults { memory = 16GiB, nic = 10Gbps, dom0 { memory = 1GiB } }
+          nodes = [ { name = a }, { name = b }, { name = c } ]
+          guests = [ { name = web, type = pv, memory = 1GiB, node = a, workload { dirty-rate = 1000, working-set = 64MiB } }
+                     { name = db, type = hvm, memory = 1GiB, node = b } ]
+        }
+        """);
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    Path report = tmp.resolve("out");
+    CompletableFuture<Integer> launch = CompletableFuture.supplyAsync(() -> Main.execute(new PrintWriter(out, true),
+        new PrintWriter(err, true), "launch", conf.toString(), "--out", report.toString(), "--api-port", "0",
+        "--no-progress"));
+    String api = awaitApi(err, launch);
+
+    Cli.Outcome migrate = Cli.run("migrate", "web", "--to", "c", "--api", api);
+    assertEquals(0, migrate.code(), migrate.err());
+    assertTrue(migrate.out().contains("\"id\" : \"m1\""), migrate.out());
+
+    Cli.Outcome unknown = Cli.run("migrate", "nobody", "--to", "c", "--api", api);
+    assertEquals(2, unknown.code());
+    assertTrue(unknown.err().contains("no guest nobody"), unknown.err());
+    Cli.Outcome badAlgorithm = Cli.run("migrate", "web", "--to", "b", "--algorithm", "teleport", "--api", api);
+    assertEquals(2, badAlgorithm.code());
+    assertTrue(badAlgorithm.err().contains("pre-copy, post-copy, stop-and-copy"), badAlgorithm.err());
+
+    // A 1 GiB guest over 10 Gbit/s takes about a simulated second: wait for it in the status.
+    JsonNode status = null;
+    for (int i = 0; i < 100; i++) {
+      Cli.Outcome s = Cli.run("status", "--api", api);
+      assertEquals(0, s.code(), s.err());
+      status = new com.fasterxml.jackson.databind.ObjectMapper().readTree(s.out());
+      if (status.get("guest_locations").path("web").asText().equals("c")) {
+        break;
+      }
+      Thread.sleep(100);
+    }
+    assertEquals("c", status.get("guest_locations").get("web").asText(), status.toPrettyString());
+
+    assertEquals(0, Cli.run("fail", "b", "--api", api).code());
+    assertEquals(0, Cli.run("stop", "--api", api).code());
+    assertEquals(0, launch.get(60, TimeUnit.SECONDS).intValue(), err.toString());
+
+    JsonNode r = Cli.report(report);
+    assertEquals("real", r.get("clock").asText());
+    assertTrue(r.get("simulated_seconds").asDouble() < 3600, "stopped early");
+    JsonNode m = r.get("migrations").get(0);
+    assertEquals("completed", m.get("outcome").asText(), m.toString());
+    assertEquals("c", Cli.guest(r, "web").get("node_end").asText());
+    assertEquals("lost", Cli.guest(r, "db").get("state_end").asText());
+
+    Cli.Outcome gone = Cli.run("status", "--api", api);
+    assertEquals(2, gone.code());
+    assertTrue(gone.err().contains("no domsim launch answers"), gone.err());
+  }
+
+  private static String awaitApi(StringWriter err, CompletableFuture<Integer> launch) throws InterruptedException {
+    Pattern p = Pattern.compile("control API at (http://127\\.0\\.0\\.1:\\d+)");
+    for (int i = 0; i < 500; i++) {
+      Matcher m = p.matcher(err.toString());
+      if (m.find()) {
+        return m.group(1);
+      }
+      if (launch.isDone()) {
+        throw new AssertionError("the launch ended before its API was up: " + err);
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("no control API announced: " + err);
+  }
+}
