@@ -51,42 +51,16 @@ final class ControlServer {
       respond(ex, 200, answer(() -> run.status().get(10, TimeUnit.SECONDS)));
     });
     server.createContext("/migrate", ex -> {
-      if (!method(ex, "POST")) {
-        return;
-      }
-      Map<String, String> q = query(ex);
-      try {
-        String guest = required(q, "guest");
-        String to = required(q, "to");
-        Optional<MigrationAlgorithm> algorithm = Optional.ofNullable(q.get("algorithm"))
-            .map(a -> named(MigrationAlgorithm.values(), a, "algorithm"));
-        Optional<PrecopyPolicy> policy = Optional.ofNullable(q.get("policy"))
-            .map(p -> named(PrecopyPolicy.values(), p, "policy"));
-        Duration at = Duration.ofNanos(run.now());
-        String id = run.operate(new ScenarioAction.Migrate(at, guest, to, algorithm, policy)).get(10, TimeUnit.SECONDS);
-        respond(ex, 200, Map.of("id", id));
-      } catch (IllegalArgumentException e) {
-        respond(ex, 400, Map.of("error", e.getMessage()));
-      } catch (ExecutionException e) {
-        respond(ex, 400, Map.of("error", e.getCause().getMessage()));
-      } catch (InterruptedException | TimeoutException e) {
-        respond(ex, 503, Map.of("error", "the simulation did not answer in time"));
+      if (method(ex, "POST")) {
+        operate(ex, run, q -> new ScenarioAction.Migrate(Duration.ofNanos(run.now()), required(q, "guest"),
+            required(q, "to"),
+            Optional.ofNullable(q.get("algorithm")).map(a -> named(MigrationAlgorithm.values(), a, "algorithm")),
+            Optional.ofNullable(q.get("policy")).map(p -> named(PrecopyPolicy.values(), p, "policy"))), "id");
       }
     });
     server.createContext("/fail", ex -> {
-      if (!method(ex, "POST")) {
-        return;
-      }
-      try {
-        String node = required(query(ex), "node");
-        run.operate(new ScenarioAction.Fail(Duration.ofNanos(run.now()), node)).get(10, TimeUnit.SECONDS);
-        respond(ex, 200, Map.of("failed", node));
-      } catch (IllegalArgumentException e) {
-        respond(ex, 400, Map.of("error", e.getMessage()));
-      } catch (ExecutionException e) {
-        respond(ex, 400, Map.of("error", e.getCause().getMessage()));
-      } catch (InterruptedException | TimeoutException e) {
-        respond(ex, 503, Map.of("error", "the simulation did not answer in time"));
+      if (method(ex, "POST")) {
+        operate(ex, run, q -> new ScenarioAction.Fail(Duration.ofNanos(run.now()), required(q, "node")), "failed");
       }
     });
     server.createContext("/stop", ex -> {
@@ -98,6 +72,24 @@ final class ControlServer {
     });
     server.start();
     return new ControlServer(server);
+  }
+
+  /**
+   * Builds the operator's action from the query, has the cluster carry it out now, and answers
+   * {@code {key: what the cluster said}}, or 400 with the sentence that says what is wrong.
+   */
+  private static void operate(HttpExchange ex, ClusterRun run,
+      java.util.function.Function<Map<String, String>, ScenarioAction> action, String key) throws IOException {
+    try {
+      String answer = run.operate(action.apply(query(ex))).get(10, TimeUnit.SECONDS);
+      respond(ex, 200, Map.of(key, answer));
+    } catch (IllegalArgumentException e) {
+      respond(ex, 400, Map.of("error", e.getMessage()));
+    } catch (ExecutionException e) {
+      respond(ex, 400, Map.of("error", e.getCause().getMessage()));
+    } catch (InterruptedException | TimeoutException e) {
+      respond(ex, 503, Map.of("error", "the simulation did not answer in time"));
+    }
   }
 
   int port() {

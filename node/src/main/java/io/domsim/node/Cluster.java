@@ -48,7 +48,7 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
 
   /**
    * The operator, live (domsim launch): migrate a guest or fail a node now. Answers the migration's id
-   * ("m4"), "ok" for a failure, or completes exceptionally with a sentence when a name is unknown.
+   * ("m4"), or the failed node's name, or completes exceptionally with a sentence when a name is unknown.
    */
   public record Operate(ScenarioAction action, CompletableFuture<String> reply) implements Command {}
 
@@ -293,7 +293,7 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
             + " in this cluster; the nodes are " + String.join(", ", dom0s.keySet())));
       } else {
         failNode(fail.node());
-        op.reply().complete("ok");
+        op.reply().complete(fail.node());
       }
     }
     return this;
