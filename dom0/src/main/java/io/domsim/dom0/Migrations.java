@@ -4,6 +4,7 @@ import akka.actor.typed.ActorRef;
 import io.domsim.config.GuestSpec;
 import io.domsim.config.GuestType;
 import io.domsim.config.MigrationAlgorithm;
+import io.domsim.config.PrecopyPolicy;
 import io.domsim.hypervisor.Hypervisor;
 import io.domsim.hypervisor.Hypervisor.Op;
 import io.domsim.kernel.SimTime;
@@ -65,6 +66,8 @@ final class Migrations {
   private final MigrationContext ctx;
   private final TreeMap<String, Outgoing> outgoing = new TreeMap<>();
   private final TreeMap<String, Incoming> incoming = new TreeMap<>();
+  /** Nodes this Dom0 has been told are down: their late messages start nothing here. */
+  private final java.util.TreeSet<String> downNodes = new java.util.TreeSet<>();
 
   Migrations(Host host, MigrationContext ctx) {
     this.host = host;
@@ -97,7 +100,9 @@ final class Migrations {
       this.spec = spec;
       this.domid = domid;
       this.memoryPages = Math.max(1, spec.memoryBytes() / MigrationCosts.PAGE_BYTES);
-      AutoConverge autoConverge = ctx.defaults().autoConverge() ? new AutoConverge(ctx.constants()) : null;
+      // Auto-converge is QEMU's (cpu-throttle); Xen has no such mechanism, so only the qemu rule uses it.
+      AutoConverge autoConverge = ctx.defaults().autoConverge() && request.policy() == PrecopyPolicy.QEMU
+          ? new AutoConverge(ctx.constants()) : null;
       this.protocol = new SourceProtocol(request.algorithm(),
           StopRule.of(request.policy(), ctx.constants(), ctx.defaults().downtimeLimit()), autoConverge);
     }
@@ -192,25 +197,31 @@ final class Migrations {
     }
   }
 
+  /**
+   * The guest stops running now. PV: the suspend request reaches the guest's kernel, which freezes its
+   * tasks and acknowledges (modelled as paused at once, then the acknowledgement latency); HVM: paused by
+   * the hypervisor directly. Downtime counts from here.
+   */
   private void suspend(Outgoing o) {
     if (o.startedAt == null) {
       o.startedAt = host.now();
       ctx.observer().started();
     }
     o.suspendedAt = host.now();
-    if (o.spec.type() == GuestType.PV) {
-      // Cooperative: the guest's suspend handler runs and acknowledges, then it is paused.
-      host.after(ctx.costs().pvSuspendAckNanos(), new Dom0.MigrationTimer(o.request.id(), "suspended"));
-    } else {
-      // HVM: paused by the hypervisor at once; the device model's state is saved with the final copy.
-      host.hypercall(new Op.PauseDomain(o.domid), r -> onSuspended(o));
-    }
+    host.hypercall(new Op.PauseDomain(o.domid), r -> {
+      if (o.protocol.phase() != Phase.SUSPENDING) {
+        return; // aborted meanwhile: ResumeSource has taken care of the guest
+      }
+      if (o.spec.type() == GuestType.PV) {
+        host.after(ctx.costs().pvSuspendAckNanos(), new Dom0.MigrationTimer(o.request.id(), "suspended"));
+      } else {
+        run(o, o.protocol.suspendedGuest());
+      }
+    });
   }
 
   private void onSuspended(Outgoing o) {
-    if (o.spec.type() == GuestType.PV) {
-      host.hypercall(new Op.PauseDomain(o.domid), r -> run(o, o.protocol.suspendedGuest()));
-    } else {
+    if (o.protocol.phase() == Phase.SUSPENDING) {
       run(o, o.protocol.suspendedGuest());
     }
   }
@@ -355,6 +366,9 @@ final class Migrations {
   }
 
   void onPrepare(Dom0.PrepareIncoming p) {
+    if (downNodes.contains(p.fromNode())) {
+      return; // the source died with this request in flight: nobody to migrate for
+    }
     if (p.spec().type() == GuestType.HVM && !host.hvmSupport()) {
       host.sendToPeer(p.source(), new Dom0.PrepareRefused(p.id(), "HVM guest " + p.spec().name() + " cannot run on "
           + host.node() + ": its CPU has no VT-x/AMD-V (hvm-support = false); choose an HVM-capable node"));
@@ -375,6 +389,14 @@ final class Migrations {
         if (created instanceof Hypervisor.Done d) {
           in.domid = (int) d.value();
           in.prepared = true;
+          if (in.protocol.state() == TargetProtocol.State.DESTROYED) {
+            host.hypercall(new Op.DestroyDomain(in.domid), x -> { }); // given up while it was being built
+            return;
+          }
+          if (downNodes.contains(p.fromNode())) {
+            run(in, in.protocol.sourceLost("source " + p.fromNode() + " failed"));
+            return;
+          }
           host.sendToPeer(p.source(), new Dom0.Prepared(p.id()));
         } else {
           incoming.remove(p.id());
@@ -489,6 +511,7 @@ final class Migrations {
 
   /** Another node is down: end every migration that involves it, as the protocol says. */
   void onNodeDown(String node) {
+    downNodes.add(node);
     for (Outgoing o : new ArrayList<>(outgoing.values())) {
       if (o.request.toNode().equals(node)) {
         run(o, o.protocol.destinationLost("destination " + node + " failed"));

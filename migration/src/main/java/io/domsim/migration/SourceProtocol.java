@@ -137,7 +137,8 @@ public final class SourceProtocol {
       return List.of();
     }
     if (!phase.pastGo()) {
-      boolean wasSuspended = suspended;
+      // Once Suspend was issued the guest is (being) paused: resuming must unpause it.
+      boolean wasSuspended = suspended || phase == Phase.SUSPENDING;
       phase = Phase.ABORTED;
       suspended = false;
       failure = reason;

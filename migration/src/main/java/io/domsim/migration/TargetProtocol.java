@@ -59,12 +59,19 @@ public final class TargetProtocol {
       case PREPARED:
         state = State.DESTROYED;
         return List.of(new TargetStep.DestroyCopy(), new TargetStep.Finish(Phase.ABORTED, reason));
+      case RESTORING:
+        if (algorithm != MigrationAlgorithm.POST_COPY) {
+          return List.of(); // we hold all of it: the handover completes here
+        }
+        state = State.DESTROYED; // post-copy: most of memory is still at the dead source
+        return List.of(new TargetStep.DestroyLostGuest(), new TargetStep.Finish(Phase.FAILED,
+            reason + " during post-copy, with pages still at the source; the guest is lost"));
       case RUNNING:
         state = State.DESTROYED;
         return List.of(new TargetStep.DestroyLostGuest(), new TargetStep.Finish(Phase.FAILED,
             reason + " during post-copy, with pages still at the source; the guest is lost"));
       default:
-        return List.of(); // RESTORING / COMPLETE: we have everything; the handover completes here
+        return List.of(); // COMPLETE: the guest runs here with everything it needs
     }
   }
 }

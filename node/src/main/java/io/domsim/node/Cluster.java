@@ -410,6 +410,11 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
     return this;
   }
 
+  /** The stop rule is a pre-copy setting: other algorithms report none. */
+  private static String policyOf(String algorithm, String policy) {
+    return algorithm.equals("pre-copy") ? policy : null;
+  }
+
   /** The reason of the last failed migration of this guest, or null. */
   private String lostInMigration(String guest) {
     String reason = null;
@@ -491,9 +496,12 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
       Requested r = e.getValue();
       MigrationRecord rec = r.record;
       if (rec == null) {
+        boolean sourceDied = r.from != null && failedNodes.contains(r.from);
         migrationResults.add(new RunResult.MigrationResult(r.guest, r.type, r.from, r.action.to(), r.algorithm,
-            r.policy, r.requestedAtS, null, null, null, null, 0, 0, 0, "in-progress",
-            "the run ended before the migration did", List.of(), null));
+            policyOf(r.algorithm, r.policy), r.requestedAtS, null, null, null, null, 0, 0, 0,
+            sourceDied ? "failed" : "in-progress",
+            sourceDied ? "the source failed before the destination had anything to take over; the guest was lost"
+                : "the run ended before the migration did", List.of(), null));
         continue;
       }
       Double total = rec.startedAtS() != null && rec.finishedAtS() != null
@@ -502,7 +510,7 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
           .map(x -> new RunResult.MigrationResult.Round(x.round(), x.pagesSent(), x.pagesDirtied(), x.durationS()))
           .toList();
       migrationResults.add(new RunResult.MigrationResult(rec.guest(), r.type, r.from, r.action.to(), r.algorithm,
-          r.policy, r.requestedAtS, rec.startedAtS(), rec.finishedAtS(), total, rec.downtimeS(), rec.rounds(),
+          policyOf(r.algorithm, r.policy), r.requestedAtS, rec.startedAtS(), rec.finishedAtS(), total, rec.downtimeS(), rec.rounds(),
           rec.bytesTransferred(), rec.pagesTransferred(), rec.outcome().name().toLowerCase(java.util.Locale.ROOT),
           rec.reason(), rounds, rec.pagesMissingAtDestination()));
     }

@@ -1,0 +1,68 @@
+package io.domsim.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Regressions for the protocol bugs an independent review of issue 3 found. */
+class MigrationReviewIT {
+
+  @TempDir
+  Path tmp;
+
+  private JsonNode run(String name, String conf) throws IOException {
+    Path file = tmp.resolve(name + ".conf");
+    Files.writeString(file, conf);
+    Path out = tmp.resolve(name);
+    Cli.Outcome o = Cli.run("run", file.toString(), "--out", out.toString(), "--no-progress");
+    assertEquals(0, o.code(), o.err());
+    return Cli.report(out);
+  }
+
+  @Test
+  void postCopySourceFailingWhileTheDestinationRestoresLosesTheGuest() throws IOException {
+    // HVM post-copy a -> b at 10 s: the state is a few KiB, so GO comes within a millisecond and the
+    // destination then spends hvm-restore-time (30 ms) restoring; a fails in that window.
+    JsonNode r = run("pc-restore", """
+        domsim {
+          simulation { duration = 30s }
+          node-defaults { memory = 16GiB, nic = 1Gbps }
+          nodes = [ { name = a }, { name = b } ]
+          guests = [ { name = h1, type = hvm, memory = 2GiB, node = a } ]
+          scenario = [ { at = 10s, action = migrate, guest = h1, to = b, algorithm = post-copy }
+                       { at = 10020ms, action = fail, node = a } ]
+        }
+        """);
+    JsonNode m = r.get("migrations").get(0);
+    assertEquals("failed", m.get("outcome").asText(), m.toString());
+    assertEquals("lost", Cli.guest(r, "h1").get("state_end").asText(), "most of its memory died with a");
+    assertEquals(0, Cli.node(r, "b").get("guests_end").asInt(), "nothing left running (or paused) on b");
+  }
+
+  @Test
+  void aSourceFailingAsItAsksToPrepareLeavesNothingAtTheDestination() throws IOException {
+    // The failure detection ("scenario") and the prepare request ("x/dom0") are sent at the same instant;
+    // whichever arrives first, y must not keep a paused copy for a dead source.
+    JsonNode r = run("prepare-race", """
+        domsim {
+          simulation { duration = 20s }
+          node-defaults { memory = 16GiB, nic = 1Gbps, dom0 { memory = 1GiB } }
+          nodes = [ { name = x }, { name = y } ]
+          guests = [ { name = g1, type = pv, memory = 2GiB, node = x } ]
+          scenario = [ { at = 10s, action = migrate, guest = g1, to = y }
+                       { at = 10s, action = fail, node = x } ]
+        }
+        """);
+    JsonNode y = Cli.node(r, "y");
+    assertEquals(0, y.get("guests_end").asInt(), y.toString());
+    assertEquals(1024L * 1024 * 1024 + 20_000, y.get("memory_used_bytes_end").asLong(), "only Dom0 is left on y");
+    assertEquals("lost", Cli.guest(r, "g1").get("state_end").asText());
+    String outcome = r.get("migrations").get(0).get("outcome").asText();
+    assertEquals(true, outcome.equals("failed") || outcome.equals("aborted"), r.get("migrations").toString());
+  }
+}
