@@ -240,12 +240,6 @@ final class Migrations {
       host.hypercall(new Op.CleanDirtyLog(o.domid), r -> {
         long pages = r instanceof Hypervisor.Done d ? d.value() : 0;
         startFlow(o, o.request.id() + "/final", pages * MigrationCosts.PAGE_BYTES + fixed, pages);
-        // With the exact dirty model: every page's latest version must now be on its way.
-        host.hypercall(new Op.PagesMissing(o.domid), m -> {
-          if (m instanceof Hypervisor.Done d && d.value() >= 0) {
-            o.pagesMissing = d.value();
-          }
-        });
       });
     }
   }
@@ -278,6 +272,7 @@ final class Migrations {
       host.sendToPeer(o.request.destination(), new Dom0.AllPagesPushed(id));
       run(o, o.protocol.pushDone());
     } else if (flowId.contains("/round-")) {
+      host.hypercall(new Op.PagesDelivered(o.domid), x -> { });
       long now = host.now();
       long sent = o.roundPages;
       long duration = Math.max(1, now - o.roundStartedAt);
@@ -290,6 +285,16 @@ final class Migrations {
         run(o, o.protocol.roundSent(stats, dirty * MigrationCosts.PAGE_BYTES, sent * MigrationCosts.PAGE_BYTES));
       });
     } else {
+      if (flowId.endsWith("/final") && o.request.algorithm() == MigrationAlgorithm.PRE_COPY) {
+        // The last pages have arrived. With the exact dirty model, check now, with every write up to
+        // this instant counted, that the destination holds the latest version of every page.
+        host.hypercall(new Op.PagesDelivered(o.domid), x -> { });
+        host.hypercall(new Op.PagesMissing(o.domid), m -> {
+          if (m instanceof Hypervisor.Done d && d.value() >= 0) {
+            o.pagesMissing = d.value();
+          }
+        });
+      }
       run(o, o.protocol.finalCopySent());
     }
     return true;

@@ -34,10 +34,17 @@ public interface DirtyLog {
   long memoryPages();
 
   /**
+   * The pages of the cleans so far have reached the destination (their transfer has completed): from
+   * now on it holds the versions they had when they were cleaned. Until then they are in flight.
+   */
+  default void delivered() {
+  }
+
+  /**
    * Verification (exact model only): pages whose current contents differ from the version the
-   * destination last received. A page counts as received when a {@link #clean()} returns it. After a
-   * correct final copy (a clean after the last write, with the guest suspended) this is 0. The analytic
-   * model cannot tell and answers 0.
+   * destination last received, a page counting as received once the transfer that carried it was
+   * {@link #delivered()}. After a correct final copy (a clean after the last write, with the guest
+   * suspended, and its transfer delivered) this is 0. The analytic model cannot tell and answers 0.
    */
   default long pagesMissingAtDestination() {
     return 0;

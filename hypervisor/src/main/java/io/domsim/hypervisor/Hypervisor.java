@@ -78,6 +78,8 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
      * version was never sent (must be 0 after a final copy); -1 with the analytic model.
      */
     record PagesMissing(int domid) implements Op {}
+    /** Verification: the transfers of the pages cleaned so far have completed (see DirtyLog.delivered). */
+    record PagesDelivered(int domid) implements Op {}
     /** Cap the domain's vCPUs at {@code 1 - fraction} of their speed (auto-converge, post-copy faults). */
     record SetThrottle(int domid, double fraction) implements Op {}
     /** XEN_SYSCTL_physinfo: free memory and hardware. */
@@ -199,11 +201,19 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
       return 0;
     } else if (op instanceof Op.CleanDirtyLog c) {
       return host.cleanDirtyLog(c.domid(), now);
+    } else if (op instanceof Op.PagesDelivered m) {
+      Domain d = host.guest(m.domid());
+      if (d != null && d.dirtyLog() != null) {
+        host.integrate(now);
+        d.dirtyLog().delivered();
+      }
+      return 0;
     } else if (op instanceof Op.PagesMissing m) {
       Domain d = host.guest(m.domid());
       if (d == null) {
         throw new HypervisorException(Errno.ESRCH, "no domain " + m.domid());
       }
+      host.integrate(now); // every write up to now counts
       DirtyLog log = d.dirtyLog();
       return log == null || !log.exact() ? -1 : log.pagesMissingAtDestination();
     } else if (op instanceof Op.PeekDirtyLog p) {

@@ -85,15 +85,35 @@ public final class PageDirtyLog implements DirtyLog {
     }
   }
 
+  // Pages cleaned but not yet delivered, with the version each had when cleaned.
+  private int[] inFlightPage = new int[0];
+  private int[] inFlightVersion = new int[0];
+  private int inFlight;
+
   @Override
   public long clean() {
     long pages = dirtyCount;
+    if (inFlight + dirtyCount > inFlightPage.length) {
+      int size = (int) Math.max(inFlight + dirtyCount, 2L * inFlightPage.length);
+      inFlightPage = java.util.Arrays.copyOf(inFlightPage, size);
+      inFlightVersion = java.util.Arrays.copyOf(inFlightVersion, size);
+    }
     for (int p = dirty.nextSetBit(0); p >= 0; p = dirty.nextSetBit(p + 1)) {
-      sentVersion[p] = version[p];
+      inFlightPage[inFlight] = p;
+      inFlightVersion[inFlight] = version[p];
+      inFlight++;
     }
     dirty.clear();
     dirtyCount = 0;
     return pages;
+  }
+
+  @Override
+  public void delivered() {
+    for (int i = 0; i < inFlight; i++) {
+      sentVersion[inFlightPage[i]] = inFlightVersion[i];
+    }
+    inFlight = 0;
   }
 
   @Override

@@ -50,6 +50,7 @@ class DirtyLogTest {
     for (double n : new double[] {1, 10, 1_000, 20_000, 65_536, 200_000, 1e6, 1e9}) {
       AnalyticDirtyLog log = new AnalyticDirtyLog(MEMORY, WS);
       log.clean();
+      log.delivered();
       log.write(n / 2);
       log.write(n / 2);
       assertEquals(Math.round(WS * (1 - Math.exp(-n / WS))), log.peek(), "n = " + n);
@@ -63,6 +64,7 @@ class DirtyLogTest {
     // Negative or NaN writes are ignored.
     AnalyticDirtyLog log = new AnalyticDirtyLog(MEMORY, WS);
     log.clean();
+    log.delivered();
     log.write(-5);
     log.write(Double.NaN);
     assertEquals(0, log.peek());
@@ -76,6 +78,7 @@ class DirtyLogTest {
     long seed = 12345;
     PageDirtyLog log = new PageDirtyLog(MEMORY, WS, new SplittableRandom(seed));
     log.clean();
+    log.delivered();
     // Replay the same stream: the pages written are uniform draws in [0, W).
     SplittableRandom replay = new SplittableRandom(seed);
     BitSet expected = new BitSet();
@@ -104,6 +107,7 @@ class DirtyLogTest {
   void pageModelCarriesFractionalWritesOver() {
     PageDirtyLog log = new PageDirtyLog(MEMORY, WS, new SplittableRandom(1));
     log.clean();
+    log.delivered();
     for (int i = 0; i < 10; i++) {
       log.write(0.25);
     }
@@ -138,11 +142,13 @@ class DirtyLogTest {
     assertTrue(log.exact());
     assertEquals(MEMORY, log.pagesMissingAtDestination(), "nothing is at the destination before round 1");
     log.clean();
+    log.delivered();
     assertEquals(0, log.pagesMissingAtDestination());
     log.write(20_000);
     long dirty = log.peek();
     assertEquals(dirty, log.pagesMissingAtDestination(), "pages written since the clean are stale there");
     log.clean();
+    log.delivered();
     log.write(5_000); // written during the last round
     // A sender that suspends and hands over without the final clean leaves these behind:
     assertTrue(log.pagesMissingAtDestination() > 4_000);
@@ -152,6 +158,7 @@ class DirtyLogTest {
     assertTrue(log.pagesMissingAtDestination() > 4_000);
     // The final clean (guest suspended: no more writes) sends them.
     log.clean();
+    log.delivered();
     assertEquals(0, log.pagesMissingAtDestination());
     // A page rewritten after its send is stale again, even if it was dirty before.
     log.write(1);
@@ -162,10 +169,12 @@ class DirtyLogTest {
   void pageModelSaturatesAHugeBatchInsteadOfDrawingIt() {
     PageDirtyLog log = new PageDirtyLog(MEMORY, WS, new SplittableRandom(5));
     log.clean();
+    log.delivered();
     log.write(PageDirtyLog.SATURATION * (double) WS + 1);
     assertEquals(WS, log.peek(), "every working-set page is written");
     assertEquals(WS, log.pagesMissingAtDestination());
     assertEquals(WS, log.clean());
+    log.delivered();
     assertEquals(0, log.pagesMissingAtDestination());
   }
 
@@ -182,19 +191,38 @@ class DirtyLogTest {
     PageDirtyLog log = new PageDirtyLog(pages, WS, new SplittableRandom(11));
     long t0 = System.nanoTime();
     log.clean();
+    log.delivered();
     long sent = 0;
     for (int step = 0; step < 600; step++) { // 100 ms accruals
       log.write(30_000);
       if (step % 10 == 9) {
         sent += log.clean(); // a round per second
+        log.delivered();
       }
     }
     log.clean();
+    log.delivered();
     double seconds = (System.nanoTime() - t0) / 1e9;
     assertEquals(18_000_000, log.writes());
     assertEquals(0, log.pagesMissingAtDestination());
     assertTrue(sent > 0);
     System.out.printf("PageDirtyLog: 1M pages, 18M writes and 60 cleans in %.2f s%n", seconds);
     assertTrue(seconds < 30, "took " + seconds + " s");
+  }
+
+  @org.junit.jupiter.api.Test
+  void pagesCountAsReceivedOnlyOnceTheirTransferIsDelivered() {
+    PageDirtyLog log = new PageDirtyLog(1000, 100, new java.util.SplittableRandom(3));
+    org.junit.jupiter.api.Assertions.assertEquals(1000, log.clean());
+    org.junit.jupiter.api.Assertions.assertEquals(1000, log.pagesMissingAtDestination(),
+        "cleaned is not received: round 1 is still on the wire");
+    log.delivered();
+    org.junit.jupiter.api.Assertions.assertEquals(0, log.pagesMissingAtDestination());
+    log.write(50);
+    long dirty = log.clean();
+    org.junit.jupiter.api.Assertions.assertEquals(dirty, log.pagesMissingAtDestination(),
+        "a final copy that never arrives leaves its pages missing");
+    log.delivered();
+    org.junit.jupiter.api.Assertions.assertEquals(0, log.pagesMissingAtDestination());
   }
 }

@@ -573,6 +573,7 @@ class HostModelTest {
     PageDirtyLog log = (PageDirtyLog) d.dirtyLog();
     assertTrue(log.exact());
     assertEquals(d.memoryPages(), host.cleanDirtyLog(d.domid(), SECOND));
+    log.delivered();
     assertEquals(0, log.pagesMissingAtDestination(), "after round 1 the destination has every page");
     double r1 = d.dirtyWritesPerSecond; // ~10,000 writes/s for 1 s,
     host.setLoadFactor(d.domid(), 2.0, 2 * SECOND);
@@ -586,6 +587,8 @@ class HostModelTest {
     assertEquals(w * -Math.expm1(-(r1 + r2) / w), dirty, 0.02 * w, "distinct pages of ~30,000 writes");
     assertEquals(dirty, log.pagesMissingAtDestination(), "the destination lacks exactly the dirty pages");
     assertEquals(dirty, host.cleanDirtyLog(d.domid(), 10 * SECOND));
+    assertEquals(dirty, log.pagesMissingAtDestination(), "cleaned, but still in flight");
+    log.delivered();
     assertEquals(0, log.pagesMissingAtDestination(), "the guest is paused and its dirty pages were sent");
   }
 }

@@ -101,6 +101,7 @@ public final class PrecopyModel {
     long periodNanos = 0;
     for (int round = 1; ; round++) {
       long toSend = log.clean();
+      log.delivered(); // at constant bandwidth every round arrives; the writes below land after the clean
       double rate = dirtyPagesPerSecond * (1 - throttle);
       long skipped = rule instanceof StopRule.XenLegacy ? legacySkip(toSend, rate, ws, bandwidthBytesPerSecond) : 0;
       long sent = toSend - skipped;
@@ -132,6 +133,7 @@ public final class PrecopyModel {
     }
     // Suspended: no more writes. The final clean is the last copy.
     long finalPages = log.clean();
+    log.delivered();
     long downtime = transferNanos(finalPages, bandwidthBytesPerSecond);
     return new Result(rounds.size(), List.copyOf(rounds), totalSent + finalPages, finalPages, timeNanos + downtime,
         downtime, throttle, log.pagesMissingAtDestination());
