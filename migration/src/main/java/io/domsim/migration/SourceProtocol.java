@@ -19,6 +19,11 @@ public final class SourceProtocol {
   private int round;
   private boolean suspended;
   private String failure;
+  // Auto-converge looks at dirtied vs sent bytes per sync period of more than a second, as QEMU's
+  // migration_bitmap_sync does, not per round.
+  private long periodDirtiedBytes;
+  private long periodSentBytes;
+  private long periodNanos;
 
   public SourceProtocol(MigrationAlgorithm algorithm, StopRule stopRule, AutoConverge autoConverge) {
     this.algorithm = algorithm;
@@ -77,8 +82,16 @@ public final class SourceProtocol {
       return steps;
     }
     if (autoConverge != null) {
-      autoConverge.onSync(bytesDirtiedInRound, bytesSentInRound)
-          .ifPresent(t -> steps.add(new SourceStep.Throttle(t)));
+      periodDirtiedBytes += bytesDirtiedInRound;
+      periodSentBytes += bytesSentInRound;
+      periodNanos += stats.durationNanos();
+      if (periodNanos > PrecopyModel.QEMU_SYNC_PERIOD_NANOS) {
+        autoConverge.onSync(periodDirtiedBytes, periodSentBytes)
+            .ifPresent(t -> steps.add(new SourceStep.Throttle(t)));
+        periodDirtiedBytes = 0;
+        periodSentBytes = 0;
+        periodNanos = 0;
+      }
     }
     round++;
     steps.add(new SourceStep.SendRound(round));

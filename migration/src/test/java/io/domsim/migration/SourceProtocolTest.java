@@ -100,15 +100,31 @@ class SourceProtocolTest {
     assertEquals(List.of(new SourceStep.SendFinalCopy(true, false)), p.suspendedGuest());
   }
 
+  private static RoundStats longRound(int n, long dirty) {
+    return new RoundStats(n, 1000, 1000L * n, dirty, 100_000, 1.25e8, 1_500_000_000L);
+  }
+
+  @Test
+  void autoConvergeLooksOnlyAtPeriodsOfMoreThanASecond() {
+    SourceProtocol p = new SourceProtocol(MigrationAlgorithm.PRE_COPY,
+        StopRule.of(PrecopyPolicy.QEMU, C, Duration.ofMillis(300)), new AutoConverge(C));
+    p.start();
+    p.prepared();
+    // Hot 1 ms rounds: the first sync comes after a thousand of them, not after two.
+    for (int r = 1; r < 600; r++) {
+      assertEquals(List.of(new SourceStep.SendRound(r + 1)), p.roundSent(round(r, 50_000), 900, 1000));
+    }
+  }
+
   @Test
   void autoConvergeThrottlesAfterTwoHotRounds() {
     SourceProtocol p = new SourceProtocol(MigrationAlgorithm.PRE_COPY,
         StopRule.of(PrecopyPolicy.QEMU, C, Duration.ofMillis(300)), new AutoConverge(C));
     p.start();
     p.prepared();
-    assertEquals(List.of(new SourceStep.SendRound(2)), p.roundSent(round(1, 50_000), 900, 1000));
+    assertEquals(List.of(new SourceStep.SendRound(2)), p.roundSent(longRound(1, 50_000), 900, 1000));
     assertEquals(List.of(new SourceStep.Throttle(0.2), new SourceStep.SendRound(3)),
-        p.roundSent(round(2, 50_000), 900, 1000));
+        p.roundSent(longRound(2, 50_000), 900, 1000));
   }
 
   @Test
