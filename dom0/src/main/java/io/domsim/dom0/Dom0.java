@@ -92,6 +92,11 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
   /** Source to destination (post-copy): the last page has been pushed. */
   public record AllPagesPushed(String id) implements Command {}
 
+  /** What this Dom0's outgoing migrations have done so far (at the end of a run, for the report). */
+  public record ReportInFlight(ActorRef<InFlight> replyTo) implements Command {}
+
+  public record InFlight(String node, List<MigrationRecord> migrations) {}
+
   /** Another node has failed (failure detection): end the migrations that involve it. */
   public record NodeDown(String node) implements Command {}
 
@@ -166,6 +171,7 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
         .onMessage(ResumedThere.class, m -> whenUp(() -> migrations.onResumedThere(m)))
         .onMessage(AllPagesPushed.class, m -> whenUp(() -> migrations.onAllPagesPushed(m)))
         .onMessage(NodeDown.class, m -> whenUp(() -> migrations.onNodeDown(m.node())))
+        .onMessage(ReportInFlight.class, m -> whenUp(() -> m.replyTo().tell(new InFlight(node, migrations.inFlight()))))
         .onMessage(MigrationTimer.class, m -> whenUp(() -> migrations.onTimer(m)))
         .onMessage(FromFabric.class, m -> whenUp(() -> migrations.onFlow(m.event())))
         .build();

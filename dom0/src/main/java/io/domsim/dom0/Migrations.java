@@ -108,6 +108,15 @@ final class Migrations {
     }
   }
 
+  /** The records of the outgoing migrations still going, as far as they got (outcome null). */
+  List<MigrationRecord> inFlight() {
+    List<MigrationRecord> out = new ArrayList<>();
+    for (Outgoing o : outgoing.values()) {
+      out.add(record(o, null, "the run ended before the migration did"));
+    }
+    return out;
+  }
+
   /** Is a migration of this guest in flight from or to this node? */
   boolean inFlight(String guest) {
     return outgoing.values().stream().anyMatch(o -> o.spec.name().equals(guest))
@@ -153,6 +162,7 @@ final class Migrations {
         host.hypercall(new Op.DisableLogDirty(o.domid), x -> { });
         host.hypercall(new Op.SetThrottle(o.domid, 0), x -> { });
         if (r.wasSuspended()) {
+          o.unpausedAt = host.now(); // the guest was down from the suspend until now: that is its downtime
           host.hypercall(new Op.UnpauseDomain(o.domid), x -> { });
         }
       } else if (step instanceof SourceStep.Finish f) {
@@ -507,6 +517,7 @@ final class Migrations {
   void onAllPagesPushed(Dom0.AllPagesPushed a) {
     Incoming in = incoming.remove(a.id());
     if (in != null) {
+      ctx.observer().bytesReceived(in.spec.memoryBytes()); // the post-copy push: all of memory
       in.protocol.allPagesArrived();
       host.hypercall(new Op.SetThrottle(in.domid, 0), r -> { });
     }

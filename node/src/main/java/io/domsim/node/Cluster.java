@@ -73,6 +73,8 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
 
   private record MigrationEnded(MigrationRecord record) implements Command {}
 
+  private record InFlightReported(Dom0.InFlight inFlight) implements Command {}
+
   /** Where a guest is in the cluster's bookkeeping. */
   private static final class GuestRecord {
     final GuestSpec spec;
@@ -128,6 +130,8 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
   private final Map<String, Node.NodeSnapshot> snapshots = new TreeMap<>();
   private int pinnedOutstanding;
   private CompletableFuture<RunResult> finishing;
+  /** Live Dom0s yet to report their in-flight migrations at the end. */
+  private int inFlightOutstanding;
 
   private Cluster(ActorContext<Command> ctx, SimKernel kernel, ClusterSpec spec, MeterRegistry registry,
       CompletableFuture<ActorRef<Command>> started, CompletableFuture<Void> ready) {
@@ -199,6 +203,7 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
         .onMessage(GetStatus.class, this::onGetStatus)
         .onMessage(SnapshotReady.class, this::onSnapshot)
         .onMessage(MigrationEnded.class, this::onMigrationEnded)
+        .onMessage(InFlightReported.class, this::onInFlight)
         .build();
   }
 
@@ -399,15 +404,40 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
     }
     ActorRef<Node.NodeSnapshot> replies = getContext().messageAdapter(Node.NodeSnapshot.class, SnapshotReady::new);
     nodes.values().forEach(n -> n.tell(new Node.GetSnapshot(replies)));
+    ActorRef<Dom0.InFlight> inFlight = getContext().messageAdapter(Dom0.InFlight.class, InFlightReported::new);
+    dom0s.forEach((name, dom0) -> {
+      if (!failedNodes.contains(name)) {
+        inFlightOutstanding++;
+        dom0.tell(new Dom0.ReportInFlight(inFlight));
+      }
+    });
     return this;
   }
 
   private Behavior<Command> onSnapshot(SnapshotReady m) {
     snapshots.put(m.snapshot().node(), m.snapshot());
-    if (snapshots.size() == nodes.size() && finishing != null) {
+    maybeComplete();
+    return this;
+  }
+
+  /** Migrations still going at the end: keep what they have done so far (their outcome stays open). */
+  private Behavior<Command> onInFlight(InFlightReported m) {
+    for (MigrationRecord rec : m.inFlight().migrations()) {
+      Requested r = migrations.get(rec.id());
+      if (r != null && r.record == null) {
+        r.record = rec;
+      }
+    }
+    inFlightOutstanding--;
+    maybeComplete();
+    return this;
+  }
+
+  private void maybeComplete() {
+    if (snapshots.size() == nodes.size() && inFlightOutstanding == 0 && finishing != null
+        && !finishing.isDone()) {
       finishing.complete(result());
     }
-    return this;
   }
 
   /** The stop rule is a pre-copy setting: other algorithms report none. */
@@ -511,7 +541,8 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
           .toList();
       migrationResults.add(new RunResult.MigrationResult(rec.guest(), r.type, r.from, r.action.to(), r.algorithm,
           policyOf(r.algorithm, r.policy), r.requestedAtS, rec.startedAtS(), rec.finishedAtS(), total, rec.downtimeS(), rec.rounds(),
-          rec.bytesTransferred(), rec.pagesTransferred(), rec.outcome().name().toLowerCase(java.util.Locale.ROOT),
+          rec.bytesTransferred(), rec.pagesTransferred(),
+          rec.outcome() == null ? "in-progress" : rec.outcome().name().toLowerCase(java.util.Locale.ROOT),
           rec.reason(), rounds, rec.pagesMissingAtDestination()));
     }
     return new RunResult(spec.simulation().seed(), spec.simulation().clock().configName(), seconds, 0, nodeResults,
