@@ -216,6 +216,8 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
     @Override public long now() { return entity.now(); }
     @Override public boolean hvmSupport() { return hardware.hvmSupport(); }
     @Override public double cyclesPerSecond() { return hardware.cyclesPerCoreSecond(); }
+    @Override public long nicBitsPerSecond() { return hardware.nicBitsPerSecond(); }
+    @Override public long latencyNanos() { return network.latencyNanos(); }
     @Override public long domainOverheadBytes() { return domainOverheadBytes; }
     @Override public void hypercall(Op op, Consumer<Hypervisor.Result> then) { Dom0.this.hypercall(op, then); }
     @Override public void sendToPeer(ActorRef<Command> peer, Command message) { network.send(entity, peer, message); }

@@ -41,6 +41,11 @@ final class Migrations {
 
     double cyclesPerSecond();
 
+    long nicBitsPerSecond();
+
+    /** One-way network latency between nodes. */
+    long latencyNanos();
+
     long domainOverheadBytes();
 
     void hypercall(Op op, Consumer<Hypervisor.Result> then);
@@ -467,7 +472,11 @@ final class Migrations {
         host.guestArrived(in.spec, in.domid);
         if (in.request.algorithm() == MigrationAlgorithm.POST_COPY) {
           // Until its last page arrives, every touch of a missing page is a round trip to the source.
-          host.hypercall(new Op.SetThrottle(in.domid, 1 - ctx.costs().postcopyGuestSpeed()), r -> { });
+          long link = ctx.defaults().bandwidthBitsPerSecond() > 0
+              ? Math.min(ctx.defaults().bandwidthBitsPerSecond(), host.nicBitsPerSecond()) : host.nicBitsPerSecond();
+          double stall = ctx.costs().postcopyStall(in.spec.workload().workingSetBytes() / MigrationCosts.PAGE_BYTES,
+              in.spec.memoryBytes() / MigrationCosts.PAGE_BYTES, host.latencyNanos(), link);
+          host.hypercall(new Op.SetThrottle(in.domid, stall), r -> { });
         }
         if (in.request.algorithm() != MigrationAlgorithm.POST_COPY) {
           // The guest runs here with all its memory: the migration has completed, whatever becomes of

@@ -85,4 +85,29 @@ class MigrationReviewIT {
     assertEquals("running", Cli.guest(r, "big").get("state_end").asText());
     assertEquals("a", Cli.guest(r, "big").get("node_end").asText(), "still where it ran; b only holds a paused copy");
   }
+
+  @Test
+  void postCopyFaultsCostARoundTripEach() throws IOException {
+    String conf = """
+        domsim {
+          simulation { duration = 60s }
+          network { latency = %s }
+          node-defaults { memory = 16GiB, nic = 1Gbps }
+          nodes = [ { name = a }, { name = b } ]
+          guests = [ { name = w, type = pv, vcpus = 2, memory = 4GiB, node = a
+                       workload { cpu = 1.0, dirty-rate = 1000, working-set = 1GiB, variability = 0 } } ]
+          scenario = [ { at = 10s, action = migrate, guest = w, to = b, algorithm = post-copy } ]
+        }
+        """;
+    JsonNode lan = run("pc-lan", String.format(conf, "100us"));
+    JsonNode wan = run("pc-wan", String.format(conf, "2ms"));
+    double lanWork = Cli.guest(lan, "w").get("useful_cpu_seconds").asDouble();
+    double wanWork = Cli.guest(wan, "w").get("useful_cpu_seconds").asDouble();
+    assertEquals("completed", lan.get("migrations").get(0).get("outcome").asText());
+    assertEquals("completed", wan.get("migrations").get(0).get("outcome").asText());
+    // LAN: 35.5% stalled during the 34 s push (2 vCPUs): about 24 core-seconds lost of 120.
+    assertEquals(120 - 2 * 34.4 * 0.355, lanWork, 2.0, "LAN post-copy");
+    org.junit.jupiter.api.Assertions.assertTrue(wanWork < lanWork - 20,
+        "longer round trips stall the guest more: LAN " + lanWork + ", 2 ms " + wanWork);
+  }
 }

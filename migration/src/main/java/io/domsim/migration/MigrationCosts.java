@@ -5,11 +5,24 @@ import com.typesafe.config.Config;
 /** What a migration costs besides memory pages, read once from {@code domsim.migration.costs}. */
 public record MigrationCosts(
     long pvSuspendAckNanos, double pvPagetableRewriteCycles, long hvmDeviceStateBytes, long hvmContextBytes,
-    long hvmRestoreNanos, long vcpuStateBytes, double postcopyGuestSpeed) {
+    long hvmRestoreNanos, long vcpuStateBytes, double postcopyFaultFraction) {
 
   public static final long PAGE_BYTES = 4096;
   /** One L1 page-table page maps 512 pages (2 MiB). */
   public static final long PAGES_PER_PAGETABLE_PAGE = 512;
+
+  /**
+   * The share of its time a post-copy guest spends stalled on faults while its memory is pushed: the
+   * faulting pages ({@code postcopy-fault-fraction} of the working set) times a round trip plus a page,
+   * spread over the time the push takes; at most 0.99.
+   */
+  public double postcopyStall(long workingSetPages, long memoryPages, long latencyNanos, double linkBitsPerSecond) {
+    double pageSeconds = PAGE_BYTES * 8 / linkBitsPerSecond;
+    double faultSeconds = 2 * latencyNanos / 1e9 + pageSeconds;
+    double pushSeconds = Math.max(1, memoryPages) * pageSeconds;
+    double stall = postcopyFaultFraction * workingSetPages * faultSeconds / pushSeconds;
+    return Math.min(0.99, stall);
+  }
 
   public static MigrationCosts from(Config domsim) {
     Config c = domsim.getConfig("migration.costs");
@@ -20,6 +33,6 @@ public record MigrationCosts(
         c.getBytes("hvm-context"),
         c.getDuration("hvm-restore-time").toNanos(),
         c.getBytes("vcpu-state"),
-        c.getDouble("postcopy-guest-speed"));
+        c.getDouble("postcopy-fault-fraction"));
   }
 }
