@@ -94,6 +94,12 @@ final class Migrations {
     Long pagesMissing;
     long flowBytes;
     long flowPages;
+    // xen-legacy rounds go in batches
+    long roundSkipped;
+    long roundRemaining;
+    long batchPages;
+    long batchInFlight;
+    int batch;
     long bytes;
     long pages;
     long roundStartedAt;
@@ -187,8 +193,45 @@ final class Migrations {
       }
       o.roundStartedAt = host.now();
       o.roundPages = done.value();
+      o.roundSkipped = 0;
       host.sendToPeer(o.request.destination(), new Dom0.StreamProgress(o.request.id(), record(o, null, null)));
-      startFlow(o, o.request.id() + "/round-" + round, o.roundPages * MigrationCosts.PAGE_BYTES, o.roundPages);
+      if (o.request.policy() == PrecopyPolicy.XEN_LEGACY) {
+        // xc_domain_save sends a round in batches and, before each, skips pages written again since
+        // the round's clean. Batches of at least MAX_BATCH_SIZE pages, at most 16 to a round.
+        o.roundRemaining = o.roundPages;
+        o.batchPages = Math.max(LEGACY_BATCH_PAGES, (o.roundPages + LEGACY_BATCHES - 1) / LEGACY_BATCHES);
+        o.batch = 0;
+        sendLegacyBatch(o, round);
+      } else {
+        startFlow(o, o.request.id() + "/round-" + round, o.roundPages * MigrationCosts.PAGE_BYTES, o.roundPages);
+      }
+    });
+  }
+
+  private static final long LEGACY_BATCH_PAGES = 1024;
+  private static final long LEGACY_BATCHES = 16;
+
+  /** The next batch of a xen-legacy round, after dropping the pages written again since the clean. */
+  private void sendLegacyBatch(Outgoing o, int round) {
+    Runnable send = () -> {
+      long pages = Math.min(o.roundRemaining, o.batchPages);
+      if (pages <= 0) {
+        finishRound(o);
+        return;
+      }
+      o.batch++;
+      o.batchInFlight = pages;
+      startFlow(o, o.request.id() + "/round-" + round + "-" + o.batch, pages * MigrationCosts.PAGE_BYTES, pages);
+    };
+    if (o.batch == 0) {
+      send.run(); // nothing can have been written again yet
+      return;
+    }
+    host.hypercall(new Op.DropRewritten(o.domid), r -> {
+      long dropped = r instanceof Hypervisor.Done d ? Math.min(d.value(), o.roundRemaining) : 0;
+      o.roundRemaining -= dropped;
+      o.roundSkipped += dropped;
+      send.run();
     });
   }
 
@@ -287,18 +330,13 @@ final class Migrations {
       host.sendToPeer(o.request.destination(), new Dom0.AllPagesPushed(id));
       run(o, o.protocol.pushDone());
     } else if (flowId.contains("/round-")) {
-      host.hypercall(new Op.PagesDelivered(o.domid), x -> { });
-      long now = host.now();
-      long sent = o.roundPages;
-      long duration = Math.max(1, now - o.roundStartedAt);
-      host.hypercall(new Op.PeekDirtyLog(o.domid), r -> {
-        long dirty = r instanceof Hypervisor.Done d ? d.value() : 0;
-        o.roundLog.add(new MigrationRecord.Round(o.protocol.rounds(), sent, dirty, SimTime.toSeconds(duration)));
-        double bandwidth = sent * MigrationCosts.PAGE_BYTES / SimTime.toSeconds(duration);
-        RoundStats stats = new RoundStats(o.protocol.rounds(), sent, o.pages, dirty, o.memoryPages, bandwidth,
-            duration);
-        run(o, o.protocol.roundSent(stats, dirty * MigrationCosts.PAGE_BYTES, sent * MigrationCosts.PAGE_BYTES));
-      });
+      if (o.request.policy() == PrecopyPolicy.XEN_LEGACY) {
+        host.hypercall(new Op.MarkSent(o.domid, o.batchInFlight), x -> { });
+        o.roundRemaining -= o.batchInFlight;
+        sendLegacyBatch(o, o.protocol.rounds());
+      } else {
+        finishRound(o);
+      }
     } else {
       if (flowId.endsWith("/final") && o.request.algorithm() == MigrationAlgorithm.PRE_COPY) {
         // The last pages have arrived. With the exact dirty model, check now, with every write up to
@@ -313,6 +351,23 @@ final class Migrations {
       run(o, o.protocol.finalCopySent());
     }
     return true;
+  }
+
+  /** The round's pages have all arrived: the stop rule decides what comes next. */
+  private void finishRound(Outgoing o) {
+    host.hypercall(new Op.PagesDelivered(o.domid), x -> { });
+    long sent = o.roundPages - o.roundSkipped;
+    long skipped = o.roundSkipped;
+    long duration = Math.max(1, host.now() - o.roundStartedAt);
+    host.hypercall(new Op.PeekDirtyLog(o.domid), r -> {
+      long dirty = r instanceof Hypervisor.Done d ? d.value() : 0;
+      o.roundLog.add(new MigrationRecord.Round(o.protocol.rounds(), sent, skipped, dirty,
+          SimTime.toSeconds(duration)));
+      double bandwidth = sent * MigrationCosts.PAGE_BYTES / SimTime.toSeconds(duration);
+      RoundStats stats = new RoundStats(o.protocol.rounds(), sent, o.pages, dirty, o.memoryPages, bandwidth,
+          duration, skipped);
+      run(o, o.protocol.roundSent(stats, dirty * MigrationCosts.PAGE_BYTES, sent * MigrationCosts.PAGE_BYTES));
+    });
   }
 
   boolean onTimer(Dom0.MigrationTimer t) {

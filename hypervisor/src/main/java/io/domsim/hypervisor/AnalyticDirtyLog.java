@@ -11,6 +11,12 @@ public final class AnalyticDirtyLog implements DirtyLog {
   private final double workingSetPages;
   private double writes;
   private boolean allDirty = true; // enabling log-dirty marks every page for round 1
+  // The part of the last clean not yet handed to the network, and of it the pages in the working set
+  // (the only ones writes can touch); lastRewritten: the share of the working set written since the clean
+  // when it was last looked at.
+  private double unsent;
+  private double unsentInWorkingSet;
+  private double lastRewritten;
 
   /**
    * @param memoryPages the guest's memory in pages
@@ -34,9 +40,35 @@ public final class AnalyticDirtyLog implements DirtyLog {
   @Override
   public long clean() {
     long pages = peek();
+    unsent = pages;
+    unsentInWorkingSet = allDirty ? Math.min(workingSetPages, pages) : pages;
+    lastRewritten = 0;
     writes = 0;
     allDirty = false;
     return pages;
+  }
+
+  @Override
+  public long dropRewrittenUnsent() {
+    if (workingSetPages <= 0 || unsentInWorkingSet <= 0) {
+      return 0;
+    }
+    // Of the unsent pages not found rewritten at the last look, the expected share written since.
+    double rewritten = -Math.expm1(-writes / workingSetPages);
+    double fresh = lastRewritten < 1 ? (rewritten - lastRewritten) / (1 - lastRewritten) : 0;
+    long dropped = Math.round(unsentInWorkingSet * Math.max(0, fresh));
+    lastRewritten = rewritten;
+    unsentInWorkingSet -= dropped;
+    unsent -= dropped;
+    return dropped;
+  }
+
+  @Override
+  public void markSent(long pages) {
+    if (unsent > 0) {
+      unsentInWorkingSet -= Math.min(unsentInWorkingSet, pages * unsentInWorkingSet / unsent);
+    }
+    unsent = Math.max(0, unsent - pages);
   }
 
   @Override

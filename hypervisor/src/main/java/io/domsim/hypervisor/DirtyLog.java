@@ -34,6 +34,20 @@ public interface DirtyLog {
   long memoryPages();
 
   /**
+   * Xen <= 4.5's sender (xc_domain_save) checks the bitmap before each batch and skips pages written
+   * again since the round's clean: they go with the next round. This takes such pages out of the part
+   * of the last clean not yet sent, and answers how many (exact for the page model, expected for the
+   * analytic one).
+   */
+  default long dropRewrittenUnsent() {
+    return 0;
+  }
+
+  /** The next {@code pages} of the last clean have been handed to the network. */
+  default void markSent(long pages) {
+  }
+
+  /**
    * The pages of the cleans so far have reached the destination (their transfer has completed): from
    * now on it holds the versions they had when they were cleaned. Until then they are in flight.
    */

@@ -80,6 +80,10 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     record PagesMissing(int domid) implements Op {}
     /** Verification: the transfers of the pages cleaned so far have completed (see DirtyLog.delivered). */
     record PagesDelivered(int domid) implements Op {}
+    /** Xen <= 4.5 sender: take pages written again since the clean out of its unsent part (answers how many). */
+    record DropRewritten(int domid) implements Op {}
+    /** The next {@code pages} of the last clean are on the wire. */
+    record MarkSent(int domid, long pages) implements Op {}
     /** Cap the domain's vCPUs at {@code 1 - fraction} of their speed (auto-converge, post-copy faults). */
     record SetThrottle(int domid, double fraction) implements Op {}
     /** XEN_SYSCTL_physinfo: free memory and hardware. */
@@ -201,6 +205,19 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
       return 0;
     } else if (op instanceof Op.CleanDirtyLog c) {
       return host.cleanDirtyLog(c.domid(), now);
+    } else if (op instanceof Op.DropRewritten m) {
+      Domain d = host.guest(m.domid());
+      if (d == null || d.dirtyLog() == null) {
+        throw new HypervisorException(Errno.EINVAL, "log-dirty mode is off for domain " + m.domid());
+      }
+      host.integrate(now);
+      return d.dirtyLog().dropRewrittenUnsent();
+    } else if (op instanceof Op.MarkSent m) {
+      Domain d = host.guest(m.domid());
+      if (d != null && d.dirtyLog() != null) {
+        d.dirtyLog().markSent(m.pages());
+      }
+      return 0;
     } else if (op instanceof Op.PagesDelivered m) {
       Domain d = host.guest(m.domid());
       if (d != null && d.dirtyLog() != null) {

@@ -27,6 +27,7 @@ public final class PageDirtyLog implements DirtyLog {
   private final int memoryPages;
   private final int workingSetPages;
   private final SplittableRandom random;
+  private final long stride;
   private final int[] version;
   private final int[] sentVersion;
   private final BitSet dirty;
@@ -49,6 +50,7 @@ public final class PageDirtyLog implements DirtyLog {
     this.random = random;
     this.version = new int[this.memoryPages];
     this.sentVersion = new int[this.memoryPages];
+    this.stride = strideFor(this.memoryPages);
     Arrays.fill(sentVersion, -1); // nothing is at the destination yet
     this.dirty = new BitSet(this.memoryPages);
     dirty.set(0, this.memoryPages); // enabling log-dirty: every page goes in round 1
@@ -65,16 +67,37 @@ public final class PageDirtyLog implements DirtyLog {
     carry -= whole;
     if (whole >= (double) SATURATION * workingSetPages) {
       for (int p = 0; p < workingSetPages; p++) {
-        touch(p);
+        touch(pageOf(p));
       }
       this.writes += (long) whole;
       return;
     }
     long n = (long) whole;
     for (long i = 0; i < n; i++) {
-      touch(random.nextInt(workingSetPages));
+      touch(pageOf(random.nextInt(workingSetPages)));
     }
     this.writes += n;
+  }
+
+  /**
+   * Where the working set's i-th page lies in memory: scattered over all of memory (a multiplicative
+   * stride coprime with the memory size, so a bijection), as a real guest's hot pages are, rather than
+   * packed at the bottom, where a sender going through memory in order would meet them all first.
+   */
+  public int pageOf(int workingSetIndex) {
+    return (int) ((workingSetIndex * stride) % memoryPages);
+  }
+
+  private static long strideFor(long memoryPages) {
+    long s = Math.max(1, (long) (memoryPages * 0.6180339887)) | 1;
+    while (gcd(s, memoryPages) != 1) {
+      s += 2;
+    }
+    return s;
+  }
+
+  private static long gcd(long a, long b) {
+    return b == 0 ? a : gcd(b, a % b);
   }
 
   private void touch(int page) {
@@ -89,6 +112,8 @@ public final class PageDirtyLog implements DirtyLog {
   private int[] inFlightPage = new int[0];
   private int[] inFlightVersion = new int[0];
   private int inFlight;
+  /** In-flight entries before this index have been handed to the network; after it, they wait. */
+  private int sentCursor;
 
   @Override
   public long clean() {
@@ -114,6 +139,27 @@ public final class PageDirtyLog implements DirtyLog {
       sentVersion[inFlightPage[i]] = inFlightVersion[i];
     }
     inFlight = 0;
+    sentCursor = 0;
+  }
+
+  @Override
+  public long dropRewrittenUnsent() {
+    int kept = sentCursor;
+    for (int i = sentCursor; i < inFlight; i++) {
+      if (!dirty.get(inFlightPage[i])) {
+        inFlightPage[kept] = inFlightPage[i];
+        inFlightVersion[kept] = inFlightVersion[i];
+        kept++;
+      }
+    }
+    long dropped = inFlight - kept;
+    inFlight = kept;
+    return dropped;
+  }
+
+  @Override
+  public void markSent(long pages) {
+    sentCursor = (int) Math.min(inFlight, sentCursor + pages);
   }
 
   @Override

@@ -19,6 +19,9 @@ public record MigrationRecord(
     roundLog = List.copyOf(roundLog);
   }
 
-  /** One pre-copy round: pages sent, pages dirtied while they were sent, and how long it took. */
-  public record Round(int round, long pagesSent, long pagesDirtied, double durationS) {}
+  /**
+   * One pre-copy round: pages sent, pages skipped because they were written again during the round
+   * (xen-legacy only), pages dirty at its end, and how long it took.
+   */
+  public record Round(int round, long pagesSent, long pagesSkipped, long pagesDirtied, double durationS) {}
 }

@@ -537,7 +537,8 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
       Double total = rec.startedAtS() != null && rec.finishedAtS() != null
           ? rec.finishedAtS() - rec.startedAtS() : null;
       List<RunResult.MigrationResult.Round> rounds = rec.roundLog().stream()
-          .map(x -> new RunResult.MigrationResult.Round(x.round(), x.pagesSent(), x.pagesDirtied(), x.durationS()))
+          .map(x -> new RunResult.MigrationResult.Round(x.round(), x.pagesSent(), x.pagesSkipped(), x.pagesDirtied(),
+              x.durationS()))
           .toList();
       migrationResults.add(new RunResult.MigrationResult(rec.guest(), r.type, r.from, r.action.to(), r.algorithm,
           policyOf(r.algorithm, r.policy), r.requestedAtS, rec.startedAtS(), rec.finishedAtS(), total, rec.downtimeS(), rec.rounds(),

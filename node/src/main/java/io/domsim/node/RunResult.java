@@ -41,6 +41,6 @@ public record RunResult(
       Double startedAtS, Double finishedAtS, Double totalTimeS, Double downtimeS, int rounds, long bytesTransferred,
       long pagesTransferred, String outcome, String reason, List<Round> roundLog, Long pagesMissingAtDestination) {
 
-    public record Round(int round, long pagesSent, long pagesDirtied, double durationS) {}
+    public record Round(int round, long pagesSent, long pagesSkipped, long pagesDirtied, double durationS) {}
   }
 }
