@@ -67,8 +67,9 @@ final class ControlServer {
       if (!method(ex, "POST")) {
         return;
       }
-      run.stop();
+      // Answer first: stopping ends the run, and with it this server.
       respond(ex, 200, Map.of("stopping", true));
+      run.stop();
     });
     server.start();
     return new ControlServer(server);
@@ -96,8 +97,9 @@ final class ControlServer {
     return server.getAddress().getPort();
   }
 
+  /** Stops, letting exchanges in progress finish (up to a second). */
   void stop() {
-    server.stop(0);
+    server.stop(1);
   }
 
   private interface Call {
