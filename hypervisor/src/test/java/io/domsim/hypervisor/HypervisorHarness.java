@@ -1,87 +1,39 @@
 package io.domsim.hypervisor;
 
-import static java.util.concurrent.TimeUnit.SECONDS;
 
 import akka.actor.typed.ActorRef;
-import akka.actor.typed.ActorSystem;
-import akka.actor.typed.Behavior;
-import akka.actor.typed.javadsl.Behaviors;
-import com.typesafe.config.ConfigFactory;
-import io.domsim.kernel.ClockKind;
 import io.domsim.kernel.SimKernel;
+import io.domsim.kernel.testkit.SimHarness;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * A virtual-clock kernel, an actor system whose root spawns one {@link Hypervisor} and a collector for
- * replies, both on the simulation dispatcher. Tests talk to the hypervisor only through
- * {@link SimKernel#inject}. Close it to terminate the system and forget the kernel.
+ * The kernel's test harness with one {@link Hypervisor} under test, whose samples are collected and
+ * whose replies come to the harness's inbox. Close it to terminate the system and forget the kernel.
  */
 final class HypervisorHarness implements AutoCloseable {
-  private static final AtomicInteger RUNS = new AtomicInteger();
-
+  private final SimHarness<ActorRef<Hypervisor.Command>> h;
   final SimKernel kernel;
-  final ActorSystem<Void> system;
   final ActorRef<Hypervisor.Command> hypervisor;
-  private final ActorRef<Object> inbox;
   private long nextTag = 100;
-  private final ConcurrentLinkedQueue<Object> replies = new ConcurrentLinkedQueue<>();
   final ConcurrentLinkedQueue<NodeSample> samples = new ConcurrentLinkedQueue<>();
 
-  private record Refs(ActorRef<Hypervisor.Command> hypervisor, ActorRef<Object> inbox) {}
-
   HypervisorHarness(long seed, HostModel host, long sampleIntervalNanos) throws Exception {
-    kernel = SimKernel.create(ClockKind.VIRTUAL, 1.0, seed);
-    CompletableFuture<Refs> refs = new CompletableFuture<>();
-    Behavior<Void> root = Behaviors.setup(ctx -> {
-      ActorRef<Hypervisor.Command> hv = ctx.spawn(
-          Hypervisor.create(kernel, "node-1", host, sampleIntervalNanos, samples::add), "xen", SimKernel.DISPATCHER);
-      ActorRef<Object> collector = ctx.spawn(Behaviors.receiveMessage(m -> {
-        replies.add(m);
-        return Behaviors.same();
-      }), "inbox", SimKernel.DISPATCHER);
-      refs.complete(new Refs(hv, collector));
-      return Behaviors.empty();
-    });
-    ActorSystem<Void> s = null;
-    try {
-      s = kernel.startSystem("hv-test-" + RUNS.incrementAndGet(), root, ConfigFactory.empty());
-      Refs r = refs.get(10, SECONDS);
-      hypervisor = r.hypervisor();
-      inbox = r.inbox();
-    } catch (Exception | Error e) {
-      if (s != null) {
-        s.terminate();
-        s.getWhenTerminated().toCompletableFuture().get(10, SECONDS);
-      }
-      kernel.close();
-      throw e;
-    }
-    system = s;
+    h = new SimHarness<>(seed, (ctx, k) -> ctx.spawn(
+        Hypervisor.create(k, "node-1", host, sampleIntervalNanos, samples::add), "xen", SimKernel.DISPATCHER));
+    kernel = h.kernel;
+    hypervisor = h.refs;
     // Make sure the hypervisor has been set up (its first sample timer is set) before time moves.
     snapshot();
   }
 
   /** Sends a command built around a reply ref and waits for the reply (simulated time does not move). */
   <R> R ask(Function<ActorRef<R>, Hypervisor.Command> message, Class<R> replyType) throws Exception {
-    ActorRef<R> replyTo = inbox.narrow();
-    Hypervisor.Command cmd = message.apply(replyTo);
-    kernel.inject(() -> hypervisor.tell(cmd));
-    long deadline = System.nanoTime() + SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline) {
-      Object reply = replies.poll();
-      if (reply != null) {
-        return replyType.cast(reply);
-      }
-      Thread.sleep(1);
-    }
-    throw new TimeoutException("no reply to " + cmd);
+    Hypervisor.Command cmd = message.apply(h.inbox());
+    h.inject(() -> hypervisor.tell(cmd));
+    return h.await(replyType, r -> true);
   }
 
   /** A hypercall with a fresh tag; checks that the answer carries that tag and the op asked for. */
@@ -99,7 +51,7 @@ final class HypervisorHarness implements AutoCloseable {
   }
 
   long runUntil(long nanos) throws Exception {
-    return kernel.runUntil(nanos).toCompletableFuture().get(60, SECONDS);
+    return h.runUntil(nanos);
   }
 
   List<NodeSample> samples() {
@@ -107,15 +59,7 @@ final class HypervisorHarness implements AutoCloseable {
   }
 
   @Override
-  public void close() throws ExecutionException, TimeoutException {
-    try {
-      system.terminate();
-      system.getWhenTerminated().toCompletableFuture().get(10, SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while terminating " + system.name(), e);
-    } finally {
-      kernel.close();
-    }
+  public void close() throws Exception {
+    h.close();
   }
 }

@@ -84,6 +84,29 @@ public final class SimHarness<R> implements AutoCloseable {
     return kernel.runUntil(nanos).toCompletableFuture().get(30, SECONDS);
   }
 
+  /** Everything received so far, oldest first, without forgetting it. */
+  public List<Received> received() {
+    return new ArrayList<>(received);
+  }
+
+  /**
+   * Waits (in wall time; simulated time does not move) for the first message of {@code type} that
+   * {@code match} accepts, takes it out of what was received, and returns it.
+   */
+  public <T> T await(Class<T> type, java.util.function.Predicate<T> match) throws Exception {
+    long deadline = System.nanoTime() + SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      for (Received r : received) {
+        if (type.isInstance(r.message()) && match.test(type.cast(r.message()))) {
+          received.remove(r);
+          return type.cast(r.message());
+        }
+      }
+      Thread.sleep(1);
+    }
+    throw new java.util.concurrent.TimeoutException("no " + type.getSimpleName() + " arrived");
+  }
+
   /** Everything received so far, oldest first, and forgets it. */
   public List<Received> drain() {
     List<Received> out = new ArrayList<>();

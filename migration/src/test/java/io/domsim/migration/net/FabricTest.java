@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.domsim.migration.net.Fabric.FlowBroken;
 import io.domsim.migration.net.Fabric.FlowDone;
-import io.domsim.migration.net.FabricHarness.Received;
+import io.domsim.kernel.testkit.SimHarness.Received;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
