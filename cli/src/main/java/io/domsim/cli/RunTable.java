@@ -37,7 +37,8 @@ final class RunTable {
       for (RunResult.MigrationResult m : r.migrations()) {
         String how = m.algorithm() + (m.algorithm().equals("pre-copy") ? " (" + m.policy() + ")" : "");
         out.println(String.format(Locale.ROOT, "%-9s %-14s %-4s %-22s %-26s %-11s %9s %10s %6d %8.2f",
-            duration(m.requestedAtS()), m.guest(), m.type(), m.from() + " -> " + m.to(), how, m.outcome(),
+            duration(m.requestedAtS()), m.guest(), m.type(), (m.from() == null ? "-" : m.from()) + " -> " + m.to(), how,
+            m.outcome(),
             m.totalTimeS() == null ? "-" : String.format(Locale.ROOT, "%.2f", m.totalTimeS()),
             m.downtimeS() == null ? "-" : String.format(Locale.ROOT, "%.3f", m.downtimeS()),
             m.rounds(), m.bytesTransferred() / GIB));
