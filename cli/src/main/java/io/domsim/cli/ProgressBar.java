@@ -13,17 +13,23 @@ final class ProgressBar {
   private final PrintWriter err;
   private final long totalNanos;
   private final boolean enabled;
+  private final boolean forced;
   private final long startWall = System.nanoTime();
   private boolean drawn;
 
-  ProgressBar(PrintWriter err, long totalNanos, boolean wanted) {
+  /**
+   * @param wanted false with --no-progress
+   * @param forced true with --progress: draw even when stderr is not a terminal, from the start
+   */
+  ProgressBar(PrintWriter err, long totalNanos, boolean wanted, boolean forced) {
     this.err = err;
     this.totalNanos = Math.max(1, totalNanos);
-    this.enabled = wanted && System.console() != null;
+    this.forced = forced && wanted;
+    this.enabled = this.forced || (wanted && System.console() != null);
   }
 
   void update(long simulatedNanos) {
-    if (!enabled || System.nanoTime() - startWall < SHOW_AFTER_NANOS) {
+    if (!enabled || (!forced && System.nanoTime() - startWall < SHOW_AFTER_NANOS)) {
       return;
     }
     double fraction = Math.min(1.0, simulatedNanos / (double) totalNanos);

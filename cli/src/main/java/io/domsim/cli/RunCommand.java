@@ -51,6 +51,10 @@ class RunCommand implements Callable<Integer> {
   @Option(names = "--no-progress", description = "Do not draw the progress bar on stderr.")
   boolean noProgress;
 
+  @Option(names = "--progress",
+      description = "Draw the progress bar even when stderr is not a terminal (it is drawn on terminals anyway).")
+  boolean progress;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -97,7 +101,8 @@ class RunCommand implements Callable<Integer> {
       registry = new SimpleMeterRegistry();
     }
     try {
-      ProgressBar bar = new ProgressBar(err, SimTime.of(cluster.simulation().duration()), !noProgress);
+      ProgressBar bar = new ProgressBar(err, SimTime.of(cluster.simulation().duration()), !noProgress,
+          progress);
       RunResult result;
       try (ClusterRun run = ClusterRun.start(cluster, registry)) {
         Runnable live = goLive(run, err);

@@ -1,6 +1,7 @@
 package io.domsim.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -99,6 +100,15 @@ class RunCommandIT {
     assertTrue(r.get("migrations").size() >= 8, r.get("migrations").toString());
     assertTrue(r.get("migrations").findValuesAsText("outcome").contains("aborted"),
         "the failure of dst-2 aborts the stop-and-copy of batch-pv: " + r.get("migrations"));
+  }
+
+  @Test
+  void theProgressBarShowsSimulatedTimeOutOfTheDuration() {
+    Cli.Outcome o = Cli.run("run", Cli.config("varied-load.conf").toString(), "--out", tmp.toString(), "--progress");
+    assertEquals(0, o.code(), o.err());
+    assertTrue(o.err().contains("100.0%  10m0s / 10m0s simulated"), "the last draw shows the end: " + o.err());
+    assertTrue(o.err().contains("[##############################]"), o.err());
+    assertFalse(o.out().contains("simulated /"), "the bar stays on stderr");
   }
 
   /** The report's bytes with the wall_seconds line taken out. */
