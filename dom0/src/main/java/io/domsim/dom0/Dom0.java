@@ -118,8 +118,6 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
   private final ActorRef<PoolProtocol.HostCommand> poolEndpoint;
   private final ActorRef<Hypervisor.Result> hypercallReplies;
   private final TreeMap<Long, Consumer<Hypervisor.Result>> pendingHypercalls = new TreeMap<>();
-  /** Guest name to its device model (HVM) or backends (PV): what Dom0 runs on the guest's behalf. */
-  private final TreeMap<String, String> ioEndpoints = new TreeMap<>();
   /** The guests running here, by name: their domid and spec (for migration). */
   private final TreeMap<String, Integer> domids = new TreeMap<>();
   private final TreeMap<String, GuestSpec> specs = new TreeMap<>();
@@ -214,7 +212,7 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
   private final class MigrationHost implements Migrations.Host {
     @Override public String node() { return node; }
     @Override public long now() { return entity.now(); }
-    @Override public boolean hvmSupport() { return hardware.hvmSupport(); }
+    @Override public String refusal(GuestSpec spec) { return Dom0.this.refusal(spec); }
     @Override public double cyclesPerSecond() { return hardware.cyclesPerCoreSecond(); }
     @Override public long nicBitsPerSecond() { return hardware.nicBitsPerSecond(); }
     @Override public long latencyNanos() { return network.latencyNanos(); }
@@ -276,19 +274,20 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
   private String refusal(GuestSpec spec) {
     if (spec.type() == GuestType.HVM && !hardware.hvmSupport()) {
       return "HVM guest " + spec.name() + " cannot run on " + node
-          + ": its CPU has no VT-x/AMD-V (hvm-support = false); use a PV guest or another node";
+          + ": its CPU has no VT-x/AMD-V (hvm-support = false); choose an HVM-capable node";
     }
     return null;
   }
 
-  /** PV guests get netback/blkback instances; HVM guests get their own device model (QEMU). */
+  /**
+   * A guest runs here now. (Its PV backends or HVM device model run in this Dom0; their cost is in the
+   * hypervisor's cost model, which charges it to domain 0.)
+   */
   private void startIo(GuestSpec spec) {
-    ioEndpoints.put(spec.name(), spec.type() == GuestType.HVM ? "qemu-dm-" + spec.name() : "backends-" + spec.name());
     specs.put(spec.name(), spec);
   }
 
   private void stopIo(String guest) {
-    ioEndpoints.remove(guest);
     specs.remove(guest);
     domids.remove(guest);
   }

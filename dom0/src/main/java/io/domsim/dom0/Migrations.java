@@ -37,7 +37,8 @@ final class Migrations {
 
     long now();
 
-    boolean hvmSupport();
+    /** Why the toolstack would refuse to run this guest here (no VT-x/AMD-V for HVM), or null. */
+    String refusal(GuestSpec spec);
 
     double cyclesPerSecond();
 
@@ -444,9 +445,9 @@ final class Migrations {
     if (downNodes.contains(p.fromNode())) {
       return; // the source died with this request in flight: nobody to migrate for
     }
-    if (p.spec().type() == GuestType.HVM && !host.hvmSupport()) {
-      host.sendToPeer(p.source(), new Dom0.PrepareRefused(p.id(), "HVM guest " + p.spec().name() + " cannot run on "
-          + host.node() + ": its CPU has no VT-x/AMD-V (hvm-support = false); choose an HVM-capable node"));
+    String refusal = host.refusal(p.spec());
+    if (refusal != null) {
+      host.sendToPeer(p.source(), new Dom0.PrepareRefused(p.id(), refusal));
       return;
     }
     Incoming in = new Incoming(p);

@@ -89,7 +89,6 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
   private final SimKernel kernel;
   private final ClusterSpec spec;
   private final SimEntity scenario;
-  private final CompletableFuture<Void> ready;
   private final Map<String, ActorRef<Node.Command>> nodes = new TreeMap<>();
   private final Map<String, ActorRef<Dom0.Command>> dom0s = new TreeMap<>();
   private final Map<String, PoolMaster.Host> poolHosts = new TreeMap<>();
@@ -134,12 +133,11 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
   private int inFlightOutstanding;
 
   private Cluster(ActorContext<Command> ctx, SimKernel kernel, ClusterSpec spec, MeterRegistry registry,
-      CompletableFuture<ActorRef<Command>> started, CompletableFuture<Void> ready) {
+      CompletableFuture<ActorRef<Command>> started) {
     super(ctx);
     this.kernel = kernel;
     this.spec = spec;
     this.scenario = kernel.entity("scenario");
-    this.ready = ready;
     CostSettings costs = CostSettings.from(spec.settings());
     this.latencyNanos = SimTime.of(spec.network().latency());
     Network network = new Network(latencyNanos);
@@ -176,13 +174,12 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
   /**
    * @param started completes with the cluster's reference once its nodes are spawned: only then may
    *     the clock run, or it would run ahead of the cluster's own setup
-   * @param ready completes (on the simulation thread) once every guest has started or been refused
    */
   public static Behavior<Command> create(SimKernel kernel, ClusterSpec spec, MeterRegistry registry,
-      CompletableFuture<ActorRef<Command>> started, CompletableFuture<Void> ready) {
+      CompletableFuture<ActorRef<Command>> started) {
     return Behaviors.setup(ctx -> {
       try {
-        return new Cluster(ctx, kernel, spec, registry, started, ready);
+        return new Cluster(ctx, kernel, spec, registry, started);
       } catch (RuntimeException e) {
         started.completeExceptionally(e); // the driver is waiting: tell it, do not leave it hanging
         throw e;
@@ -256,7 +253,6 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
     List<GuestSpec> unpinned = spec.guests().stream().filter(g -> g.node().isEmpty()).toList();
     if (unpinned.isEmpty() || spec.nodes().isEmpty()) {
       unpinned.forEach(g -> guests.get(g.name()).reason = "the cluster has no nodes");
-      ready.complete(null);
       return;
     }
     // The pool master is a role of the first node by name (DESIGN.md); hosts in configuration order.
@@ -277,7 +273,6 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
         g.reason = p.reason();
       }
     }
-    ready.complete(null);
     return this;
   }
 

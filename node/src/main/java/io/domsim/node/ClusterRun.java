@@ -41,7 +41,7 @@ public final class ClusterRun implements AutoCloseable {
     SimKernel kernel = SimKernel.create(clock, spec.simulation().speed(), spec.simulation().seed());
     CompletableFuture<ActorRef<Cluster.Command>> started = new CompletableFuture<>();
     ActorSystem<Void> system = kernel.startSystem("domsim",
-        Cluster.create(kernel, spec, registry, started, new CompletableFuture<>()), ConfigFactory.empty());
+        Cluster.create(kernel, spec, registry, started), ConfigFactory.empty());
     try {
       ActorRef<Cluster.Command> cluster = await(started, "the cluster to start");
       return new ClusterRun(kernel, system, cluster, SimTime.of(spec.simulation().duration()));
