@@ -2,7 +2,10 @@ package io.domsim.cli;
 
 import io.domsim.config.ClusterConfigLoader;
 import io.domsim.config.ClusterSpec;
+import io.domsim.config.ConfigProblem;
 import io.domsim.config.ConfigProblems;
+import io.domsim.config.plugin.Registry;
+import io.domsim.node.Plugins;
 import io.domsim.node.ModuleSettings;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,9 +33,17 @@ final class ConfigOptions {
   ClusterSpec load(List<String> extra) throws ConfigProblems {
     List<String> all = new ArrayList<>(overrides);
     all.addAll(extra);
+    Plugins plugins;
+    try {
+      plugins = Plugins.onClassPath();
+    } catch (Registry.PluginError e) {
+      // A broken or clashing plug-in jar is the user's class path: bad input, not a crash.
+      throw new ConfigProblems(List.of(new ConfigProblem("DOMSIM_PLUGINS", 0, "domsim", e.getMessage())));
+    }
     ClusterSpec spec = config != null
-        ? ClusterConfigLoader.load(config, all)
-        : ClusterConfigLoader.parse(bundled(DEFAULT_EXAMPLE), "examples/" + DEFAULT_EXAMPLE + " (bundled)", all);
+        ? ClusterConfigLoader.load(config, all, plugins)
+        : ClusterConfigLoader.parse(bundled(DEFAULT_EXAMPLE), "examples/" + DEFAULT_EXAMPLE + " (bundled)", all,
+            plugins);
     ModuleSettings.check(spec);
     return spec;
   }

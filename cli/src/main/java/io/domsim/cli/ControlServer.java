@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.domsim.config.MigrationAlgorithm;
-import io.domsim.config.PrecopyPolicy;
+import io.domsim.config.plugin.PluginKind;
+import io.domsim.node.Plugins;
 import io.domsim.config.ScenarioAction;
 import io.domsim.node.ClusterRun;
 import java.io.IOException;
@@ -15,7 +15,6 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -43,6 +42,7 @@ final class ControlServer {
   }
 
   static ControlServer start(String host, int port, ClusterRun run) throws IOException {
+    Plugins plugins = Plugins.onClassPath();
     HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
     server.createContext("/status", ex -> {
       if (!method(ex, "GET")) {
@@ -54,8 +54,8 @@ final class ControlServer {
       if (method(ex, "POST")) {
         operate(ex, run, q -> new ScenarioAction.Migrate(Duration.ofNanos(run.now()), required(q, "guest"),
             required(q, "to"),
-            Optional.ofNullable(q.get("algorithm")).map(a -> named(MigrationAlgorithm.values(), a, "algorithm")),
-            Optional.ofNullable(q.get("policy")).map(p -> named(PrecopyPolicy.values(), p, "policy"))), "id");
+            Optional.ofNullable(q.get("algorithm")).map(a -> named(plugins, PluginKind.MIGRATION_ALGORITHM, a)),
+            Optional.ofNullable(q.get("policy")).map(p -> named(plugins, PluginKind.STOP_RULE, p))), "id");
       }
     });
     server.createContext("/fail", ex -> {
@@ -130,16 +130,13 @@ final class ControlServer {
     return v;
   }
 
-  static <E extends Enum<E>> E named(E[] values, String name, String what) {
-    for (E e : values) {
-      String config = e.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
-      if (config.equals(name)) {
-        return e;
-      }
+  /** {@code name} if the run knows a plug-in of {@code kind} by it; else a sentence listing the names. */
+  static String named(Plugins plugins, PluginKind kind, String name) {
+    if (plugins.names(kind).contains(name)) {
+      return name;
     }
-    throw new IllegalArgumentException("\"" + name + "\" is not a migration " + what + "; use one of "
-        + String.join(", ", Arrays.stream(values).map(v -> v.name().toLowerCase(java.util.Locale.ROOT)
-            .replace('_', '-')).toList()));
+    throw new IllegalArgumentException("\"" + name + "\" is not " + kind.noun() + "; use one of "
+        + String.join(", ", plugins.names(kind)));
   }
 
   private static Map<String, String> query(HttpExchange ex) {

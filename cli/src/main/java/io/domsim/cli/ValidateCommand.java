@@ -7,7 +7,7 @@ import io.domsim.config.NodeSpec;
 import io.domsim.hypervisor.CostSettings;
 import io.domsim.scheduler.HostView;
 import io.domsim.scheduler.PlacementPlan;
-import io.domsim.scheduler.PlacementPolicy;
+import io.domsim.node.Plugins;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
@@ -46,7 +46,7 @@ final class ValidateCommand implements Callable<Integer> {
     out.println(String.format(Locale.ROOT, "%s: valid. %d nodes, %d guests, %d scenario actions; %s clock, "
             + "duration %s, seed %d, placement %s", c.source(), c.nodes().size(), c.guests().size(),
         c.scenario().size(), sim.clock().configName(), RunTable.duration(sim.duration().toNanos() / 1e9), sim.seed(),
-        c.scheduler().placement().configName()));
+        c.scheduler().placement()));
     out.println();
     out.println(String.format(Locale.ROOT, "%-14s %5s %5s %8s %4s %10s %10s", "NODE", "CORES", "GHZ", "MEM GiB",
         "HVM", "DOM0 VCPU", "DOM0 GiB"));
@@ -72,7 +72,10 @@ final class ValidateCommand implements Callable<Integer> {
       long overhead = CostSettings.from(c.settings()).domainOverheadBytes();
       List<HostView> hosts = c.nodes().stream().map(n -> new HostView(n.name(),
           n.memoryBytes() - n.dom0().memoryBytes() - overhead, n.cores(), n.hvmSupport(), overhead)).toList();
-      plan = new PlacementPlan(PlacementPolicy.of(c.scheduler().placement()), hosts);
+      Plugins plugins = Plugins.onClassPath();
+      String name = c.scheduler().placement();
+      plan = new PlacementPlan(plugins.placement().get(name).create(plugins.placement().settingsOf(name,
+          c.settings())), hosts);
       // Pinned guests start first, as in a run.
       c.guests().stream().filter(p -> p.node().isPresent()).forEach(p -> plan.debit(p.node().get(), p));
     }
@@ -80,7 +83,7 @@ final class ValidateCommand implements Callable<Integer> {
       return g.node().get() + " (pinned)";
     }
     Optional<HostView> h = plan.place(g, Set.of());
-    return h.map(v -> v.node() + " (" + c.scheduler().placement().configName() + ")")
+    return h.map(v -> v.node() + " (" + c.scheduler().placement() + ")")
         .orElseGet(() -> "nowhere: " + plan.whyNoFit(g));
   }
 }

@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import io.domsim.config.plugin.PluginCatalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,8 +30,9 @@ public final class ClusterConfigLoader {
    * @param file the file as the user named it; problems name it the same way
    * @param overrides {@code PATH=VALUE} strings, PATH relative to {@code domsim} (a leading
    *     {@code domsim.} is optional), VALUE in HOCON; later ones win
+   * @param catalog the plug-in names the file may choose from (policies, algorithms, stop rules)
    */
-  public static ClusterSpec load(Path file, List<String> overrides) throws ConfigProblems {
+  public static ClusterSpec load(Path file, List<String> overrides, PluginCatalog catalog) throws ConfigProblems {
     String name = file.toString();
     Problems problems = new Problems();
     Location whole = new Location(name, 0);
@@ -47,7 +49,7 @@ public final class ClusterConfigLoader {
       parsed = parse(() -> ConfigFactory.parseFile(file.toFile(),
           ConfigParseOptions.defaults().setAllowMissing(false)), new Sources(name), problems);
     }
-    return build(name, parsed, overrides, problems);
+    return build(name, parsed, overrides, catalog, problems);
   }
 
   /**
@@ -55,12 +57,12 @@ public final class ClusterConfigLoader {
    *
    * @param sourceName what problems call the text, in place of a file name
    */
-  public static ClusterSpec parse(String hoconText, String sourceName, List<String> overrides)
-      throws ConfigProblems {
+  public static ClusterSpec parse(String hoconText, String sourceName, List<String> overrides,
+      PluginCatalog catalog) throws ConfigProblems {
     Problems problems = new Problems();
     Config parsed = parse(() -> ConfigFactory.parseString(hoconText,
         ConfigParseOptions.defaults().setOriginDescription(sourceName)), new Sources(sourceName), problems);
-    return build(sourceName, parsed, overrides, problems);
+    return build(sourceName, parsed, overrides, catalog, problems);
   }
 
   /** A HOCON parse, with a syntax or I/O error turned into a problem at the line Typesafe Config names. */
@@ -73,7 +75,8 @@ public final class ClusterConfigLoader {
     }
   }
 
-  private static ClusterSpec build(String sourceName, Config file, List<String> overrides, Problems problems)
+  private static ClusterSpec build(String sourceName, Config file, List<String> overrides, PluginCatalog catalog,
+      Problems problems)
       throws ConfigProblems {
     Sources sources = new Sources(sourceName);
     Config overrideConfig = Overrides.parse(overrides, problems);
@@ -99,7 +102,7 @@ public final class ClusterConfigLoader {
     }
     UnknownKeys.check(merged.root(), reference.root(), anchor, sources, problems);
     ClusterSpec spec = ClusterReader.read(sourceName,
-        Section.root((ConfigObject) domsim, anchor, sources, problems), merged.getConfig(ROOT));
+        Section.root((ConfigObject) domsim, anchor, sources, problems), merged.getConfig(ROOT), catalog);
     problems.throwIfAny();
     return spec;
   }

@@ -1,5 +1,7 @@
 package io.domsim.config;
 
+import io.domsim.config.plugin.PluginCatalog;
+import io.domsim.config.plugin.PluginKind;
 import com.typesafe.config.Config;
 import java.time.Duration;
 import java.util.List;
@@ -10,15 +12,15 @@ final class ClusterReader {
   private ClusterReader() {}
 
   /** The cluster, or null when anything was wrong (the problems are in the section's collector). */
-  static ClusterSpec read(String source, Section domsim, Config settings) {
+  static ClusterSpec read(String source, Section domsim, Config settings, PluginCatalog catalog) {
     SimulationSpec simulation = simulation(domsim.section("simulation"));
     NetworkSpec network = network(domsim.section("network"));
-    SchedulerSpec scheduler = scheduler(domsim.section("scheduler"));
-    MigrationSpec migration = migration(domsim.section("migration"));
+    SchedulerSpec scheduler = scheduler(domsim.section("scheduler"), catalog);
+    MigrationSpec migration = migration(domsim.section("migration"), catalog);
     MetricsSpec metrics = metrics(domsim.section("metrics"));
     NodeReader.Nodes nodes = NodeReader.read(domsim);
     GuestReader.Guests guests = GuestReader.read(domsim, nodes);
-    List<ScenarioAction> scenario = ScenarioReader.read(domsim, nodes.names(), guests.names());
+    List<ScenarioAction> scenario = ScenarioReader.read(domsim, nodes.names(), guests.names(), catalog);
     if (simulation == null || network == null || scheduler == null || migration == null || metrics == null
         || scenario == null) {
       return null;
@@ -59,17 +61,14 @@ final class ClusterReader {
     return latency == null ? null : new NetworkSpec(latency);
   }
 
-  private static SchedulerSpec scheduler(Section s) {
-    PlacementPolicyName placement = s.choice("placement", "a placement policy", PlacementPolicyName.values(),
-        PlacementPolicyName::configName);
+  private static SchedulerSpec scheduler(Section s, PluginCatalog catalog) {
+    String placement = s.pluginName("placement", PluginKind.PLACEMENT, catalog);
     return placement == null ? null : new SchedulerSpec(placement);
   }
 
-  private static MigrationSpec migration(Section s) {
-    MigrationAlgorithm algorithm = s.choice("algorithm", "a migration algorithm", MigrationAlgorithm.values(),
-        MigrationAlgorithm::configName);
-    PrecopyPolicy policy = s.choice("policy", "a pre-copy policy", PrecopyPolicy.values(),
-        PrecopyPolicy::configName);
+  private static MigrationSpec migration(Section s, PluginCatalog catalog) {
+    String algorithm = s.pluginName("algorithm", PluginKind.MIGRATION_ALGORITHM, catalog);
+    String policy = s.pluginName("policy", PluginKind.STOP_RULE, catalog);
     Duration downtimeLimit = s.duration("downtime-limit", false, "a duration greater than 0, such as 300ms");
     Boolean autoConverge = s.bool("auto-converge");
     Long bandwidth = s.bitsPerSecond("bandwidth", true, "a bandwidth such as 1Gbps or 125MB/s, or 0 for no cap");

@@ -5,8 +5,10 @@ import java.time.Duration;
 /**
  * Live-migration defaults (a scenario action may override the algorithm and policy).
  *
+ * @param algorithm the name of a migration algorithm plug-in ({@code pre-copy}, {@code post-copy}, ...)
+ * @param policy the name of a pre-copy stop rule plug-in ({@code xen}, {@code xen-legacy}, {@code qemu})
  * @param bandwidthBitsPerSecond cap per migration stream; 0 means whatever the NICs give it
  */
 public record MigrationSpec(
-    MigrationAlgorithm algorithm, PrecopyPolicy policy, Duration downtimeLimit, boolean autoConverge,
+    String algorithm, String policy, Duration downtimeLimit, boolean autoConverge,
     long bandwidthBitsPerSecond) {}

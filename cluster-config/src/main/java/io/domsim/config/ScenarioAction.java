@@ -8,8 +8,8 @@ public sealed interface ScenarioAction {
   Duration at();
 
   /** Live-migrate a guest; algorithm and policy default to the cluster's migration settings. */
-  record Migrate(Duration at, String guest, String to, Optional<MigrationAlgorithm> algorithm,
-      Optional<PrecopyPolicy> policy) implements ScenarioAction {}
+  record Migrate(Duration at, String guest, String to, Optional<String> algorithm,
+      Optional<String> policy) implements ScenarioAction {}
 
   /** Crash a node: its guests are lost and migrations to or from it abort. */
   record Fail(Duration at, String node) implements ScenarioAction {}

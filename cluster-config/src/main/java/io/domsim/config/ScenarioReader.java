@@ -1,5 +1,7 @@
 package io.domsim.config;
 
+import io.domsim.config.plugin.PluginCatalog;
+import io.domsim.config.plugin.PluginKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -22,11 +24,12 @@ final class ScenarioReader {
   private ScenarioReader() {}
 
   /** The actions sorted by {@code at}; entries at the same time keep their order in the file. */
-  static List<ScenarioAction> read(Section domsim, Collection<String> nodeNames, Collection<String> guestNames) {
+  static List<ScenarioAction> read(Section domsim, Collection<String> nodeNames, Collection<String> guestNames,
+      PluginCatalog catalog) {
     List<ScenarioAction> actions = new ArrayList<>();
     boolean complete = true;
     for (Section entry : domsim.entries("scenario", "{ at = 30s, action = migrate, guest = web-1, to = node-3 }")) {
-      ScenarioAction action = action(entry, nodeNames, guestNames);
+      ScenarioAction action = action(entry, nodeNames, guestNames, catalog);
       complete &= action != null;
       if (action != null) {
         actions.add(action);
@@ -36,7 +39,8 @@ final class ScenarioReader {
     return complete ? actions : null;
   }
 
-  private static ScenarioAction action(Section entry, Collection<String> nodeNames, Collection<String> guestNames) {
+  private static ScenarioAction action(Section entry, Collection<String> nodeNames, Collection<String> guestNames,
+      PluginCatalog catalog) {
     // An action after the end of the run is allowed: it simply never fires.
     Duration at = entry.duration("at", true, "a duration of at least 0, such as 30s");
     Action action = entry.choice("action", "an action", Action.values(), Action::configName);
@@ -48,11 +52,9 @@ final class ScenarioReader {
         String guest = reference(entry, "guest", guestNames, "guest", "the name of a guest such as web-1");
         String to = reference(entry, "to", nodeNames, "node", "the name of the destination node");
         boolean hasAlgorithm = entry.has("algorithm");
-        MigrationAlgorithm algorithm = hasAlgorithm ? entry.choice("algorithm", "a migration algorithm",
-            MigrationAlgorithm.values(), MigrationAlgorithm::configName) : null;
+        String algorithm = hasAlgorithm ? entry.pluginName("algorithm", PluginKind.MIGRATION_ALGORITHM, catalog) : null;
         boolean hasPolicy = entry.has("policy");
-        PrecopyPolicy policy = hasPolicy ? entry.choice("policy", "a pre-copy policy", PrecopyPolicy.values(),
-            PrecopyPolicy::configName) : null;
+        String policy = hasPolicy ? entry.pluginName("policy", PluginKind.STOP_RULE, catalog) : null;
         if (at == null || guest == null || to == null || (hasAlgorithm && algorithm == null)
             || (hasPolicy && policy == null)) {
           return null;

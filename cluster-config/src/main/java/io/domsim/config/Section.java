@@ -225,6 +225,21 @@ final class Section {
         e -> true);
   }
 
+  /** The name of a plug-in of {@code kind}: one of the catalog's names, with a did-you-mean otherwise. */
+  String pluginName(String key, io.domsim.config.plugin.PluginKind kind,
+      io.domsim.config.plugin.PluginCatalog catalog) {
+    java.util.SortedSet<String> known = catalog.names(kind);
+    return read(key, kind.noun(), DidYouMean.oneOf(known),
+        v -> {
+          String name = v.valueType() == ConfigValueType.STRING ? (String) v.unwrapped() : null;
+          if (name == null || !known.contains(name)) {
+            throw new IllegalArgumentException((String) null);
+          }
+          return name;
+        },
+        e -> true);
+  }
+
   /** A non-empty name (numbers are accepted as names, as HOCON's getString does). */
   String name(String key, String allowed) {
     Field field = field(key);

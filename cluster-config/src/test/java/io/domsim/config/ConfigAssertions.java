@@ -14,7 +14,7 @@ final class ConfigAssertions {
   private ConfigAssertions() {}
 
   static ClusterSpec parse(String text, String... overrides) throws ConfigProblems {
-    return ClusterConfigLoader.parse(text, FILE, List.of(overrides));
+    return ClusterConfigLoader.parse(text, FILE, List.of(overrides), BuiltInNames.CATALOG);
   }
 
   /** Every problem, as printed. */

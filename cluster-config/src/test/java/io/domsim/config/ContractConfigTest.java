@@ -27,7 +27,7 @@ class ContractConfigTest {
   @BeforeAll
   static void load() throws ConfigProblems, URISyntaxException {
     contract = Path.of(ContractConfigTest.class.getResource("/contract-cluster.conf").toURI());
-    spec = ClusterConfigLoader.load(contract, List.of());
+    spec = ClusterConfigLoader.load(contract, List.of(), BuiltInNames.CATALOG);
   }
 
   @Test
@@ -38,7 +38,7 @@ class ContractConfigTest {
 
   @Test
   void theShippedExampleLoads() throws ConfigProblems {
-    assertEquals(44, ClusterConfigLoader.load(Path.of("../examples/cluster.conf"), List.of()).nodes().size());
+    assertEquals(44, ClusterConfigLoader.load(Path.of("../examples/cluster.conf"), List.of(), BuiltInNames.CATALOG).nodes().size());
   }
 
   @Test
@@ -46,8 +46,8 @@ class ContractConfigTest {
     assertEquals(new SimulationSpec(ClockMode.VIRTUAL, 1.0, Duration.ofMinutes(10), 42, Duration.ofSeconds(1)),
         spec.simulation());
     assertEquals(Duration.ofNanos(100_000), spec.network().latency());
-    assertEquals(PlacementPolicyName.BEST_FIT, spec.scheduler().placement());
-    assertEquals(new MigrationSpec(MigrationAlgorithm.PRE_COPY, PrecopyPolicy.XEN, Duration.ofMillis(300), false, 0),
+    assertEquals("best-fit", spec.scheduler().placement());
+    assertEquals(new MigrationSpec("pre-copy", "xen", Duration.ofMillis(300), false, 0),
         spec.migration());
     assertEquals(new MetricsSpec.PrometheusSpec(false, "127.0.0.1", 9464), spec.metrics().prometheus());
     assertEquals(contract.toString(), spec.source());

@@ -107,7 +107,7 @@ class ProblemReportingTest {
   @Test
   void aMissingFile() {
     ConfigProblems e = assertThrows(ConfigProblems.class,
-        () -> ClusterConfigLoader.load(Path.of("no-such-dir/cluster.conf"), List.of()));
+        () -> ClusterConfigLoader.load(Path.of("no-such-dir/cluster.conf"), List.of(), BuiltInNames.CATALOG));
     assertEquals(1, e.problems().size());
     String problem = e.problems().get(0).toString();
     assertTrue(problem.startsWith("no-such-dir/cluster.conf: domsim: cannot read the file: it does not exist"),
@@ -117,7 +117,7 @@ class ProblemReportingTest {
   @Test
   void aFileNamesItselfAsGivenAndItsLines(@TempDir Path dir) throws IOException {
     Path file = Files.writeString(dir.resolve("c.conf"), "domsim {\n  nodes = [ { name = n1, nic = 1Gbs } ]\n}\n");
-    ConfigProblems e = assertThrows(ConfigProblems.class, () -> ClusterConfigLoader.load(file, List.of()));
+    ConfigProblems e = assertThrows(ConfigProblems.class, () -> ClusterConfigLoader.load(file, List.of(), BuiltInNames.CATALOG));
     assertEquals(List.of(new ConfigProblem(file.toString(), 2, "domsim.nodes[0].nic",
         "\"1Gbs\" is not a bandwidth (unknown unit \"Gbs\"); use a bandwidth greater than 0, such as 10Gbps, "
             + "1Gbit/s or 125MB/s")), e.problems());
@@ -126,7 +126,7 @@ class ProblemReportingTest {
   @Test
   void aFileSyntaxError(@TempDir Path dir) throws IOException {
     Path file = Files.writeString(dir.resolve("c.conf"), "domsim {\n  a = \n  = b\n}\n");
-    ConfigProblems e = assertThrows(ConfigProblems.class, () -> ClusterConfigLoader.load(file, List.of()));
+    ConfigProblems e = assertThrows(ConfigProblems.class, () -> ClusterConfigLoader.load(file, List.of(), BuiltInNames.CATALOG));
     String problem = e.getMessage();
     assertTrue(problem.startsWith(file + ":3: domsim: not valid HOCON: "), problem);
   }

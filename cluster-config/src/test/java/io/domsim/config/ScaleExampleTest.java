@@ -21,13 +21,13 @@ class ScaleExampleTest {
   @Test
   void theScaleExampleLoadsWithAThousandNodesAndTenThousandGuests() throws ConfigProblems {
     assumeTrue(Files.isRegularFile(EXAMPLE), "no " + EXAMPLE + " here");
-    ClusterSpec spec = ClusterConfigLoader.load(EXAMPLE, List.of());
+    ClusterSpec spec = ClusterConfigLoader.load(EXAMPLE, List.of(), BuiltInNames.CATALOG);
 
     assertEquals(1000, spec.nodes().size());
     assertEquals(10_000, spec.guests().size());
     assertEquals(new SimulationSpec(ClockMode.VIRTUAL, 1.0, Duration.ofHours(1), 42, Duration.ofSeconds(1)),
         spec.simulation());
-    assertEquals(PlacementPolicyName.BEST_FIT, spec.scheduler().placement());
+    assertEquals("best-fit", spec.scheduler().placement());
 
     Map<String, Long> mix = spec.guests().stream().collect(Collectors.groupingBy(
         g -> g.name().substring(0, g.name().indexOf('-')), Collectors.counting()));

@@ -245,9 +245,9 @@ class ValidationTest {
           """);
       assertEquals(5, found.size(), found::toString);
       assertProblem(found.get(0), "t.conf:2: domsim.simulation.clock: ", "\"Virtual\" is not a clock; use virtual or real");
-      assertProblem(found.get(1), "t.conf:3: domsim.scheduler.placement: ", "use first-fit, best-fit or worst-fit");
-      assertProblem(found.get(2), "t.conf:4: domsim.migration.algorithm: ", "use pre-copy, post-copy or stop-and-copy");
-      assertProblem(found.get(3), "t.conf:5: domsim.migration.policy: ", "use xen, xen-legacy or qemu");
+      assertProblem(found.get(1), "t.conf:3: domsim.scheduler.placement: ", "use best-fit, first-fit or worst-fit");
+      assertProblem(found.get(2), "t.conf:4: domsim.migration.algorithm: ", "use post-copy, pre-copy or stop-and-copy");
+      assertProblem(found.get(3), "t.conf:5: domsim.migration.policy: ", "\"kvm\" is not a pre-copy stop rule; use qemu, xen or xen-legacy");
       assertProblem(found.get(4), "t.conf:7: domsim.guests[0].type: ", "\"pvh\" is not a guest type; use pv or hvm");
     }
   }
@@ -654,7 +654,7 @@ class ValidationTest {
       assertEquals(List.of(
           new ScenarioAction.Fail(Duration.ZERO, "node-1"),
           new ScenarioAction.Migrate(Duration.ofSeconds(10), "web-1", "node-2",
-              java.util.Optional.of(MigrationAlgorithm.POST_COPY), java.util.Optional.of(PrecopyPolicy.QEMU)),
+              java.util.Optional.of("post-copy"), java.util.Optional.of("qemu")),
           new ScenarioAction.Fail(Duration.ofSeconds(10), "node-1"),
           new ScenarioAction.Fail(Duration.ofHours(2), "node-2")), spec.scenario());
     }

@@ -8,8 +8,6 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import io.domsim.config.GuestSpec;
 import io.domsim.config.GuestType;
-import io.domsim.config.MigrationAlgorithm;
-import io.domsim.config.PrecopyPolicy;
 import io.domsim.hypervisor.Hardware;
 import io.domsim.hypervisor.HostModel;
 import io.domsim.hypervisor.Hypervisor;
@@ -19,6 +17,7 @@ import io.domsim.kernel.SimEntity;
 import io.domsim.kernel.SimKernel;
 import io.domsim.migration.MigrationRecord;
 import io.domsim.migration.net.Fabric;
+import io.domsim.migration.net.FlowId;
 import io.domsim.scheduler.HostView;
 import io.domsim.scheduler.PlacementPolicy;
 import io.domsim.scheduler.PoolMaster;
@@ -62,13 +61,16 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
 
   // ---- live migration (from the operator, between Dom0s, from the fabric) ----
 
-  /** Live-migrate {@code guest}, which runs here, to {@code toNode}; the record goes to {@code reportTo}. */
+  /**
+   * Live-migrate {@code guest}, which runs here, to {@code toNode} with the named algorithm and pre-copy
+   * stop rule (names the run's {@code MigrationPlugins} know); the record goes to {@code reportTo}.
+   */
   public record Migrate(String id, String guest, String toNode, ActorRef<Command> destination,
-      MigrationAlgorithm algorithm, PrecopyPolicy policy, long requestedAtNanos,
+      String algorithm, String policy, long requestedAtNanos,
       ActorRef<MigrationRecord> reportTo) implements Command {}
 
   /** Source to destination: reserve memory and vCPUs and create the guest paused. */
-  public record PrepareIncoming(String id, GuestSpec spec, MigrationAlgorithm algorithm, String fromNode,
+  public record PrepareIncoming(String id, GuestSpec spec, String algorithm, String fromNode,
       ActorRef<Command> source, ActorRef<MigrationRecord> reportTo) implements Command {}
 
   /** Destination to source: the paused copy exists. */
@@ -100,8 +102,16 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
   /** Another node has failed (failure detection): end the migrations that involve it. */
   public record NodeDown(String node) implements Command {}
 
-  /** A migration's own timer (suspend acknowledgement, restore, page-table rewriting). */
-  record MigrationTimer(String id, String what) implements Command {}
+  // ---- a migration's own timers ----
+
+  /** A PV guest being migrated has acknowledged its suspend request. */
+  record SuspendAcknowledged(String migration) implements Command {}
+
+  /** An incoming HVM guest's device model and context are restored. */
+  record Restored(String migration) implements Command {}
+
+  /** A PV guest's page tables are rewritten for {@code flow}: its bytes may go. */
+  record PagetablesRewritten(FlowId flow) implements Command {}
 
   private record FromFabric(Fabric.FlowEvent event) implements Command {}
 
@@ -123,7 +133,8 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
   private final TreeMap<String, GuestSpec> specs = new TreeMap<>();
   private final MigrationContext migrationContext;
   private final ActorRef<Fabric.FlowEvent> flowEvents;
-  private final Migrations migrations;
+  private final SourceSide outgoing;
+  private final TargetSide incoming;
   private long nextTag;
   private boolean halted;
 
@@ -141,7 +152,9 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
     this.domainOverheadBytes = domainOverheadBytes;
     this.poolEndpoint = ctx.messageAdapter(PoolProtocol.HostCommand.class, FromPool::new);
     this.hypercallReplies = ctx.messageAdapter(Hypervisor.Result.class, FromHypervisor::new);
-    this.migrations = new Migrations(new MigrationHost(), migrationContext);
+    MigrationHost host = new Host();
+    this.outgoing = new SourceSide(host, migrationContext);
+    this.incoming = new TargetSide(host, migrationContext);
   }
 
   public static Behavior<Command> create(SimKernel kernel, String node, Hardware hardware,
@@ -161,17 +174,22 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
         .onMessage(FromHypervisor.class, this::onHypercallResult)
         .onMessageEquals(Halt.INSTANCE, this::onHalt)
         .onMessage(Migrate.class, this::onMigrate)
-        .onMessage(PrepareIncoming.class, m -> whenUp(() -> migrations.onPrepare(m)))
-        .onMessage(Prepared.class, m -> whenUp(() -> migrations.onPrepared(m)))
-        .onMessage(PrepareRefused.class, m -> whenUp(() -> migrations.onPrepareRefused(m)))
-        .onMessage(Go.class, m -> whenUp(() -> migrations.onGo(m)))
-        .onMessage(StreamProgress.class, m -> whenUp(() -> migrations.onStreamProgress(m)))
-        .onMessage(ResumedThere.class, m -> whenUp(() -> migrations.onResumedThere(m)))
-        .onMessage(AllPagesPushed.class, m -> whenUp(() -> migrations.onAllPagesPushed(m)))
-        .onMessage(NodeDown.class, m -> whenUp(() -> migrations.onNodeDown(m.node())))
-        .onMessage(ReportInFlight.class, m -> whenUp(() -> m.replyTo().tell(new InFlight(node, migrations.inFlight()))))
-        .onMessage(MigrationTimer.class, m -> whenUp(() -> migrations.onTimer(m)))
-        .onMessage(FromFabric.class, m -> whenUp(() -> migrations.onFlow(m.event())))
+        .onMessage(PrepareIncoming.class, m -> whenUp(() -> incoming.onPrepare(m)))
+        .onMessage(Prepared.class, m -> whenUp(() -> outgoing.onPrepared(m)))
+        .onMessage(PrepareRefused.class, m -> whenUp(() -> outgoing.onPrepareRefused(m)))
+        .onMessage(Go.class, m -> whenUp(() -> incoming.onGo(m)))
+        .onMessage(StreamProgress.class, m -> whenUp(() -> incoming.onStreamProgress(m)))
+        .onMessage(ResumedThere.class, m -> whenUp(() -> outgoing.onResumedThere(m)))
+        .onMessage(AllPagesPushed.class, m -> whenUp(() -> incoming.onAllPagesPushed(m)))
+        .onMessage(NodeDown.class, m -> whenUp(() -> {
+          outgoing.onNodeDown(m.node());
+          incoming.onNodeDown(m.node());
+        }))
+        .onMessage(ReportInFlight.class, m -> whenUp(() -> m.replyTo().tell(new InFlight(node, outgoing.inFlight()))))
+        .onMessage(SuspendAcknowledged.class, m -> whenUp(() -> outgoing.onSuspendAcknowledged(m)))
+        .onMessage(PagetablesRewritten.class, m -> whenUp(() -> outgoing.onPagetablesRewritten(m)))
+        .onMessage(Restored.class, m -> whenUp(() -> incoming.onRestored(m)))
+        .onMessage(FromFabric.class, m -> whenUp(() -> outgoing.onFlow(m.event())))
         .build();
   }
 
@@ -193,23 +211,23 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
       refusal = "guest " + m.guest() + " does not run on " + node;
     } else if (m.toNode().equals(node)) {
       refusal = "guest " + m.guest() + " already runs on " + node + "; choose another node";
-    } else if (migrations.inFlight(m.guest())) {
+    } else if (outgoing.migrating(m.guest()) || incoming.migrating(m.guest())) {
       refusal = "guest " + m.guest() + " is already migrating; wait until that migration ends";
     }
     if (refusal != null) {
       GuestSpec spec = specs.get(m.guest());
       m.reportTo().tell(new MigrationRecord(m.id(), m.guest(), spec == null ? null : spec.type().configName(), node,
-          m.toNode(), m.algorithm().configName(), m.policy().configName(),
+          m.toNode(), m.algorithm(), m.policy(),
           io.domsim.kernel.SimTime.toSeconds(m.requestedAtNanos()), null, null, null, 0, 0, 0,
           io.domsim.migration.Phase.REFUSED, refusal, List.of(), null, false));
       return this;
     }
-    migrations.migrate(m, specs.get(m.guest()), domid);
+    outgoing.migrate(m, specs.get(m.guest()), domid);
     return this;
   }
 
   /** What the migration endpoints may use of this actor. */
-  private final class MigrationHost implements Migrations.Host {
+  private final class Host implements MigrationHost {
     @Override public String node() { return node; }
     @Override public long now() { return entity.now(); }
     @Override public String refusal(GuestSpec spec) { return Dom0.this.refusal(spec); }
@@ -219,10 +237,10 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
     @Override public long domainOverheadBytes() { return domainOverheadBytes; }
     @Override public void hypercall(Op op, Consumer<Hypervisor.Result> then) { Dom0.this.hypercall(op, then); }
     @Override public void sendToPeer(ActorRef<Command> peer, Command message) { network.send(entity, peer, message); }
-    @Override public void startFlow(String flowId, String toNode, long bytes, long cap) {
-      migrationContext.fabric().tell(new Fabric.StartFlow(flowId, node, toNode, bytes, cap, flowEvents));
+    @Override public void startFlow(FlowId flow, String toNode, long bytes, long cap) {
+      migrationContext.fabric().tell(new Fabric.StartFlow(flow, node, toNode, bytes, cap, flowEvents));
     }
-    @Override public void cancelFlow(String flowId) { migrationContext.fabric().tell(new Fabric.CancelFlow(flowId)); }
+    @Override public void cancelFlow(FlowId flow) { migrationContext.fabric().tell(new Fabric.CancelFlow(flow)); }
     @Override public void after(long delayNanos, Command message) {
       entity.sendAfter(delayNanos, getContext().getSelf(), message);
     }

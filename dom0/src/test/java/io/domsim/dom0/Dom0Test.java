@@ -51,10 +51,9 @@ class Dom0Test {
   /** These tests migrate nothing: no fabric, the cluster's default settings. */
   static MigrationContext noMigration() {
     com.typesafe.config.Config domsim = com.typesafe.config.ConfigFactory.load().getConfig("domsim");
-    io.domsim.config.MigrationSpec spec = new io.domsim.config.MigrationSpec(
-        io.domsim.config.MigrationAlgorithm.PRE_COPY, io.domsim.config.PrecopyPolicy.XEN,
+    io.domsim.config.MigrationSpec spec = new io.domsim.config.MigrationSpec("pre-copy", "xen",
         java.time.Duration.ofMillis(300), false, 0);
-    return new MigrationContext(null, spec, io.domsim.migration.StopRuleConstants.from(domsim),
+    return new MigrationContext(null, io.domsim.migration.MigrationPlugins.load(domsim, spec),
         io.domsim.migration.MigrationCosts.from(domsim), MigrationObserver.NONE);
   }
 

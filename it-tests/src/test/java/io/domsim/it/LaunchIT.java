@@ -54,7 +54,7 @@ class LaunchIT {
     assertTrue(unknown.err().contains("no guest nobody"), unknown.err());
     Cli.Outcome badAlgorithm = Cli.run("migrate", "web", "--to", "b", "--algorithm", "teleport", "--api", api);
     assertEquals(2, badAlgorithm.code());
-    assertTrue(badAlgorithm.err().contains("pre-copy, post-copy, stop-and-copy"), badAlgorithm.err());
+    assertTrue(badAlgorithm.err().contains("\"teleport\" is not a migration algorithm; use one of post-copy, pre-copy, stop-and-copy"), badAlgorithm.err());
 
     // A 1 GiB guest over 10 Gbit/s takes about a simulated second: wait for it in the status.
     JsonNode status = null;

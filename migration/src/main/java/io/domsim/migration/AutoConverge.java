@@ -18,19 +18,42 @@ import java.util.OptionalDouble;
  * the first. This class does what QEMU's code does.
  */
 public final class AutoConverge {
+  /**
+   * QEMU's parameters ({@code migration/options.c}) and the sync period that closes a measurement
+   * ({@code migration_bitmap_sync}: more than 1000 ms since the last).
+   */
+  public record Settings(int initialPercent, int incrementPercent, int maxPercent, int triggerPercent,
+      long syncPeriodNanos) {
+    public Settings {
+      if (syncPeriodNanos <= 0) {
+        throw new IllegalArgumentException("the sync period must be positive, was " + syncPeriodNanos + " ns");
+      }
+    }
+  }
+
   private final int initialPercent;
   private final int incrementPercent;
   private final int maxPercent;
   private final int triggerPercent;
+  private final long syncPeriodNanos;
   private int percent; // 0: not throttling yet
   private int highPeriods;
+  // The period being measured: what the guest dirtied and the migration sent since the last sync.
+  private long periodDirtiedBytes;
+  private long periodSentBytes;
+  private long periodNanos;
 
-  public AutoConverge(StopRuleConstants constants) {
-    this(constants.throttleInitialPercent(), constants.throttleIncrementPercent(), constants.throttleMaxPercent(),
-        constants.throttleTriggerPercent());
+  public AutoConverge(Settings s) {
+    this(s.initialPercent(), s.incrementPercent(), s.maxPercent(), s.triggerPercent(), s.syncPeriodNanos());
   }
 
+  /** With QEMU's 1 s sync period. */
   public AutoConverge(int initialPercent, int incrementPercent, int maxPercent, int triggerPercent) {
+    this(initialPercent, incrementPercent, maxPercent, triggerPercent, 1_000_000_000L);
+  }
+
+  public AutoConverge(int initialPercent, int incrementPercent, int maxPercent, int triggerPercent,
+      long syncPeriodNanos) {
     if (initialPercent < 1 || incrementPercent < 1 || maxPercent < initialPercent || maxPercent > 100
         || triggerPercent < 1) {
       throw new IllegalArgumentException("bad throttle settings: initial " + initialPercent + "%, increment "
@@ -40,6 +63,25 @@ public final class AutoConverge {
     this.incrementPercent = incrementPercent;
     this.maxPercent = maxPercent;
     this.triggerPercent = triggerPercent;
+    this.syncPeriodNanos = syncPeriodNanos;
+  }
+
+  /**
+   * A pre-copy round has ended (a bitmap sync). When the period since the last decision is longer than
+   * the sync period, decide on it ({@link #onSync}) and start a new one; otherwise keep counting.
+   */
+  public OptionalDouble onRound(long bytesDirtied, long bytesSent, long durationNanos) {
+    periodDirtiedBytes += bytesDirtied;
+    periodSentBytes += bytesSent;
+    periodNanos += durationNanos;
+    if (periodNanos <= syncPeriodNanos) {
+      return OptionalDouble.empty();
+    }
+    OptionalDouble decision = onSync(periodDirtiedBytes, periodSentBytes);
+    periodDirtiedBytes = 0;
+    periodSentBytes = 0;
+    periodNanos = 0;
+    return decision;
   }
 
   /**

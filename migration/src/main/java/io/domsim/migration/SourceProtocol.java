@@ -1,6 +1,5 @@
 package io.domsim.migration;
 
-import io.domsim.config.MigrationAlgorithm;
 import java.util.List;
 
 /**
@@ -12,23 +11,26 @@ import java.util.List;
  * duplicate) returns no steps and changes nothing.
  */
 public final class SourceProtocol {
-  private final MigrationAlgorithm algorithm;
+  private final MigrationShape shape;
   private final StopRule stopRule;
   private final AutoConverge autoConverge; // null when off
   private Phase phase = Phase.PREPARING;
   private int round;
   private boolean suspended;
   private String failure;
-  // Auto-converge looks at dirtied vs sent bytes per sync period of more than a second, as QEMU's
-  // migration_bitmap_sync does, not per round.
-  private long periodDirtiedBytes;
-  private long periodSentBytes;
-  private long periodNanos;
 
-  public SourceProtocol(MigrationAlgorithm algorithm, StopRule stopRule, AutoConverge autoConverge) {
-    this.algorithm = algorithm;
+  /**
+   * @param stopRule decides when live rounds end (only consulted when the shape has them)
+   * @param autoConverge QEMU's cpu-throttle for this migration, or null
+   */
+  public SourceProtocol(MigrationShape shape, StopRule stopRule, AutoConverge autoConverge) {
+    this.shape = shape;
     this.stopRule = stopRule;
     this.autoConverge = autoConverge;
+  }
+
+  public MigrationShape shape() {
+    return shape;
   }
 
   public Phase phase() {
@@ -52,7 +54,7 @@ public final class SourceProtocol {
     if (phase != Phase.PREPARING) {
       return List.of();
     }
-    if (algorithm == MigrationAlgorithm.PRE_COPY) {
+    if (shape.liveRounds()) {
       phase = Phase.PRECOPY;
       round = 1;
       return List.of(new SourceStep.EnableLogDirty(), new SourceStep.SendRound(1));
@@ -82,16 +84,8 @@ public final class SourceProtocol {
       return steps;
     }
     if (autoConverge != null) {
-      periodDirtiedBytes += bytesDirtiedInRound;
-      periodSentBytes += bytesSentInRound;
-      periodNanos += stats.durationNanos();
-      if (periodNanos > PrecopyModel.QEMU_SYNC_PERIOD_NANOS) {
-        autoConverge.onSync(periodDirtiedBytes, periodSentBytes)
-            .ifPresent(t -> steps.add(new SourceStep.Throttle(t)));
-        periodDirtiedBytes = 0;
-        periodSentBytes = 0;
-        periodNanos = 0;
-      }
+      autoConverge.onRound(bytesDirtiedInRound, bytesSentInRound, stats.durationNanos())
+          .ifPresent(t -> steps.add(new SourceStep.Throttle(t)));
     }
     round++;
     steps.add(new SourceStep.SendRound(round));
@@ -105,8 +99,7 @@ public final class SourceProtocol {
     }
     suspended = true;
     phase = Phase.FINAL_COPY;
-    return List.of(new SourceStep.SendFinalCopy(algorithm == MigrationAlgorithm.STOP_AND_COPY,
-        algorithm == MigrationAlgorithm.POST_COPY));
+    return List.of(new SourceStep.SendFinalCopy(shape.finalCopy()));
   }
 
   /** The final copy (or, for post-copy, the CPU and device state) has crossed the wire. */
@@ -123,7 +116,7 @@ public final class SourceProtocol {
     if (phase != Phase.HANDOVER) {
       return List.of();
     }
-    if (algorithm == MigrationAlgorithm.POST_COPY) {
+    if (shape.resumesBeforeMemory()) {
       phase = Phase.POSTCOPY;
       return List.of(new SourceStep.PushRemainingPages());
     }

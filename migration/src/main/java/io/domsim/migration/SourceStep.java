@@ -12,8 +12,8 @@ public sealed interface SourceStep {
   record Throttle(double fraction) implements SourceStep {}
   /** Suspend the guest: PV by its cooperation, HVM by pausing it and saving its device model. */
   record Suspend() implements SourceStep {}
-  /** Clean the log one last time and send those pages plus the guest's CPU (and device) state. */
-  record SendFinalCopy(boolean allMemory, boolean pagesFollowLater) implements SourceStep {}
+  /** The guest is suspended: send {@code what} with its CPU (and device) state. */
+  record SendFinalCopy(MigrationShape.FinalCopy what) implements SourceStep {}
   /** The point of no return: tell the destination the domain is its own. */
   record SendGo() implements SourceStep {}
   /** Post-copy: push the pages the destination has not yet had, in the background. */

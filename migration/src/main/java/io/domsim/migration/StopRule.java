@@ -1,12 +1,12 @@
 package io.domsim.migration;
 
-import io.domsim.config.PrecopyPolicy;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * When pre-copy stops iterating and goes to stop-and-copy: a pure function of the round just finished.
- * One implementation per {@link PrecopyPolicy}, each following its source:
+ * When pre-copy stops iterating and goes to stop-and-copy: a pure function of the round just finished,
+ * plus how the rule's sender goes through a round and whether the rule has QEMU's auto-converge. Made by
+ * a {@link StopRulePlugin}; the built-ins ({@link BuiltInStopRules}) follow their sources:
  *
  * <ul>
  *   <li>{@code xen}: {@code simple_precopy_policy} in xen-project/xen
@@ -15,40 +15,49 @@ import java.util.Objects;
  *   <li>{@code xen-legacy}: {@code tools/libxc/xc_domain_save.c} (Xen &le; 4.5): last round when
  *       {@code iter >= max_iters (29) || sent_this_iter + skip_this_iter < 50 || total_sent >
  *       p2m_size * max_factor (3)}. Note that the count is of the round just finished (pages sent plus
- *       pages skipped), not of the pages dirty now.
+ *       pages skipped), not of the pages dirty now. Its sender goes in batches and skips pages written
+ *       again since the round's clean.
  *   <li>{@code qemu}: {@code migration_iteration_run} in qemu/qemu {@code migration/migration.c}:
  *       complete when {@code !pending_size || pending_size < threshold_size}, with {@code threshold_size
  *       = bandwidth × downtime-limit} (the bandwidth measured by {@code migration_update_counters}).
- *       QEMU itself never gives up; a safety cap of rounds (default {@value #DEFAULT_QEMU_MAX_ROUNDS},
- *       a parameter of {@link #of(PrecopyPolicy, StopRuleConstants, Duration, int)}) ends a migration
- *       that cannot converge, so that a simulation always finishes.
+ *       QEMU itself never gives up; a safety cap of rounds ({@code stop-rules.qemu.max-rounds}) ends a
+ *       migration that cannot converge, so that a simulation always finishes.
  * </ul>
  */
-public sealed interface StopRule permits StopRule.Xen, StopRule.XenLegacy, StopRule.Qemu {
-
-  /** The qemu policy's safety cap on rounds when none is given (domsim's choice, not QEMU's). */
-  int DEFAULT_QEMU_MAX_ROUNDS = 1000;
+public interface StopRule {
 
   /** True to suspend the guest and send the rest now; false for another pre-copy round. */
   boolean stopAndCopy(RoundStats s);
 
-  /** The rule for {@code policy}, with qemu's safety cap at {@value #DEFAULT_QEMU_MAX_ROUNDS} rounds. */
-  static StopRule of(PrecopyPolicy policy, StopRuleConstants constants, Duration downtimeLimit) {
-    return of(policy, constants, downtimeLimit, DEFAULT_QEMU_MAX_ROUNDS);
+  /** How the sender goes through a round: whole (the default), or in batches skipping rewritten pages. */
+  default java.util.Optional<Batches> batches() {
+    return java.util.Optional.empty();
+  }
+
+  /** A fresh auto-converge (QEMU's cpu-throttle) for one migration, or null when this rule has none. */
+  default AutoConverge newAutoConverge() {
+    return null;
   }
 
   /**
-   * @param downtimeLimit QEMU's {@code downtime-limit} (used by {@code qemu} only)
-   * @param qemuMaxRounds safety cap for {@code qemu}: stop-and-copy after this many rounds whatever is dirty
+   * xen-legacy's sender ({@code xc_domain_save}) goes through a round in batches and, before each,
+   * takes out of the round's unsent pages those written again since the clean; they go in the next round.
+   *
+   * @param minPages {@code MAX_BATCH_SIZE}: a batch carries at least this many pages
+   * @param maxPerRound at most this many batches to a round (domsim's bound on events per round: a batch
+   *     is then more than {@code MAX_BATCH_SIZE} pages)
    */
-  static StopRule of(PrecopyPolicy policy, StopRuleConstants constants, Duration downtimeLimit, int qemuMaxRounds) {
-    Objects.requireNonNull(policy, "policy");
-    return switch (policy) {
-      case XEN -> new Xen(constants.xenMaxRounds(), constants.xenTargetDirtyPages());
-      case XEN_LEGACY -> new XenLegacy(constants.legacyMaxRounds(), constants.legacyMaxFactor(),
-          constants.legacyTargetDirtyPages());
-      case QEMU -> new Qemu(downtimeLimit, qemuMaxRounds);
-    };
+  record Batches(long minPages, int maxPerRound) {
+    public Batches {
+      if (minPages < 1 || maxPerRound < 1) {
+        throw new IllegalArgumentException("batches need at least one page and one batch per round");
+      }
+    }
+
+    /** Pages per batch for a round of {@code roundPages}. */
+    public long pagesPerBatch(long roundPages) {
+      return Math.max(minPages, (roundPages + maxPerRound - 1) / maxPerRound);
+    }
   }
 
   /** Xen 4.6+ ({@code xg_sr_save.c}): {@code round >= maxRounds || dirtyNow < targetDirtyPages}. */
@@ -63,20 +72,27 @@ public sealed interface StopRule permits StopRule.Xen, StopRule.XenLegacy, StopR
    * Xen &le; 4.5 ({@code xc_domain_save.c}): {@code round >= maxRounds || pagesSent + pagesSkipped <
    * targetDirtyPages || totalPagesSent > memoryPages × maxFactor}.
    */
-  record XenLegacy(int maxRounds, double maxFactor, long targetDirtyPages) implements StopRule {
+  record XenLegacy(int maxRounds, double maxFactor, long targetDirtyPages, Batches sender) implements StopRule {
     @Override
     public boolean stopAndCopy(RoundStats s) {
       return s.round() >= maxRounds
           || s.pagesSent() + s.pagesSkipped() < targetDirtyPages
           || s.totalPagesSent() > s.memoryPages() * maxFactor;
     }
+
+    @Override
+    public java.util.Optional<Batches> batches() {
+      return java.util.Optional.of(sender);
+    }
   }
 
   /**
    * QEMU ({@code migration.c}): stop when nothing is dirty or the dirty bytes are below
    * {@code bandwidth × downtimeLimit} (strictly, as QEMU), or after {@code maxRounds} rounds.
+   *
+   * @param autoConverge QEMU's cpu-throttle settings, or null when {@code migration.auto-converge} is off
    */
-  record Qemu(Duration downtimeLimit, int maxRounds) implements StopRule {
+  record Qemu(Duration downtimeLimit, int maxRounds, AutoConverge.Settings autoConverge) implements StopRule {
     public Qemu {
       Objects.requireNonNull(downtimeLimit, "downtimeLimit");
       if (maxRounds < 1) {
@@ -91,9 +107,14 @@ public sealed interface StopRule permits StopRule.Xen, StopRule.XenLegacy, StopR
 
     @Override
     public boolean stopAndCopy(RoundStats s) {
-      double pendingBytes = (double) s.dirtyNow() * PrecopyModel.PAGE_BYTES;
+      double pendingBytes = (double) s.dirtyNow() * MigrationCosts.PAGE_BYTES;
       return s.dirtyNow() == 0 || pendingBytes < thresholdBytes(s.bandwidthBytesPerSecond())
           || s.round() >= maxRounds;
+    }
+
+    @Override
+    public AutoConverge newAutoConverge() {
+      return autoConverge == null ? null : new AutoConverge(autoConverge);
     }
   }
 

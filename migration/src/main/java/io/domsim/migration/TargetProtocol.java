@@ -1,6 +1,5 @@
 package io.domsim.migration;
 
-import io.domsim.config.MigrationAlgorithm;
 import java.util.List;
 
 /**
@@ -11,11 +10,12 @@ public final class TargetProtocol {
   /** Where the destination stands. */
   public enum State { PREPARED, RESTORING, RUNNING, COMPLETE, DESTROYED }
 
-  private final MigrationAlgorithm algorithm;
+  private final boolean resumesBeforeMemory;
   private State state = State.PREPARED;
 
-  public TargetProtocol(MigrationAlgorithm algorithm) {
-    this.algorithm = algorithm;
+  /** @param resumesBeforeMemory post-copy: the guest runs here before all its pages have arrived */
+  public TargetProtocol(boolean resumesBeforeMemory) {
+    this.resumesBeforeMemory = resumesBeforeMemory;
   }
 
   public State state() {
@@ -36,7 +36,7 @@ public final class TargetProtocol {
     if (state != State.RESTORING) {
       return List.of();
     }
-    state = algorithm == MigrationAlgorithm.POST_COPY ? State.RUNNING : State.COMPLETE;
+    state = resumesBeforeMemory ? State.RUNNING : State.COMPLETE;
     return List.of(new TargetStep.AcknowledgeResume());
   }
 
@@ -60,7 +60,7 @@ public final class TargetProtocol {
         state = State.DESTROYED;
         return List.of(new TargetStep.DestroyCopy(), new TargetStep.Finish(Phase.ABORTED, reason));
       case RESTORING:
-        if (algorithm != MigrationAlgorithm.POST_COPY) {
+        if (!resumesBeforeMemory) {
           return List.of(); // we hold all of it: the handover completes here
         }
         state = State.DESTROYED; // post-copy: most of memory is still at the dead source

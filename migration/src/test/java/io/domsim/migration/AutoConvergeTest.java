@@ -13,14 +13,13 @@ import org.junit.jupiter.api.Test;
 
 /** QEMU's cpu-throttle steps (migration/ram.c). */
 class AutoConvergeTest {
-  static final StopRuleConstants C = StopRuleConstants.from(ConfigFactory.load().getConfig("domsim"));
   static final long SENT = 100_000_000;
   static final long HIGH = SENT / 2 + 1; // more than 50% of what was sent
   static final long LOW = SENT / 2; // exactly 50%: not more
 
   @Test
   void throttlesTwentyPercentThenTenMoreEachTimeUpToNinetyNine() {
-    AutoConverge ac = new AutoConverge(C);
+    AutoConverge ac = Builtins.autoConverge();
     assertEquals(0.0, ac.throttle());
     List<Integer> steps = new ArrayList<>();
     for (int sync = 1; sync <= 40; sync++) {
@@ -38,7 +37,7 @@ class AutoConvergeTest {
 
   @Test
   void triggersOnlyAboveTheThreshold() {
-    AutoConverge ac = new AutoConverge(C);
+    AutoConverge ac = Builtins.autoConverge();
     for (int i = 0; i < 10; i++) {
       assertFalse(ac.onSync(LOW, SENT).isPresent(), "50% is not above 50%");
     }
@@ -59,7 +58,7 @@ class AutoConvergeTest {
    */
   @Test
   void aLowPeriodBetweenTwoHighOnesDoesNotResetTheCountAsInQemu() {
-    AutoConverge ac = new AutoConverge(C);
+    AutoConverge ac = Builtins.autoConverge();
     assertFalse(ac.onSync(HIGH, SENT).isPresent());
     assertFalse(ac.onSync(LOW, SENT).isPresent());
     assertFalse(ac.onSync(LOW, SENT).isPresent());

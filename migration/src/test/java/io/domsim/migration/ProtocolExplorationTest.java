@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
-import io.domsim.config.MigrationAlgorithm;
-import io.domsim.config.PrecopyPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The migration protocol's safety rules, checked by random exploration of the two pure state machines:
@@ -21,8 +19,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  * nothing left at the destination, and the source never resumes after GO (DESIGN.md invariants 1-3).
  */
 class ProtocolExplorationTest {
-
-  private static final StopRuleConstants CONSTANTS = StopRuleConstants.from(ConfigFactory.load().getConfig("domsim"));
 
   /** Where the guest's copies are, as the steps leave them. */
   private static final class World {
@@ -42,8 +38,9 @@ class ProtocolExplorationTest {
   }
 
   @ParameterizedTest
-  @EnumSource(MigrationAlgorithm.class)
-  void safeUnderCrashesAtEveryStep(MigrationAlgorithm algorithm) {
+  @ValueSource(strings = {"pre-copy", "post-copy", "stop-and-copy"})
+  void safeUnderCrashesAtEveryStep(String name) {
+    MigrationShape algorithm = Builtins.shape(name);
     int completed = 0;
     int aborted = 0;
     int lost = 0;
@@ -58,15 +55,15 @@ class ProtocolExplorationTest {
     }
     assertTrue(completed > 100, "some runs complete: " + completed);
     assertTrue(aborted > 100, "some runs abort: " + aborted);
-    assertTrue(lost > 0 || algorithm != MigrationAlgorithm.POST_COPY, "post-copy can lose the guest");
+    assertTrue(lost > 0 || !algorithm.resumesBeforeMemory(), "post-copy can lose the guest");
   }
 
   /** One random run; returns completed, aborted or lost. */
-  private static String explore(MigrationAlgorithm algorithm, SplittableRandom random, String context) {
+  private static String explore(MigrationShape algorithm, SplittableRandom random, String context) {
     World w = new World();
     SourceProtocol source = new SourceProtocol(algorithm,
-        StopRule.of(PrecopyPolicy.XEN, CONSTANTS, Duration.ofMillis(300)), null);
-    TargetProtocol target = new TargetProtocol(algorithm);
+        Builtins.rule("xen", Duration.ofMillis(300)), null);
+    TargetProtocol target = new TargetProtocol(algorithm.resumesBeforeMemory());
     // A crash happens (or not) at a random event number, on a random side.
     int crashAt = random.nextInt(14);
     boolean crashSource = random.nextBoolean();
@@ -135,7 +132,7 @@ class ProtocolExplorationTest {
   }
 
   /** After a crash: check what is left and classify it. */
-  private static String settle(World w, SourceProtocol source, TargetProtocol target, MigrationAlgorithm algorithm,
+  private static String settle(World w, SourceProtocol source, TargetProtocol target, MigrationShape algorithm,
       String context) {
     boolean runningAtSource = w.sourceExists && w.sourceRunning && !w.sourceCrashed;
     boolean runningAtTarget = w.targetExists && w.targetRunning && !w.targetCrashed;

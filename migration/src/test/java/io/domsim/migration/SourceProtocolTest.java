@@ -5,17 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
-import io.domsim.config.MigrationAlgorithm;
-import io.domsim.config.PrecopyPolicy;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SourceProtocolTest {
-  private static final StopRuleConstants C = StopRuleConstants.from(ConfigFactory.load().getConfig("domsim"));
 
   private static SourceProtocol precopy() {
-    return new SourceProtocol(MigrationAlgorithm.PRE_COPY, StopRule.of(PrecopyPolicy.XEN, C, Duration.ofMillis(300)),
+    return new SourceProtocol(Builtins.shape("pre-copy"), Builtins.rule("xen", Duration.ofMillis(300)),
         null);
   }
 
@@ -33,7 +30,7 @@ class SourceProtocolTest {
     assertEquals(List.of(new SourceStep.SendRound(2)), p.roundSent(round(1, 5000), 0, 1));
     assertEquals(List.of(new SourceStep.Suspend()), p.roundSent(round(2, 10), 0, 1), "fewer than 50 dirty pages");
     assertEquals(Phase.SUSPENDING, p.phase());
-    assertEquals(List.of(new SourceStep.SendFinalCopy(false, false)), p.suspendedGuest());
+    assertEquals(List.of(new SourceStep.SendFinalCopy(MigrationShape.FinalCopy.DIRTY_PAGES)), p.suspendedGuest());
     assertEquals(List.of(new SourceStep.SendGo()), p.finalCopySent());
     assertEquals(Phase.HANDOVER, p.phase());
     assertEquals(List.of(new SourceStep.DestroySource(), new SourceStep.Finish(Phase.COMPLETED, null)),
@@ -80,11 +77,11 @@ class SourceProtocolTest {
 
   @Test
   void postCopyHandsOverFirstThenPushesPages() {
-    SourceProtocol p = new SourceProtocol(MigrationAlgorithm.POST_COPY,
-        StopRule.of(PrecopyPolicy.XEN, C, Duration.ofMillis(300)), null);
+    SourceProtocol p = new SourceProtocol(Builtins.shape("post-copy"),
+        Builtins.rule("xen", Duration.ofMillis(300)), null);
     p.start();
     assertEquals(List.of(new SourceStep.Suspend()), p.prepared());
-    assertEquals(List.of(new SourceStep.SendFinalCopy(false, true)), p.suspendedGuest());
+    assertEquals(List.of(new SourceStep.SendFinalCopy(MigrationShape.FinalCopy.STATE_ONLY)), p.suspendedGuest());
     assertEquals(List.of(new SourceStep.SendGo()), p.finalCopySent());
     assertEquals(List.of(new SourceStep.PushRemainingPages()), p.resumedAtDestination());
     assertEquals(Phase.POSTCOPY, p.phase());
@@ -93,11 +90,11 @@ class SourceProtocolTest {
 
   @Test
   void stopAndCopySendsAllMemoryWhileSuspended() {
-    SourceProtocol p = new SourceProtocol(MigrationAlgorithm.STOP_AND_COPY,
-        StopRule.of(PrecopyPolicy.XEN, C, Duration.ofMillis(300)), null);
+    SourceProtocol p = new SourceProtocol(Builtins.shape("stop-and-copy"),
+        Builtins.rule("xen", Duration.ofMillis(300)), null);
     p.start();
     assertEquals(List.of(new SourceStep.Suspend()), p.prepared());
-    assertEquals(List.of(new SourceStep.SendFinalCopy(true, false)), p.suspendedGuest());
+    assertEquals(List.of(new SourceStep.SendFinalCopy(MigrationShape.FinalCopy.ALL_MEMORY)), p.suspendedGuest());
   }
 
   private static RoundStats longRound(int n, long dirty) {
@@ -106,8 +103,8 @@ class SourceProtocolTest {
 
   @Test
   void autoConvergeLooksOnlyAtPeriodsOfMoreThanASecond() {
-    SourceProtocol p = new SourceProtocol(MigrationAlgorithm.PRE_COPY,
-        StopRule.of(PrecopyPolicy.QEMU, C, Duration.ofMillis(300)), new AutoConverge(C));
+    SourceProtocol p = new SourceProtocol(Builtins.shape("pre-copy"),
+        Builtins.rule("qemu", Duration.ofMillis(300)), Builtins.autoConverge());
     p.start();
     p.prepared();
     // Hot 1 ms rounds: the first sync comes after a thousand of them, not after two.
@@ -118,8 +115,8 @@ class SourceProtocolTest {
 
   @Test
   void autoConvergeThrottlesAfterTwoHotRounds() {
-    SourceProtocol p = new SourceProtocol(MigrationAlgorithm.PRE_COPY,
-        StopRule.of(PrecopyPolicy.QEMU, C, Duration.ofMillis(300)), new AutoConverge(C));
+    SourceProtocol p = new SourceProtocol(Builtins.shape("pre-copy"),
+        Builtins.rule("qemu", Duration.ofMillis(300)), Builtins.autoConverge());
     p.start();
     p.prepared();
     assertEquals(List.of(new SourceStep.SendRound(2)), p.roundSent(longRound(1, 50_000), 900, 1000));

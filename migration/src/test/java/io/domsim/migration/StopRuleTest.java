@@ -7,14 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
-import io.domsim.config.PrecopyPolicy;
 import java.time.Duration;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** Each policy's stop rule at its boundaries. */
 class StopRuleTest {
-  static final StopRuleConstants C = StopRuleConstants.from(ConfigFactory.load().getConfig("domsim"));
   static final long MEM = 262_144; // 1 GiB
   static final double BW = 125e6; // 1 Gbit/s
 
@@ -25,7 +23,7 @@ class StopRuleTest {
 
   @Test
   void xenStopsAfterFiveRoundsOrBelowFiftyDirtyPages() {
-    StopRule rule = StopRule.of(PrecopyPolicy.XEN, C, Duration.ofMillis(300));
+    StopRule rule = Builtins.rule("xen", Duration.ofMillis(300));
     assertEquals(new StopRule.Xen(5, 50), rule);
     assertFalse(rule.stopAndCopy(stats(1, MEM, MEM, 50)), "50 dirty is not fewer than 50");
     assertTrue(rule.stopAndCopy(stats(1, MEM, MEM, 49)), "49 dirty is");
@@ -39,8 +37,8 @@ class StopRuleTest {
 
   @Test
   void xenLegacyStopsAfter29RoundsBelowFiftyPagesInTheRoundOrAboveThreeTimesMemory() {
-    StopRule rule = StopRule.of(PrecopyPolicy.XEN_LEGACY, C, Duration.ofMillis(300));
-    assertEquals(new StopRule.XenLegacy(29, 3.0, 50), rule);
+    StopRule rule = Builtins.rule("xen-legacy", Duration.ofMillis(300));
+    assertEquals(new StopRule.XenLegacy(29, 3.0, 50, new StopRule.Batches(1024, 16)), rule);
     assertFalse(rule.stopAndCopy(stats(28, 50, MEM, 1_000)));
     assertTrue(rule.stopAndCopy(stats(29, 50, MEM, 1_000)), "DEF_MAX_ITERS");
     // sent_this_iter + skip_this_iter < 50: the round just finished, not the pages dirty now.
@@ -55,8 +53,9 @@ class StopRuleTest {
 
   @Test
   void qemuStopsWhenTheDirtyBytesFitInTheDowntimeLimitAtTheMeasuredBandwidth() {
-    StopRule rule = StopRule.of(PrecopyPolicy.QEMU, C, Duration.ofSeconds(1));
-    assertEquals(new StopRule.Qemu(Duration.ofSeconds(1), StopRule.DEFAULT_QEMU_MAX_ROUNDS), rule);
+    StopRule rule = Builtins.rule("qemu", Duration.ofSeconds(1));
+    assertEquals(1000, ((StopRule.Qemu) rule).maxRounds());
+    assertEquals(Duration.ofSeconds(1), ((StopRule.Qemu) rule).downtimeLimit());
     // 1,000 pages/s measured: threshold = 4,096,000 bytes = 1,000 pages.
     double bw = 1000 * 4096.0;
     assertFalse(rule.stopAndCopy(new RoundStats(3, 500, MEM, 1000, MEM, bw, 1)), "1,000 pages is not below it");
@@ -65,28 +64,28 @@ class StopRuleTest {
     // The threshold follows the bandwidth measured over the round.
     assertFalse(rule.stopAndCopy(new RoundStats(3, 500, MEM, 999, MEM, bw / 2, 1)));
     // 300 ms at 1 Gbit/s: 37,500,000 bytes = 9,155.27 pages.
-    StopRule dflt = StopRule.of(PrecopyPolicy.QEMU, C, Duration.ofMillis(300));
+    StopRule dflt = Builtins.rule("qemu", Duration.ofMillis(300));
     assertTrue(dflt.stopAndCopy(stats(2, 60_000, MEM, 9_155)));
     assertFalse(dflt.stopAndCopy(stats(2, 60_000, MEM, 9_156)));
     // The safety cap.
     assertFalse(dflt.stopAndCopy(stats(999, 60_000, 100 * MEM, 60_000)));
     assertTrue(dflt.stopAndCopy(stats(1000, 60_000, 100 * MEM, 60_000)), "default cap, 1000 rounds");
-    StopRule capped = StopRule.of(PrecopyPolicy.QEMU, C, Duration.ofMillis(300), 7);
+    StopRule capped = new StopRule.Qemu(Duration.ofMillis(300), 7, null);
     assertTrue(capped.stopAndCopy(stats(7, 60_000, 100 * MEM, 60_000)));
     assertFalse(capped.stopAndCopy(stats(6, 60_000, 100 * MEM, 60_000)));
-    assertThrows(IllegalArgumentException.class, () -> new StopRule.Qemu(Duration.ofMillis(300), 0));
+    assertThrows(IllegalArgumentException.class, () -> new StopRule.Qemu(Duration.ofMillis(300), 0, null));
   }
 
   @Test
   void theConstantsComeFromTheConfig() {
-    StopRuleConstants c = StopRuleConstants.from(ConfigFactory.parseString(
-        "domsim.migration.constants.xen { max-rounds = 8, target-dirty-pages = 10 }")
-        .withFallback(ConfigFactory.load()).getConfig("domsim"));
-    StopRule rule = StopRule.of(PrecopyPolicy.XEN, c, Duration.ofMillis(300));
+    com.typesafe.config.Config c = ConfigFactory.parseString(
+        "domsim.migration.stop-rules.xen { max-rounds = 8, target-dirty-pages = 10 }")
+        .withFallback(ConfigFactory.load()).getConfig("domsim");
+    StopRule rule = Builtins.plugins(c, Duration.ofMillis(300), false).stopRule("xen");
     assertFalse(rule.stopAndCopy(stats(7, 1, 1, 10)));
     assertTrue(rule.stopAndCopy(stats(8, 1, 1, 10)));
     assertTrue(rule.stopAndCopy(stats(2, 1, 1, 9)));
-    assertInstanceOf(StopRule.Qemu.class, StopRule.of(PrecopyPolicy.QEMU, c, Duration.ofMillis(300)));
+    assertInstanceOf(StopRule.Qemu.class, Builtins.rule("qemu", Duration.ofMillis(300)));
   }
 
   @Test

@@ -16,7 +16,7 @@ import io.domsim.dom0.MigrationObserver;
 import io.domsim.migration.MigrationCosts;
 import io.domsim.migration.MigrationRecord;
 import io.domsim.migration.Phase;
-import io.domsim.migration.StopRuleConstants;
+import io.domsim.migration.MigrationPlugins;
 import io.domsim.migration.net.Fabric;
 import io.domsim.hypervisor.CostSettings;
 import io.domsim.hypervisor.HostSnapshot;
@@ -24,7 +24,6 @@ import io.domsim.kernel.Network;
 import io.domsim.kernel.SimEntity;
 import io.domsim.kernel.SimKernel;
 import io.domsim.kernel.SimTime;
-import io.domsim.scheduler.PlacementPolicy;
 import io.domsim.scheduler.PoolMaster;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
@@ -102,6 +101,8 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
   private final ActorRef<Fabric.Command> fabric;
   private final long latencyNanos;
   private ActorRef<MigrationRecord> migrationReports;
+  private final Plugins plugins;
+  private final MigrationPlugins migrationPlugins;
   private int nextMigration;
 
   /** A migration as requested, and as it ended (null while in flight). */
@@ -145,8 +146,11 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
     spec.nodes().forEach(n -> nics.put(n.name(), n.nicBitsPerSecond()));
     this.fabric = ctx.spawn(Fabric.create(kernel, nics, latencyNanos), "fabric", SimKernel.DISPATCHER);
     this.migrationReports = ctx.messageAdapter(MigrationRecord.class, MigrationEnded::new);
-    MigrationContext migration = new MigrationContext(fabric, spec.migration(),
-        StopRuleConstants.from(spec.settings()), MigrationCosts.from(spec.settings()), MigrationObserver.NONE);
+    this.plugins = Plugins.onClassPath();
+    this.migrationPlugins = new MigrationPlugins(plugins.algorithms(), plugins.stopRules(), spec.settings(),
+        spec.migration());
+    MigrationContext migration = new MigrationContext(fabric, migrationPlugins, MigrationCosts.from(spec.settings()),
+        MigrationObserver.NONE);
     long sampleInterval = SimTime.of(spec.simulation().sampleInterval());
     ActorRef<Node.Booted> booted = ctx.messageAdapter(Node.Booted.class, NodeBooted::new);
     String dirtyModel = spec.settings().getString("hypervisor.dirty-model");
@@ -259,7 +263,9 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
     String master = dom0s.keySet().iterator().next();
     List<PoolMaster.Host> hosts = spec.nodes().stream().map(n -> poolHosts.get(n.name())).toList();
     long hostTimeout = SimTime.of(spec.settings().getDuration("scheduler.host-timeout"));
-    dom0s.get(master).tell(new Dom0.BecomePoolMaster(hosts, PlacementPolicy.of(spec.scheduler().placement()),
+    String placement = spec.scheduler().placement();
+    dom0s.get(master).tell(new Dom0.BecomePoolMaster(hosts,
+        plugins.placement().get(placement).create(plugins.placement().settingsOf(placement, spec.settings())),
         hostTimeout, unpinned, getContext().messageAdapter(PoolMaster.Outcome.class, Placed::new)));
   }
 
@@ -334,7 +340,7 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
     var algorithm = mig.algorithm().orElse(spec.migration().algorithm());
     var policy = mig.policy().orElse(spec.migration().policy());
     double at = SimTime.toSeconds(kernel.now());
-    Requested r = new Requested(mig, g.spec.type().configName(), from, algorithm.configName(), policy.configName(),
+    Requested r = new Requested(mig, g.spec.type().configName(), from, algorithm, policy,
         at);
     migrations.put(id, r);
     String refusal = null;
@@ -435,9 +441,9 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
     }
   }
 
-  /** The stop rule is a pre-copy setting: other algorithms report none. */
-  private static String policyOf(String algorithm, String policy) {
-    return algorithm.equals("pre-copy") ? policy : null;
+  /** A stop rule decides only for algorithms with live rounds: the others report none. */
+  private String policyOf(String algorithm, String policy) {
+    return migrationPlugins.shape(algorithm).usesStopRule() ? policy : null;
   }
 
   /** The reason of the last failed migration of this guest, or null. */

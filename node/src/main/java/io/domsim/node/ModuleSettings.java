@@ -8,7 +8,7 @@ import io.domsim.config.ConfigProblem;
 import io.domsim.config.ConfigProblems;
 import io.domsim.hypervisor.CostSettings;
 import io.domsim.migration.MigrationCosts;
-import io.domsim.migration.StopRuleConstants;
+import io.domsim.config.plugin.Registry;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,7 +26,20 @@ public final class ModuleSettings {
     List<ConfigProblem> problems = new ArrayList<>();
     attempt(problems, spec, "hypervisor.costs", () -> CostSettings.from(s));
     attempt(problems, spec, "migration.costs", () -> MigrationCosts.from(s));
-    attempt(problems, spec, "migration.constants", () -> StopRuleConstants.from(s));
+    // Every algorithm and stop rule reads its own settings now (a scenario action may name any of them),
+    // and so does the placement policy; a problem is reported under the plug-in's own subtree.
+    Plugins plugins = Plugins.onClassPath();
+    for (var a : plugins.algorithms().all()) {
+      attempt(problems, spec, subtree(plugins.algorithms(), a.name()),
+          () -> a.shape(plugins.algorithms().settingsOf(a.name(), s)));
+    }
+    for (var r : plugins.stopRules().all()) {
+      attempt(problems, spec, subtree(plugins.stopRules(), r.name()),
+          () -> r.create(plugins.stopRules().settingsOf(r.name(), s), spec.migration()));
+    }
+    String placement = spec.scheduler().placement();
+    attempt(problems, spec, subtree(plugins.placement(), placement),
+        () -> plugins.placement().get(placement).create(plugins.placement().settingsOf(placement, s)));
     attempt(problems, spec, "", () -> s.getDuration("scheduler.host-timeout"));
     attempt(problems, spec, "", () -> {
       String model = s.getString("hypervisor.dirty-model");
@@ -38,6 +51,11 @@ public final class ModuleSettings {
     if (!problems.isEmpty()) {
       throw new ConfigProblems(problems);
     }
+  }
+
+  /** Where a plug-in's settings live, relative to {@code domsim}. */
+  private static String subtree(Registry<?> registry, String name) {
+    return registry.kind().settingsPath() + "." + name;
   }
 
   /** Runs {@code read}; a setting it cannot read (under {@code prefix}) becomes a problem. */
@@ -56,6 +74,10 @@ public final class ModuleSettings {
           + pathAndReason[0];
       problems.add(new ConfigProblem(file, line, path, pathAndReason[1] + "; see the module's reference.conf for"
           + " what it takes"));
+    } catch (IllegalArgumentException e) {
+      // A value of the right type that the model refuses (a throttle above 100%, say).
+      problems.add(new ConfigProblem(spec.source(), 0, "domsim" + (prefix.isEmpty() ? "" : "." + prefix),
+          e.getMessage() + "; see the module's reference.conf for what it takes"));
     }
   }
 

@@ -77,8 +77,7 @@ public final class Node extends AbstractBehavior<Node.Command> {
   public static Behavior<Command> create(SimKernel kernel, NodeSpec spec, CostSettings costs, Network network,
       long sampleIntervalNanos, NodeMeters meters, MigrationContext migration, String dirtyModel,
       ActorRef<Booted> bootedTo) {
-    MigrationContext own = new MigrationContext(migration.fabric(), migration.defaults(), migration.constants(),
-        migration.costs(), meters);
+    MigrationContext own = migration.withObserver(meters);
     return Behaviors.setup(ctx -> new Node(ctx, kernel, spec, costs, network, sampleIntervalNanos, meters, own,
         dirtyModel, bootedTo));
   }

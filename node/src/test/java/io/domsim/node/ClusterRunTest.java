@@ -91,7 +91,7 @@ class ClusterRunTest {
   }
 
   static Run run(String scenario) throws Exception {
-    ClusterSpec spec = ClusterConfigLoader.parse(config(scenario), "test.conf", List.of());
+    ClusterSpec spec = ClusterConfigLoader.parse(config(scenario), "test.conf", List.of(), Plugins.onClassPath());
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     long end = (long) (SECONDS * 1e9);
     Map<String, Map<String, Double>> last = new TreeMap<>();

@@ -1,13 +1,13 @@
 package io.domsim.scheduler;
 
 import io.domsim.config.GuestSpec;
-import io.domsim.config.PlacementPolicyName;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Chooses the host a new guest starts on. Pure: the same guest and view give the same answer. Hosts are
- * considered in the order given; ties go to the earlier host.
+ * Chooses the host a new guest starts on. Hosts are considered in the order given; ties go to the
+ * earlier host. A policy is made for one run by its {@link PlacementPolicyPlugin} and may keep state
+ * across the guests of that run (round-robin does); the built-ins are pure.
  */
 @FunctionalInterface
 public interface PlacementPolicy {
@@ -30,14 +30,6 @@ public interface PlacementPolicy {
 
   /** The host left with the most free memory: spreads guests out. */
   PlacementPolicy WORST_FIT = (guest, hosts) -> byLeftover(guest, hosts, false);
-
-  static PlacementPolicy of(PlacementPolicyName name) {
-    return switch (name) {
-      case FIRST_FIT -> FIRST_FIT;
-      case BEST_FIT -> BEST_FIT;
-      case WORST_FIT -> WORST_FIT;
-    };
-  }
 
   private static Optional<Integer> byLeftover(GuestSpec guest, List<HostView> hosts, boolean least) {
     int best = -1;

@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.domsim.config.GuestSpec;
 import io.domsim.config.GuestType;
-import io.domsim.config.PlacementPolicyName;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -158,10 +157,14 @@ class PlacementPolicyTest {
   }
 
   @Test
-  void policyNamesMapToThePolicies() {
-    assertSame(PlacementPolicy.FIRST_FIT, PlacementPolicy.of(PlacementPolicyName.FIRST_FIT));
-    assertSame(PlacementPolicy.BEST_FIT, PlacementPolicy.of(PlacementPolicyName.BEST_FIT));
-    assertSame(PlacementPolicy.WORST_FIT, PlacementPolicy.of(PlacementPolicyName.WORST_FIT));
+  void theBuiltInsAreFoundByServiceLoaderUnderTheirConfigNames() {
+    io.domsim.config.plugin.Registry<PlacementPolicyPlugin> registry = io.domsim.config.plugin.Registry.load(
+        io.domsim.config.plugin.PluginKind.PLACEMENT, PlacementPolicyPlugin.class);
+    assertEquals(java.util.List.of("best-fit", "first-fit", "worst-fit"), java.util.List.copyOf(registry.names()));
+    com.typesafe.config.Config none = com.typesafe.config.ConfigFactory.empty();
+    assertSame(PlacementPolicy.FIRST_FIT, registry.get("first-fit").create(none));
+    assertSame(PlacementPolicy.BEST_FIT, registry.get("best-fit").create(none));
+    assertSame(PlacementPolicy.WORST_FIT, registry.get("worst-fit").create(none));
   }
 
   @ParameterizedTest(name = "{0}")

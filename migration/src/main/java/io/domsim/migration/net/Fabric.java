@@ -39,7 +39,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
    * means no cap. The owner {@code replyTo} gets exactly one {@link FlowEvent} for it, unless the flow
    * is cancelled.
    */
-  public record StartFlow(String flowId, String from, String to, long bytes, long capBitsPerSecond,
+  public record StartFlow(FlowId flowId, String from, String to, long bytes, long capBitsPerSecond,
       ActorRef<FlowEvent> replyTo) implements Command {
     public StartFlow {
       if (flowId == null || from == null || to == null || replyTo == null) {
@@ -56,7 +56,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   }
 
   /** Withdraws a flow (the others speed up); its owner hears nothing. Unknown ids are ignored. */
-  public record CancelFlow(String flowId) implements Command {}
+  public record CancelFlow(FlowId flowId) implements Command {}
 
   /** What a node's guests want of its NIC for their own I/O (out and in); they share it with the flows. */
   public record GuestTraffic(String node, double egressBitsPerSecond, double ingressBitsPerSecond)
@@ -72,28 +72,28 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   public record NodeRecovered(String node) implements Command {}
 
   /** For tests and metrics: the current rate of a flow. */
-  public record GetRate(String flowId, ActorRef<Rate> replyTo) implements Command {}
+  public record GetRate(FlowId flowId, ActorRef<Rate> replyTo) implements Command {}
 
   /**
    * The answer to {@link GetRate}. {@code active} is false for an unknown flow and for a flow in its
    * tail (all bytes sent, last byte in flight): then rate and remaining bytes are 0.
    */
-  public record Rate(String flowId, boolean active, double bitsPerSecond, double remainingBytes) {}
+  public record Rate(FlowId flowId, boolean active, double bitsPerSecond, double remainingBytes) {}
 
   /** What a flow's owner hears: exactly one of these per flow that is not cancelled. */
   public sealed interface FlowEvent {
-    String flowId();
+    FlowId flowId();
   }
 
   /** All {@code bytes} have arrived; {@code finishedNanos} is the arrival of the last byte (now). */
-  public record FlowDone(String flowId, long bytes, long startedNanos, long finishedNanos) implements FlowEvent {}
+  public record FlowDone(FlowId flowId, long bytes, long startedNanos, long finishedNanos) implements FlowEvent {}
 
   /**
    * The flow did not complete. {@code node} is the failed (or unknown) endpoint, or
    * {@value #DUPLICATE} when a flow with that id already exists (that other flow goes on).
    */
   /** The flow cannot finish: {@code node} failed (or the flow was refused); {@code bytesSent} had left the source. */
-  public record FlowBroken(String flowId, String node, long bytesSent) implements FlowEvent {}
+  public record FlowBroken(FlowId flowId, String node, long bytesSent) implements FlowEvent {}
 
   /** The {@link FlowBroken#node()} of a refused duplicate {@link StartFlow}. */
   public static final String DUPLICATE = "duplicate flow id";
@@ -105,11 +105,11 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
 
   /** A flow whose bytes have all left the source; its last byte is still in flight. */
   private static final class Tail {
-    final FlowNetwork.Flow flow;
+    final FlowNetwork.Flow<FlowId> flow;
     final ActorRef<FlowEvent> replyTo;
     SimTimer timer;
 
-    Tail(FlowNetwork.Flow flow, ActorRef<FlowEvent> replyTo) {
+    Tail(FlowNetwork.Flow<FlowId> flow, ActorRef<FlowEvent> replyTo) {
       this.flow = flow;
       this.replyTo = replyTo;
     }
@@ -118,11 +118,11 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   private final SimKernel kernel;
   private final SimEntity entity;
   private final long latencyNanos;
-  private final FlowNetwork network = new FlowNetwork();
+  private final FlowNetwork<FlowId> network = new FlowNetwork<>();
   /** Owners of the flows in the network, by flow id. */
-  private final TreeMap<String, ActorRef<FlowEvent>> owners = new TreeMap<>();
+  private final TreeMap<FlowId, ActorRef<FlowEvent>> owners = new TreeMap<>();
   /** Flows whose last byte is in flight, by flow id. */
-  private final TreeMap<String, Tail> tails = new TreeMap<>();
+  private final TreeMap<FlowId, Tail> tails = new TreeMap<>();
   private final TreeSet<String> failed = new TreeSet<>();
   /** The one pending completion timer, or null when no flow is in the network. */
   private SimTimer completionTimer;
@@ -176,7 +176,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     }
     long now = kernel.now();
     if (s.bytes() == 0) {
-      startTail(new FlowNetwork.Flow(s.flowId(), s.from(), s.to(), 0, s.capBitsPerSecond(), now), s.replyTo());
+      startTail(new FlowNetwork.Flow<>(s.flowId(), s.from(), s.to(), 0, s.capBitsPerSecond(), now), s.replyTo());
       return this;
     }
     network.addFlow(s.flowId(), s.from(), s.to(), s.bytes(), s.capBitsPerSecond(), now);
@@ -225,12 +225,12 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     settle();
     failed.add(f.node());
     // Owners hear about their broken flows in flow-id order, whether running or in their tail.
-    TreeMap<String, ActorRef<FlowEvent>> broken = new TreeMap<>();
-    TreeMap<String, Long> sent = new TreeMap<>();
-    for (String id : network.flowsOf(f.node())) {
+    TreeMap<FlowId, ActorRef<FlowEvent>> broken = new TreeMap<>();
+    TreeMap<FlowId, Long> sent = new TreeMap<>();
+    for (FlowId id : network.flowsOf(f.node())) {
       sent.put(id, Math.round(network.flow(id).orElseThrow().bytes() - network.remainingBytes(id)));
     }
-    for (FlowNetwork.Flow flow : network.removeFlowsOf(f.node(), kernel.now())) {
+    for (FlowNetwork.Flow<FlowId> flow : network.removeFlowsOf(f.node(), kernel.now())) {
       broken.put(flow.id(), owners.remove(flow.id()));
     }
     var it = tails.values().iterator();
@@ -244,7 +244,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
       }
     }
     rearm();
-    for (Map.Entry<String, ActorRef<FlowEvent>> e : broken.entrySet()) {
+    for (Map.Entry<FlowId, ActorRef<FlowEvent>> e : broken.entrySet()) {
       e.getValue().tell(new FlowBroken(e.getKey(), f.node(), sent.getOrDefault(e.getKey(), 0L)));
     }
     return this;
@@ -283,14 +283,14 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
 
   /** Brings the network to now: finished flows go into their tail, and the completion timer is moved. */
   private void settle() {
-    for (FlowNetwork.Finished f : network.advanceTo(kernel.now())) {
+    for (FlowNetwork.Finished<FlowId> f : network.advanceTo(kernel.now())) {
       startTail(f.flow(), owners.remove(f.flow().id()));
     }
     rearm();
   }
 
   /** The last byte of {@code flow} has left its source: it arrives one latency later. */
-  private void startTail(FlowNetwork.Flow flow, ActorRef<FlowEvent> replyTo) {
+  private void startTail(FlowNetwork.Flow<FlowId> flow, ActorRef<FlowEvent> replyTo) {
     Tail tail = new Tail(flow, replyTo);
     tail.timer = entity.sendAfter(latencyNanos, getContext().getSelf(), new Arrived(tail));
     tails.put(flow.id(), tail);
@@ -298,7 +298,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
 
   /** Keeps exactly one pending timer, at the earliest completion. */
   private void rearm() {
-    Optional<FlowNetwork.Completion> next = network.nextCompletion();
+    Optional<FlowNetwork.Completion<FlowId>> next = network.nextCompletion();
     long now = kernel.now();
     if (completionTimer != null) {
       if (next.isPresent() && completionTimer.time() == next.get().atNanos() && completionTimer.time() > now) {

@@ -29,7 +29,7 @@ import java.util.TreeSet;
  * the others' rates at each finish); {@link #addFlow} and {@link #removeFlow} refuse to jump over a
  * pending completion, so call {@code advanceTo(now)} first.
  */
-public final class FlowNetwork {
+public final class FlowNetwork<K extends Comparable<K>> {
   /** A flow with fewer bytes left than this when rates change is done. */
   public static final double DONE_BYTES = 1e-6;
 
@@ -38,13 +38,13 @@ public final class FlowNetwork {
   private static final double FREEZE_SLACK = 1e-12;
 
   /** What was asked for: a flow of {@code bytes} from {@code from} to {@code to}, started at {@code startedNanos}. */
-  public record Flow(String id, String from, String to, long bytes, long capBitsPerSecond, long startedNanos) {}
+  public record Flow<K>(K id, String from, String to, long bytes, long capBitsPerSecond, long startedNanos) {}
 
   /** A flow whose last byte left its source at {@code finishedNanos}. */
-  public record Finished(Flow flow, long finishedNanos) {}
+  public record Finished<K>(Flow<K> flow, long finishedNanos) {}
 
   /** The earliest pending completion: {@code flowId} finishes at {@code atNanos}. */
-  public record Completion(String flowId, long atNanos) {}
+  public record Completion<K>(K flowId, long atNanos) {}
 
   private static final class Node {
     final long bitsPerSecond;
@@ -61,8 +61,8 @@ public final class FlowNetwork {
     }
   }
 
-  private static final class Active {
-    final Flow flow;
+  private static final class Active<K> {
+    final Flow<K> flow;
     final Node from;
     final Node to;
     /** Bytes left at {@link #anchorNanos}, the last instant rates changed. */
@@ -71,7 +71,7 @@ public final class FlowNetwork {
     /** When the last byte leaves at the current rate (rounded up); fixed until rates change. */
     long doneAt;
 
-    Active(Flow flow, Node from, Node to) {
+    Active(Flow<K> flow, Node from, Node to) {
       this.flow = flow;
       this.from = from;
       this.to = to;
@@ -81,7 +81,7 @@ public final class FlowNetwork {
   }
 
   private final TreeMap<String, Node> nodes = new TreeMap<>();
-  private final TreeMap<String, Active> flows = new TreeMap<>();
+  private final TreeMap<K, Active<K>> flows = new TreeMap<>();
   /** The last instant rates were recomputed: every flow's remaining bytes are anchored here. */
   private long anchorNanos;
   /** The latest instant the network has been told about. */
@@ -136,7 +136,7 @@ public final class FlowNetwork {
    * @throws IllegalArgumentException for an unknown node, a loopback flow, a duplicate id, negative bytes or cap
    * @throws IllegalStateException if time would go backwards or a flow finishes before {@code nowNanos}
    */
-  public void addFlow(String id, String from, String to, long bytes, long capBitsPerSecond, long nowNanos) {
+  public void addFlow(K id, String from, String to, long bytes, long capBitsPerSecond, long nowNanos) {
     if (id == null) {
       throw new IllegalArgumentException("a flow needs an id");
     }
@@ -155,7 +155,7 @@ public final class FlowNetwork {
       throw new IllegalArgumentException("flow " + id + ": negative cap " + capBitsPerSecond + " bit/s (0 means none)");
     }
     moveTo(nowNanos, "start flow " + id);
-    flows.put(id, new Active(new Flow(id, from, to, bytes, capBitsPerSecond, nowNanos), src, dst));
+    flows.put(id, new Active<>(new Flow<>(id, from, to, bytes, capBitsPerSecond, nowNanos), src, dst));
     recompute();
   }
 
@@ -163,9 +163,9 @@ public final class FlowNetwork {
    * Removes a flow before it finishes (cancelled, or an endpoint failed); the others speed up.
    * Returns the flow, or empty if there is no such flow.
    */
-  public Optional<Flow> removeFlow(String id, long nowNanos) {
+  public Optional<Flow<K>> removeFlow(K id, long nowNanos) {
     moveTo(nowNanos, "remove flow " + id);
-    Active a = flows.remove(id);
+    Active<K> a = flows.remove(id);
     if (a == null) {
       return Optional.empty();
     }
@@ -201,12 +201,12 @@ public final class FlowNetwork {
   }
 
   /** Removes every flow from or to {@code node} (in id order), recomputing the others' rates once. */
-  public List<Flow> removeFlowsOf(String node, long nowNanos) {
+  public List<Flow<K>> removeFlowsOf(String node, long nowNanos) {
     moveTo(nowNanos, "remove the flows of " + node);
-    List<Flow> removed = new ArrayList<>();
+    List<Flow<K>> removed = new ArrayList<>();
     var it = flows.values().iterator();
     while (it.hasNext()) {
-      Active a = it.next();
+      Active<K> a = it.next();
       if (a.flow.from().equals(node) || a.flow.to().equals(node)) {
         removed.add(a.flow);
         it.remove();
@@ -223,13 +223,13 @@ public final class FlowNetwork {
    * by then is removed and returned (in order of finish time, then id), the others' rates being
    * recomputed at each finish instant.
    */
-  public List<Finished> advanceTo(long nowNanos) {
+  public List<Finished<K>> advanceTo(long nowNanos) {
     if (nowNanos < this.nowNanos) {
       throw new IllegalStateException("time goes backwards: network at " + this.nowNanos + " ns, asked for " + nowNanos + " ns");
     }
-    List<Finished> finished = new ArrayList<>();
+    List<Finished<K>> finished = new ArrayList<>();
     while (true) {
-      Optional<Completion> next = nextCompletion();
+      Optional<Completion<K>> next = nextCompletion();
       if (next.isEmpty() || next.get().atNanos() > nowNanos) {
         break;
       }
@@ -237,9 +237,9 @@ public final class FlowNetwork {
       this.nowNanos = at;
       var it = flows.values().iterator();
       while (it.hasNext()) {
-        Active a = it.next();
+        Active<K> a = it.next();
         if (a.doneAt <= at) {
-          finished.add(new Finished(a.flow, a.doneAt));
+          finished.add(new Finished<>(a.flow, a.doneAt));
           it.remove();
         }
       }
@@ -250,17 +250,17 @@ public final class FlowNetwork {
   }
 
   /** The earliest finish instant of any flow (ties: the smallest id), or empty when no flow is running. */
-  public Optional<Completion> nextCompletion() {
-    Active best = null;
-    for (Active a : flows.values()) {
+  public Optional<Completion<K>> nextCompletion() {
+    Active<K> best = null;
+    for (Active<K> a : flows.values()) {
       if (best == null || a.doneAt < best.doneAt) {
         best = a;
       }
     }
-    return best == null ? Optional.empty() : Optional.of(new Completion(best.flow.id(), best.doneAt));
+    return best == null ? Optional.empty() : Optional.of(new Completion<>(best.flow.id(), best.doneAt));
   }
 
-  public boolean contains(String id) {
+  public boolean contains(K id) {
     return flows.containsKey(id);
   }
 
@@ -268,39 +268,39 @@ public final class FlowNetwork {
     return flows.size();
   }
 
-  public Optional<Flow> flow(String id) {
-    Active a = flows.get(id);
+  public Optional<Flow<K>> flow(K id) {
+    Active<K> a = flows.get(id);
     return a == null ? Optional.empty() : Optional.of(a.flow);
   }
 
   /** The current rate of flow {@code id} in bits/s. */
-  public double rateOf(String id) {
+  public double rateOf(K id) {
     return active(id).rateBitsPerSecond;
   }
 
   /** Bytes of flow {@code id} not yet sent at {@link #now()}. */
-  public double remainingBytes(String id) {
+  public double remainingBytes(K id) {
     return remaining(active(id), nowNanos);
   }
 
   /** When flow {@code id} finishes if nothing else changes. */
-  public long completionOf(String id) {
+  public long completionOf(K id) {
     return active(id).doneAt;
   }
 
   /** Every running flow's rate in bits/s, by id. */
-  public SortedMap<String, Double> rates() {
-    TreeMap<String, Double> r = new TreeMap<>();
-    for (Active a : flows.values()) {
+  public SortedMap<K, Double> rates() {
+    TreeMap<K, Double> r = new TreeMap<>();
+    for (Active<K> a : flows.values()) {
       r.put(a.flow.id(), a.rateBitsPerSecond);
     }
     return Collections.unmodifiableSortedMap(r);
   }
 
   /** The ids of the flows from or to {@code node}, in id order. */
-  public List<String> flowsOf(String node) {
-    List<String> ids = new ArrayList<>();
-    for (Active a : flows.values()) {
+  public List<K> flowsOf(String node) {
+    List<K> ids = new ArrayList<>();
+    for (Active<K> a : flows.values()) {
       if (a.flow.from().equals(node) || a.flow.to().equals(node)) {
         ids.add(a.flow.id());
       }
@@ -312,7 +312,7 @@ public final class FlowNetwork {
   public double egressBitsPerSecond(String node) {
     node(node);
     double sum = 0;
-    for (Active a : flows.values()) {
+    for (Active<K> a : flows.values()) {
       if (a.flow.from().equals(node)) {
         sum += a.rateBitsPerSecond;
       }
@@ -324,7 +324,7 @@ public final class FlowNetwork {
   public double ingressBitsPerSecond(String node) {
     node(node);
     double sum = 0;
-    for (Active a : flows.values()) {
+    for (Active<K> a : flows.values()) {
       if (a.flow.to().equals(node)) {
         sum += a.rateBitsPerSecond;
       }
@@ -340,15 +340,15 @@ public final class FlowNetwork {
     return n;
   }
 
-  private Active active(String id) {
-    Active a = flows.get(id);
+  private Active<K> active(K id) {
+    Active<K> a = flows.get(id);
     if (a == null) {
       throw new IllegalArgumentException("no flow " + id);
     }
     return a;
   }
 
-  private double remaining(Active a, long t) {
+  private double remaining(Active<K> a, long t) {
     if (t >= a.doneAt) {
       return 0;
     }
@@ -361,7 +361,7 @@ public final class FlowNetwork {
     if (t < nowNanos) {
       throw new IllegalStateException("cannot " + what + " at " + t + " ns: the network is already at " + nowNanos + " ns");
     }
-    Optional<Completion> next = nextCompletion();
+    Optional<Completion<K>> next = nextCompletion();
     if (next.isPresent() && next.get().atNanos() <= t) {
       throw new IllegalStateException("cannot " + what + " at " + t + " ns: flow " + next.get().flowId()
           + " finishes at " + next.get().atNanos() + " ns; collect it with advanceTo first");
@@ -372,14 +372,14 @@ public final class FlowNetwork {
   /** Re-anchors every flow at {@link #nowNanos} and shares the NICs by progressive filling. */
   private void recompute() {
     long t = nowNanos;
-    for (Active a : flows.values()) {
+    for (Active<K> a : flows.values()) {
       a.anchorRemaining = remaining(a, t);
     }
     anchorNanos = t;
 
     // Only flows with bytes left compete; the rest are done now.
-    List<Active> competing = new ArrayList<>(flows.size());
-    for (Active a : flows.values()) {
+    List<Active<K>> competing = new ArrayList<>(flows.size());
+    for (Active<K> a : flows.values()) {
       if (a.anchorRemaining < DONE_BYTES) {
         a.anchorRemaining = 0;
         a.rateBitsPerSecond = 0;
@@ -405,7 +405,7 @@ public final class FlowNetwork {
     }
     double[] frozenSum = new double[resources];
     int[] unfrozenCount = new int[resources];
-    for (Active a : competing) {
+    for (Active<K> a : competing) {
       unfrozenCount[2 * a.from.index]++;
       unfrozenCount[2 * a.to.index + 1]++;
     }
@@ -463,7 +463,7 @@ public final class FlowNetwork {
         if (frozen[i]) {
           continue;
         }
-        Active a = competing.get(i);
+        Active<K> a = competing.get(i);
         int eg = 2 * a.from.index;
         int in = 2 * a.to.index + 1;
         long cap = a.flow.capBitsPerSecond();
@@ -480,7 +480,7 @@ public final class FlowNetwork {
         }
       }
     }
-    for (Active a : competing) {
+    for (Active<K> a : competing) {
       a.doneAt = t + nanosToSend(a.anchorRemaining, a.rateBitsPerSecond);
     }
     storeGuestRates(byIndex, guestRate);

@@ -33,14 +33,19 @@ final class FabricHarness implements AutoCloseable {
     h.inject(() -> fabric.tell(command));
   }
 
+  /** The fabric's id of the test's flow {@code name} (a migration of that name sending its final copy). */
+  static FlowId id(String name) {
+    return new FlowId(name, io.domsim.migration.FlowPurpose.FINAL_COPY);
+  }
+
   void start(String id, String from, String to, long bytes, long cap) {
-    tell(new Fabric.StartFlow(id, from, to, bytes, cap, owner()));
+    tell(new Fabric.StartFlow(id(id), from, to, bytes, cap, owner()));
   }
 
   /** Asks for a flow's rate now; simulated time does not move while waiting. */
   Fabric.Rate rate(String flowId) throws Exception {
-    tell(new Fabric.GetRate(flowId, h.inbox()));
-    return h.await(Fabric.Rate.class, r -> r.flowId().equals(flowId));
+    tell(new Fabric.GetRate(id(flowId), h.inbox()));
+    return h.await(Fabric.Rate.class, r -> r.flowId().equals(id(flowId)));
   }
 
   long runUntil(long nanos) throws Exception {

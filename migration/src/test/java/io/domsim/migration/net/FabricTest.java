@@ -39,7 +39,7 @@ class FabricTest {
   /** Checks that {@code r} is the FlowDone of {@code id}, delivered at its finish, about {@code expectedNanos}. */
   private static FlowDone assertDone(Received r, String id, long bytes, long startedNanos, double expectedNanos) {
     FlowDone d = assertInstanceOf(FlowDone.class, r.message(), () -> "expected " + id + " done, got " + r);
-    assertEquals(id, d.flowId());
+    assertEquals(FabricHarness.id(id), d.flowId());
     assertEquals(bytes, d.bytes());
     assertEquals(startedNanos, d.startedNanos());
     assertEquals(r.atNanos(), d.finishedNanos(), "delivered at the instant the last byte arrives");
@@ -50,7 +50,7 @@ class FabricTest {
 
   private static void assertBroken(Received r, String id, String node, long atNanos) {
     FlowBroken b = assertInstanceOf(FlowBroken.class, r.message(), () -> "expected " + id + " broken, got " + r);
-    assertEquals(id, b.flowId());
+    assertEquals(FabricHarness.id(id), b.flowId());
     assertEquals(node, b.node());
     assertEquals(atNanos, r.atNanos(), "broken at once");
   }
@@ -145,8 +145,8 @@ class FabricTest {
       h.start("gone", "a", "b", GIB, 0);
       h.start("kept", "a", "c", GIB, 0);
       h.runUntil(SECOND / 2);
-      h.tell(new Fabric.CancelFlow("gone"));
-      h.tell(new Fabric.CancelFlow("no-such-flow"));
+      h.tell(new Fabric.CancelFlow(FabricHarness.id("gone")));
+      h.tell(new Fabric.CancelFlow(FabricHarness.id("no-such-flow")));
       h.runUntil(SECOND / 2);
       assertFalse(h.rate("gone").active());
       assertEquals(10 * GBIT, h.rate("kept").bitsPerSecond(), 1.0);
@@ -163,7 +163,7 @@ class FabricTest {
     try (FabricHarness h = new FabricHarness(nics(10 * GBIT, "a", "b"), LATENCY)) {
       h.start("short", "a", "b", 1000, 0);
       h.runUntil(LATENCY / 2);
-      h.tell(new Fabric.CancelFlow("short"));
+      h.tell(new Fabric.CancelFlow(FabricHarness.id("short")));
       h.runUntil(SECOND);
       assertTrue(h.events().isEmpty(), h.events()::toString);
     }
@@ -236,7 +236,7 @@ class FabricTest {
       h.start("m6", "c", "d", GIB / 8, 0);
       h.start("m7", "c", "a", 0, 0);
       h.runUntil(500 * MS);
-      h.tell(new Fabric.CancelFlow("m3"));
+      h.tell(new Fabric.CancelFlow(FabricHarness.id("m3")));
       h.runUntil(700 * MS);
       h.tell(new Fabric.NodeFailed("d"));
       h.runUntil(30 * SECOND);
@@ -254,7 +254,7 @@ class FabricTest {
     List<String> second = scenario();
     assertEquals(first, second);
     assertEquals(6, first.size(), first::toString); // m3 cancelled: no event
-    assertTrue(first.stream().anyMatch(s -> s.contains("FlowBroken[flowId=m6, node=d, bytesSent=")), first::toString);
+    assertTrue(first.stream().anyMatch(s -> s.contains("FlowBroken[flowId=m6 FinalCopy[], node=d, bytesSent=")), first::toString);
     assertTrue(first.stream().anyMatch(s -> s.contains("FlowDone[flowId=m7")), first::toString);
   }
 }

@@ -20,8 +20,8 @@ class FlowNetworkTest {
   /** Rates are compared with this relative tolerance. */
   static final double REL = 1e-9;
 
-  private static FlowNetwork network(long bitsPerSecond, String... nodes) {
-    FlowNetwork n = new FlowNetwork();
+  private static FlowNetwork<String> network(long bitsPerSecond, String... nodes) {
+    FlowNetwork<String> n = new FlowNetwork<>();
     for (String node : nodes) {
       n.addNode(node, bitsPerSecond);
     }
@@ -44,8 +44,8 @@ class FlowNetworkTest {
   }
 
   /** Runs every flow to its end, collecting the finishes in order. */
-  private static List<Finished> drain(FlowNetwork n) {
-    List<Finished> all = new ArrayList<>();
+  private static List<Finished<String>> drain(FlowNetwork<String> n) {
+    List<Finished<String>> all = new ArrayList<>();
     while (n.nextCompletion().isPresent()) {
       all.addAll(n.advanceTo(n.nextCompletion().get().atNanos()));
     }
@@ -54,7 +54,7 @@ class FlowNetworkTest {
 
   @Test
   void oneFlowAloneGetsTheWholeNic() {
-    FlowNetwork n = network(10 * GBIT, "a", "b");
+    FlowNetwork<String> n = network(10 * GBIT, "a", "b");
     n.addFlow("m", "a", "b", 8 * GIB, 0, 0);
     assertRate(10 * GBIT, n.rateOf("m"), "rate of a lone flow");
     long expected = (long) Math.ceil(8.0 * GIB * 8 / (10 * GBIT) * 1e9); // 6.8719476736 s
@@ -66,7 +66,7 @@ class FlowNetworkTest {
     assertTrue(n.remainingBytes("m") > 0, "bytes left 1 ns before the end");
     assertEquals(8 * GIB - 6.871947673 * 1.25e9, n.remainingBytes("m"), 1.0);
 
-    List<Finished> done = n.advanceTo(expected);
+    List<Finished<String>> done = n.advanceTo(expected);
     assertEquals(1, done.size());
     assertEquals("m", done.get(0).flow().id());
     assertEquals(expected, done.get(0).finishedNanos());
@@ -76,7 +76,7 @@ class FlowNetworkTest {
 
   @Test
   void twoFlowsOutOfOneNodeShareItsEgress() {
-    FlowNetwork n = network(10 * GBIT, "a", "b", "c");
+    FlowNetwork<String> n = network(10 * GBIT, "a", "b", "c");
     n.addFlow("m1", "a", "b", 8 * GIB, 0, 0);
     n.addFlow("m2", "a", "c", 8 * GIB, 0, 0);
     assertRate(5 * GBIT, n.rateOf("m1"), "m1");
@@ -84,17 +84,17 @@ class FlowNetworkTest {
     assertRate(10 * GBIT, n.egressBitsPerSecond("a"), "a's egress");
     assertRate(5 * GBIT, n.ingressBitsPerSecond("b"), "b's ingress");
 
-    List<Finished> done = drain(n);
+    List<Finished<String>> done = drain(n);
     assertEquals(List.of("m1", "m2"), done.stream().map(f -> f.flow().id()).toList(), "both, in id order");
     double alone = exactNanos(8 * GIB, 10 * GBIT);
-    for (Finished f : done) {
+    for (Finished<String> f : done) {
       assertFinishedAt(2 * alone, f.finishedNanos(), f.flow().id());
     }
   }
 
   @Test
   void flowsFromDifferentSourcesShareTheDestinationsIngress() {
-    FlowNetwork n = network(10 * GBIT, "a", "b", "c");
+    FlowNetwork<String> n = network(10 * GBIT, "a", "b", "c");
     n.addFlow("from-a", "a", "c", GIB, 0, 0);
     n.addFlow("from-b", "b", "c", GIB, 0, 0);
     assertRate(5 * GBIT, n.rateOf("from-a"), "from-a");
@@ -105,14 +105,14 @@ class FlowNetworkTest {
 
   @Test
   void aCappedFlowLeavesTheRestToTheOthers() {
-    FlowNetwork n = network(10 * GBIT, "a", "b", "c");
+    FlowNetwork<String> n = network(10 * GBIT, "a", "b", "c");
     n.addFlow("capped", "a", "b", 8 * GIB, 2 * GBIT, 0);
     n.addFlow("free", "a", "c", 8 * GIB, 0, 0);
     assertRate(2 * GBIT, n.rateOf("capped"), "capped flow");
     assertRate(8 * GBIT, n.rateOf("free"), "the other takes the rest");
 
     // A cap above the fair share changes nothing.
-    FlowNetwork m = network(10 * GBIT, "a", "b", "c");
+    FlowNetwork<String> m = network(10 * GBIT, "a", "b", "c");
     m.addFlow("capped", "a", "b", 8 * GIB, 7 * GBIT, 0);
     m.addFlow("free", "a", "c", 8 * GIB, 0, 0);
     assertRate(5 * GBIT, m.rateOf("capped"), "cap above the fair share");
@@ -121,7 +121,7 @@ class FlowNetworkTest {
 
   @Test
   void fullDuplexBothDirectionsGetTheFullRate() {
-    FlowNetwork n = network(10 * GBIT, "a", "b");
+    FlowNetwork<String> n = network(10 * GBIT, "a", "b");
     n.addFlow("ab", "a", "b", GIB, 0, 0);
     n.addFlow("ba", "b", "a", GIB, 0, 0);
     assertRate(10 * GBIT, n.rateOf("ab"), "a to b");
@@ -130,7 +130,7 @@ class FlowNetworkTest {
 
   @Test
   void theBottleneckIsTheSlowerNic() {
-    FlowNetwork n = new FlowNetwork();
+    FlowNetwork<String> n = new FlowNetwork<>();
     n.addNode("fast", 40 * GBIT);
     n.addNode("slow", GBIT);
     n.addNode("other", 10 * GBIT);
@@ -148,7 +148,7 @@ class FlowNetworkTest {
    */
   @Test
   void aFlowEndingSpeedsTheOthersUp() {
-    FlowNetwork n = network(8 * GBIT, "a", "b", "c", "d");
+    FlowNetwork<String> n = network(8 * GBIT, "a", "b", "c", "d");
     n.addFlow("f1", "a", "b", 3_000_000_000L, 0, 0);
     assertTrue(n.advanceTo(SECOND).isEmpty());
     assertEquals(2e9, n.remainingBytes("f1"), 1.0);
@@ -160,7 +160,7 @@ class FlowNetworkTest {
     n.addFlow("f3", "a", "d", 1_000_000_000L, 0, 2 * SECOND);
     assertRate(8.0 * GBIT / 3, n.rateOf("f3"), "a third each");
 
-    List<Finished> done = drain(n);
+    List<Finished<String>> done = drain(n);
     assertEquals(List.of("f3", "f1", "f2"), done.stream().map(f -> f.flow().id()).toList());
     assertFinishedAt(5e9, done.get(0).finishedNanos(), "f3");
     assertFinishedAt(6e9, done.get(1).finishedNanos(), "f1");
@@ -170,7 +170,7 @@ class FlowNetworkTest {
 
   @Test
   void removingAFlowSpeedsTheOthersUp() {
-    FlowNetwork n = network(10 * GBIT, "a", "b", "c");
+    FlowNetwork<String> n = network(10 * GBIT, "a", "b", "c");
     n.addFlow("stay", "a", "b", GIB, 0, 0);
     n.addFlow("go", "a", "c", GIB, 0, 0);
     long half = SECOND / 2;
@@ -185,7 +185,7 @@ class FlowNetworkTest {
 
   @Test
   void removeFlowsOfANodeRemovesBothDirections() {
-    FlowNetwork n = network(10 * GBIT, "a", "b", "c");
+    FlowNetwork<String> n = network(10 * GBIT, "a", "b", "c");
     n.addFlow("ab", "a", "b", GIB, 0, 0);
     n.addFlow("ca", "c", "a", GIB, 0, 0);
     n.addFlow("cb", "c", "b", GIB, 0, 0);
@@ -199,12 +199,12 @@ class FlowNetworkTest {
 
   @Test
   void aZeroByteFlowIsDoneAtOnceAndTakesNoBandwidth() {
-    FlowNetwork n = network(10 * GBIT, "a", "b");
+    FlowNetwork<String> n = network(10 * GBIT, "a", "b");
     n.addFlow("big", "a", "b", GIB, 0, 0);
     n.addFlow("empty", "a", "b", 0, 0, 5);
     assertRate(10 * GBIT, n.rateOf("big"), "the empty flow takes nothing");
     assertEquals(5, n.nextCompletion().orElseThrow().atNanos());
-    List<Finished> done = n.advanceTo(5);
+    List<Finished<String>> done = n.advanceTo(5);
     assertEquals(1, done.size());
     assertEquals("empty", done.get(0).flow().id());
     assertEquals(5, done.get(0).finishedNanos());
@@ -212,7 +212,7 @@ class FlowNetworkTest {
 
   @Test
   void misuseIsRefused() {
-    FlowNetwork n = network(10 * GBIT, "a", "b");
+    FlowNetwork<String> n = network(10 * GBIT, "a", "b");
     assertThrows(IllegalArgumentException.class, () -> n.addNode("a", GBIT), "duplicate node");
     assertThrows(IllegalArgumentException.class, () -> n.addNode("z", 0), "zero NIC");
     assertThrows(IllegalArgumentException.class, () -> n.addFlow("x", "a", "nowhere", 1, 0, 0));
@@ -240,7 +240,7 @@ class FlowNetworkTest {
     }
     SortedMap<String, Double> first = null;
     for (int attempt = 0; attempt < 5; attempt++) {
-      FlowNetwork n = new FlowNetwork();
+      FlowNetwork<String> n = new FlowNetwork<>();
       for (int i = 0; i < 6; i++) {
         n.addNode("n" + i, (i + 1) * 5 * GBIT);
       }
@@ -270,7 +270,7 @@ class FlowNetworkTest {
     int bottleneckedByNic = 0;
     for (int instance = 0; instance < 300; instance++) {
       int nodes = 2 + r.nextInt(7);
-      FlowNetwork n = new FlowNetwork();
+      FlowNetwork<String> n = new FlowNetwork<>();
       for (int i = 0; i < nodes; i++) {
         n.addNode("n" + i, nics[r.nextInt(nics.length)]);
       }
@@ -288,7 +288,7 @@ class FlowNetworkTest {
         assertTrue(n.ingressBitsPerSecond(node) <= c * (1 + REL), where + ": " + node + " ingress over capacity");
       }
       for (String id : n.rates().keySet()) {
-        FlowNetwork.Flow f = n.flow(id).orElseThrow();
+        FlowNetwork.Flow<String> f = n.flow(id).orElseThrow();
         double rate = n.rateOf(id);
         assertTrue(rate > 0, where + ": " + id + " has no rate");
         long cap = f.capBitsPerSecond();
@@ -309,13 +309,13 @@ class FlowNetworkTest {
         "the instances exercise both kinds of bottleneck: " + bottleneckedByCap + " by cap, " + bottleneckedByNic + " by NIC");
   }
 
-  private static boolean saturatedAndMax(FlowNetwork n, String node, boolean egress, double rate) {
+  private static boolean saturatedAndMax(FlowNetwork<String> n, String node, boolean egress, double rate) {
     double used = egress ? n.egressBitsPerSecond(node) : n.ingressBitsPerSecond(node);
     if (used < n.capacityOf(node) * (1 - REL)) {
       return false;
     }
     for (String other : n.flowsOf(node)) {
-      FlowNetwork.Flow o = n.flow(other).orElseThrow();
+      FlowNetwork.Flow<String> o = n.flow(other).orElseThrow();
       boolean sameResource = egress ? o.from().equals(node) : o.to().equals(node);
       if (sameResource && n.rateOf(other) > rate * (1 + REL)) {
         return false;
@@ -328,7 +328,7 @@ class FlowNetworkTest {
   void randomRunsFinishEveryByteAndNeverEarly() {
     SplittableRandom r = new SplittableRandom(99);
     for (int instance = 0; instance < 50; instance++) {
-      FlowNetwork n = network(10 * GBIT, "a", "b", "c", "d");
+      FlowNetwork<String> n = network(10 * GBIT, "a", "b", "c", "d");
       String[] names = {"a", "b", "c", "d"};
       long t = 0;
       int started = 0;

@@ -1,0 +1,421 @@
+package io.domsim.dom0;
+
+import io.domsim.config.GuestSpec;
+import io.domsim.config.GuestType;
+import io.domsim.hypervisor.Hypervisor;
+import io.domsim.hypervisor.Hypervisor.Op;
+import io.domsim.kernel.SimTime;
+import io.domsim.migration.AutoConverge;
+import io.domsim.migration.FlowPurpose;
+import io.domsim.migration.MigrationCosts;
+import io.domsim.migration.MigrationRecord;
+import io.domsim.migration.MigrationShape;
+import io.domsim.migration.MigrationShape.FinalCopy;
+import io.domsim.migration.Phase;
+import io.domsim.migration.RoundStats;
+import io.domsim.migration.SourceProtocol;
+import io.domsim.migration.SourceStep;
+import io.domsim.migration.StopRule;
+import io.domsim.migration.net.Fabric;
+import io.domsim.migration.net.FlowId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * A Dom0's outgoing migrations: the sender. The decisions are the pure {@link SourceProtocol}'s; this
+ * class carries its steps out with hypercalls, messages to the destination and fabric flows, for any
+ * algorithm's {@link MigrationShape} and any stop rule's way through a round.
+ */
+final class SourceSide {
+  private final MigrationHost host;
+  private final MigrationContext ctx;
+  private final TreeMap<String, Outgoing> outgoing = new TreeMap<>();
+
+  SourceSide(MigrationHost host, MigrationContext ctx) {
+    this.host = host;
+    this.ctx = ctx;
+  }
+
+  /** One fabric flow of a migration: what it carries, in bytes and pages. */
+  private record Flow(FlowId id, long bytes, long pages) {}
+
+  /** The pre-copy round being sent: its send set, and the batch on the wire (batched senders). */
+  private static final class Round {
+    final int number;
+    final long startedAt;
+    final long pages;
+    final long pagesPerBatch;
+    long remaining;
+    long skipped;
+    long batchInFlight;
+    int batch;
+
+    Round(int number, long startedAt, long pages, long pagesPerBatch) {
+      this.number = number;
+      this.startedAt = startedAt;
+      this.pages = pages;
+      this.pagesPerBatch = pagesPerBatch;
+      this.remaining = pages;
+    }
+  }
+
+  /** When the guest stopped and restarted, as far as the migration got (null: not yet). */
+  private static final class Timeline {
+    Long started;
+    Long suspended;
+    Long unpaused;
+  }
+
+  private static final class Outgoing {
+    final Dom0.Migrate request;
+    final GuestSpec spec;
+    final int domid;
+    final MigrationShape shape;
+    final StopRule stopRule;
+    final SourceProtocol protocol;
+    final long memoryPages;
+    final Timeline times = new Timeline();
+    final List<MigrationRecord.Round> roundLog = new ArrayList<>();
+    /** What has crossed the wire so far. */
+    long bytes;
+    long pages;
+    /** The one flow on the wire, or null. */
+    Flow flow;
+    /** The pre-copy round in progress, or null. */
+    Round round;
+    Long pagesMissing;
+
+    Outgoing(Dom0.Migrate request, GuestSpec spec, int domid, MigrationShape shape, StopRule stopRule) {
+      this.request = request;
+      this.spec = spec;
+      this.domid = domid;
+      this.shape = shape;
+      this.stopRule = stopRule;
+      this.memoryPages = Math.max(1, spec.memoryBytes() / MigrationCosts.PAGE_BYTES);
+      AutoConverge autoConverge = shape.liveRounds() ? stopRule.newAutoConverge() : null;
+      this.protocol = new SourceProtocol(shape, stopRule, autoConverge);
+    }
+
+    String id() {
+      return request.id();
+    }
+  }
+
+  /** Is a migration of this guest going out from here? */
+  boolean migrating(String guest) {
+    return outgoing.values().stream().anyMatch(o -> o.spec.name().equals(guest));
+  }
+
+  /** The records of the outgoing migrations still going, as far as they got (outcome null). */
+  List<MigrationRecord> inFlight() {
+    List<MigrationRecord> out = new ArrayList<>();
+    for (Outgoing o : outgoing.values()) {
+      out.add(record(o, null, "the run ended before the migration did"));
+    }
+    return out;
+  }
+
+  /** Start migrating {@code m.guest()}, which runs here as {@code domid}. */
+  void migrate(Dom0.Migrate m, GuestSpec spec, int domid) {
+    Outgoing o = new Outgoing(m, spec, domid, ctx.plugins().shape(m.algorithm()),
+        ctx.plugins().stopRule(m.policy()));
+    outgoing.put(m.id(), o);
+    run(o, o.protocol.start());
+  }
+
+  private void run(Outgoing o, List<SourceStep> steps) {
+    for (SourceStep step : steps) {
+      if (step instanceof SourceStep.SendPrepare) {
+        host.sendToPeer(o.request.destination(), new Dom0.PrepareIncoming(o.id(), o.spec,
+            o.request.algorithm(), host.node(), host.self(), o.request.reportTo()));
+      } else if (step instanceof SourceStep.EnableLogDirty) {
+        host.hypercall(new Op.EnableLogDirty(o.domid), r -> { });
+      } else if (step instanceof SourceStep.SendRound s) {
+        sendRound(o, s.round());
+      } else if (step instanceof SourceStep.Throttle t) {
+        host.hypercall(new Op.SetThrottle(o.domid, t.fraction()), r -> { });
+      } else if (step instanceof SourceStep.Suspend) {
+        suspend(o);
+      } else if (step instanceof SourceStep.SendFinalCopy f) {
+        sendFinalCopy(o, f.what());
+      } else if (step instanceof SourceStep.SendGo) {
+        host.sendToPeer(o.request.destination(), new Dom0.Go(o.id(), record(o, null, null),
+            o.times.suspended == null ? host.now() : o.times.suspended));
+      } else if (step instanceof SourceStep.PushRemainingPages) {
+        // Everything not sent before the handover: with post-copy, that is all of memory.
+        startFlow(o, FlowPurpose.POSTCOPY_PUSH, o.memoryPages * MigrationCosts.PAGE_BYTES, o.memoryPages);
+      } else if (step instanceof SourceStep.DestroySource) {
+        host.hypercall(new Op.DestroyDomain(o.domid), r -> { });
+        host.guestLeft(o.spec.name());
+      } else if (step instanceof SourceStep.ResumeSource r) {
+        resume(o, r.wasSuspended());
+      } else if (step instanceof SourceStep.Finish f) {
+        finish(o, f.outcome(), f.reason());
+      }
+    }
+  }
+
+  private void started(Outgoing o) {
+    if (o.times.started == null) {
+      o.times.started = host.now();
+      ctx.observer().started();
+    }
+  }
+
+  /** One pre-copy round: clean the log (the round's send set) and send it, whole or in batches. */
+  private void sendRound(Outgoing o, int number) {
+    host.hypercall(new Op.CleanDirtyLog(o.domid), r -> {
+      if (!(r instanceof Hypervisor.Done done) || o.protocol.phase().finished()) {
+        return;
+      }
+      started(o);
+      long pages = done.value();
+      long perBatch = o.stopRule.batches().map(b -> b.pagesPerBatch(pages)).orElse(pages);
+      o.round = new Round(number, host.now(), pages, perBatch);
+      host.sendToPeer(o.request.destination(), new Dom0.StreamProgress(o.id(), record(o, null, null)));
+      if (o.stopRule.batches().isPresent()) {
+        sendNextBatch(o);
+      } else {
+        startFlow(o, new FlowPurpose.Round(number, 0), pages * MigrationCosts.PAGE_BYTES, pages);
+      }
+    });
+  }
+
+  /**
+   * The next batch of a batched round (xc_domain_save): before each batch but the first, the pages of the
+   * send set written again since the clean are taken out; they stay dirty for the next round.
+   */
+  private void sendNextBatch(Outgoing o) {
+    Round round = o.round;
+    Runnable send = () -> {
+      long pages = Math.min(round.remaining, round.pagesPerBatch);
+      if (pages <= 0) {
+        finishRound(o);
+        return;
+      }
+      round.batch++;
+      round.batchInFlight = pages;
+      startFlow(o, new FlowPurpose.Round(round.number, round.batch), pages * MigrationCosts.PAGE_BYTES, pages);
+    };
+    if (round.batch == 0) {
+      send.run(); // nothing can have been written again yet
+      return;
+    }
+    host.hypercall(new Op.DropRewritten(o.domid), r -> {
+      long dropped = r instanceof Hypervisor.Done d ? Math.min(d.value(), round.remaining) : 0;
+      round.remaining -= dropped;
+      round.skipped += dropped;
+      send.run();
+    });
+  }
+
+  /**
+   * Sends {@code bytes} to the destination as one fabric flow. PV page-table pages (one per 512 pages)
+   * are first rewritten from machine to guest frame numbers, which takes CPU time before the send.
+   */
+  private void startFlow(Outgoing o, FlowPurpose purpose, long bytes, long pages) {
+    Flow flow = new Flow(new FlowId(o.id(), purpose), bytes, pages);
+    o.flow = flow;
+    long delay = 0;
+    if (o.spec.type() == GuestType.PV && !(purpose instanceof FlowPurpose.PostcopyPush)) {
+      long pagetablePages = (pages + MigrationCosts.PAGES_PER_PAGETABLE_PAGE - 1)
+          / MigrationCosts.PAGES_PER_PAGETABLE_PAGE;
+      delay = SimTime.seconds(pagetablePages * ctx.costs().pvPagetableRewriteCycles() / host.cyclesPerSecond());
+    }
+    if (delay > 0) {
+      host.after(delay, new Dom0.PagetablesRewritten(flow.id()));
+    } else {
+      host.startFlow(flow.id(), o.request.toNode(), bytes, ctx.bandwidthCap());
+    }
+  }
+
+  /** The page tables of {@code flow} are rewritten: its bytes may go. */
+  void onPagetablesRewritten(Dom0.PagetablesRewritten t) {
+    Outgoing o = outgoing.get(t.flow().migration());
+    if (o != null && !o.protocol.phase().finished() && o.flow != null && o.flow.id().equals(t.flow())) {
+      host.startFlow(o.flow.id(), o.request.toNode(), o.flow.bytes(), ctx.bandwidthCap());
+    }
+  }
+
+  /**
+   * The guest stops running now. PV: the suspend request reaches the guest's kernel, which freezes its
+   * tasks and acknowledges (modelled as paused at once, then the acknowledgement latency); HVM: paused by
+   * the hypervisor directly. Downtime counts from here.
+   */
+  private void suspend(Outgoing o) {
+    started(o);
+    o.times.suspended = host.now();
+    host.hypercall(new Op.PauseDomain(o.domid), r -> {
+      if (o.protocol.phase() != Phase.SUSPENDING) {
+        return; // aborted meanwhile: ResumeSource has taken care of the guest
+      }
+      if (o.spec.type() == GuestType.PV) {
+        host.after(ctx.costs().pvSuspendAckNanos(), new Dom0.SuspendAcknowledged(o.id()));
+      } else {
+        run(o, o.protocol.suspendedGuest());
+      }
+    });
+  }
+
+  /** A PV guest has acknowledged its suspend. */
+  void onSuspendAcknowledged(Dom0.SuspendAcknowledged t) {
+    Outgoing o = outgoing.get(t.migration());
+    if (o != null && o.protocol.phase() == Phase.SUSPENDING) {
+      run(o, o.protocol.suspendedGuest());
+    }
+  }
+
+  private void sendFinalCopy(Outgoing o, FinalCopy what) {
+    long stateBytes = o.spec.vcpus() * ctx.costs().vcpuStateBytes();
+    if (o.spec.type() == GuestType.HVM) {
+      stateBytes += ctx.costs().hvmDeviceStateBytes() + ctx.costs().hvmContextBytes();
+    }
+    long fixed = stateBytes;
+    switch (what) {
+      case STATE_ONLY -> startFlow(o, FlowPurpose.DEVICE_STATE, fixed, 0);
+      case ALL_MEMORY -> startFlow(o, FlowPurpose.FINAL_COPY, o.memoryPages * MigrationCosts.PAGE_BYTES + fixed,
+          o.memoryPages);
+      case DIRTY_PAGES -> host.hypercall(new Op.CleanDirtyLog(o.domid), r -> {
+        long pages = r instanceof Hypervisor.Done d ? d.value() : 0;
+        startFlow(o, FlowPurpose.FINAL_COPY, pages * MigrationCosts.PAGE_BYTES + fixed, pages);
+      });
+      default -> throw new AssertionError(what);
+    }
+  }
+
+  /** A fabric flow of an outgoing migration has arrived, or broke. False when it is not one of ours. */
+  boolean onFlow(Fabric.FlowEvent event) {
+    Outgoing o = outgoing.get(event.flowId().migration());
+    if (o == null || o.flow == null || !o.flow.id().equals(event.flowId())) {
+      return false;
+    }
+    Flow flow = o.flow;
+    o.flow = null;
+    if (event instanceof Fabric.FlowBroken b) {
+      // What had left before the break counts as sent (pages in proportion).
+      o.bytes += b.bytesSent();
+      o.pages += flow.bytes() > 0 ? Math.round((double) flow.pages() * b.bytesSent() / flow.bytes()) : 0;
+      ctx.observer().bytesSent(b.bytesSent());
+      run(o, o.protocol.destinationLost("the network path to " + o.request.toNode() + " broke (" + b.node()
+          + " failed)"));
+      return true;
+    }
+    // Bytes count once they have crossed.
+    o.bytes += flow.bytes();
+    o.pages += flow.pages();
+    ctx.observer().bytesSent(flow.bytes());
+    FlowPurpose purpose = flow.id().purpose();
+    if (purpose instanceof FlowPurpose.PostcopyPush) {
+      host.sendToPeer(o.request.destination(), new Dom0.AllPagesPushed(o.id()));
+      run(o, o.protocol.pushDone());
+    } else if (purpose instanceof FlowPurpose.Round) {
+      if (o.stopRule.batches().isPresent()) {
+        host.hypercall(new Op.MarkSent(o.domid, o.round.batchInFlight), x -> { });
+        o.round.remaining -= o.round.batchInFlight;
+        sendNextBatch(o);
+      } else {
+        finishRound(o);
+      }
+    } else {
+      if (purpose instanceof FlowPurpose.FinalCopy && o.shape.finalCopy() == FinalCopy.DIRTY_PAGES) {
+        // The last pages have arrived. With the exact dirty model, check now, with every write up to
+        // this instant counted, that the destination holds the latest version of every page.
+        host.hypercall(new Op.PagesDelivered(o.domid), x -> { });
+        host.hypercall(new Op.PagesMissing(o.domid), m -> {
+          if (m instanceof Hypervisor.Done d && d.value() >= 0) {
+            o.pagesMissing = d.value();
+          }
+        });
+      }
+      run(o, o.protocol.finalCopySent());
+    }
+    return true;
+  }
+
+  /** The round's pages have all arrived: the stop rule decides what comes next. */
+  private void finishRound(Outgoing o) {
+    host.hypercall(new Op.PagesDelivered(o.domid), x -> { });
+    Round round = o.round;
+    long sent = round.pages - round.skipped;
+    long skipped = round.skipped;
+    long duration = Math.max(1, host.now() - round.startedAt);
+    host.hypercall(new Op.PeekDirtyLog(o.domid), r -> {
+      long dirty = r instanceof Hypervisor.Done d ? d.value() : 0;
+      o.roundLog.add(new MigrationRecord.Round(o.protocol.rounds(), sent, skipped, dirty,
+          SimTime.toSeconds(duration)));
+      double bandwidth = sent * MigrationCosts.PAGE_BYTES / SimTime.toSeconds(duration);
+      RoundStats stats = new RoundStats(o.protocol.rounds(), sent, o.pages, dirty, o.memoryPages, bandwidth,
+          duration, skipped);
+      run(o, o.protocol.roundSent(stats, dirty * MigrationCosts.PAGE_BYTES, sent * MigrationCosts.PAGE_BYTES));
+    });
+  }
+
+  /** Undo before GO: the stream stops, log-dirty and the throttle go, and a suspended guest runs again. */
+  private void resume(Outgoing o, boolean wasSuspended) {
+    if (o.flow != null) {
+      host.cancelFlow(o.flow.id());
+      o.flow = null;
+    }
+    host.hypercall(new Op.DisableLogDirty(o.domid), x -> { });
+    host.hypercall(new Op.SetThrottle(o.domid, 0), x -> { });
+    if (wasSuspended) {
+      o.times.unpaused = host.now(); // the guest was down from the suspend until now: that is its downtime
+      host.hypercall(new Op.UnpauseDomain(o.domid), x -> { });
+    }
+  }
+
+  void onResumedThere(Dom0.ResumedThere r) {
+    Outgoing o = outgoing.get(r.id());
+    if (o != null) {
+      o.times.unpaused = r.unpausedAtNanos();
+      run(o, o.protocol.resumedAtDestination());
+    }
+  }
+
+  void onPrepared(Dom0.Prepared p) {
+    Outgoing o = outgoing.get(p.id());
+    if (o != null) {
+      run(o, o.protocol.prepared());
+    }
+  }
+
+  void onPrepareRefused(Dom0.PrepareRefused p) {
+    Outgoing o = outgoing.get(p.id());
+    if (o != null) {
+      run(o, o.protocol.refused(p.reason()));
+    }
+  }
+
+  /** {@code node} is down: a migration to it ends as the protocol says. */
+  void onNodeDown(String node) {
+    for (Outgoing o : new ArrayList<>(outgoing.values())) {
+      if (o.request.toNode().equals(node)) {
+        run(o, o.protocol.destinationLost("destination " + node + " failed"));
+      }
+    }
+  }
+
+  private void finish(Outgoing o, Phase outcome, String reason) {
+    outgoing.remove(o.id());
+    if (outcome == Phase.COMPLETED) {
+      long end = o.times.unpaused == null ? host.now() : o.times.unpaused;
+      long start = o.times.suspended == null ? host.now() : o.times.suspended;
+      ctx.observer().completed(Math.max(0, end - start));
+    } else {
+      ctx.observer().aborted();
+    }
+    o.request.reportTo().tell(record(o, outcome, reason));
+  }
+
+  private MigrationRecord record(Outgoing o, Phase outcome, String reason) {
+    Double downtime = o.times.suspended == null || o.times.unpaused == null ? null
+        : SimTime.toSeconds(o.times.unpaused - o.times.suspended);
+    return new MigrationRecord(o.id(), o.spec.name(), o.spec.type().configName(), host.node(),
+        o.request.toNode(), o.request.algorithm(), o.request.policy(),
+        SimTime.toSeconds(o.request.requestedAtNanos()),
+        o.times.started == null ? null : SimTime.toSeconds(o.times.started),
+        outcome == null ? null : SimTime.toSeconds(host.now()), downtime, o.protocol.rounds(), o.bytes, o.pages,
+        outcome, reason, o.roundLog, o.pagesMissing, false);
+  }
+}

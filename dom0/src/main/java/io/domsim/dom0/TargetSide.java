@@ -1,0 +1,223 @@
+package io.domsim.dom0;
+
+import io.domsim.config.GuestSpec;
+import io.domsim.config.GuestType;
+import io.domsim.hypervisor.Hypervisor;
+import io.domsim.hypervisor.Hypervisor.Op;
+import io.domsim.kernel.SimTime;
+import io.domsim.migration.MigrationCosts;
+import io.domsim.migration.MigrationRecord;
+import io.domsim.migration.MigrationShape;
+import io.domsim.migration.Phase;
+import io.domsim.migration.TargetProtocol;
+import io.domsim.migration.TargetStep;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * A Dom0's incoming migrations: the receiver. It claims memory and builds the paused copy on prepare,
+ * and unpauses it only after GO; the decisions are the pure {@link TargetProtocol}'s.
+ */
+final class TargetSide {
+  private final MigrationHost host;
+  private final MigrationContext ctx;
+  private final TreeMap<String, Incoming> incoming = new TreeMap<>();
+  /** Nodes this Dom0 has been told are down: their late messages start nothing here. */
+  private final TreeSet<String> downNodes = new TreeSet<>();
+
+  TargetSide(MigrationHost host, MigrationContext ctx) {
+    this.host = host;
+    this.ctx = ctx;
+  }
+
+  private static final class Incoming {
+    final Dom0.PrepareIncoming request;
+    final GuestSpec spec;
+    final MigrationShape shape;
+    final TargetProtocol protocol;
+    int domid = -1;
+    boolean prepared;
+    boolean sourceDown;
+    /** What the source has said of the stream so far: the report if the source dies. */
+    MigrationRecord sourceView;
+    long suspendedAt;
+
+    Incoming(Dom0.PrepareIncoming request, MigrationShape shape) {
+      this.request = request;
+      this.spec = request.spec();
+      this.shape = shape;
+      this.protocol = new TargetProtocol(shape.resumesBeforeMemory());
+    }
+
+    String id() {
+      return request.id();
+    }
+  }
+
+  /** Is a migration of this guest coming in here? */
+  boolean migrating(String guest) {
+    return incoming.values().stream().anyMatch(i -> i.spec.name().equals(guest));
+  }
+
+  void onPrepare(Dom0.PrepareIncoming p) {
+    if (downNodes.contains(p.fromNode())) {
+      return; // the source died with this request in flight: nobody to migrate for
+    }
+    String refusal = host.refusal(p.spec());
+    if (refusal != null) {
+      host.sendToPeer(p.source(), new Dom0.PrepareRefused(p.id(), refusal));
+      return;
+    }
+    Incoming in = new Incoming(p, ctx.plugins().shape(p.algorithm()));
+    incoming.put(p.id(), in);
+    long footprint = p.spec().memoryBytes() + host.domainOverheadBytes();
+    host.hypercall(new Op.ClaimPages(p.id(), footprint), claim -> {
+      if (claim instanceof Hypervisor.Failed) {
+        incoming.remove(p.id());
+        host.hypercall(new Op.PhysInfo(), info -> host.sendToPeer(p.source(), new Dom0.PrepareRefused(p.id(),
+            "not enough memory on " + host.node() + " for " + p.spec().name() + ": it needs " + mib(footprint)
+                + " MiB and " + mib(((Hypervisor.Done) info).value()) + " MiB are free; choose another node")));
+        return;
+      }
+      host.hypercall(new Op.CreateDomain(p.spec(), p.id(), true), created -> built(in, created));
+    });
+  }
+
+  /** The paused copy is built (or could not be). */
+  private void built(Incoming in, Hypervisor.Result created) {
+    Dom0.PrepareIncoming p = in.request;
+    if (!(created instanceof Hypervisor.Done d)) {
+      incoming.remove(p.id());
+      host.hypercall(new Op.ReleaseClaim(p.id()), x -> { });
+      host.sendToPeer(p.source(), new Dom0.PrepareRefused(p.id(), ((Hypervisor.Failed) created).reason()));
+      return;
+    }
+    in.domid = (int) d.value();
+    in.prepared = true;
+    if (in.protocol.state() == TargetProtocol.State.DESTROYED) {
+      host.hypercall(new Op.DestroyDomain(in.domid), x -> { }); // given up while it was being built
+      return;
+    }
+    if (downNodes.contains(p.fromNode())) {
+      run(in, in.protocol.sourceLost("source " + p.fromNode() + " failed"));
+      return;
+    }
+    host.sendToPeer(p.source(), new Dom0.Prepared(p.id()));
+  }
+
+  void onStreamProgress(Dom0.StreamProgress p) {
+    Incoming in = incoming.get(p.id());
+    if (in != null) {
+      in.sourceView = p.sourceView();
+    }
+  }
+
+  void onGo(Dom0.Go go) {
+    Incoming in = incoming.get(go.id());
+    if (in == null) {
+      return;
+    }
+    in.sourceView = go.sourceView();
+    in.suspendedAt = go.suspendedAtNanos();
+    ctx.observer().bytesReceived(go.sourceView().bytesTransferred());
+    run(in, in.protocol.go());
+  }
+
+  private void run(Incoming in, List<TargetStep> steps) {
+    for (TargetStep step : steps) {
+      if (step instanceof TargetStep.RestoreAndUnpause) {
+        long restore = in.spec.type() == GuestType.HVM ? ctx.costs().hvmRestoreNanos() : 0;
+        if (restore > 0) {
+          host.after(restore, new Dom0.Restored(in.id()));
+        } else {
+          host.hypercall(new Op.UnpauseDomain(in.domid), r -> run(in, in.protocol.unpaused()));
+        }
+      } else if (step instanceof TargetStep.AcknowledgeResume) {
+        acknowledgeResume(in);
+      } else if (step instanceof TargetStep.DestroyCopy) {
+        if (in.prepared) {
+          host.hypercall(new Op.DestroyDomain(in.domid), r -> { });
+        } else {
+          host.hypercall(new Op.ReleaseClaim(in.id()), r -> { });
+        }
+        incoming.remove(in.id());
+      } else if (step instanceof TargetStep.DestroyLostGuest) {
+        host.hypercall(new Op.DestroyDomain(in.domid), r -> { });
+        host.guestLeft(in.spec.name());
+        incoming.remove(in.id());
+      } else if (step instanceof TargetStep.Finish f) {
+        MigrationRecord v = in.sourceView;
+        in.request.reportTo().tell(new MigrationRecord(in.id(), in.spec.name(), in.spec.type().configName(),
+            in.request.fromNode(), host.node(), in.request.algorithm(),
+            v == null ? null : v.policy(), v == null ? Double.NaN : v.requestedAtS(),
+            v == null ? null : v.startedAtS(), SimTime.toSeconds(host.now()), null, v == null ? 0 : v.rounds(),
+            v == null ? 0 : v.bytesTransferred(), v == null ? 0 : v.pagesTransferred(), f.outcome(), f.reason(),
+            v == null ? List.of() : v.roundLog(), v == null ? null : v.pagesMissingAtDestination(), true));
+      }
+    }
+  }
+
+  /** The guest runs here now: its I/O follows it, and the source hears so. */
+  private void acknowledgeResume(Incoming in) {
+    host.guestArrived(in.spec, in.domid);
+    if (in.shape.resumesBeforeMemory()) {
+      // Until its last page arrives, every touch of a missing page is a round trip to the source.
+      long cap = ctx.bandwidthCap();
+      long link = cap > 0 ? Math.min(cap, host.nicBitsPerSecond()) : host.nicBitsPerSecond();
+      double stall = ctx.costs().postcopyStall(in.spec.workload().workingSetBytes() / MigrationCosts.PAGE_BYTES,
+          in.spec.memoryBytes() / MigrationCosts.PAGE_BYTES, host.latencyNanos(), link);
+      host.hypercall(new Op.SetThrottle(in.domid, stall), r -> { });
+    } else {
+      // The guest runs here with all its memory: the migration has completed, whatever becomes of
+      // the source. Say so now; the source's fuller record replaces this one if it comes.
+      incoming.remove(in.id());
+      MigrationRecord v = in.sourceView;
+      long downtime = host.now() - in.suspendedAt;
+      in.request.reportTo().tell(new MigrationRecord(v.id(), v.guest(), v.type(), v.from(), v.to(),
+          v.algorithm(), v.policy(), v.requestedAtS(), v.startedAtS(), SimTime.toSeconds(host.now()),
+          SimTime.toSeconds(downtime), v.rounds(), v.bytesTransferred(), v.pagesTransferred(), Phase.COMPLETED,
+          in.sourceDown ? "the source failed after GO; the destination completed the handover" : null,
+          v.roundLog(), v.pagesMissingAtDestination(), true));
+      if (in.sourceDown) {
+        ctx.observer().completed(downtime);
+      }
+    }
+    if (!in.sourceDown) {
+      host.sendToPeer(in.request.source(), new Dom0.ResumedThere(in.id(), host.now()));
+    }
+  }
+
+  /** An HVM guest's device model and context are restored: it may run. */
+  void onRestored(Dom0.Restored t) {
+    Incoming in = incoming.get(t.migration());
+    if (in != null) {
+      host.hypercall(new Op.UnpauseDomain(in.domid), r -> run(in, in.protocol.unpaused()));
+    }
+  }
+
+  void onAllPagesPushed(Dom0.AllPagesPushed a) {
+    Incoming in = incoming.remove(a.id());
+    if (in != null) {
+      ctx.observer().bytesReceived(in.spec.memoryBytes()); // the post-copy push: all of memory
+      in.protocol.allPagesArrived();
+      host.hypercall(new Op.SetThrottle(in.domid, 0), r -> { });
+    }
+  }
+
+  /** {@code node} is down: a migration from it ends as the protocol says, and its late messages are ignored. */
+  void onNodeDown(String node) {
+    downNodes.add(node);
+    for (Incoming in : new ArrayList<>(incoming.values())) {
+      if (in.request.fromNode().equals(node)) {
+        in.sourceDown = true;
+        run(in, in.protocol.sourceLost("source " + node + " failed"));
+      }
+    }
+  }
+
+  private static long mib(long bytes) {
+    return Math.floorDiv(bytes, 1024L * 1024L);
+  }
+}

@@ -1,0 +1,54 @@
+package io.domsim.scheduler;
+
+import com.typesafe.config.Config;
+
+/** domsim's own placement policies, registered as plug-ins like anyone's. */
+public final class BuiltInPlacementPolicies {
+  private BuiltInPlacementPolicies() {}
+
+  /** A stateless built-in: its name, its sentence, its policy. */
+  private abstract static class Stateless implements PlacementPolicyPlugin {
+    private final String name;
+    private final String description;
+    private final PlacementPolicy policy;
+
+    Stateless(String name, String description, PlacementPolicy policy) {
+      this.name = name;
+      this.description = description;
+      this.policy = policy;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public String description() {
+      return description;
+    }
+
+    @Override
+    public PlacementPolicy create(Config settings) {
+      return policy;
+    }
+  }
+
+  public static final class FirstFit extends Stateless {
+    public FirstFit() {
+      super("first-fit", "the first node, in configuration order, where the guest fits", PlacementPolicy.FIRST_FIT);
+    }
+  }
+
+  public static final class BestFit extends Stateless {
+    public BestFit() {
+      super("best-fit", "the node left with the least free memory: packs guests tightly", PlacementPolicy.BEST_FIT);
+    }
+  }
+
+  public static final class WorstFit extends Stateless {
+    public WorstFit() {
+      super("worst-fit", "the node left with the most free memory: spreads guests out", PlacementPolicy.WORST_FIT);
+    }
+  }
+}
