@@ -414,12 +414,12 @@ final class Migrations {
   private MigrationRecord record(Outgoing o, Phase outcome, String reason) {
     Double downtime = o.suspendedAt == null || o.unpausedAt == null ? null
         : SimTime.toSeconds(o.unpausedAt - o.suspendedAt);
-    return new MigrationRecord(o.request.id(), o.spec.name(), o.spec.type().configName(), host.node(),
-        o.request.toNode(), o.request.algorithm().configName(), o.request.policy().configName(),
-        SimTime.toSeconds(o.request.requestedAtNanos()),
-        o.startedAt == null ? null : SimTime.toSeconds(o.startedAt),
-        outcome == null ? null : SimTime.toSeconds(host.now()), downtime, o.protocol.rounds(), o.bytes, o.pages,
-        outcome, reason, o.roundLog, o.pagesMissing, false);
+    return MigrationRecord.requested(o.request.id(), o.spec.name(), o.spec.type(), host.node(), o.request.toNode(),
+            o.request.algorithm().configName(), o.request.policy().configName(),
+            SimTime.toSeconds(o.request.requestedAtNanos()))
+        .withStart(o.startedAt == null ? null : SimTime.toSeconds(o.startedAt))
+        .withTransfer(o.protocol.rounds(), o.bytes, o.pages, o.roundLog, o.pagesMissing).withDowntime(downtime)
+        .withOutcome(outcome, outcome == null ? null : SimTime.toSeconds(host.now()), reason);
   }
 
   // ------------------------------------------------------------------ destination side
@@ -540,11 +540,10 @@ final class Migrations {
           incoming.remove(in.request.id());
           MigrationRecord v = in.sourceView;
           long downtime = host.now() - in.suspendedAt;
-          in.request.reportTo().tell(new MigrationRecord(v.id(), v.guest(), v.type(), v.from(), v.to(),
-              v.algorithm(), v.policy(), v.requestedAtS(), v.startedAtS(), SimTime.toSeconds(host.now()),
-              SimTime.toSeconds(downtime), v.rounds(), v.bytesTransferred(), v.pagesTransferred(), Phase.COMPLETED,
-              in.sourceDown ? "the source failed after GO; the destination completed the handover" : null,
-              v.roundLog(), v.pagesMissingAtDestination(), true));
+          in.request.reportTo().tell(v.withDowntime(SimTime.toSeconds(downtime)).withOutcome(Phase.COMPLETED,
+              SimTime.toSeconds(host.now()),
+              in.sourceDown ? "the source failed after GO; the destination completed the handover" : null)
+              .seenFromDestination());
           if (in.sourceDown) {
             ctx.observer().completed(downtime);
           }
@@ -565,12 +564,10 @@ final class Migrations {
         incoming.remove(in.request.id());
       } else if (step instanceof TargetStep.Finish f) {
         MigrationRecord v = in.sourceView;
-        in.request.reportTo().tell(new MigrationRecord(in.request.id(), in.spec.name(), in.spec.type().configName(),
-            in.request.fromNode(), host.node(), in.request.algorithm().configName(),
-            v == null ? null : v.policy(), v == null ? Double.NaN : v.requestedAtS(),
-            v == null ? null : v.startedAtS(), SimTime.toSeconds(host.now()), null, v == null ? 0 : v.rounds(),
-            v == null ? 0 : v.bytesTransferred(), v == null ? 0 : v.pagesTransferred(), f.outcome(), f.reason(),
-            v == null ? List.of() : v.roundLog(), v == null ? null : v.pagesMissingAtDestination(), true));
+        MigrationRecord known = v != null ? v : MigrationRecord.requested(in.request.id(), in.spec.name(),
+            in.spec.type(), in.request.fromNode(), host.node(), in.request.algorithm().configName(), null, Double.NaN);
+        in.request.reportTo().tell(known.withDowntime(null)
+            .withOutcome(f.outcome(), SimTime.toSeconds(host.now()), f.reason()).seenFromDestination());
       }
     }
   }
