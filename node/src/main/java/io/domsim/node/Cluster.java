@@ -7,27 +7,15 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import io.domsim.config.ClusterSpec;
-import io.domsim.config.GuestSpec;
-import io.domsim.config.NodeSpec;
 import io.domsim.config.ScenarioAction;
 import io.domsim.dom0.Dom0;
-import io.domsim.dom0.MigrationContext;
-import io.domsim.dom0.MigrationObserver;
-import io.domsim.migration.MigrationCosts;
 import io.domsim.migration.MigrationRecord;
-import io.domsim.migration.Phase;
-import io.domsim.migration.StopRuleConstants;
 import io.domsim.migration.net.Fabric;
-import io.domsim.hypervisor.CostSettings;
-import io.domsim.hypervisor.HostSnapshot;
-import io.domsim.kernel.Network;
 import io.domsim.kernel.SimEntity;
 import io.domsim.kernel.SimKernel;
 import io.domsim.kernel.SimTime;
-import io.domsim.scheduler.PlacementPolicy;
 import io.domsim.scheduler.PoolMaster;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,9 +23,11 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One run of a cluster: boots every node, starts pinned guests through their Dom0's toolstack, hands
- * the others to the pool master, plays the scenario timeline, and at the end gathers the report.
- * It stands outside the simulated network: it is the operator at the console, not a node.
+ * One run of a cluster, as an actor shell: it boots the cluster and starts its guests
+ * ({@link ClusterWiring}), plays the scenario timeline and the live operator's requests ({@link Operator},
+ * which keeps the {@link MigrationLedger}), and at the end gathers every node's snapshot and the
+ * migrations still in flight for the report ({@link ReportBuilder}). It stands outside the simulated
+ * network: it is the operator at the console, not a node.
  */
 public final class Cluster extends AbstractBehavior<Cluster.Command> {
 
@@ -78,15 +68,11 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
   private final SimKernel kernel;
   private final ClusterSpec spec;
   private final SimEntity scenario;
-  private final Operator operator;
-  private final Map<String, ActorRef<Node.Command>> nodes = new TreeMap<>();
-  private final Map<String, ActorRef<Dom0.Command>> dom0s = new TreeMap<>();
-  private final Map<String, PoolMaster.Host> poolHosts = new TreeMap<>();
-  private final ActorRef<Fabric.Command> fabric;
   private final long latencyNanos;
+  private final Operator operator;
+  private final ClusterWiring wiring;
   private final ActorRef<MigrationRecord> migrationReports;
   private final Map<String, Node.NodeSnapshot> snapshots = new TreeMap<>();
-  private int pinnedOutstanding;
   private CompletableFuture<RunResult> finishing;
   /** Live Dom0s yet to report their in-flight migrations at the end. */
   private int inFlightOutstanding;
@@ -97,33 +83,17 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
     this.kernel = kernel;
     this.spec = spec;
     this.scenario = kernel.entity("scenario");
-    this.operator = new Operator(spec.guests(), spec.migration());
-    CostSettings costs = CostSettings.from(spec.settings());
     this.latencyNanos = SimTime.of(spec.network().latency());
-    Network network = new Network(latencyNanos);
-    java.util.SortedMap<String, Long> nics = new TreeMap<>();
-    spec.nodes().forEach(n -> nics.put(n.name(), n.nicBitsPerSecond()));
-    this.fabric = ctx.spawn(Fabric.create(kernel, nics, latencyNanos), "fabric", SimKernel.DISPATCHER);
+    this.operator = new Operator(spec.guests(), spec.migration());
     this.migrationReports = ctx.messageAdapter(MigrationRecord.class, MigrationEnded::new);
-    MigrationContext migration = new MigrationContext(fabric, spec.migration(),
-        StopRuleConstants.from(spec.settings()), MigrationCosts.from(spec.settings()), MigrationObserver.NONE);
-    long sampleInterval = SimTime.of(spec.simulation().sampleInterval());
-    ActorRef<Node.Booted> booted = ctx.messageAdapter(Node.Booted.class, NodeBooted::new);
-    String dirtyModel = spec.settings().getString("hypervisor.dirty-model");
-    if (!dirtyModel.equals("analytic") && !dirtyModel.equals("page")) {
-      throw new IllegalArgumentException("domsim.hypervisor.dirty-model must be analytic or page, was " + dirtyModel);
-    }
-    for (NodeSpec n : spec.nodes()) {
-      ctx.spawn(Node.create(kernel, n, costs, network, sampleInterval, new NodeMeters(registry, n.name()),
-          migration, dirtyModel, booted),
-          n.name(), SimKernel.DISPATCHER);
-    }
+    this.wiring = new ClusterWiring(ctx, kernel, spec, registry, operator, new ClusterWiring.Replies(
+        ctx.messageAdapter(Node.Booted.class, NodeBooted::new),
+        ctx.messageAdapter(Dom0.PoolEndpoint.class, PoolEndpointReady::new),
+        ctx.messageAdapter(Dom0.CreateResult.class, PinnedCreated::new),
+        ctx.messageAdapter(PoolMaster.Outcome.class, Placed::new)));
     List<ScenarioAction> actions = spec.scenario();
     for (int i = 0; i < actions.size(); i++) {
       scenario.sendAt(SimTime.of(actions.get(i).at()), ctx.getSelf(), new ScenarioStep(i));
-    }
-    if (spec.nodes().isEmpty()) {
-      startGuests();
     }
     started.complete(ctx.getSelf());
   }
@@ -147,10 +117,10 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(NodeBooted.class, this::onBooted)
-        .onMessage(PoolEndpointReady.class, this::onPoolEndpoint)
-        .onMessage(PinnedCreated.class, this::onPinnedCreated)
-        .onMessage(Placed.class, this::onPlaced)
+        .onMessage(NodeBooted.class, m -> wired(() -> wiring.booted(m.booted())))
+        .onMessage(PoolEndpointReady.class, m -> wired(() -> wiring.poolEndpointReady(m.endpoint())))
+        .onMessage(PinnedCreated.class, m -> wired(() -> wiring.pinnedCreated(m.result())))
+        .onMessage(Placed.class, m -> wired(() -> wiring.placed(m.outcome())))
         .onMessage(ScenarioStep.class, this::onScenarioStep)
         .onMessage(Finish.class, this::onFinish)
         .onMessage(Operate.class, this::onOperate)
@@ -161,72 +131,9 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
         .build();
   }
 
-  private Behavior<Command> onBooted(NodeBooted m) {
-    Node.Booted b = m.booted();
-    nodes.put(b.node(), b.nodeRef());
-    dom0s.put(b.node(), b.dom0());
-    operator.nodeBooted(b.node());
-    b.dom0().tell(new Dom0.GetPoolEndpoint(
-        getContext().messageAdapter(Dom0.PoolEndpoint.class, PoolEndpointReady::new)));
-    return this;
-  }
-
-  private Behavior<Command> onPoolEndpoint(PoolEndpointReady m) {
-    poolHosts.put(m.endpoint().node(), new PoolMaster.Host(m.endpoint().node(), m.endpoint().endpoint()));
-    if (poolHosts.size() == spec.nodes().size()) {
-      startGuests();
-    }
-    return this;
-  }
-
-  /** Pinned guests first, straight to their node's toolstack; then the pool master places the rest. */
-  private void startGuests() {
-    ActorRef<Dom0.CreateResult> replies = getContext().messageAdapter(Dom0.CreateResult.class, PinnedCreated::new);
-    for (GuestSpec g : spec.guests()) {
-      if (g.node().isPresent()) {
-        pinnedOutstanding++;
-        dom0s.get(g.node().get()).tell(new Dom0.CreateGuest(g, replies));
-      }
-    }
-    if (pinnedOutstanding == 0) {
-      placeUnpinned();
-    }
-  }
-
-  private Behavior<Command> onPinnedCreated(PinnedCreated m) {
-    if (m.result() instanceof Dom0.GuestStarted s) {
-      operator.guestStarted(s.guest(), s.node());
-    } else if (m.result() instanceof Dom0.GuestRefused r) {
-      operator.guestNotStarted(r.guest(), r.reason());
-    }
-    if (--pinnedOutstanding == 0) {
-      placeUnpinned();
-    }
-    return this;
-  }
-
-  private void placeUnpinned() {
-    List<GuestSpec> unpinned = spec.guests().stream().filter(g -> g.node().isEmpty()).toList();
-    if (unpinned.isEmpty() || spec.nodes().isEmpty()) {
-      unpinned.forEach(g -> operator.guestNotStarted(g.name(), "the cluster has no nodes"));
-      return;
-    }
-    // The pool master is a role of the first node by name (DESIGN.md); hosts in configuration order.
-    String master = dom0s.keySet().iterator().next();
-    List<PoolMaster.Host> hosts = spec.nodes().stream().map(n -> poolHosts.get(n.name())).toList();
-    long hostTimeout = SimTime.of(spec.settings().getDuration("scheduler.host-timeout"));
-    dom0s.get(master).tell(new Dom0.BecomePoolMaster(hosts, PlacementPolicy.of(spec.scheduler().placement()),
-        hostTimeout, unpinned, getContext().messageAdapter(PoolMaster.Outcome.class, Placed::new)));
-  }
-
-  private Behavior<Command> onPlaced(Placed m) {
-    for (PoolMaster.Placed p : m.outcome().placements()) {
-      if (p.node().isPresent()) {
-        operator.guestStarted(p.guest(), p.node().get());
-      } else {
-        operator.guestNotStarted(p.guest(), p.reason());
-      }
-    }
+  /** Boot and guest start: the wiring's business. */
+  private Behavior<Command> wired(Runnable step) {
+    step.run();
     return this;
   }
 
@@ -262,6 +169,7 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
   private String requestMigration(ScenarioAction.Migrate mig) {
     Operator.Decision d = operator.requestMigration(mig, SimTime.toSeconds(kernel.now()));
     if (d instanceof Operator.Handover h) {
+      Map<String, ActorRef<Dom0.Command>> dom0s = wiring.dom0s();
       dom0s.get(h.from()).tell(new Dom0.Migrate(h.id(), h.guest(), h.to(), dom0s.get(h.to()), h.algorithm(),
           h.policy(), kernel.now(), migrationReports));
     }
@@ -278,9 +186,9 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
     if (!operator.failNode(name)) {
       return;
     }
-    nodes.get(name).tell(Node.Fail.INSTANCE);
-    fabric.tell(new Fabric.NodeFailed(name));
-    dom0s.forEach((other, dom0) -> {
+    wiring.nodes().get(name).tell(Node.Fail.INSTANCE);
+    wiring.fabric().tell(new Fabric.NodeFailed(name));
+    wiring.dom0s().forEach((other, dom0) -> {
       if (operator.isUp(other)) {
         scenario.sendAfter(latencyNanos, dom0, new Dom0.NodeDown(name));
       }
@@ -289,14 +197,14 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
 
   private Behavior<Command> onFinish(Finish f) {
     finishing = f.result();
-    if (nodes.isEmpty()) {
+    if (wiring.nodes().isEmpty()) {
       finishing.complete(result());
       return this;
     }
     ActorRef<Node.NodeSnapshot> replies = getContext().messageAdapter(Node.NodeSnapshot.class, SnapshotReady::new);
-    nodes.values().forEach(n -> n.tell(new Node.GetSnapshot(replies)));
+    wiring.nodes().values().forEach(n -> n.tell(new Node.GetSnapshot(replies)));
     ActorRef<Dom0.InFlight> inFlight = getContext().messageAdapter(Dom0.InFlight.class, InFlightReported::new);
-    dom0s.forEach((name, dom0) -> {
+    wiring.dom0s().forEach((name, dom0) -> {
       if (operator.isUp(name)) {
         inFlightOutstanding++;
         dom0.tell(new Dom0.ReportInFlight(inFlight));
@@ -320,7 +228,7 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
   }
 
   private void maybeComplete() {
-    if (snapshots.size() == nodes.size() && inFlightOutstanding == 0 && finishing != null
+    if (snapshots.size() == wiring.nodes().size() && inFlightOutstanding == 0 && finishing != null
         && !finishing.isDone()) {
       finishing.complete(result());
     }
