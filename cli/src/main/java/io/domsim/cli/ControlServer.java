@@ -1,8 +1,6 @@
 package io.domsim.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.domsim.config.plugin.PluginKind;
@@ -31,9 +29,7 @@ import java.util.concurrent.TimeoutException;
 final class ControlServer {
   static final int DEFAULT_PORT = 9465;
 
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-      .enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON = Json.mapper();
 
   private final HttpServer server;
 

@@ -1,8 +1,6 @@
 package io.domsim.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.domsim.node.RunResult;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,9 +12,7 @@ import java.util.List;
  * runs with the same config and seed give the same bytes apart from {@code wall_seconds}.
  */
 final class ReportWriter {
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-      .enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON = Json.mapper();
 
   /** The report's top level; the order of the components is the order of the fields. */
   record Report(long seed, String clock, double simulatedSeconds, double wallSeconds, long simulatedEvents,

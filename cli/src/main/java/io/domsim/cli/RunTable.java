@@ -21,12 +21,13 @@ final class RunTable {
           n.failed() ? "failed" : Integer.toString(n.guestsEnd()), n.hypercalls(), n.vmExits(),
           n.energyJoules() / 1000));
     }
-    long running = r.guests().stream().filter(g -> g.stateEnd().equals("running")).count();
+    long running = r.guests().stream().filter(g -> g.stateEnd() == RunResult.GuestState.RUNNING).count();
     out.println();
     out.println(String.format(Locale.ROOT, "guests: %d running of %d", running, r.guests().size()));
     for (RunResult.GuestResult g : r.guests()) {
-      if (!g.stateEnd().equals("running")) {
-        out.println(String.format(Locale.ROOT, "  %s (%s): %s%s", g.name(), g.type(), g.stateEnd(),
+      if (g.stateEnd() != RunResult.GuestState.RUNNING) {
+        out.println(String.format(Locale.ROOT, "  %s (%s): %s%s", g.name(), g.type().configName(),
+            g.stateEnd().reportName(),
             g.reason() == null ? "" : " - " + g.reason()));
       }
     }
@@ -35,10 +36,11 @@ final class RunTable {
       out.println(String.format(Locale.ROOT, "%-9s %-14s %-4s %-22s %-26s %-11s %9s %10s %6s %8s",
           "AT", "GUEST", "TYPE", "FROM -> TO", "ALGORITHM", "OUTCOME", "TOTAL s", "DOWNTIME s", "ROUNDS", "SENT GiB"));
       for (RunResult.MigrationResult m : r.migrations()) {
-        String how = m.algorithm() + (m.algorithm().equals("pre-copy") ? " (" + m.policy() + ")" : "");
+        // Only pre-copy has a stop rule; the others report none.
+        String how = m.algorithm() + (m.policy() != null ? " (" + m.policy() + ")" : "");
         out.println(String.format(Locale.ROOT, "%-9s %-14s %-4s %-22s %-26s %-11s %9s %10s %6d %8.2f",
-            duration(m.requestedAtS()), m.guest(), m.type(), (m.from() == null ? "-" : m.from()) + " -> " + m.to(), how,
-            m.outcome(),
+            duration(m.requestedAtS()), m.guest(), m.type().configName(),
+            (m.from() == null ? "-" : m.from()) + " -> " + m.to(), how, m.outcome().reportName(),
             m.totalTimeS() == null ? "-" : String.format(Locale.ROOT, "%.2f", m.totalTimeS()),
             m.downtimeS() == null ? "-" : String.format(Locale.ROOT, "%.3f", m.downtimeS()),
             m.rounds(), m.bytesTransferred() / GIB));

@@ -216,10 +216,9 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
     }
     if (refusal != null) {
       GuestSpec spec = specs.get(m.guest());
-      m.reportTo().tell(new MigrationRecord(m.id(), m.guest(), spec == null ? null : spec.type().configName(), node,
+      m.reportTo().tell(MigrationRecord.requested(m.id(), m.guest(), spec == null ? null : spec.type(), node,
           m.toNode(), m.algorithm(), m.policy(),
-          io.domsim.kernel.SimTime.toSeconds(m.requestedAtNanos()), null, null, null, 0, 0, 0,
-          io.domsim.migration.Phase.REFUSED, refusal, List.of(), null, false));
+          io.domsim.kernel.SimTime.toSeconds(m.requestedAtNanos())).refused(refusal));
       return this;
     }
     outgoing.migrate(m, specs.get(m.guest()), domid);

@@ -411,11 +411,10 @@ final class SourceSide {
   private MigrationRecord record(Outgoing o, Phase outcome, String reason) {
     Double downtime = o.times.suspended == null || o.times.unpaused == null ? null
         : SimTime.toSeconds(o.times.unpaused - o.times.suspended);
-    return new MigrationRecord(o.id(), o.spec.name(), o.spec.type().configName(), host.node(),
-        o.request.toNode(), o.request.algorithm(), o.request.policy(),
-        SimTime.toSeconds(o.request.requestedAtNanos()),
-        o.times.started == null ? null : SimTime.toSeconds(o.times.started),
-        outcome == null ? null : SimTime.toSeconds(host.now()), downtime, o.protocol.rounds(), o.bytes, o.pages,
-        outcome, reason, o.roundLog, o.pagesMissing, false);
+    return MigrationRecord.requested(o.id(), o.spec.name(), o.spec.type(), host.node(), o.request.toNode(),
+            o.request.algorithm(), o.request.policy(), SimTime.toSeconds(o.request.requestedAtNanos()))
+        .withStart(o.times.started == null ? null : SimTime.toSeconds(o.times.started))
+        .withTransfer(o.protocol.rounds(), o.bytes, o.pages, o.roundLog, o.pagesMissing).withDowntime(downtime)
+        .withOutcome(outcome, outcome == null ? null : SimTime.toSeconds(host.now()), reason);
   }
 }

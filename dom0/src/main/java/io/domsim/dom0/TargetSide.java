@@ -149,12 +149,10 @@ final class TargetSide {
         incoming.remove(in.id());
       } else if (step instanceof TargetStep.Finish f) {
         MigrationRecord v = in.sourceView;
-        in.request.reportTo().tell(new MigrationRecord(in.id(), in.spec.name(), in.spec.type().configName(),
-            in.request.fromNode(), host.node(), in.request.algorithm(),
-            v == null ? null : v.policy(), v == null ? Double.NaN : v.requestedAtS(),
-            v == null ? null : v.startedAtS(), SimTime.toSeconds(host.now()), null, v == null ? 0 : v.rounds(),
-            v == null ? 0 : v.bytesTransferred(), v == null ? 0 : v.pagesTransferred(), f.outcome(), f.reason(),
-            v == null ? List.of() : v.roundLog(), v == null ? null : v.pagesMissingAtDestination(), true));
+        MigrationRecord known = v != null ? v : MigrationRecord.requested(in.id(), in.spec.name(),
+            in.spec.type(), in.request.fromNode(), host.node(), in.request.algorithm(), null, Double.NaN);
+        in.request.reportTo().tell(known.withDowntime(null)
+            .withOutcome(f.outcome(), SimTime.toSeconds(host.now()), f.reason()).seenFromDestination());
       }
     }
   }
@@ -175,11 +173,10 @@ final class TargetSide {
       incoming.remove(in.id());
       MigrationRecord v = in.sourceView;
       long downtime = host.now() - in.suspendedAt;
-      in.request.reportTo().tell(new MigrationRecord(v.id(), v.guest(), v.type(), v.from(), v.to(),
-          v.algorithm(), v.policy(), v.requestedAtS(), v.startedAtS(), SimTime.toSeconds(host.now()),
-          SimTime.toSeconds(downtime), v.rounds(), v.bytesTransferred(), v.pagesTransferred(), Phase.COMPLETED,
-          in.sourceDown ? "the source failed after GO; the destination completed the handover" : null,
-          v.roundLog(), v.pagesMissingAtDestination(), true));
+      in.request.reportTo().tell(v.withDowntime(SimTime.toSeconds(downtime)).withOutcome(Phase.COMPLETED,
+          SimTime.toSeconds(host.now()),
+          in.sourceDown ? "the source failed after GO; the destination completed the handover" : null)
+          .seenFromDestination());
       if (in.sourceDown) {
         ctx.observer().completed(downtime);
       }

@@ -1,5 +1,6 @@
 package io.domsim.migration;
 
+import io.domsim.config.GuestType;
 import java.util.List;
 
 /**
@@ -7,16 +8,75 @@ import java.util.List;
  * (null where the migration never got there). {@code pagesMissingAtDestination} is checked after the
  * final copy with the page-level dirty model (it must be 0) and null otherwise. {@code fromDestination}
  * marks the destination's view, sent when it unpauses the guest (or when the source is lost): the
- * source's own record, which knows more, replaces it when it comes.
+ * source's own record, which knows more, replaces it when it comes. {@code outcome} is null while the
+ * migration is in flight.
+ *
+ * <p>Build one with {@link #requested} and the {@code with...} methods for what happened since, not
+ * with the canonical constructor: a record grows as the migration goes, and each step names what it adds.
  */
 public record MigrationRecord(
-    String id, String guest, String type, String from, String to, String algorithm, String policy,
+    String id, String guest, GuestType type, String from, String to, String algorithm, String policy,
     double requestedAtS, Double startedAtS, Double finishedAtS, Double downtimeS, int rounds,
     long bytesTransferred, long pagesTransferred, Phase outcome, String reason, List<Round> roundLog,
     Long pagesMissingAtDestination, boolean fromDestination) {
 
   public MigrationRecord {
     roundLog = List.copyOf(roundLog);
+  }
+
+  /**
+   * A migration as the operator asked for it, nothing done yet. {@code type} is null where the guest is
+   * unknown to whoever writes the record; {@code policy} (the pre-copy stop rule) may be null.
+   */
+  public static MigrationRecord requested(String id, String guest, GuestType type, String from, String to,
+      String algorithm, String policy, double requestedAtS) {
+    return new MigrationRecord(id, guest, type, from, to, algorithm, policy, requestedAtS, null, null, null, 0, 0, 0,
+        null, null, List.of(), null, false);
+  }
+
+  /** Refused before anything moved: it never started or finished. */
+  public MigrationRecord refused(String why) {
+    return withOutcome(Phase.REFUSED, null, why);
+  }
+
+  /** When the first byte left (null if it never did). */
+  public MigrationRecord withStart(Double startedAt) {
+    return new MigrationRecord(id, guest, type, from, to, algorithm, policy, requestedAtS, startedAt, finishedAtS,
+        downtimeS, rounds, bytesTransferred, pagesTransferred, outcome, reason, roundLog, pagesMissingAtDestination,
+        fromDestination);
+  }
+
+  /** What has been sent so far, and (page model, after the final copy) how many pages the destination lacks. */
+  public MigrationRecord withTransfer(int roundCount, long bytes, long pages, List<Round> log, Long pagesMissing) {
+    return new MigrationRecord(id, guest, type, from, to, algorithm, policy, requestedAtS, startedAtS, finishedAtS,
+        downtimeS, roundCount, bytes, pages, outcome, reason, log, pagesMissing, fromDestination);
+  }
+
+  /** How long the guest ran nowhere (null while unknown). */
+  public MigrationRecord withDowntime(Double downtime) {
+    return new MigrationRecord(id, guest, type, from, to, algorithm, policy, requestedAtS, startedAtS, finishedAtS,
+        downtime, rounds, bytesTransferred, pagesTransferred, outcome, reason, roundLog, pagesMissingAtDestination,
+        fromDestination);
+  }
+
+  /**
+   * How it ended ({@code ended} null: still in flight), when ({@code finishedAt} null where it never
+   * finished), and why, in a sentence (null when nothing needs saying).
+   */
+  public MigrationRecord withOutcome(Phase ended, Double finishedAt, String why) {
+    if (ended != null && !ended.finished()) {
+      throw new IllegalArgumentException("a migration cannot end in phase " + ended);
+    }
+    return new MigrationRecord(id, guest, type, from, to, algorithm, policy, requestedAtS, startedAtS, finishedAt,
+        downtimeS, rounds, bytesTransferred, pagesTransferred, ended, why, roundLog, pagesMissingAtDestination,
+        fromDestination);
+  }
+
+  /** The same record as the destination tells it. */
+  public MigrationRecord seenFromDestination() {
+    return new MigrationRecord(id, guest, type, from, to, algorithm, policy, requestedAtS, startedAtS, finishedAtS,
+        downtimeS, rounds, bytesTransferred, pagesTransferred, outcome, reason, roundLog, pagesMissingAtDestination,
+        true);
   }
 
   /**

@@ -1,10 +1,14 @@
 package io.domsim.node;
 
+import io.domsim.config.GuestType;
+import io.domsim.migration.Phase;
 import java.util.List;
+import java.util.Locale;
 
 /**
- * What a run produced: the material of report.json (field names become snake_case there) and of the
- * end-of-run table. Nodes and guests are in configuration order.
+ * What a run produced: the material of report.json (field names become snake_case there, enums their
+ * {@code configName()}/{@code reportName()}) and of the end-of-run table. Nodes and guests are in
+ * configuration order.
  */
 public record RunResult(
     long seed, String clock, double simulatedSeconds, long simulatedEvents, List<NodeResult> nodes,
@@ -27,19 +31,58 @@ public record RunResult(
       double dom0CpuUtilizationAvg, long memoryUsedBytesEnd, int guestsEnd, long hypercalls, long vmExits,
       double energyJoules, double powerWattsAvg, boolean failed) {}
 
+  /** Where a guest stands at the end of the run. */
+  public enum GuestState {
+    RUNNING, PAUSED, LOST, NOT_STARTED;
+
+    /** running, paused, lost, not-started: the word report.json and the table use. */
+    public String reportName() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+  }
+
   /**
    * One guest. {@code nodeStart}/{@code nodeEnd} are null where it never started or was lost;
-   * {@code stateEnd} is running, paused, lost or not-started; {@code reason} says why when it is not running.
+   * {@code reason} says why when it is not running.
    */
   public record GuestResult(
-      String name, String type, int vcpus, long memoryBytes, String nodeStart, String nodeEnd, String stateEnd,
-      double cpuSeconds, double usefulCpuSeconds, long ioCompleted, long hypercalls, long vmExits, String reason) {}
+      String name, GuestType type, int vcpus, long memoryBytes, String nodeStart, String nodeEnd,
+      GuestState stateEnd, double cpuSeconds, double usefulCpuSeconds, long ioCompleted, long hypercalls,
+      long vmExits, String reason) {}
 
-  /** One requested migration (the fields of the live-migration issue). */
+  /** How a requested migration ended, or that it had not when the run did. */
+  public enum MigrationOutcome {
+    IN_PROGRESS, COMPLETED, ABORTED, FAILED, REFUSED;
+
+    /** The outcome of a migration in {@code phase}; a phase that is not an end means in progress. */
+    public static MigrationOutcome of(Phase phase) {
+      if (phase == null || !phase.finished()) {
+        return IN_PROGRESS;
+      }
+      return switch (phase) {
+        case COMPLETED -> COMPLETED;
+        case ABORTED -> ABORTED;
+        case FAILED -> FAILED;
+        case REFUSED -> REFUSED;
+        default -> throw new IllegalArgumentException("not an end: " + phase);
+      };
+    }
+
+    /** in-progress, completed, aborted, failed, refused: the word report.json and the table use. */
+    public String reportName() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+  }
+
+  /**
+   * One requested migration (the fields of the live-migration issue). {@code policy} is the pre-copy
+   * stop rule, null for the other algorithms.
+   */
   public record MigrationResult(
-      String guest, String type, String from, String to, String algorithm, String policy, double requestedAtS,
+      String guest, GuestType type, String from, String to, String algorithm, String policy, double requestedAtS,
       Double startedAtS, Double finishedAtS, Double totalTimeS, Double downtimeS, int rounds, long bytesTransferred,
-      long pagesTransferred, String outcome, String reason, List<Round> roundLog, Long pagesMissingAtDestination) {
+      long pagesTransferred, MigrationOutcome outcome, String reason, List<Round> roundLog,
+      Long pagesMissingAtDestination) {
 
     public record Round(int round, long pagesSent, long pagesSkipped, long pagesDirtied, double durationS) {}
   }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.domsim.config.ClusterConfigLoader;
 import io.domsim.config.ClusterSpec;
+import io.domsim.config.GuestType;
 import io.domsim.config.NodeSpec;
 import io.domsim.hypervisor.CostSettings;
 import io.micrometer.core.instrument.Counter;
@@ -139,27 +140,26 @@ class ClusterRunTest {
           + here.stream().mapToLong(g -> g.memoryBytes() + overhead).sum();
       assertEquals(expected, n.memoryUsedBytesEnd(), n.name() + " memory: Dom0 plus its guests' footprints");
       for (RunResult.GuestResult g : here) {
-        assertTrue(!g.type().equals("hvm") || n.hvmSupport(), g.name() + " is HVM on " + n.name());
+        assertTrue(g.type() != GuestType.HVM || n.hvmSupport(), g.name() + " is HVM on " + n.name());
       }
     }
     for (RunResult.GuestResult g : r.guests()) {
       switch (g.stateEnd()) {
-        case "running", "paused" -> {
+        case RUNNING, PAUSED -> {
           assertNotNull(g.nodeEnd(), g.toString());
           assertFalse(nodes.get(g.nodeEnd()).failed(), g.toString());
         }
-        case "lost" -> {
+        case LOST -> {
           assertNull(g.nodeEnd(), g.toString());
           assertNotNull(g.nodeStart(), g.toString());
           assertTrue(nodes.get(g.nodeStart()).failed(), g.toString());
           assertNotNull(g.reason(), g.toString());
         }
-        case "not-started" -> {
+        case NOT_STARTED -> {
           assertNull(g.nodeEnd(), g.toString());
           assertNull(g.nodeStart(), g.toString());
           assertNotNull(g.reason(), "a guest that never started says why: " + g);
         }
-        default -> throw new AssertionError("unknown state " + g);
       }
     }
   }
@@ -181,16 +181,16 @@ class ClusterRunTest {
       RunResult.GuestResult g = run.guest(e.getKey());
       assertEquals(e.getValue(), g.nodeStart(), g.toString());
       assertEquals(e.getValue(), g.nodeEnd(), g.toString());
-      assertEquals("running", g.stateEnd(), g.toString());
+      assertEquals(RunResult.GuestState.RUNNING, g.stateEnd(), g.toString());
       assertNull(g.reason(), g.toString());
       assertTrue(g.cpuSeconds() > 0 && g.usefulCpuSeconds() > 0, g.toString());
       assertTrue(g.usefulCpuSeconds() <= g.cpuSeconds(), g.toString());
       assertTrue(g.cpuSeconds() <= g.vcpus() * SECONDS, g.toString());
-      if (g.type().equals("pv")) {
+      if (g.type() == GuestType.PV) {
         assertTrue(g.hypercalls() > 0, g.toString());
         assertEquals(0, g.vmExits(), g.toString());
       } else {
-        assertEquals("hvm", g.type());
+        assertEquals(GuestType.HVM, g.type());
         assertTrue(g.vmExits() > 0, g.toString());
         assertEquals(0, g.hypercalls(), g.toString());
       }
@@ -200,7 +200,7 @@ class ClusterRunTest {
     // batch-1: 4 vCPUs always busy.
     assertEquals(240, run.guest("batch-1").cpuSeconds(), 25);
     RunResult.GuestResult huge = run.guest("huge-1");
-    assertEquals("not-started", huge.stateEnd());
+    assertEquals(RunResult.GuestState.NOT_STARTED, huge.stateEnd());
     assertTrue(huge.reason().contains("huge-1") && huge.reason().contains("on gamma"), huge.reason());
     assertEquals(List.of(2, 2, 1), r.nodes().stream().map(RunResult.NodeResult::guestsEnd).toList());
     assertEquals(List.of(false, false, false), r.nodes().stream().map(RunResult.NodeResult::failed).toList());
@@ -255,7 +255,7 @@ class ClusterRunTest {
     assertEquals(List.of(false, true, false), run.result().nodes().stream().map(RunResult.NodeResult::failed).toList());
     for (String g : List.of("db-1", "web-2")) {
       RunResult.GuestResult lost = run.guest(g);
-      assertEquals("lost", lost.stateEnd(), lost.toString());
+      assertEquals(RunResult.GuestState.LOST, lost.stateEnd(), lost.toString());
       assertNull(lost.nodeEnd(), lost.toString());
       assertEquals("beta", lost.nodeStart(), lost.toString());
       assertTrue(lost.reason().contains("failed"), lost.toString());
@@ -266,7 +266,7 @@ class ClusterRunTest {
     // Nothing on alpha or gamma depends on beta once placement is done: their figures are those of the run
     // without the failure, to the last bit.
     for (String g : List.of("web-1", "app-1", "batch-1")) {
-      assertEquals("running", run.guest(g).stateEnd());
+      assertEquals(RunResult.GuestState.RUNNING, run.guest(g).stateEnd());
       assertEquals(base.guest(g), run.guest(g), g);
     }
     assertEquals(base.node("alpha"), run.node("alpha"));
@@ -304,12 +304,12 @@ class ClusterRunTest {
   @Test
     void aNodeFailingBeforePlacementDoesNotBlockTheOthers() throws Exception {
     Run run = run("{ at = 0s, action = fail, node = gamma }");
-    assertEquals("lost", run.guest("batch-1").stateEnd());
+    assertEquals(RunResult.GuestState.LOST, run.guest("batch-1").stateEnd());
     assertEquals("alpha", run.guest("web-1").nodeEnd());
     assertEquals("alpha", run.guest("app-1").nodeEnd());
     assertEquals("beta", run.guest("web-2").nodeEnd());
     assertEquals("beta", run.guest("db-1").nodeEnd());
-    assertEquals("not-started", run.guest("huge-1").stateEnd());
+    assertEquals(RunResult.GuestState.NOT_STARTED, run.guest("huge-1").stateEnd());
   }
 
   @Test

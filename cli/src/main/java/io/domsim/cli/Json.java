@@ -1,0 +1,48 @@
+package io.domsim.cli;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import io.domsim.config.GuestType;
+import io.domsim.node.RunResult;
+import java.io.IOException;
+import java.util.function.Function;
+
+/**
+ * The JSON of report.json and of the control API: snake_case fields in declaration order, indented,
+ * and the report's enums as the words a user writes and reads (pv, hvm; running, not-started;
+ * completed, in-progress). Kept here so that the simulation's records need no Jackson annotations.
+ */
+final class Json {
+  private Json() {}
+
+  static ObjectMapper mapper() {
+    SimpleModule words = new SimpleModule("domsim-words")
+        .addSerializer(new AsWord<>(GuestType.class, GuestType::configName))
+        .addSerializer(new AsWord<>(RunResult.GuestState.class, RunResult.GuestState::reportName))
+        .addSerializer(new AsWord<>(RunResult.MigrationOutcome.class, RunResult.MigrationOutcome::reportName));
+    return new ObjectMapper()
+        .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+        .enable(SerializationFeature.INDENT_OUTPUT)
+        .registerModule(words);
+  }
+
+  /** An enum written as one word of its own choosing. */
+  private static final class AsWord<E extends Enum<E>> extends StdSerializer<E> {
+    private final transient Function<E, String> word;
+
+    AsWord(Class<E> type, Function<E, String> word) {
+      super(type);
+      this.word = word;
+    }
+
+    @Override
+    public void serialize(E value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+      gen.writeString(word.apply(value));
+    }
+  }
+}

@@ -1,0 +1,155 @@
+package io.domsim.node;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.javadsl.ActorContext;
+import io.domsim.config.ClusterSpec;
+import io.domsim.config.GuestSpec;
+import io.domsim.config.NodeSpec;
+import io.domsim.dom0.Dom0;
+import io.domsim.dom0.MigrationContext;
+import io.domsim.dom0.MigrationObserver;
+import io.domsim.hypervisor.CostSettings;
+import io.domsim.kernel.Network;
+import io.domsim.kernel.SimKernel;
+import io.domsim.kernel.SimTime;
+import io.domsim.migration.MigrationCosts;
+import io.domsim.migration.MigrationPlugins;
+import io.domsim.migration.net.Fabric;
+import io.domsim.scheduler.PoolMaster;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * The cluster's hardware and its boot order, run by the {@link Cluster} actor on its own thread: spawns
+ * the fabric and the nodes; as each node boots, learns its Dom0 and asks for its pool endpoint; once
+ * every endpoint is known, starts the pinned guests through their Dom0's toolstack and, once they have
+ * all answered, hands the rest to the pool master. Answers come back as the Cluster's messages, through
+ * {@link Replies}; how each guest's start went goes to the {@link Operator}.
+ */
+final class ClusterWiring {
+
+  /** Where the nodes, the Dom0s and the pool master answer: adapters into the Cluster's own messages. */
+  record Replies(ActorRef<Node.Booted> booted, ActorRef<Dom0.PoolEndpoint> poolEndpoints,
+      ActorRef<Dom0.CreateResult> pinnedCreated, ActorRef<PoolMaster.Outcome> placed) {}
+
+  private final ClusterSpec spec;
+  private final Operator operator;
+  private final Replies replies;
+  private final ActorRef<Fabric.Command> fabric;
+  private final Map<String, ActorRef<Node.Command>> nodes = new TreeMap<>();
+  private final Map<String, ActorRef<Dom0.Command>> dom0s = new TreeMap<>();
+  private final Map<String, PoolMaster.Host> poolHosts = new TreeMap<>();
+  private final Plugins plugins;
+  private int pinnedOutstanding;
+
+  /** Spawns the fabric and every node (they boot at once); with no nodes, settles the guests' fate now. */
+  ClusterWiring(ActorContext<Cluster.Command> ctx, SimKernel kernel, ClusterSpec spec, MeterRegistry registry,
+      Operator operator, Replies replies, Plugins plugins, MigrationPlugins migrationPlugins) {
+    this.spec = spec;
+    this.plugins = plugins;
+    this.operator = operator;
+    this.replies = replies;
+    long latencyNanos = SimTime.of(spec.network().latency());
+    SortedMap<String, Long> nics = new TreeMap<>();
+    spec.nodes().forEach(n -> nics.put(n.name(), n.nicBitsPerSecond()));
+    this.fabric = ctx.spawn(Fabric.create(kernel, nics, latencyNanos), "fabric", SimKernel.DISPATCHER);
+    MigrationContext migration = new MigrationContext(fabric, migrationPlugins, MigrationCosts.from(spec.settings()),
+        MigrationObserver.NONE);
+    CostSettings costs = CostSettings.from(spec.settings());
+    Network network = new Network(latencyNanos);
+    long sampleInterval = SimTime.of(spec.simulation().sampleInterval());
+    String dirtyModel = spec.settings().getString("hypervisor.dirty-model");
+    if (!dirtyModel.equals("analytic") && !dirtyModel.equals("page")) {
+      throw new IllegalArgumentException("domsim.hypervisor.dirty-model must be analytic or page, was " + dirtyModel);
+    }
+    for (NodeSpec n : spec.nodes()) {
+      ctx.spawn(Node.create(kernel, n, costs, network, sampleInterval, new NodeMeters(registry, n.name()),
+          migration, dirtyModel, replies.booted()), n.name(), SimKernel.DISPATCHER);
+    }
+    if (spec.nodes().isEmpty()) {
+      startGuests();
+    }
+  }
+
+  ActorRef<Fabric.Command> fabric() {
+    return fabric;
+  }
+
+  /** The booted nodes by name. */
+  Map<String, ActorRef<Node.Command>> nodes() {
+    return Collections.unmodifiableMap(nodes);
+  }
+
+  /** The booted nodes' Dom0s by name. */
+  Map<String, ActorRef<Dom0.Command>> dom0s() {
+    return Collections.unmodifiableMap(dom0s);
+  }
+
+  void booted(Node.Booted b) {
+    nodes.put(b.node(), b.nodeRef());
+    dom0s.put(b.node(), b.dom0());
+    operator.nodeBooted(b.node());
+    b.dom0().tell(new Dom0.GetPoolEndpoint(replies.poolEndpoints()));
+  }
+
+  void poolEndpointReady(Dom0.PoolEndpoint e) {
+    poolHosts.put(e.node(), new PoolMaster.Host(e.node(), e.endpoint()));
+    if (poolHosts.size() == spec.nodes().size()) {
+      startGuests();
+    }
+  }
+
+  /** Pinned guests first, straight to their node's toolstack; then the pool master places the rest. */
+  private void startGuests() {
+    for (GuestSpec g : spec.guests()) {
+      if (g.node().isPresent()) {
+        pinnedOutstanding++;
+        dom0s.get(g.node().get()).tell(new Dom0.CreateGuest(g, replies.pinnedCreated()));
+      }
+    }
+    if (pinnedOutstanding == 0) {
+      placeUnpinned();
+    }
+  }
+
+  void pinnedCreated(Dom0.CreateResult result) {
+    if (result instanceof Dom0.GuestStarted s) {
+      operator.guestStarted(s.guest(), s.node());
+    } else if (result instanceof Dom0.GuestRefused r) {
+      operator.guestNotStarted(r.guest(), r.reason());
+    }
+    if (--pinnedOutstanding == 0) {
+      placeUnpinned();
+    }
+  }
+
+  private void placeUnpinned() {
+    List<GuestSpec> unpinned = spec.guests().stream().filter(g -> g.node().isEmpty()).toList();
+    if (unpinned.isEmpty() || spec.nodes().isEmpty()) {
+      unpinned.forEach(g -> operator.guestNotStarted(g.name(), "the cluster has no nodes"));
+      return;
+    }
+    // The pool master is a role of the first node by name (DESIGN.md); hosts in configuration order.
+    String master = dom0s.keySet().iterator().next();
+    List<PoolMaster.Host> hosts = spec.nodes().stream().map(n -> poolHosts.get(n.name())).toList();
+    long hostTimeout = SimTime.of(spec.settings().getDuration("scheduler.host-timeout"));
+    String placement = spec.scheduler().placement();
+    dom0s.get(master).tell(new Dom0.BecomePoolMaster(hosts,
+        plugins.placement().get(placement).create(plugins.placement().settingsOf(placement, spec.settings())),
+        hostTimeout, unpinned, replies.placed()));
+  }
+
+  void placed(PoolMaster.Outcome outcome) {
+    for (PoolMaster.Placed p : outcome.placements()) {
+      if (p.node().isPresent()) {
+        operator.guestStarted(p.guest(), p.node().get());
+      } else {
+        operator.guestNotStarted(p.guest(), p.reason());
+      }
+    }
+  }
+}

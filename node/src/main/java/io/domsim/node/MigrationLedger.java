@@ -1,0 +1,105 @@
+package io.domsim.node;
+
+import io.domsim.config.GuestType;
+import io.domsim.migration.MigrationRecord;
+import io.domsim.migration.Phase;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Every migration the operator asked for, in request order, and what became of it. Pure bookkeeping:
+ * the records come from the Dom0s (or the operator's own refusal), this decides which one stands.
+ */
+final class MigrationLedger {
+
+  /**
+   * One requested migration: as asked ({@code requested}: no outcome) and the record that stands
+   * ({@code reported}; null while no side has said anything, which means it is in flight).
+   */
+  record Entry(MigrationId id, MigrationRecord requested, MigrationRecord reported) {
+    boolean inFlight() {
+      return reported == null;
+    }
+  }
+
+  private final TreeMap<MigrationId, Entry> entries = new TreeMap<>();
+  /** Records name their migration by its wire name: look it up rather than parse it. */
+  private final Map<String, MigrationId> byWireName = new TreeMap<>();
+
+  /**
+   * Opens the next migration and returns it as requested, its id assigned. {@code from} is null when
+   * the guest runs nowhere; {@code policy} is null when the algorithm has no stop rule.
+   */
+  MigrationRecord open(String guest, GuestType type, String from, String to, String algorithm, String policy,
+      double requestedAtS) {
+    MigrationId id = new MigrationId(entries.isEmpty() ? 1 : entries.lastKey().sequence() + 1);
+    MigrationRecord requested = MigrationRecord.requested(id.wireName(), guest, type, from, to, algorithm, policy,
+        requestedAtS);
+    entries.put(id, new Entry(id, requested, null));
+    byWireName.put(id.wireName(), id);
+    return requested;
+  }
+
+  /**
+   * A record of how a migration ended. The first word stands, except that the source's record replaces
+   * the destination's: the destination speaks first when it unpauses the guest, the source knows more.
+   *
+   * @return whether the record now stands (false for an unknown id or a record that came too late)
+   */
+  boolean end(MigrationRecord record) {
+    MigrationId id = byWireName.get(record.id());
+    if (id == null) {
+      return false;
+    }
+    Entry e = entries.get(id);
+    MigrationRecord standing = e.reported();
+    if (standing != null && !(standing.fromDestination() && !record.fromDestination())) {
+      return false;
+    }
+    entries.put(id, new Entry(id, e.requested(), record));
+    return true;
+  }
+
+  /** A migration still going at the end of the run: keep what it has done so far, if nothing better came. */
+  void inFlightAtEnd(MigrationRecord record) {
+    MigrationId id = byWireName.get(record.id());
+    if (id != null && entries.get(id).inFlight()) {
+      entries.put(id, new Entry(id, entries.get(id).requested(), record));
+    }
+  }
+
+  /** Every migration, in request order. */
+  List<Entry> entries() {
+    return List.copyOf(entries.values());
+  }
+
+  /** The records that stand, in request order. */
+  List<MigrationRecord> reported() {
+    List<MigrationRecord> out = new ArrayList<>();
+    entries.values().forEach(e -> {
+      if (!e.inFlight()) {
+        out.add(e.reported());
+      }
+    });
+    return out;
+  }
+
+  /** Migrations nobody has reported on yet, in request order. */
+  List<MigrationRecord> inFlight() {
+    return entries.values().stream().filter(Entry::inFlight).map(Entry::requested).toList();
+  }
+
+  /** The last migration of {@code guest} that failed (lost the guest), if any. */
+  Optional<MigrationRecord> lastFailure(String guest) {
+    MigrationRecord last = null;
+    for (Entry e : entries.values()) {
+      if (e.requested().guest().equals(guest) && !e.inFlight() && e.reported().outcome() == Phase.FAILED) {
+        last = e.reported();
+      }
+    }
+    return Optional.ofNullable(last);
+  }
+}

@@ -1,0 +1,167 @@
+package io.domsim.node;
+
+import io.domsim.config.ClusterSpec;
+import io.domsim.config.GuestSpec;
+import io.domsim.config.NodeSpec;
+import io.domsim.hypervisor.DomainState;
+import io.domsim.hypervisor.HostSnapshot;
+import io.domsim.migration.MigrationRecord;
+import io.domsim.node.RunResult.GuestState;
+import io.domsim.node.RunResult.MigrationOutcome;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The end of a run as a {@link RunResult}: every node's snapshot, the operator's record of each guest's
+ * start and the migration ledger, in configuration and request order. Pure: same inputs, same result.
+ */
+final class ReportBuilder {
+
+  /** A guest's totals added up over every node its domain was on (running, paused, departed or crashed). */
+  record Totals(double cpuSeconds, double workSeconds, double ioCompleted, double hypercalls, double vmExits) {
+    static final Totals ZERO = new Totals(0, 0, 0, 0, 0);
+
+    Totals plus(HostSnapshot.GuestTotals g) {
+      return new Totals(cpuSeconds + g.cpuSeconds(), workSeconds + g.workSeconds(), ioCompleted + g.ioCompleted(),
+          hypercalls + g.hypercalls(), vmExits + g.vmExits());
+    }
+  }
+
+  private final ClusterSpec spec;
+  private final double seconds;
+  private final Map<String, Node.NodeSnapshot> snapshots;
+  private final Map<String, Operator.GuestStart> starts;
+  private final MigrationLedger ledger;
+  private final Set<String> failedNodes;
+  // A guest's domain may be on several nodes: running at one, a paused copy or a destroyed former self at
+  // others, a copy on a crashed node. It is where it runs; its totals add up over all of them.
+  private final Map<String, String> runningOn = new TreeMap<>();
+  private final Map<String, String> pausedOn = new TreeMap<>();
+  private final Set<String> onFailedNode = new TreeSet<>();
+  private final Map<String, Totals> totals = new TreeMap<>();
+
+  private ReportBuilder(ClusterSpec spec, double seconds, Map<String, Node.NodeSnapshot> snapshots,
+      Map<String, Operator.GuestStart> starts, MigrationLedger ledger, Set<String> failedNodes) {
+    this.spec = spec;
+    this.seconds = seconds;
+    this.snapshots = snapshots;
+    this.starts = starts;
+    this.ledger = ledger;
+    this.failedNodes = failedNodes;
+  }
+
+  /**
+   * @param seconds simulated time at the end
+   * @param snapshots every configured node's snapshot, by name
+   * @param starts every configured guest's start, by name
+   * @param failedNodes the nodes the operator failed
+   */
+  static RunResult build(ClusterSpec spec, double seconds, Map<String, Node.NodeSnapshot> snapshots,
+      Map<String, Operator.GuestStart> starts, MigrationLedger ledger, Set<String> failedNodes) {
+    ReportBuilder b = new ReportBuilder(spec, seconds, snapshots, starts, ledger, failedNodes);
+    List<RunResult.NodeResult> nodes = b.nodes();
+    return new RunResult(spec.simulation().seed(), spec.simulation().clock().configName(), seconds, 0, nodes,
+        b.guests(), b.migrations());
+  }
+
+  /** The nodes in configuration order; on the way, where each guest's domains are and their totals. */
+  private List<RunResult.NodeResult> nodes() {
+    List<RunResult.NodeResult> out = new ArrayList<>();
+    for (NodeSpec n : spec.nodes()) {
+      Node.NodeSnapshot s = snapshots.get(n.name());
+      HostSnapshot h = s.host();
+      int liveGuests = 0;
+      for (HostSnapshot.GuestTotals g : h.guests()) {
+        totals.put(g.name(), totals.getOrDefault(g.name(), Totals.ZERO).plus(g));
+        if (g.departed()) {
+          continue;
+        }
+        liveGuests++;
+        if (s.failed()) {
+          onFailedNode.add(g.name());
+        } else if (g.state() == DomainState.RUNNING) {
+          runningOn.put(g.name(), n.name());
+        } else {
+          pausedOn.putIfAbsent(g.name(), n.name());
+        }
+      }
+      out.add(new RunResult.NodeResult(n.name(), n.cores(), n.memoryBytes(), n.hvmSupport(),
+          seconds > 0 ? h.busyCoreSeconds() / (n.cores() * seconds) : 0,
+          seconds > 0 ? h.dom0CoreSeconds() / (n.dom0().vcpus() * seconds) : 0,
+          s.failed() ? 0 : h.memoryUsedBytes(), s.failed() ? 0 : liveGuests,
+          Math.round(h.hypercalls()), Math.round(h.vmExits()), h.energyJoules(),
+          seconds > 0 ? h.energyJoules() / seconds : 0, s.failed()));
+    }
+    return out;
+  }
+
+  /** The guests in configuration order: where each ended, and if not running, why. */
+  private List<RunResult.GuestResult> guests() {
+    List<RunResult.GuestResult> out = new ArrayList<>();
+    for (GuestSpec g : spec.guests()) {
+      Operator.GuestStart start = starts.get(g.name());
+      GuestState state;
+      String reason = start.reason();
+      String nodeEnd = runningOn.getOrDefault(g.name(), pausedOn.get(g.name()));
+      var lostInMigration = ledger.lastFailure(g.name());
+      if (runningOn.containsKey(g.name())) {
+        state = GuestState.RUNNING;
+      } else if (pausedOn.containsKey(g.name())) {
+        state = GuestState.PAUSED;
+      } else if (lostInMigration.isPresent()) {
+        MigrationRecord m = lostInMigration.get();
+        state = GuestState.LOST;
+        reason = "lost in migration " + m.from() + " -> " + m.to() + ": " + m.reason();
+      } else if (onFailedNode.contains(g.name())) {
+        state = GuestState.LOST;
+        reason = "its node failed";
+      } else if (start.node() != null) {
+        state = GuestState.LOST;
+        reason = "a migration failed after the handover";
+      } else {
+        state = GuestState.NOT_STARTED;
+      }
+      Totals sum = totals.getOrDefault(g.name(), Totals.ZERO);
+      out.add(new RunResult.GuestResult(g.name(), g.type(), g.vcpus(), g.memoryBytes(), start.node(), nodeEnd,
+          state, sum.cpuSeconds(), sum.workSeconds(), Math.round(sum.ioCompleted()), Math.round(sum.hypercalls()),
+          Math.round(sum.vmExits()), reason));
+    }
+    return out;
+  }
+
+  /**
+   * The migrations in request order. What was asked (guest type, from, to, algorithm, stop rule, when)
+   * comes from the request; what happened from the record that stands.
+   */
+  private List<RunResult.MigrationResult> migrations() {
+    List<RunResult.MigrationResult> out = new ArrayList<>();
+    for (MigrationLedger.Entry e : ledger.entries()) {
+      MigrationRecord asked = e.requested();
+      MigrationRecord rec = e.reported();
+      if (rec == null) {
+        boolean sourceDied = asked.from() != null && failedNodes.contains(asked.from());
+        out.add(new RunResult.MigrationResult(asked.guest(), asked.type(), asked.from(), asked.to(),
+            asked.algorithm(), asked.policy(), asked.requestedAtS(), null, null, null, null, 0, 0, 0,
+            sourceDied ? MigrationOutcome.FAILED : MigrationOutcome.IN_PROGRESS,
+            sourceDied ? "the source failed before the destination had anything to take over; the guest was lost"
+                : "the run ended before the migration did", List.of(), null));
+        continue;
+      }
+      Double total = rec.startedAtS() != null && rec.finishedAtS() != null
+          ? rec.finishedAtS() - rec.startedAtS() : null;
+      List<RunResult.MigrationResult.Round> rounds = rec.roundLog().stream()
+          .map(x -> new RunResult.MigrationResult.Round(x.round(), x.pagesSent(), x.pagesSkipped(),
+              x.pagesDirtied(), x.durationS()))
+          .toList();
+      out.add(new RunResult.MigrationResult(rec.guest(), asked.type(), asked.from(), asked.to(), asked.algorithm(),
+          asked.policy(), asked.requestedAtS(), rec.startedAtS(), rec.finishedAtS(), total, rec.downtimeS(),
+          rec.rounds(), rec.bytesTransferred(), rec.pagesTransferred(), MigrationOutcome.of(rec.outcome()),
+          rec.reason(), rounds, rec.pagesMissingAtDestination()));
+    }
+    return out;
+  }
+}
