@@ -143,7 +143,7 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
     Network network = new Network(latencyNanos);
     java.util.SortedMap<String, Long> nics = new TreeMap<>();
     spec.nodes().forEach(n -> nics.put(n.name(), n.nicBitsPerSecond()));
-    this.fabric = ctx.spawn(Fabric.create(kernel, nics, latencyNanos), "fabric", SimKernel.DISPATCHER);
+    this.fabric = kernel.spawn(ctx, Fabric.create(kernel, nics, latencyNanos), "fabric");
     this.migrationReports = ctx.messageAdapter(MigrationRecord.class, MigrationEnded::new);
     MigrationContext migration = new MigrationContext(fabric, spec.migration(),
         StopRuleConstants.from(spec.settings()), MigrationCosts.from(spec.settings()), MigrationObserver.NONE);
@@ -157,9 +157,9 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
       guests.put(g.name(), new GuestRecord(g));
     }
     for (NodeSpec n : spec.nodes()) {
-      ctx.spawn(Node.create(kernel, n, costs, network, sampleInterval, new NodeMeters(registry, n.name()),
+      kernel.spawn(ctx, Node.create(kernel, n, costs, network, sampleInterval, new NodeMeters(registry, n.name()),
           migration, dirtyModel, booted),
-          n.name(), SimKernel.DISPATCHER);
+          n.name());
     }
     List<ScenarioAction> actions = spec.scenario();
     for (int i = 0; i < actions.size(); i++) {
@@ -177,14 +177,8 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
    */
   public static Behavior<Command> create(SimKernel kernel, ClusterSpec spec, MeterRegistry registry,
       CompletableFuture<ActorRef<Command>> started) {
-    return Behaviors.setup(ctx -> {
-      try {
-        return new Cluster(ctx, kernel, spec, registry, started);
-      } catch (RuntimeException e) {
-        started.completeExceptionally(e); // the driver is waiting: tell it, do not leave it hanging
-        throw e;
-      }
-    });
+    // A failure in the setup fails the run, which the driver waits for too.
+    return Behaviors.setup(ctx -> new Cluster(ctx, kernel, spec, registry, started));
   }
 
   @Override
