@@ -131,7 +131,6 @@ public final class KernelRate {
     } finally {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      kernel.close();
     }
   }
 

@@ -3,6 +3,7 @@ package io.domsim.cli;
 import io.domsim.config.ClusterSpec;
 import io.domsim.config.ConfigProblems;
 import io.domsim.kernel.SimTime;
+import io.domsim.kernel.SimulationFailedException;
 import io.domsim.node.ClusterRun;
 import io.domsim.node.RunResult;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -61,6 +63,9 @@ class RunCommand implements Callable<Integer> {
   /** Counted down once the report is written (a launch's Ctrl-C waits for it). */
   final java.util.concurrent.CountDownLatch reported = new java.util.concurrent.CountDownLatch(1);
 
+  /** The meters when Prometheus is off. A seam for tests (whose meters may fail inside the simulation). */
+  Supplier<MeterRegistry> localRegistry = SimpleMeterRegistry::new;
+
   @Override
   public Integer call() throws InterruptedException {
     long wallStart = System.nanoTime();
@@ -75,8 +80,10 @@ class RunCommand implements Callable<Integer> {
       return Main.BAD_INPUT;
     }
     Path report = out.resolve("report.json");
+    RunLog log;
     try {
       Files.createDirectories(out);
+      log = RunLog.open(out);
     } catch (IOException e) {
       err.println("domsim: cannot create the output directory " + out + " (" + e.getMessage()
           + "); choose another with --out DIR.");
@@ -92,17 +99,17 @@ class RunCommand implements Callable<Integer> {
       } catch (IOException e) {
         err.println("domsim: cannot serve metrics on " + prometheus.host() + ":" + prometheus.port() + " ("
             + e.getMessage() + "); set metrics.prometheus.port to a free port or disable it.");
+        log.close();
         return Main.BAD_INPUT;
       }
       err.println("domsim: serving Prometheus metrics at http://" + prometheus.host() + ":" + server.port()
           + "/metrics");
       registry = p;
     } else {
-      registry = new SimpleMeterRegistry();
+      registry = localRegistry.get();
     }
+    ProgressBar bar = new ProgressBar(err, SimTime.of(cluster.simulation().duration()), !noProgress, progress);
     try {
-      ProgressBar bar = new ProgressBar(err, SimTime.of(cluster.simulation().duration()), !noProgress,
-          progress);
       RunResult result;
       try (ClusterRun run = ClusterRun.start(cluster, registry)) {
         Runnable live = goLive(run, err);
@@ -125,6 +132,11 @@ class RunCommand implements Callable<Integer> {
       outWriter.flush();
       reported.countDown();
       return Main.OK;
+    } catch (SimulationFailedException e) {
+      // The model failed, not the user: one line here, the stack trace in the run's log.
+      bar.finish();
+      err.println("domsim: " + e.failure().describe() + " (stack trace in " + log.file() + ")");
+      return Main.INTERNAL_FAILURE;
     } catch (IOException e) {
       err.println("domsim: cannot write " + report + " (" + e.getMessage() + "); choose another --out DIR.");
       return Main.BAD_INPUT;
@@ -133,6 +145,8 @@ class RunCommand implements Callable<Integer> {
         server.stop();
       }
       registry.close();
+      log.close();
+      err.flush();
     }
   }
 

@@ -310,10 +310,10 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
   }
 
   private Behavior<Command> onBecomePoolMaster(BecomePoolMaster b) {
-    ActorRef<PoolMaster.Command> master = getContext().spawn(
+    ActorRef<PoolMaster.Command> master = entity.kernel().spawn(getContext(),
         PoolMaster.create(entity.kernel().entity(node + "/pool-master"), network, b.policy(), b.hostTimeoutNanos(),
             b.hosts()),
-        "pool-master", SimKernel.DISPATCHER);
+        "pool-master");
     master.tell(new PoolMaster.Place(b.guests(), b.replyTo()));
     return this;
   }

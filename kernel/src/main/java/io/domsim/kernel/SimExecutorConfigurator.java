@@ -8,20 +8,22 @@ import java.util.concurrent.ThreadFactory;
 
 /**
  * Plugs a kernel's {@link SimLoop} into Akka as the executor of the simulation dispatcher. Akka
- * instantiates this class by name from the dispatcher's {@code executor} key; {@code kernel-id} in the
- * same block says which kernel (one per actor system).
+ * instantiates this class by name from the dispatcher's {@code executor} key; the kernel comes with the
+ * actor system's setup ({@link KernelSetup}, put there by {@link SimKernel#startSystem}).
  */
 public final class SimExecutorConfigurator extends ExecutorServiceConfigurator {
-  private final String kernelId;
+  private final SimKernel kernel;
 
   public SimExecutorConfigurator(Config config, DispatcherPrerequisites prerequisites) {
     super(config, prerequisites);
-    this.kernelId = config.getString("kernel-id");
+    this.kernel = prerequisites.settings().setup().get(KernelSetup.class)
+        .orElseThrow(() -> new IllegalStateException("the simulation dispatcher runs only in an actor system "
+            + "started by SimKernel.startSystem, which supplies its kernel"))
+        .kernel;
   }
 
   @Override
   public ExecutorServiceFactory createExecutorServiceFactory(String id, ThreadFactory threadFactory) {
-    SimKernel kernel = SimKernel.lookup(kernelId);
     return () -> kernel.startLoop(threadFactory);
   }
 }

@@ -1,19 +1,21 @@
 package io.domsim.kernel;
 
+import akka.actor.BootstrapSetup;
+import akka.actor.setup.ActorSystemSetup;
+import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.ChildFailed;
 import akka.actor.typed.DispatcherSelector;
+import akka.actor.typed.Terminated;
+import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigValueFactory;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Simulated time for one run: the clock, the timer queue and the single simulation thread that runs
@@ -22,18 +24,21 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Anything entering the simulation from outside (the CLI, a test, an HTTP request) goes through
  * {@link #inject}, so that the virtual clock cannot run ahead of it.
+ *
+ * <p>A failure inside the simulated world ends the run: the first simulation actor that throws (or
+ * stops) becomes the run's {@link SimulationFailure}, no timer fires after it, and {@link #runUntil}
+ * and {@link #whenFailed} complete with it.
  */
 public final class SimKernel {
   /** Where Akka finds the simulation dispatcher; every simulation actor must run on it. */
   public static final String DISPATCHER_PATH = "domsim.kernel.sim-dispatcher";
 
-  /** Spawn simulation actors with this, so that they run on the simulation thread. */
+  /**
+   * The simulation dispatcher, for tests that spawn bare actors on the simulation thread; the simulated
+   * world spawns its actors with {@link #spawn}, which also makes their failures end the run.
+   */
   public static final DispatcherSelector DISPATCHER = DispatcherSelector.fromConfig(DISPATCHER_PATH);
 
-  private static final Map<String, SimKernel> REGISTRY = new ConcurrentHashMap<>();
-  private static final AtomicLong IDS = new AtomicLong();
-
-  private final String id;
   private final ClockKind clock;
   private final long seed;
   private final SimLoop loop;
@@ -43,24 +48,13 @@ public final class SimKernel {
     if (!(speed > 0)) {
       throw new IllegalArgumentException("speed must be positive, was " + speed);
     }
-    this.id = "kernel-" + IDS.incrementAndGet();
     this.clock = clock;
     this.seed = seed;
     this.loop = new SimLoop(clock, speed);
   }
 
   public static SimKernel create(ClockKind clock, double speed, long seed) {
-    SimKernel k = new SimKernel(clock, speed, seed);
-    REGISTRY.put(k.id, k);
-    return k;
-  }
-
-  static SimKernel lookup(String id) {
-    SimKernel k = REGISTRY.get(id);
-    if (k == null) {
-      throw new IllegalStateException("no simulation kernel " + id);
-    }
-    return k;
+    return new SimKernel(clock, speed, seed);
   }
 
   SimLoop startLoop(ThreadFactory factory) {
@@ -77,19 +71,41 @@ public final class SimKernel {
    * timers it sets) always runs before any {@link #inject} or {@link #runUntil} issued afterwards. With
    * the guardian on Akka's default dispatcher the root's spawn raced with the first runUntil, which
    * could reach its horizon before the root had set a single timer.
+   *
+   * <p>The root is spawned with {@link #spawn}, so it fails the run if it throws; the guardian watches
+   * it. The kernel reaches the simulation dispatcher's executor through the system's setup
+   * ({@link KernelSetup}).
    */
   public <T> ActorSystem<Void> startSystem(String name, Behavior<T> root, Config config) {
     if (!systemStarted.compareAndSet(false, true)) {
-      throw new IllegalStateException("kernel " + id + " already runs an actor system; create one kernel per system");
+      throw new IllegalStateException("this kernel already runs an actor system; create one kernel per system");
     }
-    Config dispatcher = ConfigFactory.empty()
-        .withValue(DISPATCHER_PATH + ".kernel-id", ConfigValueFactory.fromAnyRef(id));
-    Config full = dispatcher.withFallback(config).withFallback(ConfigFactory.load());
     Behavior<Void> guardian = Behaviors.setup(ctx -> {
-      ctx.spawn(root, "sim", DISPATCHER);
-      return Behaviors.empty();
+      spawn(ctx, root, "sim");
+      return Behaviors.receive(Void.class)
+          .onSignal(Terminated.class, t -> {
+            fail(t.getRef().path().toStringWithoutAddress(), t instanceof ChildFailed f ? f.getCause()
+                : new IllegalStateException("the simulation's root actor stopped during the run"));
+            return Behaviors.same();
+          })
+          .build();
     });
-    return ActorSystem.create(guardian, name, full, DISPATCHER);
+    ActorSystemSetup setup = ActorSystemSetup.create(
+        BootstrapSetup.create(config.withFallback(ConfigFactory.load())), new KernelSetup(this));
+    return ActorSystem.apply(guardian, name, setup, DISPATCHER);
+  }
+
+  /**
+   * Spawns a simulation actor as a child of {@code parent}: on the simulation thread, and such that its
+   * failure ends the run. If its behavior throws (in its setup, on a message or a signal), the run fails
+   * with its path, the simulated time and the exception; the parent watches it, so that it stopping for
+   * any other reason fails the run too. A simulation actor never stops during a run. The parent must
+   * itself have been spawned this way (or be the guardian).
+   */
+  public <T> ActorRef<T> spawn(ActorContext<?> parent, Behavior<T> behavior, String name) {
+    ActorRef<T> child = parent.spawn(FailFast.wrap(this, behavior), name, DISPATCHER);
+    parent.watch(child);
+    return child;
   }
 
   public ClockKind clock() {
@@ -117,12 +133,27 @@ public final class SimKernel {
 
   /**
    * Lets time advance up to {@code untilNanos} (inclusive). The stage completes, on the simulation
-   * thread, with the simulated time when every timer up to then has fired and the simulation is idle.
+   * thread, with the simulated time when every timer up to then has fired and the simulation is idle;
+   * or exceptionally with a {@link SimulationFailedException} as soon as the simulation fails (at once
+   * if it already has).
    */
   public CompletionStage<Long> runUntil(long untilNanos) {
     CompletableFuture<Long> done = new CompletableFuture<>();
     inject(() -> loop.setHorizon(untilNanos, done));
     return done;
+  }
+
+  /** Completes with the run's first failure, as soon as it happens; never if the run does not fail. */
+  public CompletionStage<SimulationFailure> whenFailed() {
+    return loop.whenFailed();
+  }
+
+  /**
+   * Ends the run with a failure of {@code actor} (a path, or what else failed) at the current simulated
+   * time. Only the first failure counts. Called on the simulation thread.
+   */
+  void fail(String actor, Throwable cause) {
+    loop.fail(actor, cause);
   }
 
   void schedule(SimTimer timer) {
@@ -137,10 +168,5 @@ public final class SimKernel {
   /** Tasks (mostly actor mailbox runs) executed so far on the simulation thread. */
   public long tasksRun() {
     return loop.tasksRun();
-  }
-
-  /** Forget this kernel; call after its actor system has terminated. */
-  public void close() {
-    REGISTRY.remove(id);
   }
 }

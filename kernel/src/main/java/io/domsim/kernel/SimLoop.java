@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
@@ -27,9 +28,13 @@ import org.slf4j.LoggerFactory;
  * work): the timer queue keeps times in a primitive array ({@link TimerHeap}); the clock is a plain
  * field of the loop thread, published to other threads with a release store rather than a volatile
  * write per event; tasks from the loop thread skip the concurrent queue and the shutdown check.
+ *
+ * <p>After the simulation's first failure no timer fires and every horizon fails with it; tasks still
+ * run, so that the actor system can shut down.
  */
 final class SimLoop extends AbstractExecutorService {
-  private static final Logger log = LoggerFactory.getLogger(SimLoop.class);
+  /** The failure's stack trace goes to this logger (the CLI writes it to the run's log, not to stderr). */
+  private static final Logger failureLog = LoggerFactory.getLogger(SimulationFailure.class);
 
   private final ClockKind clock;
   private final double speed;
@@ -37,6 +42,7 @@ final class SimLoop extends AbstractExecutorService {
   private final ConcurrentLinkedQueue<Runnable> external = new ConcurrentLinkedQueue<>();
   private final TimerHeap timers = new TimerHeap(4096);
   private final CountDownLatch terminated = new CountDownLatch(1);
+  private final CompletableFuture<SimulationFailure> failed = new CompletableFuture<>();
 
   private static final VarHandle PUBLISHED_NOW;
 
@@ -62,6 +68,7 @@ final class SimLoop extends AbstractExecutorService {
   private long simAnchorNanos;
   private long timersFired;
   private long tasksRun;
+  private SimulationFailure failure;
 
   SimLoop(ClockKind clock, double speed) {
     this.clock = clock;
@@ -123,8 +130,33 @@ final class SimLoop extends AbstractExecutorService {
     timers.add(t);
   }
 
+  CompletionStage<SimulationFailure> whenFailed() {
+    return failed.minimalCompletionStage();
+  }
+
+  /** On the loop thread: the first failure stops the clock and fails the horizon; later ones are dropped. */
+  void fail(String actor, Throwable cause) {
+    if (!onLoopThread()) {
+      execute(() -> fail(actor, cause));
+      return;
+    }
+    if (failure != null) {
+      return;
+    }
+    failure = new SimulationFailure(actor, now(), cause);
+    failureLog.error("the simulation failed: {}", failure.describe(), cause);
+    failed.complete(failure);
+    if (horizonReached != null) {
+      horizonReached.completeExceptionally(new SimulationFailedException(failure));
+    }
+  }
+
   /** Called on the loop thread: run until no timer is due at or before {@code until}. */
   void setHorizon(long until, CompletableFuture<Long> reached) {
+    if (failure != null) {
+      reached.completeExceptionally(new SimulationFailedException(failure));
+      return;
+    }
     if (horizonReached != null && !horizonReached.isDone()) {
       horizonReached.completeExceptionally(new IllegalStateException("superseded by a new horizon"));
     }
@@ -159,14 +191,15 @@ final class SimLoop extends AbstractExecutorService {
     try {
       task.run();
     } catch (Throwable e) {
-      // Akka's mailboxes handle actor failures themselves; anything reaching here is a kernel bug.
-      log.error("simulation task failed", e);
+      // Actors' failures are caught in the actors (FailFast); what escapes here is an injected action, a
+      // timer's delivery or Akka's own machinery failing, and it ends the run just the same.
+      fail("a task on the simulation thread", e);
     }
   }
 
   /** The simulation is idle: fire the next due timer. Returns false when there is nothing to do now. */
   private boolean advance() {
-    if (horizon < 0) {
+    if (horizon < 0 || failure != null) {
       return false;
     }
     SimTimer next = timers.peek();

@@ -17,15 +17,7 @@ final class SimHarness implements AutoCloseable {
 
   SimHarness(ClockKind clock, double speed, long seed, Function<SimKernel, Behavior<?>> root) {
     kernel = SimKernel.create(clock, speed, seed);
-    ActorSystem<Void> s = null;
-    try {
-      s = kernel.startSystem("test-" + RUNS.incrementAndGet(), root.apply(kernel), ConfigFactory.empty());
-    } finally {
-      if (s == null) {
-        kernel.close();
-      }
-    }
-    system = s;
+    system = kernel.startSystem("test-" + RUNS.incrementAndGet(), root.apply(kernel), ConfigFactory.empty());
   }
 
   static SimHarness virtual(long seed, Function<SimKernel, Behavior<?>> root) {
@@ -39,11 +31,7 @@ final class SimHarness implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    try {
-      system.terminate();
-      system.getWhenTerminated().toCompletableFuture().get(10, SECONDS);
-    } finally {
-      kernel.close();
-    }
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().get(10, SECONDS);
   }
 }

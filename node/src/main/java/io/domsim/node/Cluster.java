@@ -108,14 +108,8 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
    */
   public static Behavior<Command> create(SimKernel kernel, ClusterSpec spec, MeterRegistry registry,
       CompletableFuture<ActorRef<Command>> started) {
-    return Behaviors.setup(ctx -> {
-      try {
-        return new Cluster(ctx, kernel, spec, registry, started);
-      } catch (RuntimeException e) {
-        started.completeExceptionally(e); // the driver is waiting: tell it, do not leave it hanging
-        throw e;
-      }
-    });
+    // A failure in the setup fails the run, which the driver waits for too.
+    return Behaviors.setup(ctx -> new Cluster(ctx, kernel, spec, registry, started));
   }
 
   @Override

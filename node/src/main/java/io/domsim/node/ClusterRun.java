@@ -9,6 +9,8 @@ import io.domsim.config.ScenarioAction;
 import io.domsim.kernel.ClockKind;
 import io.domsim.kernel.SimKernel;
 import io.domsim.kernel.SimTime;
+import io.domsim.kernel.SimulationFailedException;
+import io.domsim.kernel.SimulationFailure;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -20,6 +22,10 @@ import java.util.function.LongConsumer;
  * One cluster run in this JVM: starts the kernel and the actor system, lets simulated time run to the
  * configured duration (or until stopped), gathers the result, and shuts everything down. While it runs,
  * an operator may act on it ({@link #operate}) and look at it ({@link #status}).
+ *
+ * <p>If anything in the simulated world fails, the run ends at once: {@link #start}, {@link #awaitEnd}
+ * and {@link #run} throw {@link SimulationFailedException}, naming the actor, the simulated time and the
+ * exception, instead of waiting for an end or a report that will not come.
  */
 public final class ClusterRun implements AutoCloseable {
   private final SimKernel kernel;
@@ -43,10 +49,10 @@ public final class ClusterRun implements AutoCloseable {
     ActorSystem<Void> system = kernel.startSystem("domsim",
         Cluster.create(kernel, spec, registry, started), ConfigFactory.empty());
     try {
-      ActorRef<Cluster.Command> cluster = await(started, "the cluster to start");
+      ActorRef<Cluster.Command> cluster = await(kernel, started, "the cluster to start");
       return new ClusterRun(kernel, system, cluster, SimTime.of(spec.simulation().duration()));
     } catch (RuntimeException | InterruptedException e) {
-      shutdown(system, kernel);
+      shutdown(system);
       throw e;
     }
   }
@@ -83,7 +89,11 @@ public final class ClusterRun implements AutoCloseable {
     end = kernel.runUntil(kernel.now()).toCompletableFuture();
   }
 
-  /** Waits until the clock has reached the end (or {@link #stop}), then gathers the result. */
+  /**
+   * Waits until the clock has reached the end (or {@link #stop}), then gathers the result.
+   *
+   * @throws SimulationFailedException as soon as something in the simulated world fails
+   */
   public RunResult awaitEnd(LongConsumer progress) throws InterruptedException {
     while (true) {
       CompletableFuture<Long> current = end;
@@ -96,6 +106,9 @@ public final class ClusterRun implements AutoCloseable {
       } catch (TimeoutException e) {
         // not yet: report progress again
       } catch (ExecutionException e) {
+        if (e.getCause() instanceof SimulationFailedException failed) {
+          throw new SimulationFailedException(failed.failure());
+        }
         if (!stopped) {
           throw new IllegalStateException("the simulation loop failed", e.getCause());
         }
@@ -105,31 +118,39 @@ public final class ClusterRun implements AutoCloseable {
     progress.accept(kernel.now());
     CompletableFuture<RunResult> result = new CompletableFuture<>();
     kernel.inject(() -> cluster.tell(new Cluster.Finish(result)));
-    return await(result, "the final report").withSimulatedEvents(kernel.timersFired());
+    return await(kernel, result, "the final report").withSimulatedEvents(kernel.timersFired());
   }
 
   @Override
   public void close() {
-    shutdown(system, kernel);
+    shutdown(system);
   }
 
-  private static void shutdown(ActorSystem<Void> system, SimKernel kernel) {
+  private static void shutdown(ActorSystem<Void> system) {
     system.terminate();
     try {
       system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException | InterruptedException e) {
       // The run is over; a slow shutdown is not the user's problem.
     }
-    kernel.close();
   }
 
-  private static <T> T await(CompletableFuture<T> f, String what) throws InterruptedException {
+  /**
+   * Waits for an answer from the simulated world, or for its failure, which means no answer will come.
+   * The time limit only guards against a lost reply (a bug), not against a failed actor.
+   */
+  private static <T> T await(SimKernel kernel, CompletableFuture<T> f, String what) throws InterruptedException {
+    CompletableFuture<SimulationFailure> failed = kernel.whenFailed().toCompletableFuture();
     try {
-      return f.get(5, TimeUnit.MINUTES);
+      CompletableFuture.anyOf(f, failed).get(5, TimeUnit.MINUTES);
     } catch (ExecutionException e) {
       throw new IllegalStateException("failed waiting for " + what, e.getCause());
     } catch (TimeoutException e) {
       throw new IllegalStateException("timed out waiting for " + what);
     }
+    if (failed.isDone()) {
+      throw new SimulationFailedException(failed.join());
+    }
+    return f.join();
   }
 }

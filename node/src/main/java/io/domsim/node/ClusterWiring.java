@@ -56,7 +56,7 @@ final class ClusterWiring {
     long latencyNanos = SimTime.of(spec.network().latency());
     SortedMap<String, Long> nics = new TreeMap<>();
     spec.nodes().forEach(n -> nics.put(n.name(), n.nicBitsPerSecond()));
-    this.fabric = ctx.spawn(Fabric.create(kernel, nics, latencyNanos), "fabric", SimKernel.DISPATCHER);
+    this.fabric = kernel.spawn(ctx, Fabric.create(kernel, nics, latencyNanos), "fabric");
     MigrationContext migration = new MigrationContext(fabric, migrationPlugins, MigrationCosts.from(spec.settings()),
         MigrationObserver.NONE);
     CostSettings costs = CostSettings.from(spec.settings());
@@ -67,8 +67,8 @@ final class ClusterWiring {
       throw new IllegalArgumentException("domsim.hypervisor.dirty-model must be analytic or page, was " + dirtyModel);
     }
     for (NodeSpec n : spec.nodes()) {
-      ctx.spawn(Node.create(kernel, n, costs, network, sampleInterval, new NodeMeters(registry, n.name()),
-          migration, dirtyModel, replies.booted()), n.name(), SimKernel.DISPATCHER);
+      kernel.spawn(ctx, Node.create(kernel, n, costs, network, sampleInterval, new NodeMeters(registry, n.name()),
+          migration, dirtyModel, replies.booted()), n.name());
     }
     if (spec.nodes().isEmpty()) {
       startGuests();

@@ -60,12 +60,10 @@ public final class Node extends AbstractBehavior<Node.Command> {
     if (dirtyModel.equals("page")) {
       host.setDirtyLogFactory(DirtyLog.pageLevel(kernel.seed()));
     }
-    hypervisor = ctx.spawn(Hypervisor.create(kernel, spec.name(), host, sampleIntervalNanos,
-        new SampleRouter(spec.name(), meters, migration.fabric())), "xen",
-        SimKernel.DISPATCHER);
-    dom0 = ctx.spawn(Dom0.create(kernel, spec.name(), hardware, hypervisor, network, costs.domainOverheadBytes(),
-        migration),
-        "dom0", SimKernel.DISPATCHER);
+    hypervisor = kernel.spawn(ctx, Hypervisor.create(kernel, spec.name(), host, sampleIntervalNanos,
+        new SampleRouter(spec.name(), meters, migration.fabric())), "xen");
+    dom0 = kernel.spawn(ctx, Dom0.create(kernel, spec.name(), hardware, hypervisor, network,
+        costs.domainOverheadBytes(), migration), "dom0");
     snapshots = ctx.messageAdapter(HostSnapshot.class, HostSnapshotReady::new);
     bootedTo.tell(new Booted(spec.name(), ctx.getSelf(), dom0));
   }

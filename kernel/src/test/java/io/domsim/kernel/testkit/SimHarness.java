@@ -64,7 +64,6 @@ public final class SimHarness<R> implements AutoCloseable {
         s.terminate();
         s.getWhenTerminated().toCompletableFuture().get(10, SECONDS);
       }
-      kernel.close();
       throw e;
     }
     system = s;
@@ -124,11 +123,7 @@ public final class SimHarness<R> implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    try {
-      system.terminate();
-      system.getWhenTerminated().toCompletableFuture().get(10, SECONDS);
-    } finally {
-      kernel.close();
-    }
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().get(10, SECONDS);
   }
 }

@@ -139,7 +139,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
 
   /**
    * The fabric of a cluster whose nodes have the given NIC bandwidths (bits/s, each direction), with
-   * one-way latency {@code latencyNanos}. Spawn it on {@link SimKernel#DISPATCHER}.
+   * one-way latency {@code latencyNanos}. Spawn it with {@link SimKernel#spawn}.
    */
   public static Behavior<Command> create(SimKernel kernel, SortedMap<String, Long> nicBitsPerSecond, long latencyNanos) {
     if (latencyNanos < 0) {
