@@ -19,6 +19,7 @@ import io.domsim.migration.Phase;
 import io.domsim.migration.StopRuleConstants;
 import io.domsim.migration.net.Fabric;
 import io.domsim.hypervisor.CostSettings;
+import io.domsim.hypervisor.DirtyModel;
 import io.domsim.hypervisor.HostSnapshot;
 import io.domsim.kernel.Network;
 import io.domsim.kernel.SimEntity;
@@ -149,10 +150,7 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
         StopRuleConstants.from(spec.settings()), MigrationCosts.from(spec.settings()), MigrationObserver.NONE);
     long sampleInterval = SimTime.of(spec.simulation().sampleInterval());
     ActorRef<Node.Booted> booted = ctx.messageAdapter(Node.Booted.class, NodeBooted::new);
-    String dirtyModel = spec.settings().getString("hypervisor.dirty-model");
-    if (!dirtyModel.equals("analytic") && !dirtyModel.equals("page")) {
-      throw new IllegalArgumentException("domsim.hypervisor.dirty-model must be analytic or page, was " + dirtyModel);
-    }
+    DirtyModel dirtyModel = DirtyModel.from(spec.settings());
     for (GuestSpec g : spec.guests()) {
       guests.put(g.name(), new GuestRecord(g));
     }
