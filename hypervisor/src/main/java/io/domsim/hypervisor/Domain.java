@@ -8,8 +8,6 @@ import io.domsim.config.GuestType;
  * rates and what it has accumulated. Mutable, owned by one {@link HostModel}.
  */
 public final class Domain {
-  public static final long PAGE_BYTES = 4096;
-
   final int domid;
   final GuestSpec spec;
   DomainState state;
@@ -89,12 +87,12 @@ public final class Domain {
 
   /** The guest's memory in 4 KiB pages (at least one). */
   public long memoryPages() {
-    return Math.max(1, spec.memoryBytes() / PAGE_BYTES);
+    return Math.max(1, spec.memoryBytes() / Page.BYTES);
   }
 
   /** Working set in pages (at least one, so the dirty model is defined for idle guests). */
   public long workingSetPages() {
-    return Math.max(1, spec.workload().workingSetBytes() / PAGE_BYTES);
+    return Math.max(1, spec.workload().workingSetBytes() / Page.BYTES);
   }
 
   /**

@@ -498,7 +498,7 @@ class HostModelTest {
   void logDirtyCountsDistinctPagesOfTheWorkingSet(GuestType type) {
     double r = 20_000; // pages written per second
     long wsBytes = 256 * MIB;
-    double w = wsBytes / (double) Domain.PAGE_BYTES; // 65,536 pages
+    double w = wsBytes / (double) Page.BYTES; // 65,536 pages
     HostModel host = host(hardware());
     // cpu 0.5 leaves the vCPUs room for the overhead, so the guest runs (and writes) at full speed.
     Domain d = host.createDomain(guest("g", type, 4,
@@ -506,7 +506,7 @@ class HostModelTest {
     host.integrate(10 * SECOND);
     host.enableLogDirty(d.domid(), 10 * SECOND);
     // Enabling marks every page dirty: the first clean is pre-copy's round 1, all 4 GiB.
-    assertEquals(4 * GIB / Domain.PAGE_BYTES, host.cleanDirtyLog(d.domid(), 10 * SECOND), "first clean");
+    assertEquals(4 * GIB / Page.BYTES, host.cleanDirtyLog(d.domid(), 10 * SECOND), "first clean");
     long dirty = host.cleanDirtyLog(d.domid(), 11 * SECOND);
     double expected = w * (1 - Math.exp(-r * 1.0 / w)); // ~17,255
     assertEquals(expected, dirty, 1.0, type + " dirty pages after 1 s");
@@ -525,7 +525,7 @@ class HostModelTest {
     host.integrate(50 * SECOND); // 50,000 writes before log-dirty: must not count
     host.enableLogDirty(d.domid(), 50 * SECOND);
     // The first clean returns all of memory whatever was written, so look at what the log was fed.
-    assertEquals(4 * GIB / Domain.PAGE_BYTES, host.peekDirtyLog(d.domid(), 50 * SECOND + SECOND / 2));
+    assertEquals(4 * GIB / Page.BYTES, host.peekDirtyLog(d.domid(), 50 * SECOND + SECOND / 2));
     AnalyticDirtyLog log = (AnalyticDirtyLog) d.dirtyLog();
     assertEquals(500.0, log.writesSinceClean(), 1e-6, "only the 0.5 s since enabling");
     host.cleanDirtyLog(d.domid(), 50 * SECOND + SECOND / 2);
@@ -583,7 +583,7 @@ class HostModelTest {
     assertEquals(20_000, r2, 200);
     long dirty = host.peekDirtyLog(d.domid(), 10 * SECOND);
     assertEquals(r1 + r2, log.writes(), 1.0, "the log got the integral of the write rate");
-    double w = 64 * MIB / Domain.PAGE_BYTES;
+    double w = 64 * MIB / Page.BYTES;
     assertEquals(w * -Math.expm1(-(r1 + r2) / w), dirty, 0.02 * w, "distinct pages of ~30,000 writes");
     assertEquals(dirty, log.pagesMissingAtDestination(), "the destination lacks exactly the dirty pages");
     assertEquals(dirty, host.cleanDirtyLog(d.domid(), 10 * SECOND));

@@ -82,7 +82,8 @@ class BadInputIT {
   @ParameterizedTest(name = "{0}")
   @org.junit.jupiter.params.provider.ValueSource(strings = {
       "hypervisor.dirty-model=foo", "hypervisor.costs.hypercall-cycles=abc", "migration.costs.pv-suspend-ack=abc",
-      "migration.stop-rules.xen.max-rounds=many", "migration.stop-rules.qemu.sync-period=often", "scheduler.host-timeout=soon"})
+      "migration.stop-rules.xen.max-rounds=many", "migration.stop-rules.qemu.sync-period=often",
+      "migration.stop-rules.qemu.throttle-max=150", "scheduler.host-timeout=soon"})
   void aBadModuleSettingIsBadInputBeforeAnythingRuns(String override) {
     Path out = tmp.resolve("out");
     Cli.Outcome o = Cli.run("run", "--set", override, "--out", out.toString(), "--no-progress");

@@ -2,6 +2,7 @@ package io.domsim.migration;
 
 import com.typesafe.config.Config;
 import io.domsim.config.MigrationSpec;
+import io.domsim.config.plugin.Settings;
 
 /**
  * domsim's own pre-copy stop rules, registered as plug-ins like anyone's. Each reads its constants from
@@ -22,8 +23,10 @@ public final class BuiltInStopRules {
     }
 
     @Override
-    public StopRule create(Config s, MigrationSpec cluster) {
-      return new StopRule.Xen(s.getInt("max-rounds"), s.getLong("target-dirty-pages"));
+    public StopRule create(Config config, MigrationSpec cluster) {
+      Settings s = new Settings(config);
+      return new StopRule.Xen(s.intIn("max-rounds", 1, Integer.MAX_VALUE, "a number of rounds"),
+          s.atLeastZero("target-dirty-pages", "a number of pages"));
     }
   }
 
@@ -40,10 +43,12 @@ public final class BuiltInStopRules {
     }
 
     @Override
-    public StopRule create(Config s, MigrationSpec cluster) {
-      return new StopRule.XenLegacy(s.getInt("max-rounds"), s.getDouble("max-factor"),
-          s.getLong("target-dirty-pages"),
-          new StopRule.Batches(s.getLong("batch-pages"), s.getInt("max-batches-per-round")));
+    public StopRule create(Config config, MigrationSpec cluster) {
+      Settings s = new Settings(config);
+      return new StopRule.XenLegacy(s.intIn("max-rounds", 1, Integer.MAX_VALUE, "a number of rounds"),
+          s.positive("max-factor", "3"), s.atLeastZero("target-dirty-pages", "a number of pages"),
+          new StopRule.Batches(s.intIn("batch-pages", 1, Integer.MAX_VALUE, "a number of pages"),
+              s.intIn("max-batches-per-round", 1, Integer.MAX_VALUE, "a number of batches")));
     }
   }
 
@@ -60,14 +65,21 @@ public final class BuiltInStopRules {
     }
 
     @Override
-    public StopRule create(Config s, MigrationSpec cluster) {
+    public StopRule create(Config config, MigrationSpec cluster) {
       // Read (and checked) whether or not auto-converge is on, so that a bad value is always reported.
-      AutoConverge.Settings autoConverge = new AutoConverge.Settings(
-          s.getInt("throttle-initial"), s.getInt("throttle-increment"), s.getInt("throttle-max"),
-          s.getInt("throttle-trigger-threshold"), s.getDuration("sync-period").toNanos());
-      new AutoConverge(autoConverge); // checks the percentages
-      return new StopRule.Qemu(cluster.downtimeLimit(), s.getInt("max-rounds"),
-          cluster.autoConverge() ? autoConverge : null);
+      Settings s = new Settings(config);
+      int initial = s.intIn("throttle-initial", 1, 100, "a percentage");
+      int max = s.intIn("throttle-max", 1, 100, "a percentage");
+      if (max < initial) {
+        throw s.bad("throttle-max", max + " is below throttle-initial (" + initial + "); use a percentage from "
+            + initial + " to 100");
+      }
+      AutoConverge.Settings autoConverge = new AutoConverge.Settings(initial,
+          s.intIn("throttle-increment", 1, 100, "a percentage"), max,
+          s.intIn("throttle-trigger-threshold", 1, 100, "a percentage"),
+          s.positiveDuration("sync-period", "1s").toNanos());
+      return new StopRule.Qemu(cluster.downtimeLimit(), s.intIn("max-rounds", 1, Integer.MAX_VALUE,
+          "a number of rounds"), cluster.autoConverge() ? autoConverge : null);
     }
   }
 }

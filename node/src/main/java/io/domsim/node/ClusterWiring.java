@@ -9,6 +9,7 @@ import io.domsim.dom0.Dom0;
 import io.domsim.dom0.MigrationContext;
 import io.domsim.dom0.MigrationObserver;
 import io.domsim.hypervisor.CostSettings;
+import io.domsim.hypervisor.DirtyModel;
 import io.domsim.kernel.Network;
 import io.domsim.kernel.SimKernel;
 import io.domsim.kernel.SimTime;
@@ -62,10 +63,7 @@ final class ClusterWiring {
     CostSettings costs = CostSettings.from(spec.settings());
     Network network = new Network(latencyNanos);
     long sampleInterval = SimTime.of(spec.simulation().sampleInterval());
-    String dirtyModel = spec.settings().getString("hypervisor.dirty-model");
-    if (!dirtyModel.equals("analytic") && !dirtyModel.equals("page")) {
-      throw new IllegalArgumentException("domsim.hypervisor.dirty-model must be analytic or page, was " + dirtyModel);
-    }
+    DirtyModel dirtyModel = DirtyModel.from(spec.settings());
     for (NodeSpec n : spec.nodes()) {
       kernel.spawn(ctx, Node.create(kernel, n, costs, network, sampleInterval, new NodeMeters(registry, n.name()),
           migration, dirtyModel, replies.booted()), n.name());

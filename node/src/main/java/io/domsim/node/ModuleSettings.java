@@ -7,6 +7,7 @@ import io.domsim.config.ClusterSpec;
 import io.domsim.config.ConfigProblem;
 import io.domsim.config.ConfigProblems;
 import io.domsim.hypervisor.CostSettings;
+import io.domsim.hypervisor.DirtyModel;
 import io.domsim.migration.MigrationCosts;
 import io.domsim.config.plugin.Registry;
 import java.util.ArrayList;
@@ -41,13 +42,7 @@ public final class ModuleSettings {
     attempt(problems, spec, subtree(plugins.placement(), placement),
         () -> plugins.placement().get(placement).create(plugins.placement().settingsOf(placement, s)));
     attempt(problems, spec, "", () -> s.getDuration("scheduler.host-timeout"));
-    attempt(problems, spec, "", () -> {
-      String model = s.getString("hypervisor.dirty-model");
-      if (!model.equals("analytic") && !model.equals("page")) {
-        throw new ConfigException.BadValue(s.getValue("hypervisor.dirty-model").origin(), "hypervisor.dirty-model",
-            "\"" + model + "\" is not a dirty-page model; use analytic or page");
-      }
-    });
+    attempt(problems, spec, "", () -> DirtyModel.from(s));
     if (!problems.isEmpty()) {
       throw new ConfigProblems(problems);
     }

@@ -11,7 +11,7 @@ import io.domsim.dom0.Dom0;
 import io.domsim.dom0.MigrationContext;
 
 import io.domsim.hypervisor.CostSettings;
-import io.domsim.hypervisor.DirtyLog;
+import io.domsim.hypervisor.DirtyModel;
 import io.domsim.hypervisor.Hardware;
 import io.domsim.hypervisor.HostModel;
 import io.domsim.hypervisor.HostSnapshot;
@@ -50,16 +50,14 @@ public final class Node extends AbstractBehavior<Node.Command> {
   private boolean failed;
 
   private Node(ActorContext<Command> ctx, SimKernel kernel, NodeSpec spec, CostSettings costs, Network network,
-      long sampleIntervalNanos, NodeMeters meters, MigrationContext migration, String dirtyModel,
+      long sampleIntervalNanos, NodeMeters meters, MigrationContext migration, DirtyModel dirtyModel,
       ActorRef<Booted> bootedTo) {
     super(ctx);
     this.spec = spec;
     Hardware hardware = Hardware.of(spec);
     HostModel host = new HostModel(hardware, costs, spec.dom0().vcpus(), spec.dom0().memoryBytes(),
         spec.dom0().weight());
-    if (dirtyModel.equals("page")) {
-      host.setDirtyLogFactory(DirtyLog.pageLevel(kernel.seed()));
-    }
+    host.setDirtyLogFactory(dirtyModel.factory(kernel.seed()));
     hypervisor = kernel.spawn(ctx, Hypervisor.create(kernel, spec.name(), host, sampleIntervalNanos,
         new SampleRouter(spec.name(), meters, migration.fabric())), "xen");
     dom0 = kernel.spawn(ctx, Dom0.create(kernel, spec.name(), hardware, hypervisor, network,
@@ -73,7 +71,7 @@ public final class Node extends AbstractBehavior<Node.Command> {
    *     node's meters
    */
   public static Behavior<Command> create(SimKernel kernel, NodeSpec spec, CostSettings costs, Network network,
-      long sampleIntervalNanos, NodeMeters meters, MigrationContext migration, String dirtyModel,
+      long sampleIntervalNanos, NodeMeters meters, MigrationContext migration, DirtyModel dirtyModel,
       ActorRef<Booted> bootedTo) {
     MigrationContext own = migration.withObserver(meters);
     return Behaviors.setup(ctx -> new Node(ctx, kernel, spec, costs, network, sampleIntervalNanos, meters, own,

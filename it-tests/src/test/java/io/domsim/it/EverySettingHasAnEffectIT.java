@@ -1,0 +1,343 @@
+package io.domsim.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigList;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
+import com.typesafe.config.ConfigValueType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URL;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every setting that a module's reference.conf declares under {@code domsim} has an effect a user can see.
+ *
+ * <p>How: the keys are the leaves of every {@code reference.conf} on the classpath (one per module; the
+ * test finds them, it holds no list of its own). For each key, the cluster {@code configs/every-setting.conf}
+ * (built so that every mechanism is in play: PV and HVM guests, I/O, CPU contention, a failed host at
+ * placement, each migration algorithm and stop rule, auto-converge, the metrics endpoint) runs through the
+ * real {@code domsim run} twice: as it is, and with {@code --set KEY=VALUE} for another valid value. That
+ * value is derived from the one in effect (a boolean flipped, a number or a quantity with a unit doubled,
+ * a list without its last entry), or taken from {@link #ALTERNATIVES} for names and for limits whose double
+ * this cluster would not reach. The key has an effect when what the user gets differs: report.json without
+ * wall time and without the fields that only echo the configuration ({@link #ECHOES}), the lines on
+ * stderr (the metrics endpoint), or whether the run was paced by the wall clock. A changed settings record
+ * is not evidence: a value that is parsed, validated and printed but drives nothing must still count as
+ * unused, and echoes are left out of the report for the same reason.
+ *
+ * <p>Both runs must succeed, so a value that merely fails validation cannot pass for an effect. Keys under
+ * {@code domsim.kernel} are Akka's dispatcher and Kryo's registration list, not settings of the model
+ * ({@link #NOT_SETTINGS}). A new key needs nothing here unless its derived value has no visible effect on
+ * this cluster: then exercise it in the cluster, or give it an alternative. About 80 runs in-process, some
+ * 20 s, 6 of them the one real-clock run.
+ */
+class EverySettingHasAnEffectIT {
+
+  /** Keys known to do nothing yet (each with the reason and the issue that wires it); none today. */
+  private static final Set<String> KNOWN_UNUSED = Set.of();
+
+  /** Subtrees under domsim that configure machinery, not the model, and why. */
+  private static final Map<String, String> NOT_SETTINGS = Map.of(
+      "domsim.kernel.sim-dispatcher", "Akka's definition of the simulation dispatcher, read by Akka from the"
+          + " JVM's configuration (kernel-id is filled in per run)",
+      "domsim.kernel.kryo.registrations", "the list of classes Kryo registers, which modules extend with +=");
+
+  /**
+   * Values to try instead of the derived one: names have no derivation, and a limit's double may never be
+   * reached by this cluster (xen's web converges in three rounds, xen-legacy's db within 3x its memory;
+   * QEMU's throttle reaches 50%, not 99%).
+   */
+  private static final Map<String, String> ALTERNATIVES = Map.ofEntries(
+      Map.entry("domsim.simulation.clock", "real"),
+      // With the real clock (CONTEXT): ten times faster is no longer paced by the wall clock (much faster, the loop
+      // falls behind the wall clock and the run says little).
+      Map.entry("domsim.simulation.speed", "200"),
+      Map.entry("domsim.scheduler.placement", "first-fit"),
+      Map.entry("domsim.migration.algorithm", "stop-and-copy"),
+      Map.entry("domsim.migration.policy", "qemu"),
+      Map.entry("domsim.migration.bandwidth", "500Mbps"),
+      Map.entry("domsim.guest-defaults.type", "hvm"),
+      Map.entry("domsim.hypervisor.dirty-model", "page"),
+      Map.entry("domsim.metrics.prometheus.host", "localhost"),
+      Map.entry("domsim.migration.stop-rules.xen.max-rounds", "2"),
+      Map.entry("domsim.migration.stop-rules.xen.target-dirty-pages", "100000"),
+      Map.entry("domsim.migration.stop-rules.xen-legacy.max-rounds", "3"),
+      Map.entry("domsim.migration.stop-rules.xen-legacy.max-factor", "1"),
+      Map.entry("domsim.migration.stop-rules.xen-legacy.target-dirty-pages", "100000"),
+      // db's rounds are 16 batches of 4,096 pages: a larger minimum batch makes fewer, larger ones.
+      Map.entry("domsim.migration.stop-rules.xen-legacy.batch-pages", "16384"),
+      Map.entry("domsim.migration.stop-rules.qemu.throttle-max", "30"),
+      // cache converges long before 1,000 rounds: a cap of 3 cuts it short.
+      Map.entry("domsim.migration.stop-rules.qemu.max-rounds", "3"));
+
+  /** Settings whose effect needs another one set in both runs (speed paces only the real clock). */
+  private static final Map<String, List<String>> CONTEXT = Map.of(
+      "domsim.simulation.speed", List.of("simulation.clock=real"));
+
+  /** Report fields that copy the configuration rather than result from it, by report section. */
+  private static final Map<String, List<String>> ECHOES = Map.of(
+      "", List.of("seed", "clock", "simulated_seconds", "wall_seconds"),
+      "nodes", List.of("cores", "memory_bytes", "hvm_support"),
+      "guests", List.of("type", "vcpus", "memory_bytes"),
+      "migrations", List.of("type", "algorithm", "policy"));
+
+  private static final String FIXTURE = "every-setting.conf";
+  private static final Pattern QUANTITY = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([A-Za-z/]+)");
+
+  @TempDir
+  Path dir;
+
+  /** What a user gets from one run, with wall time and configuration echoes taken out. */
+  private record Outcome(int code, JsonNode report, List<String> stderr, boolean paced) {}
+
+  private final Map<List<String>, Outcome> runs = new HashMap<>();
+  private int runCount;
+  private final int port = freePort();
+  private final Config fixture = ConfigFactory.parseFile(Cli.config(FIXTURE).toFile())
+      .withFallback(ConfigFactory.defaultReference()).resolve();
+
+  @Test
+  void everySettingChangesWhatTheUserGets() {
+    SortedMap<String, String> keys = declaredKeys();
+    Set<String> modules = new TreeSet<>();
+    forEachReference((url, domsim) -> modules.add(module(url)));
+    assertTrue(modules.containsAll(Set.of("cluster-config", "kernel", "hypervisor", "migration", "scheduler")),
+        () -> "expected every module's reference.conf on the classpath, found " + modules);
+    runNow(List.of()); // warm-up: a cold JVM's first run is slow, and the base run must not look paced
+    Outcome base = run(List.of());
+    assertEquals(0, base.code(), () -> "the fixture does not run: " + base.stderr());
+    assertFalse(base.paced(), "a virtual-clock run must not take the wall time of a real one");
+
+    List<String> unused = new ArrayList<>();
+    List<String> knownButUsed = new ArrayList<>();
+    for (var e : keys.entrySet()) {
+      String key = e.getKey();
+      String value = alternative(key);
+      List<String> context = CONTEXT.getOrDefault(key, List.of());
+      Outcome before = run(context);
+      List<String> changed = new ArrayList<>(context);
+      changed.add(relative(key) + "=" + value);
+      Outcome after = run(changed);
+      assertEquals(0, before.code(), () -> key + ": the run with " + context + " fails: " + before.stderr());
+      assertEquals(0, after.code(), () -> key + ": the run with " + relative(key) + "=" + value + " fails; choose"
+          + " another valid value in ALTERNATIVES: " + after.stderr());
+      boolean effect = !before.equals(after);
+      if (!effect && !KNOWN_UNUSED.contains(key)) {
+        unused.add(key + " (" + e.getValue() + "; tried " + value + ")");
+      } else if (effect && KNOWN_UNUSED.contains(key)) {
+        knownButUsed.add(key);
+      }
+    }
+    System.out.printf("every setting: %d keys, %d runs%n", keys.size(), runCount);
+    String problems = (unused.isEmpty() ? "" : "changing these settings changes nothing a user sees (wire them,"
+        + " or remove them from reference.conf):\n  " + String.join("\n  ", unused) + "\n")
+        + (knownButUsed.isEmpty() ? "" : "these keys now have an effect; remove them from KNOWN_UNUSED: "
+        + knownButUsed);
+    if (!problems.isEmpty()) {
+      fail(problems);
+    }
+  }
+
+  /** The test's own tables name declared keys, so that none of them can rot silently. */
+  @Test
+  void theExclusionsNameDeclaredKeys() {
+    Set<String> all = new TreeSet<>();
+    forEachReference((url, domsim) -> collect(domsim, "domsim", all, false));
+    for (String prefix : NOT_SETTINGS.keySet()) {
+      assertTrue(all.stream().anyMatch(k -> k.equals(prefix) || k.startsWith(prefix + ".")),
+          () -> prefix + " in NOT_SETTINGS matches no declared key");
+    }
+    for (String key : KNOWN_UNUSED) {
+      assertTrue(all.contains(key), () -> key + " in KNOWN_UNUSED is not a declared key");
+    }
+    for (String key : CONTEXT.keySet()) {
+      assertTrue(all.contains(key), () -> key + " in CONTEXT is not a declared key");
+    }
+    for (String key : ALTERNATIVES.keySet()) {
+      assertTrue(all.contains(key), () -> key + " in ALTERNATIVES is not a declared key");
+    }
+  }
+
+  // ------------------------------------------------------------------ the keys
+
+  /** Every leaf under domsim of every reference.conf, with the file that declares it. */
+  private static SortedMap<String, String> declaredKeys() {
+    SortedMap<String, String> keys = new TreeMap<>();
+    forEachReference((url, domsim) -> {
+      Set<String> leaves = new TreeSet<>();
+      collect(domsim, "domsim", leaves, true);
+      leaves.forEach(k -> keys.put(k, module(url)));
+    });
+    return keys;
+  }
+
+  private interface ReferenceVisitor {
+    void visit(URL url, ConfigObject domsim);
+  }
+
+  private static void forEachReference(ReferenceVisitor visitor) {
+    try {
+      for (URL url : Collections.list(EverySettingHasAnEffectIT.class.getClassLoader().getResources("reference.conf"))) {
+        ConfigValue domsim = ConfigFactory.parseURL(url).root().get("domsim");
+        if (domsim instanceof ConfigObject o) {
+          visitor.visit(url, o);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Collects leaf paths; with {@code skipNotSettings}, leaves out the subtrees of {@link #NOT_SETTINGS}. */
+  private static void collect(ConfigObject object, String path, Set<String> into, boolean skipNotSettings) {
+    for (String key : object.keySet()) {
+      String child = path + "." + key;
+      if (skipNotSettings && NOT_SETTINGS.containsKey(child)) {
+        continue;
+      }
+      if (!skipNotSettings && NOT_SETTINGS.containsKey(child)) {
+        into.add(child); // may be unresolved (Kryo's += list): do not look inside
+        continue;
+      }
+      ConfigValue value = object.get(key);
+      if (value.valueType() == ConfigValueType.OBJECT) {
+        collect((ConfigObject) value, child, into, skipNotSettings);
+      } else {
+        into.add(child);
+      }
+    }
+  }
+
+  /** The module a reference.conf belongs to, from its location (a classes directory or a jar). */
+  private static String module(URL url) {
+    Matcher m = Pattern.compile("/([a-z0-9-]+?)(?:/target/classes|-\\d[^/]*\\.jar)").matcher(url.toString());
+    String last = url.toString();
+    while (m.find()) {
+      last = m.group(1);
+    }
+    return last;
+  }
+
+  private static String relative(String key) {
+    return key.substring("domsim.".length());
+  }
+
+  // ------------------------------------------------------------------ the other value
+
+  private String alternative(String key) {
+    if (key.equals("domsim.metrics.prometheus.port")) {
+      return Integer.toString(freePort(port));
+    }
+    if (ALTERNATIVES.containsKey(key)) {
+      return ALTERNATIVES.get(key);
+    }
+    ConfigValue value = fixture.getValue(key);
+    switch (value.valueType()) {
+      case BOOLEAN:
+        return Boolean.toString(!(Boolean) value.unwrapped());
+      case NUMBER:
+        Number n = (Number) value.unwrapped();
+        if (n instanceof Integer || n instanceof Long) {
+          return Long.toString(n.longValue() == 0 ? 1 : 2 * n.longValue());
+        }
+        return Double.toString(n.doubleValue() == 0 ? 1 : 2 * n.doubleValue());
+      case LIST:
+        ConfigList list = (ConfigList) value;
+        assertFalse(list.isEmpty(), () -> key + " is empty in " + FIXTURE + ": give it an entry to take away");
+        return ConfigValueFactory.fromIterable(list.subList(0, list.size() - 1).stream().map(ConfigValue::unwrapped)
+            .toList()).render(ConfigRenderOptions.concise());
+      case STRING:
+        Matcher q = QUANTITY.matcher((String) value.unwrapped());
+        if (q.matches()) {
+          double doubled = 2 * Double.parseDouble(q.group(1));
+          return (doubled == Math.rint(doubled) ? Long.toString((long) doubled) : Double.toString(doubled))
+              + q.group(2);
+        }
+        throw new AssertionError(key + " = \"" + value.unwrapped() + "\" has no derived alternative: add one to"
+            + " ALTERNATIVES");
+      default:
+        throw new AssertionError(key + " is a " + value.valueType() + ": add an alternative to ALTERNATIVES");
+    }
+  }
+
+  // ------------------------------------------------------------------ running
+
+  /** Runs the fixture with these overrides (once per distinct list). */
+  private Outcome run(List<String> overrides) {
+    return runs.computeIfAbsent(List.copyOf(overrides), this::runNow);
+  }
+
+  private Outcome runNow(List<String> overrides) {
+    runCount++;
+    Path out = dir.resolve("run-" + runCount);
+    List<String> args = new ArrayList<>(List.of("run", Cli.config(FIXTURE).toString(), "--out", out.toString(),
+        "--no-progress", "--set", "metrics.prometheus.port=" + port));
+    for (String o : overrides) {
+      args.add("--set");
+      args.add(o);
+    }
+    long start = System.nanoTime();
+    Cli.Outcome o = Cli.run(args.toArray(String[]::new));
+    double wallSeconds = (System.nanoTime() - start) / 1e9;
+    // The fixture's real clock paces its whole duration: such a run cannot finish sooner than duration / speed.
+    double pacedSeconds = fixture.getDuration("domsim.simulation.duration").toNanos() / 1e9
+        / fixture.getDouble("domsim.simulation.speed");
+    boolean paced = wallSeconds >= 0.9 * pacedSeconds;
+    JsonNode report = o.code() == 0 ? withoutEchoes(Cli.report(out)) : null;
+    List<String> stderr = o.err().lines().toList();
+    return new Outcome(o.code(), report, stderr, paced);
+  }
+
+  private static JsonNode withoutEchoes(JsonNode report) {
+    ObjectNode copy = report.deepCopy();
+    for (var e : ECHOES.entrySet()) {
+      if (e.getKey().isEmpty()) {
+        copy.remove(e.getValue());
+      } else {
+        for (JsonNode entry : copy.get(e.getKey())) {
+          ((ObjectNode) entry).remove(e.getValue());
+        }
+      }
+    }
+    return copy;
+  }
+
+  private static int freePort(int... notThese) {
+    for (int i = 0; i < 20; i++) {
+      try (ServerSocket s = new ServerSocket(0)) {
+        int p = s.getLocalPort();
+        if (java.util.Arrays.stream(notThese).noneMatch(x -> x == p)) {
+          return p;
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    throw new IllegalStateException("no free port");
+  }
+}

@@ -1,0 +1,62 @@
+package io.domsim.migration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class BuiltInStopRulesTest {
+
+  private static MigrationPlugins with(String hocon) {
+    return Builtins.plugins(ConfigFactory.parseString(hocon).withFallback(ConfigFactory.load()).getConfig("domsim"),
+        Duration.ofMillis(300), true);
+  }
+
+  @Test
+  void defaultsAreThePublishedConstants() {
+    MigrationPlugins p = with("");
+    assertEquals(new StopRule.Xen(5, 50), p.stopRule("xen"), "SPP_MAX_ITERATIONS, SPP_TARGET_DIRTY_COUNT");
+    assertEquals(new StopRule.XenLegacy(29, 3.0, 50, new StopRule.Batches(1024, 16)), p.stopRule("xen-legacy"),
+        "DEF_MAX_ITERS, DEF_MAX_FACTOR, MAX_BATCH_SIZE");
+    StopRule.Qemu qemu = (StopRule.Qemu) p.stopRule("qemu");
+    assertEquals(new AutoConverge.Settings(20, 10, 99, 50, 1_000_000_000L), qemu.autoConverge());
+    assertEquals(1000, qemu.maxRounds());
+  }
+
+  @Test
+  void autoConvergeIsOnlyThereWhenTheClusterAsksForIt() {
+    MigrationPlugins off = Builtins.plugins(Builtins.SETTINGS, Duration.ofMillis(300), false);
+    assertEquals(null, off.stopRule("qemu").newAutoConverge());
+    assertTrue(with("").stopRule("qemu").newAutoConverge() != null);
+    assertEquals(null, with("").stopRule("xen").newAutoConverge(), "auto-converge is QEMU's");
+  }
+
+  /** Left to the model, such a typo would end a Dom0 in the middle of a migration. */
+  @ParameterizedTest
+  @CsvSource({
+      "qemu.throttle-max, 150", "qemu.throttle-max, 10", "qemu.throttle-initial, 0", "qemu.throttle-increment, 0",
+      "qemu.throttle-trigger-threshold, 0", "xen.max-rounds, 0", "xen-legacy.max-rounds, -1",
+      "xen-legacy.max-factor, 0", "xen.target-dirty-pages, -5", "xen-legacy.batch-pages, 0",
+      "xen-legacy.max-batches-per-round, 0", "qemu.sync-period, 0s", "qemu.max-rounds, 0"})
+  void aValueOutOfRangeIsABadValueNamingTheSetting(String key, String value) {
+    ConfigException.BadValue e = assertThrows(ConfigException.BadValue.class,
+        () -> with("domsim.migration.stop-rules." + key + " = " + value));
+    String leaf = key.substring(key.indexOf('.') + 1);
+    assertTrue(e.getMessage().contains("'" + leaf + "'"), e.getMessage());
+    assertTrue(e.getMessage().contains("; use "), e.getMessage());
+  }
+
+  @Test
+  void theEdgesOfTheRangesAreAccepted() {
+    StopRule.Qemu q = (StopRule.Qemu) with("domsim.migration.stop-rules { qemu { throttle-initial = 100,"
+        + " throttle-max = 100 }, xen.max-rounds = 1, xen.target-dirty-pages = 0 }").stopRule("qemu");
+    assertEquals(100, q.autoConverge().maxPercent());
+    new AutoConverge(q.autoConverge()); // accepts what was read
+  }
+}
