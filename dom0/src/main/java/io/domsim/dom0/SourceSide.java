@@ -1,5 +1,6 @@
 package io.domsim.dom0;
 
+import io.domsim.hypervisor.Page;
 import io.domsim.config.GuestSpec;
 import io.domsim.config.GuestType;
 import io.domsim.hypervisor.Hypervisor;
@@ -92,7 +93,7 @@ final class SourceSide {
       this.domid = domid;
       this.shape = shape;
       this.stopRule = stopRule;
-      this.memoryPages = Math.max(1, spec.memoryBytes() / MigrationCosts.PAGE_BYTES);
+      this.memoryPages = Math.max(1, spec.memoryBytes() / Page.BYTES);
       AutoConverge autoConverge = shape.liveRounds() ? stopRule.newAutoConverge() : null;
       this.protocol = new SourceProtocol(shape, stopRule, autoConverge);
     }
@@ -144,7 +145,7 @@ final class SourceSide {
             o.times.suspended == null ? host.now() : o.times.suspended));
       } else if (step instanceof SourceStep.PushRemainingPages) {
         // Everything not sent before the handover: with post-copy, that is all of memory.
-        startFlow(o, FlowPurpose.POSTCOPY_PUSH, o.memoryPages * MigrationCosts.PAGE_BYTES, o.memoryPages);
+        startFlow(o, FlowPurpose.POSTCOPY_PUSH, o.memoryPages * Page.BYTES, o.memoryPages);
       } else if (step instanceof SourceStep.DestroySource) {
         host.hypercall(new Op.DestroyDomain(o.domid), r -> { });
         host.guestLeft(o.spec.name());
@@ -177,7 +178,7 @@ final class SourceSide {
       if (o.stopRule.batches().isPresent()) {
         sendNextBatch(o);
       } else {
-        startFlow(o, new FlowPurpose.Round(number, 0), pages * MigrationCosts.PAGE_BYTES, pages);
+        startFlow(o, new FlowPurpose.Round(number, 0), pages * Page.BYTES, pages);
       }
     });
   }
@@ -196,7 +197,7 @@ final class SourceSide {
       }
       round.batch++;
       round.batchInFlight = pages;
-      startFlow(o, new FlowPurpose.Round(round.number, round.batch), pages * MigrationCosts.PAGE_BYTES, pages);
+      startFlow(o, new FlowPurpose.Round(round.number, round.batch), pages * Page.BYTES, pages);
     };
     if (round.batch == 0) {
       send.run(); // nothing can have been written again yet
@@ -274,11 +275,11 @@ final class SourceSide {
     long fixed = stateBytes;
     switch (what) {
       case STATE_ONLY -> startFlow(o, FlowPurpose.DEVICE_STATE, fixed, 0);
-      case ALL_MEMORY -> startFlow(o, FlowPurpose.FINAL_COPY, o.memoryPages * MigrationCosts.PAGE_BYTES + fixed,
+      case ALL_MEMORY -> startFlow(o, FlowPurpose.FINAL_COPY, o.memoryPages * Page.BYTES + fixed,
           o.memoryPages);
       case DIRTY_PAGES -> host.hypercall(new Op.CleanDirtyLog(o.domid), r -> {
         long pages = r instanceof Hypervisor.Done d ? d.value() : 0;
-        startFlow(o, FlowPurpose.FINAL_COPY, pages * MigrationCosts.PAGE_BYTES + fixed, pages);
+        startFlow(o, FlowPurpose.FINAL_COPY, pages * Page.BYTES + fixed, pages);
       });
       default -> throw new AssertionError(what);
     }
@@ -344,10 +345,10 @@ final class SourceSide {
       long dirty = r instanceof Hypervisor.Done d ? d.value() : 0;
       o.roundLog.add(new MigrationRecord.Round(o.protocol.rounds(), sent, skipped, dirty,
           SimTime.toSeconds(duration)));
-      double bandwidth = sent * MigrationCosts.PAGE_BYTES / SimTime.toSeconds(duration);
+      double bandwidth = sent * Page.BYTES / SimTime.toSeconds(duration);
       RoundStats stats = new RoundStats(o.protocol.rounds(), sent, o.pages, dirty, o.memoryPages, bandwidth,
           duration, skipped);
-      run(o, o.protocol.roundSent(stats, dirty * MigrationCosts.PAGE_BYTES, sent * MigrationCosts.PAGE_BYTES));
+      run(o, o.protocol.roundSent(stats, dirty * Page.BYTES, sent * Page.BYTES));
     });
   }
 

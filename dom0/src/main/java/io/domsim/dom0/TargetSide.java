@@ -1,5 +1,6 @@
 package io.domsim.dom0;
 
+import io.domsim.hypervisor.Page;
 import io.domsim.config.GuestSpec;
 import io.domsim.config.GuestType;
 import io.domsim.hypervisor.Hypervisor;
@@ -164,8 +165,8 @@ final class TargetSide {
       // Until its last page arrives, every touch of a missing page is a round trip to the source.
       long cap = ctx.bandwidthCap();
       long link = cap > 0 ? Math.min(cap, host.nicBitsPerSecond()) : host.nicBitsPerSecond();
-      double stall = ctx.costs().postcopyStall(in.spec.workload().workingSetBytes() / MigrationCosts.PAGE_BYTES,
-          in.spec.memoryBytes() / MigrationCosts.PAGE_BYTES, host.latencyNanos(), link);
+      double stall = ctx.costs().postcopyStall(in.spec.workload().workingSetBytes() / Page.BYTES,
+          in.spec.memoryBytes() / Page.BYTES, host.latencyNanos(), link);
       host.hypercall(new Op.SetThrottle(in.domid, stall), r -> { });
     } else {
       // The guest runs here with all its memory: the migration has completed, whatever becomes of

@@ -17,7 +17,6 @@ import io.domsim.hypervisor.HostModel;
 import io.domsim.hypervisor.HostSnapshot;
 import io.domsim.hypervisor.Hypervisor;
 import io.domsim.kernel.Network;
-import io.domsim.kernel.SimKernel;
 import io.domsim.scheduler.HostView;
 import io.domsim.scheduler.PoolProtocol;
 import io.domsim.scheduler.PoolProtocol.HostCommand;
@@ -66,11 +65,10 @@ class Dom0Test {
       Hardware hw = new Hardware(8, 2.5, MEMORY, hvmSupport, 10_000_000_000L, 100, 300);
       h = new SimHarness<>(3, (ctx, kernel) -> {
         HostModel host = new HostModel(hw, COSTS, 2, DOM0_MEMORY, 256);
-        ActorRef<Hypervisor.Command> hv = ctx.spawn(Hypervisor.create(kernel, NODE, host, 0, s -> { }), "xen",
-            SimKernel.DISPATCHER);
-        ActorRef<Dom0.Command> dom0 = ctx.spawn(Dom0.create(kernel, NODE, hw, hv, new Network(LATENCY), OVERHEAD,
-            noMigration()),
-            "dom0", SimKernel.DISPATCHER);
+        ActorRef<Hypervisor.Command> hv = kernel.spawn(ctx, Hypervisor.create(kernel, NODE, host, 0, s -> { }),
+            "xen");
+        ActorRef<Dom0.Command> dom0 = kernel.spawn(ctx, Dom0.create(kernel, NODE, hw, hv, new Network(LATENCY),
+            OVERHEAD, noMigration()), "dom0");
         return new Refs(hv, dom0);
       });
     }

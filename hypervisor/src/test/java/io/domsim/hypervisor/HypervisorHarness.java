@@ -21,8 +21,8 @@ final class HypervisorHarness implements AutoCloseable {
   final ConcurrentLinkedQueue<NodeSample> samples = new ConcurrentLinkedQueue<>();
 
   HypervisorHarness(long seed, HostModel host, long sampleIntervalNanos) throws Exception {
-    h = new SimHarness<>(seed, (ctx, k) -> ctx.spawn(
-        Hypervisor.create(k, "node-1", host, sampleIntervalNanos, samples::add), "xen", SimKernel.DISPATCHER));
+    h = new SimHarness<>(seed, (ctx, k) -> k.spawn(ctx,
+        Hypervisor.create(k, "node-1", host, sampleIntervalNanos, samples::add), "xen"));
     kernel = h.kernel;
     hypervisor = h.refs;
     // Make sure the hypervisor has been set up (its first sample timer is set) before time moves.

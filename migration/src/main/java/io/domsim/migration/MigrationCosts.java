@@ -1,5 +1,6 @@
 package io.domsim.migration;
 
+import io.domsim.hypervisor.Page;
 import com.typesafe.config.Config;
 
 /** What a migration costs besides memory pages, read once from {@code domsim.migration.costs}. */
@@ -7,7 +8,6 @@ public record MigrationCosts(
     long pvSuspendAckNanos, double pvPagetableRewriteCycles, long hvmDeviceStateBytes, long hvmContextBytes,
     long hvmRestoreNanos, long vcpuStateBytes, double postcopyFaultFraction) {
 
-  public static final long PAGE_BYTES = 4096;
   /** One L1 page-table page maps 512 pages (2 MiB). */
   public static final long PAGES_PER_PAGETABLE_PAGE = 512;
 
@@ -17,7 +17,7 @@ public record MigrationCosts(
    * spread over the time the push takes; at most 0.99.
    */
   public double postcopyStall(long workingSetPages, long memoryPages, long latencyNanos, double linkBitsPerSecond) {
-    double pageSeconds = PAGE_BYTES * 8 / linkBitsPerSecond;
+    double pageSeconds = Page.BYTES * 8 / linkBitsPerSecond;
     double faultSeconds = 2 * latencyNanos / 1e9 + pageSeconds;
     double pushSeconds = Math.max(1, memoryPages) * pageSeconds;
     double stall = postcopyFaultFraction * workingSetPages * faultSeconds / pushSeconds;

@@ -1,5 +1,6 @@
 package io.domsim.migration;
 
+import io.domsim.hypervisor.Page;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -107,7 +108,7 @@ public interface StopRule {
 
     @Override
     public boolean stopAndCopy(RoundStats s) {
-      double pendingBytes = (double) s.dirtyNow() * MigrationCosts.PAGE_BYTES;
+      double pendingBytes = (double) s.dirtyNow() * Page.BYTES;
       return s.dirtyNow() == 0 || pendingBytes < thresholdBytes(s.bandwidthBytesPerSecond())
           || s.round() >= maxRounds;
     }

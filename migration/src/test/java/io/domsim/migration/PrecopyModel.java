@@ -25,7 +25,7 @@ import java.util.Objects;
  * {@code ram.c}), with the bytes dirtied and sent in the period; a new throttle applies from the next round.
  */
 public final class PrecopyModel {
-  public static final long PAGE_BYTES = MigrationCosts.PAGE_BYTES;
+  public static final long PAGE_BYTES = io.domsim.hypervisor.Page.BYTES;
   /** QEMU checks the throttle trigger at syncs more than 1000 ms apart (ram.c migration_bitmap_sync). */
   public static final long QEMU_SYNC_PERIOD_NANOS = 1_000_000_000L;
 

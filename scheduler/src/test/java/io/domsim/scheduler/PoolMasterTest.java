@@ -1,5 +1,6 @@
 package io.domsim.scheduler;
 
+import io.domsim.kernel.SimKernel;
 import io.domsim.kernel.testkit.SimHarness;
 import static io.domsim.scheduler.Guests.GIB;
 import static io.domsim.scheduler.Guests.MIB;
@@ -13,7 +14,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import akka.actor.typed.ActorRef;
 import io.domsim.config.GuestSpec;
 import io.domsim.kernel.Network;
-import io.domsim.kernel.SimKernel;
 import io.domsim.scheduler.PoolMaster.Outcome;
 import io.domsim.scheduler.PoolMaster.Placed;
 import io.domsim.scheduler.PoolProtocol.HostCommand;
@@ -49,12 +49,12 @@ class PoolMasterTest {
     Network network = new Network(LATENCY);
     List<PoolMaster.Host> pool = new ArrayList<>();
     for (H h : hosts) {
-      ActorRef<HostCommand> ref = ctx.spawn(FakeHost.create(kernel.entity(h.node() + "/dom0"), network, h.node(),
-          h.advertised(), h.real(), h.hvm(), OVERHEAD, h.failCommits(), log), h.node(), SimKernel.DISPATCHER);
+      ActorRef<HostCommand> ref = kernel.spawn(ctx, FakeHost.create(kernel.entity(h.node() + "/dom0"), network,
+          h.node(), h.advertised(), h.real(), h.hvm(), OVERHEAD, h.failCommits(), log), h.node());
       pool.add(new PoolMaster.Host(h.node(), ref));
     }
-    return ctx.spawn(PoolMaster.create(kernel.entity("master/pool-master"), network, policy, 2_000_000_000L, pool), "pool-master",
-        SimKernel.DISPATCHER);
+    return kernel.spawn(ctx, PoolMaster.create(kernel.entity("master/pool-master"), network, policy, 2_000_000_000L,
+        pool), "pool-master");
   }
 
   /** An outcome and the simulated time it arrived, relative to when Place was sent. */

@@ -17,8 +17,7 @@ final class FabricHarness implements AutoCloseable {
   final ActorRef<Fabric.Command> fabric;
 
   FabricHarness(SortedMap<String, Long> nics, long latencyNanos) throws Exception {
-    h = new SimHarness<>(1, (ctx, k) -> ctx.spawn(Fabric.create(k, nics, latencyNanos), "fabric",
-        SimKernel.DISPATCHER));
+    h = new SimHarness<>(1, (ctx, k) -> k.spawn(ctx, Fabric.create(k, nics, latencyNanos), "fabric"));
     kernel = h.kernel;
     fabric = h.refs;
   }
