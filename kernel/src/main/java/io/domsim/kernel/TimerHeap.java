@@ -38,7 +38,7 @@ final class TimerHeap {
     while (k > 0) {
       int parent = (k - 1) >>> 1;
       long pt = times[parent];
-      if (pt < time || (pt == time && timers[parent].compareTo(t) <= 0)) {
+      if (!precedes(time, t, pt, timers[parent])) {
         break;
       }
       times[k] = pt;
@@ -65,6 +65,14 @@ final class TimerHeap {
     return first;
   }
 
+  /**
+   * Does {@code a} (due at {@code at}) come strictly before {@code b} (due at {@code bt})? Times first,
+   * compared as longs; the timers themselves only on equal times.
+   */
+  private static boolean precedes(long at, SimTimer a, long bt, SimTimer b) {
+    return at < bt || (at == bt && a.compareTo(b) < 0);
+  }
+
   private void siftDown(SimTimer x, long xt, int n) {
     long[] ts = times;
     SimTimer[] items = timers;
@@ -74,14 +82,11 @@ final class TimerHeap {
       int child = 2 * k + 1;
       int right = child + 1;
       long ct = ts[child];
-      if (right < n) {
-        long rt = ts[right];
-        if (rt < ct || (rt == ct && items[right].compareTo(items[child]) < 0)) {
-          child = right;
-          ct = rt;
-        }
+      if (right < n && precedes(ts[right], items[right], ct, items[child])) {
+        child = right;
+        ct = ts[right];
       }
-      if (xt < ct || (xt == ct && x.compareTo(items[child]) <= 0)) {
+      if (!precedes(ct, items[child], xt, x)) {
         break;
       }
       ts[k] = ct;

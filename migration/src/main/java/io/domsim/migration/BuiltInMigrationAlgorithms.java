@@ -1,6 +1,7 @@
 package io.domsim.migration;
 
 import com.typesafe.config.Config;
+import io.domsim.config.plugin.NamedPlugin;
 import io.domsim.migration.MigrationShape.FinalCopy;
 
 /** domsim's own migration algorithms, registered as plug-ins like anyone's. */
@@ -8,23 +9,12 @@ public final class BuiltInMigrationAlgorithms {
   private BuiltInMigrationAlgorithms() {}
 
   /** A built-in: a name, a sentence and a fixed shape. */
-  private abstract static class Fixed implements MigrationAlgorithm {
+  private abstract static class Fixed extends NamedPlugin implements MigrationAlgorithm {
     private final MigrationShape shape;
-    private final String description;
 
     Fixed(MigrationShape shape, String description) {
+      super(shape.algorithm(), description);
       this.shape = shape;
-      this.description = description;
-    }
-
-    @Override
-    public String name() {
-      return shape.algorithm();
-    }
-
-    @Override
-    public String description() {
-      return description;
     }
 
     @Override

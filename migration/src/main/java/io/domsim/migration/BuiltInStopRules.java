@@ -2,6 +2,7 @@ package io.domsim.migration;
 
 import com.typesafe.config.Config;
 import io.domsim.config.MigrationSpec;
+import io.domsim.config.plugin.NamedPlugin;
 import io.domsim.config.plugin.Settings;
 
 /**
@@ -11,15 +12,10 @@ import io.domsim.config.plugin.Settings;
 public final class BuiltInStopRules {
   private BuiltInStopRules() {}
 
-  public static final class Xen implements StopRulePlugin {
-    @Override
-    public String name() {
-      return "xen";
-    }
-
-    @Override
-    public String description() {
-      return "Xen 4.6+: at most max-rounds rounds, stop when fewer than target-dirty-pages pages are dirty";
+  public static final class Xen extends NamedPlugin implements StopRulePlugin {
+    public Xen() {
+      super("xen",
+          "Xen 4.6+: at most max-rounds rounds, stop when fewer than target-dirty-pages pages are dirty");
     }
 
     @Override
@@ -30,16 +26,11 @@ public final class BuiltInStopRules {
     }
   }
 
-  public static final class XenLegacy implements StopRulePlugin {
-    @Override
-    public String name() {
-      return "xen-legacy";
-    }
-
-    @Override
-    public String description() {
-      return "Xen <= 4.5: at most max-rounds rounds or max-factor x memory sent, stop when a round sent fewer"
-          + " than target-dirty-pages pages; the sender skips pages written again during a round";
+  public static final class XenLegacy extends NamedPlugin implements StopRulePlugin {
+    public XenLegacy() {
+      super("xen-legacy",
+          "Xen <= 4.5: at most max-rounds rounds or max-factor x memory sent, stop when a round sent fewer"
+          + " than target-dirty-pages pages; the sender skips pages written again during a round");
     }
 
     @Override
@@ -52,16 +43,11 @@ public final class BuiltInStopRules {
     }
   }
 
-  public static final class Qemu implements StopRulePlugin {
-    @Override
-    public String name() {
-      return "qemu";
-    }
-
-    @Override
-    public String description() {
-      return "QEMU: stop when what is dirty fits in migration.downtime-limit at the measured bandwidth;"
-          + " with migration.auto-converge, throttle a guest that dirties faster than it is sent";
+  public static final class Qemu extends NamedPlugin implements StopRulePlugin {
+    public Qemu() {
+      super("qemu",
+          "QEMU: stop when what is dirty fits in migration.downtime-limit at the measured bandwidth;"
+          + " with migration.auto-converge, throttle a guest that dirties faster than it is sent");
     }
 
     @Override

@@ -44,6 +44,11 @@ public final class NodeMeters implements NodeSample.Sink, MigrationObserver {
   private final Counter migrationBytesReceived;
   private final Timer migrationDowntime;
 
+  /** A counter of this node's, in {@code unit} (null: a plain count). */
+  private static Counter counter(MeterRegistry registry, String node, String name, String unit, String description) {
+    return Counter.builder(name).tag("node", node).baseUnit(unit).description(description).register(registry);
+  }
+
   public NodeMeters(MeterRegistry registry, String node) {
     Gauge.builder(CPU, this, m -> m.cpu).tag("node", node).baseUnit("ratio")
         .description("share of the node's cores busy over the last sampling period").register(registry);
@@ -55,22 +60,22 @@ public final class NodeMeters implements NodeSample.Sink, MigrationObserver {
         .description("average power over the last sampling period").register(registry);
     Gauge.builder(GUESTS, this, m -> m.guests).tag("node", node)
         .description("guest domains on the node").register(registry);
-    hypercalls = Counter.builder(HYPERCALLS).tag("node", node)
-        .description("hypercalls made on the node, Dom0's included").register(registry);
-    vmExits = Counter.builder(VM_EXITS).tag("node", node)
-        .description("VM exits taken by HVM guests on the node").register(registry);
-    energy = Counter.builder(ENERGY).tag("node", node).baseUnit("joules")
-        .description("energy drawn by the node").register(registry);
-    migrationsStarted = Counter.builder(MIGRATIONS_STARTED).tag("node", node)
-        .description("live migrations started from this node").register(registry);
-    migrationsCompleted = Counter.builder(MIGRATIONS_COMPLETED).tag("node", node)
-        .description("live migrations from this node that completed").register(registry);
-    migrationsAborted = Counter.builder(MIGRATIONS_ABORTED).tag("node", node)
-        .description("live migrations from this node that were aborted, failed or refused").register(registry);
-    migrationBytesSent = Counter.builder(MIGRATION_BYTES_SENT).tag("node", node).baseUnit("bytes")
-        .description("bytes sent by migration streams from this node").register(registry);
-    migrationBytesReceived = Counter.builder(MIGRATION_BYTES_RECEIVED).tag("node", node).baseUnit("bytes")
-        .description("bytes received by migration streams on this node").register(registry);
+    hypercalls = counter(registry, node, HYPERCALLS, null,
+        "hypercalls made on the node, Dom0's included");
+    vmExits = counter(registry, node, VM_EXITS, null,
+        "VM exits taken by HVM guests on the node");
+    energy = counter(registry, node, ENERGY, "joules",
+        "energy drawn by the node");
+    migrationsStarted = counter(registry, node, MIGRATIONS_STARTED, null,
+        "live migrations started from this node");
+    migrationsCompleted = counter(registry, node, MIGRATIONS_COMPLETED, null,
+        "live migrations from this node that completed");
+    migrationsAborted = counter(registry, node, MIGRATIONS_ABORTED, null,
+        "live migrations from this node that were aborted, failed or refused");
+    migrationBytesSent = counter(registry, node, MIGRATION_BYTES_SENT, "bytes",
+        "bytes sent by migration streams from this node");
+    migrationBytesReceived = counter(registry, node, MIGRATION_BYTES_RECEIVED, "bytes",
+        "bytes received by migration streams on this node");
     migrationDowntime = Timer.builder(MIGRATION_DOWNTIME).tag("node", node)
         .description("guest downtime of completed migrations from this node").register(registry);
   }

@@ -1,31 +1,19 @@
 package io.domsim.scheduler;
 
 import com.typesafe.config.Config;
+import io.domsim.config.plugin.NamedPlugin;
 
 /** domsim's own placement policies, registered as plug-ins like anyone's. */
 public final class BuiltInPlacementPolicies {
   private BuiltInPlacementPolicies() {}
 
   /** A stateless built-in: its name, its sentence, its policy. */
-  private abstract static class Stateless implements PlacementPolicyPlugin {
-    private final String name;
-    private final String description;
+  private abstract static class Stateless extends NamedPlugin implements PlacementPolicyPlugin {
     private final PlacementPolicy policy;
 
     Stateless(String name, String description, PlacementPolicy policy) {
-      this.name = name;
-      this.description = description;
+      super(name, description);
       this.policy = policy;
-    }
-
-    @Override
-    public String name() {
-      return name;
-    }
-
-    @Override
-    public String description() {
-      return description;
     }
 
     @Override
