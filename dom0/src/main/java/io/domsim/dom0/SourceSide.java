@@ -122,6 +122,7 @@ final class SourceSide {
     Outgoing o = new Outgoing(m, spec, domid, ctx.plugins().shape(m.algorithm()),
         ctx.plugins().stopRule(m.policy()));
     outgoing.put(m.id(), o);
+    ctx.monitor().migrationStarted(m.id(), spec.name(), host.node(), m.toNode(), host.now());
     run(o, o.protocol.start());
   }
 
@@ -141,6 +142,7 @@ final class SourceSide {
       } else if (step instanceof SourceStep.SendFinalCopy f) {
         sendFinalCopy(o, f.what());
       } else if (step instanceof SourceStep.SendGo) {
+        ctx.monitor().goSent(o.id());
         host.sendToPeer(o.request.destination(), new Dom0.Go(o.id(), record(o, null, null),
             o.times.suspended == null ? host.now() : o.times.suspended));
       } else if (step instanceof SourceStep.PushRemainingPages) {
@@ -326,6 +328,7 @@ final class SourceSide {
         host.hypercall(new Op.PagesMissing(o.domid), m -> {
           if (m instanceof Hypervisor.Done d && d.value() >= 0) {
             o.pagesMissing = d.value();
+            ctx.monitor().pagesMissingAtHandover(o.id(), o.spec.name(), d.value(), host.now());
           }
         });
       }
@@ -399,6 +402,7 @@ final class SourceSide {
 
   private void finish(Outgoing o, Phase outcome, String reason) {
     outgoing.remove(o.id());
+    ctx.monitor().sourceEnded(o.id());
     if (outcome == Phase.COMPLETED) {
       long end = o.times.unpaused == null ? host.now() : o.times.unpaused;
       long start = o.times.suspended == null ? host.now() : o.times.suspended;

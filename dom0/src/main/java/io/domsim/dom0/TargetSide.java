@@ -64,10 +64,12 @@ final class TargetSide {
 
   void onPrepare(Dom0.PrepareIncoming p) {
     if (downNodes.contains(p.fromNode())) {
+      ctx.monitor().targetEnded(p.id());
       return; // the source died with this request in flight: nobody to migrate for
     }
     String refusal = host.refusal(p.spec());
     if (refusal != null) {
+      ctx.monitor().targetEnded(p.id());
       host.sendToPeer(p.source(), new Dom0.PrepareRefused(p.id(), refusal));
       return;
     }
@@ -76,7 +78,7 @@ final class TargetSide {
     long footprint = p.spec().memoryBytes() + host.domainOverheadBytes();
     host.hypercall(new Op.ClaimPages(p.id(), footprint), claim -> {
       if (claim instanceof Hypervisor.Failed) {
-        incoming.remove(p.id());
+        end(in);
         host.hypercall(new Op.PhysInfo(), info -> host.sendToPeer(p.source(), new Dom0.PrepareRefused(p.id(),
             "not enough memory on " + host.node() + " for " + p.spec().name() + ": it needs " + mib(footprint)
                 + " MiB and " + mib(((Hypervisor.Done) info).value()) + " MiB are free; choose another node")));
@@ -90,7 +92,7 @@ final class TargetSide {
   private void built(Incoming in, Hypervisor.Result created) {
     Dom0.PrepareIncoming p = in.request;
     if (!(created instanceof Hypervisor.Done d)) {
-      incoming.remove(p.id());
+      end(in);
       host.hypercall(new Op.ReleaseClaim(p.id()), x -> { });
       host.sendToPeer(p.source(), new Dom0.PrepareRefused(p.id(), ((Hypervisor.Failed) created).reason()));
       return;
@@ -143,11 +145,11 @@ final class TargetSide {
         } else {
           host.hypercall(new Op.ReleaseClaim(in.id()), r -> { });
         }
-        incoming.remove(in.id());
+        end(in);
       } else if (step instanceof TargetStep.DestroyLostGuest) {
         host.hypercall(new Op.DestroyDomain(in.domid), r -> { });
         host.guestLeft(in.spec.name());
-        incoming.remove(in.id());
+        end(in);
       } else if (step instanceof TargetStep.Finish f) {
         MigrationRecord v = in.sourceView;
         MigrationRecord known = v != null ? v : MigrationRecord.requested(in.id(), in.spec.name(),
@@ -171,7 +173,7 @@ final class TargetSide {
     } else {
       // The guest runs here with all its memory: the migration has completed, whatever becomes of
       // the source. Say so now; the source's fuller record replaces this one if it comes.
-      incoming.remove(in.id());
+      end(in);
       MigrationRecord v = in.sourceView;
       long downtime = host.now() - in.suspendedAt;
       in.request.reportTo().tell(v.withDowntime(SimTime.toSeconds(downtime)).withOutcome(Phase.COMPLETED,
@@ -196,8 +198,9 @@ final class TargetSide {
   }
 
   void onAllPagesPushed(Dom0.AllPagesPushed a) {
-    Incoming in = incoming.remove(a.id());
+    Incoming in = incoming.get(a.id());
     if (in != null) {
+      end(in);
       ctx.observer().bytesReceived(in.spec.memoryBytes()); // the post-copy push: all of memory
       in.protocol.allPagesArrived();
       host.hypercall(new Op.SetThrottle(in.domid, 0), r -> { });
@@ -213,6 +216,12 @@ final class TargetSide {
         run(in, in.protocol.sourceLost("source " + node + " failed"));
       }
     }
+  }
+
+  /** This side is done with {@code in}: its copy runs here, or is gone. */
+  private void end(Incoming in) {
+    incoming.remove(in.id());
+    ctx.monitor().targetEnded(in.id());
   }
 
   private static long mib(long bytes) {

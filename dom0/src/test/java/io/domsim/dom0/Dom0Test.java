@@ -53,7 +53,8 @@ class Dom0Test {
     io.domsim.config.MigrationSpec spec = new io.domsim.config.MigrationSpec("pre-copy", "xen",
         java.time.Duration.ofMillis(300), false, 0);
     return new MigrationContext(null, io.domsim.migration.MigrationPlugins.load(domsim, spec),
-        io.domsim.migration.MigrationCosts.from(domsim), MigrationObserver.NONE);
+        io.domsim.migration.MigrationCosts.from(domsim), MigrationObserver.NONE,
+        new io.domsim.hypervisor.InvariantMonitor());
   }
 
   private static final class Rig implements AutoCloseable {

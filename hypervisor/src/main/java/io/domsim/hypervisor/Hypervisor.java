@@ -103,6 +103,8 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
   public record Failed(long tag, Op op, Errno errno, String reason) implements Result {}
 
   private final SimKernel kernel;
+  private final String node;
+  private final InvariantMonitor monitor;
   private final SimEntity entity;
   private final HostModel host;
   private final long sampleIntervalNanos;
@@ -123,9 +125,11 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
   private double lastEnergy;
 
   private Hypervisor(ActorContext<Command> context, SimKernel kernel, String nodeName, HostModel host,
-      long sampleIntervalNanos, NodeSample.Sink sink) {
+      long sampleIntervalNanos, NodeSample.Sink sink, InvariantMonitor monitor) {
     super(context);
     this.kernel = kernel;
+    this.node = nodeName;
+    this.monitor = monitor;
     this.entity = kernel.entity(nodeName + "/xen");
     this.host = host;
     this.sampleIntervalNanos = sampleIntervalNanos;
@@ -136,9 +140,19 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     }
   }
 
+  /**
+   * @param monitor the run's invariant monitor, shared by every node: this hypervisor tells it every
+   *     change of its domains' states and of its memory
+   */
+  public static Behavior<Command> create(SimKernel kernel, String nodeName, HostModel host, long sampleIntervalNanos,
+      NodeSample.Sink sink, InvariantMonitor monitor) {
+    return Behaviors.setup(ctx -> new Hypervisor(ctx, kernel, nodeName, host, sampleIntervalNanos, sink, monitor));
+  }
+
+  /** A hypervisor alone, with a monitor of its own (tests of one node). */
   public static Behavior<Command> create(SimKernel kernel, String nodeName, HostModel host, long sampleIntervalNanos,
       NodeSample.Sink sink) {
-    return Behaviors.setup(ctx -> new Hypervisor(ctx, kernel, nodeName, host, sampleIntervalNanos, sink));
+    return create(kernel, nodeName, host, sampleIntervalNanos, sink, new InvariantMonitor());
   }
 
   @Override
@@ -175,30 +189,39 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     if (op instanceof Op.CreateDomain c) {
       Domain d = host.createDomain(c.spec(), c.claimId(), c.paused(), now);
       startWorkload(d);
+      monitor.domainState(node, d.name(), d.state(), now);
+      checkMemory(now);
       return d.domid();
     } else if (op instanceof Op.DestroyDomain x) {
-      departed.add(host.destroyDomain(x.domid(), now));
+      Domain gone = host.destroyDomain(x.domid(), now);
+      departed.add(gone);
       Workload w = workloads.remove(x.domid());
       if (w != null) {
         stop(w);
       }
+      monitor.domainDestroyed(node, gone.name());
+      checkMemory(now);
       return x.domid();
     } else if (op instanceof Op.PauseDomain p) {
       host.setState(p.domid(), DomainState.PAUSED, now);
+      monitor.domainState(node, host.guest(p.domid()).name(), DomainState.PAUSED, now);
       return p.domid();
     } else if (op instanceof Op.UnpauseDomain u) {
       host.setState(u.domid(), DomainState.RUNNING, now);
+      monitor.domainState(node, host.guest(u.domid()).name(), DomainState.RUNNING, now);
       return u.domid();
     } else if (op instanceof Op.ClaimPages c) {
       if (!host.claim(c.claimId(), c.bytes())) {
         throw new HypervisorException(Errno.ENOMEM, "cannot claim " + c.bytes() + " bytes: "
             + host.memoryFreeBytes() + " are free");
       }
+      checkMemory(now);
       return c.bytes();
     } else if (op instanceof Op.ReleaseClaim r) {
       if (!host.releaseClaim(r.claimId())) {
         throw new HypervisorException(Errno.EINVAL, "no memory claim " + r.claimId());
       }
+      checkMemory(now);
       return 0;
     } else if (op instanceof Op.EnableLogDirty e) {
       host.enableLogDirty(e.domid(), now);
@@ -248,6 +271,10 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
       return host.memoryFreeBytes();
     }
     throw new HypervisorException(Errno.EINVAL, "unknown operation " + op);
+  }
+
+  private void checkMemory(long now) {
+    monitor.memory(node, host.memoryUsedBytes(), host.hardware().memoryBytes(), now);
   }
 
   /** Each guest's load moves between levels: a new level (mean 1) after an exponential phase. */
@@ -352,6 +379,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     long now = kernel.now();
     halted = true;
     host.halt(now);
+    monitor.nodeHalted(node);
     if (sampleTimer != null) {
       sampleTimer.cancel();
     }

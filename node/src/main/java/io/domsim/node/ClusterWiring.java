@@ -10,6 +10,7 @@ import io.domsim.dom0.MigrationContext;
 import io.domsim.dom0.MigrationObserver;
 import io.domsim.hypervisor.CostSettings;
 import io.domsim.hypervisor.DirtyModel;
+import io.domsim.hypervisor.InvariantMonitor;
 import io.domsim.kernel.Network;
 import io.domsim.kernel.SimKernel;
 import io.domsim.kernel.SimTime;
@@ -58,8 +59,9 @@ final class ClusterWiring {
     SortedMap<String, Long> nics = new TreeMap<>();
     spec.nodes().forEach(n -> nics.put(n.name(), n.nicBitsPerSecond()));
     this.fabric = kernel.spawn(ctx, Fabric.create(kernel, nics, latencyNanos), "fabric");
+    // One invariant monitor for the whole run: every hypervisor and every Dom0 reports to it.
     MigrationContext migration = new MigrationContext(fabric, migrationPlugins, MigrationCosts.from(spec.settings()),
-        MigrationObserver.NONE);
+        MigrationObserver.NONE, new InvariantMonitor());
     CostSettings costs = CostSettings.from(spec.settings());
     Network network = new Network(latencyNanos);
     long sampleInterval = SimTime.of(spec.simulation().sampleInterval());

@@ -59,7 +59,7 @@ public final class Node extends AbstractBehavior<Node.Command> {
         spec.dom0().weight());
     host.setDirtyLogFactory(dirtyModel.factory(kernel.seed()));
     hypervisor = kernel.spawn(ctx, Hypervisor.create(kernel, spec.name(), host, sampleIntervalNanos,
-        new SampleRouter(spec.name(), meters, migration.fabric())), "xen");
+        new SampleRouter(spec.name(), meters, migration.fabric()), migration.monitor()), "xen");
     dom0 = kernel.spawn(ctx, Dom0.create(kernel, spec.name(), hardware, hypervisor, network,
         costs.domainOverheadBytes(), migration), "dom0");
     snapshots = ctx.messageAdapter(HostSnapshot.class, HostSnapshotReady::new);
@@ -67,8 +67,8 @@ public final class Node extends AbstractBehavior<Node.Command> {
   }
 
   /**
-   * @param migration the fabric and settings its Dom0 migrates with; the observer is replaced by this
-   *     node's meters
+   * @param migration the fabric and settings its Dom0 migrates with, and the run's invariant monitor (its
+   *     hypervisor reports to it too); the observer is replaced by this node's meters
    */
   public static Behavior<Command> create(SimKernel kernel, NodeSpec spec, CostSettings costs, Network network,
       long sampleIntervalNanos, NodeMeters meters, MigrationContext migration, DirtyModel dirtyModel,

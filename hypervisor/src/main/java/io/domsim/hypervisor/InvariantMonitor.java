@@ -1,0 +1,208 @@
+package io.domsim.hypervisor;
+
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The cluster's safety invariants, checked inside the run at every change that could break one (as
+ * FoundationDB's simulation does), not read back from the final report. Every hypervisor tells it how
+ * its domains change; every Dom0 tells it how its migrations go. A violation throws
+ * {@link Violation}, which fails the actor that made the change and so ends the run with exit 1, naming
+ * the invariant, the guest and the simulated time.
+ *
+ * <p>One instance per run, shared by every node's actors. All calls come from the simulation thread, in
+ * event order, so it needs no locking. (A run spread over several JVMs needs one per member, fed with the
+ * cross-member facts; see docs/architecture.md.)
+ */
+public final class InvariantMonitor {
+
+  /** The invariants, in the words of DESIGN.md. */
+  public enum Invariant {
+    ONE_RUNNING_COPY("a guest runs on at most one node"),
+    MEMORY_WITHIN_CAPACITY("a node's memory in use (guests, claims, Dom0) never exceeds its capacity"),
+    ONE_MIGRATION_PER_GUEST("a guest has at most one migration at a time"),
+    NO_UNPAUSE_BEFORE_GO("a destination's paused copy is never unpaused before the source sends GO"),
+    NO_PAGE_MISSING_AT_HANDOVER("no page dirtied before the suspend is missing at the destination");
+
+    private final String rule;
+
+    Invariant(String rule) {
+      this.rule = rule;
+    }
+
+    public String rule() {
+      return rule;
+    }
+  }
+
+  /** An invariant broken: what, by which guest (or node), and when. */
+  public static final class Violation extends IllegalStateException {
+    private final Invariant invariant;
+    private final String subject;
+    private final long atNanos;
+
+    Violation(Invariant invariant, String subject, long atNanos, String what) {
+      super("invariant violated (" + invariant.rule() + "): " + what);
+      this.invariant = invariant;
+      this.subject = subject;
+      this.atNanos = atNanos;
+    }
+
+    public Invariant invariant() {
+      return invariant;
+    }
+
+    /** The guest (or, for memory, the node) concerned. */
+    public String subject() {
+      return subject;
+    }
+
+    public long atNanos() {
+      return atNanos;
+    }
+  }
+
+  /**
+   * A migration in flight: between which nodes, whether its source has sent GO, and which of its two
+   * ends are still at it (an end is closed when its Dom0 is done with it or its node crashed).
+   */
+  private static final class Migration {
+    final String guest;
+    final String from;
+    final String to;
+    boolean goSent;
+    boolean sourceOpen = true;
+    boolean targetOpen = true;
+
+    Migration(String guest, String from, String to) {
+      this.guest = guest;
+      this.from = from;
+      this.to = to;
+    }
+  }
+
+  /** Per guest, the nodes where a domain of it runs. */
+  private final Map<String, SortedSet<String>> runningOn = new TreeMap<>();
+  /** Migrations in flight, by id. */
+  private final Map<String, Migration> migrations = new TreeMap<>();
+  private long checks;
+
+  /** How many changes have been checked: a run that checked nothing proves nothing. */
+  public long checks() {
+    return checks;
+  }
+
+  /** A domain of {@code guest} on {@code node} is now in {@code state} (created, paused or unpaused). */
+  public void domainState(String node, String guest, DomainState state, long nowNanos) {
+    checks++;
+    SortedSet<String> nodes = runningOn.computeIfAbsent(guest, g -> new TreeSet<>());
+    if (state != DomainState.RUNNING) {
+      nodes.remove(node);
+      return;
+    }
+    for (Migration m : migrations.values()) {
+      if (m.targetOpen && m.guest.equals(guest) && m.to.equals(node) && !m.goSent) {
+        throw new Violation(Invariant.NO_UNPAUSE_BEFORE_GO, guest, nowNanos, "guest " + guest
+            + " was unpaused on " + node + " before its source sent GO");
+      }
+    }
+    nodes.add(node);
+    if (nodes.size() > 1) {
+      throw new Violation(Invariant.ONE_RUNNING_COPY, guest, nowNanos, "guest " + guest + " runs on "
+          + String.join(" and ", nodes) + " at once");
+    }
+  }
+
+  /** A domain of {@code guest} on {@code node} is destroyed. */
+  public void domainDestroyed(String node, String guest) {
+    checks++;
+    SortedSet<String> nodes = runningOn.get(guest);
+    if (nodes != null) {
+      nodes.remove(node);
+    }
+  }
+
+  /**
+   * {@code node} has crashed: nothing runs there any more, and the migrations it was sending are over
+   * as far as it is concerned (a destination past GO finishes alone).
+   */
+  public void nodeHalted(String node) {
+    checks++;
+    runningOn.values().forEach(nodes -> nodes.remove(node));
+    for (Migration m : migrations.values()) {
+      m.sourceOpen &= !m.from.equals(node);
+      m.targetOpen &= !m.to.equals(node);
+    }
+    migrations.values().removeIf(m -> !m.sourceOpen && !m.targetOpen);
+  }
+
+  /** A node's memory in use after a change (a domain built or destroyed, a claim made or released). */
+  public void memory(String node, long usedBytes, long capacityBytes, long nowNanos) {
+    checks++;
+    if (usedBytes > capacityBytes) {
+      throw new Violation(Invariant.MEMORY_WITHIN_CAPACITY, node, nowNanos, "node " + node + " holds "
+          + usedBytes + " bytes of its " + capacityBytes);
+    }
+  }
+
+  /** The source's Dom0 (on {@code from}) starts migration {@code id} of {@code guest} to {@code to}. */
+  public void migrationStarted(String id, String guest, String from, String to, long nowNanos) {
+    checks++;
+    for (var e : migrations.entrySet()) {
+      if (e.getValue().sourceOpen && e.getValue().guest.equals(guest)) {
+        throw new Violation(Invariant.ONE_MIGRATION_PER_GUEST, guest, nowNanos, "guest " + guest
+            + " starts migration " + id + " while " + e.getKey() + " is in flight");
+      }
+    }
+    migrations.put(id, new Migration(guest, from, to));
+  }
+
+  /** The source has sent GO for {@code id}: from now on the destination may run the guest. */
+  public void goSent(String id) {
+    checks++;
+    Migration m = migrations.get(id);
+    if (m != null) {
+      m.goSent = true;
+    }
+  }
+
+  /** The source's Dom0 is done with migration {@code id}, whatever its outcome. */
+  public void sourceEnded(String id) {
+    checks++;
+    Migration m = migrations.get(id);
+    if (m != null) {
+      m.sourceOpen = false;
+      forgetIfClosed(id, m);
+    }
+  }
+
+  /** The destination's Dom0 is done with migration {@code id}: its copy runs, or is destroyed. */
+  public void targetEnded(String id) {
+    checks++;
+    Migration m = migrations.get(id);
+    if (m != null) {
+      m.targetOpen = false;
+      forgetIfClosed(id, m);
+    }
+  }
+
+  private void forgetIfClosed(String id, Migration m) {
+    if (!m.sourceOpen && !m.targetOpen) {
+      migrations.remove(id);
+    }
+  }
+
+  /**
+   * The final copy of {@code guest}'s migration {@code id} has arrived and the exact dirty log counts
+   * {@code pages} whose latest version the destination lacks: it must be none.
+   */
+  public void pagesMissingAtHandover(String id, String guest, long pages, long nowNanos) {
+    checks++;
+    if (pages > 0) {
+      throw new Violation(Invariant.NO_PAGE_MISSING_AT_HANDOVER, guest, nowNanos, "migration " + id + " of guest "
+          + guest + " handed over with " + pages + " pages missing at the destination");
+    }
+  }
+}
