@@ -9,7 +9,11 @@ import io.domsim.scheduler.HostView;
 import io.domsim.scheduler.PlacementPlan;
 import io.domsim.node.Plugins;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -65,25 +69,60 @@ final class ValidateCommand implements Callable<Integer> {
   }
 
   private PlacementPlan plan;
+  private final Map<String, String> pinnedRefusals = new TreeMap<>();
 
   /** Where the guest would start: its pinned node, or the pool master's choice on an empty cluster. */
   private String startsOn(ClusterSpec c, GuestSpec g) {
     if (plan == null) {
-      long overhead = CostSettings.from(c.settings()).domainOverheadBytes();
-      List<HostView> hosts = c.nodes().stream().map(n -> new HostView(n.name(),
-          n.memoryBytes() - n.dom0().memoryBytes() - overhead, n.cores(), n.hvmSupport(), overhead)).toList();
-      Plugins plugins = Plugins.onClassPath();
-      String name = c.scheduler().placement();
-      plan = new PlacementPlan(plugins.placement().get(name).create(plugins.placement().settingsOf(name,
-          c.settings())), hosts);
-      // Pinned guests start first, as in a run.
-      c.guests().stream().filter(p -> p.node().isPresent()).forEach(p -> plan.debit(p.node().get(), p));
+      plan = initialPlan(c);
     }
     if (g.node().isPresent()) {
-      return g.node().get() + " (pinned)";
+      String refused = pinnedRefusals.get(g.name());
+      return refused == null ? g.node().get() + " (pinned)" : "nowhere: " + refused;
     }
     Optional<HostView> h = plan.place(g, Set.of());
     return h.map(v -> v.node() + " (" + c.scheduler().placement() + ")")
         .orElseGet(() -> "nowhere: " + plan.whyNoFit(g));
+  }
+
+  /**
+   * The pool master's view when a run places its first guest, built as the hosts build it: each node's
+   * memory after Dom0, and the pinned guests that started on it (created in configuration order, each
+   * only if it fits) with their CPU demand summed as the host sums it.
+   */
+  private PlacementPlan initialPlan(ClusterSpec c) {
+    long overhead = CostSettings.from(c.settings()).domainOverheadBytes();
+    Map<String, HostView> hosts = new LinkedHashMap<>(); // configuration order
+    Map<String, List<GuestSpec>> started = new TreeMap<>();
+    for (NodeSpec n : c.nodes()) {
+      hosts.put(n.name(), new HostView(n.name(), n.cores(), n.ghz(), n.memoryBytes(), n.nicBitsPerSecond(),
+          n.hvmSupport(), n.memoryBytes() - n.dom0().memoryBytes() - overhead, 0, overhead));
+      started.put(n.name(), new ArrayList<>());
+    }
+    for (GuestSpec p : c.guests()) {
+      if (p.node().isEmpty()) {
+        continue;
+      }
+      HostView h = hosts.get(p.node().get());
+      if (h.fits(p)) {
+        hosts.put(h.node(), h.withFree(h.freeMemoryBytes() - h.footprint(p)));
+        started.get(h.node()).add(p);
+      } else {
+        pinnedRefusals.put(p.name(), "pinned to " + h.node() + ", which has " + mib(h.freeMemoryBytes())
+            + " MiB free of the " + mib(h.footprint(p)) + " MiB it needs");
+      }
+    }
+    List<HostView> view = hosts.values().stream()
+        .map(h -> new HostView(h.node(), h.cores(), h.ghz(), h.memoryBytes(), h.nicBitsPerSecond(), h.hvmSupport(),
+            h.freeMemoryBytes(), HostView.demandOf(started.get(h.node())), h.domainOverheadBytes()))
+        .toList();
+    Plugins plugins = Plugins.onClassPath();
+    String name = c.scheduler().placement();
+    return new PlacementPlan(plugins.placement().get(name).create(plugins.placement().settingsOf(name,
+        c.settings())), view);
+  }
+
+  private static long mib(long bytes) {
+    return Math.floorDiv(bytes, 1024L * 1024L);
   }
 }

@@ -63,7 +63,8 @@ final class ClusterReader {
 
   private static SchedulerSpec scheduler(Section s, PluginCatalog catalog) {
     String placement = s.pluginName("placement", PluginKind.PLACEMENT, catalog);
-    return placement == null ? null : new SchedulerSpec(placement);
+    String consolidation = s.pluginName("consolidation", PluginKind.CONSOLIDATION, catalog);
+    return placement == null || consolidation == null ? null : new SchedulerSpec(placement, consolidation);
   }
 
   private static MigrationSpec migration(Section s, PluginCatalog catalog) {

@@ -47,6 +47,7 @@ class ContractConfigTest {
         spec.simulation());
     assertEquals(Duration.ofNanos(100_000), spec.network().latency());
     assertEquals("best-fit", spec.scheduler().placement());
+    assertEquals("none", spec.scheduler().consolidation());
     assertEquals(new MigrationSpec("pre-copy", "xen", Duration.ofMillis(300), false, 0),
         spec.migration());
     assertEquals(new MetricsSpec.PrometheusSpec(false, "127.0.0.1", 9464), spec.metrics().prometheus());

@@ -232,6 +232,15 @@ class ValidationTest {
     }
 
     @Test
+    void anUnknownConsolidationPolicyListsTheKnownOnes() {
+      assertOnlyProblem("""
+          domsim {
+            scheduler.consolidation = balance
+          }
+          """, "t.conf:2: domsim.scheduler.consolidation: ", "\"balance\" is not a consolidation policy; use none");
+    }
+
+    @Test
     void enumsAreLowerCaseAndListTheAllowedValues() {
       List<String> found = problems("""
           domsim {

@@ -328,9 +328,8 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
       return this;
     }
     if (command instanceof PoolProtocol.Describe d) {
-      hypercall(new Op.PhysInfo(), r -> network.send(entity, d.replyTo(), new PoolProtocol.Described(
-          new HostView(node, ((Hypervisor.Done) r).value(), hardware.cores(), hardware.hvmSupport(),
-              domainOverheadBytes))));
+      hypercall(new Op.PhysInfo(), r -> network.send(entity, d.replyTo(), new PoolProtocol.Described(describe(
+          ((Hypervisor.Done) r).value()))));
     } else if (command instanceof PoolProtocol.Reserve res) {
       reserve(res);
     } else if (command instanceof PoolProtocol.Commit c) {
@@ -349,6 +348,12 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
       hypercall(new Op.ReleaseClaim(rel.placementId()), ignored -> { });
     }
     return this;
+  }
+
+  /** This host as the pool master sees it: the hardware, the free memory the hypervisor reported, the guests' demand. */
+  private HostView describe(long freeMemoryBytes) {
+    return new HostView(node, hardware.cores(), hardware.ghz(), hardware.memoryBytes(), hardware.nicBitsPerSecond(),
+        hardware.hvmSupport(), freeMemoryBytes, HostView.demandOf(specs.values()), domainOverheadBytes);
   }
 
   private void reserve(PoolProtocol.Reserve res) {

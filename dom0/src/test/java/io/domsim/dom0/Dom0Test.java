@@ -226,11 +226,15 @@ class Dom0Test {
     try (Rig rig = new Rig(true)) {
       ActorRef<HostCommand> ep = rig.endpoint();
       PoolProtocol.Described d = rig.poolOne(PoolProtocol.Described.class, ep, new PoolProtocol.Describe(rig.h.inbox()));
-      assertEquals(new HostView(NODE, FREE_AT_BOOT, 8, true, OVERHEAD), d.view());
+      assertEquals(new HostView(NODE, 8, 2.5, MEMORY, 10_000_000_000L, true, FREE_AT_BOOT, 0, OVERHEAD), d.view());
 
+      // Each guest's demand is its workload's cpu (0.5) times its vCPUs (2).
       assertInstanceOf(Dom0.GuestStarted.class, rig.create(guest("web-1", GuestType.PV, 3 * GIB)));
+      assertInstanceOf(Dom0.GuestStarted.class, rig.create(guest("web-2", GuestType.HVM, 1 * GIB)));
       d = rig.poolOne(PoolProtocol.Described.class, ep, new PoolProtocol.Describe(rig.h.inbox()));
-      assertEquals(FREE_AT_BOOT - 3 * GIB - OVERHEAD, d.view().freeMemoryBytes());
+      assertEquals(FREE_AT_BOOT - 4 * GIB - 2 * OVERHEAD, d.view().freeMemoryBytes());
+      assertEquals(2.0, d.view().cpuDemandCores());
+      assertEquals(6.0, d.view().idleCores());
     }
   }
 

@@ -58,8 +58,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EverySettingHasAnEffectIT {
 
-  /** Keys known to do nothing yet (each with the reason and the issue that wires it); none today. */
-  private static final Set<String> KNOWN_UNUSED = Set.of();
+  /**
+   * Keys known to do nothing yet, each with why and what wires it. A key here with only one valid value
+   * (no alternative) is not run at all; one with an alternative must still change nothing.
+   */
+  private static final Map<String, String> KNOWN_UNUSED = Map.of(
+      "domsim.scheduler.consolidation", "only the built-in `none` exists and nothing asks the policy yet; the"
+          + " consolidation issue (dynamic consolidation on real traces) wires it");
 
   /** Subtrees under domsim that configure machinery, not the model, and why. */
   private static final Map<String, String> NOT_SETTINGS = Map.of(
@@ -137,6 +142,10 @@ class EverySettingHasAnEffectIT {
     List<String> knownButUsed = new ArrayList<>();
     for (var e : keys.entrySet()) {
       String key = e.getKey();
+      if (KNOWN_UNUSED.containsKey(key) && !ALTERNATIVES.containsKey(key)) {
+        System.out.printf("every setting: %s skipped: %s%n", key, KNOWN_UNUSED.get(key));
+        continue;
+      }
       String value = alternative(key);
       List<String> context = CONTEXT.getOrDefault(key, List.of());
       Outcome before = run(context);
@@ -147,9 +156,9 @@ class EverySettingHasAnEffectIT {
       assertEquals(0, after.code(), () -> key + ": the run with " + relative(key) + "=" + value + " fails; choose"
           + " another valid value in ALTERNATIVES: " + after.stderr());
       boolean effect = !before.equals(after);
-      if (!effect && !KNOWN_UNUSED.contains(key)) {
+      if (!effect && !KNOWN_UNUSED.containsKey(key)) {
         unused.add(key + " (" + e.getValue() + "; tried " + value + ")");
-      } else if (effect && KNOWN_UNUSED.contains(key)) {
+      } else if (effect && KNOWN_UNUSED.containsKey(key)) {
         knownButUsed.add(key);
       }
     }
@@ -172,7 +181,7 @@ class EverySettingHasAnEffectIT {
       assertTrue(all.stream().anyMatch(k -> k.equals(prefix) || k.startsWith(prefix + ".")),
           () -> prefix + " in NOT_SETTINGS matches no declared key");
     }
-    for (String key : KNOWN_UNUSED) {
+    for (String key : KNOWN_UNUSED.keySet()) {
       assertTrue(all.contains(key), () -> key + " in KNOWN_UNUSED is not a declared key");
     }
     for (String key : CONTEXT.keySet()) {

@@ -41,6 +41,10 @@ public final class ModuleSettings {
     String placement = spec.scheduler().placement();
     attempt(problems, spec, subtree(plugins.placement(), placement),
         () -> plugins.placement().get(placement).create(plugins.placement().settingsOf(placement, s)));
+    // Created and dropped: nothing calls a consolidation policy during a run yet, but its settings are checked.
+    String consolidation = spec.scheduler().consolidation();
+    attempt(problems, spec, subtree(plugins.consolidation(), consolidation),
+        () -> plugins.consolidation().get(consolidation).create(plugins.consolidation().settingsOf(consolidation, s)));
     attempt(problems, spec, "", () -> s.getDuration("scheduler.host-timeout"));
     attempt(problems, spec, "", () -> DirtyModel.from(s));
     if (!problems.isEmpty()) {

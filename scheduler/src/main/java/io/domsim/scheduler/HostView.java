@@ -2,12 +2,47 @@ package io.domsim.scheduler;
 
 import io.domsim.config.GuestSpec;
 import io.domsim.config.GuestType;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
 
 /**
- * What the pool master knows of one host when it decides: free memory (after claims), hardware, and
- * the hypervisor's per-domain overhead, so that it counts a guest's footprint as the host will.
+ * What the pool master knows of one host when it decides: its capacity, its current load, and the
+ * hypervisor's per-domain overhead (so that it counts a guest's footprint as the host will).
+ *
+ * @param node the node's name
+ * @param cores physical cores
+ * @param ghz the speed of one core
+ * @param memoryBytes the node's physical memory (Dom0's share included)
+ * @param nicBitsPerSecond the NIC's speed, each way
+ * @param hvmSupport whether HVM guests can run here (VT-x/AMD-V)
+ * @param freeMemoryBytes memory not taken by Dom0, guests or claims
+ * @param cpuDemandCores the mean CPU demand of the guests here, in cores ({@link #demandOf(GuestSpec)} summed):
+ *     those running when the host described itself plus those placed here since in the same round
+ * @param domainOverheadBytes the hypervisor's own memory per domain
  */
-public record HostView(String node, long freeMemoryBytes, int cores, boolean hvmSupport, long domainOverheadBytes) {
+public record HostView(String node, int cores, double ghz, long memoryBytes, long nicBitsPerSecond,
+    boolean hvmSupport, long freeMemoryBytes, double cpuDemandCores, long domainOverheadBytes) {
+
+  /** A guest's mean CPU demand in cores: the busy fraction of its workload times its vCPUs. */
+  public static double demandOf(GuestSpec guest) {
+    return guest.workload().cpu() * guest.vcpus();
+  }
+
+  /**
+   * The demand of these guests, summed in name order whatever order they come in, so that the host
+   * (which describes its guests) and {@code domsim validate} (which predicts them) get the same double.
+   */
+  public static double demandOf(Collection<GuestSpec> guests) {
+    List<GuestSpec> byName = new ArrayList<>(guests);
+    byName.sort(Comparator.comparing(GuestSpec::name));
+    double sum = 0;
+    for (GuestSpec g : byName) {
+      sum += demandOf(g);
+    }
+    return sum;
+  }
 
   public long footprint(GuestSpec guest) {
     return guest.memoryBytes() + domainOverheadBytes;
@@ -17,11 +52,20 @@ public record HostView(String node, long freeMemoryBytes, int cores, boolean hvm
     return (guest.type() != GuestType.HVM || hvmSupport) && footprint(guest) <= freeMemoryBytes;
   }
 
-  public HostView minus(long bytes) {
-    return new HostView(node, freeMemoryBytes - bytes, cores, hvmSupport, domainOverheadBytes);
+  /** Cores the guests here do not ask for; negative when the host is overcommitted. */
+  public double idleCores() {
+    return cores - cpuDemandCores;
   }
 
+  /** This host once {@code guest} is placed here: its footprint taken, its demand added. */
+  public HostView with(GuestSpec guest) {
+    return new HostView(node, cores, ghz, memoryBytes, nicBitsPerSecond, hvmSupport,
+        freeMemoryBytes - footprint(guest), cpuDemandCores + demandOf(guest), domainOverheadBytes);
+  }
+
+  /** This host with the free memory it reported (a refused reservation says how much it has). */
   public HostView withFree(long bytes) {
-    return new HostView(node, bytes, cores, hvmSupport, domainOverheadBytes);
+    return new HostView(node, cores, ghz, memoryBytes, nicBitsPerSecond, hvmSupport, bytes, cpuDemandCores,
+        domainOverheadBytes);
   }
 }

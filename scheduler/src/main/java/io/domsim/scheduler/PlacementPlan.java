@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The pool master's working view of the hosts: a policy chooses among them and the chosen host's free
- * memory is debited at once, so the next decision sees it. Pure; used by the pool-master actor and by
+ * The pool master's working view of the hosts: a policy chooses among them and the chosen host is
+ * debited at once (the guest's footprint from its free memory, its CPU demand added to the host's), so
+ * the next decision sees it. Pure; used by the pool-master actor and by
  * {@code domsim validate} to show where each guest would start.
  */
 public final class PlacementPlan {
@@ -47,7 +48,7 @@ public final class PlacementPlan {
     }
     int i = choice.get();
     HostView h = view.get(i);
-    view.set(i, h.minus(h.footprint(guest)));
+    view.set(i, h.with(guest));
     return Optional.of(h);
   }
 
@@ -65,7 +66,7 @@ public final class PlacementPlan {
     for (int i = 0; i < view.size(); i++) {
       HostView h = view.get(i);
       if (h.node().equals(node)) {
-        view.set(i, h.minus(h.footprint(guest)));
+        view.set(i, h.with(guest));
       }
     }
   }

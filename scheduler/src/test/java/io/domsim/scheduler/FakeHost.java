@@ -32,7 +32,7 @@ final class FakeHost {
         if (m instanceof Describe d) {
           log.add(node + " describe @" + entity.now());
           network.send(entity, d.replyTo(), new PoolProtocol.Described(
-              new HostView(node, advertisedFree >= 0 ? advertisedFree : free[0], 8, hvm, overhead)));
+              Guests.host(node, 8, advertisedFree >= 0 ? advertisedFree : free[0], hvm, overhead)));
         } else if (m instanceof Reserve r) {
           long need = r.guest().memoryBytes() + overhead;
           if (r.guest().type() == GuestType.HVM && !hvm) {

@@ -31,14 +31,19 @@ final class Guests {
 
   /** An HVM-capable host with the given free memory and no per-domain overhead. */
   static HostView host(String node, long free) {
-    return new HostView(node, free, 16, true, 0);
+    return host(node, 16, free, true, 0);
   }
 
   static HostView host(String node, long free, boolean hvm) {
-    return new HostView(node, free, 16, hvm, 0);
+    return host(node, 16, free, hvm, 0);
   }
 
   static HostView host(String node, long free, boolean hvm, long overhead) {
-    return new HostView(node, free, 16, hvm, overhead);
+    return host(node, 16, free, hvm, overhead);
+  }
+
+  /** An idle host of 64 GiB, 2 GHz cores and a 10 Gbit/s NIC with the given free memory. */
+  static HostView host(String node, int cores, long free, boolean hvm, long overhead) {
+    return new HostView(node, cores, 2.0, 64 * GIB, 10_000_000_000L, hvm, free, 0, overhead);
   }
 }

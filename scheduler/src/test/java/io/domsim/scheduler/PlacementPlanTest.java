@@ -59,6 +59,68 @@ class PlacementPlanTest {
     assertEquals("a", placed(plan.place(pv("tiny", 512 * MIB), Set.of())));
   }
 
+  private static GuestSpec busy(String name, int vcpus, double cpu) {
+    return new GuestSpec(name, GuestType.PV, vcpus, GIB, 256, Optional.empty(),
+        new io.domsim.config.WorkloadSpec(cpu, 0, 0, 0, 0, java.time.Duration.ofSeconds(30)));
+  }
+
+  private static double demand(PlacementPlan plan, String node) {
+    return plan.view().stream().filter(h -> h.node().equals(node)).findFirst().orElseThrow().cpuDemandCores();
+  }
+
+  @Test
+  void placementsAndPinnedDebitsAddTheGuestsCpuDemandToTheView() {
+    PlacementPlan plan = new PlacementPlan(PlacementPolicy.FIRST_FIT, List.of(host("a", 8 * GIB), host("b", 8 * GIB)));
+    plan.place(busy("web", 4, 0.5), Set.of());
+    assertEquals(2.0, demand(plan, "a"), "cpu x vcpus");
+    plan.debit("b", busy("db", 2, 0.75));
+    assertEquals(1.5, demand(plan, "b"));
+    plan.place(busy("batch", 1, 1.0), Set.of("a"));
+    assertEquals(2.5, demand(plan, "b"));
+    plan.update("b", GIB);
+    assertEquals(2.5, demand(plan, "b"), "a host's memory report leaves the demand as it was");
+    assertEquals(16 - 2.0, plan.view().get(0).idleCores());
+  }
+
+  @Test
+  void aPolicyCanChooseByCpuLoad() {
+    // The least loaded host by demand per core: a load-aware policy written against the view alone.
+    PlacementPolicy leastLoaded = (guest, hosts) -> {
+      int best = -1;
+      for (int i = 0; i < hosts.size(); i++) {
+        HostView h = hosts.get(i);
+        if (h.fits(guest) && (best < 0
+            || h.cpuDemandCores() / h.cores() < hosts.get(best).cpuDemandCores() / hosts.get(best).cores())) {
+          best = i;
+        }
+      }
+      return best < 0 ? Optional.empty() : Optional.of(best);
+    };
+    PlacementPlan plan = new PlacementPlan(leastLoaded,
+        List.of(Guests.host("small", 4, 64 * GIB, true, 0), Guests.host("big", 16, 64 * GIB, true, 0)));
+    List<String> got = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      got.add(placed(plan.place(busy("g" + i, 2, 1.0), Set.of())));
+    }
+    // small: 0, 2/4; big: 0, 2/16, 4/16, 6/16, 8/16 (ties to the earlier host).
+    assertEquals(List.of("small", "big", "big", "big", "big"), got);
+    assertEquals(2.0, demand(plan, "small"));
+    assertEquals(8.0, demand(plan, "big"));
+  }
+
+  @Test
+  void theDemandOfSeveralGuestsDoesNotDependOnTheirOrder() {
+    List<GuestSpec> guests = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      guests.add(busy("g" + i, 1 + i % 7, 0.1 + 0.013 * i));
+    }
+    double sum = HostView.demandOf(guests);
+    java.util.Collections.reverse(guests);
+    assertEquals(sum, HostView.demandOf(guests), 0.0);
+    java.util.Collections.shuffle(guests, new java.util.Random(7));
+    assertEquals(sum, HostView.demandOf(guests), 0.0);
+  }
+
   @Test
   void placeReturnsTheHostAsItWasBeforeTheDebit() {
     PlacementPlan plan = new PlacementPlan(PlacementPolicy.FIRST_FIT, List.of(host("a", 5 * GIB)));
@@ -104,7 +166,9 @@ class PlacementPlanTest {
     assertEquals(6 * GIB, free(plan, "a"));
 
     assertEquals(Optional.empty(), plan.place(pv("g3", 1 * GIB), Set.of("a", "b", "c")));
-    assertEquals(List.of(host("a", 6 * GIB), host("b", 3 * GIB), host("c", 2 * GIB)), plan.view());
+    assertEquals(List.of(6 * GIB, 3 * GIB, 2 * GIB), plan.view().stream().map(HostView::freeMemoryBytes).toList());
+    assertEquals(List.of(0.5, 0.0, 0.5), plan.view().stream().map(HostView::cpuDemandCores).toList(),
+        "the failed placement added no demand either");
   }
 
   @Test
@@ -226,7 +290,7 @@ class PlacementPlanTest {
       long overhead = random.nextBoolean() ? 0 : OVERHEAD;
       for (int i = 0; i < n; i++) {
         long free = random.nextLong(0, 33) * 512 * MIB + random.nextLong(0, 2 * OVERHEAD);
-        hosts.add(new HostView("h" + i, free, 1 + random.nextInt(32), random.nextInt(4) != 0, overhead));
+        hosts.add(Guests.host("h" + i, 1 + random.nextInt(32), free, random.nextInt(4) != 0, overhead));
       }
       PlacementPlan plan = new PlacementPlan(policy, hosts);
       int steps = 1 + random.nextInt(40);
