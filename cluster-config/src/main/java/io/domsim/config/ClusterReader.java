@@ -20,7 +20,8 @@ final class ClusterReader {
     MetricsSpec metrics = metrics(domsim.section("metrics"));
     NodeReader.Nodes nodes = NodeReader.read(domsim);
     GuestReader.Guests guests = GuestReader.read(domsim, nodes);
-    List<ScenarioAction> scenario = ScenarioReader.read(domsim, nodes.names(), guests.names(), catalog);
+    List<ScenarioAction> scenario = ScenarioReader.read(domsim, nodes.names(), guests.names(), catalog,
+        network == null ? null : network.latency());
     if (simulation == null || network == null || scheduler == null || migration == null || metrics == null
         || scenario == null) {
       return null;
@@ -73,11 +74,12 @@ final class ClusterReader {
     Duration downtimeLimit = s.duration("downtime-limit", false, "a duration greater than 0, such as 300ms");
     Boolean autoConverge = s.bool("auto-converge");
     Long bandwidth = s.bitsPerSecond("bandwidth", true, "a bandwidth such as 1Gbps or 125MB/s, or 0 for no cap");
+    Duration timeout = s.duration("timeout", false, "a duration greater than 0, such as 15m");
     if (algorithm == null || policy == null || downtimeLimit == null || autoConverge == null
-        || bandwidth == null) {
+        || bandwidth == null || timeout == null) {
       return null;
     }
-    return new MigrationSpec(algorithm, policy, downtimeLimit, autoConverge, bandwidth);
+    return new MigrationSpec(algorithm, policy, downtimeLimit, autoConverge, bandwidth, timeout);
   }
 
   private static MetricsSpec metrics(Section s) {

@@ -13,4 +13,29 @@ public sealed interface ScenarioAction {
 
   /** Crash a node: its guests are lost and migrations to or from it abort. */
   record Fail(Duration at, String node) implements ScenarioAction {}
+
+  /**
+   * Cut a node off the network: its Dom0 can reach no other node and no node can reach it (messages wait,
+   * as TCP retransmits them, until the cut heals), and the streams through its NIC stall; its guests keep
+   * running. It heals after {@code duration}, or never when empty.
+   */
+  record Partition(Duration at, String node, Optional<Duration> duration) implements ScenarioAction {}
+
+  /**
+   * Make a node's link worse for {@code duration} (or to the end of the run when empty): its NIC carries
+   * at most {@code bandwidthBitsPerSecond} each way, and messages to or from it take {@code latency}.
+   */
+  record DegradeLink(Duration at, String node, Optional<Long> bandwidthBitsPerSecond, Optional<Duration> latency,
+      Optional<Duration> duration) implements ScenarioAction {}
+
+  /** When a fault with a duration ends: the scenario's own follow-up of a partition or a degraded link. */
+  default Optional<Duration> endsAt() {
+    if (this instanceof Partition p) {
+      return p.duration().map(d -> p.at().plus(d));
+    }
+    if (this instanceof DegradeLink d) {
+      return d.duration().map(x -> d.at().plus(x));
+    }
+    return Optional.empty();
+  }
 }

@@ -14,33 +14,67 @@ final class ScenarioReader {
 
   /** The actions a scenario entry may take. */
   private enum Action {
-    MIGRATE, FAIL;
+    MIGRATE("guest", "to", "algorithm", "policy"),
+    FAIL("node"),
+    PARTITION("node", "duration"),
+    DEGRADE_LINK("node", "bandwidth", "latency", "duration");
+
+    /** The keys an entry of this action may have, {@code at} and {@code action} included. */
+    final List<String> keys;
+
+    Action(String... own) {
+      List<String> all = new ArrayList<>(List.of("at", "action"));
+      all.addAll(List.of(own));
+      this.keys = List.copyOf(all);
+    }
 
     String configName() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
+  }
+
+  /**
+   * The keys a scenario entry with action {@code name} may have; for an unknown action (reported on its
+   * own), every key any action takes.
+   */
+  static List<String> keysOf(Object name) {
+    java.util.Set<String> any = new java.util.TreeSet<>();
+    for (Action a : Action.values()) {
+      if (a.configName().equals(name)) {
+        return a.keys;
+      }
+      any.addAll(a.keys);
+    }
+    return List.copyOf(any);
   }
 
   private ScenarioReader() {}
 
   /** The actions sorted by {@code at}; entries at the same time keep their order in the file. */
+  /**
+   * @param baseLatency {@code network.latency}, or null when it is itself wrong (a degraded link's latency
+   *     may not be shorter: the latency is the lookahead of a run spread over several JVMs)
+   */
   static List<ScenarioAction> read(Section domsim, Collection<String> nodeNames, Collection<String> guestNames,
-      PluginCatalog catalog) {
+      PluginCatalog catalog, Duration baseLatency) {
     List<ScenarioAction> actions = new ArrayList<>();
+    java.util.IdentityHashMap<ScenarioAction, Section> entries = new java.util.IdentityHashMap<>();
     boolean complete = true;
     for (Section entry : domsim.entries("scenario", "{ at = 30s, action = migrate, guest = web-1, to = node-3 }")) {
-      ScenarioAction action = action(entry, nodeNames, guestNames, catalog);
+      ScenarioAction action = action(entry, nodeNames, guestNames, catalog, baseLatency);
       complete &= action != null;
       if (action != null) {
         actions.add(action);
+        entries.put(action, entry);
       }
     }
     actions.sort(Comparator.comparing(ScenarioAction::at)); // List.sort is stable
+    complete &= noOverlap(actions, entries);
     return complete ? actions : null;
   }
 
   private static ScenarioAction action(Section entry, Collection<String> nodeNames, Collection<String> guestNames,
-      PluginCatalog catalog) {
+      PluginCatalog catalog, Duration baseLatency) {
     // An action after the end of the run is allowed: it simply never fires.
     Duration at = entry.duration("at", true, "a duration of at least 0, such as 30s");
     Action action = entry.choice("action", "an action", Action.values(), Action::configName);
@@ -66,8 +100,81 @@ final class ScenarioReader {
         String node = reference(entry, "node", nodeNames, "node", "the name of the node to fail");
         return at == null || node == null ? null : new ScenarioAction.Fail(at, node);
       }
+      case PARTITION -> {
+        String node = reference(entry, "node", nodeNames, "node", "the name of the node to cut off");
+        Optional<Duration> duration = optionalDuration(entry);
+        return at == null || node == null || duration == null ? null
+            : new ScenarioAction.Partition(at, node, duration);
+      }
+      case DEGRADE_LINK -> {
+        String node = reference(entry, "node", nodeNames, "node", "the name of the node whose link degrades");
+        Long bandwidth = entry.has("bandwidth")
+            ? entry.bitsPerSecond("bandwidth", false, "a bandwidth greater than 0, such as 100Mbps") : null;
+        Duration latency = entry.has("latency")
+            ? entry.duration("latency", false, "a duration greater than 0, such as 20ms") : null;
+        Optional<Duration> duration = optionalDuration(entry);
+        boolean ok = at != null && node != null && duration != null
+            && (!entry.has("bandwidth") || bandwidth != null) && (!entry.has("latency") || latency != null);
+        if (ok && bandwidth == null && latency == null) {
+          entry.report(entry.field("action"), "degrade-link needs a bandwidth, a latency or both; add"
+              + " bandwidth = 100Mbps or latency = 20ms");
+          return null;
+        }
+        if (ok && latency != null && baseLatency != null && latency.compareTo(baseLatency) < 0) {
+          entry.report(entry.field("latency"), Units.formatDuration(latency) + " is shorter than network.latency ("
+              + Units.formatDuration(baseLatency) + "); a degraded link is no faster: use at least "
+              + Units.formatDuration(baseLatency));
+          return null;
+        }
+        return ok ? new ScenarioAction.DegradeLink(at, node, Optional.ofNullable(bandwidth),
+            Optional.ofNullable(latency), duration) : null;
+      }
       default -> throw new AssertionError(action);
     }
+  }
+
+  /** An optional {@code duration} greater than 0: empty when absent, null when wrong (reported). */
+  private static Optional<Duration> optionalDuration(Section entry) {
+    if (!entry.has("duration")) {
+      return Optional.empty();
+    }
+    Duration d = entry.duration("duration", false, "a duration greater than 0, such as 30s (or leave it out:"
+        + " until the end of the run)");
+    return d == null ? null : Optional.of(d);
+  }
+
+  /**
+   * A node takes one partition and one degraded link at a time: a second one while the first lasts is
+   * reported at the second, since what its end would mean is unclear.
+   */
+  private static boolean noOverlap(List<ScenarioAction> actions, java.util.Map<ScenarioAction, Section> entries) {
+    boolean ok = true;
+    for (int i = 0; i < actions.size(); i++) {
+      ScenarioAction a = actions.get(i);
+      if (!(a instanceof ScenarioAction.Partition || a instanceof ScenarioAction.DegradeLink)) {
+        continue;
+      }
+      for (int j = i + 1; j < actions.size(); j++) {
+        ScenarioAction b = actions.get(j);
+        if (b.getClass() == a.getClass() && node(b).equals(node(a))
+            && a.endsAt().map(end -> b.at().compareTo(end) < 0).orElse(true)) {
+          Section entry = entries.get(b);
+          entry.report(entry.field("at"), "node " + node(a) + " is already " + (a instanceof ScenarioAction.Partition
+              ? "cut off" : "on a degraded link") + " from " + Units.formatDuration(a.at())
+              + a.endsAt().map(e -> " to " + Units.formatDuration(e)).orElse(" to the end of the run")
+              + "; start this one after that ends");
+          ok = false;
+        }
+      }
+    }
+    return ok;
+  }
+
+  private static String node(ScenarioAction a) {
+    if (a instanceof ScenarioAction.Partition p) {
+      return p.node();
+    }
+    return ((ScenarioAction.DegradeLink) a).node();
   }
 
   /** A name that must be one of {@code known}; reported with a did-you-mean when it is not. */

@@ -20,8 +20,6 @@ import java.util.TreeSet;
  */
 final class UnknownKeys {
 
-  private static final List<String> MIGRATE_KEYS = List.of("at", "action", "guest", "to", "algorithm", "policy");
-  private static final List<String> FAIL_KEYS = List.of("at", "action", "node");
 
   private final Sources sources;
   private final Problems problems;
@@ -103,10 +101,7 @@ final class UnknownKeys {
     // Which keys a scenario entry takes depends on its action; an unknown action accepts them all.
     ConfigValue action = entry.get("action");
     Object name = action == null ? null : action.unwrapped();
-    List<String> keys = "migrate".equals(name) ? MIGRATE_KEYS
-        : "fail".equals(name) ? FAIL_KEYS
-        : List.of("at", "action", "guest", "to", "algorithm", "policy", "node");
-    return withKeys(ConfigValueFactory.fromMap(Map.of()), keys);
+    return withKeys(ConfigValueFactory.fromMap(Map.of()), ScenarioReader.keysOf(name));
   }
 
   private static String suggestion(String key, Set<String> allowed) {

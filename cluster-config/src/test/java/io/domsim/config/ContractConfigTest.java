@@ -48,7 +48,7 @@ class ContractConfigTest {
     assertEquals(Duration.ofNanos(100_000), spec.network().latency());
     assertEquals("best-fit", spec.scheduler().placement());
     assertEquals("none", spec.scheduler().consolidation());
-    assertEquals(new MigrationSpec("pre-copy", "xen", Duration.ofMillis(300), false, 0),
+    assertEquals(new MigrationSpec("pre-copy", "xen", Duration.ofMillis(300), false, 0, Duration.ofMillis(924600)),
         spec.migration());
     assertEquals(new MetricsSpec.PrometheusSpec(false, "127.0.0.1", 9464), spec.metrics().prometheus());
     assertEquals(contract.toString(), spec.source());

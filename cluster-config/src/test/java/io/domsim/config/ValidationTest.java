@@ -627,7 +627,7 @@ class ValidationTest {
       assertOnlyProblem(CLUSTER + """
             scenario = [ { at = 1s, action = reboot, node = node-1 } ]
           }
-          """, "t.conf:4: domsim.scenario[0].action: ", "\"reboot\" is not an action; use migrate or fail");
+          """, "t.conf:4: domsim.scenario[0].action: ", "\"reboot\" is not an action; use migrate, fail, partition or degrade-link");
     }
 
     @Test

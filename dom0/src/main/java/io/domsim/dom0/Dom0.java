@@ -91,6 +91,12 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
   /** Destination to source: the guest runs here now. */
   public record ResumedThere(String id, long unpausedAtNanos) implements Command {}
 
+  /**
+   * Source to destination: the source gave up before GO (its stream made no progress for
+   * {@code migration.timeout}) and runs the guest on; destroy the paused copy.
+   */
+  public record MigrationAborted(String id, String reason) implements Command {}
+
   /** Source to destination (post-copy): the last page has been pushed. */
   public record AllPagesPushed(String id) implements Command {}
 
@@ -112,6 +118,9 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
 
   /** A PV guest's page tables are rewritten for {@code flow}: its bytes may go. */
   record PagetablesRewritten(FlowId flow) implements Command {}
+
+  /** A migration's watchdog: if {@code token} is still the current one, it has made no progress since. */
+  record StallTimeout(String migration, long token) implements Command {}
 
   private record FromFabric(Fabric.FlowEvent event) implements Command {}
 
@@ -181,6 +190,8 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
         .onMessage(StreamProgress.class, m -> whenUp(() -> incoming.onStreamProgress(m)))
         .onMessage(ResumedThere.class, m -> whenUp(() -> outgoing.onResumedThere(m)))
         .onMessage(AllPagesPushed.class, m -> whenUp(() -> incoming.onAllPagesPushed(m)))
+        .onMessage(MigrationAborted.class, m -> whenUp(() -> incoming.onAborted(m)))
+        .onMessage(StallTimeout.class, m -> whenUp(() -> outgoing.onStallTimeout(m)))
         .onMessage(NodeDown.class, m -> whenUp(() -> {
           outgoing.onNodeDown(m.node());
           incoming.onNodeDown(m.node());
@@ -235,7 +246,9 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
     @Override public long latencyNanos() { return network.latencyNanos(); }
     @Override public long domainOverheadBytes() { return domainOverheadBytes; }
     @Override public void hypercall(Op op, Consumer<Hypervisor.Result> then) { Dom0.this.hypercall(op, then); }
-    @Override public void sendToPeer(ActorRef<Command> peer, Command message) { network.send(entity, peer, message); }
+    @Override public void sendToPeer(String peerNode, ActorRef<Command> peer, Command message) {
+      network.send(entity, node, peerNode, peer, message);
+    }
     @Override public void startFlow(FlowId flow, String toNode, long bytes, long cap) {
       migrationContext.fabric().tell(new Fabric.StartFlow(flow, node, toNode, bytes, cap, flowEvents));
     }
@@ -311,7 +324,7 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
 
   private Behavior<Command> onBecomePoolMaster(BecomePoolMaster b) {
     ActorRef<PoolMaster.Command> master = entity.kernel().spawn(getContext(),
-        PoolMaster.create(entity.kernel().entity(node + "/pool-master"), network, b.policy(), b.hostTimeoutNanos(),
+        PoolMaster.create(node, entity.kernel().entity(node + "/pool-master"), network, b.policy(), b.hostTimeoutNanos(),
             b.hosts()),
         "pool-master");
     master.tell(new PoolMaster.Place(b.guests(), b.replyTo()));
@@ -328,7 +341,7 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
       return this;
     }
     if (command instanceof PoolProtocol.Describe d) {
-      hypercall(new Op.PhysInfo(), r -> network.send(entity, d.replyTo(), new PoolProtocol.Described(describe(
+      hypercall(new Op.PhysInfo(), r -> answer(d, new PoolProtocol.Described(describe(
           ((Hypervisor.Done) r).value()))));
     } else if (command instanceof PoolProtocol.Reserve res) {
       reserve(res);
@@ -337,10 +350,10 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
         if (r instanceof Hypervisor.Done done) {
           startIo(c.guest());
           domids.put(c.guest().name(), (int) done.value());
-          network.send(entity, c.replyTo(), new PoolProtocol.Started(c.placementId(), node, c.guest().name()));
+          answer(c, new PoolProtocol.Started(c.placementId(), node, c.guest().name()));
         } else {
           hypercall(new Op.ReleaseClaim(c.placementId()), ignored -> { });
-          network.send(entity, c.replyTo(), new PoolProtocol.StartFailed(c.placementId(), node, c.guest().name(),
+          answer(c, new PoolProtocol.StartFailed(c.placementId(), node, c.guest().name(),
               ((Hypervisor.Failed) r).reason()));
         }
       });
@@ -348,6 +361,11 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
       hypercall(new Op.ReleaseClaim(rel.placementId()), ignored -> { });
     }
     return this;
+  }
+
+  /** Answers the pool master, through the network back to its node. */
+  private void answer(PoolProtocol.Request request, PoolProtocol.HostReply reply) {
+    network.send(entity, node, request.masterNode(), request.replyTo(), reply);
   }
 
   /** This host as the pool master sees it: the hardware, the free memory the hypervisor reported, the guests' demand. */
@@ -359,16 +377,16 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
   private void reserve(PoolProtocol.Reserve res) {
     String refusal = refusal(res.guest());
     if (refusal != null) {
-      hypercall(new Op.PhysInfo(), r -> network.send(entity, res.replyTo(), new PoolProtocol.ReserveRefused(
+      hypercall(new Op.PhysInfo(), r -> answer(res, new PoolProtocol.ReserveRefused(
           res.placementId(), node, ((Hypervisor.Done) r).value(), refusal)));
       return;
     }
     hypercall(new Op.ClaimPages(res.placementId(), res.guest().memoryBytes() + domainOverheadBytes), r -> {
       if (r instanceof Hypervisor.Done) {
-        network.send(entity, res.replyTo(), new PoolProtocol.Reserved(res.placementId(), node));
+        answer(res, new PoolProtocol.Reserved(res.placementId(), node));
       } else {
         String reason = ((Hypervisor.Failed) r).reason();
-        hypercall(new Op.PhysInfo(), info -> network.send(entity, res.replyTo(), new PoolProtocol.ReserveRefused(
+        hypercall(new Op.PhysInfo(), info -> answer(res, new PoolProtocol.ReserveRefused(
             res.placementId(), node, ((Hypervisor.Done) info).value(), reason)));
       }
     });

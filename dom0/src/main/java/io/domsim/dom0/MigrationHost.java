@@ -27,8 +27,8 @@ interface MigrationHost {
 
   void hypercall(Op op, Consumer<Hypervisor.Result> then);
 
-  /** Sends to another node's Dom0 through the network (one latency later). */
-  void sendToPeer(ActorRef<Dom0.Command> peer, Dom0.Command message);
+  /** Sends to another node's Dom0 through the network (one latency later, or after a cut heals). */
+  void sendToPeer(String peerNode, ActorRef<Dom0.Command> peer, Dom0.Command message);
 
   void startFlow(FlowId flow, String toNode, long bytes, long capBitsPerSecond);
 

@@ -85,6 +85,8 @@ final class SourceSide {
     Flow flow;
     /** The pre-copy round in progress, or null. */
     Round round;
+    /** The watchdog's current token: a {@link Dom0.StallTimeout} with another one is stale. */
+    long stallToken;
     Long pagesMissing;
 
     Outgoing(Dom0.Migrate request, GuestSpec spec, int domid, MigrationShape shape, StopRule stopRule) {
@@ -129,7 +131,8 @@ final class SourceSide {
   private void run(Outgoing o, List<SourceStep> steps) {
     for (SourceStep step : steps) {
       if (step instanceof SourceStep.SendPrepare) {
-        host.sendToPeer(o.request.destination(), new Dom0.PrepareIncoming(o.id(), o.spec,
+        armWatchdog(o); // until the destination answers
+        host.sendToPeer(o.request.toNode(), o.request.destination(), new Dom0.PrepareIncoming(o.id(), o.spec,
             o.request.algorithm(), host.node(), host.self(), o.request.reportTo()));
       } else if (step instanceof SourceStep.EnableLogDirty) {
         host.hypercall(new Op.EnableLogDirty(o.domid), r -> { });
@@ -143,7 +146,7 @@ final class SourceSide {
         sendFinalCopy(o, f.what());
       } else if (step instanceof SourceStep.SendGo) {
         ctx.monitor().goSent(o.id());
-        host.sendToPeer(o.request.destination(), new Dom0.Go(o.id(), record(o, null, null),
+        host.sendToPeer(o.request.toNode(), o.request.destination(), new Dom0.Go(o.id(), record(o, null, null),
             o.times.suspended == null ? host.now() : o.times.suspended));
       } else if (step instanceof SourceStep.PushRemainingPages) {
         // Everything not sent before the handover: with post-copy, that is all of memory.
@@ -176,7 +179,7 @@ final class SourceSide {
       long pages = done.value();
       long perBatch = o.stopRule.batches().map(b -> b.pagesPerBatch(pages)).orElse(pages);
       o.round = new Round(number, host.now(), pages, perBatch);
-      host.sendToPeer(o.request.destination(), new Dom0.StreamProgress(o.id(), record(o, null, null)));
+      host.sendToPeer(o.request.toNode(), o.request.destination(), new Dom0.StreamProgress(o.id(), record(o, null, null)));
       if (o.stopRule.batches().isPresent()) {
         sendNextBatch(o);
       } else {
@@ -287,12 +290,21 @@ final class SourceSide {
     }
   }
 
-  /** A fabric flow of an outgoing migration has arrived, or broke. False when it is not one of ours. */
+  /** A fabric flow of an outgoing migration has arrived, broke, stalled or moves again. False when not ours. */
   boolean onFlow(Fabric.FlowEvent event) {
     Outgoing o = outgoing.get(event.flowId().migration());
     if (o == null || o.flow == null || !o.flow.id().equals(event.flowId())) {
       return false;
     }
+    if (event instanceof Fabric.FlowStalled) {
+      armWatchdog(o);
+      return true;
+    }
+    if (event instanceof Fabric.FlowMoving) {
+      disarmWatchdog(o);
+      return true;
+    }
+    disarmWatchdog(o);
     Flow flow = o.flow;
     o.flow = null;
     if (event instanceof Fabric.FlowBroken b) {
@@ -310,7 +322,7 @@ final class SourceSide {
     ctx.observer().bytesSent(flow.bytes());
     FlowPurpose purpose = flow.id().purpose();
     if (purpose instanceof FlowPurpose.PostcopyPush) {
-      host.sendToPeer(o.request.destination(), new Dom0.AllPagesPushed(o.id()));
+      host.sendToPeer(o.request.toNode(), o.request.destination(), new Dom0.AllPagesPushed(o.id()));
       run(o, o.protocol.pushDone());
     } else if (purpose instanceof FlowPurpose.Round) {
       if (o.stopRule.batches().isPresent()) {
@@ -355,8 +367,14 @@ final class SourceSide {
     });
   }
 
-  /** Undo before GO: the stream stops, log-dirty and the throttle go, and a suspended guest runs again. */
+  /**
+   * Undo before GO: the stream stops, log-dirty and the throttle go, a suspended guest runs again, and the
+   * destination is told to drop its copy (it gets the word when it can: at once, or when a cut heals).
+   */
   private void resume(Outgoing o, boolean wasSuspended) {
+    disarmWatchdog(o);
+    host.sendToPeer(o.request.toNode(), o.request.destination(), new Dom0.MigrationAborted(o.id(),
+        "the source gave up before GO"));
     if (o.flow != null) {
       host.cancelFlow(o.flow.id());
       o.flow = null;
@@ -380,6 +398,7 @@ final class SourceSide {
   void onPrepared(Dom0.Prepared p) {
     Outgoing o = outgoing.get(p.id());
     if (o != null) {
+      disarmWatchdog(o);
       run(o, o.protocol.prepared());
     }
   }
@@ -387,8 +406,37 @@ final class SourceSide {
   void onPrepareRefused(Dom0.PrepareRefused p) {
     Outgoing o = outgoing.get(p.id());
     if (o != null) {
+      disarmWatchdog(o);
       run(o, o.protocol.refused(p.reason()));
     }
+  }
+
+  /**
+   * The migration waits for its peer (an answer, or a stalled stream to move): if nothing happens for
+   * {@code migration.timeout}, {@link #onStallTimeout} gives up.
+   */
+  private void armWatchdog(Outgoing o) {
+    o.stallToken++;
+    host.after(ctx.plugins().defaults().timeout().toNanos(), new Dom0.StallTimeout(o.id(), o.stallToken));
+  }
+
+  /** Progress: a pending watchdog is stale. */
+  private void disarmWatchdog(Outgoing o) {
+    o.stallToken++;
+  }
+
+  /**
+   * No progress for {@code migration.timeout}: before GO the source gives up, as xl does when its TCP
+   * connection times out, and the guest runs on here; after GO it never resumes its copy, so it waits
+   * on (the destination runs the guest once GO reaches it).
+   */
+  void onStallTimeout(Dom0.StallTimeout t) {
+    Outgoing o = outgoing.get(t.migration());
+    if (o == null || t.token() != o.stallToken || o.protocol.phase().pastGo()) {
+      return;
+    }
+    run(o, o.protocol.destinationLost("no progress for " + io.domsim.config.Units.formatDuration(ctx.plugins().defaults().timeout())
+        + ": the path to " + o.request.toNode() + " is cut (migration.timeout)"));
   }
 
   /** {@code node} is down: a migration to it ends as the protocol says. */

@@ -70,7 +70,7 @@ final class TargetSide {
     String refusal = host.refusal(p.spec());
     if (refusal != null) {
       ctx.monitor().targetEnded(p.id());
-      host.sendToPeer(p.source(), new Dom0.PrepareRefused(p.id(), refusal));
+      host.sendToPeer(p.fromNode(), p.source(), new Dom0.PrepareRefused(p.id(), refusal));
       return;
     }
     Incoming in = new Incoming(p, ctx.plugins().shape(p.algorithm()));
@@ -79,7 +79,7 @@ final class TargetSide {
     host.hypercall(new Op.ClaimPages(p.id(), footprint), claim -> {
       if (claim instanceof Hypervisor.Failed) {
         end(in);
-        host.hypercall(new Op.PhysInfo(), info -> host.sendToPeer(p.source(), new Dom0.PrepareRefused(p.id(),
+        host.hypercall(new Op.PhysInfo(), info -> host.sendToPeer(p.fromNode(), p.source(), new Dom0.PrepareRefused(p.id(),
             "not enough memory on " + host.node() + " for " + p.spec().name() + ": it needs " + mib(footprint)
                 + " MiB and " + mib(((Hypervisor.Done) info).value()) + " MiB are free; choose another node")));
         return;
@@ -94,7 +94,7 @@ final class TargetSide {
     if (!(created instanceof Hypervisor.Done d)) {
       end(in);
       host.hypercall(new Op.ReleaseClaim(p.id()), x -> { });
-      host.sendToPeer(p.source(), new Dom0.PrepareRefused(p.id(), ((Hypervisor.Failed) created).reason()));
+      host.sendToPeer(p.fromNode(), p.source(), new Dom0.PrepareRefused(p.id(), ((Hypervisor.Failed) created).reason()));
       return;
     }
     in.domid = (int) d.value();
@@ -107,7 +107,7 @@ final class TargetSide {
       run(in, in.protocol.sourceLost("source " + p.fromNode() + " failed"));
       return;
     }
-    host.sendToPeer(p.source(), new Dom0.Prepared(p.id()));
+    host.sendToPeer(p.fromNode(), p.source(), new Dom0.Prepared(p.id()));
   }
 
   void onStreamProgress(Dom0.StreamProgress p) {
@@ -185,7 +185,7 @@ final class TargetSide {
       }
     }
     if (!in.sourceDown) {
-      host.sendToPeer(in.request.source(), new Dom0.ResumedThere(in.id(), host.now()));
+      host.sendToPeer(in.request.fromNode(), in.request.source(), new Dom0.ResumedThere(in.id(), host.now()));
     }
   }
 
@@ -194,6 +194,13 @@ final class TargetSide {
     Incoming in = incoming.get(t.migration());
     if (in != null) {
       host.hypercall(new Op.UnpauseDomain(in.domid), r -> run(in, in.protocol.unpaused()));
+    }
+  }
+
+  void onAborted(Dom0.MigrationAborted a) {
+    Incoming in = incoming.get(a.id());
+    if (in != null) {
+      run(in, in.protocol.aborted());
     }
   }
 

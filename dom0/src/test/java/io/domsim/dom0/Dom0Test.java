@@ -51,7 +51,7 @@ class Dom0Test {
   static MigrationContext noMigration() {
     com.typesafe.config.Config domsim = com.typesafe.config.ConfigFactory.load().getConfig("domsim");
     io.domsim.config.MigrationSpec spec = new io.domsim.config.MigrationSpec("pre-copy", "xen",
-        java.time.Duration.ofMillis(300), false, 0);
+        java.time.Duration.ofMillis(300), false, 0, java.time.Duration.ofMinutes(15));
     return new MigrationContext(null, io.domsim.migration.MigrationPlugins.load(domsim, spec),
         io.domsim.migration.MigrationCosts.from(domsim), MigrationObserver.NONE,
         new io.domsim.hypervisor.InvariantMonitor());
@@ -225,13 +225,13 @@ class Dom0Test {
   void describeReportsFreeMemoryAndHardwareOverTheNetwork() throws Exception {
     try (Rig rig = new Rig(true)) {
       ActorRef<HostCommand> ep = rig.endpoint();
-      PoolProtocol.Described d = rig.poolOne(PoolProtocol.Described.class, ep, new PoolProtocol.Describe(rig.h.inbox()));
+      PoolProtocol.Described d = rig.poolOne(PoolProtocol.Described.class, ep, new PoolProtocol.Describe("master", rig.h.inbox()));
       assertEquals(new HostView(NODE, 8, 2.5, MEMORY, 10_000_000_000L, true, FREE_AT_BOOT, 0, OVERHEAD), d.view());
 
       // Each guest's demand is its workload's cpu (0.5) times its vCPUs (2).
       assertInstanceOf(Dom0.GuestStarted.class, rig.create(guest("web-1", GuestType.PV, 3 * GIB)));
       assertInstanceOf(Dom0.GuestStarted.class, rig.create(guest("web-2", GuestType.HVM, 1 * GIB)));
-      d = rig.poolOne(PoolProtocol.Described.class, ep, new PoolProtocol.Describe(rig.h.inbox()));
+      d = rig.poolOne(PoolProtocol.Described.class, ep, new PoolProtocol.Describe("master", rig.h.inbox()));
       assertEquals(FREE_AT_BOOT - 4 * GIB - 2 * OVERHEAD, d.view().freeMemoryBytes());
       assertEquals(2.0, d.view().cpuDemandCores());
       assertEquals(6.0, d.view().idleCores());
@@ -245,14 +245,14 @@ class Dom0Test {
       ActorRef<HostCommand> ep = rig.endpoint();
       GuestSpec g = guest("db-1", type, 6 * GIB);
       PoolProtocol.Reserved res = rig.poolOne(PoolProtocol.Reserved.class, ep,
-          new PoolProtocol.Reserve("p-1", g, rig.h.inbox()));
+          new PoolProtocol.Reserve("p-1", g, "master", rig.h.inbox()));
       assertEquals(new PoolProtocol.Reserved("p-1", NODE), res);
       // The claim holds the memory before the guest exists.
       assertEquals(FREE_AT_BOOT - 6 * GIB - OVERHEAD, rig.free());
       assertEquals(List.of(), rig.snapshot().guests());
 
       PoolProtocol.Started st = rig.poolOne(PoolProtocol.Started.class, ep,
-          new PoolProtocol.Commit("p-1", g, rig.h.inbox()));
+          new PoolProtocol.Commit("p-1", g, "master", rig.h.inbox()));
       assertEquals(new PoolProtocol.Started("p-1", NODE, "db-1"), st);
       // Built from the claim: charged once, not twice.
       assertEquals(FREE_AT_BOOT - 6 * GIB - OVERHEAD, rig.free());
@@ -271,7 +271,7 @@ class Dom0Test {
       assertInstanceOf(Dom0.GuestStarted.class, rig.create(guest("web-1", GuestType.PV, 4 * GIB)));
       long free = FREE_AT_BOOT - 4 * GIB - OVERHEAD;
       PoolProtocol.ReserveRefused r = rig.poolOne(PoolProtocol.ReserveRefused.class, ep,
-          new PoolProtocol.Reserve("p-1", guest("big", GuestType.PV, 12 * GIB), rig.h.inbox()));
+          new PoolProtocol.Reserve("p-1", guest("big", GuestType.PV, 12 * GIB), "master", rig.h.inbox()));
       assertEquals("p-1", r.placementId());
       assertEquals(NODE, r.node());
       assertEquals(free, r.freeMemoryBytes());
@@ -288,8 +288,8 @@ class Dom0Test {
       GuestSpec g2 = guest("g2", GuestType.HVM, 8 * GIB);
       // Both in flight at once, as two pool-master decisions on a stale view would be.
       List<SimHarness.Received> got = rig.pool(ep,
-          new PoolProtocol.Reserve("p-1", g1, rig.h.inbox()),
-          new PoolProtocol.Reserve("p-2", g2, rig.h.inbox()));
+          new PoolProtocol.Reserve("p-1", g1, "master", rig.h.inbox()),
+          new PoolProtocol.Reserve("p-2", g2, "master", rig.h.inbox()));
       assertEquals(2, got.size(), got.toString());
       assertEquals(new PoolProtocol.Reserved("p-1", NODE), got.get(0).message());
       PoolProtocol.ReserveRefused refused = assertInstanceOf(PoolProtocol.ReserveRefused.class, got.get(1).message());
@@ -297,10 +297,10 @@ class Dom0Test {
       assertEquals(FREE_AT_BOOT - 8 * GIB - OVERHEAD, refused.freeMemoryBytes());
 
       assertEquals(new PoolProtocol.Started("p-1", NODE, "g1"),
-          rig.poolOne(PoolProtocol.Started.class, ep, new PoolProtocol.Commit("p-1", g1, rig.h.inbox())));
+          rig.poolOne(PoolProtocol.Started.class, ep, new PoolProtocol.Commit("p-1", g1, "master", rig.h.inbox())));
       // A commit without a claim does not build anything.
       PoolProtocol.StartFailed failed = rig.poolOne(PoolProtocol.StartFailed.class, ep,
-          new PoolProtocol.Commit("p-2", g2, rig.h.inbox()));
+          new PoolProtocol.Commit("p-2", g2, "master", rig.h.inbox()));
       assertEquals("g2", failed.guest());
       HostSnapshot snap = rig.snapshot();
       assertEquals(List.of("g1"), snap.guests().stream().map(HostSnapshot.GuestTotals::name).toList());
@@ -314,7 +314,7 @@ class Dom0Test {
     try (Rig rig = new Rig(false)) {
       ActorRef<HostCommand> ep = rig.endpoint();
       PoolProtocol.ReserveRefused r = rig.poolOne(PoolProtocol.ReserveRefused.class, ep,
-          new PoolProtocol.Reserve("p-1", guest("win-1", GuestType.HVM, 1 * GIB), rig.h.inbox()));
+          new PoolProtocol.Reserve("p-1", guest("win-1", GuestType.HVM, 1 * GIB), "master", rig.h.inbox()));
       assertTrue(r.reason().contains("hvm-support"), r.reason());
       assertEquals(FREE_AT_BOOT, r.freeMemoryBytes());
       assertEquals(FREE_AT_BOOT, rig.free());
@@ -326,11 +326,11 @@ class Dom0Test {
     try (Rig rig = new Rig(true)) {
       ActorRef<HostCommand> ep = rig.endpoint();
       GuestSpec g = guest("g", GuestType.PV, 10 * GIB);
-      rig.poolOne(PoolProtocol.Reserved.class, ep, new PoolProtocol.Reserve("p-1", g, rig.h.inbox()));
-      rig.poolOne(PoolProtocol.ReserveRefused.class, ep, new PoolProtocol.Reserve("p-2", g, rig.h.inbox()));
+      rig.poolOne(PoolProtocol.Reserved.class, ep, new PoolProtocol.Reserve("p-1", g, "master", rig.h.inbox()));
+      rig.poolOne(PoolProtocol.ReserveRefused.class, ep, new PoolProtocol.Reserve("p-2", g, "master", rig.h.inbox()));
       assertEquals(List.of(), rig.pool(ep, new PoolProtocol.Release("p-1")), "release is not answered");
       assertEquals(FREE_AT_BOOT, rig.free());
-      rig.poolOne(PoolProtocol.Reserved.class, ep, new PoolProtocol.Reserve("p-3", g, rig.h.inbox()));
+      rig.poolOne(PoolProtocol.Reserved.class, ep, new PoolProtocol.Reserve("p-3", g, "master", rig.h.inbox()));
     }
   }
 
@@ -341,8 +341,8 @@ class Dom0Test {
       rig.exchange(() -> rig.h.refs.dom0().tell(Dom0.Halt.INSTANCE));
       assertEquals(List.of(), rig.exchange(() -> rig.h.refs.dom0().tell(
           new Dom0.CreateGuest(guest("g", GuestType.PV, 1 * GIB), rig.h.inbox()))));
-      assertEquals(List.of(), rig.pool(ep, new PoolProtocol.Describe(rig.h.inbox()),
-          new PoolProtocol.Reserve("p-1", guest("g", GuestType.PV, 1 * GIB), rig.h.inbox())));
+      assertEquals(List.of(), rig.pool(ep, new PoolProtocol.Describe("master", rig.h.inbox()),
+          new PoolProtocol.Reserve("p-1", guest("g", GuestType.PV, 1 * GIB), "master", rig.h.inbox())));
       assertEquals(List.of(), rig.snapshot().guests());
     }
   }

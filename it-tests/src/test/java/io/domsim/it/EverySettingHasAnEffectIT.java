@@ -98,7 +98,9 @@ class EverySettingHasAnEffectIT {
       Map.entry("domsim.migration.stop-rules.xen-legacy.batch-pages", "16384"),
       Map.entry("domsim.migration.stop-rules.qemu.throttle-max", "30"),
       // cache converges long before 1,000 rounds: a cap of 3 cuts it short.
-      Map.entry("domsim.migration.stop-rules.qemu.max-rounds", "3"));
+      Map.entry("domsim.migration.stop-rules.qemu.max-rounds", "3"),
+      // The fixture cuts web's destination off for 10 s: shorter than that, the migration gives up.
+      Map.entry("domsim.migration.timeout", "5s"));
 
   /** Settings whose effect needs another one set in both runs (speed paces only the real clock). */
   private static final Map<String, List<String>> CONTEXT = Map.of(

@@ -50,6 +50,18 @@ public final class TargetProtocol {
   }
 
   /**
+   * The source gave up before GO (it resumed the guest there) and says so: our copy was never the
+   * guest; destroy it and release everything. The source has reported the outcome itself.
+   */
+  public List<TargetStep> aborted() {
+    if (state != State.PREPARED) {
+      return List.of(); // only possible before GO, and GO never follows an abort
+    }
+    state = State.DESTROYED;
+    return List.of(new TargetStep.DestroyCopy());
+  }
+
+  /**
    * The source failed. Before GO: our copy was never the guest; destroy it and release everything.
    * After GO with pre-copy or stop-and-copy we hold all of it: carry on. Post-copy with pages still
    * at the source: the guest cannot go on and is lost.

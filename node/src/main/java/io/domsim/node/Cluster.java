@@ -60,6 +60,9 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
 
   private record ScenarioStep(int index) implements Command {}
 
+  /** A fault with a duration is over (a cut heals, a degraded link is restored). */
+  private record FaultEnds(ScenarioAction fault) implements Command {}
+
   private record SnapshotReady(Node.NodeSnapshot snapshot) implements Command {}
 
   private record MigrationEnded(MigrationRecord record) implements Command {}
@@ -120,6 +123,7 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
         .onMessage(PinnedCreated.class, m -> wired(() -> wiring.pinnedCreated(m.result())))
         .onMessage(Placed.class, m -> wired(() -> wiring.placed(m.outcome())))
         .onMessage(ScenarioStep.class, this::onScenarioStep)
+        .onMessage(FaultEnds.class, this::onFaultEnds)
         .onMessage(Finish.class, this::onFinish)
         .onMessage(Operate.class, this::onOperate)
         .onMessage(GetStatus.class, this::onGetStatus)
@@ -144,6 +148,13 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
     } else if (op.action() instanceof ScenarioAction.Fail fail) {
       failNode(fail.node());
       op.reply().complete(fail.node());
+    } else {
+      Optional<String> refusal = linkFault(op.action());
+      if (refusal.isPresent()) {
+        op.reply().completeExceptionally(new IllegalArgumentException(refusal.get()));
+      } else {
+        op.reply().complete(nodeOf(op.action()));
+      }
     }
     return this;
   }
@@ -159,8 +170,48 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
       requestMigration(mig);
     } else if (action instanceof ScenarioAction.Fail fail) {
       failNode(fail.node());
+    } else {
+      linkFault(action); // the config checked that faults of a node do not overlap
     }
     return this;
+  }
+
+  /**
+   * A partition or a degraded link begins now, and ends after its duration. Refused (with the sentence)
+   * when the node already has a fault of that kind: a live command may ask for one.
+   */
+  private Optional<String> linkFault(ScenarioAction action) {
+    LinkFaults links = wiring.links();
+    if (action instanceof ScenarioAction.Partition p) {
+      if (links.isCut(p.node())) {
+        return Optional.of("node " + p.node() + " is already cut off; wait until that partition heals");
+      }
+      links.cut(p.node());
+      p.duration().ifPresent(d -> scenario.sendAfter(SimTime.of(d), getContext().getSelf(), new FaultEnds(p)));
+    } else if (action instanceof ScenarioAction.DegradeLink d) {
+      if (links.isDegraded(d.node())) {
+        return Optional.of("node " + d.node() + "'s link is already degraded; wait until that ends");
+      }
+      links.degrade(d.node(), d.bandwidthBitsPerSecond(), d.latency().map(SimTime::of));
+      d.duration().ifPresent(x -> scenario.sendAfter(SimTime.of(x), getContext().getSelf(), new FaultEnds(d)));
+    }
+    return Optional.empty();
+  }
+
+  private Behavior<Command> onFaultEnds(FaultEnds end) {
+    if (end.fault() instanceof ScenarioAction.Partition p) {
+      wiring.links().heal(p.node());
+    } else if (end.fault() instanceof ScenarioAction.DegradeLink d) {
+      wiring.links().restore(d.node());
+    }
+    return this;
+  }
+
+  private static String nodeOf(ScenarioAction action) {
+    if (action instanceof ScenarioAction.Partition p) {
+      return p.node();
+    }
+    return ((ScenarioAction.DegradeLink) action).node();
   }
 
   /** The operator decides; a migration it does not refuse goes to the source's Dom0. Answers its id. */
@@ -185,6 +236,7 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
       return;
     }
     wiring.nodes().get(name).tell(Node.Fail.INSTANCE);
+    wiring.network().nodeDown(name);
     wiring.fabric().tell(new Fabric.NodeFailed(name));
     wiring.dom0s().forEach((other, dom0) -> {
       if (operator.isUp(other)) {

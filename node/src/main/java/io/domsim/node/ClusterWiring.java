@@ -42,6 +42,8 @@ final class ClusterWiring {
   private final Operator operator;
   private final Replies replies;
   private final ActorRef<Fabric.Command> fabric;
+  private final LinkFaults links;
+  private final Network network;
   private final Map<String, ActorRef<Node.Command>> nodes = new TreeMap<>();
   private final Map<String, ActorRef<Dom0.Command>> dom0s = new TreeMap<>();
   private final Map<String, PoolMaster.Host> poolHosts = new TreeMap<>();
@@ -63,7 +65,8 @@ final class ClusterWiring {
     MigrationContext migration = new MigrationContext(fabric, migrationPlugins, MigrationCosts.from(spec.settings()),
         MigrationObserver.NONE, new InvariantMonitor());
     CostSettings costs = CostSettings.from(spec.settings());
-    Network network = new Network(latencyNanos);
+    this.network = new Network(latencyNanos);
+    this.links = new LinkFaults(network, fabric, nics);
     long sampleInterval = SimTime.of(spec.simulation().sampleInterval());
     DirtyModel dirtyModel = DirtyModel.from(spec.settings());
     for (NodeSpec n : spec.nodes()) {
@@ -77,6 +80,16 @@ final class ClusterWiring {
 
   ActorRef<Fabric.Command> fabric() {
     return fabric;
+  }
+
+  /** The run's control network (messages between nodes). */
+  Network network() {
+    return network;
+  }
+
+  /** The nodes' link faults (partitions, degraded links) over the network and the fabric. */
+  LinkFaults links() {
+    return links;
   }
 
   /** The booted nodes by name. */

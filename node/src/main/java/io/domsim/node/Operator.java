@@ -74,7 +74,16 @@ final class Operator {
       }
       return unknownNode(mig.to());
     }
-    return unknownNode(((ScenarioAction.Fail) action).node());
+    if (action instanceof ScenarioAction.Fail f) {
+      return unknownNode(f.node());
+    }
+    if (action instanceof ScenarioAction.Partition p) {
+      return unknownNode(p.node());
+    }
+    if (action instanceof ScenarioAction.DegradeLink d) {
+      return unknownNode(d.node());
+    }
+    throw new IllegalArgumentException("not an operator action: " + action);
   }
 
   private Optional<String> unknownNode(String node) {

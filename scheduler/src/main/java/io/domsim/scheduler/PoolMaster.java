@@ -60,6 +60,7 @@ public final class PoolMaster extends AbstractBehavior<PoolMaster.Command> {
   private record ReplyTimeout(String placementId, int attempt) implements Command {}
 
   private final SimEntity entity;
+  private final String node;
   private final Network network;
   private final PlacementPolicy policy;
   private final long hostTimeoutNanos;
@@ -90,9 +91,10 @@ public final class PoolMaster extends AbstractBehavior<PoolMaster.Command> {
     }
   }
 
-  private PoolMaster(ActorContext<Command> ctx, SimEntity entity, Network network, PlacementPolicy policy,
-      long hostTimeoutNanos, List<Host> hosts) {
+  private PoolMaster(ActorContext<Command> ctx, String node, SimEntity entity, Network network,
+      PlacementPolicy policy, long hostTimeoutNanos, List<Host> hosts) {
     super(ctx);
+    this.node = node;
     this.entity = entity;
     this.network = network;
     this.policy = policy;
@@ -104,11 +106,12 @@ public final class PoolMaster extends AbstractBehavior<PoolMaster.Command> {
   }
 
   /**
+   * @param node the node whose Dom0 holds the pool-master role
    * @param hostTimeoutNanos how long (simulated) to wait for a host's answer before taking it as down
    */
-  public static Behavior<Command> create(SimEntity entity, Network network, PlacementPolicy policy,
+  public static Behavior<Command> create(String node, SimEntity entity, Network network, PlacementPolicy policy,
       long hostTimeoutNanos, List<Host> hosts) {
-    return Behaviors.setup(ctx -> new PoolMaster(ctx, entity, network, policy, hostTimeoutNanos, hosts));
+    return Behaviors.setup(ctx -> new PoolMaster(ctx, node, entity, network, policy, hostTimeoutNanos, hosts));
   }
 
   @Override
@@ -146,7 +149,7 @@ public final class PoolMaster extends AbstractBehavior<PoolMaster.Command> {
     done.clear();
     for (Host h : hosts) {
       described.add(null);
-      network.send(entity, h.dom0(), new Describe(getContext().getSelf().narrow()));
+      network.send(entity, node, h.node(), h.dom0(), new Describe(node, getContext().getSelf().narrow()));
     }
     if (hosts.isEmpty()) {
       decideAll();
@@ -197,7 +200,7 @@ public final class PoolMaster extends AbstractBehavior<PoolMaster.Command> {
       return;
     }
     p.node = choice.get().node();
-    send(id, p, new Reserve(id, p.guest, getContext().getSelf().narrow()));
+    send(id, p, new Reserve(id, p.guest, node, getContext().getSelf().narrow()));
   }
 
   /** Sends a request about a pending guest to its chosen host and starts waiting for the answer. */
@@ -206,14 +209,14 @@ public final class PoolMaster extends AbstractBehavior<PoolMaster.Command> {
       p.timer.cancel();
     }
     p.attempt++;
-    network.send(entity, hosts.get(indexOf(p.node)).dom0(), command);
+    network.send(entity, node, p.node, hosts.get(indexOf(p.node)).dom0(), command);
     p.timer = entity.sendAfter(hostTimeoutNanos, getContext().getSelf(), new ReplyTimeout(id, p.attempt));
   }
 
   private Behavior<Command> onReserved(Reserved r) {
     Pending p = pending.get(r.placementId());
     if (p != null && p.node.equals(r.node())) {
-      send(r.placementId(), p, new Commit(r.placementId(), p.guest, getContext().getSelf().narrow()));
+      send(r.placementId(), p, new Commit(r.placementId(), p.guest, node, getContext().getSelf().narrow()));
     }
     return this;
   }

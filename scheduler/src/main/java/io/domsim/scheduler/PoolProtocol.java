@@ -14,14 +14,24 @@ public final class PoolProtocol {
   /** Sent to a host's Dom0. */
   public sealed interface HostCommand {}
 
+  /** A host command that expects an answer. */
+  public sealed interface Request extends HostCommand {
+    /** The pool master's node, where the answer goes back through the network. */
+    String masterNode();
+
+    ActorRef<HostReply> replyTo();
+  }
+
   /** Report free memory and hardware. */
-  public record Describe(ActorRef<HostReply> replyTo) implements HostCommand {}
+  public record Describe(String masterNode, ActorRef<HostReply> replyTo) implements Request {}
 
   /** Claim memory for {@code guest} under {@code placementId}. */
-  public record Reserve(String placementId, GuestSpec guest, ActorRef<HostReply> replyTo) implements HostCommand {}
+  public record Reserve(String placementId, GuestSpec guest, String masterNode, ActorRef<HostReply> replyTo)
+      implements Request {}
 
   /** Build and start {@code guest} from the claim. */
-  public record Commit(String placementId, GuestSpec guest, ActorRef<HostReply> replyTo) implements HostCommand {}
+  public record Commit(String placementId, GuestSpec guest, String masterNode, ActorRef<HostReply> replyTo)
+      implements Request {}
 
   /** Give the claim back. */
   public record Release(String placementId) implements HostCommand {}

@@ -31,23 +31,23 @@ final class FakeHost {
       return Behaviors.receiveMessage((HostCommand m) -> {
         if (m instanceof Describe d) {
           log.add(node + " describe @" + entity.now());
-          network.send(entity, d.replyTo(), new PoolProtocol.Described(
+          network.send(entity, node, d.masterNode(), d.replyTo(), new PoolProtocol.Described(
               Guests.host(node, 8, advertisedFree >= 0 ? advertisedFree : free[0], hvm, overhead)));
         } else if (m instanceof Reserve r) {
           long need = r.guest().memoryBytes() + overhead;
           if (r.guest().type() == GuestType.HVM && !hvm) {
             log.add(node + " refuse " + r.guest().name());
-            network.send(entity, r.replyTo(),
+            network.send(entity, node, r.masterNode(), r.replyTo(),
                 new PoolProtocol.ReserveRefused(r.placementId(), node, free[0], "no hvm-support"));
           } else if (need > free[0]) {
             log.add(node + " refuse " + r.guest().name());
-            network.send(entity, r.replyTo(),
+            network.send(entity, node, r.masterNode(), r.replyTo(),
                 new PoolProtocol.ReserveRefused(r.placementId(), node, free[0], "only " + free[0] + " free"));
           } else {
             log.add(node + " reserve " + r.guest().name());
             free[0] -= need;
             claims.put(r.placementId(), need);
-            network.send(entity, r.replyTo(), new PoolProtocol.Reserved(r.placementId(), node));
+            network.send(entity, node, r.masterNode(), r.replyTo(), new PoolProtocol.Reserved(r.placementId(), node));
           }
         } else if (m instanceof Commit c) {
           if (failCommits || !claims.containsKey(c.placementId())) {
@@ -56,12 +56,12 @@ final class FakeHost {
             if (claim != null) {
               free[0] += claim;
             }
-            network.send(entity, c.replyTo(),
+            network.send(entity, node, c.masterNode(), c.replyTo(),
                 new PoolProtocol.StartFailed(c.placementId(), node, c.guest().name(), "build failed"));
           } else {
             log.add(node + " start " + c.guest().name());
             claims.remove(c.placementId());
-            network.send(entity, c.replyTo(), new PoolProtocol.Started(c.placementId(), node, c.guest().name()));
+            network.send(entity, node, c.masterNode(), c.replyTo(), new PoolProtocol.Started(c.placementId(), node, c.guest().name()));
           }
         } else if (m instanceof Release rel) {
           log.add(node + " release " + rel.placementId());

@@ -53,7 +53,7 @@ class PoolMasterTest {
           h.node(), h.advertised(), h.real(), h.hvm(), OVERHEAD, h.failCommits(), log), h.node());
       pool.add(new PoolMaster.Host(h.node(), ref));
     }
-    return kernel.spawn(ctx, PoolMaster.create(kernel.entity("master/pool-master"), network, policy, 2_000_000_000L,
+    return kernel.spawn(ctx, PoolMaster.create("master", kernel.entity("master/pool-master"), network, policy, 2_000_000_000L,
         pool), "pool-master");
   }
 

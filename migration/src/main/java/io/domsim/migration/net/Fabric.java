@@ -71,6 +71,13 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   /** {@code node} is back: flows from and to it are accepted again. */
   public record NodeRecovered(String node) implements Command {}
 
+  /**
+   * {@code node}'s link changed (a fault, or its end): its NIC now carries {@code bitsPerSecond} each way
+   * (0 while the node is cut off: its flows stall and keep their bytes), and a last byte to or from it
+   * takes {@code latencyNanos} (at least the fabric's base latency).
+   */
+  public record LinkChanged(String node, long bitsPerSecond, long latencyNanos) implements Command {}
+
   /** For tests and metrics: the current rate of a flow. */
   public record GetRate(FlowId flowId, ActorRef<Rate> replyTo) implements Command {}
 
@@ -80,10 +87,20 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
    */
   public record Rate(FlowId flowId, boolean active, double bitsPerSecond, double remainingBytes) {}
 
-  /** What a flow's owner hears: exactly one of these per flow that is not cancelled. */
+  /**
+   * What a flow's owner hears: exactly one end ({@link FlowDone} or {@link FlowBroken}) per flow that is not
+   * cancelled, and before it, {@link FlowStalled} whenever the flow's rate drops to 0 (its path is cut) and
+   * {@link FlowMoving} when it rises again.
+   */
   public sealed interface FlowEvent {
     FlowId flowId();
   }
+
+  /** The flow moves no byte any more (a NIC on its path carries nothing): a stream that waits, as TCP does. */
+  public record FlowStalled(FlowId flowId) implements FlowEvent {}
+
+  /** A stalled flow moves again. */
+  public record FlowMoving(FlowId flowId) implements FlowEvent {}
 
   /** All {@code bytes} have arrived; {@code finishedNanos} is the arrival of the last byte (now). */
   public record FlowDone(FlowId flowId, long bytes, long startedNanos, long finishedNanos) implements FlowEvent {}
@@ -126,6 +143,12 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   private final TreeSet<String> failed = new TreeSet<>();
   /** The one pending completion timer, or null when no flow is in the network. */
   private SimTimer completionTimer;
+  /** Nodes whose link is slower than the base latency, and their latency. */
+  private final TreeMap<String, Long> linkLatency = new TreeMap<>();
+  /** Flows whose owner has been told they stalled. */
+  private final TreeSet<FlowId> stalled = new TreeSet<>();
+  /** A flow at rate 0 finishes at or after this: never, for all a run is concerned. */
+  private static final long NEVER = Long.MAX_VALUE / 4;
 
   private Fabric(ActorContext<Command> context, SimKernel kernel, SortedMap<String, Long> nicBitsPerSecond,
       long latencyNanos) {
@@ -158,6 +181,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
         .onMessage(GuestTraffic.class, this::onGuestTraffic)
         .onMessage(NodeFailed.class, this::onNodeFailed)
         .onMessage(NodeRecovered.class, this::onNodeRecovered)
+        .onMessage(LinkChanged.class, this::onLinkChanged)
         .onMessage(GetRate.class, this::onGetRate)
         .onMessageEquals(CompletionTick.INSTANCE, this::onTick)
         .onMessage(Arrived.class, this::onArrived)
@@ -256,6 +280,21 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     return this;
   }
 
+  private Behavior<Command> onLinkChanged(LinkChanged c) {
+    settle();
+    if (!network.hasNode(c.node())) {
+      return this;
+    }
+    network.setCapacity(c.node(), c.bitsPerSecond(), kernel.now());
+    if (c.latencyNanos() > latencyNanos) {
+      linkLatency.put(c.node(), c.latencyNanos());
+    } else {
+      linkLatency.remove(c.node());
+    }
+    rearm();
+    return this;
+  }
+
   private Behavior<Command> onGetRate(GetRate g) {
     settle();
     if (network.contains(g.flowId())) {
@@ -281,6 +320,19 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     return this;
   }
 
+  /** Tells the owners of flows whose rate went to 0, or away from 0, since the last change (in flow order). */
+  private void reportStalls() {
+    stalled.removeIf(id -> !network.contains(id));
+    for (FlowId id : network.flowsNow()) {
+      boolean still = network.rateOf(id) <= 0 && network.completionOf(id) >= NEVER; // not just done
+      if (still && stalled.add(id)) {
+        owners.get(id).tell(new FlowStalled(id));
+      } else if (!still && stalled.remove(id)) {
+        owners.get(id).tell(new FlowMoving(id));
+      }
+    }
+  }
+
   /** Brings the network to now: finished flows go into their tail, and the completion timer is moved. */
   private void settle() {
     for (FlowNetwork.Finished<FlowId> f : network.advanceTo(kernel.now())) {
@@ -289,16 +341,23 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     rearm();
   }
 
-  /** The last byte of {@code flow} has left its source: it arrives one latency later. */
+  /** The last byte of {@code flow} has left its source: it arrives one latency (of its path) later. */
   private void startTail(FlowNetwork.Flow<FlowId> flow, ActorRef<FlowEvent> replyTo) {
     Tail tail = new Tail(flow, replyTo);
-    tail.timer = entity.sendAfter(latencyNanos, getContext().getSelf(), new Arrived(tail));
+    long latency = Math.max(latencyNanos, Math.max(linkLatency.getOrDefault(flow.from(), 0L),
+        linkLatency.getOrDefault(flow.to(), 0L)));
+    tail.timer = entity.sendAfter(latency, getContext().getSelf(), new Arrived(tail));
     tails.put(flow.id(), tail);
   }
 
-  /** Keeps exactly one pending timer, at the earliest completion. */
+  /**
+   * Keeps exactly one pending timer, at the earliest completion (none while every flow is stalled), and
+   * tells owners whose flows stalled or moved again.
+   */
   private void rearm() {
-    Optional<FlowNetwork.Completion<FlowId>> next = network.nextCompletion();
+    reportStalls();
+    Optional<FlowNetwork.Completion<FlowId>> next = network.nextCompletion()
+        .filter(c -> c.atNanos() < NEVER);
     long now = kernel.now();
     if (completionTimer != null) {
       if (next.isPresent() && completionTimer.time() == next.get().atNanos() && completionTimer.time() > now) {

@@ -47,7 +47,8 @@ public final class FlowNetwork<K extends Comparable<K>> {
   public record Completion<K>(K flowId, long atNanos) {}
 
   private static final class Node {
-    final long bitsPerSecond;
+    /** What the NIC carries now, each way: its nominal rate, less while its link is degraded, 0 while cut. */
+    long bitsPerSecond;
     final int index;
     /** Guests' own traffic wanting this NIC, out and in: it takes its max-min share like a capped flow. */
     double guestEgressDemand;
@@ -117,6 +118,20 @@ public final class FlowNetwork<K extends Comparable<K>> {
   /** The nodes in name order. */
   public SortedSet<String> nodes() {
     return Collections.unmodifiableSortedSet(new TreeSet<>(nodes.keySet()));
+  }
+
+  /**
+   * Changes what {@code node}'s NIC carries from {@code nowNanos} on (a degraded link, a cut: 0, or the
+   * nominal rate again). Flows through it are re-rated; at 0 they stall, with their bytes kept.
+   */
+  public void setCapacity(String name, long bitsPerSecond, long nowNanos) {
+    if (bitsPerSecond < 0) {
+      throw new IllegalArgumentException("node " + name + ": NIC bandwidth must be at least 0, was " + bitsPerSecond);
+    }
+    Node n = node(name);
+    moveTo(nowNanos, "change the NIC of " + name);
+    n.bitsPerSecond = bitsPerSecond;
+    recompute();
   }
 
   /** The NIC bandwidth of {@code node} in bits/s (each direction). */
@@ -298,6 +313,11 @@ public final class FlowNetwork<K extends Comparable<K>> {
   }
 
   /** The ids of the flows from or to {@code node}, in id order. */
+  /** Every flow in the network, in id order. */
+  public List<K> flowsNow() {
+    return new ArrayList<>(flows.keySet());
+  }
+
   public List<K> flowsOf(String node) {
     List<K> ids = new ArrayList<>();
     for (Active<K> a : flows.values()) {

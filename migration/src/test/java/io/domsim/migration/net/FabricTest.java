@@ -68,6 +68,44 @@ class FabricTest {
   }
 
   @Test
+  void aCutLinkStallsItsFlowsWhichMoveOnWhenItHeals() throws Exception {
+    try (FabricHarness h = new FabricHarness(nics(10 * GBIT, "a", "b", "c"), LATENCY)) {
+      h.start("m", "a", "b", GIB, 0);
+      h.start("other", "a", "c", GIB, 0);
+      h.runUntil(100 * MS);
+      h.tell(new Fabric.LinkChanged("b", 0, LATENCY)); // b cut off: m stalls, other takes all of a's NIC
+      h.runUntil(2 * SECOND);
+      List<Received> events = h.events();
+      assertInstanceOf(Fabric.FlowStalled.class, events.get(0).message(), events::toString);
+      assertEquals(100 * MS, events.get(0).atNanos());
+      assertEquals(FabricHarness.id("m"), ((Fabric.FlowStalled) events.get(0).message()).flowId());
+      // other: 100 ms at 5 Gbit/s, then the rest at 10 Gbit/s.
+      double otherLeft = GIB - 0.1 * 5e9 / 8;
+      assertDone(events.get(1), "other", GIB, 0, 100 * MS + sendNanos(otherLeft, 10 * GBIT) + LATENCY);
+      assertEquals(0, h.rate("m").bitsPerSecond(), "stalled, not gone");
+      h.tell(new Fabric.LinkChanged("b", 10 * GBIT, 20 * MS)); // healed, with a slower last byte
+      h.runUntil(10 * SECOND);
+      events = h.events();
+      assertInstanceOf(Fabric.FlowMoving.class, events.get(2).message(), events::toString);
+      assertEquals(2 * SECOND, events.get(2).atNanos());
+      double mLeft = GIB - 0.1 * 5e9 / 8;
+      assertDone(events.get(3), "m", GIB, 0, 2 * SECOND + sendNanos(mLeft, 10 * GBIT) + 20 * MS);
+    }
+  }
+
+  @Test
+  void aDegradedNicCarriesAtMostItsNewRate() throws Exception {
+    try (FabricHarness h = new FabricHarness(nics(10 * GBIT, "a", "b"), LATENCY)) {
+      h.tell(new Fabric.LinkChanged("a", GBIT, LATENCY));
+      h.start("m", "a", "b", GIB, 0);
+      h.runUntil(SECOND / 2);
+      assertEquals(GBIT, h.rate("m").bitsPerSecond(), 1.0);
+      h.runUntil(20 * SECOND);
+      assertDone(h.events().get(0), "m", GIB, 0, sendNanos(GIB, GBIT) + LATENCY);
+    }
+  }
+
+  @Test
   void twoFlowsOverOneNicEachTakeTwiceAsLong() throws Exception {
     try (FabricHarness h = new FabricHarness(nics(10 * GBIT, "a", "b", "c"), LATENCY)) {
       h.start("m1", "a", "b", GIB, 0);
