@@ -1,5 +1,6 @@
 package io.domsim.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.domsim.node.RunResult;
 import java.io.IOException;
@@ -14,8 +15,12 @@ import java.util.List;
 final class ReportWriter {
   private static final ObjectMapper JSON = Json.mapper();
 
-  /** The report's top level; the order of the components is the order of the fields. */
-  record Report(long seed, String clock, double simulatedSeconds, double wallSeconds, long simulatedEvents,
+  /**
+   * The report's top level; the order of the components is the order of the fields. The real clock's lag
+   * (wall time, like {@code wall_seconds}) is left out on the virtual clock.
+   */
+  record Report(long seed, String clock, double simulatedSeconds, double wallSeconds,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Double maxWallLagSeconds, long simulatedEvents,
       List<RunResult.NodeResult> nodes, List<RunResult.GuestResult> guests,
       List<RunResult.MigrationResult> migrations) {}
 
@@ -26,7 +31,7 @@ final class ReportWriter {
   }
 
   static String toJson(RunResult r, double wallSeconds) throws IOException {
-    return JSON.writeValueAsString(new Report(r.seed(), r.clock(), r.simulatedSeconds(), wallSeconds, r.simulatedEvents(), r.nodes(),
-        r.guests(), r.migrations()));
+    return JSON.writeValueAsString(new Report(r.seed(), r.clock(), r.simulatedSeconds(), wallSeconds,
+        r.maxWallLagSeconds(), r.simulatedEvents(), r.nodes(), r.guests(), r.migrations()));
   }
 }

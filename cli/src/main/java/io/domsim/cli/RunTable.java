@@ -50,9 +50,11 @@ final class RunTable {
       }
       out.println();
     }
-    out.println(String.format(Locale.ROOT, "simulated %s in %.2f s wall time (%s clock, seed %d; %,d events, %,.0f/s)",
+    out.println(String.format(Locale.ROOT, "simulated %s in %.2f s wall time (%s clock, seed %d; %,d events, %,.0f/s%s)",
         duration(r.simulatedSeconds()), wallSeconds, r.clock(), r.seed(), r.simulatedEvents(),
-        wallSeconds > 0 ? r.simulatedEvents() / wallSeconds : 0.0));
+        wallSeconds > 0 ? r.simulatedEvents() / wallSeconds : 0.0,
+        r.maxWallLagSeconds() == null ? "" : String.format(Locale.ROOT, "; behind the wall clock by up to %.3f s",
+            r.maxWallLagSeconds())));
   }
 
   /** 3725.5 → "1h2m5.5s". */

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.domsim.config.GuestType;
 import io.domsim.migration.MigrationRecord;
 import io.domsim.node.RunResult;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +33,21 @@ class ReportWriterTest {
     assertEquals("pv", migration.get("type").asText());
     assertEquals("in-progress", migration.get("outcome").asText());
     assertTrue(json.contains("\"state_end\" : \"not-started\""), json);
+  }
+
+  /** The real clock's lag is wall time, like wall_seconds: in report.json on the real clock only. */
+  @Test
+  void theWallClockLagIsReportedOnTheRealClockOnly() throws Exception {
+    RunResult virtual = new RunResult(7, "virtual", 60, 10, List.of(), List.of(), List.of());
+    JsonNode v = new ObjectMapper().readTree(ReportWriter.toJson(virtual, 1.5));
+    assertTrue(!v.has("max_wall_lag_seconds"), v::toString);
+    JsonNode r = new ObjectMapper().readTree(ReportWriter.toJson(
+        new RunResult(7, "real", 60, 10, List.of(), List.of(), List.of()).withKernelMeasures(10, 0.25), 1.5));
+    assertEquals(0.25, r.get("max_wall_lag_seconds").asDouble());
+    StringWriter table = new StringWriter();
+    RunTable.print(new PrintWriter(table), new RunResult(7, "real", 60, 10, List.of(), List.of(), List.of())
+        .withKernelMeasures(10, 0.25), 1.5);
+    assertTrue(table.toString().contains("behind the wall clock by up to 0.250 s"), table::toString);
   }
 
   @Test

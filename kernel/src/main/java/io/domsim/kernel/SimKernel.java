@@ -25,6 +25,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Anything entering the simulation from outside (the CLI, a test, an HTTP request) goes through
  * {@link #inject}, so that the virtual clock cannot run ahead of it.
  *
+ * <p>Simulated time is event time on both clocks: during an event (a timer's delivery, an injection, and
+ * everything they cause synchronously) {@link #now} does not move. The real clock only paces when
+ * timers fire; a machine too slow for the speed makes the run slower than asked, never different
+ * ({@link #maxLagNanos}).
+ *
  * <p>A failure inside the simulated world ends the run: the first simulation actor that throws (or
  * stops) becomes the run's {@link SimulationFailure}, no timer fires after it, and {@link #runUntil}
  * and {@link #whenFailed} complete with it.
@@ -116,9 +121,21 @@ public final class SimKernel {
     return seed;
   }
 
-  /** The current simulated time in nanoseconds. Exact on the simulation thread; a recent value elsewhere. */
+  /**
+   * The current simulated time in nanoseconds. On the simulation thread, the time of the event being
+   * handled, constant while it is handled (on the real clock too); elsewhere the time of the latest event.
+   */
   public long now() {
     return loop.now();
+  }
+
+  /**
+   * Real clock: the most wall time, in nanoseconds, by which the loop reached a timer after its paced
+   * instant (0 on the virtual clock). Above about a millisecond the machine did not keep up with the speed:
+   * the results are still exact, but the run took longer than duration / speed.
+   */
+  public long maxLagNanos() {
+    return loop.maxLagNanos();
   }
 
   /** A named entity whose timers and random numbers are its own. Names must be unique in a run. */
@@ -126,9 +143,15 @@ public final class SimKernel {
     return new SimEntity(this, name);
   }
 
-  /** Runs {@code action} on the simulation thread at the current simulated instant. */
+  /**
+   * Runs {@code action} on the simulation thread as an event from outside. On the virtual clock it runs
+   * at the loop's current instant; on the real clock at the wall-derived instant at which the loop admits
+   * it, never before the last event nor after the next timer. Either way that instant holds while the
+   * action, and everything it causes synchronously, runs. Called on the simulation thread, the action
+   * runs within the current event.
+   */
   public void inject(Runnable action) {
-    loop.execute(action);
+    loop.inject(action);
   }
 
   /**
@@ -140,6 +163,16 @@ public final class SimKernel {
   public CompletionStage<Long> runUntil(long untilNanos) {
     CompletableFuture<Long> done = new CompletableFuture<>();
     inject(() -> loop.setHorizon(untilNanos, done));
+    return done;
+  }
+
+  /**
+   * Lets time advance up to the instant at which this request is admitted (see {@link #inject}), and no
+   * further: stopping "now" as the simulation sees it, not at a time read beforehand on another thread.
+   */
+  public CompletionStage<Long> runUntilNow() {
+    CompletableFuture<Long> done = new CompletableFuture<>();
+    inject(() -> loop.setHorizon(loop.now(), done));
     return done;
   }
 

@@ -20,6 +20,14 @@ import org.slf4j.LoggerFactory;
  * The simulation's one thread: an executor for the simulation dispatcher that, when its task queue
  * drains (every simulation actor idle), advances the clock to the next timer and fires it.
  *
+ * <p>Simulated time is event time on both clocks: it moves only when the loop fires a timer (to the
+ * timer's time) or admits an injection from outside (see below), so {@link #now} is constant while an
+ * event and everything it causes synchronously is handled. The real clock only decides when a timer may
+ * fire: not before its wall-clock instant (start + simulated / speed). An {@link SimKernel#inject}ed
+ * action is admitted at the wall-derived instant, but never before the last event nor after the next
+ * pending timer, so time stays monotonic and no timer is ever late in simulated time. When the loop
+ * cannot keep up, timers fire late in wall time only: results stay exact and the lag is measured.
+ *
  * <p>Tasks submitted from the loop thread itself (Akka scheduling a mailbox after a tell) go to a plain
  * deque; tasks from other threads (system messages, {@link SimKernel#inject}) go through a concurrent
  * queue and wake the loop. Timers are touched only on the loop thread, so they need no lock.
@@ -35,6 +43,21 @@ import org.slf4j.LoggerFactory;
 final class SimLoop extends AbstractExecutorService {
   /** The failure's stack trace goes to this logger (the CLI writes it to the run's log, not to stderr). */
   private static final Logger failureLog = LoggerFactory.getLogger(SimulationFailure.class);
+  private static final Logger log = LoggerFactory.getLogger(SimLoop.class);
+
+  /**
+   * Real clock: once the loop fires a timer this much wall time after its instant, it says once that it
+   * cannot keep up (0.1 s: well above the jitter of parking a thread, which is about 0.1 ms).
+   */
+  static final long LAG_WARNING_NANOS = 100_000_000L;
+
+  /** An action from outside the loop ({@link SimKernel#inject}): on the real clock it moves time to its admission. */
+  private record Injection(Runnable action) implements Runnable {
+    @Override
+    public void run() {
+      action.run();
+    }
+  }
 
   private final ClockKind clock;
   private final double speed;
@@ -69,6 +92,9 @@ final class SimLoop extends AbstractExecutorService {
   private long timersFired;
   private long tasksRun;
   private SimulationFailure failure;
+  /** Real clock: the most wall time by which a timer (or the horizon) was reached after its instant. */
+  private volatile long maxLagNanos;
+  private boolean lagWarned;
 
   SimLoop(ClockKind clock, double speed) {
     this.clock = clock;
@@ -91,17 +117,18 @@ final class SimLoop extends AbstractExecutorService {
     return Thread.currentThread() == thread;
   }
 
-  /** Exact on the loop thread; elsewhere the value at the loop's last clock move. */
+  /**
+   * On the loop thread, the time of the event being handled: constant during it, on both clocks (a
+   * clock that moved during an event let an actor act after a timer that was due but not yet fired).
+   * Elsewhere the value at the loop's last clock move.
+   */
   long now() {
-    if (!onLoopThread()) {
-      return publishedNow;
-    }
-    if (clock == ClockKind.REAL && horizon >= 0) {
-      // Paced time advances between events too, but never past the horizon or behind the last event.
-      long paced = simAnchorNanos + (long) ((System.nanoTime() - wallAnchorNanos) * speed);
-      setNow(Math.min(horizon, Math.max(now, paced)));
-    }
-    return now;
+    return onLoopThread() ? now : publishedNow;
+  }
+
+  /** Real clock: the most wall time, in nanoseconds, by which the loop reached a timer after its instant. */
+  long maxLagNanos() {
+    return maxLagNanos;
   }
 
   private void setNow(long t) {
@@ -151,6 +178,11 @@ final class SimLoop extends AbstractExecutorService {
     }
   }
 
+  /** Runs {@code action} on the loop thread as an event from outside, at the instant the loop admits it. */
+  void inject(Runnable action) {
+    execute(onLoopThread() ? action : new Injection(action));
+  }
+
   /** Called on the loop thread: run until no timer is due at or before {@code until}. */
   void setHorizon(long until, CompletableFuture<Long> reached) {
     if (failure != null) {
@@ -171,7 +203,11 @@ final class SimLoop extends AbstractExecutorService {
       while (!shutdown) {
         Runnable task = local.pollFirst();
         if (task == null) {
+          // The last event's synchronous consequences are done: something from outside may come in.
           task = external.poll();
+          if (task instanceof Injection && clock == ClockKind.REAL) {
+            admit();
+          }
         }
         if (task != null) {
           runTask(task);
@@ -197,46 +233,100 @@ final class SimLoop extends AbstractExecutorService {
     }
   }
 
-  /** The simulation is idle: fire the next due timer. Returns false when there is nothing to do now. */
-  private boolean advance() {
-    if (horizon < 0 || failure != null) {
-      return false;
+  /**
+   * Real clock: an injection comes in at the wall-derived instant, but never behind the last event, past
+   * the horizon, or past the next pending timer (which, due by then, would otherwise fire late in
+   * simulated time; the injection goes just before it instead).
+   */
+  private void admit() {
+    if (horizon < 0) {
+      return; // the clock has not started: everything happens at its start
     }
+    long t = Math.min(horizon, pacedNow());
+    SimTimer next = nextTimer();
+    if (next != null) {
+      t = Math.min(t, next.time);
+    }
+    if (t > now) {
+      setNow(t);
+    }
+  }
+
+  /** Real clock: the simulated instant the wall clock has reached, or {@link Long#MAX_VALUE} past it. */
+  private long pacedNow() {
+    double paced = simAnchorNanos + (System.nanoTime() - wallAnchorNanos) * speed;
+    return paced >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) paced;
+  }
+
+  /**
+   * Real clock: wall nanoseconds until simulated instant {@code t} is due (negative: it is late by that
+   * much). In doubles, so that an instant far beyond the run cannot overflow.
+   */
+  private double wallUntil(long t) {
+    return (t - simAnchorNanos) / speed - (System.nanoTime() - wallAnchorNanos);
+  }
+
+  /** The earliest timer that is not cancelled, or null; cancelled ones at the head are dropped. */
+  private SimTimer nextTimer() {
     SimTimer next = timers.peek();
     while (next != null && next.isCancelled()) {
       timers.poll();
       next = timers.peek();
     }
+    return next;
+  }
+
+  /** The simulation is idle: fire the next due timer. Returns false when there is nothing to do now. */
+  private boolean advance() {
+    if (horizon < 0 || failure != null) {
+      return false;
+    }
+    SimTimer next = nextTimer();
     if (next != null && next.time <= horizon) {
-      if (clock == ClockKind.REAL) {
-        long dueWall = wallAnchorNanos + (long) ((next.time - simAnchorNanos) / speed);
-        long wait = dueWall - System.nanoTime();
-        if (wait > 0) {
-          parkUpTo(wait);
-          return true;
-        }
+      if (clock == ClockKind.REAL && !dueOnTheWallClock(next.time)) {
+        return true;
       }
       timers.poll();
-      // Virtual: exactly the timer's time (never behind now). Real: paced time may already be past it.
+      // Exactly the timer's time on both clocks (never behind now: timers are never set in the past, and
+      // an injection is admitted no later than the next timer).
       setNow(Math.max(now, next.time));
       timersFired++;
       next.fire();
       return true;
     }
     if (horizonReached != null && !horizonReached.isDone()) {
-      if (clock == ClockKind.REAL) {
-        long endWall = wallAnchorNanos + (long) ((horizon - simAnchorNanos) / speed);
-        long wait = endWall - System.nanoTime();
-        if (wait > 0) {
-          parkUpTo(wait);
-          return true;
-        }
+      if (clock == ClockKind.REAL && !dueOnTheWallClock(horizon)) {
+        return true;
       }
       setNow(Math.max(now, horizon));
       horizonReached.complete(now);
       return true;
     }
     return false;
+  }
+
+  /**
+   * Real clock: whether simulated instant {@code t} is due on the wall clock; if not, waits a while
+   * (an injection wakes the loop). If it is, records how late the loop is reaching it.
+   */
+  private boolean dueOnTheWallClock(long t) {
+    double wait = wallUntil(t);
+    if (wait > 0) {
+      parkUpTo((long) Math.ceil(wait));
+      return false;
+    }
+    long lag = (long) -wait;
+    if (lag > maxLagNanos) {
+      maxLagNanos = lag;
+      if (lag >= LAG_WARNING_NANOS && !lagWarned) {
+        lagWarned = true;
+        log.warn("the simulation fell {} s of wall time behind the real clock at simulated time {} s (speed {}):"
+            + " this machine did not keep up. Results stay exact (simulated time is event time), but the run"
+            + " is slower than asked; a lower --speed keeps pace. The end of the run says the largest lag.",
+            String.format(java.util.Locale.ROOT, "%.3f", lag / 1e9), SimTime.toSeconds(t), speed);
+      }
+    }
+    return true;
   }
 
   private void parkUpTo(long nanos) {

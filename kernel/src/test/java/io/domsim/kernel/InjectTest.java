@@ -13,15 +13,18 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class InjectTest {
-  @Test
-  void injectFromAForeignThreadRunsOnTheLoopThread() throws Exception {
+  /** On both clocks: on the real one, injected while the clock stands at 0, the action happens at 0. */
+  @ParameterizedTest
+  @EnumSource(ClockKind.class)
+  void injectFromAForeignThreadRunsOnTheLoopThread(ClockKind clock) throws Exception {
     AtomicReference<Thread> actorThread = new AtomicReference<>();
     AtomicReference<ActorRef<String>> root = new AtomicReference<>();
     List<String> log = Collections.synchronizedList(new ArrayList<>());
-    try (SimHarness sim = SimHarness.virtual(1, k -> Behaviors.<String>setup(ctx -> {
+    try (SimHarness sim = new SimHarness(clock, 1000.0, 1, k -> Behaviors.<String>setup(ctx -> {
       actorThread.set(Thread.currentThread());
       root.set(ctx.getSelf());
       return Behaviors.receiveMessage(m -> {

@@ -86,7 +86,7 @@ public final class ClusterRun implements AutoCloseable {
   /** Ends the run at the current simulated time instead of the configured duration. */
   public void stop() {
     stopped = true;
-    end = kernel.runUntil(kernel.now()).toCompletableFuture();
+    end = kernel.runUntilNow().toCompletableFuture();
   }
 
   /**
@@ -118,7 +118,8 @@ public final class ClusterRun implements AutoCloseable {
     progress.accept(kernel.now());
     CompletableFuture<RunResult> result = new CompletableFuture<>();
     kernel.inject(() -> cluster.tell(new Cluster.Finish(result)));
-    return await(kernel, result, "the final report").withSimulatedEvents(kernel.timersFired());
+    Double lag = kernel.clock() == ClockKind.REAL ? kernel.maxLagNanos() / 1e9 : null;
+    return await(kernel, result, "the final report").withKernelMeasures(kernel.timersFired(), lag);
   }
 
   @Override

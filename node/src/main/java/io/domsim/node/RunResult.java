@@ -12,17 +12,31 @@ import java.util.Locale;
  */
 public record RunResult(
     long seed, String clock, double simulatedSeconds, long simulatedEvents, List<NodeResult> nodes,
-    List<GuestResult> guests, List<MigrationResult> migrations) {
+    List<GuestResult> guests, List<MigrationResult> migrations, Double maxWallLagSeconds) {
 
+  /**
+   * {@code maxWallLagSeconds}, the one wall-clock measure here: on the real clock, the most wall time by
+   * which the simulation reached an event after its paced instant (it could not keep up with the speed:
+   * the results are exact, the run was slower than asked); null on the virtual clock.
+   */
   public RunResult {
     nodes = List.copyOf(nodes);
     guests = List.copyOf(guests);
     migrations = List.copyOf(migrations);
   }
 
-  /** The same result with the kernel's count of simulated events (timers fired), known only after the run. */
-  public RunResult withSimulatedEvents(long events) {
-    return new RunResult(seed, clock, simulatedSeconds, events, nodes, guests, migrations);
+  /** A result without a wall-clock lag (the virtual clock's, or one not yet measured). */
+  public RunResult(long seed, String clock, double simulatedSeconds, long simulatedEvents, List<NodeResult> nodes,
+      List<GuestResult> guests, List<MigrationResult> migrations) {
+    this(seed, clock, simulatedSeconds, simulatedEvents, nodes, guests, migrations, null);
+  }
+
+  /**
+   * The same result with what the kernel knows only after the run: the count of simulated events (timers
+   * fired) and, on the real clock, the lag (null on the virtual clock).
+   */
+  public RunResult withKernelMeasures(long events, Double maxWallLagSeconds) {
+    return new RunResult(seed, clock, simulatedSeconds, events, nodes, guests, migrations, maxWallLagSeconds);
   }
 
   /** One node at the end of the run; averages are exact time integrals over the whole run. */

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 
 /**
- * A virtual-clock kernel and an actor system whose root runs {@code setup} on the simulation thread
+ * A kernel (the virtual clock unless asked otherwise) and an actor system whose root runs {@code setup} on the simulation thread
  * (where it spawns the actors under test on the simulation dispatcher) and spawns an inbox that records
  * every message it gets with the simulated time of its arrival. Tests reach the actors only through
  * {@link SimKernel#inject}. Shared by the modules' tests through the kernel's test jar.
@@ -38,7 +38,16 @@ public final class SimHarness<R> implements AutoCloseable {
   private record Started<R>(R refs, ActorRef<Object> inbox) {}
 
   public SimHarness(long seed, BiFunction<ActorContext<Void>, SimKernel, R> setup) throws Exception {
-    kernel = SimKernel.create(ClockKind.VIRTUAL, 1.0, seed);
+    this(ClockKind.VIRTUAL, 1.0, seed, setup);
+  }
+
+  /**
+   * On the given clock. With the real clock, a test that injects only while the clock stands at a
+   * {@link #runUntil} horizon sees exactly what it sees on the virtual clock, only paced.
+   */
+  public SimHarness(ClockKind clock, double speed, long seed, BiFunction<ActorContext<Void>, SimKernel, R> setup)
+      throws Exception {
+    kernel = SimKernel.create(clock, speed, seed);
     CompletableFuture<Started<R>> started = new CompletableFuture<>();
     Behavior<Void> root = Behaviors.setup(ctx -> {
       try {

@@ -22,8 +22,11 @@ import java.util.TreeSet;
  * network latency), or {@link FlowBroken} when an endpoint fails.
  *
  * <p>The fabric keeps exactly one pending completion timer, for the earliest finish, and moves it
- * whenever rates change. Every command first brings the network up to the current instant, so flows
- * finishing at the same instant as a command are always collected before it is applied.
+ * whenever rates change. Every command reads the simulated time once and first brings the network up to
+ * that instant, collecting every flow that finished by then, before it is applied: so a command never
+ * starts or changes a flow behind a completion that is due, even one that arrives after that completion
+ * (at the same instant before the completion timer, or late), and each finished flow's last byte arrives
+ * one latency after it left, whenever it is collected.
  *
  * <p>After the last byte has left the source, the flow is "in its tail" for one latency: a
  * {@link CancelFlow} still withdraws it, and a failure of either endpoint still breaks it.
@@ -189,7 +192,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   }
 
   private Behavior<Command> onStart(StartFlow s) {
-    settle();
+    long now = settle();
     String refused = refusal(s);
     if (refused != null) {
       String why = refused.equals(DUPLICATE) ? "a flow with that id exists"
@@ -198,14 +201,13 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
       s.replyTo().tell(new FlowBroken(s.flowId(), refused, 0));
       return this;
     }
-    long now = kernel.now();
     if (s.bytes() == 0) {
-      startTail(new FlowNetwork.Flow<>(s.flowId(), s.from(), s.to(), 0, s.capBitsPerSecond(), now), s.replyTo());
+      startTail(new FlowNetwork.Flow<>(s.flowId(), s.from(), s.to(), 0, s.capBitsPerSecond(), now), now, s.replyTo());
       return this;
     }
     network.addFlow(s.flowId(), s.from(), s.to(), s.bytes(), s.capBitsPerSecond(), now);
     owners.put(s.flowId(), s.replyTo());
-    rearm();
+    rearm(now);
     return this;
   }
 
@@ -223,10 +225,10 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   }
 
   private Behavior<Command> onCancel(CancelFlow c) {
-    settle();
-    if (network.removeFlow(c.flowId(), kernel.now()).isPresent()) {
+    long now = settle();
+    if (network.removeFlow(c.flowId(), now).isPresent()) {
       owners.remove(c.flowId());
-      rearm();
+      rearm(now);
     } else {
       Tail t = tails.remove(c.flowId());
       if (t != null) {
@@ -237,16 +239,16 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   }
 
   private Behavior<Command> onGuestTraffic(GuestTraffic g) {
-    settle();
+    long now = settle();
     if (network.hasNode(g.node()) && !failed.contains(g.node())) {
-      network.setGuestTraffic(g.node(), g.egressBitsPerSecond(), g.ingressBitsPerSecond(), kernel.now());
-      rearm();
+      network.setGuestTraffic(g.node(), g.egressBitsPerSecond(), g.ingressBitsPerSecond(), now);
+      rearm(now);
     }
     return this;
   }
 
   private Behavior<Command> onNodeFailed(NodeFailed f) {
-    settle();
+    long now = settle();
     failed.add(f.node());
     // Owners hear about their broken flows in flow-id order, whether running or in their tail.
     TreeMap<FlowId, ActorRef<FlowEvent>> broken = new TreeMap<>();
@@ -254,7 +256,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     for (FlowId id : network.flowsOf(f.node())) {
       sent.put(id, Math.round(network.flow(id).orElseThrow().bytes() - network.remainingBytes(id)));
     }
-    for (FlowNetwork.Flow<FlowId> flow : network.removeFlowsOf(f.node(), kernel.now())) {
+    for (FlowNetwork.Flow<FlowId> flow : network.removeFlowsOf(f.node(), now)) {
       broken.put(flow.id(), owners.remove(flow.id()));
     }
     var it = tails.values().iterator();
@@ -267,7 +269,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
         it.remove();
       }
     }
-    rearm();
+    rearm(now);
     for (Map.Entry<FlowId, ActorRef<FlowEvent>> e : broken.entrySet()) {
       e.getValue().tell(new FlowBroken(e.getKey(), f.node(), sent.getOrDefault(e.getKey(), 0L)));
     }
@@ -281,17 +283,17 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   }
 
   private Behavior<Command> onLinkChanged(LinkChanged c) {
-    settle();
+    long now = settle();
     if (!network.hasNode(c.node())) {
       return this;
     }
-    network.setCapacity(c.node(), c.bitsPerSecond(), kernel.now());
+    network.setCapacity(c.node(), c.bitsPerSecond(), now);
     if (c.latencyNanos() > latencyNanos) {
       linkLatency.put(c.node(), c.latencyNanos());
     } else {
       linkLatency.remove(c.node());
     }
-    rearm();
+    rearm(now);
     return this;
   }
 
@@ -333,20 +335,28 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     }
   }
 
-  /** Brings the network to now: finished flows go into their tail, and the completion timer is moved. */
-  private void settle() {
-    for (FlowNetwork.Finished<FlowId> f : network.advanceTo(kernel.now())) {
-      startTail(f.flow(), owners.remove(f.flow().id()));
+  /**
+   * Brings the network to now, read once for the whole command: finished flows go into their tail, and
+   * the completion timer is moved. Returns that instant, at which the command must then act.
+   */
+  private long settle() {
+    long now = kernel.now();
+    for (FlowNetwork.Finished<FlowId> f : network.advanceTo(now)) {
+      startTail(f.flow(), f.finishedNanos(), owners.remove(f.flow().id()));
     }
-    rearm();
+    rearm(now);
+    return now;
   }
 
-  /** The last byte of {@code flow} has left its source: it arrives one latency (of its path) later. */
-  private void startTail(FlowNetwork.Flow<FlowId> flow, ActorRef<FlowEvent> replyTo) {
+  /**
+   * The last byte of {@code flow} left its source at {@code leftNanos}: it arrives one latency (of its
+   * path) later.
+   */
+  private void startTail(FlowNetwork.Flow<FlowId> flow, long leftNanos, ActorRef<FlowEvent> replyTo) {
     Tail tail = new Tail(flow, replyTo);
     long latency = Math.max(latencyNanos, Math.max(linkLatency.getOrDefault(flow.from(), 0L),
         linkLatency.getOrDefault(flow.to(), 0L)));
-    tail.timer = entity.sendAfter(latency, getContext().getSelf(), new Arrived(tail));
+    tail.timer = entity.sendAt(leftNanos + latency, getContext().getSelf(), new Arrived(tail));
     tails.put(flow.id(), tail);
   }
 
@@ -354,11 +364,10 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
    * Keeps exactly one pending timer, at the earliest completion (none while every flow is stalled), and
    * tells owners whose flows stalled or moved again.
    */
-  private void rearm() {
+  private void rearm(long now) {
     reportStalls();
     Optional<FlowNetwork.Completion<FlowId>> next = network.nextCompletion()
         .filter(c -> c.atNanos() < NEVER);
-    long now = kernel.now();
     if (completionTimer != null) {
       if (next.isPresent() && completionTimer.time() == next.get().atNanos() && completionTimer.time() > now) {
         return; // still pending at the right instant

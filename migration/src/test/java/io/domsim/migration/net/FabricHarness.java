@@ -1,6 +1,8 @@
 package io.domsim.migration.net;
 
 import akka.actor.typed.ActorRef;
+import io.domsim.kernel.ClockKind;
+import io.domsim.kernel.SimEntity;
 import io.domsim.kernel.SimKernel;
 import io.domsim.kernel.testkit.SimHarness;
 import io.domsim.kernel.testkit.SimHarness.Received;
@@ -8,16 +10,21 @@ import java.util.List;
 import java.util.SortedMap;
 
 /**
- * The kernel's test harness with one {@link Fabric} under test; the harness's inbox owns the flows and
- * records every event with the simulated instant of its arrival.
+ * The kernel's test harness with one {@link Fabric} under test, on either clock; the harness's inbox owns
+ * the flows and records every event with the simulated instant of its arrival. Tests tell the fabric only
+ * while the clock stands at a {@link #runUntil} horizon, so both clocks give the same events and times.
  */
 final class FabricHarness implements AutoCloseable {
   private final SimHarness<ActorRef<Fabric.Command>> h;
   final SimKernel kernel;
   final ActorRef<Fabric.Command> fabric;
 
-  FabricHarness(SortedMap<String, Long> nics, long latencyNanos) throws Exception {
-    h = new SimHarness<>(1, (ctx, k) -> k.spawn(ctx, Fabric.create(k, nics, latencyNanos), "fabric"));
+  /** Real clock: fast enough that a test's seconds take milliseconds, slow enough to be paced. */
+  static final double REAL_SPEED = 1000;
+
+  FabricHarness(ClockKind clock, SortedMap<String, Long> nics, long latencyNanos) throws Exception {
+    h = new SimHarness<>(clock, REAL_SPEED, 1,
+        (ctx, k) -> k.spawn(ctx, Fabric.create(k, nics, latencyNanos), "fabric"));
     kernel = h.kernel;
     fabric = h.refs;
   }
@@ -30,6 +37,11 @@ final class FabricHarness implements AutoCloseable {
   /** Delivers {@code command} to the fabric at the current simulated instant. */
   void tell(Fabric.Command command) {
     h.inject(() -> fabric.tell(command));
+  }
+
+  /** Delivers {@code command} to the fabric at simulated instant {@code atNanos}, as a timer of {@code sender}. */
+  void tellAt(SimEntity sender, long atNanos, Fabric.Command command) {
+    h.inject(() -> sender.sendAt(atNanos, fabric, command));
   }
 
   /** The fabric's id of the test's flow {@code name} (a migration of that name sending its final copy). */

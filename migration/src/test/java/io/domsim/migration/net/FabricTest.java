@@ -11,12 +11,22 @@ import io.domsim.kernel.testkit.SimHarness.Received;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
+import io.domsim.kernel.ClockKind;
+import io.domsim.kernel.SimEntity;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** The Fabric actor on a real SimKernel with the virtual clock. */
+/** The Fabric actor on a real SimKernel, on both clocks (the real one paced at {@link FabricHarness#REAL_SPEED}). */
 @Timeout(60)
+@ParameterizedClass
+@EnumSource(ClockKind.class)
 class FabricTest {
+  @Parameter
+  ClockKind clock;
+
   static final long GIB = 1L << 30;
   static final long GBIT = 1_000_000_000L;
   static final long SECOND = 1_000_000_000L;
@@ -57,7 +67,7 @@ class FabricTest {
 
   @Test
   void oneFlowTakesItsSizeOverTheNicPlusTheLatency() throws Exception {
-    try (FabricHarness h = new FabricHarness(nics(10 * GBIT, "a", "b"), LATENCY)) {
+    try (FabricHarness h = new FabricHarness(clock, nics(10 * GBIT, "a", "b"), LATENCY)) {
       h.start("m", "a", "b", GIB, 0);
       h.runUntil(10 * SECOND);
       List<Received> events = h.events();
@@ -69,7 +79,7 @@ class FabricTest {
 
   @Test
   void aCutLinkStallsItsFlowsWhichMoveOnWhenItHeals() throws Exception {
-    try (FabricHarness h = new FabricHarness(nics(10 * GBIT, "a", "b", "c"), LATENCY)) {
+    try (FabricHarness h = new FabricHarness(io.domsim.kernel.ClockKind.VIRTUAL, nics(10 * GBIT, "a", "b", "c"), LATENCY)) {
       h.start("m", "a", "b", GIB, 0);
       h.start("other", "a", "c", GIB, 0);
       h.runUntil(100 * MS);
@@ -95,7 +105,7 @@ class FabricTest {
 
   @Test
   void aDegradedNicCarriesAtMostItsNewRate() throws Exception {
-    try (FabricHarness h = new FabricHarness(nics(10 * GBIT, "a", "b"), LATENCY)) {
+    try (FabricHarness h = new FabricHarness(io.domsim.kernel.ClockKind.VIRTUAL, nics(10 * GBIT, "a", "b"), LATENCY)) {
       h.tell(new Fabric.LinkChanged("a", GBIT, LATENCY));
       h.start("m", "a", "b", GIB, 0);
       h.runUntil(SECOND / 2);
@@ -107,7 +117,7 @@ class FabricTest {
 
   @Test
   void twoFlowsOverOneNicEachTakeTwiceAsLong() throws Exception {
-    try (FabricHarness h = new FabricHarness(nics(10 * GBIT, "a", "b", "c"), LATENCY)) {
+    try (FabricHarness h = new FabricHarness(clock, nics(10 * GBIT, "a", "b", "c"), LATENCY)) {
       h.start("m1", "a", "b", GIB, 0);
       h.start("m2", "a", "c", GIB, 0);
       h.runUntil(MS);
@@ -124,7 +134,7 @@ class FabricTest {
 
   @Test
   void nodeFailedBreaksThatNodesFlowsAndSpeedsUpTheOthers() throws Exception {
-    try (FabricHarness h = new FabricHarness(nics(10 * GBIT, "a", "b", "c", "d"), LATENCY)) {
+    try (FabricHarness h = new FabricHarness(clock, nics(10 * GBIT, "a", "b", "c", "d"), LATENCY)) {
       h.start("from-a", "a", "c", GIB, 0);
       h.start("from-b", "b", "c", GIB, 0);
       h.start("d-to-a", "d", "a", GIB, 0);
@@ -164,7 +174,7 @@ class FabricTest {
 
   @Test
   void aFailureWhileTheLastByteIsInFlightBreaksTheFlow() throws Exception {
-    try (FabricHarness h = new FabricHarness(nics(10 * GBIT, "a", "b"), LATENCY)) {
+    try (FabricHarness h = new FabricHarness(clock, nics(10 * GBIT, "a", "b"), LATENCY)) {
       h.start("short", "a", "b", 1000, 0); // 800 ns to send, then 100 µs in flight
       h.runUntil(LATENCY / 2);
       assertFalse(h.rate("short").active(), "all bytes sent");
@@ -179,7 +189,7 @@ class FabricTest {
 
   @Test
   void cancelFlowSpeedsUpTheOthersAndTellsNobody() throws Exception {
-    try (FabricHarness h = new FabricHarness(nics(10 * GBIT, "a", "b", "c"), LATENCY)) {
+    try (FabricHarness h = new FabricHarness(clock, nics(10 * GBIT, "a", "b", "c"), LATENCY)) {
       h.start("gone", "a", "b", GIB, 0);
       h.start("kept", "a", "c", GIB, 0);
       h.runUntil(SECOND / 2);
@@ -198,7 +208,7 @@ class FabricTest {
 
   @Test
   void cancellingInTheTailWithdrawsTheDelivery() throws Exception {
-    try (FabricHarness h = new FabricHarness(nics(10 * GBIT, "a", "b"), LATENCY)) {
+    try (FabricHarness h = new FabricHarness(clock, nics(10 * GBIT, "a", "b"), LATENCY)) {
       h.start("short", "a", "b", 1000, 0);
       h.runUntil(LATENCY / 2);
       h.tell(new Fabric.CancelFlow(FabricHarness.id("short")));
@@ -209,7 +219,7 @@ class FabricTest {
 
   @Test
   void zeroByteFlowsDuplicatesAndUnknownNodes() throws Exception {
-    try (FabricHarness h = new FabricHarness(nics(10 * GBIT, "a", "b", "c"), LATENCY)) {
+    try (FabricHarness h = new FabricHarness(clock, nics(10 * GBIT, "a", "b", "c"), LATENCY)) {
       h.runUntil(SECOND);
       h.start("empty", "a", "b", 0, 0);
       h.start("dup", "a", "b", GIB, 0);
@@ -234,7 +244,7 @@ class FabricTest {
    */
   @Test
   void onlyOneCompletionTimerIsPending() throws Exception {
-    try (FabricHarness h = new FabricHarness(nics(10 * GBIT, "a", "b"), LATENCY)) {
+    try (FabricHarness h = new FabricHarness(clock, nics(10 * GBIT, "a", "b"), LATENCY)) {
       h.runUntil(0);
       long before = h.kernel.timersFired();
       for (int i = 0; i < 20; i++) {
@@ -258,13 +268,36 @@ class FabricTest {
     }
   }
 
-  private static List<String> scenario() throws Exception {
+  /**
+   * A command at the very instant a flow finishes, delivered before the fabric's own completion timer
+   * (its sender's name sorts before "fabric"), finds that flow collected: the new flow starts on a free
+   * NIC, and the finished one arrives one latency after its last byte left. The fabric settles before it
+   * acts, at the one instant it read for the command.
+   */
+  @Test
+  void aCommandAtTheInstantAFlowFinishesFindsItCollectedFirst() throws Exception {
+    try (FabricHarness h = new FabricHarness(clock, nics(10 * GBIT, "a", "b"), LATENCY)) {
+      h.start("m1", "a", "b", GIB, 0);
+      long finish = (long) Math.ceil(sendNanos(GIB, 10 * GBIT)); // 858,993,460 ns
+      h.runUntil(0);
+      SimEntity early = h.kernel.entity("early");
+      assertTrue(early.name().compareTo(Fabric.ENTITY) < 0);
+      h.tellAt(early, finish, new Fabric.StartFlow(FabricHarness.id("m2"), "a", "b", GIB, 0, h.owner()));
+      h.runUntil(10 * SECOND);
+      List<Received> events = h.events();
+      assertEquals(2, events.size(), events::toString);
+      assertDone(events.get(0), "m1", GIB, 0, finish + LATENCY);
+      assertDone(events.get(1), "m2", GIB, finish, 2 * finish + LATENCY);
+    }
+  }
+
+  private List<String> scenario() throws Exception {
     TreeMap<String, Long> nics = new TreeMap<>();
     nics.put("a", 10 * GBIT);
     nics.put("b", 10 * GBIT);
     nics.put("c", 25 * GBIT);
     nics.put("d", GBIT);
-    try (FabricHarness h = new FabricHarness(nics, 50_000)) {
+    try (FabricHarness h = new FabricHarness(clock, nics, 50_000)) {
       h.start("m1", "a", "b", 2 * GIB, 0);
       h.start("m2", "a", "c", GIB, 3 * GBIT);
       h.start("m3", "c", "b", 3 * GIB, 0);
