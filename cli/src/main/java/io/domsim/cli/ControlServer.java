@@ -12,13 +12,13 @@ import io.domsim.node.Plugins;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
@@ -173,11 +173,10 @@ final class ControlServer implements AutoCloseable {
     if (tree == null || !tree.isObject()) {
       throw new IllegalArgumentException("the body is not a JSON object; " + takes);
     }
-    Set<String> known = new java.util.TreeSet<>(required);
+    Set<String> known = new TreeSet<>(required);
     known.addAll(optional);
     Map<String, String> fields = new TreeMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = tree.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : tree.properties()) {
       if (!known.contains(e.getKey())) {
         throw new IllegalArgumentException("unknown field \"" + HttpService.cut(e.getKey()) + "\"; " + takes);
       }

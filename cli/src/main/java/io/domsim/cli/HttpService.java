@@ -8,7 +8,6 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,7 +18,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.MimeTypes;
@@ -88,15 +86,15 @@ final class HttpService implements AutoCloseable {
     }
   }
 
-  /** A response; {@code afterSent} runs once it has gone out (the control API's stop does its work then). */
-  record Answer(int status, String contentType, byte[] body, Map<String, String> headers, Runnable afterSent) {
+  /**
+   * A response. A JSON body is kept as the object and written out only when sent, on the pool: the
+   * status comes back on the simulation's thread, which should not spend its time on JSON.
+   * {@code afterSent} runs once the response has gone out (the control API's stop does its work then).
+   */
+  record Answer(int status, String contentType, Object body, Map<String, String> headers, Runnable afterSent) {
 
     static Answer json(int status, Object body) {
-      try {
-        return new Answer(status, JSON_TYPE, JSON.writeValueAsBytes(body), Map.of(), () -> { });
-      } catch (JsonProcessingException e) {
-        throw new IllegalStateException("cannot write an answer as JSON", e);
-      }
+      return new Answer(status, JSON_TYPE, body, Map.of(), () -> { });
     }
 
     static Answer error(int status, String sentence) {
@@ -115,6 +113,10 @@ final class HttpService implements AutoCloseable {
 
     Answer then(Runnable after) {
       return new Answer(status, contentType, body, headers, after);
+    }
+
+    byte[] bytes() throws JsonProcessingException {
+      return body instanceof byte[] b ? b : JSON.writeValueAsBytes(body);
     }
   }
 
@@ -204,7 +206,13 @@ final class HttpService implements AutoCloseable {
       }
       answer.orTimeout(ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
           // The endpoint may answer on the simulation's thread: write the response from the pool instead.
-          .whenCompleteAsync((a, failure) -> send(response, callback, a != null ? a : failed(failure)), pool);
+          .whenCompleteAsync((a, failure) -> {
+            try {
+              send(response, callback, a != null ? a : failed(failure));
+            } catch (RuntimeException e) {
+              callback.failed(e); // the connection is gone or the response was already under way
+            }
+          }, pool);
       return true;
     }
 
@@ -242,13 +250,22 @@ final class HttpService implements AutoCloseable {
       if (request.getLength() > MAX_BODY_BYTES) {
         return done(tooLarge());
       }
-      return Content.Source.asByteArrayAsync(request, MAX_BODY_BYTES)
-          .handle((body, failure) -> body)
-          .thenComposeAsync(body -> body == null ? done(tooLarge()) : r.endpoint().answer(body), pool);
+      CompletableFuture<byte[]> body = new CompletableFuture<>();
+      new BodyReader(request, body).read();
+      return body.handleAsync((bytes, failure) -> failure == null ? r.endpoint().answer(bytes) : done(unread(failure)),
+          pool).thenCompose(answer -> answer);
     }
 
     private static Answer tooLarge() {
       return Answer.error(413, "the request body is larger than " + MAX_BODY_BYTES + " bytes");
+    }
+
+    /** The body could not be read: too large, or the connection failed before it was whole. */
+    private static Answer unread(Throwable failure) {
+      if (failure instanceof TooLarge) {
+        return tooLarge();
+      }
+      return Answer.error(400, "the request body did not arrive whole (" + cut(String.valueOf(failure)) + ")");
     }
 
     private static Answer failed(Throwable failure) {
@@ -262,14 +279,87 @@ final class HttpService implements AutoCloseable {
     }
 
     private static void send(Response response, Callback callback, Answer a) {
-      response.setStatus(a.status());
-      response.getHeaders().put(HttpHeader.CONTENT_TYPE, a.contentType());
+      byte[] body;
+      try {
+        body = a.bytes();
+        response.setStatus(a.status());
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, a.contentType());
+      } catch (JsonProcessingException e) {
+        body = errorJson("internal failure: cannot write the answer as JSON (" + cut(e.getOriginalMessage()) + ")");
+        response.setStatus(500);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON_TYPE);
+      }
       response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
       a.headers().forEach((k, v) -> response.getHeaders().put(k, v));
-      response.write(true, ByteBuffer.wrap(a.body()), Callback.from(() -> {
+      Runnable after = a.afterSent();
+      response.write(true, ByteBuffer.wrap(body), Callback.from(() -> {
         callback.succeeded();
-        a.afterSent().run();
+        after.run();
       }, callback::failed));
+    }
+  }
+
+  /** {"error": sentence}, as bytes (a map of one string always serializes). */
+  private static byte[] errorJson(String sentence) {
+    try {
+      return JSON.writeValueAsBytes(Map.of("error", sentence));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A body over {@link #MAX_BODY_BYTES}. */
+  private static final class TooLarge extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    TooLarge() {
+      super(null, null, false, false);
+    }
+  }
+
+  /**
+   * Reads a request's body as its chunks arrive, holding no thread while it waits for them (Jetty calls
+   * back on demand); completes with the bytes, or fails with {@link TooLarge} as soon as they exceed the
+   * limit, or with the connection's failure (an idle timeout, a client gone).
+   */
+  private static final class BodyReader {
+    private final Request request;
+    private final CompletableFuture<byte[]> result;
+    private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+
+    BodyReader(Request request, CompletableFuture<byte[]> result) {
+      this.request = request;
+      this.result = result;
+    }
+
+    void read() {
+      while (true) {
+        Content.Chunk chunk = request.read();
+        if (chunk == null) {
+          request.demand(this::read);
+          return;
+        }
+        if (Content.Chunk.isFailure(chunk)) {
+          result.completeExceptionally(chunk.getFailure());
+          return;
+        }
+        ByteBuffer buffer = chunk.getByteBuffer();
+        int n = buffer.remaining();
+        if (bytes.size() + n > MAX_BODY_BYTES) {
+          chunk.release();
+          result.completeExceptionally(new TooLarge());
+          return;
+        }
+        byte[] copy = new byte[n];
+        buffer.get(copy);
+        bytes.writeBytes(copy);
+        boolean last = chunk.isLast();
+        chunk.release();
+        if (last) {
+          result.complete(bytes.toByteArray());
+          return;
+        }
+      }
     }
   }
 
@@ -322,23 +412,9 @@ final class HttpService implements AutoCloseable {
       response.write(true, ByteBuffer.wrap(body), callback);
     }
 
-    @Override
-    public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
-      fields.put(new HttpField(HttpHeader.CONTENT_TYPE, JSON_TYPE));
-      return ByteBuffer.wrap(body(status, reason));
-    }
-
     private static byte[] body(int code, String message) {
-      List<String> words = new ArrayList<>();
-      words.add(code == 400 ? "malformed request" : "request refused (" + code + ")");
-      if (message != null && !message.isBlank()) {
-        words.add(cut(message));
-      }
-      try {
-        return JSON.writeValueAsBytes(Map.of("error", String.join(": ", words)));
-      } catch (JsonProcessingException e) {
-        return "{\"error\":\"malformed request\"}".getBytes(StandardCharsets.UTF_8);
-      }
+      String what = code == 400 ? "malformed request" : "request refused (" + code + ")";
+      return errorJson(message == null || message.isBlank() ? what : what + ": " + cut(message));
     }
   }
 }
