@@ -6,11 +6,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,6 +20,8 @@ import picocli.CommandLine.Parameters;
 
 /** The operator's commands for a running {@code domsim launch}: they talk to its control API. */
 final class ControlCommands {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private ControlCommands() {}
 
   /** What every control command shares: where the launch listens, and how to call it. */
@@ -30,31 +30,54 @@ final class ControlCommands {
         description = "The control API of the running domsim launch. Default: ${DEFAULT-VALUE}.")
     String api;
 
+    @Option(names = "--api-token", paramLabel = "TOKEN", defaultValue = "${env:DOMSIM_API_TOKEN}",
+        description = "The launch's token, if it has one. Default: the environment variable DOMSIM_API_TOKEN.")
+    String apiToken;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** Calls the API; prints the answer; 0 when it was done, 2 when the request was refused or nobody listens. */
+    /**
+     * Calls the API (a POST with its parameters as a JSON object, as the API wants); prints the answer.
+     * Exit 0 when it was done; 2 when the request was refused (the sentence says why) or nobody listens;
+     * 1 when the API failed inside.
+     */
     int call(String method, String path, Map<String, String> params) {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      StringBuilder uri = new StringBuilder(api.replaceAll("/+$", "")).append(path);
-      String sep = "?";
-      for (Map.Entry<String, String> p : params.entrySet()) {
-        if (p.getValue() != null) {
-          uri.append(sep).append(p.getKey()).append('=').append(URLEncoder.encode(p.getValue(), StandardCharsets.UTF_8));
-          sep = "&";
-        }
-      }
       try {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(uri.toString())).timeout(Duration.ofSeconds(15))
-            .method(method, HttpRequest.BodyPublishers.noBody()).build();
-        HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
-        JsonNode body = new ObjectMapper().readTree(response.body());
-        if (response.statusCode() != 200) {
-          err.println("domsim: " + (body.has("error") ? body.get("error").asText() : response.body()));
-          return Main.BAD_INPUT;
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api.replaceAll("/+$", "") + path))
+            .timeout(Duration.ofSeconds(15));
+        if (method.equals("POST")) {
+          Map<String, String> fields = new LinkedHashMap<>();
+          params.forEach((k, v) -> {
+            if (v != null) {
+              fields.put(k, v);
+            }
+          });
+          request.header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(fields)));
+        } else {
+          request.GET();
         }
-        out.println(body.toPrettyString());
+        if (apiToken != null && !apiToken.isEmpty()) {
+          request.header("Authorization", "Bearer " + apiToken);
+        }
+        HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(),
+            HttpResponse.BodyHandlers.ofString());
+        JsonNode body;
+        try {
+          body = JSON.readTree(response.body());
+        } catch (IOException notJson) {
+          body = null;
+        }
+        if (response.statusCode() != 200) {
+          String why = body != null && body.has("error") ? body.get("error").asText()
+              : "HTTP " + response.statusCode() + " " + HttpService.cut(response.body());
+          err.println("domsim: " + why + (body != null && body.has("id") ? " (" + body.get("id").asText() + ")" : ""));
+          return response.statusCode() >= 500 ? Main.INTERNAL_FAILURE : Main.BAD_INPUT;
+        }
+        out.println(body != null ? body.toPrettyString() : response.body());
         return Main.OK;
       } catch (ConnectException e) {
         err.println("domsim: no domsim launch answers at " + api + "; start one with domsim launch, or give its"

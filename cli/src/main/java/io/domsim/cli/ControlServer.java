@@ -1,161 +1,216 @@
 package io.domsim.cli;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import io.domsim.config.plugin.PluginKind;
-import io.domsim.node.Plugins;
 import io.domsim.config.ScenarioAction;
+import io.domsim.config.plugin.PluginKind;
 import io.domsim.node.ClusterRun;
+import io.domsim.node.OperationRefused;
+import io.domsim.node.Plugins;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 
 /**
- * The live control API of {@code domsim launch}, on the JDK's HTTP server:
- * {@code GET /status}, {@code POST /migrate?guest=G&to=N[&algorithm=A][&policy=P]},
- * {@code POST /fail?node=N}, {@code POST /stop}. Answers JSON; a request naming something that does not
- * exist gets 400 with a sentence saying so.
+ * The live control API of {@code domsim launch}, on an {@link HttpService}:
+ * <ul>
+ *   <li>{@code GET /status}</li>
+ *   <li>{@code POST /migrate} {@code {"guest": G, "to": N, "algorithm": A, "policy": P}} (the last two optional)</li>
+ *   <li>{@code POST /fail} {@code {"node": N}}</li>
+ *   <li>{@code POST /stop} {@code {}}</li>
+ * </ul>
+ * A POST carries {@code Content-Type: application/json} and a JSON object (an empty body counts as
+ * {@code {}}): a web page on another site cannot send that without the browser asking first, and nobody
+ * answers the asking. Answers are JSON: 200 with what was done; 400 and a sentence for a request naming
+ * something that does not exist or malformed; 409 and the sentence (and the migration's id) for an
+ * operation the cluster refused at once.
+ *
+ * <p>The server is bound before the cluster starts (so that a busy port or a missing token stops the
+ * launch before anything runs) and answers 503 until {@link #attach} gives it the run.
  */
-final class ControlServer {
+final class ControlServer implements AutoCloseable {
   static final int DEFAULT_PORT = 9465;
 
-  private static final ObjectMapper JSON = Json.mapper();
+  private static final ObjectMapper JSON = Json.mapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
-  private final HttpServer server;
+  private final HttpService http;
+  private final Plugins plugins = Plugins.onClassPath();
+  private volatile ClusterRun run;
 
-  private ControlServer(HttpServer server) {
-    this.server = server;
-  }
-
-  static ControlServer start(String host, int port, ClusterRun run) throws IOException {
-    Plugins plugins = Plugins.onClassPath();
-    HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
-    server.createContext("/status", ex -> {
-      if (!method(ex, "GET")) {
-        return;
-      }
-      respond(ex, 200, answer(() -> run.status().get(10, TimeUnit.SECONDS)));
-    });
-    server.createContext("/migrate", ex -> {
-      if (method(ex, "POST")) {
-        operate(ex, run, q -> new ScenarioAction.Migrate(Duration.ofNanos(run.now()), required(q, "guest"),
-            required(q, "to"),
-            Optional.ofNullable(q.get("algorithm")).map(a -> named(plugins, PluginKind.MIGRATION_ALGORITHM, a)),
-            Optional.ofNullable(q.get("policy")).map(p -> named(plugins, PluginKind.STOP_RULE, p))), "id");
-      }
-    });
-    server.createContext("/fail", ex -> {
-      if (method(ex, "POST")) {
-        operate(ex, run, q -> new ScenarioAction.Fail(Duration.ofNanos(run.now()), required(q, "node")), "failed");
-      }
-    });
-    server.createContext("/stop", ex -> {
-      if (!method(ex, "POST")) {
-        return;
-      }
-      // Answer first: stopping ends the run, and with it this server.
-      respond(ex, 200, Map.of("stopping", true));
-      run.stop();
-    });
-    server.start();
-    return new ControlServer(server);
+  private ControlServer(InetAddress address, String hostAsWritten, int port, String token) throws IOException {
+    this.http = HttpService.start("domsim-api", address, port, new RequestGuard(hostAsWritten, address, token),
+        List.of(new HttpService.Route(HttpService.Method.GET, "/status", body -> withRun(this::status)),
+            new HttpService.Route(HttpService.Method.POST, "/migrate",
+                body -> withFields(body, "/migrate", List.of("guest", "to"), List.of("algorithm", "policy"),
+                    f -> withRun(r -> migrate(r, f)))),
+            new HttpService.Route(HttpService.Method.POST, "/fail",
+                body -> withFields(body, "/fail", List.of("node"), List.of(), f -> withRun(r -> fail(r, f)))),
+            new HttpService.Route(HttpService.Method.POST, "/stop",
+                body -> withFields(body, "/stop", List.of(), List.of(), f -> withRun(ControlServer::stop)))));
   }
 
   /**
-   * Builds the operator's action from the query, has the cluster carry it out now, and answers
-   * {@code {key: what the cluster said}}, or 400 with the sentence that says what is wrong.
+   * Binds the API; requests get 503 until {@link #attach}.
+   *
+   * @param token the bearer token every request must carry, or null for none (loopback only)
    */
-  private static void operate(HttpExchange ex, ClusterRun run,
-      java.util.function.Function<Map<String, String>, ScenarioAction> action, String key) throws IOException {
-    try {
-      String answer = run.operate(action.apply(query(ex))).get(10, TimeUnit.SECONDS);
-      respond(ex, 200, Map.of(key, answer));
-    } catch (IllegalArgumentException e) {
-      respond(ex, 400, Map.of("error", e.getMessage()));
-    } catch (ExecutionException e) {
-      respond(ex, 400, Map.of("error", e.getCause().getMessage()));
-    } catch (InterruptedException | TimeoutException e) {
-      respond(ex, 503, Map.of("error", "the simulation did not answer in time"));
-    }
+  static ControlServer start(InetAddress address, String hostAsWritten, int port, String token) throws IOException {
+    return new ControlServer(address, hostAsWritten, port, token);
+  }
+
+  /** From now on, requests act on {@code run}. */
+  void attach(ClusterRun run) {
+    this.run = run;
   }
 
   int port() {
-    return server.getAddress().getPort();
+    return http.port();
   }
 
-  /** Stops, letting exchanges in progress finish (up to a second). */
-  void stop() {
-    server.stop(1);
+  /** Stops, letting answers in progress finish (up to a second). */
+  @Override
+  public void close() {
+    http.close();
   }
 
-  private interface Call {
-    Object get() throws Exception;
+  private CompletableFuture<HttpService.Answer> withRun(
+      Function<ClusterRun, CompletableFuture<HttpService.Answer>> action) {
+    ClusterRun r = run;
+    if (r == null) {
+      return CompletableFuture.completedFuture(HttpService.Answer.error(503, "the cluster is still starting; try"
+          + " again in a moment"));
+    }
+    return action.apply(r);
   }
 
-  private static Object answer(Call call) {
+  private CompletableFuture<HttpService.Answer> status(ClusterRun r) {
+    return r.status().thenApply(s -> HttpService.Answer.json(200, s));
+  }
+
+  private CompletableFuture<HttpService.Answer> migrate(ClusterRun r, Map<String, String> f) {
+    ScenarioAction.Migrate action;
     try {
-      return call.get();
-    } catch (Exception e) {
-      return Map.of("error", String.valueOf(e.getMessage()));
+      action = new ScenarioAction.Migrate(Duration.ofNanos(r.now()), f.get("guest"), f.get("to"),
+          Optional.ofNullable(f.get("algorithm")).map(a -> named(PluginKind.MIGRATION_ALGORITHM, a)),
+          Optional.ofNullable(f.get("policy")).map(p -> named(PluginKind.STOP_RULE, p)));
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.completedFuture(HttpService.Answer.error(400, e.getMessage()));
+    }
+    return operate(r, action, "id");
+  }
+
+  private CompletableFuture<HttpService.Answer> fail(ClusterRun r, Map<String, String> f) {
+    return operate(r, new ScenarioAction.Fail(Duration.ofNanos(r.now()), f.get("node")), "failed");
+  }
+
+  /** Answers first: stopping ends the run, and with it this server. */
+  private static CompletableFuture<HttpService.Answer> stop(ClusterRun r) {
+    return CompletableFuture.completedFuture(HttpService.Answer.json(200, Map.of("stopping", true)).then(r::stop));
+  }
+
+  /**
+   * Has the cluster carry out the operator's action now and answers {@code {key: what the cluster said}},
+   * 400 with the sentence for an unknown name, or 409 with the refusal.
+   */
+  private static CompletableFuture<HttpService.Answer> operate(ClusterRun r, ScenarioAction action, String key) {
+    return r.operate(action).handle((answer, failure) -> {
+      if (failure == null) {
+        return HttpService.Answer.json(200, Map.of(key, answer));
+      }
+      Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
+          : failure;
+      if (cause instanceof OperationRefused refused) {
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("error", refused.getMessage());
+        body.put("id", refused.id());
+        return HttpService.Answer.json(409, body);
+      }
+      if (cause instanceof IllegalArgumentException) {
+        return HttpService.Answer.error(400, cause.getMessage());
+      }
+      throw new CompletionException(cause);
+    });
+  }
+
+  /**
+   * Reads a POST's body as an object of strings with exactly these fields (required and optional), then
+   * acts on it; 400 with a sentence otherwise.
+   */
+  static CompletableFuture<HttpService.Answer> withFields(byte[] body, String route, List<String> required,
+      List<String> optional, Function<Map<String, String>, CompletableFuture<HttpService.Answer>> then) {
+    try {
+      return then.apply(fields(body, route, required, optional));
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.completedFuture(HttpService.Answer.error(400, e.getMessage()));
     }
   }
 
-  private static boolean method(HttpExchange ex, String expected) throws IOException {
-    if (!ex.getRequestMethod().equals(expected)) {
-      respond(ex, 405, Map.of("error", "use " + expected + " for " + ex.getRequestURI().getPath()));
-      return false;
+  /** The body's fields, checked; IllegalArgumentException with the sentence that says what is wrong. */
+  static Map<String, String> fields(byte[] body, String route, List<String> required, List<String> optional) {
+    String takes = required.isEmpty() && optional.isEmpty() ? route + " takes {}"
+        : route + " takes a JSON object with " + describe(required, optional);
+    JsonNode tree;
+    try {
+      tree = body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("the body is not JSON (" + HttpService.cut(e.getOriginalMessage())
+          + "); " + takes);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("the body is not JSON; " + takes);
     }
-    return true;
+    if (tree == null || !tree.isObject()) {
+      throw new IllegalArgumentException("the body is not a JSON object; " + takes);
+    }
+    Set<String> known = new TreeSet<>(required);
+    known.addAll(optional);
+    Map<String, String> fields = new TreeMap<>();
+    for (Map.Entry<String, JsonNode> e : tree.properties()) {
+      if (!known.contains(e.getKey())) {
+        throw new IllegalArgumentException("unknown field \"" + HttpService.cut(e.getKey()) + "\"; " + takes);
+      }
+      if (e.getValue().isNull()) {
+        continue;
+      }
+      if (!e.getValue().isTextual() || e.getValue().asText().isBlank()) {
+        throw new IllegalArgumentException("field " + e.getKey() + " must be a non-empty string; " + takes);
+      }
+      fields.put(e.getKey(), e.getValue().asText());
+    }
+    for (String r : required) {
+      if (!fields.containsKey(r)) {
+        throw new IllegalArgumentException("missing field " + r + "; " + takes);
+      }
+    }
+    return fields;
   }
 
-  private static String required(Map<String, String> q, String name) {
-    String v = q.get(name);
-    if (v == null || v.isBlank()) {
-      throw new IllegalArgumentException("missing parameter " + name);
+  private static String describe(List<String> required, List<String> optional) {
+    String s = String.join(", ", required.stream().map(f -> "\"" + f + "\"").toList());
+    if (!optional.isEmpty()) {
+      s += (s.isEmpty() ? "" : " and optionally ")
+          + String.join(", ", optional.stream().map(f -> "\"" + f + "\"").toList());
     }
-    return v;
+    return s;
   }
 
   /** {@code name} if the run knows a plug-in of {@code kind} by it; else a sentence listing the names. */
-  static String named(Plugins plugins, PluginKind kind, String name) {
+  private String named(PluginKind kind, String name) {
     if (plugins.names(kind).contains(name)) {
       return name;
     }
-    throw new IllegalArgumentException("\"" + name + "\" is not " + kind.noun() + "; use one of "
+    throw new IllegalArgumentException("\"" + HttpService.cut(name) + "\" is not " + kind.noun() + "; use one of "
         + String.join(", ", plugins.names(kind)));
-  }
-
-  private static Map<String, String> query(HttpExchange ex) {
-    Map<String, String> q = new LinkedHashMap<>();
-    String raw = ex.getRequestURI().getRawQuery();
-    if (raw != null) {
-      for (String pair : raw.split("&")) {
-        int eq = pair.indexOf('=');
-        if (eq > 0) {
-          q.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-              URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-        }
-      }
-    }
-    return q;
-  }
-
-  private static void respond(HttpExchange ex, int status, Object body) throws IOException {
-    byte[] bytes = JSON.writeValueAsBytes(body);
-    ex.getResponseHeaders().set("Content-Type", "application/json");
-    ex.sendResponseHeaders(status, bytes.length);
-    try (OutputStream os = ex.getResponseBody()) {
-      os.write(bytes);
-    }
   }
 }

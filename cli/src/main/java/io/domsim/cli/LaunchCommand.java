@@ -3,6 +3,10 @@ package io.domsim.cli;
 import io.domsim.node.ClusterRun;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -11,18 +15,28 @@ import picocli.CommandLine.Option;
  * operator steers live through the control API ({@code domsim migrate}, {@code domsim fail},
  * {@code domsim status}). It ends at the configured duration, on {@code domsim stop} or on Ctrl-C, and then
  * writes the same table and report.json as {@code run}.
+ *
+ * <p>The API listens on loopback unless told otherwise; anywhere else it needs a token, which every
+ * request must then carry. Its options are checked, and its port bound, before the cluster starts.
  */
 @Command(name = "launch", mixinStandardHelpOptions = true,
     description = "Run a cluster on the real clock and steer it live: domsim migrate, fail, status, stop.")
 final class LaunchCommand extends RunCommand {
 
   @Option(names = "--api-host", paramLabel = "HOST", defaultValue = "127.0.0.1",
-      description = "Address of the control API. Default: ${DEFAULT-VALUE}.")
+      description = "Address of the control API. Default: ${DEFAULT-VALUE}. Any address but loopback needs"
+          + " --api-token.")
   String apiHost;
 
   @Option(names = "--api-port", paramLabel = "PORT", defaultValue = "" + ControlServer.DEFAULT_PORT,
       description = "Port of the control API (0 = any free port). Default: ${DEFAULT-VALUE}.")
   int apiPort;
+
+  @Option(names = "--api-token", paramLabel = "TOKEN", defaultValue = "${env:DOMSIM_API_TOKEN}",
+      description = "A secret of at least " + RequestGuard.MIN_TOKEN_LENGTH + " printable characters that every"
+          + " request must carry (Authorization: Bearer TOKEN). Default: the environment variable"
+          + " DOMSIM_API_TOKEN, which keeps it out of the process list.")
+  String apiToken;
 
   @Override
   String defaultClock() {
@@ -30,37 +44,77 @@ final class LaunchCommand extends RunCommand {
   }
 
   @Override
-  Runnable goLive(ClusterRun run, PrintWriter err) {
+  Live openLive() throws BadInput {
+    if (apiPort < 0 || apiPort > 65535) {
+      throw new BadInput("--api-port " + apiPort + " is not a port; use 0 to 65535 (0 picks a free port).");
+    }
+    InetAddress address;
+    try {
+      address = HttpService.resolve(apiHost);
+    } catch (UnknownHostException e) {
+      throw new BadInput("--api-host " + HttpService.cut(apiHost) + " is not an address of this machine (it does"
+          + " not resolve); use 127.0.0.1 (the default) or an address of this machine.");
+    }
+    String token = apiToken == null || apiToken.isEmpty() ? null : apiToken;
+    if (token != null) {
+      Optional<String> problem = RequestGuard.tokenProblem(token);
+      if (problem.isPresent()) {
+        throw new BadInput(problem.get() + " (--api-token or DOMSIM_API_TOKEN).");
+      }
+    } else if (!address.isLoopbackAddress()) {
+      throw new BadInput("--api-host " + apiHost + " makes the control API reachable from other machines; give it"
+          + " a secret with --api-token TOKEN or DOMSIM_API_TOKEN (every request must then carry Authorization:"
+          + " Bearer TOKEN), or keep the default 127.0.0.1.");
+    }
     ControlServer control;
     try {
-      control = ControlServer.start(apiHost, apiPort, run);
+      control = ControlServer.start(address, apiHost, apiPort, token);
     } catch (IOException e) {
-      err.println("domsim: cannot serve the control API on " + apiHost + ":" + apiPort + " (" + e.getMessage()
-          + "); choose another with --api-port PORT.");
-      err.flush();
-      return null;
+      throw new BadInput("cannot serve the control API on " + HttpService.authority(apiHost, apiPort) + " ("
+          + HttpService.reason(e) + "); choose another with --api-port PORT (0 picks a free port).");
     }
-    String url = "http://" + apiHost + ":" + control.port();
-    err.println("domsim: control API at " + url + " (domsim migrate GUEST --to NODE --api " + url
-        + "; domsim stop --api " + url + ")");
-    err.flush();
-    // Ctrl-C ends the run at the current simulated time, with its report.
-    Thread hook = new Thread(() -> {
-      run.stop();
-      try {
-        reported.await(30, java.util.concurrent.TimeUnit.SECONDS); // let the report be written
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+    return new ControlLive(control);
+  }
+
+  /** The control API of one launch, and the Ctrl-C hook that ends the run with its report. */
+  private final class ControlLive implements Live {
+    private final ControlServer control;
+    private Thread hook;
+
+    ControlLive(ControlServer control) {
+      this.control = control;
+    }
+
+    @Override
+    public void attach(ClusterRun run, PrintWriter err) {
+      control.attach(run);
+      String url = "http://" + HttpService.authority(apiHost, control.port());
+      err.println("domsim: control API at " + url + " (domsim migrate GUEST --to NODE --api " + url
+          + "; domsim stop --api " + url + ")");
+      err.flush();
+      // Ctrl-C ends the run at the current simulated time, with its report.
+      hook = new Thread(() -> {
+        run.stop();
+        try {
+          reported.await(30, TimeUnit.SECONDS); // let the report be written
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "domsim-stop");
+      Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    @Override
+    public void close() {
+      control.close();
+      if (hook != null) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+          // the JVM is already stopping: the hook has run
+        }
+        hook = null;
       }
-    }, "domsim-stop");
-    Runtime.getRuntime().addShutdownHook(hook);
-    return () -> {
-      control.stop();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // the JVM is already stopping: the hook has run
-      }
-    };
+    }
   }
 }

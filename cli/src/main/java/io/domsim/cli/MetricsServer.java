@@ -1,39 +1,39 @@
 package io.domsim.cli;
 
-import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
-/** Serves {@code /metrics} in Prometheus text format from the JDK's HTTP server, for the whole run. */
-final class MetricsServer {
-  private final HttpServer server;
+/**
+ * Serves {@code GET /metrics} in Prometheus text format for the whole run, on an {@link HttpService}: the
+ * same worker pool, timeouts, exact routes and Host/Origin checks as the control API (no token: a
+ * scraper reads, it cannot change anything).
+ */
+final class MetricsServer implements AutoCloseable {
+  private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
-  private MetricsServer(HttpServer server) {
-    this.server = server;
+  private final HttpService http;
+
+  private MetricsServer(HttpService http) {
+    this.http = http;
   }
 
-  static MetricsServer start(String host, int port, PrometheusMeterRegistry registry) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
-    server.createContext("/metrics", exchange -> {
-      byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-      exchange.sendResponseHeaders(200, body.length);
-      try (OutputStream os = exchange.getResponseBody()) {
-        os.write(body);
-      }
-    });
-    server.start();
-    return new MetricsServer(server);
+  static MetricsServer start(InetAddress address, String hostAsWritten, int port, PrometheusMeterRegistry registry)
+      throws IOException {
+    return new MetricsServer(HttpService.start("domsim-metrics", address, port,
+        new RequestGuard(hostAsWritten, address, null),
+        List.of(new HttpService.Route(HttpService.Method.GET, "/metrics",
+            body -> CompletableFuture.completedFuture(HttpService.Answer.text(PROMETHEUS_TEXT, registry.scrape()))))));
   }
 
   int port() {
-    return server.getAddress().getPort();
+    return http.port();
   }
 
-  void stop() {
-    server.stop(0);
+  @Override
+  public void close() {
+    http.close();
   }
 }

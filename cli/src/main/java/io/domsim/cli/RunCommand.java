@@ -12,7 +12,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,7 +61,7 @@ class RunCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
-  /** Counted down once the report is written (a launch's Ctrl-C waits for it). */
+  /** Counted down once the command is done, report written or not (a launch's Ctrl-C waits for it). */
   final java.util.concurrent.CountDownLatch reported = new java.util.concurrent.CountDownLatch(1);
 
   /** The meters when Prometheus is off. A seam for tests (whose meters may fail inside the simulation). */
@@ -79,58 +80,55 @@ class RunCommand implements Callable<Integer> {
       err.println("domsim: " + problems.problems().size() + " problem(s) in the configuration; nothing was run.");
       return Main.BAD_INPUT;
     }
-    Path report = out.resolve("report.json");
-    RunLog log;
+    // Whatever can be refused is refused before the cluster starts: the live API and the metrics bound,
+    // the output directory ready (and the previous run's results gone).
+    Live live = null;
+    MetricsServer metrics = null;
+    PrometheusMeterRegistry prometheus = null;
+    OutputDir dir;
     try {
-      Files.createDirectories(out);
-      log = RunLog.open(out);
-    } catch (IOException e) {
-      err.println("domsim: cannot create the output directory " + out + " (" + e.getMessage()
-          + "); choose another with --out DIR.");
+      live = openLive();
+      var endpoint = cluster.metrics().prometheus();
+      if (endpoint.enabled()) {
+        prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        metrics = startMetrics(endpoint.host(), endpoint.port(), prometheus);
+      }
+      dir = OutputDir.prepare(out);
+    } catch (BadInput | OutputDir.Unusable e) {
+      closeAll(metrics, live, prometheus == null ? null : prometheus::close);
+      err.println("domsim: " + e.getMessage());
+      err.flush();
+      reported.countDown();
       return Main.BAD_INPUT;
     }
-    MeterRegistry registry;
-    MetricsServer server = null;
-    var prometheus = cluster.metrics().prometheus();
-    if (prometheus.enabled()) {
-      PrometheusMeterRegistry p = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      try {
-        server = MetricsServer.start(prometheus.host(), prometheus.port(), p);
-      } catch (IOException e) {
-        err.println("domsim: cannot serve metrics on " + prometheus.host() + ":" + prometheus.port() + " ("
-            + e.getMessage() + "); set metrics.prometheus.port to a free port or disable it.");
-        log.close();
-        return Main.BAD_INPUT;
-      }
-      err.println("domsim: serving Prometheus metrics at http://" + prometheus.host() + ":" + server.port()
-          + "/metrics");
-      registry = p;
-    } else {
-      registry = localRegistry.get();
+    if (metrics != null) {
+      err.println("domsim: serving Prometheus metrics at http://" + HttpService.authority(
+          cluster.metrics().prometheus().host(), metrics.port()) + "/metrics");
     }
+    MeterRegistry registry = prometheus != null ? prometheus : localRegistry.get();
+    RunLog log = RunLog.open(dir.dir());
     ProgressBar bar = new ProgressBar(err, SimTime.of(cluster.simulation().duration()), !noProgress, progress);
+    Path report = dir.resolve(OutputDir.REPORT);
     try {
       RunResult result;
       try (ClusterRun run = ClusterRun.start(cluster, registry)) {
-        Runnable live = goLive(run, err);
-        if (live == null && this instanceof LaunchCommand) {
-          return Main.BAD_INPUT;
+        if (live != null) {
+          live.attach(run, err);
         }
         try {
           result = run.awaitEnd(bar::update);
         } finally {
           if (live != null) {
-            live.run();
+            live.close();
           }
         }
       }
       bar.finish();
       double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
-      ReportWriter.write(report, result, wallSeconds);
+      dir.write(OutputDir.REPORT, stream -> ReportWriter.write(stream, result, wallSeconds));
       RunTable.print(outWriter, result, wallSeconds);
       outWriter.println("report: " + report);
       outWriter.flush();
-      reported.countDown();
       return Main.OK;
     } catch (SimulationFailedException e) {
       // The model failed, not the user: one line here, the stack trace in the run's log.
@@ -141,21 +139,65 @@ class RunCommand implements Callable<Integer> {
       err.println("domsim: cannot write " + report + " (" + e.getMessage() + "); choose another --out DIR.");
       return Main.BAD_INPUT;
     } finally {
-      if (server != null) {
-        server.stop();
-      }
-      registry.close();
+      closeAll(metrics, live, registry::close);
       log.close();
       err.flush();
+      reported.countDown();
     }
   }
 
-  /**
-   * What a live run adds once the cluster runs (the control API); answers how to take it down again,
-   * or null: for {@code run}, which nobody steers, or for a launch that cannot go live (after saying why).
-   */
-  Runnable goLive(ClusterRun run, PrintWriter err) {
+  /** A command-line value that cannot work: the sentence that says so and names the fix. */
+  static final class BadInput extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    BadInput(String sentence) {
+      super(sentence, null, false, false);
+    }
+  }
+
+  /** What a live run serves besides the run itself: bound before the cluster starts, attached once it runs. */
+  interface Live extends AutoCloseable {
+    /** The cluster runs: serve it, and say where. */
+    void attach(ClusterRun run, PrintWriter err);
+
+    /** Take it down again (closing twice is harmless). */
+    @Override
+    void close();
+  }
+
+  /** Null for run, which nobody steers; launch checks its options and binds its control API here. */
+  Live openLive() throws BadInput {
     return null;
+  }
+
+  private static MetricsServer startMetrics(String host, int port, PrometheusMeterRegistry registry)
+      throws BadInput {
+    InetAddress address;
+    try {
+      address = HttpService.resolve(host);
+    } catch (UnknownHostException e) {
+      throw new BadInput("metrics.prometheus.host \"" + HttpService.cut(host) + "\" is not an address of this machine ("
+          + "it does not resolve); use 127.0.0.1 (the default), 0.0.0.0 for every address, or a name of this machine.");
+    }
+    try {
+      return MetricsServer.start(address, host, port, registry);
+    } catch (IOException e) {
+      throw new BadInput("cannot serve metrics on " + HttpService.authority(host, port) + " (" + HttpService.reason(e)
+          + "); set metrics.prometheus.port to a free port (0 picks one), metrics.prometheus.host to an address of"
+          + " this machine, or disable the endpoint.");
+    }
+  }
+
+  private static void closeAll(AutoCloseable... resources) {
+    for (AutoCloseable r : resources) {
+      if (r != null) {
+        try {
+          r.close();
+        } catch (Exception e) {
+          // closing after the run: nothing more to say about it
+        }
+      }
+    }
   }
 
   /** The clock when the command line names none: the cluster file's own for run. */

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * The run's log, {@code DIR/domsim.log} next to report.json: every warning and error logged during the
  * run, with stack traces. A simulation failure's stack trace goes only here (logback.xml keeps that
  * logger off the terminal), so that stderr gets one line about it. The file appears only when something
- * is logged; one left by an earlier run in the same directory is removed.
+ * is logged (one left by an earlier run is removed with the other results, {@link OutputDir#prepare}). It is
+ * the one file under the output directory not written atomically: a log is written as things happen.
  */
 final class RunLog extends AppenderBase<ILoggingEvent> implements AutoCloseable {
   /** Where the kernel logs a simulation failure (io.domsim.kernel.SimulationFailure). */
@@ -32,9 +33,8 @@ final class RunLog extends AppenderBase<ILoggingEvent> implements AutoCloseable 
     this.file = file;
   }
 
-  static RunLog open(Path dir) throws IOException {
+  static RunLog open(Path dir) {
     RunLog log = new RunLog(dir.resolve(FILE_NAME));
-    Files.deleteIfExists(log.file);
     if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
       log.setContext(context);
       log.setName("run-log");

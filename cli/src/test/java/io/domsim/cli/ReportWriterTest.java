@@ -3,6 +3,8 @@ package io.domsim.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.domsim.config.GuestType;
@@ -10,11 +12,21 @@ import io.domsim.migration.MigrationRecord;
 import io.domsim.node.RunResult;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** report.json (and the control API) write the report's enums as the words users read and write. */
 class ReportWriterTest {
+
+  @TempDir
+  Path tmp;
 
   @Test
   void enumsAreWrittenAsTheirWords() throws Exception {
@@ -57,5 +69,48 @@ class ReportWriterTest {
     JsonNode tree = new ObjectMapper().readTree(json);
     assertEquals("pv", tree.get("type").asText());
     assertEquals("REFUSED", tree.get("outcome").asText(), "the protocol's phase, as the status always showed it");
+  }
+
+  /** A JVM of its own, with a heap smaller than the report, writes a run's report through {@link OutputDir}. */
+  public static final class LargeReport {
+    public static void main(String[] args) throws Exception {
+      int guests = Integer.parseInt(args[1]);
+      List<RunResult.GuestResult> list = new ArrayList<>(guests);
+      for (int i = 0; i < guests; i++) {
+        list.add(new RunResult.GuestResult("guest-" + i, i % 2 == 0 ? GuestType.PV : GuestType.HVM, 2, 1L << 30,
+            "node-" + i % 1000, "node-" + i % 1000, RunResult.GuestState.RUNNING, 3600.0 + i, 3500.0, i, 7L * i, 11L * i,
+            null));
+      }
+      RunResult r = new RunResult(1, "virtual", 3600, 123, List.of(), list, List.of());
+      OutputDir dir = OutputDir.prepare(Path.of(args[0]));
+      dir.write(OutputDir.REPORT, out -> ReportWriter.write(out, r, 1.0));
+    }
+  }
+
+  @Test
+  @Timeout(120)
+  void aReportLargerThanTheHeapIsStreamedToTheFile() throws Exception {
+    int heapMiB = 96;
+    int guests = 300_000;
+    Path out = tmp.resolve("big");
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx" + heapMiB + "m", "-cp", System.getProperty("java.class.path"), LargeReport.class.getName(),
+        out.toString(), Integer.toString(guests))
+        .redirectErrorStream(true).redirectOutput(tmp.resolve("child.log").toFile()).start();
+    assertTrue(p.waitFor(100, TimeUnit.SECONDS), "the writer finished");
+    assertEquals(0, p.exitValue(), Files.readString(tmp.resolve("child.log")));
+    File report = out.resolve(OutputDir.REPORT).toFile();
+    assertTrue(report.length() > heapMiB * 1024L * 1024L,
+        "the report (" + report.length() + " bytes) is larger than the writer's heap (" + heapMiB + " MiB)");
+    // Read it back as a stream too: complete, and every guest in it.
+    int names = 0;
+    try (JsonParser parser = new ObjectMapper().getFactory().createParser(report)) {
+      for (JsonToken t = parser.nextToken(); t != null; t = parser.nextToken()) {
+        if (t == JsonToken.FIELD_NAME && parser.currentName().equals("state_end")) {
+          names++;
+        }
+      }
+    }
+    assertEquals(guests, names);
   }
 }

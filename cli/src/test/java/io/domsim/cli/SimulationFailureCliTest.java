@@ -105,6 +105,8 @@ class SimulationFailureCliTest {
   @Test
   void runExitsWithOneAndOneLineNamingTheActorTheTimeAndTheException() throws IOException {
     Path dir = tmp.resolve("out");
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve("report.json"), "{ \"from\": \"an earlier run\" }");
     Outcome o = run(1, "run", config("duration = 10h").toString(), "--out", dir.toString(), "--no-progress");
 
     assertEquals(1, o.code(), o.err());
@@ -113,7 +115,7 @@ class SimulationFailureCliTest {
     Path log = dir.resolve("domsim.log");
     assertEquals(List.of("domsim: /user/sim/beta/xen failed at simulated time 1 s: " + MetersBroken.class.getName()
         + ": counter broken after 1 samples (stack trace in " + log + ")"), o.err().lines().toList());
-    assertFalse(Files.exists(dir.resolve("report.json")), "a failed run writes no report");
+    assertFalse(Files.exists(dir.resolve("report.json")), "a failed run writes no report, nor leaves an older one");
     String trace = Files.readString(log);
     assertTrue(trace.contains("/user/sim/beta/xen failed at simulated time 1 s"), trace);
     assertTrue(trace.contains("\tat io.domsim.cli.SimulationFailureCliTest"), "the stack trace is in the log: " + trace);

@@ -82,10 +82,21 @@ final class ClusterReader {
     return new MigrationSpec(algorithm, policy, downtimeLimit, autoConverge, bandwidth, timeout);
   }
 
+  /** An IPv4 or IPv6 address, or a DNS host name (RFC 1123 labels): syntax only, no lookup. */
+  private static final java.util.regex.Pattern LISTEN_HOST = java.util.regex.Pattern.compile(
+      "\\d{1,3}(\\.\\d{1,3}){3}|\\[?[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*]?"
+          + "|(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
+
   private static MetricsSpec metrics(Section s) {
     Section prometheus = s.section("prometheus");
     Boolean enabled = prometheus.bool("enabled");
     String host = prometheus.name("host", "an address to listen on, such as 127.0.0.1 or 0.0.0.0");
+    if (host != null && !LISTEN_HOST.matcher(host).matches()) {
+      // Whether it resolves and can be bound is the run's to find out, before anything starts.
+      prometheus.report(prometheus.field("host"), Section.render(prometheus.field("host").value())
+          + " is not an address or a host name; use an address to listen on, such as 127.0.0.1 or 0.0.0.0");
+      host = null;
+    }
     Integer port = prometheus.integer("port", 0, 65535, "a whole number from 0 to 65535 (0 picks a free port)");
     if (enabled == null || host == null || port == null) {
       return null;

@@ -422,6 +422,15 @@ class ValidationTest {
       assertEquals(0, parse("domsim.metrics.prometheus.port = 0").metrics().prometheus().port(),
           "0 asks for any free port");
     }
+
+    @Test
+    void prometheusHostThatIsNoAddressNorHostName() throws ConfigProblems {
+      assertOnlyProblem("domsim.metrics.prometheus.host = \"bogus host\"", "t.conf:1: domsim.metrics.prometheus.host: ",
+          "\"bogus host\" is not an address or a host name; use an address to listen on, such as 127.0.0.1");
+      for (String good : new String[] {"0.0.0.0", "::", "[::1]", "localhost", "metrics-1.example.org"}) {
+        assertEquals(good, parse("domsim.metrics.prometheus.host = \"" + good + "\"").metrics().prometheus().host());
+      }
+    }
   }
 
   @Nested

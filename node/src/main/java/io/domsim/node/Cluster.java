@@ -11,6 +11,7 @@ import io.domsim.config.ScenarioAction;
 import io.domsim.dom0.Dom0;
 import io.domsim.migration.MigrationPlugins;
 import io.domsim.migration.MigrationRecord;
+import io.domsim.migration.Phase;
 import io.domsim.migration.net.Fabric;
 import io.domsim.kernel.SimEntity;
 import io.domsim.kernel.SimKernel;
@@ -39,7 +40,9 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
 
   /**
    * The operator, live (domsim launch): migrate a guest or fail a node now. Answers the migration's id
-   * ("m4"), or the failed node's name, or completes exceptionally with a sentence when a name is unknown.
+   * ("m4"), or the failed node's name; completes exceptionally with a sentence when a name is unknown
+   * (IllegalArgumentException), or with {@link OperationRefused} when the operator or the source's Dom0
+   * refuses the migration at once.
    */
   public record Operate(ScenarioAction action, CompletableFuture<String> reply) implements Command {}
 
@@ -69,6 +72,9 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
 
   private record InFlightReported(Dom0.InFlight inFlight) implements Command {}
 
+  /** The instant of a live migrate request has settled: the source's Dom0 has refused it or begun it. */
+  private record Settled(String id) implements Command {}
+
   private final SimKernel kernel;
   private final ClusterSpec spec;
   private final SimEntity scenario;
@@ -78,6 +84,8 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
   private final ActorRef<MigrationRecord> migrationReports;
   private final Map<String, Node.NodeSnapshot> snapshots = new TreeMap<>();
   private CompletableFuture<RunResult> finishing;
+  /** Live migrate requests waiting for their instant to settle, by migration id. */
+  private final Map<String, CompletableFuture<String>> unsettled = new TreeMap<>();
   /** Live Dom0s yet to report their in-flight migrations at the end. */
   private int inFlightOutstanding;
 
@@ -130,6 +138,7 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
         .onMessage(SnapshotReady.class, this::onSnapshot)
         .onMessage(MigrationEnded.class, this::onMigrationEnded)
         .onMessage(InFlightReported.class, this::onInFlight)
+        .onMessage(Settled.class, this::onSettled)
         .build();
   }
 
@@ -144,7 +153,15 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
     if (unknown.isPresent()) {
       op.reply().completeExceptionally(new IllegalArgumentException(unknown.get()));
     } else if (op.action() instanceof ScenarioAction.Migrate mig) {
-      op.reply().complete(requestMigration(mig));
+      Operator.Decision d = requestMigration(mig);
+      if (d instanceof Operator.Refused r) {
+        op.reply().completeExceptionally(new OperationRefused(r.id(), r.reason()));
+      } else {
+        // The source's Dom0 refuses within this instant or not at all: a timer at now fires only once
+        // the simulation is idle, after its refusal (if any) has come back.
+        unsettled.put(d.id(), op.reply());
+        scenario.sendAfter(0, getContext().getSelf(), new Settled(d.id()));
+      }
     } else if (op.action() instanceof ScenarioAction.Fail fail) {
       failNode(fail.node());
       op.reply().complete(fail.node());
@@ -214,19 +231,35 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
     return ((ScenarioAction.DegradeLink) action).node();
   }
 
-  /** The operator decides; a migration it does not refuse goes to the source's Dom0. Answers its id. */
-  private String requestMigration(ScenarioAction.Migrate mig) {
+  /** The operator decides; a migration it does not refuse goes to the source's Dom0. */
+  private Operator.Decision requestMigration(ScenarioAction.Migrate mig) {
     Operator.Decision d = operator.requestMigration(mig, SimTime.toSeconds(kernel.now()));
     if (d instanceof Operator.Handover h) {
       Map<String, ActorRef<Dom0.Command>> dom0s = wiring.dom0s();
       dom0s.get(h.from()).tell(new Dom0.Migrate(h.id(), h.guest(), h.to(), dom0s.get(h.to()), h.algorithm(),
           h.policy(), kernel.now(), migrationReports));
     }
-    return d.id();
+    return d;
   }
 
   private Behavior<Command> onMigrationEnded(MigrationEnded m) {
     operator.migrationEnded(m.record());
+    CompletableFuture<String> waiting = unsettled.remove(m.record().id());
+    if (waiting != null) {
+      if (m.record().outcome() == Phase.REFUSED) {
+        waiting.completeExceptionally(new OperationRefused(m.record().id(), m.record().reason()));
+      } else {
+        waiting.complete(m.record().id());
+      }
+    }
+    return this;
+  }
+
+  private Behavior<Command> onSettled(Settled s) {
+    CompletableFuture<String> waiting = unsettled.remove(s.id());
+    if (waiting != null) {
+      waiting.complete(s.id());
+    }
     return this;
   }
 
