@@ -134,6 +134,51 @@ final class ControlCommands {
     }
   }
 
+  @Command(name = "partition", mixinStandardHelpOptions = true,
+      description = "Cut a node of a running domsim launch off the network, now: messages to and from it wait,"
+          + " its streams stall, its guests keep running.")
+  static final class Partition extends ControlCommand {
+    @Parameters(index = "0", paramLabel = "NODE", description = "The node to cut off.")
+    String node;
+
+    @Option(names = "--duration", paramLabel = "D", description = "Heal after this long (e.g. 30s); default never.")
+    String duration;
+
+    @Override
+    public Integer call() {
+      Map<String, String> params = new LinkedHashMap<>();
+      params.put("node", node);
+      params.put("duration", duration);
+      return call("POST", "/partition", params);
+    }
+  }
+
+  @Command(name = "degrade-link", mixinStandardHelpOptions = true,
+      description = "Make a node's link of a running domsim launch slower, now.")
+  static final class DegradeLink extends ControlCommand {
+    @Parameters(index = "0", paramLabel = "NODE", description = "The node whose link degrades.")
+    String node;
+
+    @Option(names = "--bandwidth", paramLabel = "B", description = "What its NIC carries each way (e.g. 100Mbps).")
+    String bandwidth;
+
+    @Option(names = "--latency", paramLabel = "L", description = "How long a message to or from it takes (e.g. 20ms).")
+    String latency;
+
+    @Option(names = "--duration", paramLabel = "D", description = "Restore after this long; default never.")
+    String duration;
+
+    @Override
+    public Integer call() {
+      Map<String, String> params = new LinkedHashMap<>();
+      params.put("node", node);
+      params.put("bandwidth", bandwidth);
+      params.put("latency", latency);
+      params.put("duration", duration);
+      return call("POST", "/degrade-link", params);
+    }
+  }
+
   @Command(name = "status", mixinStandardHelpOptions = true,
       description = "Show a running domsim launch: simulated time, where guests run, migrations.")
   static final class Status extends ControlCommand {

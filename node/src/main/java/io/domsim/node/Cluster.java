@@ -168,7 +168,7 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
     } else {
       Optional<String> refusal = linkFault(op.action());
       if (refusal.isPresent()) {
-        op.reply().completeExceptionally(new IllegalArgumentException(refusal.get()));
+        op.reply().completeExceptionally(new OperationRefused(null, refusal.get()));
       } else {
         op.reply().complete(nodeOf(op.action()));
       }
@@ -206,6 +206,11 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
       links.cut(p.node());
       p.duration().ifPresent(d -> scenario.sendAfter(SimTime.of(d), getContext().getSelf(), new FaultEnds(p)));
     } else if (action instanceof ScenarioAction.DegradeLink d) {
+      long base = wiring.network().latencyNanos();
+      if (d.latency().isPresent() && SimTime.of(d.latency().get()) < base) {
+        return Optional.of("a degraded link is no faster than the network: use a latency of at least "
+            + io.domsim.config.Units.formatDuration(java.time.Duration.ofNanos(base)));
+      }
       if (links.isDegraded(d.node())) {
         return Optional.of("node " + d.node() + "'s link is already degraded; wait until that ends");
       }
