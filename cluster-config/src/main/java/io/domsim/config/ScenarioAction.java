@@ -13,4 +13,7 @@ public sealed interface ScenarioAction {
 
   /** Crash a node: its guests are lost and migrations to or from it abort. */
   record Fail(Duration at, String node) implements ScenarioAction {}
+
+  /** Boot a failed node again, empty: its lost guests stay lost; it takes migrations again. */
+  record Recover(Duration at, String node) implements ScenarioAction {}
 }

@@ -8,13 +8,15 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** Reads the {@code scenario} timeline and checks that every action names a guest and nodes that exist. */
 final class ScenarioReader {
 
   /** The actions a scenario entry may take. */
   private enum Action {
-    MIGRATE, FAIL;
+    MIGRATE, FAIL, RECOVER;
 
     String configName() {
       return name().toLowerCase(java.util.Locale.ROOT);
@@ -23,20 +25,45 @@ final class ScenarioReader {
 
   private ScenarioReader() {}
 
+  /** An action read, with the entry it came from (to report a problem of the timeline at its line). */
+  private record Read(ScenarioAction action, Section entry) {}
+
   /** The actions sorted by {@code at}; entries at the same time keep their order in the file. */
   static List<ScenarioAction> read(Section domsim, Collection<String> nodeNames, Collection<String> guestNames,
       PluginCatalog catalog) {
-    List<ScenarioAction> actions = new ArrayList<>();
+    List<Read> read = new ArrayList<>();
     boolean complete = true;
     for (Section entry : domsim.entries("scenario", "{ at = 30s, action = migrate, guest = web-1, to = node-3 }")) {
       ScenarioAction action = action(entry, nodeNames, guestNames, catalog);
       complete &= action != null;
       if (action != null) {
-        actions.add(action);
+        read.add(new Read(action, entry));
       }
     }
-    actions.sort(Comparator.comparing(ScenarioAction::at)); // List.sort is stable
-    return complete ? actions : null;
+    read.sort(Comparator.comparing(r -> r.action().at())); // List.sort is stable
+    complete &= recoversFollowFailures(read);
+    return complete ? read.stream().map(Read::action).toList() : null;
+  }
+
+  /**
+   * Only a failed node can boot again: each recover must come after a fail of its node (in time, or in
+   * the file at the same time) with no recover of that node in between. Reports each one that does not.
+   */
+  private static boolean recoversFollowFailures(List<Read> timeline) {
+    Set<String> failed = new TreeSet<>();
+    boolean ok = true;
+    for (Read r : timeline) {
+      if (r.action() instanceof ScenarioAction.Fail f) {
+        failed.add(f.node());
+      } else if (r.action() instanceof ScenarioAction.Recover rec && !failed.remove(rec.node())) {
+        r.entry().report(r.entry().field("node"), "node " + rec.node() + " is not failed at "
+            + Units.formatDuration(rec.at()) + ", so it cannot recover; a recover must follow a fail of the same"
+            + " node with no recover in between: add { action = fail, node = " + rec.node()
+            + " } before it, or remove it");
+        ok = false;
+      }
+    }
+    return ok;
   }
 
   private static ScenarioAction action(Section entry, Collection<String> nodeNames, Collection<String> guestNames,
@@ -65,6 +92,10 @@ final class ScenarioReader {
       case FAIL -> {
         String node = reference(entry, "node", nodeNames, "node", "the name of the node to fail");
         return at == null || node == null ? null : new ScenarioAction.Fail(at, node);
+      }
+      case RECOVER -> {
+        String node = reference(entry, "node", nodeNames, "node", "the name of the failed node to boot again");
+        return at == null || node == null ? null : new ScenarioAction.Recover(at, node);
       }
       default -> throw new AssertionError(action);
     }

@@ -104,7 +104,7 @@ final class UnknownKeys {
     ConfigValue action = entry.get("action");
     Object name = action == null ? null : action.unwrapped();
     List<String> keys = "migrate".equals(name) ? MIGRATE_KEYS
-        : "fail".equals(name) ? FAIL_KEYS
+        : "fail".equals(name) || "recover".equals(name) ? FAIL_KEYS
         : List.of("at", "action", "guest", "to", "algorithm", "policy", "node");
     return withKeys(ConfigValueFactory.fromMap(Map.of()), keys);
   }
