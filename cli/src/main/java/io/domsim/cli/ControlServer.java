@@ -23,7 +23,7 @@ import java.util.concurrent.TimeoutException;
 /**
  * The live control API of {@code domsim launch}, on the JDK's HTTP server:
  * {@code GET /status}, {@code POST /migrate?guest=G&to=N[&algorithm=A][&policy=P]},
- * {@code POST /fail?node=N}, {@code POST /stop}. Answers JSON; a request naming something that does not
+ * {@code POST /fail?node=N}, {@code POST /recover?node=N}, {@code POST /stop}. Answers JSON; a request naming something that does not
  * exist gets 400 with a sentence saying so.
  */
 final class ControlServer {
@@ -57,6 +57,12 @@ final class ControlServer {
     server.createContext("/fail", ex -> {
       if (method(ex, "POST")) {
         operate(ex, run, q -> new ScenarioAction.Fail(Duration.ofNanos(run.now()), required(q, "node")), "failed");
+      }
+    });
+    server.createContext("/recover", ex -> {
+      if (method(ex, "POST")) {
+        operate(ex, run, q -> new ScenarioAction.Recover(Duration.ofNanos(run.now()), required(q, "node")),
+            "recovered");
       }
     });
     server.createContext("/stop", ex -> {

@@ -11,6 +11,9 @@ import java.util.function.Consumer;
 interface MigrationHost {
   String node();
 
+  /** This node's life: 0 until it first crashes, then one more at each boot. */
+  int boot();
+
   long now();
 
   /** Why the toolstack would refuse to run this guest here (no VT-x/AMD-V for HVM), or null. */
@@ -30,7 +33,8 @@ interface MigrationHost {
   /** Sends to another node's Dom0 through the network (one latency later). */
   void sendToPeer(ActorRef<Dom0.Command> peer, Dom0.Command message);
 
-  void startFlow(FlowId flow, String toNode, long bytes, long capBitsPerSecond);
+  /** A fabric flow of a stream opened with life {@code toBoot} of {@code toNode}. */
+  void startFlow(FlowId flow, String toNode, int toBoot, long bytes, long capBitsPerSecond);
 
   void cancelFlow(FlowId flow);
 

@@ -130,7 +130,8 @@ final class SourceSide {
     for (SourceStep step : steps) {
       if (step instanceof SourceStep.SendPrepare) {
         host.sendToPeer(o.request.destination(), new Dom0.PrepareIncoming(o.id(), o.spec,
-            o.request.algorithm(), host.node(), host.self(), o.request.reportTo()));
+            o.request.algorithm(), host.node(), host.boot(), o.request.destinationBoot(), host.self(),
+            o.request.reportTo()));
       } else if (step instanceof SourceStep.EnableLogDirty) {
         host.hypercall(new Op.EnableLogDirty(o.domid), r -> { });
       } else if (step instanceof SourceStep.SendRound s) {
@@ -229,7 +230,7 @@ final class SourceSide {
     if (delay > 0) {
       host.after(delay, new Dom0.PagetablesRewritten(flow.id()));
     } else {
-      host.startFlow(flow.id(), o.request.toNode(), bytes, ctx.bandwidthCap());
+      host.startFlow(flow.id(), o.request.toNode(), o.request.destinationBoot(), bytes, ctx.bandwidthCap());
     }
   }
 
@@ -237,7 +238,8 @@ final class SourceSide {
   void onPagetablesRewritten(Dom0.PagetablesRewritten t) {
     Outgoing o = outgoing.get(t.flow().migration());
     if (o != null && !o.protocol.phase().finished() && o.flow != null && o.flow.id().equals(t.flow())) {
-      host.startFlow(o.flow.id(), o.request.toNode(), o.flow.bytes(), ctx.bandwidthCap());
+      host.startFlow(o.flow.id(), o.request.toNode(), o.request.destinationBoot(), o.flow.bytes(),
+          ctx.bandwidthCap());
     }
   }
 
@@ -391,10 +393,13 @@ final class SourceSide {
     }
   }
 
-  /** {@code node} is down: a migration to it ends as the protocol says. */
-  void onNodeDown(String node) {
+  /**
+   * Life {@code boot} of {@code node} has ended: a migration to it ends as the protocol says. (One to a later
+   * life of the node, asked for after it booted again, goes on.)
+   */
+  void onNodeDown(String node, int boot) {
     for (Outgoing o : new ArrayList<>(outgoing.values())) {
-      if (o.request.toNode().equals(node)) {
+      if (o.request.toNode().equals(node) && o.request.destinationBoot() <= boot) {
         run(o, o.protocol.destinationLost("destination " + node + " failed"));
       }
     }

@@ -38,8 +38,9 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
   public record Finish(CompletableFuture<RunResult> result) implements Command {}
 
   /**
-   * The operator, live (domsim launch): migrate a guest or fail a node now. Answers the migration's id
-   * ("m4"), or the failed node's name, or completes exceptionally with a sentence when a name is unknown.
+   * The operator, live (domsim launch): migrate a guest, fail a node or recover a failed one now. Answers
+   * the migration's id ("m4"), or the node's name, or completes exceptionally with a sentence when a name
+   * is unknown or the node to recover has not failed.
    */
   public record Operate(ScenarioAction action, CompletableFuture<String> reply) implements Command {}
 
@@ -144,6 +145,14 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
     } else if (op.action() instanceof ScenarioAction.Fail fail) {
       failNode(fail.node());
       op.reply().complete(fail.node());
+    } else if (op.action() instanceof ScenarioAction.Recover recover) {
+      Optional<String> refusal = operator.cannotRecover(recover.node());
+      if (refusal.isPresent()) {
+        op.reply().completeExceptionally(new IllegalArgumentException(refusal.get()));
+      } else {
+        recoverNode(recover.node());
+        op.reply().complete(recover.node());
+      }
     }
     return this;
   }
@@ -159,6 +168,8 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
       requestMigration(mig);
     } else if (action instanceof ScenarioAction.Fail fail) {
       failNode(fail.node());
+    } else if (action instanceof ScenarioAction.Recover recover && operator.cannotRecover(recover.node()).isEmpty()) {
+      recoverNode(recover.node()); // the config check lets through only recovers of failed nodes
     }
     return this;
   }
@@ -168,7 +179,7 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
     Operator.Decision d = operator.requestMigration(mig, SimTime.toSeconds(kernel.now()));
     if (d instanceof Operator.Handover h) {
       Map<String, ActorRef<Dom0.Command>> dom0s = wiring.dom0s();
-      dom0s.get(h.from()).tell(new Dom0.Migrate(h.id(), h.guest(), h.to(), dom0s.get(h.to()), h.algorithm(),
+      dom0s.get(h.from()).tell(new Dom0.Migrate(h.id(), h.guest(), h.to(), h.toBoot(), dom0s.get(h.to()), h.algorithm(),
           h.policy(), kernel.now(), migrationReports));
     }
     return d.id();
@@ -181,14 +192,30 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
 
   /** A node crashes: its guests are lost; its flows break; the others notice one latency later. */
   private void failNode(String name) {
-    if (!operator.failNode(name)) {
+    if (!operator.failNode(name, SimTime.toSeconds(kernel.now()))) {
       return;
     }
     wiring.nodes().get(name).tell(Node.Fail.INSTANCE);
     wiring.fabric().tell(new Fabric.NodeFailed(name));
+    tellOthersLater(name, new Dom0.NodeDown(name, operator.boot(name)));
+  }
+
+  /**
+   * A failed node boots again, empty: it answers again, the fabric carries its flows, the operator may
+   * migrate guests to it; the others learn one latency later that it is up, in a new life.
+   */
+  private void recoverNode(String name) {
+    int boot = operator.recoverNode(name, SimTime.toSeconds(kernel.now()));
+    wiring.nodes().get(name).tell(new Node.Recover(boot, operator.othersLives(name)));
+    wiring.fabric().tell(new Fabric.NodeRecovered(name, boot));
+    tellOthersLater(name, new Dom0.NodeUp(name, boot));
+  }
+
+  /** Failure detection: every other Dom0 that runs hears {@code news} of {@code node} one latency from now. */
+  private void tellOthersLater(String node, Dom0.Command news) {
     wiring.dom0s().forEach((other, dom0) -> {
-      if (operator.isUp(other)) {
-        scenario.sendAfter(latencyNanos, dom0, new Dom0.NodeDown(name));
+      if (!other.equals(node) && operator.isUp(other)) {
+        scenario.sendAfter(latencyNanos, dom0, news);
       }
     });
   }
@@ -234,6 +261,6 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
 
   private RunResult result() {
     return ReportBuilder.build(spec, SimTime.toSeconds(kernel.now()), snapshots, operator.guests(), operator.ledger(),
-        operator.failedNodes());
+        operator.outages());
   }
 }
