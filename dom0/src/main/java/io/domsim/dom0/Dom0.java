@@ -270,8 +270,8 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
     @Override public long domainOverheadBytes() { return domainOverheadBytes; }
     @Override public void hypercall(Op op, Consumer<Hypervisor.Result> then) { Dom0.this.hypercall(op, then); }
     @Override public void sendToPeer(ActorRef<Command> peer, Command message) { network.send(entity, peer, message); }
-    @Override public void startFlow(FlowId flow, String toNode, int toBoot, long bytes, long cap) {
-      migrationContext.fabric().tell(new Fabric.StartFlow(flow, node, toNode, toBoot, bytes, cap, flowEvents));
+    @Override public void startFlow(FlowId flow, String toNode, long bytes, long cap) {
+      migrationContext.fabric().tell(new Fabric.StartFlow(flow, node, toNode, bytes, cap, flowEvents));
     }
     @Override public void cancelFlow(FlowId flow) { migrationContext.fabric().tell(new Fabric.CancelFlow(flow)); }
     @Override public void after(long delayNanos, Command message) {

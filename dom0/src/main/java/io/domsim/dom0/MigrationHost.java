@@ -33,8 +33,7 @@ interface MigrationHost {
   /** Sends to another node's Dom0 through the network (one latency later). */
   void sendToPeer(ActorRef<Dom0.Command> peer, Dom0.Command message);
 
-  /** A fabric flow of a stream opened with life {@code toBoot} of {@code toNode}. */
-  void startFlow(FlowId flow, String toNode, int toBoot, long bytes, long capBitsPerSecond);
+  void startFlow(FlowId flow, String toNode, long bytes, long capBitsPerSecond);
 
   void cancelFlow(FlowId flow);
 

@@ -230,7 +230,7 @@ final class SourceSide {
     if (delay > 0) {
       host.after(delay, new Dom0.PagetablesRewritten(flow.id()));
     } else {
-      host.startFlow(flow.id(), o.request.toNode(), o.request.destinationBoot(), bytes, ctx.bandwidthCap());
+      host.startFlow(flow.id(), o.request.toNode(), bytes, ctx.bandwidthCap());
     }
   }
 
@@ -238,8 +238,7 @@ final class SourceSide {
   void onPagetablesRewritten(Dom0.PagetablesRewritten t) {
     Outgoing o = outgoing.get(t.flow().migration());
     if (o != null && !o.protocol.phase().finished() && o.flow != null && o.flow.id().equals(t.flow())) {
-      host.startFlow(o.flow.id(), o.request.toNode(), o.request.destinationBoot(), o.flow.bytes(),
-          ctx.bandwidthCap());
+      host.startFlow(o.flow.id(), o.request.toNode(), o.flow.bytes(), ctx.bandwidthCap());
     }
   }
 

@@ -207,7 +207,7 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
   private void recoverNode(String name) {
     int boot = operator.recoverNode(name, SimTime.toSeconds(kernel.now()));
     wiring.nodes().get(name).tell(new Node.Recover(boot, operator.othersLives(name)));
-    wiring.fabric().tell(new Fabric.NodeRecovered(name, boot));
+    wiring.fabric().tell(new Fabric.NodeRecovered(name));
     tellOthersLater(name, new Dom0.NodeUp(name, boot));
   }
 

@@ -409,4 +409,33 @@ class ClusterRunTest {
   void theSameConfigAndSeedGiveTheSameResultWithARecovery() throws Exception {
     assertEquals(run(FAIL_RECOVER_BETA).result(), run(FAIL_RECOVER_BETA).result());
   }
+
+  // A node that boots again within a network latency of its crash: the others have not heard of the crash
+  // yet, and messages of its earlier life are still in flight (the latency is 100 µs).
+
+  @Test
+  void aRequestSentToTheCrashedLifeDoesNotReachTheNewOne() throws Exception {
+    Run run = run("""
+        { at = 10s, action = migrate, guest = web-1, to = beta }
+        { at = 10000050us, action = fail, node = beta }
+        { at = 10000060us, action = recover, node = beta }""");
+    RunResult.MigrationResult m = run.result().migrations().get(0);
+    assertEquals(RunResult.MigrationOutcome.ABORTED, m.outcome(), m.toString());
+    assertTrue(m.reason().contains("beta"), m.toString());
+    assertEquals("alpha", run.guest("web-1").nodeEnd(), "the guest stays where it ran");
+    assertEquals(RunResult.GuestState.RUNNING, run.guest("web-1").stateEnd());
+    assertEquals(0, run.node("beta").guestsEnd(), "beta's new life built no copy for the old request");
+  }
+
+  @Test
+  void aMigrationAskedRightAfterTheBootOutlivesTheNewsOfTheCrash() throws Exception {
+    Run run = run("""
+        { at = 10s, action = fail, node = beta }
+        { at = 10000020us, action = recover, node = beta }
+        { at = 10000030us, action = migrate, guest = web-1, to = beta }""");
+    RunResult.MigrationResult m = run.result().migrations().get(0);
+    assertEquals(RunResult.MigrationOutcome.COMPLETED, m.outcome(), m.toString());
+    assertEquals("beta", run.guest("web-1").nodeEnd());
+    assertEquals(1, run.node("beta").guestsEnd());
+  }
 }

@@ -37,11 +37,9 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   /**
    * Starts a flow of {@code bytes} from {@code from} to {@code to} now. {@code capBitsPerSecond} 0
    * means no cap. The owner {@code replyTo} gets exactly one {@link FlowEvent} for it, unless the flow
-   * is cancelled. {@code toBoot} is the life of {@code to} the stream was opened with (0 until its first
-   * {@link NodeRecovered}): a stream opened with an earlier life is broken, as a TCP connection to a
-   * host that has crashed and booted again is reset.
+   * is cancelled.
    */
-  public record StartFlow(FlowId flowId, String from, String to, int toBoot, long bytes, long capBitsPerSecond,
+  public record StartFlow(FlowId flowId, String from, String to, long bytes, long capBitsPerSecond,
       ActorRef<FlowEvent> replyTo) implements Command {
     public StartFlow {
       if (flowId == null || from == null || to == null || replyTo == null) {
@@ -71,11 +69,10 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   public record NodeFailed(String node) implements Command {}
 
   /**
-   * {@code node} is back, in its life {@code boot} (1 after its first crash, and so on): flows from and to
-   * it are accepted again, except those of streams opened with an earlier life. It boots empty: its
-   * guests put nothing on its NIC until they report again.
+   * {@code node} is back: flows from and to it are accepted again. It boots empty: no guest traffic on its
+   * NIC until its new guests report some.
    */
-  public record NodeRecovered(String node, int boot) implements Command {}
+  public record NodeRecovered(String node) implements Command {}
 
   /** For tests and metrics: the current rate of a flow. */
   public record GetRate(FlowId flowId, ActorRef<Rate> replyTo) implements Command {}
@@ -130,8 +127,6 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   /** Flows whose last byte is in flight, by flow id. */
   private final TreeMap<FlowId, Tail> tails = new TreeMap<>();
   private final TreeSet<String> failed = new TreeSet<>();
-  /** Each recovered node's current life; a node absent here is in its first, 0. */
-  private final TreeMap<String, Integer> boots = new TreeMap<>();
   /** The one pending completion timer, or null when no flow is in the network. */
   private SimTimer completionTimer;
 
@@ -177,9 +172,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     String refused = refusal(s);
     if (refused != null) {
       String why = refused.equals(DUPLICATE) ? "a flow with that id exists"
-          : failed.contains(refused) ? "node " + refused + " has failed"
-          : !network.hasNode(refused) ? "node " + refused + " is unknown"
-          : "node " + refused + " has booted again since the stream was opened";
+          : failed.contains(refused) ? "node " + refused + " has failed" : "node " + refused + " is unknown";
       getContext().getLog().warn("flow {} from {} to {} refused: {}", s.flowId(), s.from(), s.to(), why);
       s.replyTo().tell(new FlowBroken(s.flowId(), refused, 0));
       return this;
@@ -204,9 +197,6 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
       if (!network.hasNode(node) || failed.contains(node)) {
         return node;
       }
-    }
-    if (s.toBoot() != boots.getOrDefault(s.to(), 0)) {
-      return s.to();
     }
     return null;
   }
@@ -266,7 +256,6 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   private Behavior<Command> onNodeRecovered(NodeRecovered r) {
     settle();
     if (network.hasNode(r.node()) && failed.remove(r.node())) {
-      boots.put(r.node(), r.boot());
       // The traffic its guests had at the crash is gone with them (it has no flows, so no rate changes).
       network.setGuestTraffic(r.node(), 0, 0, kernel.now());
     }

@@ -38,12 +38,7 @@ final class FabricHarness implements AutoCloseable {
   }
 
   void start(String id, String from, String to, long bytes, long cap) {
-    start(id, from, to, 0, bytes, cap);
-  }
-
-  /** A flow of a stream opened with life {@code toBoot} of the destination. */
-  void start(String id, String from, String to, int toBoot, long bytes, long cap) {
-    tell(new Fabric.StartFlow(id(id), from, to, toBoot, bytes, cap, owner()));
+    tell(new Fabric.StartFlow(id(id), from, to, bytes, cap, owner()));
   }
 
   /** Asks for a flow's rate now; simulated time does not move while waiting. */
