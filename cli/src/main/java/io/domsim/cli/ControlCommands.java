@@ -179,6 +179,19 @@ final class ControlCommands {
     }
   }
 
+  @Command(name = "recover", mixinStandardHelpOptions = true,
+      description = "Boot a failed node of a running domsim launch again, now, empty: its lost guests stay lost;"
+          + " guests may migrate to it again.")
+  static final class Recover extends ControlCommand {
+    @Parameters(index = "0", paramLabel = "NODE", description = "The failed node to boot again.")
+    String node;
+
+    @Override
+    public Integer call() {
+      return call("POST", "/recover", Map.of("node", node));
+    }
+  }
+
   @Command(name = "status", mixinStandardHelpOptions = true,
       description = "Show a running domsim launch: simulated time, where guests run, migrations.")
   static final class Status extends ControlCommand {

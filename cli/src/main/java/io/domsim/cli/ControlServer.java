@@ -30,6 +30,10 @@ import java.util.function.Function;
  *   <li>{@code GET /status}</li>
  *   <li>{@code POST /migrate} {@code {"guest": G, "to": N, "algorithm": A, "policy": P}} (the last two optional)</li>
  *   <li>{@code POST /fail} {@code {"node": N}}</li>
+ *   <li>{@code POST /recover} {@code {"node": N}}</li>
+ *   <li>{@code POST /partition} {@code {"node": N, "duration": D}} (duration optional)</li>
+ *   <li>{@code POST /degrade-link} {@code {"node": N, "bandwidth": B, "latency": L, "duration": D}} (all but node
+ *       optional, one of bandwidth and latency needed)</li>
  *   <li>{@code POST /stop} {@code {}}</li>
  * </ul>
  * A POST carries {@code Content-Type: application/json} and a JSON object (an empty body counts as
@@ -58,6 +62,9 @@ final class ControlServer implements AutoCloseable {
                     f -> withRun(r -> migrate(r, f)))),
             new HttpService.Route(HttpService.Method.POST, "/fail",
                 body -> withFields(body, "/fail", List.of("node"), List.of(), f -> withRun(r -> fail(r, f)))),
+            new HttpService.Route(HttpService.Method.POST, "/recover",
+                body -> withFields(body, "/recover", List.of("node"), List.of(), f -> withRun(r -> operate(r,
+                    new ScenarioAction.Recover(Duration.ofNanos(r.now()), f.get("node")), "recovered")))),
             new HttpService.Route(HttpService.Method.POST, "/partition",
                 body -> withFields(body, "/partition", List.of("node"), List.of("duration"),
                     f -> withRun(r -> partition(r, f)))),

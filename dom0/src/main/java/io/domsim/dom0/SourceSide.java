@@ -133,7 +133,8 @@ final class SourceSide {
       if (step instanceof SourceStep.SendPrepare) {
         armWatchdog(o); // until the destination answers
         host.sendToPeer(o.request.toNode(), o.request.destination(), new Dom0.PrepareIncoming(o.id(), o.spec,
-            o.request.algorithm(), host.node(), host.self(), o.request.reportTo()));
+            o.request.algorithm(), host.node(), host.boot(), o.request.destinationBoot(), host.self(),
+            o.request.reportTo()));
       } else if (step instanceof SourceStep.EnableLogDirty) {
         host.hypercall(new Op.EnableLogDirty(o.domid), r -> { });
       } else if (step instanceof SourceStep.SendRound s) {
@@ -435,14 +436,17 @@ final class SourceSide {
     if (o == null || t.token() != o.stallToken || o.protocol.phase().pastGo()) {
       return;
     }
-    run(o, o.protocol.destinationLost("no progress for " + io.domsim.config.Units.formatDuration(ctx.plugins().defaults().timeout())
-        + ": the path to " + o.request.toNode() + " is cut (migration.timeout)"));
+    run(o, o.protocol.destinationLost("no progress for "
+        + io.domsim.config.Units.formatDuration(ctx.plugins().defaults().timeout()) + ": the path to " + o.request.toNode() + " is cut (migration.timeout)"));
   }
 
-  /** {@code node} is down: a migration to it ends as the protocol says. */
-  void onNodeDown(String node) {
+  /**
+   * Life {@code boot} of {@code node} has ended: a migration to it ends as the protocol says. (One to a later
+   * life of the node, asked for after it booted again, goes on.)
+   */
+  void onNodeDown(String node, int boot) {
     for (Outgoing o : new ArrayList<>(outgoing.values())) {
-      if (o.request.toNode().equals(node)) {
+      if (o.request.toNode().equals(node) && o.request.destinationBoot() <= boot) {
         run(o, o.protocol.destinationLost("destination " + node + " failed"));
       }
     }
