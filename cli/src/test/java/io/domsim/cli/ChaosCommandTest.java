@@ -185,6 +185,22 @@ class ChaosCommandTest {
         + " no-leaked-memory "), o.out());
   }
 
+  /** Any other failure inside the simulation fails the run too, on one line. */
+  @Test
+  void aSimulationFailureThatIsNoViolationFailsTheRun() {
+    ChaosRunner.Simulator broken = spec -> {
+      throw new SimulationFailedException(new SimulationFailure("/user/sim/n1/xen", 1_000_000_000L,
+          new IllegalStateException("broken\n  model")));
+    };
+    Outcome o = chaos(broken, "--runs", "2", "--seed", "1", "--faults", "crash");
+    assertEquals(1, o.code(), o.out());
+    assertTrue(o.out().contains("\nrun 0 (seed 1) failed: simulation-failure: /user/sim/n1/xen failed at simulated"
+        + " time 1 s: java.lang.IllegalStateException: broken model\n  reproduce: domsim chaos --runs 1 --seed 1"
+        + " --faults crash\n"), o.out());
+    assertTrue(squeezed(o).contains("(of the 0 runs that ended)\n"), o.out());
+    assertTrue(squeezed(o).contains("\nviolations 2 simulation-failure 2\n"), o.out());
+  }
+
   @Test
   void theTableIsTheSameWhateverTheNumberOfJobs() {
     Outcome one = chaos("--runs", "16", "--seed", "3", "--faults", FAULTS, "--jobs", "1");

@@ -95,7 +95,8 @@ public final class ChaosRunner {
 
     @Override
     public String sentence() {
-      return "at the end: " + String.join("; ", problems.stream().map(p -> p.rule().word() + ": " + p.what()).toList());
+      return oneLine("at the end: " + String.join("; ", problems.stream().map(p -> p.rule().word() + ": " + p.what())
+          .toList()));
     }
   }
 
@@ -148,7 +149,7 @@ public final class ChaosRunner {
       spec = spec(v);
     } catch (ConfigProblems p) {
       return new RunReport(index, v, null, new Failed("variation-refused",
-          "the configuration refused the variation: " + p.problems().get(0)));
+          oneLine("the configuration refused the variation: " + p.problems().get(0))));
     }
     RunResult result;
     try {
@@ -156,14 +157,19 @@ public final class ChaosRunner {
     } catch (SimulationFailedException e) {
       if (e.failure().cause() instanceof InvariantMonitor.Violation violation) {
         return new RunReport(index, v, null, new Violated(violation.invariant(), violation.subject(),
-            violation.atNanos(), violation.getMessage()));
+            violation.atNanos(), oneLine(violation.getMessage())));
       }
-      return new RunReport(index, v, null, new Failed("simulation-failure", e.failure().describe()));
+      return new RunReport(index, v, null, new Failed("simulation-failure", oneLine(e.failure().describe())));
     } catch (RuntimeException e) {
-      return new RunReport(index, v, null, new Failed("run-failure", e.toString()));
+      return new RunReport(index, v, null, new Failed("run-failure", oneLine(e.toString())));
     }
     List<EndChecks.Problem> problems = EndChecks.check(spec, result);
     return new RunReport(index, v, result, problems.isEmpty() ? new Passed() : new EndCheckFailed(problems));
+  }
+
+  /** A failing run is one line of the table (and of a variation file's header): line breaks become spaces. */
+  static String oneLine(String s) {
+    return s.replaceAll("\\s*\\R\\s*", " ");
   }
 
   /**

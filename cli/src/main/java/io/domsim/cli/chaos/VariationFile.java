@@ -47,7 +47,7 @@ public final class VariationFile {
       }
     }
     StringBuilder text = new StringBuilder();
-    header.forEach(line -> text.append("# ").append(line).append('\n'));
+    header.forEach(line -> text.append("# ").append(line.replaceAll("\\R", " ")).append('\n'));
     text.append(out.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setComments(false)
         .setJson(false).setFormatted(true)));
     return text.toString();
