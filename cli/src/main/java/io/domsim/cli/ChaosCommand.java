@@ -10,6 +10,7 @@ import io.domsim.cli.chaos.FaultKind;
 import io.domsim.cli.chaos.VariationFile;
 import io.domsim.cli.chaos.Variations;
 import io.domsim.config.ClusterSpec;
+import io.domsim.config.ConfigProblem;
 import io.domsim.config.ConfigProblems;
 import io.domsim.kernel.SimTime;
 import io.domsim.node.ModuleSettings;
@@ -198,8 +199,8 @@ class ChaosCommand implements Callable<Integer> {
       if (refused != null) {
         EnumSet<FaultKind> others = EnumSet.copyOf(chosen);
         others.remove(k);
-        throw new RunCommand.BadInput("--faults " + k.word() + ": this build of domsim cannot inject it ("
-            + k.description() + "; the configuration refuses it: " + refused + "); leave it out"
+        throw new RunCommand.BadInput("--faults " + k.word() + ": this build of domsim has no " + k.description()
+            + ", the configuration refuses it (" + refused + "); leave it out"
             + (others.isEmpty() ? "." : ": --faults " + faultsWords(List.copyOf(others)) + "."));
       }
       if (k.needs() != null && !chosen.contains(k.needs())) {
@@ -216,7 +217,8 @@ class ChaosCommand implements Callable<Integer> {
       loader.load(kind.probe(node));
       return null;
     } catch (ConfigProblems p) {
-      return p.problems().get(0).message();
+      ConfigProblem first = p.problems().get(0);
+      return first.path() + ": " + first.message();
     }
   }
 

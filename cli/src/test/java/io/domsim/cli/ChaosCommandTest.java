@@ -261,8 +261,8 @@ class ChaosCommandTest {
         assertEquals(0, o.code(), o.out() + o.err());
       } else {
         assertEquals(2, o.code(), o.out() + o.err());
-        assertTrue(o.err().startsWith("domsim: --faults " + kind.word() + ": this build of domsim cannot inject it ("
-            + kind.description() + "; the configuration refuses it: "), o.err());
+        assertTrue(o.err().startsWith("domsim: --faults " + kind.word() + ": this build of domsim has no "
+            + kind.description() + ", the configuration refuses it (domsim."), o.err());
         assertTrue(o.err().endsWith("); leave it out: --faults crash,partition.\n"), o.err());
       }
     }

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Issue 7, point 3: a thousand chaos runs of the small bundled cluster (examples/chaos.conf: five nodes,
  * PV and HVM guests, 20 simulated seconds each), every algorithm and stop rule, every fault kind this build
- * has, checked by the invariant monitor at every event and by the end-of-run checks: no violation. About a
- * minute on two cores (the runs share this JVM, two at a time; each run's result does not depend on that).
+ * has, checked by the invariant monitor at every event and by the end-of-run checks: no violation. 30-40 s
+ * on two cores (the runs share this JVM, two at a time; each run's result does not depend on that).
  */
 class ChaosIT {
   private static final Pattern ROW = Pattern.compile("(?m)^(runs|migrations|faults|violations) +(\\d+) *(.*)$");

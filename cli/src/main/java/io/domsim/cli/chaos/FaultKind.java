@@ -15,7 +15,7 @@ import java.util.Locale;
  */
 public enum FaultKind {
   /** A node crashes; at most a minority of the nodes, each once. */
-  CRASH("a node crashes (action = fail)") {
+  CRASH("node crashes (action = fail)") {
     @Override
     void inject(FaultPlan plan) {
       List<String> nodes = plan.shuffledNodes();
@@ -34,7 +34,7 @@ public enum FaultKind {
   },
 
   /** Up to two nodes cut off the network, for a while or to the end. */
-  PARTITION("a node is cut off the network (action = partition)") {
+  PARTITION("network partitions (action = partition)") {
     @Override
     void inject(FaultPlan plan) {
       for (int i = plan.random().nextInt(3); i > 0; i--) {
@@ -54,7 +54,7 @@ public enum FaultKind {
   },
 
   /** Up to two nodes on a slow and/or far link, for a while or to the end. */
-  DEGRADE("a node's link slows down (action = degrade-link)") {
+  DEGRADE("degraded links (action = degrade-link)") {
     @Override
     void inject(FaultPlan plan) {
       for (int i = plan.random().nextInt(3); i > 0; i--) {
@@ -63,8 +63,9 @@ public enum FaultKind {
         Long length = plan.lengthOrForever();
         boolean slow = plan.random().nextInt(3) != 0;
         String bandwidth = "bandwidth = " + plan.pick(List.of("10Mbps", "100Mbps", "500Mbps"));
-        // No faster than the cluster's latency (the configuration refuses that), up to 500 times it.
-        String latency = "latency = " + FaultPlan.nanos(plan.base().latencyNanos() * (2 + plan.random().nextInt(499)));
+        // No faster than the cluster's latency (the configuration refuses that): 2 to 500 times it (or 100 us).
+        long unit = Math.max(plan.base().latencyNanos(), 100_000);
+        String latency = "latency = " + FaultPlan.nanos(unit * (2 + plan.random().nextInt(499)));
         String how = !slow ? latency : plan.random().nextBoolean() ? bandwidth : bandwidth + ", " + latency;
         if (plan.take(this, node, at, length)) {
           plan.add(this, at, "degrade-link", "node = " + q(node) + ", " + how
@@ -83,7 +84,7 @@ public enum FaultKind {
    * Message faults on the simulated network for the whole run, in every other run: a loss rate, and the
    * duplicate rate and reordering when this build declares them (a rate for a number, on or off for a flag).
    */
-  LOSS("messages are lost (network.faults.loss; duplicate and reorder when declared)") {
+  LOSS("message loss (network.faults.loss)") {
     @Override
     void inject(FaultPlan plan) {
       if (plan.random().nextBoolean()) {
@@ -107,7 +108,7 @@ public enum FaultKind {
   },
 
   /** A crashed node boots again (empty), in half the crashes, within seconds. Needs {@link #CRASH}. */
-  RECOVER("a crashed node boots again (action = recover)") {
+  RECOVER("node recovery (action = recover)") {
     @Override
     void inject(FaultPlan plan) {
       for (var crash : plan.crashes().entrySet()) {
@@ -142,6 +143,7 @@ public enum FaultKind {
     return name().toLowerCase(Locale.ROOT);
   }
 
+  /** What it is, as a noun phrase with the configuration it uses: "message loss (network.faults.loss)". */
   public String description() {
     return description;
   }
