@@ -33,19 +33,27 @@ final class ConfigOptions {
   ClusterSpec load(List<String> extra) throws ConfigProblems {
     List<String> all = new ArrayList<>(overrides);
     all.addAll(extra);
-    Plugins plugins;
-    try {
-      plugins = Plugins.onClassPath();
-    } catch (Registry.PluginError e) {
-      // A broken or clashing plug-in jar is the user's class path: bad input, not a crash.
-      throw new ConfigProblems(List.of(new ConfigProblem("DOMSIM_PLUGINS", 0, "domsim", e.getMessage())));
-    }
-    ClusterSpec spec = config != null
-        ? ClusterConfigLoader.load(config, all, plugins)
-        : ClusterConfigLoader.parse(bundled(DEFAULT_EXAMPLE), "examples/" + DEFAULT_EXAMPLE + " (bundled)", all,
-            plugins);
+    ClusterSpec spec = load(config, DEFAULT_EXAMPLE, all, plugins());
     ModuleSettings.check(spec);
     return spec;
+  }
+
+  /** The plug-ins on the class path; a broken or clashing plug-in jar is the user's class path: bad input. */
+  static Plugins plugins() throws ConfigProblems {
+    try {
+      return Plugins.onClassPath();
+    } catch (Registry.PluginError e) {
+      throw new ConfigProblems(List.of(new ConfigProblem("DOMSIM_PLUGINS", 0, "domsim", e.getMessage())));
+    }
+  }
+
+  /** The cluster file {@code config}, or when null the bundled example {@code bundledName}. */
+  static ClusterSpec load(Path config, String bundledName, List<String> overrides, Plugins plugins)
+      throws ConfigProblems {
+    return config != null
+        ? ClusterConfigLoader.load(config, overrides, plugins)
+        : ClusterConfigLoader.parse(bundled(bundledName), "examples/" + bundledName + " (bundled)", overrides,
+            plugins);
   }
 
   static String bundled(String name) {

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code domsim} command. Exit codes: 0 ok, 2 bad input, 1 internal failure. */
 @Command(name = "domsim", mixinStandardHelpOptions = true, version = "domsim 0.1.0",
     description = "Simulates a cluster of Xen-style type-1 hypervisor nodes with PV and HVM guests.",
-    subcommands = {RunCommand.class, ValidateCommand.class, LaunchCommand.class, ControlCommands.Migrate.class,
+    subcommands = {RunCommand.class, ValidateCommand.class, LaunchCommand.class, ChaosCommand.class,
+        ControlCommands.Migrate.class,
         ControlCommands.Fail.class, ControlCommands.Recover.class, ControlCommands.Partition.class,
         ControlCommands.DegradeLink.class, ControlCommands.Status.class, ControlCommands.Stop.class,
         CommandLine.HelpCommand.class})

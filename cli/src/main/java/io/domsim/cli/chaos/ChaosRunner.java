@@ -1,0 +1,208 @@
+package io.domsim.cli.chaos;
+
+import io.domsim.config.ClusterSpec;
+import io.domsim.config.ConfigProblems;
+import io.domsim.hypervisor.InvariantMonitor;
+import io.domsim.kernel.SimulationFailedException;
+import io.domsim.node.ClusterRun;
+import io.domsim.node.RunResult;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntConsumer;
+
+/**
+ * Runs chaos variations and judges each: the invariant monitor inside the run (a violation fails it),
+ * then {@link EndChecks} on its result. Runs are independent (each its own kernel and actor system on the
+ * virtual clock), so they may run on several threads and each still gives what it gives alone.
+ */
+public final class ChaosRunner {
+
+  /** Runs a cluster to its end. */
+  @FunctionalInterface
+  public interface Simulator {
+    RunResult run(ClusterSpec spec) throws InterruptedException;
+  }
+
+  /** The real thing: {@link ClusterRun} in this JVM, with meters nobody reads. */
+  public static final Simulator IN_PROCESS = spec -> {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    try {
+      return ClusterRun.run(spec, meters, t -> { });
+    } finally {
+      meters.close();
+    }
+  };
+
+  /** The cluster file with the user's overrides and then {@code overrides}, checked as any configuration. */
+  @FunctionalInterface
+  public interface Loader {
+    ClusterSpec load(List<String> overrides) throws ConfigProblems;
+  }
+
+  /** How a run went. */
+  public sealed interface Verdict {
+    /** The words under which the table counts it as a violation; none for a good run. */
+    List<String> names();
+
+    /** One line: what broke, where and when. */
+    String sentence();
+  }
+
+  public record Passed() implements Verdict {
+    @Override
+    public List<String> names() {
+      return List.of();
+    }
+
+    @Override
+    public String sentence() {
+      return "passed";
+    }
+  }
+
+  /** The invariant monitor stopped the run. */
+  public record Violated(InvariantMonitor.Invariant invariant, String subject, long atNanos, String message)
+      implements Verdict {
+    @Override
+    public List<String> names() {
+      return List.of(invariant.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+    }
+
+    @Override
+    public String sentence() {
+      return names().get(0) + " at " + String.format(Locale.ROOT, "%.6f", atNanos / 1e9) + " s: " + message;
+    }
+  }
+
+  /** The run ended, and its end broke a rule. */
+  public record EndCheckFailed(List<EndChecks.Problem> problems) implements Verdict {
+    public EndCheckFailed {
+      problems = List.copyOf(problems);
+    }
+
+    @Override
+    public List<String> names() {
+      return problems.stream().map(p -> p.rule().word()).distinct().toList();
+    }
+
+    @Override
+    public String sentence() {
+      return oneLine("at the end: " + String.join("; ", problems.stream().map(p -> p.rule().word() + ": " + p.what())
+          .toList()));
+    }
+  }
+
+  /**
+   * The run did not end normally for another reason: an exception inside the simulation, or a variation
+   * that does not load. Both are domsim's bugs (the variations are built to be valid).
+   */
+  public record Failed(String name, String description) implements Verdict {
+    @Override
+    public List<String> names() {
+      return List.of(name);
+    }
+
+    @Override
+    public String sentence() {
+      return name + ": " + description;
+    }
+  }
+
+  /**
+   * One run: its number in the session, its variation, its result (null when it has none) and verdict.
+   */
+  public record RunReport(int index, Variation variation, RunResult result, Verdict verdict) {
+    public boolean passed() {
+      return verdict instanceof Passed;
+    }
+  }
+
+  private final ChaosBase base;
+  private final Set<FaultKind> kinds;
+  private final Loader loader;
+  private final Simulator simulator;
+
+  public ChaosRunner(ChaosBase base, Set<FaultKind> kinds, Loader loader, Simulator simulator) {
+    this.base = base;
+    this.kinds = Set.copyOf(kinds);
+    this.loader = loader;
+    this.simulator = simulator;
+  }
+
+  /** The configuration of run {@code seed}'s variation. */
+  public ClusterSpec spec(Variation v) throws ConfigProblems {
+    return loader.load(v.overrides());
+  }
+
+  public RunReport run(int index, long seed) throws InterruptedException {
+    Variation v = Variations.generate(base, kinds, seed);
+    ClusterSpec spec;
+    try {
+      spec = spec(v);
+    } catch (ConfigProblems p) {
+      return new RunReport(index, v, null, new Failed("variation-refused",
+          oneLine("the configuration refused the variation: " + p.problems().get(0))));
+    }
+    RunResult result;
+    try {
+      result = simulator.run(spec);
+    } catch (SimulationFailedException e) {
+      if (e.failure().cause() instanceof InvariantMonitor.Violation violation) {
+        return new RunReport(index, v, null, new Violated(violation.invariant(), violation.subject(),
+            violation.atNanos(), oneLine(violation.getMessage())));
+      }
+      return new RunReport(index, v, null, new Failed("simulation-failure", oneLine(e.failure().describe())));
+    } catch (RuntimeException e) {
+      return new RunReport(index, v, null, new Failed("run-failure", oneLine(e.toString())));
+    }
+    List<EndChecks.Problem> problems = EndChecks.check(spec, result);
+    return new RunReport(index, v, result, problems.isEmpty() ? new Passed() : new EndCheckFailed(problems));
+  }
+
+  /** A failing run is one line of the table (and of a variation file's header): line breaks become spaces. */
+  static String oneLine(String s) {
+    return s.replaceAll("\\s*\\R\\s*", " ");
+  }
+
+  /**
+   * Runs every seed, {@code jobs} at a time, and returns the reports in run order.
+   *
+   * @param done called on this thread with the number of runs finished so far
+   */
+  public List<RunReport> runAll(long[] seeds, int jobs, IntConsumer done) throws InterruptedException {
+    ExecutorService pool = Executors.newFixedThreadPool(jobs, r -> {
+      Thread t = new Thread(r, "chaos-run");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      ExecutorCompletionService<RunReport> completed = new ExecutorCompletionService<>(pool);
+      List<Future<RunReport>> futures = new ArrayList<>();
+      for (int i = 0; i < seeds.length; i++) {
+        int index = i;
+        futures.add(completed.submit(() -> run(index, seeds[index])));
+      }
+      for (int finished = 1; finished <= seeds.length; finished++) {
+        completed.take();
+        done.accept(finished);
+      }
+      List<RunReport> reports = new ArrayList<>();
+      for (Future<RunReport> f : futures) {
+        reports.add(f.get());
+      }
+      return reports;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("a chaos run failed outside the simulation", e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
