@@ -328,9 +328,52 @@ class Dom0Test {
       GuestSpec g = guest("g", GuestType.PV, 10 * GIB);
       rig.poolOne(PoolProtocol.Reserved.class, ep, new PoolProtocol.Reserve("p-1", g, "master", rig.h.inbox()));
       rig.poolOne(PoolProtocol.ReserveRefused.class, ep, new PoolProtocol.Reserve("p-2", g, "master", rig.h.inbox()));
-      assertEquals(List.of(), rig.pool(ep, new PoolProtocol.Release("p-1")), "release is not answered");
+      assertEquals(new PoolProtocol.Released("p-1", NODE), rig.poolOne(PoolProtocol.Released.class, ep,
+          new PoolProtocol.Release("p-1", "master", rig.h.inbox())));
       assertEquals(FREE_AT_BOOT, rig.free());
       rig.poolOne(PoolProtocol.Reserved.class, ep, new PoolProtocol.Reserve("p-3", g, "master", rig.h.inbox()));
+    }
+  }
+
+  @Test
+  void aRepeatedReserveOrCommitGetsTheSameAnswerAndClaimsAndBuildsOnce() throws Exception {
+    try (Rig rig = new Rig(true)) {
+      ActorRef<HostCommand> ep = rig.endpoint();
+      GuestSpec g = guest("g", GuestType.PV, 2 * GIB);
+      PoolProtocol.Reserve reserve = new PoolProtocol.Reserve("p-1", g, "master", rig.h.inbox());
+      // Twice at once (a duplicate), then once more (a repeat after a lost answer).
+      List<SimHarness.Received> got = rig.pool(ep, reserve, reserve);
+      assertEquals(List.of(new PoolProtocol.Reserved("p-1", NODE)), got.stream().map(SimHarness.Received::message)
+          .toList(), "the duplicate that came while the claim was made is answered by the claim's answer");
+      assertEquals(new PoolProtocol.Reserved("p-1", NODE), rig.poolOne(PoolProtocol.Reserved.class, ep, reserve));
+      assertEquals(FREE_AT_BOOT - 2 * GIB - OVERHEAD, rig.free(), "one claim");
+
+      PoolProtocol.Commit commit = new PoolProtocol.Commit("p-1", g, "master", rig.h.inbox());
+      assertEquals(1, rig.pool(ep, commit, commit).size());
+      assertEquals(new PoolProtocol.Started("p-1", NODE, "g"), rig.poolOne(PoolProtocol.Started.class, ep, commit));
+      assertEquals(List.of("g"), rig.snapshot().guests().stream().map(HostSnapshot.GuestTotals::name).toList(),
+          "one domain");
+      assertEquals(FREE_AT_BOOT - 2 * GIB - OVERHEAD, rig.free());
+      // The master never releases a started placement; if a release came, the guest would stay.
+      rig.poolOne(PoolProtocol.Released.class, ep, new PoolProtocol.Release("p-1", "master", rig.h.inbox()));
+      assertEquals(1, rig.snapshot().guests().size());
+    }
+  }
+
+  @Test
+  void aReleaseBeforeItsReserveKeepsTheLateReserveFromClaiming() throws Exception {
+    try (Rig rig = new Rig(true)) {
+      ActorRef<HostCommand> ep = rig.endpoint();
+      GuestSpec g = guest("g", GuestType.PV, 2 * GIB);
+      // A release of a claim this host never made is harmless, and answered.
+      rig.poolOne(PoolProtocol.Released.class, ep, new PoolProtocol.Release("p-1", "master", rig.h.inbox()));
+      assertEquals(List.of(), rig.pool(ep, new PoolProtocol.Reserve("p-1", g, "master", rig.h.inbox())),
+          "the master gave up on p-1: nobody waits for an answer");
+      assertEquals(FREE_AT_BOOT, rig.free(), "and nothing is claimed");
+      PoolProtocol.StartFailed f = rig.poolOne(PoolProtocol.StartFailed.class, ep,
+          new PoolProtocol.Commit("p-1", g, "master", rig.h.inbox()));
+      assertTrue(f.reason().contains("no memory claim"), f.reason());
+      assertEquals(List.of(), rig.snapshot().guests());
     }
   }
 

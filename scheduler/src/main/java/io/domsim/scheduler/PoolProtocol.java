@@ -6,7 +6,10 @@ import io.domsim.config.GuestSpec;
 /**
  * The messages between the pool master and each host's Dom0. Placement goes through a reserve/commit
  * step: the host claims the memory first (and may refuse), so two decisions can never overfill it.
- * All of these cross nodes, so they travel through the network model.
+ * All of these cross nodes as datagrams of the network model: any may be lost, duplicated or arrive
+ * late. So every request is idempotent by its placement id: the master repeats a request it has no
+ * answer to, and a host answers a repeat with the answer it gave (never a second claim or domain);
+ * a claim the master gave up on is released, and a release is repeated until acknowledged.
  */
 public final class PoolProtocol {
   private PoolProtocol() {}
@@ -33,8 +36,11 @@ public final class PoolProtocol {
   public record Commit(String placementId, GuestSpec guest, String masterNode, ActorRef<HostReply> replyTo)
       implements Request {}
 
-  /** Give the claim back. */
-  public record Release(String placementId) implements HostCommand {}
+  /**
+   * Give the claim back (the master gave up waiting for the reservation): harmless for a claim the host
+   * never made, and a reservation under this id that arrives later is not made.
+   */
+  public record Release(String placementId, String masterNode, ActorRef<HostReply> replyTo) implements Request {}
 
   /** Sent back to the pool master. */
   public sealed interface HostReply extends PoolMaster.Command {}
@@ -50,4 +56,7 @@ public final class PoolProtocol {
   public record Started(String placementId, String node, String guest) implements HostReply {}
 
   public record StartFailed(String placementId, String node, String guest, String reason) implements HostReply {}
+
+  /** The host holds no claim under {@code placementId} and will make none. */
+  public record Released(String placementId, String node) implements HostReply {}
 }
