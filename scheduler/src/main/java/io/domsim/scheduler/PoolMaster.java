@@ -276,7 +276,9 @@ public final class PoolMaster extends AbstractBehavior<PoolMaster.Command> {
     }
     p.attempt++;
     network.sendDatagram(entity, node, p.node, hosts.get(indexOf(p.node)).dom0(), p.request);
-    p.timer = entity.sendAfter(untilNextTry(p.since), getContext().getSelf(), new ReplyTimeout(id, p.attempt));
+    // A commit has no deadline: it is repeated every interval until answered (the whole Place waits for it).
+    long wait = p.stage == Stage.COMMITTING ? retryNanos : untilNextTry(p.since);
+    p.timer = entity.sendAfter(wait, getContext().getSelf(), new ReplyTimeout(id, p.attempt));
   }
 
   /** The stage's request, if {@code id} is pending in it with {@code host}. */
