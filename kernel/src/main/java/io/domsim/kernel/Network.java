@@ -97,6 +97,16 @@ public final class Network {
 
   private record Held<T>(SimEntity sender, String from, String to, ActorRef<T> target, T message) {}
 
+  /**
+   * A stream message still at its sender: it waits for a retransmission, or behind one on its connection
+   * (TCP delivers nothing past a missing segment), and leaves at {@code departAt}. A cut before then holds
+   * it; a crash of its sender loses it.
+   */
+  private record Leaving<T>(Held<T> message, long departAt, SimTimer timer) {}
+
+  private final List<Leaving<?>> leaving = new ArrayList<>();
+  private int pruneLeavingAt = 64;
+
   public Network(long latencyNanos) {
     this(latencyNanos, Faults.NONE);
   }
@@ -190,11 +200,38 @@ public final class Network {
       sender.sendAfter(latency, target, message);
       return;
     }
+    long now = sender.now();
     long delay = latency + retransmissionDelay(draws(sender));
     Connection c = new Connection(sender.name(), to);
-    long at = Math.max(sender.now() + delay, lastArrival.getOrDefault(c, Long.MIN_VALUE));
+    long at = Math.max(now + delay, lastArrival.getOrDefault(c, Long.MIN_VALUE));
     lastArrival.put(c, at);
-    sender.sendAt(at, target, message); // same instant as the one before: the sender's sequence keeps the order
+    SimTimer timer = sender.sendAt(at, target, message); // same instant as the one before: the sequence keeps the order
+    if (at - latency > now) {
+      if (leaving.size() >= pruneLeavingAt) {
+        leaving.removeIf(l -> l.departAt() <= now);
+        pruneLeavingAt = Math.max(64, 2 * leaving.size());
+      }
+      leaving.add(new Leaving<>(new Held<>(sender, from, to, target, message), at - latency, timer));
+    }
+  }
+
+  /**
+   * Takes back the stream messages of {@code node} (to or from it) that have not left their sender yet:
+   * they are cancelled, and returned in the order they were sent.
+   */
+  private List<Held<?>> takeBackUnsent(String node, boolean alsoTo) {
+    List<Held<?>> back = new ArrayList<>();
+    leaving.removeIf(l -> {
+      Held<?> h = l.message();
+      boolean ours = h.from().equals(node) || (alsoTo && h.to().equals(node));
+      if (ours && l.departAt() > h.sender().now()) {
+        l.timer().cancel();
+        back.add(h);
+        return true;
+      }
+      return false;
+    });
+    return back;
   }
 
   /** How long a segment's losses hold it back: one timeout per lost transmission, doubling from RTO_MIN. */
@@ -223,9 +260,13 @@ public final class Network {
     return cut.contains(node);
   }
 
-  /** Cuts {@code node} off: nothing reaches it or leaves it until {@link #heal}. */
+  /**
+   * Cuts {@code node} off: nothing reaches it or leaves it until {@link #heal}. Stream messages still at
+   * their sender (waiting for a retransmission) wait for the heal too, ahead of what is sent later.
+   */
   public void cut(String node) {
     cut.add(node);
+    held.addAll(0, takeBackUnsent(node, true));
   }
 
   /**
@@ -257,10 +298,14 @@ public final class Network {
     degraded.remove(node);
   }
 
-  /** {@code node} has crashed: what it had waiting to send is lost, and what waited for it too. */
+  /**
+   * {@code node} has crashed: what it had waiting to send is lost (held by a cut, or waiting for a
+   * retransmission it will never make), and what waited for it too.
+   */
   public void nodeDown(String node) {
     down.add(node);
     held.removeIf(h -> h.from().equals(node) || h.to().equals(node));
+    takeBackUnsent(node, false);
   }
 
   /** {@code node} has booted again. */

@@ -196,6 +196,51 @@ class NetworkFaultsTest {
   }
 
   @Test
+  void aRetransmissionDueDuringACutWaitsForTheHeal() throws Exception {
+    Network net = new Network(LATENCY, new Network.Faults(0.9, 0, false));
+    try (var h = new SimHarness<>(19, (ctx, kernel) -> kernel.entity("a/dom0"))) {
+      h.runUntil(0);
+      h.inject(() -> {
+        for (int i = 0; i < 20; i++) {
+          net.send(h.refs, "a", "b", h.inbox(), i);
+        }
+      });
+      h.runUntil(MS);
+      h.inject(() -> net.cut("b"));
+      h.runUntil(10_000 * MS);
+      List<SimHarness.Received> before = h.drain();
+      assertTrue(before.stream().allMatch(r -> r.atNanos() == LATENCY), "only what left before the cut: " + before);
+      assertTrue(before.size() < 20 && net.waiting() == 20 - before.size(), "the rest waits: " + net.waiting());
+      h.inject(() -> net.heal("b"));
+      h.runUntil(4_000_000 * MS);
+      List<SimHarness.Received> after = h.drain();
+      assertTrue(after.stream().allMatch(r -> r.atNanos() > 10_000 * MS), after.toString());
+      List<Integer> all = new ArrayList<>(numbers(before));
+      all.addAll(numbers(after));
+      assertEquals(java.util.stream.IntStream.range(0, 20).boxed().toList(), all, "all, once, in order");
+    }
+  }
+
+  @Test
+  void aCrashedSenderRetransmitsNothing() throws Exception {
+    Network net = new Network(LATENCY, new Network.Faults(0.9, 0, false));
+    try (var h = new SimHarness<>(23, (ctx, kernel) -> kernel.entity("a/dom0"))) {
+      h.runUntil(0);
+      h.inject(() -> {
+        for (int i = 0; i < 20; i++) {
+          net.send(h.refs, "a", "b", h.inbox(), i);
+        }
+      });
+      h.runUntil(MS);
+      h.inject(() -> net.nodeDown("a"));
+      h.runUntil(4_000_000 * MS);
+      List<SimHarness.Received> got = h.drain();
+      assertTrue(got.size() < 20, "some waited for a retransmission: " + got.size());
+      assertTrue(got.stream().allMatch(r -> r.atNanos() == LATENCY), "only what left before the crash: " + got);
+    }
+  }
+
+  @Test
   void aNodesMessagesToItselfCrossNoWire() throws Exception {
     Network net = new Network(LATENCY, new Network.Faults(0.9, 1, true));
     try (var h = new SimHarness<>(17, (ctx, kernel) -> kernel.entity("a/pool-master"))) {

@@ -180,6 +180,39 @@ class NetworkFaultsRunTest {
     assertTrue(later >= 6, "lost control messages wait for retransmission: " + later + " migrations later");
   }
 
+  @Test
+  void partitionsOnALossyNetworkEndEachMigrationOnceWithNothingLeftBehind() throws Exception {
+    long emptyUsed = run(migrations(1, "")).nodes().get(0).memoryUsedBytesEnd(); // n1: its guest left
+    Map<MigrationOutcome, Integer> outcomes = new TreeMap<>();
+    for (long seed = 1; seed <= 6; seed++) {
+      // Each destination is cut off for 8 s at another moment of its migration; a 5 s timeout aborts
+      // those cut before GO.
+      StringBuilder cuts = new StringBuilder();
+      for (int i = 7; i <= 12; i++) {
+        cuts.append(String.format(Locale.ROOT, ", { at = %.3fs, action = partition, node = n%d, duration = 8s }",
+            10 + (i - 6) * 1.7 + seed * 0.31, i));
+      }
+      String text = migrations(seed, faults(0.3, 0.3, true) + "\nmigration.timeout = 5s")
+          .replace("algorithm = stop-and-copy }", "algorithm = stop-and-copy }" + cuts);
+      RunResult r = run(text);
+      for (GuestResult g : r.guests()) {
+        MigrationResult m = r.migrations().stream().filter(x -> x.guest().equals(g.name())).findFirst().orElseThrow();
+        assertEquals(GuestState.RUNNING, g.stateEnd(), g::toString);
+        String expected = m.outcome() == MigrationOutcome.COMPLETED ? m.to() : m.from();
+        assertTrue(m.outcome() == MigrationOutcome.COMPLETED || m.outcome() == MigrationOutcome.ABORTED, m::toString);
+        assertEquals(expected, g.nodeEnd(), () -> g + " after " + m);
+        outcomes.merge(m.outcome(), 1, Integer::sum);
+      }
+      for (NodeResult n : r.nodes()) {
+        long expected = emptyUsed + r.guests().stream().filter(g -> n.name().equals(g.nodeEnd()))
+            .mapToLong(g -> g.memoryBytes() + OVERHEAD).sum();
+        assertEquals(expected, n.memoryUsedBytesEnd(), () -> "no copy or claim left: " + n);
+      }
+    }
+    assertTrue(outcomes.getOrDefault(MigrationOutcome.COMPLETED, 0) > 0
+        && outcomes.getOrDefault(MigrationOutcome.ABORTED, 0) > 0, "both ends are exercised: " + outcomes);
+  }
+
   // ---- determinism ----
 
   @Test
