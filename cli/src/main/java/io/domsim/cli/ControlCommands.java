@@ -25,6 +25,17 @@ final class ControlCommands {
   private ControlCommands() {}
 
   /** What every control command shares: where the launch listens, and how to call it. */
+  /** A request's fields from alternating names and values; a null value (an option not given) is left out. */
+  static Map<String, String> fields(String... namesAndValues) {
+    Map<String, String> fields = new LinkedHashMap<>();
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      if (namesAndValues[i + 1] != null) {
+        fields.put(namesAndValues[i], namesAndValues[i + 1]);
+      }
+    }
+    return fields;
+  }
+
   abstract static class ControlCommand implements Callable<Integer> {
     @Option(names = "--api", paramLabel = "URL", defaultValue = "http://127.0.0.1:" + ControlServer.DEFAULT_PORT,
         description = "The control API of the running domsim launch. Default: ${DEFAULT-VALUE}.")
@@ -49,14 +60,8 @@ final class ControlCommands {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api.replaceAll("/+$", "") + path))
             .timeout(Duration.ofSeconds(15));
         if (method.equals("POST")) {
-          Map<String, String> fields = new LinkedHashMap<>();
-          params.forEach((k, v) -> {
-            if (v != null) {
-              fields.put(k, v);
-            }
-          });
           request.header("Content-Type", "application/json")
-              .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(fields)));
+              .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(params)));
         } else {
           request.GET();
         }
@@ -113,12 +118,7 @@ final class ControlCommands {
 
     @Override
     public Integer call() {
-      Map<String, String> params = new LinkedHashMap<>();
-      params.put("guest", guest);
-      params.put("to", to);
-      params.put("algorithm", algorithm);
-      params.put("policy", policy);
-      return call("POST", "/migrate", params);
+      return call("POST", "/migrate", fields("guest", guest, "to", to, "algorithm", algorithm, "policy", policy));
     }
   }
 
@@ -130,7 +130,58 @@ final class ControlCommands {
 
     @Override
     public Integer call() {
-      return call("POST", "/fail", Map.of("node", node));
+      return call("POST", "/fail", fields("node", node));
+    }
+  }
+
+  @Command(name = "partition", mixinStandardHelpOptions = true,
+      description = "Cut a node of a running domsim launch off the network, now: messages to and from it wait,"
+          + " its streams stall, its guests keep running.")
+  static final class Partition extends ControlCommand {
+    @Parameters(index = "0", paramLabel = "NODE", description = "The node to cut off.")
+    String node;
+
+    @Option(names = "--duration", paramLabel = "D", description = "Heal after this long (e.g. 30s); default never.")
+    String duration;
+
+    @Override
+    public Integer call() {
+      return call("POST", "/partition", fields("node", node, "duration", duration));
+    }
+  }
+
+  @Command(name = "degrade-link", mixinStandardHelpOptions = true,
+      description = "Make a node's link of a running domsim launch slower, now.")
+  static final class DegradeLink extends ControlCommand {
+    @Parameters(index = "0", paramLabel = "NODE", description = "The node whose link degrades.")
+    String node;
+
+    @Option(names = "--bandwidth", paramLabel = "B", description = "What its NIC carries each way (e.g. 100Mbps).")
+    String bandwidth;
+
+    @Option(names = "--latency", paramLabel = "L", description = "How long a message to or from it takes (e.g. 20ms).")
+    String latency;
+
+    @Option(names = "--duration", paramLabel = "D", description = "Restore after this long; default never.")
+    String duration;
+
+    @Override
+    public Integer call() {
+      return call("POST", "/degrade-link", fields("node", node, "bandwidth", bandwidth, "latency", latency,
+          "duration", duration));
+    }
+  }
+
+  @Command(name = "recover", mixinStandardHelpOptions = true,
+      description = "Boot a failed node of a running domsim launch again, now, empty: its lost guests stay lost;"
+          + " guests may migrate to it again.")
+  static final class Recover extends ControlCommand {
+    @Parameters(index = "0", paramLabel = "NODE", description = "The failed node to boot again.")
+    String node;
+
+    @Override
+    public Integer call() {
+      return call("POST", "/recover", fields("node", node));
     }
   }
 

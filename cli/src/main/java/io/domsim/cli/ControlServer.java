@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.domsim.config.ScenarioAction;
+import io.domsim.config.Units;
 import io.domsim.config.plugin.PluginKind;
 import io.domsim.node.ClusterRun;
 import io.domsim.node.OperationRefused;
@@ -29,6 +30,10 @@ import java.util.function.Function;
  *   <li>{@code GET /status}</li>
  *   <li>{@code POST /migrate} {@code {"guest": G, "to": N, "algorithm": A, "policy": P}} (the last two optional)</li>
  *   <li>{@code POST /fail} {@code {"node": N}}</li>
+ *   <li>{@code POST /recover} {@code {"node": N}}</li>
+ *   <li>{@code POST /partition} {@code {"node": N, "duration": D}} (duration optional)</li>
+ *   <li>{@code POST /degrade-link} {@code {"node": N, "bandwidth": B, "latency": L, "duration": D}} (all but node
+ *       optional, one of bandwidth and latency needed)</li>
  *   <li>{@code POST /stop} {@code {}}</li>
  * </ul>
  * A POST carries {@code Content-Type: application/json} and a JSON object (an empty body counts as
@@ -57,6 +62,15 @@ final class ControlServer implements AutoCloseable {
                     f -> withRun(r -> migrate(r, f)))),
             new HttpService.Route(HttpService.Method.POST, "/fail",
                 body -> withFields(body, "/fail", List.of("node"), List.of(), f -> withRun(r -> fail(r, f)))),
+            new HttpService.Route(HttpService.Method.POST, "/recover",
+                body -> withFields(body, "/recover", List.of("node"), List.of(), f -> withRun(r -> operate(r,
+                    new ScenarioAction.Recover(Duration.ofNanos(r.now()), f.get("node")), "recovered")))),
+            new HttpService.Route(HttpService.Method.POST, "/partition",
+                body -> withFields(body, "/partition", List.of("node"), List.of("duration"),
+                    f -> withRun(r -> partition(r, f)))),
+            new HttpService.Route(HttpService.Method.POST, "/degrade-link",
+                body -> withFields(body, "/degrade-link", List.of("node"), List.of("bandwidth", "latency", "duration"),
+                    f -> withRun(r -> degradeLink(r, f)))),
             new HttpService.Route(HttpService.Method.POST, "/stop",
                 body -> withFields(body, "/stop", List.of(), List.of(), f -> withRun(ControlServer::stop)))));
   }
@@ -115,6 +129,52 @@ final class ControlServer implements AutoCloseable {
     return operate(r, new ScenarioAction.Fail(Duration.ofNanos(r.now()), f.get("node")), "failed");
   }
 
+  private CompletableFuture<HttpService.Answer> partition(ClusterRun r, Map<String, String> f) {
+    try {
+      return operate(r, new ScenarioAction.Partition(Duration.ofNanos(r.now()), f.get("node"),
+          positiveDuration(f, "duration")), "partitioned");
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.completedFuture(HttpService.Answer.error(400, e.getMessage()));
+    }
+  }
+
+  private CompletableFuture<HttpService.Answer> degradeLink(ClusterRun r, Map<String, String> f) {
+    try {
+      Optional<Long> bandwidth = Optional.ofNullable(f.get("bandwidth")).map(b -> parsed("bandwidth", b,
+          Units::parseBitsPerSecond, "a bandwidth such as 100Mbps"));
+      Optional<Duration> latency = positiveDuration(f, "latency");
+      if (bandwidth.isEmpty() && latency.isEmpty()) {
+        throw new IllegalArgumentException("/degrade-link needs a bandwidth, a latency or both, such as"
+            + " {\"node\": \"n1\", \"bandwidth\": \"100Mbps\"}");
+      }
+      if (bandwidth.isPresent() && bandwidth.get() <= 0) {
+        throw new IllegalArgumentException("bandwidth must be greater than 0, such as 100Mbps");
+      }
+      return operate(r, new ScenarioAction.DegradeLink(Duration.ofNanos(r.now()), f.get("node"), bandwidth, latency,
+          positiveDuration(f, "duration")), "degraded");
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.completedFuture(HttpService.Answer.error(400, e.getMessage()));
+    }
+  }
+
+  /** An optional duration field, greater than 0 when present. */
+  private static Optional<Duration> positiveDuration(Map<String, String> f, String field) {
+    Optional<Duration> d = Optional.ofNullable(f.get(field)).map(v -> parsed(field, v, Units::parseDuration,
+        "a duration such as 30s"));
+    if (d.isPresent() && (d.get().isZero() || d.get().isNegative())) {
+      throw new IllegalArgumentException(field + " must be greater than 0, such as 30s");
+    }
+    return d;
+  }
+
+  private static <T> T parsed(String field, String value, Function<String, T> parse, String example) {
+    try {
+      return parse.apply(value);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(field + " \"" + value + "\" is not " + example);
+    }
+  }
+
   /** Answers first: stopping ends the run, and with it this server. */
   private static CompletableFuture<HttpService.Answer> stop(ClusterRun r) {
     return CompletableFuture.completedFuture(HttpService.Answer.json(200, Map.of("stopping", true)).then(r::stop));
@@ -134,7 +194,9 @@ final class ControlServer implements AutoCloseable {
       if (cause instanceof OperationRefused refused) {
         Map<String, String> body = new LinkedHashMap<>();
         body.put("error", refused.getMessage());
-        body.put("id", refused.id());
+        if (refused.id() != null) {
+          body.put("id", refused.id());
+        }
         return HttpService.Answer.json(409, body);
       }
       if (cause instanceof IllegalArgumentException) {

@@ -1,5 +1,6 @@
 package io.domsim.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -10,6 +11,7 @@ import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import io.domsim.config.GuestType;
 import io.domsim.node.RunResult;
 import java.io.IOException;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -28,7 +30,14 @@ final class Json {
     return new ObjectMapper()
         .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
         .enable(SerializationFeature.INDENT_OUTPUT)
+        .addMixIn(RunResult.NodeResult.class, NodeResultFields.class)
         .registerModule(words);
+  }
+
+  /** A node's {@code outages} appear only for a node that was recovered: reports without recover stay as they were. */
+  private abstract static class NodeResultFields {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    abstract List<RunResult.Outage> outages();
   }
 
   /** An enum written as one word of its own choosing. */

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "domsim", mixinStandardHelpOptions = true, version = "domsim 0.1.0",
     description = "Simulates a cluster of Xen-style type-1 hypervisor nodes with PV and HVM guests.",
     subcommands = {RunCommand.class, ValidateCommand.class, LaunchCommand.class, ControlCommands.Migrate.class,
-        ControlCommands.Fail.class, ControlCommands.Status.class, ControlCommands.Stop.class,
+        ControlCommands.Fail.class, ControlCommands.Recover.class, ControlCommands.Partition.class,
+        ControlCommands.DegradeLink.class, ControlCommands.Status.class, ControlCommands.Stop.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   public static final int OK = 0;

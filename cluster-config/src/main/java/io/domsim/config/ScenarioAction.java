@@ -38,4 +38,7 @@ public sealed interface ScenarioAction {
     }
     return Optional.empty();
   }
+
+  /** Boot a failed node again, empty: its lost guests stay lost; it takes migrations again. */
+  record Recover(Duration at, String node) implements ScenarioAction {}
 }

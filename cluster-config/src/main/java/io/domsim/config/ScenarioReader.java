@@ -16,6 +16,7 @@ final class ScenarioReader {
   private enum Action {
     MIGRATE("guest", "to", "algorithm", "policy"),
     FAIL("node"),
+    RECOVER("node"),
     PARTITION("node", "duration"),
     DEGRADE_LINK("node", "bandwidth", "latency", "duration");
 
@@ -57,20 +58,43 @@ final class ScenarioReader {
    */
   static List<ScenarioAction> read(Section domsim, Collection<String> nodeNames, Collection<String> guestNames,
       PluginCatalog catalog, Duration baseLatency) {
-    List<ScenarioAction> actions = new ArrayList<>();
-    java.util.IdentityHashMap<ScenarioAction, Section> entries = new java.util.IdentityHashMap<>();
+    List<Read> read = new ArrayList<>();
     boolean complete = true;
     for (Section entry : domsim.entries("scenario", "{ at = 30s, action = migrate, guest = web-1, to = node-3 }")) {
       ScenarioAction action = action(entry, nodeNames, guestNames, catalog, baseLatency);
       complete &= action != null;
       if (action != null) {
-        actions.add(action);
-        entries.put(action, entry);
+        read.add(new Read(action, entry));
       }
     }
-    actions.sort(Comparator.comparing(ScenarioAction::at)); // List.sort is stable
-    complete &= noOverlap(actions, entries);
-    return complete ? actions : null;
+    read.sort(Comparator.comparing(r -> r.action().at())); // List.sort is stable
+    complete &= recoversFollowFailures(read);
+    complete &= noOverlap(read);
+    return complete ? read.stream().map(Read::action).toList() : null;
+  }
+
+  /** An action read, with the entry it came from (to report a problem of the timeline at its line). */
+  private record Read(ScenarioAction action, Section entry) {}
+
+  /**
+   * Only a failed node can boot again: each recover must come after a fail of its node (in time, or in
+   * the file at the same time) with no recover of that node in between. Reports each one that does not.
+   */
+  private static boolean recoversFollowFailures(List<Read> timeline) {
+    java.util.Set<String> failed = new java.util.TreeSet<>();
+    boolean ok = true;
+    for (Read r : timeline) {
+      if (r.action() instanceof ScenarioAction.Fail f) {
+        failed.add(f.node());
+      } else if (r.action() instanceof ScenarioAction.Recover rec && !failed.remove(rec.node())) {
+        r.entry().report(r.entry().field("node"), "node " + rec.node() + " is not failed at "
+            + Units.formatDuration(rec.at()) + ", so it cannot recover; a recover must follow a fail of the same"
+            + " node with no recover in between: add { action = fail, node = " + rec.node()
+            + " } before it, or remove it");
+        ok = false;
+      }
+    }
+    return ok;
   }
 
   private static ScenarioAction action(Section entry, Collection<String> nodeNames, Collection<String> guestNames,
@@ -99,6 +123,10 @@ final class ScenarioReader {
       case FAIL -> {
         String node = reference(entry, "node", nodeNames, "node", "the name of the node to fail");
         return at == null || node == null ? null : new ScenarioAction.Fail(at, node);
+      }
+      case RECOVER -> {
+        String node = reference(entry, "node", nodeNames, "node", "the name of the failed node to boot again");
+        return at == null || node == null ? null : new ScenarioAction.Recover(at, node);
       }
       case PARTITION -> {
         String node = reference(entry, "node", nodeNames, "node", "the name of the node to cut off");
@@ -147,18 +175,18 @@ final class ScenarioReader {
    * A node takes one partition and one degraded link at a time: a second one while the first lasts is
    * reported at the second, since what its end would mean is unclear.
    */
-  private static boolean noOverlap(List<ScenarioAction> actions, java.util.Map<ScenarioAction, Section> entries) {
+  private static boolean noOverlap(List<Read> timeline) {
     boolean ok = true;
-    for (int i = 0; i < actions.size(); i++) {
-      ScenarioAction a = actions.get(i);
+    for (int i = 0; i < timeline.size(); i++) {
+      ScenarioAction a = timeline.get(i).action();
       if (!(a instanceof ScenarioAction.Partition || a instanceof ScenarioAction.DegradeLink)) {
         continue;
       }
-      for (int j = i + 1; j < actions.size(); j++) {
-        ScenarioAction b = actions.get(j);
+      for (int j = i + 1; j < timeline.size(); j++) {
+        ScenarioAction b = timeline.get(j).action();
         if (b.getClass() == a.getClass() && node(b).equals(node(a))
             && a.endsAt().map(end -> b.at().compareTo(end) < 0).orElse(true)) {
-          Section entry = entries.get(b);
+          Section entry = timeline.get(j).entry();
           entry.report(entry.field("at"), "node " + node(a) + " is already " + (a instanceof ScenarioAction.Partition
               ? "cut off" : "on a degraded link") + " from " + Units.formatDuration(a.at())
               + a.endsAt().map(e -> " to " + Units.formatDuration(e)).orElse(" to the end of the run")

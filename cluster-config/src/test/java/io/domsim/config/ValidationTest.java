@@ -636,7 +636,7 @@ class ValidationTest {
       assertOnlyProblem(CLUSTER + """
             scenario = [ { at = 1s, action = reboot, node = node-1 } ]
           }
-          """, "t.conf:4: domsim.scenario[0].action: ", "\"reboot\" is not an action; use migrate, fail, partition or degrade-link");
+          """, "t.conf:4: domsim.scenario[0].action: ", "\"reboot\" is not an action; use migrate, fail, recover, partition or degrade-link");
     }
 
     @Test
@@ -655,6 +655,69 @@ class ValidationTest {
             scenario = [ { at = -5s, action = fail, node = node-1 } ]
           }
           """, "t.conf:4: domsim.scenario[0].at: ", "\"-5s\" is out of range; use a duration of at least 0");
+    }
+
+    @Test
+    void aRecoverFollowsAFailOfItsNode() throws ConfigProblems {
+      ClusterSpec spec = parse(CLUSTER + """
+            scenario = [
+              { at = 30s, action = recover, node = node-2 }
+              { at = 10s, action = fail, node = node-2 }
+              { at = 40s, action = fail, node = node-2 }
+              { at = 40s, action = recover, node = node-2 }
+            ]
+          }
+          """);
+      assertEquals(List.of(
+          new ScenarioAction.Fail(Duration.ofSeconds(10), "node-2"),
+          new ScenarioAction.Recover(Duration.ofSeconds(30), "node-2"),
+          new ScenarioAction.Fail(Duration.ofSeconds(40), "node-2"),
+          new ScenarioAction.Recover(Duration.ofSeconds(40), "node-2")), spec.scenario());
+    }
+
+    @Test
+    void recoveringANodeThatHasNotFailedIsRefused() {
+      assertOnlyProblem(CLUSTER + """
+            scenario = [ { at = 5s, action = recover, node = node-1 } ]
+          }
+          """, "t.conf:4: domsim.scenario[0].node: ", "node node-1 is not failed at 5s, so it cannot recover; "
+          + "a recover must follow a fail of the same node with no recover in between: "
+          + "add { action = fail, node = node-1 } before it, or remove it");
+    }
+
+    @Test
+    void aRecoverBeforeItsFailInTimeIsRefused() {
+      assertOnlyProblem(CLUSTER + """
+            scenario = [
+              { at = 10s, action = fail, node = node-1 }
+              { at = 5s, action = recover, node = node-1 }
+            ]
+          }
+          """, "t.conf:6: domsim.scenario[1].node: ", "node node-1 is not failed at 5s");
+    }
+
+    @Test
+    void aSecondRecoverWithoutAFailBetweenIsRefused() {
+      assertOnlyProblem(CLUSTER + """
+            scenario = [
+              { at = 10s, action = fail, node = node-1 }
+              { at = 20s, action = recover, node = node-1 }
+              { at = 30s, action = fail, node = node-2 }
+              { at = 40s, action = recover, node = node-1 }
+            ]
+          }
+          """, "t.conf:8: domsim.scenario[3].node: ", "node node-1 is not failed at 40s");
+    }
+
+    @Test
+    void aRecoverTakesOnlyANode() {
+      assertOnlyProblem(CLUSTER + """
+            scenario = [
+              { at = 1s, action = fail, node = node-1 }
+              { at = 2s, action = recover, node = node-1, guest = web-1 }
+            ]
+          }
+          """, "t.conf:6: domsim.scenario[1].guest: ", "unknown key; allowed here: action, at, node");
     }
 
     @Test

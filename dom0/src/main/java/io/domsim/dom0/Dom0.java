@@ -24,7 +24,9 @@ import io.domsim.scheduler.PlacementPolicy;
 import io.domsim.scheduler.PoolMaster;
 import io.domsim.scheduler.PoolProtocol;
 import io.domsim.scheduler.PoolSettings;
+import java.util.Collections;
 import java.util.List;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
@@ -61,19 +63,39 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
   /** The node crashed: answer nothing more. */
   public enum Halt implements Command { INSTANCE }
 
+  /**
+   * The crashed node has booted again, in its life {@code boot} (1 after its first crash): this Dom0 starts
+   * afresh, with no guests and no migrations, and answers again. {@code others} is what the cluster tells a
+   * booting node of the other nodes' lives (those not named are up in their first life). The actor is reset
+   * in place: the actors of a node live for the whole run.
+   */
+  public record Reboot(int boot, SortedMap<String, PeerLife> others) implements Command {
+    public Reboot {
+      others = Collections.unmodifiableSortedMap(new TreeMap<>(others));
+    }
+  }
+
+  /** A node's current life and whether it runs (see {@link Reboot}). */
+  public record PeerLife(int boot, boolean up) {}
+
   // ---- live migration (from the operator, between Dom0s, from the fabric) ----
 
   /**
-   * Live-migrate {@code guest}, which runs here, to {@code toNode} with the named algorithm and pre-copy
-   * stop rule (names the run's {@code MigrationPlugins} know); the record goes to {@code reportTo}.
+   * Live-migrate {@code guest}, which runs here, to {@code toNode} (in its life {@code destinationBoot}) with
+   * the named algorithm and pre-copy stop rule (names the run's {@code MigrationPlugins} know); the record
+   * goes to {@code reportTo}.
    */
-  public record Migrate(String id, String guest, String toNode, ActorRef<Command> destination,
+  public record Migrate(String id, String guest, String toNode, int destinationBoot, ActorRef<Command> destination,
       String algorithm, String policy, long requestedAtNanos,
       ActorRef<MigrationRecord> reportTo) implements Command {}
 
-  /** Source to destination: reserve memory and vCPUs and create the guest paused. */
-  public record PrepareIncoming(String id, GuestSpec spec, String algorithm, String fromNode,
-      ActorRef<Command> source, ActorRef<MigrationRecord> reportTo) implements Command {}
+  /**
+   * Source to destination: reserve memory and vCPUs and create the guest paused. The stream joins life
+   * {@code sourceBoot} of the source to life {@code targetBoot} of the destination: a request for another
+   * life of the destination, or from a life of the source known to have ended, is dropped.
+   */
+  public record PrepareIncoming(String id, GuestSpec spec, String algorithm, String fromNode, int sourceBoot,
+      int targetBoot, ActorRef<Command> source, ActorRef<MigrationRecord> reportTo) implements Command {}
 
   /** Destination to source: the paused copy exists. */
   public record Prepared(String id) implements Command {}
@@ -107,8 +129,11 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
 
   public record InFlight(String node, List<MigrationRecord> migrations) {}
 
-  /** Another node has failed (failure detection): end the migrations that involve it. */
-  public record NodeDown(String node) implements Command {}
+  /** Life {@code boot} of another node has ended, it crashed (failure detection): end the migrations that involve it. */
+  public record NodeDown(String node, int boot) implements Command {}
+
+  /** Another node runs again, in its life {@code boot}: what comes from its earlier lives is dropped. */
+  public record NodeUp(String node, int boot) implements Command {}
 
   // ---- a migration's own timers ----
 
@@ -144,12 +169,18 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
   private final TreeMap<String, GuestSpec> specs = new TreeMap<>();
   private final MigrationContext migrationContext;
   private final ActorRef<Fabric.FlowEvent> flowEvents;
-  private final SourceSide outgoing;
-  private final TargetSide incoming;
-  /** The pool master's requests as this host has answered them (repeats get the same answer). */
-  private final HostPlacements placements = new HostPlacements();
-  /** The pool master, when this Dom0 holds the role. */
+  private final MigrationHost host = new Host();
+  /** The sender and receiver of this life of the node: made afresh at each boot. */
+  private SourceSide outgoing;
+  private TargetSide incoming;
+  private PeerLives peers = new PeerLives();
+  /** This node's life: 0 until it first crashes, then one more at each boot. */
+  private int boot;
+  /** The pool master's requests as this life of the host has answered them (repeats get the same answer). */
+  private HostPlacements placements = new HostPlacements();
+  /** The pool master, while this Dom0 holds the role. */
   private ActorRef<PoolMaster.Command> poolMaster;
+  /** Never reset, so that an answer to a hypercall of an earlier life matches no pending call. */
   private long nextTag;
   private boolean halted;
 
@@ -167,9 +198,8 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
     this.domainOverheadBytes = domainOverheadBytes;
     this.poolEndpoint = ctx.messageAdapter(PoolProtocol.HostCommand.class, FromPool::new);
     this.hypercallReplies = ctx.messageAdapter(Hypervisor.Result.class, FromHypervisor::new);
-    MigrationHost host = new Host();
     this.outgoing = new SourceSide(host, migrationContext);
-    this.incoming = new TargetSide(host, migrationContext);
+    this.incoming = new TargetSide(host, migrationContext, peers);
   }
 
   public static Behavior<Command> create(SimKernel kernel, String node, Hardware hardware,
@@ -188,6 +218,7 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
         .onMessage(FromPool.class, m -> onPool(m.command()))
         .onMessage(FromHypervisor.class, this::onHypercallResult)
         .onMessageEquals(Halt.INSTANCE, this::onHalt)
+        .onMessage(Reboot.class, this::onReboot)
         .onMessage(Migrate.class, this::onMigrate)
         .onMessage(PrepareIncoming.class, m -> whenUp(() -> incoming.onPrepare(m)))
         .onMessage(Prepared.class, m -> whenUp(() -> outgoing.onPrepared(m)))
@@ -199,12 +230,14 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
         .onMessage(MigrationAborted.class, m -> whenUp(() -> incoming.onAborted(m)))
         .onMessage(StallTimeout.class, m -> whenUp(() -> outgoing.onStallTimeout(m)))
         .onMessage(NodeDown.class, m -> whenUp(() -> {
-          outgoing.onNodeDown(m.node());
-          incoming.onNodeDown(m.node());
+          peers.down(m.node(), m.boot());
+          outgoing.onNodeDown(m.node(), m.boot());
+          incoming.onNodeDown(m.node(), m.boot());
           if (poolMaster != null) {
             poolMaster.tell(new PoolMaster.HostDown(m.node()));
           }
         }))
+        .onMessage(NodeUp.class, m -> whenUp(() -> peers.up(m.node(), m.boot())))
         .onMessage(ReportInFlight.class, m -> whenUp(() -> m.replyTo().tell(new InFlight(node, outgoing.inFlight()))))
         .onMessage(SuspendAcknowledged.class, m -> whenUp(() -> outgoing.onSuspendAcknowledged(m)))
         .onMessage(PagetablesRewritten.class, m -> whenUp(() -> outgoing.onPagetablesRewritten(m)))
@@ -248,6 +281,7 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
   /** What the migration endpoints may use of this actor. */
   private final class Host implements MigrationHost {
     @Override public String node() { return node; }
+    @Override public int boot() { return boot; }
     @Override public long now() { return entity.now(); }
     @Override public String refusal(GuestSpec spec) { return Dom0.this.refusal(spec); }
     @Override public double cyclesPerSecond() { return hardware.cyclesPerCoreSecond(); }
@@ -440,6 +474,32 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
   private Behavior<Command> onHalt() {
     halted = true;
     pendingHypercalls.clear();
+    if (poolMaster != null) {
+      // The role dies with the node (no failover yet): no more retries. (Stopping the actor would end the run.)
+      poolMaster.tell(PoolMaster.Halt.INSTANCE);
+      poolMaster = null;
+    }
+    return this;
+  }
+
+  /**
+   * A new life: what this Dom0 knew went with the crash (its guests were lost, its migrations ended there
+   * for the invariant monitor and for the other side). Timers and messages of the old life that still
+   * arrive name migrations the new sender and receiver do not know, and are dropped.
+   */
+  private Behavior<Command> onReboot(Reboot r) {
+    if (!halted) {
+      throw new IllegalStateException("Dom0 of " + node + " runs; only a crashed node boots again");
+    }
+    halted = false;
+    boot = r.boot();
+    pendingHypercalls.clear();
+    domids.clear();
+    specs.clear();
+    placements = new HostPlacements();
+    peers = new PeerLives(r.others());
+    outgoing = new SourceSide(host, migrationContext);
+    incoming = new TargetSide(host, migrationContext, peers);
     return this;
   }
 }

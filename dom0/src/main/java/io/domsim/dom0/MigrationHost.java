@@ -11,6 +11,9 @@ import java.util.function.Consumer;
 interface MigrationHost {
   String node();
 
+  /** This node's life: 0 until it first crashes, then one more at each boot. */
+  int boot();
+
   long now();
 
   /** Why the toolstack would refuse to run this guest here (no VT-x/AMD-V for HVM), or null. */

@@ -1,12 +1,14 @@
 package io.domsim.dom0;
 
-import io.domsim.hypervisor.Page;
 import io.domsim.config.GuestSpec;
 import io.domsim.config.GuestType;
+import io.domsim.dom0.OutgoingState.Flow;
+import io.domsim.dom0.OutgoingState.Outgoing;
+import io.domsim.dom0.OutgoingState.Round;
 import io.domsim.hypervisor.Hypervisor;
 import io.domsim.hypervisor.Hypervisor.Op;
+import io.domsim.hypervisor.Page;
 import io.domsim.kernel.SimTime;
-import io.domsim.migration.AutoConverge;
 import io.domsim.migration.FlowPurpose;
 import io.domsim.migration.MigrationCosts;
 import io.domsim.migration.MigrationRecord;
@@ -16,7 +18,6 @@ import io.domsim.migration.Phase;
 import io.domsim.migration.RoundStats;
 import io.domsim.migration.SourceProtocol;
 import io.domsim.migration.SourceStep;
-import io.domsim.migration.StopRule;
 import io.domsim.migration.net.Fabric;
 import io.domsim.migration.net.FlowId;
 import java.util.ArrayList;
@@ -38,73 +39,6 @@ final class SourceSide {
     this.ctx = ctx;
   }
 
-  /** One fabric flow of a migration: what it carries, in bytes and pages. */
-  private record Flow(FlowId id, long bytes, long pages) {}
-
-  /** The pre-copy round being sent: its send set, and the batch on the wire (batched senders). */
-  private static final class Round {
-    final int number;
-    final long startedAt;
-    final long pages;
-    final long pagesPerBatch;
-    long remaining;
-    long skipped;
-    long batchInFlight;
-    int batch;
-
-    Round(int number, long startedAt, long pages, long pagesPerBatch) {
-      this.number = number;
-      this.startedAt = startedAt;
-      this.pages = pages;
-      this.pagesPerBatch = pagesPerBatch;
-      this.remaining = pages;
-    }
-  }
-
-  /** When the guest stopped and restarted, as far as the migration got (null: not yet). */
-  private static final class Timeline {
-    Long started;
-    Long suspended;
-    Long unpaused;
-  }
-
-  private static final class Outgoing {
-    final Dom0.Migrate request;
-    final GuestSpec spec;
-    final int domid;
-    final MigrationShape shape;
-    final StopRule stopRule;
-    final SourceProtocol protocol;
-    final long memoryPages;
-    final Timeline times = new Timeline();
-    final List<MigrationRecord.Round> roundLog = new ArrayList<>();
-    /** What has crossed the wire so far. */
-    long bytes;
-    long pages;
-    /** The one flow on the wire, or null. */
-    Flow flow;
-    /** The pre-copy round in progress, or null. */
-    Round round;
-    /** The watchdog's current token: a {@link Dom0.StallTimeout} with another one is stale. */
-    long stallToken;
-    Long pagesMissing;
-
-    Outgoing(Dom0.Migrate request, GuestSpec spec, int domid, MigrationShape shape, StopRule stopRule) {
-      this.request = request;
-      this.spec = spec;
-      this.domid = domid;
-      this.shape = shape;
-      this.stopRule = stopRule;
-      this.memoryPages = Math.max(1, spec.memoryBytes() / Page.BYTES);
-      AutoConverge autoConverge = shape.liveRounds() ? stopRule.newAutoConverge() : null;
-      this.protocol = new SourceProtocol(shape, stopRule, autoConverge);
-    }
-
-    String id() {
-      return request.id();
-    }
-  }
-
   /** Is a migration of this guest going out from here? */
   boolean migrating(String guest) {
     return outgoing.values().stream().anyMatch(o -> o.spec.name().equals(guest));
@@ -112,11 +46,8 @@ final class SourceSide {
 
   /** The records of the outgoing migrations still going, as far as they got (outcome null). */
   List<MigrationRecord> inFlight() {
-    List<MigrationRecord> out = new ArrayList<>();
-    for (Outgoing o : outgoing.values()) {
-      out.add(record(o, null, "the run ended before the migration did"));
-    }
-    return out;
+    return outgoing.values().stream()
+        .map(o -> o.record(host.node(), host.now(), null, "the run ended before the migration did")).toList();
   }
 
   /** Start migrating {@code m.guest()}, which runs here as {@code domid}. */
@@ -133,7 +64,8 @@ final class SourceSide {
       if (step instanceof SourceStep.SendPrepare) {
         armWatchdog(o); // until the destination answers
         host.sendToPeer(o.request.toNode(), o.request.destination(), new Dom0.PrepareIncoming(o.id(), o.spec,
-            o.request.algorithm(), host.node(), host.self(), o.request.reportTo()));
+            o.request.algorithm(), host.node(), host.boot(), o.request.destinationBoot(), host.self(),
+            o.request.reportTo()));
       } else if (step instanceof SourceStep.EnableLogDirty) {
         host.hypercall(new Op.EnableLogDirty(o.domid), r -> { });
       } else if (step instanceof SourceStep.SendRound s) {
@@ -146,7 +78,7 @@ final class SourceSide {
         sendFinalCopy(o, f.what());
       } else if (step instanceof SourceStep.SendGo) {
         ctx.monitor().goSent(o.id());
-        host.sendToPeer(o.request.toNode(), o.request.destination(), new Dom0.Go(o.id(), record(o, null, null),
+        host.sendToPeer(o.request.toNode(), o.request.destination(), new Dom0.Go(o.id(), o.record(host.node(), host.now(), null, null),
             o.times.suspended == null ? host.now() : o.times.suspended));
       } else if (step instanceof SourceStep.PushRemainingPages) {
         // Everything not sent before the handover: with post-copy, that is all of memory.
@@ -179,7 +111,8 @@ final class SourceSide {
       long pages = done.value();
       long perBatch = o.stopRule.batches().map(b -> b.pagesPerBatch(pages)).orElse(pages);
       o.round = new Round(number, host.now(), pages, perBatch);
-      host.sendToPeer(o.request.toNode(), o.request.destination(), new Dom0.StreamProgress(o.id(), record(o, null, null)));
+      host.sendToPeer(o.request.toNode(), o.request.destination(), new Dom0.StreamProgress(o.id(),
+          o.record(host.node(), host.now(), null, null)));
       if (o.stopRule.batches().isPresent()) {
         sendNextBatch(o);
       } else {
@@ -435,14 +368,17 @@ final class SourceSide {
     if (o == null || t.token() != o.stallToken || o.protocol.phase().pastGo()) {
       return;
     }
-    run(o, o.protocol.destinationLost("no progress for " + io.domsim.config.Units.formatDuration(ctx.plugins().defaults().timeout())
-        + ": the path to " + o.request.toNode() + " is cut (migration.timeout)"));
+    run(o, o.protocol.destinationLost("no progress for "
+        + io.domsim.config.Units.formatDuration(ctx.plugins().defaults().timeout()) + ": the path to " + o.request.toNode() + " is cut (migration.timeout)"));
   }
 
-  /** {@code node} is down: a migration to it ends as the protocol says. */
-  void onNodeDown(String node) {
+  /**
+   * Life {@code boot} of {@code node} has ended: a migration to it ends as the protocol says. (One to a later
+   * life of the node, asked for after it booted again, goes on.)
+   */
+  void onNodeDown(String node, int boot) {
     for (Outgoing o : new ArrayList<>(outgoing.values())) {
-      if (o.request.toNode().equals(node)) {
+      if (o.request.toNode().equals(node) && o.request.destinationBoot() <= boot) {
         run(o, o.protocol.destinationLost("destination " + node + " failed"));
       }
     }
@@ -458,16 +394,6 @@ final class SourceSide {
     } else {
       ctx.observer().aborted();
     }
-    o.request.reportTo().tell(record(o, outcome, reason));
-  }
-
-  private MigrationRecord record(Outgoing o, Phase outcome, String reason) {
-    Double downtime = o.times.suspended == null || o.times.unpaused == null ? null
-        : SimTime.toSeconds(o.times.unpaused - o.times.suspended);
-    return MigrationRecord.requested(o.id(), o.spec.name(), o.spec.type(), host.node(), o.request.toNode(),
-            o.request.algorithm(), o.request.policy(), SimTime.toSeconds(o.request.requestedAtNanos()))
-        .withStart(o.times.started == null ? null : SimTime.toSeconds(o.times.started))
-        .withTransfer(o.protocol.rounds(), o.bytes, o.pages, o.roundLog, o.pagesMissing).withDowntime(downtime)
-        .withOutcome(outcome, outcome == null ? null : SimTime.toSeconds(host.now()), reason);
+    o.request.reportTo().tell(o.record(host.node(), host.now(), outcome, reason));
   }
 }

@@ -15,7 +15,6 @@ import io.domsim.migration.TargetStep;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * A Dom0's incoming migrations: the receiver. It claims memory and builds the paused copy on prepare,
@@ -25,12 +24,13 @@ final class TargetSide {
   private final MigrationHost host;
   private final MigrationContext ctx;
   private final TreeMap<String, Incoming> incoming = new TreeMap<>();
-  /** Nodes this Dom0 has been told are down: their late messages start nothing here. */
-  private final TreeSet<String> downNodes = new TreeSet<>();
+  /** The lives of the other nodes, as this Dom0 knows them: the late messages of an ended life start nothing here. */
+  private final PeerLives peers;
 
-  TargetSide(MigrationHost host, MigrationContext ctx) {
+  TargetSide(MigrationHost host, MigrationContext ctx, PeerLives peers) {
     this.host = host;
     this.ctx = ctx;
+    this.peers = peers;
   }
 
   private static final class Incoming {
@@ -63,9 +63,11 @@ final class TargetSide {
   }
 
   void onPrepare(Dom0.PrepareIncoming p) {
-    if (downNodes.contains(p.fromNode())) {
+    if (p.targetBoot() != host.boot() || sourceEnded(p)) {
+      // Meant for an earlier life of this node (its connection died with the crash), or the source died
+      // with this request in flight: nobody to migrate for.
       ctx.monitor().targetEnded(p.id());
-      return; // the source died with this request in flight: nobody to migrate for
+      return;
     }
     String refusal = host.refusal(p.spec());
     if (refusal != null) {
@@ -103,7 +105,7 @@ final class TargetSide {
       host.hypercall(new Op.DestroyDomain(in.domid), x -> { }); // given up while it was being built
       return;
     }
-    if (downNodes.contains(p.fromNode())) {
+    if (sourceEnded(p)) {
       run(in, in.protocol.sourceLost("source " + p.fromNode() + " failed"));
       return;
     }
@@ -214,11 +216,17 @@ final class TargetSide {
     }
   }
 
-  /** {@code node} is down: a migration from it ends as the protocol says, and its late messages are ignored. */
-  void onNodeDown(String node) {
-    downNodes.add(node);
+  private boolean sourceEnded(Dom0.PrepareIncoming p) {
+    return peers.ended(p.fromNode(), p.sourceBoot());
+  }
+
+  /**
+   * Life {@code boot} of {@code node} has ended: a migration from it ends as the protocol says (the
+   * Dom0 has told {@link PeerLives} already, so that its late messages are ignored).
+   */
+  void onNodeDown(String node, int boot) {
     for (Incoming in : new ArrayList<>(incoming.values())) {
-      if (in.request.fromNode().equals(node)) {
+      if (in.request.fromNode().equals(node) && in.request.sourceBoot() <= boot) {
         in.sourceDown = true;
         run(in, in.protocol.sourceLost("source " + node + " failed"));
       }

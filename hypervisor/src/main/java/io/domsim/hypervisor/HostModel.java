@@ -274,6 +274,27 @@ public final class HostModel {
     return halted;
   }
 
+  /**
+   * The crashed machine boots again at {@code nowNanos}, empty: Dom0 alone, no claims. The domains it held
+   * at the crash leave it and are returned (they were lost; their totals still count for the report).
+   * The node's integrals go on from where the crash left them (nothing accrued while it was off), and new
+   * domains get domids never used here, so a domain of the old life cannot be mistaken for a new one.
+   */
+  public List<Domain> reboot(long nowNanos) {
+    if (!halted) {
+      throw new IllegalStateException("only a halted host can boot again");
+    }
+    integrate(nowNanos); // the rates are zero: this only moves the clocks of the integrals to now
+    List<Domain> lost = new ArrayList<>(guests);
+    guests.clear();
+    byDomid.clear();
+    claims.clear();
+    memoryUsedBytes = dom0MemoryBytes + costs.domainOverheadBytes();
+    halted = false;
+    recompute(nowNanos);
+    return lost;
+  }
+
   private Domain require(int domid) {
     Domain d = guest(domid);
     if (d == null) {
@@ -532,6 +553,9 @@ public final class HostModel {
     return io * costs.networkBytesPerIo() * 8;
   }
   public double dom0Cores() { return dom0Cores; }
+
+  /** The node's power draw now, in watts. */
+  public double watts() { return watts; }
   public double dom0CoreSeconds() { return dom0CoreSeconds; }
   public double busyCoreSeconds() { return busyCoreSeconds; }
   public double energyJoules() { return energyJoules; }

@@ -12,10 +12,20 @@ public record HostSnapshot(
   }
 
   /**
-   * One guest's totals. {@code departed} marks a domain that was destroyed here (it migrated away or
-   * was lost): its totals still count for the guest.
+   * One guest's domain here and its totals, which count for the guest wherever the domain is now.
+   * {@code presence} says whether the domain is still here.
    */
   public record GuestTotals(
       String name, int domid, DomainState state, double cpuSeconds, double workSeconds, double ioCompleted,
-      double hypercalls, double vmExits, boolean departed) {}
+      double hypercalls, double vmExits, Presence presence) {}
+
+  /** Where a domain of this host is now. */
+  public enum Presence {
+    /** On the host, running or paused. */
+    HERE,
+    /** Destroyed here: it migrated away, or its migration was given up. */
+    DEPARTED,
+    /** On the host when it crashed: lost with it (listed until the end, also after the host boots again). */
+    CRASHED
+  }
 }

@@ -37,6 +37,12 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
   /** The simulated node has crashed: nothing runs here any more. */
   public enum Halt implements Command { INSTANCE }
 
+  /**
+   * The crashed node boots again: Dom0 alone, no guests, no claims. Only a halted hypervisor reboots (it is
+   * reset in place, so that the actors of the node live for the whole run).
+   */
+  public enum Reboot implements Command { INSTANCE }
+
   private enum SampleTick implements Command { INSTANCE }
 
   /** The end of a guest's workload phase; carries the guest's workload state, not a lookup key. */
@@ -113,6 +119,8 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
   private final TreeMap<Integer, Workload> workloads = new TreeMap<>();
   /** Domains destroyed here (migrated away or lost), in order: their totals still count for the report. */
   private final List<Domain> departed = new ArrayList<>();
+  /** Domains lost in earlier crashes of this node, in order: gone, but their totals count for the report. */
+  private final List<Domain> crashed = new ArrayList<>();
   private SimTimer sampleTimer;
   private boolean halted;
 
@@ -163,6 +171,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
         .onMessageEquals(SampleTick.INSTANCE, this::onSample)
         .onMessage(WorkloadPhase.class, this::onPhase)
         .onMessageEquals(Halt.INSTANCE, this::onHalt)
+        .onMessageEquals(Reboot.INSTANCE, this::onReboot)
         .build();
   }
 
@@ -359,17 +368,20 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
   private Behavior<Command> onSnapshot(GetSnapshot get) {
     host.integrate(kernel.now()); // after a halt the rates are zero, so the totals stay as at the crash
     List<HostSnapshot.GuestTotals> guests = new ArrayList<>();
-    for (Domain d : host.guests()) {
-      guests.add(new HostSnapshot.GuestTotals(d.name(), d.domid(), d.state(), d.cpuSeconds(), d.workSeconds(),
-          d.ioCompleted(), d.hypercalls(), d.vmExits(), false));
-    }
-    for (Domain d : departed) {
-      guests.add(new HostSnapshot.GuestTotals(d.name(), d.domid(), d.state(), d.cpuSeconds(), d.workSeconds(),
-          d.ioCompleted(), d.hypercalls(), d.vmExits(), true));
-    }
+    addTotals(guests, host.guests(), halted ? HostSnapshot.Presence.CRASHED : HostSnapshot.Presence.HERE);
+    addTotals(guests, departed, HostSnapshot.Presence.DEPARTED);
+    addTotals(guests, crashed, HostSnapshot.Presence.CRASHED);
     get.replyTo().tell(new HostSnapshot(kernel.now(), host.busyCoreSeconds(), host.dom0CoreSeconds(),
         host.energyJoules(), host.hypercalls(), host.vmExits(), host.memoryUsedBytes(), guests));
     return this;
+  }
+
+  private static void addTotals(List<HostSnapshot.GuestTotals> out, List<Domain> domains,
+      HostSnapshot.Presence presence) {
+    for (Domain d : domains) {
+      out.add(new HostSnapshot.GuestTotals(d.name(), d.domid(), d.state(), d.cpuSeconds(), d.workSeconds(),
+          d.ioCompleted(), d.hypercalls(), d.vmExits(), presence));
+    }
   }
 
   private Behavior<Command> onHalt() {
@@ -389,6 +401,29 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     // in use, no power.
     emitSample(now);
     sink.accept(new NodeSample(now, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+    return this;
+  }
+
+  /**
+   * Boots again, empty. The sampling resumes from now: the periods before the crash were all reported,
+   * and nothing accrued while the machine was off. A first sample shows the machine on at once (Dom0's
+   * load, its memory, idle power and a little more), so its gauges do not wait a period.
+   */
+  private Behavior<Command> onReboot() {
+    if (!halted) {
+      throw new IllegalStateException("node " + node + " runs; only a crashed node boots again");
+    }
+    long now = kernel.now();
+    crashed.addAll(host.reboot(now));
+    halted = false;
+    lastSampleNanos = now;
+    checkMemory(now);
+    Hardware hw = host.hardware();
+    sink.accept(new NodeSample(now, host.busyCores() / hw.cores(), host.dom0Cores() / host.dom0Vcpus(),
+        host.memoryUsedBytes(), 0, 0, host.watts(), 0, 0, 0));
+    if (sampleIntervalNanos > 0) {
+      sampleTimer = entity.sendAfter(sampleIntervalNanos, getContext().getSelf(), SampleTick.INSTANCE);
+    }
     return this;
   }
 }

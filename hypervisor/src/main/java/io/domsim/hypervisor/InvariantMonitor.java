@@ -87,6 +87,8 @@ public final class InvariantMonitor {
   private final Map<String, SortedSet<String>> runningOn = new TreeMap<>();
   /** Migrations in flight, by id. */
   private final Map<String, Migration> migrations = new TreeMap<>();
+  /** Nodes crashed and not booted again. */
+  private final SortedSet<String> down = new TreeSet<>();
   private long checks;
 
   /** How many changes have been checked: a run that checked nothing proves nothing. */
@@ -130,12 +132,22 @@ public final class InvariantMonitor {
    */
   public void nodeHalted(String node) {
     checks++;
+    down.add(node);
     runningOn.values().forEach(nodes -> nodes.remove(node));
     for (Migration m : migrations.values()) {
       m.sourceOpen &= !m.from.equals(node);
       m.targetOpen &= !m.to.equals(node);
     }
     migrations.values().removeIf(m -> !m.sourceOpen && !m.targetOpen);
+  }
+
+  /**
+   * {@code node} boots again, empty. Its crash closed every migration end it had, so nothing of its earlier
+   * life is open; from now on it may be a migration's end again.
+   */
+  public void nodeBooted(String node) {
+    checks++;
+    down.remove(node);
   }
 
   /** A node's memory in use after a change (a domain built or destroyed, a claim made or released). */
@@ -156,7 +168,11 @@ public final class InvariantMonitor {
             + " starts migration " + id + " while " + e.getKey() + " is in flight");
       }
     }
-    migrations.put(id, new Migration(guest, from, to));
+    Migration m = new Migration(guest, from, to);
+    // A destination that is down builds no copy for this migration: what is sent to it is lost, and
+    // after it boots again it drops what was meant for its earlier life. Its end is closed from the start.
+    m.targetOpen = !down.contains(to);
+    migrations.put(id, m);
   }
 
   /** The source has sent GO for {@code id}: from now on the destination may run the guest. */

@@ -591,4 +591,39 @@ class HostModelTest {
     log.delivered();
     assertEquals(0, log.pagesMissingAtDestination(), "the guest is paused and its dirty pages were sent");
   }
+
+  // ---- crash and reboot ----
+
+  @Test
+  void aRebootedHostIsEmptyAndItsIntegralsGoOnFromTheCrash() {
+    HostModel host = host(hardware());
+    long dom0Only = host.memoryUsedBytes();
+    host.createDomain(guest("web", GuestType.PV, 2, workload(0.5, 100)), null, false, 0);
+    assertTrue(host.claim("incoming", GIB));
+    host.integrate(T100);
+    double energyAtCrash = host.energyJoules();
+    double busyAtCrash = host.busyCoreSeconds();
+    host.halt(T100);
+    host.integrate(2 * T100);
+    assertEquals(energyAtCrash, host.energyJoules(), 0, "a machine that is off draws nothing");
+
+    List<Domain> lost = host.reboot(2 * T100);
+    assertEquals(List.of("web"), lost.stream().map(Domain::name).toList(), "the guest was lost with the crash");
+    assertFalse(host.halted());
+    assertEquals(List.of(), host.guests());
+    assertEquals(dom0Only, host.memoryUsedBytes(), "Dom0 alone: the guest's memory and the claim are gone");
+    assertEquals(java.util.Map.of(), host.claims());
+    assertEquals(energyAtCrash, host.energyJoules(), 0, "nothing accrued while the machine was off");
+    // Dom0's base load from here on, at idle power plus that load.
+    assertTrue(host.busyCores() > 0 && host.busyCores() < 1, "Dom0 runs again: " + host.busyCores());
+    double watts = hardware().watts(host.busyCores() / hardware().cores());
+    assertEquals(watts, host.watts(), 1e-9);
+    host.integrate(3 * T100);
+    assertEquals(energyAtCrash + watts * 100, host.energyJoules(), 1e-6 * host.energyJoules());
+    assertEquals(busyAtCrash + host.busyCores() * 100, host.busyCoreSeconds(), 1e-6);
+
+    Domain again = host.createDomain(guest("web", GuestType.PV, 2, workload(0.5, 100)), null, false, 3 * T100);
+    assertEquals(2, again.domid(), "a new life does not reuse the domids of the old one");
+    assertThrows(IllegalStateException.class, () -> host.reboot(3 * T100), "only a crashed host reboots");
+  }
 }

@@ -95,7 +95,7 @@ class HypervisorActorTest {
       assertEquals(DomainState.PAUSED, h.snapshot().guests().get(0).state());
       assertDone(h.hypercall(0, new Op.DestroyDomain(1)));
       // Destroyed domains stay in the snapshot, marked departed, so their totals still count.
-      assertTrue(h.snapshot().guests().stream().allMatch(HostSnapshot.GuestTotals::departed));
+      assertTrue(h.snapshot().guests().stream().allMatch(t -> t.presence() == HostSnapshot.Presence.DEPARTED));
       assertEquals(freeAtBoot, assertDone(h.hypercall(0, new Op.PhysInfo())).value());
     }
   }
@@ -168,6 +168,43 @@ class HypervisorActorTest {
       assertEquals(0.0, off.watts());
       assertEquals(0.0, off.cpuUtilization());
       assertFailed(Errno.ESRCH, h.hypercall(0, new Op.PhysInfo()));
+    }
+  }
+
+  @Test
+  void aRebootedHypervisorStartsEmptyAndSamplesAgain() throws Exception {
+    try (HypervisorHarness h = new HypervisorHarness(3, host(hardware()), SECOND)) {
+      GuestSpec web = guest("web", GuestType.PV, 2, 2 * GIB, 256, workload(0.5, 100));
+      long freeAtBoot = assertDone(h.hypercall(0, new Op.PhysInfo())).value();
+      assertDone(h.hypercall(0, new Op.CreateDomain(web, null, false)));
+      assertDone(h.hypercall(0, new Op.ClaimPages("m1", GIB)));
+      h.runUntil(3 * SECOND);
+      h.kernel.inject(() -> h.hypervisor.tell(Hypervisor.Halt.INSTANCE));
+      h.runUntil(5 * SECOND);
+      HostSnapshot atCrash = h.snapshot();
+      h.kernel.inject(() -> h.hypervisor.tell(Hypervisor.Reboot.INSTANCE));
+      h.runUntil(5 * SECOND);
+      assertEquals(5, h.samples().size(), "three periods, the crash, the machine off, then the machine on");
+      NodeSample on = h.samples().get(4);
+      assertEquals(5 * SECOND, on.atNanos());
+      assertEquals(0, on.guests());
+      assertTrue(on.memoryUsedBytes() > 0 && on.watts() > 0 && on.dom0CpuUtilization() > 0, on.toString());
+      assertEquals(0.0, on.energyJoules(), "nothing accrued while the machine was off");
+      assertEquals(freeAtBoot, assertDone(h.hypercall(0, new Op.PhysInfo())).value(),
+          "the guest's memory and the claim went with the crash");
+      assertFailed(Errno.EINVAL, h.hypercall(0, new Op.ReleaseClaim("m1")));
+      h.runUntil(8 * SECOND);
+      assertEquals(8, h.samples().size(), "sampling resumes a period after the boot");
+      HostSnapshot later = h.snapshot();
+      assertEquals(List.of(HostSnapshot.Presence.CRASHED),
+          later.guests().stream().map(HostSnapshot.GuestTotals::presence).toList(), "web was lost with the crash");
+      assertEquals(atCrash.guests().get(0).cpuSeconds(), later.guests().get(0).cpuSeconds(), 0);
+      double energyAfter = h.samples().subList(5, 8).stream().mapToDouble(NodeSample::energyJoules).sum();
+      assertEquals(atCrash.energyJoules() + energyAfter, later.energyJoules(), 1e-6 * later.energyJoules(),
+          "the node's energy goes on from the crash");
+      // A new guest of the same name can run here again.
+      assertDone(h.hypercall(0, new Op.CreateDomain(web, null, false)));
+      assertEquals(2, h.snapshot().guests().size());
     }
   }
 

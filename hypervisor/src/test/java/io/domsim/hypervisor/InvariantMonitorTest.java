@@ -88,6 +88,33 @@ class InvariantMonitorTest {
   }
 
   @Test
+  void aMigrationToANodeThatIsDownDoesNotHauntItsNextLife() {
+    m.domainState("a", "g", RUNNING, 0);
+    m.nodeHalted("b");
+    m.migrationStarted("m1", "g", "a", "b", 1); // the source does not know yet that b crashed
+    m.sourceEnded("m1"); // it learns, and gives up
+    m.nodeBooted("b");
+    m.migrationStarted("m2", "g", "a", "b", 10);
+    m.domainState("b", "g", PAUSED, 11);
+    m.domainState("a", "g", PAUSED, 12);
+    m.goSent("m2");
+    m.domainState("b", "g", RUNNING, 13); // m1 never reached b: its copy of g is m2's, unpaused after GO
+    m.domainDestroyed("a", "g");
+    m.sourceEnded("m2");
+    m.targetEnded("m2");
+  }
+
+  @Test
+  void aRebootedNodeIsCheckedLikeAnyOther() {
+    m.domainState("a", "g", RUNNING, 0);
+    m.nodeHalted("b");
+    m.nodeBooted("b");
+    m.migrationStarted("m1", "g", "a", "b", 1);
+    m.domainState("b", "g", PAUSED, 2);
+    assertViolation(Invariant.NO_UNPAUSE_BEFORE_GO, "g", 3, () -> m.domainState("b", "g", RUNNING, 3));
+  }
+
+  @Test
   void aSecondMigrationOfTheSameGuestIsAViolation() {
     m.domainState("a", "g", RUNNING, 0);
     m.migrationStarted("m1", "g", "a", "b", 1);

@@ -86,6 +86,66 @@ class LaunchIT {
     assertTrue(gone.err().contains("no domsim launch answers"), gone.err());
   }
 
+  @Test
+  @Timeout(90)
+  void linkFaultsAreCommandsTooAndARefusalSaysWhy() throws Exception {
+    Path conf = tmp.resolve("faults.conf");
+    Files.writeString(conf, """
+        domsim {
+          simulation { speed = 20, duration = 1h }
+          network.latency = 1ms
+          node-defaults { memory = 16GiB, nic = 1Gbps, dom0 { memory = 1GiB } }
+          nodes = [ { name = a }, { name = b } ]
+          guests = [ { name = web, type = pv, memory = 1GiB, node = a } ]
+        }
+        """);
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    Path report = tmp.resolve("out-faults");
+    CompletableFuture<Integer> launch = CompletableFuture.supplyAsync(() -> Main.execute(new PrintWriter(out, true),
+        new PrintWriter(err, true), "launch", conf.toString(), "--out", report.toString(), "--api-port", "0",
+        "--no-progress"));
+    String api = awaitApi(err, launch);
+
+    // b is cut off for a simulated minute: the migration stalls, and completes once the cut heals.
+    Cli.Outcome cut = Cli.run("partition", "b", "--duration", "1m", "--api", api);
+    assertEquals(0, cut.code(), cut.err());
+    assertTrue(cut.out().contains("\"partitioned\" : \"b\""), cut.out());
+    Cli.Outcome again = Cli.run("partition", "b", "--api", api);
+    assertEquals(2, again.code());
+    assertTrue(again.err().contains("node b is already cut off; wait until that partition heals"), again.err());
+    assertEquals(0, Cli.run("migrate", "web", "--to", "b", "--api", api).code());
+
+    Cli.Outcome nothing = Cli.run("degrade-link", "a", "--api", api);
+    assertEquals(2, nothing.code());
+    assertTrue(nothing.err().contains("needs a bandwidth, a latency or both"), nothing.err());
+    Cli.Outcome fast = Cli.run("degrade-link", "a", "--latency", "10us", "--api", api);
+    assertEquals(2, fast.code());
+    assertTrue(fast.err().contains("no faster than the network"), fast.err());
+    Cli.Outcome slow = Cli.run("degrade-link", "a", "--bandwidth", "500Mbps", "--api", api);
+    assertEquals(0, slow.code(), slow.err());
+    Cli.Outcome bad = Cli.run("degrade-link", "a", "--bandwidth", "fast", "--api", api);
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("bandwidth \"fast\" is not a bandwidth such as 100Mbps"), bad.err());
+
+    JsonNode status = null;
+    for (int i = 0; i < 300; i++) { // 1 min simulated at speed 20: 3 s, then about 20 s of stream
+      status = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Cli.run("status", "--api", api).out());
+      if (status.get("guest_locations").path("web").asText().equals("b")) {
+        break;
+      }
+      Thread.sleep(100);
+    }
+    assertEquals("b", status.get("guest_locations").get("web").asText(), status.toPrettyString());
+    assertEquals(0, Cli.run("stop", "--api", api).code());
+    assertEquals(0, launch.get(60, TimeUnit.SECONDS).intValue(), err.toString());
+    JsonNode m = Cli.report(report).get("migrations").get(0);
+    assertEquals("completed", m.get("outcome").asText(), m.toString());
+    // Prepare waited for the cut to heal; then 1 GiB at the degraded 500 Mbit/s: 17.2 s.
+    assertTrue(m.get("finished_at_s").asDouble() - m.get("requested_at_s").asDouble() > 50, m.toString());
+    assertEquals(8.0 * (1L << 30) / 500e6, m.get("round_log").get(0).get("duration_s").asDouble(), 0.01);
+  }
+
   private static String awaitApi(StringWriter err, CompletableFuture<Integer> launch) throws InterruptedException {
     Pattern p = Pattern.compile("control API at (http://127\\.0\\.0\\.1:\\d+)");
     for (int i = 0; i < 500; i++) {

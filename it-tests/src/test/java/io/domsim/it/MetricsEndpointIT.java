@@ -55,7 +55,9 @@ class MetricsEndpointIT {
           .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
       assertEquals(200, response.statusCode());
       body = response.body();
-      if (sampleValue(body, "domsim_node_vmexits_total", "n2") > 0) {
+      // Samples of the two nodes come one after the other: wait until both have counted something.
+      if (sampleValue(body, "domsim_node_vmexits_total", "n2") > 0
+          && sampleValue(body, "domsim_node_hypercalls_total", "n1") > 0) {
         break;
       }
       Thread.sleep(100);

@@ -123,6 +123,11 @@ final class MigrationRuns {
       return this;
     }
 
+    Conf recover(String at, String node) {
+      scenario.add("{ at = " + at + ", action = recover, node = " + node + " }");
+      return this;
+    }
+
     /** A key of the {@code migration} section, e.g. {@code auto-converge = true}. */
     Conf migration(String setting) {
       migration.add(setting);

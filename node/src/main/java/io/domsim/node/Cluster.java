@@ -39,10 +39,11 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
   public record Finish(CompletableFuture<RunResult> result) implements Command {}
 
   /**
-   * The operator, live (domsim launch): migrate a guest or fail a node now. Answers the migration's id
-   * ("m4"), or the failed node's name; completes exceptionally with a sentence when a name is unknown
-   * (IllegalArgumentException), or with {@link OperationRefused} when the operator or the source's Dom0
-   * refuses the migration at once.
+   * The operator, live (domsim launch): migrate a guest, fail a node, recover a failed one, cut a node off
+   * or degrade its link, now. Answers the migration's id ("m4"), or the node's name; completes
+   * exceptionally with a sentence when a name is unknown (IllegalArgumentException), or with
+   * {@link OperationRefused} when the operator or the source's Dom0 refuses at once (a migration, a
+   * recover of a node that has not failed, a second partition of a node already cut off).
    */
   public record Operate(ScenarioAction action, CompletableFuture<String> reply) implements Command {}
 
@@ -165,10 +166,18 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
     } else if (op.action() instanceof ScenarioAction.Fail fail) {
       failNode(fail.node());
       op.reply().complete(fail.node());
+    } else if (op.action() instanceof ScenarioAction.Recover recover) {
+      Optional<String> refusal = operator.cannotRecover(recover.node());
+      if (refusal.isPresent()) {
+        op.reply().completeExceptionally(new OperationRefused(null, refusal.get()));
+      } else {
+        recoverNode(recover.node());
+        op.reply().complete(recover.node());
+      }
     } else {
       Optional<String> refusal = linkFault(op.action());
       if (refusal.isPresent()) {
-        op.reply().completeExceptionally(new IllegalArgumentException(refusal.get()));
+        op.reply().completeExceptionally(new OperationRefused(null, refusal.get()));
       } else {
         op.reply().complete(nodeOf(op.action()));
       }
@@ -187,6 +196,10 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
       requestMigration(mig);
     } else if (action instanceof ScenarioAction.Fail fail) {
       failNode(fail.node());
+    } else if (action instanceof ScenarioAction.Recover recover) {
+      if (operator.cannotRecover(recover.node()).isEmpty()) {
+        recoverNode(recover.node()); // the config check lets through only recovers of failed nodes
+      }
     } else {
       linkFault(action); // the config checked that faults of a node do not overlap
     }
@@ -206,6 +219,11 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
       links.cut(p.node());
       p.duration().ifPresent(d -> scenario.sendAfter(SimTime.of(d), getContext().getSelf(), new FaultEnds(p)));
     } else if (action instanceof ScenarioAction.DegradeLink d) {
+      long base = wiring.network().latencyNanos();
+      if (d.latency().isPresent() && SimTime.of(d.latency().get()) < base) {
+        return Optional.of("a degraded link is no faster than the network: use a latency of at least "
+            + io.domsim.config.Units.formatDuration(java.time.Duration.ofNanos(base)));
+      }
       if (links.isDegraded(d.node())) {
         return Optional.of("node " + d.node() + "'s link is already degraded; wait until that ends");
       }
@@ -236,7 +254,7 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
     Operator.Decision d = operator.requestMigration(mig, SimTime.toSeconds(kernel.now()));
     if (d instanceof Operator.Handover h) {
       Map<String, ActorRef<Dom0.Command>> dom0s = wiring.dom0s();
-      dom0s.get(h.from()).tell(new Dom0.Migrate(h.id(), h.guest(), h.to(), dom0s.get(h.to()), h.algorithm(),
+      dom0s.get(h.from()).tell(new Dom0.Migrate(h.id(), h.guest(), h.to(), h.toBoot(), dom0s.get(h.to()), h.algorithm(),
           h.policy(), kernel.now(), migrationReports));
     }
     return d;
@@ -265,15 +283,32 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
 
   /** A node crashes: its guests are lost; its flows break; the others notice one latency later. */
   private void failNode(String name) {
-    if (!operator.failNode(name)) {
+    if (!operator.failNode(name, SimTime.toSeconds(kernel.now()))) {
       return;
     }
     wiring.nodes().get(name).tell(Node.Fail.INSTANCE);
     wiring.network().nodeDown(name);
     wiring.fabric().tell(new Fabric.NodeFailed(name));
+    tellOthersLater(name, new Dom0.NodeDown(name, operator.boot(name)));
+  }
+
+  /**
+   * A failed node boots again, empty: it answers again, the fabric carries its flows, the operator may
+   * migrate guests to it; the others learn one latency later that it is up, in a new life.
+   */
+  private void recoverNode(String name) {
+    int boot = operator.recoverNode(name, SimTime.toSeconds(kernel.now()));
+    wiring.nodes().get(name).tell(new Node.Recover(boot, operator.othersLives(name)));
+    wiring.fabric().tell(new Fabric.NodeRecovered(name));
+    wiring.network().nodeUp(name);
+    tellOthersLater(name, new Dom0.NodeUp(name, boot));
+  }
+
+  /** Failure detection: every other Dom0 that runs hears {@code news} of {@code node} one latency from now. */
+  private void tellOthersLater(String node, Dom0.Command news) {
     wiring.dom0s().forEach((other, dom0) -> {
-      if (operator.isUp(other)) {
-        scenario.sendAfter(latencyNanos, dom0, new Dom0.NodeDown(name));
+      if (!other.equals(node) && operator.isUp(other)) {
+        scenario.sendAfter(latencyNanos, dom0, news);
       }
     });
   }
@@ -319,6 +354,6 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
 
   private RunResult result() {
     return ReportBuilder.build(spec, SimTime.toSeconds(kernel.now()), snapshots, operator.guests(), operator.ledger(),
-        operator.failedNodes());
+        operator.outages());
   }
 }

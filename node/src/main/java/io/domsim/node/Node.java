@@ -16,9 +16,11 @@ import io.domsim.hypervisor.Hardware;
 import io.domsim.hypervisor.HostModel;
 import io.domsim.hypervisor.HostSnapshot;
 import io.domsim.hypervisor.Hypervisor;
+import io.domsim.hypervisor.InvariantMonitor;
 import io.domsim.kernel.Network;
 import io.domsim.kernel.SimKernel;
 import java.util.ArrayDeque;
+import java.util.SortedMap;
 
 /**
  * One bare-metal machine: its hardware (cores, memory, NIC, power model). Booting it starts the
@@ -36,6 +38,12 @@ public final class Node extends AbstractBehavior<Node.Command> {
   /** Crash the machine: every guest on it is lost. */
   public enum Fail implements Command { INSTANCE }
 
+  /**
+   * Boot the crashed machine again, empty, as its life {@code boot}; {@code others} is what its Dom0 is
+   * told of the other nodes' lives (see {@link Dom0.Reboot}).
+   */
+  public record Recover(int boot, SortedMap<String, Dom0.PeerLife> others) implements Command {}
+
   /** Sent to the parent once the node has booted. */
   public record Booted(String node, ActorRef<Command> nodeRef, ActorRef<Dom0.Command> dom0) {}
 
@@ -47,6 +55,8 @@ public final class Node extends AbstractBehavior<Node.Command> {
   /** Who asked for snapshots, in order: the hypervisor answers in the order it was asked. */
   private final ArrayDeque<ActorRef<NodeSnapshot>> snapshotWaiters = new ArrayDeque<>();
   private final ActorRef<Dom0.Command> dom0;
+  private final NodeMeters meters;
+  private final InvariantMonitor monitor;
   private boolean failed;
 
   private Node(ActorContext<Command> ctx, SimKernel kernel, NodeSpec spec, CostSettings costs, Network network,
@@ -54,6 +64,8 @@ public final class Node extends AbstractBehavior<Node.Command> {
       ActorRef<Booted> bootedTo) {
     super(ctx);
     this.spec = spec;
+    this.meters = meters;
+    this.monitor = migration.monitor();
     Hardware hardware = Hardware.of(spec);
     HostModel host = new HostModel(hardware, costs, spec.dom0().vcpus(), spec.dom0().memoryBytes(),
         spec.dom0().weight());
@@ -87,6 +99,7 @@ public final class Node extends AbstractBehavior<Node.Command> {
           return this;
         })
         .onMessageEquals(Fail.INSTANCE, this::onFail)
+        .onMessage(Recover.class, this::onRecover)
         .build();
   }
 
@@ -98,8 +111,26 @@ public final class Node extends AbstractBehavior<Node.Command> {
 
   private Behavior<Command> onFail() {
     failed = true;
+    meters.up(false);
     hypervisor.tell(Hypervisor.Halt.INSTANCE);
     dom0.tell(Dom0.Halt.INSTANCE);
+    return this;
+  }
+
+  /**
+   * Power on again: the hypervisor and Dom0 are reset in place (a simulation actor that stopped would end
+   * the run). The monitor hears of the boot here, before anything can address the new life (a migration
+   * to this node is asked of its source after this message was sent).
+   */
+  private Behavior<Command> onRecover(Recover r) {
+    if (!failed) {
+      throw new IllegalStateException("node " + spec.name() + " runs; only a failed node recovers");
+    }
+    failed = false;
+    monitor.nodeBooted(spec.name());
+    meters.up(true);
+    hypervisor.tell(Hypervisor.Reboot.INSTANCE);
+    dom0.tell(new Dom0.Reboot(r.boot(), r.others()));
     return this;
   }
 }

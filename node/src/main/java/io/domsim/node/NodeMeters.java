@@ -19,6 +19,7 @@ public final class NodeMeters implements NodeSample.Sink, MigrationObserver {
   public static final String MEMORY_USED = "domsim.node.memory.used";
   public static final String POWER = "domsim.node.power";
   public static final String GUESTS = "domsim.node.guests";
+  public static final String UP = "domsim.node.up";
   public static final String HYPERCALLS = "domsim.node.hypercalls";
   public static final String VM_EXITS = "domsim.node.vmexits";
   public static final String ENERGY = "domsim.node.energy";
@@ -34,6 +35,7 @@ public final class NodeMeters implements NodeSample.Sink, MigrationObserver {
   private volatile double memoryUsed;
   private volatile double watts;
   private volatile double guests;
+  private volatile double up = 1;
   private final Counter hypercalls;
   private final Counter vmExits;
   private final Counter energy;
@@ -60,6 +62,8 @@ public final class NodeMeters implements NodeSample.Sink, MigrationObserver {
         .description("average power over the last sampling period").register(registry);
     Gauge.builder(GUESTS, this, m -> m.guests).tag("node", node)
         .description("guest domains on the node").register(registry);
+    Gauge.builder(UP, this, m -> m.up).tag("node", node)
+        .description("1 while the node runs, 0 while it is down (failed and not recovered)").register(registry);
     hypercalls = counter(registry, node, HYPERCALLS, null,
         "hypercalls made on the node, Dom0's included");
     vmExits = counter(registry, node, VM_EXITS, null,
@@ -78,6 +82,11 @@ public final class NodeMeters implements NodeSample.Sink, MigrationObserver {
         "bytes received by migration streams on this node");
     migrationDowntime = Timer.builder(MIGRATION_DOWNTIME).tag("node", node)
         .description("guest downtime of completed migrations from this node").register(registry);
+  }
+
+  /** The node crashed (false) or booted again (true). */
+  void up(boolean running) {
+    up = running ? 1 : 0;
   }
 
   @Override

@@ -2,8 +2,9 @@ package io.domsim.node;
 
 /**
  * A live operation the cluster refused when it was asked (a migration of a guest that is not running,
- * to a failed node, to the node it already runs on, of a guest already migrating): the sentence that
- * says why, and the id under which the refusal stands in the report.
+ * to a failed node, to the node it already runs on, of a guest already migrating; a second partition of
+ * a node already cut off): the sentence that says why, and for a migration the id under which the
+ * refusal stands in the report (null for other operations).
  */
 public final class OperationRefused extends RuntimeException {
   private static final long serialVersionUID = 1L;

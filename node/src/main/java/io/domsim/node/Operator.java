@@ -1,15 +1,18 @@
 package io.domsim.node;
 
 import io.domsim.config.GuestSpec;
+import io.domsim.dom0.Dom0;
 import io.domsim.migration.MigrationPlugins;
 import io.domsim.config.ScenarioAction;
 import io.domsim.migration.MigrationRecord;
 import io.domsim.migration.Phase;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -31,14 +34,18 @@ final class Operator {
   /** Refused here, with the sentence that says why; the ledger has the refusal already. */
   record Refused(String id, String reason) implements Decision {}
 
-  /** Hand the migration to the source's Dom0. */
-  record Handover(String id, String guest, String from, String to, String algorithm, String policy)
+  /** Hand the migration to the source's Dom0; {@code toBoot} is the destination's current life. */
+  record Handover(String id, String guest, String from, String to, int toBoot, String algorithm, String policy)
       implements Decision {}
 
   private final MigrationPlugins migration;
   private final Map<String, GuestStart> guests = new TreeMap<>();
   private final Set<String> nodes = new TreeSet<>();
   private final Set<String> failedNodes = new TreeSet<>();
+  /** Each node's life: how often it has booted again after a crash (0 for a node that never did). */
+  private final Map<String, Integer> boots = new TreeMap<>();
+  /** When each node that ever failed was down, in order; the last is open while it is down. */
+  private final Map<String, List<RunResult.Outage>> outages = new TreeMap<>();
   /** Where each running guest is, as the operator knows it. */
   private final Map<String, String> location = new TreeMap<>();
   private final MigrationLedger ledger = new MigrationLedger();
@@ -83,6 +90,9 @@ final class Operator {
     if (action instanceof ScenarioAction.DegradeLink d) {
       return unknownNode(d.node());
     }
+    if (action instanceof ScenarioAction.Recover r) {
+      return unknownNode(r.node());
+    }
     throw new IllegalArgumentException("not an operator action: " + action);
   }
 
@@ -117,7 +127,7 @@ final class Operator {
       ledger.end(asked.refused(refusal));
       return new Refused(asked.id(), refusal);
     }
-    return new Handover(asked.id(), mig.guest(), from, mig.to(), algorithm, policy);
+    return new Handover(asked.id(), mig.guest(), from, mig.to(), boot(mig.to()), algorithm, policy);
   }
 
   /** A Dom0's record of a migration: if it stands, the guest is where it says. */
@@ -138,16 +148,56 @@ final class Operator {
   }
 
   /**
-   * The node crashes: the guests the operator knew there are gone.
+   * The node crashes at {@code nowS}: the guests the operator knew there are gone.
    *
    * @return false when there is no such node or it had failed already (then there is nothing to do)
    */
-  boolean failNode(String node) {
+  boolean failNode(String node, double nowS) {
     if (!nodes.contains(node) || !failedNodes.add(node)) {
       return false;
     }
     location.values().removeIf(node::equals);
+    outages.computeIfAbsent(node, n -> new ArrayList<>()).add(new RunResult.Outage(nowS, null));
     return true;
+  }
+
+  /** Why {@code node} (which exists) cannot be recovered now, or empty when it can. */
+  Optional<String> cannotRecover(String node) {
+    return failedNodes.contains(node) ? Optional.empty()
+        : Optional.of("node " + node + " has not failed, so it cannot recover; only a failed node boots again"
+            + (failedNodes.isEmpty() ? " (no node has failed)" : " (failed now: " + String.join(", ", failedNodes)
+            + ")"));
+  }
+
+  /**
+   * The failed node boots again at {@code nowS}, empty (its guests stay lost): it is up, and takes
+   * migrations again.
+   *
+   * @return its new life
+   */
+  int recoverNode(String node, double nowS) {
+    if (!failedNodes.remove(node)) {
+      throw new IllegalStateException(cannotRecover(node).orElse("node " + node + " cannot recover"));
+    }
+    List<RunResult.Outage> down = outages.get(node);
+    down.set(down.size() - 1, new RunResult.Outage(down.get(down.size() - 1).failedAtS(), nowS));
+    return boots.merge(node, 1, Integer::sum);
+  }
+
+  /** {@code node}'s current life: 0 until it first boots again after a crash. */
+  int boot(String node) {
+    return boots.getOrDefault(node, 0);
+  }
+
+  /** What a booting node is told of the others: each one's life and whether it runs. */
+  SortedMap<String, Dom0.PeerLife> othersLives(String node) {
+    SortedMap<String, Dom0.PeerLife> others = new TreeMap<>();
+    for (String n : nodes) {
+      if (!n.equals(node)) {
+        others.put(n, new Dom0.PeerLife(boot(n), !failedNodes.contains(n)));
+      }
+    }
+    return others;
   }
 
   boolean isUp(String node) {
@@ -168,6 +218,13 @@ final class Operator {
 
   Set<String> failedNodes() {
     return Collections.unmodifiableSet(failedNodes);
+  }
+
+  /** When each node that ever failed was down, by name (a copy). */
+  Map<String, List<RunResult.Outage>> outages() {
+    Map<String, List<RunResult.Outage>> copy = new TreeMap<>();
+    outages.forEach((n, o) -> copy.put(n, List.copyOf(o)));
+    return copy;
   }
 
   MigrationLedger ledger() {

@@ -36,7 +36,7 @@ final class ReportBuilder {
   private final Map<String, Node.NodeSnapshot> snapshots;
   private final Map<String, Operator.GuestStart> starts;
   private final MigrationLedger ledger;
-  private final Set<String> failedNodes;
+  private final Map<String, List<RunResult.Outage>> outages;
   // A guest's domain may be on several nodes: running at one, a paused copy or a destroyed former self at
   // others, a copy on a crashed node. It is where it runs; its totals add up over all of them.
   private final Map<String, String> runningOn = new TreeMap<>();
@@ -45,24 +45,24 @@ final class ReportBuilder {
   private final Map<String, Totals> totals = new TreeMap<>();
 
   private ReportBuilder(ClusterSpec spec, double seconds, Map<String, Node.NodeSnapshot> snapshots,
-      Map<String, Operator.GuestStart> starts, MigrationLedger ledger, Set<String> failedNodes) {
+      Map<String, Operator.GuestStart> starts, MigrationLedger ledger, Map<String, List<RunResult.Outage>> outages) {
     this.spec = spec;
     this.seconds = seconds;
     this.snapshots = snapshots;
     this.starts = starts;
     this.ledger = ledger;
-    this.failedNodes = failedNodes;
+    this.outages = outages;
   }
 
   /**
    * @param seconds simulated time at the end
    * @param snapshots every configured node's snapshot, by name
    * @param starts every configured guest's start, by name
-   * @param failedNodes the nodes the operator failed
+   * @param outages when each node the operator failed was down, by name (a node that never failed is absent)
    */
   static RunResult build(ClusterSpec spec, double seconds, Map<String, Node.NodeSnapshot> snapshots,
-      Map<String, Operator.GuestStart> starts, MigrationLedger ledger, Set<String> failedNodes) {
-    ReportBuilder b = new ReportBuilder(spec, seconds, snapshots, starts, ledger, failedNodes);
+      Map<String, Operator.GuestStart> starts, MigrationLedger ledger, Map<String, List<RunResult.Outage>> outages) {
+    ReportBuilder b = new ReportBuilder(spec, seconds, snapshots, starts, ledger, outages);
     List<RunResult.NodeResult> nodes = b.nodes();
     return new RunResult(spec.simulation().seed(), spec.simulation().clock().configName(), seconds, 0, nodes,
         b.guests(), b.migrations());
@@ -77,13 +77,16 @@ final class ReportBuilder {
       int liveGuests = 0;
       for (HostSnapshot.GuestTotals g : h.guests()) {
         totals.put(g.name(), totals.getOrDefault(g.name(), Totals.ZERO).plus(g));
-        if (g.departed()) {
+        if (g.presence() == HostSnapshot.Presence.DEPARTED) {
+          continue;
+        }
+        // Lost with the node: on it when it crashed (listed after it booted again too).
+        if (s.failed() || g.presence() == HostSnapshot.Presence.CRASHED) {
+          onFailedNode.add(g.name());
           continue;
         }
         liveGuests++;
-        if (s.failed()) {
-          onFailedNode.add(g.name());
-        } else if (g.state() == DomainState.RUNNING) {
+        if (g.state() == DomainState.RUNNING) {
           runningOn.put(g.name(), n.name());
         } else {
           pausedOn.putIfAbsent(g.name(), n.name());
@@ -94,9 +97,20 @@ final class ReportBuilder {
           seconds > 0 ? h.dom0CoreSeconds() / (n.dom0().vcpus() * seconds) : 0,
           s.failed() ? 0 : h.memoryUsedBytes(), s.failed() ? 0 : liveGuests,
           Math.round(h.hypercalls()), Math.round(h.vmExits()), h.energyJoules(),
-          seconds > 0 ? h.energyJoules() / seconds : 0, s.failed()));
+          seconds > 0 ? h.energyJoules() / seconds : 0, s.failed(), recovered(n.name())));
     }
     return out;
+  }
+
+  /** A node's outages if it was recovered at least once, else null (reports without recover stay as they were). */
+  private List<RunResult.Outage> recovered(String node) {
+    List<RunResult.Outage> down = outages.getOrDefault(node, List.of());
+    return down.stream().anyMatch(o -> o.recoveredAtS() != null) ? down : null;
+  }
+
+  /** Did {@code node} crash at or after {@code sinceS}? */
+  private boolean failedSince(String node, double sinceS) {
+    return outages.getOrDefault(node, List.of()).stream().anyMatch(o -> o.failedAtS() >= sinceS);
   }
 
   /** The guests in configuration order: where each ended, and if not running, why. */
@@ -143,7 +157,7 @@ final class ReportBuilder {
       MigrationRecord asked = e.requested();
       MigrationRecord rec = e.reported();
       if (rec == null) {
-        boolean sourceDied = asked.from() != null && failedNodes.contains(asked.from());
+        boolean sourceDied = asked.from() != null && failedSince(asked.from(), asked.requestedAtS());
         out.add(new RunResult.MigrationResult(asked.guest(), asked.type(), asked.from(), asked.to(),
             asked.algorithm(), asked.policy(), asked.requestedAtS(), null, null, null, null, 0, 0, 0,
             sourceDied ? MigrationOutcome.FAILED : MigrationOutcome.IN_PROGRESS,

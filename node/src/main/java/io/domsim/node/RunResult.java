@@ -39,11 +39,24 @@ public record RunResult(
     return new RunResult(seed, clock, simulatedSeconds, events, nodes, guests, migrations, maxWallLagSeconds);
   }
 
-  /** One node at the end of the run; averages are exact time integrals over the whole run. */
+  /**
+   * One node at the end of the run; averages are exact time integrals over the whole run (a node that was
+   * down for part of it counts that part as off: no CPU, no power). {@code failed} says whether it is down
+   * at the end. {@code outages} lists when it was down, for a node that was recovered at least once, and is
+   * null otherwise (a node that failed for good says so with {@code failed} alone).
+   */
   public record NodeResult(
       String name, int cores, long memoryBytes, boolean hvmSupport, double cpuUtilizationAvg,
       double dom0CpuUtilizationAvg, long memoryUsedBytesEnd, int guestsEnd, long hypercalls, long vmExits,
-      double energyJoules, double powerWattsAvg, boolean failed) {}
+      double energyJoules, double powerWattsAvg, boolean failed, List<Outage> outages) {
+
+    public NodeResult {
+      outages = outages == null ? null : List.copyOf(outages);
+    }
+  }
+
+  /** A node was down from {@code failedAtS} until {@code recoveredAtS} (null: until the end of the run). */
+  public record Outage(double failedAtS, Double recoveredAtS) {}
 
   /** Where a guest stands at the end of the run. */
   public enum GuestState {

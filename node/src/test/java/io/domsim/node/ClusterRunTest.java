@@ -34,7 +34,8 @@ class ClusterRunTest {
   static final double SECONDS = 60;
   static final List<String> NODES = List.of("alpha", "beta", "gamma");
   static final List<String> METERS = List.of(NodeMeters.CPU, NodeMeters.DOM0_CPU, NodeMeters.MEMORY_USED,
-      NodeMeters.POWER, NodeMeters.GUESTS, NodeMeters.HYPERCALLS, NodeMeters.VM_EXITS, NodeMeters.ENERGY);
+      NodeMeters.POWER, NodeMeters.GUESTS, NodeMeters.HYPERCALLS, NodeMeters.VM_EXITS, NodeMeters.ENERGY,
+      NodeMeters.UP);
 
   /**
    * Three 16 GiB nodes (2 GiB Dom0 each), gamma without VT-x; first-fit. Pinned guests start first
@@ -152,7 +153,10 @@ class ClusterRunTest {
         case LOST -> {
           assertNull(g.nodeEnd(), g.toString());
           assertNotNull(g.nodeStart(), g.toString());
-          assertTrue(nodes.get(g.nodeStart()).failed(), g.toString());
+          RunResult.NodeResult start = nodes.get(g.nodeStart());
+          // Lost with the node it started on, or with one it migrated to.
+          assertTrue(start.failed() || start.outages() != null
+              || r.migrations().stream().anyMatch(m -> m.guest().equals(g.name())), g.toString());
           assertNotNull(g.reason(), g.toString());
         }
         case NOT_STARTED -> {
@@ -315,5 +319,123 @@ class ClusterRunTest {
   @Test
   void theSameConfigAndSeedGiveTheSameResult() throws Exception {
     assertEquals(run(FAIL_BETA).result(), run(FAIL_BETA).result());
+  }
+
+  // ---- recovery ----
+
+  /** beta fails at 20 s with db-1 (HVM) and web-2 (PV), boots again at 30 s, and takes web-1 and app-1. */
+  static final String FAIL_RECOVER_BETA = FAIL_BETA + ",\n" + """
+       { at = 30s, action = recover, node = beta }
+       { at = 35s, action = migrate, guest = web-1, to = beta }
+       { at = 40s, action = migrate, guest = app-1, to = beta }""";
+
+  @Test
+  void aRecoveredNodeBootsEmptyAndPvAndHvmGuestsMigrateToItAndRun() throws Exception {
+    Run run = run(FAIL_RECOVER_BETA);
+    RunResult.NodeResult beta = run.node("beta");
+    assertFalse(beta.failed(), "beta runs at the end");
+    assertEquals(List.of(new RunResult.Outage(20, 30.0)), beta.outages());
+    assertNull(run.node("alpha").outages());
+    for (String g : List.of("db-1", "web-2")) {
+      RunResult.GuestResult lost = run.guest(g);
+      assertEquals(RunResult.GuestState.LOST, lost.stateEnd(), lost.toString());
+      assertEquals("its node failed", lost.reason(), "booting again does not bring " + g + " back");
+    }
+    List<RunResult.MigrationResult> migrations = run.result().migrations();
+    assertEquals(2, migrations.size());
+    for (RunResult.MigrationResult m : migrations) {
+      assertEquals(RunResult.MigrationOutcome.COMPLETED, m.outcome(), m.toString());
+      assertEquals(0L, m.pagesMissingAtDestination() == null ? 0L : m.pagesMissingAtDestination());
+    }
+    assertEquals(List.of(GuestType.PV, GuestType.HVM), migrations.stream().map(RunResult.MigrationResult::type).toList());
+    for (String g : List.of("web-1", "app-1")) {
+      RunResult.GuestResult moved = run.guest(g);
+      assertEquals(RunResult.GuestState.RUNNING, moved.stateEnd(), moved.toString());
+      assertEquals("beta", moved.nodeEnd(), moved.toString());
+    }
+    // Running on beta after the move: the HVM guest takes VM exits there, the PV guest makes hypercalls.
+    assertTrue(beta.vmExits() > 0, beta.toString());
+    assertEquals(2, beta.guestsEnd());
+    assertEquals(1.0, run.last().get("beta").get(NodeMeters.UP));
+    assertEquals(2.0, run.last().get("beta").get(NodeMeters.GUESTS));
+    assertEquals(beta.memoryUsedBytesEnd(), run.last().get("beta").get(NodeMeters.MEMORY_USED), 0.5);
+    assertTrue(run.last().get("beta").get(NodeMeters.POWER) > 100, "beta draws power again");
+  }
+
+  @Test
+  void aRecoveredNodesTotalsCoverTheWholeRunWithNothingWhileItWasDown() throws Exception {
+    Run failed = run(FAIL_BETA);
+    Run recovered = run(FAIL_BETA + ", { at = 30s, action = recover, node = beta }");
+    RunResult.NodeResult down = failed.node("beta");
+    RunResult.NodeResult back = recovered.node("beta");
+    assertEquals(0, back.guestsEnd());
+    NodeSpec spec = recovered.spec().node("beta").orElseThrow();
+    long dom0Only = spec.dom0().memoryBytes() + CostSettings.from(recovered.spec().settings()).domainOverheadBytes();
+    assertEquals(dom0Only, back.memoryUsedBytesEnd(), "Dom0 alone after the boot");
+    // Up to 30 s both runs are the same; from 30 s to 60 s the recovered beta runs Dom0 alone.
+    double after = back.energyJoules() - down.energyJoules();
+    double dom0Cores = (back.dom0CpuUtilizationAvg() - down.dom0CpuUtilizationAvg()) * SECONDS * 2 / 30;
+    assertTrue(dom0Cores > 0 && dom0Cores < 2, "Dom0 ran again, on its 2 vCPUs: " + dom0Cores);
+    double expectedWatts = 100 + 150 * dom0Cores / 8; // idle plus Dom0's share of the 8 cores
+    assertEquals(expectedWatts * 30, after, 1e-6 * after, "30 s at idle power plus Dom0's load");
+    assertEquals(back.energyJoules() / SECONDS, back.powerWattsAvg(), 1e-9, "averaged over the whole run");
+    assertEquals(back.energyJoules(), recovered.counter(NodeMeters.ENERGY, "beta"), 1e-6 * back.energyJoules(),
+        "the energy meter goes on from the crash too");
+    assertEquals(back.hypercalls(), recovered.counter(NodeMeters.HYPERCALLS, "beta"),
+        tolerance(recovered, back.hypercalls()));
+    assertEquals(0.0, failed.last().get("beta").get(NodeMeters.UP));
+    assertEquals(1.0, recovered.last().get("beta").get(NodeMeters.UP));
+    // Nothing else changes: the other nodes and their guests are those of the run where beta stays down.
+    assertEquals(failed.node("alpha"), recovered.node("alpha"));
+    assertEquals(failed.node("gamma"), recovered.node("gamma"));
+    assertEquals(failed.result().guests(), recovered.result().guests());
+  }
+
+  @Test
+  void aNodeFailsAndRecoversTwice() throws Exception {
+    Run run = run(FAIL_BETA + ",\n" + """
+        { at = 30s, action = recover, node = beta }
+        { at = 35s, action = migrate, guest = web-1, to = beta }
+        { at = 45s, action = fail, node = beta }
+        { at = 50s, action = recover, node = beta }""");
+    RunResult.NodeResult beta = run.node("beta");
+    assertEquals(List.of(new RunResult.Outage(20, 30.0), new RunResult.Outage(45, 50.0)), beta.outages());
+    assertEquals(RunResult.GuestState.LOST, run.guest("web-1").stateEnd(), "lost in beta's second crash");
+    assertEquals("its node failed", run.guest("web-1").reason());
+    assertEquals(0, beta.guestsEnd());
+  }
+
+  @Test
+  void theSameConfigAndSeedGiveTheSameResultWithARecovery() throws Exception {
+    assertEquals(run(FAIL_RECOVER_BETA).result(), run(FAIL_RECOVER_BETA).result());
+  }
+
+  // A node that boots again within a network latency of its crash: the others have not heard of the crash
+  // yet, and messages of its earlier life are still in flight (the latency is 100 µs).
+
+  @Test
+  void aRequestSentToTheCrashedLifeDoesNotReachTheNewOne() throws Exception {
+    Run run = run("""
+        { at = 10s, action = migrate, guest = web-1, to = beta }
+        { at = 10000050us, action = fail, node = beta }
+        { at = 10000060us, action = recover, node = beta }""");
+    RunResult.MigrationResult m = run.result().migrations().get(0);
+    assertEquals(RunResult.MigrationOutcome.ABORTED, m.outcome(), m.toString());
+    assertTrue(m.reason().contains("beta"), m.toString());
+    assertEquals("alpha", run.guest("web-1").nodeEnd(), "the guest stays where it ran");
+    assertEquals(RunResult.GuestState.RUNNING, run.guest("web-1").stateEnd());
+    assertEquals(0, run.node("beta").guestsEnd(), "beta's new life built no copy for the old request");
+  }
+
+  @Test
+  void aMigrationAskedRightAfterTheBootOutlivesTheNewsOfTheCrash() throws Exception {
+    Run run = run("""
+        { at = 10s, action = fail, node = beta }
+        { at = 10000020us, action = recover, node = beta }
+        { at = 10000030us, action = migrate, guest = web-1, to = beta }""");
+    RunResult.MigrationResult m = run.result().migrations().get(0);
+    assertEquals(RunResult.MigrationOutcome.COMPLETED, m.outcome(), m.toString());
+    assertEquals("beta", run.guest("web-1").nodeEnd());
+    assertEquals(1, run.node("beta").guestsEnd());
   }
 }

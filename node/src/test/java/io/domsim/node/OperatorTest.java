@@ -3,9 +3,11 @@ package io.domsim.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.domsim.config.GuestType;
+import io.domsim.dom0.Dom0;
 import io.domsim.config.ScenarioAction;
 import io.domsim.migration.MigrationRecord;
 import io.domsim.migration.Phase;
@@ -47,7 +49,7 @@ class OperatorTest {
   @Test
   void aRequestForARunningGuestGoesToItsSourceWithTheClusterDefaults() {
     Operator.Decision d = operator.requestMigration(migrate("moved", "b"), 1.5);
-    assertEquals(new Operator.Handover("m1", "moved", "a", "b", "pre-copy", "xen"), d);
+    assertEquals(new Operator.Handover("m1", "moved", "a", "b", 0, "pre-copy", "xen"), d);
     MigrationRecord asked = operator.ledger().inFlight().get(0);
     assertEquals(MigrationRecord.requested("m1", "moved", GuestType.PV, "a", "b", "pre-copy", "xen", 1.5), asked);
   }
@@ -66,7 +68,7 @@ class OperatorTest {
         + "only a running guest can migrate"), never);
     assertEquals(Phase.REFUSED, standing("m1").outcome());
     assertEquals(never, new Operator.Refused("m1", standing("m1").reason()));
-    assertTrue(operator.failNode("a"));
+    assertTrue(operator.failNode("a", 1.5));
     Operator.Decision lost = operator.requestMigration(migrate("moved", "b"), 2);
     assertEquals(new Operator.Refused("m2",
         "guest moved is not running (it was lost); only a running guest can migrate"), lost);
@@ -75,7 +77,7 @@ class OperatorTest {
 
   @Test
   void aFailedDestinationIsRefused() {
-    operator.failNode("b");
+    operator.failNode("b", 0.5);
     assertEquals(new Operator.Refused("m1", "destination b has failed; choose a running node"),
         operator.requestMigration(migrate("moved", "b"), 1));
   }
@@ -120,13 +122,43 @@ class OperatorTest {
 
   @Test
   void aFailedNodeTakesItsGuestsAndFailsOnce() {
-    assertTrue(operator.failNode("a"));
-    assertFalse(operator.failNode("a"), "already failed");
-    assertFalse(operator.failNode("z"), "no such node");
+    assertTrue(operator.failNode("a", 1));
+    assertFalse(operator.failNode("a", 2), "already failed");
+    assertFalse(operator.failNode("z", 2), "no such node");
     assertFalse(operator.isUp("a"));
     assertTrue(operator.isUp("b"));
     assertEquals(Map.of(), operator.status(1).guestLocations());
     assertEquals(List.of("a"), List.copyOf(operator.failedNodes()));
+    assertEquals(Map.of("a", List.of(new RunResult.Outage(1, null))), operator.outages());
+  }
+
+  @Test
+  void aRecoveredNodeIsUpInANewLifeAndTakesMigrationsAgain() {
+    assertEquals(Optional.of("node b has not failed, so it cannot recover; only a failed node boots again"
+        + " (no node has failed)"), operator.cannotRecover("b"));
+    operator.failNode("b", 1);
+    assertEquals(new Operator.Refused("m1", "destination b has failed; choose a running node"),
+        operator.requestMigration(migrate("moved", "b"), 2));
+    assertEquals(Optional.empty(), operator.cannotRecover("b"));
+    assertEquals(Optional.of("node c has not failed, so it cannot recover; only a failed node boots again"
+        + " (failed now: b)"), operator.cannotRecover("c"));
+    assertEquals(1, operator.recoverNode("b", 3));
+    assertTrue(operator.isUp("b"));
+    assertEquals(1, operator.boot("b"));
+    assertEquals(0, operator.boot("a"));
+    assertEquals(new Operator.Handover("m2", "moved", "a", "b", 1, "pre-copy", "xen"),
+        operator.requestMigration(migrate("moved", "b"), 4));
+    assertTrue(operator.cannotRecover("b").isPresent(), "it runs again");
+    assertThrows(IllegalStateException.class, () -> operator.recoverNode("b", 5));
+
+    operator.failNode("b", 6);
+    operator.failNode("c", 6.5);
+    assertEquals(new java.util.TreeMap<>(Map.of("a", new Dom0.PeerLife(0, true), "c", new Dom0.PeerLife(0, false))),
+        operator.othersLives("b"));
+    assertEquals(2, operator.recoverNode("b", 7));
+    assertEquals(Map.of("b", List.of(new RunResult.Outage(1, 3.0), new RunResult.Outage(6, 7.0)),
+        "c", List.of(new RunResult.Outage(6.5, null))), operator.outages());
+    assertEquals(new Dom0.PeerLife(2, true), operator.othersLives("a").get("b"));
   }
 
   @Test

@@ -19,7 +19,6 @@ import io.domsim.node.RunResult.MigrationOutcome;
 import io.domsim.node.RunResult.MigrationResult;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -61,8 +60,14 @@ class ReportBuilderTest {
     starts.put("never", new Operator.GuestStart(never, null, "no node has room for guest never"));
   }
 
-  static GuestTotals totals(String name, DomainState state, double cpu, boolean departed) {
-    return new GuestTotals(name, 1, state, cpu, cpu / 2, 100 * cpu, 1000 * cpu, 10 * cpu, departed);
+  static final HostSnapshot.Presence HERE = HostSnapshot.Presence.HERE;
+  static final HostSnapshot.Presence DEPARTED = HostSnapshot.Presence.DEPARTED;
+  static final HostSnapshot.Presence CRASHED = HostSnapshot.Presence.CRASHED;
+  /** c failed for good during the run. */
+  static final Map<String, List<RunResult.Outage>> C_FAILED = Map.of("c", List.of(new RunResult.Outage(3.5, null)));
+
+  static GuestTotals totals(String name, DomainState state, double cpu, HostSnapshot.Presence presence) {
+    return new GuestTotals(name, 1, state, cpu, cpu / 2, 100 * cpu, 1000 * cpu, 10 * cpu, presence);
   }
 
   static Node.NodeSnapshot snapshot(String node, boolean failed, GuestTotals... guests) {
@@ -73,15 +78,15 @@ class ReportBuilderTest {
   /** a ran everything first; moved went to b; c failed with its guest. */
   static Map<String, Node.NodeSnapshot> snapshots() {
     return Map.of(
-        "a", snapshot("a", false, totals("moved", DomainState.RUNNING, 2, true),
-            totals("paused", DomainState.PAUSED, 1, false), totals("lost-in-migration", DomainState.RUNNING, 1, true),
-            totals("lost-after-handover", DomainState.PAUSED, 1, true)),
-        "b", snapshot("b", false, totals("moved", DomainState.RUNNING, 3, false)),
-        "c", snapshot("c", true, totals("lost-with-node", DomainState.RUNNING, 4, false)));
+        "a", snapshot("a", false, totals("moved", DomainState.RUNNING, 2, DEPARTED),
+            totals("paused", DomainState.PAUSED, 1, HERE), totals("lost-in-migration", DomainState.RUNNING, 1, DEPARTED),
+            totals("lost-after-handover", DomainState.PAUSED, 1, DEPARTED)),
+        "b", snapshot("b", false, totals("moved", DomainState.RUNNING, 3, HERE)),
+        "c", snapshot("c", true, totals("lost-with-node", DomainState.RUNNING, 4, CRASHED)));
   }
 
-  RunResult build(Set<String> failedNodes) {
-    return ReportBuilder.build(SPEC, SECONDS, snapshots(), starts, ledger, failedNodes);
+  RunResult build(Map<String, List<RunResult.Outage>> outages) {
+    return ReportBuilder.build(SPEC, SECONDS, snapshots(), starts, ledger, outages);
   }
 
   static GuestResult guest(RunResult r, String name) {
@@ -90,22 +95,22 @@ class ReportBuilderTest {
 
   @Test
   void nodesInConfigurationOrderWithAveragesOverTheRun() {
-    RunResult r = build(Set.of("c"));
+    RunResult r = build(C_FAILED);
     assertEquals(5, r.seed());
     assertEquals("virtual", r.clock());
     assertEquals(SECONDS, r.simulatedSeconds());
     assertEquals(List.of("a", "b", "c"), r.nodes().stream().map(RunResult.NodeResult::name).toList());
     RunResult.NodeResult a = r.nodes().get(0);
     assertEquals(new RunResult.NodeResult("a", 4, 16L << 30, true, 20 / (4 * SECONDS), 5 / (2 * SECONDS), 5L << 30,
-        1, 1234, 57, 3000, 300, false), a, "departed domains are not among the guests at the end");
+        1, 1234, 57, 3000, 300, false, null), a, "departed domains are not among the guests at the end");
     RunResult.NodeResult c = r.nodes().get(2);
     assertEquals(new RunResult.NodeResult("c", 4, 16L << 30, true, 20 / (4 * SECONDS), 5 / (2 * SECONDS), 0, 0, 1234,
-        57, 3000, 300, true), c, "a failed node holds nothing at the end but keeps what it did");
+        57, 3000, 300, true, null), c, "a failed node holds nothing at the end but keeps what it did");
   }
 
   @Test
   void aGuestsTotalsAddUpOverEveryNodeItWasOn() {
-    GuestResult moved = guest(build(Set.of()), "moved");
+    GuestResult moved = guest(build(Map.of()), "moved");
     assertEquals(new GuestResult("moved", GuestType.PV, 1, 1L << 30, "a", "b", GuestState.RUNNING, 5, 2.5, 500, 5000,
         50, null), moved);
   }
@@ -114,7 +119,7 @@ class ReportBuilderTest {
   void whereEachGuestEndedAndWhy() {
     ledger.end(ledger.open("lost-in-migration", GuestType.PV, "a", "b", "post-copy", null, 2)
         .withOutcome(Phase.FAILED, 3.0, "source a failed during post-copy"));
-    RunResult r = build(Set.of("c"));
+    RunResult r = build(C_FAILED);
     assertEquals(List.of("moved", "paused", "lost-in-migration", "lost-with-node", "lost-after-handover", "never"),
         r.guests().stream().map(GuestResult::name).toList(), "configuration order");
     GuestResult paused = guest(r, "paused");
@@ -150,7 +155,7 @@ class ReportBuilderTest {
     ledger.end(MigrationRecord.requested(refused.id(), "never", null, null, "a", "pre-copy", "xen", 5)
         .refused("guest never is not running"));
 
-    List<MigrationResult> m = build(Set.of("c")).migrations();
+    List<MigrationResult> m = build(C_FAILED).migrations();
     assertEquals(new MigrationResult("moved", GuestType.PV, "a", "b", "pre-copy", "xen", 1, 1.25, 10.0, 8.75, 0.05, 2,
         1L << 30, 262154, MigrationOutcome.COMPLETED, null,
         List.of(new MigrationResult.Round(1, 262144, 0, 10, 8.5)), 0L), m.get(0));
@@ -169,8 +174,33 @@ class ReportBuilderTest {
   }
 
   @Test
+  void aRecoveredNodeListsItsOutagesAndTheGuestsItLost() {
+    // c crashed at 3.5 s with lost-with-node, booted again at 6 s and runs paused's copy from a migration.
+    Map<String, Node.NodeSnapshot> snapshots = new TreeMap<>(snapshots());
+    snapshots.put("c", snapshot("c", false, totals("lost-with-node", DomainState.RUNNING, 4, CRASHED),
+        totals("paused", DomainState.PAUSED, 0, HERE)));
+    List<RunResult.Outage> down = List.of(new RunResult.Outage(3.5, 6.0));
+    ledger.open("lost-with-node", GuestType.PV, "c", "a", "pre-copy", "xen", 3);
+    ledger.open("never", GuestType.HVM, "c", "a", "pre-copy", "xen", 7);
+    RunResult r = ReportBuilder.build(SPEC, SECONDS, snapshots, starts, ledger, Map.of("c", down));
+    RunResult.NodeResult c = r.nodes().get(2);
+    assertEquals(false, c.failed());
+    assertEquals(down, c.outages());
+    assertEquals(1, c.guestsEnd(), "the lost guest is not among its guests at the end");
+    assertEquals(5L << 30, c.memoryUsedBytesEnd(), "it holds what its hypervisor reports");
+    assertNull(r.nodes().get(0).outages(), "a node that never failed lists no outage");
+    GuestResult lost = guest(r, "lost-with-node");
+    assertEquals(GuestState.LOST, lost.stateEnd());
+    assertEquals("its node failed", lost.reason());
+    assertEquals("a", guest(r, "paused").nodeEnd(), "where a guest is paused first, by configuration order");
+    assertEquals(MigrationOutcome.FAILED, r.migrations().get(0).outcome(), "its source crashed during it");
+    assertEquals(MigrationOutcome.IN_PROGRESS, r.migrations().get(1).outcome(),
+        "asked of c after it booted again: its crash is older");
+  }
+
+  @Test
   void aRunOfNoTimeHasNoAverages() {
-    RunResult r = ReportBuilder.build(SPEC, 0, snapshots(), starts, ledger, Set.of());
+    RunResult r = ReportBuilder.build(SPEC, 0, snapshots(), starts, ledger, Map.of());
     for (RunResult.NodeResult n : r.nodes()) {
       assertEquals(0, n.cpuUtilizationAvg());
       assertEquals(0, n.dom0CpuUtilizationAvg());

@@ -65,6 +65,9 @@ public final class PoolMaster extends AbstractBehavior<PoolMaster.Command> {
   /** The cluster declared {@code node} failed: what waits for its answer is decided without it. */
   public record HostDown(String node) implements Command {}
 
+  /** The master's node crashed: it does nothing more (its timers are cancelled, messages ignored). */
+  public enum Halt implements Command { INSTANCE }
+
   private record DescribeTick(long round) implements Command {}
 
   private record ReplyTimeout(String placementId, int attempt) implements Command {}
@@ -162,7 +165,21 @@ public final class PoolMaster extends AbstractBehavior<PoolMaster.Command> {
         .onMessage(Released.class, this::onReleased)
         .onMessage(ReleaseTimeout.class, this::onReleaseTimeout)
         .onMessage(HostDown.class, this::onHostDown)
+        .onMessageEquals(Halt.INSTANCE, this::onHalt)
         .build();
+  }
+
+  private Behavior<Command> onHalt() {
+    if (describeTimer != null) {
+      describeTimer.cancel();
+    }
+    pending.values().forEach(p -> {
+      if (p.timer != null) {
+        p.timer.cancel();
+      }
+    });
+    releases.values().forEach(r -> r.timer.cancel());
+    return Behaviors.ignore();
   }
 
   private Behavior<Command> onPlace(Place place) {

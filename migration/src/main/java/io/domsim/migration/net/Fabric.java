@@ -71,7 +71,10 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
    */
   public record NodeFailed(String node) implements Command {}
 
-  /** {@code node} is back: flows from and to it are accepted again. */
+  /**
+   * {@code node} is back: flows from and to it are accepted again. It boots empty: no guest traffic on its
+   * NIC until its new guests report some.
+   */
   public record NodeRecovered(String node) implements Command {}
 
   /**
@@ -278,7 +281,10 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
 
   private Behavior<Command> onNodeRecovered(NodeRecovered r) {
     settle();
-    failed.remove(r.node());
+    if (network.hasNode(r.node()) && failed.remove(r.node())) {
+      // The traffic its guests had at the crash is gone with them (it has no flows, so no rate changes).
+      network.setGuestTraffic(r.node(), 0, 0, kernel.now());
+    }
     return this;
   }
 

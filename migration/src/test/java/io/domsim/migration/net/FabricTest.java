@@ -173,6 +173,17 @@ class FabricTest {
   }
 
   @Test
+  void aRecoveredNodeBootsWithoutItsGuestsTraffic() throws Exception {
+    try (FabricHarness h = new FabricHarness(io.domsim.kernel.ClockKind.VIRTUAL, nics(10 * GBIT, "a", "b"), LATENCY)) {
+      h.tell(new Fabric.GuestTraffic("a", 0, 9 * GBIT));
+      h.tell(new Fabric.NodeFailed("a"));
+      h.tell(new Fabric.NodeRecovered("a"));
+      h.start("in", "b", "a", GIB, 0);
+      assertEquals(10 * GBIT, h.rate("in").bitsPerSecond(), 1.0, "the guests that sent 9 Gbit/s to a are gone");
+    }
+  }
+
+  @Test
   void aFailureWhileTheLastByteIsInFlightBreaksTheFlow() throws Exception {
     try (FabricHarness h = new FabricHarness(clock, nics(10 * GBIT, "a", "b"), LATENCY)) {
       h.start("short", "a", "b", 1000, 0); // 800 ns to send, then 100 µs in flight
