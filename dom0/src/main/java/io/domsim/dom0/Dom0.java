@@ -390,7 +390,15 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
     }
     if (command instanceof PoolProtocol.Describe d) {
       hypercall(new Op.PhysInfo(), r -> answer(d, new PoolProtocol.Described(describe(
-          ((Hypervisor.Done) r).value()))));
+          ((Hypervisor.Done) r).value()), boot)));
+    } else if (command instanceof PoolProtocol.Reserve res && res.hostBoot() != boot) {
+      answer(res, new PoolProtocol.ReserveRefused(res.placementId(), node, 0, node + " has rebooted since it"
+          + " described itself"));
+    } else if (command instanceof PoolProtocol.Commit c && c.hostBoot() != boot) {
+      answer(c, new PoolProtocol.StartFailed(c.placementId(), node, c.guest().name(), node + " has rebooted: the"
+          + " claim went with the crash"));
+    } else if (command instanceof PoolProtocol.Release rel && rel.hostBoot() != boot) {
+      answer(rel, new PoolProtocol.Released(rel.placementId(), node)); // the claim went with the crash
     } else if (command instanceof PoolProtocol.Reserve res) {
       switch (placements.reserve(res.placementId())) {
         case PROCEED -> reserve(res);

@@ -100,6 +100,8 @@ public final class PoolMaster extends AbstractBehavior<PoolMaster.Command> {
   private long round;
   private long describeStart;
   private final List<HostView> described = new ArrayList<>();
+  /** The life each host described itself in (by host index): requests name it. */
+  private final List<Integer> lives = new ArrayList<>();
   private int describedCount;
   private SimTimer describeTimer;
   private PlacementPlan plan;
@@ -125,6 +127,7 @@ public final class PoolMaster extends AbstractBehavior<PoolMaster.Command> {
   }
 
   private static final class Releasing {
+    int hostBoot;
     int attempt;
     long intervalNanos;
     SimTimer timer;
@@ -197,6 +200,7 @@ public final class PoolMaster extends AbstractBehavior<PoolMaster.Command> {
     }
     round++;
     described.clear();
+    lives.clear();
     describedCount = 0;
     plan = null;
     pending.clear();
@@ -204,6 +208,7 @@ public final class PoolMaster extends AbstractBehavior<PoolMaster.Command> {
     describeStart = entity.now();
     for (Host h : hosts) {
       described.add(null);
+      lives.add(0);
       describe(h);
     }
     if (hosts.isEmpty()) {
@@ -229,6 +234,7 @@ public final class PoolMaster extends AbstractBehavior<PoolMaster.Command> {
       return this; // late, or a duplicate
     }
     described.set(i, d.view());
+    lives.set(i, d.boot());
     describedCount++;
     if (describedCount == hosts.size()) {
       describeTimer.cancel();
@@ -275,7 +281,7 @@ public final class PoolMaster extends AbstractBehavior<PoolMaster.Command> {
       return;
     }
     p.node = choice.get().node();
-    begin(id, p, Stage.RESERVING, new Reserve(id, p.guest, node, getContext().getSelf().narrow()));
+    begin(id, p, Stage.RESERVING, new Reserve(id, p.guest, lifeOf(p.node), node, getContext().getSelf().narrow()));
   }
 
   /** Sends the first request of a stage to the pending guest's host. */
@@ -307,7 +313,7 @@ public final class PoolMaster extends AbstractBehavior<PoolMaster.Command> {
   private Behavior<Command> onReserved(Reserved r) {
     Pending p = waiting(r.placementId(), Stage.RESERVING, r.node());
     if (p != null) {
-      begin(r.placementId(), p, Stage.COMMITTING, new Commit(r.placementId(), p.guest, node,
+      begin(r.placementId(), p, Stage.COMMITTING, new Commit(r.placementId(), p.guest, lifeOf(p.node), node,
           getContext().getSelf().narrow()));
     }
     return this;
@@ -371,6 +377,7 @@ public final class PoolMaster extends AbstractBehavior<PoolMaster.Command> {
   private void release(String id, String host) {
     ReleaseKey key = new ReleaseKey(id, host);
     Releasing r = new Releasing();
+    r.hostBoot = lifeOf(host);
     r.intervalNanos = retryNanos;
     releases.put(key, r);
     sendRelease(key, r);
@@ -379,7 +386,7 @@ public final class PoolMaster extends AbstractBehavior<PoolMaster.Command> {
   private void sendRelease(ReleaseKey key, Releasing r) {
     r.attempt++;
     network.sendDatagram(entity, node, key.node(), hosts.get(indexOf(key.node())).dom0(),
-        new Release(key.placementId(), node, getContext().getSelf().narrow()));
+        new Release(key.placementId(), r.hostBoot, node, getContext().getSelf().narrow()));
     r.timer = entity.sendAfter(r.intervalNanos, getContext().getSelf(), new ReleaseTimeout(key, r.attempt));
     // A host that stays silent is asked less and less often (it may be cut off for long).
     r.intervalNanos = Math.min(2 * r.intervalNanos, hostTimeoutNanos);
@@ -448,5 +455,9 @@ public final class PoolMaster extends AbstractBehavior<PoolMaster.Command> {
 
   private int indexOf(String node) {
     return hostIndex.getOrDefault(node, -1);
+  }
+
+  private int lifeOf(String host) {
+    return lives.get(indexOf(host));
   }
 }

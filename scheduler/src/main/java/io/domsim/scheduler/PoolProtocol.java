@@ -28,24 +28,30 @@ public final class PoolProtocol {
   /** Report free memory and hardware. */
   public record Describe(String masterNode, ActorRef<HostReply> replyTo) implements Request {}
 
-  /** Claim memory for {@code guest} under {@code placementId}. */
-  public record Reserve(String placementId, GuestSpec guest, String masterNode, ActorRef<HostReply> replyTo)
-      implements Request {}
+  /**
+   * Claim memory for {@code guest} under {@code placementId}. {@code hostBoot} is the host's life that
+   * described itself: a host that has crashed and booted again since refuses it (what the master knows
+   * of it is from before), so a request of an earlier life never claims in a later one.
+   */
+  public record Reserve(String placementId, GuestSpec guest, int hostBoot, String masterNode,
+      ActorRef<HostReply> replyTo) implements Request {}
 
-  /** Build and start {@code guest} from the claim. */
-  public record Commit(String placementId, GuestSpec guest, String masterNode, ActorRef<HostReply> replyTo)
-      implements Request {}
+  /** Build and start {@code guest} from the claim (made in the host's life {@code hostBoot}). */
+  public record Commit(String placementId, GuestSpec guest, int hostBoot, String masterNode,
+      ActorRef<HostReply> replyTo) implements Request {}
 
   /**
    * Give the claim back (the master gave up waiting for the reservation): harmless for a claim the host
    * never made, and a reservation under this id that arrives later is not made.
    */
-  public record Release(String placementId, String masterNode, ActorRef<HostReply> replyTo) implements Request {}
+  public record Release(String placementId, int hostBoot, String masterNode, ActorRef<HostReply> replyTo)
+      implements Request {}
 
   /** Sent back to the pool master. */
   public sealed interface HostReply extends PoolMaster.Command {}
 
-  public record Described(HostView view) implements HostReply {}
+  /** The host as it is in its life {@code boot} (0 until its first crash, one more at each boot). */
+  public record Described(HostView view, int boot) implements HostReply {}
 
   public record Reserved(String placementId, String node) implements HostReply {}
 

@@ -49,7 +49,7 @@ final class FakeHost {
         if (m instanceof Describe d) {
           log.add(node + " describe @" + entity.now());
           answer.accept(d, new PoolProtocol.Described(
-              Guests.host(node, 8, advertisedFree >= 0 ? advertisedFree : state.free, hvm, overhead)));
+              Guests.host(node, 8, advertisedFree >= 0 ? advertisedFree : state.free, hvm, overhead), 0));
         } else if (m instanceof Reserve r) {
           switch (placements.reserve(r.placementId())) {
             case PROCEED -> {
