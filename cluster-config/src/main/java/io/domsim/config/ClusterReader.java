@@ -59,7 +59,15 @@ final class ClusterReader {
 
   private static NetworkSpec network(Section s) {
     Duration latency = s.duration("latency", true, "a duration of at least 0, such as 100us");
-    return latency == null ? null : new NetworkSpec(latency);
+    Section f = s.section("faults");
+    Double loss = f.decimal("loss", d -> d >= 0 && d < 1,
+        "a fraction from 0 to below 1, such as 0.001 (1 would lose every message: use a partition)");
+    Double duplicate = f.decimal("duplicate", d -> d >= 0 && d <= 1, "a fraction from 0 to 1, such as 0.001");
+    Boolean reorder = f.bool("reorder");
+    if (latency == null || loss == null || duplicate == null || reorder == null) {
+      return null;
+    }
+    return new NetworkSpec(latency, new NetworkSpec.Faults(loss, duplicate, reorder));
   }
 
   private static SchedulerSpec scheduler(Section s, PluginCatalog catalog) {

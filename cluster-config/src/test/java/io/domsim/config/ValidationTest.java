@@ -43,7 +43,7 @@ class ValidationTest {
           domsim {
             network { bandwidth = 1Gbps }
           }
-          """, "t.conf:2: domsim.network.bandwidth: ", "unknown key; allowed here: latency");
+          """, "t.conf:2: domsim.network.bandwidth: ", "unknown key; allowed here: faults, latency");
     }
 
     @Test

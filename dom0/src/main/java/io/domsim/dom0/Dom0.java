@@ -18,10 +18,12 @@ import io.domsim.kernel.SimKernel;
 import io.domsim.migration.MigrationRecord;
 import io.domsim.migration.net.Fabric;
 import io.domsim.migration.net.FlowId;
+import io.domsim.scheduler.HostPlacements;
 import io.domsim.scheduler.HostView;
 import io.domsim.scheduler.PlacementPolicy;
 import io.domsim.scheduler.PoolMaster;
 import io.domsim.scheduler.PoolProtocol;
+import io.domsim.scheduler.PoolSettings;
 import java.util.Collections;
 import java.util.List;
 import java.util.SortedMap;
@@ -50,7 +52,7 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
   public record GuestRefused(String guest, String node, String reason) implements CreateResult {}
 
   /** Take the pool-master role: place {@code guests} over {@code hosts} with {@code policy}. */
-  public record BecomePoolMaster(List<PoolMaster.Host> hosts, PlacementPolicy policy, long hostTimeoutNanos,
+  public record BecomePoolMaster(List<PoolMaster.Host> hosts, PlacementPolicy policy, PoolSettings settings,
       List<GuestSpec> guests, ActorRef<PoolMaster.Outcome> replyTo) implements Command {}
 
   /** The endpoint this Dom0 offers the pool master. */
@@ -174,6 +176,10 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
   private PeerLives peers = new PeerLives();
   /** This node's life: 0 until it first crashes, then one more at each boot. */
   private int boot;
+  /** The pool master's requests as this life of the host has answered them (repeats get the same answer). */
+  private HostPlacements placements = new HostPlacements();
+  /** The pool master, while this Dom0 holds the role. */
+  private ActorRef<PoolMaster.Command> poolMaster;
   /** Never reset, so that an answer to a hypercall of an earlier life matches no pending call. */
   private long nextTag;
   private boolean halted;
@@ -227,6 +233,9 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
           peers.down(m.node(), m.boot());
           outgoing.onNodeDown(m.node(), m.boot());
           incoming.onNodeDown(m.node(), m.boot());
+          if (poolMaster != null) {
+            poolMaster.tell(new PoolMaster.HostDown(m.node()));
+          }
         }))
         .onMessage(NodeUp.class, m -> whenUp(() -> peers.up(m.node(), m.boot())))
         .onMessage(ReportInFlight.class, m -> whenUp(() -> m.replyTo().tell(new InFlight(node, outgoing.inFlight()))))
@@ -357,11 +366,11 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
   }
 
   private Behavior<Command> onBecomePoolMaster(BecomePoolMaster b) {
-    ActorRef<PoolMaster.Command> master = entity.kernel().spawn(getContext(),
-        PoolMaster.create(node, entity.kernel().entity(node + "/pool-master"), network, b.policy(), b.hostTimeoutNanos(),
+    poolMaster = entity.kernel().spawn(getContext(),
+        PoolMaster.create(node, entity.kernel().entity(node + "/pool-master"), network, b.policy(), b.settings(),
             b.hosts()),
         "pool-master");
-    master.tell(new PoolMaster.Place(b.guests(), b.replyTo()));
+    poolMaster.tell(new PoolMaster.Place(b.guests(), b.replyTo()));
     return this;
   }
 
@@ -370,36 +379,68 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
     return this;
   }
 
+  /**
+   * The host side of the pool protocol. Requests come as datagrams, so any may be a repeat, late, or for
+   * a placement the master gave up on: {@link HostPlacements} decides, so that each placement id gets one
+   * claim and one domain at most, and a repeat the answer the first one got.
+   */
   private Behavior<Command> onPool(PoolProtocol.HostCommand command) {
     if (halted) {
       return this;
     }
     if (command instanceof PoolProtocol.Describe d) {
       hypercall(new Op.PhysInfo(), r -> answer(d, new PoolProtocol.Described(describe(
-          ((Hypervisor.Done) r).value()))));
+          ((Hypervisor.Done) r).value()), boot)));
+    } else if (command instanceof PoolProtocol.Reserve res && res.hostBoot() != boot) {
+      answer(res, new PoolProtocol.ReserveRefused(res.placementId(), node, 0, node + " has rebooted since it"
+          + " described itself"));
+    } else if (command instanceof PoolProtocol.Commit c && c.hostBoot() != boot) {
+      answer(c, new PoolProtocol.StartFailed(c.placementId(), node, c.guest().name(), node + " has rebooted: the"
+          + " claim went with the crash"));
+    } else if (command instanceof PoolProtocol.Release rel && rel.hostBoot() != boot) {
+      answer(rel, new PoolProtocol.Released(rel.placementId(), node)); // the claim went with the crash
     } else if (command instanceof PoolProtocol.Reserve res) {
-      reserve(res);
+      switch (placements.reserve(res.placementId())) {
+        case PROCEED -> reserve(res);
+        case REPEAT -> answer(res, placements.answer(res.placementId(), false));
+        default -> { } // under way, or given up
+      }
     } else if (command instanceof PoolProtocol.Commit c) {
-      hypercall(new Op.CreateDomain(c.guest(), c.placementId(), false), r -> {
-        if (r instanceof Hypervisor.Done done) {
-          startIo(c.guest());
-          domids.put(c.guest().name(), (int) done.value());
-          answer(c, new PoolProtocol.Started(c.placementId(), node, c.guest().name()));
-        } else {
-          hypercall(new Op.ReleaseClaim(c.placementId()), ignored -> { });
-          answer(c, new PoolProtocol.StartFailed(c.placementId(), node, c.guest().name(),
-              ((Hypervisor.Failed) r).reason()));
-        }
-      });
+      switch (placements.commit(c.placementId())) {
+        case PROCEED -> commit(c);
+        case REPEAT -> answer(c, placements.answer(c.placementId(), true));
+        case REFUSE -> answer(c, new PoolProtocol.StartFailed(c.placementId(), node, c.guest().name(),
+            "no memory claim for placement " + c.placementId() + " on " + node));
+        default -> { } // under way
+      }
     } else if (command instanceof PoolProtocol.Release rel) {
-      hypercall(new Op.ReleaseClaim(rel.placementId()), ignored -> { });
+      if (placements.release(rel.placementId()) == HostPlacements.Step.RELEASE_CLAIM) {
+        hypercall(new Op.ReleaseClaim(rel.placementId()), ignored -> { });
+      }
+      answer(rel, new PoolProtocol.Released(rel.placementId(), node));
     }
     return this;
   }
 
+  private void commit(PoolProtocol.Commit c) {
+    hypercall(new Op.CreateDomain(c.guest(), c.placementId(), false), r -> {
+      PoolProtocol.HostReply reply;
+      if (r instanceof Hypervisor.Done done) {
+        startIo(c.guest());
+        domids.put(c.guest().name(), (int) done.value());
+        reply = new PoolProtocol.Started(c.placementId(), node, c.guest().name());
+      } else {
+        hypercall(new Op.ReleaseClaim(c.placementId()), ignored -> { });
+        reply = new PoolProtocol.StartFailed(c.placementId(), node, c.guest().name(), ((Hypervisor.Failed) r).reason());
+      }
+      placements.built(c.placementId(), reply instanceof PoolProtocol.Started, reply);
+      answer(c, reply);
+    });
+  }
+
   /** Answers the pool master, through the network back to its node. */
   private void answer(PoolProtocol.Request request, PoolProtocol.HostReply reply) {
-    network.send(entity, node, request.masterNode(), request.replyTo(), reply);
+    network.sendDatagram(entity, node, request.masterNode(), request.replyTo(), reply);
   }
 
   /** This host as the pool master sees it: the hardware, the free memory the hypervisor reported, the guests' demand. */
@@ -409,26 +450,43 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
   }
 
   private void reserve(PoolProtocol.Reserve res) {
+    String id = res.placementId();
     String refusal = refusal(res.guest());
     if (refusal != null) {
-      hypercall(new Op.PhysInfo(), r -> answer(res, new PoolProtocol.ReserveRefused(
-          res.placementId(), node, ((Hypervisor.Done) r).value(), refusal)));
+      hypercall(new Op.PhysInfo(), r -> refuse(res, ((Hypervisor.Done) r).value(), refusal));
       return;
     }
-    hypercall(new Op.ClaimPages(res.placementId(), res.guest().memoryBytes() + domainOverheadBytes), r -> {
+    hypercall(new Op.ClaimPages(id, res.guest().memoryBytes() + domainOverheadBytes), r -> {
       if (r instanceof Hypervisor.Done) {
-        answer(res, new PoolProtocol.Reserved(res.placementId(), node));
+        PoolProtocol.Reserved reserved = new PoolProtocol.Reserved(id, node);
+        if (placements.claimed(id, reserved)) {
+          answer(res, reserved);
+        } else {
+          hypercall(new Op.ReleaseClaim(id), ignored -> { }); // the master gave up while the claim was made
+        }
       } else {
         String reason = ((Hypervisor.Failed) r).reason();
-        hypercall(new Op.PhysInfo(), info -> answer(res, new PoolProtocol.ReserveRefused(
-            res.placementId(), node, ((Hypervisor.Done) info).value(), reason)));
+        hypercall(new Op.PhysInfo(), info -> refuse(res, ((Hypervisor.Done) info).value(), reason));
       }
     });
+  }
+
+  private void refuse(PoolProtocol.Reserve res, long freeMemoryBytes, String reason) {
+    PoolProtocol.ReserveRefused refused = new PoolProtocol.ReserveRefused(res.placementId(), node, freeMemoryBytes,
+        reason);
+    if (placements.refused(res.placementId(), refused)) {
+      answer(res, refused);
+    }
   }
 
   private Behavior<Command> onHalt() {
     halted = true;
     pendingHypercalls.clear();
+    if (poolMaster != null) {
+      // The role dies with the node (no failover yet): no more retries. (Stopping the actor would end the run.)
+      poolMaster.tell(PoolMaster.Halt.INSTANCE);
+      poolMaster = null;
+    }
     return this;
   }
 
@@ -446,6 +504,7 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
     pendingHypercalls.clear();
     domids.clear();
     specs.clear();
+    placements = new HostPlacements();
     peers = new PeerLives(r.others());
     outgoing = new SourceSide(host, migrationContext);
     incoming = new TargetSide(host, migrationContext, peers);

@@ -245,14 +245,14 @@ class Dom0Test {
       ActorRef<HostCommand> ep = rig.endpoint();
       GuestSpec g = guest("db-1", type, 6 * GIB);
       PoolProtocol.Reserved res = rig.poolOne(PoolProtocol.Reserved.class, ep,
-          new PoolProtocol.Reserve("p-1", g, "master", rig.h.inbox()));
+          new PoolProtocol.Reserve("p-1", g, 0, "master", rig.h.inbox()));
       assertEquals(new PoolProtocol.Reserved("p-1", NODE), res);
       // The claim holds the memory before the guest exists.
       assertEquals(FREE_AT_BOOT - 6 * GIB - OVERHEAD, rig.free());
       assertEquals(List.of(), rig.snapshot().guests());
 
       PoolProtocol.Started st = rig.poolOne(PoolProtocol.Started.class, ep,
-          new PoolProtocol.Commit("p-1", g, "master", rig.h.inbox()));
+          new PoolProtocol.Commit("p-1", g, 0, "master", rig.h.inbox()));
       assertEquals(new PoolProtocol.Started("p-1", NODE, "db-1"), st);
       // Built from the claim: charged once, not twice.
       assertEquals(FREE_AT_BOOT - 6 * GIB - OVERHEAD, rig.free());
@@ -271,7 +271,7 @@ class Dom0Test {
       assertInstanceOf(Dom0.GuestStarted.class, rig.create(guest("web-1", GuestType.PV, 4 * GIB)));
       long free = FREE_AT_BOOT - 4 * GIB - OVERHEAD;
       PoolProtocol.ReserveRefused r = rig.poolOne(PoolProtocol.ReserveRefused.class, ep,
-          new PoolProtocol.Reserve("p-1", guest("big", GuestType.PV, 12 * GIB), "master", rig.h.inbox()));
+          new PoolProtocol.Reserve("p-1", guest("big", GuestType.PV, 12 * GIB), 0, "master", rig.h.inbox()));
       assertEquals("p-1", r.placementId());
       assertEquals(NODE, r.node());
       assertEquals(free, r.freeMemoryBytes());
@@ -288,8 +288,8 @@ class Dom0Test {
       GuestSpec g2 = guest("g2", GuestType.HVM, 8 * GIB);
       // Both in flight at once, as two pool-master decisions on a stale view would be.
       List<SimHarness.Received> got = rig.pool(ep,
-          new PoolProtocol.Reserve("p-1", g1, "master", rig.h.inbox()),
-          new PoolProtocol.Reserve("p-2", g2, "master", rig.h.inbox()));
+          new PoolProtocol.Reserve("p-1", g1, 0, "master", rig.h.inbox()),
+          new PoolProtocol.Reserve("p-2", g2, 0, "master", rig.h.inbox()));
       assertEquals(2, got.size(), got.toString());
       assertEquals(new PoolProtocol.Reserved("p-1", NODE), got.get(0).message());
       PoolProtocol.ReserveRefused refused = assertInstanceOf(PoolProtocol.ReserveRefused.class, got.get(1).message());
@@ -297,10 +297,10 @@ class Dom0Test {
       assertEquals(FREE_AT_BOOT - 8 * GIB - OVERHEAD, refused.freeMemoryBytes());
 
       assertEquals(new PoolProtocol.Started("p-1", NODE, "g1"),
-          rig.poolOne(PoolProtocol.Started.class, ep, new PoolProtocol.Commit("p-1", g1, "master", rig.h.inbox())));
+          rig.poolOne(PoolProtocol.Started.class, ep, new PoolProtocol.Commit("p-1", g1, 0, "master", rig.h.inbox())));
       // A commit without a claim does not build anything.
       PoolProtocol.StartFailed failed = rig.poolOne(PoolProtocol.StartFailed.class, ep,
-          new PoolProtocol.Commit("p-2", g2, "master", rig.h.inbox()));
+          new PoolProtocol.Commit("p-2", g2, 0, "master", rig.h.inbox()));
       assertEquals("g2", failed.guest());
       HostSnapshot snap = rig.snapshot();
       assertEquals(List.of("g1"), snap.guests().stream().map(HostSnapshot.GuestTotals::name).toList());
@@ -314,7 +314,7 @@ class Dom0Test {
     try (Rig rig = new Rig(false)) {
       ActorRef<HostCommand> ep = rig.endpoint();
       PoolProtocol.ReserveRefused r = rig.poolOne(PoolProtocol.ReserveRefused.class, ep,
-          new PoolProtocol.Reserve("p-1", guest("win-1", GuestType.HVM, 1 * GIB), "master", rig.h.inbox()));
+          new PoolProtocol.Reserve("p-1", guest("win-1", GuestType.HVM, 1 * GIB), 0, "master", rig.h.inbox()));
       assertTrue(r.reason().contains("hvm-support"), r.reason());
       assertEquals(FREE_AT_BOOT, r.freeMemoryBytes());
       assertEquals(FREE_AT_BOOT, rig.free());
@@ -326,11 +326,77 @@ class Dom0Test {
     try (Rig rig = new Rig(true)) {
       ActorRef<HostCommand> ep = rig.endpoint();
       GuestSpec g = guest("g", GuestType.PV, 10 * GIB);
-      rig.poolOne(PoolProtocol.Reserved.class, ep, new PoolProtocol.Reserve("p-1", g, "master", rig.h.inbox()));
-      rig.poolOne(PoolProtocol.ReserveRefused.class, ep, new PoolProtocol.Reserve("p-2", g, "master", rig.h.inbox()));
-      assertEquals(List.of(), rig.pool(ep, new PoolProtocol.Release("p-1")), "release is not answered");
+      rig.poolOne(PoolProtocol.Reserved.class, ep, new PoolProtocol.Reserve("p-1", g, 0, "master", rig.h.inbox()));
+      rig.poolOne(PoolProtocol.ReserveRefused.class, ep, new PoolProtocol.Reserve("p-2", g, 0, "master", rig.h.inbox()));
+      assertEquals(new PoolProtocol.Released("p-1", NODE), rig.poolOne(PoolProtocol.Released.class, ep,
+          new PoolProtocol.Release("p-1", 0, "master", rig.h.inbox())));
       assertEquals(FREE_AT_BOOT, rig.free());
-      rig.poolOne(PoolProtocol.Reserved.class, ep, new PoolProtocol.Reserve("p-3", g, "master", rig.h.inbox()));
+      rig.poolOne(PoolProtocol.Reserved.class, ep, new PoolProtocol.Reserve("p-3", g, 0, "master", rig.h.inbox()));
+    }
+  }
+
+  @Test
+  void aRepeatedReserveOrCommitGetsTheSameAnswerAndClaimsAndBuildsOnce() throws Exception {
+    try (Rig rig = new Rig(true)) {
+      ActorRef<HostCommand> ep = rig.endpoint();
+      GuestSpec g = guest("g", GuestType.PV, 2 * GIB);
+      PoolProtocol.Reserve reserve = new PoolProtocol.Reserve("p-1", g, 0, "master", rig.h.inbox());
+      // Twice at once (a duplicate), then once more (a repeat after a lost answer).
+      List<SimHarness.Received> got = rig.pool(ep, reserve, reserve);
+      assertEquals(List.of(new PoolProtocol.Reserved("p-1", NODE)), got.stream().map(SimHarness.Received::message)
+          .toList(), "the duplicate that came while the claim was made is answered by the claim's answer");
+      assertEquals(new PoolProtocol.Reserved("p-1", NODE), rig.poolOne(PoolProtocol.Reserved.class, ep, reserve));
+      assertEquals(FREE_AT_BOOT - 2 * GIB - OVERHEAD, rig.free(), "one claim");
+
+      PoolProtocol.Commit commit = new PoolProtocol.Commit("p-1", g, 0, "master", rig.h.inbox());
+      assertEquals(1, rig.pool(ep, commit, commit).size());
+      assertEquals(new PoolProtocol.Started("p-1", NODE, "g"), rig.poolOne(PoolProtocol.Started.class, ep, commit));
+      assertEquals(List.of("g"), rig.snapshot().guests().stream().map(HostSnapshot.GuestTotals::name).toList(),
+          "one domain");
+      assertEquals(FREE_AT_BOOT - 2 * GIB - OVERHEAD, rig.free());
+      // The master never releases a started placement; if a release came, the guest would stay.
+      rig.poolOne(PoolProtocol.Released.class, ep, new PoolProtocol.Release("p-1", 0, "master", rig.h.inbox()));
+      assertEquals(1, rig.snapshot().guests().size());
+    }
+  }
+
+  @Test
+  void aRequestForAnEarlierLifeOfTheHostClaimsNothing() throws Exception {
+    try (Rig rig = new Rig(true)) {
+      ActorRef<HostCommand> ep = rig.endpoint();
+      GuestSpec g = guest("g", GuestType.PV, 2 * GIB);
+      assertEquals(0, rig.poolOne(PoolProtocol.Described.class, ep,
+          new PoolProtocol.Describe("master", rig.h.inbox())).boot());
+      rig.exchange(() -> rig.h.refs.dom0().tell(Dom0.Halt.INSTANCE));
+      rig.exchange(() -> rig.h.refs.dom0().tell(new Dom0.Reboot(1, new java.util.TreeMap<>())));
+      // The master described life 0; its reservation, late or repeated, must not claim in life 1.
+      PoolProtocol.ReserveRefused r = rig.poolOne(PoolProtocol.ReserveRefused.class, ep,
+          new PoolProtocol.Reserve("p-1", g, 0, "master", rig.h.inbox()));
+      assertTrue(r.reason().contains("rebooted"), r.reason());
+      assertInstanceOf(PoolProtocol.StartFailed.class, rig.poolOne(PoolProtocol.StartFailed.class, ep,
+          new PoolProtocol.Commit("p-1", g, 0, "master", rig.h.inbox())));
+      rig.poolOne(PoolProtocol.Released.class, ep, new PoolProtocol.Release("p-1", 0, "master", rig.h.inbox()));
+      assertEquals(FREE_AT_BOOT, rig.free());
+      assertEquals(1, rig.poolOne(PoolProtocol.Described.class, ep,
+          new PoolProtocol.Describe("master", rig.h.inbox())).boot());
+      rig.poolOne(PoolProtocol.Reserved.class, ep, new PoolProtocol.Reserve("p-2", g, 1, "master", rig.h.inbox()));
+    }
+  }
+
+  @Test
+  void aReleaseBeforeItsReserveKeepsTheLateReserveFromClaiming() throws Exception {
+    try (Rig rig = new Rig(true)) {
+      ActorRef<HostCommand> ep = rig.endpoint();
+      GuestSpec g = guest("g", GuestType.PV, 2 * GIB);
+      // A release of a claim this host never made is harmless, and answered.
+      rig.poolOne(PoolProtocol.Released.class, ep, new PoolProtocol.Release("p-1", 0, "master", rig.h.inbox()));
+      assertEquals(List.of(), rig.pool(ep, new PoolProtocol.Reserve("p-1", g, 0, "master", rig.h.inbox())),
+          "the master gave up on p-1: nobody waits for an answer");
+      assertEquals(FREE_AT_BOOT, rig.free(), "and nothing is claimed");
+      PoolProtocol.StartFailed f = rig.poolOne(PoolProtocol.StartFailed.class, ep,
+          new PoolProtocol.Commit("p-1", g, 0, "master", rig.h.inbox()));
+      assertTrue(f.reason().contains("no memory claim"), f.reason());
+      assertEquals(List.of(), rig.snapshot().guests());
     }
   }
 
@@ -342,7 +408,7 @@ class Dom0Test {
       assertEquals(List.of(), rig.exchange(() -> rig.h.refs.dom0().tell(
           new Dom0.CreateGuest(guest("g", GuestType.PV, 1 * GIB), rig.h.inbox()))));
       assertEquals(List.of(), rig.pool(ep, new PoolProtocol.Describe("master", rig.h.inbox()),
-          new PoolProtocol.Reserve("p-1", guest("g", GuestType.PV, 1 * GIB), "master", rig.h.inbox())));
+          new PoolProtocol.Reserve("p-1", guest("g", GuestType.PV, 1 * GIB), 0, "master", rig.h.inbox())));
       assertEquals(List.of(), rig.snapshot().guests());
     }
   }

@@ -100,7 +100,10 @@ class EverySettingHasAnEffectIT {
       // cache converges long before 1,000 rounds: a cap of 3 cuts it short.
       Map.entry("domsim.migration.stop-rules.qemu.max-rounds", "3"),
       // The fixture cuts web's destination off for 10 s: shorter than that, the migration gives up.
-      Map.entry("domsim.migration.timeout", "5s"));
+      Map.entry("domsim.migration.timeout", "5s"),
+      // Derived, they would be 1: loss must stay below 1, and a rate of 1 is no test of the fraction.
+      Map.entry("domsim.network.faults.loss", "0.3"),
+      Map.entry("domsim.network.faults.duplicate", "0.3"));
 
   /** Settings whose effect needs another one set in both runs (speed paces only the real clock). */
   private static final Map<String, List<String>> CONTEXT = Map.of(

@@ -4,6 +4,7 @@ import akka.actor.typed.ActorRef;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -12,34 +13,110 @@ import java.util.TreeSet;
  * ordered by the sender's entity. Because nothing crosses nodes in zero time, the latency is also the
  * lookahead that lets a later run spread nodes over several JVMs with the same results.
  *
- * <p>It also carries the run's link faults: a node cut off the network (a partition) neither sends nor
- * receives; what is sent to or from it waits, in order, and leaves when the cut heals, as TCP
- * retransmits until the peer answers again. A degraded link takes longer: a message between two nodes
- * takes the longest latency of their two links. Faults only ever lengthen the latency, so the lookahead
- * stays the base latency.
+ * <p>Two kinds of traffic cross it. {@link #send} is a <b>stream</b>: a message on a TCP connection (the
+ * migration protocol between two Dom0s is xl's, over ssh). {@link #sendDatagram} is a <b>datagram</b>:
+ * one request or answer of an RPC that may be lost, and whose sender copes by asking again (the pool
+ * protocol, as XAPI calls over HTTP are, each on its own connection, retried by the caller).
+ *
+ * <p>It carries the run's link faults: a node cut off the network (a partition) neither sends nor
+ * receives; a stream message to or from it waits, in order, and leaves when the cut heals, as TCP
+ * retransmits until the peer answers again; a datagram is lost. A degraded link takes longer: a message
+ * between two nodes takes the longest latency of their two links. Faults only ever lengthen the latency,
+ * so the lookahead stays the base latency.
+ *
+ * <p>And the message-level faults of {@link Faults}, drawn from a seeded stream per sending entity (so
+ * they do not depend on the deployment): a lost stream segment is retransmitted after Linux's
+ * retransmission timeout (200 ms, doubling up to 120 s), so the message arrives late but exactly once
+ * and in order on its connection; a datagram may be lost, duplicated, or (with reorder) held back by up
+ * to one round trip, so it may overtake others. With no faults, nothing is drawn: a run is the same as
+ * one without this model. A node's messages to itself never cross a wire: no cut and no fault applies.
  *
  * <p>One instance per run, shared by every node; like everything in the simulated world it is used from
  * the simulation thread only.
  */
 public final class Network {
-  private final long latencyNanos;
-  private final TreeSet<String> cut = new TreeSet<>();
-  private final TreeMap<String, Long> degraded = new TreeMap<>();
-  private final TreeSet<String> down = new TreeSet<>();
-  /** Messages waiting for a cut to heal, in the order they were sent. */
-  private final List<Held<?>> held = new ArrayList<>();
+  /** Linux's TCP_RTO_MIN: the retransmission timeout of a connection whose round trip is far below it (a LAN). */
+  public static final long RTO_MIN_NANOS = 200_000_000L;
+  /** Linux's TCP_RTO_MAX: the exponential backoff stops doubling here. */
+  public static final long RTO_MAX_NANOS = 120_000_000_000L;
+  /**
+   * Linux's tcp_retries2 default: after this many retransmissions of one segment (924.6 s from the first
+   * send) TCP gives up on the connection. domsim stops drawing there and delivers the segment then; a
+   * migration waiting for it has given up already (migration.timeout's default is that same 924.6 s).
+   */
+  public static final int TCP_RETRIES2 = 15;
 
-  private record Held<T>(SimEntity sender, String from, String to, ActorRef<T> target, T message) {
-    void deliver(long latency) {
-      sender.sendAfter(latency, target, message);
+  /**
+   * Message-level faults. {@code loss}: the fraction of transmissions lost, below 1 (a stream message is
+   * retransmitted until it gets through; a datagram is gone). {@code duplicate}: the fraction of datagrams
+   * delivered twice. {@code reorder}: every datagram is held back by a uniform draw of up to one round
+   * trip (twice its link's latency), so it may overtake one sent after it. Streams are never duplicated
+   * or reordered: TCP gives its application each byte once, in order.
+   */
+  public record Faults(double loss, double duplicate, boolean reorder) {
+    public static final Faults NONE = new Faults(0, 0, false);
+
+    public Faults {
+      if (!(loss >= 0 && loss < 1)) {
+        throw new IllegalArgumentException("message loss must be at least 0 and below 1, was " + loss);
+      }
+      if (!(duplicate >= 0 && duplicate <= 1)) {
+        throw new IllegalArgumentException("message duplication must be from 0 to 1, was " + duplicate);
+      }
+    }
+
+    /** Does any fault apply (else nothing is drawn)? */
+    public boolean any() {
+      return loss > 0 || duplicate > 0 || reorder;
     }
   }
 
+  /** A TCP connection's direction: what a sending entity sends to one node arrives in order. */
+  private record Connection(String sender, String to) implements Comparable<Connection> {
+    @Override
+    public int compareTo(Connection o) {
+      int c = sender.compareTo(o.sender);
+      return c != 0 ? c : to.compareTo(o.to);
+    }
+  }
+
+  private final long latencyNanos;
+  private Faults faults;
+  private final TreeSet<String> cut = new TreeSet<>();
+  private final TreeMap<String, Long> degraded = new TreeMap<>();
+  private final TreeSet<String> down = new TreeSet<>();
+  /** Stream messages waiting for a cut to heal, in the order they were sent. */
+  private final List<Held<?>> held = new ArrayList<>();
+  /** When the last message of each connection arrives: a later one never arrives before it (faults only). */
+  private final TreeMap<Connection, Long> lastArrival = new TreeMap<>();
+  /** The fault draws of each sending entity, by its name. */
+  private final TreeMap<String, SplittableRandom> draws = new TreeMap<>();
+  private long retransmissions;
+  private long datagramsLost;
+  private long datagramsDuplicated;
+
+  private record Held<T>(SimEntity sender, String from, String to, ActorRef<T> target, T message) {}
+
+  /**
+   * A stream message still at its sender: it waits for a retransmission, or behind one on its connection
+   * (TCP delivers nothing past a missing segment), and leaves at {@code departAt}. A cut before then holds
+   * it; a crash of its sender loses it.
+   */
+  private record Leaving<T>(Held<T> message, long departAt, SimTimer timer) {}
+
+  private final List<Leaving<?>> leaving = new ArrayList<>();
+  private int pruneLeavingAt = 64;
+
   public Network(long latencyNanos) {
+    this(latencyNanos, Faults.NONE);
+  }
+
+  public Network(long latencyNanos, Faults faults) {
     if (latencyNanos <= 0) {
       throw new IllegalArgumentException("network latency must be positive, was " + latencyNanos + " ns");
     }
     this.latencyNanos = latencyNanos;
+    this.faults = java.util.Objects.requireNonNull(faults);
   }
 
   /** The base one-way latency between any two nodes. */
@@ -52,19 +129,130 @@ public final class Network {
     return Math.max(latencyNanos, Math.max(degraded.getOrDefault(from, 0L), degraded.getOrDefault(to, 0L)));
   }
 
+  public Faults faults() {
+    return faults;
+  }
+
+  /** Message-level faults from now on (what is already on its way stays as it was drawn). */
+  public void setFaults(Faults faults) {
+    this.faults = java.util.Objects.requireNonNull(faults);
+  }
+
   /**
-   * Sends {@code message} from node {@code from} ({@code sender} is its entity there) to an actor of
-   * node {@code to}: it arrives one latency later, or, while either node is cut off, after the cut heals.
+   * Sends {@code message} on the stream from node {@code from} ({@code sender} is its entity there) to an
+   * actor of node {@code to}: it arrives one latency later (plus the retransmissions of lost segments), in
+   * order with what {@code sender} sent to {@code to} before; while either node is cut off, after the cut
+   * heals.
    */
   public <T> void send(SimEntity sender, String from, String to, ActorRef<T> target, T message) {
     if (down.contains(from)) {
       return; // a crashed node sends nothing (its actors are halted; this is the network's side of it)
     }
+    if (from.equals(to)) {
+      sender.sendAfter(latencyNanos(from, to), target, message);
+      return;
+    }
     if (cut.contains(from) || cut.contains(to)) {
       held.add(new Held<>(sender, from, to, target, message));
       return;
     }
-    sender.sendAfter(latencyNanos(from, to), target, message);
+    transmit(sender, from, to, target, message);
+  }
+
+  /**
+   * Sends {@code message} as a datagram: it arrives one latency later, or is lost (always, while either
+   * node is cut off), or arrives twice, or later than a datagram sent after it, as {@link Faults} draw.
+   */
+  public <T> void sendDatagram(SimEntity sender, String from, String to, ActorRef<T> target, T message) {
+    if (down.contains(from)) {
+      return;
+    }
+    long latency = latencyNanos(from, to);
+    if (from.equals(to)) {
+      sender.sendAfter(latency, target, message);
+      return;
+    }
+    if (cut.contains(from) || cut.contains(to)) {
+      datagramsLost++;
+      return;
+    }
+    if (!faults.any()) {
+      sender.sendAfter(latency, target, message);
+      return;
+    }
+    // Always drawn in this order (loss, hold-back, duplicate, its hold-back), each only when its fault is on.
+    SplittableRandom r = draws(sender);
+    if (faults.loss() > 0 && r.nextDouble() < faults.loss()) {
+      datagramsLost++;
+      return;
+    }
+    sender.sendAfter(latency + holdBack(r, latency), target, message);
+    if (faults.duplicate() > 0 && r.nextDouble() < faults.duplicate()) {
+      datagramsDuplicated++;
+      sender.sendAfter(latency + holdBack(r, latency), target, message);
+    }
+  }
+
+  /** A stream message leaves now: lost transmissions cost retransmission timeouts; its connection stays in order. */
+  private <T> void transmit(SimEntity sender, String from, String to, ActorRef<T> target, T message) {
+    long latency = latencyNanos(from, to);
+    if (faults.loss() == 0) {
+      sender.sendAfter(latency, target, message);
+      return;
+    }
+    long now = sender.now();
+    long delay = latency + retransmissionDelay(draws(sender));
+    Connection c = new Connection(sender.name(), to);
+    long at = Math.max(now + delay, lastArrival.getOrDefault(c, Long.MIN_VALUE));
+    lastArrival.put(c, at);
+    SimTimer timer = sender.sendAt(at, target, message); // same instant as the one before: the sequence keeps the order
+    if (at - latency > now) {
+      if (leaving.size() >= pruneLeavingAt) {
+        leaving.removeIf(l -> l.departAt() <= now);
+        pruneLeavingAt = Math.max(64, 2 * leaving.size());
+      }
+      leaving.add(new Leaving<>(new Held<>(sender, from, to, target, message), at - latency, timer));
+    }
+  }
+
+  /**
+   * Takes back the stream messages of {@code node} (to or from it) that have not left their sender yet:
+   * they are cancelled, and returned in the order they were sent.
+   */
+  private List<Held<?>> takeBackUnsent(String node, boolean alsoTo) {
+    List<Held<?>> back = new ArrayList<>();
+    leaving.removeIf(l -> {
+      Held<?> h = l.message();
+      boolean ours = h.from().equals(node) || (alsoTo && h.to().equals(node));
+      if (ours && l.departAt() > h.sender().now()) {
+        l.timer().cancel();
+        back.add(h);
+        return true;
+      }
+      return false;
+    });
+    return back;
+  }
+
+  /** How long a segment's losses hold it back: one timeout per lost transmission, doubling from RTO_MIN. */
+  private long retransmissionDelay(SplittableRandom r) {
+    long delay = 0;
+    long rto = RTO_MIN_NANOS;
+    for (int sent = 0; sent <= TCP_RETRIES2 && r.nextDouble() < faults.loss(); sent++) {
+      retransmissions++;
+      delay += rto;
+      rto = Math.min(2 * rto, RTO_MAX_NANOS);
+    }
+    return delay;
+  }
+
+  private long holdBack(SplittableRandom r, long latency) {
+    return faults.reorder() ? r.nextLong(2 * latency + 1) : 0;
+  }
+
+  private SplittableRandom draws(SimEntity sender) {
+    return draws.computeIfAbsent(sender.name(),
+        name -> RandomStreams.forEntity(sender.kernel().seed(), "network-faults/" + name));
   }
 
   /** Is {@code node} cut off now? */
@@ -72,14 +260,18 @@ public final class Network {
     return cut.contains(node);
   }
 
-  /** Cuts {@code node} off: nothing reaches it or leaves it until {@link #heal}. */
+  /**
+   * Cuts {@code node} off: nothing reaches it or leaves it until {@link #heal}. Stream messages still at
+   * their sender (waiting for a retransmission) wait for the heal too, ahead of what is sent later.
+   */
   public void cut(String node) {
     cut.add(node);
+    held.addAll(0, takeBackUnsent(node, true));
   }
 
   /**
-   * Heals {@code node}'s cut: what waited for it leaves now, in the order it was sent (messages between
-   * two nodes of which the other is still cut keep waiting).
+   * Heals {@code node}'s cut: the stream messages that waited for it leave now, in the order they were
+   * sent (messages between two nodes of which the other is still cut keep waiting).
    */
   public void heal(String node) {
     cut.remove(node);
@@ -88,9 +280,13 @@ public final class Network {
       Held<?> h = it.next();
       if (!cut.contains(h.from()) && !cut.contains(h.to())) {
         it.remove();
-        h.deliver(latencyNanos(h.from(), h.to()));
+        release(h);
       }
     }
+  }
+
+  private <T> void release(Held<T> h) {
+    transmit(h.sender(), h.from(), h.to(), h.target(), h.message());
   }
 
   /** Messages to or from {@code node} take {@code latencyNanos} (at least the base) until {@link #restore}. */
@@ -102,10 +298,14 @@ public final class Network {
     degraded.remove(node);
   }
 
-  /** {@code node} has crashed: what it had waiting to send is lost, and what waited for it too. */
+  /**
+   * {@code node} has crashed: what it had waiting to send is lost (held by a cut, or waiting for a
+   * retransmission it will never make), and what waited for it too.
+   */
   public void nodeDown(String node) {
     down.add(node);
     held.removeIf(h -> h.from().equals(node) || h.to().equals(node));
+    takeBackUnsent(node, false);
   }
 
   /** {@code node} has booted again. */
@@ -113,8 +313,28 @@ public final class Network {
     down.remove(node);
   }
 
-  /** How many messages wait for a cut to heal (for tests and the status). */
+  /** How many stream messages wait for a cut to heal (for tests and the status). */
   public int waiting() {
     return held.size();
+  }
+
+  /** Stream segments retransmitted so far (each lost transmission of a stream message). */
+  public long retransmissions() {
+    return retransmissions;
+  }
+
+  /** Datagrams lost so far (to a fault or a cut). */
+  public long datagramsLost() {
+    return datagramsLost;
+  }
+
+  /** How many entities have drawn fault decisions (0 in a run without faults: nothing is drawn). */
+  int entitiesDrawing() {
+    return draws.size();
+  }
+
+  /** Datagrams delivered twice so far. */
+  public long datagramsDuplicated() {
+    return datagramsDuplicated;
   }
 }

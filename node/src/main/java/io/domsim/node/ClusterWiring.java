@@ -4,6 +4,7 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.javadsl.ActorContext;
 import io.domsim.config.ClusterSpec;
 import io.domsim.config.GuestSpec;
+import io.domsim.config.NetworkSpec;
 import io.domsim.config.NodeSpec;
 import io.domsim.dom0.Dom0;
 import io.domsim.dom0.MigrationContext;
@@ -18,6 +19,7 @@ import io.domsim.migration.MigrationCosts;
 import io.domsim.migration.MigrationPlugins;
 import io.domsim.migration.net.Fabric;
 import io.domsim.scheduler.PoolMaster;
+import io.domsim.scheduler.PoolSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Collections;
 import java.util.List;
@@ -65,7 +67,8 @@ final class ClusterWiring {
     MigrationContext migration = new MigrationContext(fabric, migrationPlugins, MigrationCosts.from(spec.settings()),
         MigrationObserver.NONE, new InvariantMonitor());
     CostSettings costs = CostSettings.from(spec.settings());
-    this.network = new Network(latencyNanos);
+    NetworkSpec.Faults f = spec.network().faults();
+    this.network = new Network(latencyNanos, new Network.Faults(f.loss(), f.duplicate(), f.reorder()));
     this.links = new LinkFaults(network, fabric, nics);
     long sampleInterval = SimTime.of(spec.simulation().sampleInterval());
     DirtyModel dirtyModel = DirtyModel.from(spec.settings());
@@ -149,11 +152,10 @@ final class ClusterWiring {
     // The pool master is a role of the first node by name (DESIGN.md); hosts in configuration order.
     String master = dom0s.keySet().iterator().next();
     List<PoolMaster.Host> hosts = spec.nodes().stream().map(n -> poolHosts.get(n.name())).toList();
-    long hostTimeout = SimTime.of(spec.settings().getDuration("scheduler.host-timeout"));
     String placement = spec.scheduler().placement();
     dom0s.get(master).tell(new Dom0.BecomePoolMaster(hosts,
         plugins.placement().get(placement).create(plugins.placement().settingsOf(placement, spec.settings())),
-        hostTimeout, unpinned, replies.placed()));
+        PoolSettings.from(spec.settings()), unpinned, replies.placed()));
   }
 
   void placed(PoolMaster.Outcome outcome) {

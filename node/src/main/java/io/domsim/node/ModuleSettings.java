@@ -9,6 +9,7 @@ import io.domsim.config.ConfigProblems;
 import io.domsim.hypervisor.CostSettings;
 import io.domsim.hypervisor.DirtyModel;
 import io.domsim.migration.MigrationCosts;
+import io.domsim.scheduler.PoolSettings;
 import io.domsim.config.plugin.Registry;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +46,7 @@ public final class ModuleSettings {
     String consolidation = spec.scheduler().consolidation();
     attempt(problems, spec, subtree(plugins.consolidation(), consolidation),
         () -> plugins.consolidation().get(consolidation).create(plugins.consolidation().settingsOf(consolidation, s)));
-    attempt(problems, spec, "", () -> s.getDuration("scheduler.host-timeout"));
+    attempt(problems, spec, "", () -> PoolSettings.from(s));
     attempt(problems, spec, "", () -> DirtyModel.from(s));
     if (!problems.isEmpty()) {
       throw new ConfigProblems(problems);

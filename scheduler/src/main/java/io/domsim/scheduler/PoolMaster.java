@@ -14,6 +14,8 @@ import io.domsim.scheduler.PoolProtocol.Commit;
 import io.domsim.scheduler.PoolProtocol.Describe;
 import io.domsim.scheduler.PoolProtocol.Described;
 import io.domsim.scheduler.PoolProtocol.HostCommand;
+import io.domsim.scheduler.PoolProtocol.Release;
+import io.domsim.scheduler.PoolProtocol.Released;
 import io.domsim.scheduler.PoolProtocol.Reserve;
 import io.domsim.scheduler.PoolProtocol.ReserveRefused;
 import io.domsim.scheduler.PoolProtocol.Reserved;
@@ -35,9 +37,14 @@ import java.util.TreeMap;
  * on its own view (which it debits as it decides), then reserves on the chosen host and commits. A
  * refused reservation updates the view and the guest is placed again without that host.
  *
- * <p>A host that does not answer within the host timeout (simulated time) is taken as down: it is left
- * out of the view, or, for a reservation or commit in flight, treated as a refusal. {@code Place}
- * requests are served one after the other.
+ * <p>Its messages are datagrams: any may be lost, duplicated or late. A request without an answer is
+ * repeated every retry interval, under the same placement id, which the hosts answer as before
+ * ({@link HostPlacements}). A host that does not answer within the host timeout is taken as down: it is
+ * left out of the view, or, for a reservation, treated as a refusal, and the master then releases the
+ * claim the host may hold, repeating the release until the host acknowledges it. A commit is never given
+ * up that way (the guest may be running there): it is repeated until the host answers, or the cluster
+ * declares the node failed ({@link HostDown}). So a guest is placed once, and no claim is left behind.
+ * {@code Place} requests are served one after the other.
  */
 public final class PoolMaster extends AbstractBehavior<PoolMaster.Command> {
 
@@ -55,15 +62,35 @@ public final class PoolMaster extends AbstractBehavior<PoolMaster.Command> {
   /** {@code node} is empty when the guest fits nowhere; {@code reason} then says why. */
   public record Placed(String guest, Optional<String> node, String reason) {}
 
-  private record DescribeTimeout(long round) implements Command {}
+  /** The cluster declared {@code node} failed: what waits for its answer is decided without it. */
+  public record HostDown(String node) implements Command {}
+
+  /** The master's node crashed: it does nothing more (its timers are cancelled, messages ignored). */
+  public enum Halt implements Command { INSTANCE }
+
+  private record DescribeTick(long round) implements Command {}
 
   private record ReplyTimeout(String placementId, int attempt) implements Command {}
+
+  /** A release the master repeats until {@code node} acknowledges it. */
+  private record ReleaseKey(String placementId, String node) implements Comparable<ReleaseKey> {
+    @Override
+    public int compareTo(ReleaseKey o) {
+      int c = placementId.compareTo(o.placementId);
+      return c != 0 ? c : node.compareTo(o.node);
+    }
+  }
+
+  private record ReleaseTimeout(ReleaseKey key, int attempt) implements Command {}
+
+  private enum Stage { RESERVING, COMMITTING }
 
   private final SimEntity entity;
   private final String node;
   private final Network network;
   private final PlacementPolicy policy;
   private final long hostTimeoutNanos;
+  private final long retryNanos;
   private final List<Host> hosts;
   private final Map<String, Integer> hostIndex = new HashMap<>(); // lookups only, never iterated
   private final ArrayDeque<Place> queue = new ArrayDeque<>();
@@ -71,18 +98,26 @@ public final class PoolMaster extends AbstractBehavior<PoolMaster.Command> {
   // The Place being served.
   private Place current;
   private long round;
+  private long describeStart;
   private final List<HostView> described = new ArrayList<>();
+  /** The life each host described itself in (by host index): requests name it. */
+  private final List<Integer> lives = new ArrayList<>();
   private int describedCount;
   private SimTimer describeTimer;
   private PlacementPlan plan;
   private final TreeMap<String, Pending> pending = new TreeMap<>();
   private final Map<String, Placed> done = new HashMap<>(); // looked up by guest name, never iterated
   private long nextId;
+  /** Claims given up on, whose release a host has not acknowledged yet (they outlive the Place). */
+  private final TreeMap<ReleaseKey, Releasing> releases = new TreeMap<>();
 
   private static final class Pending {
     final GuestSpec guest;
     final Set<String> excluded = new HashSet<>(); // membership tests only
     String node;
+    Stage stage;
+    HostCommand request;
+    long since;
     int attempt;
     SimTimer timer;
 
@@ -91,27 +126,32 @@ public final class PoolMaster extends AbstractBehavior<PoolMaster.Command> {
     }
   }
 
+  private static final class Releasing {
+    int hostBoot;
+    int attempt;
+    long intervalNanos;
+    SimTimer timer;
+  }
+
   private PoolMaster(ActorContext<Command> ctx, String node, SimEntity entity, Network network,
-      PlacementPolicy policy, long hostTimeoutNanos, List<Host> hosts) {
+      PlacementPolicy policy, PoolSettings settings, List<Host> hosts) {
     super(ctx);
     this.node = node;
     this.entity = entity;
     this.network = network;
     this.policy = policy;
-    this.hostTimeoutNanos = hostTimeoutNanos;
+    this.hostTimeoutNanos = settings.hostTimeoutNanos();
+    this.retryNanos = settings.retryIntervalNanos();
     this.hosts = List.copyOf(hosts);
     for (int i = 0; i < this.hosts.size(); i++) {
       hostIndex.put(this.hosts.get(i).node(), i);
     }
   }
 
-  /**
-   * @param node the node whose Dom0 holds the pool-master role
-   * @param hostTimeoutNanos how long (simulated) to wait for a host's answer before taking it as down
-   */
+  /** @param node the node whose Dom0 holds the pool-master role */
   public static Behavior<Command> create(String node, SimEntity entity, Network network, PlacementPolicy policy,
-      long hostTimeoutNanos, List<Host> hosts) {
-    return Behaviors.setup(ctx -> new PoolMaster(ctx, node, entity, network, policy, hostTimeoutNanos, hosts));
+      PoolSettings settings, List<Host> hosts) {
+    return Behaviors.setup(ctx -> new PoolMaster(ctx, node, entity, network, policy, settings, hosts));
   }
 
   @Override
@@ -119,13 +159,30 @@ public final class PoolMaster extends AbstractBehavior<PoolMaster.Command> {
     return newReceiveBuilder()
         .onMessage(Place.class, this::onPlace)
         .onMessage(Described.class, this::onDescribed)
-        .onMessage(DescribeTimeout.class, this::onDescribeTimeout)
+        .onMessage(DescribeTick.class, this::onDescribeTick)
         .onMessage(Reserved.class, this::onReserved)
         .onMessage(ReserveRefused.class, this::onRefused)
         .onMessage(Started.class, this::onStarted)
         .onMessage(StartFailed.class, this::onStartFailed)
         .onMessage(ReplyTimeout.class, this::onReplyTimeout)
+        .onMessage(Released.class, this::onReleased)
+        .onMessage(ReleaseTimeout.class, this::onReleaseTimeout)
+        .onMessage(HostDown.class, this::onHostDown)
+        .onMessageEquals(Halt.INSTANCE, this::onHalt)
         .build();
+  }
+
+  private Behavior<Command> onHalt() {
+    if (describeTimer != null) {
+      describeTimer.cancel();
+    }
+    pending.values().forEach(p -> {
+      if (p.timer != null) {
+        p.timer.cancel();
+      }
+    });
+    releases.values().forEach(r -> r.timer.cancel());
+    return Behaviors.ignore();
   }
 
   private Behavior<Command> onPlace(Place place) {
@@ -143,19 +200,32 @@ public final class PoolMaster extends AbstractBehavior<PoolMaster.Command> {
     }
     round++;
     described.clear();
+    lives.clear();
     describedCount = 0;
     plan = null;
     pending.clear();
     done.clear();
+    describeStart = entity.now();
     for (Host h : hosts) {
       described.add(null);
-      network.send(entity, node, h.node(), h.dom0(), new Describe(node, getContext().getSelf().narrow()));
+      lives.add(0);
+      describe(h);
     }
     if (hosts.isEmpty()) {
       decideAll();
     } else {
-      describeTimer = entity.sendAfter(hostTimeoutNanos, getContext().getSelf(), new DescribeTimeout(round));
+      describeTimer = entity.sendAfter(untilNextTry(describeStart), getContext().getSelf(), new DescribeTick(round));
     }
+  }
+
+  private void describe(Host h) {
+    network.sendDatagram(entity, node, h.node(), h.dom0(), new Describe(node, getContext().getSelf().narrow()));
+  }
+
+  /** How long to wait before the next try of something first sent at {@code since}: a retry, or the timeout. */
+  private long untilNextTry(long since) {
+    long left = since + hostTimeoutNanos - entity.now();
+    return left <= 0 ? hostTimeoutNanos : Math.min(retryNanos, left);
   }
 
   private Behavior<Command> onDescribed(Described d) {
@@ -164,6 +234,7 @@ public final class PoolMaster extends AbstractBehavior<PoolMaster.Command> {
       return this; // late, or a duplicate
     }
     described.set(i, d.view());
+    lives.set(i, d.boot());
     describedCount++;
     if (describedCount == hosts.size()) {
       describeTimer.cancel();
@@ -172,11 +243,21 @@ public final class PoolMaster extends AbstractBehavior<PoolMaster.Command> {
     return this;
   }
 
-  /** Hosts that have not described themselves by now are down: decide over the others. */
-  private Behavior<Command> onDescribeTimeout(DescribeTimeout t) {
-    if (t.round() == round && current != null && plan == null) {
-      decideAll();
+  /** Hosts that have not described themselves by the timeout are down: decide over the others. Until then, ask again. */
+  private Behavior<Command> onDescribeTick(DescribeTick t) {
+    if (t.round() != round || current == null || plan != null) {
+      return this;
     }
+    if (entity.now() - describeStart >= hostTimeoutNanos) {
+      decideAll();
+      return this;
+    }
+    for (int i = 0; i < hosts.size(); i++) {
+      if (described.get(i) == null) {
+        describe(hosts.get(i));
+      }
+    }
+    describeTimer = entity.sendAfter(untilNextTry(describeStart), getContext().getSelf(), new DescribeTick(round));
     return this;
   }
 
@@ -200,30 +281,47 @@ public final class PoolMaster extends AbstractBehavior<PoolMaster.Command> {
       return;
     }
     p.node = choice.get().node();
-    send(id, p, new Reserve(id, p.guest, node, getContext().getSelf().narrow()));
+    begin(id, p, Stage.RESERVING, new Reserve(id, p.guest, lifeOf(p.node), node, getContext().getSelf().narrow()));
   }
 
-  /** Sends a request about a pending guest to its chosen host and starts waiting for the answer. */
-  private void send(String id, Pending p, HostCommand command) {
+  /** Sends the first request of a stage to the pending guest's host. */
+  private void begin(String id, Pending p, Stage stage, HostCommand request) {
+    p.stage = stage;
+    p.request = request;
+    p.since = entity.now();
+    transmit(id, p);
+  }
+
+  /** Sends (again) the pending guest's request and waits for the answer until the next try. */
+  private void transmit(String id, Pending p) {
     if (p.timer != null) {
       p.timer.cancel();
     }
     p.attempt++;
-    network.send(entity, node, p.node, hosts.get(indexOf(p.node)).dom0(), command);
-    p.timer = entity.sendAfter(hostTimeoutNanos, getContext().getSelf(), new ReplyTimeout(id, p.attempt));
+    network.sendDatagram(entity, node, p.node, hosts.get(indexOf(p.node)).dom0(), p.request);
+    // A commit has no deadline: it is repeated every interval until answered (the whole Place waits for it).
+    long wait = p.stage == Stage.COMMITTING ? retryNanos : untilNextTry(p.since);
+    p.timer = entity.sendAfter(wait, getContext().getSelf(), new ReplyTimeout(id, p.attempt));
+  }
+
+  /** The stage's request, if {@code id} is pending in it with {@code host}. */
+  private Pending waiting(String id, Stage stage, String host) {
+    Pending p = pending.get(id);
+    return p != null && p.stage == stage && p.node.equals(host) ? p : null;
   }
 
   private Behavior<Command> onReserved(Reserved r) {
-    Pending p = pending.get(r.placementId());
-    if (p != null && p.node.equals(r.node())) {
-      send(r.placementId(), p, new Commit(r.placementId(), p.guest, node, getContext().getSelf().narrow()));
+    Pending p = waiting(r.placementId(), Stage.RESERVING, r.node());
+    if (p != null) {
+      begin(r.placementId(), p, Stage.COMMITTING, new Commit(r.placementId(), p.guest, lifeOf(p.node), node,
+          getContext().getSelf().narrow()));
     }
     return this;
   }
 
   private Behavior<Command> onRefused(ReserveRefused r) {
-    Pending p = pending.get(r.placementId());
-    if (p != null && p.node.equals(r.node())) {
+    Pending p = waiting(r.placementId(), Stage.RESERVING, r.node());
+    if (p != null) {
       plan.update(r.node(), r.freeMemoryBytes());
       retryElsewhere(r.placementId(), p);
     }
@@ -231,8 +329,9 @@ public final class PoolMaster extends AbstractBehavior<PoolMaster.Command> {
   }
 
   private Behavior<Command> onStarted(Started s) {
-    Pending p = pending.remove(s.placementId());
+    Pending p = waiting(s.placementId(), Stage.COMMITTING, s.node());
     if (p != null) {
+      pending.remove(s.placementId());
       p.timer.cancel();
       done.put(p.guest.name(), new Placed(p.guest.name(), Optional.of(s.node()), "placed by the pool master"));
       maybeFinish();
@@ -241,19 +340,28 @@ public final class PoolMaster extends AbstractBehavior<PoolMaster.Command> {
   }
 
   private Behavior<Command> onStartFailed(StartFailed f) {
-    Pending p = pending.get(f.placementId());
-    if (p != null && p.node.equals(f.node())) {
-      retryElsewhere(f.placementId(), p);
+    Pending p = waiting(f.placementId(), Stage.COMMITTING, f.node());
+    if (p != null) {
+      retryElsewhere(f.placementId(), p); // the host gave its claim back when the build failed
     }
     return this;
   }
 
-  /** The chosen host did not answer in time: take it as down for this guest and try another. */
+  /**
+   * No answer by the next try: ask again. A reservation with no answer for the host timeout is given up
+   * (the host is taken as down for this round; its claim, if any, is released); a commit never is.
+   */
   private Behavior<Command> onReplyTimeout(ReplyTimeout t) {
     Pending p = pending.get(t.placementId());
-    if (p != null && p.attempt == t.attempt()) {
+    if (p == null || p.attempt != t.attempt()) {
+      return this;
+    }
+    if (p.stage == Stage.RESERVING && entity.now() - p.since >= hostTimeoutNanos) {
       plan.update(p.node, 0);
+      release(t.placementId(), p.node);
       retryElsewhere(t.placementId(), p);
+    } else {
+      transmit(t.placementId(), p);
     }
     return this;
   }
@@ -263,6 +371,74 @@ public final class PoolMaster extends AbstractBehavior<PoolMaster.Command> {
     p.excluded.add(p.node);
     decide(id, p);
     maybeFinish();
+  }
+
+  /** Releases the claim {@code host} may hold under {@code id}, until it says it holds none. */
+  private void release(String id, String host) {
+    ReleaseKey key = new ReleaseKey(id, host);
+    Releasing r = new Releasing();
+    r.hostBoot = lifeOf(host);
+    r.intervalNanos = retryNanos;
+    releases.put(key, r);
+    sendRelease(key, r);
+  }
+
+  private void sendRelease(ReleaseKey key, Releasing r) {
+    r.attempt++;
+    network.sendDatagram(entity, node, key.node(), hosts.get(indexOf(key.node())).dom0(),
+        new Release(key.placementId(), r.hostBoot, node, getContext().getSelf().narrow()));
+    r.timer = entity.sendAfter(r.intervalNanos, getContext().getSelf(), new ReleaseTimeout(key, r.attempt));
+    // A host that stays silent is asked less and less often (it may be cut off for long).
+    r.intervalNanos = Math.min(2 * r.intervalNanos, hostTimeoutNanos);
+  }
+
+  private Behavior<Command> onReleaseTimeout(ReleaseTimeout t) {
+    Releasing r = releases.get(t.key());
+    if (r != null && r.attempt == t.attempt()) {
+      sendRelease(t.key(), r);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onReleased(Released r) {
+    Releasing waiting = releases.remove(new ReleaseKey(r.placementId(), r.node()));
+    if (waiting != null) {
+      waiting.timer.cancel();
+    }
+    return this;
+  }
+
+  /**
+   * A failed node answers nothing more: its reservations and commits count as refused (a guest it may
+   * have started died with it), and its claims went with it.
+   */
+  private Behavior<Command> onHostDown(HostDown h) {
+    releases.entrySet().removeIf(e -> {
+      if (e.getKey().node().equals(h.node())) {
+        e.getValue().timer.cancel();
+        return true;
+      }
+      return false;
+    });
+    if (current == null || plan == null) {
+      return this;
+    }
+    List<String> ids = new ArrayList<>();
+    pending.forEach((id, p) -> {
+      if (h.node().equals(p.node)) {
+        ids.add(id);
+      }
+    });
+    if (!ids.isEmpty()) {
+      plan.update(h.node(), 0);
+    }
+    for (String id : ids) {
+      Pending p = pending.get(id);
+      if (p != null && h.node().equals(p.node)) {
+        retryElsewhere(id, p);
+      }
+    }
+    return this;
   }
 
   private void maybeFinish() {
@@ -279,5 +455,9 @@ public final class PoolMaster extends AbstractBehavior<PoolMaster.Command> {
 
   private int indexOf(String node) {
     return hostIndex.getOrDefault(node, -1);
+  }
+
+  private int lifeOf(String host) {
+    return lives.get(indexOf(host));
   }
 }

@@ -6,7 +6,10 @@ import io.domsim.config.GuestSpec;
 /**
  * The messages between the pool master and each host's Dom0. Placement goes through a reserve/commit
  * step: the host claims the memory first (and may refuse), so two decisions can never overfill it.
- * All of these cross nodes, so they travel through the network model.
+ * All of these cross nodes as datagrams of the network model: any may be lost, duplicated or arrive
+ * late. So every request is idempotent by its placement id: the master repeats a request it has no
+ * answer to, and a host answers a repeat with the answer it gave (never a second claim or domain);
+ * a claim the master gave up on is released, and a release is repeated until acknowledged.
  */
 public final class PoolProtocol {
   private PoolProtocol() {}
@@ -25,21 +28,30 @@ public final class PoolProtocol {
   /** Report free memory and hardware. */
   public record Describe(String masterNode, ActorRef<HostReply> replyTo) implements Request {}
 
-  /** Claim memory for {@code guest} under {@code placementId}. */
-  public record Reserve(String placementId, GuestSpec guest, String masterNode, ActorRef<HostReply> replyTo)
-      implements Request {}
+  /**
+   * Claim memory for {@code guest} under {@code placementId}. {@code hostBoot} is the host's life that
+   * described itself: a host that has crashed and booted again since refuses it (what the master knows
+   * of it is from before), so a request of an earlier life never claims in a later one.
+   */
+  public record Reserve(String placementId, GuestSpec guest, int hostBoot, String masterNode,
+      ActorRef<HostReply> replyTo) implements Request {}
 
-  /** Build and start {@code guest} from the claim. */
-  public record Commit(String placementId, GuestSpec guest, String masterNode, ActorRef<HostReply> replyTo)
-      implements Request {}
+  /** Build and start {@code guest} from the claim (made in the host's life {@code hostBoot}). */
+  public record Commit(String placementId, GuestSpec guest, int hostBoot, String masterNode,
+      ActorRef<HostReply> replyTo) implements Request {}
 
-  /** Give the claim back. */
-  public record Release(String placementId) implements HostCommand {}
+  /**
+   * Give the claim back (the master gave up waiting for the reservation): harmless for a claim the host
+   * never made, and a reservation under this id that arrives later is not made.
+   */
+  public record Release(String placementId, int hostBoot, String masterNode, ActorRef<HostReply> replyTo)
+      implements Request {}
 
   /** Sent back to the pool master. */
   public sealed interface HostReply extends PoolMaster.Command {}
 
-  public record Described(HostView view) implements HostReply {}
+  /** The host as it is in its life {@code boot} (0 until its first crash, one more at each boot). */
+  public record Described(HostView view, int boot) implements HostReply {}
 
   public record Reserved(String placementId, String node) implements HostReply {}
 
@@ -50,4 +62,7 @@ public final class PoolProtocol {
   public record Started(String placementId, String node, String guest) implements HostReply {}
 
   public record StartFailed(String placementId, String node, String guest, String reason) implements HostReply {}
+
+  /** The host holds no claim under {@code placementId} and will make none. */
+  public record Released(String placementId, String node) implements HostReply {}
 }

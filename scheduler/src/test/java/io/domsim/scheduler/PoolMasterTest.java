@@ -53,8 +53,8 @@ class PoolMasterTest {
           h.node(), h.advertised(), h.real(), h.hvm(), OVERHEAD, h.failCommits(), log), h.node());
       pool.add(new PoolMaster.Host(h.node(), ref));
     }
-    return kernel.spawn(ctx, PoolMaster.create("master", kernel.entity("master/pool-master"), network, policy, 2_000_000_000L,
-        pool), "pool-master");
+    return kernel.spawn(ctx, PoolMaster.create("master", kernel.entity("master/pool-master"), network, policy,
+        PoolSettings.withoutRetries(2_000_000_000L), pool), "pool-master");
   }
 
   /** An outcome and the simulated time it arrived, relative to when Place was sent. */
