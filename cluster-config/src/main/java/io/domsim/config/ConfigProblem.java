@@ -13,11 +13,46 @@ import java.util.Comparator;
  */
 public record ConfigProblem(String file, int line, String path, String message) {
 
+  /** Words (runs without spaces) longer than this are cut in the path and message. */
+  static final int MAX_WORD = 120;
+
   /** The order problems are printed in: by file, line, path, then message, so output is deterministic. */
   public static final Comparator<ConfigProblem> ORDER = Comparator.comparing(ConfigProblem::file)
       .thenComparingInt(ConfigProblem::line)
       .thenComparing(ConfigProblem::path)
       .thenComparing(ConfigProblem::message);
+
+  /** A 20 MB token echoed whole helps nobody and floods the terminal: long words are cut. */
+  public ConfigProblem {
+    path = cut(path);
+    message = cut(message);
+  }
+
+  /** Every run of more than {@link #MAX_WORD} non-space characters, cut to its start and its length. */
+  static String cut(String text) {
+    if (text == null || text.length() <= MAX_WORD) {
+      return text;
+    }
+    StringBuilder out = new StringBuilder();
+    int i = 0;
+    while (i < text.length()) {
+      int end = i;
+      while (end < text.length() && !Character.isWhitespace(text.charAt(end))) {
+        end++;
+      }
+      if (end - i > MAX_WORD) {
+        out.append(text, i, i + MAX_WORD / 2).append("...(").append(end - i).append(" characters)");
+      } else {
+        out.append(text, i, end);
+      }
+      if (end < text.length()) {
+        out.append(text.charAt(end));
+        end++;
+      }
+      i = end;
+    }
+    return out.toString();
+  }
 
   /** {@code FILE:LINE: PATH: message}, or {@code FILE: PATH: message} when there is no line. */
   @Override

@@ -42,7 +42,7 @@ final class ScenarioReader {
   private static ScenarioAction action(Section entry, Collection<String> nodeNames, Collection<String> guestNames,
       PluginCatalog catalog) {
     // An action after the end of the run is allowed: it simply never fires.
-    Duration at = entry.duration("at", true, "a duration of at least 0, such as 30s");
+    Duration at = entry.duration("at", true, Limits.MAX_DURATION, "a duration of at least 0 and at most 365d, such as 30s");
     Action action = entry.choice("action", "an action", Action.values(), Action::configName);
     if (action == null) {
       return null;

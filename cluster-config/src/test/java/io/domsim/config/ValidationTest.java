@@ -118,7 +118,7 @@ class ValidationTest {
           }
           """);
       assertEquals(List.of("t.conf:5: domsim.guests[1].memory: \"12XB\" is not a size; use a number of MiB or a "
-          + "size such as 4GiB or 512MiB"), found);
+          + "size such as 4GiB or 512MiB (at most 1PiB)"), found);
     }
 
     @Test
@@ -403,7 +403,7 @@ class ValidationTest {
     @Test
     void zeroSampleInterval() {
       assertOnlyProblem("domsim.simulation.sample-interval = 0", "t.conf:1: domsim.simulation.sample-interval: ",
-          "0 is out of range; use a duration greater than 0");
+          "0 is out of range; use a duration of at least 1ms");
     }
 
     @Test
