@@ -32,8 +32,10 @@ final class ClusterReader {
     NodeReader.Nodes nodes = NodeReader.read(domsim);
     GuestReader.Guests guests = GuestReader.read(domsim, nodes, domainOverhead(domsim));
     List<ScenarioAction> scenario = ScenarioReader.read(domsim, nodes.names(), guests.names(), catalog);
+    boolean logsFit = scenario == null
+        || HeapEstimate.pageLogsFit(domsim, nodes.specs().size(), guests.specs(), scenario, maxHeapBytes);
     if (simulation == null || network == null || scheduler == null || migration == null || metrics == null
-        || scenario == null || !timely) {
+        || scenario == null || !timely || !logsFit) {
       return null;
     }
     // Incomplete node or guest lists have problems reported; the caller throws before using this.
@@ -43,8 +45,8 @@ final class ClusterReader {
 
   private static SimulationSpec simulation(Section s) {
     ClockMode clock = s.choice("clock", "a clock", ClockMode.values(), ClockMode::configName);
-    Double speed = s.decimal("speed", d -> d > 0,
-        "a number greater than 0, such as 1.0 (simulated seconds per wall-clock second)");
+    Double speed = s.decimal("speed", d -> d >= Limits.MIN_SPEED,
+        "a number of at least 0.001, such as 1.0 (simulated seconds per wall-clock second)");
     Duration duration = s.duration("duration", false, Limits.MAX_DURATION,
         "a duration greater than 0 and at most 365d, such as 10m");
     Long seed = s.wholeNumber("seed", "a whole number such as 42");
@@ -80,7 +82,9 @@ final class ClusterReader {
   }
 
   private static NetworkSpec network(Section s) {
-    Duration latency = s.duration("latency", true, Limits.MAX_LATENCY, "a duration from 0 to 1s, such as 100us");
+    // Not 0: every message between nodes takes at least one latency (the lookahead of a multi-JVM run).
+    Duration latency = s.duration("latency", false, Limits.MAX_LATENCY,
+        "a duration greater than 0 and at most 1s, such as 100us");
     return latency == null ? null : new NetworkSpec(latency);
   }
 

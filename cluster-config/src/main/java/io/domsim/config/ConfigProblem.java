@@ -24,8 +24,27 @@ public record ConfigProblem(String file, int line, String path, String message) 
 
   /** A 20 MB token echoed whole helps nobody and floods the terminal: long words are cut. */
   public ConfigProblem {
-    path = cut(path);
-    message = cut(message);
+    path = cut(printable(path));
+    message = cut(printable(message));
+  }
+
+  /**
+   * Control and other unprintable characters as {@code \\uXXXX}: HOCON's own messages echo the token they
+   * stumbled on, which may be a NUL or an escape sequence that would garble the terminal.
+   */
+  static String printable(String text) {
+    if (text == null || Section.firstUnprintable(text) < 0) {
+      return text;
+    }
+    StringBuilder out = new StringBuilder();
+    text.codePoints().forEach(c -> {
+      if (Section.firstUnprintable(new String(Character.toChars(c))) == 0) {
+        out.append(String.format(java.util.Locale.ROOT, "\\u%04X", c));
+      } else {
+        out.appendCodePoint(c);
+      }
+    });
+    return out.toString();
   }
 
   /** Every run of more than {@link #MAX_WORD} non-space characters, cut to its start and its length. */

@@ -1,5 +1,6 @@
 package io.domsim.config;
 
+import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValueType;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -200,7 +201,7 @@ final class GuestReader {
         || nodeField.value().valueType() == ConfigValueType.NUMBER);
     Optional<String> pinned = isName ? Optional.of(String.valueOf(nodeField.value().unwrapped())) : Optional.empty();
     if (pinned.isPresent() && !pinned.get().isBlank() && !nodeNames.contains(pinned.get())) {
-      guest.report(nodeField, "no node is named \"" + pinned.get() + "\""
+      guest.report(nodeField, "no node is named " + ConfigUtil.quoteString(pinned.get())
           + DidYouMean.hint(pinned.get(), nodeNames, "the nodes"));
       return;
     }

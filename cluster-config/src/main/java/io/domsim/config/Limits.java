@@ -11,6 +11,8 @@ final class Limits {
 
   /** simulation.duration, and the latest {@code at} of a scenario action. */
   static final Duration MAX_DURATION = Duration.ofDays(365);
+  /** simulation.speed: the slowest real clock; a minute of simulated time then takes 17 wall-clock hours. */
+  static final double MIN_SPEED = 0.001;
   /** simulation.sample-interval: the shortest. */
   static final Duration MIN_SAMPLE_INTERVAL = Duration.ofMillis(1);
   /** duration / sample-interval: samples per node in one run. */

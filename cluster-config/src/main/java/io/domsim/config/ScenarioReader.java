@@ -1,5 +1,6 @@
 package io.domsim.config;
 
+import com.typesafe.config.ConfigUtil;
 import io.domsim.config.plugin.PluginCatalog;
 import io.domsim.config.plugin.PluginKind;
 import java.time.Duration;
@@ -75,7 +76,7 @@ final class ScenarioReader {
       String allowed) {
     String name = entry.name(key, allowed);
     if (name != null && !known.contains(name)) {
-      entry.report(entry.field(key), "no " + noun + " is named \"" + name + "\""
+      entry.report(entry.field(key), "no " + noun + " is named " + ConfigUtil.quoteString(name)
           + DidYouMean.hint(name, known, "the " + noun + "s"));
       return null;
     }

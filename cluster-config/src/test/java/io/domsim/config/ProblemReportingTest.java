@@ -60,10 +60,10 @@ class ProblemReportingTest {
         }
         """, "simulation.speed=0"));
     assertEquals("""
-        --set: domsim.simulation.speed: 0 is out of range; use a number greater than 0, such as 1.0 (simulated \
+        --set: domsim.simulation.speed: 0 is out of range; use a number of at least 0.001, such as 1.0 (simulated \
         seconds per wall-clock second)
         t.conf:2: domsim.simulation.seed: "x" is not a whole number; use a whole number such as 42
-        t.conf:3: domsim.network.latency: "y" is not a duration; use a duration from 0 to 1s, such as 100us""",
+        t.conf:3: domsim.network.latency: "y" is not a duration; use a duration greater than 0 and at most 1s, such as 100us""",
         e.getMessage());
     assertEquals(0, e.getStackTrace().length);
   }

@@ -367,7 +367,7 @@ class ValidationTest {
           }
           """);
       assertEquals(3, found.size(), found::toString);
-      assertProblem(found.get(0), "t.conf:3: domsim.simulation.speed: ", "use a number greater than 0");
+      assertProblem(found.get(0), "t.conf:3: domsim.simulation.speed: ", "use a number of at least 0.001");
       assertProblem(found.get(1), "t.conf:4: domsim.simulation.duration: ", "\"0s\" is out of range; use a duration greater than 0");
       assertProblem(found.get(2), "t.conf:5: domsim.simulation.seed: ", "1.5 is not a whole number");
     }
