@@ -9,8 +9,10 @@ import io.domsim.scheduler.HostView;
 import io.domsim.scheduler.PlacementPlan;
 import io.domsim.node.Plugins;
 import java.io.PrintWriter;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -23,6 +25,7 @@ import picocli.CommandLine.Mixin;
     description = "Check a cluster file; print its nodes and guests and where each guest would start.")
 final class ValidateCommand implements Callable<Integer> {
   private static final double GIB = 1024.0 * 1024 * 1024;
+  private static final double MIB = 1024.0 * 1024;
 
   @Mixin
   ConfigOptions config = new ConfigOptions();
@@ -65,8 +68,13 @@ final class ValidateCommand implements Callable<Integer> {
   }
 
   private PlacementPlan plan;
+  /** Pinned guests that will not start, with the reason, as a run's hypervisor would give it. */
+  private final Map<String, String> notStarted = new HashMap<>();
 
-  /** Where the guest would start: its pinned node, or the pool master's choice on an empty cluster. */
+  /**
+   * Where the guest would start: its pinned node, or the pool master's choice on an empty cluster. As in a
+   * run, pinned guests start first, in configuration order, each if it still fits beside those before it.
+   */
   private String startsOn(ClusterSpec c, GuestSpec g) {
     if (plan == null) {
       long overhead = CostSettings.from(c.settings()).domainOverheadBytes();
@@ -76,11 +84,22 @@ final class ValidateCommand implements Callable<Integer> {
       String name = c.scheduler().placement();
       plan = new PlacementPlan(plugins.placement().get(name).create(plugins.placement().settingsOf(name,
           c.settings())), hosts);
-      // Pinned guests start first, as in a run.
-      c.guests().stream().filter(p -> p.node().isPresent()).forEach(p -> plan.debit(p.node().get(), p));
+      for (GuestSpec p : c.guests()) {
+        if (p.node().isEmpty()) {
+          continue;
+        }
+        HostView host = plan.view().stream().filter(h -> h.node().equals(p.node().get())).findFirst().orElseThrow();
+        if (host.fits(p)) {
+          plan.debit(host.node(), p);
+        } else {
+          notStarted.put(p.name(), String.format(Locale.ROOT, "not started: %s has %.2f MiB left after dom0 and "
+                  + "the guests pinned there before, less than %s's %.2f MiB with its hypervisor state", host.node(),
+              host.freeMemoryBytes() / MIB, p.name(), host.footprint(p) / MIB));
+        }
+      }
     }
     if (g.node().isPresent()) {
-      return g.node().get() + " (pinned)";
+      return notStarted.getOrDefault(g.name(), g.node().get() + " (pinned)");
     }
     Optional<HostView> h = plan.place(g, Set.of());
     return h.map(v -> v.node() + " (" + c.scheduler().placement() + ")")

@@ -143,6 +143,7 @@ public final class ClusterConfigLoader {
       throw problems.toException();
     }
     UnknownKeys.check(merged.root(), reference.root(), anchor, sources, problems);
+    ModuleSettingRanges.check(merged, reference, sources, problems);
     if (!file.root().containsKey(ROOT) && problems.isEmpty()) {
       // Without this, an empty file (or one whose root is misnamed) would quietly run the bundled defaults;
       // a root with a did-you-mean ("domsmi") has its own problem already.

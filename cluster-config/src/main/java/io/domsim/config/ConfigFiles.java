@@ -124,7 +124,7 @@ final class ConfigFiles implements ConfigIncluder, ConfigIncluderFile, ConfigInc
   @Override
   public ConfigObject include(ConfigIncludeContext context, String what) {
     if (URL_LIKE.matcher(what).matches()) {
-      throw refusedAt(what, "cannot include \"" + what + "\": includes name local files only, not URLs; save "
+      throw refusedAt(what, "include", "cannot include \"" + what + "\": includes name local files only, not URLs; save "
           + "the file next to this one and include it by its path");
     }
     return includeFile(context, new File(what));
@@ -132,13 +132,13 @@ final class ConfigFiles implements ConfigIncluder, ConfigIncluderFile, ConfigInc
 
   @Override
   public ConfigObject includeURL(ConfigIncludeContext context, URL what) {
-    throw refusedAt(what.toString(), "cannot include url(\"" + what + "\"): includes name local files only; "
+    throw refusedAt(what.toString(), "url(", "cannot include url(\"" + what + "\"): includes name local files only; "
         + "save the file next to this one and include it by its path");
   }
 
   @Override
   public ConfigObject includeResources(ConfigIncludeContext context, String what) {
-    throw refusedAt(what, "cannot include classpath(\"" + what + "\"): includes name local files only; "
+    throw refusedAt(what, "classpath(", "cannot include classpath(\"" + what + "\"): includes name local files only; "
         + "include a file by its path");
   }
 
@@ -146,7 +146,7 @@ final class ConfigFiles implements ConfigIncluder, ConfigIncluderFile, ConfigInc
   public ConfigObject includeFile(ConfigIncludeContext context, File what) {
     Frame from = stack.peek();
     String asWritten = what.getPath();
-    Supplier<Location> at = () -> includeLine(from, asWritten);
+    Supplier<Location> at = () -> includeLine(from, asWritten, "include");
     Path wanted = what.isAbsolute() ? what.toPath() : from.dir().resolve(what.toPath());
     Path file = existing(wanted, asWritten);
     if (file == null) {
@@ -212,21 +212,25 @@ final class ConfigFiles implements ConfigIncluder, ConfigIncluderFile, ConfigInc
     return (from.realPath() == null || parent == null ? relative : parent.resolve(relative)).normalize().toString();
   }
 
-  /** The include statement's line in the including file: the first line naming the file in quotes. */
-  private static Location includeLine(Frame from, String asWritten) {
+  /**
+   * The include statement's line in the including file: the first line naming the file in quotes, else (a URL
+   * HOCON has normalised) the first include with {@code marker}, such as {@code url(}.
+   */
+  private static Location includeLine(Frame from, String asWritten, String marker) {
     String quoted = "\"" + asWritten + "\"";
-    int line = 1;
-    for (String text : from.text().split("\n", -1)) {
-      if (text.contains("include") && text.contains(quoted)) {
-        return new Location(from.name(), line);
+    List<String> lines = List.of(from.text().split("\n", -1));
+    for (String wanted : new String[] {quoted, marker}) {
+      for (int i = 0; i < lines.size(); i++) {
+        if (lines.get(i).contains("include") && lines.get(i).contains(wanted)) {
+          return new Location(from.name(), i + 1);
+        }
       }
-      line++;
     }
     return new Location(from.name(), 0);
   }
 
-  private Refused refusedAt(String what, String message) {
-    return new Refused(includeLine(stack.peek(), what), message);
+  private Refused refusedAt(String what, String marker, String message) {
+    return new Refused(includeLine(stack.peek(), what, marker), message);
   }
 
   // ------------------------------------------------------------------ reading

@@ -78,7 +78,7 @@ final class GuestReader {
       Section guest = entry.withFallback(defaults);
       String name = guest.name("name", "a unique guest name such as web-1");
       GuestSpec spec = guest(guest, name, true);
-      checkPlacement(guest, spec, new Who(name, false), 1, nodes.names(), capacity);
+      checkPlacement(guest, spec, new Who(name, false), nodes.names(), capacity);
       if (name == null) {
         continue;
       }
@@ -102,7 +102,7 @@ final class GuestReader {
       Integer count = group.integer("count", 1, MAX_GROUP_COUNT, "a whole number from 1 to " + MAX_GROUP_COUNT);
       // Validated and placed once for the whole group; "" stands for the names the expansion gives.
       GuestSpec template = guest(group, "", true);
-      checkPlacement(group, template, new Who(range(prefix, count), true), count, nodes.names(), capacity);
+      checkPlacement(group, template, new Who(range(prefix, count), true), nodes.names(), capacity);
       if (prefix == null || count == null) {
         continue;
       }
@@ -194,7 +194,7 @@ final class GuestReader {
   }
 
   /** Can the guest run anywhere? The pinned node's name is checked even when the guest has other problems. */
-  private static void checkPlacement(Section guest, GuestSpec spec, Who who, Integer count, Set<String> nodeNames,
+  private static void checkPlacement(Section guest, GuestSpec spec, Who who, Set<String> nodeNames,
       Optional<NodeCapacity> nodes) {
     Section.Field nodeField = guest.field("node");
     boolean isName = !nodeField.missing() && (nodeField.value().valueType() == ConfigValueType.STRING
@@ -230,34 +230,13 @@ final class GuestReader {
         guest.report(nodeField, node.name() + " has " + Units.describeBytes(mostHere) + " free "
             + capacity.afterWhat() + ", less than " + who.memoryOf(spec.memoryBytes()) + "; pin " + who.it()
             + " to a bigger node such as " + largest.name() + " or give " + who.it() + " less memory");
-        return;
       }
-      checkPinnedTogether(guest, spec, who, count == null ? 1 : count, node, capacity);
+      // Pinned guests that fit one by one but not together are not refused: a run starts them in
+      // configuration order and reports the ones that no longer fit, as validate predicts.
     } else if (spec.type() == GuestType.HVM && !capacity.anyHvm()) {
       guest.report(guest.field("type"), "hvm needs a node with cpu.hvm-support = true and no node has it; make "
           + "it type = pv or add an HVM-capable node");
     }
-  }
-
-  /**
-   * Pinned guests that fit one by one may not fit together: the run starts them in configuration order and
-   * refuses the ones that no longer fit, so validation refuses the configuration instead.
-   */
-  private static void checkPinnedTogether(Section guest, GuestSpec spec, Who who, int count, NodeSpec node,
-      NodeCapacity capacity) {
-    long fitting = capacity.fitting(node, spec.memoryBytes(), count);
-    if (fitting < count) {
-      String size = Units.formatBytes(spec.memoryBytes());
-      String fits = !who.group() ? who.names() + " (" + size + ") does not fit on " + node.name()
-          : "only " + fitting + " of the group's " + count + " guests (" + size + " each) fit on " + node.name();
-      String before = capacity.pinnedBefore(node);
-      String free = Units.describeBytes(capacity.mostGuestMemory(node)) + " free " + capacity.afterWhat();
-      guest.report(guest.field("node"), fits + (before.isEmpty() ? ", which has " + free
-          : " beside " + before + ", pinned there before: of its " + free + ", they take "
-          + Units.describeBytes(capacity.pinnedBytes(node))) + "; pin " + who.it() + " to another node or give "
-          + node.name() + " more memory");
-    }
-    capacity.pin(node, spec.memoryBytes(), fitting, who.names() == null ? "a group" : who.names());
   }
 
   /** The group's template under one of the names it makes; every value object is immutable and shared. */

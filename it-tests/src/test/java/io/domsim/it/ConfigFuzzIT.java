@@ -2,6 +2,7 @@ package io.domsim.it;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Seeded random mutations of the bundled examples (lines deleted or duplicated, values altered, swapped
- * between keys so that types change, junk inserted, the file cut short) fed to {@code validate}: every case
+ * between keys so that types change, any module's setting set to an odd value, junk inserted, the file cut
+ * short) fed to {@code validate}: every case
  * must end in time with exit 0 or 2, never 1, and a refusal is {@code FILE[:LINE]: PATH: message} lines with
  * no exception. A share of the small examples' cases also goes to {@code run}, which must say what validate
  * said (with the same overrides: a two-second virtual-clock run without the metrics endpoint, so that the
@@ -51,6 +53,12 @@ class ConfigFuzzIT {
       "include required(\"nothere.conf\")", "\u0000", "\\", "${", "domsim.simulation.seed = 1\n", "\n}\n",
       "a.b.c.d = 1\n", "\t", "\ufeff", "domsim.nodes = []\n", "domsim.guests = [ { name = x } ]\n");
 
+  /** Every leaf of every module's reference.conf but the kernel's machinery (Akka's dispatcher, Kryo's list). */
+  private static final List<String> SETTINGS = ConfigFactory.defaultReference().entrySet().stream()
+      .map(java.util.Map.Entry::getKey)
+      .filter(k -> k.startsWith("domsim.") && !k.startsWith("domsim.kernel."))
+      .sorted().toList();
+
   @TempDir
   Path tmp;
 
@@ -65,6 +73,7 @@ class ConfigFuzzIT {
       texts.add(Files.readString(Cli.example(example)));
     }
     int runs = 0;
+    int accepted = 0;
     for (int i = 0; i < CASES; i++) {
       SplittableRandom random = new SplittableRandom(SEED * 1_000_003 + i);
       int which = random.nextInt(EXAMPLES.size());
@@ -74,7 +83,10 @@ class ConfigFuzzIT {
       Cli.Outcome validate = BadInputs.within(LIMIT, "validate", file.toString());
       String problem = check("validate", file, validate);
       boolean small = !c.example().startsWith("scale");
-      if (problem == null && small && runs < RUNS && random.nextInt(4) == 0) {
+      accepted += validate.code() == 0 ? 1 : 0;
+      // Every accepted case goes on to run while there is room (they are what a run could trip on), and a
+      // few refused ones, which run must refuse alike.
+      if (problem == null && small && runs < RUNS && (validate.code() == 0 || random.nextInt(8) == 0)) {
         runs++;
         List<String> args = new ArrayList<>(List.of("validate", file.toString()));
         args.addAll(RUN_OVERRIDES);
@@ -93,6 +105,8 @@ class ConfigFuzzIT {
         failures.add(keep(c, problem));
       }
     }
+    System.out.printf("config fuzz: %d cases (seed %d), %d accepted by validate, %d also run%n", CASES, SEED,
+        accepted, runs);
     assertTrue(failures.isEmpty(), () -> failures.size() + " of " + CASES + " cases failed:\n"
         + String.join("\n\n", failures));
   }
@@ -130,7 +144,7 @@ class ConfigFuzzIT {
     List<String> done = new ArrayList<>();
     int count = 1 + random.nextInt(3);
     for (int k = 0; k < count; k++) {
-      switch (random.nextInt(6)) {
+      switch (random.nextInt(7)) {
         case 0 -> {
           List<String> lines = new ArrayList<>(text.lines().toList());
           int at = random.nextInt(lines.size());
@@ -166,6 +180,13 @@ class ConfigFuzzIT {
             done.add("swap " + first.strip() + " with " + second.strip());
             text = text.substring(0, a[0]) + second + text.substring(a[1], b[0]) + first + text.substring(b[1]);
           }
+        }
+        case 5 -> {
+          // Any setting any module declares, not only the example's keys.
+          String key = SETTINGS.get(random.nextInt(SETTINGS.size()));
+          String value = VALUES.get(random.nextInt(VALUES.size()));
+          done.add("set " + key + " = " + value);
+          text = text + "\n" + key + " = " + value + "\n";
         }
         default -> {
           if (random.nextInt(4) == 0) {
