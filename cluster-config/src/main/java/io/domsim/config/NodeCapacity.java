@@ -52,7 +52,7 @@ final class NodeCapacity {
     return Math.max(0, free(node) - overhead);
   }
 
-  /** "after dom0" or, with a per-domain cost, "after dom0 and the hypervisor's 20000 bytes per domain". */
+  /** "after dom0", and with a per-domain cost, how much each domain also takes. */
   String afterWhat() {
     return overhead == 0 ? "after dom0" : "after dom0 (each domain also takes " + overhead
         + " bytes of hypervisor state, hypervisor.costs.domain-overhead)";
