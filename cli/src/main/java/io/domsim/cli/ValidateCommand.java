@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -27,6 +28,7 @@ import picocli.CommandLine.Mixin;
     description = "Check a cluster file; print its nodes and guests and where each guest would start.")
 final class ValidateCommand implements Callable<Integer> {
   private static final double GIB = 1024.0 * 1024 * 1024;
+  private static final double MIB = 1024.0 * 1024;
 
   @Mixin
   ConfigOptions config = new ConfigOptions();
@@ -71,7 +73,10 @@ final class ValidateCommand implements Callable<Integer> {
   private PlacementPlan plan;
   private final Map<String, String> pinnedRefusals = new TreeMap<>();
 
-  /** Where the guest would start: its pinned node, or the pool master's choice on an empty cluster. */
+  /**
+   * Where the guest would start: its pinned node, or the pool master's choice on an empty cluster. As in a
+   * run, pinned guests start first, in configuration order, each if it still fits beside those before it.
+   */
   private String startsOn(ClusterSpec c, GuestSpec g) {
     if (plan == null) {
       plan = initialPlan(c);

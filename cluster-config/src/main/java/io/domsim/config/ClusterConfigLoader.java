@@ -4,13 +4,15 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
-import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import io.domsim.config.plugin.PluginCatalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Turns a HOCON cluster configuration into a validated {@link ClusterSpec}. The user's file, with the
@@ -21,6 +23,9 @@ import java.util.List;
 public final class ClusterConfigLoader {
 
   private static final String ROOT = "domsim";
+  private static final String TOO_DEEP = "the configuration is nested too deeply to read (objects, lists or "
+      + "dotted keys thousands of levels deep); a cluster configuration needs a few levels";
+  private static final Pattern SUBSTITUTION = Pattern.compile("\\$\\{\\??([^}]*)\\}");
 
   private ClusterConfigLoader() {}
 
@@ -33,7 +38,14 @@ public final class ClusterConfigLoader {
    * @param catalog the plug-in names the file may choose from (policies, algorithms, stop rules)
    */
   public static ClusterSpec load(Path file, List<String> overrides, PluginCatalog catalog) throws ConfigProblems {
+    return load(file, overrides, catalog, Runtime.getRuntime().maxMemory());
+  }
+
+  /** As {@link #load(Path, List, PluginCatalog)}, for a JVM that may use {@code maxHeapBytes}. */
+  static ClusterSpec load(Path file, List<String> overrides, PluginCatalog catalog, long maxHeapBytes)
+      throws ConfigProblems {
     String name = file.toString();
+    Sources sources = new Sources(name);
     Problems problems = new Problems();
     Location whole = new Location(name, 0);
     Config parsed = null;
@@ -46,10 +58,10 @@ public final class ClusterConfigLoader {
     } else if (!Files.isReadable(file)) {
       problems.add(whole, ROOT, "cannot read the file: permission denied; make it readable");
     } else {
-      parsed = parse(() -> ConfigFactory.parseFile(file.toFile(),
-          ConfigParseOptions.defaults().setAllowMissing(false)), new Sources(name), problems);
+      ConfigFiles files = new ConfigFiles(sources);
+      parsed = parse(() -> files.parseFile(file), sources, problems);
     }
-    return build(name, parsed, overrides, catalog, problems);
+    return build(sources, parsed, overrides, catalog, problems, maxHeapBytes);
   }
 
   /**
@@ -59,26 +71,53 @@ public final class ClusterConfigLoader {
    */
   public static ClusterSpec parse(String hoconText, String sourceName, List<String> overrides,
       PluginCatalog catalog) throws ConfigProblems {
-    Problems problems = new Problems();
-    Config parsed = parse(() -> ConfigFactory.parseString(hoconText,
-        ConfigParseOptions.defaults().setOriginDescription(sourceName)), new Sources(sourceName), problems);
-    return build(sourceName, parsed, overrides, catalog, problems);
+    return parse(hoconText, sourceName, overrides, catalog, Runtime.getRuntime().maxMemory());
   }
 
-  /** A HOCON parse, with a syntax or I/O error turned into a problem at the line Typesafe Config names. */
-  private static Config parse(java.util.function.Supplier<Config> parser, Sources sources, Problems problems) {
+  /** As {@link #parse(String, String, List, PluginCatalog)}, for a JVM that may use {@code maxHeapBytes}. */
+  static ClusterSpec parse(String hoconText, String sourceName, List<String> overrides, PluginCatalog catalog,
+      long maxHeapBytes) throws ConfigProblems {
+    Sources sources = new Sources(sourceName);
+    Problems problems = new Problems();
+    ConfigFiles files = new ConfigFiles(sources);
+    Config parsed = parse(() -> files.parseText(hoconText, sourceName), sources, problems);
+    return build(sources, parsed, overrides, catalog, problems, maxHeapBytes);
+  }
+
+  /**
+   * A HOCON parse, with a syntax or I/O error turned into a problem at the line Typesafe Config names.
+   */
+  private static Config parse(Supplier<Config> parser, Sources sources, Problems problems) {
+    Config parsed;
     try {
-      return parser.get();
+      parsed = parser.get();
+    } catch (ConfigFiles.Refused e) {
+      problems.add(e.where(), ROOT, e.getMessage());
+      return null;
     } catch (ConfigException e) {
       problems.add(locate(e, sources), ROOT, "not valid HOCON: " + Sources.messageWithoutOrigin(e));
       return null;
+    } catch (StackOverflowError e) {
+      problems.add(new Location(sources.sourceName(), 0), ROOT, TOO_DEEP);
+      return null;
+    }
+    return parsed;
+  }
+
+  private static ClusterSpec build(Sources sources, Config file, List<String> overrides, PluginCatalog catalog,
+      Problems problems, long maxHeapBytes) throws ConfigProblems {
+    try {
+      return buildSpec(sources, file, overrides, catalog, problems, maxHeapBytes);
+    } catch (StackOverflowError e) {
+      // A last resort: the bracket count catches deep nesting, dotted keys of thousands of levels get here.
+      problems.add(new Location(sources.sourceName(), 0), ROOT, TOO_DEEP);
+      throw problems.toException();
     }
   }
 
-  private static ClusterSpec build(String sourceName, Config file, List<String> overrides, PluginCatalog catalog,
-      Problems problems)
-      throws ConfigProblems {
-    Sources sources = new Sources(sourceName);
+  private static ClusterSpec buildSpec(Sources sources, Config file, List<String> overrides,
+      PluginCatalog catalog, Problems problems, long maxHeapBytes) throws ConfigProblems {
+    String sourceName = sources.sourceName();
     Config overrideConfig = Overrides.parse(overrides, problems);
     problems.throwIfAny(); // nothing more can be said about text that does not parse
 
@@ -87,6 +126,9 @@ public final class ClusterConfigLoader {
     try {
       // Resolved together, so that a substitution in the user's file may refer to a default and back.
       merged = overrideConfig.withFallback(file).withFallback(reference).resolve();
+    } catch (ConfigException.UnresolvedSubstitution e) {
+      problems.add(locate(e, sources), ROOT, unresolved(Sources.messageWithoutOrigin(e)));
+      throw problems.toException();
     } catch (ConfigException e) {
       problems.add(locate(e, sources), ROOT, "cannot resolve the configuration: " + Sources.messageWithoutOrigin(e));
       throw problems.toException();
@@ -101,10 +143,31 @@ public final class ClusterConfigLoader {
       throw problems.toException();
     }
     UnknownKeys.check(merged.root(), reference.root(), anchor, sources, problems);
+    ModuleSettingRanges.check(merged, reference, sources, problems);
+    if (!file.root().containsKey(ROOT) && problems.isEmpty()) {
+      // Without this, an empty file (or one whose root is misnamed) would quietly run the bundled defaults;
+      // a root with a did-you-mean ("domsmi") has its own problem already.
+      problems.add(anchor, ROOT, "no domsim section: the file " + (file.root().isEmpty() ? "is empty"
+          : "has only " + DidYouMean.list(file.root().keySet())) + "; a cluster file is domsim { ... }, as in "
+          + "examples/cluster.conf");
+      throw problems.toException();
+    }
     ClusterSpec spec = ClusterReader.read(sourceName,
-        Section.root((ConfigObject) domsim, anchor, sources, problems), merged.getConfig(ROOT), catalog);
+        Section.root((ConfigObject) domsim, anchor, sources, problems), merged.getConfig(ROOT), catalog,
+        maxHeapBytes);
     problems.throwIfAny();
     return spec;
+  }
+
+  /** An unset substitution, in words: which name, and the two ways out. */
+  private static String unresolved(String message) {
+    Matcher m = SUBSTITUTION.matcher(message);
+    if (!m.find() || message.contains("cycle")) {
+      return "cannot resolve the configuration: " + message;
+    }
+    String name = m.group(1);
+    return "${" + name + "} is not set: no setting " + name + " and no environment variable " + name + "; set "
+        + "it, or write ${?" + name + "} to leave the value out when it is unset";
   }
 
   /** Where to point for things nobody wrote: the user's domsim { line, else the file as a whole. */

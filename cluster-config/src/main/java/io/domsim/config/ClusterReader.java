@@ -9,21 +9,34 @@ import java.util.List;
 /** Reads the whole {@code domsim} object into a {@link ClusterSpec}; the small sections are read here. */
 final class ClusterReader {
 
+  private static final String HOST_TIMEOUT = "host-timeout";
+
   private ClusterReader() {}
 
-  /** The cluster, or null when anything was wrong (the problems are in the section's collector). */
-  static ClusterSpec read(String source, Section domsim, Config settings, PluginCatalog catalog) {
+  /**
+   * The cluster, or null when anything was wrong (the problems are in the section's collector).
+   *
+   * @param maxHeapBytes the heap the run may use, which the counts of nodes and guests must fit
+   */
+  static ClusterSpec read(String source, Section domsim, Config settings, PluginCatalog catalog, long maxHeapBytes) {
     SimulationSpec simulation = simulation(domsim.section("simulation"));
     NetworkSpec network = network(domsim.section("network"));
     SchedulerSpec scheduler = scheduler(domsim.section("scheduler"), catalog);
+    boolean timely = latencyWithinHostTimeout(domsim.section("network"), domsim.section("scheduler"),
+        network == null ? null : network.latency());
     MigrationSpec migration = migration(domsim.section("migration"), catalog);
     MetricsSpec metrics = metrics(domsim.section("metrics"));
+    if (!HeapEstimate.fits(domsim, maxHeapBytes)) {
+      return null; // expanding the groups alone could take minutes and the heap
+    }
     NodeReader.Nodes nodes = NodeReader.read(domsim);
-    GuestReader.Guests guests = GuestReader.read(domsim, nodes);
+    GuestReader.Guests guests = GuestReader.read(domsim, nodes, domainOverhead(domsim));
     List<ScenarioAction> scenario = ScenarioReader.read(domsim, nodes.names(), guests.names(), catalog,
         network == null ? null : network.latency());
+    boolean logsFit = scenario == null
+        || HeapEstimate.pageLogsFit(domsim, nodes.specs().size(), guests.specs(), scenario, maxHeapBytes);
     if (simulation == null || network == null || scheduler == null || migration == null || metrics == null
-        || scenario == null) {
+        || scenario == null || !timely || !logsFit) {
       return null;
     }
     // Incomplete node or guest lists have problems reported; the caller throws before using this.
@@ -33,11 +46,13 @@ final class ClusterReader {
 
   private static SimulationSpec simulation(Section s) {
     ClockMode clock = s.choice("clock", "a clock", ClockMode.values(), ClockMode::configName);
-    Double speed = s.decimal("speed", d -> d > 0,
-        "a number greater than 0, such as 1.0 (simulated seconds per wall-clock second)");
-    Duration duration = s.duration("duration", false, "a duration greater than 0, such as 10m");
+    Double speed = s.decimal("speed", d -> d >= Limits.MIN_SPEED,
+        "a number of at least 0.001, such as 1.0 (simulated seconds per wall-clock second)");
+    Duration duration = s.duration("duration", false, Limits.MAX_DURATION,
+        "a duration greater than 0 and at most 365d, such as 10m");
     Long seed = s.wholeNumber("seed", "a whole number such as 42");
-    Duration sampleInterval = s.duration("sample-interval", false, "a duration greater than 0, such as 1s");
+    Duration sampleInterval = s.duration("sample-interval", Limits.MIN_SAMPLE_INTERVAL, Limits.MAX_DURATION,
+        "a duration of at least 1ms, such as 1s");
     if (duration != null && sampleInterval != null && sampleInterval.compareTo(duration) > 0) {
       // Blame whichever the user wrote; a default they never saw is not where they would look.
       Section.Field interval = s.field("sample-interval");
@@ -51,6 +66,16 @@ final class ClusterReader {
       }
       return null;
     }
+    if (duration != null && sampleInterval != null
+        && duration.toNanos() / sampleInterval.toNanos() > Limits.MAX_SAMPLES) {
+      // Each node samples its meters every interval: a run's cost grows with the count, not the duration.
+      Duration shortest = Duration.ofNanos(-Math.floorDiv(-duration.toNanos(), Limits.MAX_SAMPLES));
+      s.report(s.field("sample-interval"), Units.formatDuration(sampleInterval) + " over "
+          + Units.formatDuration(duration) + " is " + duration.toNanos() / sampleInterval.toNanos()
+          + " samples per node, more than " + Limits.MAX_SAMPLES + "; use a sample-interval of at least "
+          + Units.formatDuration(shortest) + " or a shorter duration");
+      return null;
+    }
     if (clock == null || speed == null || duration == null || seed == null || sampleInterval == null) {
       return null;
     }
@@ -58,7 +83,9 @@ final class ClusterReader {
   }
 
   private static NetworkSpec network(Section s) {
-    Duration latency = s.duration("latency", true, "a duration of at least 0, such as 100us");
+    // Not 0: every message between nodes takes at least one latency (the lookahead of a multi-JVM run).
+    Duration latency = s.duration("latency", false, Limits.MAX_LATENCY,
+        "a duration greater than 0 and at most 1s, such as 100us");
     Section f = s.section("faults");
     Double loss = f.decimal("loss", d -> d >= 0 && d < 1,
         "a fraction from 0 to below 1, such as 0.001 (1 would lose every message: use a partition)");
@@ -76,13 +103,63 @@ final class ClusterReader {
     return placement == null || consolidation == null ? null : new SchedulerSpec(placement, consolidation);
   }
 
+  /**
+   * The pool master takes a host that has not answered within scheduler.host-timeout as down; every request
+   * and its answer take two latencies, so at 2 × latency ≥ host-timeout no host ever counts as up and no
+   * unpinned guest starts (at equality, which message comes first depends on the nodes' names). The timeout
+   * is the scheduler module's setting; without that module on the class path there is nothing to check.
+   */
+  private static boolean latencyWithinHostTimeout(Section network, Section scheduler, Duration latency) {
+    if (latency == null || !scheduler.has(HOST_TIMEOUT)) {
+      return true;
+    }
+    Duration timeout = scheduler.duration(HOST_TIMEOUT, false, Limits.MAX_HOST_TIMEOUT,
+        "a duration greater than 0 and at most 1h, such as 2s");
+    if (timeout == null) {
+      return false;
+    }
+    if (latency.multipliedBy(2).compareTo(timeout) < 0) {
+      return true;
+    }
+    Section.Field latencyField = network.field("latency");
+    Section.Field timeoutField = scheduler.field(HOST_TIMEOUT);
+    String why = "a request to a host and its answer take " + Units.formatDuration(latency.multipliedBy(2))
+        + ", not less than scheduler.host-timeout (" + Units.formatDuration(timeout) + "), so the pool master"
+        + " would take every host as down and start no unpinned guest";
+    if (latencyField.userWritten() || !timeoutField.userWritten()) {
+      network.report(latencyField, Units.formatDuration(latency) + " is too long: " + why + "; use a latency below "
+          + Units.formatDuration(timeout.dividedBy(2)) + " or a longer host-timeout");
+    } else {
+      scheduler.report(timeoutField, Units.formatDuration(timeout) + " is too short: " + why
+          + "; use more than " + Units.formatDuration(latency.multipliedBy(2)));
+    }
+    return false;
+  }
+
+  /**
+   * The memory the hypervisor takes per domain, which decides whether a guest fits exactly as in a run; it is
+   * the hypervisor module's setting (0 without that module on the class path).
+   */
+  private static long domainOverhead(Section domsim) {
+    if (!domsim.has("hypervisor") || !domsim.section("hypervisor").has("costs")
+        || !domsim.section("hypervisor").section("costs").has("domain-overhead")) {
+      return 0;
+    }
+    Long overhead = domsim.section("hypervisor").section("costs").bytes("domain-overhead", 1, 0, Limits.MAX_BYTES,
+        "a size of at least 0, such as 20kB");
+    return overhead == null ? 0 : overhead;
+  }
+
   private static MigrationSpec migration(Section s, PluginCatalog catalog) {
     String algorithm = s.pluginName("algorithm", PluginKind.MIGRATION_ALGORITHM, catalog);
     String policy = s.pluginName("policy", PluginKind.STOP_RULE, catalog);
-    Duration downtimeLimit = s.duration("downtime-limit", false, "a duration greater than 0, such as 300ms");
+    Duration downtimeLimit = s.duration("downtime-limit", false, Limits.MAX_DOWNTIME_LIMIT,
+        "a duration greater than 0 and at most 2000s (QEMU's maximum), such as 300ms");
     Boolean autoConverge = s.bool("auto-converge");
-    Long bandwidth = s.bitsPerSecond("bandwidth", true, "a bandwidth such as 1Gbps or 125MB/s, or 0 for no cap");
-    Duration timeout = s.duration("timeout", false, "a duration greater than 0, such as 15m");
+    Long bandwidth = s.bitsPerSecond("bandwidth", true, Limits.MAX_BITS_PER_SECOND,
+        "a bandwidth of at most 1000Tbps such as 1Gbps or 125MB/s, or 0 for no cap");
+    Duration timeout = s.duration("timeout", false, Limits.MAX_DURATION,
+        "a duration greater than 0 and at most 365d, such as 15m");
     if (algorithm == null || policy == null || downtimeLimit == null || autoConverge == null
         || bandwidth == null || timeout == null) {
       return null;

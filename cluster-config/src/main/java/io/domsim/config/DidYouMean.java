@@ -11,6 +11,9 @@ final class DidYouMean {
   /** Lists longer than this are cut in messages: 44 node names help nobody. */
   private static final int MAX_LISTED = 8;
 
+  /** Names longer than this get no suggestion. */
+  private static final int MAX_GUESSED = 100;
+
   private DidYouMean() {}
 
   /**
@@ -19,6 +22,9 @@ final class DidYouMean {
    * Ties go to the earlier candidate, so callers pass candidates in a stable order.
    */
   static Optional<String> closest(String given, Collection<String> candidates) {
+    if (given.length() > MAX_GUESSED) {
+      return Optional.empty(); // no typo is that long, and the distance would cost length × length
+    }
     String best = null;
     int bestScore = Integer.MAX_VALUE;
     for (String candidate : candidates) {

@@ -1,9 +1,9 @@
 package io.domsim.config;
 
+import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValueType;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,7 +19,7 @@ import java.util.Set;
  */
 final class GuestReader {
 
-  private static final String MEMORY_ALLOWED = "a number of MiB or a size such as 4GiB or 512MiB";
+  private static final String MEMORY_ALLOWED = "a number of MiB or a size such as 4GiB or 512MiB (at most 1PiB)";
 
   /** As for node groups: large enough for any scale run, small enough that a typo of a few digits is caught. */
   static final int MAX_GROUP_COUNT = NodeReader.MAX_GROUP_COUNT;
@@ -56,7 +56,11 @@ final class GuestReader {
 
   private GuestReader() {}
 
-  static Guests read(Section domsim, NodeReader.Nodes nodes) {
+  /**
+   * @param domainOverhead the hypervisor's memory per domain, as a run's hypervisors take it (0 when no module
+   *     declares it)
+   */
+  static Guests read(Section domsim, NodeReader.Nodes nodes, long domainOverhead) {
     Section defaults = domsim.section("guest-defaults");
     // Reports mistakes in the defaults even when no guest inherits them; working-set <= memory is checked
     // per guest only, since every guest may override either.
@@ -67,7 +71,7 @@ final class GuestReader {
     List<GuestSpec> specs = new ArrayList<>();
     Set<String> names = new LinkedHashSet<>();
     Map<String, NodeReader.FirstDefinition> seen = new HashMap<>();
-    Optional<Capacity> capacity = Capacity.of(nodes);
+    Optional<NodeCapacity> capacity = NodeCapacity.of(nodes, domainOverhead);
     long declared = entries.size();
 
     for (Section entry : entries) {
@@ -152,7 +156,7 @@ final class GuestReader {
     GuestType type = guest.choice("type", "a guest type", GuestType.values(), GuestType::configName);
     Integer vcpus = guest.integer("vcpus", 1, Integer.MAX_VALUE, "a whole number of at least 1, such as 2");
     // A bare number is MiB here, as in xl.cfg's memory=.
-    Long memory = guest.bytes("memory", Units.MIB, 1, MEMORY_ALLOWED);
+    Long memory = guest.bytes("memory", Units.MIB, 1, Limits.MAX_BYTES, MEMORY_ALLOWED);
     Integer weight = guest.integer("weight", 1, 65535, "a whole number from 1 to 65535 (Xen's default is 256)");
     boolean pinned = guest.has("node"); // optional: without it the scheduler places the guest
     String node = pinned ? guest.name("node", "the name of a node, or no node key to let the scheduler place it")
@@ -167,13 +171,15 @@ final class GuestReader {
 
   private static WorkloadSpec workload(Section workload, Long guestMemory) {
     Double cpu = workload.decimal("cpu", d -> d >= 0 && d <= 1, "a number from 0 to 1, such as 0.5");
-    Double dirtyRate = workload.decimal("dirty-rate", d -> d >= 0,
-        "a number of at least 0 (4 KiB pages written per second)");
-    Long workingSet = workload.bytes("working-set", 1, 0, "a size of at least 0, such as 512MiB");
-    Double ioRate = workload.decimal("io-rate", d -> d >= 0, "a number of at least 0 (I/O operations per second)");
-    Double variability = workload.decimal("variability", d -> d >= 0,
-        "a number of at least 0 (coefficient of variation; 0 = constant load)");
-    Duration phaseMean = workload.duration("phase-mean", false, "a duration greater than 0, such as 30s");
+    Double dirtyRate = workload.decimal("dirty-rate", d -> d >= 0 && d <= Limits.MAX_RATE,
+        "a number of at least 0 and at most 1e9 (4 KiB pages written per second)");
+    Long workingSet = workload.bytes("working-set", 1, 0, Limits.MAX_BYTES, "a size of at least 0, such as 512MiB");
+    Double ioRate = workload.decimal("io-rate", d -> d >= 0 && d <= Limits.MAX_RATE,
+        "a number of at least 0 and at most 1e9 (I/O operations per second)");
+    Double variability = workload.decimal("variability", d -> d >= 0 && d <= Limits.MAX_VARIABILITY,
+        "a number from 0 to 10 (coefficient of variation; 0 = constant load)");
+    Duration phaseMean = workload.duration("phase-mean", Limits.MIN_PHASE_MEAN, Limits.MAX_DURATION,
+        "a duration from 100ms to 365d, such as 30s");
     if (workingSet != null && guestMemory != null && workingSet > guestMemory) {
       Section.Field field = workload.field("working-set");
       workload.report(field, Units.formatBytes(workingSet) + " is more than the guest's memory ("
@@ -187,60 +193,47 @@ final class GuestReader {
     return new WorkloadSpec(cpu, dirtyRate, workingSet, ioRate, variability, phaseMean);
   }
 
-  /**
-   * What the nodes offer, computed once for all guests; absent when some node is invalid, since a broken
-   * node would make "does not fit" wrong.
-   */
-  private record Capacity(Map<String, NodeSpec> byName, NodeSpec largest, boolean anyHvm) {
-
-    static Optional<Capacity> of(NodeReader.Nodes nodes) {
-      if (!nodes.complete() || nodes.specs().isEmpty()) {
-        return Optional.empty();
-      }
-      Map<String, NodeSpec> byName = new HashMap<>();
-      nodes.specs().forEach(n -> byName.put(n.name(), n));
-      // max keeps the first of equals, so the largest is the earliest in configuration order
-      NodeSpec largest = nodes.specs().stream().max(Comparator.comparingLong(GuestReader::free)).orElseThrow();
-      return Optional.of(new Capacity(byName, largest, nodes.specs().stream().anyMatch(NodeSpec::hvmSupport)));
-    }
-  }
-
   /** Can the guest run anywhere? The pinned node's name is checked even when the guest has other problems. */
   private static void checkPlacement(Section guest, GuestSpec spec, Who who, Set<String> nodeNames,
-      Optional<Capacity> nodes) {
+      Optional<NodeCapacity> nodes) {
     Section.Field nodeField = guest.field("node");
     boolean isName = !nodeField.missing() && (nodeField.value().valueType() == ConfigValueType.STRING
         || nodeField.value().valueType() == ConfigValueType.NUMBER);
     Optional<String> pinned = isName ? Optional.of(String.valueOf(nodeField.value().unwrapped())) : Optional.empty();
     if (pinned.isPresent() && !pinned.get().isBlank() && !nodeNames.contains(pinned.get())) {
-      guest.report(nodeField, "no node is named \"" + pinned.get() + "\""
+      guest.report(nodeField, "no node is named " + ConfigUtil.quoteString(pinned.get())
           + DidYouMean.hint(pinned.get(), nodeNames, "the nodes"));
       return;
     }
     if (spec == null || nodes.isEmpty()) {
       return;
     }
-    NodeSpec largest = nodes.get().largest();
-    if (spec.memoryBytes() > free(largest)) {
+    NodeCapacity capacity = nodes.get();
+    NodeSpec largest = capacity.largest();
+    long most = capacity.mostGuestMemory(largest);
+    if (spec.memoryBytes() > most) {
       Section.Field field = guest.field("memory");
       guest.report(field, Units.formatBytes(spec.memoryBytes()) + " does not fit on any node; the largest is "
-          + largest.name() + " with " + Units.formatBytes(free(largest)) + " free after dom0; use at most "
-          + Units.formatBytes(free(largest)) + " or add a bigger node");
+          + largest.name() + " with " + Units.describeBytes(most) + " free " + capacity.afterWhat()
+          + "; use at most " + Units.formatBytesAtMost(most) + " or add a bigger node");
       return;
     }
     if (pinned.isPresent()) {
-      NodeSpec node = nodes.get().byName().get(pinned.get());
+      NodeSpec node = capacity.node(pinned.get());
       if (spec.type() == GuestType.HVM && !node.hvmSupport()) {
         guest.report(nodeField, node.name() + " has no hardware virtualization (cpu.hvm-support = false) and "
             + "cannot run " + who.hvmGuests() + "; pin " + who.it() + " to an HVM-capable node or make "
             + who.it() + " type = pv");
       }
-      if (spec.memoryBytes() > free(node)) {
-        guest.report(nodeField, node.name() + " has " + Units.formatBytes(free(node)) + " free after dom0, less "
-            + "than " + who.memoryOf(spec.memoryBytes()) + "; pin " + who.it() + " to a bigger node such as "
-            + largest.name() + " or give " + who.it() + " less memory");
+      long mostHere = capacity.mostGuestMemory(node);
+      if (spec.memoryBytes() > mostHere) {
+        guest.report(nodeField, node.name() + " has " + Units.describeBytes(mostHere) + " free "
+            + capacity.afterWhat() + ", less than " + who.memoryOf(spec.memoryBytes()) + "; pin " + who.it()
+            + " to a bigger node such as " + largest.name() + " or give " + who.it() + " less memory");
       }
-    } else if (spec.type() == GuestType.HVM && !nodes.get().anyHvm()) {
+      // Pinned guests that fit one by one but not together are not refused: a run starts them in
+      // configuration order and reports the ones that no longer fit, as validate predicts.
+    } else if (spec.type() == GuestType.HVM && !capacity.anyHvm()) {
       guest.report(guest.field("type"), "hvm needs a node with cpu.hvm-support = true and no node has it; make "
           + "it type = pv or add an HVM-capable node");
     }
@@ -252,8 +245,4 @@ final class GuestReader {
         template.node(), template.workload());
   }
 
-  /** Memory left for guests on an empty node. */
-  private static long free(NodeSpec node) {
-    return node.memoryBytes() - node.dom0().memoryBytes();
-  }
 }

@@ -109,10 +109,12 @@ final class NodeReader {
   private static NodeSpec hardware(Section node, String name, boolean checkDom0Fits) {
     Section cpu = node.section("cpu");
     Integer cores = cpu.integer("cores", 1, Integer.MAX_VALUE, "a whole number of at least 1, such as 16");
-    Double ghz = cpu.decimal("ghz", d -> d > 0, "a number greater than 0, such as 2.4");
+    Double ghz = cpu.decimal("ghz", d -> d > 0 && d <= Limits.MAX_GHZ,
+        "a number greater than 0 and at most " + (int) Limits.MAX_GHZ + ", such as 2.4");
     Boolean hvm = cpu.bool("hvm-support");
-    Long memory = node.bytes("memory", 1, 1, "a size greater than 0, such as 128GiB");
-    Long nic = node.bitsPerSecond("nic", false, "a bandwidth greater than 0, such as 10Gbps, 1Gbit/s or 125MB/s");
+    Long memory = node.bytes("memory", 1, 1, Limits.MAX_BYTES, "a size greater than 0 and at most 1PiB, such as 128GiB");
+    Long nic = node.bitsPerSecond("nic", false, Limits.MAX_BITS_PER_SECOND,
+        "a bandwidth greater than 0 and at most 1000Tbps, such as 10Gbps, 1Gbit/s or 125MB/s");
     PowerSpec power = power(node.section("power"));
     Dom0Spec dom0 = checkDom0Fits ? dom0(node.section("dom0"), cores, memory)
         : dom0(node.section("dom0"), null, null);
@@ -124,8 +126,8 @@ final class NodeReader {
   }
 
   private static PowerSpec power(Section power) {
-    Double idle = power.watts("idle", "a power of at least 0, such as 120W or 1.2kW");
-    Double max = power.watts("max", "a power of at least power.idle, such as 300W or 1.2kW");
+    Double idle = power.watts("idle", Limits.MAX_WATTS, "a power from 0 to 1MW, such as 120W or 1.2kW");
+    Double max = power.watts("max", Limits.MAX_WATTS, "a power from power.idle to 1MW, such as 300W or 1.2kW");
     if (idle == null || max == null) {
       return null;
     }
@@ -147,7 +149,7 @@ final class NodeReader {
   /** Dom0's share, checked against the node it runs on when the node's own values are valid. */
   private static Dom0Spec dom0(Section dom0, Integer cores, Long nodeMemory) {
     Integer vcpus = dom0.integer("vcpus", 1, Integer.MAX_VALUE, "a whole number of at least 1, such as 2");
-    Long memory = dom0.bytes("memory", 1, 1, "a size greater than 0, such as 4GiB");
+    Long memory = dom0.bytes("memory", 1, 1, Limits.MAX_BYTES, "a size greater than 0 and at most 1PiB, such as 4GiB");
     Integer weight = dom0.integer("weight", 1, 65535, "a whole number from 1 to 65535 (Xen's default is 256)");
     boolean fits = true;
     if (vcpus != null && cores != null && vcpus > cores) {

@@ -52,6 +52,12 @@ final class Overrides {
       problems.add(WHERE, path, "no value after \"=\"; use " + EXAMPLE);
       return null;
     }
+    try {
+      ConfigFiles.checkDepth(text, Sources.OVERRIDE);
+    } catch (ConfigFiles.Refused e) {
+      problems.add(WHERE, path, e.getMessage());
+      return null;
+    }
     Config parsed;
     try {
       // Parsed as the value of one key, so that a VALUE cannot smuggle in other keys.

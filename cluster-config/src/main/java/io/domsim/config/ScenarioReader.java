@@ -1,5 +1,6 @@
 package io.domsim.config;
 
+import com.typesafe.config.ConfigUtil;
 import io.domsim.config.plugin.PluginCatalog;
 import io.domsim.config.plugin.PluginKind;
 import java.time.Duration;
@@ -100,7 +101,7 @@ final class ScenarioReader {
   private static ScenarioAction action(Section entry, Collection<String> nodeNames, Collection<String> guestNames,
       PluginCatalog catalog, Duration baseLatency) {
     // An action after the end of the run is allowed: it simply never fires.
-    Duration at = entry.duration("at", true, "a duration of at least 0, such as 30s");
+    Duration at = entry.duration("at", true, Limits.MAX_DURATION, "a duration of at least 0 and at most 365d, such as 30s");
     Action action = entry.choice("action", "an action", Action.values(), Action::configName);
     if (action == null) {
       return null;
@@ -137,9 +138,11 @@ final class ScenarioReader {
       case DEGRADE_LINK -> {
         String node = reference(entry, "node", nodeNames, "node", "the name of the node whose link degrades");
         Long bandwidth = entry.has("bandwidth")
-            ? entry.bitsPerSecond("bandwidth", false, "a bandwidth greater than 0, such as 100Mbps") : null;
+            ? entry.bitsPerSecond("bandwidth", false, Limits.MAX_BITS_PER_SECOND,
+                "a bandwidth greater than 0, such as 100Mbps") : null;
         Duration latency = entry.has("latency")
-            ? entry.duration("latency", false, "a duration greater than 0, such as 20ms") : null;
+            ? entry.duration("latency", false, Limits.MAX_LATENCY, "a duration greater than 0 and at most 1s, such as"
+                + " 20ms") : null;
         Optional<Duration> duration = optionalDuration(entry);
         boolean ok = at != null && node != null && duration != null
             && (!entry.has("bandwidth") || bandwidth != null) && (!entry.has("latency") || latency != null);
@@ -166,8 +169,8 @@ final class ScenarioReader {
     if (!entry.has("duration")) {
       return Optional.empty();
     }
-    Duration d = entry.duration("duration", false, "a duration greater than 0, such as 30s (or leave it out:"
-        + " until the end of the run)");
+    Duration d = entry.duration("duration", false, Limits.MAX_DURATION, "a duration greater than 0 and at most"
+        + " 365d, such as 30s (or leave it out: until the end of the run)");
     return d == null ? null : Optional.of(d);
   }
 
@@ -210,7 +213,7 @@ final class ScenarioReader {
       String allowed) {
     String name = entry.name(key, allowed);
     if (name != null && !known.contains(name)) {
-      entry.report(entry.field(key), "no " + noun + " is named \"" + name + "\""
+      entry.report(entry.field(key), "no " + noun + " is named " + ConfigUtil.quoteString(name)
           + DidYouMean.hint(name, known, "the " + noun + "s"));
       return null;
     }

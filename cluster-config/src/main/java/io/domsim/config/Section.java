@@ -1,5 +1,7 @@
 package io.domsim.config;
 
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigRenderOptions;
@@ -136,13 +138,24 @@ final class Section {
 
   /** The objects of the list under {@code key}, each a section of its own with no fallback yet. */
   List<Section> entries(String key, String example) {
+    return entries(key, example, true);
+  }
+
+  /** The objects of the list under {@code key}, saying nothing about what is wrong (a first look). */
+  List<Section> entriesQuietly(String key) {
+    return entries(key, null, false);
+  }
+
+  private List<Section> entries(String key, String example, boolean reporting) {
     if (broken) {
       return List.of();
     }
     Field field = field(key);
     if (field.missing() || field.value().valueType() != ConfigValueType.LIST) {
-      report(field, (field.missing() ? describe(field) : render(field.value()) + " is not a list")
-          + "; use " + key + " = [ " + example + " ]");
+      if (reporting) {
+        report(field, (field.missing() ? describe(field) : render(field.value()) + " is not a list")
+            + "; use " + key + " = [ " + example + " ]");
+      }
       return List.of();
     }
     ConfigList list = (ConfigList) field.value();
@@ -153,7 +166,9 @@ final class Section {
       Location at = sources.locate(element.origin());
       at = at != null ? at : field.location();
       if (element.valueType() != ConfigValueType.OBJECT) {
-        problems.add(at, elementPath, render(element) + " is not an object; use " + example);
+        if (reporting) {
+          problems.add(at, elementPath, render(element) + " is not an object; use " + example);
+        }
         continue;
       }
       entries.add(new Section(sources, problems, elementPath,
@@ -176,7 +191,7 @@ final class Section {
   Double decimal(String key, DoublePredicate inRange, String allowed) {
     return read(key, "a number", allowed,
         v -> {
-          double d = new BigDecimal(scalarText(v).strip()).doubleValue();
+          double d = Units.number(numberText(v)).doubleValue();
           if (!Double.isFinite(d)) {
             throw new IllegalArgumentException("too large");
           }
@@ -189,23 +204,31 @@ final class Section {
     return read(key, "a boolean", "true or false", Section::parseBoolean, b -> true);
   }
 
-  Duration duration(String key, boolean zeroAllowed, String allowed) {
-    return read(key, "a duration", allowed, v -> Units.parseDuration(scalarText(v)),
-        d -> zeroAllowed ? !d.isNegative() : d.compareTo(Duration.ZERO) > 0);
+  /** A duration from {@code min} (0 or more; excluded when {@code zeroAllowed} is false and it is 0) to {@code max}. */
+  Duration duration(String key, Duration min, Duration max, String allowed) {
+    return read(key, "a duration", allowed, v -> Units.parseDuration(numberText(v)),
+        d -> (min.isZero() ? !d.isNegative() : d.compareTo(min) >= 0) && d.compareTo(max) <= 0);
   }
 
-  /** A size; a bare number counts {@code bareNumberUnit} bytes. */
-  Long bytes(String key, long bareNumberUnit, long min, String allowed) {
-    return read(key, "a size", allowed, v -> Units.parseBytes(scalarText(v), bareNumberUnit), b -> b >= min);
+  /** A duration greater than 0 (or at least 0) and at most {@code max}. */
+  Duration duration(String key, boolean zeroAllowed, Duration max, String allowed) {
+    return read(key, "a duration", allowed, v -> Units.parseDuration(numberText(v)),
+        d -> (zeroAllowed ? !d.isNegative() : d.compareTo(Duration.ZERO) > 0) && d.compareTo(max) <= 0);
   }
 
-  Long bitsPerSecond(String key, boolean zeroAllowed, String allowed) {
-    return read(key, "a bandwidth", allowed, v -> Units.parseBitsPerSecond(scalarText(v)),
-        b -> zeroAllowed ? b >= 0 : b > 0);
+  /** A size from {@code min} to {@code max} bytes; a bare number counts {@code bareNumberUnit} bytes. */
+  Long bytes(String key, long bareNumberUnit, long min, long max, String allowed) {
+    return read(key, "a size", allowed, v -> Units.parseBytes(numberText(v), bareNumberUnit),
+        b -> b >= min && b <= max);
   }
 
-  Double watts(String key, String allowed) {
-    return read(key, "a power", allowed, v -> Units.parseWatts(scalarText(v)), w -> w >= 0);
+  Long bitsPerSecond(String key, boolean zeroAllowed, long max, String allowed) {
+    return read(key, "a bandwidth", allowed, v -> Units.parseBitsPerSecond(numberText(v)),
+        b -> (zeroAllowed ? b >= 0 : b > 0) && b <= max);
+  }
+
+  Double watts(String key, double max, String allowed) {
+    return read(key, "a power", allowed, v -> Units.parseWatts(numberText(v)), w -> w >= 0 && w <= max);
   }
 
   /** One of a fixed set of lower-case names, such as an enum's config names. */
@@ -251,16 +274,42 @@ final class Section {
     return name;
   }
 
-  /** Any string, possibly empty. */
+  /**
+   * Any string of printable characters, possibly empty, at most {@link Limits#MAX_NAME} long: names appear
+   * in tables, logs, metrics labels and reports, where a control character would garble the output.
+   */
   String text(String key, String allowed) {
     return read(key, "a name", allowed,
         v -> {
           if (v.valueType() != ConfigValueType.STRING && v.valueType() != ConfigValueType.NUMBER) {
             throw new IllegalArgumentException((String) null);
           }
-          return scalarText(v);
+          String text = scalarText(v);
+          if (text.length() > Limits.MAX_NAME) {
+            throw new IllegalArgumentException(text.length() + " characters; at most " + Limits.MAX_NAME);
+          }
+          int bad = firstUnprintable(text);
+          if (bad >= 0) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                "it contains the unprintable character U+%04X; use printable characters only",
+                text.codePointAt(bad)));
+          }
+          return text;
         },
         s -> true);
+  }
+
+  /** The index of the first control, format, unassigned or lone surrogate code point, or -1. */
+  static int firstUnprintable(String text) {
+    for (int i = 0; i < text.length(); i += Character.charCount(text.codePointAt(i))) {
+      int type = Character.getType(text.codePointAt(i));
+      if (type == Character.CONTROL || type == Character.FORMAT || type == Character.UNASSIGNED
+          || type == Character.SURROGATE || type == Character.LINE_SEPARATOR
+          || type == Character.PARAGRAPH_SEPARATOR) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /**
@@ -303,6 +352,7 @@ final class Section {
       case OBJECT -> "{...}";
       case LIST -> "[...]";
       case NULL -> "null";
+      case NUMBER -> asWritten(value);
       default -> value.render(ConfigRenderOptions.concise());
     };
   }
@@ -315,8 +365,25 @@ final class Section {
     };
   }
 
+  /**
+   * A quantity's text as the user wrote it: HOCON reads 1e999999999 as the double Infinity, which would
+   * hide what was too large.
+   */
+  private static String numberText(ConfigValue v) {
+    return v.valueType() == ConfigValueType.NUMBER ? asWritten(v) : scalarText(v);
+  }
+
+  /** A number's text as written (Typesafe Config keeps it, and gives it back only as a string). */
+  private static String asWritten(ConfigValue number) {
+    try {
+      return ConfigFactory.empty().withValue("v", number).getString("v");
+    } catch (ConfigException e) {
+      return number.unwrapped().toString();
+    }
+  }
+
   private static long parseWhole(ConfigValue v) {
-    BigDecimal number = new BigDecimal(scalarText(v).strip());
+    BigDecimal number = Units.number(numberText(v));
     try {
       return number.longValueExact();
     } catch (ArithmeticException e) {

@@ -16,6 +16,8 @@ final class Sources {
   private static final String MERGED = "merge of ";
 
   private final String sourceName;
+  /** The files the user's file includes, as problems name them. */
+  private final java.util.Set<String> included = new java.util.LinkedHashSet<>();
 
   /** @param sourceName the user's file as named by the user, or the name given to a parsed string */
   Sources(String sourceName) {
@@ -24,6 +26,11 @@ final class Sources {
 
   String sourceName() {
     return sourceName;
+  }
+
+  /** An included file, parsed from its text with its name as the origin description. */
+  void addFile(String name) {
+    included.add(name);
   }
 
   /** The user-visible location of an origin, or null when the value is a bundled default or a merge. */
@@ -44,6 +51,11 @@ final class Sources {
     }
     if (isFrom(description, sourceName)) {
       return new Location(sourceName, origin.lineNumber());
+    }
+    for (String file : included) {
+      if (isFrom(description, file)) {
+        return new Location(file, origin.lineNumber());
+      }
     }
     return null;
   }

@@ -1,6 +1,7 @@
 package io.domsim.config;
 
 import com.typesafe.config.ConfigList;
+import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
@@ -56,10 +57,10 @@ final class UnknownKeys {
       }
       Location at = locate(userRoot.get(key), anchor);
       if (domsimSchema.containsKey(key)) {
-        problems.add(at, key, "unknown key; did you mean \"domsim." + key + "\"? Everything domsim reads is "
+        problems.add(at, ConfigUtil.joinPath(key), "unknown key; did you mean \"domsim." + key + "\"? Everything domsim reads is "
             + "inside domsim { ... }");
       } else if (DidYouMean.closest(key, List.of("domsim")).isPresent()) {
-        problems.add(at, key, "unknown key; did you mean \"domsim\"?");
+        problems.add(at, ConfigUtil.joinPath(key), "unknown key; did you mean \"domsim\"?");
       }
     }
     ConfigValue domsim = userRoot.get("domsim");
@@ -75,7 +76,8 @@ final class UnknownKeys {
       Location at = locate(value, anchor);
       ConfigValue expected = schema.get(key);
       if (expected == null) {
-        problems.add(at, childPath, "unknown key" + suggestion(key, schema.keySet()));
+        // Quoted as HOCON would need it: a key may hold spaces, dots or control characters.
+        problems.add(at, path + "." + ConfigUtil.joinPath(key), "unknown key" + suggestion(key, schema.keySet()));
       } else if (value.valueType() == ConfigValueType.OBJECT && expected.valueType() == ConfigValueType.OBJECT) {
         walk((ConfigObject) value, (ConfigObject) expected, childPath, at);
       } else if (value.valueType() == ConfigValueType.LIST && isEntryList(childPath)) {

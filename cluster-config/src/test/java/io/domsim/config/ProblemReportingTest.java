@@ -35,7 +35,7 @@ class ProblemReportingTest {
         "t.conf:2: domsim.simulation.clock: \"fast\" is not a clock; use virtual or real",
         "t.conf:4: domsim.nodes[0].cpu.cores: 0 is out of range; use a whole number of at least 1, such as 16",
         "t.conf:5: domsim.nodes[1].name: \"n1\" is already the name of domsim.nodes[0] (t.conf:4); use a unique name",
-        "t.conf:8: domsim.guests[0].memory: \"12XB\" is not a size; use a number of MiB or a size such as 4GiB or 512MiB",
+        "t.conf:8: domsim.guests[0].memory: \"12XB\" is not a size; use a number of MiB or a size such as 4GiB or 512MiB (at most 1PiB)",
         "t.conf:8: domsim.guests[0].workload.cpu: 2 is out of range; use a number from 0 to 1, such as 0.5",
         "t.conf:10: domsim.scenario[0].node: no node is named \"n9\"; did you mean \"n1\"?"), found);
   }
@@ -60,10 +60,10 @@ class ProblemReportingTest {
         }
         """, "simulation.speed=0"));
     assertEquals("""
-        --set: domsim.simulation.speed: 0 is out of range; use a number greater than 0, such as 1.0 (simulated \
+        --set: domsim.simulation.speed: 0 is out of range; use a number of at least 0.001, such as 1.0 (simulated \
         seconds per wall-clock second)
         t.conf:2: domsim.simulation.seed: "x" is not a whole number; use a whole number such as 42
-        t.conf:3: domsim.network.latency: "y" is not a duration; use a duration of at least 0, such as 100us""",
+        t.conf:3: domsim.network.latency: "y" is not a duration; use a duration greater than 0 and at most 1s, such as 100us""",
         e.getMessage());
     assertEquals(0, e.getStackTrace().length);
   }
@@ -91,7 +91,7 @@ class ProblemReportingTest {
         domsim {
           simulation.seed = ${nowhere}
         }
-        """, "t.conf:2: domsim: ", "cannot resolve the configuration");
+        """, "t.conf:2: domsim: ", "${nowhere} is not set: no setting nowhere and no environment variable nowhere; set it, or write ${?nowhere}");
   }
 
   @Test
@@ -119,7 +119,7 @@ class ProblemReportingTest {
     Path file = Files.writeString(dir.resolve("c.conf"), "domsim {\n  nodes = [ { name = n1, nic = 1Gbs } ]\n}\n");
     ConfigProblems e = assertThrows(ConfigProblems.class, () -> ClusterConfigLoader.load(file, List.of(), BuiltInNames.CATALOG));
     assertEquals(List.of(new ConfigProblem(file.toString(), 2, "domsim.nodes[0].nic",
-        "\"1Gbs\" is not a bandwidth (unknown unit \"Gbs\"); use a bandwidth greater than 0, such as 10Gbps, "
+        "\"1Gbs\" is not a bandwidth (unknown unit \"Gbs\"); use a bandwidth greater than 0 and at most 1000Tbps, such as 10Gbps, "
             + "1Gbit/s or 125MB/s")), e.problems());
   }
 
@@ -132,8 +132,15 @@ class ProblemReportingTest {
   }
 
   @Test
-  void anEmptyConfigurationIsAnEmptyCluster() throws ConfigProblems {
-    ClusterSpec spec = ConfigAssertions.parse("");
+  void anEmptyConfigurationIsNoDomsimSection() {
+    // It used to run the bundled defaults, exit 0, as if a cluster had been given.
+    assertOnlyProblem("", "t.conf: domsim: ", "no domsim section: the file is empty");
+    assertOnlyProblem("foo { bar = 1 }", "t.conf: domsim: ", "no domsim section: the file has only foo");
+  }
+
+  @Test
+  void aDomsimSectionWithNothingInItIsAnEmptyCluster() throws ConfigProblems {
+    ClusterSpec spec = ConfigAssertions.parse("domsim { }");
     assertEquals(List.of(), spec.nodes());
     assertEquals(List.of(), spec.guests());
   }

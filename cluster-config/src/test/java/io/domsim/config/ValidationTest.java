@@ -118,7 +118,7 @@ class ValidationTest {
           }
           """);
       assertEquals(List.of("t.conf:5: domsim.guests[1].memory: \"12XB\" is not a size; use a number of MiB or a "
-          + "size such as 4GiB or 512MiB"), found);
+          + "size such as 4GiB or 512MiB (at most 1PiB)"), found);
     }
 
     @Test
@@ -376,7 +376,7 @@ class ValidationTest {
           }
           """);
       assertEquals(3, found.size(), found::toString);
-      assertProblem(found.get(0), "t.conf:3: domsim.simulation.speed: ", "use a number greater than 0");
+      assertProblem(found.get(0), "t.conf:3: domsim.simulation.speed: ", "use a number of at least 0.001");
       assertProblem(found.get(1), "t.conf:4: domsim.simulation.duration: ", "\"0s\" is out of range; use a duration greater than 0");
       assertProblem(found.get(2), "t.conf:5: domsim.simulation.seed: ", "1.5 is not a whole number");
     }
@@ -412,7 +412,7 @@ class ValidationTest {
     @Test
     void zeroSampleInterval() {
       assertOnlyProblem("domsim.simulation.sample-interval = 0", "t.conf:1: domsim.simulation.sample-interval: ",
-          "0 is out of range; use a duration greater than 0");
+          "0 is out of range; use a duration of at least 1ms");
     }
 
     @Test

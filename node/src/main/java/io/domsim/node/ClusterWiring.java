@@ -21,6 +21,8 @@ import io.domsim.migration.net.Fabric;
 import io.domsim.scheduler.PoolMaster;
 import io.domsim.scheduler.PoolSettings;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +76,7 @@ final class ClusterWiring {
     DirtyModel dirtyModel = DirtyModel.from(spec.settings());
     for (NodeSpec n : spec.nodes()) {
       kernel.spawn(ctx, Node.create(kernel, n, costs, network, sampleInterval, new NodeMeters(registry, n.name()),
-          migration, dirtyModel, replies.booted()), n.name());
+          migration, dirtyModel, replies.booted()), actorName(n.name()));
     }
     if (spec.nodes().isEmpty()) {
       startGuests();
@@ -117,6 +119,16 @@ final class ClusterWiring {
     if (poolHosts.size() == spec.nodes().size()) {
       startGuests();
     }
+  }
+
+  /**
+   * A node's actor name: Akka allows only some ASCII in a path element, a node may be named with any printable
+   * text ("rack a/1", "Zürich"), so it is URL-encoded, which keeps plain names as they are and is one-to-one.
+   * Only the actor's name changes: its entities, and so its timers and random streams, keep the node's name.
+   */
+  static String actorName(String node) {
+    return node.equals(".") || node.equals("..") ? node.replace(".", "%2E")
+        : URLEncoder.encode(node, StandardCharsets.UTF_8);
   }
 
   /** Pinned guests first, straight to their node's toolstack; then the pool master places the rest. */
