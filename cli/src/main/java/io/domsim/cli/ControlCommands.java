@@ -172,6 +172,25 @@ final class ControlCommands {
     }
   }
 
+  @Command(name = "network-faults", mixinStandardHelpOptions = true,
+      description = "Change the message faults of a running domsim launch's network, now (what is not given keeps"
+          + " its value).")
+  static final class NetworkFaults extends ControlCommand {
+    @Option(names = "--loss", paramLabel = "F", description = "Fraction of transmissions lost, 0 to below 1.")
+    String loss;
+
+    @Option(names = "--duplicate", paramLabel = "F", description = "Fraction of datagrams delivered twice, 0 to 1.")
+    String duplicate;
+
+    @Option(names = "--reorder", paramLabel = "B", description = "true: datagrams may overtake one another.")
+    String reorder;
+
+    @Override
+    public Integer call() {
+      return call("POST", "/network-faults", fields("loss", loss, "duplicate", duplicate, "reorder", reorder));
+    }
+  }
+
   @Command(name = "recover", mixinStandardHelpOptions = true,
       description = "Boot a failed node of a running domsim launch again, now, empty: its lost guests stay lost;"
           + " guests may migrate to it again.")

@@ -71,6 +71,9 @@ final class ControlServer implements AutoCloseable {
             new HttpService.Route(HttpService.Method.POST, "/degrade-link",
                 body -> withFields(body, "/degrade-link", List.of("node"), List.of("bandwidth", "latency", "duration"),
                     f -> withRun(r -> degradeLink(r, f)))),
+            new HttpService.Route(HttpService.Method.POST, "/network-faults",
+                body -> withFields(body, "/network-faults", List.of(), List.of("loss", "duplicate", "reorder"),
+                    f -> withRun(r -> networkFaults(r, f)))),
             new HttpService.Route(HttpService.Method.POST, "/stop",
                 body -> withFields(body, "/stop", List.of(), List.of(), f -> withRun(ControlServer::stop)))));
   }
@@ -155,6 +158,37 @@ final class ControlServer implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       return CompletableFuture.completedFuture(HttpService.Answer.error(400, e.getMessage()));
     }
+  }
+
+  private CompletableFuture<HttpService.Answer> networkFaults(ClusterRun r, Map<String, String> f) {
+    try {
+      Optional<Double> loss = Optional.ofNullable(f.get("loss")).map(v -> fraction("loss", v, false));
+      Optional<Double> duplicate = Optional.ofNullable(f.get("duplicate")).map(v -> fraction("duplicate", v, true));
+      Optional<Boolean> reorder = Optional.ofNullable(f.get("reorder")).map(v -> {
+        if (!v.equals("true") && !v.equals("false")) {
+          throw new IllegalArgumentException("reorder \"" + v + "\" is not true or false");
+        }
+        return Boolean.valueOf(v);
+      });
+      if (loss.isEmpty() && duplicate.isEmpty() && reorder.isEmpty()) {
+        throw new IllegalArgumentException("/network-faults needs a loss, a duplicate or a reorder, such as"
+            + " {\"loss\": \"0.01\"}");
+      }
+      return operate(r, new ScenarioAction.NetworkFaults(Duration.ofNanos(r.now()), loss, duplicate, reorder),
+          "network");
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.completedFuture(HttpService.Answer.error(400, e.getMessage()));
+    }
+  }
+
+  /** A fraction from 0 to below 1 (or to 1 when {@code oneAllowed}). */
+  private static double fraction(String field, String value, boolean oneAllowed) {
+    double d = parsed(field, value, Double::parseDouble, "a fraction such as 0.01");
+    if (!(d >= 0 && (oneAllowed ? d <= 1 : d < 1))) {
+      throw new IllegalArgumentException(field + " must be from 0 to " + (oneAllowed ? "1" : "below 1") + ", was "
+          + value);
+    }
+    return d;
   }
 
   /** An optional duration field, greater than 0 when present. */

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     subcommands = {RunCommand.class, ValidateCommand.class, LaunchCommand.class, ChaosCommand.class,
         ControlCommands.Migrate.class,
         ControlCommands.Fail.class, ControlCommands.Recover.class, ControlCommands.Partition.class,
-        ControlCommands.DegradeLink.class, ControlCommands.Status.class, ControlCommands.Stop.class,
+        ControlCommands.DegradeLink.class, ControlCommands.NetworkFaults.class, ControlCommands.Status.class, ControlCommands.Stop.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   public static final int OK = 0;

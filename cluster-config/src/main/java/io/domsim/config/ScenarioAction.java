@@ -39,6 +39,14 @@ public sealed interface ScenarioAction {
     return Optional.empty();
   }
 
+  /**
+   * Change the message faults of the whole network from now on (those left empty keep their value):
+   * the fraction of transmissions lost, the fraction of datagrams delivered twice, and whether
+   * datagrams may overtake one another (as {@code network.faults}).
+   */
+  record NetworkFaults(Duration at, Optional<Double> loss, Optional<Double> duplicate, Optional<Boolean> reorder)
+      implements ScenarioAction {}
+
   /** Boot a failed node again, empty: its lost guests stay lost; it takes migrations again. */
   record Recover(Duration at, String node) implements ScenarioAction {}
 }

@@ -19,7 +19,8 @@ final class ScenarioReader {
     FAIL("node"),
     RECOVER("node"),
     PARTITION("node", "duration"),
-    DEGRADE_LINK("node", "bandwidth", "latency", "duration");
+    DEGRADE_LINK("node", "bandwidth", "latency", "duration"),
+    NETWORK_FAULTS("loss", "duplicate", "reorder");
 
     /** The keys an entry of this action may have, {@code at} and {@code action} included. */
     final List<String> keys;
@@ -128,6 +129,22 @@ final class ScenarioReader {
       case RECOVER -> {
         String node = reference(entry, "node", nodeNames, "node", "the name of the failed node to boot again");
         return at == null || node == null ? null : new ScenarioAction.Recover(at, node);
+      }
+      case NETWORK_FAULTS -> {
+        Double loss = entry.has("loss") ? entry.decimal("loss", d -> d >= 0 && d < 1,
+            "a fraction from 0 to below 1, such as 0.01 (1 would lose every message: use a partition)") : null;
+        Double duplicate = entry.has("duplicate")
+            ? entry.decimal("duplicate", d -> d >= 0 && d <= 1, "a fraction from 0 to 1, such as 0.01") : null;
+        Boolean reorder = entry.has("reorder") ? entry.bool("reorder") : null;
+        boolean ok = at != null && (!entry.has("loss") || loss != null)
+            && (!entry.has("duplicate") || duplicate != null) && (!entry.has("reorder") || reorder != null);
+        if (ok && loss == null && duplicate == null && reorder == null) {
+          entry.report(entry.field("action"), "network-faults needs a loss, a duplicate or a reorder; add loss = 0.01,"
+              + " duplicate = 0.01 or reorder = true");
+          return null;
+        }
+        return ok ? new ScenarioAction.NetworkFaults(at, Optional.ofNullable(loss), Optional.ofNullable(duplicate),
+            Optional.ofNullable(reorder)) : null;
       }
       case PARTITION -> {
         String node = reference(entry, "node", nodeNames, "node", "the name of the node to cut off");

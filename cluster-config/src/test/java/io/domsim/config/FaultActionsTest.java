@@ -80,6 +80,21 @@ class FaultActionsTest {
   }
 
   @Test
+  void networkFaultsChangeWhatTheyName() throws ConfigProblems {
+    ClusterSpec spec = parse(cluster("""
+            { at = 1s, action = network-faults, loss = 0.2 }
+            { at = 2s, action = network-faults, duplicate = 0.1, reorder = true }"""));
+    assertEquals(List.of(
+        new ScenarioAction.NetworkFaults(Duration.ofSeconds(1), Optional.of(0.2), Optional.empty(), Optional.empty()),
+        new ScenarioAction.NetworkFaults(Duration.ofSeconds(2), Optional.empty(), Optional.of(0.1), Optional.of(true))),
+        spec.scenario());
+    assertOnlyProblem(cluster("{ at = 1s, action = network-faults }"), "t.conf:4: domsim.scenario[0].action: ",
+        "needs a loss, a duplicate or a reorder");
+    assertOnlyProblem(cluster("{ at = 1s, action = network-faults, loss = 1 }"), "t.conf:4: domsim.scenario[0].loss: ",
+        "a fraction from 0 to below 1");
+  }
+
+  @Test
   void theTimeoutIsADuration() {
     assertOnlyProblem("domsim { migration.timeout = 0s }", "t.conf:1: domsim.migration.timeout: ",
         "use a duration greater than 0");

@@ -128,6 +128,15 @@ class LaunchIT {
     assertEquals(2, bad.code());
     assertTrue(bad.err().contains("bandwidth \"fast\" is not a bandwidth such as 100Mbps"), bad.err());
 
+    Cli.Outcome lossy = Cli.run("network-faults", "--loss", "0.1", "--reorder", "true", "--api", api);
+    assertEquals(0, lossy.code(), lossy.err());
+    assertTrue(lossy.out().contains("loss 0.1, duplicate 0.0, reorder true"), lossy.out());
+    Cli.Outcome all = Cli.run("network-faults", "--loss", "1", "--api", api);
+    assertEquals(2, all.code());
+    assertTrue(all.err().contains("loss must be from 0 to below 1, was 1"), all.err());
+    assertEquals(2, Cli.run("network-faults", "--api", api).code());
+    assertEquals(0, Cli.run("network-faults", "--loss", "0", "--api", api).code());
+
     JsonNode status = null;
     for (int i = 0; i < 300; i++) { // 1 min simulated at speed 20: 3 s, then about 20 s of stream
       status = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Cli.run("status", "--api", api).out());

@@ -13,6 +13,7 @@ import io.domsim.migration.MigrationPlugins;
 import io.domsim.migration.MigrationRecord;
 import io.domsim.migration.Phase;
 import io.domsim.migration.net.Fabric;
+import io.domsim.kernel.Network;
 import io.domsim.kernel.SimEntity;
 import io.domsim.kernel.SimKernel;
 import io.domsim.kernel.SimTime;
@@ -174,6 +175,8 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
         recoverNode(recover.node());
         op.reply().complete(recover.node());
       }
+    } else if (op.action() instanceof ScenarioAction.NetworkFaults nf) {
+      op.reply().complete(networkFaults(nf));
     } else {
       Optional<String> refusal = linkFault(op.action());
       if (refusal.isPresent()) {
@@ -200,6 +203,8 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
       if (operator.cannotRecover(recover.node()).isEmpty()) {
         recoverNode(recover.node()); // the config check lets through only recovers of failed nodes
       }
+    } else if (action instanceof ScenarioAction.NetworkFaults nf) {
+      networkFaults(nf);
     } else {
       linkFault(action); // the config checked that faults of a node do not overlap
     }
@@ -231,6 +236,16 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
       d.duration().ifPresent(x -> scenario.sendAfter(SimTime.of(x), getContext().getSelf(), new FaultEnds(d)));
     }
     return Optional.empty();
+  }
+
+  /** The network's message faults change from now on; answers what they are now, in a few words. */
+  private String networkFaults(ScenarioAction.NetworkFaults nf) {
+    Network network = wiring.network();
+    Network.Faults was = network.faults();
+    Network.Faults now = new Network.Faults(nf.loss().orElse(was.loss()), nf.duplicate().orElse(was.duplicate()),
+        nf.reorder().orElse(was.reorder()));
+    network.setFaults(now);
+    return "loss " + now.loss() + ", duplicate " + now.duplicate() + ", reorder " + now.reorder();
   }
 
   private Behavior<Command> onFaultEnds(FaultEnds end) {

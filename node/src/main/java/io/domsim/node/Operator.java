@@ -93,6 +93,9 @@ final class Operator {
     if (action instanceof ScenarioAction.Recover r) {
       return unknownNode(r.node());
     }
+    if (action instanceof ScenarioAction.NetworkFaults) {
+      return Optional.empty(); // names nothing
+    }
     throw new IllegalArgumentException("not an operator action: " + action);
   }
 
