@@ -24,6 +24,7 @@ public final class ScaleRun {
   private ScaleRun() {}
 
   public static void main(String[] args) throws Exception {
+    Bench.domsimLogging();
     String config = args.length > 0 && !args[0].startsWith("--") ? args[0] : "examples/scale-1000.conf";
     Path out = Files.createTempDirectory("domsim-scale");
     String[] cli = new String[5 + (args.length > 0 && !args[0].startsWith("--") ? args.length - 1 : args.length)];
