@@ -10,6 +10,9 @@ import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Runs the real {@code domsim} command line in-process and reads what it wrote. */
 final class Cli {
@@ -62,5 +65,21 @@ final class Cli {
       }
     }
     throw new AssertionError("no node " + name + " in the report");
+  }
+
+  /** The control API's address, once {@code launch} has announced it on stderr. */
+  static String awaitApi(StringWriter err, CompletableFuture<Integer> launch) throws InterruptedException {
+    Pattern p = Pattern.compile("control API at (http://127\\.0\\.0\\.1:\\d+)");
+    for (int i = 0; i < 500; i++) {
+      Matcher m = p.matcher(err.toString());
+      if (m.find()) {
+        return m.group(1);
+      }
+      if (launch.isDone()) {
+        throw new AssertionError("the launch ended before its API was up: " + err);
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("no control API announced: " + err);
   }
 }

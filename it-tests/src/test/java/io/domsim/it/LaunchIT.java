@@ -11,8 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,7 +41,7 @@ class LaunchIT {
     CompletableFuture<Integer> launch = CompletableFuture.supplyAsync(() -> Main.execute(new PrintWriter(out, true),
         new PrintWriter(err, true), "launch", conf.toString(), "--out", report.toString(), "--api-port", "0",
         "--no-progress"));
-    String api = awaitApi(err, launch);
+    String api = Cli.awaitApi(err, launch);
 
     Cli.Outcome migrate = Cli.run("migrate", "web", "--to", "c", "--api", api);
     assertEquals(0, migrate.code(), migrate.err());
@@ -105,7 +103,7 @@ class LaunchIT {
     CompletableFuture<Integer> launch = CompletableFuture.supplyAsync(() -> Main.execute(new PrintWriter(out, true),
         new PrintWriter(err, true), "launch", conf.toString(), "--out", report.toString(), "--api-port", "0",
         "--no-progress"));
-    String api = awaitApi(err, launch);
+    String api = Cli.awaitApi(err, launch);
 
     // b is cut off for a simulated minute: the migration stalls, and completes once the cut heals.
     Cli.Outcome cut = Cli.run("partition", "b", "--duration", "1m", "--api", api);
@@ -155,18 +153,4 @@ class LaunchIT {
     assertEquals(8.0 * (1L << 30) / 500e6, m.get("round_log").get(0).get("duration_s").asDouble(), 0.01);
   }
 
-  private static String awaitApi(StringWriter err, CompletableFuture<Integer> launch) throws InterruptedException {
-    Pattern p = Pattern.compile("control API at (http://127\\.0\\.0\\.1:\\d+)");
-    for (int i = 0; i < 500; i++) {
-      Matcher m = p.matcher(err.toString());
-      if (m.find()) {
-        return m.group(1);
-      }
-      if (launch.isDone()) {
-        throw new AssertionError("the launch ended before its API was up: " + err);
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("no control API announced: " + err);
-  }
 }

@@ -17,8 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -126,7 +124,7 @@ class RecoverIT {
     CompletableFuture<Integer> launch = CompletableFuture.supplyAsync(() -> Main.execute(new PrintWriter(out, true),
         new PrintWriter(err, true), "launch", conf.toString(), "--out", report.toString(), "--api-port", "0",
         "--no-progress"));
-    String api = awaitApi(err, launch);
+    String api = Cli.awaitApi(err, launch);
     try {
       Cli.Outcome live = Cli.run("recover", "b", "--api", api);
       assertEquals(2, live.code(), live.out());
@@ -167,18 +165,4 @@ class RecoverIT {
     assertEquals("completed", r.get("migrations").get(0).get("outcome").asText());
   }
 
-  private static String awaitApi(StringWriter err, CompletableFuture<Integer> launch) throws InterruptedException {
-    Pattern p = Pattern.compile("control API at (http://127\\.0\\.0\\.1:\\d+)");
-    for (int i = 0; i < 500; i++) {
-      Matcher m = p.matcher(err.toString());
-      if (m.find()) {
-        return m.group(1);
-      }
-      if (launch.isDone()) {
-        throw new AssertionError("the launch ended before its API was up: " + err);
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("no control API announced: " + err);
-  }
 }
