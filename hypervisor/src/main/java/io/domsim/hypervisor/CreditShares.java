@@ -21,47 +21,59 @@ public final class CreditShares {
     return grant;
   }
 
-  /** The same, over the first {@code n} entries, into {@code grant} (no allocation when undersubscribed). */
+  /** The same, over the first {@code n} entries, into {@code grant}. */
   public static void allocate(double capacity, double[] demand, double[] weight, int n, double[] grant) {
+    allocate(capacity, demand, weight, n, grant, new int[n]);
+  }
+
+  /**
+   * The same with a scratch array of at least {@code n} entries, so that nothing is allocated (the
+   * host model calls this at every workload phase). Answers whether every domain got its whole demand
+   * (the node is not oversubscribed).
+   */
+  static boolean allocate(double capacity, double[] demand, double[] weight, int n, double[] grant, int[] active) {
     double totalDemand = 0;
     for (int i = 0; i < n; i++) {
       totalDemand += demand[i];
     }
     if (totalDemand <= capacity) {
       System.arraycopy(demand, 0, grant, 0, n);
-      return;
+      return true;
     }
-    java.util.Arrays.fill(grant, 0, n, 0.0);
-    boolean[] done = new boolean[n];
-    double left = capacity;
     // Water-filling: a domain whose demand is below its weighted share is satisfied and leaves the
-    // rest to the others; repeat until every remaining domain is limited by its share.
-    int active = n;
-    while (active > 0 && left > 1e-12) {
+    // rest to the others; repeat until every remaining domain is limited by its share. The domains
+    // still waiting are kept in index order in {@code active}; the arithmetic, and its order, is that
+    // of a pass over all domains skipping the satisfied ones (their results must not move by a bit).
+    int m = 0;
+    for (int i = 0; i < n; i++) {
+      grant[i] = 0;
+      active[m++] = i;
+    }
+    double left = capacity;
+    while (m > 0 && left > 1e-12) {
       double activeWeight = 0;
-      for (int i = 0; i < n; i++) {
-        if (!done[i]) {
-          activeWeight += weight[i];
-        }
+      for (int k = 0; k < m; k++) {
+        activeWeight += weight[active[k]];
       }
-      boolean satisfiedSome = false;
-      for (int i = 0; i < n; i++) {
-        if (!done[i] && demand[i] - grant[i] <= left * weight[i] / activeWeight) {
-          left -= demand[i] - grant[i];
+      int kept = 0;
+      for (int k = 0; k < m; k++) {
+        int i = active[k];
+        if (demand[i] <= left * weight[i] / activeWeight) {
+          left -= demand[i];
           grant[i] = demand[i];
-          done[i] = true;
-          active--;
-          satisfiedSome = true;
+        } else {
+          active[kept++] = i;
         }
       }
-      if (!satisfiedSome) {
-        for (int i = 0; i < n; i++) {
-          if (!done[i]) {
-            grant[i] += left * weight[i] / activeWeight;
-          }
+      if (kept == m) {
+        for (int k = 0; k < m; k++) {
+          int i = active[k];
+          grant[i] += left * weight[i] / activeWeight;
         }
         left = 0;
       }
+      m = kept;
     }
+    return false;
   }
 }

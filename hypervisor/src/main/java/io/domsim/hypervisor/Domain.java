@@ -37,6 +37,9 @@ public final class Domain {
   /** Up to when the integrals above are accrued; they are brought up to date lazily, when rates change. */
   long accruedNanos;
 
+  /** Its index among its host's guests (domid order), kept by HostRates. */
+  int slot;
+
   // What one unit of this domain's work costs, fixed at creation (see HostModel.recompute).
   double overhead;
   double guestCoresPerIo;

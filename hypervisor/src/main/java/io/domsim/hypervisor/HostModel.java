@@ -16,6 +16,8 @@ import java.util.TreeMap;
  *
  * <p>Rates are recomputed whenever something changes (a domain created, paused, destroyed, or its load
  * changing) and integrated between changes, so the cost does not depend on how often anyone samples.
+ * Load changes can be deferred ({@link #deferLoadFactor}): those of one instant are then applied together,
+ * by one recompute, before the host is next read or changed.
  *
  * <p>The cost model: a guest's work turns into hypercalls (PV) or VM exits (HVM) at a per-busy-core
  * rate; each I/O costs guest cycles plus, for PV, frontend hypercalls and backend work in Dom0, and for
@@ -30,7 +32,7 @@ public final class HostModel {
   private final CostSettings costs;
   private final int dom0Vcpus;
   private final long dom0MemoryBytes;
-  private final int dom0Weight;
+  private final HostRates rates;
   private final List<Domain> guests = new ArrayList<>(); // in domid order: deterministic iteration
   private final Map<Integer, Domain> byDomid = new HashMap<>(); // lookups only, never iterated
   private final Map<String, Long> claims = new TreeMap<>();
@@ -42,6 +44,7 @@ public final class HostModel {
   private double busyCores;
   private double hypercallRate;
   private double vmExitRate;
+  private double guestIoPerSecond;
   private double watts;
   private long lastNanos;
   private double dom0CoreSeconds;
@@ -51,26 +54,37 @@ public final class HostModel {
   private double energyJoules;
   private long memoryUsedBytes;
   private boolean halted;
+  /** A deferred change at {@link #pendingNanos} is not yet in the rates. */
+  private boolean pending;
+  private long pendingNanos;
 
   public HostModel(Hardware hardware, CostSettings costs, int dom0Vcpus, long dom0MemoryBytes, int dom0Weight) {
     this.hardware = hardware;
     this.costs = costs;
     this.dom0Vcpus = dom0Vcpus;
     this.dom0MemoryBytes = dom0MemoryBytes;
-    this.dom0Weight = dom0Weight;
+    this.rates = new HostRates(hardware.cores(), costs, dom0Vcpus, dom0Weight);
     this.memoryUsedBytes = dom0MemoryBytes + costs.domainOverheadBytes();
+    rates.rebuild(guests);
     recompute(0);
   }
 
   public Hardware hardware() { return hardware; }
   public int dom0Vcpus() { return dom0Vcpus; }
-  public List<Domain> guests() { return Collections.unmodifiableList(guests); }
+
+  /** The guests in domid order, their rates up to date. */
+  public List<Domain> guests() {
+    settle();
+    return Collections.unmodifiableList(guests);
+  }
 
   public Domain guest(int domid) {
+    settle();
     return byDomid.get(domid);
   }
 
   public Domain guest(String name) {
+    settle();
     for (Domain d : guests) {
       if (d.name().equals(name)) {
         return d;
@@ -150,6 +164,7 @@ public final class HostModel {
     setUnitCosts(d);
     guests.add(d);
     byDomid.put(d.domid, d);
+    rates.rebuild(guests);
     memoryUsedBytes += need;
     recompute(nowNanos);
     return d;
@@ -161,6 +176,7 @@ public final class HostModel {
     d.accrue(nowNanos);
     guests.remove(d);
     byDomid.remove(domid);
+    rates.rebuild(guests);
     memoryUsedBytes -= footprint(d.spec);
     recompute(nowNanos);
     return d;
@@ -170,6 +186,7 @@ public final class HostModel {
     Domain d = require(domid);
     advanceTo(nowNanos);
     d.state = state;
+    rates.changed(d);
     recompute(nowNanos);
   }
 
@@ -181,6 +198,7 @@ public final class HostModel {
     Domain d = require(domid);
     advanceTo(nowNanos);
     d.throttle = fraction;
+    rates.changed(d);
     recompute(nowNanos);
   }
 
@@ -188,7 +206,30 @@ public final class HostModel {
     Domain d = require(domid);
     advanceTo(nowNanos);
     d.loadFactor = factor;
+    rates.changed(d);
     recompute(nowNanos);
+  }
+
+  /**
+   * {@link #setLoadFactor} for a guest's workload phase, deferred: the rates are recomputed when the host
+   * is next read or changed, as of {@code nowNanos}, so that the changes of every guest at one instant
+   * cost one recompute. Until then, the rates of a {@link Domain} held by the caller are those before
+   * the change (anything obtained from this host afterwards is up to date).
+   */
+  public void deferLoadFactor(Domain d, double factor, long nowNanos) {
+    if (d.slot >= guests.size() || guests.get(d.slot) != d) {
+      throw new HypervisorException(Errno.ESRCH, "no domain " + d.domid + " (" + d.name() + ") here");
+    }
+    if (pending && pendingNanos != nowNanos) {
+      settle();
+    }
+    advance(nowNanos);
+    d.loadFactor = factor;
+    rates.changed(d);
+    if (!halted) {
+      pending = true;
+      pendingNanos = nowNanos;
+    }
   }
 
   // ---- log-dirty mode (XEN_DOMCTL_SHADOW_OP_*) ----
@@ -255,6 +296,7 @@ public final class HostModel {
   public void halt(long nowNanos) {
     integrate(nowNanos);
     halted = true;
+    rates.halted();
     for (Domain d : guests) {
       d.cpuCores = 0;
       d.workCores = 0;
@@ -267,6 +309,7 @@ public final class HostModel {
     busyCores = 0;
     hypercallRate = 0;
     vmExitRate = 0;
+    guestIoPerSecond = 0;
     watts = 0;
   }
 
@@ -288,6 +331,7 @@ public final class HostModel {
     List<Domain> lost = new ArrayList<>(guests);
     guests.clear();
     byDomid.clear();
+    rates.rebuild(guests);
     claims.clear();
     memoryUsedBytes = dom0MemoryBytes + costs.domainOverheadBytes();
     halted = false;
@@ -318,6 +362,11 @@ public final class HostModel {
 
   /** Accumulates the node-level rates from the last change up to {@code nowNanos}. */
   public void advanceTo(long nowNanos) {
+    settle();
+    advance(nowNanos);
+  }
+
+  private void advance(long nowNanos) {
     if (nowNanos <= lastNanos) {
       return;
     }
@@ -328,99 +377,6 @@ public final class HostModel {
     hypercallTotal += hypercallRate * dt;
     vmExitTotal += vmExitRate * dt;
     energyJoules += watts * dt;
-  }
-
-  // Scratch arrays for recompute, grown as needed: recompute runs at every workload phase of every guest.
-  private double[] compute = new double[8];
-  private double[] attempt = new double[8];
-  private double[] io = new double[8];
-  private double[] satisfied = new double[8];
-  private double[] demand = new double[9];
-  private double[] weight = new double[9];
-  private double[] uncapped = new double[9];
-  private double[] grant = new double[9];
-
-  private void ensureCapacity(int n) {
-    if (compute.length < n) {
-      int size = Math.max(n, compute.length * 2);
-      compute = new double[size];
-      attempt = new double[size];
-      io = new double[size];
-      satisfied = new double[size];
-      demand = new double[size + 1];
-      weight = new double[size + 1];
-      uncapped = new double[size + 1];
-      grant = new double[size + 1];
-    }
-  }
-
-  /**
-   * The common fraction {@code f} of every guest's I/O that Dom0 can serve when it is the bottleneck.
-   * Guests size their demand for {@code f}; Dom0 asks for all the I/O work and so takes whatever the
-   * guests leave (up to its vCPUs and its weighted share). {@code f} is the fixed point of
-   * {@code servable(f) = f}, where {@code servable} is the fraction Dom0's grant covers: it falls as
-   * {@code f} grows, since busier guests leave Dom0 less. Found by the Illinois variant of regula falsi,
-   * a handful of allocations. Leaves {@code grant} and {@code satisfied} as allocated for the answer;
-   * then {@code io = attempt × satisfied × f}.
-   */
-  private double dom0BoundFraction(int n, double base) {
-    double a = 0;
-    double fa = servableMinus(n, base, 0);
-    double b = 1;
-    double fb = servableMinus(n, base, 1);
-    if (fa <= 0) {
-      servableMinus(n, base, 0);
-      return 0; // Dom0 cannot serve any I/O: its share does not exceed its own base load
-    }
-    if (fb >= 0) {
-      return 1; // not Dom0-bound after all, once the guests' demands are sized consistently
-    }
-    int side = 0;
-    for (int step = 0; step < 60 && b - a > 1e-9; step++) {
-      double c = (a * fb - b * fa) / (fb - fa);
-      if (!(c > a && c < b)) {
-        c = (a + b) / 2;
-      }
-      double fc = servableMinus(n, base, c);
-      if (fc >= 0) {
-        a = c;
-        fa = fc;
-        if (side == 1) {
-          fb /= 2; // Illinois: keep the stale end from stalling the secant
-        }
-        side = 1;
-      } else {
-        b = c;
-        fb = fc;
-        if (side == -1) {
-          fa /= 2;
-        }
-        side = -1;
-      }
-    }
-    servableMinus(n, base, a);
-    return a;
-  }
-
-  /** Allocates with the guests sized for I/O fraction {@code f}; answers servable(f) − f. */
-  private double servableMinus(int n, double base, double f) {
-    double dom0Need = base;
-    for (int i = 0; i < n; i++) {
-      Domain d = guests.get(i);
-      uncapped[i + 1] = compute[i] * (1 + d.overhead) + attempt[i] * f * d.guestCoresPerIo;
-      demand[i + 1] = Math.min(d.spec.vcpus(), uncapped[i + 1]);
-      dom0Need += attempt[i] * d.dom0CoresPerIo;
-    }
-    demand[0] = Math.min(dom0Vcpus, dom0Need);
-    CreditShares.allocate(hardware.cores(), demand, weight, n + 1, grant);
-    double perUnit = 0;
-    for (int i = 0; i < n; i++) {
-      // A guest's own share may hold its I/O back further; Dom0 only serves what is issued.
-      satisfied[i] = uncapped[i + 1] > 0 ? Math.min(1, grant[i + 1] / uncapped[i + 1]) : 1;
-      perUnit += attempt[i] * satisfied[i] * guests.get(i).dom0CoresPerIo;
-    }
-    double servable = perUnit > 0 ? Math.max(0, grant[0] - base) / perUnit : Double.MAX_VALUE;
-    return Math.min(servable, 2) - f;
   }
 
   /** What each unit of a new domain's work costs, by virtualization mode. */
@@ -438,124 +394,68 @@ public final class HostModel {
   }
 
   /**
-   * Shares the cores out again and derives every domain's rates from its share. Called after the
-   * integrals are up to {@code nowNanos}; a domain whose rates change is accrued first.
+   * Shares the cores out again and derives every domain's rates from its share ({@link HostRates}).
+   * Called after the integrals are up to {@code nowNanos}; a domain whose rates change is accrued first.
    */
   private void recompute(long nowNanos) {
     if (halted) {
       return; // a crashed machine runs nothing
     }
-    int n = guests.size();
-    ensureCapacity(n);
-    for (int i = 0; i < n; i++) {
-      Domain d = guests.get(i);
-      boolean running = d.state == DomainState.RUNNING;
-      var w = d.spec.workload();
-      // A throttled guest (auto-converge, post-copy faults) gets through less of everything it does.
-      double speed = 1 - d.throttle;
-      compute[i] = running ? Math.min(d.spec.vcpus(), w.cpu() * d.loadFactor * d.spec.vcpus()) * speed : 0;
-      attempt[i] = running ? w.ioRate() * d.loadFactor * speed : 0;
-      io[i] = attempt[i];
-      weight[i + 1] = d.spec.weight();
+    rates.recompute(nowNanos);
+    dom0Cores = rates.dom0Cores;
+    busyCores = rates.busyCores;
+    hypercallRate = rates.hypercallRate;
+    vmExitRate = rates.vmExitRate;
+    guestIoPerSecond = rates.guestIoPerSecond;
+    watts = hardware.watts(busyCores / hardware.cores());
+  }
+
+  /** Recomputes a deferred change ({@link #deferLoadFactor}) as of its instant, before anything reads or changes the host. */
+  private void settle() {
+    if (pending) {
+      pending = false;
+      recompute(pendingNanos);
     }
-    weight[0] = dom0Weight;
-    double base = Math.min(dom0Vcpus, costs.dom0BaseLoad());
-    // A guest's need (compute plus the CPU side of its I/O) is fixed; Dom0's depends on how much I/O
-    // the guests manage to issue, which depends on their shares. Round 1 assumes every guest issues all
-    // its I/O; if some guest is held back, round 2 asks Dom0 only for the I/O actually issued.
-    double dom0Need = base;
-    for (int i = 0; i < n; i++) {
-      Domain d = guests.get(i);
-      uncapped[i + 1] = compute[i] * (1 + d.overhead) + attempt[i] * d.guestCoresPerIo;
-      demand[i + 1] = Math.min(d.spec.vcpus(), uncapped[i + 1]);
-      dom0Need += attempt[i] * d.dom0CoresPerIo;
-    }
-    for (int round = 0; round < 2; round++) {
-      demand[0] = Math.min(dom0Vcpus, dom0Need);
-      CreditShares.allocate(hardware.cores(), demand, weight, n + 1, grant);
-      boolean heldBack = false;
-      dom0Need = base;
-      for (int i = 0; i < n; i++) {
-        satisfied[i] = uncapped[i + 1] > 0 ? Math.min(1, grant[i + 1] / uncapped[i + 1]) : 1;
-        heldBack |= satisfied[i] < 1 && attempt[i] > 0;
-        dom0Need += attempt[i] * satisfied[i] * guests.get(i).dom0CoresPerIo;
-      }
-      if (!heldBack) {
-        break;
-      }
-    }
-    // Dom0 serves the issued I/O as far as its share allows; every guest's I/O slows by the same factor.
-    double dom0IoNeed = dom0Need - base;
-    double theta = dom0IoNeed > 0 ? Math.min(1, Math.max(0, grant[0] - base) / dom0IoNeed) : 1;
-    if (theta < 1) {
-      // Dom0 is the bottleneck. Guests waiting on it leave CPU unused that Dom0 could take, so find the
-      // largest common I/O fraction that Dom0's share can serve when every demand is sized for it.
-      theta = dom0BoundFraction(n, base);
-    }
-    for (int i = 0; i < n; i++) {
-      io[i] = attempt[i] * satisfied[i] * theta;
-    }
-    // Dom0 uses what its base load and the served I/O take, never more than it was granted.
-    double dom0Work = base;
-    for (int i = 0; i < n; i++) {
-      dom0Work += io[i] * guests.get(i).dom0CoresPerIo;
-    }
-    dom0Cores = Math.min(grant[0], dom0Work);
-    double busy = dom0Cores;
-    double hc = Math.min(grant[0], base) * costs.dom0HypercallsPerCpuSecond();
-    double exits = 0;
-    for (int i = 0; i < n; i++) {
-      Domain d = guests.get(i);
-      double cpu = Math.min(grant[i + 1], compute[i] * (1 + d.overhead) + io[i] * d.guestCoresPerIo);
-      double work = Math.max(0, cpu - io[i] * d.guestCoresPerIo) / (1 + d.overhead);
-      double progress = compute[i] > 0 ? work / compute[i] : (d.state == DomainState.RUNNING ? 1 : 0);
-      double dirty = d.spec.workload().dirtyRate() * d.loadFactor * (1 - d.throttle) * Math.min(1, progress);
-      double dHc;
-      double dExits;
-      if (d.type() == GuestType.PV) {
-        dHc = work * costs.pvHypercallsPerCpuSecond() + io[i] * costs.pvHypercallsPerIo();
-        dExits = 0;
-        hc += io[i] * costs.pvBackendHypercallsPerIo();
-      } else {
-        dHc = 0;
-        dExits = work * costs.hvmVmExitsPerCpuSecond() + io[i] * costs.hvmVmExitsPerIo();
-        hc += io[i] * costs.hvmVmExitsPerIo() * costs.deviceModelHypercallsPerExit();
-      }
-      if (cpu != d.cpuCores || io[i] != d.ioPerSecond || dirty != d.dirtyWritesPerSecond || work != d.workCores) {
-        d.accrue(nowNanos); // the old rates held until now
-        d.cpuCores = cpu;
-        d.workCores = work;
-        d.ioPerSecond = io[i];
-        d.dirtyWritesPerSecond = dirty;
-        d.hypercallsPerSecond = dHc;
-        d.vmExitsPerSecond = dExits;
-      }
-      busy += cpu;
-      hc += dHc;
-      exits += dExits;
-    }
-    busyCores = busy;
-    hypercallRate = hc;
-    vmExitRate = exits;
-    watts = hardware.watts(busy / hardware.cores());
   }
 
   // ---- what an observer reads (node totals are as of the last advanceTo/integrate) ----
 
-  public double busyCores() { return busyCores; }
+  public double busyCores() {
+    settle();
+    return busyCores;
+  }
 
   /** What the guests' I/O puts on the NIC now, in bits/s, both directions together. */
   public double guestNetworkBitsPerSecond() {
-    double io = 0;
-    for (Domain d : guests) {
-      io += d.ioPerSecond;
-    }
-    return io * costs.networkBytesPerIo() * 8;
+    settle();
+    return guestIoPerSecond * costs.networkBytesPerIo() * 8;
   }
-  public double dom0Cores() { return dom0Cores; }
+
+  double hypercallRate() {
+    settle();
+    return hypercallRate;
+  }
+
+  double vmExitRate() {
+    settle();
+    return vmExitRate;
+  }
+
+  /** The rate engine, for tests. */
+  HostRates rates() {
+    return rates;
+  }
+
+  public double dom0Cores() {
+    settle();
+    return dom0Cores;
+  }
 
   /** The node's power draw now, in watts. */
-  public double watts() { return watts; }
+  public double watts() {
+    settle();
+    return watts;
+  }
   public double dom0CoreSeconds() { return dom0CoreSeconds; }
   public double busyCoreSeconds() { return busyCoreSeconds; }
   public double energyJoules() { return energyJoules; }

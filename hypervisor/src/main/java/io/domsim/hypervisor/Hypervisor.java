@@ -52,6 +52,8 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
   private static final class Workload {
     final Domain domain;
     final SimEntity entity;
+    /** The message of its phase timers: one for the guest's life, not one per phase. */
+    final WorkloadPhase phase = new WorkloadPhase(this);
     SimTimer timer;
     boolean stopped;
 
@@ -301,7 +303,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
   private void schedulePhase(Workload workload) {
     double meanNanos = SimTime.of(workload.domain.spec().workload().phaseMean());
     long phase = Math.max(1, Math.round(-meanNanos * Math.log1p(-workload.entity.random().nextDouble())));
-    workload.timer = workload.entity.sendAfter(phase, getContext().getSelf(), new WorkloadPhase(workload));
+    workload.timer = workload.entity.sendAfter(phase, getContext().getSelf(), workload.phase);
   }
 
   private static void stop(Workload w) {
@@ -322,7 +324,8 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     if (halted || w.stopped) {
       return this;
     }
-    host.setLoadFactor(w.domain.domid(), drawLevel(w.entity.random(), w.domain.spec().workload().variability()),
+    // Deferred: the phases of this host's guests at one instant are applied by one recompute.
+    host.deferLoadFactor(w.domain, drawLevel(w.entity.random(), w.domain.spec().workload().variability()),
         kernel.now());
     schedulePhase(w);
     return this;

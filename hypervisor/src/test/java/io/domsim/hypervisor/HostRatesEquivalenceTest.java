@@ -1,0 +1,265 @@
+package io.domsim.hypervisor;
+
+import static io.domsim.hypervisor.Fixtures.COSTS;
+import static io.domsim.hypervisor.Fixtures.GIB;
+import static io.domsim.hypervisor.Fixtures.MIB;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.domsim.config.GuestSpec;
+import io.domsim.config.GuestType;
+import io.domsim.config.WorkloadSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * HostModel (with its incremental {@link HostRates}) against {@link PlainHostModel}, the plain algorithm
+ * it replaced: the same random hosts driven by the same random changes must give every domain and the
+ * node the same rates and the same integrals, to the last bit.
+ */
+class HostRatesEquivalenceTest {
+
+  /** The two models side by side, and what the random changes went through. */
+  private static final class Pair {
+    final HostModel fast;
+    final PlainHostModel plain;
+    int paths;
+    long t;
+
+    Pair(Hardware hw, int dom0Vcpus, int dom0Weight) {
+      fast = new HostModel(hw, COSTS, dom0Vcpus, GIB, dom0Weight);
+      plain = new PlainHostModel(hw, COSTS, dom0Vcpus, GIB, dom0Weight);
+    }
+  }
+
+  private static GuestSpec randomGuest(SplittableRandom rnd, String name, boolean ioHeavy) {
+    GuestType type = rnd.nextBoolean() ? GuestType.PV : GuestType.HVM;
+    double io = switch (rnd.nextInt(4)) {
+      case 0 -> 0;
+      case 1 -> rnd.nextDouble() * 2_000;
+      default -> rnd.nextDouble() * (ioHeavy ? 80_000 : 10_000);
+    };
+    WorkloadSpec w = new WorkloadSpec(rnd.nextInt(8) == 0 ? 0 : rnd.nextDouble(), rnd.nextDouble() * 30_000,
+        64 * MIB, io, 0, Duration.ofSeconds(5));
+    int weight = rnd.nextInt(3) == 0 ? 256 : 1 + rnd.nextInt(1024);
+    return new GuestSpec(name, type, 1 + rnd.nextInt(8), GIB, weight, Optional.empty(), w);
+  }
+
+  /** One random change, applied to both models the same way (a deferred load change is a plain one there). */
+  private static void step(Pair p, SplittableRandom rnd, int[] names, boolean ioHeavy, int maxGuests) {
+    if (rnd.nextInt(4) != 0) {
+      p.t += rnd.nextInt(3) == 0 ? 0 : 1 + rnd.nextInt(2_000_000_000);
+    }
+    long t = p.t;
+    if (p.fast.halted()) {
+      if (rnd.nextInt(3) == 0) {
+        p.fast.reboot(t);
+        p.plain.reboot(t);
+      }
+      return;
+    }
+    List<Domain> fastGuests = p.fast.guests();
+    int n = fastGuests.size();
+    int op = rnd.nextInt(100);
+    if (n == 0 || op < 12 && n < maxGuests) {
+      GuestSpec spec = randomGuest(rnd, "g" + names[0]++, ioHeavy);
+      boolean paused = rnd.nextInt(8) == 0;
+      p.fast.createDomain(spec, null, paused, t);
+      p.plain.createDomain(spec, null, paused, t);
+      return;
+    }
+    Domain f = fastGuests.get(rnd.nextInt(n));
+    int domid = f.domid();
+    if (op < 16) {
+      p.fast.destroyDomain(domid, t);
+      p.plain.destroyDomain(domid, t);
+    } else if (op < 24) {
+      DomainState s = f.state() == DomainState.RUNNING ? DomainState.PAUSED : DomainState.RUNNING;
+      p.fast.setState(domid, s, t);
+      p.plain.setState(domid, s, t);
+    } else if (op < 32) {
+      double throttle = rnd.nextBoolean() ? 0 : rnd.nextDouble() * 0.99;
+      p.fast.setThrottle(domid, throttle, t);
+      p.plain.setThrottle(domid, throttle, t);
+    } else if (op < 60) {
+      double lf = Hypervisor.drawLevel(rnd, 0.5 + rnd.nextDouble());
+      p.fast.setLoadFactor(domid, lf, t);
+      p.plain.setLoadFactor(domid, lf, t);
+    } else if (op < 99) {
+      // A burst of workload phases at one instant, deferred on the fast side.
+      // (Applied one by one, the plain model would also accrue a guest whose rates change and change back
+      // within the instant: the same integral, cut in two, may differ in its last bit.)
+      int k = 1 + rnd.nextInt(4);
+      int[] domids = new int[k];
+      double[] factors = new double[k];
+      for (int j = 0; j < k; j++) {
+        Domain d = fastGuests.get(rnd.nextInt(n));
+        domids[j] = d.domid();
+        factors[j] = Hypervisor.drawLevel(rnd, 0.5 + rnd.nextDouble());
+        p.fast.deferLoadFactor(d, factors[j], t);
+      }
+      p.plain.setLoadFactors(domids, factors, t);
+    } else {
+      p.fast.halt(t);
+      p.plain.halt(t);
+    }
+    p.paths |= p.fast.rates().lastPaths;
+  }
+
+  private static void assertSame(Pair p, String where) {
+    HostModel f = p.fast;
+    PlainHostModel r = p.plain;
+    // Rates first (they settle a deferred change), then the integrals up to now.
+    assertEquals(r.busyCores(), f.busyCores(), where + ": busy cores");
+    assertEquals(r.dom0Cores(), f.dom0Cores(), where + ": Dom0 cores");
+    assertEquals(r.watts(), f.watts(), where + ": watts");
+    assertEquals(r.hypercallRate(), f.hypercallRate(), where + ": hypercall rate");
+    assertEquals(r.vmExitRate(), f.vmExitRate(), where + ": VM exit rate");
+    assertEquals(r.guestNetworkBitsPerSecond(), f.guestNetworkBitsPerSecond(), where + ": guest network");
+    List<Domain> fg = f.guests();
+    List<Domain> rg = r.guests();
+    assertEquals(rg.size(), fg.size(), where + ": guests");
+    for (int i = 0; i < fg.size(); i++) {
+      Domain a = fg.get(i);
+      Domain b = rg.get(i);
+      String who = where + ": " + a.name();
+      assertEquals(b.name(), a.name(), who);
+      assertEquals(b.cpuCores, a.cpuCores, who + " cpu");
+      assertEquals(b.workCores, a.workCores, who + " work");
+      assertEquals(b.ioPerSecond, a.ioPerSecond, who + " io");
+      assertEquals(b.hypercallsPerSecond, a.hypercallsPerSecond, who + " hypercalls/s");
+      assertEquals(b.vmExitsPerSecond, a.vmExitsPerSecond, who + " VM exits/s");
+      assertEquals(b.dirtyWritesPerSecond, a.dirtyWritesPerSecond, who + " dirty writes/s");
+    }
+    f.integrate(p.t);
+    r.integrate(p.t);
+    assertEquals(r.busyCoreSeconds(), f.busyCoreSeconds(), where + ": busy core-seconds");
+    assertEquals(r.dom0CoreSeconds(), f.dom0CoreSeconds(), where + ": Dom0 core-seconds");
+    assertEquals(r.energyJoules(), f.energyJoules(), where + ": energy");
+    assertEquals(r.hypercalls(), f.hypercalls(), where + ": hypercalls");
+    assertEquals(r.vmExits(), f.vmExits(), where + ": VM exits");
+    for (int i = 0; i < fg.size(); i++) {
+      Domain a = fg.get(i);
+      Domain b = rg.get(i);
+      String who = where + ": " + a.name();
+      assertEquals(b.cpuSeconds(), a.cpuSeconds(), who + " cpu-seconds");
+      assertEquals(b.workSeconds(), a.workSeconds(), who + " work-seconds");
+      assertEquals(b.ioCompleted(), a.ioCompleted(), who + " I/Os");
+      assertEquals(b.hypercalls(), a.hypercalls(), who + " hypercalls");
+      assertEquals(b.vmExits(), a.vmExits(), who + " VM exits");
+    }
+  }
+
+  /**
+   * Random hosts (1-48 cores, Dom0 of 1-4 vCPUs and random weight) under random changes: guests of both
+   * types created (up to 1-48, so many hosts are oversubscribed) and destroyed, paused, throttled, their
+   * loads changed one at a time or several at one instant, the machine halted and rebooted. Every
+   * branch of the algorithm must be reached, and the two models must agree after every change.
+   */
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {1, 2, 3, 42, 2026})
+  void incrementalRatesAreThePlainOnesBitForBit(long seed) {
+    SplittableRandom rnd = new SplittableRandom(seed);
+    int paths = 0;
+    int compared = 0;
+    for (int host = 0; host < 60; host++) {
+      int cores = 1 + rnd.nextInt(rnd.nextBoolean() ? 4 : 48);
+      int maxGuests = 1 + rnd.nextInt(rnd.nextBoolean() ? 8 : 48);
+      Hardware hw = Fixtures.hardware(cores, 4096 * GIB, true);
+      boolean ioHeavy = rnd.nextInt(3) == 0;
+      // A light Dom0 (weight 1-16) on a full host does not get even its base load.
+      int dom0Weight = switch (rnd.nextInt(3)) {
+        case 0 -> 256;
+        case 1 -> 1 + rnd.nextInt(16);
+        default -> 1 + rnd.nextInt(1024);
+      };
+      Pair p = new Pair(hw, 1 + rnd.nextInt(Math.min(4, cores)), dom0Weight);
+      int[] names = {0};
+      for (int s = 0; s < 400; s++) {
+        step(p, rnd, names, ioHeavy, maxGuests);
+        if (rnd.nextInt(3) == 0 || s == 399) {
+          assertSame(p, "seed " + seed + " host " + host + " step " + s);
+          compared++;
+        }
+      }
+      paths |= p.paths;
+    }
+    assertTrue(compared > 1000, "compared " + compared + " times");
+    for (int path : new int[] {HostRates.OVERSUBSCRIBED, HostRates.HELD_BACK, HostRates.DOM0_SERVES_NONE,
+        HostRates.DOM0_SERVES_ALL, HostRates.DOM0_SEARCHED, HostRates.ROUND_2_FITS}) {
+      assertTrue((paths & path) != 0, "seed " + seed + ": no random host went through path " + path);
+    }
+  }
+
+  /** The water-filling without allocation gives the plain one's shares, bit for bit, and says when all fit. */
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {5, 6})
+  void creditSharesAreThePlainOnesBitForBit(long seed) {
+    SplittableRandom rnd = new SplittableRandom(seed);
+    int oversubscribed = 0;
+    for (int trial = 0; trial < 20_000; trial++) {
+      int n = 1 + rnd.nextInt(40);
+      double capacity = 1 + rnd.nextInt(48);
+      double[] demand = new double[n];
+      double[] weight = new double[n];
+      for (int i = 0; i < n; i++) {
+        demand[i] = rnd.nextInt(10) == 0 ? 0 : rnd.nextDouble() * (1 + rnd.nextInt(8));
+        weight[i] = rnd.nextInt(3) == 0 ? 256 : 1 + rnd.nextInt(1024);
+      }
+      double[] expected = new double[n];
+      PlainHostModel.plainAllocate(capacity, demand, weight, n, expected);
+      double[] grant = new double[n];
+      boolean fits = CreditShares.allocate(capacity, demand, weight, n, grant, new int[n]);
+      for (int i = 0; i < n; i++) {
+        assertEquals(expected[i], grant[i], "seed " + seed + " trial " + trial + " domain " + i);
+      }
+      double total = 0;
+      for (double d : demand) {
+        total += d;
+      }
+      assertEquals(total <= capacity, fits, "trial " + trial);
+      oversubscribed += fits ? 0 : 1;
+    }
+    assertTrue(oversubscribed > 5_000, "oversubscribed trials: " + oversubscribed);
+  }
+
+  /** The phases of three guests at one instant cost one recompute, when the host is next read. */
+  @Test
+  void loadChangesAtOneInstantAreAppliedTogether() {
+    HostModel host = Fixtures.host(Fixtures.hardware());
+    List<Domain> ds = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      ds.add(host.createDomain(Fixtures.guest("g" + i, GuestType.PV, 2, Fixtures.workload(0.5, 500)), null, false, 0));
+    }
+    long before = host.rates().recomputes;
+    long t = 10 * Fixtures.SECOND;
+    for (Domain d : ds) {
+      host.deferLoadFactor(d, 1.5, t);
+    }
+    assertEquals(before, host.rates().recomputes, "nothing recomputed before the host is read");
+    double busy = host.busyCores();
+    assertEquals(before + 1, host.rates().recomputes, "one recompute for the three changes");
+    // The same as three changes applied one by one.
+    HostModel eager = Fixtures.host(Fixtures.hardware());
+    for (int i = 0; i < 3; i++) {
+      eager.createDomain(Fixtures.guest("g" + i, GuestType.PV, 2, Fixtures.workload(0.5, 500)), null, false, 0);
+    }
+    for (Domain d : eager.guests()) {
+      eager.setLoadFactor(d.domid(), 1.5, t);
+    }
+    assertEquals(eager.busyCores(), busy);
+    // A change at a later instant settles the earlier one at its own instant: the integrals see it from t.
+    host.deferLoadFactor(ds.get(0), 0.5, 2 * t);
+    eager.setLoadFactor(ds.get(0).domid(), 0.5, 2 * t);
+    host.integrate(3 * t);
+    eager.integrate(3 * t);
+    assertEquals(eager.busyCoreSeconds(), host.busyCoreSeconds());
+    assertEquals(eager.guests().get(0).cpuSeconds(), host.guests().get(0).cpuSeconds());
+  }
+}
