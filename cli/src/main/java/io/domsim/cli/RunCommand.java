@@ -7,7 +7,6 @@ import io.domsim.kernel.SimulationFailedException;
 import io.domsim.node.ClusterRun;
 import io.domsim.node.RunResult;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -64,8 +63,11 @@ class RunCommand implements Callable<Integer> {
   /** Counted down once the command is done, report written or not (a launch's Ctrl-C waits for it). */
   final java.util.concurrent.CountDownLatch reported = new java.util.concurrent.CountDownLatch(1);
 
-  /** The meters when Prometheus is off. A seam for tests (whose meters may fail inside the simulation). */
-  Supplier<MeterRegistry> localRegistry = SimpleMeterRegistry::new;
+  /**
+   * The meters when Prometheus is off: none (null), since nobody can read them. A seam for tests (whose
+   * meters may fail inside the simulation).
+   */
+  Supplier<MeterRegistry> localRegistry = () -> null;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -139,7 +141,7 @@ class RunCommand implements Callable<Integer> {
       err.println("domsim: cannot write " + report + " (" + e.getMessage() + "); choose another --out DIR.");
       return Main.BAD_INPUT;
     } finally {
-      closeAll(metrics, live, registry::close);
+      closeAll(metrics, live, registry == null ? null : registry::close);
       log.close();
       err.flush();
       reported.countDown();

@@ -78,6 +78,11 @@ public final class HostModel {
     return Collections.unmodifiableList(guests);
   }
 
+  /** How many guests the host holds. */
+  public int guestCount() {
+    return guests.size();
+  }
+
   public Domain guest(int domid) {
     settle();
     return byDomid.get(domid);

@@ -358,7 +358,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
         exits - lastVmExits,
         (energy - lastEnergy) / period,
         energy - lastEnergy,
-        host.guests().size(),
+        host.guestCount(),
         host.guestNetworkBitsPerSecond()));
     lastSampleNanos = now;
     lastBusy = busy;

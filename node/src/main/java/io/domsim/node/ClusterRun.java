@@ -41,7 +41,12 @@ public final class ClusterRun implements AutoCloseable {
     this.end = kernel.runUntil(horizon).toCompletableFuture();
   }
 
-  /** Starts the cluster and lets its clock run towards the configured duration. */
+  /**
+   * Starts the cluster and lets its clock run towards the configured duration.
+   *
+   * @param registry where the nodes' meters go; null when nobody would read them (a run without a metrics
+   *     endpoint): then there are none, and the samples cost no meter work
+   */
   public static ClusterRun start(ClusterSpec spec, MeterRegistry registry) throws InterruptedException {
     ClockKind clock = spec.simulation().clock() == ClockMode.REAL ? ClockKind.REAL : ClockKind.VIRTUAL;
     SimKernel kernel = SimKernel.create(clock, spec.simulation().speed(), spec.simulation().seed());
@@ -57,7 +62,10 @@ public final class ClusterRun implements AutoCloseable {
     }
   }
 
-  /** Runs a cluster from start to end; {@code progress} gets the simulated time about ten times a second. */
+  /**
+   * Runs a cluster from start to end; {@code progress} gets the simulated time about ten times a second.
+   * {@code registry} as for {@link #start}: null for no meters.
+   */
   public static RunResult run(ClusterSpec spec, MeterRegistry registry, LongConsumer progress)
       throws InterruptedException {
     try (ClusterRun run = start(spec, registry)) {

@@ -75,8 +75,9 @@ final class ClusterWiring {
     long sampleInterval = SimTime.of(spec.simulation().sampleInterval());
     DirtyModel dirtyModel = DirtyModel.from(spec.settings());
     for (NodeSpec n : spec.nodes()) {
-      kernel.spawn(ctx, Node.create(kernel, n, costs, network, sampleInterval, new NodeMeters(registry, n.name()),
-          migration, dirtyModel, replies.booted()), actorName(n.name()));
+      NodeMeters meters = registry == null ? null : new NodeMeters(registry, n.name());
+      kernel.spawn(ctx, Node.create(kernel, n, costs, network, sampleInterval, meters, migration, dirtyModel,
+          replies.booted()), actorName(n.name()));
     }
     if (spec.nodes().isEmpty()) {
       startGuests();

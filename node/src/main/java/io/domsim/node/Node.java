@@ -55,6 +55,7 @@ public final class Node extends AbstractBehavior<Node.Command> {
   /** Who asked for snapshots, in order: the hypervisor answers in the order it was asked. */
   private final ArrayDeque<ActorRef<NodeSnapshot>> snapshotWaiters = new ArrayDeque<>();
   private final ActorRef<Dom0.Command> dom0;
+  /** Null when nobody reads meters (see ClusterRun.start). */
   private final NodeMeters meters;
   private final InvariantMonitor monitor;
   private boolean failed;
@@ -81,11 +82,12 @@ public final class Node extends AbstractBehavior<Node.Command> {
   /**
    * @param migration the fabric and settings its Dom0 migrates with, and the run's invariant monitor (its
    *     hypervisor reports to it too); the observer is replaced by this node's meters
+   * @param meters null for none
    */
   public static Behavior<Command> create(SimKernel kernel, NodeSpec spec, CostSettings costs, Network network,
       long sampleIntervalNanos, NodeMeters meters, MigrationContext migration, DirtyModel dirtyModel,
       ActorRef<Booted> bootedTo) {
-    MigrationContext own = migration.withObserver(meters);
+    MigrationContext own = meters == null ? migration : migration.withObserver(meters);
     return Behaviors.setup(ctx -> new Node(ctx, kernel, spec, costs, network, sampleIntervalNanos, meters, own,
         dirtyModel, bootedTo));
   }
@@ -111,7 +113,9 @@ public final class Node extends AbstractBehavior<Node.Command> {
 
   private Behavior<Command> onFail() {
     failed = true;
-    meters.up(false);
+    if (meters != null) {
+      meters.up(false);
+    }
     hypervisor.tell(Hypervisor.Halt.INSTANCE);
     dom0.tell(Dom0.Halt.INSTANCE);
     return this;
@@ -128,7 +132,9 @@ public final class Node extends AbstractBehavior<Node.Command> {
     }
     failed = false;
     monitor.nodeBooted(spec.name());
-    meters.up(true);
+    if (meters != null) {
+      meters.up(true);
+    }
     hypervisor.tell(Hypervisor.Reboot.INSTANCE);
     dom0.tell(new Dom0.Reboot(r.boot(), r.others()));
     return this;

@@ -6,7 +6,6 @@ import io.domsim.hypervisor.InvariantMonitor;
 import io.domsim.kernel.SimulationFailedException;
 import io.domsim.node.ClusterRun;
 import io.domsim.node.RunResult;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -31,15 +30,8 @@ public final class ChaosRunner {
     RunResult run(ClusterSpec spec) throws InterruptedException;
   }
 
-  /** The real thing: {@link ClusterRun} in this JVM, with meters nobody reads. */
-  public static final Simulator IN_PROCESS = spec -> {
-    SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    try {
-      return ClusterRun.run(spec, meters, t -> { });
-    } finally {
-      meters.close();
-    }
-  };
+  /** The real thing: {@link ClusterRun} in this JVM, without meters (nobody would read them). */
+  public static final Simulator IN_PROCESS = spec -> ClusterRun.run(spec, null, t -> { });
 
   /** The cluster file with the user's overrides and then {@code overrides}, checked as any configuration. */
   @FunctionalInterface
