@@ -12,12 +12,14 @@ import java.util.SplittableRandom;
 public final class SimEntity {
   private final SimKernel kernel;
   private final String name;
+  private final long orderKey;
   private long seq;
   private SplittableRandom random;
 
   SimEntity(SimKernel kernel, String name) {
     this.kernel = kernel;
     this.name = name.intern();
+    this.orderKey = SimTimer.orderKey(this.name);
   }
 
   public String name() {
@@ -42,7 +44,7 @@ public final class SimEntity {
 
   /** Deliver {@code message} to {@code target} at simulated instant {@code atNanos} (not in the past). */
   public <T> SimTimer sendAt(long atNanos, ActorRef<T> target, T message) {
-    SimTimer t = new SimTimer(Math.max(atNanos, kernel.now()), name, seq++, target, message);
+    SimTimer t = new SimTimer(Math.max(atNanos, kernel.now()), name, orderKey, seq++, target, message);
     kernel.schedule(t);
     return t;
   }

@@ -9,15 +9,22 @@ import akka.actor.typed.ActorRef;
 public final class SimTimer implements Comparable<SimTimer> {
   final long time;
   final String entity;
+  /** {@link #orderKey} of {@link #entity}: orders timers of one instant by entity without reading the name. */
+  final long entityKey;
   final long seq;
   private final ActorRef<Object> target;
   private final Object message;
   private boolean cancelled;
 
-  @SuppressWarnings("unchecked")
   <T> SimTimer(long time, String entity, long seq, ActorRef<T> target, T message) {
+    this(time, entity, orderKey(entity), seq, target, message);
+  }
+
+  @SuppressWarnings("unchecked")
+  <T> SimTimer(long time, String entity, long entityKey, long seq, ActorRef<T> target, T message) {
     this.time = time;
     this.entity = entity;
+    this.entityKey = entityKey;
     this.seq = seq;
     this.target = (ActorRef<Object>) target;
     this.message = message;
@@ -42,6 +49,31 @@ public final class SimTimer implements Comparable<SimTimer> {
     }
     target.tell(message);
     return true;
+  }
+
+  /**
+   * A name's first eight chars as unsigned bytes, big-endian (shorter names padded with 0), sign-flipped
+   * so that keys compare as signed longs. Where two keys differ, they order as the names do under
+   * {@link String#compareTo}; equal keys decide nothing. A char above 254 and every position after it
+   * count as 255, so that chars the byte cannot hold never order a key wrongly.
+   */
+  static long orderKey(String name) {
+    long key = 0;
+    boolean saturated = false;
+    for (int i = 0; i < 8; i++) {
+      int b;
+      if (saturated) {
+        b = 255;
+      } else if (i >= name.length()) {
+        b = 0;
+      } else {
+        char c = name.charAt(i);
+        saturated = c >= 255;
+        b = saturated ? 255 : c;
+      }
+      key = key << 8 | b;
+    }
+    return key ^ Long.MIN_VALUE;
   }
 
   @Override

@@ -4,17 +4,21 @@ import java.util.Arrays;
 
 /**
  * The loop's timer queue: a binary min-heap ordered like {@link SimTimer#compareTo} (time, entity,
- * sequence). The times are kept in a primitive array beside the timers, so sifting compares longs in
- * one contiguous array and only touches the timer objects on a tie in time. A PriorityQueue of timers
- * dereferenced every compared timer, and that cache traffic was the loop's largest cost. Loop thread only.
+ * sequence). The times, and a key of each timer's entity name ({@link SimTimer#orderKey}), are kept in
+ * primitive arrays beside the timers, so sifting compares longs in contiguous arrays and only touches
+ * the timer objects when time and key are both equal. A PriorityQueue of timers dereferenced every
+ * compared timer, and that cache traffic was the loop's largest cost; so were the name comparisons
+ * when every node's sample falls on the same instant. Loop thread only.
  */
 final class TimerHeap {
   private long[] times;
+  private long[] keys;
   private SimTimer[] timers;
   private int size;
 
   TimerHeap(int capacity) {
     times = new long[Math.max(16, capacity)];
+    keys = new long[times.length];
     timers = new SimTimer[times.length];
   }
 
@@ -31,21 +35,26 @@ final class TimerHeap {
     if (size == timers.length) {
       int n = timers.length * 2;
       times = Arrays.copyOf(times, n);
+      keys = Arrays.copyOf(keys, n);
       timers = Arrays.copyOf(timers, n);
     }
     long time = t.time;
+    long key = t.entityKey;
     int k = size++;
     while (k > 0) {
       int parent = (k - 1) >>> 1;
       long pt = times[parent];
-      if (!precedes(time, t, pt, timers[parent])) {
+      long pk = keys[parent];
+      if (!precedes(time, key, t, pt, pk, timers[parent])) {
         break;
       }
       times[k] = pt;
+      keys[k] = pk;
       timers[k] = timers[parent];
       k = parent;
     }
     times[k] = time;
+    keys[k] = key;
     timers[k] = t;
   }
 
@@ -58,23 +67,25 @@ final class TimerHeap {
     int n = --size;
     SimTimer last = timers[n];
     long lastTime = times[n];
+    long lastKey = keys[n];
     timers[n] = null;
     if (n > 0) {
-      siftDown(last, lastTime, n);
+      siftDown(last, lastTime, lastKey, n);
     }
     return first;
   }
 
   /**
-   * Does {@code a} (due at {@code at}) come strictly before {@code b} (due at {@code bt})? Times first,
-   * compared as longs; the timers themselves only on equal times.
+   * Does {@code a} (due at {@code at}, entity key {@code ak}) come strictly before {@code b}? Times
+   * first, then entity keys, compared as longs; the timers themselves only when both are equal.
    */
-  private static boolean precedes(long at, SimTimer a, long bt, SimTimer b) {
-    return at < bt || (at == bt && a.compareTo(b) < 0);
+  private static boolean precedes(long at, long ak, SimTimer a, long bt, long bk, SimTimer b) {
+    return at < bt || (at == bt && (ak < bk || (ak == bk && a.compareTo(b) < 0)));
   }
 
-  private void siftDown(SimTimer x, long xt, int n) {
+  private void siftDown(SimTimer x, long xt, long xk, int n) {
     long[] ts = times;
+    long[] ks = keys;
     SimTimer[] items = timers;
     int k = 0;
     int half = n >>> 1;
@@ -82,18 +93,22 @@ final class TimerHeap {
       int child = 2 * k + 1;
       int right = child + 1;
       long ct = ts[child];
-      if (right < n && precedes(ts[right], items[right], ct, items[child])) {
+      long ck = ks[child];
+      if (right < n && precedes(ts[right], ks[right], items[right], ct, ck, items[child])) {
         child = right;
         ct = ts[right];
+        ck = ks[right];
       }
-      if (!precedes(ct, items[child], xt, x)) {
+      if (!precedes(ct, ck, items[child], xt, xk, x)) {
         break;
       }
       ts[k] = ct;
+      ks[k] = ck;
       items[k] = items[child];
       k = child;
     }
     ts[k] = xt;
+    ks[k] = xk;
     items[k] = x;
   }
 }
