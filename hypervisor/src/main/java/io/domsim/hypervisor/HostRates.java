@@ -274,7 +274,8 @@ final class HostRates {
     lastPaths = paths;
     double dom0Work = base;
     for (int i = 0; i < n; i++) {
-      io[i] = attempt[i] * sat[i] * theta;
+      // With theta 0 the shares may be partly derived (probeNoIo); attempt × share × 0 is 0 anyway.
+      io[i] = theta == 0 ? 0 : attempt[i] * sat[i] * theta;
       dom0Work += io[i] * c0[i];
     }
     // Dom0 uses what its base load and the served I/O take, never more than it was granted.
@@ -361,7 +362,7 @@ final class HostRates {
    */
   private double dom0BoundFraction(double needAll, double[] satRound1) {
     double a = 0;
-    double fa = servableMinus(needAll, 0, grantF0, satF0);
+    double fa = probeNoIo(needAll);
     double b = 1;
     double fb = servable(grantA, satRound1) - 1;
     if (fa <= 0) {
@@ -408,14 +409,40 @@ final class HostRates {
     return a;
   }
 
-  /** Allocates with the guests sized for I/O fraction {@code f}, into {@code g} and {@code s}; answers servable(f) − f. */
-  private double servableMinus(double needAll, double f, double[] g, double[] s) {
+  /**
+   * servable(0) − 0, allocated into {@link #grantF0}. When Dom0's grant does not exceed its base load,
+   * servable is 0 if any guest would issue I/O at all, so the shares are derived only up to the first that
+   * does (the answer is then 0 whatever the rest; the I/O served is 0, whatever the shares).
+   */
+  private double probeNoIo(double needAll) {
+    allocateFor(needAll, 0, grantF0);
+    if (grantF0[0] - base <= 0) {
+      for (int i = 0; i < n; i++) {
+        double s = uncF[i] > 0 ? Math.min(1, grantF0[i + 1] / uncF[i]) : 1;
+        if (attempt[i] * s * c0[i] > 0) {
+          return 0; // servable = 0 / perUnit with perUnit > 0
+        }
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      satF0[i] = uncF[i] > 0 ? Math.min(1, grantF0[i + 1] / uncF[i]) : 1;
+    }
+    return servable(grantF0, satF0);
+  }
+
+  /** The allocation with the guests sized for I/O fraction {@code f} (their needs left in {@link #uncF}). */
+  private void allocateFor(double needAll, double f, double[] g) {
     for (int i = 0; i < n; i++) {
       uncF[i] = compute[i] * oneOh[i] + attempt[i] * f * gcpi[i];
       demF[i + 1] = Math.min(vcpus[i], uncF[i]);
     }
     demF[0] = Math.min(dom0Vcpus, needAll);
     CreditShares.allocate(cores, demF, weight, n + 1, g, active);
+  }
+
+  /** Allocates with the guests sized for I/O fraction {@code f}, into {@code g} and {@code s}; answers servable(f) − f. */
+  private double servableMinus(double needAll, double f, double[] g, double[] s) {
+    allocateFor(needAll, f, g);
     for (int i = 0; i < n; i++) {
       // A guest's own share may hold its I/O back further; Dom0 only serves what is issued.
       s[i] = uncF[i] > 0 ? Math.min(1, g[i + 1] / uncF[i]) : 1;
