@@ -54,12 +54,19 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     final SimEntity entity;
     /** The message of its phase timers: one for the guest's life, not one per phase. */
     final WorkloadPhase phase = new WorkloadPhase(this);
+    /** The log-normal's parameters of its levels, from the variability: fixed for the guest's life. */
+    final double sigma;
+    final double mu;
     SimTimer timer;
     boolean stopped;
 
     Workload(Domain domain, SimEntity entity) {
       this.domain = domain;
       this.entity = entity;
+      double cv = domain.spec().workload().variability();
+      double sigma2 = Log1p.of(cv * cv);
+      this.sigma = Math.sqrt(sigma2);
+      this.mu = -sigma2 / 2;
     }
   }
 
@@ -296,13 +303,13 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     }
     Workload workload = new Workload(d, kernel.entity("guest/" + d.name() + "/workload"));
     workloads.put(d.domid(), workload);
-    host.setLoadFactor(d.domid(), drawLevel(workload.entity.random(), w.variability()), kernel.now());
+    host.setLoadFactor(d.domid(), drawLevel(workload), kernel.now());
     schedulePhase(workload);
   }
 
   private void schedulePhase(Workload workload) {
     double meanNanos = SimTime.of(workload.domain.spec().workload().phaseMean());
-    long phase = Math.max(1, Math.round(-meanNanos * Math.log1p(-workload.entity.random().nextDouble())));
+    long phase = Math.max(1, Math.round(-meanNanos * Log1p.of(-workload.entity.random().nextDouble())));
     workload.timer = workload.entity.sendAfter(phase, getContext().getSelf(), workload.phase);
   }
 
@@ -319,14 +326,18 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     return Math.exp(-sigma2 / 2 + Math.sqrt(sigma2) * random.nextGaussian());
   }
 
+  /** {@link #drawLevel(SplittableRandom, double)} for a workload, its parameters derived once. */
+  private static double drawLevel(Workload w) {
+    return Math.exp(w.mu + w.sigma * w.entity.random().nextGaussian());
+  }
+
   private Behavior<Command> onPhase(WorkloadPhase phase) {
     Workload w = phase.workload();
     if (halted || w.stopped) {
       return this;
     }
     // Deferred: the phases of this host's guests at one instant are applied by one recompute.
-    host.deferLoadFactor(w.domain, drawLevel(w.entity.random(), w.domain.spec().workload().variability()),
-        kernel.now());
+    host.deferLoadFactor(w.domain, drawLevel(w), kernel.now());
     schedulePhase(w);
     return this;
   }
