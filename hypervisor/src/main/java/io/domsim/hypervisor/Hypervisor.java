@@ -54,9 +54,10 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     final SimEntity entity;
     /** The message of its phase timers: one for the guest's life, not one per phase. */
     final WorkloadPhase phase = new WorkloadPhase(this);
-    /** The log-normal's parameters of its levels, from the variability: fixed for the guest's life. */
+    /** The log-normal's parameters of its levels and its mean phase: fixed for the guest's life. */
     final double sigma;
     final double mu;
+    final double phaseMeanNanos;
     SimTimer timer;
     boolean stopped;
 
@@ -67,6 +68,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
       double sigma2 = Log1p.of(cv * cv);
       this.sigma = Math.sqrt(sigma2);
       this.mu = -sigma2 / 2;
+      this.phaseMeanNanos = SimTime.of(domain.spec().workload().phaseMean());
     }
   }
 
@@ -308,7 +310,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
   }
 
   private void schedulePhase(Workload workload) {
-    double meanNanos = SimTime.of(workload.domain.spec().workload().phaseMean());
+    double meanNanos = workload.phaseMeanNanos;
     long phase = Math.max(1, Math.round(-meanNanos * Log1p.of(-workload.entity.random().nextDouble())));
     workload.timer = workload.entity.sendAfter(phase, getContext().getSelf(), workload.phase);
   }
