@@ -8,25 +8,59 @@ import java.util.List;
  * {@link HostModel}'s rate engine: how the cores are shared and what every domain does with its share.
  * The algorithm is the one described on HostModel (credit shares in up to two rounds, then the Dom0 fixed
  * point when Dom0 is the bottleneck); this class runs it on primitive arrays, one slot per guest in domid
- * order, and skips the work whose result provably does not change, so that a workload phase costs a few
- * passes over doubles instead of the whole computation over the domains' objects:
+ * order, and skips the work whose result provably does not change:
  *
  * <ul>
  *   <li>a guest's own terms (its compute and I/O demand, its demand capped by its vCPUs, the Dom0 work
  *       its I/O needs) are derived again only when its load, throttle or state changed;
  *   <li>an undersubscribed host grants every demand: the share of its I/O a guest can issue then depends
  *       on that guest alone and is kept, and so is the number of guests held back by their own vCPUs;
+ *   <li>a host that is, and was at the last recompute, <em>steady</em> (undersubscribed, no guest held
+ *       back, Dom0 not the bottleneck) gives an unchanged guest the grant and I/O it had: only the changed
+ *       guests are derived, and the node's sums are taken again;
  *   <li>the Dom0 fixed point's probe at full I/O is the first round's allocation, reused, and its probe
- *       at no I/O is kept rather than computed twice;
+ *       at no I/O is kept rather than computed twice (and cut short when it answers 0);
  *   <li>a guest whose grant and served I/O are bit for bit those of the last time, and whose own inputs
  *       did not change, keeps its rates without touching the domain.
  * </ul>
  *
  * Every sum is taken over the same terms in the same order as the plain algorithm's, so the results are
- * the same to the last bit (HostRatesEquivalenceTest checks this against a copy of the plain one). Not
- * thread-safe; owned by one HostModel.
+ * the same to the last bit (HostRatesEquivalenceTest checks this against a copy of the plain one).
+ *
+ * <p>Memory, not arithmetic, bounds a recompute in a large run: between two recomputes of one host a
+ * thousand others run, so its data comes from far caches. A guest's data therefore sits in two
+ * interleaved blocks rather than in one array per field: the <em>hot</em> block (what the node's sums
+ * read on every recompute) and the <em>cold</em> block (what only a changed guest, or the full algorithm,
+ * reads). Not thread-safe; owned by one HostModel.
  */
 final class HostRates {
+  // The cold block: per guest, CS doubles (booleans as 0/1).
+  private static final int CS = 16;
+  private static final int VCPUS = 0;
+  private static final int ONE_OH = 1; // 1 + overhead
+  private static final int GCPI = 2; // guest cores per I/O
+  private static final int C0 = 3; // Dom0 cores per I/O
+  private static final int CPU_MEAN = 4;
+  private static final int IO_MEAN = 5;
+  private static final int DIRTY_MEAN = 6;
+  private static final int PV = 7;
+  private static final int COMPUTE = 8;
+  private static final int ATTEMPT = 9;
+  private static final int UNC1 = 10; // the CPU it needs with all its I/O
+  private static final int SAT_U = 11; // the share of its I/O it issues when granted its whole demand
+  private static final int LAST_GRANT = 12;
+  private static final int LAST_IO = 13;
+  private static final int HELD = 14; // SAT_U < 1 and it has I/O to issue
+  private static final int CHANGED = 15;
+  // The hot block: per guest, HS doubles, in the order the node's sums read them.
+  private static final int HS = 6;
+  private static final int IO_TERM = 0; // the Dom0 cores all its I/O needs
+  private static final int CPU = 1;
+  private static final int BACKEND_HC = 2; // hypercalls its I/O costs Dom0
+  private static final int HC = 3;
+  private static final int EXITS = 4;
+  private static final int IO = 5;
+
   private final double cores;
   private final CostSettings costs;
   private final int dom0Vcpus;
@@ -36,28 +70,13 @@ final class HostRates {
 
   private int n;
   private Domain[] slot = new Domain[0];
-
-  // Per guest, fixed at creation.
-  private double[] vcpus = new double[0];
-  private double[] oneOh = new double[0]; // 1 + overhead
-  private double[] gcpi = new double[0]; // guest cores per I/O
-  private double[] c0 = new double[0]; // Dom0 cores per I/O
-  private double[] cpuMean = new double[0];
-  private double[] ioMean = new double[0];
-  private double[] dirtyMean = new double[0];
-  private boolean[] pv = new boolean[0];
-
-  // Per guest, derived from its load, throttle and state (refreshed when marked changed).
-  private boolean[] changed = new boolean[0];
+  private double[] c = new double[0];
+  private double[] h = new double[0];
   private int[] changedList = new int[0];
   private int changedCount;
-  private double[] compute = new double[0];
-  private double[] attempt = new double[0];
-  private double[] unc1 = new double[0]; // the CPU it needs with all its I/O
-  private double[] ioTerm = new double[0]; // the Dom0 cores all its I/O needs
-  private double[] satU = new double[0]; // the share of its I/O it issues when granted its whole demand
-  private boolean[] heldU = new boolean[0]; // satU < 1 and it has I/O to issue
   private int heldCount;
+  /** The last recompute found the host steady (see the class comment). */
+  private boolean steady;
 
   // Indexed like CreditShares' arrays: Dom0 at 0, guest i at i + 1.
   private double[] weight = new double[1];
@@ -68,24 +87,16 @@ final class HostRates {
   private double[] grantF = new double[1]; // fixed point, other probes
   private double[] demF = new double[1];
   private int[] active = new int[1];
+  // Shares of the I/O each guest issues, guest i at i; null stands for SAT_U of the cold block.
   private double[] satA = new double[0];
   private double[] satB = new double[0];
   private double[] satF0 = new double[0];
   private double[] satF = new double[0];
   private double[] uncF = new double[0];
 
-  // The chosen allocation of the last recompute (one of the grant/sat arrays above).
+  // The chosen allocation of the last recompute (one of the arrays above).
   private double[] grant;
   private double[] sat;
-
-  // Per guest, what the last recompute gave it.
-  private double[] io = new double[0];
-  private double[] lastGrant = new double[0];
-  private double[] lastIo = new double[0];
-  private double[] cpu = new double[0];
-  private double[] backendHc = new double[0]; // hypercalls its I/O costs Dom0
-  private double[] hc = new double[0];
-  private double[] exits = new double[0];
 
   // Node rates of the last recompute.
   double dom0Cores;
@@ -102,6 +113,7 @@ final class HostRates {
   static final int DOM0_SERVES_ALL = 8;
   static final int DOM0_SEARCHED = 16;
   static final int ROUND_2_FITS = 32;
+  static final int STEADY = 64;
   int lastPaths;
   long recomputes;
 
@@ -111,6 +123,7 @@ final class HostRates {
     this.dom0Vcpus = dom0Vcpus;
     this.base = Math.min(dom0Vcpus, costs.dom0BaseLoad());
     this.dom0Weight = dom0Weight;
+    weight[0] = dom0Weight;
   }
 
   /** The host's guests changed (created, destroyed, rebooted): every slot again, in list order. */
@@ -122,22 +135,24 @@ final class HostRates {
     weight[0] = dom0Weight;
     heldCount = 0;
     changedCount = 0;
+    steady = false;
     for (int i = 0; i < n; i++) {
       Domain d = guests.get(i);
       d.slot = i;
       slot[i] = d;
       var w = d.spec.workload();
-      vcpus[i] = d.spec.vcpus();
-      oneOh[i] = 1 + d.overhead;
-      gcpi[i] = d.guestCoresPerIo;
-      c0[i] = d.dom0CoresPerIo;
-      cpuMean[i] = w.cpu();
-      ioMean[i] = w.ioRate();
-      dirtyMean[i] = w.dirtyRate();
-      pv[i] = d.type() == GuestType.PV;
+      int b = i * CS;
+      c[b + VCPUS] = d.spec.vcpus();
+      c[b + ONE_OH] = 1 + d.overhead;
+      c[b + GCPI] = d.guestCoresPerIo;
+      c[b + C0] = d.dom0CoresPerIo;
+      c[b + CPU_MEAN] = w.cpu();
+      c[b + IO_MEAN] = w.ioRate();
+      c[b + DIRTY_MEAN] = w.dirtyRate();
+      c[b + PV] = d.type() == GuestType.PV ? 1 : 0;
+      c[b + HELD] = 0;
+      c[b + CHANGED] = 0;
       weight[i + 1] = d.spec.weight();
-      heldU[i] = false;
-      changed[i] = false;
       changed(d);
     }
     Arrays.fill(slot, n, slot.length, null);
@@ -145,22 +160,9 @@ final class HostRates {
 
   private void grow(int size) {
     slot = Arrays.copyOf(slot, size);
-    vcpus = new double[size];
-    oneOh = new double[size];
-    gcpi = new double[size];
-    c0 = new double[size];
-    cpuMean = new double[size];
-    ioMean = new double[size];
-    dirtyMean = new double[size];
-    pv = new boolean[size];
-    changed = new boolean[size];
+    c = new double[size * CS];
+    h = new double[size * HS];
     changedList = new int[size];
-    compute = new double[size];
-    attempt = new double[size];
-    unc1 = new double[size];
-    ioTerm = new double[size];
-    satU = new double[size];
-    heldU = new boolean[size];
     weight = new double[size + 1];
     dem1 = new double[size + 1];
     grantA = new double[size + 1];
@@ -174,20 +176,13 @@ final class HostRates {
     satF0 = new double[size];
     satF = new double[size];
     uncF = new double[size];
-    io = new double[size];
-    lastGrant = new double[size];
-    lastIo = new double[size];
-    cpu = new double[size];
-    backendHc = new double[size];
-    hc = new double[size];
-    exits = new double[size];
   }
 
   /** A guest's load, throttle or state changed: its terms are derived again at the next recompute. */
   void changed(Domain d) {
     int i = d.slot;
-    if (!changed[i]) {
-      changed[i] = true;
+    if (c[i * CS + CHANGED] == 0) {
+      c[i * CS + CHANGED] = 1;
       changedList[changedCount++] = i;
     }
   }
@@ -195,20 +190,32 @@ final class HostRates {
   /** The guest's own terms, from its load, throttle and state (the first loops of the plain algorithm). */
   private void refresh(int i) {
     Domain d = slot[i];
+    int b = i * CS;
     boolean running = d.state == DomainState.RUNNING;
     // A throttled guest (auto-converge, post-copy faults) gets through less of everything it does.
     double speed = 1 - d.throttle;
-    compute[i] = running ? Math.min(vcpus[i], cpuMean[i] * d.loadFactor * vcpus[i]) * speed : 0;
-    attempt[i] = running ? ioMean[i] * d.loadFactor * speed : 0;
-    unc1[i] = compute[i] * oneOh[i] + attempt[i] * gcpi[i];
-    dem1[i + 1] = Math.min(vcpus[i], unc1[i]);
-    ioTerm[i] = attempt[i] * c0[i];
-    satU[i] = unc1[i] > 0 ? Math.min(1, dem1[i + 1] / unc1[i]) : 1;
-    boolean held = satU[i] < 1 && attempt[i] > 0;
-    if (held != heldU[i]) {
-      heldU[i] = held;
-      heldCount += held ? 1 : -1;
+    double vcpus = c[b + VCPUS];
+    double compute = running ? Math.min(vcpus, c[b + CPU_MEAN] * d.loadFactor * vcpus) * speed : 0;
+    double attempt = running ? c[b + IO_MEAN] * d.loadFactor * speed : 0;
+    double unc1 = compute * c[b + ONE_OH] + attempt * c[b + GCPI];
+    double dem = Math.min(vcpus, unc1);
+    double satU = unc1 > 0 ? Math.min(1, dem / unc1) : 1;
+    c[b + COMPUTE] = compute;
+    c[b + ATTEMPT] = attempt;
+    c[b + UNC1] = unc1;
+    c[b + SAT_U] = satU;
+    dem1[i + 1] = dem;
+    h[i * HS + IO_TERM] = attempt * c[b + C0];
+    double held = satU < 1 && attempt > 0 ? 1 : 0;
+    if (held != c[b + HELD]) {
+      c[b + HELD] = held;
+      heldCount += held > 0 ? 1 : -1;
     }
+  }
+
+  /** Guest i's share of its I/O under {@link #sat}. */
+  private double satOf(double[] s, int i) {
+    return s == null ? c[i * CS + SAT_U] : s[i];
   }
 
   /**
@@ -226,9 +233,26 @@ final class HostRates {
     // its I/O; if some guest is held back, round 2 asks Dom0 only for the I/O actually issued.
     double dom0Need = base;
     for (int i = 0; i < n; i++) {
-      dom0Need += ioTerm[i];
+      dom0Need += h[i * HS + IO_TERM];
     }
     double needAll = dom0Need;
+    dem1[0] = Math.min(dom0Vcpus, dom0Need);
+    if (heldCount == 0 && fits()) {
+      // Round 1 grants every demand and holds no guest back (so it is the only round, and Dom0's need is
+      // bit for bit the need for all I/O: every term is attempt × 1 × Dom0 cores per I/O).
+      grant = dem1;
+      sat = null;
+      double theta = needAll - base > 0 ? Math.min(1, Math.max(0, dem1[0] - base) / (needAll - base)) : 1;
+      if (theta == 1) {
+        finishSteady(needAll, nowNanos);
+        return;
+      }
+      System.arraycopy(dem1, 0, grantA, 0, n + 1); // the probe at f = 1 of the fixed point below
+      theta = dom0BoundFraction(needAll, null);
+      paths |= theta == 0 ? DOM0_SERVES_NONE : theta == 1 ? DOM0_SERVES_ALL : DOM0_SEARCHED;
+      finish(theta, paths, nowNanos);
+      return;
+    }
     double[] satRound1 = null;
     for (int round = 0; round < 2; round++) {
       double[] g = round == 0 ? grantA : grantB;
@@ -236,10 +260,10 @@ final class HostRates {
       boolean heldBack;
       if (CreditShares.allocate(cores, dem1, weight, n + 1, g, active)) {
         // Every guest got its demand: what it issues depends on itself alone (and, with none held back,
-        // Dom0's need is bit for bit the need for all I/O: every term is attempt × 1 × Dom0 cores per I/O).
-        sat = satU;
+        // Dom0's need is bit for bit the need for all I/O).
+        sat = null;
         heldBack = heldCount > 0;
-        dom0Need = heldBack ? issuedNeed(satU) : needAll;
+        dom0Need = heldBack ? issuedNeed(null) : needAll;
         if (round == 1) {
           paths |= ROUND_2_FITS;
         }
@@ -248,8 +272,9 @@ final class HostRates {
         sat = round == 0 ? satA : satB;
         heldBack = false;
         for (int i = 0; i < n; i++) {
-          sat[i] = unc1[i] > 0 ? Math.min(1, g[i + 1] / unc1[i]) : 1;
-          heldBack |= sat[i] < 1 && attempt[i] > 0;
+          double unc1 = c[i * CS + UNC1];
+          sat[i] = unc1 > 0 ? Math.min(1, g[i + 1] / unc1) : 1;
+          heldBack |= sat[i] < 1 && c[i * CS + ATTEMPT] > 0;
         }
         dom0Need = issuedNeed(sat);
       }
@@ -271,32 +296,85 @@ final class HostRates {
       theta = dom0BoundFraction(needAll, satRound1);
       paths |= theta == 0 ? DOM0_SERVES_NONE : theta == 1 ? DOM0_SERVES_ALL : DOM0_SEARCHED;
     }
-    lastPaths = paths;
+    finish(theta, paths, nowNanos);
+  }
+
+  /** Whether round 1's demands fit the cores: CreditShares' own test, on the same sum. */
+  private boolean fits() {
+    double total = 0;
+    for (int i = 0; i <= n; i++) {
+      total += dem1[i];
+    }
+    return total <= cores;
+  }
+
+  /**
+   * The end of a steady recompute: every guest gets its demand and issues all the I/O it can. After a
+   * steady recompute, an unchanged guest's grant and I/O are the same bits: only the changed guests are
+   * derived; otherwise all are compared. Dom0 works base + all the I/O (needAll, bit for bit).
+   */
+  private void finishSteady(double needAll, long nowNanos) {
+    if (steady) {
+      for (int k = 0; k < changedCount; k++) {
+        int i = changedList[k];
+        h[i * HS + IO] = c[i * CS + ATTEMPT] * c[i * CS + SAT_U] * 1.0;
+        guestRates(i, dem1[i + 1], nowNanos);
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        h[i * HS + IO] = c[i * CS + ATTEMPT] * c[i * CS + SAT_U] * 1.0;
+        settleGuest(i, dem1[i + 1], nowNanos);
+      }
+    }
+    steady = true;
+    changedCount = 0;
+    lastPaths = STEADY;
+    sums(Math.min(dem1[0], needAll), dem1[0]);
+  }
+
+  /** The end of any other recompute: every guest's I/O at the common fraction theta, every guest compared. */
+  private void finish(double theta, int paths, long nowNanos) {
     double dom0Work = base;
     for (int i = 0; i < n; i++) {
       // With theta 0 the shares may be partly derived (probeNoIo); attempt × share × 0 is 0 anyway.
-      io[i] = theta == 0 ? 0 : attempt[i] * sat[i] * theta;
-      dom0Work += io[i] * c0[i];
+      double x = theta == 0 ? 0 : c[i * CS + ATTEMPT] * satOf(sat, i) * theta;
+      h[i * HS + IO] = x;
+      dom0Work += x * c[i * CS + C0];
     }
+    for (int i = 0; i < n; i++) {
+      settleGuest(i, grant[i + 1], nowNanos);
+    }
+    steady = false;
+    changedCount = 0;
+    lastPaths = paths;
     // Dom0 uses what its base load and the served I/O take, never more than it was granted.
-    dom0Cores = Math.min(grant[0], dom0Work);
-    double busy = dom0Cores;
-    double hcs = Math.min(grant[0], base) * costs.dom0HypercallsPerCpuSecond();
+    sums(Math.min(grant[0], dom0Work), grant[0]);
+  }
+
+  /** Derives guest i's rates unless its inputs, grant and served I/O are bit for bit those of last time. */
+  private void settleGuest(int i, double g, long nowNanos) {
+    int b = i * CS;
+    if (c[b + CHANGED] != 0 || Double.doubleToRawLongBits(g) != Double.doubleToRawLongBits(c[b + LAST_GRANT])
+        || Double.doubleToRawLongBits(h[i * HS + IO]) != Double.doubleToRawLongBits(c[b + LAST_IO])) {
+      guestRates(i, g, nowNanos);
+    }
+  }
+
+  /** The node's rates: Dom0's cores, then every guest's in domid order. */
+  private void sums(double dom0, double dom0Grant) {
+    dom0Cores = dom0;
+    double busy = dom0;
+    double hcs = Math.min(dom0Grant, base) * costs.dom0HypercallsPerCpuSecond();
     double exitSum = 0;
     double ioSum = 0;
     for (int i = 0; i < n; i++) {
-      double g = grant[i + 1];
-      if (changed[i] || Double.doubleToRawLongBits(g) != Double.doubleToRawLongBits(lastGrant[i])
-          || Double.doubleToRawLongBits(io[i]) != Double.doubleToRawLongBits(lastIo[i])) {
-        guestRates(i, g, nowNanos);
-      }
-      busy += cpu[i];
-      hcs += backendHc[i];
-      hcs += hc[i];
-      exitSum += exits[i];
-      ioSum += io[i];
+      int b = i * HS;
+      busy += h[b + CPU];
+      hcs += h[b + BACKEND_HC];
+      hcs += h[b + HC];
+      exitSum += h[b + EXITS];
+      ioSum += h[b + IO];
     }
-    changedCount = 0;
     busyCores = busy;
     hypercallRate = hcs;
     vmExitRate = exitSum;
@@ -307,7 +385,7 @@ final class HostRates {
   private double issuedNeed(double[] s) {
     double need = base;
     for (int i = 0; i < n; i++) {
-      need += attempt[i] * s[i] * c0[i];
+      need += c[i * CS + ATTEMPT] * satOf(s, i) * c[i * CS + C0];
     }
     return need;
   }
@@ -315,37 +393,40 @@ final class HostRates {
   /** A guest's rates from its grant and served I/O, onto the domain (accrued first) if they moved. */
   private void guestRates(int i, double g, long nowNanos) {
     Domain d = slot[i];
-    double x = io[i];
-    double c = Math.min(g, compute[i] * oneOh[i] + x * gcpi[i]);
-    double work = Math.max(0, c - x * gcpi[i]) / oneOh[i];
-    double progress = compute[i] > 0 ? work / compute[i] : (d.state == DomainState.RUNNING ? 1 : 0);
-    double dirty = dirtyMean[i] * d.loadFactor * (1 - d.throttle) * Math.min(1, progress);
+    int b = i * CS;
+    int hb = i * HS;
+    double x = h[hb + IO];
+    double compute = c[b + COMPUTE];
+    double cpu = Math.min(g, compute * c[b + ONE_OH] + x * c[b + GCPI]);
+    double work = Math.max(0, cpu - x * c[b + GCPI]) / c[b + ONE_OH];
+    double progress = compute > 0 ? work / compute : (d.state == DomainState.RUNNING ? 1 : 0);
+    double dirty = c[b + DIRTY_MEAN] * d.loadFactor * (1 - d.throttle) * Math.min(1, progress);
     double dHc;
     double dExits;
-    if (pv[i]) {
+    if (c[b + PV] != 0) {
       dHc = work * costs.pvHypercallsPerCpuSecond() + x * costs.pvHypercallsPerIo();
       dExits = 0;
-      backendHc[i] = x * costs.pvBackendHypercallsPerIo();
+      h[hb + BACKEND_HC] = x * costs.pvBackendHypercallsPerIo();
     } else {
       dHc = 0;
       dExits = work * costs.hvmVmExitsPerCpuSecond() + x * costs.hvmVmExitsPerIo();
-      backendHc[i] = x * costs.hvmVmExitsPerIo() * costs.deviceModelHypercallsPerExit();
+      h[hb + BACKEND_HC] = x * costs.hvmVmExitsPerIo() * costs.deviceModelHypercallsPerExit();
     }
-    if (c != d.cpuCores || x != d.ioPerSecond || dirty != d.dirtyWritesPerSecond || work != d.workCores) {
+    if (cpu != d.cpuCores || x != d.ioPerSecond || dirty != d.dirtyWritesPerSecond || work != d.workCores) {
       d.accrue(nowNanos); // the old rates held until now
-      d.cpuCores = c;
+      d.cpuCores = cpu;
       d.workCores = work;
       d.ioPerSecond = x;
       d.dirtyWritesPerSecond = dirty;
       d.hypercallsPerSecond = dHc;
       d.vmExitsPerSecond = dExits;
     }
-    cpu[i] = c;
-    hc[i] = dHc;
-    exits[i] = dExits;
-    lastGrant[i] = g;
-    lastIo[i] = x;
-    changed[i] = false;
+    h[hb + CPU] = cpu;
+    h[hb + HC] = dHc;
+    h[hb + EXITS] = dExits;
+    c[b + LAST_GRANT] = g;
+    c[b + LAST_IO] = x;
+    c[b + CHANGED] = 0;
   }
 
   /**
@@ -358,7 +439,8 @@ final class HostRates {
    * {@code io = attempt × sat × f}.
    *
    * @param needAll Dom0's need with all I/O issued (round 1's)
-   * @param satRound1 the shares of round 1, whose allocation is the probe at {@code f = 1}
+   * @param satRound1 the shares of round 1 (null: SAT_U), whose allocation, in {@link #grantA}, is the
+   *     probe at {@code f = 1}
    */
   private double dom0BoundFraction(double needAll, double[] satRound1) {
     double a = 0;
@@ -377,20 +459,20 @@ final class HostRates {
     }
     int side = 0;
     for (int step = 0; step < 60 && b - a > 1e-9; step++) {
-      double c = (a * fb - b * fa) / (fb - fa);
-      if (!(c > a && c < b)) {
-        c = (a + b) / 2;
+      double cc = (a * fb - b * fa) / (fb - fa);
+      if (!(cc > a && cc < b)) {
+        cc = (a + b) / 2;
       }
-      double fc = servableMinus(needAll, c, grantF, satF);
+      double fc = servableMinus(needAll, cc, grantF, satF);
       if (fc >= 0) {
-        a = c;
+        a = cc;
         fa = fc;
         if (side == 1) {
           fb /= 2; // Illinois: keep the stale end from stalling the secant
         }
         side = 1;
       } else {
-        b = c;
+        b = cc;
         fb = fc;
         if (side == -1) {
           fa /= 2;
@@ -419,7 +501,7 @@ final class HostRates {
     if (grantF0[0] - base <= 0) {
       for (int i = 0; i < n; i++) {
         double s = uncF[i] > 0 ? Math.min(1, grantF0[i + 1] / uncF[i]) : 1;
-        if (attempt[i] * s * c0[i] > 0) {
+        if (c[i * CS + ATTEMPT] * s * c[i * CS + C0] > 0) {
           return 0; // servable = 0 / perUnit with perUnit > 0
         }
       }
@@ -433,8 +515,9 @@ final class HostRates {
   /** The allocation with the guests sized for I/O fraction {@code f} (their needs left in {@link #uncF}). */
   private void allocateFor(double needAll, double f, double[] g) {
     for (int i = 0; i < n; i++) {
-      uncF[i] = compute[i] * oneOh[i] + attempt[i] * f * gcpi[i];
-      demF[i + 1] = Math.min(vcpus[i], uncF[i]);
+      int b = i * CS;
+      uncF[i] = c[b + COMPUTE] * c[b + ONE_OH] + c[b + ATTEMPT] * f * c[b + GCPI];
+      demF[i + 1] = Math.min(c[b + VCPUS], uncF[i]);
     }
     demF[0] = Math.min(dom0Vcpus, needAll);
     CreditShares.allocate(cores, demF, weight, n + 1, g, active);
@@ -454,7 +537,7 @@ final class HostRates {
   private double servable(double[] g, double[] s) {
     double perUnit = 0;
     for (int i = 0; i < n; i++) {
-      perUnit += attempt[i] * s[i] * c0[i];
+      perUnit += c[i * CS + ATTEMPT] * satOf(s, i) * c[i * CS + C0];
     }
     double servable = perUnit > 0 ? Math.max(0, g[0] - base) / perUnit : Double.MAX_VALUE;
     return Math.min(servable, 2);
@@ -465,6 +548,7 @@ final class HostRates {
     for (int i = 0; i < n; i++) {
       changed(slot[i]);
     }
+    steady = false;
     dom0Cores = 0;
     busyCores = 0;
     hypercallRate = 0;

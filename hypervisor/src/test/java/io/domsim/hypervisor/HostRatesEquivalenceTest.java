@@ -192,7 +192,7 @@ class HostRatesEquivalenceTest {
     }
     assertTrue(compared > 1000, "compared " + compared + " times");
     for (int path : new int[] {HostRates.OVERSUBSCRIBED, HostRates.HELD_BACK, HostRates.DOM0_SERVES_NONE,
-        HostRates.DOM0_SERVES_ALL, HostRates.DOM0_SEARCHED, HostRates.ROUND_2_FITS}) {
+        HostRates.DOM0_SERVES_ALL, HostRates.DOM0_SEARCHED, HostRates.ROUND_2_FITS, HostRates.STEADY}) {
       assertTrue((paths & path) != 0, "seed " + seed + ": no random host went through path " + path);
     }
   }
