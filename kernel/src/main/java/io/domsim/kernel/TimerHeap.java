@@ -4,22 +4,22 @@ import java.util.Arrays;
 
 /**
  * The loop's timer queue: a binary min-heap ordered like {@link SimTimer#compareTo} (time, entity,
- * sequence). The times, and a key of each timer's entity name ({@link SimTimer#orderKey}), are kept in
- * primitive arrays beside the timers, so sifting compares longs in contiguous arrays and only touches
- * the timer objects when time and key are both equal. A PriorityQueue of timers dereferenced every
- * compared timer, and that cache traffic was the loop's largest cost; so were the name comparisons
- * when every node's sample falls on the same instant. Loop thread only.
+ * sequence). Each timer's time, and a key of its entity's name ({@link SimTimer#orderKey}), are kept side
+ * by side in one primitive array beside the timers, so sifting compares longs in one contiguous array
+ * (a level costs one cache line, not two) and only touches the timer objects when time and key are both
+ * equal. A PriorityQueue of timers dereferenced every compared timer, and that cache traffic was the
+ * loop's largest cost; so were the name comparisons when every node's sample falls on the same instant.
+ * Loop thread only.
  */
 final class TimerHeap {
-  private long[] times;
+  /** Timer k's time at 2k, its entity key at 2k + 1. */
   private long[] keys;
   private SimTimer[] timers;
   private int size;
 
   TimerHeap(int capacity) {
-    times = new long[Math.max(16, capacity)];
-    keys = new long[times.length];
-    timers = new SimTimer[times.length];
+    timers = new SimTimer[Math.max(16, capacity)];
+    keys = new long[2 * timers.length];
   }
 
   int size() {
@@ -34,27 +34,27 @@ final class TimerHeap {
   void add(SimTimer t) {
     if (size == timers.length) {
       int n = timers.length * 2;
-      times = Arrays.copyOf(times, n);
-      keys = Arrays.copyOf(keys, n);
+      keys = Arrays.copyOf(keys, 2 * n);
       timers = Arrays.copyOf(timers, n);
     }
+    long[] ks = keys;
     long time = t.time;
     long key = t.entityKey;
     int k = size++;
     while (k > 0) {
       int parent = (k - 1) >>> 1;
-      long pt = times[parent];
-      long pk = keys[parent];
+      long pt = ks[2 * parent];
+      long pk = ks[2 * parent + 1];
       if (!precedes(time, key, t, pt, pk, timers[parent])) {
         break;
       }
-      times[k] = pt;
-      keys[k] = pk;
+      ks[2 * k] = pt;
+      ks[2 * k + 1] = pk;
       timers[k] = timers[parent];
       k = parent;
     }
-    times[k] = time;
-    keys[k] = key;
+    ks[2 * k] = time;
+    ks[2 * k + 1] = key;
     timers[k] = t;
   }
 
@@ -66,8 +66,8 @@ final class TimerHeap {
     SimTimer first = timers[0];
     int n = --size;
     SimTimer last = timers[n];
-    long lastTime = times[n];
-    long lastKey = keys[n];
+    long lastTime = keys[2 * n];
+    long lastKey = keys[2 * n + 1];
     timers[n] = null;
     if (n > 0) {
       siftDown(last, lastTime, lastKey, n);
@@ -84,7 +84,6 @@ final class TimerHeap {
   }
 
   private void siftDown(SimTimer x, long xt, long xk, int n) {
-    long[] ts = times;
     long[] ks = keys;
     SimTimer[] items = timers;
     int k = 0;
@@ -92,23 +91,27 @@ final class TimerHeap {
     while (k < half) {
       int child = 2 * k + 1;
       int right = child + 1;
-      long ct = ts[child];
-      long ck = ks[child];
-      if (right < n && precedes(ts[right], ks[right], items[right], ct, ck, items[child])) {
-        child = right;
-        ct = ts[right];
-        ck = ks[right];
+      long ct = ks[2 * child];
+      long ck = ks[2 * child + 1];
+      if (right < n) {
+        long rt = ks[2 * right];
+        long rk = ks[2 * right + 1];
+        if (precedes(rt, rk, items[right], ct, ck, items[child])) {
+          child = right;
+          ct = rt;
+          ck = rk;
+        }
       }
       if (!precedes(ct, ck, items[child], xt, xk, x)) {
         break;
       }
-      ts[k] = ct;
-      ks[k] = ck;
+      ks[2 * k] = ct;
+      ks[2 * k + 1] = ck;
       items[k] = items[child];
       k = child;
     }
-    ts[k] = xt;
-    ks[k] = xk;
+    ks[2 * k] = xt;
+    ks[2 * k + 1] = xk;
     items[k] = x;
   }
 }
