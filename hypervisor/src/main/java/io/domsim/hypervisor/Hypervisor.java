@@ -14,7 +14,6 @@ import io.domsim.kernel.SimTime;
 import io.domsim.kernel.SimTimer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.TreeMap;
 
 /**
@@ -322,13 +321,10 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     }
   }
 
-  /** A log-normal level with mean 1 and the given coefficient of variation. */
-  static double drawLevel(SplittableRandom random, double cv) {
-    double sigma2 = Math.log1p(cv * cv);
-    return Math.exp(-sigma2 / 2 + Math.sqrt(sigma2) * random.nextGaussian());
-  }
-
-  /** {@link #drawLevel(SplittableRandom, double)} for a workload, its parameters derived once. */
+  /**
+   * The workload's next level: log-normal with mean 1 and the workload's coefficient of variation cv
+   * (exp(−σ²/2 + σ·N(0,1)), σ² = log(1 + cv²), σ derived once).
+   */
   private static double drawLevel(Workload w) {
     return Math.exp(w.mu + w.sigma * w.entity.random().nextGaussian());
   }

@@ -51,6 +51,13 @@ class HostRatesEquivalenceTest {
     return new GuestSpec(name, type, 1 + rnd.nextInt(8), GIB, weight, Optional.empty(), w);
   }
 
+  /** A workload level as the Hypervisor draws them: log-normal, mean 1, coefficient of variation 0.5-1.5. */
+  private static double level(SplittableRandom rnd) {
+    double cv = 0.5 + rnd.nextDouble();
+    double sigma2 = Math.log1p(cv * cv);
+    return Math.exp(-sigma2 / 2 + Math.sqrt(sigma2) * rnd.nextGaussian());
+  }
+
   /** One random change, applied to both models the same way (a deferred load change is a plain one there). */
   private static void step(Pair p, SplittableRandom rnd, int[] names, boolean ioHeavy, int maxGuests) {
     if (rnd.nextInt(4) != 0) {
@@ -88,7 +95,7 @@ class HostRatesEquivalenceTest {
       p.fast.setThrottle(domid, throttle, t);
       p.plain.setThrottle(domid, throttle, t);
     } else if (op < 60) {
-      double lf = Hypervisor.drawLevel(rnd, 0.5 + rnd.nextDouble());
+      double lf = level(rnd);
       p.fast.setLoadFactor(domid, lf, t);
       p.plain.setLoadFactor(domid, lf, t);
     } else if (op < 99) {
@@ -101,7 +108,7 @@ class HostRatesEquivalenceTest {
       for (int j = 0; j < k; j++) {
         Domain d = fastGuests.get(rnd.nextInt(n));
         domids[j] = d.domid();
-        factors[j] = Hypervisor.drawLevel(rnd, 0.5 + rnd.nextDouble());
+        factors[j] = level(rnd);
         p.fast.deferLoadFactor(d, factors[j], t);
       }
       p.plain.setLoadFactors(domids, factors, t);
