@@ -286,9 +286,20 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     monitor.memory(node, host.memoryUsedBytes(), host.hardware().memoryBytes(), now);
   }
 
-  /** Each guest's load moves between levels: a new level (mean 1) after an exponential phase. */
+  /**
+   * Each guest's load moves between levels: a new level (mean 1) after an exponential phase; a traced guest's
+   * cpu follows its trace instead, changing at the trace's intervals (counted from the start of the run, so a
+   * migrated guest goes on where it was), with no random draw.
+   */
   private void startWorkload(Domain d) {
     WorkloadSpec w = d.spec().workload();
+    if (w.trace().isPresent()) {
+      Workload workload = new Workload(d, kernel.entity("guest/" + d.name() + "/trace"));
+      workloads.put(d.domid(), workload);
+      host.setCpu(d.domid(), w.tracedCpuAt(kernel.now()), kernel.now());
+      scheduleTraceStep(workload);
+      return;
+    }
     if (w.variability() <= 0) {
       return;
     }
@@ -302,6 +313,14 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     double meanNanos = SimTime.of(workload.domain.spec().workload().phaseMean());
     long phase = Math.max(1, Math.round(-meanNanos * Math.log1p(-workload.entity.random().nextDouble())));
     workload.timer = workload.entity.sendAfter(phase, getContext().getSelf(), new WorkloadPhase(workload));
+  }
+
+  /** The next instant the trace's value changes, if it ever does. */
+  private void scheduleTraceStep(Workload workload) {
+    long next = workload.domain.spec().workload().nextTraceChangeAfter(kernel.now());
+    if (next >= 0) {
+      workload.timer = workload.entity.sendAt(next, getContext().getSelf(), new WorkloadPhase(workload));
+    }
   }
 
   private static void stop(Workload w) {
@@ -320,6 +339,12 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
   private Behavior<Command> onPhase(WorkloadPhase phase) {
     Workload w = phase.workload();
     if (halted || w.stopped) {
+      return this;
+    }
+    WorkloadSpec spec = w.domain.spec().workload();
+    if (spec.trace().isPresent()) {
+      host.setCpu(w.domain.domid(), spec.tracedCpuAt(kernel.now()), kernel.now());
+      scheduleTraceStep(w);
       return this;
     }
     host.setLoadFactor(w.domain.domid(), drawLevel(w.entity.random(), w.domain.spec().workload().variability()),
