@@ -135,7 +135,8 @@ class TracesConfigTest {
   @Test
   void aBadLineIsAProblemAtItsFileAndLine() throws Exception {
     Path trace = write("t.txt", "10\n20\nabc\n30\n101\n");
-    Path config = write("c.conf", "domsim {\n" + NODES + "guests = [ { name = g,\n workload.trace = \"t.txt\" } ]\n}\n");
+    Path config = write("c.conf", "domsim {\n" + NODES
+        + "guests = [ { name = g,\n workload.trace = \"t.txt\" } ]\n}\n");
     ConfigProblem p = only(problems(config));
     assertEquals(trace.toString(), p.file());
     assertEquals(3, p.line());
@@ -164,7 +165,8 @@ class TracesConfigTest {
 
   @Test
   void aMissingFileIsAProblemAtTheLineThatNamesIt() throws Exception {
-    Path config = write("c.conf", "domsim {\n" + NODES + "guests = [ { name = g,\n workload.trace = \"nope.txt\" } ]\n}\n");
+    Path config = write("c.conf", "domsim {\n" + NODES
+        + "guests = [ { name = g,\n workload.trace = \"nope.txt\" } ]\n}\n");
     ConfigProblem p = only(problems(config));
     assertEquals(config + ":4", new Location(p.file(), p.line()).toString());
     assertContains(p.message(), "there is no trace file " + dir.resolve("nope.txt"));

@@ -118,6 +118,28 @@ class TracesIT {
   }
 
   @Test
+  void aDeviceOrADirectoryAsTraceIsRefusedWithoutReadingIt() throws IOException {
+    Files.createDirectories(dir.resolve("adir"));
+    Path config = config("10s", """
+        nodes = [ { name = n1 } ]
+        guests = [ { name = g, workload.trace = "/dev/zero" }, { name = h, workload.trace = "adir" } ]
+        """);
+    BadInputs.refused(BadInputs.both(config, dir), config + ":7: domsim.guests[0].workload.trace: ",
+        "/dev/zero is not a regular file");
+    BadInputs.refused(BadInputs.both(config, dir), config + ":7: domsim.guests[1].workload.trace: ",
+        "adir is not a regular file");
+  }
+
+  @Test
+  void aPowerTableOfTheWrongLengthIsRefusedAtItsLine() throws IOException {
+    Path config = config("10s", """
+        nodes = [ { name = n1, power.table = [86W, 89.4W, 92.6W, 96W, 99.5W, 102W, 106W, 108W, 112W, 114W] } ]
+        """);
+    BadInputs.refused(BadInputs.both(config, dir), config + ":6: domsim.nodes[0].power.table: ",
+        "has 10 points; use 11 powers, the watts at 0%, 10%, ..., 100% CPU");
+  }
+
+  @Test
   void aMissingTraceIsRefusedAtTheLineThatNamesIt() throws IOException {
     Path config = config("10s", """
         nodes = [ { name = n1 } ]
