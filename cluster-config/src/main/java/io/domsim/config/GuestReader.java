@@ -175,8 +175,9 @@ final class GuestReader {
     Section.Field field = group.field("traces");
     String dir = group.text("traces", TRACES_ALLOWED, Limits.MAX_PATH);
     if (group.has("workload")) {
+      // Only a trace written in the group itself contradicts it; one in guest-defaults is what traces overrides.
       Section.Field own = group.section("workload").field("trace");
-      if (own.layer() == 0 && !own.missing() && !"".equals(own.value().unwrapped())) {
+      if (own.path().startsWith(group.path() + ".") && !own.missing() && !"".equals(own.value().unwrapped())) {
         group.report(own, "the group gives each guest a file of traces = " + Section.render(field.value())
             + "; remove workload.trace here, or traces");
         return null;

@@ -198,6 +198,18 @@ class TracesConfigTest {
   }
 
   @Test
+  void aGroupsTracesOverrideATraceInGuestDefaults() throws Exception {
+    write("t.txt", "10\n");
+    write("day/a", "70\n");
+    Path config = write("c.conf", "domsim {\n" + NODES + "guest-defaults.workload.trace = t.txt\n"
+        + "guests = [ { name = g } ]\n"
+        + "guest-groups = [ { prefix = vm-, traces = day } ]\n}\n");
+    ClusterSpec spec = load(config);
+    assertEquals(10, spec.guest("g").orElseThrow().workload().trace().orElseThrow().percent(0));
+    assertEquals(70, spec.guest("vm-1").orElseThrow().workload().trace().orElseThrow().percent(0));
+  }
+
+  @Test
   void traceIntervalHasARange() throws Exception {
     Path config = write("c.conf", "domsim {\n" + NODES
         + "guests = [ { name = g, workload.trace-interval = 10ms } ]\n}\n");
