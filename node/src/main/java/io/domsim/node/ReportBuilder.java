@@ -97,9 +97,18 @@ final class ReportBuilder {
           seconds > 0 ? h.dom0CoreSeconds() / (n.dom0().vcpus() * seconds) : 0,
           s.failed() ? 0 : h.memoryUsedBytes(), s.failed() ? 0 : liveGuests,
           Math.round(h.hypercalls()), Math.round(h.vmExits()), h.energyJoules(),
-          seconds > 0 ? h.energyJoules() / seconds : 0, s.failed(), recovered(n.name())));
+          seconds > 0 ? h.energyJoules() / seconds : 0, activeSeconds(n.name()), s.failed(), recovered(n.name())));
     }
     return out;
+  }
+
+  /** The time {@code node} was up: the run less its outages (one not recovered lasts to the end). */
+  private double activeSeconds(String node) {
+    double down = 0;
+    for (RunResult.Outage o : outages.getOrDefault(node, List.of())) {
+      down += (o.recoveredAtS() != null ? o.recoveredAtS() : seconds) - o.failedAtS();
+    }
+    return seconds - down;
   }
 
   /** A node's outages if it was recovered at least once, else null (reports without recover stay as they were). */

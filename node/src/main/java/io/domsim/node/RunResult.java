@@ -42,16 +42,55 @@ public record RunResult(
   /**
    * One node at the end of the run; averages are exact time integrals over the whole run (a node that was
    * down for part of it counts that part as off: no CPU, no power). {@code failed} says whether it is down
-   * at the end. {@code outages} lists when it was down, for a node that was recovered at least once, and is
+   * at the end; {@code activeSeconds} is the time it was up (running its hypervisor). {@code outages} lists when it was down, for a node that was recovered at least once, and is
    * null otherwise (a node that failed for good says so with {@code failed} alone).
    */
   public record NodeResult(
       String name, int cores, long memoryBytes, boolean hvmSupport, double cpuUtilizationAvg,
       double dom0CpuUtilizationAvg, long memoryUsedBytesEnd, int guestsEnd, long hypercalls, long vmExits,
-      double energyJoules, double powerWattsAvg, boolean failed, List<Outage> outages) {
+      double energyJoules, double powerWattsAvg, double activeSeconds, boolean failed, List<Outage> outages) {
 
     public NodeResult {
       outages = outages == null ? null : List.copyOf(outages);
+    }
+  }
+
+  /**
+   * The run in a few figures, the ones a consolidation study compares (Beloglazov and Buyya 2012): energy
+   * over all nodes, completed migrations, and how many nodes were active on average.
+   */
+  public Summary summary() {
+    double joules = 0;
+    double active = 0;
+    for (NodeResult n : nodes) {
+      joules += n.energyJoules();
+      active += n.activeSeconds();
+    }
+    int completed = 0;
+    for (MigrationResult m : migrations) {
+      if (m.outcome() == MigrationOutcome.COMPLETED) {
+        completed++;
+      }
+    }
+    return new Summary(joules / JOULES_PER_KWH, completed, simulatedSeconds > 0 ? active / simulatedSeconds : 0);
+  }
+
+  private static final double JOULES_PER_KWH = 3.6e6;
+
+  /**
+   * @param energyKwh energy drawn by every node over the run
+   * @param migrations live migrations that completed
+   * @param nodesActiveAvg nodes up, averaged over the run's simulated time
+   */
+  public record Summary(double energyKwh, int migrations, double nodesActiveAvg) {
+
+    /** A figure of the summary under its report.json name, for tables and sweeps. */
+    public record Figure(String name, double value) {}
+
+    /** Every figure in report order, under its report.json name. */
+    public List<Figure> figures() {
+      return List.of(new Figure("energy_kwh", energyKwh), new Figure("migrations", migrations),
+          new Figure("nodes_active_avg", nodesActiveAvg));
     }
   }
 
