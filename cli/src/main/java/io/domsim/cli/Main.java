@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
     description = "Simulates a cluster of Xen-style type-1 hypervisor nodes with PV and HVM guests.",
     subcommands = {RunCommand.class, ValidateCommand.class, LaunchCommand.class, ChaosCommand.class, SweepCommand.class,
         ControlCommands.Migrate.class,
-        ControlCommands.Fail.class, ControlCommands.Recover.class, ControlCommands.Partition.class,
+        ControlCommands.Fail.class, ControlCommands.Recover.class, ControlCommands.PowerOff.class,
+        ControlCommands.PowerOn.class, ControlCommands.Partition.class,
         ControlCommands.DegradeLink.class, ControlCommands.NetworkFaults.class, ControlCommands.Status.class, ControlCommands.Stop.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

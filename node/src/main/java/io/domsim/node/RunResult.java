@@ -12,7 +12,8 @@ import java.util.Locale;
  */
 public record RunResult(
     long seed, String clock, double simulatedSeconds, long simulatedEvents, List<NodeResult> nodes,
-    List<GuestResult> guests, List<MigrationResult> migrations, Double maxWallLagSeconds) {
+    List<GuestResult> guests, List<MigrationResult> migrations, Double maxWallLagSeconds,
+    List<Operation> operations) {
 
   /**
    * {@code maxWallLagSeconds}, the one wall-clock measure here: on the real clock, the most wall time by
@@ -23,6 +24,13 @@ public record RunResult(
     nodes = List.copyOf(nodes);
     guests = List.copyOf(guests);
     migrations = List.copyOf(migrations);
+    operations = List.copyOf(operations);
+  }
+
+  /** A result with no node operations to list. */
+  public RunResult(long seed, String clock, double simulatedSeconds, long simulatedEvents, List<NodeResult> nodes,
+      List<GuestResult> guests, List<MigrationResult> migrations, Double maxWallLagSeconds) {
+    this(seed, clock, simulatedSeconds, simulatedEvents, nodes, guests, migrations, maxWallLagSeconds, List.of());
   }
 
   /** A result without a wall-clock lag (the virtual clock's, or one not yet measured). */
@@ -36,7 +44,8 @@ public record RunResult(
    * fired) and, on the real clock, the lag (null on the virtual clock).
    */
   public RunResult withKernelMeasures(long events, Double maxWallLagSeconds) {
-    return new RunResult(seed, clock, simulatedSeconds, events, nodes, guests, migrations, maxWallLagSeconds);
+    return new RunResult(seed, clock, simulatedSeconds, events, nodes, guests, migrations, maxWallLagSeconds,
+        operations);
   }
 
   /**
@@ -92,6 +101,15 @@ public record RunResult(
       return List.of(new Figure("energy_kwh", energyKwh), new Figure("migrations", migrations),
           new Figure("nodes_active_avg", nodesActiveAvg));
     }
+  }
+
+  /**
+   * A node action of the operator's (scenario or live) and how it went: {@code outcome} is done or
+   * refused, {@code reason} says why a refused one was.
+   */
+  public record Operation(double atS, String action, String node, String outcome, String reason) {
+    public static final String DONE = "done";
+    public static final String REFUSED = "refused";
   }
 
   /** A node was down from {@code failedAtS} until {@code recoveredAtS} (null: until the end of the run). */
