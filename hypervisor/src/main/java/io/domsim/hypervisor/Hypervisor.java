@@ -461,6 +461,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     long now = kernel.now();
     crashed.addAll(host.reboot(now));
     halted = false;
+    monitor.nodeBooted(node); // the Node told it already in a cluster; a hypervisor alone tells it here
     resumeSampling(now);
     return this;
   }
