@@ -304,6 +304,28 @@ public final class HostModel {
     return lost;
   }
 
+  /**
+   * The empty machine is switched off at {@code nowNanos}: nothing runs, and from now on it draws
+   * {@code offWatts} (its BMC and the power supply's standby) until {@link #powerOn}.
+   */
+  public void powerOff(long nowNanos, double offWatts) {
+    if (halted || !guests.isEmpty() || !claims.isEmpty()) {
+      throw new IllegalStateException("only a running host without domains or claims can be switched off");
+    }
+    halt(nowNanos);
+    watts = offWatts;
+  }
+
+  /** The switched-off machine is on again at {@code nowNanos}: Dom0 alone, drawing power as it runs. */
+  public void powerOn(long nowNanos) {
+    if (!halted || !guests.isEmpty()) {
+      throw new IllegalStateException("only a switched-off host can be switched on");
+    }
+    integrate(nowNanos); // up to now at the off draw
+    halted = false;
+    recompute(nowNanos);
+  }
+
   private Domain require(int domid) {
     Domain d = guest(domid);
     if (d == null) {

@@ -43,6 +43,15 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
    */
   public enum Reboot implements Command { INSTANCE }
 
+  /**
+   * The empty node is switched off (the end of a clean shutdown): nothing runs, and it draws
+   * {@code offWatts} until {@link PowerOn}.
+   */
+  public record PowerOff(double offWatts) implements Command {}
+
+  /** The switched-off node is switched on: Dom0 alone, drawing power as it boots. */
+  public enum PowerOn implements Command { INSTANCE }
+
   private enum SampleTick implements Command { INSTANCE }
 
   /** The end of a guest's workload phase; carries the guest's workload state, not a lookup key. */
@@ -172,6 +181,8 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
         .onMessage(WorkloadPhase.class, this::onPhase)
         .onMessageEquals(Halt.INSTANCE, this::onHalt)
         .onMessageEquals(Reboot.INSTANCE, this::onReboot)
+        .onMessage(PowerOff.class, this::onPowerOff)
+        .onMessageEquals(PowerOn.INSTANCE, this::onPowerOn)
         .build();
   }
 
@@ -430,6 +441,40 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
   }
 
   /**
+   * Switched off: a last sample up to now, then the gauges of a machine that is off (its standby power).
+   * The monitor counts it down, so that a guest started here before it is on again is a violation.
+   */
+  private Behavior<Command> onPowerOff(PowerOff off) {
+    if (halted) {
+      throw new IllegalStateException("node " + node + " is not running; only a running node is switched off");
+    }
+    long now = kernel.now();
+    emitSample(now);
+    host.powerOff(now, off.offWatts());
+    halted = true;
+    monitor.nodeHalted(node);
+    if (sampleTimer != null) {
+      sampleTimer.cancel();
+    }
+    sink.accept(new NodeSample(now, 0, 0, 0, 0, 0, off.offWatts(), 0, 0, 0));
+    return this;
+  }
+
+  /** Switched on: the sampling resumes from now, its first sample at once (as after a reboot). */
+  private Behavior<Command> onPowerOn() {
+    if (!halted || !host.guests().isEmpty()) {
+      throw new IllegalStateException("node " + node + " is not switched off; only an off node is switched on");
+    }
+    long now = kernel.now();
+    emitSample(now); // the off period: no work, the standby power's energy
+    host.powerOn(now);
+    halted = false;
+    monitor.nodeBooted(node);
+    resumeSampling(now);
+    return this;
+  }
+
+  /**
    * Boots again, empty. The sampling resumes from now: the periods before the crash were all reported,
    * and nothing accrued while the machine was off. A first sample shows the machine on at once (Dom0's
    * load, its memory, idle power and a little more), so its gauges do not wait a period.
@@ -441,7 +486,18 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     long now = kernel.now();
     crashed.addAll(host.reboot(now));
     halted = false;
+    monitor.nodeBooted(node); // the Node told it already in a cluster; a hypervisor alone tells it here
+    resumeSampling(now);
+    return this;
+  }
+
+  private void resumeSampling(long now) {
     lastSampleNanos = now;
+    lastBusy = host.busyCoreSeconds();
+    lastDom0 = host.dom0CoreSeconds();
+    lastHypercalls = host.hypercalls();
+    lastVmExits = host.vmExits();
+    lastEnergy = host.energyJoules();
     checkMemory(now);
     Hardware hw = host.hardware();
     sink.accept(new NodeSample(now, host.busyCores() / hw.cores(), host.dom0Cores() / host.dom0Vcpus(),
@@ -449,6 +505,5 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     if (sampleIntervalNanos > 0) {
       sampleTimer = entity.sendAfter(sampleIntervalNanos, getContext().getSelf(), SampleTick.INSTANCE);
     }
-    return this;
   }
 }
