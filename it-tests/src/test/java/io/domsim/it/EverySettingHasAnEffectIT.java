@@ -64,11 +64,7 @@ class EverySettingHasAnEffectIT {
    */
   private static final Map<String, String> KNOWN_UNUSED = Map.of(
       "domsim.scheduler.consolidation", "only the built-in `none` exists and nothing asks the policy yet; the"
-          + " consolidation issue (dynamic consolidation on real traces) wires it",
-      "domsim.node-defaults.power.off", "read and checked (PowerSpec.offWatts); node.NodePower, what a"
-          + " power-off uses, does not read it yet (the consolidation issue, item 4, wires it)",
-      "domsim.node-defaults.power.boot-time", "as power.off (PowerSpec.bootTime): for a power-on",
-      "domsim.node-defaults.power.shutdown-time", "as power.off (PowerSpec.shutdownTime): for a power-off");
+          + " consolidation issue (dynamic consolidation on real traces) wires it");
 
   /** Subtrees under domsim that configure machinery, not the model, and why. */
   private static final Map<String, String> NOT_SETTINGS = Map.of(

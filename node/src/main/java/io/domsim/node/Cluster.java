@@ -339,16 +339,16 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
       return refusal;
     }
     if (off) {
-      long shutdown = SimTime.of(NodePower.shutdownTime(node));
+      long shutdown = SimTime.of(node.power().shutdownTime());
       operator.powerOff(name, SimTime.toSeconds(kernel.now() + shutdown));
-      wiring.nodes().get(name).tell(new Node.PowerOff(shutdown, NodePower.offWatts(node)));
+      wiring.nodes().get(name).tell(new Node.PowerOff(shutdown, node.power().offWatts()));
       wiring.network().nodeDown(name);
       tellOthersLater(name, new Dom0.NodeDown(name, operator.boot(name)));
       scenario.sendAfter(shutdown, getContext().getSelf(), new ShutdownOver(name));
     } else {
       int boot = operator.powerOn(name, nowS);
       wiring.nodes().get(name).tell(new Node.PowerOn(boot, operator.othersLives(name),
-          SimTime.of(NodePower.bootTime(node)), getContext().messageAdapter(Node.PoweredOn.class, PoweredOnReply::new)));
+          SimTime.of(node.power().bootTime()), getContext().messageAdapter(Node.PoweredOn.class, PoweredOnReply::new)));
     }
     return Optional.empty();
   }

@@ -25,7 +25,7 @@ class PowerStatesTest {
         node-defaults {
           cpu { cores = 4, ghz = 2.0 }
           memory = 8GiB
-          power { idle = 100W, max = 200W }
+          power { idle = 100W, max = 200W, off = 0W, shutdown-time = 0s, boot-time = 0s }
           dom0 { vcpus = 1, memory = 1GiB }
         }
         nodes = [ { name = a }, { name = b }, { name = c }, { name = d } ]
@@ -86,14 +86,29 @@ class PowerStatesTest {
   }
 
   @Test
-  void theEnergyOfAnIdleNodeThatWasOffIsItsIdleDrawTimesItsActiveTime() throws Exception {
+  void theEnergyOfAnIdleNodeThatWasOffIsItsIdleDrawWhileActiveAndItsStandbyDrawWhileOff() throws Exception {
+    // c shuts down for 4 s (off from 14 s), is switched on at 30 s and boots for 6 s: off 16 s at 5 W.
     ClusterSpec spec = ClusterConfigLoader.parse(CONFIG.replace("{ at = 40s, action = migrate, guest = g1, to = c }",
-        "").replace("{ at = 80s, action = power-off, node = d }", ""), "power.conf", List.of(), Plugins.onClassPath());
+        "").replace("{ at = 80s, action = power-off, node = d }", ""), "power.conf",
+        List.of("node-defaults.power.off=5W", "node-defaults.power.shutdown-time=4s", "node-defaults.power.boot-time=6s"),
+        Plugins.onClassPath());
     RunResult r = ClusterRun.run(spec, new SimpleMeterRegistry(), t -> { });
     RunResult.NodeResult c = node(r, "c");
     RunResult.NodeResult d = node(r, "d");
-    assertEquals(d.energyJoules() * (SECONDS - 20) / SECONDS, c.energyJoules(), 1e-6);
-    assertEquals((4 * SECONDS - 20) / SECONDS, r.summary().nodesActiveAvg(), 1e-12,
-        "c is off 20 s, the others are on throughout");
+    assertEquals(SECONDS - 16, c.activeSeconds(), 1e-9);
+    assertEquals(d.energyJoules() * (SECONDS - 16) / SECONDS + 5 * 16, c.energyJoules(), 1e-6);
+    assertEquals((4 * SECONDS - 16) / SECONDS, r.summary().nodesActiveAvg(), 1e-12,
+        "c is off 16 s, the others are on throughout");
+  }
+
+  @Test
+  void aBootingNodeTakesNoMigrationUntilItsBootIsOver() throws Exception {
+    ClusterSpec spec = ClusterConfigLoader.parse(CONFIG.replace("{ at = 40s, action = migrate, guest = g1, to = c }",
+        "{ at = 35s, action = migrate, guest = g1, to = c }, { at = 37s, action = migrate, guest = g1, to = c }"),
+        "power.conf", List.of("node-defaults.power.boot-time=6s"), Plugins.onClassPath());
+    RunResult r = ClusterRun.run(spec, new SimpleMeterRegistry(), t -> { });
+    List<RunResult.MigrationResult> m = r.migrations();
+    assertEquals("destination c is booting; choose a node that is on", m.get(1).reason(), "at 35 s, booting until 36 s");
+    assertEquals(RunResult.MigrationOutcome.COMPLETED, m.get(2).outcome(), m.get(2).toString());
   }
 }
