@@ -27,6 +27,13 @@ public final class Domain {
   double hypercallsPerSecond;
   double vmExitsPerSecond;
   double dirtyWritesPerSecond;
+  /**
+   * Cores the guest's workload asks for now, whatever it is granted: its load while it runs, and while it
+   * is held for a migration (log-dirty on, or throttled) even when paused for the stop-and-copy.
+   */
+  double requestCores;
+  /** Whether a migration holds it now (log-dirty mode or a throttle): its unserved demand counts as the migration's. */
+  boolean migrating;
 
   // Integrals since creation.
   double cpuSeconds;
@@ -34,6 +41,10 @@ public final class Domain {
   double ioCompleted;
   double hypercalls;
   double vmExits;
+  /** Core-seconds asked for; of them, not served; of those, not served while a migration held the guest. */
+  double requestSeconds;
+  double unservedSeconds;
+  double unservedMigratingSeconds;
 
   /** Log-dirty mode: the dirty log while it is on, null when off (see HostModel.enableLogDirty). */
   DirtyLog dirtyLog;
@@ -65,6 +76,14 @@ public final class Domain {
     ioCompleted += ioPerSecond * dt;
     hypercalls += hypercallsPerSecond * dt;
     vmExits += vmExitsPerSecond * dt;
+    if (requestCores > 0) {
+      requestSeconds += requestCores * dt;
+      double unserved = Math.max(0, requestCores - workCores) * dt;
+      unservedSeconds += unserved;
+      if (migrating) {
+        unservedMigratingSeconds += unserved;
+      }
+    }
     if (dirtyLog != null) {
       dirtyLog.write(dirtyWritesPerSecond * dt);
     }
@@ -88,6 +107,10 @@ public final class Domain {
   public double hypercalls() { return hypercalls; }
   public double vmExits() { return vmExits; }
   public boolean logDirty() { return dirtyLog != null; }
+  public double requestCores() { return requestCores; }
+  public double requestSeconds() { return requestSeconds; }
+  public double unservedSeconds() { return unservedSeconds; }
+  public double unservedMigratingSeconds() { return unservedMigratingSeconds; }
 
   /** The log-dirty bitmap while log-dirty mode is on, else null. */
   public DirtyLog dirtyLog() { return dirtyLog; }

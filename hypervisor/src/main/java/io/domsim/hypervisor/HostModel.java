@@ -49,6 +49,8 @@ public final class HostModel {
   private double hypercallTotal;
   private double vmExitTotal;
   private double energyJoules;
+  private double fullSeconds;
+  private boolean full;
   private long memoryUsedBytes;
   private boolean halted;
 
@@ -223,6 +225,7 @@ public final class HostModel {
     Domain d = require(domid);
     d.accrue(nowNanos); // writes up to now belong to no log
     d.dirtyLog = dirtyLogFactory.create(d);
+    updateRequest(d);
   }
 
   /**
@@ -247,6 +250,7 @@ public final class HostModel {
     Domain d = require(domid);
     d.accrue(nowNanos);
     d.dirtyLog = null;
+    updateRequest(d);
   }
 
   private static DirtyLog requireLog(Domain d) {
@@ -271,9 +275,11 @@ public final class HostModel {
       d.hypercallsPerSecond = 0;
       d.vmExitsPerSecond = 0;
       d.dirtyWritesPerSecond = 0;
+      d.requestCores = 0; // lost with the machine: nothing more is asked of it here
     }
     dom0Cores = 0;
     busyCores = 0;
+    full = false;
     hypercallRate = 0;
     vmExitRate = 0;
     watts = 0;
@@ -359,6 +365,9 @@ public final class HostModel {
     hypercallTotal += hypercallRate * dt;
     vmExitTotal += vmExitRate * dt;
     energyJoules += watts * dt;
+    if (full) {
+      fullSeconds += dt;
+    }
   }
 
   // Scratch arrays for recompute, grown as needed: recompute runs at every workload phase of every guest.
@@ -554,8 +563,11 @@ public final class HostModel {
         dExits = work * costs.hvmVmExitsPerCpuSecond() + io[i] * costs.hvmVmExitsPerIo();
         hc += io[i] * costs.hvmVmExitsPerIo() * costs.deviceModelHypercallsPerExit();
       }
-      if (cpu != d.cpuCores || io[i] != d.ioPerSecond || dirty != d.dirtyWritesPerSecond || work != d.workCores) {
+      double request = request(d);
+      if (cpu != d.cpuCores || io[i] != d.ioPerSecond || dirty != d.dirtyWritesPerSecond || work != d.workCores
+          || request != d.requestCores) {
         d.accrue(nowNanos); // the old rates held until now
+        d.requestCores = request;
         d.cpuCores = cpu;
         d.workCores = work;
         d.ioPerSecond = io[i];
@@ -568,9 +580,30 @@ public final class HostModel {
       exits += dExits;
     }
     busyCores = busy;
+    full = busy >= hardware.cores() * (1 - 1e-9);
     hypercallRate = hc;
     vmExitRate = exits;
     watts = hardware.watts(busy / hardware.cores());
+  }
+
+  /**
+   * What a domain's workload asks for now (cores, before any share or throttle): while it runs, and while a
+   * migration holds it (log-dirty on or throttled), paused or not, so that its downtime counts as unserved.
+   */
+  private static double request(Domain d) {
+    d.migrating = d.dirtyLog != null || d.throttle > 0;
+    boolean asks = d.state == DomainState.RUNNING || d.migrating;
+    return asks ? Math.min(d.spec.vcpus(), d.cpu * d.loadFactor * d.spec.vcpus() * d.coresPerVcpu) : 0;
+  }
+
+  /** Brings a domain's request up to date after its log-dirty mode changed (no share changes with it). */
+  private static void updateRequest(Domain d) {
+    d.requestCores = request(d);
+  }
+
+  /** Time the node's CPU was saturated (every core busy): SLATAH's numerator. */
+  public double fullSeconds() {
+    return fullSeconds;
   }
 
   // ---- what an observer reads (node totals are as of the last advanceTo/integrate) ----

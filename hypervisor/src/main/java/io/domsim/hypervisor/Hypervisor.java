@@ -408,7 +408,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     addTotals(guests, departed, HostSnapshot.Presence.DEPARTED);
     addTotals(guests, crashed, HostSnapshot.Presence.CRASHED);
     get.replyTo().tell(new HostSnapshot(kernel.now(), host.busyCoreSeconds(), host.dom0CoreSeconds(),
-        host.energyJoules(), host.hypercalls(), host.vmExits(), host.memoryUsedBytes(), guests));
+        host.energyJoules(), host.hypercalls(), host.vmExits(), host.memoryUsedBytes(), guests, host.fullSeconds()));
     return this;
   }
 
@@ -416,7 +416,9 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
       HostSnapshot.Presence presence) {
     for (Domain d : domains) {
       out.add(new HostSnapshot.GuestTotals(d.name(), d.domid(), d.state(), d.cpuSeconds(), d.workSeconds(),
-          d.ioCompleted(), d.hypercalls(), d.vmExits(), presence));
+          d.ioCompleted(), d.hypercalls(), d.vmExits(), presence, new HostSnapshot.Demand(d.requestSeconds(),
+          d.unservedSeconds(), d.unservedMigratingSeconds(), presence == HostSnapshot.Presence.HERE ? d.requestCores()
+          : 0)));
     }
   }
 
