@@ -4,11 +4,13 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigOrigin;
 import io.domsim.config.ClusterSpec;
+import io.domsim.config.ConsolidationSpec;
 import io.domsim.config.ConfigProblem;
 import io.domsim.config.ConfigProblems;
 import io.domsim.hypervisor.CostSettings;
 import io.domsim.hypervisor.DirtyModel;
 import io.domsim.migration.MigrationCosts;
+import io.domsim.scheduler.Consolidations;
 import io.domsim.scheduler.PoolSettings;
 import io.domsim.config.plugin.Registry;
 import java.util.ArrayList;
@@ -42,10 +44,12 @@ public final class ModuleSettings {
     String placement = spec.scheduler().placement();
     attempt(problems, spec, subtree(plugins.placement(), placement),
         () -> plugins.placement().get(placement).create(plugins.placement().settingsOf(placement, s)));
-    // Created and dropped: nothing calls a consolidation policy during a run yet, but its settings are checked.
-    String consolidation = spec.scheduler().consolidation();
-    attempt(problems, spec, subtree(plugins.consolidation(), consolidation),
-        () -> plugins.consolidation().get(consolidation).create(plugins.consolidation().settingsOf(consolidation, s)));
+    // Created and dropped: nothing calls a consolidation policy during a run yet, but its settings (and its
+    // selection's and placement's) are checked.
+    ConsolidationSpec consolidation = spec.scheduler().consolidation();
+    attempt(problems, spec, subtree(plugins.consolidation(), consolidation.policy()),
+        () -> Consolidations.create(consolidation, plugins.consolidation(), plugins.selection(),
+            plugins.consolidationPlacement(), s, false));
     attempt(problems, spec, "", () -> PoolSettings.from(s));
     attempt(problems, spec, "", () -> DirtyModel.from(s));
     if (!problems.isEmpty()) {
