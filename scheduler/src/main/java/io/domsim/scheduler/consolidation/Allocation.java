@@ -1,6 +1,7 @@
 package io.domsim.scheduler.consolidation;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -28,7 +29,12 @@ public final class Allocation {
   private final List<List<Integer>> incoming = new ArrayList<>();
   private final long[] freeMemory;
   private final double[] demand;
+  private final double[] capacity;
+  private final boolean[] on;
   private final boolean[] poweredOn;
+  private int[] onHosts;
+  /** Per host, its guests placed or incoming in index order; null when it changed (derived again on use). */
+  private final int[][] loading;
 
   public Allocation(DataCentre dataCentre, OverloadDetector detector) {
     this.dataCentre = dataCentre;
@@ -38,10 +44,15 @@ public final class Allocation {
     int n = hosts.size();
     freeMemory = new long[n];
     demand = new double[n];
+    capacity = new double[n];
+    on = new boolean[n];
     poweredOn = new boolean[n];
+    loading = new int[n][];
     for (int h = 0; h < n; h++) {
       hostIndex.put(hosts.get(h).name(), h);
       freeMemory[h] = hosts.get(h).freeMemoryBytes();
+      capacity[h] = hosts.get(h).capacityMhz();
+      on[h] = hosts.get(h).power() == DataCentre.Power.ON;
       located.add(new ArrayList<>());
       incoming.add(new ArrayList<>());
     }
@@ -59,6 +70,21 @@ public final class Allocation {
     for (int h = 0; h < n; h++) {
       demand[h] = sumDemand(h, -1);
     }
+    onHosts = indicesOn();
+  }
+
+  private int[] indicesOn() {
+    int count = 0;
+    for (boolean b : on) {
+      count += b ? 1 : 0;
+    }
+    int[] result = new int[count];
+    for (int h = 0, i = 0; h < on.length; h++) {
+      if (on[h]) {
+        result[i++] = h;
+      }
+    }
+    return result;
   }
 
   public DataCentre dataCentre() {
@@ -87,7 +113,12 @@ public final class Allocation {
 
   /** On now: on in the view, or powered on in this step. */
   public boolean on(int h) {
-    return hosts.get(h).power() == DataCentre.Power.ON || poweredOn[h];
+    return on[h];
+  }
+
+  /** The hosts that are on now, ascending (do not modify): what a placement scans. */
+  public int[] hostsOn() {
+    return onHosts;
   }
 
   /** Off in the view and not yet powered on in this step. */
@@ -100,6 +131,8 @@ public final class Allocation {
       throw new IllegalStateException(hosts.get(h).name() + " is not off");
     }
     poweredOn[h] = true;
+    on[h] = true;
+    onHosts = indicesOn();
   }
 
   public boolean poweredOnThisStep(int h) {
@@ -141,12 +174,16 @@ public final class Allocation {
   }
 
   public double utilisation(int h) {
-    return demand[h] / hosts.get(h).capacityMhz();
+    return demand[h] / capacity[h];
   }
 
-  /** The utilisation of {@code h} with guest {@code g} added. */
+  /**
+   * The utilisation of {@code h} with guest {@code g} added. (The cached sum plus the guest's demand: it may
+   * differ from {@link #loadWith}'s, summed in configuration order, in the last bit; it is only compared
+   * with capacity and priced, and is as deterministic.)
+   */
   public double utilisationWith(int h, int g) {
-    return sumDemand(h, g) / hosts.get(h).capacityMhz();
+    return (demand[h] + guests.get(g).demandMhz()) / capacity[h];
   }
 
   /** Whether {@code g} could run on {@code h} as far as the host goes: HVM support, memory, CPU capacity. */
@@ -159,7 +196,7 @@ public final class Allocation {
     if (h != original[g] && host.footprint(guest) > freeMemory[h]) {
       return false;
     }
-    return sumDemand(h, g) <= host.capacityMhz();
+    return demand[h] + guest.demandMhz() <= capacity[h];
   }
 
   public HostLoad load(int h) {
@@ -199,6 +236,7 @@ public final class Allocation {
       freeMemory[h] += hosts.get(h).footprint(guests.get(g));
     }
     location[g] = -1;
+    loading[h] = null;
     demand[h] = sumDemand(h, -1);
   }
 
@@ -214,6 +252,7 @@ public final class Allocation {
       freeMemory[h] -= hosts.get(h).footprint(guests.get(g));
     }
     location[g] = h;
+    loading[h] = null;
     demand[h] = sumDemand(h, -1);
   }
 
@@ -221,20 +260,32 @@ public final class Allocation {
 
   /** The guests loading {@code h}, placed or incoming, plus {@code extra} if not negative, in index order. */
   private int[] contributors(int h, int extra) {
-    List<Integer> a = located.get(h);
-    List<Integer> b = incoming.get(h);
-    int[] all = new int[a.size() + b.size() + (extra >= 0 ? 1 : 0)];
-    int i = 0;
-    for (int g : a) {
-      all[i++] = g;
+    int[] base = loading[h];
+    if (base == null) {
+      List<Integer> a = located.get(h);
+      List<Integer> b = incoming.get(h);
+      base = new int[a.size() + b.size()];
+      int i = 0;
+      for (int g : a) {
+        base[i++] = g;
+      }
+      for (int g : b) {
+        base[i++] = g;
+      }
+      if (!b.isEmpty()) {
+        Arrays.sort(base);
+      }
+      loading[h] = base;
     }
-    for (int g : b) {
-      all[i++] = g;
+    if (extra < 0) {
+      return base;
     }
-    if (extra >= 0) {
-      all[i] = extra;
-    }
-    java.util.Arrays.sort(all);
+    int at = Arrays.binarySearch(base, extra);
+    at = at < 0 ? -at - 1 : at;
+    int[] all = new int[base.length + 1];
+    System.arraycopy(base, 0, all, 0, at);
+    all[at] = extra;
+    System.arraycopy(base, at, all, at + 1, base.length - at);
     return all;
   }
 
@@ -249,14 +300,23 @@ public final class Allocation {
   private HostLoad load(int h, int extra) {
     DataCentre.Host host = hosts.get(h);
     int[] gs = contributors(h, extra);
-    int length = 0;
     long maxMemory = 0;
     double now = 0;
     for (int g : gs) {
       DataCentre.Guest guest = guests.get(g);
-      length = Math.max(length, Math.min(DataCentre.HISTORY_LENGTH, guest.historyNoCopy().length));
       maxMemory = Math.max(maxMemory, guest.memoryBytes());
       now += guest.demandMhz();
+    }
+    double cap = capacity[h];
+    return new HostLoad(now / cap, () -> history(gs, cap), maxMemory / host.migrationBytesPerSecond(),
+        dataCentre.intervalSeconds());
+  }
+
+  /** The guests' histories summed, aligned at the most recent value, over the host's capacity. */
+  private double[] history(int[] gs, double capacity) {
+    int length = 0;
+    for (int g : gs) {
+      length = Math.max(length, Math.min(DataCentre.HISTORY_LENGTH, guests.get(g).historyNoCopy().length));
     }
     double[] history = new double[length];
     for (int g : gs) {
@@ -266,11 +326,9 @@ public final class Allocation {
         history[length - n + i] += own[own.length - n + i];
       }
     }
-    double capacity = host.capacityMhz();
     for (int i = 0; i < length; i++) {
       history[i] /= capacity;
     }
-    return new HostLoad(now / capacity, history, maxMemory / host.migrationBytesPerSecond(),
-        dataCentre.intervalSeconds());
+    return history;
   }
 }

@@ -11,15 +11,23 @@ import java.util.function.IntPredicate;
 public interface ConsolidationPlacement {
 
   /**
-   * Places what it can of {@code guests}, each detached in {@code allocation}, on hosts that are on and
-   * that {@code candidate} allows, attaching each placed guest there (which later choices then see).
+   * Places what it can of the request's guests, each detached in {@code allocation}, on hosts that are on
+   * and that the request allows, attaching each placed guest there (which later choices then see).
+   *
+   * @return the guests placed, in the order placed; those left out stay detached
+   */
+  List<Integer> place(Request request, Allocation allocation);
+
+  /**
+   * What to place.
    *
    * @param guests guest indices, in configuration order
    * @param candidate the hosts that may be chosen, by index (the step leaves out sources, overloaded hosts,
    *     hosts being emptied)
    * @param mayPowerOn whether a guest that fits on no host that is on may go to one that is off (and allowed),
    *     which is then powered on ({@link Allocation#powerOn})
-   * @return the guests placed, in the order placed; those left out stay detached
+   * @param allOrNothing whether to stop at the first guest that fits nowhere (emptying a host: the caller
+   *     then undoes the placements made)
    */
-  List<Integer> place(List<Integer> guests, Allocation allocation, IntPredicate candidate, boolean mayPowerOn);
+  record Request(List<Integer> guests, IntPredicate candidate, boolean mayPowerOn, boolean allOrNothing) {}
 }

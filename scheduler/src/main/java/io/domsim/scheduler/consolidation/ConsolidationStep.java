@@ -64,7 +64,8 @@ public final class ConsolidationStep {
       }
     }
     leaving.sort(Comparator.naturalOrder());
-    List<Integer> placed = placement.place(leaving, a, h -> !overloaded[h], options.powerOnWhenNothingFits());
+    List<Integer> placed = placement.place(new ConsolidationPlacement.Request(leaving, h -> !overloaded[h],
+        options.powerOnWhenNothingFits(), false), a);
     record(a, placed, Decisions.Reason.OVERLOAD, moves, receiving);
     for (int g : leaving) {
       if (a.hostOf(g) < 0) {
@@ -147,8 +148,8 @@ public final class ConsolidationStep {
         a.detach(g);
       }
       int source = h;
-      List<Integer> placed = placement.place(guests, a,
-          d -> d != source && !overloaded[d] && !emptied[d] && a.hasGuests(d), false);
+      List<Integer> placed = placement.place(new ConsolidationPlacement.Request(guests,
+          d -> d != source && !overloaded[d] && !emptied[d] && a.hasGuests(d), false, true), a);
       if (placed.size() == guests.size()) {
         emptied[h] = true;
         record(a, placed, Decisions.Reason.UNDERLOAD, moves, receiving);

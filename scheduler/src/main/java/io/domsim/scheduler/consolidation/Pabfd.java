@@ -18,16 +18,15 @@ import java.util.function.IntPredicate;
 public final class Pabfd implements ConsolidationPlacement {
 
   @Override
-  public List<Integer> place(List<Integer> guests, Allocation allocation, IntPredicate candidate,
-      boolean mayPowerOn) {
-    List<Integer> order = new ArrayList<>(guests);
+  public List<Integer> place(Request request, Allocation allocation) {
+    List<Integer> order = new ArrayList<>(request.guests());
     // Stable: equal demands keep configuration order.
     order.sort(Comparator.comparingDouble((Integer g) -> allocation.guest(g).demandMhz()).reversed());
     List<Integer> placed = new ArrayList<>();
     for (int g : order) {
-      int host = best(g, allocation, candidate, true);
-      if (host < 0 && mayPowerOn) {
-        host = best(g, allocation, candidate, false);
+      int host = best(g, allocation, request.candidate(), allocation.hostsOn());
+      if (host < 0 && request.mayPowerOn()) {
+        host = best(g, allocation, request.candidate(), null);
         if (host >= 0) {
           allocation.powerOn(host);
         }
@@ -35,17 +34,23 @@ public final class Pabfd implements ConsolidationPlacement {
       if (host >= 0) {
         allocation.attach(g, host);
         placed.add(g);
+      } else if (request.allOrNothing()) {
+        break;
       }
     }
     return placed;
   }
 
-  /** Among hosts that are on (or, with {@code on} false, may be powered on), the least power increase. */
-  private static int best(int g, Allocation a, IntPredicate candidate, boolean on) {
+  /**
+   * Among {@code hostsOn} (or, when null, the hosts that may be powered on), the least power increase.
+   */
+  private static int best(int g, Allocation a, IntPredicate candidate, int[] hostsOn) {
     int best = -1;
     double bestIncrease = Double.POSITIVE_INFINITY;
-    for (int h = 0; h < a.hostCount(); h++) {
-      if ((on ? !a.on(h) : !a.canPowerOn(h)) || !candidate.test(h) || !a.fits(g, h)) {
+    int count = hostsOn != null ? hostsOn.length : a.hostCount();
+    for (int i = 0; i < count; i++) {
+      int h = hostsOn != null ? hostsOn[i] : i;
+      if (hostsOn == null && !a.canPowerOn(h) || !candidate.test(h) || !a.fits(g, h)) {
         continue;
       }
       double increase = a.powerIncrease(h, g);

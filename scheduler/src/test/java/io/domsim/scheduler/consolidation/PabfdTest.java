@@ -33,7 +33,8 @@ class PabfdTest {
     }
     guests.sort(null);
     List<String> out = new ArrayList<>();
-    for (int g : new Pabfd().place(guests, a, h -> !sources.contains(h), mayPowerOn)) {
+    for (int g : new Pabfd().place(new ConsolidationPlacement.Request(guests, h -> !sources.contains(h), mayPowerOn,
+        false), a)) {
       out.add(view.guests().get(g).name() + "->" + a.host(a.hostOf(g)).name() + (a.poweredOnThisStep(a.hostOf(g))
           ? " (powered on)" : ""));
     }
@@ -114,6 +115,20 @@ class PabfdTest {
   }
 
   @Test
+  void allOrNothingStopsAtTheFirstGuestThatFitsNowhere() {
+    // big (1,500) fits nowhere (b would reach 0.95); small (300) would fit b. Largest first, so all-or-nothing
+    // places nothing, while the ordinary request places small.
+    DataCentre view = dc(List.of(host("src"), host("b")),
+        guest("small", "src", GIB, 300), guest("big", "src", GIB, 1500), guest("x", "b", GIB, 400));
+    Allocation a = new Allocation(view, THR);
+    a.detach(0);
+    a.detach(1);
+    assertEquals(List.of(), new Pabfd().place(new ConsolidationPlacement.Request(List.of(0, 1), h -> h == 1, false,
+        true), a));
+    assertEquals(List.of("small->b"), place(view, false, "small", "big"));
+  }
+
+  @Test
   void anIdleHostIsNotAskedWhetherTheGuestWouldOverloadIt() {
     // 1,700 MHz alone is 0.85 > 0.8, yet an empty host is the best it can get.
     DataCentre view = dc(List.of(host("src"), host("idle")), guest("g", "src", GIB, 1700), guest("h", "src", GIB, 10));
@@ -139,7 +154,7 @@ class PabfdTest {
     DataCentre view = new DataCentre(hosts.stream().map(Views.H::build).toList(), guests, 300);
     Allocation a = new Allocation(view, counting);
     a.detach(0);
-    List<Integer> placed = new Pabfd().place(List.of(0), a, h -> h != 0, false);
+    List<Integer> placed = new Pabfd().place(new ConsolidationPlacement.Request(List.of(0), h -> h != 0, false, false), a);
     assertEquals(List.of(0), placed);
     assertEquals("h4", a.host(a.hostOf(0)).name());
     assertEquals(5, calls[0]);
@@ -151,7 +166,7 @@ class PabfdTest {
     Allocation b = new Allocation(new DataCentre(reversed.stream().map(Views.H::build).toList(), guests, 300),
         counting);
     b.detach(0);
-    new Pabfd().place(List.of(0), b, h -> h != 0, false);
+    new Pabfd().place(new ConsolidationPlacement.Request(List.of(0), h -> h != 0, false, false), b);
     assertEquals(1, calls[0]);
     assertTrue(b.host(b.hostOf(0)).name().equals("h4"));
     assertFalse(b.poweredOnThisStep(b.hostOf(0)));
