@@ -44,12 +44,20 @@ public final class ModuleSettings {
     String placement = spec.scheduler().placement();
     attempt(problems, spec, subtree(plugins.placement(), placement),
         () -> plugins.placement().get(placement).create(plugins.placement().settingsOf(placement, s)));
-    // Created and dropped: nothing calls a consolidation policy during a run yet, but its settings (and its
-    // selection's and placement's) are checked.
+    // Created and dropped: nothing calls a consolidation policy during a run yet, but its settings are checked,
+    // and its selection's and placement's first, each problem under its own subtree.
     ConsolidationSpec consolidation = spec.scheduler().consolidation();
-    attempt(problems, spec, subtree(plugins.consolidation(), consolidation.policy()),
-        () -> Consolidations.create(consolidation, plugins.consolidation(), plugins.selection(),
-            plugins.consolidationPlacement(), s, false));
+    boolean parts = attempt(problems, spec, subtree(plugins.selection(), consolidation.selection()),
+        () -> plugins.selection().get(consolidation.selection())
+            .create(plugins.selection().settingsOf(consolidation.selection(), s)));
+    parts &= attempt(problems, spec, subtree(plugins.consolidationPlacement(), consolidation.placement()),
+        () -> plugins.consolidationPlacement().get(consolidation.placement())
+            .create(plugins.consolidationPlacement().settingsOf(consolidation.placement(), s)));
+    if (parts) {
+      attempt(problems, spec, subtree(plugins.consolidation(), consolidation.policy()),
+          () -> Consolidations.create(consolidation, plugins.consolidation(), plugins.selection(),
+              plugins.consolidationPlacement(), s, false));
+    }
     attempt(problems, spec, "", () -> PoolSettings.from(s));
     attempt(problems, spec, "", () -> DirtyModel.from(s));
     if (!problems.isEmpty()) {
@@ -62,10 +70,11 @@ public final class ModuleSettings {
     return registry.kind().settingsPath() + "." + name;
   }
 
-  /** Runs {@code read}; a setting it cannot read (under {@code prefix}) becomes a problem. */
-  private static void attempt(List<ConfigProblem> problems, ClusterSpec spec, String prefix, Runnable read) {
+  /** Runs {@code read}; a setting it cannot read (under {@code prefix}) becomes a problem. Whether it could. */
+  private static boolean attempt(List<ConfigProblem> problems, ClusterSpec spec, String prefix, Runnable read) {
     try {
       read.run();
+      return true;
     } catch (ConfigException e) {
       ConfigOrigin origin = e.origin();
       String file = origin == null || origin.filename() == null ? spec.source() : origin.filename();
@@ -83,6 +92,7 @@ public final class ModuleSettings {
       problems.add(new ConfigProblem(spec.source(), 0, "domsim" + (prefix.isEmpty() ? "" : "." + prefix),
           e.getMessage() + "; see the module's reference.conf for what it takes"));
     }
+    return false;
   }
 
   /**
