@@ -27,15 +27,17 @@ final class ReportWriter {
    */
   record Report(long seed, String clock, double simulatedSeconds, double wallSeconds,
       @JsonInclude(JsonInclude.Include.NON_NULL) Double maxWallLagSeconds, long simulatedEvents,
-      List<RunResult.NodeResult> nodes, List<RunResult.GuestResult> guests,
-      List<RunResult.MigrationResult> migrations) {}
+      RunResult.Summary summary, List<RunResult.NodeResult> nodes, List<RunResult.GuestResult> guests,
+      List<RunResult.MigrationResult> migrations,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<RunResult.Operation> operations) {}
 
   private ReportWriter() {}
 
   /** Streams the report, then a line break, to {@code out}. */
   static void write(OutputStream out, RunResult r, double wallSeconds) throws IOException {
     JSON.writeValue(out, new Report(r.seed(), r.clock(), r.simulatedSeconds(), wallSeconds, r.maxWallLagSeconds(),
-        r.simulatedEvents(), r.nodes(), r.guests(), r.migrations()));
+        r.simulatedEvents(), r.summary(), r.nodes(), r.guests(), r.migrations(),
+        r.operations()));
     out.write(System.lineSeparator().getBytes(StandardCharsets.UTF_8));
   }
 

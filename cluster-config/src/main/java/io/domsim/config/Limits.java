@@ -42,5 +42,8 @@ final class Limits {
   /** Characters in a node or guest name (and a group's prefix). */
   static final int MAX_NAME = 255;
 
+  /** Characters in a path (workload.trace, a group's traces): Linux's PATH_MAX. */
+  static final int MAX_PATH = 4096;
+
   private Limits() {}
 }

@@ -66,7 +66,8 @@ class ContractConfigTest {
   @Test
   void aNodeEntryOverridesOnlyWhatItSays() {
     NodeSpec defaults = spec.node("node-1").orElseThrow();
-    assertEquals(new NodeSpec("node-1", 16, 2.4, true, 128 * GIB, 10_000_000_000L, new PowerSpec(120, 300),
+    assertEquals(new NodeSpec("node-1", 16, 2.4, true, 128 * GIB, 10_000_000_000L,
+        new PowerSpec(PowerCurve.linear(120, 300), 5, Duration.ofMinutes(3), Duration.ofSeconds(30)),
         new Dom0Spec(2, 4 * GIB, 256)), defaults);
 
     NodeSpec node3 = spec.node("node-3").orElseThrow();

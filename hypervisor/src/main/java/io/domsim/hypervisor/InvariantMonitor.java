@@ -24,7 +24,8 @@ public final class InvariantMonitor {
     MEMORY_WITHIN_CAPACITY("a node's memory in use (guests, claims, Dom0) never exceeds its capacity"),
     ONE_MIGRATION_PER_GUEST("a guest has at most one migration at a time"),
     NO_UNPAUSE_BEFORE_GO("a destination's paused copy is never unpaused before the source sends GO"),
-    NO_PAGE_MISSING_AT_HANDOVER("no page dirtied before the suspend is missing at the destination");
+    NO_PAGE_MISSING_AT_HANDOVER("no page dirtied before the suspend is missing at the destination"),
+    NO_GUEST_ON_DOWN_NODE("no guest runs on a node that is switched off or failed");
 
     private final String rule;
 
@@ -87,7 +88,7 @@ public final class InvariantMonitor {
   private final Map<String, SortedSet<String>> runningOn = new TreeMap<>();
   /** Migrations in flight, by id. */
   private final Map<String, Migration> migrations = new TreeMap<>();
-  /** Nodes crashed and not booted again. */
+  /** Nodes crashed or switched off, and not booted again. */
   private final SortedSet<String> down = new TreeSet<>();
   private long checks;
 
@@ -103,6 +104,10 @@ public final class InvariantMonitor {
     if (state != DomainState.RUNNING) {
       nodes.remove(node);
       return;
+    }
+    if (down.contains(node)) {
+      throw new Violation(Invariant.NO_GUEST_ON_DOWN_NODE, guest, nowNanos, "guest " + guest + " runs on " + node
+          + ", which is switched off or failed");
     }
     for (Migration m : migrations.values()) {
       if (m.targetOpen && m.guest.equals(guest) && m.to.equals(node) && !m.goSent) {

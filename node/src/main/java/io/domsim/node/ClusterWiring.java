@@ -163,6 +163,7 @@ final class ClusterWiring {
     }
     // The pool master is a role of the first node by name (DESIGN.md); hosts in configuration order.
     String master = dom0s.keySet().iterator().next();
+    operator.poolMasterOn(master);
     List<PoolMaster.Host> hosts = spec.nodes().stream().map(n -> poolHosts.get(n.name())).toList();
     String placement = spec.scheduler().placement();
     dom0s.get(master).tell(new Dom0.BecomePoolMaster(hosts,

@@ -37,6 +37,7 @@ final class ReportBuilder {
   private final Map<String, Operator.GuestStart> starts;
   private final MigrationLedger ledger;
   private final Map<String, List<RunResult.Outage>> outages;
+  private final Map<String, List<RunResult.Outage>> offPeriods;
   // A guest's domain may be on several nodes: running at one, a paused copy or a destroyed former self at
   // others, a copy on a crashed node. It is where it runs; its totals add up over all of them.
   private final Map<String, String> runningOn = new TreeMap<>();
@@ -45,8 +46,10 @@ final class ReportBuilder {
   private final Map<String, Totals> totals = new TreeMap<>();
 
   private ReportBuilder(ClusterSpec spec, double seconds, Map<String, Node.NodeSnapshot> snapshots,
-      Map<String, Operator.GuestStart> starts, MigrationLedger ledger, Map<String, List<RunResult.Outage>> outages) {
+      Map<String, Operator.GuestStart> starts, MigrationLedger ledger, Map<String, List<RunResult.Outage>> outages,
+      Map<String, List<RunResult.Outage>> offPeriods) {
     this.spec = spec;
+    this.offPeriods = offPeriods;
     this.seconds = seconds;
     this.snapshots = snapshots;
     this.starts = starts;
@@ -62,10 +65,21 @@ final class ReportBuilder {
    */
   static RunResult build(ClusterSpec spec, double seconds, Map<String, Node.NodeSnapshot> snapshots,
       Map<String, Operator.GuestStart> starts, MigrationLedger ledger, Map<String, List<RunResult.Outage>> outages) {
-    ReportBuilder b = new ReportBuilder(spec, seconds, snapshots, starts, ledger, outages);
+    return build(spec, seconds, snapshots, starts, ledger, outages, Map.of(), List.of());
+  }
+
+  /**
+   * @param offPeriods when each node that was ever switched off was off (from the end of its shutdown to
+   *     its power-on, or the end of the run), by name
+   * @param operations the operator's node actions, in order
+   */
+  static RunResult build(ClusterSpec spec, double seconds, Map<String, Node.NodeSnapshot> snapshots,
+      Map<String, Operator.GuestStart> starts, MigrationLedger ledger, Map<String, List<RunResult.Outage>> outages,
+      Map<String, List<RunResult.Outage>> offPeriods, List<RunResult.Operation> operations) {
+    ReportBuilder b = new ReportBuilder(spec, seconds, snapshots, starts, ledger, outages, offPeriods);
     List<RunResult.NodeResult> nodes = b.nodes();
     return new RunResult(spec.simulation().seed(), spec.simulation().clock().configName(), seconds, 0, nodes,
-        b.guests(), b.migrations());
+        b.guests(), b.migrations(), null, operations);
   }
 
   /** The nodes in configuration order; on the way, where each guest's domains are and their totals. */
@@ -97,9 +111,24 @@ final class ReportBuilder {
           seconds > 0 ? h.dom0CoreSeconds() / (n.dom0().vcpus() * seconds) : 0,
           s.failed() ? 0 : h.memoryUsedBytes(), s.failed() ? 0 : liveGuests,
           Math.round(h.hypercalls()), Math.round(h.vmExits()), h.energyJoules(),
-          seconds > 0 ? h.energyJoules() / seconds : 0, s.failed(), recovered(n.name())));
+          seconds > 0 ? h.energyJoules() / seconds : 0, activeSeconds(n.name()), s.failed(), recovered(n.name())));
     }
     return out;
+  }
+
+  /**
+   * The time {@code node} was active (on, booting or shutting down): the run less its outages and the time
+   * it was switched off (a period still open lasts to the end; one that begins after the end counts nothing).
+   */
+  private double activeSeconds(String node) {
+    double down = 0;
+    for (RunResult.Outage o : outages.getOrDefault(node, List.of())) {
+      down += (o.recoveredAtS() != null ? o.recoveredAtS() : seconds) - o.failedAtS();
+    }
+    for (RunResult.Outage o : offPeriods.getOrDefault(node, List.of())) {
+      down += Math.max(0, (o.recoveredAtS() != null ? o.recoveredAtS() : seconds) - Math.min(seconds, o.failedAtS()));
+    }
+    return seconds - down;
   }
 
   /** A node's outages if it was recovered at least once, else null (reports without recover stay as they were). */

@@ -12,7 +12,8 @@ import java.util.Locale;
  */
 public record RunResult(
     long seed, String clock, double simulatedSeconds, long simulatedEvents, List<NodeResult> nodes,
-    List<GuestResult> guests, List<MigrationResult> migrations, Double maxWallLagSeconds) {
+    List<GuestResult> guests, List<MigrationResult> migrations, Double maxWallLagSeconds,
+    List<Operation> operations) {
 
   /**
    * {@code maxWallLagSeconds}, the one wall-clock measure here: on the real clock, the most wall time by
@@ -23,6 +24,13 @@ public record RunResult(
     nodes = List.copyOf(nodes);
     guests = List.copyOf(guests);
     migrations = List.copyOf(migrations);
+    operations = List.copyOf(operations);
+  }
+
+  /** A result with no node operations to list. */
+  public RunResult(long seed, String clock, double simulatedSeconds, long simulatedEvents, List<NodeResult> nodes,
+      List<GuestResult> guests, List<MigrationResult> migrations, Double maxWallLagSeconds) {
+    this(seed, clock, simulatedSeconds, simulatedEvents, nodes, guests, migrations, maxWallLagSeconds, List.of());
   }
 
   /** A result without a wall-clock lag (the virtual clock's, or one not yet measured). */
@@ -36,23 +44,72 @@ public record RunResult(
    * fired) and, on the real clock, the lag (null on the virtual clock).
    */
   public RunResult withKernelMeasures(long events, Double maxWallLagSeconds) {
-    return new RunResult(seed, clock, simulatedSeconds, events, nodes, guests, migrations, maxWallLagSeconds);
+    return new RunResult(seed, clock, simulatedSeconds, events, nodes, guests, migrations, maxWallLagSeconds,
+        operations);
   }
 
   /**
    * One node at the end of the run; averages are exact time integrals over the whole run (a node that was
    * down for part of it counts that part as off: no CPU, no power). {@code failed} says whether it is down
-   * at the end. {@code outages} lists when it was down, for a node that was recovered at least once, and is
+   * at the end; {@code activeSeconds} is the time it was up (running its hypervisor). {@code outages} lists when it was down, for a node that was recovered at least once, and is
    * null otherwise (a node that failed for good says so with {@code failed} alone).
    */
   public record NodeResult(
       String name, int cores, long memoryBytes, boolean hvmSupport, double cpuUtilizationAvg,
       double dom0CpuUtilizationAvg, long memoryUsedBytesEnd, int guestsEnd, long hypercalls, long vmExits,
-      double energyJoules, double powerWattsAvg, boolean failed, List<Outage> outages) {
+      double energyJoules, double powerWattsAvg, double activeSeconds, boolean failed, List<Outage> outages) {
 
     public NodeResult {
       outages = outages == null ? null : List.copyOf(outages);
     }
+  }
+
+  /**
+   * The run in a few figures, the ones a consolidation study compares (Beloglazov and Buyya 2012): energy
+   * over all nodes, completed migrations, and how many nodes were active on average.
+   */
+  public Summary summary() {
+    double joules = 0;
+    double active = 0;
+    for (NodeResult n : nodes) {
+      joules += n.energyJoules();
+      active += n.activeSeconds();
+    }
+    int completed = 0;
+    for (MigrationResult m : migrations) {
+      if (m.outcome() == MigrationOutcome.COMPLETED) {
+        completed++;
+      }
+    }
+    return new Summary(joules / JOULES_PER_KWH, completed, simulatedSeconds > 0 ? active / simulatedSeconds : 0);
+  }
+
+  private static final double JOULES_PER_KWH = 3.6e6;
+
+  /**
+   * @param energyKwh energy drawn by every node over the run
+   * @param migrations live migrations that completed
+   * @param nodesActiveAvg nodes up, averaged over the run's simulated time
+   */
+  public record Summary(double energyKwh, int migrations, double nodesActiveAvg) {
+
+    /** A figure of the summary under its report.json name, for tables and sweeps. */
+    public record Figure(String name, double value) {}
+
+    /** Every figure in report order, under its report.json name. */
+    public List<Figure> figures() {
+      return List.of(new Figure("energy_kwh", energyKwh), new Figure("migrations", migrations),
+          new Figure("nodes_active_avg", nodesActiveAvg));
+    }
+  }
+
+  /**
+   * A node action of the operator's (scenario or live) and how it went: {@code outcome} is done or
+   * refused, {@code reason} says why a refused one was.
+   */
+  public record Operation(double atS, String action, String node, String outcome, String reason) {
+    public static final String DONE = "done";
+    public static final String REFUSED = "refused";
   }
 
   /** A node was down from {@code failedAtS} until {@code recoveredAtS} (null: until the end of the run). */
