@@ -21,6 +21,8 @@ final class Limits {
   static final Duration MIN_PHASE_MEAN = Duration.ofMillis(100);
   /** network.latency: the longest (and it must be under half of scheduler.host-timeout). */
   static final Duration MAX_LATENCY = Duration.ofSeconds(1);
+  /** scheduler.consolidation.interval: the shortest (each step reads one value of every guest's history). */
+  static final Duration MIN_CONSOLIDATION_INTERVAL = Duration.ofSeconds(1);
   /** scheduler.host-timeout: the longest. */
   static final Duration MAX_HOST_TIMEOUT = Duration.ofHours(1);
   /** migration.downtime-limit: QEMU's own maximum, 2000 s (migration/options.c, MAX_MIGRATE_DOWNTIME_SECONDS). */

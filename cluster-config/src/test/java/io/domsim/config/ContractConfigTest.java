@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,7 +48,8 @@ class ContractConfigTest {
         spec.simulation());
     assertEquals(Duration.ofNanos(100_000), spec.network().latency());
     assertEquals("best-fit", spec.scheduler().placement());
-    assertEquals("none", spec.scheduler().consolidation());
+    assertEquals(new ConsolidationSpec("none", OptionalDouble.empty(), "mmt", "pabfd", false, Duration.ofMinutes(5)),
+        spec.scheduler().consolidation());
     assertEquals(new MigrationSpec("pre-copy", "xen", Duration.ofMillis(300), false, 0, Duration.ofMillis(924600)),
         spec.migration());
     assertEquals(new MetricsSpec.PrometheusSpec(false, "127.0.0.1", 9464), spec.metrics().prometheus());

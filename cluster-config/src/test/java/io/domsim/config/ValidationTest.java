@@ -231,14 +231,6 @@ class ValidationTest {
           """, "t.conf:2: domsim.migration.auto-converge: ", "\"maybe\" is not a boolean; use true or false");
     }
 
-    @Test
-    void anUnknownConsolidationPolicyListsTheKnownOnes() {
-      assertOnlyProblem("""
-          domsim {
-            scheduler.consolidation = balance
-          }
-          """, "t.conf:2: domsim.scheduler.consolidation: ", "\"balance\" is not a consolidation policy; use none");
-    }
 
     @Test
     void enumsAreLowerCaseAndListTheAllowedValues() {

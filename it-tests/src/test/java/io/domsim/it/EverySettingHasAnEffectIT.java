@@ -62,9 +62,16 @@ class EverySettingHasAnEffectIT {
    * Keys known to do nothing yet, each with why and what wires it. A key here with only one valid value
    * (no alternative) is not run at all; one with an alternative must still change nothing.
    */
+  private static final String CONSOLIDATION_UNWIRED = "the consolidation policies are built and checked before a"
+      + " run, but the pool master does not ask them yet; the consolidation issue (dynamic consolidation on real"
+      + " traces) wires them";
   private static final Map<String, String> KNOWN_UNUSED = Map.of(
-      "domsim.scheduler.consolidation", "only the built-in `none` exists and nothing asks the policy yet; the"
-          + " consolidation issue (dynamic consolidation on real traces) wires it");
+      "domsim.scheduler.consolidation.policy", CONSOLIDATION_UNWIRED,
+      "domsim.scheduler.consolidation.parameter", CONSOLIDATION_UNWIRED,
+      "domsim.scheduler.consolidation.selection", CONSOLIDATION_UNWIRED,
+      "domsim.scheduler.consolidation.placement", CONSOLIDATION_UNWIRED,
+      "domsim.scheduler.consolidation.switch-off-idle", CONSOLIDATION_UNWIRED,
+      "domsim.scheduler.consolidation.interval", CONSOLIDATION_UNWIRED);
 
   /** Subtrees under domsim that configure machinery, not the model, and why. */
   private static final Map<String, String> NOT_SETTINGS = Map.of(
