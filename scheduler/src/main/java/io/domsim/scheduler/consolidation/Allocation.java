@@ -36,10 +36,18 @@ public final class Allocation {
   /** Per host, its guests placed or incoming in index order; null when it changed (derived again on use). */
   private final int[][] loading;
 
+  private final java.util.Set<String> keepOn;
+
+  /** Hosts that stay on whatever their load. */
+  public java.util.Set<String> keepOn() {
+    return keepOn;
+  }
+
   public Allocation(DataCentre dataCentre, OverloadDetector detector) {
     this.dataCentre = dataCentre;
     this.detector = detector;
     this.hosts = dataCentre.hosts();
+    this.keepOn = dataCentre.keepOn();
     this.guests = dataCentre.guests();
     int n = hosts.size();
     freeMemory = new long[n];

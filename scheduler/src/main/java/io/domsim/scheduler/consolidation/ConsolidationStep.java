@@ -84,7 +84,7 @@ public final class ConsolidationStep {
       if (a.poweredOnThisStep(h)) {
         powerOn.add(a.host(h).name());
       }
-      if (emptied[h] || options.switchOffIdle() && idle(a, h)) {
+      if (emptied[h] || options.switchOffIdle() && idle(a, h) && !keepOn(a, h)) {
         switchOff.add(a.host(h).name());
       }
     }
@@ -96,11 +96,15 @@ public final class ConsolidationStep {
     Allocation a = new Allocation(dataCentre, load -> false);
     List<String> off = new ArrayList<>();
     for (int h = 0; h < a.hostCount(); h++) {
-      if (idle(a, h)) {
+      if (idle(a, h) && !keepOn(a, h)) {
         off.add(a.host(h).name());
       }
     }
     return off.isEmpty() ? Decisions.NONE : new Decisions(List.of(), List.of(), off);
+  }
+
+  private static boolean keepOn(Allocation a, int h) {
+    return a.keepOn().contains(a.host(h).name());
   }
 
   private static boolean idle(Allocation a, int h) {
@@ -133,7 +137,7 @@ public final class ConsolidationStep {
     // A host's utilisation changes only if it receives a guest, which rules it out: one ordering suffices.
     List<Integer> order = new ArrayList<>();
     for (int h = 0; h < a.hostCount(); h++) {
-      if (a.on(h) && !a.poweredOnThisStep(h) && !overloaded[h] && !receiving[h] && !a.hasIncoming(h)
+      if (a.on(h) && !keepOn(a, h) && !a.poweredOnThisStep(h) && !overloaded[h] && !receiving[h] && !a.hasIncoming(h)
           && a.utilisation(h) < 1 && !movable(a, h).isEmpty()) {
         order.add(h);
       }

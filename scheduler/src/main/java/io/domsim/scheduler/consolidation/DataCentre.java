@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * What one consolidation step sees: every host and every running guest, each list in configuration order
@@ -20,8 +21,15 @@ import java.util.Objects;
  * @param hosts every host, in configuration order
  * @param guests every guest that exists now (running, paused or migrating), in configuration order
  * @param intervalSeconds the time between two history values (the consolidation interval)
+ * @param keepOn hosts that stay on whatever their load (the pool master's): never emptied nor switched off,
+ *     though they take and give guests like any host
  */
-public record DataCentre(List<Host> hosts, List<Guest> guests, double intervalSeconds) {
+public record DataCentre(List<Host> hosts, List<Guest> guests, double intervalSeconds, Set<String> keepOn) {
+
+  /** A data centre where any host may be switched off. */
+  public DataCentre(List<Host> hosts, List<Guest> guests, double intervalSeconds) {
+    this(hosts, guests, intervalSeconds, Set.of());
+  }
 
   /** History values a policy looks at, the most recent ones: CloudSim's {@code PowerVm.HISTORY_LENGTH}. */
   public static final int HISTORY_LENGTH = 30;
@@ -152,6 +160,7 @@ public record DataCentre(List<Host> hosts, List<Guest> guests, double intervalSe
   public DataCentre {
     hosts = List.copyOf(hosts);
     guests = List.copyOf(guests);
+    keepOn = Set.copyOf(keepOn);
     if (!(intervalSeconds > 0) || !Double.isFinite(intervalSeconds)) {
       throw new IllegalArgumentException("the interval must be positive, got " + intervalSeconds);
     }

@@ -61,6 +61,20 @@ class ConsolidationStepTest {
   }
 
   @Test
+  void aHostKeptOnIsNeitherEmptiedNorSwitchedOffButStillTakesGuests() {
+    // As above, with b (the least utilised) and d (idle) kept on: c's g3 goes to a, c is switched off.
+    DataCentre plain = dc(List.of(host("a"), host("b"), host("c"), host("d"), host("e").power(DataCentre.Power.OFF)),
+        guest("g1", "a", GIB, 1000), guest("g2", "b", GIB, 200), guest("g3", "c", GIB, 300));
+    DataCentre view = new DataCentre(plain.hosts(), plain.guests(), plain.intervalSeconds(), java.util.Set.of("b", "d"));
+    Decisions d = step(view, ALL);
+    assertEquals(List.of("c"), d.switchOff());
+    assertEquals(1, d.moves().size(), d.toString());
+    assertEquals("g3", d.moves().get(0).guest());
+    assertEquals(new Decisions(List.of(), List.of(), List.of()), ConsolidationStep.switchOffIdle(
+        new DataCentre(plain.hosts(), plain.guests(), plain.intervalSeconds(), java.util.Set.of("d"))));
+  }
+
+  @Test
   void anUnderloadedHostStaysWhenOneOfItsGuestsFitsNowhere() {
     // b (0.3): g2 fits on a (0.7) but g3 (3 GiB) does not fit a's 2 GiB free; c is idle and takes no guests
     // of an emptied host (that would just swap which host is on). b keeps both; a (0.55) next: its 1,100 MHz
