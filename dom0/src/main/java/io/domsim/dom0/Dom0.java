@@ -18,12 +18,14 @@ import io.domsim.kernel.SimKernel;
 import io.domsim.migration.MigrationRecord;
 import io.domsim.migration.net.Fabric;
 import io.domsim.migration.net.FlowId;
+import io.domsim.scheduler.Consolidator;
 import io.domsim.scheduler.HostPlacements;
 import io.domsim.scheduler.HostView;
 import io.domsim.scheduler.PlacementPolicy;
 import io.domsim.scheduler.PoolMaster;
 import io.domsim.scheduler.PoolProtocol;
 import io.domsim.scheduler.PoolSettings;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.SortedMap;
@@ -155,6 +157,11 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
 
   private record FromHypervisor(Hypervisor.Result result) implements Command {}
 
+  /** Take the consolidation role (after the guests have been placed): see {@link Consolidator}. */
+  public record StartConsolidation(Consolidator.Setup setup) implements Command {}
+
+  private record FromSnapshot(io.domsim.hypervisor.HostSnapshot snapshot) implements Command {}
+
   private final String node;
   private final Hardware hardware;
   private final ActorRef<Hypervisor.Command> hypervisor;
@@ -163,6 +170,7 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
   private final long domainOverheadBytes;
   private final ActorRef<PoolProtocol.HostCommand> poolEndpoint;
   private final ActorRef<Hypervisor.Result> hypercallReplies;
+  private final ActorRef<io.domsim.hypervisor.HostSnapshot> snapshotReplies;
   private final TreeMap<Long, Consumer<Hypervisor.Result>> pendingHypercalls = new TreeMap<>();
   /** The guests running here, by name: their domid and spec (for migration). */
   private final TreeMap<String, Integer> domids = new TreeMap<>();
@@ -178,6 +186,12 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
   private int boot;
   /** The pool master's requests as this life of the host has answered them (repeats get the same answer). */
   private HostPlacements placements = new HostPlacements();
+  /** The consolidator's load reports: asked of the hypervisor's snapshot, in order. */
+  private HostLoads loads = new HostLoads();
+
+  /** The consolidation role, while this Dom0 holds it. */
+  private ActorRef<Consolidator.Command> consolidator;
+
   /** The pool master, while this Dom0 holds the role. */
   private ActorRef<PoolMaster.Command> poolMaster;
   /** Never reset, so that an answer to a hypercall of an earlier life matches no pending call. */
@@ -198,6 +212,7 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
     this.domainOverheadBytes = domainOverheadBytes;
     this.poolEndpoint = ctx.messageAdapter(PoolProtocol.HostCommand.class, FromPool::new);
     this.hypercallReplies = ctx.messageAdapter(Hypervisor.Result.class, FromHypervisor::new);
+    this.snapshotReplies = ctx.messageAdapter(io.domsim.hypervisor.HostSnapshot.class, FromSnapshot::new);
     this.outgoing = new SourceSide(host, migrationContext);
     this.incoming = new TargetSide(host, migrationContext, peers);
   }
@@ -217,6 +232,10 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
         .onMessage(GetPoolEndpoint.class, this::onGetPoolEndpoint)
         .onMessage(FromPool.class, m -> onPool(m.command()))
         .onMessage(FromHypervisor.class, this::onHypercallResult)
+        .onMessage(StartConsolidation.class, m -> whenUp(() -> consolidator = entity.kernel().spawn(getContext(),
+            Consolidator.create(node, entity.kernel().entity(node + "/consolidator"), network, m.setup()),
+            "consolidator")))
+        .onMessage(FromSnapshot.class, m -> whenUp(() -> loads.answer(m.snapshot())))
         .onMessageEquals(Halt.INSTANCE, this::onHalt)
         .onMessage(Reboot.class, this::onReboot)
         .onMessage(Migrate.class, this::onMigrate)
@@ -413,6 +432,8 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
             "no memory claim for placement " + c.placementId() + " on " + node));
         default -> { } // under way
       }
+    } else if (command instanceof PoolProtocol.ReportLoad r) {
+      loads.ask(r);
     } else if (command instanceof PoolProtocol.Release rel) {
       if (placements.release(rel.placementId()) == HostPlacements.Step.RELEASE_CLAIM) {
         hypercall(new Op.ReleaseClaim(rel.placementId()), ignored -> { });
@@ -488,6 +509,10 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
       poolMaster.tell(PoolMaster.Halt.INSTANCE);
       poolMaster = null;
     }
+    if (consolidator != null) {
+      consolidator.tell(Consolidator.Halt.INSTANCE); // consolidation stops with its node, as the pool master
+      consolidator = null;
+    }
     return this;
   }
 
@@ -510,5 +535,67 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
     outgoing = new SourceSide(host, migrationContext);
     incoming = new TargetSide(host, migrationContext, peers);
     return this;
+  }
+
+  /**
+   * The answers to the consolidator's {@link PoolProtocol.ReportLoad}: each guest's demand since the last
+   * report, from the hypervisor's snapshot (as xentop reads it), and the free memory. A repeat of a round
+   * already answered gets the same answer; rounds are answered in the order asked.
+   */
+  private final class HostLoads {
+    private final java.util.ArrayDeque<PoolProtocol.ReportLoad> waiting = new java.util.ArrayDeque<>();
+    private final TreeMap<String, Double> lastRequestSeconds = new TreeMap<>();
+    private long lastReportNanos = -1;
+    private PoolProtocol.LoadReport last;
+
+    void ask(PoolProtocol.ReportLoad r) {
+      if (last != null && last.round() == r.round()) {
+        network.sendDatagram(entity, node, r.masterNode(), r.replyTo(), last);
+        return;
+      }
+      waiting.addLast(r);
+      if (waiting.size() == 1) {
+        hypervisor.tell(new Hypervisor.GetSnapshot(snapshotReplies));
+      }
+    }
+
+    void answer(io.domsim.hypervisor.HostSnapshot snapshot) {
+      PoolProtocol.ReportLoad r = waiting.pollFirst();
+      if (r == null) {
+        return;
+      }
+      if (last == null || last.round() != r.round()) {
+        last = report(r.round(), snapshot);
+      }
+      network.sendDatagram(entity, node, r.masterNode(), r.replyTo(), last);
+      if (!waiting.isEmpty()) {
+        hypervisor.tell(new Hypervisor.GetSnapshot(snapshotReplies));
+      }
+    }
+
+    private PoolProtocol.LoadReport report(long round, io.domsim.hypervisor.HostSnapshot snapshot) {
+      double mhzPerCore = hardware.ghz() * 1000;
+      double period = lastReportNanos < 0 ? 0 : (snapshot.atNanos() - lastReportNanos) / 1e9;
+      List<PoolProtocol.GuestLoad> out = new ArrayList<>();
+      TreeMap<String, Double> seen = new TreeMap<>();
+      for (io.domsim.hypervisor.HostSnapshot.GuestTotals g : snapshot.guests()) {
+        GuestSpec spec = specs.get(g.name());
+        if (g.presence() != io.domsim.hypervisor.HostSnapshot.Presence.HERE || spec == null
+            || !domids.containsKey(g.name())) {
+          continue; // gone, or an incoming copy not yet handed over
+        }
+        double requested = g.demand().requestSeconds();
+        Double before = lastRequestSeconds.get(g.name());
+        double now = g.demand().requestCores() * mhzPerCore;
+        double mean = before != null && period > 0 ? (requested - before) / period * mhzPerCore : now;
+        seen.put(g.name(), requested);
+        out.add(new PoolProtocol.GuestLoad(g.name(), spec.memoryBytes(), spec.type() == GuestType.HVM,
+            spec.vcpus() * spec.coresPerVcpu(hardware.ghz()) * mhzPerCore, now, mean, outgoing.destinationOf(g.name())));
+      }
+      lastRequestSeconds.clear();
+      lastRequestSeconds.putAll(seen);
+      lastReportNanos = snapshot.atNanos();
+      return new PoolProtocol.LoadReport(node, round, hardware.memoryBytes() - snapshot.memoryUsedBytes(), out);
+    }
   }
 }

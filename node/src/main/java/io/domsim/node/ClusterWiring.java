@@ -18,11 +18,16 @@ import io.domsim.kernel.SimTime;
 import io.domsim.migration.MigrationCosts;
 import io.domsim.migration.MigrationPlugins;
 import io.domsim.migration.net.Fabric;
+import io.domsim.scheduler.ConsolidationPolicy;
+import io.domsim.scheduler.Consolidations;
+import io.domsim.scheduler.Consolidator;
 import io.domsim.scheduler.PoolMaster;
+import io.domsim.scheduler.consolidation.DataCentre;
 import io.domsim.scheduler.PoolSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +45,8 @@ final class ClusterWiring {
 
   /** Where the nodes, the Dom0s and the pool master answer: adapters into the Cluster's own messages. */
   record Replies(ActorRef<Node.Booted> booted, ActorRef<Dom0.PoolEndpoint> poolEndpoints,
-      ActorRef<Dom0.CreateResult> pinnedCreated, ActorRef<PoolMaster.Outcome> placed) {}
+      ActorRef<Dom0.CreateResult> pinnedCreated, ActorRef<PoolMaster.Outcome> placed,
+      ActorRef<Consolidator.Orders> consolidationOrders) {}
 
   private final ClusterSpec spec;
   private final Operator operator;
@@ -118,6 +124,7 @@ final class ClusterWiring {
     poolHosts.put(e.node(), new PoolMaster.Host(e.node(), e.endpoint()));
     if (poolHosts.size() == spec.nodes().size()) {
       startGuests();
+      startConsolidation();
     }
   }
 
@@ -179,5 +186,39 @@ final class ClusterWiring {
         operator.guestNotStarted(p.guest(), p.reason());
       }
     }
+  }
+
+  /** Whether the run consolidates: a policy other than none, or idle hosts switched off. */
+  static boolean consolidates(ClusterSpec spec) {
+    return !spec.scheduler().consolidation().policy().equals("none") || spec.scheduler().consolidation().switchOffIdle();
+  }
+
+  /**
+   * Gives the pool master's node (the first by name) the consolidation role, when the run consolidates: its
+   * first round is an interval from now, when the guests have long been placed.
+   */
+  private void startConsolidation() {
+    if (!consolidates(spec) || spec.nodes().isEmpty()) {
+      return;
+    }
+    String master = dom0s.keySet().iterator().next();
+    operator.poolMasterOn(master);
+    long overhead = CostSettings.from(spec.settings()).domainOverheadBytes();
+    long migrationCap = spec.migration().bandwidthBitsPerSecond();
+    List<Consolidator.HostInfo> hosts = new ArrayList<>();
+    SortedMap<String, DataCentre.Power> power = new TreeMap<>();
+    for (NodeSpec n : spec.nodes()) {
+      long link = migrationCap > 0 ? Math.min(migrationCap, n.nicBitsPerSecond()) : n.nicBitsPerSecond();
+      hosts.add(new Consolidator.HostInfo(n.name(), poolHosts.get(n.name()).dom0(), n.cores(), n.ghz() * 1000,
+          n.memoryBytes(), overhead, n.hvmSupport(), n.power().curve()::watts, link / 8.0));
+      power.put(n.name(), operator.isUp(n.name()) ? DataCentre.Power.ON : DataCentre.Power.UNAVAILABLE);
+    }
+    ConsolidationPolicy policy = Consolidations.create(spec.scheduler().consolidation(), plugins.consolidation(),
+        plugins.selection(), plugins.consolidationPlacement(), spec.settings(), true);
+    PoolSettings pool = PoolSettings.from(spec.settings());
+    dom0s.get(master).tell(new Dom0.StartConsolidation(new Consolidator.Setup(hosts,
+        spec.guests().stream().map(GuestSpec::name).toList(), policy,
+        SimTime.of(spec.scheduler().consolidation().interval()), pool.hostTimeoutNanos(), pool.retryIntervalNanos(),
+        spec.simulation().seed(), master, power, replies.consolidationOrders())));
   }
 }

@@ -117,6 +117,11 @@ final class Operator {
     return Optional.empty();
   }
 
+  /** Whether a migration under way goes to or from {@code node}. */
+  boolean migrationInvolves(String node) {
+    return ledger.inFlight().stream().anyMatch(m -> node.equals(m.from()) || node.equals(m.to()));
+  }
+
   /** The node shuts down from {@code nowS} and is off from {@code offAtS}. */
   void powerOff(String node, double offAtS) {
     power.put(node, PowerState.SHUTTING_DOWN);

@@ -31,7 +31,10 @@ import java.util.TreeMap;
  */
 public final class Consolidator extends AbstractBehavior<Consolidator.Command> {
 
-  public sealed interface Command permits LoadReport, PowerStates, Tick, RetryTick {}
+  public sealed interface Command permits LoadReport, PowerStates, Halt, Tick, RetryTick {}
+
+  /** Its node has crashed: the role ends (stopping the actor would end the run). */
+  public enum Halt implements Command { INSTANCE }
 
   /**
    * One host as the policy sees it, fixed for the run.
@@ -76,6 +79,7 @@ public final class Consolidator extends AbstractBehavior<Consolidator.Command> {
   private final Map<String, LoadReport> reports = new TreeMap<>();
   private int expected;
   private SimTimer retry;
+  private boolean halted;
 
   private Consolidator(ActorContext<Command> ctx, String node, SimEntity entity, Network network, Setup setup) {
     super(ctx);
@@ -96,7 +100,11 @@ public final class Consolidator extends AbstractBehavior<Consolidator.Command> {
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(Tick.class, this::onTick)
+        .onMessageEquals(Halt.INSTANCE, () -> {
+          halted = true;
+          return this;
+        })
+        .onMessage(Tick.class, t -> halted ? this : onTick(t))
         .onMessage(RetryTick.class, this::onRetry)
         .onMessage(LoadReport.class, this::onReport)
         .onMessage(PowerStates.class, p -> {
@@ -135,7 +143,7 @@ public final class Consolidator extends AbstractBehavior<Consolidator.Command> {
 
   /** Ask the silent hosts again, until the host timeout: then decide over those that answered. */
   private Behavior<Command> onRetry(RetryTick t) {
-    if (t.round() != round || retry == null) {
+    if (halted || t.round() != round || retry == null) {
       return this; // an old round's, or this round is decided
     }
     if (entity.now() - roundStart >= setup.hostTimeoutNanos()) {
@@ -153,7 +161,7 @@ public final class Consolidator extends AbstractBehavior<Consolidator.Command> {
   }
 
   private Behavior<Command> onReport(LoadReport r) {
-    if (r.round() != round || reports.containsKey(r.node()) || retry == null) {
+    if (halted || r.round() != round || reports.containsKey(r.node()) || retry == null) {
       return this; // late, a repeat's answer, or the round is decided
     }
     reports.put(r.node(), r);
