@@ -47,7 +47,8 @@ final class CloudSimDay {
    * @param expectedUtilisation the mean of the utilisation model over all VMs and slots, weighted by PEs
    */
   record Result(double wallSeconds, double startUpSeconds, long events, int hosts, int vms, int vmsCreated,
-      int cloudletsRunning, int cloudletsFinished, double clockSeconds, double meanUtilisation, double expectedUtilisation) {
+      int cloudletsRunning, int cloudletsFinished, double clockSeconds, double meanUtilisation,
+      double expectedUtilisation) {
     double eventsPerSecond() {
       return events / wallSeconds;
     }

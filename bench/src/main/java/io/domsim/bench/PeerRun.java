@@ -21,14 +21,15 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * Exits 1 if CloudSim Plus did not run the model it was given (a VM not placed, a cloudlet not running at
- * the end, the clock short of the end, the executed work far from the utilisation model's mean).
+ * the end, the last update not at the end, the executed work far from the utilisation model's mean).
  */
 public final class PeerRun {
   private PeerRun() {}
 
   static final String USAGE = "PeerRun [--hours H] (H simulated hours for both, default 24)";
   static final String CONFIG = "examples/scale-1000.conf";
-  private static final long SEED = 42; // scale-1000's simulation.seed, so both draw from a seed of the same name
+  /** scale-1000's simulation.seed; the peer's levels are of domsim's distribution, not domsim's own draws. */
+  private static final long SEED = 42;
 
   public static void main(String[] args) throws Exception {
     Bench.domsimLogging();
@@ -37,20 +38,24 @@ public final class PeerRun {
         + " h, CPU redrawn every ~5 min, worst-fit, no migration; " + Bench.machine());
 
     Bench.resetPeakHeap();
+    double cpu0 = Bench.processCpuSeconds();
     Bench.Run domsim = ClusterDay.run(hours);
+    double domsimCpu = Bench.processCpuSeconds() - cpu0;
     double domsimHeap = Bench.peakHeapMiB();
     System.out.println(String.format(Locale.ROOT,
-        "domsim:        %.2f s wall, %,d events, %,.0f events/s, peak heap %.0f MiB",
-        domsim.wallSeconds(), domsim.events(), domsim.eventsPerSecond(), domsimHeap));
+        "domsim:        %.2f s wall, %.2f s CPU, %,d events, %,.0f events/s, peak heap %.0f MiB",
+        domsim.wallSeconds(), domsimCpu, domsim.events(), domsim.eventsPerSecond(), domsimHeap));
 
     ClusterSpec spec = load(); // not timed: domsim's reading of the file is not CloudSim's work
     Bench.resetPeakHeap();
+    double cpu1 = Bench.processCpuSeconds();
     CloudSimDay.Result peer = quietly(() -> CloudSimDay.run(spec.nodes(), spec.guests(), hours, SEED));
+    double peerCpu = Bench.processCpuSeconds() - cpu1;
     double peerHeap = Bench.peakHeapMiB();
     System.out.println(String.format(Locale.ROOT,
-        "CloudSim Plus: %.2f s wall (%.2f s of it to build, place the VMs and submit the cloudlets), %,d events, "
-            + "%,.0f events/s, peak heap %.0f MiB",
-        peer.wallSeconds(), peer.startUpSeconds(), peer.events(), peer.eventsPerSecond(), peerHeap));
+        "CloudSim Plus: %.2f s wall (%.2f s of it to build, place the VMs and submit the cloudlets), %.2f s CPU, "
+            + "%,d events, %,.0f events/s, peak heap %.0f MiB",
+        peer.wallSeconds(), peer.startUpSeconds(), peerCpu, peer.events(), peer.eventsPerSecond(), peerHeap));
     System.out.println(String.format(Locale.ROOT,
         "CloudSim Plus ran: %,d hosts, %,d of %,d VMs placed, %,d cloudlets running and %,d finished at the last "
             + "update (%.1f s); CPU used %.4f of the VMs' PEs, the utilisation model's mean %.4f",
@@ -62,10 +67,11 @@ public final class PeerRun {
       System.exit(1);
     }
     System.out.println(String.format(Locale.ROOT,
-        "peer run, %d h: domsim %.2f s, CloudSim Plus %.2f s, CloudSim/domsim %.1fx; events %,d / %,d; "
-            + "peak heap %.0f / %.0f MiB; %d cores",
-        hours, domsim.wallSeconds(), peer.wallSeconds(), peer.wallSeconds() / domsim.wallSeconds(),
-        domsim.events(), peer.events(), domsimHeap, peerHeap, Runtime.getRuntime().availableProcessors()));
+        "peer run, %d h: domsim %.2f s, CloudSim Plus %.2f s, CloudSim/domsim %.1fx (CPU %.2f s / %.2f s, %.1fx); "
+            + "events %,d / %,d; peak heap %.0f / %.0f MiB; %d cores",
+        hours, domsim.wallSeconds(), peer.wallSeconds(), peer.wallSeconds() / domsim.wallSeconds(), domsimCpu,
+        peerCpu, peerCpu / domsimCpu, domsim.events(), peer.events(), domsimHeap, peerHeap,
+        Runtime.getRuntime().availableProcessors()));
     System.exit(0);
   }
 
