@@ -636,7 +636,8 @@ class ValidationTest {
       assertOnlyProblem(CLUSTER + """
             scenario = [ { at = 1s, action = reboot, node = node-1 } ]
           }
-          """, "t.conf:4: domsim.scenario[0].action: ", "\"reboot\" is not an action; use migrate, fail, recover, partition, degrade-link or network-faults");
+          """, "t.conf:4: domsim.scenario[0].action: ", "\"reboot\" is not an action; use migrate, fail, recover, partition, degrade-link, network-faults, create,"
+          + " destroy, ... (11 in all)");
     }
 
     @Test

@@ -48,6 +48,7 @@ public final class ModuleSettings {
         () -> plugins.consolidation().get(consolidation).create(plugins.consolidation().settingsOf(consolidation, s)));
     attempt(problems, spec, "", () -> PoolSettings.from(s));
     attempt(problems, spec, "", () -> DirtyModel.from(s));
+    attempt(problems, spec, "", () -> io.domsim.dom0.ShutdownTimes.from(s));
     if (!problems.isEmpty()) {
       throw new ConfigProblems(problems);
     }

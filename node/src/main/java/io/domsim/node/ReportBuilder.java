@@ -37,6 +37,7 @@ final class ReportBuilder {
   private final Map<String, Operator.GuestStart> starts;
   private final MigrationLedger ledger;
   private final Map<String, List<RunResult.Outage>> outages;
+  private final GuestLifecycle lifecycle;
   // A guest's domain may be on several nodes: running at one, a paused copy or a destroyed former self at
   // others, a copy on a crashed node. It is where it runs; its totals add up over all of them.
   private final Map<String, String> runningOn = new TreeMap<>();
@@ -45,8 +46,10 @@ final class ReportBuilder {
   private final Map<String, Totals> totals = new TreeMap<>();
 
   private ReportBuilder(ClusterSpec spec, double seconds, Map<String, Node.NodeSnapshot> snapshots,
-      Map<String, Operator.GuestStart> starts, MigrationLedger ledger, Map<String, List<RunResult.Outage>> outages) {
+      Map<String, Operator.GuestStart> starts, MigrationLedger ledger, Map<String, List<RunResult.Outage>> outages,
+      GuestLifecycle lifecycle) {
     this.spec = spec;
+    this.lifecycle = lifecycle;
     this.seconds = seconds;
     this.snapshots = snapshots;
     this.starts = starts;
@@ -62,10 +65,21 @@ final class ReportBuilder {
    */
   static RunResult build(ClusterSpec spec, double seconds, Map<String, Node.NodeSnapshot> snapshots,
       Map<String, Operator.GuestStart> starts, MigrationLedger ledger, Map<String, List<RunResult.Outage>> outages) {
-    ReportBuilder b = new ReportBuilder(spec, seconds, snapshots, starts, ledger, outages);
+    return build(spec, seconds, snapshots, starts, ledger, outages, new GuestLifecycle());
+  }
+
+  /**
+   * @param starts every guest's start, configured or created during the run, by name
+   * @param lifecycle the operator's verbs (create, destroy, pause, unpause, shutdown) and what they made of each
+   *     guest; created guests follow the configured ones, in creation order
+   */
+  static RunResult build(ClusterSpec spec, double seconds, Map<String, Node.NodeSnapshot> snapshots,
+      Map<String, Operator.GuestStart> starts, MigrationLedger ledger, Map<String, List<RunResult.Outage>> outages,
+      GuestLifecycle lifecycle) {
+    ReportBuilder b = new ReportBuilder(spec, seconds, snapshots, starts, ledger, outages, lifecycle);
     List<RunResult.NodeResult> nodes = b.nodes();
     return new RunResult(spec.simulation().seed(), spec.simulation().clock().configName(), seconds, 0, nodes,
-        b.guests(), b.migrations());
+        b.guests(), b.migrations(), null, lifecycle.operations());
   }
 
   /** The nodes in configuration order; on the way, where each guest's domains are and their totals. */
@@ -122,16 +136,29 @@ final class ReportBuilder {
     return outages.getOrDefault(node, List.of()).stream().anyMatch(o -> o.failedAtS() >= sinceS);
   }
 
-  /** The guests in configuration order: where each ended, and if not running, why. */
+  /**
+   * The guests in configuration order, then those created during the run in creation order: where each ended,
+   * and if not running, why.
+   */
   private List<RunResult.GuestResult> guests() {
     List<RunResult.GuestResult> out = new ArrayList<>();
-    for (GuestSpec g : spec.guests()) {
+    List<GuestSpec> all = new ArrayList<>(spec.guests());
+    lifecycle.created().forEach(name -> all.add(starts.get(name).spec()));
+    for (GuestSpec g : all) {
       Operator.GuestStart start = starts.get(g.name());
       GuestState state;
       String reason = start.reason();
       String nodeEnd = runningOn.getOrDefault(g.name(), pausedOn.get(g.name()));
       var lostInMigration = ledger.lastFailure(g.name());
-      if (runningOn.containsKey(g.name())) {
+      GuestLifecycle.Stage stage = lifecycle.stage(g.name()).orElse(null);
+      Double endedAt = null;
+      if (stage == GuestLifecycle.Stage.DESTROYED || stage == GuestLifecycle.Stage.SHUT_DOWN) {
+        // Gone by the operator's hand, not lost: whatever its domains' snapshots say, it is nowhere now.
+        endedAt = lifecycle.since(g.name());
+        state = stage == GuestLifecycle.Stage.DESTROYED ? GuestState.DESTROYED : GuestState.SHUT_DOWN;
+        reason = lifecycle.howGone(g.name());
+        nodeEnd = null;
+      } else if (runningOn.containsKey(g.name())) {
         state = GuestState.RUNNING;
       } else if (pausedOn.containsKey(g.name())) {
         state = GuestState.PAUSED;
@@ -147,11 +174,20 @@ final class ReportBuilder {
         reason = "a migration failed after the handover";
       } else {
         state = GuestState.NOT_STARTED;
+        if (reason == null && lifecycle.createdAt(g.name()).isPresent()) {
+          reason = "the run ended before it had started";
+        }
+      }
+      if (stage == GuestLifecycle.Stage.PAUSED && state == GuestState.PAUSED) {
+        reason = "paused at " + Operator.time(lifecycle.since(g.name())) + " (xl pause)";
+      } else if (stage == GuestLifecycle.Stage.SHUTTING_DOWN && state == GuestState.RUNNING) {
+        reason = "shutting down since " + Operator.time(lifecycle.since(g.name())) + " (xl shutdown); it would have"
+            + " been gone at " + Operator.time(lifecycle.goneAt(g.name()));
       }
       Totals sum = totals.getOrDefault(g.name(), Totals.ZERO);
       out.add(new RunResult.GuestResult(g.name(), g.type(), g.vcpus(), g.memoryBytes(), start.node(), nodeEnd,
           state, sum.cpuSeconds(), sum.workSeconds(), Math.round(sum.ioCompleted()), Math.round(sum.hypercalls()),
-          Math.round(sum.vmExits()), reason));
+          Math.round(sum.vmExits()), reason, lifecycle.createdAt(g.name()).orElse(null), endedAt));
     }
     return out;
   }

@@ -12,23 +12,26 @@ import java.util.Locale;
  */
 public record RunResult(
     long seed, String clock, double simulatedSeconds, long simulatedEvents, List<NodeResult> nodes,
-    List<GuestResult> guests, List<MigrationResult> migrations, Double maxWallLagSeconds) {
+    List<GuestResult> guests, List<MigrationResult> migrations, Double maxWallLagSeconds,
+    List<Operation> operations) {
 
   /**
    * {@code maxWallLagSeconds}, the one wall-clock measure here: on the real clock, the most wall time by
    * which the simulation reached an event after its paced instant (it could not keep up with the speed:
-   * the results are exact, the run was slower than asked); null on the virtual clock.
+   * the results are exact, the run was slower than asked); null on the virtual clock. {@code operations}
+   * are the guest lifecycle's verbs asked for (create, destroy, pause, unpause, shutdown), in request order.
    */
   public RunResult {
     nodes = List.copyOf(nodes);
     guests = List.copyOf(guests);
     migrations = List.copyOf(migrations);
+    operations = List.copyOf(operations);
   }
 
-  /** A result without a wall-clock lag (the virtual clock's, or one not yet measured). */
+  /** A result without a wall-clock lag (the virtual clock's, or one not yet measured) and no lifecycle verbs. */
   public RunResult(long seed, String clock, double simulatedSeconds, long simulatedEvents, List<NodeResult> nodes,
       List<GuestResult> guests, List<MigrationResult> migrations) {
-    this(seed, clock, simulatedSeconds, simulatedEvents, nodes, guests, migrations, null);
+    this(seed, clock, simulatedSeconds, simulatedEvents, nodes, guests, migrations, null, List.of());
   }
 
   /**
@@ -36,7 +39,8 @@ public record RunResult(
    * fired) and, on the real clock, the lag (null on the virtual clock).
    */
   public RunResult withKernelMeasures(long events, Double maxWallLagSeconds) {
-    return new RunResult(seed, clock, simulatedSeconds, events, nodes, guests, migrations, maxWallLagSeconds);
+    return new RunResult(seed, clock, simulatedSeconds, events, nodes, guests, migrations, maxWallLagSeconds,
+        operations);
   }
 
   /**
@@ -97,24 +101,55 @@ public record RunResult(
   /** A node was down from {@code failedAtS} until {@code recoveredAtS} (null: until the end of the run). */
   public record Outage(double failedAtS, Double recoveredAtS) {}
 
-  /** Where a guest stands at the end of the run. */
+  /**
+   * Where a guest stands at the end of the run. Destroyed and shut down are the operator's doing (xl destroy,
+   * xl shutdown): the guest is gone, not lost.
+   */
   public enum GuestState {
-    RUNNING, PAUSED, LOST, NOT_STARTED;
+    RUNNING, PAUSED, LOST, NOT_STARTED, DESTROYED, SHUT_DOWN;
 
-    /** running, paused, lost, not-started: the word report.json and the table use. */
+    /** running, paused, lost, not-started, destroyed, shut-down: the word report.json and the table use. */
     public String reportName() {
       return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
   }
 
   /**
-   * One guest. {@code nodeStart}/{@code nodeEnd} are null where it never started or was lost;
-   * {@code reason} says why when it is not running.
+   * One guest. {@code nodeStart}/{@code nodeEnd} are null where it never started, was lost or is gone;
+   * {@code reason} says why when it is not running. {@code createdAtS} is set for a guest the scenario or the
+   * operator created during the run, {@code endedAtS} for one destroyed or shut down (when its domain went).
    */
   public record GuestResult(
       String name, GuestType type, int vcpus, long memoryBytes, String nodeStart, String nodeEnd,
       GuestState stateEnd, double cpuSeconds, double usefulCpuSeconds, long ioCompleted, long hypercalls,
-      long vmExits, String reason) {}
+      long vmExits, String reason, Double createdAtS, Double endedAtS) {
+
+    /** A configured guest that was never destroyed or shut down. */
+    public GuestResult(String name, GuestType type, int vcpus, long memoryBytes, String nodeStart, String nodeEnd,
+        GuestState stateEnd, double cpuSeconds, double usefulCpuSeconds, long ioCompleted, long hypercalls,
+        long vmExits, String reason) {
+      this(name, type, vcpus, memoryBytes, nodeStart, nodeEnd, stateEnd, cpuSeconds, usefulCpuSeconds, ioCompleted,
+          hypercalls, vmExits, reason, null, null);
+    }
+  }
+
+  /**
+   * One lifecycle verb asked of the toolstack (scenario or live): when, which, on which guest, the node it
+   * went to (for a create, where the guest started), and how it ended: {@code finishedAtS} when it took
+   * effect (a shutdown: when the domain was gone), {@code reason} why it was refused or cut short.
+   */
+  public record Operation(double atS, io.domsim.config.GuestOp action, String guest, String node,
+      OperationOutcome outcome, Double finishedAtS, String reason) {}
+
+  /** How a lifecycle verb ended, or that it had not when the run did (a shutdown still under way). */
+  public enum OperationOutcome {
+    COMPLETED, IN_PROGRESS, REFUSED, ABORTED;
+
+    /** completed, in-progress, refused, aborted: the word report.json and the table use. */
+    public String reportName() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+  }
 
   /** How a requested migration ended, or that it had not when the run did. */
   public enum MigrationOutcome {
