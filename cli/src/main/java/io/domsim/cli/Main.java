@@ -9,7 +9,9 @@ import picocli.CommandLine.Command;
     subcommands = {RunCommand.class, ValidateCommand.class, LaunchCommand.class, ChaosCommand.class, SweepCommand.class,
         ControlCommands.Migrate.class,
         ControlCommands.Fail.class, ControlCommands.Recover.class, ControlCommands.Partition.class,
-        ControlCommands.DegradeLink.class, ControlCommands.NetworkFaults.class, ControlCommands.Status.class, ControlCommands.Stop.class,
+        ControlCommands.DegradeLink.class, ControlCommands.NetworkFaults.class, ControlCommands.Destroy.class,
+        ControlCommands.Pause.class, ControlCommands.Unpause.class, ControlCommands.Shutdown.class,
+        ControlCommands.Status.class, ControlCommands.Stop.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   public static final int OK = 0;

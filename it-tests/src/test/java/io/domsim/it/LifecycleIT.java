@@ -10,6 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import io.domsim.cli.Main;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -146,5 +152,54 @@ class LifecycleIT {
         + " 20s) already; remove this pause, or unpause it before"), v.err());
     Cli.Outcome r = Cli.run("run", bad.toString(), "--out", tmp.resolve("bad-out").toString());
     assertEquals(2, r.code(), "run refuses what validate refuses");
+  }
+
+  @Test
+  @Timeout(90)
+  void aLaunchedClusterTakesTheVerbsLive() throws Exception {
+    Path conf = tmp.resolve("live.conf");
+    Files.writeString(conf, """
+        domsim {
+          simulation { speed = 50, duration = 1h }
+          node-defaults { memory = 16GiB, dom0 { memory = 1GiB } }
+          nodes = [ { name = a } ]
+          guests = [ { name = web, memory = 1GiB, node = a }, { name = db, type = hvm, memory = 1GiB, node = a } ]
+        }
+        """);
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    Path report = tmp.resolve("live-out");
+    CompletableFuture<Integer> launch = CompletableFuture.supplyAsync(() -> Main.execute(new PrintWriter(out, true),
+        new PrintWriter(err, true), "launch", conf.toString(), "--out", report.toString(), "--api-port", "0",
+        "--no-progress"));
+    String api = Cli.awaitApi(err, launch);
+    try {
+      Cli.Outcome paused = Cli.run("pause", "web", "--api", api);
+      assertEquals(0, paused.code(), paused.err());
+      assertTrue(paused.out().contains("\"done\" : \"web paused on a\""), paused.out());
+      Cli.Outcome again = Cli.run("pause", "web", "--api", api);
+      assertEquals(2, again.code());
+      assertTrue(again.err().contains("guest web is already paused"), again.err());
+      assertEquals(0, Cli.run("unpause", "web", "--api", api).code());
+      Cli.Outcome unknown = Cli.run("destroy", "nobody", "--api", api);
+      assertEquals(2, unknown.code());
+      assertTrue(unknown.err().contains("no guest nobody in this cluster"), unknown.err());
+      Cli.Outcome shutdown = Cli.run("shutdown", "db", "--api", api);
+      assertEquals(0, shutdown.code(), shutdown.err());
+      assertTrue(shutdown.out().contains("db is shutting down on a; gone at "), shutdown.out());
+      Cli.Outcome destroyed = Cli.run("destroy", "web", "--api", api);
+      assertEquals(0, destroyed.code(), destroyed.err());
+      assertTrue(destroyed.out().contains("web destroyed on a"), destroyed.out());
+    } finally {
+      Cli.run("stop", "--api", api);
+    }
+    assertEquals(0, launch.get(60, TimeUnit.SECONDS).intValue(), err.toString());
+    JsonNode r = Cli.report(report);
+    assertEquals("destroyed", s(Cli.guest(r, "web"), "state_end"));
+    List<String> verbs = new ArrayList<>();
+    r.get("operations").forEach(o -> verbs.add(s(o, "action") + " " + s(o, "guest") + " " + s(o, "outcome")));
+    assertEquals(List.of("pause web completed", "pause web refused", "unpause web completed", "shutdown db "
+        + (s(Cli.guest(r, "db"), "state_end").equals("shut-down") ? "completed" : "in-progress"),
+        "destroy web completed"), verbs, "an unknown guest is no operation");
   }
 }
