@@ -202,4 +202,21 @@ class LifecycleIT {
         + (s(Cli.guest(r, "db"), "state_end").equals("shut-down") ? "completed" : "in-progress"),
         "destroy web completed"), verbs, "an unknown guest is no operation");
   }
+
+  @Test
+  void theBundledExampleTellsItsStory() {
+    Cli.Outcome o = Cli.run("run", Cli.example("lifecycle.conf").toString(), "--out", tmp.resolve("example").toString());
+    assertEquals(0, o.code(), o.err());
+    JsonNode r = Cli.report(tmp.resolve("example"));
+    assertEquals("not-started", s(Cli.guest(r, "report-1"), "state_end"), "7 GiB fits nowhere at 2m30s");
+    assertEquals("node-b", s(Cli.guest(r, "report-2"), "node_start"), "where db's memory was freed");
+    assertEquals("shut-down", s(Cli.guest(r, "db"), "state_end"));
+    assertEquals("running", s(Cli.guest(r, "cache"), "state_end"), "its destroy came while it migrated");
+    assertEquals("destroyed", s(Cli.guest(r, "web"), "state_end"));
+    assertEquals("node-a", s(Cli.guest(r, "pinned"), "node_start"));
+    List<String> outcomes = new ArrayList<>();
+    r.get("operations").forEach(op -> outcomes.add(s(op, "outcome")));
+    assertEquals(List.of("completed", "completed", "refused", "completed", "completed", "refused", "completed",
+        "completed"), outcomes);
+  }
 }
