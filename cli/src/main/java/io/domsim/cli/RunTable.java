@@ -46,6 +46,9 @@ final class RunTable {
           out.println("          " + o.reason());
         }
       }
+      if (r.migrations().isEmpty()) {
+        out.println(); // the migrations' table, when there is one, begins with its own
+      }
     }
     if (!r.migrations().isEmpty()) {
       out.println();
