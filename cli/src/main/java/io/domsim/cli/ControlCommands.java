@@ -254,6 +254,32 @@ final class ControlCommands {
     }
   }
 
+  @Command(name = "power-off", mixinStandardHelpOptions = true,
+      description = "Switch an empty node of a running domsim launch off, now: it takes no guests from now on, and"
+          + " draws power.off once its power.shutdown-time is over. Refused while guests or migrations are on it.")
+  static final class PowerOff extends ControlCommand {
+    @Parameters(index = "0", paramLabel = "NODE", description = "The node to switch off.")
+    String node;
+
+    @Override
+    public Integer call() {
+      return call("POST", "/power-off", fields("node", node));
+    }
+  }
+
+  @Command(name = "power-on", mixinStandardHelpOptions = true,
+      description = "Switch a switched-off node of a running domsim launch on, now: it takes guests again after its"
+          + " power.boot-time.")
+  static final class PowerOn extends ControlCommand {
+    @Parameters(index = "0", paramLabel = "NODE", description = "The switched-off node to switch on.")
+    String node;
+
+    @Override
+    public Integer call() {
+      return call("POST", "/power-on", fields("node", node));
+    }
+  }
+
   @Command(name = "status", mixinStandardHelpOptions = true,
       description = "Show a running domsim launch: simulated time, where guests run, migrations.")
   static final class Status extends ControlCommand {

@@ -28,7 +28,8 @@ final class Json {
         .addSerializer(new AsWord<>(RunResult.GuestState.class, RunResult.GuestState::reportName))
         .addSerializer(new AsWord<>(RunResult.MigrationOutcome.class, RunResult.MigrationOutcome::reportName))
         .addSerializer(new AsWord<>(RunResult.OperationOutcome.class, RunResult.OperationOutcome::reportName))
-        .addSerializer(new AsWord<>(io.domsim.config.GuestOp.class, io.domsim.config.GuestOp::configName));
+        .addSerializer(new AsWord<>(io.domsim.config.GuestOp.class, io.domsim.config.GuestOp::configName))
+        .addSerializer(new AsWord<>(RunResult.OperationAction.class, RunResult.OperationAction::reportName));
     return new ObjectMapper()
         .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
         .enable(SerializationFeature.INDENT_OUTPUT)

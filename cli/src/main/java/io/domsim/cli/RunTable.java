@@ -40,7 +40,7 @@ final class RunTable {
           "OUTCOME", "DONE AT"));
       for (RunResult.Operation o : r.operations()) {
         out.println(String.format(Locale.ROOT, "%-9s %-9s %-14s %-14s %-11s %s", duration(o.atS()),
-            o.action().configName(), o.guest(), o.node() == null ? "-" : o.node(), o.outcome().reportName(),
+            o.action().reportName(), o.guest() == null ? "-" : o.guest(), o.node() == null ? "-" : o.node(), o.outcome().reportName(),
             o.finishedAtS() == null ? "-" : duration(o.finishedAtS())));
         if (o.reason() != null) {
           out.println("          " + o.reason());

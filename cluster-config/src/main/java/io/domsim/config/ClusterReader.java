@@ -2,11 +2,15 @@ package io.domsim.config;
 
 import io.domsim.config.plugin.PluginCatalog;
 import io.domsim.config.plugin.PluginKind;
+import io.domsim.config.plugin.PluginParameter;
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValueType;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.Optional;
+import java.util.OptionalDouble;
 
 /** Reads the whole {@code domsim} object into a {@link ClusterSpec}; the small sections are read here. */
 final class ClusterReader {
@@ -107,8 +111,46 @@ final class ClusterReader {
 
   private static SchedulerSpec scheduler(Section s, PluginCatalog catalog) {
     String placement = s.pluginName("placement", PluginKind.PLACEMENT, catalog);
-    String consolidation = s.pluginName("consolidation", PluginKind.CONSOLIDATION, catalog);
+    ConsolidationSpec consolidation = consolidation(s, catalog);
     return placement == null || consolidation == null ? null : new SchedulerSpec(placement, consolidation);
+  }
+
+  private static ConsolidationSpec consolidation(Section scheduler, PluginCatalog catalog) {
+    Section.Field field = scheduler.field("consolidation");
+    if (!field.missing() && field.value().valueType() == ConfigValueType.STRING) {
+      // The form before consolidation had settings of its own: say where the name goes now.
+      scheduler.report(field, Section.render(field.value()) + " is not an object; use consolidation { policy = "
+          + Section.render(field.value()) + " }");
+      return null;
+    }
+    Section c = scheduler.section("consolidation");
+    String policy = c.pluginName("policy", PluginKind.CONSOLIDATION, catalog);
+    OptionalDouble parameter = policy == null ? null : parameter(c, policy, catalog);
+    String selection = c.pluginName("selection", PluginKind.GUEST_SELECTION, catalog);
+    String placement = c.pluginName("placement", PluginKind.CONSOLIDATION_PLACEMENT, catalog);
+    Boolean switchOffIdle = c.bool("switch-off-idle");
+    Duration interval = c.duration("interval", Limits.MIN_CONSOLIDATION_INTERVAL, Limits.MAX_DURATION,
+        "a duration from 1s to 365d, such as 5m");
+    if (parameter == null || selection == null || placement == null || switchOffIdle == null || interval == null) {
+      return null;
+    }
+    return new ConsolidationSpec(policy, parameter, selection, placement, switchOffIdle, interval);
+  }
+
+  /** The policy's number: as written if the policy takes one and it is in its range, else its default. */
+  private static OptionalDouble parameter(Section c, String policy, PluginCatalog catalog) {
+    Optional<PluginParameter> declared = catalog.parameter(PluginKind.CONSOLIDATION, policy);
+    if (!c.has("parameter")) {
+      return declared.map(p -> OptionalDouble.of(p.defaultValue())).orElse(OptionalDouble.empty());
+    }
+    if (declared.isEmpty()) {
+      c.report(c.field("parameter"), "the consolidation policy " + policy + " takes no parameter; remove it, or"
+          + " choose a policy that takes one");
+      return null;
+    }
+    PluginParameter p = declared.get();
+    Double value = c.decimal("parameter", p::accepts, p.range() + " (" + policy + "'s " + p.meaning() + ")");
+    return value == null ? null : OptionalDouble.of(value);
   }
 
   /**

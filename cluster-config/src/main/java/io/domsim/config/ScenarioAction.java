@@ -81,4 +81,32 @@ public sealed interface ScenarioAction {
     }
     return Optional.empty();
   }
+
+  /**
+   * Switch an empty node off, cleanly: it takes no guest from now on, draws its idle power for
+   * {@code power.shutdown-time}, then {@code power.off}. Refused at run time while a guest or a migration
+   * is on it, or when it hosts the pool master.
+   */
+  record PowerOff(Duration at, String node) implements ScenarioAction {}
+
+  /** Switch an off node on: it draws power at once and takes guests after {@code power.boot-time}. */
+  record PowerOn(Duration at, String node) implements ScenarioAction {}
+
+  /** The node an action is about, or null for one about the whole network. */
+  default String nodeOrNull() {
+    if (this instanceof Fail f) {
+      return f.node();
+    } else if (this instanceof Recover r) {
+      return r.node();
+    } else if (this instanceof PowerOff p) {
+      return p.node();
+    } else if (this instanceof PowerOn p) {
+      return p.node();
+    } else if (this instanceof Partition p) {
+      return p.node();
+    } else if (this instanceof DegradeLink d) {
+      return d.node();
+    }
+    return null;
+  }
 }

@@ -18,6 +18,8 @@ final class ScenarioReader {
     MIGRATE("guest", "to", "algorithm", "policy"),
     FAIL("node"),
     RECOVER("node"),
+    POWER_OFF("node"),
+    POWER_ON("node"),
     PARTITION("node", "duration"),
     DEGRADE_LINK("node", "bandwidth", "latency", "duration"),
     NETWORK_FAULTS("loss", "duplicate", "reorder"),
@@ -89,7 +91,7 @@ final class ScenarioReader {
       }
     }
     read.sort(Comparator.comparing(r -> r.action().at())); // List.sort is stable
-    complete &= recoversFollowFailures(read);
+    complete &= nodeStatesFollow(read);
     complete &= noOverlap(read);
     // Only over a whole timeline: a create that could not be read would make every later use of its guest
     // look wrong.
@@ -114,25 +116,67 @@ final class ScenarioReader {
         ? Optional.of(String.valueOf(name.unwrapped())) : Optional.empty();
   }
 
+  /** What the timeline makes of a node: up, crashed, or switched off. */
+  private enum NodeState { UP, FAILED, OFF }
+
   /**
-   * Only a failed node can boot again: each recover must come after a fail of its node (in time, or in
-   * the file at the same time) with no recover of that node in between. Reports each one that does not.
+   * A node's fails, recovers and power actions must follow one another: only a failed node recovers, only
+   * an up node fails or is switched off, only an off node is switched on. Reports each action that does
+   * not follow, with what would make it.
    */
-  private static boolean recoversFollowFailures(List<Read> timeline) {
-    java.util.Set<String> failed = new java.util.TreeSet<>();
+  private static boolean nodeStatesFollow(List<Read> timeline) {
+    java.util.Map<String, NodeState> state = new java.util.TreeMap<>();
     boolean ok = true;
     for (Read r : timeline) {
-      if (r.action() instanceof ScenarioAction.Fail f) {
-        failed.add(f.node());
-      } else if (r.action() instanceof ScenarioAction.Recover rec && !failed.remove(rec.node())) {
-        r.entry().report(r.entry().field("node"), "node " + rec.node() + " is not failed at "
-            + Units.formatDuration(rec.at()) + ", so it cannot recover; a recover must follow a fail of the same"
-            + " node with no recover in between: add { action = fail, node = " + rec.node()
-            + " } before it, or remove it");
-        ok = false;
+      ScenarioAction a = r.action();
+      NodeState need;
+      NodeState then;
+      String fix;
+      if (a instanceof ScenarioAction.Fail) {
+        need = NodeState.UP;
+        then = NodeState.FAILED;
+        fix = "only a running node can fail";
+      } else if (a instanceof ScenarioAction.Recover) {
+        need = NodeState.FAILED;
+        then = NodeState.UP;
+        fix = "a recover must follow a fail of the same node with no recover in between: add { action = fail,"
+            + " node = " + a.nodeOrNull() + " } before it, or remove it";
+      } else if (a instanceof ScenarioAction.PowerOff) {
+        need = NodeState.UP;
+        then = NodeState.OFF;
+        fix = "only a running node can be switched off";
+      } else if (a instanceof ScenarioAction.PowerOn) {
+        need = NodeState.OFF;
+        then = NodeState.UP;
+        fix = "a power-on must follow a power-off of the same node with no power-on in between: add { action ="
+            + " power-off, node = " + a.nodeOrNull() + " } before it, or remove it";
+      } else {
+        continue;
       }
+      NodeState now = state.getOrDefault(a.nodeOrNull(), NodeState.UP);
+      if (a instanceof ScenarioAction.Fail && now == NodeState.FAILED) {
+        continue; // failing a failed node changes nothing, as it always has
+      }
+      if (now != need) {
+        String what = a instanceof ScenarioAction.Recover ? "recover" : a instanceof ScenarioAction.PowerOn
+            ? "be switched on" : a instanceof ScenarioAction.PowerOff ? "be switched off" : "fail";
+        String is = need == NodeState.UP ? words(now) : "not " + words(need);
+        r.entry().report(r.entry().field("node"), "node " + a.nodeOrNull() + " is " + is + " at "
+            + Units.formatDuration(a.at()) + ", so it cannot " + what + "; " + fix);
+        ok = false;
+        continue;
+      }
+      state.put(a.nodeOrNull(), then);
     }
     return ok;
+  }
+
+  private static String words(NodeState s) {
+    return switch (s) {
+      case UP -> "running";
+      case FAILED -> "failed";
+      case OFF -> "switched off";
+    };
   }
 
   private static ScenarioAction action(Section entry, Collection<String> nodeNames, Collection<String> guestNames,
@@ -165,6 +209,14 @@ final class ScenarioReader {
       case RECOVER -> {
         String node = reference(entry, "node", nodeNames, "node", "the name of the failed node to boot again");
         return at == null || node == null ? null : new ScenarioAction.Recover(at, node);
+      }
+      case POWER_OFF -> {
+        String node = reference(entry, "node", nodeNames, "node", "the name of the node to switch off");
+        return at == null || node == null ? null : new ScenarioAction.PowerOff(at, node);
+      }
+      case POWER_ON -> {
+        String node = reference(entry, "node", nodeNames, "node", "the name of the node to switch on");
+        return at == null || node == null ? null : new ScenarioAction.PowerOn(at, node);
       }
       case NETWORK_FAULTS -> {
         Double loss = entry.has("loss") ? entry.decimal("loss", d -> d >= 0 && d < 1,

@@ -504,7 +504,8 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
   /** This host as the pool master sees it: the hardware, the free memory the hypervisor reported, the guests' demand. */
   private HostView describe(long freeMemoryBytes) {
     return new HostView(node, hardware.cores(), hardware.ghz(), hardware.memoryBytes(), hardware.nicBitsPerSecond(),
-        hardware.hvmSupport(), freeMemoryBytes, HostView.demandOf(specs.values()), domainOverheadBytes);
+        hardware.hvmSupport(), freeMemoryBytes, HostView.demandOf(specs.values(), hardware.ghz()),
+        domainOverheadBytes);
   }
 
   private void reserve(PoolProtocol.Reserve res) {

@@ -13,6 +13,10 @@ public final class Domain {
   DomainState state;
   /** Multiplies the workload's mean load; redrawn at each workload phase. */
   double loadFactor = 1.0;
+  /** The busy fraction of its vCPUs: the workload's cpu, or a traced guest's current value. */
+  double cpu;
+  /** Host cores one busy vCPU takes here ({@link GuestSpec#coresPerVcpu}); fixed at creation. */
+  double coresPerVcpu = 1.0;
   /** Share of its speed taken away from the guest (auto-converge, post-copy page faults): 0..1. */
   double throttle;
 
@@ -46,6 +50,7 @@ public final class Domain {
     this.domid = domid;
     this.spec = spec;
     this.state = state;
+    this.cpu = spec.workload().cpu();
   }
 
   /** Adds what the current rates produced since the last accrual, up to {@code nowNanos}. */
@@ -71,6 +76,8 @@ public final class Domain {
   public GuestSpec spec() { return spec; }
   public DomainState state() { return state; }
   public double loadFactor() { return loadFactor; }
+  public double cpu() { return cpu; }
+  public double coresPerVcpu() { return coresPerVcpu; }
   public double throttle() { return throttle; }
   public double cpuCores() { return cpuCores; }
   public double workCores() { return workCores; }

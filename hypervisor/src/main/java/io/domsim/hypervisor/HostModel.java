@@ -147,6 +147,7 @@ public final class HostModel {
     }
     Domain d = new Domain(nextDomid++, spec, paused ? DomainState.PAUSED : DomainState.RUNNING);
     d.accruedNanos = nowNanos;
+    d.coresPerVcpu = spec.coresPerVcpu(hardware.ghz());
     setUnitCosts(d);
     guests.add(d);
     byDomid.put(d.domid, d);
@@ -181,6 +182,14 @@ public final class HostModel {
     Domain d = require(domid);
     advanceTo(nowNanos);
     d.throttle = fraction;
+    recompute(nowNanos);
+  }
+
+  /** A traced guest's busy fraction from now on (0..1). */
+  public void setCpu(int domid, double cpu, long nowNanos) {
+    Domain d = require(domid);
+    advanceTo(nowNanos);
+    d.cpu = cpu;
     recompute(nowNanos);
   }
 
@@ -293,6 +302,28 @@ public final class HostModel {
     halted = false;
     recompute(nowNanos);
     return lost;
+  }
+
+  /**
+   * The empty machine is switched off at {@code nowNanos}: nothing runs, and from now on it draws
+   * {@code offWatts} (its BMC and the power supply's standby) until {@link #powerOn}.
+   */
+  public void powerOff(long nowNanos, double offWatts) {
+    if (halted || !guests.isEmpty() || !claims.isEmpty()) {
+      throw new IllegalStateException("only a running host without domains or claims can be switched off");
+    }
+    halt(nowNanos);
+    watts = offWatts;
+  }
+
+  /** The switched-off machine is on again at {@code nowNanos}: Dom0 alone, drawing power as it runs. */
+  public void powerOn(long nowNanos) {
+    if (!halted || !guests.isEmpty()) {
+      throw new IllegalStateException("only a switched-off host can be switched on");
+    }
+    integrate(nowNanos); // up to now at the off draw
+    halted = false;
+    recompute(nowNanos);
   }
 
   private Domain require(int domid) {
@@ -453,7 +484,9 @@ public final class HostModel {
       var w = d.spec.workload();
       // A throttled guest (auto-converge, post-copy faults) gets through less of everything it does.
       double speed = 1 - d.throttle;
-      compute[i] = running ? Math.min(d.spec.vcpus(), w.cpu() * d.loadFactor * d.spec.vcpus()) * speed : 0;
+      // Demand in cycles is cpu x vcpus x vcpu-ghz: on slower cores it takes more core-time, up to its vCPUs.
+      compute[i] = running ? Math.min(d.spec.vcpus(), d.cpu * d.loadFactor * d.spec.vcpus() * d.coresPerVcpu) * speed
+          : 0;
       attempt[i] = running ? w.ioRate() * d.loadFactor * speed : 0;
       io[i] = attempt[i];
       weight[i + 1] = d.spec.weight();

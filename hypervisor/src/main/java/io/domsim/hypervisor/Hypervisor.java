@@ -43,6 +43,15 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
    */
   public enum Reboot implements Command { INSTANCE }
 
+  /**
+   * The empty node is switched off (the end of a clean shutdown): nothing runs, and it draws
+   * {@code offWatts} until {@link PowerOn}.
+   */
+  public record PowerOff(double offWatts) implements Command {}
+
+  /** The switched-off node is switched on: Dom0 alone, drawing power as it boots. */
+  public enum PowerOn implements Command { INSTANCE }
+
   private enum SampleTick implements Command { INSTANCE }
 
   /** The end of a guest's workload phase; carries the guest's workload state, not a lookup key. */
@@ -172,6 +181,8 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
         .onMessage(WorkloadPhase.class, this::onPhase)
         .onMessageEquals(Halt.INSTANCE, this::onHalt)
         .onMessageEquals(Reboot.INSTANCE, this::onReboot)
+        .onMessage(PowerOff.class, this::onPowerOff)
+        .onMessageEquals(PowerOn.INSTANCE, this::onPowerOn)
         .build();
   }
 
@@ -286,9 +297,20 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     monitor.memory(node, host.memoryUsedBytes(), host.hardware().memoryBytes(), now);
   }
 
-  /** Each guest's load moves between levels: a new level (mean 1) after an exponential phase. */
+  /**
+   * Each guest's load moves between levels: a new level (mean 1) after an exponential phase; a traced guest's
+   * cpu follows its trace instead, changing at the trace's intervals (counted from the start of the run, so a
+   * migrated guest goes on where it was), with no random draw.
+   */
   private void startWorkload(Domain d) {
     WorkloadSpec w = d.spec().workload();
+    if (w.trace().isPresent()) {
+      Workload workload = new Workload(d, kernel.entity("guest/" + d.name() + "/trace"));
+      workloads.put(d.domid(), workload);
+      host.setCpu(d.domid(), w.tracedCpuAt(kernel.now()), kernel.now());
+      scheduleTraceStep(workload);
+      return;
+    }
     if (w.variability() <= 0) {
       return;
     }
@@ -302,6 +324,14 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     double meanNanos = SimTime.of(workload.domain.spec().workload().phaseMean());
     long phase = Math.max(1, Math.round(-meanNanos * Math.log1p(-workload.entity.random().nextDouble())));
     workload.timer = workload.entity.sendAfter(phase, getContext().getSelf(), new WorkloadPhase(workload));
+  }
+
+  /** The next instant the trace's value changes, if it ever does. */
+  private void scheduleTraceStep(Workload workload) {
+    long next = workload.domain.spec().workload().nextTraceChangeAfter(kernel.now());
+    if (next >= 0) {
+      workload.timer = workload.entity.sendAt(next, getContext().getSelf(), new WorkloadPhase(workload));
+    }
   }
 
   private static void stop(Workload w) {
@@ -320,6 +350,12 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
   private Behavior<Command> onPhase(WorkloadPhase phase) {
     Workload w = phase.workload();
     if (halted || w.stopped) {
+      return this;
+    }
+    WorkloadSpec spec = w.domain.spec().workload();
+    if (spec.trace().isPresent()) {
+      host.setCpu(w.domain.domid(), spec.tracedCpuAt(kernel.now()), kernel.now());
+      scheduleTraceStep(w);
       return this;
     }
     host.setLoadFactor(w.domain.domid(), drawLevel(w.entity.random(), w.domain.spec().workload().variability()),
@@ -405,6 +441,40 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
   }
 
   /**
+   * Switched off: a last sample up to now, then the gauges of a machine that is off (its standby power).
+   * The monitor counts it down, so that a guest started here before it is on again is a violation.
+   */
+  private Behavior<Command> onPowerOff(PowerOff off) {
+    if (halted) {
+      throw new IllegalStateException("node " + node + " is not running; only a running node is switched off");
+    }
+    long now = kernel.now();
+    emitSample(now);
+    host.powerOff(now, off.offWatts());
+    halted = true;
+    monitor.nodeHalted(node);
+    if (sampleTimer != null) {
+      sampleTimer.cancel();
+    }
+    sink.accept(new NodeSample(now, 0, 0, 0, 0, 0, off.offWatts(), 0, 0, 0));
+    return this;
+  }
+
+  /** Switched on: the sampling resumes from now, its first sample at once (as after a reboot). */
+  private Behavior<Command> onPowerOn() {
+    if (!halted || !host.guests().isEmpty()) {
+      throw new IllegalStateException("node " + node + " is not switched off; only an off node is switched on");
+    }
+    long now = kernel.now();
+    emitSample(now); // the off period: no work, the standby power's energy
+    host.powerOn(now);
+    halted = false;
+    monitor.nodeBooted(node);
+    resumeSampling(now);
+    return this;
+  }
+
+  /**
    * Boots again, empty. The sampling resumes from now: the periods before the crash were all reported,
    * and nothing accrued while the machine was off. A first sample shows the machine on at once (Dom0's
    * load, its memory, idle power and a little more), so its gauges do not wait a period.
@@ -416,7 +486,18 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     long now = kernel.now();
     crashed.addAll(host.reboot(now));
     halted = false;
+    monitor.nodeBooted(node); // the Node told it already in a cluster; a hypervisor alone tells it here
+    resumeSampling(now);
+    return this;
+  }
+
+  private void resumeSampling(long now) {
     lastSampleNanos = now;
+    lastBusy = host.busyCoreSeconds();
+    lastDom0 = host.dom0CoreSeconds();
+    lastHypercalls = host.hypercalls();
+    lastVmExits = host.vmExits();
+    lastEnergy = host.energyJoules();
     checkMemory(now);
     Hardware hw = host.hardware();
     sink.accept(new NodeSample(now, host.busyCores() / hw.cores(), host.dom0Cores() / host.dom0Vcpus(),
@@ -424,6 +505,5 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     if (sampleIntervalNanos > 0) {
       sampleTimer = entity.sendAfter(sampleIntervalNanos, getContext().getSelf(), SampleTick.INSTANCE);
     }
-    return this;
   }
 }

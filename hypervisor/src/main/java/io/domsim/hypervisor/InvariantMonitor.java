@@ -25,7 +25,8 @@ public final class InvariantMonitor {
     ONE_MIGRATION_PER_GUEST("a guest has at most one migration at a time"),
     NO_UNPAUSE_BEFORE_GO("a destination's paused copy is never unpaused before the source sends GO"),
     NO_PAGE_MISSING_AT_HANDOVER("no page dirtied before the suspend is missing at the destination"),
-    ENDED_GUEST_STAYS_ENDED("a destroyed or shut-down guest never runs again");
+    ENDED_GUEST_STAYS_ENDED("a destroyed or shut-down guest never runs again"),
+    NO_GUEST_ON_DOWN_NODE("no guest runs on a node that is switched off or failed");
 
     private final String rule;
 
@@ -90,7 +91,7 @@ public final class InvariantMonitor {
   private final SortedSet<String> ended = new TreeSet<>();
   /** Migrations in flight, by id. */
   private final Map<String, Migration> migrations = new TreeMap<>();
-  /** Nodes crashed and not booted again. */
+  /** Nodes crashed or switched off, and not booted again. */
   private final SortedSet<String> down = new TreeSet<>();
   private long checks;
 
@@ -110,6 +111,10 @@ public final class InvariantMonitor {
     if (ended.contains(guest)) {
       throw new Violation(Invariant.ENDED_GUEST_STAYS_ENDED, guest, nowNanos, "guest " + guest + " runs on " + node
           + " after it was destroyed or shut down");
+    }
+    if (down.contains(node)) {
+      throw new Violation(Invariant.NO_GUEST_ON_DOWN_NODE, guest, nowNanos, "guest " + guest + " runs on " + node
+          + ", which is switched off or failed");
     }
     for (Migration m : migrations.values()) {
       if (m.targetOpen && m.guest.equals(guest) && m.to.equals(node) && !m.goSent) {

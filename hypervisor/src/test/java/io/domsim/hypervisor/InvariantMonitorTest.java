@@ -131,4 +131,14 @@ class InvariantMonitorTest {
   void aPageMissingAtHandoverIsAViolation() {
     assertViolation(Invariant.NO_PAGE_MISSING_AT_HANDOVER, "g", 5, () -> m.pagesMissingAtHandover("m1", "g", 3, 5));
   }
+
+  @Test
+  void aGuestNeverRunsOnANodeThatIsDownUntilItBootsAgain() {
+    InvariantMonitor m = new InvariantMonitor();
+    m.nodeHalted("a");
+    assertViolation(Invariant.NO_GUEST_ON_DOWN_NODE, "g", 7, () -> m.domainState("a", "g", DomainState.RUNNING, 7));
+    m.domainState("a", "p", DomainState.PAUSED, 8); // a paused domain runs nowhere
+    m.nodeBooted("a");
+    m.domainState("a", "g", DomainState.RUNNING, 9);
+  }
 }

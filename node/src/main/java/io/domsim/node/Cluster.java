@@ -7,6 +7,7 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import io.domsim.config.ClusterSpec;
+import io.domsim.config.NodeSpec;
 import io.domsim.config.ScenarioAction;
 import io.domsim.dom0.Dom0;
 import io.domsim.migration.MigrationPlugins;
@@ -73,6 +74,12 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
   private record MigrationEnded(MigrationRecord record) implements Command {}
 
   private record InFlightReported(Dom0.InFlight inFlight) implements Command {}
+
+  /** A node has booted after a power-on. */
+  private record PoweredOnReply(Node.PoweredOn on) implements Command {}
+
+  /** A node's shutdown is over: it is off. */
+  private record ShutdownOver(String node) implements Command {}
 
   /** The instant of a live migrate request has settled: the source's Dom0 has refused it or begun it. */
   private record Settled(String id) implements Command {}
@@ -156,6 +163,11 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
         .onMessage(InFlightReported.class, this::onInFlight)
         .onMessage(Settled.class, this::onSettled)
         .onMessage(LifecycleReplied.class, this::onLifecycleReplied)
+        .onMessage(PoweredOnReply.class, this::onPoweredOn)
+        .onMessage(ShutdownOver.class, m -> {
+          operator.poweredOff(m.node());
+          return this;
+        })
         .build();
   }
 
@@ -204,8 +216,20 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
         scenario.sendAfter(0, getContext().getSelf(), new Settled(d.id()));
       }
     } else if (op.action() instanceof ScenarioAction.Fail fail) {
-      failNode(fail.node());
-      op.reply().complete(fail.node());
+      Optional<String> refusal = operator.cannotFail(fail.node());
+      if (refusal.isPresent()) {
+        op.reply().completeExceptionally(new OperationRefused(null, refusal.get()));
+      } else {
+        failNode(fail.node());
+        op.reply().complete(fail.node());
+      }
+    } else if (op.action() instanceof ScenarioAction.PowerOff || op.action() instanceof ScenarioAction.PowerOn) {
+      Optional<String> refusal = power(op.action());
+      if (refusal.isPresent()) {
+        op.reply().completeExceptionally(new OperationRefused(null, refusal.get()));
+      } else {
+        op.reply().complete(op.action().nodeOrNull());
+      }
     } else if (op.action() instanceof ScenarioAction.Recover recover) {
       Optional<String> refusal = operator.cannotRecover(recover.node());
       if (refusal.isPresent()) {
@@ -252,6 +276,8 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
       requestMigration(mig);
     } else if (action instanceof ScenarioAction.Fail fail) {
       failNode(fail.node());
+    } else if (action instanceof ScenarioAction.PowerOff || action instanceof ScenarioAction.PowerOn) {
+      power(action); // a refusal is recorded: what the config cannot know (a guest there) is decided now
     } else if (action instanceof ScenarioAction.Recover recover) {
       if (operator.cannotRecover(recover.node()).isEmpty()) {
         recoverNode(recover.node()); // the config check lets through only recovers of failed nodes
@@ -401,6 +427,52 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
     return this;
   }
 
+  /**
+   * Switches a node off or on now, or records and returns why not. Off: its Dom0 halts at once (nothing is
+   * placed there, peers hear it is down one latency later, as of a crash) and the machine is off after its
+   * shutdown time. On: it draws power at once, as a new life, and runs its Dom0 after its boot time.
+   */
+  private Optional<String> power(ScenarioAction action) {
+    String name = action.nodeOrNull();
+    NodeSpec node = spec.nodes().stream().filter(n -> n.name().equals(name)).findFirst().orElseThrow();
+    double nowS = SimTime.toSeconds(kernel.now());
+    boolean off = action instanceof ScenarioAction.PowerOff;
+    Optional<String> refusal = off ? operator.cannotPowerOff(name) : operator.cannotPowerOn(name);
+    long takes = SimTime.of(off ? node.power().shutdownTime() : node.power().bootTime());
+    operator.record(new RunResult.Operation(nowS, off ? RunResult.OperationAction.POWER_OFF
+        : RunResult.OperationAction.POWER_ON, null, name, refusal.isPresent() ? RunResult.OperationOutcome.REFUSED
+        : RunResult.OperationOutcome.COMPLETED, refusal.isPresent() ? null : SimTime.toSeconds(kernel.now() + takes),
+        refusal.orElse(null)));
+    if (refusal.isPresent()) {
+      return refusal;
+    }
+    if (off) {
+      long shutdown = SimTime.of(node.power().shutdownTime());
+      operator.powerOff(name, SimTime.toSeconds(kernel.now() + shutdown));
+      wiring.nodes().get(name).tell(new Node.PowerOff(shutdown, node.power().offWatts()));
+      wiring.network().nodeDown(name);
+      tellOthersLater(name, new Dom0.NodeDown(name, operator.boot(name)));
+      scenario.sendAfter(shutdown, getContext().getSelf(), new ShutdownOver(name));
+    } else {
+      int boot = operator.powerOn(name, nowS);
+      wiring.nodes().get(name).tell(new Node.PowerOn(boot, operator.othersLives(name),
+          SimTime.of(node.power().bootTime()), getContext().messageAdapter(Node.PoweredOn.class, PoweredOnReply::new)));
+    }
+    return Optional.empty();
+  }
+
+  /** The boot is over: the node answers again and takes guests; the others hear so one latency later. */
+  private Behavior<Command> onPoweredOn(PoweredOnReply m) {
+    String name = m.on().node();
+    if (operator.power(name) != Operator.PowerState.BOOTING) {
+      return this; // it crashed while it booted
+    }
+    operator.poweredOn(name);
+    wiring.network().nodeUp(name);
+    tellOthersLater(name, new Dom0.NodeUp(name, operator.boot(name)));
+    return this;
+  }
+
   /** A node crashes: its guests are lost; its flows break; the others notice one latency later. */
   private void failNode(String name) {
     if (!operator.failNode(name, SimTime.toSeconds(kernel.now()))) {
@@ -482,6 +554,7 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
 
   private RunResult result() {
     return ReportBuilder.build(spec, SimTime.toSeconds(kernel.now()), snapshots, operator.guests(), operator.ledger(),
-        operator.outages(), operator.lifecycle());
+        operator.outages(), operator.lifecycle(), operator.offPeriods(),
+        operator.operations(SimTime.toSeconds(kernel.now())));
   }
 }

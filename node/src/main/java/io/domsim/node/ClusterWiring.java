@@ -184,6 +184,7 @@ final class ClusterWiring {
    * over every host in configuration order; the outcome goes to {@code replyTo}.
    */
   void place(String master, List<GuestSpec> guests, ActorRef<PoolMaster.Outcome> replyTo) {
+    operator.poolMasterOn(master); // its node stays on while it holds the role
     List<PoolMaster.Host> hosts = spec.nodes().stream().map(n -> poolHosts.get(n.name())).toList();
     String placement = spec.scheduler().placement();
     dom0s.get(master).tell(new Dom0.BecomePoolMaster(hosts,

@@ -193,7 +193,7 @@ final class GuestLifecycle {
 
   /** Every verb asked, in request order, as the report lists them. */
   List<RunResult.Operation> operations() {
-    return ops.stream().map(o -> new RunResult.Operation(o.atS, o.action, o.guest, o.node,
+    return ops.stream().map(o -> new RunResult.Operation(o.atS, RunResult.OperationAction.of(o.action), o.guest, o.node,
         o.outcome == null ? RunResult.OperationOutcome.IN_PROGRESS : o.outcome, o.finishedAtS, o.reason)).toList();
   }
 }

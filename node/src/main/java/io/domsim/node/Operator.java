@@ -48,6 +48,12 @@ final class Operator {
   private final Map<String, Integer> boots = new TreeMap<>();
   /** When each node that ever failed was down, in order; the last is open while it is down. */
   private final Map<String, List<RunResult.Outage>> outages = new TreeMap<>();
+  /** Nodes switched off, or on the way off or back on, with where they stand (absent: on). */
+  private final Map<String, PowerState> power = new TreeMap<>();
+  /** When each node that was ever switched off was off, in order; the last is open while it is off. */
+  private final Map<String, List<RunResult.Outage>> offPeriods = new TreeMap<>();
+  /** The node whose Dom0 holds the pool master: it stays on. */
+  private String poolMasterNode;
   /** Where each running guest is, as the operator knows it. */
   private final Map<String, String> location = new TreeMap<>();
   private final MigrationLedger ledger = new MigrationLedger();
@@ -73,8 +79,101 @@ final class Operator {
     guestSpecs.forEach(g -> guests.put(g.name(), new GuestStart(g, null, null)));
   }
 
+  /** A node's power, as the operator switched it: only an {@code ON} node runs guests. */
+  enum PowerState {
+    ON, SHUTTING_DOWN, OFF, BOOTING;
+
+    String words() {
+      return switch (this) {
+        case ON -> "on";
+        case SHUTTING_DOWN -> "shutting down";
+        case OFF -> "switched off";
+        case BOOTING -> "booting";
+      };
+    }
+  }
+
   void nodeBooted(String node) {
     nodes.add(node);
+  }
+
+  void poolMasterOn(String node) {
+    poolMasterNode = node;
+  }
+
+  PowerState power(String node) {
+    return power.getOrDefault(node, PowerState.ON);
+  }
+
+  /** Why {@code node} (which exists) cannot be switched off now, or empty when it can. */
+  Optional<String> cannotPowerOff(String node) {
+    if (failedNodes.contains(node)) {
+      return Optional.of("node " + node + " has failed; a failed node is off already (recover it first)");
+    }
+    if (power(node) != PowerState.ON) {
+      return Optional.of("node " + node + " is " + power(node).words() + "; only a node that is on can be switched off");
+    }
+    if (node.equals(poolMasterNode)) {
+      return Optional.of("node " + node + " hosts the pool master, which stays on; switch off another node");
+    }
+    List<String> here = location.entrySet().stream().filter(e -> e.getValue().equals(node)).map(Map.Entry::getKey)
+        .toList();
+    if (!here.isEmpty()) {
+      return Optional.of("node " + node + " runs " + String.join(", ", here) + "; migrate "
+          + (here.size() == 1 ? "it" : "them") + " away first");
+    }
+    for (MigrationRecord m : ledger.inFlight()) {
+      if (node.equals(m.from()) || node.equals(m.to())) {
+        return Optional.of("migration " + m.id() + " of " + m.guest() + " involves node " + node
+            + "; switch it off once that migration has ended");
+      }
+    }
+    if (guests.values().stream().anyMatch(g -> g.node() == null && g.reason() == null)) {
+      return Optional.of("guests are still being placed; switch node " + node + " off once they have started");
+    }
+    return Optional.empty();
+  }
+
+  /** The node shuts down from {@code nowS} and is off from {@code offAtS}. */
+  void powerOff(String node, double offAtS) {
+    power.put(node, PowerState.SHUTTING_DOWN);
+    offPeriods.computeIfAbsent(node, n -> new ArrayList<>()).add(new RunResult.Outage(offAtS, null));
+  }
+
+  /** The shutdown is over: the node is off. */
+  void poweredOff(String node) {
+    power.put(node, PowerState.OFF);
+  }
+
+  /** Why {@code node} cannot be switched on now, or empty when it can. */
+  Optional<String> cannotPowerOn(String node) {
+    return power(node) == PowerState.OFF ? Optional.empty()
+        : Optional.of("node " + node + " is " + (failedNodes.contains(node) ? "failed (recover it instead)"
+            : power(node).words()) + "; only a switched-off node can be switched on");
+  }
+
+  /**
+   * The off node is switched on at {@code nowS}: it boots, as a new life (its Dom0 starts afresh).
+   *
+   * @return its new life
+   */
+  int powerOn(String node, double nowS) {
+    power.put(node, PowerState.BOOTING);
+    List<RunResult.Outage> off = offPeriods.get(node);
+    off.set(off.size() - 1, new RunResult.Outage(off.get(off.size() - 1).failedAtS(), nowS));
+    return boots.merge(node, 1, Integer::sum);
+  }
+
+  /** The boot is over: the node takes guests and migrations again. */
+  void poweredOn(String node) {
+    power.remove(node);
+  }
+
+  /** When each node that was ever switched off was off, by name (a copy); reuses Outage's two instants. */
+  Map<String, List<RunResult.Outage>> offPeriods() {
+    Map<String, List<RunResult.Outage>> copy = new TreeMap<>();
+    offPeriods.forEach((n, o) -> copy.put(n, List.copyOf(o)));
+    return copy;
   }
 
   void guestStarted(String guest, String node) {
@@ -109,6 +208,9 @@ final class Operator {
     }
     if (action instanceof ScenarioAction.Recover r) {
       return unknownNode(r.node());
+    }
+    if (action instanceof ScenarioAction.PowerOff || action instanceof ScenarioAction.PowerOn) {
+      return unknownNode(action.nodeOrNull());
     }
     if (action instanceof ScenarioAction.NetworkFaults) {
       return Optional.empty(); // names nothing
@@ -156,6 +258,8 @@ final class Operator {
           + " done");
     } else if (failedNodes.contains(mig.to())) {
       refusal = "destination " + mig.to() + " has failed; choose a running node";
+    } else if (power(mig.to()) != PowerState.ON) {
+      refusal = "destination " + mig.to() + " is " + power(mig.to()).words() + "; choose a node that is on";
     } else if (!nodes.contains(mig.to())) {
       refusal = "no node " + mig.to() + " in the cluster";
     }
@@ -328,9 +432,11 @@ final class Operator {
    * @return false when there is no such node or it had failed already (then there is nothing to do)
    */
   boolean failNode(String node, double nowS) {
-    if (!nodes.contains(node) || !failedNodes.add(node)) {
+    PowerState p = power(node);
+    if (!nodes.contains(node) || p == PowerState.OFF || p == PowerState.SHUTTING_DOWN || !failedNodes.add(node)) {
       return false;
     }
+    power.remove(node); // a node that crashes while it boots is simply failed
     String why = "its node " + node + " failed at " + time(nowS);
     location.forEach((guest, at) -> {
       if (at.equals(node)) {
@@ -352,6 +458,32 @@ final class Operator {
     }
     outages.computeIfAbsent(node, n -> new ArrayList<>()).add(new RunResult.Outage(nowS, null));
     return true;
+  }
+
+  /** Why {@code node} (which exists) cannot fail now (it is off), or empty when it can. */
+  Optional<String> cannotFail(String node) {
+    PowerState p = power(node);
+    return p == PowerState.OFF || p == PowerState.SHUTTING_DOWN
+        ? Optional.of("node " + node + " is " + p.words() + "; only a node that is on can fail")
+        : Optional.empty();
+  }
+
+  /** What the operator did at the console (scenario or live) besides migrations, in order. */
+  private final List<RunResult.Operation> operations = new ArrayList<>();
+
+  void record(RunResult.Operation op) {
+    operations.add(op);
+  }
+
+  /** The power operations as of {@code endS}: one that takes effect later is still in progress. */
+  List<RunResult.Operation> operations(double endS) {
+    List<RunResult.Operation> out = new ArrayList<>();
+    for (RunResult.Operation o : operations) {
+      boolean pending = o.finishedAtS() != null && o.finishedAtS() > endS;
+      out.add(pending ? new RunResult.Operation(o.atS(), o.action(), o.guest(), o.node(),
+          RunResult.OperationOutcome.IN_PROGRESS, null, o.reason()) : o);
+    }
+    return out;
   }
 
   /** Why {@code node} (which exists) cannot be recovered now, or empty when it can. */
@@ -387,14 +519,15 @@ final class Operator {
     SortedMap<String, Dom0.PeerLife> others = new TreeMap<>();
     for (String n : nodes) {
       if (!n.equals(node)) {
-        others.put(n, new Dom0.PeerLife(boot(n), !failedNodes.contains(n)));
+        others.put(n, new Dom0.PeerLife(boot(n), isUp(n)));
       }
     }
     return others;
   }
 
+  /** The node runs its Dom0: neither failed nor switched off (nor on the way off or back on). */
   boolean isUp(String node) {
-    return nodes.contains(node) && !failedNodes.contains(node);
+    return nodes.contains(node) && !failedNodes.contains(node) && power(node) == PowerState.ON;
   }
 
   /** Where things stand at {@code nowS}, for the live status endpoint. */

@@ -9,6 +9,7 @@ import io.domsim.migration.MigrationRecord;
 import io.domsim.node.RunResult.GuestState;
 import io.domsim.node.RunResult.MigrationOutcome;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,6 +39,7 @@ final class ReportBuilder {
   private final MigrationLedger ledger;
   private final Map<String, List<RunResult.Outage>> outages;
   private final GuestLifecycle lifecycle;
+  private final Map<String, List<RunResult.Outage>> offPeriods;
   // A guest's domain may be on several nodes: running at one, a paused copy or a destroyed former self at
   // others, a copy on a crashed node. It is where it runs; its totals add up over all of them.
   private final Map<String, String> runningOn = new TreeMap<>();
@@ -47,9 +49,10 @@ final class ReportBuilder {
 
   private ReportBuilder(ClusterSpec spec, double seconds, Map<String, Node.NodeSnapshot> snapshots,
       Map<String, Operator.GuestStart> starts, MigrationLedger ledger, Map<String, List<RunResult.Outage>> outages,
-      GuestLifecycle lifecycle) {
+      GuestLifecycle lifecycle, Map<String, List<RunResult.Outage>> offPeriods) {
     this.spec = spec;
     this.lifecycle = lifecycle;
+    this.offPeriods = offPeriods;
     this.seconds = seconds;
     this.snapshots = snapshots;
     this.starts = starts;
@@ -65,21 +68,28 @@ final class ReportBuilder {
    */
   static RunResult build(ClusterSpec spec, double seconds, Map<String, Node.NodeSnapshot> snapshots,
       Map<String, Operator.GuestStart> starts, MigrationLedger ledger, Map<String, List<RunResult.Outage>> outages) {
-    return build(spec, seconds, snapshots, starts, ledger, outages, new GuestLifecycle());
+    return build(spec, seconds, snapshots, starts, ledger, outages, new GuestLifecycle(), Map.of(), List.of());
   }
 
   /**
    * @param starts every guest's start, configured or created during the run, by name
    * @param lifecycle the operator's verbs (create, destroy, pause, unpause, shutdown) and what they made of each
    *     guest; created guests follow the configured ones, in creation order
+   * @param offPeriods when each node that was ever switched off was off (from the end of its shutdown to
+   *     its power-on, or the end of the run), by name
+   * @param powerOperations the operator's power-offs and power-ons, in order
    */
   static RunResult build(ClusterSpec spec, double seconds, Map<String, Node.NodeSnapshot> snapshots,
       Map<String, Operator.GuestStart> starts, MigrationLedger ledger, Map<String, List<RunResult.Outage>> outages,
-      GuestLifecycle lifecycle) {
-    ReportBuilder b = new ReportBuilder(spec, seconds, snapshots, starts, ledger, outages, lifecycle);
+      GuestLifecycle lifecycle, Map<String, List<RunResult.Outage>> offPeriods,
+      List<RunResult.Operation> powerOperations) {
+    ReportBuilder b = new ReportBuilder(spec, seconds, snapshots, starts, ledger, outages, lifecycle, offPeriods);
     List<RunResult.NodeResult> nodes = b.nodes();
+    List<RunResult.Operation> operations = new ArrayList<>(lifecycle.operations());
+    operations.addAll(powerOperations);
+    operations.sort(Comparator.comparingDouble(RunResult.Operation::atS)); // stable: guests' first at one instant
     return new RunResult(spec.simulation().seed(), spec.simulation().clock().configName(), seconds, 0, nodes,
-        b.guests(), b.migrations(), null, lifecycle.operations());
+        b.guests(), b.migrations(), null, operations);
   }
 
   /** The nodes in configuration order; on the way, where each guest's domains are and their totals. */
@@ -116,11 +126,17 @@ final class ReportBuilder {
     return out;
   }
 
-  /** The time {@code node} was up: the run less its outages (one not recovered lasts to the end). */
+  /**
+   * The time {@code node} was active (on, booting or shutting down): the run less its outages and the time
+   * it was switched off (a period still open lasts to the end; one that begins after the end counts nothing).
+   */
   private double activeSeconds(String node) {
     double down = 0;
     for (RunResult.Outage o : outages.getOrDefault(node, List.of())) {
       down += (o.recoveredAtS() != null ? o.recoveredAtS() : seconds) - o.failedAtS();
+    }
+    for (RunResult.Outage o : offPeriods.getOrDefault(node, List.of())) {
+      down += Math.max(0, (o.recoveredAtS() != null ? o.recoveredAtS() : seconds) - Math.min(seconds, o.failedAtS()));
     }
     return seconds - down;
   }

@@ -19,13 +19,20 @@ public record RunResult(
    * {@code maxWallLagSeconds}, the one wall-clock measure here: on the real clock, the most wall time by
    * which the simulation reached an event after its paced instant (it could not keep up with the speed:
    * the results are exact, the run was slower than asked); null on the virtual clock. {@code operations}
-   * are the guest lifecycle's verbs asked for (create, destroy, pause, unpause, shutdown), in request order.
+   * are the operator's verbs other than migrations (a guest's create, destroy, pause, unpause, shutdown; a
+   * node's power-off and power-on), by time of request.
    */
   public RunResult {
     nodes = List.copyOf(nodes);
     guests = List.copyOf(guests);
     migrations = List.copyOf(migrations);
     operations = List.copyOf(operations);
+  }
+
+  /** A result with no operations to list. */
+  public RunResult(long seed, String clock, double simulatedSeconds, long simulatedEvents, List<NodeResult> nodes,
+      List<GuestResult> guests, List<MigrationResult> migrations, Double maxWallLagSeconds) {
+    this(seed, clock, simulatedSeconds, simulatedEvents, nodes, guests, migrations, maxWallLagSeconds, List.of());
   }
 
   /** A result without a wall-clock lag (the virtual clock's, or one not yet measured) and no lifecycle verbs. */
@@ -134,12 +141,27 @@ public record RunResult(
   }
 
   /**
-   * One lifecycle verb asked of the toolstack (scenario or live): when, which, on which guest, the node it
-   * went to (for a create, where the guest started), and how it ended: {@code finishedAtS} when it took
-   * effect (a shutdown: when the domain was gone), {@code reason} why it was refused or cut short.
+   * One operator verb (scenario or live) other than a migration: a guest's lifecycle (when, which, on which
+   * guest, the node it went to: for a create, where the guest started) or a node's power (guest null). How it
+   * ended: {@code finishedAtS} when it took effect (a shutdown: when the domain was gone; a power-off: when
+   * the node was off; a power-on: when it booted), {@code reason} why it was refused or cut short.
    */
-  public record Operation(double atS, io.domsim.config.GuestOp action, String guest, String node,
+  public record Operation(double atS, OperationAction action, String guest, String node,
       OperationOutcome outcome, Double finishedAtS, String reason) {}
+
+  /** What an operation did: a guest's lifecycle verb or a node's power switch. */
+  public enum OperationAction {
+    CREATE, DESTROY, PAUSE, UNPAUSE, SHUTDOWN, POWER_OFF, POWER_ON;
+
+    public static OperationAction of(io.domsim.config.GuestOp op) {
+      return valueOf(op.name());
+    }
+
+    /** create, destroy, pause, unpause, shutdown, power-off, power-on: as in a scenario's {@code action}. */
+    public String reportName() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+  }
 
   /** How a lifecycle verb ended, or that it had not when the run did (a shutdown still under way). */
   public enum OperationOutcome {

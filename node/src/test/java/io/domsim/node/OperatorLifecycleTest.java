@@ -62,9 +62,9 @@ class OperatorLifecycleTest {
   void aVerbGoesToTheNodeTheGuestRunsOnAndItsAnswerIsRecorded() {
     assertEquals(new Operator.SendVerb("moved", GuestOp.PAUSE, "a"),
         operator.requestLifecycle(verb(GuestOp.PAUSE, "moved"), 2));
-    assertEquals(new Operation(2, GuestOp.PAUSE, "moved", "a", OperationOutcome.IN_PROGRESS, null, null), op(0));
+    assertEquals(new Operation(2, RunResult.OperationAction.PAUSE, "moved", "a", OperationOutcome.IN_PROGRESS, null, null), op(0));
     operator.lifecycleAnswered(new Dom0.LifecycleDone("moved", GuestOp.PAUSE, "a"), 2);
-    assertEquals(new Operation(2, GuestOp.PAUSE, "moved", "a", OperationOutcome.COMPLETED, 2.0, null), op(0));
+    assertEquals(new Operation(2, RunResult.OperationAction.PAUSE, "moved", "a", OperationOutcome.COMPLETED, 2.0, null), op(0));
     assertEquals(Optional.of(GuestLifecycle.Stage.PAUSED), operator.lifecycle().stage("moved"));
   }
 
@@ -117,7 +117,7 @@ class OperatorLifecycleTest {
     assertEquals(new Operator.VerbRefused("guest moved is shutting down (asked at 5s, gone at 15s); only a destroy"
         + " applies to it until then"), operator.requestLifecycle(verb(GuestOp.PAUSE, "moved"), 6));
     operator.lifecycleAnswered(new Dom0.LifecycleDone("moved", GuestOp.SHUTDOWN, "a"), 15);
-    assertEquals(new Operation(5, GuestOp.SHUTDOWN, "moved", "a", OperationOutcome.COMPLETED, 15.0, null), op(0));
+    assertEquals(new Operation(5, RunResult.OperationAction.SHUTDOWN, "moved", "a", OperationOutcome.COMPLETED, 15.0, null), op(0));
     assertEquals(Optional.of(GuestLifecycle.Stage.SHUT_DOWN), operator.lifecycle().stage("moved"));
     assertEquals(new Operator.VerbRefused("guest moved is not running (it shut down at 15s)"),
         operator.requestLifecycle(verb(GuestOp.DESTROY, "moved"), 16));
@@ -126,7 +126,7 @@ class OperatorLifecycleTest {
     operator.lifecycleAnswered(new Dom0.ShutdownBegun("paused", "a", 40_000_000_000L), 20);
     done(GuestOp.DESTROY, "paused", 25);
     Operation cut = operator.lifecycle().operations().get(3);
-    assertEquals(new Operation(20, GuestOp.SHUTDOWN, "paused", "a", OperationOutcome.ABORTED, 25.0,
+    assertEquals(new Operation(20, RunResult.OperationAction.SHUTDOWN, "paused", "a", OperationOutcome.ABORTED, 25.0,
         "destroyed at 25s before it had shut down"), cut);
     assertEquals(Optional.of(GuestLifecycle.Stage.DESTROYED), operator.lifecycle().stage("paused"));
   }
@@ -135,7 +135,7 @@ class OperatorLifecycleTest {
   void aVerbUnderWayOnAFailedNodeIsAbortedAndItsLateAnswerIgnored() {
     operator.requestLifecycle(verb(GuestOp.PAUSE, "lost-with-node"), 1);
     assertTrue(operator.failNode("c", 1));
-    assertEquals(new Operation(1, GuestOp.PAUSE, "lost-with-node", "c", OperationOutcome.ABORTED, 1.0,
+    assertEquals(new Operation(1, RunResult.OperationAction.PAUSE, "lost-with-node", "c", OperationOutcome.ABORTED, 1.0,
         "its node c failed at 1s"), op(0));
     operator.lifecycleAnswered(new Dom0.LifecycleDone("lost-with-node", GuestOp.PAUSE, "c"), 1);
     assertEquals(OperationOutcome.ABORTED, op(0).outcome());
@@ -177,8 +177,8 @@ class OperatorLifecycleTest {
     operator.createAnswered("pinned", "b", null, 3);
     operator.createAnswered("placed", null, "no node has room for guest placed", 5);
     assertEquals(List.of("pinned", "placed"), operator.lifecycle().created());
-    assertEquals(new Operation(3, GuestOp.CREATE, "pinned", "b", OperationOutcome.COMPLETED, 3.0, null), op(0));
-    assertEquals(new Operation(4, GuestOp.CREATE, "placed", null, OperationOutcome.REFUSED, 5.0,
+    assertEquals(new Operation(3, RunResult.OperationAction.CREATE, "pinned", "b", OperationOutcome.COMPLETED, 3.0, null), op(0));
+    assertEquals(new Operation(4, RunResult.OperationAction.CREATE, "placed", null, OperationOutcome.REFUSED, 5.0,
         "no node has room for guest placed"), op(1));
     assertEquals("b", operator.guests().get("pinned").node());
     assertEquals(new Operator.SendVerb("pinned", GuestOp.DESTROY, "b"),
@@ -211,7 +211,7 @@ class OperatorLifecycleTest {
             ReportBuilderTest.totals("created", DomainState.RUNNING, 3, HostSnapshot.Presence.HERE)),
         "c", ReportBuilderTest.snapshot("c", false));
     RunResult r = ReportBuilder.build(ReportBuilderTest.SPEC, 10, snapshots, operator.guests(), operator.ledger(),
-        Map.of(), operator.lifecycle());
+        Map.of(), operator.lifecycle(), Map.of(), List.of());
     RunResult.GuestResult moved = ReportBuilderTest.guest(r, "moved");
     assertEquals(GuestState.DESTROYED, moved.stateEnd(), "gone, not lost");
     assertEquals("destroyed on a at 4s (xl destroy)", moved.reason());
