@@ -74,7 +74,7 @@ class ReportWriterTest {
     RunResult.GuestResult created = new RunResult.GuestResult("c", GuestType.HVM, 1, 1024, "a", null,
         RunResult.GuestState.SHUT_DOWN, 1, 1, 0, 0, 0, "shut down on a at 30s (xl shutdown asked at 10s)", 5.0, 30.0);
     RunResult r = new RunResult(7, "virtual", 60, 0, List.of(), List.of(configured, created), List.of(), null,
-        List.of(new RunResult.Operation(10, io.domsim.config.GuestOp.SHUTDOWN, "c", "a",
+        List.of(new RunResult.Operation(10, RunResult.OperationAction.SHUTDOWN, "c", "a",
             RunResult.OperationOutcome.COMPLETED, 30.0, null)));
     JsonNode tree = new ObjectMapper().readTree(ReportWriter.toJson(r, 1.5));
     JsonNode c = tree.get("guests").get(1);
