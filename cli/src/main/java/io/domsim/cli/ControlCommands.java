@@ -204,6 +204,56 @@ final class ControlCommands {
     }
   }
 
+  /** A toolstack verb on one guest of a running domsim launch: xl destroy, pause, unpause or shutdown. */
+  abstract static class GuestVerb extends ControlCommand {
+    @Parameters(index = "0", paramLabel = "GUEST", description = "The guest.")
+    String guest;
+
+    abstract String verb();
+
+    @Override
+    public Integer call() {
+      return call("POST", "/" + verb(), fields("guest", guest));
+    }
+  }
+
+  @Command(name = "destroy", mixinStandardHelpOptions = true,
+      description = "Destroy a guest of a running domsim launch now, as xl destroy: at once, its memory free.")
+  static final class Destroy extends GuestVerb {
+    @Override
+    String verb() {
+      return "destroy";
+    }
+  }
+
+  @Command(name = "pause", mixinStandardHelpOptions = true,
+      description = "Pause a guest of a running domsim launch now, as xl pause: it keeps its memory, gets no CPU.")
+  static final class Pause extends GuestVerb {
+    @Override
+    String verb() {
+      return "pause";
+    }
+  }
+
+  @Command(name = "unpause", mixinStandardHelpOptions = true,
+      description = "Unpause a paused guest of a running domsim launch now, as xl unpause.")
+  static final class Unpause extends GuestVerb {
+    @Override
+    String verb() {
+      return "unpause";
+    }
+  }
+
+  @Command(name = "shutdown", mixinStandardHelpOptions = true,
+      description = "Shut a guest of a running domsim launch down, as xl shutdown: it runs on for its shutdown"
+          + " time (dom0.guest-shutdown-time), then it is gone.")
+  static final class Shutdown extends GuestVerb {
+    @Override
+    String verb() {
+      return "shutdown";
+    }
+  }
+
   @Command(name = "power-off", mixinStandardHelpOptions = true,
       description = "Switch an empty node of a running domsim launch off, now: it takes no guests from now on, and"
           + " draws power.off once its power.shutdown-time is over. Refused while guests or migrations are on it.")

@@ -10,7 +10,9 @@ import picocli.CommandLine.Command;
         ControlCommands.Migrate.class,
         ControlCommands.Fail.class, ControlCommands.Recover.class, ControlCommands.PowerOff.class,
         ControlCommands.PowerOn.class, ControlCommands.Partition.class,
-        ControlCommands.DegradeLink.class, ControlCommands.NetworkFaults.class, ControlCommands.Status.class, ControlCommands.Stop.class,
+        ControlCommands.DegradeLink.class, ControlCommands.NetworkFaults.class, ControlCommands.Destroy.class,
+        ControlCommands.Pause.class, ControlCommands.Unpause.class, ControlCommands.Shutdown.class,
+        ControlCommands.Status.class, ControlCommands.Stop.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   public static final int OK = 0;

@@ -7,6 +7,8 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValueType;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
@@ -34,11 +36,17 @@ final class ClusterReader {
       return null; // expanding the groups alone could take minutes and the heap
     }
     NodeReader.Nodes nodes = NodeReader.read(domsim);
-    GuestReader.Guests guests = GuestReader.read(domsim, nodes, domainOverhead(domsim));
-    List<ScenarioAction> scenario = ScenarioReader.read(domsim, nodes.names(), guests.names(), catalog,
+    long overhead = domainOverhead(domsim);
+    GuestReader.Guests guests = GuestReader.read(domsim, nodes, overhead);
+    Map<String, GuestType> types = new TreeMap<>();
+    guests.specs().forEach(g -> types.put(g.name(), g.type()));
+    Map<GuestType, Duration> shutdown = shutdownTimes(domsim);
+    List<ScenarioAction> scenario = ScenarioReader.read(domsim, nodes.names(), new ScenarioReader.Guests(
+        guests.names(), types, entry -> GuestReader.one(domsim, entry, nodes, overhead), shutdown::get), catalog,
         network == null ? null : network.latency());
     boolean logsFit = scenario == null
-        || HeapEstimate.pageLogsFit(domsim, nodes.specs().size(), guests.specs(), scenario, maxHeapBytes);
+        || HeapEstimate.pageLogsFit(domsim, nodes.specs().size(), withCreated(guests.specs(), scenario), scenario,
+            maxHeapBytes);
     if (simulation == null || network == null || scheduler == null || migration == null || metrics == null
         || scenario == null || !timely || !logsFit) {
       return null;
@@ -190,6 +198,40 @@ final class ClusterReader {
     Long overhead = domsim.section("hypervisor").section("costs").bytes("domain-overhead", 1, 0, Limits.MAX_BYTES,
         "a size of at least 0, such as 20kB");
     return overhead == null ? 0 : overhead;
+  }
+
+  /**
+   * How long a guest of each type takes to shut down after {@code xl shutdown}: the dom0 module's setting
+   * {@code dom0.guest-shutdown-time}, read here because whether a shut-down guest still exists at a later
+   * action is the scenario's check (0, at once, without that module on the class path).
+   */
+  private static Map<GuestType, Duration> shutdownTimes(Section domsim) {
+    Map<GuestType, Duration> times = new java.util.EnumMap<>(GuestType.class);
+    for (GuestType t : GuestType.values()) {
+      times.put(t, Duration.ZERO);
+    }
+    if (!domsim.has("dom0") || !domsim.section("dom0").has(GUEST_SHUTDOWN_TIME)) {
+      return times;
+    }
+    Section s = domsim.section("dom0").section(GUEST_SHUTDOWN_TIME);
+    for (GuestType t : GuestType.values()) {
+      Duration d = s.has(t.configName()) ? s.duration(t.configName(), true, Limits.MAX_DURATION,
+          "a duration from 0 to 365d, such as 10s") : null;
+      if (d != null) {
+        times.put(t, d);
+      }
+    }
+    return times;
+  }
+
+  private static final String GUEST_SHUTDOWN_TIME = "guest-shutdown-time";
+
+  /** The configured guests and those the scenario creates (a created guest may be migrated too). */
+  private static List<GuestSpec> withCreated(List<GuestSpec> configured, List<ScenarioAction> scenario) {
+    List<GuestSpec> all = new java.util.ArrayList<>(configured);
+    scenario.stream().filter(a -> a instanceof ScenarioAction.Create)
+        .forEach(a -> all.add(((ScenarioAction.Create) a).guest()));
+    return all;
   }
 
   private static MigrationSpec migration(Section s, PluginCatalog catalog) {

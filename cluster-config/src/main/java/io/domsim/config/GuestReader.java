@@ -159,6 +159,18 @@ final class GuestReader {
     return new Guests(specs, names);
   }
 
+  /**
+   * One guest entry outside the lists (a scenario's {@code create}), over {@code guest-defaults}, checked as an
+   * entry of {@code guests} is; whether its name is new is the scenario's to check. Null if anything is wrong.
+   */
+  static GuestSpec one(Section domsim, Section entry, NodeReader.Nodes nodes, long domainOverhead) {
+    Section guest = entry.withFallback(domsim.section("guest-defaults"));
+    String name = guest.name("name", "a unique guest name such as batch-1");
+    GuestSpec spec = guest(guest, name, true, new TraceFiles()); // its own: a created guest is read once
+    checkPlacement(guest, spec, new Who(name, false), nodes.names(), NodeCapacity.of(nodes, domainOverhead));
+    return spec;
+  }
+
   /** The names a group makes, for messages: {@code web-1 ... web-40}; null when they are unknown. */
   private static String range(String prefix, Integer count) {
     if (prefix == null || count == null) {

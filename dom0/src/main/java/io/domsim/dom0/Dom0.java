@@ -53,7 +53,42 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
 
   public record GuestRefused(String guest, String node, String reason) implements CreateResult {}
 
-  /** Take the pool-master role: place {@code guests} over {@code hosts} with {@code policy}. */
+  /**
+   * A toolstack verb on a guest that runs here: destroy, pause, unpause or shutdown. The answer is
+   * {@link LifecycleDone} or {@link LifecycleRefused}; a shutdown first answers {@link ShutdownBegun}, and
+   * {@link LifecycleDone} once the guest's domain is gone (nothing if it is destroyed or its node fails before).
+   */
+  public record Lifecycle(String guest, io.domsim.config.GuestOp op, ActorRef<LifecycleResult> replyTo)
+      implements Command {}
+
+  public sealed interface LifecycleResult {
+    String guest();
+
+    io.domsim.config.GuestOp op();
+
+    String node();
+  }
+
+  public record LifecycleDone(String guest, io.domsim.config.GuestOp op, String node) implements LifecycleResult {}
+
+  public record LifecycleRefused(String guest, io.domsim.config.GuestOp op, String node, String reason)
+      implements LifecycleResult {}
+
+  /** The guest was asked to shut down and runs on until {@code goneAtNanos}. */
+  public record ShutdownBegun(String guest, String node, long goneAtNanos) implements LifecycleResult {
+    @Override
+    public io.domsim.config.GuestOp op() {
+      return io.domsim.config.GuestOp.SHUTDOWN;
+    }
+  }
+
+  /** A guest's own shutdown is over: destroy its domain {@code domid} (if it is still that one, here). */
+  record ShutdownOver(String guest, int domid) implements Command {}
+
+  /**
+   * Take the pool-master role, or, holding it, place more guests: place {@code guests} over {@code hosts} with
+   * {@code policy} (the role keeps the policy and settings it was given first).
+   */
   public record BecomePoolMaster(List<PoolMaster.Host> hosts, PlacementPolicy policy, PoolSettings settings,
       List<GuestSpec> guests, ActorRef<PoolMaster.Outcome> replyTo) implements Command {}
 
@@ -178,9 +213,13 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
   private final MigrationContext migrationContext;
   private final ActorRef<Fabric.FlowEvent> flowEvents;
   private final MigrationHost host = new Host();
-  /** The sender and receiver of this life of the node: made afresh at each boot. */
+  private final ShutdownTimes shutdownTimes;
+  /** The sender and receiver of this life of the node, and its toolstack verbs: made afresh at each boot. */
   private SourceSide outgoing;
   private TargetSide incoming;
+  private GuestControl control;
+  /** How many times this Dom0 has taken the pool-master role (each a child of its own name). */
+  private int masterRoles;
   private PeerLives peers = new PeerLives();
   /** This node's life: 0 until it first crashes, then one more at each boot. */
   private int boot;
@@ -200,8 +239,9 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
 
   private Dom0(ActorContext<Command> ctx, SimKernel kernel, String node, Hardware hardware,
       ActorRef<Hypervisor.Command> hypervisor, Network network, long domainOverheadBytes,
-      MigrationContext migrationContext) {
+      MigrationContext migrationContext, ShutdownTimes shutdownTimes) {
     super(ctx);
+    this.shutdownTimes = shutdownTimes;
     this.migrationContext = migrationContext;
     this.flowEvents = ctx.messageAdapter(Fabric.FlowEvent.class, FromFabric::new);
     this.node = node;
@@ -215,19 +255,28 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
     this.snapshotReplies = ctx.messageAdapter(io.domsim.hypervisor.HostSnapshot.class, FromSnapshot::new);
     this.outgoing = new SourceSide(host, migrationContext);
     this.incoming = new TargetSide(host, migrationContext, peers);
+    this.control = newControl();
   }
 
+  /** @param shutdownTimes how long a guest runs on after {@code xl shutdown}, by type */
   public static Behavior<Command> create(SimKernel kernel, String node, Hardware hardware,
       ActorRef<Hypervisor.Command> hypervisor, Network network, long domainOverheadBytes,
-      MigrationContext migration) {
+      MigrationContext migration, ShutdownTimes shutdownTimes) {
     return Behaviors.setup(ctx -> new Dom0(ctx, kernel, node, hardware, hypervisor, network, domainOverheadBytes,
-        migration));
+        migration, shutdownTimes));
+  }
+
+  private GuestControl newControl() {
+    return new GuestControl(host, domids::get, specs::get, g -> outgoing.migrating(g) || incoming.migrating(g),
+        shutdownTimes, migrationContext.monitor());
   }
 
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(CreateGuest.class, this::onCreateGuest)
+        .onMessage(Lifecycle.class, m -> whenUp(() -> control.on(m)))
+        .onMessage(ShutdownOver.class, m -> whenUp(() -> control.onShutdownOver(m)))
         .onMessage(BecomePoolMaster.class, this::onBecomePoolMaster)
         .onMessage(GetPoolEndpoint.class, this::onGetPoolEndpoint)
         .onMessage(FromPool.class, m -> onPool(m.command()))
@@ -285,6 +334,8 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
       refusal = "guest " + m.guest() + " already runs on " + node + "; choose another node";
     } else if (outgoing.migrating(m.guest()) || incoming.migrating(m.guest())) {
       refusal = "guest " + m.guest() + " is already migrating; wait until that migration ends";
+    } else {
+      refusal = control.cannotMigrate(m.guest());
     }
     if (refusal != null) {
       GuestSpec spec = specs.get(m.guest());
@@ -385,10 +436,17 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
   }
 
   private Behavior<Command> onBecomePoolMaster(BecomePoolMaster b) {
-    poolMaster = entity.kernel().spawn(getContext(),
-        PoolMaster.create(node, entity.kernel().entity(node + "/pool-master"), network, b.policy(), b.settings(),
-            b.hosts()),
-        "pool-master");
+    if (halted) {
+      return this;
+    }
+    if (poolMaster == null) {
+      // A role lost in a crash stays with its (halted) child: a later role is a child of another name.
+      String name = masterRoles++ == 0 ? "pool-master" : "pool-master-" + masterRoles;
+      poolMaster = entity.kernel().spawn(getContext(),
+          PoolMaster.create(node, entity.kernel().entity(node + "/" + name), network, b.policy(), b.settings(),
+              b.hosts()),
+          name);
+    }
     poolMaster.tell(new PoolMaster.Place(b.guests(), b.replyTo()));
     return this;
   }
@@ -534,6 +592,7 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
     peers = new PeerLives(r.others());
     outgoing = new SourceSide(host, migrationContext);
     incoming = new TargetSide(host, migrationContext, peers);
+    control = newControl();
     return this;
   }
 

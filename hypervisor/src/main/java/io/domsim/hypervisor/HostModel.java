@@ -316,7 +316,9 @@ public final class HostModel {
    */
   public void powerOff(long nowNanos, double offWatts) {
     if (halted || !guests.isEmpty() || !claims.isEmpty()) {
-      throw new IllegalStateException("only a running host without domains or claims can be switched off");
+      throw new IllegalStateException("only a running host without domains or claims can be switched off; this one"
+          + (halted ? " is not running" : " holds " + guests.stream().map(d -> d.name() + " (" + d.state + ")").toList()
+          + " and claims " + claims.keySet()));
     }
     halt(nowNanos);
     watts = offWatts;

@@ -452,6 +452,21 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     }
     long now = kernel.now();
     emitSample(now);
+    // A paused copy left behind (a migration's source whose Dom0 halted for the shutdown before it destroyed
+    // it: the guest runs at the destination) goes with the power. A running domain here would be a guest the
+    // operator did not know of: powerOff refuses it, and the run fails.
+    for (Domain d : List.copyOf(host.guests())) {
+      if (d.state() == DomainState.PAUSED) {
+        Domain gone = host.destroyDomain(d.domid(), now);
+        departed.add(gone);
+        Workload w = workloads.remove(d.domid());
+        if (w != null) {
+          stop(w);
+        }
+        monitor.domainDestroyed(node, gone.name());
+      }
+    }
+    host.claims().keySet().stream().toList().forEach(host::releaseClaim);
     host.powerOff(now, off.offWatts());
     halted = true;
     monitor.nodeHalted(node);

@@ -25,6 +25,7 @@ public final class InvariantMonitor {
     ONE_MIGRATION_PER_GUEST("a guest has at most one migration at a time"),
     NO_UNPAUSE_BEFORE_GO("a destination's paused copy is never unpaused before the source sends GO"),
     NO_PAGE_MISSING_AT_HANDOVER("no page dirtied before the suspend is missing at the destination"),
+    ENDED_GUEST_STAYS_ENDED("a destroyed or shut-down guest never runs again"),
     NO_GUEST_ON_DOWN_NODE("no guest runs on a node that is switched off or failed");
 
     private final String rule;
@@ -86,6 +87,8 @@ public final class InvariantMonitor {
 
   /** Per guest, the nodes where a domain of it runs. */
   private final Map<String, SortedSet<String>> runningOn = new TreeMap<>();
+  /** Guests the operator destroyed or shut down: gone for good (a name is never used again). */
+  private final SortedSet<String> ended = new TreeSet<>();
   /** Migrations in flight, by id. */
   private final Map<String, Migration> migrations = new TreeMap<>();
   /** Nodes crashed or switched off, and not booted again. */
@@ -104,6 +107,10 @@ public final class InvariantMonitor {
     if (state != DomainState.RUNNING) {
       nodes.remove(node);
       return;
+    }
+    if (ended.contains(guest)) {
+      throw new Violation(Invariant.ENDED_GUEST_STAYS_ENDED, guest, nowNanos, "guest " + guest + " runs on " + node
+          + " after it was destroyed or shut down");
     }
     if (down.contains(node)) {
       throw new Violation(Invariant.NO_GUEST_ON_DOWN_NODE, guest, nowNanos, "guest " + guest + " runs on " + node
@@ -129,6 +136,21 @@ public final class InvariantMonitor {
     if (nodes != null) {
       nodes.remove(node);
     }
+  }
+
+  /**
+   * The operator's destroy (or a shutdown's end) has destroyed {@code guest}'s domain on {@code node}: the
+   * guest is gone, not lost, and no domain of it may run again. It must not be running anywhere else.
+   */
+  public void guestEnded(String node, String guest, long nowNanos) {
+    checks++;
+    SortedSet<String> nodes = runningOn.getOrDefault(guest, new TreeSet<>());
+    nodes.remove(node);
+    if (!nodes.isEmpty()) {
+      throw new Violation(Invariant.ONE_RUNNING_COPY, guest, nowNanos, "guest " + guest + " was destroyed on " + node
+          + " but still runs on " + String.join(" and ", nodes));
+    }
+    ended.add(guest);
   }
 
   /**

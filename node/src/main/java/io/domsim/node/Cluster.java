@@ -91,6 +91,10 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
   /** The instant of a live migrate request has settled: the source's Dom0 has refused it or begun it. */
   private record Settled(String id) implements Command {}
 
+  /** A Dom0's answer to a lifecycle verb (destroy, pause, unpause, shutdown). */
+  private record LifecycleReplied(Dom0.LifecycleResult result) implements Command {}
+
+
   private final SimKernel kernel;
   private final ClusterSpec spec;
   private final SimEntity scenario;
@@ -107,6 +111,12 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
   private final java.util.SortedSet<String> switchOffWhenEmpty = new java.util.TreeSet<>();
   /** Live Dom0s yet to report their in-flight migrations at the end. */
   private int inFlightOutstanding;
+  private final ActorRef<Dom0.LifecycleResult> lifecycleReplies;
+  /** Where Dom0s answer creates and the pool master placements: one adapter per message class, as Akka keeps. */
+  private final ActorRef<Dom0.CreateResult> createReplies;
+  private final ActorRef<PoolMaster.Outcome> placementReplies;
+  /** Live lifecycle verbs waiting for their Dom0's answer, by guest (one verb at a time per guest). */
+  private final Map<String, CompletableFuture<String>> unansweredVerbs = new TreeMap<>();
 
   private Cluster(ActorContext<Command> ctx, SimKernel kernel, ClusterSpec spec, MeterRegistry registry,
       CompletableFuture<ActorRef<Command>> started) {
@@ -120,11 +130,14 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
         spec.settings(), spec.migration());
     this.operator = new Operator(spec.guests(), migrationPlugins);
     this.migrationReports = ctx.messageAdapter(MigrationRecord.class, MigrationEnded::new);
+    this.lifecycleReplies = ctx.messageAdapter(Dom0.LifecycleResult.class, LifecycleReplied::new);
+    // Akka keeps one message adapter per class (a second replaces the first): the guests created during the
+    // run are answered through the same two as the configured ones, and told apart by the operator.
+    this.createReplies = ctx.messageAdapter(Dom0.CreateResult.class, PinnedCreated::new);
+    this.placementReplies = ctx.messageAdapter(PoolMaster.Outcome.class, Placed::new);
     this.wiring = new ClusterWiring(ctx, kernel, spec, registry, operator, new ClusterWiring.Replies(
         ctx.messageAdapter(Node.Booted.class, NodeBooted::new),
-        ctx.messageAdapter(Dom0.PoolEndpoint.class, PoolEndpointReady::new),
-        ctx.messageAdapter(Dom0.CreateResult.class, PinnedCreated::new),
-        ctx.messageAdapter(PoolMaster.Outcome.class, Placed::new),
+        ctx.messageAdapter(Dom0.PoolEndpoint.class, PoolEndpointReady::new), createReplies, placementReplies,
         ctx.messageAdapter(Consolidator.Orders.class, ConsolidationOrders::new)), plugins, migrationPlugins);
     List<ScenarioAction> actions = spec.scenario();
     for (int i = 0; i < actions.size(); i++) {
@@ -148,8 +161,8 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
     return newReceiveBuilder()
         .onMessage(NodeBooted.class, m -> wired(() -> wiring.booted(m.booted())))
         .onMessage(PoolEndpointReady.class, m -> wired(() -> wiring.poolEndpointReady(m.endpoint())))
-        .onMessage(PinnedCreated.class, m -> wired(() -> wiring.pinnedCreated(m.result())))
-        .onMessage(Placed.class, m -> wired(() -> wiring.placed(m.outcome())))
+        .onMessage(PinnedCreated.class, this::onCreated)
+        .onMessage(Placed.class, this::onPlaced)
         .onMessage(ScenarioStep.class, this::onScenarioStep)
         .onMessage(FaultEnds.class, this::onFaultEnds)
         .onMessage(Finish.class, this::onFinish)
@@ -159,6 +172,7 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
         .onMessage(MigrationEnded.class, this::onMigrationEnded)
         .onMessage(InFlightReported.class, this::onInFlight)
         .onMessage(Settled.class, this::onSettled)
+        .onMessage(LifecycleReplied.class, this::onLifecycleReplied)
         .onMessage(PoweredOnReply.class, this::onPoweredOn)
         .onMessage(ConsolidationOrders.class, this::onConsolidationOrders)
         .onMessage(ShutdownOver.class, m -> {
@@ -166,6 +180,30 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
           return this;
         })
         .build();
+  }
+
+  /** A guest's start on its own node: a created guest's is the operator's business, a configured one's the wiring's. */
+  private Behavior<Command> onCreated(PinnedCreated m) {
+    Dom0.CreateResult r = m.result();
+    if (operator.lifecycle().createdAt(r.guest()).isPresent()) {
+      operator.createAnswered(r.guest(), r instanceof Dom0.GuestStarted st ? st.node() : null,
+          r instanceof Dom0.GuestRefused ref ? ref.reason() : null, nowS());
+    } else {
+      wiring.pinnedCreated(r);
+    }
+    return this;
+  }
+
+  /** The pool master's placements: of created guests (placed one request each) or of the configured ones. */
+  private Behavior<Command> onPlaced(Placed m) {
+    List<PoolMaster.Placed> placements = m.outcome().placements();
+    if (placements.size() == 1 && operator.lifecycle().createdAt(placements.get(0).guest()).isPresent()) {
+      PoolMaster.Placed p = placements.get(0);
+      operator.createAnswered(p.guest(), p.node().orElse(null), p.reason(), nowS());
+    } else {
+      wiring.placed(m.outcome());
+    }
+    return this;
   }
 
   /** Boot and guest start: the wiring's business. */
@@ -213,6 +251,20 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
       }
     } else if (op.action() instanceof ScenarioAction.NetworkFaults nf) {
       op.reply().complete(networkFaults(nf));
+    } else if (op.action() instanceof ScenarioAction.GuestAction a) {
+      Operator.Verb v = guestVerb(a);
+      if (v instanceof Operator.VerbRefused r) {
+        op.reply().completeExceptionally(new OperationRefused(null, r.reason()));
+      } else {
+        unansweredVerbs.put(a.guest(), op.reply()); // its Dom0 answers within this instant
+      }
+    } else if (op.action() instanceof ScenarioAction.Create c) {
+      Operator.Verb v = create(c.guest());
+      if (v instanceof Operator.VerbRefused r) {
+        op.reply().completeExceptionally(new OperationRefused(null, r.reason()));
+      } else {
+        op.reply().complete(c.guest().name());
+      }
     } else {
       Optional<String> refusal = linkFault(op.action());
       if (refusal.isPresent()) {
@@ -243,8 +295,60 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
       }
     } else if (action instanceof ScenarioAction.NetworkFaults nf) {
       networkFaults(nf);
+    } else if (action instanceof ScenarioAction.GuestAction a) {
+      guestVerb(a); // a refusal is in the report's operations
+    } else if (action instanceof ScenarioAction.Create c) {
+      create(c.guest());
     } else {
       linkFault(action); // the config checked that faults of a node do not overlap
+    }
+    return this;
+  }
+
+  private double nowS() {
+    return SimTime.toSeconds(kernel.now());
+  }
+
+  /** The operator decides about a lifecycle verb; one it does not refuse goes to the Dom0 where the guest runs. */
+  private Operator.Verb guestVerb(ScenarioAction.GuestAction a) {
+    Operator.Verb v = operator.requestLifecycle(a, nowS());
+    if (v instanceof Operator.SendVerb send) {
+      wiring.dom0s().get(send.node()).tell(new Dom0.Lifecycle(send.guest(), send.op(), lifecycleReplies));
+    }
+    return v;
+  }
+
+  /**
+   * {@code xl create}: the operator decides; a guest it accepts starts on its own node through that node's
+   * toolstack, or is placed by the pool master (the first node by name that is up).
+   */
+  private Operator.Verb create(io.domsim.config.GuestSpec spec) {
+    Optional<String> master = wiring.poolMasterNode();
+    Operator.Verb v = operator.requestCreate(spec, nowS(), master);
+    if (v instanceof Operator.SendCreate c) {
+      if (c.node().isPresent()) {
+        wiring.dom0s().get(c.node().get()).tell(new Dom0.CreateGuest(spec, createReplies));
+      } else {
+        wiring.place(master.get(), List.of(spec), placementReplies);
+      }
+    }
+    return v;
+  }
+
+  private Behavior<Command> onLifecycleReplied(LifecycleReplied m) {
+    Dom0.LifecycleResult r = m.result();
+    operator.lifecycleAnswered(r, nowS());
+    CompletableFuture<String> waiting = unansweredVerbs.remove(r.guest());
+    if (waiting != null) {
+      if (r instanceof Dom0.LifecycleRefused refused) {
+        waiting.completeExceptionally(new OperationRefused(null, refused.reason()));
+      } else if (r instanceof Dom0.ShutdownBegun b) {
+        waiting.complete(r.guest() + " is shutting down on " + r.node() + "; gone at "
+            + Operator.time(SimTime.toSeconds(b.goneAtNanos())));
+      } else {
+        waiting.complete(r.guest() + " " + r.op().configName() + (r.op() == io.domsim.config.GuestOp.PAUSE
+            || r.op() == io.domsim.config.GuestOp.UNPAUSE ? "d" : "ed") + " on " + r.node());
+      }
     }
     return this;
   }
@@ -348,8 +452,11 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
     double nowS = SimTime.toSeconds(kernel.now());
     boolean off = action instanceof ScenarioAction.PowerOff;
     Optional<String> refusal = off ? operator.cannotPowerOff(name) : operator.cannotPowerOn(name);
-    operator.record(new RunResult.Operation(nowS, off ? "power-off" : "power-on", name,
-        refusal.isPresent() ? RunResult.Operation.REFUSED : RunResult.Operation.DONE, refusal.orElse(null)));
+    long takes = SimTime.of(off ? node.power().shutdownTime() : node.power().bootTime());
+    operator.record(new RunResult.Operation(nowS, off ? RunResult.OperationAction.POWER_OFF
+        : RunResult.OperationAction.POWER_ON, null, name, refusal.isPresent() ? RunResult.OperationOutcome.REFUSED
+        : RunResult.OperationOutcome.COMPLETED, refusal.isPresent() ? null : SimTime.toSeconds(kernel.now() + takes),
+        refusal.orElse(null)));
     if (refusal.isPresent()) {
       return refusal;
     }
@@ -445,6 +552,14 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
     if (!operator.failNode(name, SimTime.toSeconds(kernel.now()))) {
       return;
     }
+    // A live verb sent to the failed node's Dom0 gets no answer now.
+    unansweredVerbs.entrySet().removeIf(e -> {
+      if (operator.lifecycle().underWay(e.getKey()).isEmpty()) {
+        e.getValue().completeExceptionally(new OperationRefused(null, "node " + name + " failed before it answered"));
+        return true;
+      }
+      return false;
+    });
     wiring.nodes().get(name).tell(Node.Fail.INSTANCE);
     wiring.network().nodeDown(name);
     wiring.fabric().tell(new Fabric.NodeFailed(name));
@@ -513,6 +628,7 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
 
   private RunResult result() {
     return ReportBuilder.build(spec, SimTime.toSeconds(kernel.now()), snapshots, operator.guests(), operator.ledger(),
-        operator.outages(), operator.offPeriods(), operator.operations());
+        operator.outages(), operator.lifecycle(), operator.offPeriods(),
+        operator.operations(SimTime.toSeconds(kernel.now())));
   }
 }

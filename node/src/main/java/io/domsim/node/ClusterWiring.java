@@ -9,6 +9,7 @@ import io.domsim.config.NodeSpec;
 import io.domsim.dom0.Dom0;
 import io.domsim.dom0.MigrationContext;
 import io.domsim.dom0.MigrationObserver;
+import io.domsim.dom0.ShutdownTimes;
 import io.domsim.hypervisor.CostSettings;
 import io.domsim.hypervisor.DirtyModel;
 import io.domsim.hypervisor.InvariantMonitor;
@@ -80,9 +81,10 @@ final class ClusterWiring {
     this.links = new LinkFaults(network, fabric, nics);
     long sampleInterval = SimTime.of(spec.simulation().sampleInterval());
     DirtyModel dirtyModel = DirtyModel.from(spec.settings());
+    ShutdownTimes shutdownTimes = ShutdownTimes.from(spec.settings());
     for (NodeSpec n : spec.nodes()) {
       kernel.spawn(ctx, Node.create(kernel, n, costs, network, sampleInterval, new NodeMeters(registry, n.name()),
-          migration, dirtyModel, replies.booted()), actorName(n.name()));
+          migration, dirtyModel, shutdownTimes, replies.booted()), actorName(n.name()));
     }
     if (spec.nodes().isEmpty()) {
       startGuests();
@@ -168,14 +170,33 @@ final class ClusterWiring {
       unpinned.forEach(g -> operator.guestNotStarted(g.name(), "the cluster has no nodes"));
       return;
     }
-    // The pool master is a role of the first node by name (DESIGN.md); hosts in configuration order.
-    String master = dom0s.keySet().iterator().next();
-    operator.poolMasterOn(master);
+    // The pool master is a role of the first node by name (DESIGN.md).
+    place(dom0s.keySet().iterator().next(), unpinned, replies.placed());
+  }
+
+  /**
+   * The node whose Dom0 would place guests now: the first node by name that is up (the role moves when its
+   * node has failed; there is no failover of a placement under way). Empty when no node is up or the nodes
+   * have not all booted yet.
+   */
+  java.util.Optional<String> poolMasterNode() {
+    if (poolHosts.size() < spec.nodes().size()) {
+      return java.util.Optional.empty();
+    }
+    return dom0s.keySet().stream().filter(operator::isUp).findFirst();
+  }
+
+  /**
+   * Has the Dom0 of {@code master} place {@code guests} (taking the pool-master role if it does not hold it),
+   * over every host in configuration order; the outcome goes to {@code replyTo}.
+   */
+  void place(String master, List<GuestSpec> guests, ActorRef<PoolMaster.Outcome> replyTo) {
+    operator.poolMasterOn(master); // its node stays on while it holds the role
     List<PoolMaster.Host> hosts = spec.nodes().stream().map(n -> poolHosts.get(n.name())).toList();
     String placement = spec.scheduler().placement();
     dom0s.get(master).tell(new Dom0.BecomePoolMaster(hosts,
         plugins.placement().get(placement).create(plugins.placement().settingsOf(placement, spec.settings())),
-        PoolSettings.from(spec.settings()), unpinned, replies.placed()));
+        PoolSettings.from(spec.settings()), guests, replyTo));
   }
 
   void placed(PoolMaster.Outcome outcome) {

@@ -9,6 +9,7 @@ import akka.actor.typed.javadsl.Receive;
 import io.domsim.config.NodeSpec;
 import io.domsim.dom0.Dom0;
 import io.domsim.dom0.MigrationContext;
+import io.domsim.dom0.ShutdownTimes;
 
 import io.domsim.hypervisor.CostSettings;
 import io.domsim.hypervisor.DirtyModel;
@@ -85,7 +86,7 @@ public final class Node extends AbstractBehavior<Node.Command> {
 
   private Node(ActorContext<Command> ctx, SimKernel kernel, NodeSpec spec, CostSettings costs, Network network,
       long sampleIntervalNanos, NodeMeters meters, MigrationContext migration, DirtyModel dirtyModel,
-      ActorRef<Booted> bootedTo) {
+      ShutdownTimes shutdownTimes, ActorRef<Booted> bootedTo) {
     super(ctx);
     this.kernel = kernel;
     this.spec = spec;
@@ -98,7 +99,7 @@ public final class Node extends AbstractBehavior<Node.Command> {
     hypervisor = kernel.spawn(ctx, Hypervisor.create(kernel, spec.name(), host, sampleIntervalNanos,
         new SampleRouter(spec.name(), meters, migration.fabric()), migration.monitor()), "xen");
     dom0 = kernel.spawn(ctx, Dom0.create(kernel, spec.name(), hardware, hypervisor, network,
-        costs.domainOverheadBytes(), migration), "dom0");
+        costs.domainOverheadBytes(), migration, shutdownTimes), "dom0");
     snapshots = ctx.messageAdapter(HostSnapshot.class, HostSnapshotReady::new);
     bootedTo.tell(new Booted(spec.name(), ctx.getSelf(), dom0));
   }
@@ -106,13 +107,14 @@ public final class Node extends AbstractBehavior<Node.Command> {
   /**
    * @param migration the fabric and settings its Dom0 migrates with, and the run's invariant monitor (its
    *     hypervisor reports to it too); the observer is replaced by this node's meters
+   * @param shutdownTimes how long its guests run on after {@code xl shutdown}, by type
    */
   public static Behavior<Command> create(SimKernel kernel, NodeSpec spec, CostSettings costs, Network network,
       long sampleIntervalNanos, NodeMeters meters, MigrationContext migration, DirtyModel dirtyModel,
-      ActorRef<Booted> bootedTo) {
+      ShutdownTimes shutdownTimes, ActorRef<Booted> bootedTo) {
     MigrationContext own = migration.withObserver(meters);
     return Behaviors.setup(ctx -> new Node(ctx, kernel, spec, costs, network, sampleIntervalNanos, meters, own,
-        dirtyModel, bootedTo));
+        dirtyModel, shutdownTimes, bootedTo));
   }
 
   @Override

@@ -9,6 +9,7 @@ import io.domsim.migration.MigrationRecord;
 import io.domsim.node.RunResult.GuestState;
 import io.domsim.node.RunResult.MigrationOutcome;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,6 +38,7 @@ final class ReportBuilder {
   private final Map<String, Operator.GuestStart> starts;
   private final MigrationLedger ledger;
   private final Map<String, List<RunResult.Outage>> outages;
+  private final GuestLifecycle lifecycle;
   private final Map<String, List<RunResult.Outage>> offPeriods;
   // A guest's domain may be on several nodes: running at one, a paused copy or a destroyed former self at
   // others, a copy on a crashed node. It is where it runs; its totals add up over all of them.
@@ -47,8 +49,9 @@ final class ReportBuilder {
 
   private ReportBuilder(ClusterSpec spec, double seconds, Map<String, Node.NodeSnapshot> snapshots,
       Map<String, Operator.GuestStart> starts, MigrationLedger ledger, Map<String, List<RunResult.Outage>> outages,
-      Map<String, List<RunResult.Outage>> offPeriods) {
+      GuestLifecycle lifecycle, Map<String, List<RunResult.Outage>> offPeriods) {
     this.spec = spec;
+    this.lifecycle = lifecycle;
     this.offPeriods = offPeriods;
     this.seconds = seconds;
     this.snapshots = snapshots;
@@ -65,19 +68,26 @@ final class ReportBuilder {
    */
   static RunResult build(ClusterSpec spec, double seconds, Map<String, Node.NodeSnapshot> snapshots,
       Map<String, Operator.GuestStart> starts, MigrationLedger ledger, Map<String, List<RunResult.Outage>> outages) {
-    return build(spec, seconds, snapshots, starts, ledger, outages, Map.of(), List.of());
+    return build(spec, seconds, snapshots, starts, ledger, outages, new GuestLifecycle(), Map.of(), List.of());
   }
 
   /**
+   * @param starts every guest's start, configured or created during the run, by name
+   * @param lifecycle the operator's verbs (create, destroy, pause, unpause, shutdown) and what they made of each
+   *     guest; created guests follow the configured ones, in creation order
    * @param offPeriods when each node that was ever switched off was off (from the end of its shutdown to
    *     its power-on, or the end of the run), by name
-   * @param operations the operator's node actions, in order
+   * @param powerOperations the operator's power-offs and power-ons, in order
    */
   static RunResult build(ClusterSpec spec, double seconds, Map<String, Node.NodeSnapshot> snapshots,
       Map<String, Operator.GuestStart> starts, MigrationLedger ledger, Map<String, List<RunResult.Outage>> outages,
-      Map<String, List<RunResult.Outage>> offPeriods, List<RunResult.Operation> operations) {
-    ReportBuilder b = new ReportBuilder(spec, seconds, snapshots, starts, ledger, outages, offPeriods);
+      GuestLifecycle lifecycle, Map<String, List<RunResult.Outage>> offPeriods,
+      List<RunResult.Operation> powerOperations) {
+    ReportBuilder b = new ReportBuilder(spec, seconds, snapshots, starts, ledger, outages, lifecycle, offPeriods);
     List<RunResult.NodeResult> nodes = b.nodes();
+    List<RunResult.Operation> operations = new ArrayList<>(lifecycle.operations());
+    operations.addAll(powerOperations);
+    operations.sort(Comparator.comparingDouble(RunResult.Operation::atS)); // stable: guests' first at one instant
     return new RunResult(spec.simulation().seed(), spec.simulation().clock().configName(), seconds, 0, nodes,
         b.guests(), b.migrations(), null, operations);
   }
@@ -142,16 +152,29 @@ final class ReportBuilder {
     return outages.getOrDefault(node, List.of()).stream().anyMatch(o -> o.failedAtS() >= sinceS);
   }
 
-  /** The guests in configuration order: where each ended, and if not running, why. */
+  /**
+   * The guests in configuration order, then those created during the run in creation order: where each ended,
+   * and if not running, why.
+   */
   private List<RunResult.GuestResult> guests() {
     List<RunResult.GuestResult> out = new ArrayList<>();
-    for (GuestSpec g : spec.guests()) {
+    List<GuestSpec> all = new ArrayList<>(spec.guests());
+    lifecycle.created().forEach(name -> all.add(starts.get(name).spec()));
+    for (GuestSpec g : all) {
       Operator.GuestStart start = starts.get(g.name());
       GuestState state;
       String reason = start.reason();
       String nodeEnd = runningOn.getOrDefault(g.name(), pausedOn.get(g.name()));
       var lostInMigration = ledger.lastFailure(g.name());
-      if (runningOn.containsKey(g.name())) {
+      GuestLifecycle.Stage stage = lifecycle.stage(g.name()).orElse(null);
+      Double endedAt = null;
+      if (stage == GuestLifecycle.Stage.DESTROYED || stage == GuestLifecycle.Stage.SHUT_DOWN) {
+        // Gone by the operator's hand, not lost: whatever its domains' snapshots say, it is nowhere now.
+        endedAt = lifecycle.since(g.name());
+        state = stage == GuestLifecycle.Stage.DESTROYED ? GuestState.DESTROYED : GuestState.SHUT_DOWN;
+        reason = lifecycle.howGone(g.name());
+        nodeEnd = null;
+      } else if (runningOn.containsKey(g.name())) {
         state = GuestState.RUNNING;
       } else if (pausedOn.containsKey(g.name())) {
         state = GuestState.PAUSED;
@@ -167,11 +190,20 @@ final class ReportBuilder {
         reason = "a migration failed after the handover";
       } else {
         state = GuestState.NOT_STARTED;
+        if (reason == null && lifecycle.createdAt(g.name()).isPresent()) {
+          reason = "the run ended before it had started";
+        }
+      }
+      if (stage == GuestLifecycle.Stage.PAUSED && state == GuestState.PAUSED) {
+        reason = "paused at " + Operator.time(lifecycle.since(g.name())) + " (xl pause)";
+      } else if (stage == GuestLifecycle.Stage.SHUTTING_DOWN && state == GuestState.RUNNING) {
+        reason = "shutting down since " + Operator.time(lifecycle.since(g.name())) + " (xl shutdown); it would have"
+            + " been gone at " + Operator.time(lifecycle.goneAt(g.name()));
       }
       Totals sum = totals.getOrDefault(g.name(), Totals.ZERO);
       out.add(new RunResult.GuestResult(g.name(), g.type(), g.vcpus(), g.memoryBytes(), start.node(), nodeEnd,
           state, sum.cpuSeconds(), sum.workSeconds(), Math.round(sum.ioCompleted()), Math.round(sum.hypercalls()),
-          Math.round(sum.vmExits()), reason));
+          Math.round(sum.vmExits()), reason, lifecycle.createdAt(g.name()).orElse(null), endedAt));
     }
     return out;
   }

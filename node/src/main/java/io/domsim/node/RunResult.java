@@ -18,7 +18,9 @@ public record RunResult(
   /**
    * {@code maxWallLagSeconds}, the one wall-clock measure here: on the real clock, the most wall time by
    * which the simulation reached an event after its paced instant (it could not keep up with the speed:
-   * the results are exact, the run was slower than asked); null on the virtual clock.
+   * the results are exact, the run was slower than asked); null on the virtual clock. {@code operations}
+   * are the operator's verbs other than migrations (a guest's create, destroy, pause, unpause, shutdown; a
+   * node's power-off and power-on), by time of request.
    */
   public RunResult {
     nodes = List.copyOf(nodes);
@@ -27,16 +29,16 @@ public record RunResult(
     operations = List.copyOf(operations);
   }
 
-  /** A result with no node operations to list. */
+  /** A result with no operations to list. */
   public RunResult(long seed, String clock, double simulatedSeconds, long simulatedEvents, List<NodeResult> nodes,
       List<GuestResult> guests, List<MigrationResult> migrations, Double maxWallLagSeconds) {
     this(seed, clock, simulatedSeconds, simulatedEvents, nodes, guests, migrations, maxWallLagSeconds, List.of());
   }
 
-  /** A result without a wall-clock lag (the virtual clock's, or one not yet measured). */
+  /** A result without a wall-clock lag (the virtual clock's, or one not yet measured) and no lifecycle verbs. */
   public RunResult(long seed, String clock, double simulatedSeconds, long simulatedEvents, List<NodeResult> nodes,
       List<GuestResult> guests, List<MigrationResult> migrations) {
-    this(seed, clock, simulatedSeconds, simulatedEvents, nodes, guests, migrations, null);
+    this(seed, clock, simulatedSeconds, simulatedEvents, nodes, guests, migrations, null, List.of());
   }
 
   /**
@@ -103,36 +105,73 @@ public record RunResult(
     }
   }
 
-  /**
-   * A node action of the operator's (scenario or live) and how it went: {@code outcome} is done or
-   * refused, {@code reason} says why a refused one was.
-   */
-  public record Operation(double atS, String action, String node, String outcome, String reason) {
-    public static final String DONE = "done";
-    public static final String REFUSED = "refused";
-  }
-
   /** A node was down from {@code failedAtS} until {@code recoveredAtS} (null: until the end of the run). */
   public record Outage(double failedAtS, Double recoveredAtS) {}
 
-  /** Where a guest stands at the end of the run. */
+  /**
+   * Where a guest stands at the end of the run. Destroyed and shut down are the operator's doing (xl destroy,
+   * xl shutdown): the guest is gone, not lost.
+   */
   public enum GuestState {
-    RUNNING, PAUSED, LOST, NOT_STARTED;
+    RUNNING, PAUSED, LOST, NOT_STARTED, DESTROYED, SHUT_DOWN;
 
-    /** running, paused, lost, not-started: the word report.json and the table use. */
+    /** running, paused, lost, not-started, destroyed, shut-down: the word report.json and the table use. */
     public String reportName() {
       return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
   }
 
   /**
-   * One guest. {@code nodeStart}/{@code nodeEnd} are null where it never started or was lost;
-   * {@code reason} says why when it is not running.
+   * One guest. {@code nodeStart}/{@code nodeEnd} are null where it never started, was lost or is gone;
+   * {@code reason} says why when it is not running. {@code createdAtS} is set for a guest the scenario or the
+   * operator created during the run, {@code endedAtS} for one destroyed or shut down (when its domain went).
    */
   public record GuestResult(
       String name, GuestType type, int vcpus, long memoryBytes, String nodeStart, String nodeEnd,
       GuestState stateEnd, double cpuSeconds, double usefulCpuSeconds, long ioCompleted, long hypercalls,
-      long vmExits, String reason) {}
+      long vmExits, String reason, Double createdAtS, Double endedAtS) {
+
+    /** A configured guest that was never destroyed or shut down. */
+    public GuestResult(String name, GuestType type, int vcpus, long memoryBytes, String nodeStart, String nodeEnd,
+        GuestState stateEnd, double cpuSeconds, double usefulCpuSeconds, long ioCompleted, long hypercalls,
+        long vmExits, String reason) {
+      this(name, type, vcpus, memoryBytes, nodeStart, nodeEnd, stateEnd, cpuSeconds, usefulCpuSeconds, ioCompleted,
+          hypercalls, vmExits, reason, null, null);
+    }
+  }
+
+  /**
+   * One operator verb (scenario or live) other than a migration: a guest's lifecycle (when, which, on which
+   * guest, the node it went to: for a create, where the guest started) or a node's power (guest null). How it
+   * ended: {@code finishedAtS} when it took effect (a shutdown: when the domain was gone; a power-off: when
+   * the node was off; a power-on: when it booted), {@code reason} why it was refused or cut short.
+   */
+  public record Operation(double atS, OperationAction action, String guest, String node,
+      OperationOutcome outcome, Double finishedAtS, String reason) {}
+
+  /** What an operation did: a guest's lifecycle verb or a node's power switch. */
+  public enum OperationAction {
+    CREATE, DESTROY, PAUSE, UNPAUSE, SHUTDOWN, POWER_OFF, POWER_ON;
+
+    public static OperationAction of(io.domsim.config.GuestOp op) {
+      return valueOf(op.name());
+    }
+
+    /** create, destroy, pause, unpause, shutdown, power-off, power-on: as in a scenario's {@code action}. */
+    public String reportName() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+  }
+
+  /** How a lifecycle verb ended, or that it had not when the run did (a shutdown still under way). */
+  public enum OperationOutcome {
+    COMPLETED, IN_PROGRESS, REFUSED, ABORTED;
+
+    /** completed, in-progress, refused, aborted: the word report.json and the table use. */
+    public String reportName() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+  }
 
   /** How a requested migration ended, or that it had not when the run did. */
   public enum MigrationOutcome {

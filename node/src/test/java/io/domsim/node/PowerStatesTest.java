@@ -46,6 +46,11 @@ class PowerStatesTest {
       }
       """;
 
+  static final RunResult.OperationAction OFF = RunResult.OperationAction.POWER_OFF;
+  static final RunResult.OperationAction ON = RunResult.OperationAction.POWER_ON;
+  static final RunResult.OperationOutcome REFUSED = RunResult.OperationOutcome.REFUSED;
+  static final RunResult.OperationOutcome COMPLETED = RunResult.OperationOutcome.COMPLETED;
+
   static RunResult run() throws Exception {
     ClusterSpec spec = ClusterConfigLoader.parse(CONFIG, "power.conf", List.of(), Plugins.onClassPath());
     return ClusterRun.run(spec, new SimpleMeterRegistry(), t -> { });
@@ -60,13 +65,13 @@ class PowerStatesTest {
     RunResult r = run();
     List<RunResult.Operation> ops = r.operations();
     assertEquals(5, ops.size(), ops.toString());
-    assertEquals(new RunResult.Operation(5, "power-off", "b", "refused", "node b runs g1; migrate it away first"),
+    assertEquals(new RunResult.Operation(5, OFF, null, "b", REFUSED, null, "node b runs g1; migrate it away first"),
         ops.get(0));
-    assertEquals(new RunResult.Operation(6, "power-off", "a", "refused",
+    assertEquals(new RunResult.Operation(6, OFF, null, "a", REFUSED, null,
         "node a hosts the pool master, which stays on; switch off another node"), ops.get(1));
-    assertEquals(new RunResult.Operation(10, "power-off", "c", "done", null), ops.get(2));
-    assertEquals(new RunResult.Operation(30, "power-on", "c", "done", null), ops.get(3));
-    assertEquals(new RunResult.Operation(80, "power-off", "d", "done", null), ops.get(4));
+    assertEquals(new RunResult.Operation(10, OFF, null, "c", COMPLETED, 10.0, null), ops.get(2));
+    assertEquals(new RunResult.Operation(30, ON, null, "c", COMPLETED, 30.0, null), ops.get(3));
+    assertEquals(new RunResult.Operation(80, OFF, null, "d", COMPLETED, 80.0, null), ops.get(4));
 
     List<RunResult.MigrationResult> migrations = r.migrations();
     assertEquals(RunResult.MigrationOutcome.REFUSED, migrations.get(0).outcome());
