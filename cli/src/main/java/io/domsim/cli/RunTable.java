@@ -70,8 +70,9 @@ final class RunTable {
       out.println();
     }
     RunResult.Summary sum = r.summary();
-    out.println(String.format(Locale.ROOT, "energy %.3f kWh, %d migration(s) completed, %.2f node(s) active on average",
-        sum.energyKwh(), sum.migrations(), sum.nodesActiveAvg()));
+    out.println(String.format(Locale.ROOT, "energy %.3f kWh, %d migration(s) completed, %.2f node(s) active on average;"
+        + " SLATAH %.2f%%, PDM %.4f%%, SLAV %.6f%%, ESV %.6f", sum.energyKwh(), sum.migrations(), sum.nodesActiveAvg(),
+        100 * sum.slatah(), 100 * sum.pdm(), 100 * sum.slav(), sum.esv()));
     out.println(String.format(Locale.ROOT, "simulated %s in %.2f s wall time (%s clock, seed %d; %,d events, %,.0f/s%s)",
         duration(r.simulatedSeconds()), wallSeconds, r.clock(), r.seed(), r.simulatedEvents(),
         wallSeconds > 0 ? r.simulatedEvents() / wallSeconds : 0.0,

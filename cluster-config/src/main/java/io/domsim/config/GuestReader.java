@@ -110,6 +110,22 @@ final class GuestReader {
       String prefix = group.text("prefix", "the start of the guest names, such as \"web-\"");
       List<Path> traceFiles = group.has("traces") ? traceDirectory(group, traces) : null;
       boolean traced = group.has("traces");
+      if (group.has("traces-skip")) {
+        // Several groups may share a directory, each taking its own block of files (the PlanetLab study's
+        // four VM types in four consecutive blocks).
+        Integer skip = traced ? group.integer("traces-skip", 0, MAX_GROUP_COUNT, "a whole number of files to skip,"
+            + " from 0 to " + MAX_GROUP_COUNT) : null;
+        if (!traced) {
+          group.report(group.field("traces-skip"), "traces-skip takes effect only with traces = \"DIR\"; add traces"
+              + " or remove traces-skip");
+        } else if (skip != null && traceFiles != null && skip >= traceFiles.size()) {
+          group.report(group.field("traces-skip"), skip + " skips every one of the " + traceFiles.size()
+              + " trace files; skip fewer");
+          traceFiles = null;
+        } else if (skip != null && traceFiles != null) {
+          traceFiles = traceFiles.subList(skip, traceFiles.size());
+        }
+      }
       Integer count = traced && !group.has("count") ? (traceFiles == null ? null : traceFiles.size())
           : group.integer("count", 1, MAX_GROUP_COUNT, "a whole number from 1 to " + MAX_GROUP_COUNT
               + (traced ? ", or no count for one guest per trace file" : ""));

@@ -120,6 +120,29 @@ class TracesConfigTest {
   }
 
   @Test
+  void groupsShareADirectoryInBlocksWithTracesSkip() throws Exception {
+    write("day/a", "10\n");
+    write("day/b", "20\n");
+    write("day/c", "30\n");
+    Path config = write("c.conf", "domsim {\n" + NODES + "guest-groups = [\n"
+        + "{ prefix = big-, traces = day, count = 1, vcpu-ghz = 2.5 }\n"
+        + "{ prefix = small-, traces = day, traces-skip = 1, vcpu-ghz = 0.5 }\n]\n}\n");
+    ClusterSpec spec = load(config);
+    assertEquals(List.of("big-1", "small-1", "small-2"), spec.guests().stream().map(GuestSpec::name).toList());
+    assertEquals(List.of(10, 20, 30), spec.guests().stream()
+        .map(g -> g.workload().trace().orElseThrow().percent(0)).toList());
+
+    Path all = write("all.conf", "domsim {\n" + NODES
+        + "guest-groups = [ { prefix = vm-, traces = day,\n traces-skip = 3 } ]\n}\n");
+    ConfigProblem p = only(problems(all));
+    assertEquals(4, p.line());
+    assertContains(p.message(), "3 skips every one of the 3 trace files; skip fewer");
+    Path untraced = write("untraced.conf", "domsim {\n" + NODES
+        + "guest-groups = [ { prefix = vm-, count = 2,\n traces-skip = 1 } ]\n}\n");
+    assertContains(only(problems(untraced)).message(), "traces-skip takes effect only with traces");
+  }
+
+  @Test
   void aCountLargerThanTheFilesIsAnError() throws Exception {
     write("day/a", "10\n");
     write("day/b", "20\n");

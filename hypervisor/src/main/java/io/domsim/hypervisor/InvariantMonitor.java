@@ -190,7 +190,11 @@ public final class InvariantMonitor {
   public void migrationStarted(String id, String guest, String from, String to, long nowNanos) {
     checks++;
     for (var e : migrations.entrySet()) {
-      if (e.getValue().sourceOpen && e.getValue().guest.equals(guest)) {
+      Migration prev = e.getValue();
+      // A migration past its handover (GO sent, the destination done with it: the guest runs there) whose
+      // source has yet to hear so and destroy its paused copy is over for the guest: it may leave again.
+      boolean handedOver = prev.goSent && !prev.targetOpen && prev.to.equals(from);
+      if (prev.sourceOpen && prev.guest.equals(guest) && !handedOver) {
         throw new Violation(Invariant.ONE_MIGRATION_PER_GUEST, guest, nowNanos, "guest " + guest
             + " starts migration " + id + " while " + e.getKey() + " is in flight");
       }

@@ -62,16 +62,12 @@ class EverySettingHasAnEffectIT {
    * Keys known to do nothing yet, each with why and what wires it. A key here with only one valid value
    * (no alternative) is not run at all; one with an alternative must still change nothing.
    */
-  private static final String CONSOLIDATION_UNWIRED = "the consolidation policies are built and checked before a"
-      + " run, but the pool master does not ask them yet; the consolidation issue (dynamic consolidation on real"
-      + " traces) wires them";
   private static final Map<String, String> KNOWN_UNUSED = Map.of(
-      "domsim.scheduler.consolidation.policy", CONSOLIDATION_UNWIRED,
-      "domsim.scheduler.consolidation.parameter", CONSOLIDATION_UNWIRED,
-      "domsim.scheduler.consolidation.selection", CONSOLIDATION_UNWIRED,
-      "domsim.scheduler.consolidation.placement", CONSOLIDATION_UNWIRED,
-      "domsim.scheduler.consolidation.switch-off-idle", CONSOLIDATION_UNWIRED,
-      "domsim.scheduler.consolidation.interval", CONSOLIDATION_UNWIRED);
+      "domsim.scheduler.consolidation.placement", "pabfd is the only built-in placement of consolidated guests; a"
+          + " plug-in may add another",
+      "domsim.scheduler.consolidation.selection", "this cluster's one overloaded host (b) sheds every guest it can"
+          + " under any selection; GuestSelectionsTest shows each selection's choice, ConsolidationRunTest the"
+          + " wiring");
 
   /** Subtrees under domsim that configure machinery, not the model, and why. */
   private static final Map<String, String> NOT_SETTINGS = Map.of(
@@ -93,6 +89,10 @@ class EverySettingHasAnEffectIT {
       // falls behind the wall clock and the run says little).
       Map.entry("domsim.simulation.speed", "200"),
       Map.entry("domsim.scheduler.placement", "first-fit"),
+      // b is saturated (io, hog and db): THR moves guests off it; a threshold of 0.3 finds other hosts
+      // overloaded too.
+      Map.entry("domsim.scheduler.consolidation.policy", "thr"),
+      Map.entry("domsim.scheduler.consolidation.parameter", "0.3"),
       Map.entry("domsim.migration.algorithm", "stop-and-copy"),
       Map.entry("domsim.migration.policy", "qemu"),
       Map.entry("domsim.migration.bandwidth", "500Mbps"),
@@ -128,6 +128,9 @@ class EverySettingHasAnEffectIT {
   /** Settings whose effect needs another one set in both runs (speed paces only the real clock). */
   private static final Map<String, List<String>> CONTEXT = Map.of(
       "domsim.simulation.speed", List.of("simulation.clock=real"),
+      // The consolidation's settings act when it runs: a detector, or idle hosts switched off.
+      "domsim.scheduler.consolidation.parameter", List.of("scheduler.consolidation.policy=thr"),
+      "domsim.scheduler.consolidation.interval", List.of("scheduler.consolidation.switch-off-idle=true"),
       "domsim.guest-defaults.workload.trace-interval", List.of("guest-defaults.workload.trace=" + TRACE));
 
   /** Report fields that copy the configuration rather than result from it, by report section. */

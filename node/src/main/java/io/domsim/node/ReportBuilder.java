@@ -23,12 +23,14 @@ import java.util.TreeSet;
 final class ReportBuilder {
 
   /** A guest's totals added up over every node its domain was on (running, paused, departed or crashed). */
-  record Totals(double cpuSeconds, double workSeconds, double ioCompleted, double hypercalls, double vmExits) {
-    static final Totals ZERO = new Totals(0, 0, 0, 0, 0);
+  record Totals(double cpuSeconds, double workSeconds, double ioCompleted, double hypercalls, double vmExits,
+      double requested, double unserved, double unservedMigrating) {
+    static final Totals ZERO = new Totals(0, 0, 0, 0, 0, 0, 0, 0);
 
     Totals plus(HostSnapshot.GuestTotals g) {
       return new Totals(cpuSeconds + g.cpuSeconds(), workSeconds + g.workSeconds(), ioCompleted + g.ioCompleted(),
-          hypercalls + g.hypercalls(), vmExits + g.vmExits());
+          hypercalls + g.hypercalls(), vmExits + g.vmExits(), requested + g.demand().requestSeconds(),
+          unserved + g.demand().unservedSeconds(), unservedMigrating + g.demand().unservedMigratingSeconds());
     }
   }
 
@@ -121,7 +123,8 @@ final class ReportBuilder {
           seconds > 0 ? h.dom0CoreSeconds() / (n.dom0().vcpus() * seconds) : 0,
           s.failed() ? 0 : h.memoryUsedBytes(), s.failed() ? 0 : liveGuests,
           Math.round(h.hypercalls()), Math.round(h.vmExits()), h.energyJoules(),
-          seconds > 0 ? h.energyJoules() / seconds : 0, activeSeconds(n.name()), s.failed(), recovered(n.name())));
+          seconds > 0 ? h.energyJoules() / seconds : 0, activeSeconds(n.name()), s.failed(), recovered(n.name()),
+          h.fullSeconds()));
     }
     return out;
   }
@@ -203,7 +206,8 @@ final class ReportBuilder {
       Totals sum = totals.getOrDefault(g.name(), Totals.ZERO);
       out.add(new RunResult.GuestResult(g.name(), g.type(), g.vcpus(), g.memoryBytes(), start.node(), nodeEnd,
           state, sum.cpuSeconds(), sum.workSeconds(), Math.round(sum.ioCompleted()), Math.round(sum.hypercalls()),
-          Math.round(sum.vmExits()), reason, lifecycle.createdAt(g.name()).orElse(null), endedAt));
+          Math.round(sum.vmExits()), reason, lifecycle.createdAt(g.name()).orElse(null), endedAt, sum.requested(),
+          sum.unserved(), sum.unservedMigrating()));
     }
     return out;
   }

@@ -2,6 +2,8 @@ package io.domsim.node;
 
 import io.domsim.config.GuestType;
 import io.domsim.migration.Phase;
+import io.domsim.scheduler.consolidation.SlaMetrics;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -54,15 +56,25 @@ public record RunResult(
    * One node at the end of the run; averages are exact time integrals over the whole run (a node that was
    * down for part of it counts that part as off: no CPU, no power). {@code failed} says whether it is down
    * at the end; {@code activeSeconds} is the time it was up (running its hypervisor). {@code outages} lists when it was down, for a node that was recovered at least once, and is
-   * null otherwise (a node that failed for good says so with {@code failed} alone).
+   * null otherwise (a node that failed for good says so with {@code failed} alone). {@code fullSeconds} is the
+   * time every core was busy (the guests asked for more than the node has: SLATAH's numerator).
    */
   public record NodeResult(
       String name, int cores, long memoryBytes, boolean hvmSupport, double cpuUtilizationAvg,
       double dom0CpuUtilizationAvg, long memoryUsedBytesEnd, int guestsEnd, long hypercalls, long vmExits,
-      double energyJoules, double powerWattsAvg, double activeSeconds, boolean failed, List<Outage> outages) {
+      double energyJoules, double powerWattsAvg, double activeSeconds, boolean failed, List<Outage> outages,
+      double fullSeconds) {
 
     public NodeResult {
       outages = outages == null ? null : List.copyOf(outages);
+    }
+
+    /** A node that never ran out of CPU. */
+    public NodeResult(String name, int cores, long memoryBytes, boolean hvmSupport, double cpuUtilizationAvg,
+        double dom0CpuUtilizationAvg, long memoryUsedBytesEnd, int guestsEnd, long hypercalls, long vmExits,
+        double energyJoules, double powerWattsAvg, double activeSeconds, boolean failed, List<Outage> outages) {
+      this(name, cores, memoryBytes, hvmSupport, cpuUtilizationAvg, dom0CpuUtilizationAvg, memoryUsedBytesEnd,
+          guestsEnd, hypercalls, vmExits, energyJoules, powerWattsAvg, activeSeconds, failed, outages, 0);
     }
   }
 
@@ -83,7 +95,24 @@ public record RunResult(
         completed++;
       }
     }
-    return new Summary(joules / JOULES_PER_KWH, completed, simulatedSeconds > 0 ? active / simulatedSeconds : 0);
+    List<SlaMetrics.HostTime> hosts = new ArrayList<>();
+    for (NodeResult n : nodes) {
+      if (n.activeSeconds() > 0) {
+        hosts.add(new SlaMetrics.HostTime(n.activeSeconds(), Math.min(n.fullSeconds(), n.activeSeconds())));
+      }
+    }
+    List<SlaMetrics.GuestDemand> demands = new ArrayList<>();
+    for (GuestResult g : guests) {
+      if (g.requestedCpuSeconds() > 0) {
+        demands.add(new SlaMetrics.GuestDemand(g.requestedCpuSeconds(),
+            Math.min(g.unservedCpuSeconds(), g.requestedCpuSeconds()),
+            Math.min(g.unservedMigratingCpuSeconds(), g.unservedCpuSeconds())));
+      }
+    }
+    double kwh = joules / JOULES_PER_KWH;
+    SlaMetrics.Sla sla = SlaMetrics.paper(hosts, demands, kwh);
+    return new Summary(kwh, completed, simulatedSeconds > 0 ? active / simulatedSeconds : 0, sla.slatah(), sla.pdm(),
+        sla.slav(), sla.esv(), demands.isEmpty() ? 0 : SlaMetrics.overall(demands));
   }
 
   private static final double JOULES_PER_KWH = 3.6e6;
@@ -92,8 +121,16 @@ public record RunResult(
    * @param energyKwh energy drawn by every node over the run
    * @param migrations live migrations that completed
    * @param nodesActiveAvg nodes up, averaged over the run's simulated time
+   * @param slatah SLA violation time per active host: the mean over hosts of the share of their active time
+   *     at 100% CPU (Beloglazov and Buyya 2012, as every figure below)
+   * @param pdm performance degradation due to migration: the mean over guests of the share of their CPU
+   *     demand left unserved while a migration held them
+   * @param slav SLATAH x PDM
+   * @param esv energy (kWh) x SLAV
+   * @param slaOverall the demand left unserved for any reason over all demand
    */
-  public record Summary(double energyKwh, int migrations, double nodesActiveAvg) {
+  public record Summary(double energyKwh, int migrations, double nodesActiveAvg, double slatah, double pdm,
+      double slav, double esv, double slaOverall) {
 
     /** A figure of the summary under its report.json name, for tables and sweeps. */
     public record Figure(String name, double value) {}
@@ -101,7 +138,8 @@ public record RunResult(
     /** Every figure in report order, under its report.json name. */
     public List<Figure> figures() {
       return List.of(new Figure("energy_kwh", energyKwh), new Figure("migrations", migrations),
-          new Figure("nodes_active_avg", nodesActiveAvg));
+          new Figure("nodes_active_avg", nodesActiveAvg), new Figure("slatah", slatah), new Figure("pdm", pdm),
+          new Figure("slav", slav), new Figure("esv", esv), new Figure("sla_overall", slaOverall));
     }
   }
 
@@ -125,11 +163,15 @@ public record RunResult(
    * One guest. {@code nodeStart}/{@code nodeEnd} are null where it never started, was lost or is gone;
    * {@code reason} says why when it is not running. {@code createdAtS} is set for a guest the scenario or the
    * operator created during the run, {@code endedAtS} for one destroyed or shut down (when its domain went).
+   * {@code requestedCpuSeconds} is what its workload asked of the CPU (core-seconds at its hosts' speed), of which
+   * {@code unservedCpuSeconds} it did not get, {@code unservedMigratingCpuSeconds} of that while a migration held
+   * it (PDM's numerator: its downtime, auto-converge's throttle, contention at either end).
    */
   public record GuestResult(
       String name, GuestType type, int vcpus, long memoryBytes, String nodeStart, String nodeEnd,
       GuestState stateEnd, double cpuSeconds, double usefulCpuSeconds, long ioCompleted, long hypercalls,
-      long vmExits, String reason, Double createdAtS, Double endedAtS) {
+      long vmExits, String reason, Double createdAtS, Double endedAtS, double requestedCpuSeconds,
+      double unservedCpuSeconds, double unservedMigratingCpuSeconds) {
 
     /** A configured guest that was never destroyed or shut down. */
     public GuestResult(String name, GuestType type, int vcpus, long memoryBytes, String nodeStart, String nodeEnd,
@@ -137,6 +179,14 @@ public record RunResult(
         long vmExits, String reason) {
       this(name, type, vcpus, memoryBytes, nodeStart, nodeEnd, stateEnd, cpuSeconds, usefulCpuSeconds, ioCompleted,
           hypercalls, vmExits, reason, null, null);
+    }
+
+    /** A guest whose demand was not measured. */
+    public GuestResult(String name, GuestType type, int vcpus, long memoryBytes, String nodeStart, String nodeEnd,
+        GuestState stateEnd, double cpuSeconds, double usefulCpuSeconds, long ioCompleted, long hypercalls,
+        long vmExits, String reason, Double createdAtS, Double endedAtS) {
+      this(name, type, vcpus, memoryBytes, nodeStart, nodeEnd, stateEnd, cpuSeconds, usefulCpuSeconds, ioCompleted,
+          hypercalls, vmExits, reason, createdAtS, endedAtS, 0, 0, 0);
     }
   }
 

@@ -116,7 +116,7 @@ class ReportBuilderTest {
     assertEquals(9000 / 3.6e6, s.energyKwh(), 1e-15);
     assertEquals((2 * SECONDS + 3.5) / SECONDS, s.nodesActiveAvg(), 1e-12);
     assertEquals(0, s.migrations());
-    assertEquals(List.of("energy_kwh", "migrations", "nodes_active_avg"),
+    assertEquals(List.of("energy_kwh", "migrations", "nodes_active_avg", "slatah", "pdm", "slav", "esv", "sla_overall"),
         s.figures().stream().map(RunResult.Summary.Figure::name).toList());
   }
 

@@ -178,7 +178,6 @@ public final class Consolidator extends AbstractBehavior<Consolidator.Command> {
       retry = null;
     }
     List<DataCentre.Host> hosts = new ArrayList<>();
-    List<GuestLoad> loads = new ArrayList<>();
     for (HostInfo h : setup.hosts()) {
       DataCentre.Power p = power.getOrDefault(h.node(), DataCentre.Power.ON);
       LoadReport report = reports.get(h.node());
@@ -188,15 +187,21 @@ public final class Consolidator extends AbstractBehavior<Consolidator.Command> {
       long free = report != null ? report.freeMemoryBytes() : 0;
       hosts.add(new DataCentre.Host(h.node(), h.cores(), h.mhzPerCore(), h.memoryBytes(), free,
           h.domainOverheadBytes(), h.hvmSupport(), p, h.curve(), h.migrationBytesPerSecond()));
-      if (report != null) {
-        loads.addAll(report.guests());
-      }
     }
+    // A guest whose migration is ending is reported by both ends for an instant: by its destination, where it
+    // runs now, and by its source, still migrating it until it hears so. It is migrating until both are done.
+    Map<String, GuestLoad> byGuest = new TreeMap<>();
     Map<String, String> hostOf = new TreeMap<>();
     for (LoadReport report : reports.values()) {
-      report.guests().forEach(g -> hostOf.put(g.guest(), report.node()));
+      for (GuestLoad g : report.guests()) {
+        GuestLoad seen = byGuest.get(g.guest());
+        if (seen == null || seen.migratingTo() == null && g.migratingTo() != null) {
+          byGuest.put(g.guest(), g);
+          hostOf.put(g.guest(), report.node());
+        }
+      }
     }
-    List<DataCentre.Guest> guests = history.record(loads, hostOf);
+    List<DataCentre.Guest> guests = history.record(List.copyOf(byGuest.values()), hostOf);
     DataCentre view = new DataCentre(hosts, guests, setup.intervalNanos() / 1e9, java.util.Set.of(setup.keepOn()));
     Decisions decisions = setup.policy().decide(view,
         RandomStreams.forEntity(setup.seed(), "consolidation/" + round));
