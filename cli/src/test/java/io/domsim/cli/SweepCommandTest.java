@@ -60,7 +60,8 @@ class SweepCommandTest {
         "--out", one.toString());
     assertEquals(0, o.code(), o.err());
     List<String> rows = Files.readAllLines(one.resolve("sweep.csv"));
-    assertEquals("scheduler.placement,seed,energy_kwh,migrations,nodes_active_avg,wall_seconds", rows.get(0));
+    assertEquals("scheduler.placement,seed,energy_kwh,migrations,nodes_active_avg,slatah,pdm,slav,esv,sla_overall,"
+        + "wall_seconds", rows.get(0));
     assertEquals(5, rows.size(), "2 placements x 2 seeds and the header");
     assertTrue(rows.get(3).startsWith("worst-fit,1,"), rows.get(3));
 
