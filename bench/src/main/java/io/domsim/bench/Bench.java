@@ -96,6 +96,17 @@ final class Bench {
     }
   }
 
+  /**
+   * CPU time of this process so far, all threads (GC and JIT included): on a shared machine a run's wall
+   * time depends on the other load, its CPU time much less.
+   */
+  static double processCpuSeconds() {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime() / 1e9;
+    }
+    return Double.NaN;
+  }
+
   static String machine() {
     return String.format(Locale.ROOT, "%d cores, max heap %.0f MiB, Java %s, load average %.2f",
         Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() / 1048576.0,

@@ -124,15 +124,7 @@ final class ControlCommands {
 
   @Command(name = "fail", mixinStandardHelpOptions = true,
       description = "Crash a node of a running domsim launch, now.")
-  static final class Fail extends ControlCommand {
-    @Parameters(index = "0", paramLabel = "NODE", description = "The node to crash.")
-    String node;
-
-    @Override
-    public Integer call() {
-      return call("POST", "/fail", fields("node", node));
-    }
-  }
+  static final class Fail extends NodeVerb {}
 
   @Command(name = "partition", mixinStandardHelpOptions = true,
       description = "Cut a node of a running domsim launch off the network, now: messages to and from it wait,"
@@ -194,15 +186,59 @@ final class ControlCommands {
   @Command(name = "recover", mixinStandardHelpOptions = true,
       description = "Boot a failed node of a running domsim launch again, now, empty: its lost guests stay lost;"
           + " guests may migrate to it again.")
-  static final class Recover extends ControlCommand {
-    @Parameters(index = "0", paramLabel = "NODE", description = "The failed node to boot again.")
+  static final class Recover extends NodeVerb {}
+
+  /**
+   * A toolstack verb on one guest of a running domsim launch (xl destroy, pause, unpause or shutdown): the
+   * command's name is the API's route.
+   */
+  abstract static class GuestVerb extends ControlCommand {
+    @Parameters(index = "0", paramLabel = "GUEST", description = "The guest.")
+    String guest;
+
+    @Override
+    public Integer call() {
+      return call("POST", "/" + spec.name(), fields("guest", guest));
+    }
+  }
+
+  /** An operator's action on one node of a running domsim launch: the command's name is the API's route. */
+  abstract static class NodeVerb extends ControlCommand {
+    @Parameters(index = "0", paramLabel = "NODE", description = "The node.")
     String node;
 
     @Override
     public Integer call() {
-      return call("POST", "/recover", fields("node", node));
+      return call("POST", "/" + spec.name(), fields("node", node));
     }
   }
+
+  @Command(name = "destroy", mixinStandardHelpOptions = true,
+      description = "Destroy a guest of a running domsim launch now, as xl destroy: at once, its memory free.")
+  static final class Destroy extends GuestVerb {}
+
+  @Command(name = "pause", mixinStandardHelpOptions = true,
+      description = "Pause a guest of a running domsim launch now, as xl pause: it keeps its memory, gets no CPU.")
+  static final class Pause extends GuestVerb {}
+
+  @Command(name = "unpause", mixinStandardHelpOptions = true,
+      description = "Unpause a paused guest of a running domsim launch now, as xl unpause.")
+  static final class Unpause extends GuestVerb {}
+
+  @Command(name = "shutdown", mixinStandardHelpOptions = true,
+      description = "Shut a guest of a running domsim launch down, as xl shutdown: it runs on for its shutdown"
+          + " time (dom0.guest-shutdown-time), then it is gone.")
+  static final class Shutdown extends GuestVerb {}
+
+  @Command(name = "power-off", mixinStandardHelpOptions = true,
+      description = "Switch an empty node of a running domsim launch off, now: it takes no guests from now on, and"
+          + " draws power.off once its power.shutdown-time is over. Refused while guests or migrations are on it.")
+  static final class PowerOff extends NodeVerb {}
+
+  @Command(name = "power-on", mixinStandardHelpOptions = true,
+      description = "Switch a switched-off node of a running domsim launch on, now: it takes guests again after its"
+          + " power.boot-time.")
+  static final class PowerOn extends NodeVerb {}
 
   @Command(name = "status", mixinStandardHelpOptions = true,
       description = "Show a running domsim launch: simulated time, where guests run, migrations.")

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.domsim.config.GuestOp;
 import io.domsim.config.ScenarioAction;
 import io.domsim.config.Units;
 import io.domsim.config.plugin.PluginKind;
@@ -34,6 +35,7 @@ import java.util.function.Function;
  *   <li>{@code POST /partition} {@code {"node": N, "duration": D}} (duration optional)</li>
  *   <li>{@code POST /degrade-link} {@code {"node": N, "bandwidth": B, "latency": L, "duration": D}} (all but node
  *       optional, one of bandwidth and latency needed)</li>
+ *   <li>{@code POST /destroy}, {@code /pause}, {@code /unpause}, {@code /shutdown} {@code {"guest": G}}</li>
  *   <li>{@code POST /stop} {@code {}}</li>
  * </ul>
  * A POST carries {@code Content-Type: application/json} and a JSON object (an empty body counts as
@@ -65,6 +67,12 @@ final class ControlServer implements AutoCloseable {
             new HttpService.Route(HttpService.Method.POST, "/recover",
                 body -> withFields(body, "/recover", List.of("node"), List.of(), f -> withRun(r -> operate(r,
                     new ScenarioAction.Recover(Duration.ofNanos(r.now()), f.get("node")), "recovered")))),
+            new HttpService.Route(HttpService.Method.POST, "/power-off",
+                body -> withFields(body, "/power-off", List.of("node"), List.of(), f -> withRun(r -> operate(r,
+                    new ScenarioAction.PowerOff(Duration.ofNanos(r.now()), f.get("node")), "switched off")))),
+            new HttpService.Route(HttpService.Method.POST, "/power-on",
+                body -> withFields(body, "/power-on", List.of("node"), List.of(), f -> withRun(r -> operate(r,
+                    new ScenarioAction.PowerOn(Duration.ofNanos(r.now()), f.get("node")), "switched on")))),
             new HttpService.Route(HttpService.Method.POST, "/partition",
                 body -> withFields(body, "/partition", List.of("node"), List.of("duration"),
                     f -> withRun(r -> partition(r, f)))),
@@ -74,8 +82,17 @@ final class ControlServer implements AutoCloseable {
             new HttpService.Route(HttpService.Method.POST, "/network-faults",
                 body -> withFields(body, "/network-faults", List.of(), List.of("loss", "duplicate", "reorder"),
                     f -> withRun(r -> networkFaults(r, f)))),
+            verb(GuestOp.DESTROY), verb(GuestOp.PAUSE), verb(GuestOp.UNPAUSE), verb(GuestOp.SHUTDOWN),
             new HttpService.Route(HttpService.Method.POST, "/stop",
                 body -> withFields(body, "/stop", List.of(), List.of(), f -> withRun(ControlServer::stop)))));
+  }
+
+  /** {@code POST /destroy} (and /pause, /unpause, /shutdown) {@code {"guest": G}}: a toolstack verb, now. */
+  private HttpService.Route verb(GuestOp op) {
+    String route = "/" + op.configName();
+    return new HttpService.Route(HttpService.Method.POST, route,
+        body -> withFields(body, route, List.of("guest"), List.of(), f -> withRun(r -> operate(r,
+            new ScenarioAction.GuestAction(Duration.ofNanos(r.now()), op, f.get("guest")), "done"))));
   }
 
   /**

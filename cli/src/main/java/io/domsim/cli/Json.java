@@ -16,8 +16,8 @@ import java.util.function.Function;
 
 /**
  * The JSON of report.json and of the control API: snake_case fields in declaration order, indented,
- * and the report's enums as the words a user writes and reads (pv, hvm; running, not-started;
- * completed, in-progress). Kept here so that the simulation's records need no Jackson annotations.
+ * and the report's enums as the words a user writes and reads (pv, hvm; running, not-started, shut-down;
+ * completed, in-progress; create, destroy). Kept here so that the simulation's records need no Jackson annotations.
  */
 final class Json {
   private Json() {}
@@ -26,11 +26,15 @@ final class Json {
     SimpleModule words = new SimpleModule("domsim-words")
         .addSerializer(new AsWord<>(GuestType.class, GuestType::configName))
         .addSerializer(new AsWord<>(RunResult.GuestState.class, RunResult.GuestState::reportName))
-        .addSerializer(new AsWord<>(RunResult.MigrationOutcome.class, RunResult.MigrationOutcome::reportName));
+        .addSerializer(new AsWord<>(RunResult.MigrationOutcome.class, RunResult.MigrationOutcome::reportName))
+        .addSerializer(new AsWord<>(RunResult.OperationOutcome.class, RunResult.OperationOutcome::reportName))
+        .addSerializer(new AsWord<>(io.domsim.config.GuestOp.class, io.domsim.config.GuestOp::configName))
+        .addSerializer(new AsWord<>(RunResult.OperationAction.class, RunResult.OperationAction::reportName));
     return new ObjectMapper()
         .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
         .enable(SerializationFeature.INDENT_OUTPUT)
         .addMixIn(RunResult.NodeResult.class, NodeResultFields.class)
+        .addMixIn(RunResult.GuestResult.class, GuestResultFields.class)
         .registerModule(words);
   }
 
@@ -38,6 +42,18 @@ final class Json {
   private abstract static class NodeResultFields {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     abstract List<RunResult.Outage> outages();
+  }
+
+  /**
+   * A guest's {@code created_at_s} and {@code ended_at_s} appear only for a guest created during the run or
+   * destroyed or shut down: reports without lifecycle verbs stay as they were.
+   */
+  private abstract static class GuestResultFields {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    abstract Double createdAtS();
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    abstract Double endedAtS();
   }
 
   /** An enum written as one word of its own choosing. */

@@ -6,10 +6,13 @@ import picocli.CommandLine.Command;
 /** The {@code domsim} command. Exit codes: 0 ok, 2 bad input, 1 internal failure. */
 @Command(name = "domsim", mixinStandardHelpOptions = true, version = "domsim 0.1.0",
     description = "Simulates a cluster of Xen-style type-1 hypervisor nodes with PV and HVM guests.",
-    subcommands = {RunCommand.class, ValidateCommand.class, LaunchCommand.class, ChaosCommand.class,
+    subcommands = {RunCommand.class, ValidateCommand.class, LaunchCommand.class, ChaosCommand.class, SweepCommand.class,
         ControlCommands.Migrate.class,
-        ControlCommands.Fail.class, ControlCommands.Recover.class, ControlCommands.Partition.class,
-        ControlCommands.DegradeLink.class, ControlCommands.NetworkFaults.class, ControlCommands.Status.class, ControlCommands.Stop.class,
+        ControlCommands.Fail.class, ControlCommands.Recover.class, ControlCommands.PowerOff.class,
+        ControlCommands.PowerOn.class, ControlCommands.Partition.class,
+        ControlCommands.DegradeLink.class, ControlCommands.NetworkFaults.class, ControlCommands.Destroy.class,
+        ControlCommands.Pause.class, ControlCommands.Unpause.class, ControlCommands.Shutdown.class,
+        ControlCommands.Status.class, ControlCommands.Stop.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   public static final int OK = 0;

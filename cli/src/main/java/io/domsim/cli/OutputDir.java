@@ -67,13 +67,18 @@ final class OutputDir {
 
   /** Makes {@code dir} ready for a run's results, or says why it cannot be used. */
   static OutputDir prepare(Path dir) throws Unusable {
+    return prepare(dir, RESULTS);
+  }
+
+  /** Makes {@code dir} ready for a command that leaves {@code results} there (the previous ones removed). */
+  static OutputDir prepare(Path dir, List<String> results) throws Unusable {
     String fix = "; choose another with --out DIR.";
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
       throw new Unusable("cannot create the output directory " + dir + " (" + reason(e) + ")" + fix);
     }
-    for (String name : RESULTS) {
+    for (String name : results) {
       Path p = dir.resolve(name);
       if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
         throw new Unusable(p + " is a directory, where the run would write its " + name + "; remove it" + fix);

@@ -23,19 +23,21 @@ final class ReportWriter {
 
   /**
    * The report's top level; the order of the components is the order of the fields. The real clock's lag
-   * (wall time, like {@code wall_seconds}) is left out on the virtual clock.
+   * (wall time, like {@code wall_seconds}) is left out on the virtual clock, and the lifecycle
+   * {@code operations} when there were none (reports of runs without them stay as they were).
    */
   record Report(long seed, String clock, double simulatedSeconds, double wallSeconds,
       @JsonInclude(JsonInclude.Include.NON_NULL) Double maxWallLagSeconds, long simulatedEvents,
-      List<RunResult.NodeResult> nodes, List<RunResult.GuestResult> guests,
-      List<RunResult.MigrationResult> migrations) {}
+      RunResult.Summary summary, List<RunResult.NodeResult> nodes, List<RunResult.GuestResult> guests,
+      List<RunResult.MigrationResult> migrations,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<RunResult.Operation> operations) {}
 
   private ReportWriter() {}
 
   /** Streams the report, then a line break, to {@code out}. */
   static void write(OutputStream out, RunResult r, double wallSeconds) throws IOException {
     JSON.writeValue(out, new Report(r.seed(), r.clock(), r.simulatedSeconds(), wallSeconds, r.maxWallLagSeconds(),
-        r.simulatedEvents(), r.nodes(), r.guests(), r.migrations()));
+        r.simulatedEvents(), r.summary(), r.nodes(), r.guests(), r.migrations(), r.operations()));
     out.write(System.lineSeparator().getBytes(StandardCharsets.UTF_8));
   }
 

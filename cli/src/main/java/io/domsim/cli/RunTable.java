@@ -25,10 +25,29 @@ final class RunTable {
     out.println();
     out.println(String.format(Locale.ROOT, "guests: %d running of %d", running, r.guests().size()));
     for (RunResult.GuestResult g : r.guests()) {
-      if (g.stateEnd() != RunResult.GuestState.RUNNING) {
-        out.println(String.format(Locale.ROOT, "  %s (%s): %s%s", g.name(), g.type().configName(),
-            g.stateEnd().reportName(),
+      // Every guest created during the run is listed, running or not; a configured one only if not running.
+      if (g.stateEnd() != RunResult.GuestState.RUNNING || g.createdAtS() != null) {
+        String created = g.createdAtS() == null ? "" : "created at " + duration(g.createdAtS()) + ", ";
+        String where = g.stateEnd() == RunResult.GuestState.RUNNING && g.nodeEnd() != null ? " on " + g.nodeEnd() : "";
+        out.println(String.format(Locale.ROOT, "  %s (%s): %s%s%s%s", g.name(), g.type().configName(), created,
+            g.stateEnd().reportName(), where,
             g.reason() == null ? "" : " - " + g.reason()));
+      }
+    }
+    if (!r.operations().isEmpty()) {
+      out.println();
+      out.println(String.format(Locale.ROOT, "%-9s %-9s %-14s %-14s %-11s %s", "AT", "ACTION", "GUEST", "NODE",
+          "OUTCOME", "DONE AT"));
+      for (RunResult.Operation o : r.operations()) {
+        out.println(String.format(Locale.ROOT, "%-9s %-9s %-14s %-14s %-11s %s", duration(o.atS()),
+            o.action().reportName(), o.guest() == null ? "-" : o.guest(), o.node() == null ? "-" : o.node(), o.outcome().reportName(),
+            o.finishedAtS() == null ? "-" : duration(o.finishedAtS())));
+        if (o.reason() != null) {
+          out.println("          " + o.reason());
+        }
+      }
+      if (r.migrations().isEmpty()) {
+        out.println(); // the migrations' table, when there is one, begins with its own
       }
     }
     if (!r.migrations().isEmpty()) {
@@ -50,6 +69,10 @@ final class RunTable {
       }
       out.println();
     }
+    RunResult.Summary sum = r.summary();
+    out.println(String.format(Locale.ROOT, "energy %.3f kWh, %d migration(s) completed, %.2f node(s) active on average;"
+        + " SLATAH %.2f%%, PDM %.4f%%, SLAV %.6f%%, ESV %.6f", sum.energyKwh(), sum.migrations(), sum.nodesActiveAvg(),
+        100 * sum.slatah(), 100 * sum.pdm(), 100 * sum.slav(), sum.esv()));
     out.println(String.format(Locale.ROOT, "simulated %s in %.2f s wall time (%s clock, seed %d; %,d events, %,.0f/s%s)",
         duration(r.simulatedSeconds()), wallSeconds, r.clock(), r.seed(), r.simulatedEvents(),
         wallSeconds > 0 ? r.simulatedEvents() / wallSeconds : 0.0,

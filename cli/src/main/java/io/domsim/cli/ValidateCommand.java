@@ -119,7 +119,7 @@ final class ValidateCommand implements Callable<Integer> {
     }
     List<HostView> view = hosts.values().stream()
         .map(h -> new HostView(h.node(), h.cores(), h.ghz(), h.memoryBytes(), h.nicBitsPerSecond(), h.hvmSupport(),
-            h.freeMemoryBytes(), HostView.demandOf(started.get(h.node())), h.domainOverheadBytes()))
+            h.freeMemoryBytes(), HostView.demandOf(started.get(h.node()), h.ghz()), h.domainOverheadBytes()))
         .toList();
     Plugins plugins = Plugins.onClassPath();
     String name = c.scheduler().placement();

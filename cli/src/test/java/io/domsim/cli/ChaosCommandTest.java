@@ -171,7 +171,7 @@ class ChaosCommandTest {
       List<NodeResult> nodes = r.nodes().stream().map(n -> !n.name().equals(idle) ? n : new NodeResult(n.name(),
           n.cores(), n.memoryBytes(), n.hvmSupport(), n.cpuUtilizationAvg(), n.dom0CpuUtilizationAvg(),
           n.memoryUsedBytesEnd() + (64L << 20), n.guestsEnd(), n.hypercalls(), n.vmExits(), n.energyJoules(),
-          n.powerWattsAvg(), n.failed(), n.outages())).toList();
+          n.powerWattsAvg(), n.activeSeconds(), n.failed(), n.outages())).toList();
       return new RunResult(r.seed(), r.clock(), r.simulatedSeconds(), r.simulatedEvents(), nodes, r.guests(),
           r.migrations());
     };

@@ -62,6 +62,30 @@ class ReportWriterTest {
     assertTrue(table.toString().contains("behind the wall clock by up to 0.250 s"), table::toString);
   }
 
+  /** Lifecycle fields appear only when a run had them: reports of runs without them stay as they were. */
+  @Test
+  void lifecycleOperationsAndTimesAreWrittenOnlyWhenThereAreAny() throws Exception {
+    RunResult.GuestResult configured = new RunResult.GuestResult("g", GuestType.PV, 1, 1024, "a", "a",
+        RunResult.GuestState.RUNNING, 1, 1, 0, 0, 0, null);
+    JsonNode plain = new ObjectMapper().readTree(ReportWriter.toJson(new RunResult(7, "virtual", 60, 0, List.of(),
+        List.of(configured), List.of()), 1.5));
+    assertTrue(!plain.has("operations"), plain::toString);
+    assertTrue(!plain.get("guests").get(0).has("created_at_s") && !plain.get("guests").get(0).has("ended_at_s"));
+    RunResult.GuestResult created = new RunResult.GuestResult("c", GuestType.HVM, 1, 1024, "a", null,
+        RunResult.GuestState.SHUT_DOWN, 1, 1, 0, 0, 0, "shut down on a at 30s (xl shutdown asked at 10s)", 5.0, 30.0);
+    RunResult r = new RunResult(7, "virtual", 60, 0, List.of(), List.of(configured, created), List.of(), null,
+        List.of(new RunResult.Operation(10, RunResult.OperationAction.SHUTDOWN, "c", "a",
+            RunResult.OperationOutcome.COMPLETED, 30.0, null)));
+    JsonNode tree = new ObjectMapper().readTree(ReportWriter.toJson(r, 1.5));
+    JsonNode c = tree.get("guests").get(1);
+    assertEquals("shut-down", c.get("state_end").asText());
+    assertEquals(5.0, c.get("created_at_s").asDouble());
+    assertEquals(30.0, c.get("ended_at_s").asDouble());
+    JsonNode op = tree.get("operations").get(0);
+    assertEquals("{\"at_s\":10.0,\"action\":\"shutdown\",\"guest\":\"c\",\"node\":\"a\",\"outcome\":\"completed\","
+        + "\"finished_at_s\":30.0,\"reason\":null}", op.toString());
+  }
+
   @Test
   void aMigrationRecordInTheStatusKeepsItsGuestTypeWord() throws Exception {
     String json = Json.mapper().writeValueAsString(

@@ -2,9 +2,15 @@ package io.domsim.config;
 
 import io.domsim.config.plugin.PluginCatalog;
 import io.domsim.config.plugin.PluginKind;
+import io.domsim.config.plugin.PluginParameter;
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValueType;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.Optional;
+import java.util.OptionalDouble;
 
 /** Reads the whole {@code domsim} object into a {@link ClusterSpec}; the small sections are read here. */
 final class ClusterReader {
@@ -30,11 +36,17 @@ final class ClusterReader {
       return null; // expanding the groups alone could take minutes and the heap
     }
     NodeReader.Nodes nodes = NodeReader.read(domsim);
-    GuestReader.Guests guests = GuestReader.read(domsim, nodes, domainOverhead(domsim));
-    List<ScenarioAction> scenario = ScenarioReader.read(domsim, nodes.names(), guests.names(), catalog,
+    long overhead = domainOverhead(domsim);
+    GuestReader.Guests guests = GuestReader.read(domsim, nodes, overhead);
+    Map<String, GuestType> types = new TreeMap<>();
+    guests.specs().forEach(g -> types.put(g.name(), g.type()));
+    Map<GuestType, Duration> shutdown = shutdownTimes(domsim);
+    List<ScenarioAction> scenario = ScenarioReader.read(domsim, nodes.names(), new ScenarioReader.Guests(
+        guests.names(), types, entry -> GuestReader.one(domsim, entry, nodes, overhead), shutdown::get), catalog,
         network == null ? null : network.latency());
     boolean logsFit = scenario == null
-        || HeapEstimate.pageLogsFit(domsim, nodes.specs().size(), guests.specs(), scenario, maxHeapBytes);
+        || HeapEstimate.pageLogsFit(domsim, nodes.specs().size(), withCreated(guests.specs(), scenario), scenario,
+            maxHeapBytes);
     if (simulation == null || network == null || scheduler == null || migration == null || metrics == null
         || scenario == null || !timely || !logsFit) {
       return null;
@@ -99,8 +111,46 @@ final class ClusterReader {
 
   private static SchedulerSpec scheduler(Section s, PluginCatalog catalog) {
     String placement = s.pluginName("placement", PluginKind.PLACEMENT, catalog);
-    String consolidation = s.pluginName("consolidation", PluginKind.CONSOLIDATION, catalog);
+    ConsolidationSpec consolidation = consolidation(s, catalog);
     return placement == null || consolidation == null ? null : new SchedulerSpec(placement, consolidation);
+  }
+
+  private static ConsolidationSpec consolidation(Section scheduler, PluginCatalog catalog) {
+    Section.Field field = scheduler.field("consolidation");
+    if (!field.missing() && field.value().valueType() == ConfigValueType.STRING) {
+      // The form before consolidation had settings of its own: say where the name goes now.
+      scheduler.report(field, Section.render(field.value()) + " is not an object; use consolidation { policy = "
+          + Section.render(field.value()) + " }");
+      return null;
+    }
+    Section c = scheduler.section("consolidation");
+    String policy = c.pluginName("policy", PluginKind.CONSOLIDATION, catalog);
+    OptionalDouble parameter = policy == null ? null : parameter(c, policy, catalog);
+    String selection = c.pluginName("selection", PluginKind.GUEST_SELECTION, catalog);
+    String placement = c.pluginName("placement", PluginKind.CONSOLIDATION_PLACEMENT, catalog);
+    Boolean switchOffIdle = c.bool("switch-off-idle");
+    Duration interval = c.duration("interval", Limits.MIN_CONSOLIDATION_INTERVAL, Limits.MAX_DURATION,
+        "a duration from 1s to 365d, such as 5m");
+    if (parameter == null || selection == null || placement == null || switchOffIdle == null || interval == null) {
+      return null;
+    }
+    return new ConsolidationSpec(policy, parameter, selection, placement, switchOffIdle, interval);
+  }
+
+  /** The policy's number: as written if the policy takes one and it is in its range, else its default. */
+  private static OptionalDouble parameter(Section c, String policy, PluginCatalog catalog) {
+    Optional<PluginParameter> declared = catalog.parameter(PluginKind.CONSOLIDATION, policy);
+    if (!c.has("parameter")) {
+      return declared.map(p -> OptionalDouble.of(p.defaultValue())).orElse(OptionalDouble.empty());
+    }
+    if (declared.isEmpty()) {
+      c.report(c.field("parameter"), "the consolidation policy " + policy + " takes no parameter; remove it, or"
+          + " choose a policy that takes one");
+      return null;
+    }
+    PluginParameter p = declared.get();
+    Double value = c.decimal("parameter", p::accepts, p.range() + " (" + policy + "'s " + p.meaning() + ")");
+    return value == null ? null : OptionalDouble.of(value);
   }
 
   /**
@@ -148,6 +198,40 @@ final class ClusterReader {
     Long overhead = domsim.section("hypervisor").section("costs").bytes("domain-overhead", 1, 0, Limits.MAX_BYTES,
         "a size of at least 0, such as 20kB");
     return overhead == null ? 0 : overhead;
+  }
+
+  /**
+   * How long a guest of each type takes to shut down after {@code xl shutdown}: the dom0 module's setting
+   * {@code dom0.guest-shutdown-time}, read here because whether a shut-down guest still exists at a later
+   * action is the scenario's check (0, at once, without that module on the class path).
+   */
+  private static Map<GuestType, Duration> shutdownTimes(Section domsim) {
+    Map<GuestType, Duration> times = new java.util.EnumMap<>(GuestType.class);
+    for (GuestType t : GuestType.values()) {
+      times.put(t, Duration.ZERO);
+    }
+    if (!domsim.has("dom0") || !domsim.section("dom0").has(GUEST_SHUTDOWN_TIME)) {
+      return times;
+    }
+    Section s = domsim.section("dom0").section(GUEST_SHUTDOWN_TIME);
+    for (GuestType t : GuestType.values()) {
+      Duration d = s.has(t.configName()) ? s.duration(t.configName(), true, Limits.MAX_DURATION,
+          "a duration from 0 to 365d, such as 10s") : null;
+      if (d != null) {
+        times.put(t, d);
+      }
+    }
+    return times;
+  }
+
+  private static final String GUEST_SHUTDOWN_TIME = "guest-shutdown-time";
+
+  /** The configured guests and those the scenario creates (a created guest may be migrated too). */
+  private static List<GuestSpec> withCreated(List<GuestSpec> configured, List<ScenarioAction> scenario) {
+    List<GuestSpec> all = new java.util.ArrayList<>(configured);
+    scenario.stream().filter(a -> a instanceof ScenarioAction.Create)
+        .forEach(a -> all.add(((ScenarioAction.Create) a).guest()));
+    return all;
   }
 
   private static MigrationSpec migration(Section s, PluginCatalog catalog) {

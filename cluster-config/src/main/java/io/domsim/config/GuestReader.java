@@ -2,6 +2,7 @@ package io.domsim.config;
 
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValueType;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -9,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 
 /**
@@ -20,6 +22,12 @@ import java.util.Set;
 final class GuestReader {
 
   private static final String MEMORY_ALLOWED = "a number of MiB or a size such as 4GiB or 512MiB (at most 1PiB)";
+  private static final String VCPU_GHZ_ALLOWED = "host (its vCPUs run at the speed of its host's cores) or a number"
+      + " of GHz greater than 0 and at most " + (int) Limits.MAX_GHZ + ", such as 2.5";
+  private static final String TRACE_ALLOWED = "the path of a trace file (one whole percent per line), relative to"
+      + " this configuration file, or \"\" for none";
+  private static final String TRACES_ALLOWED = "the path of a directory with one trace file per guest, relative to"
+      + " this configuration file";
 
   /** As for node groups: large enough for any scale run, small enough that a typo of a few digits is caught. */
   static final int MAX_GROUP_COUNT = NodeReader.MAX_GROUP_COUNT;
@@ -62,9 +70,10 @@ final class GuestReader {
    */
   static Guests read(Section domsim, NodeReader.Nodes nodes, long domainOverhead) {
     Section defaults = domsim.section("guest-defaults");
+    TraceFiles traces = new TraceFiles();
     // Reports mistakes in the defaults even when no guest inherits them; working-set <= memory is checked
     // per guest only, since every guest may override either.
-    guest(defaults, "", false);
+    guest(defaults, "", false, traces);
 
     List<Section> entries = domsim.entries("guests", "{ name = web-1, memory = 4GiB }");
     List<Section> groups = domsim.entries("guest-groups", "{ prefix = \"web-\", count = 100, memory = 4GiB }");
@@ -77,7 +86,7 @@ final class GuestReader {
     for (Section entry : entries) {
       Section guest = entry.withFallback(defaults);
       String name = guest.name("name", "a unique guest name such as web-1");
-      GuestSpec spec = guest(guest, name, true);
+      GuestSpec spec = guest(guest, name, true, traces);
       checkPlacement(guest, spec, new Who(name, false), nodes.names(), capacity);
       if (name == null) {
         continue;
@@ -99,9 +108,30 @@ final class GuestReader {
     for (Section entry : groups) {
       Section group = entry.withFallback(defaults);
       String prefix = group.text("prefix", "the start of the guest names, such as \"web-\"");
-      Integer count = group.integer("count", 1, MAX_GROUP_COUNT, "a whole number from 1 to " + MAX_GROUP_COUNT);
+      List<Path> traceFiles = group.has("traces") ? traceDirectory(group, traces) : null;
+      boolean traced = group.has("traces");
+      if (group.has("traces-skip")) {
+        // Several groups may share a directory, each taking its own block of files (the PlanetLab study's
+        // four VM types in four consecutive blocks).
+        Integer skip = traced ? group.integer("traces-skip", 0, MAX_GROUP_COUNT, "a whole number of files to skip,"
+            + " from 0 to " + MAX_GROUP_COUNT) : null;
+        if (!traced) {
+          group.report(group.field("traces-skip"), "traces-skip takes effect only with traces = \"DIR\"; add traces"
+              + " or remove traces-skip");
+        } else if (skip != null && traceFiles != null && skip >= traceFiles.size()) {
+          group.report(group.field("traces-skip"), skip + " skips every one of the " + traceFiles.size()
+              + " trace files; skip fewer");
+          traceFiles = null;
+        } else if (skip != null && traceFiles != null) {
+          traceFiles = traceFiles.subList(skip, traceFiles.size());
+        }
+      }
+      Integer count = traced && !group.has("count") ? (traceFiles == null ? null : traceFiles.size())
+          : group.integer("count", 1, MAX_GROUP_COUNT, "a whole number from 1 to " + MAX_GROUP_COUNT
+              + (traced ? ", or no count for one guest per trace file" : ""));
+      List<Trace> groupTraces = traced ? groupTraces(group, traces, traceFiles, count) : null;
       // Validated and placed once for the whole group; "" stands for the names the expansion gives.
-      GuestSpec template = guest(group, "", true);
+      GuestSpec template = guest(group, "", true, traces);
       checkPlacement(group, template, new Who(range(prefix, count), true), nodes.names(), capacity);
       if (prefix == null || count == null) {
         continue;
@@ -123,8 +153,10 @@ final class GuestReader {
           continue;
         }
         names.add(name);
-        if (template != null) {
-          specs.add(named(template, name));
+        if (template != null && !traced) {
+          specs.add(template.named(name));
+        } else if (template != null && groupTraces != null) {
+          specs.add(template.named(name).withWorkload(template.workload().withTrace(groupTraces.get(i - 1))));
         }
       }
       if (collisions > 0) {
@@ -143,6 +175,18 @@ final class GuestReader {
     return new Guests(specs, names);
   }
 
+  /**
+   * One guest entry outside the lists (a scenario's {@code create}), over {@code guest-defaults}, checked as an
+   * entry of {@code guests} is; whether its name is new is the scenario's to check. Null if anything is wrong.
+   */
+  static GuestSpec one(Section domsim, Section entry, NodeReader.Nodes nodes, long domainOverhead) {
+    Section guest = entry.withFallback(domsim.section("guest-defaults"));
+    String name = guest.name("name", "a unique guest name such as batch-1");
+    GuestSpec spec = guest(guest, name, true, new TraceFiles()); // its own: a created guest is read once
+    checkPlacement(guest, spec, new Who(name, false), nodes.names(), NodeCapacity.of(nodes, domainOverhead));
+    return spec;
+  }
+
   /** The names a group makes, for messages: {@code web-1 ... web-40}; null when they are unknown. */
   private static String range(String prefix, Integer count) {
     if (prefix == null || count == null) {
@@ -151,8 +195,67 @@ final class GuestReader {
     return count == 1 ? prefix + 1 : prefix + 1 + " ... " + prefix + count;
   }
 
+  /**
+   * A group's {@code traces}: its files in name order, or null (after reporting it) when it names no directory
+   * of trace files. A {@code workload.trace} written in the group itself contradicts it.
+   */
+  private static List<Path> traceDirectory(Section group, TraceFiles traces) {
+    Section.Field field = group.field("traces");
+    String dir = group.text("traces", TRACES_ALLOWED, Limits.MAX_PATH);
+    if (group.has("workload")) {
+      // Only a trace written in the group itself contradicts it; one in guest-defaults is what traces overrides.
+      Section.Field own = group.section("workload").field("trace");
+      if (own.path().startsWith(group.path() + ".") && !own.missing() && !"".equals(own.value().unwrapped())) {
+        group.report(own, "the group gives each guest a file of traces = " + Section.render(field.value())
+            + "; remove workload.trace here, or traces");
+        return null;
+      }
+    }
+    if (dir == null) {
+      return null;
+    }
+    if (dir.isEmpty()) {
+      group.report(field, "\"\" names no directory; use " + TRACES_ALLOWED + ", or leave traces out");
+      return null;
+    }
+    Path path = traces.resolve(group, field, dir);
+    List<Path> files = path == null ? null : traces.directory(group, field, path);
+    if (files != null && files.size() > MAX_GROUP_COUNT && !group.has("count")) {
+      group.report(field, path + " holds " + files.size() + " files, more guests than a group makes (" + MAX_GROUP_COUNT
+          + "); give a count of at most " + MAX_GROUP_COUNT);
+      return null;
+    }
+    return files;
+  }
+
+  /**
+   * The traces of the group's first {@code count} files, or null when any is refused (each refusal is reported
+   * at its file and line) or the directory holds fewer than {@code count} files.
+   */
+  private static List<Trace> groupTraces(Section group, TraceFiles traces, List<Path> files, Integer count) {
+    if (files == null || count == null) {
+      return null;
+    }
+    if (count > files.size()) {
+      Section.Field countField = group.field("count");
+      group.report(countField, count + " is more than the " + files.size() + " trace files of "
+          + Section.render(group.field("traces").value()) + "; use at most " + files.size()
+          + ", or leave count out for one guest per file");
+      return null;
+    }
+    Section.Field field = group.field("traces");
+    List<Trace> loaded = new ArrayList<>(count);
+    boolean ok = true;
+    for (int i = 0; i < count; i++) {
+      Trace t = traces.trace(group, field, files.get(i));
+      ok &= t != null;
+      loaded.add(t);
+    }
+    return ok ? loaded : null;
+  }
+
   /** One guest (or the defaults when {@code name} is ""), or null if anything is wrong. */
-  private static GuestSpec guest(Section guest, String name, boolean checkWorkingSet) {
+  private static GuestSpec guest(Section guest, String name, boolean checkWorkingSet, TraceFiles traces) {
     GuestType type = guest.choice("type", "a guest type", GuestType.values(), GuestType::configName);
     Integer vcpus = guest.integer("vcpus", 1, Integer.MAX_VALUE, "a whole number of at least 1, such as 2");
     // A bare number is MiB here, as in xl.cfg's memory=.
@@ -161,15 +264,27 @@ final class GuestReader {
     boolean pinned = guest.has("node"); // optional: without it the scheduler places the guest
     String node = pinned ? guest.name("node", "the name of a node, or no node key to let the scheduler place it")
         : null;
-    WorkloadSpec workload = workload(guest.section("workload"), checkWorkingSet ? memory : null);
+    OptionalDouble vcpuGhz = vcpuGhz(guest);
+    WorkloadSpec workload = workload(guest.section("workload"), checkWorkingSet ? memory : null, traces);
     if (type == null || vcpus == null || memory == null || weight == null || workload == null || name == null
-        || (pinned && node == null)) {
+        || (pinned && node == null) || vcpuGhz == null) {
       return null;
     }
-    return new GuestSpec(name, type, vcpus, memory, weight, Optional.ofNullable(node), workload);
+    return new GuestSpec(name, type, vcpus, memory, weight, Optional.ofNullable(node), workload, vcpuGhz);
   }
 
-  private static WorkloadSpec workload(Section workload, Long guestMemory) {
+  /** {@code host} (empty) or the GHz its vCPUs are rated at; null when it is wrong. */
+  private static OptionalDouble vcpuGhz(Section guest) {
+    Section.Field field = guest.field("vcpu-ghz");
+    if (!field.missing() && field.value().valueType() == ConfigValueType.STRING
+        && "host".equals(field.value().unwrapped())) {
+      return OptionalDouble.empty();
+    }
+    Double ghz = guest.decimal("vcpu-ghz", d -> d > 0 && d <= Limits.MAX_GHZ, VCPU_GHZ_ALLOWED);
+    return ghz == null ? null : OptionalDouble.of(ghz);
+  }
+
+  private static WorkloadSpec workload(Section workload, Long guestMemory, TraceFiles traces) {
     Double cpu = workload.decimal("cpu", d -> d >= 0 && d <= 1, "a number from 0 to 1, such as 0.5");
     Double dirtyRate = workload.decimal("dirty-rate", d -> d >= 0 && d <= Limits.MAX_RATE,
         "a number of at least 0 and at most 1e9 (4 KiB pages written per second)");
@@ -180,6 +295,18 @@ final class GuestReader {
         "a number from 0 to 10 (coefficient of variation; 0 = constant load)");
     Duration phaseMean = workload.duration("phase-mean", Limits.MIN_PHASE_MEAN, Limits.MAX_DURATION,
         "a duration from 100ms to 365d, such as 30s");
+    // Each value of a trace is an event of every guest that follows it, as a phase is.
+    Duration traceInterval = workload.duration("trace-interval", Limits.MIN_PHASE_MEAN, Limits.MAX_DURATION,
+        "a duration from 100ms to 365d, such as 5m");
+    String traceText = workload.text("trace", TRACE_ALLOWED, Limits.MAX_PATH);
+    Trace trace = null;
+    boolean traceValid = traceText != null;
+    if (traceText != null && !traceText.isEmpty()) {
+      Section.Field field = workload.field("trace");
+      Path file = traces.resolve(workload, field, traceText);
+      trace = file == null ? null : traces.trace(workload, field, file);
+      traceValid = trace != null;
+    }
     if (workingSet != null && guestMemory != null && workingSet > guestMemory) {
       Section.Field field = workload.field("working-set");
       workload.report(field, Units.formatBytes(workingSet) + " is more than the guest's memory ("
@@ -187,10 +314,12 @@ final class GuestReader {
       return null;
     }
     if (cpu == null || dirtyRate == null || workingSet == null || ioRate == null || variability == null
-        || phaseMean == null) {
+        || phaseMean == null || traceInterval == null || !traceValid) {
       return null;
     }
-    return new WorkloadSpec(cpu, dirtyRate, workingSet, ioRate, variability, phaseMean);
+    WorkloadSpec spec = new WorkloadSpec(cpu, dirtyRate, workingSet, ioRate, variability, phaseMean,
+        Optional.empty(), traceInterval);
+    return trace == null ? spec : spec.withTrace(trace);
   }
 
   /** Can the guest run anywhere? The pinned node's name is checked even when the guest has other problems. */
@@ -238,11 +367,4 @@ final class GuestReader {
           + "it type = pv or add an HVM-capable node");
     }
   }
-
-  /** The group's template under one of the names it makes; every value object is immutable and shared. */
-  private static GuestSpec named(GuestSpec template, String name) {
-    return new GuestSpec(name, template.type(), template.vcpus(), template.memoryBytes(), template.weight(),
-        template.node(), template.workload());
-  }
-
 }

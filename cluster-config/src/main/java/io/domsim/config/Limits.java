@@ -21,6 +21,8 @@ final class Limits {
   static final Duration MIN_PHASE_MEAN = Duration.ofMillis(100);
   /** network.latency: the longest (and it must be under half of scheduler.host-timeout). */
   static final Duration MAX_LATENCY = Duration.ofSeconds(1);
+  /** scheduler.consolidation.interval: the shortest (each step reads one value of every guest's history). */
+  static final Duration MIN_CONSOLIDATION_INTERVAL = Duration.ofSeconds(1);
   /** scheduler.host-timeout: the longest. */
   static final Duration MAX_HOST_TIMEOUT = Duration.ofHours(1);
   /** migration.downtime-limit: QEMU's own maximum, 2000 s (migration/options.c, MAX_MIGRATE_DOWNTIME_SECONDS). */
@@ -39,6 +41,9 @@ final class Limits {
   static final double MAX_VARIABILITY = 10;
   /** Characters in a node or guest name (and a group's prefix). */
   static final int MAX_NAME = 255;
+
+  /** Characters in a path (workload.trace, a group's traces): Linux's PATH_MAX. */
+  static final int MAX_PATH = 4096;
 
   private Limits() {}
 }

@@ -23,7 +23,7 @@ final class ModuleSettingRanges {
       "node-groups", "scheduler.placement", "scheduler.host-timeout", "migration.algorithm", "migration.policy",
       "migration.downtime-limit", "migration.auto-converge", "migration.bandwidth", "guest-defaults", "guests",
       "guest-groups", "scenario", "metrics", "hypervisor.costs.domain-overhead", "hypervisor.dirty-model",
-      "kernel");
+      "dom0.guest-shutdown-time", "kernel");
 
   private ModuleSettingRanges() {}
 

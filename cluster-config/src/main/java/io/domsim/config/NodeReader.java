@@ -1,5 +1,6 @@
 package io.domsim.config;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -125,13 +126,21 @@ final class NodeReader {
     return new NodeSpec(name, cores, ghz, hvm, memory, nic, power, dom0);
   }
 
+  private static final String TABLE_ALLOWED = "11 powers, the watts at 0%, 10%, ..., 100% CPU (SPECpower_ssj2008's"
+      + " form), such as [86W, 89.4W, 92.6W, 96W, 99.5W, 102W, 106W, 108W, 112W, 114W, 117W]";
+
   private static PowerSpec power(Section power) {
+    PowerModel model = power.choice("model", "a power model", PowerModel.values(), PowerModel::configName);
     Double idle = power.watts("idle", Limits.MAX_WATTS, "a power from 0 to 1MW, such as 120W or 1.2kW");
     Double max = power.watts("max", Limits.MAX_WATTS, "a power from power.idle to 1MW, such as 300W or 1.2kW");
-    if (idle == null || max == null) {
-      return null;
-    }
-    if (max < idle) {
+    double[] table = power.wattsList("table", Limits.MAX_WATTS, TABLE_ALLOWED + ", or [] for none");
+    Double off = power.watts("off", Limits.MAX_WATTS, "a power from 0 to 1MW, such as 5W (what the node draws"
+        + " while switched off)");
+    Duration boot = power.duration("boot-time", true, Limits.MAX_DURATION, "a duration from 0 to 365d, such as 3m");
+    Duration shutdown = power.duration("shutdown-time", true, Limits.MAX_DURATION,
+        "a duration from 0 to 365d, such as 30s");
+    boolean linearValid = idle != null && max != null;
+    if (linearValid && max < idle) {
       Section.Field maxField = power.field("max");
       Section.Field idleField = power.field("idle");
       if (maxField.userWritten() || !idleField.userWritten()) {
@@ -141,9 +150,63 @@ final class NodeReader {
         power.report(idleField, Units.formatWatts(idle) + " is more than power.max (" + Units.formatWatts(max)
             + "); use at most " + Units.formatWatts(max));
       }
+      linearValid = false;
+    }
+    PowerCurve curve = model == null || table == null ? null : curve(power, model, table, linearValid ? idle : null,
+        max);
+    if (curve == null || off == null || boot == null || shutdown == null) {
       return null;
     }
-    return new PowerSpec(idle, max);
+    return new PowerSpec(curve, off, boot, shutdown);
+  }
+
+  /**
+   * The curve a node uses. A non-empty {@code power.table} is the node's model unless a {@code power.model}
+   * written more specifically (in the node's own entry, where the table is in node-defaults) chooses another;
+   * the two written side by side contradict each other unless the model is {@code table}.
+   */
+  private static PowerCurve curve(Section power, PowerModel model, double[] table, Double idle, Double max) {
+    Section.Field modelField = power.field("model");
+    Section.Field tableField = power.field("table");
+    boolean hasTable = table.length > 0;
+    boolean useTable;
+    if (model == PowerModel.TABLE) {
+      if (!hasTable) {
+        power.report(tableField, "power.model = table needs the table: " + TABLE_ALLOWED);
+        return null;
+      }
+      useTable = true;
+    } else if (hasTable && modelField.userWritten() && tableField.layer() == modelField.layer()) {
+      power.report(modelField, "power.model = " + model.configName() + " and power.table are both given here; write"
+          + " model = table to use the table, or remove the table");
+      return null;
+    } else {
+      useTable = hasTable && (!modelField.userWritten() || tableField.layer() < modelField.layer());
+    }
+    if (useTable) {
+      return table(power, tableField, table);
+    }
+    if (model == PowerModel.LINEAR) {
+      return idle == null || max == null ? null : PowerCurve.linear(idle, max);
+    }
+    return model.curve();
+  }
+
+  private static PowerCurve table(Section power, Section.Field field, double[] table) {
+    if (table.length != PowerCurve.TABLE_POINTS) {
+      power.report(field, "has " + table.length + (table.length == 1 ? " point" : " points") + "; use "
+          + TABLE_ALLOWED);
+      return null;
+    }
+    for (int i = 1; i < table.length; i++) {
+      if (table[i] < table[i - 1]) {
+        power.report(field, "the point at " + i * 10 + "% (" + Units.formatWatts(table[i]) + ") is less than the one"
+            + " at " + (i - 1) * 10 + "% (" + Units.formatWatts(table[i - 1]) + "); a node draws no less when busier,"
+            + " so make the points nondecreasing");
+        return null;
+      }
+    }
+    return new PowerCurve(PowerModel.TABLE.configName(), table);
   }
 
   /** Dom0's share, checked against the node it runs on when the node's own values are valid. */

@@ -49,4 +49,64 @@ public sealed interface ScenarioAction {
 
   /** Boot a failed node again, empty: its lost guests stay lost; it takes migrations again. */
   record Recover(Duration at, String node) implements ScenarioAction {}
+
+  /**
+   * A toolstack verb on an existing guest: destroy, pause, unpause or shutdown (never create, which
+   * brings its own guest: {@link Create}).
+   */
+  record GuestAction(Duration at, GuestOp op, String guest) implements ScenarioAction {
+    public GuestAction {
+      if (op == GuestOp.CREATE) {
+        throw new IllegalArgumentException("a create carries its guest: use ScenarioAction.Create");
+      }
+    }
+  }
+
+  /**
+   * {@code xl create} of a new guest at {@code at}: on its {@code node} when it names one, else where the pool
+   * master places it. Its name is new: no configured or earlier created guest has it.
+   */
+  record Create(Duration at, GuestSpec guest) implements ScenarioAction {}
+
+  /** The guest a lifecycle action or a migration is about; empty for the node and network actions. */
+  default Optional<String> guestName() {
+    if (this instanceof GuestAction g) {
+      return Optional.of(g.guest());
+    }
+    if (this instanceof Create c) {
+      return Optional.of(c.guest().name());
+    }
+    if (this instanceof Migrate m) {
+      return Optional.of(m.guest());
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Switch an empty node off, cleanly: it takes no guest from now on, draws its idle power for
+   * {@code power.shutdown-time}, then {@code power.off}. Refused at run time while a guest or a migration
+   * is on it, or when it hosts the pool master.
+   */
+  record PowerOff(Duration at, String node) implements ScenarioAction {}
+
+  /** Switch an off node on: it draws power at once and takes guests after {@code power.boot-time}. */
+  record PowerOn(Duration at, String node) implements ScenarioAction {}
+
+  /** The node an action is about, or null for one about the whole network. */
+  default String nodeOrNull() {
+    if (this instanceof Fail f) {
+      return f.node();
+    } else if (this instanceof Recover r) {
+      return r.node();
+    } else if (this instanceof PowerOff p) {
+      return p.node();
+    } else if (this instanceof PowerOn p) {
+      return p.node();
+    } else if (this instanceof Partition p) {
+      return p.node();
+    } else if (this instanceof DegradeLink d) {
+      return d.node();
+    }
+    return null;
+  }
 }

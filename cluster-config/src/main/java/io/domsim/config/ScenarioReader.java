@@ -18,9 +18,16 @@ final class ScenarioReader {
     MIGRATE("guest", "to", "algorithm", "policy"),
     FAIL("node"),
     RECOVER("node"),
+    POWER_OFF("node"),
+    POWER_ON("node"),
     PARTITION("node", "duration"),
     DEGRADE_LINK("node", "bandwidth", "latency", "duration"),
-    NETWORK_FAULTS("loss", "duplicate", "reorder");
+    NETWORK_FAULTS("loss", "duplicate", "reorder"),
+    CREATE("guest"),
+    DESTROY("guest"),
+    PAUSE("guest"),
+    UNPAUSE("guest"),
+    SHUTDOWN("guest");
 
     /** The keys an entry of this action may have, {@code at} and {@code action} included. */
     final List<String> keys;
@@ -53,54 +60,127 @@ final class ScenarioReader {
 
   private ScenarioReader() {}
 
-  /** The actions sorted by {@code at}; entries at the same time keep their order in the file. */
   /**
+   * What the scenario needs to know of the guests: the configured ones (their names, and the type of each
+   * valid one), how to read a created guest's entry (as an entry of {@code guests}), and how long each type
+   * takes to shut down (after which the guest no longer exists).
+   */
+  record Guests(Collection<String> names, java.util.Map<String, GuestType> types,
+      java.util.function.Function<Section, GuestSpec> readCreated,
+      java.util.function.Function<GuestType, Duration> shutdownTime) {}
+
+  /**
+   * The actions sorted by {@code at}; entries at the same time keep their order in the file.
+   *
    * @param baseLatency {@code network.latency}, or null when it is itself wrong (a degraded link's latency
    *     may not be shorter: the latency is the lookahead of a run spread over several JVMs)
    */
-  static List<ScenarioAction> read(Section domsim, Collection<String> nodeNames, Collection<String> guestNames,
+  static List<ScenarioAction> read(Section domsim, Collection<String> nodeNames, Guests guests,
       PluginCatalog catalog, Duration baseLatency) {
     List<Read> read = new ArrayList<>();
     boolean complete = true;
-    for (Section entry : domsim.entries("scenario", "{ at = 30s, action = migrate, guest = web-1, to = node-3 }")) {
-      ScenarioAction action = action(entry, nodeNames, guestNames, catalog, baseLatency);
+    List<Section> entries = domsim.entries("scenario", "{ at = 30s, action = migrate, guest = web-1, to = node-3 }");
+    // A guest created by the scenario may be named by any action (whether it exists then is checked below).
+    java.util.Set<String> guestNames = new java.util.LinkedHashSet<>(guests.names());
+    entries.forEach(e -> createdName(e).ifPresent(guestNames::add));
+    for (Section entry : entries) {
+      ScenarioAction action = action(entry, nodeNames, guestNames, guests, catalog, baseLatency);
       complete &= action != null;
       if (action != null) {
         read.add(new Read(action, entry));
       }
     }
     read.sort(Comparator.comparing(r -> r.action().at())); // List.sort is stable
-    complete &= recoversFollowFailures(read);
+    complete &= nodeStatesFollow(read);
     complete &= noOverlap(read);
+    // Only over a whole timeline: a create that could not be read would make every later use of its guest
+    // look wrong.
+    complete = complete && GuestTimeline.check(read, guests);
     return complete ? read.stream().map(Read::action).toList() : null;
   }
 
   /** An action read, with the entry it came from (to report a problem of the timeline at its line). */
-  private record Read(ScenarioAction action, Section entry) {}
+  record Read(ScenarioAction action, Section entry) {}
+
+  /** The name a create entry gives its guest, if it is a create with a readable name (a first, quiet look). */
+  private static Optional<String> createdName(Section entry) {
+    Section.Field action = entry.field("action");
+    Section.Field guest = entry.field("guest");
+    if (action.missing() || !"create".equals(action.value().unwrapped()) || guest.missing()
+        || guest.value().valueType() != com.typesafe.config.ConfigValueType.OBJECT) {
+      return Optional.empty();
+    }
+    com.typesafe.config.ConfigValue name = ((com.typesafe.config.ConfigObject) guest.value()).get("name");
+    return name != null && (name.valueType() == com.typesafe.config.ConfigValueType.STRING
+        || name.valueType() == com.typesafe.config.ConfigValueType.NUMBER)
+        ? Optional.of(String.valueOf(name.unwrapped())) : Optional.empty();
+  }
+
+  /** What the timeline makes of a node: up, crashed, or switched off. */
+  private enum NodeState { UP, FAILED, OFF }
 
   /**
-   * Only a failed node can boot again: each recover must come after a fail of its node (in time, or in
-   * the file at the same time) with no recover of that node in between. Reports each one that does not.
+   * A node's fails, recovers and power actions must follow one another: only a failed node recovers, only
+   * an up node fails or is switched off, only an off node is switched on. Reports each action that does
+   * not follow, with what would make it.
    */
-  private static boolean recoversFollowFailures(List<Read> timeline) {
-    java.util.Set<String> failed = new java.util.TreeSet<>();
+  private static boolean nodeStatesFollow(List<Read> timeline) {
+    java.util.Map<String, NodeState> state = new java.util.TreeMap<>();
     boolean ok = true;
     for (Read r : timeline) {
-      if (r.action() instanceof ScenarioAction.Fail f) {
-        failed.add(f.node());
-      } else if (r.action() instanceof ScenarioAction.Recover rec && !failed.remove(rec.node())) {
-        r.entry().report(r.entry().field("node"), "node " + rec.node() + " is not failed at "
-            + Units.formatDuration(rec.at()) + ", so it cannot recover; a recover must follow a fail of the same"
-            + " node with no recover in between: add { action = fail, node = " + rec.node()
-            + " } before it, or remove it");
-        ok = false;
+      ScenarioAction a = r.action();
+      NodeState need;
+      NodeState then;
+      String fix;
+      if (a instanceof ScenarioAction.Fail) {
+        need = NodeState.UP;
+        then = NodeState.FAILED;
+        fix = "only a running node can fail";
+      } else if (a instanceof ScenarioAction.Recover) {
+        need = NodeState.FAILED;
+        then = NodeState.UP;
+        fix = "a recover must follow a fail of the same node with no recover in between: add { action = fail,"
+            + " node = " + a.nodeOrNull() + " } before it, or remove it";
+      } else if (a instanceof ScenarioAction.PowerOff) {
+        need = NodeState.UP;
+        then = NodeState.OFF;
+        fix = "only a running node can be switched off";
+      } else if (a instanceof ScenarioAction.PowerOn) {
+        need = NodeState.OFF;
+        then = NodeState.UP;
+        fix = "a power-on must follow a power-off of the same node with no power-on in between: add { action ="
+            + " power-off, node = " + a.nodeOrNull() + " } before it, or remove it";
+      } else {
+        continue;
       }
+      NodeState now = state.getOrDefault(a.nodeOrNull(), NodeState.UP);
+      if (a instanceof ScenarioAction.Fail && now == NodeState.FAILED) {
+        continue; // failing a failed node changes nothing, as it always has
+      }
+      if (now != need) {
+        String what = a instanceof ScenarioAction.Recover ? "recover" : a instanceof ScenarioAction.PowerOn
+            ? "be switched on" : a instanceof ScenarioAction.PowerOff ? "be switched off" : "fail";
+        String is = need == NodeState.UP ? words(now) : "not " + words(need);
+        r.entry().report(r.entry().field("node"), "node " + a.nodeOrNull() + " is " + is + " at "
+            + Units.formatDuration(a.at()) + ", so it cannot " + what + "; " + fix);
+        ok = false;
+        continue;
+      }
+      state.put(a.nodeOrNull(), then);
     }
     return ok;
   }
 
+  private static String words(NodeState s) {
+    return switch (s) {
+      case UP -> "running";
+      case FAILED -> "failed";
+      case OFF -> "switched off";
+    };
+  }
+
   private static ScenarioAction action(Section entry, Collection<String> nodeNames, Collection<String> guestNames,
-      PluginCatalog catalog, Duration baseLatency) {
+      Guests guests, PluginCatalog catalog, Duration baseLatency) {
     // An action after the end of the run is allowed: it simply never fires.
     Duration at = entry.duration("at", true, Limits.MAX_DURATION, "a duration of at least 0 and at most 365d, such as 30s");
     Action action = entry.choice("action", "an action", Action.values(), Action::configName);
@@ -129,6 +209,14 @@ final class ScenarioReader {
       case RECOVER -> {
         String node = reference(entry, "node", nodeNames, "node", "the name of the failed node to boot again");
         return at == null || node == null ? null : new ScenarioAction.Recover(at, node);
+      }
+      case POWER_OFF -> {
+        String node = reference(entry, "node", nodeNames, "node", "the name of the node to switch off");
+        return at == null || node == null ? null : new ScenarioAction.PowerOff(at, node);
+      }
+      case POWER_ON -> {
+        String node = reference(entry, "node", nodeNames, "node", "the name of the node to switch on");
+        return at == null || node == null ? null : new ScenarioAction.PowerOn(at, node);
       }
       case NETWORK_FAULTS -> {
         Double loss = entry.has("loss") ? entry.decimal("loss", d -> d >= 0 && d < 1,
@@ -176,6 +264,22 @@ final class ScenarioReader {
         }
         return ok ? new ScenarioAction.DegradeLink(at, node, Optional.ofNullable(bandwidth),
             Optional.ofNullable(latency), duration) : null;
+      }
+      case CREATE -> {
+        // The entry is read as one of guests (over guest-defaults) and checked the same way: it fits on some
+        // node, and its node, if it names one, exists, has room and runs its type.
+        Section.Field field = entry.field("guest");
+        Section guest = entry.section("guest"); // reports a guest that is missing or not an object
+        if (field.missing() || field.value().valueType() != com.typesafe.config.ConfigValueType.OBJECT) {
+          return null;
+        }
+        GuestSpec spec = guests.readCreated().apply(guest);
+        return at == null || spec == null ? null : new ScenarioAction.Create(at, spec);
+      }
+      case DESTROY, PAUSE, UNPAUSE, SHUTDOWN -> {
+        String guest = reference(entry, "guest", guestNames, "guest", "the name of a guest such as web-1");
+        return at == null || guest == null ? null
+            : new ScenarioAction.GuestAction(at, GuestOp.valueOf(action.name()), guest);
       }
       default -> throw new AssertionError(action);
     }

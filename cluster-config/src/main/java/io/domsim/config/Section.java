@@ -34,8 +34,13 @@ final class Section {
   /** One object in the fallback chain and its path, most specific first. */
   record Layer(ConfigObject object, String path) {}
 
-  /** One key as found through the layers, and where to point when it is wrong. */
-  record Field(String key, ConfigValue value, String path, Location location, boolean userWritten) {
+  /**
+   * One key as found through the layers, and where to point when it is wrong.
+   *
+   * @param layer the index of the layer it was found in (0: the entry itself; then its defaults); the
+   *     number of layers when it is missing
+   */
+  record Field(String key, ConfigValue value, String path, Location location, boolean userWritten, int layer) {
 
     boolean missing() {
       return value == null || value.valueType() == ConfigValueType.NULL;
@@ -91,17 +96,33 @@ final class Section {
   }
 
   Field field(String key) {
-    for (Layer layer : layers) {
+    for (int i = 0; i < layers.size(); i++) {
+      Layer layer = layers.get(i);
       ConfigValue value = layer.object().get(key);
       if (value == null) {
         continue;
       }
       Location at = sources.locate(value.origin());
       return at != null
-          ? new Field(key, value, layer.path() + "." + key, at, true)
-          : new Field(key, value, path + "." + key, anchor, false);
+          ? new Field(key, value, layer.path() + "." + key, at, true, i)
+          : new Field(key, value, path + "." + key, anchor, false, i);
     }
-    return new Field(key, null, path + "." + key, anchor, false);
+    return new Field(key, null, path + "." + key, anchor, false, layers.size());
+  }
+
+  /**
+   * The file a relative path written at {@code field} is relative to, as the user named it: the file that
+   * holds the value (the user's file or one it includes); for a {@code --set} override or a default, the
+   * user's file.
+   */
+  String fileOf(Field field) {
+    return field.userWritten() && !Sources.OVERRIDE.equals(field.location().file()) ? field.location().file()
+        : sources.sourceName();
+  }
+
+  /** Reports a problem somewhere else than at a field of this section, such as a line of a trace file. */
+  void report(Location where, Field field, String message) {
+    problems.add(where, field.path(), message);
   }
 
   void report(Field field, String message) {
@@ -231,6 +252,45 @@ final class Section {
     return read(key, "a power", allowed, v -> Units.parseWatts(numberText(v)), w -> w >= 0 && w <= max);
   }
 
+  /**
+   * A list of powers (each as {@link #watts} reads one, from 0 to {@code max}), each wrong element reported
+   * at itself as {@code key[i]}; null when the value is no list or any element is wrong.
+   */
+  double[] wattsList(String key, double max, String allowed) {
+    if (broken) {
+      return null;
+    }
+    Field field = field(key);
+    if (field.missing() || field.value().valueType() != ConfigValueType.LIST) {
+      report(field, (field.missing() ? describe(field) : render(field.value()) + " is not a list") + "; use "
+          + allowed);
+      return null;
+    }
+    ConfigList list = (ConfigList) field.value();
+    double[] watts = new double[list.size()];
+    boolean ok = true;
+    for (int i = 0; i < list.size(); i++) {
+      ConfigValue element = list.get(i);
+      Location at = sources.locate(element.origin());
+      Field elementField = new Field(key + "[" + i + "]", element, field.path() + "[" + i + "]",
+          at != null ? at : field.location(), field.userWritten(), field.layer());
+      try {
+        watts[i] = Units.parseWatts(numberText(element));
+      } catch (IllegalArgumentException e) {
+        String reason = e.getMessage() == null || e instanceof NumberFormatException ? "" : " (" + e.getMessage() + ")";
+        report(elementField, render(element) + " is not a power" + reason + "; each point is a power from 0 to 1MW,"
+            + " such as 86W");
+        ok = false;
+        continue;
+      }
+      if (!(watts[i] >= 0 && watts[i] <= max)) {
+        report(elementField, render(element) + " is out of range; each point is a power from 0 to 1MW, such as 86W");
+        ok = false;
+      }
+    }
+    return ok ? watts : null;
+  }
+
   /** One of a fixed set of lower-case names, such as an enum's config names. */
   <E extends Enum<E>> E choice(String key, String kind, E[] values, Function<E, String> nameOf) {
     Map<String, E> byName = new LinkedHashMap<>();
@@ -279,14 +339,19 @@ final class Section {
    * in tables, logs, metrics labels and reports, where a control character would garble the output.
    */
   String text(String key, String allowed) {
+    return text(key, allowed, Limits.MAX_NAME);
+  }
+
+  /** As {@link #text(String, String)}, at most {@code maxLength} characters (a path may be longer than a name). */
+  String text(String key, String allowed, int maxLength) {
     return read(key, "a name", allowed,
         v -> {
           if (v.valueType() != ConfigValueType.STRING && v.valueType() != ConfigValueType.NUMBER) {
             throw new IllegalArgumentException((String) null);
           }
           String text = scalarText(v);
-          if (text.length() > Limits.MAX_NAME) {
-            throw new IllegalArgumentException(text.length() + " characters; at most " + Limits.MAX_NAME);
+          if (text.length() > maxLength) {
+            throw new IllegalArgumentException(text.length() + " characters; at most " + maxLength);
           }
           int bad = firstUnprintable(text);
           if (bad >= 0) {

@@ -16,7 +16,8 @@ import java.util.TreeSet;
  * Reports keys that no module declares. The schema is the merged reference.conf of the classpath, so a key
  * another module adds (say {@code domsim.hypervisor.costs.*}) is accepted without this module knowing it.
  * The entries of {@code nodes}, {@code node-groups}, {@code guests}, {@code guest-groups} and {@code scenario}
- * are checked against {@code node-defaults} or {@code guest-defaults} plus their own keys. Type mismatches are left to the
+ * are checked against {@code node-defaults} or {@code guest-defaults} plus their own keys (a scenario's
+ * {@code create} has a guest entry). Type mismatches are left to the
  * readers, which report them with the expected form.
  */
 final class UnknownKeys {
@@ -34,7 +35,7 @@ final class UnknownKeys {
     entrySchemas.put("domsim.nodes", withKeys(nodeDefaults, List.of("name")));
     entrySchemas.put("domsim.node-groups", withKeys(nodeDefaults, List.of("prefix", "count")));
     entrySchemas.put("domsim.guests", withKeys(guestDefaults, List.of("name", "node")));
-    entrySchemas.put("domsim.guest-groups", withKeys(guestDefaults, List.of("prefix", "count", "node")));
+    entrySchemas.put("domsim.guest-groups", withKeys(guestDefaults, List.of("prefix", "count", "node", "traces", "traces-skip")));
   }
 
   /**
@@ -103,7 +104,9 @@ final class UnknownKeys {
     // Which keys a scenario entry takes depends on its action; an unknown action accepts them all.
     ConfigValue action = entry.get("action");
     Object name = action == null ? null : action.unwrapped();
-    return withKeys(ConfigValueFactory.fromMap(Map.of()), ScenarioReader.keysOf(name));
+    ConfigObject keys = withKeys(ConfigValueFactory.fromMap(Map.of()), ScenarioReader.keysOf(name));
+    // A create's guest is an entry of guests, with the same keys.
+    return "create".equals(name) ? keys.withValue("guest", entrySchemas.get("domsim.guests")) : keys;
   }
 
   private static String suggestion(String key, Set<String> allowed) {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,7 +48,8 @@ class ContractConfigTest {
         spec.simulation());
     assertEquals(Duration.ofNanos(100_000), spec.network().latency());
     assertEquals("best-fit", spec.scheduler().placement());
-    assertEquals("none", spec.scheduler().consolidation());
+    assertEquals(new ConsolidationSpec("none", OptionalDouble.empty(), "mmt", "pabfd", false, Duration.ofMinutes(5)),
+        spec.scheduler().consolidation());
     assertEquals(new MigrationSpec("pre-copy", "xen", Duration.ofMillis(300), false, 0, Duration.ofMillis(924600)),
         spec.migration());
     assertEquals(new MetricsSpec.PrometheusSpec(false, "127.0.0.1", 9464), spec.metrics().prometheus());
@@ -64,7 +66,8 @@ class ContractConfigTest {
   @Test
   void aNodeEntryOverridesOnlyWhatItSays() {
     NodeSpec defaults = spec.node("node-1").orElseThrow();
-    assertEquals(new NodeSpec("node-1", 16, 2.4, true, 128 * GIB, 10_000_000_000L, new PowerSpec(120, 300),
+    assertEquals(new NodeSpec("node-1", 16, 2.4, true, 128 * GIB, 10_000_000_000L,
+        new PowerSpec(PowerCurve.linear(120, 300), 5, Duration.ofMinutes(3), Duration.ofSeconds(30)),
         new Dom0Spec(2, 4 * GIB, 256)), defaults);
 
     NodeSpec node3 = spec.node("node-3").orElseThrow();

@@ -231,14 +231,6 @@ class ValidationTest {
           """, "t.conf:2: domsim.migration.auto-converge: ", "\"maybe\" is not a boolean; use true or false");
     }
 
-    @Test
-    void anUnknownConsolidationPolicyListsTheKnownOnes() {
-      assertOnlyProblem("""
-          domsim {
-            scheduler.consolidation = balance
-          }
-          """, "t.conf:2: domsim.scheduler.consolidation: ", "\"balance\" is not a consolidation policy; use none");
-    }
 
     @Test
     void enumsAreLowerCaseAndListTheAllowedValues() {
@@ -636,7 +628,8 @@ class ValidationTest {
       assertOnlyProblem(CLUSTER + """
             scenario = [ { at = 1s, action = reboot, node = node-1 } ]
           }
-          """, "t.conf:4: domsim.scenario[0].action: ", "\"reboot\" is not an action; use migrate, fail, recover, partition, degrade-link or network-faults");
+          """, "t.conf:4: domsim.scenario[0].action: ", "\"reboot\" is not an action; use migrate, fail, recover, power-off, power-on, partition, degrade-link,"
+          + " network-faults, ... (13 in all)");
     }
 
     @Test
@@ -694,6 +687,56 @@ class ValidationTest {
             ]
           }
           """, "t.conf:6: domsim.scenario[1].node: ", "node node-1 is not failed at 5s");
+    }
+
+    @Test
+    void powerActionsAreReadInOrder() throws ConfigProblems {
+      ClusterSpec spec = parse(CLUSTER + """
+            scenario = [
+              { at = 10s, action = power-off, node = node-1 }
+              { at = 20s, action = power-on, node = node-1 }
+            ]
+          }
+          """);
+      assertEquals(List.of(new ScenarioAction.PowerOff(Duration.ofSeconds(10), "node-1"),
+          new ScenarioAction.PowerOn(Duration.ofSeconds(20), "node-1")), spec.scenario());
+    }
+
+    @Test
+    void switchingOnANodeThatIsNotOffIsRefused() {
+      assertOnlyProblem(CLUSTER + """
+            scenario = [ { at = 5s, action = power-on, node = node-1 } ]
+          }
+          """, "t.conf:4: domsim.scenario[0].node: ", "node node-1 is not switched off at 5s, so it cannot be"
+          + " switched on; a power-on must follow a power-off of the same node with no power-on in between: add"
+          + " { action = power-off, node = node-1 } before it, or remove it");
+    }
+
+    @Test
+    void anOffNodeCannotFailOrBeSwitchedOffAgainAndAFailedOneCannotBeSwitchedOff() {
+      assertOnlyProblem(CLUSTER + """
+            scenario = [
+              { at = 10s, action = power-off, node = node-1 }
+              { at = 20s, action = fail, node = node-1 }
+            ]
+          }
+          """, "t.conf:6: domsim.scenario[1].node: ", "node node-1 is switched off at 20s, so it cannot fail;"
+          + " only a running node can fail");
+      assertOnlyProblem(CLUSTER + """
+            scenario = [
+              { at = 10s, action = power-off, node = node-1 }
+              { at = 20s, action = power-off, node = node-1 }
+            ]
+          }
+          """, "t.conf:6: domsim.scenario[1].node: ", "node node-1 is switched off at 20s, so it cannot be"
+          + " switched off");
+      assertOnlyProblem(CLUSTER + """
+            scenario = [
+              { at = 10s, action = fail, node = node-2 }
+              { at = 20s, action = power-off, node = node-2 }
+            ]
+          }
+          """, "t.conf:6: domsim.scenario[1].node: ", "node node-2 is failed at 20s, so it cannot be switched off");
     }
 
     @Test

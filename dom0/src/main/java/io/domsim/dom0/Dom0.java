@@ -18,12 +18,14 @@ import io.domsim.kernel.SimKernel;
 import io.domsim.migration.MigrationRecord;
 import io.domsim.migration.net.Fabric;
 import io.domsim.migration.net.FlowId;
+import io.domsim.scheduler.Consolidator;
 import io.domsim.scheduler.HostPlacements;
 import io.domsim.scheduler.HostView;
 import io.domsim.scheduler.PlacementPolicy;
 import io.domsim.scheduler.PoolMaster;
 import io.domsim.scheduler.PoolProtocol;
 import io.domsim.scheduler.PoolSettings;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.SortedMap;
@@ -51,7 +53,42 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
 
   public record GuestRefused(String guest, String node, String reason) implements CreateResult {}
 
-  /** Take the pool-master role: place {@code guests} over {@code hosts} with {@code policy}. */
+  /**
+   * A toolstack verb on a guest that runs here: destroy, pause, unpause or shutdown. The answer is
+   * {@link LifecycleDone} or {@link LifecycleRefused}; a shutdown first answers {@link ShutdownBegun}, and
+   * {@link LifecycleDone} once the guest's domain is gone (nothing if it is destroyed or its node fails before).
+   */
+  public record Lifecycle(String guest, io.domsim.config.GuestOp op, ActorRef<LifecycleResult> replyTo)
+      implements Command {}
+
+  public sealed interface LifecycleResult {
+    String guest();
+
+    io.domsim.config.GuestOp op();
+
+    String node();
+  }
+
+  public record LifecycleDone(String guest, io.domsim.config.GuestOp op, String node) implements LifecycleResult {}
+
+  public record LifecycleRefused(String guest, io.domsim.config.GuestOp op, String node, String reason)
+      implements LifecycleResult {}
+
+  /** The guest was asked to shut down and runs on until {@code goneAtNanos}. */
+  public record ShutdownBegun(String guest, String node, long goneAtNanos) implements LifecycleResult {
+    @Override
+    public io.domsim.config.GuestOp op() {
+      return io.domsim.config.GuestOp.SHUTDOWN;
+    }
+  }
+
+  /** A guest's own shutdown is over: destroy its domain {@code domid} (if it is still that one, here). */
+  record ShutdownOver(String guest, int domid) implements Command {}
+
+  /**
+   * Take the pool-master role, or, holding it, place more guests: place {@code guests} over {@code hosts} with
+   * {@code policy} (the role keeps the policy and settings it was given first).
+   */
   public record BecomePoolMaster(List<PoolMaster.Host> hosts, PlacementPolicy policy, PoolSettings settings,
       List<GuestSpec> guests, ActorRef<PoolMaster.Outcome> replyTo) implements Command {}
 
@@ -155,6 +192,11 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
 
   private record FromHypervisor(Hypervisor.Result result) implements Command {}
 
+  /** Take the consolidation role (after the guests have been placed): see {@link Consolidator}. */
+  public record StartConsolidation(Consolidator.Setup setup) implements Command {}
+
+  private record FromSnapshot(io.domsim.hypervisor.HostSnapshot snapshot) implements Command {}
+
   private final String node;
   private final Hardware hardware;
   private final ActorRef<Hypervisor.Command> hypervisor;
@@ -163,6 +205,7 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
   private final long domainOverheadBytes;
   private final ActorRef<PoolProtocol.HostCommand> poolEndpoint;
   private final ActorRef<Hypervisor.Result> hypercallReplies;
+  private final ActorRef<io.domsim.hypervisor.HostSnapshot> snapshotReplies;
   private final TreeMap<Long, Consumer<Hypervisor.Result>> pendingHypercalls = new TreeMap<>();
   /** The guests running here, by name: their domid and spec (for migration). */
   private final TreeMap<String, Integer> domids = new TreeMap<>();
@@ -170,14 +213,24 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
   private final MigrationContext migrationContext;
   private final ActorRef<Fabric.FlowEvent> flowEvents;
   private final MigrationHost host = new Host();
-  /** The sender and receiver of this life of the node: made afresh at each boot. */
+  private final ShutdownTimes shutdownTimes;
+  /** The sender and receiver of this life of the node, and its toolstack verbs: made afresh at each boot. */
   private SourceSide outgoing;
   private TargetSide incoming;
+  private GuestControl control;
+  /** How many times this Dom0 has taken the pool-master role (each a child of its own name). */
+  private int masterRoles;
   private PeerLives peers = new PeerLives();
   /** This node's life: 0 until it first crashes, then one more at each boot. */
   private int boot;
   /** The pool master's requests as this life of the host has answered them (repeats get the same answer). */
   private HostPlacements placements = new HostPlacements();
+  /** The consolidator's load reports: asked of the hypervisor's snapshot, in order. */
+  private HostLoads loads = new HostLoads();
+
+  /** The consolidation role, while this Dom0 holds it. */
+  private ActorRef<Consolidator.Command> consolidator;
+
   /** The pool master, while this Dom0 holds the role. */
   private ActorRef<PoolMaster.Command> poolMaster;
   /** Never reset, so that an answer to a hypercall of an earlier life matches no pending call. */
@@ -186,8 +239,9 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
 
   private Dom0(ActorContext<Command> ctx, SimKernel kernel, String node, Hardware hardware,
       ActorRef<Hypervisor.Command> hypervisor, Network network, long domainOverheadBytes,
-      MigrationContext migrationContext) {
+      MigrationContext migrationContext, ShutdownTimes shutdownTimes) {
     super(ctx);
+    this.shutdownTimes = shutdownTimes;
     this.migrationContext = migrationContext;
     this.flowEvents = ctx.messageAdapter(Fabric.FlowEvent.class, FromFabric::new);
     this.node = node;
@@ -198,25 +252,39 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
     this.domainOverheadBytes = domainOverheadBytes;
     this.poolEndpoint = ctx.messageAdapter(PoolProtocol.HostCommand.class, FromPool::new);
     this.hypercallReplies = ctx.messageAdapter(Hypervisor.Result.class, FromHypervisor::new);
+    this.snapshotReplies = ctx.messageAdapter(io.domsim.hypervisor.HostSnapshot.class, FromSnapshot::new);
     this.outgoing = new SourceSide(host, migrationContext);
     this.incoming = new TargetSide(host, migrationContext, peers);
+    this.control = newControl();
   }
 
+  /** @param shutdownTimes how long a guest runs on after {@code xl shutdown}, by type */
   public static Behavior<Command> create(SimKernel kernel, String node, Hardware hardware,
       ActorRef<Hypervisor.Command> hypervisor, Network network, long domainOverheadBytes,
-      MigrationContext migration) {
+      MigrationContext migration, ShutdownTimes shutdownTimes) {
     return Behaviors.setup(ctx -> new Dom0(ctx, kernel, node, hardware, hypervisor, network, domainOverheadBytes,
-        migration));
+        migration, shutdownTimes));
+  }
+
+  private GuestControl newControl() {
+    return new GuestControl(host, domids::get, specs::get, g -> outgoing.migrating(g) || incoming.migrating(g),
+        shutdownTimes, migrationContext.monitor());
   }
 
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(CreateGuest.class, this::onCreateGuest)
+        .onMessage(Lifecycle.class, m -> whenUp(() -> control.on(m)))
+        .onMessage(ShutdownOver.class, m -> whenUp(() -> control.onShutdownOver(m)))
         .onMessage(BecomePoolMaster.class, this::onBecomePoolMaster)
         .onMessage(GetPoolEndpoint.class, this::onGetPoolEndpoint)
         .onMessage(FromPool.class, m -> onPool(m.command()))
         .onMessage(FromHypervisor.class, this::onHypercallResult)
+        .onMessage(StartConsolidation.class, m -> whenUp(() -> consolidator = entity.kernel().spawn(getContext(),
+            Consolidator.create(node, entity.kernel().entity(node + "/consolidator"), network, m.setup()),
+            "consolidator")))
+        .onMessage(FromSnapshot.class, m -> whenUp(() -> loads.answer(m.snapshot())))
         .onMessageEquals(Halt.INSTANCE, this::onHalt)
         .onMessage(Reboot.class, this::onReboot)
         .onMessage(Migrate.class, this::onMigrate)
@@ -266,6 +334,8 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
       refusal = "guest " + m.guest() + " already runs on " + node + "; choose another node";
     } else if (outgoing.migrating(m.guest()) || incoming.migrating(m.guest())) {
       refusal = "guest " + m.guest() + " is already migrating; wait until that migration ends";
+    } else {
+      refusal = control.cannotMigrate(m.guest());
     }
     if (refusal != null) {
       GuestSpec spec = specs.get(m.guest());
@@ -366,10 +436,17 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
   }
 
   private Behavior<Command> onBecomePoolMaster(BecomePoolMaster b) {
-    poolMaster = entity.kernel().spawn(getContext(),
-        PoolMaster.create(node, entity.kernel().entity(node + "/pool-master"), network, b.policy(), b.settings(),
-            b.hosts()),
-        "pool-master");
+    if (halted) {
+      return this;
+    }
+    if (poolMaster == null) {
+      // A role lost in a crash stays with its (halted) child: a later role is a child of another name.
+      String name = masterRoles++ == 0 ? "pool-master" : "pool-master-" + masterRoles;
+      poolMaster = entity.kernel().spawn(getContext(),
+          PoolMaster.create(node, entity.kernel().entity(node + "/" + name), network, b.policy(), b.settings(),
+              b.hosts()),
+          name);
+    }
     poolMaster.tell(new PoolMaster.Place(b.guests(), b.replyTo()));
     return this;
   }
@@ -413,6 +490,8 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
             "no memory claim for placement " + c.placementId() + " on " + node));
         default -> { } // under way
       }
+    } else if (command instanceof PoolProtocol.ReportLoad r) {
+      loads.ask(r);
     } else if (command instanceof PoolProtocol.Release rel) {
       if (placements.release(rel.placementId()) == HostPlacements.Step.RELEASE_CLAIM) {
         hypercall(new Op.ReleaseClaim(rel.placementId()), ignored -> { });
@@ -446,7 +525,8 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
   /** This host as the pool master sees it: the hardware, the free memory the hypervisor reported, the guests' demand. */
   private HostView describe(long freeMemoryBytes) {
     return new HostView(node, hardware.cores(), hardware.ghz(), hardware.memoryBytes(), hardware.nicBitsPerSecond(),
-        hardware.hvmSupport(), freeMemoryBytes, HostView.demandOf(specs.values()), domainOverheadBytes);
+        hardware.hvmSupport(), freeMemoryBytes, HostView.demandOf(specs.values(), hardware.ghz()),
+        domainOverheadBytes);
   }
 
   private void reserve(PoolProtocol.Reserve res) {
@@ -487,6 +567,10 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
       poolMaster.tell(PoolMaster.Halt.INSTANCE);
       poolMaster = null;
     }
+    if (consolidator != null) {
+      consolidator.tell(Consolidator.Halt.INSTANCE); // consolidation stops with its node, as the pool master
+      consolidator = null;
+    }
     return this;
   }
 
@@ -508,6 +592,69 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
     peers = new PeerLives(r.others());
     outgoing = new SourceSide(host, migrationContext);
     incoming = new TargetSide(host, migrationContext, peers);
+    control = newControl();
     return this;
+  }
+
+  /**
+   * The answers to the consolidator's {@link PoolProtocol.ReportLoad}: each guest's demand since the last
+   * report, from the hypervisor's snapshot (as xentop reads it), and the free memory. A repeat of a round
+   * already answered gets the same answer; rounds are answered in the order asked.
+   */
+  private final class HostLoads {
+    private final java.util.ArrayDeque<PoolProtocol.ReportLoad> waiting = new java.util.ArrayDeque<>();
+    private final TreeMap<String, Double> lastRequestSeconds = new TreeMap<>();
+    private long lastReportNanos = -1;
+    private PoolProtocol.LoadReport last;
+
+    void ask(PoolProtocol.ReportLoad r) {
+      if (last != null && last.round() == r.round()) {
+        network.sendDatagram(entity, node, r.masterNode(), r.replyTo(), last);
+        return;
+      }
+      waiting.addLast(r);
+      if (waiting.size() == 1) {
+        hypervisor.tell(new Hypervisor.GetSnapshot(snapshotReplies));
+      }
+    }
+
+    void answer(io.domsim.hypervisor.HostSnapshot snapshot) {
+      PoolProtocol.ReportLoad r = waiting.pollFirst();
+      if (r == null) {
+        return;
+      }
+      if (last == null || last.round() != r.round()) {
+        last = report(r.round(), snapshot);
+      }
+      network.sendDatagram(entity, node, r.masterNode(), r.replyTo(), last);
+      if (!waiting.isEmpty()) {
+        hypervisor.tell(new Hypervisor.GetSnapshot(snapshotReplies));
+      }
+    }
+
+    private PoolProtocol.LoadReport report(long round, io.domsim.hypervisor.HostSnapshot snapshot) {
+      double mhzPerCore = hardware.ghz() * 1000;
+      double period = lastReportNanos < 0 ? 0 : (snapshot.atNanos() - lastReportNanos) / 1e9;
+      List<PoolProtocol.GuestLoad> out = new ArrayList<>();
+      TreeMap<String, Double> seen = new TreeMap<>();
+      for (io.domsim.hypervisor.HostSnapshot.GuestTotals g : snapshot.guests()) {
+        GuestSpec spec = specs.get(g.name());
+        if (g.presence() != io.domsim.hypervisor.HostSnapshot.Presence.HERE || spec == null
+            || !domids.containsKey(g.name())) {
+          continue; // gone, or an incoming copy not yet handed over
+        }
+        double requested = g.demand().requestSeconds();
+        Double before = lastRequestSeconds.get(g.name());
+        double now = g.demand().requestCores() * mhzPerCore;
+        double mean = before != null && period > 0 ? (requested - before) / period * mhzPerCore : now;
+        seen.put(g.name(), requested);
+        out.add(new PoolProtocol.GuestLoad(g.name(), spec.memoryBytes(), spec.type() == GuestType.HVM,
+            spec.vcpus() * spec.coresPerVcpu(hardware.ghz()) * mhzPerCore, now, mean, outgoing.destinationOf(g.name())));
+      }
+      lastRequestSeconds.clear();
+      lastRequestSeconds.putAll(seen);
+      lastReportNanos = snapshot.atNanos();
+      return new PoolProtocol.LoadReport(node, round, hardware.memoryBytes() - snapshot.memoryUsedBytes(), out);
+    }
   }
 }

@@ -44,6 +44,12 @@ final class SourceSide {
     return outgoing.values().stream().anyMatch(o -> o.spec.name().equals(guest));
   }
 
+  /** Where this guest's migration from here goes, or null when none is going out. */
+  String destinationOf(String guest) {
+    return outgoing.values().stream().filter(o -> o.spec.name().equals(guest)).map(o -> o.request.toNode())
+        .findFirst().orElse(null);
+  }
+
   /** The records of the outgoing migrations still going, as far as they got (outcome null). */
   List<MigrationRecord> inFlight() {
     return outgoing.values().stream()

@@ -43,6 +43,8 @@ class Dom0Test {
   /** What a fresh node has for guests: all but Dom0 and Dom0's own per-domain state. */
   static final long FREE_AT_BOOT = MEMORY - DOM0_MEMORY - OVERHEAD;
   static final String NODE = "node-1";
+  /** dom0's reference.conf: a PV guest shuts down in 10 s, an HVM one in 20 s. */
+  static final ShutdownTimes SHUTDOWN = ShutdownTimes.from(ConfigFactory.load().getConfig("domsim"));
 
   private record Refs(ActorRef<Hypervisor.Command> hypervisor, ActorRef<Dom0.Command> dom0) {}
 
@@ -69,7 +71,7 @@ class Dom0Test {
         ActorRef<Hypervisor.Command> hv = kernel.spawn(ctx, Hypervisor.create(kernel, NODE, host, 0, s -> { }),
             "xen");
         ActorRef<Dom0.Command> dom0 = kernel.spawn(ctx, Dom0.create(kernel, NODE, hw, hv, new Network(LATENCY),
-            OVERHEAD, noMigration()), "dom0");
+            OVERHEAD, noMigration(), SHUTDOWN), "dom0");
         return new Refs(hv, dom0);
       });
     }

@@ -13,6 +13,10 @@ public final class Domain {
   DomainState state;
   /** Multiplies the workload's mean load; redrawn at each workload phase. */
   double loadFactor = 1.0;
+  /** The busy fraction of its vCPUs: the workload's cpu, or a traced guest's current value. */
+  double cpu;
+  /** Host cores one busy vCPU takes here ({@link GuestSpec#coresPerVcpu}); fixed at creation. */
+  double coresPerVcpu = 1.0;
   /** Share of its speed taken away from the guest (auto-converge, post-copy page faults): 0..1. */
   double throttle;
 
@@ -23,6 +27,13 @@ public final class Domain {
   double hypercallsPerSecond;
   double vmExitsPerSecond;
   double dirtyWritesPerSecond;
+  /**
+   * Cores the guest's workload asks for now, whatever it is granted: its load while it runs, and while it
+   * is held for a migration (log-dirty on, or throttled) even when paused for the stop-and-copy.
+   */
+  double requestCores;
+  /** Whether a migration holds it now (log-dirty mode or a throttle): its unserved demand counts as the migration's. */
+  boolean migrating;
 
   // Integrals since creation.
   double cpuSeconds;
@@ -30,6 +41,10 @@ public final class Domain {
   double ioCompleted;
   double hypercalls;
   double vmExits;
+  /** Core-seconds asked for; of them, not served; of those, not served while a migration held the guest. */
+  double requestSeconds;
+  double unservedSeconds;
+  double unservedMigratingSeconds;
 
   /** Log-dirty mode: the dirty log while it is on, null when off (see HostModel.enableLogDirty). */
   DirtyLog dirtyLog;
@@ -49,6 +64,7 @@ public final class Domain {
     this.domid = domid;
     this.spec = spec;
     this.state = state;
+    this.cpu = spec.workload().cpu();
   }
 
   /** Adds what the current rates produced since the last accrual, up to {@code nowNanos}. */
@@ -63,6 +79,14 @@ public final class Domain {
     ioCompleted += ioPerSecond * dt;
     hypercalls += hypercallsPerSecond * dt;
     vmExits += vmExitsPerSecond * dt;
+    if (requestCores > 0) {
+      requestSeconds += requestCores * dt;
+      double unserved = Math.max(0, requestCores - workCores) * dt;
+      unservedSeconds += unserved;
+      if (migrating) {
+        unservedMigratingSeconds += unserved;
+      }
+    }
     if (dirtyLog != null) {
       dirtyLog.write(dirtyWritesPerSecond * dt);
     }
@@ -74,6 +98,8 @@ public final class Domain {
   public GuestSpec spec() { return spec; }
   public DomainState state() { return state; }
   public double loadFactor() { return loadFactor; }
+  public double cpu() { return cpu; }
+  public double coresPerVcpu() { return coresPerVcpu; }
   public double throttle() { return throttle; }
   public double cpuCores() { return cpuCores; }
   public double workCores() { return workCores; }
@@ -84,6 +110,10 @@ public final class Domain {
   public double hypercalls() { return hypercalls; }
   public double vmExits() { return vmExits; }
   public boolean logDirty() { return dirtyLog != null; }
+  public double requestCores() { return requestCores; }
+  public double requestSeconds() { return requestSeconds; }
+  public double unservedSeconds() { return unservedSeconds; }
+  public double unservedMigratingSeconds() { return unservedMigratingSeconds; }
 
   /** The log-dirty bitmap while log-dirty mode is on, else null. */
   public DirtyLog dirtyLog() { return dirtyLog; }

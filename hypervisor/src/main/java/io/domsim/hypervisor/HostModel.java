@@ -52,6 +52,8 @@ public final class HostModel {
   private double hypercallTotal;
   private double vmExitTotal;
   private double energyJoules;
+  private double fullSeconds;
+  private boolean full;
   private long memoryUsedBytes;
   private boolean halted;
   /** A deferred change at {@link #pendingNanos} is not yet in the rates. */
@@ -166,6 +168,7 @@ public final class HostModel {
     }
     Domain d = new Domain(nextDomid++, spec, paused ? DomainState.PAUSED : DomainState.RUNNING);
     d.accruedNanos = nowNanos;
+    d.coresPerVcpu = spec.coresPerVcpu(hardware.ghz());
     setUnitCosts(d);
     guests.add(d);
     byDomid.put(d.domid, d);
@@ -203,6 +206,15 @@ public final class HostModel {
     Domain d = require(domid);
     advanceTo(nowNanos);
     d.throttle = fraction;
+    rates.changed(d);
+    recompute(nowNanos);
+  }
+
+  /** A traced guest's busy fraction from now on (0..1). */
+  public void setCpu(int domid, double cpu, long nowNanos) {
+    Domain d = require(domid);
+    advanceTo(nowNanos);
+    d.cpu = cpu;
     rates.changed(d);
     recompute(nowNanos);
   }
@@ -260,6 +272,7 @@ public final class HostModel {
     Domain d = require(domid);
     d.accrue(nowNanos); // writes up to now belong to no log
     d.dirtyLog = dirtyLogFactory.create(d);
+    updateRequest(d);
   }
 
   /**
@@ -284,6 +297,7 @@ public final class HostModel {
     Domain d = require(domid);
     d.accrue(nowNanos);
     d.dirtyLog = null;
+    updateRequest(d);
   }
 
   private static DirtyLog requireLog(Domain d) {
@@ -309,9 +323,11 @@ public final class HostModel {
       d.hypercallsPerSecond = 0;
       d.vmExitsPerSecond = 0;
       d.dirtyWritesPerSecond = 0;
+      d.requestCores = 0; // lost with the machine: nothing more is asked of it here
     }
     dom0Cores = 0;
     busyCores = 0;
+    full = false;
     hypercallRate = 0;
     vmExitRate = 0;
     guestIoPerSecond = 0;
@@ -342,6 +358,31 @@ public final class HostModel {
     halted = false;
     recompute(nowNanos);
     return lost;
+  }
+
+  /**
+   * The empty machine is switched off at {@code nowNanos}: nothing runs, and from now on it draws
+   * {@code offWatts} (its BMC and the power supply's standby) until {@link #powerOn}.
+   */
+  public void powerOff(long nowNanos, double offWatts) {
+    if (halted || !guests.isEmpty() || !claims.isEmpty()) {
+      throw new IllegalStateException("only a running host without domains or claims can be switched off; this one"
+          + (halted ? " is not running" : " holds " + guests.stream().map(d -> d.name() + " (" + d.state + ")").toList()
+          + " and claims " + claims.keySet()));
+    }
+    halt(nowNanos);
+    watts = offWatts;
+  }
+
+  /** The switched-off machine is on again at {@code nowNanos}: Dom0 alone, drawing power as it runs. */
+  public void powerOn(long nowNanos) {
+    if (!halted || !guests.isEmpty()) {
+      throw new IllegalStateException("only a switched-off host can be switched on");
+    }
+    integrate(nowNanos); // up to now at the off draw
+    halted = false;
+    rates.rebuild(guests);
+    recompute(nowNanos);
   }
 
   private Domain require(int domid) {
@@ -382,6 +423,9 @@ public final class HostModel {
     hypercallTotal += hypercallRate * dt;
     vmExitTotal += vmExitRate * dt;
     energyJoules += watts * dt;
+    if (full) {
+      fullSeconds += dt;
+    }
   }
 
   /** What each unit of a new domain's work costs, by virtualization mode. */
@@ -412,6 +456,7 @@ public final class HostModel {
     hypercallRate = rates.hypercallRate;
     vmExitRate = rates.vmExitRate;
     guestIoPerSecond = rates.guestIoPerSecond;
+    full = busyCores >= hardware.cores() * (1 - 1e-9);
     watts = hardware.watts(busyCores / hardware.cores());
   }
 
@@ -421,6 +466,26 @@ public final class HostModel {
       pending = false;
       recompute(pendingNanos);
     }
+  }
+
+  /**
+   * What a domain's workload asks for now (cores, before any share or throttle): while it runs, and while a
+   * migration holds it (log-dirty on or throttled), paused or not, so that its downtime counts as unserved.
+   */
+  static double request(Domain d) {
+    d.migrating = d.dirtyLog != null || d.throttle > 0;
+    boolean asks = d.state == DomainState.RUNNING || d.migrating;
+    return asks ? Math.min(d.spec.vcpus(), d.cpu * d.loadFactor * d.spec.vcpus() * d.coresPerVcpu) : 0;
+  }
+
+  /** Brings a domain's request up to date after its log-dirty mode changed (no share changes with it). */
+  private static void updateRequest(Domain d) {
+    d.requestCores = request(d);
+  }
+
+  /** Time the node's CPU was saturated (every core busy): SLATAH's numerator. */
+  public double fullSeconds() {
+    return fullSeconds;
   }
 
   // ---- what an observer reads (node totals are as of the last advanceTo/integrate) ----

@@ -195,7 +195,8 @@ final class HostRates {
     // A throttled guest (auto-converge, post-copy faults) gets through less of everything it does.
     double speed = 1 - d.throttle;
     double vcpus = c[b + VCPUS];
-    double compute = running ? Math.min(vcpus, c[b + CPU_MEAN] * d.loadFactor * vcpus) * speed : 0;
+    // Demand in cycles is cpu x vcpus x vcpu-ghz: on slower cores it takes more core-time, up to its vCPUs.
+    double compute = running ? Math.min(vcpus, d.cpu * d.loadFactor * vcpus * d.coresPerVcpu) * speed : 0;
     double attempt = running ? c[b + IO_MEAN] * d.loadFactor * speed : 0;
     double unc1 = compute * c[b + ONE_OH] + attempt * c[b + GCPI];
     double dem = Math.min(vcpus, unc1);
@@ -412,8 +413,11 @@ final class HostRates {
       dExits = work * costs.hvmVmExitsPerCpuSecond() + x * costs.hvmVmExitsPerIo();
       h[hb + BACKEND_HC] = x * costs.hvmVmExitsPerIo() * costs.deviceModelHypercallsPerExit();
     }
-    if (cpu != d.cpuCores || x != d.ioPerSecond || dirty != d.dirtyWritesPerSecond || work != d.workCores) {
+    double request = HostModel.request(d);
+    if (cpu != d.cpuCores || x != d.ioPerSecond || dirty != d.dirtyWritesPerSecond || work != d.workCores
+        || request != d.requestCores) {
       d.accrue(nowNanos); // the old rates held until now
+      d.requestCores = request;
       d.cpuCores = cpu;
       d.workCores = work;
       d.ioPerSecond = x;

@@ -5,7 +5,13 @@ import java.util.List;
 /** Everything a hypervisor has accumulated up to {@code atNanos}: the material of the report. */
 public record HostSnapshot(
     long atNanos, double busyCoreSeconds, double dom0CoreSeconds, double energyJoules, double hypercalls,
-    double vmExits, long memoryUsedBytes, List<GuestTotals> guests) {
+    double vmExits, long memoryUsedBytes, List<GuestTotals> guests, double fullSeconds) {
+
+  /** A snapshot of a node that never ran out of CPU. */
+  public HostSnapshot(long atNanos, double busyCoreSeconds, double dom0CoreSeconds, double energyJoules,
+      double hypercalls, double vmExits, long memoryUsedBytes, List<GuestTotals> guests) {
+    this(atNanos, busyCoreSeconds, dom0CoreSeconds, energyJoules, hypercalls, vmExits, memoryUsedBytes, guests, 0);
+  }
 
   public HostSnapshot {
     guests = List.copyOf(guests);
@@ -17,7 +23,23 @@ public record HostSnapshot(
    */
   public record GuestTotals(
       String name, int domid, DomainState state, double cpuSeconds, double workSeconds, double ioCompleted,
-      double hypercalls, double vmExits, Presence presence) {}
+      double hypercalls, double vmExits, Presence presence, Demand demand) {
+
+    /** Totals without demand accounting (a domain that asked for nothing). */
+    public GuestTotals(String name, int domid, DomainState state, double cpuSeconds, double workSeconds,
+        double ioCompleted, double hypercalls, double vmExits, Presence presence) {
+      this(name, domid, state, cpuSeconds, workSeconds, ioCompleted, hypercalls, vmExits, presence, Demand.NONE);
+    }
+  }
+
+  /**
+   * What a domain's workload asked of the CPU and did not get (core-seconds), the part of that while a
+   * migration held it, and what it asks now (cores).
+   */
+  public record Demand(double requestSeconds, double unservedSeconds, double unservedMigratingSeconds,
+      double requestCores) {
+    public static final Demand NONE = new Demand(0, 0, 0, 0);
+  }
 
   /** Where a domain of this host is now. */
   public enum Presence {

@@ -42,6 +42,15 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
    */
   public enum Reboot implements Command { INSTANCE }
 
+  /**
+   * The empty node is switched off (the end of a clean shutdown): nothing runs, and it draws
+   * {@code offWatts} until {@link PowerOn}.
+   */
+  public record PowerOff(double offWatts) implements Command {}
+
+  /** The switched-off node is switched on: Dom0 alone, drawing power as it boots. */
+  public enum PowerOn implements Command { INSTANCE }
+
   private enum SampleTick implements Command { INSTANCE }
 
   /** The end of a guest's workload phase; carries the guest's workload state, not a lookup key. */
@@ -182,6 +191,8 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
         .onMessage(WorkloadPhase.class, this::onPhase)
         .onMessageEquals(Halt.INSTANCE, this::onHalt)
         .onMessageEquals(Reboot.INSTANCE, this::onReboot)
+        .onMessage(PowerOff.class, this::onPowerOff)
+        .onMessageEquals(PowerOn.INSTANCE, this::onPowerOn)
         .build();
   }
 
@@ -296,9 +307,20 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     monitor.memory(node, host.memoryUsedBytes(), host.hardware().memoryBytes(), now);
   }
 
-  /** Each guest's load moves between levels: a new level (mean 1) after an exponential phase. */
+  /**
+   * Each guest's load moves between levels: a new level (mean 1) after an exponential phase; a traced guest's
+   * cpu follows its trace instead, changing at the trace's intervals (counted from the start of the run, so a
+   * migrated guest goes on where it was), with no random draw.
+   */
   private void startWorkload(Domain d) {
     WorkloadSpec w = d.spec().workload();
+    if (w.trace().isPresent()) {
+      Workload workload = new Workload(d, kernel.entity("guest/" + d.name() + "/trace"));
+      workloads.put(d.domid(), workload);
+      host.setCpu(d.domid(), w.tracedCpuAt(kernel.now()), kernel.now());
+      scheduleTraceStep(workload);
+      return;
+    }
     if (w.variability() <= 0) {
       return;
     }
@@ -312,6 +334,14 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     double meanNanos = workload.phaseMeanNanos;
     long phase = Math.max(1, Math.round(-meanNanos * Log1p.of(-workload.entity.random().nextDouble())));
     workload.timer = workload.entity.sendAfter(phase, getContext().getSelf(), workload.phase);
+  }
+
+  /** The next instant the trace's value changes, if it ever does. */
+  private void scheduleTraceStep(Workload workload) {
+    long next = workload.domain.spec().workload().nextTraceChangeAfter(kernel.now());
+    if (next >= 0) {
+      workload.timer = workload.entity.sendAt(next, getContext().getSelf(), new WorkloadPhase(workload));
+    }
   }
 
   private static void stop(Workload w) {
@@ -332,6 +362,12 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
   private Behavior<Command> onPhase(WorkloadPhase phase) {
     Workload w = phase.workload();
     if (halted || w.stopped) {
+      return this;
+    }
+    WorkloadSpec spec = w.domain.spec().workload();
+    if (spec.trace().isPresent()) {
+      host.setCpu(w.domain.domid(), spec.tracedCpuAt(kernel.now()), kernel.now());
+      scheduleTraceStep(w);
       return this;
     }
     // Deferred: the phases of this host's guests at one instant are applied by one recompute.
@@ -384,7 +420,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     addTotals(guests, departed, HostSnapshot.Presence.DEPARTED);
     addTotals(guests, crashed, HostSnapshot.Presence.CRASHED);
     get.replyTo().tell(new HostSnapshot(kernel.now(), host.busyCoreSeconds(), host.dom0CoreSeconds(),
-        host.energyJoules(), host.hypercalls(), host.vmExits(), host.memoryUsedBytes(), guests));
+        host.energyJoules(), host.hypercalls(), host.vmExits(), host.memoryUsedBytes(), guests, host.fullSeconds()));
     return this;
   }
 
@@ -392,7 +428,9 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
       HostSnapshot.Presence presence) {
     for (Domain d : domains) {
       out.add(new HostSnapshot.GuestTotals(d.name(), d.domid(), d.state(), d.cpuSeconds(), d.workSeconds(),
-          d.ioCompleted(), d.hypercalls(), d.vmExits(), presence));
+          d.ioCompleted(), d.hypercalls(), d.vmExits(), presence, new HostSnapshot.Demand(d.requestSeconds(),
+          d.unservedSeconds(), d.unservedMigratingSeconds(), presence == HostSnapshot.Presence.HERE ? d.requestCores()
+          : 0)));
     }
   }
 
@@ -417,6 +455,55 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
   }
 
   /**
+   * Switched off: a last sample up to now, then the gauges of a machine that is off (its standby power).
+   * The monitor counts it down, so that a guest started here before it is on again is a violation.
+   */
+  private Behavior<Command> onPowerOff(PowerOff off) {
+    if (halted) {
+      throw new IllegalStateException("node " + node + " is not running; only a running node is switched off");
+    }
+    long now = kernel.now();
+    emitSample(now);
+    // A paused copy left behind (a migration's source whose Dom0 halted for the shutdown before it destroyed
+    // it: the guest runs at the destination) goes with the power. A running domain here would be a guest the
+    // operator did not know of: powerOff refuses it, and the run fails.
+    for (Domain d : List.copyOf(host.guests())) {
+      if (d.state() == DomainState.PAUSED) {
+        Domain gone = host.destroyDomain(d.domid(), now);
+        departed.add(gone);
+        Workload w = workloads.remove(d.domid());
+        if (w != null) {
+          stop(w);
+        }
+        monitor.domainDestroyed(node, gone.name());
+      }
+    }
+    host.claims().keySet().stream().toList().forEach(host::releaseClaim);
+    host.powerOff(now, off.offWatts());
+    halted = true;
+    monitor.nodeHalted(node);
+    if (sampleTimer != null) {
+      sampleTimer.cancel();
+    }
+    sink.accept(new NodeSample(now, 0, 0, 0, 0, 0, off.offWatts(), 0, 0, 0));
+    return this;
+  }
+
+  /** Switched on: the sampling resumes from now, its first sample at once (as after a reboot). */
+  private Behavior<Command> onPowerOn() {
+    if (!halted || !host.guests().isEmpty()) {
+      throw new IllegalStateException("node " + node + " is not switched off; only an off node is switched on");
+    }
+    long now = kernel.now();
+    emitSample(now); // the off period: no work, the standby power's energy
+    host.powerOn(now);
+    halted = false;
+    monitor.nodeBooted(node);
+    resumeSampling(now);
+    return this;
+  }
+
+  /**
    * Boots again, empty. The sampling resumes from now: the periods before the crash were all reported,
    * and nothing accrued while the machine was off. A first sample shows the machine on at once (Dom0's
    * load, its memory, idle power and a little more), so its gauges do not wait a period.
@@ -428,7 +515,18 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     long now = kernel.now();
     crashed.addAll(host.reboot(now));
     halted = false;
+    monitor.nodeBooted(node); // the Node told it already in a cluster; a hypervisor alone tells it here
+    resumeSampling(now);
+    return this;
+  }
+
+  private void resumeSampling(long now) {
     lastSampleNanos = now;
+    lastBusy = host.busyCoreSeconds();
+    lastDom0 = host.dom0CoreSeconds();
+    lastHypercalls = host.hypercalls();
+    lastVmExits = host.vmExits();
+    lastEnergy = host.energyJoules();
     checkMemory(now);
     Hardware hw = host.hardware();
     sink.accept(new NodeSample(now, host.busyCores() / hw.cores(), host.dom0Cores() / host.dom0Vcpus(),
@@ -436,6 +534,5 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     if (sampleIntervalNanos > 0) {
       sampleTimer = entity.sendAfter(sampleIntervalNanos, getContext().getSelf(), SampleTick.INSTANCE);
     }
-    return this;
   }
 }

@@ -24,7 +24,9 @@ public final class InvariantMonitor {
     MEMORY_WITHIN_CAPACITY("a node's memory in use (guests, claims, Dom0) never exceeds its capacity"),
     ONE_MIGRATION_PER_GUEST("a guest has at most one migration at a time"),
     NO_UNPAUSE_BEFORE_GO("a destination's paused copy is never unpaused before the source sends GO"),
-    NO_PAGE_MISSING_AT_HANDOVER("no page dirtied before the suspend is missing at the destination");
+    NO_PAGE_MISSING_AT_HANDOVER("no page dirtied before the suspend is missing at the destination"),
+    ENDED_GUEST_STAYS_ENDED("a destroyed or shut-down guest never runs again"),
+    NO_GUEST_ON_DOWN_NODE("no guest runs on a node that is switched off or failed");
 
     private final String rule;
 
@@ -85,9 +87,11 @@ public final class InvariantMonitor {
 
   /** Per guest, the nodes where a domain of it runs. */
   private final Map<String, SortedSet<String>> runningOn = new TreeMap<>();
+  /** Guests the operator destroyed or shut down: gone for good (a name is never used again). */
+  private final SortedSet<String> ended = new TreeSet<>();
   /** Migrations in flight, by id. */
   private final Map<String, Migration> migrations = new TreeMap<>();
-  /** Nodes crashed and not booted again. */
+  /** Nodes crashed or switched off, and not booted again. */
   private final SortedSet<String> down = new TreeSet<>();
   private long checks;
 
@@ -103,6 +107,14 @@ public final class InvariantMonitor {
     if (state != DomainState.RUNNING) {
       nodes.remove(node);
       return;
+    }
+    if (ended.contains(guest)) {
+      throw new Violation(Invariant.ENDED_GUEST_STAYS_ENDED, guest, nowNanos, "guest " + guest + " runs on " + node
+          + " after it was destroyed or shut down");
+    }
+    if (down.contains(node)) {
+      throw new Violation(Invariant.NO_GUEST_ON_DOWN_NODE, guest, nowNanos, "guest " + guest + " runs on " + node
+          + ", which is switched off or failed");
     }
     for (Migration m : migrations.values()) {
       if (m.targetOpen && m.guest.equals(guest) && m.to.equals(node) && !m.goSent) {
@@ -124,6 +136,21 @@ public final class InvariantMonitor {
     if (nodes != null) {
       nodes.remove(node);
     }
+  }
+
+  /**
+   * The operator's destroy (or a shutdown's end) has destroyed {@code guest}'s domain on {@code node}: the
+   * guest is gone, not lost, and no domain of it may run again. It must not be running anywhere else.
+   */
+  public void guestEnded(String node, String guest, long nowNanos) {
+    checks++;
+    SortedSet<String> nodes = runningOn.getOrDefault(guest, new TreeSet<>());
+    nodes.remove(node);
+    if (!nodes.isEmpty()) {
+      throw new Violation(Invariant.ONE_RUNNING_COPY, guest, nowNanos, "guest " + guest + " was destroyed on " + node
+          + " but still runs on " + String.join(" and ", nodes));
+    }
+    ended.add(guest);
   }
 
   /**
@@ -163,7 +190,11 @@ public final class InvariantMonitor {
   public void migrationStarted(String id, String guest, String from, String to, long nowNanos) {
     checks++;
     for (var e : migrations.entrySet()) {
-      if (e.getValue().sourceOpen && e.getValue().guest.equals(guest)) {
+      Migration prev = e.getValue();
+      // A migration past its handover (GO sent, the destination done with it: the guest runs there) whose
+      // source has yet to hear so and destroy its paused copy is over for the guest: it may leave again.
+      boolean handedOver = prev.goSent && !prev.targetOpen && prev.to.equals(from);
+      if (prev.sourceOpen && prev.guest.equals(guest) && !handedOver) {
         throw new Violation(Invariant.ONE_MIGRATION_PER_GUEST, guest, nowNanos, "guest " + guest
             + " starts migration " + id + " while " + e.getKey() + " is in flight");
       }

@@ -131,4 +131,25 @@ class InvariantMonitorTest {
   void aPageMissingAtHandoverIsAViolation() {
     assertViolation(Invariant.NO_PAGE_MISSING_AT_HANDOVER, "g", 5, () -> m.pagesMissingAtHandover("m1", "g", 3, 5));
   }
+
+  @Test
+  void aGuestNeverRunsOnANodeThatIsDownUntilItBootsAgain() {
+    InvariantMonitor m = new InvariantMonitor();
+    m.nodeHalted("a");
+    assertViolation(Invariant.NO_GUEST_ON_DOWN_NODE, "g", 7, () -> m.domainState("a", "g", DomainState.RUNNING, 7));
+    m.domainState("a", "p", DomainState.PAUSED, 8); // a paused domain runs nowhere
+    m.nodeBooted("a");
+    m.domainState("a", "g", DomainState.RUNNING, 9);
+  }
+
+  @Test
+  void aGuestMayLeaveItsDestinationBeforeTheOldSourceHearsOfTheHandover() {
+    InvariantMonitor m = new InvariantMonitor();
+    m.migrationStarted("m1", "g", "a", "b", 1);
+    m.goSent("m1");
+    assertViolation(Invariant.ONE_MIGRATION_PER_GUEST, "g", 2, () -> m.migrationStarted("m2", "g", "b", "c", 2));
+    m.targetEnded("m1"); // b runs g; a has not heard so yet
+    m.migrationStarted("m3", "g", "b", "c", 3);
+    assertViolation(Invariant.ONE_MIGRATION_PER_GUEST, "g", 4, () -> m.migrationStarted("m4", "g", "a", "c", 4));
+  }
 }

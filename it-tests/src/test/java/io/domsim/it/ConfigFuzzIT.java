@@ -33,7 +33,8 @@ class ConfigFuzzIT {
   /** Of the cases validate accepts or refuses, how many go to run as well (the small examples only). */
   private static final int RUNS = Integer.getInteger("domsim.fuzz.runs", 40);
   private static final Duration LIMIT = Duration.ofSeconds(30);
-  private static final List<String> EXAMPLES = List.of("cluster.conf", "migration.conf", "scale-1000.conf");
+  private static final List<String> EXAMPLES = List.of("cluster.conf", "migration.conf", "scale-1000.conf",
+      "lifecycle.conf");
   private static final List<String> RUN_OVERRIDES = List.of("--set", "simulation.duration=2s", "--set",
       "simulation.clock=virtual", "--set", "metrics.prometheus.enabled=false");
 
@@ -47,7 +48,8 @@ class ConfigFuzzIT {
       "1e400W", "1ns", "0s", "1000000d", "365d", "1ms", "1PiB", "2PiB", "1TiB", "0GiB", "100Tbps", "\"\"", "\" \"",
       "[]", "{}", "null", "true", "false", "yes", "${?NOPE_DOMSIM_FUZZ}", "${NOPE_DOMSIM_FUZZ}", "\"x y\"",
       "\"a/b\"", "\"\\u0001\"", "\"-lead\"", "Zürich", "\"n\" \"1\"", "[1, 2]", "{ a = 1 }", "pv", "hvm", "node-1",
-      "web-1", "src-1", "idle-pv", "real", "virtual", "qemu", "post-copy", "include", "\"" + "x".repeat(300) + "\"",
+      "web-1", "src-1", "idle-pv", "real", "virtual", "qemu", "post-copy", "include", "pause", "unpause", "shutdown",
+      "destroy", "create", "web", "db", "cache", "node-a", "\"" + "x".repeat(300) + "\"",
       "${domsim.simulation.seed}", "1e-40", "0.000001", "3GiB", "100000", "99999999999999999999");
   private static final List<String> JUNK = List.of("{", "}", "[", "]", "\"", "=", ",", "#", "include \"nothere.conf\"",
       "include required(\"nothere.conf\")", "\u0000", "\\", "${", "domsim.simulation.seed = 1\n", "\n}\n",

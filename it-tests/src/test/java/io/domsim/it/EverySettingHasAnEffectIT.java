@@ -63,14 +63,20 @@ class EverySettingHasAnEffectIT {
    * (no alternative) is not run at all; one with an alternative must still change nothing.
    */
   private static final Map<String, String> KNOWN_UNUSED = Map.of(
-      "domsim.scheduler.consolidation", "only the built-in `none` exists and nothing asks the policy yet; the"
-          + " consolidation issue (dynamic consolidation on real traces) wires it");
+      "domsim.scheduler.consolidation.placement", "pabfd is the only built-in placement of consolidated guests; a"
+          + " plug-in may add another",
+      "domsim.scheduler.consolidation.selection", "this cluster's one overloaded host (b) sheds every guest it can"
+          + " under any selection; GuestSelectionsTest shows each selection's choice, ConsolidationRunTest the"
+          + " wiring");
 
   /** Subtrees under domsim that configure machinery, not the model, and why. */
   private static final Map<String, String> NOT_SETTINGS = Map.of(
       "domsim.kernel.sim-dispatcher", "Akka's definition of the simulation dispatcher, read by Akka from the"
           + " JVM's configuration (kernel-id is filled in per run)",
       "domsim.kernel.kryo.registrations", "the list of classes Kryo registers, which modules extend with +=");
+
+  /** A trace next to the fixture (configs/traces/steps.txt). */
+  private static final String TRACE = "traces/steps.txt";
 
   /**
    * Values to try instead of the derived one: names have no derivation, and a limit's double may never be
@@ -83,6 +89,10 @@ class EverySettingHasAnEffectIT {
       // falls behind the wall clock and the run says little).
       Map.entry("domsim.simulation.speed", "200"),
       Map.entry("domsim.scheduler.placement", "first-fit"),
+      // b is saturated (io, hog and db): THR moves guests off it; a threshold of 0.3 finds other hosts
+      // overloaded too.
+      Map.entry("domsim.scheduler.consolidation.policy", "thr"),
+      Map.entry("domsim.scheduler.consolidation.parameter", "0.3"),
       Map.entry("domsim.migration.algorithm", "stop-and-copy"),
       Map.entry("domsim.migration.policy", "qemu"),
       Map.entry("domsim.migration.bandwidth", "500Mbps"),
@@ -103,11 +113,25 @@ class EverySettingHasAnEffectIT {
       Map.entry("domsim.migration.timeout", "5s"),
       // Derived, they would be 1: loss must stay below 1, and a rate of 1 is no test of the fraction.
       Map.entry("domsim.network.faults.loss", "0.3"),
-      Map.entry("domsim.network.faults.duplicate", "0.3"));
+      Map.entry("domsim.network.faults.duplicate", "0.3"),
+      // The nodes' linear idle/max become a SPECpower table: every node's energy changes.
+      Map.entry("domsim.node-defaults.power.model", "hp-proliant-ml110-g4"),
+      Map.entry("domsim.node-defaults.power.table", "[86W, 89.4W, 92.6W, 96W, 99.5W, 102W, 106W, 108W, 112W, 114W,"
+          + " 117W]"),
+      // vCPUs rated at half the nodes' 2.4 GHz take half the core-time.
+      Map.entry("domsim.guest-defaults.vcpu-ghz", "1.2"),
+      // Relative to the fixture's file: every guest's CPU steps through 20%, 80%, 50%.
+      Map.entry("domsim.guest-defaults.workload.trace", TRACE),
+      // Within the 120 s run the 5-minute default never leaves the trace's first value.
+      Map.entry("domsim.guest-defaults.workload.trace-interval", "10s"));
 
   /** Settings whose effect needs another one set in both runs (speed paces only the real clock). */
   private static final Map<String, List<String>> CONTEXT = Map.of(
-      "domsim.simulation.speed", List.of("simulation.clock=real"));
+      "domsim.simulation.speed", List.of("simulation.clock=real"),
+      // The consolidation's settings act when it runs: a detector, or idle hosts switched off.
+      "domsim.scheduler.consolidation.parameter", List.of("scheduler.consolidation.policy=thr"),
+      "domsim.scheduler.consolidation.interval", List.of("scheduler.consolidation.switch-off-idle=true"),
+      "domsim.guest-defaults.workload.trace-interval", List.of("guest-defaults.workload.trace=" + TRACE));
 
   /** Report fields that copy the configuration rather than result from it, by report section. */
   private static final Map<String, List<String>> ECHOES = Map.of(

@@ -41,6 +41,21 @@ class RunCommandIT {
       assertTrue(r.get("guests").get(0).has(field), "guest field " + field);
     }
     assertTrue(r.has("migrations") && r.get("migrations").isArray());
+    // The summary adds up the nodes: energy in kWh, nodes up on average (all 44, the whole run).
+    double joules = 0;
+    for (JsonNode n : r.get("nodes")) {
+      joules += n.get("energy_joules").asDouble();
+      assertEquals(120.0, n.get("active_seconds").asDouble(), 1e-9, n.toString());
+    }
+    JsonNode summary = r.get("summary");
+    assertEquals(joules / 3.6e6, summary.get("energy_kwh").asDouble(), 1e-12);
+    assertEquals(44.0, summary.get("nodes_active_avg").asDouble(), 1e-9);
+    int completed = 0;
+    for (JsonNode m : r.get("migrations")) {
+      completed += m.get("outcome").asText().equals("completed") ? 1 : 0;
+    }
+    assertEquals(completed, summary.get("migrations").asInt());
+    assertTrue(o.out().contains("kWh"), o.out());
     JsonNode db = Cli.guest(r, "db-1");
     assertEquals("node-2", db.get("node_start").asText(), "db-1 is pinned to node-2");
     assertEquals("running", db.get("state_end").asText());
@@ -167,7 +182,7 @@ class RunCommandIT {
     ObjectNode r = (ObjectNode) Cli.report(tmp);
     List<String> top = new java.util.ArrayList<>();
     r.fieldNames().forEachRemaining(top::add);
-    assertEquals(List.of("seed", "clock", "simulated_seconds", "wall_seconds", "simulated_events", "nodes", "guests",
-        "migrations"), top);
+    assertEquals(List.of("seed", "clock", "simulated_seconds", "wall_seconds", "simulated_events", "summary", "nodes",
+        "guests", "migrations"), top);
   }
 }

@@ -7,6 +7,7 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import io.domsim.config.ClusterSpec;
+import io.domsim.config.NodeSpec;
 import io.domsim.config.ScenarioAction;
 import io.domsim.dom0.Dom0;
 import io.domsim.migration.MigrationPlugins;
@@ -17,8 +18,12 @@ import io.domsim.kernel.Network;
 import io.domsim.kernel.SimEntity;
 import io.domsim.kernel.SimKernel;
 import io.domsim.kernel.SimTime;
+import io.domsim.scheduler.Consolidator;
 import io.domsim.scheduler.PoolMaster;
+import io.domsim.scheduler.consolidation.DataCentre;
+import io.domsim.scheduler.consolidation.Decisions;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -74,8 +79,21 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
 
   private record InFlightReported(Dom0.InFlight inFlight) implements Command {}
 
+  /** A consolidation round's decisions, from the pool master's node. */
+  private record ConsolidationOrders(Consolidator.Orders orders) implements Command {}
+
+  /** A node has booted after a power-on. */
+  private record PoweredOnReply(Node.PoweredOn on) implements Command {}
+
+  /** A node's shutdown is over: it is off. */
+  private record ShutdownOver(String node) implements Command {}
+
   /** The instant of a live migrate request has settled: the source's Dom0 has refused it or begun it. */
   private record Settled(String id) implements Command {}
+
+  /** A Dom0's answer to a lifecycle verb (destroy, pause, unpause, shutdown). */
+  private record LifecycleReplied(Dom0.LifecycleResult result) implements Command {}
+
 
   private final SimKernel kernel;
   private final ClusterSpec spec;
@@ -88,8 +106,17 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
   private CompletableFuture<RunResult> finishing;
   /** Live migrate requests waiting for their instant to settle, by migration id. */
   private final Map<String, CompletableFuture<String>> unsettled = new TreeMap<>();
+  /** Consolidation: moves to a host still booting, by host; hosts to switch off once empty. */
+  private final Map<String, List<Decisions.Move>> movesAwaitingBoot = new TreeMap<>();
+  private final java.util.SortedSet<String> switchOffWhenEmpty = new java.util.TreeSet<>();
   /** Live Dom0s yet to report their in-flight migrations at the end. */
   private int inFlightOutstanding;
+  private final ActorRef<Dom0.LifecycleResult> lifecycleReplies;
+  /** Where Dom0s answer creates and the pool master placements: one adapter per message class, as Akka keeps. */
+  private final ActorRef<Dom0.CreateResult> createReplies;
+  private final ActorRef<PoolMaster.Outcome> placementReplies;
+  /** Live lifecycle verbs waiting for their Dom0's answer, by guest (one verb at a time per guest). */
+  private final Map<String, CompletableFuture<String>> unansweredVerbs = new TreeMap<>();
 
   private Cluster(ActorContext<Command> ctx, SimKernel kernel, ClusterSpec spec, MeterRegistry registry,
       CompletableFuture<ActorRef<Command>> started) {
@@ -103,11 +130,15 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
         spec.settings(), spec.migration());
     this.operator = new Operator(spec.guests(), migrationPlugins);
     this.migrationReports = ctx.messageAdapter(MigrationRecord.class, MigrationEnded::new);
+    this.lifecycleReplies = ctx.messageAdapter(Dom0.LifecycleResult.class, LifecycleReplied::new);
+    // Akka keeps one message adapter per class (a second replaces the first): the guests created during the
+    // run are answered through the same two as the configured ones, and told apart by the operator.
+    this.createReplies = ctx.messageAdapter(Dom0.CreateResult.class, PinnedCreated::new);
+    this.placementReplies = ctx.messageAdapter(PoolMaster.Outcome.class, Placed::new);
     this.wiring = new ClusterWiring(ctx, kernel, spec, registry, operator, new ClusterWiring.Replies(
         ctx.messageAdapter(Node.Booted.class, NodeBooted::new),
-        ctx.messageAdapter(Dom0.PoolEndpoint.class, PoolEndpointReady::new),
-        ctx.messageAdapter(Dom0.CreateResult.class, PinnedCreated::new),
-        ctx.messageAdapter(PoolMaster.Outcome.class, Placed::new)), plugins, migrationPlugins);
+        ctx.messageAdapter(Dom0.PoolEndpoint.class, PoolEndpointReady::new), createReplies, placementReplies,
+        ctx.messageAdapter(Consolidator.Orders.class, ConsolidationOrders::new)), plugins, migrationPlugins);
     List<ScenarioAction> actions = spec.scenario();
     for (int i = 0; i < actions.size(); i++) {
       scenario.sendAt(SimTime.of(actions.get(i).at()), ctx.getSelf(), new ScenarioStep(i));
@@ -130,8 +161,8 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
     return newReceiveBuilder()
         .onMessage(NodeBooted.class, m -> wired(() -> wiring.booted(m.booted())))
         .onMessage(PoolEndpointReady.class, m -> wired(() -> wiring.poolEndpointReady(m.endpoint())))
-        .onMessage(PinnedCreated.class, m -> wired(() -> wiring.pinnedCreated(m.result())))
-        .onMessage(Placed.class, m -> wired(() -> wiring.placed(m.outcome())))
+        .onMessage(PinnedCreated.class, this::onCreated)
+        .onMessage(Placed.class, this::onPlaced)
         .onMessage(ScenarioStep.class, this::onScenarioStep)
         .onMessage(FaultEnds.class, this::onFaultEnds)
         .onMessage(Finish.class, this::onFinish)
@@ -141,7 +172,38 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
         .onMessage(MigrationEnded.class, this::onMigrationEnded)
         .onMessage(InFlightReported.class, this::onInFlight)
         .onMessage(Settled.class, this::onSettled)
+        .onMessage(LifecycleReplied.class, this::onLifecycleReplied)
+        .onMessage(PoweredOnReply.class, this::onPoweredOn)
+        .onMessage(ConsolidationOrders.class, this::onConsolidationOrders)
+        .onMessage(ShutdownOver.class, m -> {
+          operator.poweredOff(m.node());
+          return this;
+        })
         .build();
+  }
+
+  /** A guest's start on its own node: a created guest's is the operator's business, a configured one's the wiring's. */
+  private Behavior<Command> onCreated(PinnedCreated m) {
+    Dom0.CreateResult r = m.result();
+    if (operator.lifecycle().createdAt(r.guest()).isPresent()) {
+      operator.createAnswered(r.guest(), r instanceof Dom0.GuestStarted st ? st.node() : null,
+          r instanceof Dom0.GuestRefused ref ? ref.reason() : null, nowS());
+    } else {
+      wiring.pinnedCreated(r);
+    }
+    return this;
+  }
+
+  /** The pool master's placements: of created guests (placed one request each) or of the configured ones. */
+  private Behavior<Command> onPlaced(Placed m) {
+    List<PoolMaster.Placed> placements = m.outcome().placements();
+    if (placements.size() == 1 && operator.lifecycle().createdAt(placements.get(0).guest()).isPresent()) {
+      PoolMaster.Placed p = placements.get(0);
+      operator.createAnswered(p.guest(), p.node().orElse(null), p.reason(), nowS());
+    } else {
+      wiring.placed(m.outcome());
+    }
+    return this;
   }
 
   /** Boot and guest start: the wiring's business. */
@@ -165,8 +227,20 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
         scenario.sendAfter(0, getContext().getSelf(), new Settled(d.id()));
       }
     } else if (op.action() instanceof ScenarioAction.Fail fail) {
-      failNode(fail.node());
-      op.reply().complete(fail.node());
+      Optional<String> refusal = operator.cannotFail(fail.node());
+      if (refusal.isPresent()) {
+        op.reply().completeExceptionally(new OperationRefused(null, refusal.get()));
+      } else {
+        failNode(fail.node());
+        op.reply().complete(fail.node());
+      }
+    } else if (op.action() instanceof ScenarioAction.PowerOff || op.action() instanceof ScenarioAction.PowerOn) {
+      Optional<String> refusal = power(op.action());
+      if (refusal.isPresent()) {
+        op.reply().completeExceptionally(new OperationRefused(null, refusal.get()));
+      } else {
+        op.reply().complete(op.action().nodeOrNull());
+      }
     } else if (op.action() instanceof ScenarioAction.Recover recover) {
       Optional<String> refusal = operator.cannotRecover(recover.node());
       if (refusal.isPresent()) {
@@ -177,6 +251,20 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
       }
     } else if (op.action() instanceof ScenarioAction.NetworkFaults nf) {
       op.reply().complete(networkFaults(nf));
+    } else if (op.action() instanceof ScenarioAction.GuestAction a) {
+      Operator.Verb v = guestVerb(a);
+      if (v instanceof Operator.VerbRefused r) {
+        op.reply().completeExceptionally(new OperationRefused(null, r.reason()));
+      } else {
+        unansweredVerbs.put(a.guest(), op.reply()); // its Dom0 answers within this instant
+      }
+    } else if (op.action() instanceof ScenarioAction.Create c) {
+      Operator.Verb v = create(c.guest());
+      if (v instanceof Operator.VerbRefused r) {
+        op.reply().completeExceptionally(new OperationRefused(null, r.reason()));
+      } else {
+        op.reply().complete(c.guest().name());
+      }
     } else {
       Optional<String> refusal = linkFault(op.action());
       if (refusal.isPresent()) {
@@ -199,14 +287,68 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
       requestMigration(mig);
     } else if (action instanceof ScenarioAction.Fail fail) {
       failNode(fail.node());
+    } else if (action instanceof ScenarioAction.PowerOff || action instanceof ScenarioAction.PowerOn) {
+      power(action); // a refusal is recorded: what the config cannot know (a guest there) is decided now
     } else if (action instanceof ScenarioAction.Recover recover) {
       if (operator.cannotRecover(recover.node()).isEmpty()) {
         recoverNode(recover.node()); // the config check lets through only recovers of failed nodes
       }
     } else if (action instanceof ScenarioAction.NetworkFaults nf) {
       networkFaults(nf);
+    } else if (action instanceof ScenarioAction.GuestAction a) {
+      guestVerb(a); // a refusal is in the report's operations
+    } else if (action instanceof ScenarioAction.Create c) {
+      create(c.guest());
     } else {
       linkFault(action); // the config checked that faults of a node do not overlap
+    }
+    return this;
+  }
+
+  private double nowS() {
+    return SimTime.toSeconds(kernel.now());
+  }
+
+  /** The operator decides about a lifecycle verb; one it does not refuse goes to the Dom0 where the guest runs. */
+  private Operator.Verb guestVerb(ScenarioAction.GuestAction a) {
+    Operator.Verb v = operator.requestLifecycle(a, nowS());
+    if (v instanceof Operator.SendVerb send) {
+      wiring.dom0s().get(send.node()).tell(new Dom0.Lifecycle(send.guest(), send.op(), lifecycleReplies));
+    }
+    return v;
+  }
+
+  /**
+   * {@code xl create}: the operator decides; a guest it accepts starts on its own node through that node's
+   * toolstack, or is placed by the pool master (the first node by name that is up).
+   */
+  private Operator.Verb create(io.domsim.config.GuestSpec spec) {
+    Optional<String> master = wiring.poolMasterNode();
+    Operator.Verb v = operator.requestCreate(spec, nowS(), master);
+    if (v instanceof Operator.SendCreate c) {
+      if (c.node().isPresent()) {
+        wiring.dom0s().get(c.node().get()).tell(new Dom0.CreateGuest(spec, createReplies));
+      } else {
+        wiring.place(master.get(), List.of(spec), placementReplies);
+      }
+    }
+    return v;
+  }
+
+  private Behavior<Command> onLifecycleReplied(LifecycleReplied m) {
+    Dom0.LifecycleResult r = m.result();
+    operator.lifecycleAnswered(r, nowS());
+    CompletableFuture<String> waiting = unansweredVerbs.remove(r.guest());
+    if (waiting != null) {
+      if (r instanceof Dom0.LifecycleRefused refused) {
+        waiting.completeExceptionally(new OperationRefused(null, refused.reason()));
+      } else if (r instanceof Dom0.ShutdownBegun b) {
+        waiting.complete(r.guest() + " is shutting down on " + r.node() + "; gone at "
+            + Operator.time(SimTime.toSeconds(b.goneAtNanos())));
+      } else {
+        waiting.complete(r.guest() + " " + r.op().configName() + (r.op() == io.domsim.config.GuestOp.PAUSE
+            || r.op() == io.domsim.config.GuestOp.UNPAUSE ? "d" : "ed") + " on " + r.node());
+      }
     }
     return this;
   }
@@ -277,6 +419,9 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
 
   private Behavior<Command> onMigrationEnded(MigrationEnded m) {
     operator.migrationEnded(m.record());
+    if (!switchOffWhenEmpty.isEmpty()) {
+      trySwitchOffs();
+    }
     CompletableFuture<String> waiting = unsettled.remove(m.record().id());
     if (waiting != null) {
       if (m.record().outcome() == Phase.REFUSED) {
@@ -296,11 +441,125 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
     return this;
   }
 
+  /**
+   * Switches a node off or on now, or records and returns why not. Off: its Dom0 halts at once (nothing is
+   * placed there, peers hear it is down one latency later, as of a crash) and the machine is off after its
+   * shutdown time. On: it draws power at once, as a new life, and runs its Dom0 after its boot time.
+   */
+  private Optional<String> power(ScenarioAction action) {
+    String name = action.nodeOrNull();
+    NodeSpec node = spec.nodes().stream().filter(n -> n.name().equals(name)).findFirst().orElseThrow();
+    double nowS = SimTime.toSeconds(kernel.now());
+    boolean off = action instanceof ScenarioAction.PowerOff;
+    Optional<String> refusal = off ? operator.cannotPowerOff(name) : operator.cannotPowerOn(name);
+    long takes = SimTime.of(off ? node.power().shutdownTime() : node.power().bootTime());
+    operator.record(new RunResult.Operation(nowS, off ? RunResult.OperationAction.POWER_OFF
+        : RunResult.OperationAction.POWER_ON, null, name, refusal.isPresent() ? RunResult.OperationOutcome.REFUSED
+        : RunResult.OperationOutcome.COMPLETED, refusal.isPresent() ? null : SimTime.toSeconds(kernel.now() + takes),
+        refusal.orElse(null)));
+    if (refusal.isPresent()) {
+      return refusal;
+    }
+    if (off) {
+      long shutdown = SimTime.of(node.power().shutdownTime());
+      operator.powerOff(name, SimTime.toSeconds(kernel.now() + shutdown));
+      wiring.nodes().get(name).tell(new Node.PowerOff(shutdown, node.power().offWatts()));
+      wiring.network().nodeDown(name);
+      tellOthersLater(name, new Dom0.NodeDown(name, operator.boot(name)));
+      scenario.sendAfter(shutdown, getContext().getSelf(), new ShutdownOver(name));
+    } else {
+      int boot = operator.powerOn(name, nowS);
+      wiring.nodes().get(name).tell(new Node.PowerOn(boot, operator.othersLives(name),
+          SimTime.of(node.power().bootTime()), getContext().messageAdapter(Node.PoweredOn.class, PoweredOnReply::new)));
+    }
+    return Optional.empty();
+  }
+
+  /** The boot is over: the node answers again and takes guests; the others hear so one latency later. */
+  private Behavior<Command> onPoweredOn(PoweredOnReply m) {
+    String name = m.on().node();
+    if (operator.power(name) != Operator.PowerState.BOOTING) {
+      return this; // it crashed while it booted
+    }
+    operator.poweredOn(name);
+    wiring.network().nodeUp(name);
+    tellOthersLater(name, new Dom0.NodeUp(name, operator.boot(name)));
+    List<Decisions.Move> waiting = movesAwaitingBoot.remove(name);
+    if (waiting != null) {
+      waiting.forEach(this::move);
+    }
+    return this;
+  }
+
+  /**
+   * A consolidation round's decisions, carried out as the operator's own: hosts powered on, live migrations
+   * requested (those to a host that boots wait for its boot), hosts switched off once empty. The
+   * consolidator hears every host's power as of now.
+   */
+  private Behavior<Command> onConsolidationOrders(ConsolidationOrders m) {
+    Decisions d = m.orders().decisions();
+    java.time.Duration now = java.time.Duration.ofNanos(kernel.now());
+    for (String node : d.powerOn()) {
+      power(new ScenarioAction.PowerOn(now, node));
+    }
+    for (Decisions.Move move : d.moves()) {
+      if (operator.power(move.to()) == Operator.PowerState.BOOTING) {
+        movesAwaitingBoot.computeIfAbsent(move.to(), n -> new ArrayList<>()).add(move);
+      } else {
+        move(move);
+      }
+    }
+    switchOffWhenEmpty.addAll(d.switchOff());
+    trySwitchOffs();
+    m.orders().replyTo().tell(new Consolidator.PowerStates(powerStates()));
+    return this;
+  }
+
+  private void move(Decisions.Move move) {
+    requestMigration(new ScenarioAction.Migrate(java.time.Duration.ofNanos(kernel.now()), move.guest(), move.to(),
+        Optional.empty(), Optional.empty()));
+  }
+
+  /**
+   * Switches off each host the consolidation emptied once nothing runs or migrates there; a host whose
+   * guests did not all leave (a migration failed) stays on.
+   */
+  private void trySwitchOffs() {
+    for (java.util.Iterator<String> it = switchOffWhenEmpty.iterator(); it.hasNext(); ) {
+      String node = it.next();
+      if (operator.cannotPowerOff(node).isEmpty()) {
+        it.remove();
+        power(new ScenarioAction.PowerOff(java.time.Duration.ofNanos(kernel.now()), node));
+      } else if (!operator.migrationInvolves(node) || operator.power(node) != Operator.PowerState.ON) {
+        it.remove();
+      }
+    }
+  }
+
+  /** Every node's power as the consolidation sees it: on, off (it may power it on), or neither. */
+  private java.util.Map<String, DataCentre.Power> powerStates() {
+    java.util.Map<String, DataCentre.Power> out = new TreeMap<>();
+    for (NodeSpec n : spec.nodes()) {
+      Operator.PowerState p = operator.power(n.name());
+      out.put(n.name(), operator.isUp(n.name()) ? DataCentre.Power.ON
+          : p == Operator.PowerState.OFF ? DataCentre.Power.OFF : DataCentre.Power.UNAVAILABLE);
+    }
+    return out;
+  }
+
   /** A node crashes: its guests are lost; its flows break; the others notice one latency later. */
   private void failNode(String name) {
     if (!operator.failNode(name, SimTime.toSeconds(kernel.now()))) {
       return;
     }
+    // A live verb sent to the failed node's Dom0 gets no answer now.
+    unansweredVerbs.entrySet().removeIf(e -> {
+      if (operator.lifecycle().underWay(e.getKey()).isEmpty()) {
+        e.getValue().completeExceptionally(new OperationRefused(null, "node " + name + " failed before it answered"));
+        return true;
+      }
+      return false;
+    });
     wiring.nodes().get(name).tell(Node.Fail.INSTANCE);
     wiring.network().nodeDown(name);
     wiring.fabric().tell(new Fabric.NodeFailed(name));
@@ -369,6 +628,7 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
 
   private RunResult result() {
     return ReportBuilder.build(spec, SimTime.toSeconds(kernel.now()), snapshots, operator.guests(), operator.ledger(),
-        operator.outages());
+        operator.outages(), operator.lifecycle(), operator.offPeriods(),
+        operator.operations(SimTime.toSeconds(kernel.now())));
   }
 }

@@ -9,6 +9,7 @@ import io.domsim.config.NodeSpec;
 import io.domsim.dom0.Dom0;
 import io.domsim.dom0.MigrationContext;
 import io.domsim.dom0.MigrationObserver;
+import io.domsim.dom0.ShutdownTimes;
 import io.domsim.hypervisor.CostSettings;
 import io.domsim.hypervisor.DirtyModel;
 import io.domsim.hypervisor.InvariantMonitor;
@@ -18,11 +19,16 @@ import io.domsim.kernel.SimTime;
 import io.domsim.migration.MigrationCosts;
 import io.domsim.migration.MigrationPlugins;
 import io.domsim.migration.net.Fabric;
+import io.domsim.scheduler.ConsolidationPolicy;
+import io.domsim.scheduler.Consolidations;
+import io.domsim.scheduler.Consolidator;
 import io.domsim.scheduler.PoolMaster;
+import io.domsim.scheduler.consolidation.DataCentre;
 import io.domsim.scheduler.PoolSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +46,8 @@ final class ClusterWiring {
 
   /** Where the nodes, the Dom0s and the pool master answer: adapters into the Cluster's own messages. */
   record Replies(ActorRef<Node.Booted> booted, ActorRef<Dom0.PoolEndpoint> poolEndpoints,
-      ActorRef<Dom0.CreateResult> pinnedCreated, ActorRef<PoolMaster.Outcome> placed) {}
+      ActorRef<Dom0.CreateResult> pinnedCreated, ActorRef<PoolMaster.Outcome> placed,
+      ActorRef<Consolidator.Orders> consolidationOrders) {}
 
   private final ClusterSpec spec;
   private final Operator operator;
@@ -74,10 +81,11 @@ final class ClusterWiring {
     this.links = new LinkFaults(network, fabric, nics);
     long sampleInterval = SimTime.of(spec.simulation().sampleInterval());
     DirtyModel dirtyModel = DirtyModel.from(spec.settings());
+    ShutdownTimes shutdownTimes = ShutdownTimes.from(spec.settings());
     for (NodeSpec n : spec.nodes()) {
       NodeMeters meters = registry == null ? null : new NodeMeters(registry, n.name());
       kernel.spawn(ctx, Node.create(kernel, n, costs, network, sampleInterval, meters, migration, dirtyModel,
-          replies.booted()), actorName(n.name()));
+          shutdownTimes, replies.booted()), actorName(n.name()));
     }
     if (spec.nodes().isEmpty()) {
       startGuests();
@@ -119,6 +127,7 @@ final class ClusterWiring {
     poolHosts.put(e.node(), new PoolMaster.Host(e.node(), e.endpoint()));
     if (poolHosts.size() == spec.nodes().size()) {
       startGuests();
+      startConsolidation();
     }
   }
 
@@ -162,13 +171,33 @@ final class ClusterWiring {
       unpinned.forEach(g -> operator.guestNotStarted(g.name(), "the cluster has no nodes"));
       return;
     }
-    // The pool master is a role of the first node by name (DESIGN.md); hosts in configuration order.
-    String master = dom0s.keySet().iterator().next();
+    // The pool master is a role of the first node by name (DESIGN.md).
+    place(dom0s.keySet().iterator().next(), unpinned, replies.placed());
+  }
+
+  /**
+   * The node whose Dom0 would place guests now: the first node by name that is up (the role moves when its
+   * node has failed; there is no failover of a placement under way). Empty when no node is up or the nodes
+   * have not all booted yet.
+   */
+  java.util.Optional<String> poolMasterNode() {
+    if (poolHosts.size() < spec.nodes().size()) {
+      return java.util.Optional.empty();
+    }
+    return dom0s.keySet().stream().filter(operator::isUp).findFirst();
+  }
+
+  /**
+   * Has the Dom0 of {@code master} place {@code guests} (taking the pool-master role if it does not hold it),
+   * over every host in configuration order; the outcome goes to {@code replyTo}.
+   */
+  void place(String master, List<GuestSpec> guests, ActorRef<PoolMaster.Outcome> replyTo) {
+    operator.poolMasterOn(master); // its node stays on while it holds the role
     List<PoolMaster.Host> hosts = spec.nodes().stream().map(n -> poolHosts.get(n.name())).toList();
     String placement = spec.scheduler().placement();
     dom0s.get(master).tell(new Dom0.BecomePoolMaster(hosts,
         plugins.placement().get(placement).create(plugins.placement().settingsOf(placement, spec.settings())),
-        PoolSettings.from(spec.settings()), unpinned, replies.placed()));
+        PoolSettings.from(spec.settings()), guests, replyTo));
   }
 
   void placed(PoolMaster.Outcome outcome) {
@@ -179,5 +208,39 @@ final class ClusterWiring {
         operator.guestNotStarted(p.guest(), p.reason());
       }
     }
+  }
+
+  /** Whether the run consolidates: a policy other than none, or idle hosts switched off. */
+  static boolean consolidates(ClusterSpec spec) {
+    return !spec.scheduler().consolidation().policy().equals("none") || spec.scheduler().consolidation().switchOffIdle();
+  }
+
+  /**
+   * Gives the pool master's node (the first by name) the consolidation role, when the run consolidates: its
+   * first round is an interval from now, when the guests have long been placed.
+   */
+  private void startConsolidation() {
+    if (!consolidates(spec) || spec.nodes().isEmpty()) {
+      return;
+    }
+    String master = dom0s.keySet().iterator().next();
+    operator.poolMasterOn(master);
+    long overhead = CostSettings.from(spec.settings()).domainOverheadBytes();
+    long migrationCap = spec.migration().bandwidthBitsPerSecond();
+    List<Consolidator.HostInfo> hosts = new ArrayList<>();
+    SortedMap<String, DataCentre.Power> power = new TreeMap<>();
+    for (NodeSpec n : spec.nodes()) {
+      long link = migrationCap > 0 ? Math.min(migrationCap, n.nicBitsPerSecond()) : n.nicBitsPerSecond();
+      hosts.add(new Consolidator.HostInfo(n.name(), poolHosts.get(n.name()).dom0(), n.cores(), n.ghz() * 1000,
+          n.memoryBytes(), overhead, n.hvmSupport(), n.power().curve()::watts, link / 8.0));
+      power.put(n.name(), operator.isUp(n.name()) ? DataCentre.Power.ON : DataCentre.Power.UNAVAILABLE);
+    }
+    ConsolidationPolicy policy = Consolidations.create(spec.scheduler().consolidation(), plugins.consolidation(),
+        plugins.selection(), plugins.consolidationPlacement(), spec.settings(), true);
+    PoolSettings pool = PoolSettings.from(spec.settings());
+    dom0s.get(master).tell(new Dom0.StartConsolidation(new Consolidator.Setup(hosts,
+        spec.guests().stream().map(GuestSpec::name).toList(), policy,
+        SimTime.of(spec.scheduler().consolidation().interval()), pool.hostTimeoutNanos(), pool.retryIntervalNanos(),
+        spec.simulation().seed(), master, power, replies.consolidationOrders())));
   }
 }

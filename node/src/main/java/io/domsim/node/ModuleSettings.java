@@ -4,11 +4,13 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigOrigin;
 import io.domsim.config.ClusterSpec;
+import io.domsim.config.ConsolidationSpec;
 import io.domsim.config.ConfigProblem;
 import io.domsim.config.ConfigProblems;
 import io.domsim.hypervisor.CostSettings;
 import io.domsim.hypervisor.DirtyModel;
 import io.domsim.migration.MigrationCosts;
+import io.domsim.scheduler.Consolidations;
 import io.domsim.scheduler.PoolSettings;
 import io.domsim.config.plugin.Registry;
 import java.util.ArrayList;
@@ -42,12 +44,23 @@ public final class ModuleSettings {
     String placement = spec.scheduler().placement();
     attempt(problems, spec, subtree(plugins.placement(), placement),
         () -> plugins.placement().get(placement).create(plugins.placement().settingsOf(placement, s)));
-    // Created and dropped: nothing calls a consolidation policy during a run yet, but its settings are checked.
-    String consolidation = spec.scheduler().consolidation();
-    attempt(problems, spec, subtree(plugins.consolidation(), consolidation),
-        () -> plugins.consolidation().get(consolidation).create(plugins.consolidation().settingsOf(consolidation, s)));
+    // Created and dropped: nothing calls a consolidation policy during a run yet, but its settings are checked,
+    // and its selection's and placement's first, each problem under its own subtree.
+    ConsolidationSpec consolidation = spec.scheduler().consolidation();
+    boolean parts = attempt(problems, spec, subtree(plugins.selection(), consolidation.selection()),
+        () -> plugins.selection().get(consolidation.selection())
+            .create(plugins.selection().settingsOf(consolidation.selection(), s)));
+    parts &= attempt(problems, spec, subtree(plugins.consolidationPlacement(), consolidation.placement()),
+        () -> plugins.consolidationPlacement().get(consolidation.placement())
+            .create(plugins.consolidationPlacement().settingsOf(consolidation.placement(), s)));
+    if (parts) {
+      attempt(problems, spec, subtree(plugins.consolidation(), consolidation.policy()),
+          () -> Consolidations.create(consolidation, plugins.consolidation(), plugins.selection(),
+              plugins.consolidationPlacement(), s, false));
+    }
     attempt(problems, spec, "", () -> PoolSettings.from(s));
     attempt(problems, spec, "", () -> DirtyModel.from(s));
+    attempt(problems, spec, "", () -> io.domsim.dom0.ShutdownTimes.from(s));
     if (!problems.isEmpty()) {
       throw new ConfigProblems(problems);
     }
@@ -58,10 +71,11 @@ public final class ModuleSettings {
     return registry.kind().settingsPath() + "." + name;
   }
 
-  /** Runs {@code read}; a setting it cannot read (under {@code prefix}) becomes a problem. */
-  private static void attempt(List<ConfigProblem> problems, ClusterSpec spec, String prefix, Runnable read) {
+  /** Runs {@code read}; a setting it cannot read (under {@code prefix}) becomes a problem. Whether it could. */
+  private static boolean attempt(List<ConfigProblem> problems, ClusterSpec spec, String prefix, Runnable read) {
     try {
       read.run();
+      return true;
     } catch (ConfigException e) {
       ConfigOrigin origin = e.origin();
       String file = origin == null || origin.filename() == null ? spec.source() : origin.filename();
@@ -79,6 +93,7 @@ public final class ModuleSettings {
       problems.add(new ConfigProblem(spec.source(), 0, "domsim" + (prefix.isEmpty() ? "" : "." + prefix),
           e.getMessage() + "; see the module's reference.conf for what it takes"));
     }
+    return false;
   }
 
   /**

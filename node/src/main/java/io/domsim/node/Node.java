@@ -9,6 +9,7 @@ import akka.actor.typed.javadsl.Receive;
 import io.domsim.config.NodeSpec;
 import io.domsim.dom0.Dom0;
 import io.domsim.dom0.MigrationContext;
+import io.domsim.dom0.ShutdownTimes;
 
 import io.domsim.hypervisor.CostSettings;
 import io.domsim.hypervisor.DirtyModel;
@@ -18,6 +19,7 @@ import io.domsim.hypervisor.HostSnapshot;
 import io.domsim.hypervisor.Hypervisor;
 import io.domsim.hypervisor.InvariantMonitor;
 import io.domsim.kernel.Network;
+import io.domsim.kernel.SimEntity;
 import io.domsim.kernel.SimKernel;
 import java.util.ArrayDeque;
 import java.util.SortedMap;
@@ -44,6 +46,26 @@ public final class Node extends AbstractBehavior<Node.Command> {
    */
   public record Recover(int boot, SortedMap<String, Dom0.PeerLife> others) implements Command {}
 
+  /**
+   * Switch the empty node off, cleanly: Dom0 stops taking work at once; after {@code shutdownNanos} the
+   * machine is off and draws {@code offWatts}.
+   */
+  public record PowerOff(long shutdownNanos, double offWatts) implements Command {}
+
+  /**
+   * Switch the off node on as its life {@code boot}: it draws power at once; after {@code bootNanos} its Dom0
+   * runs (told {@code others}, as after a recover) and {@code replyTo} hears {@link PoweredOn}.
+   */
+  public record PowerOn(int boot, SortedMap<String, Dom0.PeerLife> others, long bootNanos,
+      ActorRef<PoweredOn> replyTo) implements Command {}
+
+  /** The node has booted after a power-on and takes guests again. */
+  public record PoweredOn(String node) {}
+
+  private record ShutdownDone(double offWatts) implements Command {}
+
+  private record BootDone(PowerOn request) implements Command {}
+
   /** Sent to the parent once the node has booted. */
   public record Booted(String node, ActorRef<Command> nodeRef, ActorRef<Dom0.Command> dom0) {}
 
@@ -58,12 +80,16 @@ public final class Node extends AbstractBehavior<Node.Command> {
   /** Null when nobody reads meters (see ClusterRun.start). */
   private final NodeMeters meters;
   private final InvariantMonitor monitor;
+  private final SimKernel kernel;
+  /** The node's power switch: its shutdown and boot timers. Made at the first power action. */
+  private SimEntity power;
   private boolean failed;
 
   private Node(ActorContext<Command> ctx, SimKernel kernel, NodeSpec spec, CostSettings costs, Network network,
       long sampleIntervalNanos, NodeMeters meters, MigrationContext migration, DirtyModel dirtyModel,
-      ActorRef<Booted> bootedTo) {
+      ShutdownTimes shutdownTimes, ActorRef<Booted> bootedTo) {
     super(ctx);
+    this.kernel = kernel;
     this.spec = spec;
     this.meters = meters;
     this.monitor = migration.monitor();
@@ -74,7 +100,7 @@ public final class Node extends AbstractBehavior<Node.Command> {
     hypervisor = kernel.spawn(ctx, Hypervisor.create(kernel, spec.name(), host, sampleIntervalNanos,
         new SampleRouter(spec.name(), meters, migration.fabric()), migration.monitor()), "xen");
     dom0 = kernel.spawn(ctx, Dom0.create(kernel, spec.name(), hardware, hypervisor, network,
-        costs.domainOverheadBytes(), migration), "dom0");
+        costs.domainOverheadBytes(), migration, shutdownTimes), "dom0");
     snapshots = ctx.messageAdapter(HostSnapshot.class, HostSnapshotReady::new);
     bootedTo.tell(new Booted(spec.name(), ctx.getSelf(), dom0));
   }
@@ -83,13 +109,14 @@ public final class Node extends AbstractBehavior<Node.Command> {
    * @param migration the fabric and settings its Dom0 migrates with, and the run's invariant monitor (its
    *     hypervisor reports to it too); the observer is replaced by this node's meters
    * @param meters null for none
+   * @param shutdownTimes how long its guests run on after {@code xl shutdown}, by type
    */
   public static Behavior<Command> create(SimKernel kernel, NodeSpec spec, CostSettings costs, Network network,
       long sampleIntervalNanos, NodeMeters meters, MigrationContext migration, DirtyModel dirtyModel,
-      ActorRef<Booted> bootedTo) {
+      ShutdownTimes shutdownTimes, ActorRef<Booted> bootedTo) {
     MigrationContext own = meters == null ? migration : migration.withObserver(meters);
     return Behaviors.setup(ctx -> new Node(ctx, kernel, spec, costs, network, sampleIntervalNanos, meters, own,
-        dirtyModel, bootedTo));
+        dirtyModel, shutdownTimes, bootedTo));
   }
 
   @Override
@@ -102,6 +129,10 @@ public final class Node extends AbstractBehavior<Node.Command> {
         })
         .onMessageEquals(Fail.INSTANCE, this::onFail)
         .onMessage(Recover.class, this::onRecover)
+        .onMessage(PowerOff.class, this::onPowerOff)
+        .onMessage(ShutdownDone.class, this::onShutdownDone)
+        .onMessage(PowerOn.class, this::onPowerOn)
+        .onMessage(BootDone.class, this::onBootDone)
         .build();
   }
 
@@ -137,6 +168,47 @@ public final class Node extends AbstractBehavior<Node.Command> {
     }
     hypervisor.tell(Hypervisor.Reboot.INSTANCE);
     dom0.tell(new Dom0.Reboot(r.boot(), r.others()));
+    return this;
+  }
+
+  private SimEntity power() {
+    if (power == null) {
+      power = kernel.entity(spec.name() + "/power");
+    }
+    return power;
+  }
+
+  /** Dom0 halts at once, so nothing new is placed here; the machine itself goes off when the shutdown ends. */
+  private Behavior<Command> onPowerOff(PowerOff off) {
+    dom0.tell(Dom0.Halt.INSTANCE);
+    power().sendAfter(off.shutdownNanos(), getContext().getSelf(), new ShutdownDone(off.offWatts()));
+    return this;
+  }
+
+  private Behavior<Command> onShutdownDone(ShutdownDone done) {
+    if (meters != null) {
+      meters.up(false);
+    }
+    hypervisor.tell(new Hypervisor.PowerOff(done.offWatts()));
+    return this;
+  }
+
+  /** The machine draws power from now (firmware, hypervisor boot); Dom0 runs once the boot is over. */
+  private Behavior<Command> onPowerOn(PowerOn on) {
+    if (meters != null) {
+      meters.up(true);
+    }
+    hypervisor.tell(Hypervisor.PowerOn.INSTANCE);
+    power().sendAfter(on.bootNanos(), getContext().getSelf(), new BootDone(on));
+    return this;
+  }
+
+  private Behavior<Command> onBootDone(BootDone done) {
+    if (failed) {
+      return this; // it crashed while it booted: a recover boots it
+    }
+    dom0.tell(new Dom0.Reboot(done.request().boot(), done.request().others()));
+    done.request().replyTo().tell(new PoweredOn(spec.name()));
     return this;
   }
 }

@@ -2,12 +2,16 @@ package io.domsim.node;
 
 import io.domsim.config.plugin.PluginCatalog;
 import io.domsim.config.plugin.PluginKind;
+import io.domsim.config.plugin.PluginParameter;
 import io.domsim.config.plugin.Registry;
 import io.domsim.migration.MigrationAlgorithm;
 import io.domsim.migration.MigrationPlugins;
 import io.domsim.migration.StopRulePlugin;
+import io.domsim.scheduler.ConsolidationPlacementPlugin;
 import io.domsim.scheduler.ConsolidationPolicyPlugin;
+import io.domsim.scheduler.GuestSelectionPlugin;
 import io.domsim.scheduler.PlacementPolicyPlugin;
+import java.util.Optional;
 import java.util.SortedSet;
 
 /**
@@ -15,12 +19,15 @@ import java.util.SortedSet;
  * {@code DOMSIM_PLUGINS}): what a configuration may name, and what the run is then built from.
  */
 public record Plugins(Registry<PlacementPolicyPlugin> placement, Registry<ConsolidationPolicyPlugin> consolidation,
+    Registry<GuestSelectionPlugin> selection, Registry<ConsolidationPlacementPlugin> consolidationPlacement,
     Registry<MigrationAlgorithm> algorithms, Registry<StopRulePlugin> stopRules) implements PluginCatalog {
 
   /** The plug-ins on domsim's class path. */
   public static Plugins onClassPath() {
     return new Plugins(Registry.load(PluginKind.PLACEMENT, PlacementPolicyPlugin.class),
         Registry.load(PluginKind.CONSOLIDATION, ConsolidationPolicyPlugin.class),
+        Registry.load(PluginKind.GUEST_SELECTION, GuestSelectionPlugin.class),
+        Registry.load(PluginKind.CONSOLIDATION_PLACEMENT, ConsolidationPlacementPlugin.class),
         MigrationPlugins.algorithmRegistry(), MigrationPlugins.stopRuleRegistry());
   }
 
@@ -29,8 +36,16 @@ public record Plugins(Registry<PlacementPolicyPlugin> placement, Registry<Consol
     return switch (kind) {
       case PLACEMENT -> placement.names();
       case CONSOLIDATION -> consolidation.names();
+      case GUEST_SELECTION -> selection.names();
+      case CONSOLIDATION_PLACEMENT -> consolidationPlacement.names();
       case MIGRATION_ALGORITHM -> algorithms.names();
       case STOP_RULE -> stopRules.names();
     };
+  }
+
+  @Override
+  public Optional<PluginParameter> parameter(PluginKind kind, String name) {
+    return kind == PluginKind.CONSOLIDATION
+        ? consolidation.find(name).flatMap(ConsolidationPolicyPlugin::parameter) : Optional.empty();
   }
 }

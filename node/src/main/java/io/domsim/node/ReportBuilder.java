@@ -9,6 +9,7 @@ import io.domsim.migration.MigrationRecord;
 import io.domsim.node.RunResult.GuestState;
 import io.domsim.node.RunResult.MigrationOutcome;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,12 +23,14 @@ import java.util.TreeSet;
 final class ReportBuilder {
 
   /** A guest's totals added up over every node its domain was on (running, paused, departed or crashed). */
-  record Totals(double cpuSeconds, double workSeconds, double ioCompleted, double hypercalls, double vmExits) {
-    static final Totals ZERO = new Totals(0, 0, 0, 0, 0);
+  record Totals(double cpuSeconds, double workSeconds, double ioCompleted, double hypercalls, double vmExits,
+      double requested, double unserved, double unservedMigrating) {
+    static final Totals ZERO = new Totals(0, 0, 0, 0, 0, 0, 0, 0);
 
     Totals plus(HostSnapshot.GuestTotals g) {
       return new Totals(cpuSeconds + g.cpuSeconds(), workSeconds + g.workSeconds(), ioCompleted + g.ioCompleted(),
-          hypercalls + g.hypercalls(), vmExits + g.vmExits());
+          hypercalls + g.hypercalls(), vmExits + g.vmExits(), requested + g.demand().requestSeconds(),
+          unserved + g.demand().unservedSeconds(), unservedMigrating + g.demand().unservedMigratingSeconds());
     }
   }
 
@@ -37,6 +40,8 @@ final class ReportBuilder {
   private final Map<String, Operator.GuestStart> starts;
   private final MigrationLedger ledger;
   private final Map<String, List<RunResult.Outage>> outages;
+  private final GuestLifecycle lifecycle;
+  private final Map<String, List<RunResult.Outage>> offPeriods;
   // A guest's domain may be on several nodes: running at one, a paused copy or a destroyed former self at
   // others, a copy on a crashed node. It is where it runs; its totals add up over all of them.
   private final Map<String, String> runningOn = new TreeMap<>();
@@ -45,8 +50,11 @@ final class ReportBuilder {
   private final Map<String, Totals> totals = new TreeMap<>();
 
   private ReportBuilder(ClusterSpec spec, double seconds, Map<String, Node.NodeSnapshot> snapshots,
-      Map<String, Operator.GuestStart> starts, MigrationLedger ledger, Map<String, List<RunResult.Outage>> outages) {
+      Map<String, Operator.GuestStart> starts, MigrationLedger ledger, Map<String, List<RunResult.Outage>> outages,
+      GuestLifecycle lifecycle, Map<String, List<RunResult.Outage>> offPeriods) {
     this.spec = spec;
+    this.lifecycle = lifecycle;
+    this.offPeriods = offPeriods;
     this.seconds = seconds;
     this.snapshots = snapshots;
     this.starts = starts;
@@ -62,10 +70,28 @@ final class ReportBuilder {
    */
   static RunResult build(ClusterSpec spec, double seconds, Map<String, Node.NodeSnapshot> snapshots,
       Map<String, Operator.GuestStart> starts, MigrationLedger ledger, Map<String, List<RunResult.Outage>> outages) {
-    ReportBuilder b = new ReportBuilder(spec, seconds, snapshots, starts, ledger, outages);
+    return build(spec, seconds, snapshots, starts, ledger, outages, new GuestLifecycle(), Map.of(), List.of());
+  }
+
+  /**
+   * @param starts every guest's start, configured or created during the run, by name
+   * @param lifecycle the operator's verbs (create, destroy, pause, unpause, shutdown) and what they made of each
+   *     guest; created guests follow the configured ones, in creation order
+   * @param offPeriods when each node that was ever switched off was off (from the end of its shutdown to
+   *     its power-on, or the end of the run), by name
+   * @param powerOperations the operator's power-offs and power-ons, in order
+   */
+  static RunResult build(ClusterSpec spec, double seconds, Map<String, Node.NodeSnapshot> snapshots,
+      Map<String, Operator.GuestStart> starts, MigrationLedger ledger, Map<String, List<RunResult.Outage>> outages,
+      GuestLifecycle lifecycle, Map<String, List<RunResult.Outage>> offPeriods,
+      List<RunResult.Operation> powerOperations) {
+    ReportBuilder b = new ReportBuilder(spec, seconds, snapshots, starts, ledger, outages, lifecycle, offPeriods);
     List<RunResult.NodeResult> nodes = b.nodes();
+    List<RunResult.Operation> operations = new ArrayList<>(lifecycle.operations());
+    operations.addAll(powerOperations);
+    operations.sort(Comparator.comparingDouble(RunResult.Operation::atS)); // stable: guests' first at one instant
     return new RunResult(spec.simulation().seed(), spec.simulation().clock().configName(), seconds, 0, nodes,
-        b.guests(), b.migrations());
+        b.guests(), b.migrations(), null, operations);
   }
 
   /** The nodes in configuration order; on the way, where each guest's domains are and their totals. */
@@ -97,9 +123,25 @@ final class ReportBuilder {
           seconds > 0 ? h.dom0CoreSeconds() / (n.dom0().vcpus() * seconds) : 0,
           s.failed() ? 0 : h.memoryUsedBytes(), s.failed() ? 0 : liveGuests,
           Math.round(h.hypercalls()), Math.round(h.vmExits()), h.energyJoules(),
-          seconds > 0 ? h.energyJoules() / seconds : 0, s.failed(), recovered(n.name())));
+          seconds > 0 ? h.energyJoules() / seconds : 0, activeSeconds(n.name()), s.failed(), recovered(n.name()),
+          h.fullSeconds()));
     }
     return out;
+  }
+
+  /**
+   * The time {@code node} was active (on, booting or shutting down): the run less its outages and the time
+   * it was switched off (a period still open lasts to the end; one that begins after the end counts nothing).
+   */
+  private double activeSeconds(String node) {
+    double down = 0;
+    for (RunResult.Outage o : outages.getOrDefault(node, List.of())) {
+      down += (o.recoveredAtS() != null ? o.recoveredAtS() : seconds) - o.failedAtS();
+    }
+    for (RunResult.Outage o : offPeriods.getOrDefault(node, List.of())) {
+      down += Math.max(0, (o.recoveredAtS() != null ? o.recoveredAtS() : seconds) - Math.min(seconds, o.failedAtS()));
+    }
+    return seconds - down;
   }
 
   /** A node's outages if it was recovered at least once, else null (reports without recover stay as they were). */
@@ -113,16 +155,29 @@ final class ReportBuilder {
     return outages.getOrDefault(node, List.of()).stream().anyMatch(o -> o.failedAtS() >= sinceS);
   }
 
-  /** The guests in configuration order: where each ended, and if not running, why. */
+  /**
+   * The guests in configuration order, then those created during the run in creation order: where each ended,
+   * and if not running, why.
+   */
   private List<RunResult.GuestResult> guests() {
     List<RunResult.GuestResult> out = new ArrayList<>();
-    for (GuestSpec g : spec.guests()) {
+    List<GuestSpec> all = new ArrayList<>(spec.guests());
+    lifecycle.created().forEach(name -> all.add(starts.get(name).spec()));
+    for (GuestSpec g : all) {
       Operator.GuestStart start = starts.get(g.name());
       GuestState state;
       String reason = start.reason();
       String nodeEnd = runningOn.getOrDefault(g.name(), pausedOn.get(g.name()));
       var lostInMigration = ledger.lastFailure(g.name());
-      if (runningOn.containsKey(g.name())) {
+      GuestLifecycle.Stage stage = lifecycle.stage(g.name()).orElse(null);
+      Double endedAt = null;
+      if (stage == GuestLifecycle.Stage.DESTROYED || stage == GuestLifecycle.Stage.SHUT_DOWN) {
+        // Gone by the operator's hand, not lost: whatever its domains' snapshots say, it is nowhere now.
+        endedAt = lifecycle.since(g.name());
+        state = stage == GuestLifecycle.Stage.DESTROYED ? GuestState.DESTROYED : GuestState.SHUT_DOWN;
+        reason = lifecycle.howGone(g.name());
+        nodeEnd = null;
+      } else if (runningOn.containsKey(g.name())) {
         state = GuestState.RUNNING;
       } else if (pausedOn.containsKey(g.name())) {
         state = GuestState.PAUSED;
@@ -138,11 +193,21 @@ final class ReportBuilder {
         reason = "a migration failed after the handover";
       } else {
         state = GuestState.NOT_STARTED;
+        if (reason == null && lifecycle.createdAt(g.name()).isPresent()) {
+          reason = "the run ended before it had started";
+        }
+      }
+      if (stage == GuestLifecycle.Stage.PAUSED && state == GuestState.PAUSED) {
+        reason = "paused at " + Operator.time(lifecycle.since(g.name())) + " (xl pause)";
+      } else if (stage == GuestLifecycle.Stage.SHUTTING_DOWN && state == GuestState.RUNNING) {
+        reason = "shutting down since " + Operator.time(lifecycle.since(g.name())) + " (xl shutdown); it would have"
+            + " been gone at " + Operator.time(lifecycle.goneAt(g.name()));
       }
       Totals sum = totals.getOrDefault(g.name(), Totals.ZERO);
       out.add(new RunResult.GuestResult(g.name(), g.type(), g.vcpus(), g.memoryBytes(), start.node(), nodeEnd,
           state, sum.cpuSeconds(), sum.workSeconds(), Math.round(sum.ioCompleted()), Math.round(sum.hypercalls()),
-          Math.round(sum.vmExits()), reason));
+          Math.round(sum.vmExits()), reason, lifecycle.createdAt(g.name()).orElse(null), endedAt, sum.requested(),
+          sum.unserved(), sum.unservedMigrating()));
     }
     return out;
   }

@@ -102,10 +102,22 @@ class ReportBuilderTest {
     assertEquals(List.of("a", "b", "c"), r.nodes().stream().map(RunResult.NodeResult::name).toList());
     RunResult.NodeResult a = r.nodes().get(0);
     assertEquals(new RunResult.NodeResult("a", 4, 16L << 30, true, 20 / (4 * SECONDS), 5 / (2 * SECONDS), 5L << 30,
-        1, 1234, 57, 3000, 300, false, null), a, "departed domains are not among the guests at the end");
+        1, 1234, 57, 3000, 300, SECONDS, false, null), a, "departed domains are not among the guests at the end");
     RunResult.NodeResult c = r.nodes().get(2);
     assertEquals(new RunResult.NodeResult("c", 4, 16L << 30, true, 20 / (4 * SECONDS), 5 / (2 * SECONDS), 0, 0, 1234,
-        57, 3000, 300, true, null), c, "a failed node holds nothing at the end but keeps what it did");
+        57, 3000, 300, 3.5, true, null), c, "a failed node holds nothing at the end but keeps what it did");
+  }
+
+  @Test
+  void theSummaryAddsUpEnergyCompletedMigrationsAndActiveNodes() {
+    RunResult r = build(C_FAILED);
+    RunResult.Summary s = r.summary();
+    // Three nodes of 3,000 J each; c was up 3.5 s of the run.
+    assertEquals(9000 / 3.6e6, s.energyKwh(), 1e-15);
+    assertEquals((2 * SECONDS + 3.5) / SECONDS, s.nodesActiveAvg(), 1e-12);
+    assertEquals(0, s.migrations());
+    assertEquals(List.of("energy_kwh", "migrations", "nodes_active_avg", "slatah", "pdm", "slav", "esv", "sla_overall"),
+        s.figures().stream().map(RunResult.Summary.Figure::name).toList());
   }
 
   @Test
@@ -155,7 +167,9 @@ class ReportBuilderTest {
     ledger.end(MigrationRecord.requested(refused.id(), "never", null, null, "a", "pre-copy", "xen", 5)
         .refused("guest never is not running"));
 
-    List<MigrationResult> m = build(C_FAILED).migrations();
+    RunResult r = build(C_FAILED);
+    assertEquals(1, r.summary().migrations(), "only the completed one counts");
+    List<MigrationResult> m = r.migrations();
     assertEquals(new MigrationResult("moved", GuestType.PV, "a", "b", "pre-copy", "xen", 1, 1.25, 10.0, 8.75, 0.05, 2,
         1L << 30, 262154, MigrationOutcome.COMPLETED, null,
         List.of(new MigrationResult.Round(1, 262144, 0, 10, 8.5)), 0L), m.get(0));
@@ -189,6 +203,8 @@ class ReportBuilderTest {
     assertEquals(1, c.guestsEnd(), "the lost guest is not among its guests at the end");
     assertEquals(5L << 30, c.memoryUsedBytesEnd(), "it holds what its hypervisor reports");
     assertNull(r.nodes().get(0).outages(), "a node that never failed lists no outage");
+    assertEquals(SECONDS - 2.5, c.activeSeconds(), 1e-12, "up but for its outage from 3.5 s to 6 s");
+    assertEquals(SECONDS, r.nodes().get(0).activeSeconds());
     GuestResult lost = guest(r, "lost-with-node");
     assertEquals(GuestState.LOST, lost.stateEnd());
     assertEquals("its node failed", lost.reason());

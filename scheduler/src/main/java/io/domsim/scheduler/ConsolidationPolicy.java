@@ -1,35 +1,31 @@
 package io.domsim.scheduler;
 
-import io.domsim.config.GuestSpec;
-import java.util.List;
+import io.domsim.scheduler.consolidation.DataCentre;
+import io.domsim.scheduler.consolidation.Decisions;
+import java.util.SplittableRandom;
 
 /**
- * Decides which running guests to move, and where: the pure core of a consolidation (or rebalancing)
- * policy. Given each host's view and where each guest runs, it returns the live migrations to request;
- * the operator side carries them out through the ordinary migration path, so a move the destination
- * cannot take is refused there like any other. A policy is made for one run by its
- * {@link ConsolidationPolicyPlugin} and may keep state across calls.
+ * Decides, every consolidation interval, which running guests to move where and which hosts to power on or
+ * off: the pure core of a consolidation policy. The built-ins compose an overload detector, a guest
+ * selection and a placement ({@link io.domsim.scheduler.consolidation.ConsolidationStep}); a plug-in may
+ * decide any way it likes. The pool master carries the decisions out through the ordinary migration path,
+ * so a move the destination cannot take is refused there like any other. A policy is made for one run by
+ * its {@link ConsolidationPolicyPlugin} and may keep state across calls.
  *
  * <p>Nothing calls a policy yet: a run creates the configured one before it starts (so that its settings
- * are checked) and the consolidation work that follows decides when to ask it.
+ * are checked) and the pool-master wiring of the consolidation issue will ask it every interval.
  */
 @FunctionalInterface
 public interface ConsolidationPolicy {
 
-  /** A guest that runs on {@code node}. */
-  record Running(GuestSpec guest, String node) {}
-
-  /** Live-migrate {@code guest} to {@code toNode}. */
-  record Move(String guest, String toNode) {}
-
   /**
-   * The migrations to request now; empty to leave everything where it is.
+   * The decisions for now.
    *
-   * @param hosts every host that is up, in configuration order
-   * @param guests every running guest, in configuration order
+   * @param dataCentre every host and guest, in configuration order
+   * @param random a seeded stream for this step: the only randomness a policy may use
    */
-  List<Move> moves(List<HostView> hosts, List<Running> guests);
+  Decisions decide(DataCentre dataCentre, SplittableRandom random);
 
-  /** Never moves anything. */
-  ConsolidationPolicy NONE = (hosts, guests) -> List.of();
+  /** Never decides anything. */
+  ConsolidationPolicy NONE = (dataCentre, random) -> Decisions.NONE;
 }

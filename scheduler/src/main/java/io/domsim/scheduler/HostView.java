@@ -18,30 +18,40 @@ import java.util.List;
  * @param nicBitsPerSecond the NIC's speed, each way
  * @param hvmSupport whether HVM guests can run here (VT-x/AMD-V)
  * @param freeMemoryBytes memory not taken by Dom0, guests or claims
- * @param cpuDemandCores the mean CPU demand of the guests here, in cores ({@link #demandOf(GuestSpec)} summed):
+ * @param cpuDemandCores the mean CPU demand of the guests here, in cores ({@link #demandOf(GuestSpec, double)} summed):
  *     those running when the host described itself plus those placed here since in the same round
  * @param domainOverheadBytes the hypervisor's own memory per domain
  */
 public record HostView(String node, int cores, double ghz, long memoryBytes, long nicBitsPerSecond,
     boolean hvmSupport, long freeMemoryBytes, double cpuDemandCores, long domainOverheadBytes) {
 
-  /** A guest's mean CPU demand in cores: the busy fraction of its workload times its vCPUs. */
-  public static double demandOf(GuestSpec guest) {
-    return guest.workload().cpu() * guest.vcpus();
+  /**
+   * A guest's mean CPU demand in cores of a host whose cores run at {@code hostGhz}: the busy fraction of its
+   * workload times its vCPUs, times the host cores one of its vCPUs takes there ({@code vcpu-ghz} over the
+   * host's speed; 1 without it), at most its vCPUs: the hypervisor's cost model counts it so.
+   */
+  public static double demandOf(GuestSpec guest, double hostGhz) {
+    return Math.min(guest.vcpus(), guest.workload().cpu() * guest.vcpus() * guest.coresPerVcpu(hostGhz));
   }
 
   /**
-   * The demand of these guests, summed in name order whatever order they come in, so that the host
-   * (which describes its guests) and {@code domsim validate} (which predicts them) get the same double.
+   * The demand of these guests on a host whose cores run at {@code hostGhz}, summed in name order whatever
+   * order they come in, so that the host (which describes its guests) and {@code domsim validate} (which
+   * predicts them) get the same double.
    */
-  public static double demandOf(Collection<GuestSpec> guests) {
+  public static double demandOf(Collection<GuestSpec> guests, double hostGhz) {
     List<GuestSpec> byName = new ArrayList<>(guests);
     byName.sort(Comparator.comparing(GuestSpec::name));
     double sum = 0;
     for (GuestSpec g : byName) {
-      sum += demandOf(g);
+      sum += demandOf(g, hostGhz);
     }
     return sum;
+  }
+
+  /** A guest's mean CPU demand in cores of this host. */
+  public double demandHere(GuestSpec guest) {
+    return demandOf(guest, ghz);
   }
 
   public long footprint(GuestSpec guest) {
@@ -60,7 +70,7 @@ public record HostView(String node, int cores, double ghz, long memoryBytes, lon
   /** This host once {@code guest} is placed here: its footprint taken, its demand added. */
   public HostView with(GuestSpec guest) {
     return new HostView(node, cores, ghz, memoryBytes, nicBitsPerSecond, hvmSupport,
-        freeMemoryBytes - footprint(guest), cpuDemandCores + demandOf(guest), domainOverheadBytes);
+        freeMemoryBytes - footprint(guest), cpuDemandCores + demandHere(guest), domainOverheadBytes);
   }
 
   /** This host with the free memory it reported (a refused reservation says how much it has). */

@@ -1,6 +1,7 @@
 package io.domsim.scheduler;
 
 import akka.actor.typed.ActorRef;
+import java.util.List;
 import io.domsim.config.GuestSpec;
 
 /**
@@ -46,6 +47,31 @@ public final class PoolProtocol {
    */
   public record Release(String placementId, int hostBoot, String masterNode, ActorRef<HostReply> replyTo)
       implements Request {}
+
+  /**
+   * For consolidation: what each guest here asked of the CPU over the last interval and asks now, and the
+   * free memory. Answered with {@link LoadReport}; a repeat of the same {@code round} gets the same answer.
+   */
+  public record ReportLoad(long round, String masterNode, ActorRef<LoadReport> replyTo) implements HostCommand {}
+
+  /**
+   * One guest's load as its host measured it.
+   *
+   * @param capacityMhz the most it can ask: its vCPUs at their rated speed
+   * @param demandMhz what it asks now
+   * @param meanDemandMhz what it asked on average since the host's last report (now, if it is new here)
+   * @param migratingTo the destination of its migration under way from here, or null
+   */
+  public record GuestLoad(String guest, long memoryBytes, boolean hvm, double capacityMhz, double demandMhz,
+      double meanDemandMhz, String migratingTo) {}
+
+  /** A host's answer to {@link ReportLoad}: its guests in name order. */
+  public record LoadReport(String node, long round, long freeMemoryBytes, List<GuestLoad> guests)
+      implements Consolidator.Command {
+    public LoadReport {
+      guests = List.copyOf(guests);
+    }
+  }
 
   /** Sent back to the pool master. */
   public sealed interface HostReply extends PoolMaster.Command {}

@@ -114,11 +114,11 @@ class PlacementPlanTest {
     for (int i = 0; i < 40; i++) {
       guests.add(busy("g" + i, 1 + i % 7, 0.1 + 0.013 * i));
     }
-    double sum = HostView.demandOf(guests);
+    double sum = HostView.demandOf(guests, 2.0);
     java.util.Collections.reverse(guests);
-    assertEquals(sum, HostView.demandOf(guests), 0.0);
+    assertEquals(sum, HostView.demandOf(guests, 2.0), 0.0);
     java.util.Collections.shuffle(guests, new java.util.Random(7));
-    assertEquals(sum, HostView.demandOf(guests), 0.0);
+    assertEquals(sum, HostView.demandOf(guests, 2.0), 0.0);
   }
 
   @Test

@@ -57,7 +57,7 @@ class EndChecksTest {
   static NodeResult withEnd(NodeResult n, int guests, long memory) {
     return new NodeResult(n.name(), n.cores(), n.memoryBytes(), n.hvmSupport(), n.cpuUtilizationAvg(),
         n.dom0CpuUtilizationAvg(), memory, guests, n.hypercalls(), n.vmExits(), n.energyJoules(), n.powerWattsAvg(),
-        n.failed(), n.outages());
+        n.activeSeconds(), n.failed(), n.outages());
   }
 
   static GuestResult withState(GuestResult g, String nodeEnd, GuestState state, String reason) {

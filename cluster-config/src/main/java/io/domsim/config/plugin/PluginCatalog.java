@@ -1,5 +1,6 @@
 package io.domsim.config.plugin;
 
+import java.util.Optional;
 import java.util.SortedSet;
 
 /**
@@ -11,4 +12,12 @@ public interface PluginCatalog {
 
   /** Every name of this kind, in order. */
   SortedSet<String> names(PluginKind kind);
+
+  /**
+   * The number the plug-in {@code name} of {@code kind} takes from its chooser's {@code parameter} key, if
+   * it takes one (only consolidation policies do so far).
+   */
+  default Optional<PluginParameter> parameter(PluginKind kind, String name) {
+    return Optional.empty();
+  }
 }

@@ -8,6 +8,8 @@ package io.domsim.config.plugin;
 public enum PluginKind {
   PLACEMENT("a placement policy", "scheduler.placement-policies"),
   CONSOLIDATION("a consolidation policy", "scheduler.consolidation-policies"),
+  GUEST_SELECTION("a guest selection policy", "scheduler.selection-policies"),
+  CONSOLIDATION_PLACEMENT("a consolidation placement policy", "scheduler.consolidation-placements"),
   MIGRATION_ALGORITHM("a migration algorithm", "migration.algorithms"),
   STOP_RULE("a pre-copy stop rule", "migration.stop-rules");
 
