@@ -51,6 +51,8 @@ public final class Domain {
 
   /** Up to when the integrals above are accrued; they are brought up to date lazily, when rates change. */
   long accruedNanos;
+  /** Up to when the demand's integrals are accrued ({@link #accrueDemand}). */
+  long demandAccruedNanos;
 
   /** Its index among its host's guests (domid order), kept by HostRates. */
   int slot;
@@ -67,8 +69,30 @@ public final class Domain {
     this.cpu = spec.workload().cpu();
   }
 
+  /**
+   * Adds what the workload asked and was not granted since the demand's last accrual. Kept apart from
+   * {@link #accrue}'s clock, so that a change of the request alone (a capped guest asking more) does not
+   * split the other integrals' intervals, which would move their last bits.
+   */
+  void accrueDemand(long nowNanos) {
+    if (nowNanos <= demandAccruedNanos) {
+      return;
+    }
+    double dt = (nowNanos - demandAccruedNanos) / 1e9;
+    demandAccruedNanos = nowNanos;
+    if (requestCores > 0) {
+      requestSeconds += requestCores * dt;
+      double unserved = Math.max(0, requestCores - workCores) * dt;
+      unservedSeconds += unserved;
+      if (migrating) {
+        unservedMigratingSeconds += unserved;
+      }
+    }
+  }
+
   /** Adds what the current rates produced since the last accrual, up to {@code nowNanos}. */
   void accrue(long nowNanos) {
+    accrueDemand(nowNanos);
     if (nowNanos <= accruedNanos) {
       return;
     }
@@ -79,14 +103,6 @@ public final class Domain {
     ioCompleted += ioPerSecond * dt;
     hypercalls += hypercallsPerSecond * dt;
     vmExits += vmExitsPerSecond * dt;
-    if (requestCores > 0) {
-      requestSeconds += requestCores * dt;
-      double unserved = Math.max(0, requestCores - workCores) * dt;
-      unservedSeconds += unserved;
-      if (migrating) {
-        unservedMigratingSeconds += unserved;
-      }
-    }
     if (dirtyLog != null) {
       dirtyLog.write(dirtyWritesPerSecond * dt);
     }

@@ -168,6 +168,7 @@ public final class HostModel {
     }
     Domain d = new Domain(nextDomid++, spec, paused ? DomainState.PAUSED : DomainState.RUNNING);
     d.accruedNanos = nowNanos;
+    d.demandAccruedNanos = nowNanos;
     d.coresPerVcpu = spec.coresPerVcpu(hardware.ghz());
     setUnitCosts(d);
     guests.add(d);

@@ -414,10 +414,12 @@ final class HostRates {
       h[hb + BACKEND_HC] = x * costs.hvmVmExitsPerIo() * costs.deviceModelHypercallsPerExit();
     }
     double request = HostModel.request(d);
-    if (cpu != d.cpuCores || x != d.ioPerSecond || dirty != d.dirtyWritesPerSecond || work != d.workCores
-        || request != d.requestCores) {
-      d.accrue(nowNanos); // the old rates held until now
+    if (request != d.requestCores) {
+      d.accrueDemand(nowNanos);
       d.requestCores = request;
+    }
+    if (cpu != d.cpuCores || x != d.ioPerSecond || dirty != d.dirtyWritesPerSecond || work != d.workCores) {
+      d.accrue(nowNanos); // the old rates held until now
       d.cpuCores = cpu;
       d.workCores = work;
       d.ioPerSecond = x;
