@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code domsim} command. Exit codes: 0 ok, 2 bad input, 1 internal failure. */
-@Command(name = "domsim", mixinStandardHelpOptions = true, version = "domsim 0.1.0",
+@Command(name = "domsim", mixinStandardHelpOptions = true, version = "domsim " + Main.VERSION,
     description = "Simulates a cluster of Xen-style type-1 hypervisor nodes with PV and HVM guests.",
     subcommands = {RunCommand.class, ValidateCommand.class, LaunchCommand.class, ChaosCommand.class, SweepCommand.class,
         ControlCommands.Migrate.class,
@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
         ControlCommands.Status.class, ControlCommands.Stop.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
+  /** domsim's version: the --version answer and report.json's {@code domsim_version}. */
+  public static final String VERSION = "0.1.0";
   public static final int OK = 0;
   public static final int INTERNAL_FAILURE = 1;
   public static final int BAD_INPUT = 2;

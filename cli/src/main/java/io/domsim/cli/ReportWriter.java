@@ -26,18 +26,51 @@ final class ReportWriter {
    * (wall time, like {@code wall_seconds}) is left out on the virtual clock, and the lifecycle
    * {@code operations} when there were none (reports of runs without them stay as they were).
    */
-  record Report(long seed, String clock, double simulatedSeconds, double wallSeconds,
+  record Report(@JsonInclude(JsonInclude.Include.NON_NULL) String domsimVersion,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Integer schemaVersion, long seed, String clock,
+      double simulatedSeconds, double wallSeconds,
       @JsonInclude(JsonInclude.Include.NON_NULL) Double maxWallLagSeconds, long simulatedEvents,
       RunResult.Summary summary, List<RunResult.NodeResult> nodes, List<RunResult.GuestResult> guests,
       List<RunResult.MigrationResult> migrations,
-      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<RunResult.Operation> operations) {}
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<RunResult.Operation> operations,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String configDigest,
+      @JsonInclude(JsonInclude.Include.NON_NULL) com.fasterxml.jackson.databind.JsonNode config) {}
+
+  /**
+   * What produced a report: the domsim version, the report's schema, and the effective configuration (every
+   * setting under {@code domsim} as the run resolved it: the user's file, its includes and overrides over every
+   * module's reference.conf) as JSON with its SHA-256. Two reports with the same digest and seed come from the
+   * same settings (a trace file's content is not in the digest, only its path).
+   */
+  record Provenance(String version, int schema, String configJson, String digest) {
+    /** Bumped when a field changes meaning or goes away (added fields do not bump it). */
+    static final int SCHEMA = 2;
+
+    static Provenance of(com.typesafe.config.Config settings) {
+      String json = settings.root().render(com.typesafe.config.ConfigRenderOptions.concise());
+      try {
+        byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(json.getBytes(StandardCharsets.UTF_8));
+        return new Provenance(Main.VERSION, SCHEMA, json, "sha256:" + java.util.HexFormat.of().formatHex(hash));
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException("every Java platform has SHA-256", e);
+      }
+    }
+  }
 
   private ReportWriter() {}
 
   /** Streams the report, then a line break, to {@code out}. */
   static void write(OutputStream out, RunResult r, double wallSeconds) throws IOException {
-    JSON.writeValue(out, new Report(r.seed(), r.clock(), r.simulatedSeconds(), wallSeconds, r.maxWallLagSeconds(),
-        r.simulatedEvents(), r.summary(), r.nodes(), r.guests(), r.migrations(), r.operations()));
+    write(out, r, wallSeconds, null);
+  }
+
+  /** Streams the report with what produced it ({@code provenance}; null leaves it out), then a line break. */
+  static void write(OutputStream out, RunResult r, double wallSeconds, Provenance provenance) throws IOException {
+    JSON.writeValue(out, new Report(provenance == null ? null : provenance.version(),
+        provenance == null ? null : provenance.schema(), r.seed(), r.clock(), r.simulatedSeconds(), wallSeconds,
+        r.maxWallLagSeconds(), r.simulatedEvents(), r.summary(), r.nodes(), r.guests(), r.migrations(),
+        r.operations(), provenance == null ? null : provenance.digest(),
+        provenance == null ? null : Json.mapper().readTree(provenance.configJson())));
     out.write(System.lineSeparator().getBytes(StandardCharsets.UTF_8));
   }
 

@@ -127,7 +127,8 @@ class RunCommand implements Callable<Integer> {
       }
       bar.finish();
       double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
-      dir.write(OutputDir.REPORT, stream -> ReportWriter.write(stream, result, wallSeconds));
+      ReportWriter.Provenance provenance = ReportWriter.Provenance.of(cluster.settings());
+      dir.write(OutputDir.REPORT, stream -> ReportWriter.write(stream, result, wallSeconds, provenance));
       RunTable.print(outWriter, result, wallSeconds);
       outWriter.println("report: " + report);
       outWriter.flush();

@@ -135,7 +135,8 @@ class EverySettingHasAnEffectIT {
 
   /** Report fields that copy the configuration rather than result from it, by report section. */
   private static final Map<String, List<String>> ECHOES = Map.of(
-      "", List.of("seed", "clock", "simulated_seconds", "wall_seconds", "max_wall_lag_seconds"),
+      "", List.of("seed", "clock", "simulated_seconds", "wall_seconds", "max_wall_lag_seconds", "domsim_version",
+          "schema_version", "config_digest", "config"),
       "nodes", List.of("cores", "memory_bytes", "hvm_support"),
       "guests", List.of("type", "vcpus", "memory_bytes"),
       "migrations", List.of("type", "algorithm", "policy"));

@@ -182,7 +182,29 @@ class RunCommandIT {
     ObjectNode r = (ObjectNode) Cli.report(tmp);
     List<String> top = new java.util.ArrayList<>();
     r.fieldNames().forEachRemaining(top::add);
-    assertEquals(List.of("seed", "clock", "simulated_seconds", "wall_seconds", "simulated_events", "summary", "nodes",
-        "guests", "migrations"), top);
+    assertEquals(List.of("domsim_version", "schema_version", "seed", "clock", "simulated_seconds", "wall_seconds",
+        "simulated_events", "summary", "nodes", "guests", "migrations", "config_digest", "config"), top);
+  }
+
+  @Test
+  void theReportSaysWhichDomsimAndWhichSettingsMadeIt() throws IOException {
+    Path a = tmp.resolve("a");
+    Path b = tmp.resolve("b");
+    Path c = tmp.resolve("c");
+    String conf = Cli.config("placement.conf").toString();
+    assertEquals(0, Cli.run("run", conf, "--out", a.toString(), "--no-progress").code());
+    assertEquals(0, Cli.run("run", conf, "--out", b.toString(), "--no-progress").code());
+    assertEquals(0, Cli.run("run", conf, "--out", c.toString(), "--no-progress", "--set",
+        "scheduler.placement=worst-fit").code());
+    JsonNode ra = Cli.report(a);
+    JsonNode rc = Cli.report(c);
+    assertEquals("0.1.0", ra.get("domsim_version").asText());
+    assertEquals(2, ra.get("schema_version").asInt());
+    assertTrue(ra.get("config_digest").asText().matches("sha256:[0-9a-f]{64}"), ra.get("config_digest").asText());
+    assertEquals(ra.get("config_digest"), Cli.report(b).get("config_digest"), "same settings, same digest");
+    assertNotEquals(ra.get("config_digest"), rc.get("config_digest"));
+    assertEquals("worst-fit", rc.get("config").get("scheduler").get("placement").asText(), "the override is in it");
+    // Defaults are there too: the effective configuration, not only the file.
+    assertEquals("1s", ra.get("config").get("simulation").get("sample-interval").asText());
   }
 }
