@@ -20,8 +20,6 @@ import io.domsim.kernel.SimKernel;
 import io.domsim.kernel.SimTime;
 import io.domsim.scheduler.Consolidator;
 import io.domsim.scheduler.PoolMaster;
-import io.domsim.scheduler.consolidation.DataCentre;
-import io.domsim.scheduler.consolidation.Decisions;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -106,9 +104,8 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
   private CompletableFuture<RunResult> finishing;
   /** Live migrate requests waiting for their instant to settle, by migration id. */
   private final Map<String, CompletableFuture<String>> unsettled = new TreeMap<>();
-  /** Consolidation: moves to a host still booting, by host; hosts to switch off once empty. */
-  private final Map<String, List<Decisions.Move>> movesAwaitingBoot = new TreeMap<>();
-  private final java.util.SortedSet<String> switchOffWhenEmpty = new java.util.TreeSet<>();
+  /** Decisions that wait on a node's power (consolidation's, a create's). */
+  private final PowerOrders powerOrders;
   /** Live Dom0s yet to report their in-flight migrations at the end. */
   private int inFlightOutstanding;
   private final ActorRef<Dom0.LifecycleResult> lifecycleReplies;
@@ -139,6 +136,17 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
         ctx.messageAdapter(Node.Booted.class, NodeBooted::new),
         ctx.messageAdapter(Dom0.PoolEndpoint.class, PoolEndpointReady::new), createReplies, placementReplies,
         ctx.messageAdapter(Consolidator.Orders.class, ConsolidationOrders::new)), plugins, migrationPlugins);
+    this.powerOrders = new PowerOrders(operator, spec.nodes(),
+        io.domsim.hypervisor.CostSettings.from(spec.settings()).domainOverheadBytes(), new PowerOrders.Hands() {
+          @Override public Optional<String> power(ScenarioAction action) { return Cluster.this.power(action); }
+          @Override public void migrate(String guest, String node) {
+            requestMigration(new ScenarioAction.Migrate(now(), guest, node, Optional.empty(), Optional.empty()));
+          }
+          @Override public void create(String node, io.domsim.config.GuestSpec guest) {
+            wiring.dom0s().get(node).tell(new Dom0.CreateGuest(guest, createReplies));
+          }
+          @Override public java.time.Duration now() { return java.time.Duration.ofNanos(kernel.now()); }
+        });
     List<ScenarioAction> actions = spec.scenario();
     for (int i = 0; i < actions.size(); i++) {
       scenario.sendAt(SimTime.of(actions.get(i).at()), ctx.getSelf(), new ScenarioStep(i));
@@ -199,6 +207,9 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
     List<PoolMaster.Placed> placements = m.outcome().placements();
     if (placements.size() == 1 && operator.lifecycle().createdAt(placements.get(0).guest()).isPresent()) {
       PoolMaster.Placed p = placements.get(0);
+      if (p.node().isEmpty() && powerOrders.powerOnFor(operator.guests().get(p.guest()).spec())) {
+        return this; // it starts there once the node has booted
+      }
       operator.createAnswered(p.guest(), p.node().orElse(null), p.reason(), nowS());
     } else {
       wiring.placed(m.outcome());
@@ -419,9 +430,7 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
 
   private Behavior<Command> onMigrationEnded(MigrationEnded m) {
     operator.migrationEnded(m.record());
-    if (!switchOffWhenEmpty.isEmpty()) {
-      trySwitchOffs();
-    }
+    powerOrders.migrationEnded();
     CompletableFuture<String> waiting = unsettled.remove(m.record().id());
     if (waiting != null) {
       if (m.record().outcome() == Phase.REFUSED) {
@@ -484,67 +493,14 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
     operator.poweredOn(name);
     wiring.network().nodeUp(name);
     tellOthersLater(name, new Dom0.NodeUp(name, operator.boot(name)));
-    List<Decisions.Move> waiting = movesAwaitingBoot.remove(name);
-    if (waiting != null) {
-      waiting.forEach(this::move);
-    }
+    powerOrders.booted(name);
     return this;
   }
 
-  /**
-   * A consolidation round's decisions, carried out as the operator's own: hosts powered on, live migrations
-   * requested (those to a host that boots wait for its boot), hosts switched off once empty. The
-   * consolidator hears every host's power as of now.
-   */
+  /** A consolidation round's decisions: the operator carries them out; the consolidator hears every host's power. */
   private Behavior<Command> onConsolidationOrders(ConsolidationOrders m) {
-    Decisions d = m.orders().decisions();
-    java.time.Duration now = java.time.Duration.ofNanos(kernel.now());
-    for (String node : d.powerOn()) {
-      power(new ScenarioAction.PowerOn(now, node));
-    }
-    for (Decisions.Move move : d.moves()) {
-      if (operator.power(move.to()) == Operator.PowerState.BOOTING) {
-        movesAwaitingBoot.computeIfAbsent(move.to(), n -> new ArrayList<>()).add(move);
-      } else {
-        move(move);
-      }
-    }
-    switchOffWhenEmpty.addAll(d.switchOff());
-    trySwitchOffs();
-    m.orders().replyTo().tell(new Consolidator.PowerStates(powerStates()));
+    m.orders().replyTo().tell(new Consolidator.PowerStates(powerOrders.take(m.orders().decisions())));
     return this;
-  }
-
-  private void move(Decisions.Move move) {
-    requestMigration(new ScenarioAction.Migrate(java.time.Duration.ofNanos(kernel.now()), move.guest(), move.to(),
-        Optional.empty(), Optional.empty()));
-  }
-
-  /**
-   * Switches off each host the consolidation emptied once nothing runs or migrates there; a host whose
-   * guests did not all leave (a migration failed) stays on.
-   */
-  private void trySwitchOffs() {
-    for (java.util.Iterator<String> it = switchOffWhenEmpty.iterator(); it.hasNext(); ) {
-      String node = it.next();
-      if (operator.cannotPowerOff(node).isEmpty()) {
-        it.remove();
-        power(new ScenarioAction.PowerOff(java.time.Duration.ofNanos(kernel.now()), node));
-      } else if (!operator.migrationInvolves(node) || operator.power(node) != Operator.PowerState.ON) {
-        it.remove();
-      }
-    }
-  }
-
-  /** Every node's power as the consolidation sees it: on, off (it may power it on), or neither. */
-  private java.util.Map<String, DataCentre.Power> powerStates() {
-    java.util.Map<String, DataCentre.Power> out = new TreeMap<>();
-    for (NodeSpec n : spec.nodes()) {
-      Operator.PowerState p = operator.power(n.name());
-      out.put(n.name(), operator.isUp(n.name()) ? DataCentre.Power.ON
-          : p == Operator.PowerState.OFF ? DataCentre.Power.OFF : DataCentre.Power.UNAVAILABLE);
-    }
-    return out;
   }
 
   /** A node crashes: its guests are lost; its flows break; the others notice one latency later. */

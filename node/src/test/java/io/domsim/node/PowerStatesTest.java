@@ -116,4 +116,45 @@ class PowerStatesTest {
     assertEquals("destination c is booting; choose a node that is on", m.get(1).reason(), "at 35 s, booting until 36 s");
     assertEquals(RunResult.MigrationOutcome.COMPLETED, m.get(2).outcome(), m.get(2).toString());
   }
+
+  @Test
+  void aCreatedGuestThatFitsOnNoNodeThatIsOnHasANodePoweredOnForIt() throws Exception {
+    // a (pool master) and b hold their guests; c is off from 10 s, d from 11 s. At 30 s a 7 GiB guest fits on
+    // no node that is on: the pool master decides so at 32 s (the off nodes do not describe themselves: it waits
+    // scheduler.host-timeout, 2 s), and c, the first off node that can take it, is powered on and boots for 6 s.
+    String config = """
+        domsim {
+          simulation { duration = 60s, seed = 3 }
+          node-defaults {
+            cpu { cores = 4, ghz = 2.0 }
+            memory = 8GiB
+            power { shutdown-time = 0s, boot-time = 6s, off = 0W }
+            dom0 { vcpus = 1, memory = 512MiB }
+          }
+          nodes = [ { name = a }, { name = b }, { name = c }, { name = d } ]
+          scheduler { placement = first-fit }
+          guests = [
+            { name = g1, memory = 5GiB, node = a }
+            { name = g2, memory = 5GiB, node = b }
+          ]
+          scenario = [
+            { at = 10s, action = power-off, node = c }
+            { at = 11s, action = power-off, node = d }
+            { at = 30s, action = create, guest { name = big, memory = 7GiB } }
+          ]
+        }
+        """;
+    RunResult r = ClusterRun.run(ClusterConfigLoader.parse(config, "create.conf", List.of(), Plugins.onClassPath()),
+        null, t -> { });
+    RunResult.GuestResult big = r.guests().stream().filter(g -> g.name().equals("big")).findFirst().orElseThrow();
+    assertEquals(RunResult.GuestState.RUNNING, big.stateEnd(), big.toString());
+    assertEquals("c", big.nodeStart());
+    assertEquals(new RunResult.Operation(32, ON, null, "c", COMPLETED, 38.0, null),
+        r.operations().stream().filter(o -> o.action() == ON).findFirst().orElseThrow());
+    RunResult.Operation create = r.operations().stream().filter(o -> o.action() == RunResult.OperationAction.CREATE)
+        .findFirst().orElseThrow();
+    assertEquals(COMPLETED, create.outcome(), create.toString());
+    assertEquals(38.0, create.finishedAtS(), 1e-6, "it starts once c has booted");
+    assertEquals(11, node(r, "d").activeSeconds(), 1e-9, "d stays off from 11 s");
+  }
 }
