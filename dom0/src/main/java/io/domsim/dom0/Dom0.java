@@ -226,7 +226,21 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
   /** The pool master's requests as this life of the host has answered them (repeats get the same answer). */
   private HostPlacements placements = new HostPlacements();
   /** The consolidator's load reports: asked of the hypervisor's snapshot, in order. */
-  private HostLoads loads = new HostLoads();
+  private HostLoads loads;
+  /** What the consolidator's load reports may use of this actor. */
+  private final HostLoads.Host loadsHost = new HostLoads.Host() {
+    @Override public String node() { return node; }
+    @Override public double ghz() { return hardware.ghz(); }
+    @Override public long memoryBytes() { return hardware.memoryBytes(); }
+    @Override public void askSnapshot() { hypervisor.tell(new Hypervisor.GetSnapshot(snapshotReplies)); }
+    @Override public void answer(PoolProtocol.ReportLoad request, PoolProtocol.LoadReport report) {
+      network.sendDatagram(entity, node, request.masterNode(), request.replyTo(), report);
+    }
+    @Override public GuestSpec runningHere(String guest) {
+      return domids.containsKey(guest) ? specs.get(guest) : null;
+    }
+    @Override public String migratingTo(String guest) { return outgoing.destinationOf(guest); }
+  };
 
   /** The consolidation role, while this Dom0 holds it. */
   private ActorRef<Consolidator.Command> consolidator;
@@ -255,6 +269,7 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
     this.snapshotReplies = ctx.messageAdapter(io.domsim.hypervisor.HostSnapshot.class, FromSnapshot::new);
     this.outgoing = new SourceSide(host, migrationContext);
     this.incoming = new TargetSide(host, migrationContext, peers);
+    this.loads = new HostLoads(loadsHost);
     this.control = newControl();
   }
 
@@ -591,70 +606,10 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
     placements = new HostPlacements();
     peers = new PeerLives(r.others());
     outgoing = new SourceSide(host, migrationContext);
+    loads = new HostLoads(loadsHost); // a report asked of the old life is not answered
     incoming = new TargetSide(host, migrationContext, peers);
     control = newControl();
     return this;
   }
 
-  /**
-   * The answers to the consolidator's {@link PoolProtocol.ReportLoad}: each guest's demand since the last
-   * report, from the hypervisor's snapshot (as xentop reads it), and the free memory. A repeat of a round
-   * already answered gets the same answer; rounds are answered in the order asked.
-   */
-  private final class HostLoads {
-    private final java.util.ArrayDeque<PoolProtocol.ReportLoad> waiting = new java.util.ArrayDeque<>();
-    private final TreeMap<String, Double> lastRequestSeconds = new TreeMap<>();
-    private long lastReportNanos = -1;
-    private PoolProtocol.LoadReport last;
-
-    void ask(PoolProtocol.ReportLoad r) {
-      if (last != null && last.round() == r.round()) {
-        network.sendDatagram(entity, node, r.masterNode(), r.replyTo(), last);
-        return;
-      }
-      waiting.addLast(r);
-      if (waiting.size() == 1) {
-        hypervisor.tell(new Hypervisor.GetSnapshot(snapshotReplies));
-      }
-    }
-
-    void answer(io.domsim.hypervisor.HostSnapshot snapshot) {
-      PoolProtocol.ReportLoad r = waiting.pollFirst();
-      if (r == null) {
-        return;
-      }
-      if (last == null || last.round() != r.round()) {
-        last = report(r.round(), snapshot);
-      }
-      network.sendDatagram(entity, node, r.masterNode(), r.replyTo(), last);
-      if (!waiting.isEmpty()) {
-        hypervisor.tell(new Hypervisor.GetSnapshot(snapshotReplies));
-      }
-    }
-
-    private PoolProtocol.LoadReport report(long round, io.domsim.hypervisor.HostSnapshot snapshot) {
-      double mhzPerCore = hardware.ghz() * 1000;
-      double period = lastReportNanos < 0 ? 0 : (snapshot.atNanos() - lastReportNanos) / 1e9;
-      List<PoolProtocol.GuestLoad> out = new ArrayList<>();
-      TreeMap<String, Double> seen = new TreeMap<>();
-      for (io.domsim.hypervisor.HostSnapshot.GuestTotals g : snapshot.guests()) {
-        GuestSpec spec = specs.get(g.name());
-        if (g.presence() != io.domsim.hypervisor.HostSnapshot.Presence.HERE || spec == null
-            || !domids.containsKey(g.name())) {
-          continue; // gone, or an incoming copy not yet handed over
-        }
-        double requested = g.demand().requestSeconds();
-        Double before = lastRequestSeconds.get(g.name());
-        double now = g.demand().requestCores() * mhzPerCore;
-        double mean = before != null && period > 0 ? (requested - before) / period * mhzPerCore : now;
-        seen.put(g.name(), requested);
-        out.add(new PoolProtocol.GuestLoad(g.name(), spec.memoryBytes(), spec.type() == GuestType.HVM,
-            spec.vcpus() * spec.coresPerVcpu(hardware.ghz()) * mhzPerCore, now, mean, outgoing.destinationOf(g.name())));
-      }
-      lastRequestSeconds.clear();
-      lastRequestSeconds.putAll(seen);
-      lastReportNanos = snapshot.atNanos();
-      return new PoolProtocol.LoadReport(node, round, hardware.memoryBytes() - snapshot.memoryUsedBytes(), out);
-    }
-  }
 }
