@@ -90,6 +90,22 @@ public final class Domain {
     }
   }
 
+  /**
+   * Brings what the workload asks now, and whether a migration holds it (log-dirty on or throttled), up to
+   * date after a change, the demand accrued first under the old ones. It asks while it runs, and while a
+   * migration holds it, paused or not (its downtime is unserved demand); before any share or throttle.
+   */
+  void updateDemand(long nowNanos) {
+    boolean held = dirtyLog != null || throttle > 0;
+    boolean asks = state == DomainState.RUNNING || held;
+    double request = asks ? Math.min(spec.vcpus(), cpu * loadFactor * spec.vcpus() * coresPerVcpu) : 0;
+    if (request != requestCores || held != migrating) {
+      accrueDemand(nowNanos);
+      requestCores = request;
+      migrating = held;
+    }
+  }
+
   /** Adds what the current rates produced since the last accrual, up to {@code nowNanos}. */
   void accrue(long nowNanos) {
     accrueDemand(nowNanos);

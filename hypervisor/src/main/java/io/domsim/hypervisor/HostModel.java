@@ -273,7 +273,7 @@ public final class HostModel {
     Domain d = require(domid);
     d.accrue(nowNanos); // writes up to now belong to no log
     d.dirtyLog = dirtyLogFactory.create(d);
-    updateRequest(d);
+    d.updateDemand(nowNanos);
   }
 
   /**
@@ -298,7 +298,7 @@ public final class HostModel {
     Domain d = require(domid);
     d.accrue(nowNanos);
     d.dirtyLog = null;
-    updateRequest(d);
+    d.updateDemand(nowNanos);
   }
 
   private static DirtyLog requireLog(Domain d) {
@@ -467,21 +467,6 @@ public final class HostModel {
       pending = false;
       recompute(pendingNanos);
     }
-  }
-
-  /**
-   * What a domain's workload asks for now (cores, before any share or throttle): while it runs, and while a
-   * migration holds it (log-dirty on or throttled), paused or not, so that its downtime counts as unserved.
-   */
-  static double request(Domain d) {
-    d.migrating = d.dirtyLog != null || d.throttle > 0;
-    boolean asks = d.state == DomainState.RUNNING || d.migrating;
-    return asks ? Math.min(d.spec.vcpus(), d.cpu * d.loadFactor * d.spec.vcpus() * d.coresPerVcpu) : 0;
-  }
-
-  /** Brings a domain's request up to date after its log-dirty mode changed (no share changes with it). */
-  private static void updateRequest(Domain d) {
-    d.requestCores = request(d);
   }
 
   /** Time the node's CPU was saturated (every core busy): SLATAH's numerator. */

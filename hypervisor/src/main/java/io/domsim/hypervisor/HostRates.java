@@ -413,11 +413,7 @@ final class HostRates {
       dExits = work * costs.hvmVmExitsPerCpuSecond() + x * costs.hvmVmExitsPerIo();
       h[hb + BACKEND_HC] = x * costs.hvmVmExitsPerIo() * costs.deviceModelHypercallsPerExit();
     }
-    double request = HostModel.request(d);
-    if (request != d.requestCores) {
-      d.accrueDemand(nowNanos);
-      d.requestCores = request;
-    }
+    d.updateDemand(nowNanos);
     if (cpu != d.cpuCores || x != d.ioPerSecond || dirty != d.dirtyWritesPerSecond || work != d.workCores) {
       d.accrue(nowNanos); // the old rates held until now
       d.cpuCores = cpu;

@@ -626,4 +626,25 @@ class HostModelTest {
     assertEquals(2, again.domid(), "a new life does not reuse the domids of the old one");
     assertThrows(IllegalStateException.class, () -> host.reboot(3 * T100), "only a crashed host reboots");
   }
+
+  // ---- demand (the SLA figures) ----
+
+  @Test
+  void unservedDemandCountsAsTheMigrationsOnlyFromTheMomentAMigrationHoldsTheGuest() {
+    // 4 vCPUs asking all their time on a 2-core host: part of the demand is never served. At 10 s a
+    // throttle (auto-converge) takes hold: from then on, and only from then on, what is unserved is the
+    // migration's. The twin host, untouched, says what was unserved in the first 10 s.
+    HostModel host = host(hardware(2, 64 * GIB, true));
+    HostModel twin = host(hardware(2, 64 * GIB, true));
+    Domain d = host.createDomain(guest("g", GuestType.PV, 4, workload(1.0, 0)), null, false, 0);
+    Domain t = twin.createDomain(guest("g", GuestType.PV, 4, workload(1.0, 0)), null, false, 0);
+    twin.integrate(10 * SECOND);
+    double unservedBefore = t.unservedSeconds();
+    assertTrue(unservedBefore > 0, "the host cannot serve 4 cores");
+    host.setThrottle(d.domid(), 0.5, 10 * SECOND);
+    host.integrate(20 * SECOND);
+    assertEquals(0, twin.guest(t.domid()).unservedMigratingSeconds(), "nothing held the twin");
+    assertEquals(d.unservedSeconds() - unservedBefore, d.unservedMigratingSeconds(), 1e-9,
+        "only the 10 s under the throttle are the migration's");
+  }
 }
