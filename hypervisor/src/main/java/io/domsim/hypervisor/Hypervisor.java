@@ -223,13 +223,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
       checkMemory(now);
       return d.domid();
     } else if (op instanceof Op.DestroyDomain x) {
-      Domain gone = host.destroyDomain(x.domid(), now);
-      departed.add(gone);
-      Workload w = workloads.remove(x.domid());
-      if (w != null) {
-        stop(w);
-      }
-      monitor.domainDestroyed(node, gone.name());
+      destroy(x.domid(), now);
       checkMemory(now);
       return x.domid();
     } else if (op instanceof Op.PauseDomain p) {
@@ -301,6 +295,17 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
       return host.memoryFreeBytes();
     }
     throw new HypervisorException(Errno.EINVAL, "unknown operation " + op);
+  }
+
+  /** The domain is gone: its totals stay for the report, its workload stops, the monitor hears of it. */
+  private void destroy(int domid, long now) {
+    Domain gone = host.destroyDomain(domid, now);
+    departed.add(gone);
+    Workload w = workloads.remove(domid);
+    if (w != null) {
+      stop(w);
+    }
+    monitor.domainDestroyed(node, gone.name());
   }
 
   private void checkMemory(long now) {
@@ -469,13 +474,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     // operator did not know of: powerOff refuses it, and the run fails.
     for (Domain d : List.copyOf(host.guests())) {
       if (d.state() == DomainState.PAUSED) {
-        Domain gone = host.destroyDomain(d.domid(), now);
-        departed.add(gone);
-        Workload w = workloads.remove(d.domid());
-        if (w != null) {
-          stop(w);
-        }
-        monitor.domainDestroyed(node, gone.name());
+        destroy(d.domid(), now);
       }
     }
     host.claims().keySet().stream().toList().forEach(host::releaseClaim);

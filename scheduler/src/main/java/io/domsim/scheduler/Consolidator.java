@@ -121,7 +121,7 @@ public final class Consolidator extends AbstractBehavior<Consolidator.Command> {
     reports.clear();
     expected = 0;
     for (HostInfo h : setup.hosts()) {
-      if (power.getOrDefault(h.node(), DataCentre.Power.ON) == DataCentre.Power.ON) {
+      if (powerOf(h) == DataCentre.Power.ON) {
         expected++;
         ask(h);
       }
@@ -134,6 +134,11 @@ public final class Consolidator extends AbstractBehavior<Consolidator.Command> {
           new RetryTick(round));
     }
     return this;
+  }
+
+  /** The host's power as the operator last said (every host is named; one it never named is on). */
+  private DataCentre.Power powerOf(HostInfo h) {
+    return power.getOrDefault(h.node(), DataCentre.Power.ON);
   }
 
   private void ask(HostInfo h) {
@@ -151,7 +156,7 @@ public final class Consolidator extends AbstractBehavior<Consolidator.Command> {
       return this;
     }
     for (HostInfo h : setup.hosts()) {
-      if (power.getOrDefault(h.node(), DataCentre.Power.ON) == DataCentre.Power.ON && !reports.containsKey(h.node())) {
+      if (powerOf(h) == DataCentre.Power.ON && !reports.containsKey(h.node())) {
         ask(h);
       }
     }
@@ -179,7 +184,7 @@ public final class Consolidator extends AbstractBehavior<Consolidator.Command> {
     }
     List<DataCentre.Host> hosts = new ArrayList<>();
     for (HostInfo h : setup.hosts()) {
-      DataCentre.Power p = power.getOrDefault(h.node(), DataCentre.Power.ON);
+      DataCentre.Power p = powerOf(h);
       LoadReport report = reports.get(h.node());
       if (p == DataCentre.Power.ON && report == null) {
         p = DataCentre.Power.UNAVAILABLE;
