@@ -1,5 +1,6 @@
 package io.domsim.cli;
 
+import io.domsim.cli.chaos.ChaosRunner;
 import io.domsim.cli.sweep.Grid;
 import io.domsim.cli.sweep.SweepTable;
 import io.domsim.config.ClockMode;
@@ -7,7 +8,6 @@ import io.domsim.config.ClusterSpec;
 import io.domsim.config.ConfigProblems;
 import io.domsim.kernel.SimTime;
 import io.domsim.kernel.SimulationFailedException;
-import io.domsim.node.ClusterRun;
 import io.domsim.node.ModuleSettings;
 import io.domsim.node.Plugins;
 import io.domsim.node.RunResult;
@@ -74,16 +74,8 @@ class SweepCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
-  /** Runs one configuration to its end. */
-  interface Simulator {
-    RunResult run(ClusterSpec cluster) throws InterruptedException;
-  }
-
-  /** A run in this JVM without meters (nobody would read them: the summary is the result). */
-  static final Simulator IN_PROCESS = cluster -> ClusterRun.run(cluster, null, t -> { });
-
   /** A seam for tests, which plant a failing simulation here; the command always uses the real one. */
-  Simulator simulator = IN_PROCESS;
+  ChaosRunner.Simulator simulator = ChaosRunner.IN_PROCESS;
 
   /** One run's outcome: its result and wall time, or the simulation's failure. */
   record Outcome(Grid.Run run, RunResult result, double wallSeconds, String failure) {}

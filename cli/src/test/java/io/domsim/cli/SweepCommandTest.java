@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.domsim.cli.chaos.ChaosRunner;
 import io.domsim.config.ClusterSpec;
 import io.domsim.kernel.SimulationFailedException;
 import io.domsim.kernel.SimulationFailure;
@@ -30,7 +31,7 @@ class SweepCommandTest {
 
   record Outcome(int code, String out, String err) {}
 
-  static Outcome sweep(SweepCommand.Simulator simulator, String... args) {
+  static Outcome sweep(ChaosRunner.Simulator simulator, String... args) {
     CommandLine cl = Main.commandLine();
     SweepCommand command = cl.getSubcommands().get("sweep").getCommand();
     command.simulator = simulator;
@@ -45,7 +46,7 @@ class SweepCommandTest {
   }
 
   static Outcome sweep(String... args) {
-    return sweep(SweepCommand.IN_PROCESS, args);
+    return sweep(ChaosRunner.IN_PROCESS, args);
   }
 
   /** The rows of a CSV file without its last column (the wall time, which no two runs share). */
@@ -68,7 +69,7 @@ class SweepCommandTest {
     // The row of worst-fit, seed 1 holds what that run alone gives.
     ClusterSpec spec = ConfigOptions.load(null, ConfigOptions.DEFAULT_EXAMPLE,
         List.of(SHORT, "scheduler.placement=worst-fit", "simulation.seed=1"), ConfigOptions.plugins());
-    RunResult.Summary alone = SweepCommand.IN_PROCESS.run(spec).summary();
+    RunResult.Summary alone = ChaosRunner.IN_PROCESS.run(spec).summary();
     String[] cells = rows.get(3).split(",");
     assertEquals(alone.energyKwh(), Double.parseDouble(cells[2]));
     assertEquals(alone.migrations(), Integer.parseInt(cells[3]));
@@ -103,12 +104,12 @@ class SweepCommandTest {
 
   @Test
   void aRunThatFailsInsideTheSimulationEndsTheSweepWithExitOneAndItsReproducer() throws Exception {
-    SweepCommand.Simulator failsSeedTwo = spec -> {
+    ChaosRunner.Simulator failsSeedTwo = spec -> {
       if (spec.simulation().seed() == 2) {
         throw new SimulationFailedException(new SimulationFailure("/user/sim/n1/xen", 1_000_000_000L,
             new IllegalStateException("planted")));
       }
-      return SweepCommand.IN_PROCESS.run(spec);
+      return ChaosRunner.IN_PROCESS.run(spec);
     };
     Path dir = tmp.resolve("failing");
     Outcome o = sweep(failsSeedTwo, "--vary", "scheduler.placement=best-fit", "--seeds", "1..3", "--out",
