@@ -35,7 +35,7 @@ import java.util.List;
  */
 final class HostRates {
   // The cold block: per guest, CS doubles (booleans as 0/1).
-  private static final int CS = 16;
+  private static final int CS = 18;
   private static final int VCPUS = 0;
   private static final int ONE_OH = 1; // 1 + overhead
   private static final int GCPI = 2; // guest cores per I/O
@@ -52,6 +52,8 @@ final class HostRates {
   private static final int LAST_IO = 13;
   private static final int HELD = 14; // SAT_U < 1 and it has I/O to issue
   private static final int CHANGED = 15;
+  private static final int DIRTY_NOW = 16; // dirty-rate × level × speed: its dirty writes at full progress
+  private static final int RUNNING = 17;
   // The hot block: per guest, HS doubles, in the order the node's sums read them.
   private static final int HS = 6;
   private static final int IO_TERM = 0; // the Dom0 cores all its I/O needs
@@ -205,6 +207,9 @@ final class HostRates {
     c[b + ATTEMPT] = attempt;
     c[b + UNC1] = unc1;
     c[b + SAT_U] = satU;
+    // Cached so that deriving its rates reads no Domain field (the same product, in the same order).
+    c[b + DIRTY_NOW] = c[b + DIRTY_MEAN] * d.loadFactor * speed;
+    c[b + RUNNING] = running ? 1 : 0;
     dem1[i + 1] = dem;
     h[i * HS + IO_TERM] = attempt * c[b + C0];
     double held = satU < 1 && attempt > 0 ? 1 : 0;
@@ -391,17 +396,20 @@ final class HostRates {
     return need;
   }
 
-  /** A guest's rates from its grant and served I/O, onto the domain (accrued first) if they moved. */
+  /**
+   * A guest's rates from its grant and served I/O, onto the domain (accrued first) if they moved. Its own
+   * inputs are read from the cold block (refresh), so an unchanged guest whose rates stay costs no read
+   * of its Domain, and one whose rates move only the accrual's.
+   */
   private void guestRates(int i, double g, long nowNanos) {
-    Domain d = slot[i];
     int b = i * CS;
     int hb = i * HS;
     double x = h[hb + IO];
     double compute = c[b + COMPUTE];
     double cpu = Math.min(g, compute * c[b + ONE_OH] + x * c[b + GCPI]);
     double work = Math.max(0, cpu - x * c[b + GCPI]) / c[b + ONE_OH];
-    double progress = compute > 0 ? work / compute : (d.state == DomainState.RUNNING ? 1 : 0);
-    double dirty = c[b + DIRTY_MEAN] * d.loadFactor * (1 - d.throttle) * Math.min(1, progress);
+    double progress = compute > 0 ? work / compute : c[b + RUNNING];
+    double dirty = c[b + DIRTY_NOW] * Math.min(1, progress);
     double dHc;
     double dExits;
     if (c[b + PV] != 0) {
@@ -413,7 +421,11 @@ final class HostRates {
       dExits = work * costs.hvmVmExitsPerCpuSecond() + x * costs.hvmVmExitsPerIo();
       h[hb + BACKEND_HC] = x * costs.hvmVmExitsPerIo() * costs.deviceModelHypercallsPerExit();
     }
-    d.updateDemand(nowNanos);
+    Domain d = slot[i];
+    if (c[b + CHANGED] != 0) {
+      // Only a change of its load, throttle or state moves its request (log-dirty's own change updates it).
+      d.updateDemand(nowNanos);
+    }
     if (cpu != d.cpuCores || x != d.ioPerSecond || dirty != d.dirtyWritesPerSecond || work != d.workCores) {
       d.accrue(nowNanos); // the old rates held until now
       d.cpuCores = cpu;
