@@ -89,6 +89,8 @@ final class HostRates {
   private double[] grantF = new double[1]; // fixed point, other probes
   private double[] demF = new double[1];
   private int[] active = new int[1];
+  /** The last dom0BoundFraction answered 1 without its probe at f = 0. */
+  private boolean probeSkipped;
   // Shares of the I/O each guest issues, guest i at i; null stands for SAT_U of the cold block.
   private double[] satA = new double[0];
   private double[] satB = new double[0];
@@ -116,6 +118,8 @@ final class HostRates {
   static final int DOM0_SEARCHED = 16;
   static final int ROUND_2_FITS = 32;
   static final int STEADY = 64;
+  /** Dom0 serves all the I/O, known without the fixed point's probe at f = 0 (see dom0BoundFraction). */
+  static final int NO_IO_PROBE_SKIPPED = 128;
   int lastPaths;
   long recomputes;
 
@@ -255,6 +259,7 @@ final class HostRates {
       }
       System.arraycopy(dem1, 0, grantA, 0, n + 1); // the probe at f = 1 of the fixed point below
       theta = dom0BoundFraction(needAll, null);
+      paths |= probeSkipped ? NO_IO_PROBE_SKIPPED : 0;
       paths |= theta == 0 ? DOM0_SERVES_NONE : theta == 1 ? DOM0_SERVES_ALL : DOM0_SEARCHED;
       finish(theta, paths, nowNanos);
       return;
@@ -300,6 +305,7 @@ final class HostRates {
       // Dom0 is the bottleneck. Guests waiting on it leave CPU unused that Dom0 could take, so find the
       // largest common I/O fraction that Dom0's share can serve when every demand is sized for it.
       theta = dom0BoundFraction(needAll, satRound1);
+      paths |= probeSkipped ? NO_IO_PROBE_SKIPPED : 0;
       paths |= theta == 0 ? DOM0_SERVES_NONE : theta == 1 ? DOM0_SERVES_ALL : DOM0_SEARCHED;
     }
     finish(theta, paths, nowNanos);
@@ -457,10 +463,21 @@ final class HostRates {
    *     probe at {@code f = 1}
    */
   private double dom0BoundFraction(double needAll, double[] satRound1) {
-    double a = 0;
-    double fa = probeNoIo(needAll);
     double b = 1;
     double fb = servable(grantA, satRound1) - 1;
+    // The answer is 1 when fb >= 0, unless servable(0) is 0, which needs Dom0's grant at f = 0 not above its
+    // base load. Weighted max-min is monotone: with every guest asking no more (at f = 0 each asks at most
+    // what it asks at f = 1, Dom0 the same), Dom0 gets no less. So when its grant at f = 1 exceeds its base
+    // by more than the water-filling's rounding could take away (and than its 1e-12 cut), the probe at
+    // f = 0, an allocation, cannot change the answer and is skipped.
+    probeSkipped = fb >= 0 && grantA[0] - base > 1e-9 + cores * (n + 2.0) * (n + 2.0) * 1e-15;
+    if (probeSkipped) {
+      grant = grantA;
+      sat = satRound1;
+      return 1;
+    }
+    double a = 0;
+    double fa = probeNoIo(needAll);
     if (fa <= 0) {
       grant = grantF0;
       sat = satF0;
