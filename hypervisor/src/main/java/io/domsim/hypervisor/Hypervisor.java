@@ -8,6 +8,7 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import io.domsim.config.GuestSpec;
 import io.domsim.config.WorkloadSpec;
+import io.domsim.kernel.EntityRandom;
 import io.domsim.kernel.SimEntity;
 import io.domsim.kernel.SimKernel;
 import io.domsim.kernel.SimTime;
@@ -54,11 +55,14 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
   /**
    * A guest's workload process: its own random stream and its pending phase timer. It is the action of its
    * phase timers ({@link SimEntity#callAt}: the end of a phase calls {@link #onPhase} directly, without a
-   * message, as do the sample ticks; they touch this hypervisor's state alone).
+   * message, as do the sample ticks; they touch this hypervisor's state alone). It is its entity's random
+   * stream itself ({@link EntityRandom}: the entity's own, bit for bit), and knows whether it is traced, so
+   * that a phase reads one object of its own rather than a chain of them.
    */
-  private final class Workload implements Runnable {
+  private final class Workload extends EntityRandom implements Runnable {
     final Domain domain;
     final SimEntity entity;
+    final boolean traced;
     /** The log-normal's parameters of its levels and its mean phase: fixed for the guest's life. */
     final double sigma;
     final double mu;
@@ -67,8 +71,10 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     boolean stopped;
 
     Workload(Domain domain, SimEntity entity) {
+      super(kernel.seed(), entity.name());
       this.domain = domain;
       this.entity = entity;
+      this.traced = domain.spec().workload().trace().isPresent();
       double cv = domain.spec().workload().variability();
       double sigma2 = Log1p.of(cv * cv);
       this.sigma = Math.sqrt(sigma2);
@@ -342,7 +348,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
 
   private void schedulePhase(Workload workload) {
     double meanNanos = workload.phaseMeanNanos;
-    long phase = Math.max(1, Math.round(-meanNanos * Log1p.of(-workload.entity.random().nextDouble())));
+    long phase = Math.max(1, Math.round(-meanNanos * Log1p.of(-workload.nextDouble())));
     workload.timer = workload.entity.callAfter(phase, self, workload);
   }
 
@@ -366,16 +372,15 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
    * (exp(−σ²/2 + σ·N(0,1)), σ² = log(1 + cv²), σ derived once).
    */
   private static double drawLevel(Workload w) {
-    return Math.exp(w.mu + w.sigma * w.entity.random().nextGaussian());
+    return Math.exp(w.mu + w.sigma * w.nextGaussian());
   }
 
   private void onPhase(Workload w) {
     if (halted || w.stopped) {
       return;
     }
-    WorkloadSpec spec = w.domain.spec().workload();
-    if (spec.trace().isPresent()) {
-      host.setCpu(w.domain.domid(), spec.tracedCpuAt(kernel.now()), kernel.now());
+    if (w.traced) {
+      host.setCpu(w.domain.domid(), w.domain.spec().workload().tracedCpuAt(kernel.now()), kernel.now());
       scheduleTraceStep(w);
       return;
     }
