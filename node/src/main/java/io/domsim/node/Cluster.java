@@ -20,6 +20,7 @@ import io.domsim.kernel.SimKernel;
 import io.domsim.kernel.SimTime;
 import io.domsim.scheduler.Consolidator;
 import io.domsim.scheduler.PoolMaster;
+import io.domsim.node.series.RunSeries;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,6 +103,8 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
   private final ActorRef<MigrationRecord> migrationReports;
   private final Map<String, Node.NodeSnapshot> snapshots = new TreeMap<>();
   private CompletableFuture<RunResult> finishing;
+  /** The run's time series; null when it keeps none. */
+  private final RunSeries series;
   /** Live migrate requests waiting for their instant to settle, by migration id. */
   private final Map<String, CompletableFuture<String>> unsettled = new TreeMap<>();
   /** Decisions that wait on a node's power (consolidation's, a create's). */
@@ -116,8 +119,9 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
   private final Map<String, CompletableFuture<String>> unansweredVerbs = new TreeMap<>();
 
   private Cluster(ActorContext<Command> ctx, SimKernel kernel, ClusterSpec spec, MeterRegistry registry,
-      CompletableFuture<ActorRef<Command>> started) {
+      RunSeries series, CompletableFuture<ActorRef<Command>> started) {
     super(ctx);
+    this.series = series;
     this.kernel = kernel;
     this.spec = spec;
     this.scenario = kernel.entity("scenario");
@@ -132,7 +136,7 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
     // run are answered through the same two as the configured ones, and told apart by the operator.
     this.createReplies = ctx.messageAdapter(Dom0.CreateResult.class, PinnedCreated::new);
     this.placementReplies = ctx.messageAdapter(PoolMaster.Outcome.class, Placed::new);
-    this.wiring = new ClusterWiring(ctx, kernel, spec, registry, operator, new ClusterWiring.Replies(
+    this.wiring = new ClusterWiring(ctx, kernel, spec, registry, series, operator, new ClusterWiring.Replies(
         ctx.messageAdapter(Node.Booted.class, NodeBooted::new),
         ctx.messageAdapter(Dom0.PoolEndpoint.class, PoolEndpointReady::new), createReplies, placementReplies,
         ctx.messageAdapter(Consolidator.Orders.class, ConsolidationOrders::new)), plugins, migrationPlugins);
@@ -157,11 +161,12 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
   /**
    * @param started completes with the cluster's reference once its nodes are spawned: only then may
    *     the clock run, or it would run ahead of the cluster's own setup
+   * @param series where the nodes' samples and the migrations' rounds go; null for no series
    */
   public static Behavior<Command> create(SimKernel kernel, ClusterSpec spec, MeterRegistry registry,
-      CompletableFuture<ActorRef<Command>> started) {
+      RunSeries series, CompletableFuture<ActorRef<Command>> started) {
     // A failure in the setup fails the run, which the driver waits for too.
-    return Behaviors.setup(ctx -> new Cluster(ctx, kernel, spec, registry, started));
+    return Behaviors.setup(ctx -> new Cluster(ctx, kernel, spec, registry, series, started));
   }
 
   @Override
@@ -583,6 +588,9 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
   }
 
   private RunResult result() {
+    if (series != null) {
+      series.finish(kernel.now(), SeriesRounds.of(operator.ledger()));
+    }
     return ReportBuilder.build(spec, SimTime.toSeconds(kernel.now()), snapshots, operator.guests(), operator.ledger(),
         operator.outages(), operator.lifecycle(), operator.offPeriods(),
         operator.operations(SimTime.toSeconds(kernel.now())));

@@ -11,6 +11,8 @@ import io.domsim.kernel.SimKernel;
 import io.domsim.kernel.SimTime;
 import io.domsim.kernel.SimulationFailedException;
 import io.domsim.kernel.SimulationFailure;
+import io.domsim.node.series.RunSeries;
+import io.domsim.node.series.SeriesSink;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -48,11 +50,23 @@ public final class ClusterRun implements AutoCloseable {
    *     endpoint): then there are none, and the samples cost no meter work
    */
   public static ClusterRun start(ClusterSpec spec, MeterRegistry registry) throws InterruptedException {
+    return start(spec, registry, null);
+  }
+
+  /**
+   * As {@link #start(ClusterSpec, MeterRegistry)}, keeping the run's time series in {@code series} (null: none,
+   * and the samples cost no series work): every node's samples as they come, every migration's rounds at the
+   * end, before {@link #awaitEnd} returns. Guests' rows too with {@code metrics.series.guests}.
+   */
+  public static ClusterRun start(ClusterSpec spec, MeterRegistry registry, SeriesSink series)
+      throws InterruptedException {
+    RunSeries runSeries = series == null ? null : new RunSeries(series, spec.metrics().series().guests(),
+        SimTime.of(spec.simulation().sampleInterval()));
     ClockKind clock = spec.simulation().clock() == ClockMode.REAL ? ClockKind.REAL : ClockKind.VIRTUAL;
     SimKernel kernel = SimKernel.create(clock, spec.simulation().speed(), spec.simulation().seed());
     CompletableFuture<ActorRef<Cluster.Command>> started = new CompletableFuture<>();
     ActorSystem<Void> system = kernel.startSystem("domsim",
-        Cluster.create(kernel, spec, registry, started), ConfigFactory.empty());
+        Cluster.create(kernel, spec, registry, runSeries, started), ConfigFactory.empty());
     try {
       ActorRef<Cluster.Command> cluster = await(kernel, started, "the cluster to start");
       return new ClusterRun(kernel, system, cluster, SimTime.of(spec.simulation().duration()));
