@@ -21,15 +21,15 @@ import java.util.TreeMap;
  * file stays a little over ECharts' own megabyte whatever the run's size.
  */
 public final class ReportHtml {
-  /** The ECharts build inlined into every page (the webjar's path; its version is the dependency's). */
-  static final String ECHARTS = "/META-INF/resources/webjars/echarts/5.3.1/dist/echarts.min.js";
+  /** The webjar's Maven coordinates, whose version names the directory of its files. */
+  static final String ECHARTS_POM = "/META-INF/maven/org.webjars.npm/echarts/pom.properties";
   static final String TEMPLATE = "/io/domsim/cli/report/report.html";
   /** Migrations drawn one rounds chart each; the rest are listed, not drawn, so that the page stays light. */
   static final int MAX_ROUND_CHARTS = 24;
   /** Migrations on the timeline. */
   static final int MAX_TIMELINE = 400;
   /** Nodes in the page's table. */
-  static final int MAX_NODE_ROWS = 60;
+  static final int MAX_NODE_ROWS = 25;
 
   /** What produced the run, for the page's header. */
   public record Origin(String version, String configDigest) {}
@@ -53,13 +53,28 @@ public final class ReportHtml {
         .replace("{{TITLE}}", escape("domsim run, seed " + result.seed()))
         .replace("/*DATA*/", data);
     out.write(head.replace("{{TITLE}}", escape("domsim run, seed " + result.seed())).getBytes(StandardCharsets.UTF_8));
-    try (InputStream js = ReportHtml.class.getResourceAsStream(ECHARTS)) {
+    String echarts = echartsPath();
+    try (InputStream js = ReportHtml.class.getResourceAsStream(echarts)) {
       if (js == null) {
-        throw new IllegalStateException("ECharts is missing from the class path (" + ECHARTS + ")");
+        throw new IllegalStateException("ECharts is missing from the class path (" + echarts + ")");
       }
       js.transferTo(out);
     }
     out.write(tail.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The minified ECharts build in the webjar on the class path, whichever version the build chose. */
+  static String echartsPath() {
+    java.util.Properties pom = new java.util.Properties();
+    try (InputStream in = ReportHtml.class.getResourceAsStream(ECHARTS_POM)) {
+      if (in == null) {
+        throw new IllegalStateException("the ECharts webjar is missing from the class path (" + ECHARTS_POM + ")");
+      }
+      pom.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return "/META-INF/resources/webjars/echarts/" + pom.getProperty("version").trim() + "/dist/echarts.min.js";
   }
 
   private static Map<String, Object> data(RunResult r, Origin origin, SeriesDigest digest, List<RoundRow> rounds) {
