@@ -29,13 +29,21 @@ final class Json {
         .addSerializer(new AsWord<>(RunResult.MigrationOutcome.class, RunResult.MigrationOutcome::reportName))
         .addSerializer(new AsWord<>(RunResult.OperationOutcome.class, RunResult.OperationOutcome::reportName))
         .addSerializer(new AsWord<>(io.domsim.config.GuestOp.class, io.domsim.config.GuestOp::configName))
-        .addSerializer(new AsWord<>(RunResult.OperationAction.class, RunResult.OperationAction::reportName));
+        .addSerializer(new AsWord<>(RunResult.OperationAction.class, RunResult.OperationAction::reportName))
+        .addSerializer(new AsWord<>(io.domsim.node.ConsoleView.NodeState.class, Json::word))
+        .addSerializer(new AsWord<>(io.domsim.node.ConsoleView.DomainState.class, Json::word))
+        .addSerializer(new AsWord<>(io.domsim.migration.Phase.class, Json::word));
     return new ObjectMapper()
         .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
         .enable(SerializationFeature.INDENT_OUTPUT)
         .addMixIn(RunResult.NodeResult.class, NodeResultFields.class)
         .addMixIn(RunResult.GuestResult.class, GuestResultFields.class)
         .registerModule(words);
+  }
+
+  /** An enum constant as the console writes it: SHUTTING_DOWN is shutting-down. */
+  static String word(Enum<?> e) {
+    return e.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
   }
 
   /** A node's {@code outages} appear only for a node that was recovered: reports without recover stay as they were. */

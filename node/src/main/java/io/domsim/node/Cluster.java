@@ -57,9 +57,12 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
   /** A snapshot of the run so far, for the live status endpoint. */
   public record GetStatus(CompletableFuture<Status> reply) implements Command {}
 
-  /** Where things stand: simulated time, where each running guest is, and every migration requested. */
+  /**
+   * Where things stand: simulated time, where each running guest is, every migration requested, and the
+   * guests that no longer run (lost, destroyed, shut down, never started), each with how.
+   */
   public record Status(double simulatedSeconds, Map<String, String> guestLocations,
-      List<MigrationRecord> finishedMigrations, List<String> migrationsInFlight) {}
+      List<MigrationRecord> finishedMigrations, List<String> migrationsInFlight, Map<String, String> guestsGone) {}
 
   private record NodeBooted(Node.Booted booted) implements Command {}
 
@@ -196,7 +199,10 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
         .onMessage(MigrationEnded.class, this::onMigrationEnded)
         .onMessage(InFlightReported.class, this::onInFlight)
         .onMessage(Settled.class, m -> settle(m.id()))
-        .onMessage(Accepted.class, m -> settle(m.accepted().id()))
+        .onMessage(Accepted.class, m -> {
+          operator.migrationAccepted(m.accepted().id());
+          return settle(m.accepted().id());
+        })
         .onMessage(Inspect.class, this::onInspect)
         .onMessage(LifecycleReplied.class, this::onLifecycleReplied)
         .onMessage(PoweredOnReply.class, this::onPoweredOn)
@@ -306,7 +312,14 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
   }
 
   private Behavior<Command> onGetStatus(GetStatus get) {
-    get.reply().complete(operator.status(SimTime.toSeconds(kernel.now())));
+    Cluster.Status s = operator.status(nowS());
+    Map<String, String> gone = new TreeMap<>();
+    ConsoleFacts.of(operator, spec.nodes(), wiring.poolMasterNode(), nowS()).guests().stream()
+        .filter(g -> !g.state().present() && g.state() != ConsoleView.DomainState.CREATING)
+        .forEach(g -> gone.put(g.spec().name(), g.state().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+            + (g.note() == null ? "" : ": " + g.note())));
+    get.reply().complete(new Status(s.simulatedSeconds(), s.guestLocations(), s.finishedMigrations(),
+        s.migrationsInFlight(), gone));
     return this;
   }
 

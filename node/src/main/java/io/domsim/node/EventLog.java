@@ -27,16 +27,29 @@ public final class EventLog {
     this.sink = sink;
   }
 
-  /** One event, as of the current simulated instant. */
+  /** One event, as of the current simulated instant; a null line says nothing. */
   void say(Supplier<String> line) {
     Consumer<String> s = sink;
-    if (s != null) {
-      s.accept(line(nowNanos.getAsLong() / 1e9, line.get()));
+    String text = s == null ? null : line.get();
+    if (text != null) {
+      s.accept(line(nowNanos.getAsLong() / 1e9, text));
     }
   }
 
-  /** How a migration ended, in a line. */
+  /** A migration the destination has taken, in a line. */
+  static String started(String id, java.util.Optional<MigrationRecord> asked) {
+    return asked.map(m -> "migration " + id + " of " + m.guest() + " (" + m.type().configName() + ") " + m.from()
+        + " -> " + m.to() + " started (" + m.algorithm() + ")").orElse("migration " + id + " started");
+  }
+
+  /**
+   * How a migration ended, in a line; null for the destination's record of a completion, which the source's
+   * own record follows and replaces (so that a completion is said once).
+   */
   static String ended(MigrationRecord r) {
+    if (r.fromDestination() && r.outcome() == Phase.COMPLETED) {
+      return null;
+    }
     return "migration " + r.id() + " of " + r.guest() + " " + r.from() + " -> " + r.to() + " "
         + r.outcome().name().toLowerCase(Locale.ROOT) + (r.outcome() == Phase.COMPLETED
         ? String.format(Locale.ROOT, " (%d rounds, %.1f MiB, downtime %.1f ms)", r.rounds(),

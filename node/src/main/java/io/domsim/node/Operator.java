@@ -286,8 +286,6 @@ final class Operator {
       events.say(() -> "migration " + asked.id() + " of " + mig.guest() + " to " + mig.to() + " refused: " + why);
       return new Refused(asked.id(), refusal);
     }
-    events.say(() -> "migration " + asked.id() + " of " + mig.guest() + " (" + g.spec().type().name().toLowerCase(
-        java.util.Locale.ROOT) + ") " + from + " -> " + mig.to() + " started (" + algorithm + ")");
     return new Handover(asked.id(), mig.guest(), from, mig.to(), boot(mig.to()), algorithm, policy);
   }
 
@@ -446,12 +444,17 @@ final class Operator {
     if (!ledger.end(record)) {
       return;
     }
-    events.say(() -> EventLog.ended(record));
+    events.say(() -> EventLog.ended(record)); // said once: EventLog skips a destination's record of a completion
     if (record.outcome() == Phase.COMPLETED) {
       location.put(record.guest(), record.to());
     } else if (record.outcome() == Phase.FAILED) {
       location.remove(record.guest());
     }
+  }
+
+  /** The destination has taken migration {@code id}: it has started. */
+  void migrationAccepted(String id) {
+    events.say(() -> EventLog.started(id, ledger.inFlight().stream().filter(m -> m.id().equals(id)).findFirst()));
   }
 
   /** A migration still going when the run ended. */
@@ -571,7 +574,7 @@ final class Operator {
   Cluster.Status status(double nowS) {
     List<String> inFlight = ledger.inFlight().stream()
         .map(m -> m.id() + " " + m.guest() + " " + m.from() + " -> " + m.to()).toList();
-    return new Cluster.Status(nowS, new TreeMap<>(location), ledger.reported(), inFlight);
+    return new Cluster.Status(nowS, new TreeMap<>(location), ledger.reported(), inFlight, Map.of());
   }
 
   /** Every guest's start, by name. */
