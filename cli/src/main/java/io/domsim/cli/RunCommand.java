@@ -50,6 +50,10 @@ class RunCommand implements Callable<Integer> {
   @Option(names = "--speed", paramLabel = "X", description = "Real clock: simulated seconds per wall second.")
   Double speed;
 
+  @Option(names = "--all-nodes", description = "In the end-of-run table, one row per node (by default a run of"
+      + " identical idle nodes shares one row: rack-a-1..40 (40 nodes)).")
+  boolean allNodes;
+
   @Option(names = "--no-progress", description = "Do not draw the progress bar on stderr.")
   boolean noProgress;
 
@@ -129,7 +133,7 @@ class RunCommand implements Callable<Integer> {
       double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
       ReportWriter.Provenance provenance = ReportWriter.Provenance.of(cluster.settings());
       dir.write(OutputDir.REPORT, stream -> ReportWriter.write(stream, result, wallSeconds, provenance));
-      RunTable.print(outWriter, result, wallSeconds);
+      RunTable.print(outWriter, result, wallSeconds, allNodes);
       outWriter.println("report: " + report);
       outWriter.flush();
       return Main.OK;
