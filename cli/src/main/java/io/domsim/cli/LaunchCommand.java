@@ -93,7 +93,7 @@ final class LaunchCommand extends RunCommand {
       return ((io.domsim.config.ScenarioAction.Create) spec.scenario().get(0)).guest();
     } catch (io.domsim.config.ConfigProblems problems) {
       io.domsim.config.ConfigProblem p = problems.problems().get(0);
-      String where = p.path().replaceFirst("^domsim\\.scenario\\.0\\.guest\\.?", "");
+      String where = p.path().replaceFirst("^domsim\\.scenario(\\[0]|\\.0)\\.guest\\.?", "");
       throw new IllegalArgumentException((where.isEmpty() ? "" : where + ": ") + p.message());
     }
   }
