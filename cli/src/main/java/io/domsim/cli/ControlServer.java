@@ -72,10 +72,6 @@ final class ControlServer implements AutoCloseable {
     this.createdGuest = createdGuest;
     this.http = HttpService.start("domsim-api", address, port, new RequestGuard(hostAsWritten, address, token),
         List.of(new HttpService.Route(HttpService.Method.GET, "/status", body -> withRun(this::status)),
-            new HttpService.Route(HttpService.Method.GET, "/console",
-                body -> withRun(r -> r.inspect().thenApply(v -> HttpService.Answer.json(200, v)))),
-            new HttpService.Route(HttpService.Method.POST, "/create",
-                body -> withFields(body, "/create", List.of("guest"), List.of(), f -> withRun(r -> create(r, f)))),
             new HttpService.Route(HttpService.Method.POST, "/migrate",
                 body -> withFields(body, "/migrate", List.of("guest", "to"), List.of("algorithm", "policy"),
                     f -> withRun(r -> migrate(r, f)))),
@@ -100,6 +96,10 @@ final class ControlServer implements AutoCloseable {
                 body -> withFields(body, "/network-faults", List.of(), List.of("loss", "duplicate", "reorder"),
                     f -> withRun(r -> networkFaults(r, f)))),
             verb(GuestOp.DESTROY), verb(GuestOp.PAUSE), verb(GuestOp.UNPAUSE), verb(GuestOp.SHUTDOWN),
+            new HttpService.Route(HttpService.Method.GET, "/console",
+                body -> withRun(r -> r.inspect().thenApply(v -> HttpService.Answer.json(200, v)))),
+            new HttpService.Route(HttpService.Method.POST, "/create",
+                body -> withFields(body, "/create", List.of("guest"), List.of(), f -> withRun(r -> create(r, f)))),
             new HttpService.Route(HttpService.Method.POST, "/stop",
                 body -> withFields(body, "/stop", List.of(), List.of(), f -> withRun(ControlServer::stop)))));
   }
