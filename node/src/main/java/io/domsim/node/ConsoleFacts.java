@@ -28,6 +28,11 @@ record ConsoleFacts(double nowS, List<NodeFact> nodes, List<GuestFact> guests, L
   /** @param node where it runs (null when it runs nowhere: the inspector finds where a lost guest was) */
   record GuestFact(GuestSpec spec, String node, DomainState state, String note) {}
 
+  /** A simulated instant as the console writes it: 12.345s. */
+  static String at(double seconds) {
+    return String.format(java.util.Locale.ROOT, "%.3fs", seconds);
+  }
+
   static ConsoleFacts of(Operator op, List<NodeSpec> nodes, Optional<String> poolMaster, double nowS) {
     List<NodeFact> nodeFacts = new ArrayList<>();
     for (NodeSpec n : nodes) {
@@ -53,10 +58,10 @@ record ConsoleFacts(double nowS, List<NodeFact> nodes, List<GuestFact> guests, L
       if (at != null) {
         if (stage.orElse(null) == GuestLifecycle.Stage.PAUSED) {
           state = DomainState.PAUSED;
-          note = "paused at " + Operator.time(life.since(name));
+          note = "paused at " + at(life.since(name));
         } else if (stage.orElse(null) == GuestLifecycle.Stage.SHUTTING_DOWN) {
           state = DomainState.SHUTTING_DOWN;
-          note = "gone at " + Operator.time(life.goneAt(name));
+          note = "gone at " + at(life.goneAt(name));
         } else if (migrating.isPresent()) {
           state = DomainState.MIGRATING;
           note = migrating.get().id() + " to " + migrating.get().to();

@@ -157,7 +157,7 @@ final class Inspector extends AbstractBehavior<Inspector.Command> {
         if (note == null && node != null) {
           List<RunResult.Outage> down = facts.outages().getOrDefault(node, List.of());
           note = "its node " + node + " failed" + (down.isEmpty() ? ""
-              : " at " + Operator.time(down.get(down.size() - 1).failedAtS()));
+              : " at " + ConsoleFacts.at(down.get(down.size() - 1).failedAtS()));
         }
       }
       boolean present = f.state().present();
