@@ -82,8 +82,11 @@ final class ClusterWiring {
     long sampleInterval = SimTime.of(spec.simulation().sampleInterval());
     DirtyModel dirtyModel = DirtyModel.from(spec.settings());
     ShutdownTimes shutdownTimes = ShutdownTimes.from(spec.settings());
+    if (registry != null) {
+      operator.ledger().observe(new ClusterMeters(registry, kernel, spec.simulation()));
+    }
     for (NodeSpec n : spec.nodes()) {
-      NodeMeters meters = registry == null ? null : new NodeMeters(registry, n.name());
+      NodeMeters meters = registry == null ? null : new NodeMeters(registry, n);
       kernel.spawn(ctx, Node.create(kernel, n, costs, network, sampleInterval, meters, migration, dirtyModel,
           shutdownTimes, replies.booted()), actorName(n.name()));
     }
