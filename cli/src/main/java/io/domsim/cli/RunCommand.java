@@ -57,6 +57,10 @@ class RunCommand implements Callable<Integer> {
   @Option(names = "--speed", paramLabel = "X", description = "Real clock: simulated seconds per wall second.")
   Double speed;
 
+  @Option(names = "--all-nodes", description = "In the end-of-run table, one row per node (by default a run of"
+      + " identical idle nodes shares one row: rack-a-1..40 (40 nodes)).")
+  boolean allNodes;
+
   @Option(names = "--no-progress", description = "Do not draw the progress bar on stderr.")
   boolean noProgress;
 
@@ -162,7 +166,7 @@ class RunCommand implements Callable<Integer> {
       List<RoundRow> drawnRounds = rounds;
       dir.write(OutputDir.HTML, stream -> ReportHtml.write(stream, result,
           new ReportHtml.Origin(provenance.version(), provenance.digest()), drawn, drawnRounds));
-      RunTable.print(outWriter, result, wallSeconds);
+      RunTable.print(outWriter, result, wallSeconds, allNodes);
       outWriter.println("report: " + report);
       outWriter.println("charts: " + dir.resolve(OutputDir.HTML)
           + (digest == null ? "" : "; series: " + dir.resolve(SeriesFiles.DIR)));

@@ -56,6 +56,18 @@ final class SourceSide {
         .map(o -> o.record(host.node(), host.now(), null, "the run ended before the migration did")).toList();
   }
 
+  /** How far migration {@code id} has got, if it goes out from here. */
+  MigrationProgress progress(String id) {
+    Outgoing o = outgoing.get(id);
+    if (o == null) {
+      return MigrationProgress.none(id);
+    }
+    long queued = o.round != null && o.stopRule.batches().isPresent() && o.flow != null
+        ? Math.max(0, o.round.remaining - o.round.batchInFlight) * Page.BYTES : 0;
+    return new MigrationProgress(id, true, o.record(host.node(), host.now(), null, null), o.protocol.phase(),
+        o.flow == null ? null : o.flow.id(), o.flow == null ? 0 : o.flow.bytes(), queued);
+  }
+
   /** Start migrating {@code m.guest()}, which runs here as {@code domid}. */
   void migrate(Dom0.Migrate m, GuestSpec spec, int domid) {
     Outgoing o = new Outgoing(m, spec, domid, ctx.plugins().shape(m.algorithm()),
@@ -379,6 +391,7 @@ final class SourceSide {
     Outgoing o = outgoing.get(p.id());
     if (o != null) {
       disarmWatchdog(o);
+      o.request.acceptedTo().tell(new MigrationAccepted(o.id()));
       run(o, o.protocol.prepared());
     }
   }

@@ -66,8 +66,8 @@ class EverySettingHasAnEffectIT {
       "domsim.scheduler.consolidation.placement", "pabfd is the only built-in placement of consolidated guests; a"
           + " plug-in may add another",
       "domsim.scheduler.consolidation.selection", "this cluster's one overloaded host (b) sheds every guest it can"
-          + " under any selection; GuestSelectionsTest shows each selection's choice, ConsolidationRunTest the"
-          + " wiring");
+          + " under any selection; GuestSelectionsTest shows each selection's choice, and"
+          + " ConsolidationRunTest.theSelectionDecidesWhichGuestsLeave that the setting picks who leaves in a run");
 
   /** Subtrees under domsim that configure machinery, not the model, and why. */
   private static final Map<String, String> NOT_SETTINGS = Map.of(

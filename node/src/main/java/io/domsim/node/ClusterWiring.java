@@ -83,8 +83,11 @@ final class ClusterWiring {
     long sampleInterval = SimTime.of(spec.simulation().sampleInterval());
     DirtyModel dirtyModel = DirtyModel.from(spec.settings());
     ShutdownTimes shutdownTimes = ShutdownTimes.from(spec.settings());
+    if (registry != null) {
+      operator.ledger().observe(new ClusterMeters(registry, kernel, spec.simulation()));
+    }
     for (NodeSpec n : spec.nodes()) {
-      NodeMeters meters = registry == null ? null : new NodeMeters(registry, n.name());
+      NodeMeters meters = registry == null ? null : new NodeMeters(registry, n);
       kernel.spawn(ctx, Node.create(kernel, n, costs, network, sampleInterval, meters,
           series == null ? null : series.node(n, kernel.now()), migration, dirtyModel,
           shutdownTimes, replies.booted()), actorName(n.name()));
@@ -234,7 +237,8 @@ final class ClusterWiring {
     for (NodeSpec n : spec.nodes()) {
       long link = migrationCap > 0 ? Math.min(migrationCap, n.nicBitsPerSecond()) : n.nicBitsPerSecond();
       hosts.add(new Consolidator.HostInfo(n.name(), poolHosts.get(n.name()).dom0(), n.cores(), n.ghz() * 1000,
-          n.memoryBytes(), overhead, n.hvmSupport(), n.power().curve()::watts, link / 8.0));
+          n.memoryBytes(), overhead, n.hvmSupport(), n.power().curve()::watts, link / 8.0,
+          n.memoryBytes() - n.dom0().memoryBytes() - overhead));
       power.put(n.name(), operator.isUp(n.name()) ? DataCentre.Power.ON : DataCentre.Power.UNAVAILABLE);
     }
     ConsolidationPolicy policy = Consolidations.create(spec.scheduler().consolidation(), plugins.consolidation(),

@@ -162,9 +162,7 @@ public final class Node extends AbstractBehavior<Node.Command> {
 
   private Behavior<Command> onFail() {
     failed = true;
-    if (meters != null) {
-      meters.up(false);
-    }
+    meter(NodeMeters.State.FAILED);
     hypervisor.tell(Hypervisor.Halt.INSTANCE);
     dom0.tell(Dom0.Halt.INSTANCE);
     return this;
@@ -181,12 +179,17 @@ public final class Node extends AbstractBehavior<Node.Command> {
     }
     failed = false;
     monitor.nodeBooted(spec.name());
-    if (meters != null) {
-      meters.up(true);
-    }
+    meter(NodeMeters.State.ON);
     hypervisor.tell(Hypervisor.Reboot.INSTANCE);
     dom0.tell(new Dom0.Reboot(r.boot(), r.others()));
     return this;
+  }
+
+  /** The meters (if anyone reads them) show the node's new state. */
+  private void meter(NodeMeters.State state) {
+    if (meters != null) {
+      meters.state(state);
+    }
   }
 
   private SimEntity power() {
@@ -198,24 +201,21 @@ public final class Node extends AbstractBehavior<Node.Command> {
 
   /** Dom0 halts at once, so nothing new is placed here; the machine itself goes off when the shutdown ends. */
   private Behavior<Command> onPowerOff(PowerOff off) {
+    meter(NodeMeters.State.SHUTTING_DOWN);
     dom0.tell(Dom0.Halt.INSTANCE);
     power().sendAfter(off.shutdownNanos(), getContext().getSelf(), new ShutdownDone(off.offWatts()));
     return this;
   }
 
   private Behavior<Command> onShutdownDone(ShutdownDone done) {
-    if (meters != null) {
-      meters.up(false);
-    }
+    meter(NodeMeters.State.OFF);
     hypervisor.tell(new Hypervisor.PowerOff(done.offWatts()));
     return this;
   }
 
   /** The machine draws power from now (firmware, hypervisor boot); Dom0 runs once the boot is over. */
   private Behavior<Command> onPowerOn(PowerOn on) {
-    if (meters != null) {
-      meters.up(true);
-    }
+    meter(NodeMeters.State.BOOTING);
     hypervisor.tell(Hypervisor.PowerOn.INSTANCE);
     power().sendAfter(on.bootNanos(), getContext().getSelf(), new BootDone(on));
     return this;
@@ -225,6 +225,7 @@ public final class Node extends AbstractBehavior<Node.Command> {
     if (failed) {
       return this; // it crashed while it booted: a recover boots it
     }
+    meter(NodeMeters.State.ON);
     dom0.tell(new Dom0.Reboot(done.request().boot(), done.request().others()));
     done.request().replyTo().tell(new PoweredOn(spec.name()));
     return this;
