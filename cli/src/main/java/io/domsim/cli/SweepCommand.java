@@ -36,7 +36,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
     description = {"Run a configuration over a grid of settings and seeds, and tabulate each run's summary (energy,"
-        + " migrations, active nodes, ...) with means and 95% confidence intervals.",
+        + " migrations, active nodes, ...) with means and 95%% confidence intervals.",
         "Writes DIR/sweep.csv (one row per run: the varied settings, the seed, every summary figure, wall time)"
             + " and DIR/sweep-means.csv. Runs use the virtual clock and serve no metrics.",
         "Exit code 0: every run finished; 1: a run failed inside the simulation (a domsim bug; the command that"

@@ -417,6 +417,13 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
         energy - lastEnergy,
         host.guestCount(),
         host.guestNetworkBitsPerSecond()));
+    if (sink.wantsGuests()) {
+      // advanceTo settled the rates: reading them changes nothing
+      for (Domain d : host.guests()) {
+        sink.guest(now, new NodeSample.GuestSample(d.name(), d.type(), d.requestCores(), d.workCores(), d.cpuCores(),
+            d.spec().memoryBytes(), d.state()));
+      }
+    }
     lastSampleNanos = now;
     lastBusy = busy;
     lastDom0 = dom0;
@@ -462,6 +469,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     // A last sample up to the crash, then the gauges of a machine that is off: no guests, no memory
     // in use, no power.
     emitSample(now);
+    sink.state(now, NodeSample.State.FAILED);
     sink.accept(new NodeSample(now, 0, 0, 0, 0, 0, 0, 0, 0, 0));
     return this;
   }
@@ -491,6 +499,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     if (sampleTimer != null) {
       sampleTimer.cancel();
     }
+    sink.state(now, NodeSample.State.OFF);
     sink.accept(new NodeSample(now, 0, 0, 0, 0, 0, off.offWatts(), 0, 0, 0));
     return this;
   }
@@ -527,6 +536,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
   }
 
   private void resumeSampling(long now) {
+    sink.state(now, NodeSample.State.UP);
     lastSampleNanos = now;
     lastBusy = host.busyCoreSeconds();
     lastDom0 = host.dom0CoreSeconds();

@@ -63,7 +63,8 @@ final class ClusterWiring {
 
   /** Spawns the fabric and every node (they boot at once); with no nodes, settles the guests' fate now. */
   ClusterWiring(ActorContext<Cluster.Command> ctx, SimKernel kernel, ClusterSpec spec, MeterRegistry registry,
-      Operator operator, Replies replies, Plugins plugins, MigrationPlugins migrationPlugins) {
+      io.domsim.node.series.RunSeries series, Operator operator, Replies replies, Plugins plugins,
+      MigrationPlugins migrationPlugins) {
     this.spec = spec;
     this.plugins = plugins;
     this.operator = operator;
@@ -82,9 +83,13 @@ final class ClusterWiring {
     long sampleInterval = SimTime.of(spec.simulation().sampleInterval());
     DirtyModel dirtyModel = DirtyModel.from(spec.settings());
     ShutdownTimes shutdownTimes = ShutdownTimes.from(spec.settings());
+    if (registry != null) {
+      operator.ledger().observe(new ClusterMeters(registry, kernel, spec.simulation()));
+    }
     for (NodeSpec n : spec.nodes()) {
-      NodeMeters meters = registry == null ? null : new NodeMeters(registry, n.name());
-      kernel.spawn(ctx, Node.create(kernel, n, costs, network, sampleInterval, meters, migration, dirtyModel,
+      NodeMeters meters = registry == null ? null : new NodeMeters(registry, n);
+      kernel.spawn(ctx, Node.create(kernel, n, costs, network, sampleInterval, meters,
+          series == null ? null : series.node(n, kernel.now()), migration, dirtyModel,
           shutdownTimes, replies.booted()), actorName(n.name()));
     }
     if (spec.nodes().isEmpty()) {
@@ -232,7 +237,8 @@ final class ClusterWiring {
     for (NodeSpec n : spec.nodes()) {
       long link = migrationCap > 0 ? Math.min(migrationCap, n.nicBitsPerSecond()) : n.nicBitsPerSecond();
       hosts.add(new Consolidator.HostInfo(n.name(), poolHosts.get(n.name()).dom0(), n.cores(), n.ghz() * 1000,
-          n.memoryBytes(), overhead, n.hvmSupport(), n.power().curve()::watts, link / 8.0));
+          n.memoryBytes(), overhead, n.hvmSupport(), n.power().curve()::watts, link / 8.0,
+          n.memoryBytes() - n.dom0().memoryBytes() - overhead));
       power.put(n.name(), operator.isUp(n.name()) ? DataCentre.Power.ON : DataCentre.Power.UNAVAILABLE);
     }
     ConsolidationPolicy policy = Consolidations.create(spec.scheduler().consolidation(), plugins.consolidation(),

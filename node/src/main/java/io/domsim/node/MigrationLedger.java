@@ -25,9 +25,26 @@ final class MigrationLedger {
     }
   }
 
+  /** Who hears of each migration as it opens and as its first outcome stands (the cluster's meters). */
+  interface Observer {
+    void opened();
+
+    void ended(Phase outcome);
+
+    Observer NONE = new Observer() {
+      @Override public void opened() { }
+      @Override public void ended(Phase outcome) { }
+    };
+  }
+
   private final TreeMap<MigrationId, Entry> entries = new TreeMap<>();
+  private Observer observer = Observer.NONE;
   /** Records name their migration by its wire name: look it up rather than parse it. */
   private final Map<String, MigrationId> byWireName = new TreeMap<>();
+
+  void observe(Observer o) {
+    observer = o;
+  }
 
   /**
    * Opens the next migration and returns it as requested, its id assigned. {@code from} is null when
@@ -40,6 +57,7 @@ final class MigrationLedger {
         requestedAtS);
     entries.put(id, new Entry(id, requested, null));
     byWireName.put(id.wireName(), id);
+    observer.opened();
     return requested;
   }
 
@@ -60,6 +78,11 @@ final class MigrationLedger {
       return false;
     }
     entries.put(id, new Entry(id, e.requested(), record));
+    if (standing == null) {
+      // Counted once, by the first word: the source's fuller record that may replace the destination's is
+      // not counted again.
+      observer.ended(record.outcome());
+    }
     return true;
   }
 

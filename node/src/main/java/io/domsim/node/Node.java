@@ -9,6 +9,7 @@ import akka.actor.typed.javadsl.Receive;
 import io.domsim.config.NodeSpec;
 import io.domsim.dom0.Dom0;
 import io.domsim.dom0.MigrationContext;
+import io.domsim.dom0.MigrationObserver;
 import io.domsim.dom0.ShutdownTimes;
 
 import io.domsim.hypervisor.CostSettings;
@@ -21,6 +22,7 @@ import io.domsim.hypervisor.InvariantMonitor;
 import io.domsim.kernel.Network;
 import io.domsim.kernel.SimEntity;
 import io.domsim.kernel.SimKernel;
+import io.domsim.node.series.NodeSeries;
 import java.util.ArrayDeque;
 import java.util.SortedMap;
 
@@ -86,8 +88,8 @@ public final class Node extends AbstractBehavior<Node.Command> {
   private boolean failed;
 
   private Node(ActorContext<Command> ctx, SimKernel kernel, NodeSpec spec, CostSettings costs, Network network,
-      long sampleIntervalNanos, NodeMeters meters, MigrationContext migration, DirtyModel dirtyModel,
-      ShutdownTimes shutdownTimes, ActorRef<Booted> bootedTo) {
+      long sampleIntervalNanos, NodeMeters meters, NodeSeries series, MigrationContext migration,
+      DirtyModel dirtyModel, ShutdownTimes shutdownTimes, ActorRef<Booted> bootedTo) {
     super(ctx);
     this.kernel = kernel;
     this.spec = spec;
@@ -98,7 +100,7 @@ public final class Node extends AbstractBehavior<Node.Command> {
         spec.dom0().weight());
     host.setDirtyLogFactory(dirtyModel.factory(kernel.seed()));
     hypervisor = kernel.spawn(ctx, Hypervisor.create(kernel, spec.name(), host, sampleIntervalNanos,
-        new SampleRouter(spec.name(), meters, migration.fabric()), migration.monitor()), "xen");
+        new SampleRouter(spec.name(), meters, series, migration.fabric()), migration.monitor()), "xen");
     dom0 = kernel.spawn(ctx, Dom0.create(kernel, spec.name(), hardware, hypervisor, network,
         costs.domainOverheadBytes(), migration, shutdownTimes), "dom0");
     snapshots = ctx.messageAdapter(HostSnapshot.class, HostSnapshotReady::new);
@@ -109,14 +111,30 @@ public final class Node extends AbstractBehavior<Node.Command> {
    * @param migration the fabric and settings its Dom0 migrates with, and the run's invariant monitor (its
    *     hypervisor reports to it too); the observer is replaced by this node's meters
    * @param meters null for none
+   * @param series the node's time series, null for none
    * @param shutdownTimes how long its guests run on after {@code xl shutdown}, by type
    */
   public static Behavior<Command> create(SimKernel kernel, NodeSpec spec, CostSettings costs, Network network,
-      long sampleIntervalNanos, NodeMeters meters, MigrationContext migration, DirtyModel dirtyModel,
-      ShutdownTimes shutdownTimes, ActorRef<Booted> bootedTo) {
-    MigrationContext own = meters == null ? migration : migration.withObserver(meters);
-    return Behaviors.setup(ctx -> new Node(ctx, kernel, spec, costs, network, sampleIntervalNanos, meters, own,
-        dirtyModel, shutdownTimes, bootedTo));
+      long sampleIntervalNanos, NodeMeters meters, NodeSeries series, MigrationContext migration,
+      DirtyModel dirtyModel, ShutdownTimes shutdownTimes, ActorRef<Booted> bootedTo) {
+    MigrationContext own = migration;
+    if (meters != null && series != null) {
+      own = migration.withObserver(new Observers(meters, series));
+    } else if (meters != null || series != null) {
+      own = migration.withObserver(meters != null ? meters : series);
+    }
+    MigrationContext context = own;
+    return Behaviors.setup(ctx -> new Node(ctx, kernel, spec, costs, network, sampleIntervalNanos, meters, series,
+        context, dirtyModel, shutdownTimes, bootedTo));
+  }
+
+  /** The node's meters and its series, both told of its migrations. */
+  private record Observers(MigrationObserver first, MigrationObserver second) implements MigrationObserver {
+    @Override public void started() { first.started(); second.started(); }
+    @Override public void completed(long downtimeNanos) { first.completed(downtimeNanos); second.completed(downtimeNanos); }
+    @Override public void aborted() { first.aborted(); second.aborted(); }
+    @Override public void bytesSent(long bytes) { first.bytesSent(bytes); second.bytesSent(bytes); }
+    @Override public void bytesReceived(long bytes) { first.bytesReceived(bytes); second.bytesReceived(bytes); }
   }
 
   @Override
@@ -144,9 +162,7 @@ public final class Node extends AbstractBehavior<Node.Command> {
 
   private Behavior<Command> onFail() {
     failed = true;
-    if (meters != null) {
-      meters.up(false);
-    }
+    meter(NodeMeters.State.FAILED);
     hypervisor.tell(Hypervisor.Halt.INSTANCE);
     dom0.tell(Dom0.Halt.INSTANCE);
     return this;
@@ -163,12 +179,17 @@ public final class Node extends AbstractBehavior<Node.Command> {
     }
     failed = false;
     monitor.nodeBooted(spec.name());
-    if (meters != null) {
-      meters.up(true);
-    }
+    meter(NodeMeters.State.ON);
     hypervisor.tell(Hypervisor.Reboot.INSTANCE);
     dom0.tell(new Dom0.Reboot(r.boot(), r.others()));
     return this;
+  }
+
+  /** The meters (if anyone reads them) show the node's new state. */
+  private void meter(NodeMeters.State state) {
+    if (meters != null) {
+      meters.state(state);
+    }
   }
 
   private SimEntity power() {
@@ -180,24 +201,21 @@ public final class Node extends AbstractBehavior<Node.Command> {
 
   /** Dom0 halts at once, so nothing new is placed here; the machine itself goes off when the shutdown ends. */
   private Behavior<Command> onPowerOff(PowerOff off) {
+    meter(NodeMeters.State.SHUTTING_DOWN);
     dom0.tell(Dom0.Halt.INSTANCE);
     power().sendAfter(off.shutdownNanos(), getContext().getSelf(), new ShutdownDone(off.offWatts()));
     return this;
   }
 
   private Behavior<Command> onShutdownDone(ShutdownDone done) {
-    if (meters != null) {
-      meters.up(false);
-    }
+    meter(NodeMeters.State.OFF);
     hypervisor.tell(new Hypervisor.PowerOff(done.offWatts()));
     return this;
   }
 
   /** The machine draws power from now (firmware, hypervisor boot); Dom0 runs once the boot is over. */
   private Behavior<Command> onPowerOn(PowerOn on) {
-    if (meters != null) {
-      meters.up(true);
-    }
+    meter(NodeMeters.State.BOOTING);
     hypervisor.tell(Hypervisor.PowerOn.INSTANCE);
     power().sendAfter(on.bootNanos(), getContext().getSelf(), new BootDone(on));
     return this;
@@ -207,6 +225,7 @@ public final class Node extends AbstractBehavior<Node.Command> {
     if (failed) {
       return this; // it crashed while it booted: a recover boots it
     }
+    meter(NodeMeters.State.ON);
     dom0.tell(new Dom0.Reboot(done.request().boot(), done.request().others()));
     done.request().replyTo().tell(new PoweredOn(spec.name()));
     return this;

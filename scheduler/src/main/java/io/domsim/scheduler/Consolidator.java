@@ -41,10 +41,11 @@ public final class Consolidator extends AbstractBehavior<Consolidator.Command> {
    *
    * @param endpoint its Dom0's pool endpoint
    * @param migrationBytesPerSecond the rate a migration from it gets, for the detectors' look-ahead
+   * @param bootFreeMemoryBytes its free memory once booted (Dom0 and its overhead taken): what an off host offers
    */
   public record HostInfo(String node, ActorRef<PoolProtocol.HostCommand> endpoint, int cores, double mhzPerCore,
       long memoryBytes, long domainOverheadBytes, boolean hvmSupport, PowerCurve curve,
-      double migrationBytesPerSecond) {}
+      double migrationBytesPerSecond, long bootFreeMemoryBytes) {}
 
   /**
    * What the role needs for the run.
@@ -189,7 +190,8 @@ public final class Consolidator extends AbstractBehavior<Consolidator.Command> {
       if (p == DataCentre.Power.ON && report == null) {
         p = DataCentre.Power.UNAVAILABLE;
       }
-      long free = report != null ? report.freeMemoryBytes() : 0;
+      // A host that is off has no report: it would boot with all but Dom0's memory free.
+      long free = report != null ? report.freeMemoryBytes() : p == DataCentre.Power.OFF ? h.bootFreeMemoryBytes() : 0;
       hosts.add(new DataCentre.Host(h.node(), h.cores(), h.mhzPerCore(), h.memoryBytes(), free,
           h.domainOverheadBytes(), h.hvmSupport(), p, h.curve(), h.migrationBytesPerSecond()));
     }
