@@ -144,7 +144,7 @@ final class Operator {
 
   /** Whether a migration under way goes to or from {@code node}. */
   boolean migrationInvolves(String node) {
-    return ledger.inFlight().stream().anyMatch(m -> node.equals(m.from()) || node.equals(m.to()));
+    return ledger.involves(node);
   }
 
   /** The node shuts down from {@code nowS} and is off from {@code offAtS}. */
