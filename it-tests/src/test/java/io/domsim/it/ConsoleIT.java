@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +18,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The xl-style console against a launched cluster, every command a real process of its own: launch; list;
  * create a guest from an xl.cfg file; migrate a PV and an HVM guest with --wait; a refused migrate exits 2 at
- * once; pause and unpause; fail a node; list shows the lost guest; stop; and report.json says exactly that.
+ * once; pause and unpause; fail a node; list shows the lost guest; stop; and report.json, the series and
+ * report.html say exactly that.
  */
 class ConsoleIT {
 
@@ -199,9 +205,33 @@ class ConsoleIT {
       assertEquals("c", Cli.guest(r, "cache").get("node_end").asText());
       assertTrue(Cli.node(r, "a").get("failed").asBoolean());
       assertTrue(launchOut.text().contains("report: "), launchOut.text());
+
+      // The series say the same: a's rows turn from up to failed; the two migrations that ran have their rounds,
+      // the refused one none; and report.html carries the three migrations with those rounds.
+      List<String> aStates = series(out.resolve("series/nodes.csv.gz")).stream()
+          .filter(row -> row.get("node").equals("a")).map(row -> row.get("state")).toList();
+      assertEquals("up", aStates.get(0));
+      assertEquals("failed", aStates.get(aStates.size() - 1), aStates.toString());
+      List<CSVRecord> rounds = series(out.resolve("series/rounds.csv.gz"));
+      assertEquals(List.of("m1 web", "m2 db"), rounds.stream().map(row -> row.get("migration") + " " + row.get("guest"))
+          .distinct().toList());
+      String html = Files.readString(out.resolve("report.html"));
+      JsonNode page = new ObjectMapper().readTree(html.substring(html.indexOf("{\"", html.indexOf("id=\"domsim-data\""))));
+      List<String> drawn = new ArrayList<>();
+      page.get("migrations").forEach(m -> drawn.add(m.get("id").asText() + " " + m.get("guest").asText() + " "
+          + m.get("outcome").asText() + " " + m.get("rounds").size()));
+      long m1Rounds = rounds.stream().filter(row -> row.get("migration").equals("m1")).count();
+      long m2Rounds = rounds.stream().filter(row -> row.get("migration").equals("m2")).count();
+      assertEquals(List.of("m1 web completed " + m1Rounds, "m2 db completed " + m2Rounds, "m3 db refused 0"), drawn);
     } finally {
       launch.destroyForcibly();
       launch.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static List<CSVRecord> series(Path gz) throws IOException {
+    try (Reader in = new InputStreamReader(new GZIPInputStream(Files.newInputStream(gz)), StandardCharsets.UTF_8)) {
+      return CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(in).getRecords();
     }
   }
 }
