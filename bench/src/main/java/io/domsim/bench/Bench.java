@@ -107,6 +107,48 @@ final class Bench {
     return Double.NaN;
   }
 
+  /**
+   * Watches the simulation thread ("domsim-sim-loop") and keeps its CPU time, read every 50 ms while it
+   * lives: the model's and the kernel's own cost, without JIT, GC or start-up, and steadier than wall
+   * time when other work shares the cores. {@link #seconds} is the last reading (up to 50 ms short).
+   */
+  static final class SimThreadCpu {
+    private volatile long nanos;
+    private volatile boolean stop;
+
+    static SimThreadCpu start() {
+      SimThreadCpu w = new SimThreadCpu();
+      Thread t = new Thread(w::watch, "sim-thread-cpu");
+      t.setDaemon(true);
+      t.start();
+      return w;
+    }
+
+    private void watch() {
+      java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+      while (!stop) {
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+          if (t.getName().equals("domsim-sim-loop")) {
+            long cpu = threads.getThreadCpuTime(t.getId());
+            if (cpu > 0) {
+              nanos = cpu;
+            }
+          }
+        }
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+
+    double seconds() {
+      stop = true;
+      return nanos / 1e9;
+    }
+  }
+
   static String machine() {
     return String.format(Locale.ROOT, "%d cores, max heap %.0f MiB, Java %s, load average %.2f",
         Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() / 1048576.0,

@@ -46,11 +46,13 @@ public final class ClusterDay {
     int hours = hours(args, USAGE);
     System.out.println("ClusterDay: 1,000 nodes, 10,000 guests, " + hours + " h, 300 s samples, 300 s phases, worst-fit; "
         + Bench.machine());
+    Bench.SimThreadCpu simCpu = Bench.SimThreadCpu.start();
     Bench.Run r = run(hours);
     System.out.println(r.summary());
     System.out.println(String.format(Locale.ROOT,
-        "cluster-day: %.2f s wall, %,d events, %,.0f events/s, peak heap %.0f MiB, %d cores",
-        r.wallSeconds(), r.events(), r.eventsPerSecond(), Bench.peakHeapMiB(),
+        "cluster-day: %.2f s wall, %,d events, %,.0f events/s, simulation thread %.2f s CPU, peak heap %.0f MiB,"
+        + " %d cores",
+        r.wallSeconds(), r.events(), r.eventsPerSecond(), simCpu.seconds(), Bench.peakHeapMiB(),
         Runtime.getRuntime().availableProcessors()));
     System.exit(0);
   }

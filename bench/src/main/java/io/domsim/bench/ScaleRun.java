@@ -36,6 +36,7 @@ public final class ScaleRun {
     System.arraycopy(args, args.length > 0 && !args[0].startsWith("--") ? 1 : 0, cli, 5, cli.length - 5);
     StringWriter table = new StringWriter();
     StringWriter err = new StringWriter();
+    Bench.SimThreadCpu simCpu = Bench.SimThreadCpu.start();
     long start = System.nanoTime();
     int code = Main.execute(new PrintWriter(table), new PrintWriter(err), cli);
     double wall = (System.nanoTime() - start) / 1e9;
@@ -52,8 +53,9 @@ public final class ScaleRun {
     }
     System.out.println(summary);
     System.out.println(String.format(Locale.ROOT,
-        "scale run: %s, %.2f s wall including start-up, peak heap %.0f MiB of max %.0f MiB, %d cores",
-        config, wall, peakHeap / 1048576.0, Runtime.getRuntime().maxMemory() / 1048576.0,
+        "scale run: %s, %.2f s wall including start-up, simulation thread %.2f s CPU, peak heap %.0f MiB of"
+        + " max %.0f MiB, %d cores",
+        config, wall, simCpu.seconds(), peakHeap / 1048576.0, Runtime.getRuntime().maxMemory() / 1048576.0,
         Runtime.getRuntime().availableProcessors()));
   }
 }

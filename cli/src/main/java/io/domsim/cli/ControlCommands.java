@@ -54,7 +54,28 @@ final class ControlCommands {
      * 1 when the API failed inside.
      */
     int call(String method, String path, Map<String, String> params) {
-      PrintWriter out = spec.commandLine().getOut();
+      try {
+        JsonNode body = request(method, path, params);
+        spec.commandLine().getOut().println(body.toPrettyString());
+        return Main.OK;
+      } catch (Refused r) {
+        return r.exit;
+      }
+    }
+
+    /** The command's answer could not be had: the sentence is printed; {@code exit} is the command's code. */
+    static final class Refused extends Exception {
+      private static final long serialVersionUID = 1L;
+      final int exit;
+
+      Refused(int exit) {
+        super(null, null, false, false);
+        this.exit = exit;
+      }
+    }
+
+    /** Calls the API and returns its JSON answer; prints the sentence and throws {@link Refused} otherwise. */
+    JsonNode request(String method, String path, Map<String, String> params) throws Refused {
       PrintWriter err = spec.commandLine().getErr();
       try {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api.replaceAll("/+$", "") + path))
@@ -80,35 +101,52 @@ final class ControlCommands {
           String why = body != null && body.has("error") ? body.get("error").asText()
               : "HTTP " + response.statusCode() + " " + HttpService.cut(response.body());
           err.println("domsim: " + why + (body != null && body.has("id") ? " (" + body.get("id").asText() + ")" : ""));
-          return response.statusCode() >= 500 ? Main.INTERNAL_FAILURE : Main.BAD_INPUT;
+          err.flush();
+          throw new Refused(response.statusCode() >= 500 ? Main.INTERNAL_FAILURE : Main.BAD_INPUT);
         }
-        out.println(body != null ? body.toPrettyString() : response.body());
-        return Main.OK;
+        if (body == null) {
+          err.println("domsim: the control API at " + api + " answered something that is not JSON: "
+              + HttpService.cut(response.body()));
+          throw new Refused(Main.INTERNAL_FAILURE);
+        }
+        return body;
       } catch (ConnectException e) {
         err.println("domsim: no domsim launch answers at " + api + "; start one with domsim launch, or give its"
             + " address with --api URL.");
-        return Main.BAD_INPUT;
+        throw new Refused(Main.BAD_INPUT);
       } catch (IllegalArgumentException e) {
         err.println("domsim: " + api + " is not a URL (" + e.getMessage() + "); use e.g. --api http://127.0.0.1:9465");
-        return Main.BAD_INPUT;
+        throw new Refused(Main.BAD_INPUT);
       } catch (IOException e) {
         err.println("domsim: the control API at " + api + " failed: " + e.getMessage());
-        return Main.BAD_INPUT;
+        throw new Refused(Main.BAD_INPUT);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return Main.INTERNAL_FAILURE;
+        throw new Refused(Main.INTERNAL_FAILURE);
       }
     }
   }
 
   @Command(name = "migrate", mixinStandardHelpOptions = true,
-      description = "Live-migrate a guest of a running domsim launch to another node, now.")
+      description = "Live-migrate a guest of a running domsim launch to another node, now, as xl migrate GUEST HOST."
+          + " Exit 2 when it is refused (by the operator or either Dom0); with --wait, 0 once it has completed and"
+          + " 1 when it aborted or failed.")
   static final class Migrate extends ControlCommand {
     @Parameters(index = "0", paramLabel = "GUEST", description = "The guest to migrate.")
     String guest;
 
-    @Option(names = "--to", required = true, paramLabel = "NODE", description = "The destination node.")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "NODE", description = "The destination node.")
+    String node;
+
+    @Option(names = "--to", paramLabel = "NODE", description = "The destination node (the same as NODE).")
     String to;
+
+    @Option(names = "--wait", description = "Follow the migration until it ends: phase, rounds, bytes sent and"
+        + " remaining, dirty rate, expected downtime.")
+    boolean waitForEnd;
+
+    @Option(names = "--json", description = "With --wait: the migration's last state as JSON.")
+    boolean json;
 
     @Option(names = "--algorithm", paramLabel = "A", description = "pre-copy, post-copy or stop-and-copy.")
     String algorithm;
@@ -118,7 +156,21 @@ final class ControlCommands {
 
     @Override
     public Integer call() {
-      return call("POST", "/migrate", fields("guest", guest, "to", to, "algorithm", algorithm, "policy", policy));
+      if ((node == null) == (to == null)) {
+        throw new CommandLine.ParameterException(spec.commandLine(), node == null
+            ? "name the destination: domsim migrate GUEST NODE" : "give the destination once, as NODE or --to NODE");
+      }
+      String dest = node != null ? node : to;
+      Map<String, String> f = fields("guest", guest, "to", dest, "algorithm", algorithm, "policy", policy);
+      if (!waitForEnd) {
+        return call("POST", "/migrate", f);
+      }
+      try {
+        String id = request("POST", "/migrate", f).get("id").asText();
+        return MigrationWatch.follow(this, id, json);
+      } catch (Refused r) {
+        return r.exit;
+      }
     }
   }
 

@@ -29,6 +29,9 @@ import java.util.function.Function;
  * The live control API of {@code domsim launch}, on an {@link HttpService}:
  * <ul>
  *   <li>{@code GET /status}</li>
+ *   <li>{@code GET /console}: nodes, domains and migrations as the console shows them (list, info, top,
+ *       migrate --wait)</li>
+ *   <li>{@code POST /create} {@code {"guest": HOCON}}: a guest object as a scenario's create takes it</li>
  *   <li>{@code POST /migrate} {@code {"guest": G, "to": N, "algorithm": A, "policy": P}} (the last two optional)</li>
  *   <li>{@code POST /fail} {@code {"node": N}}</li>
  *   <li>{@code POST /recover} {@code {"node": N}}</li>
@@ -55,8 +58,18 @@ final class ControlServer implements AutoCloseable {
   private final HttpService http;
   private final Plugins plugins = Plugins.onClassPath();
   private volatile ClusterRun run;
+  /** Reads a created guest as the scenario's create action does (see {@link #start}). */
+  private final CreatedGuest createdGuest;
 
-  private ControlServer(InetAddress address, String hostAsWritten, int port, String token) throws IOException {
+  /** A guest object (HOCON) read with the launch's configuration as a scenario's create reads it. */
+  interface CreatedGuest {
+    /** The guest; IllegalArgumentException with one sentence when it is not one. */
+    io.domsim.config.GuestSpec read(String hocon);
+  }
+
+  private ControlServer(InetAddress address, String hostAsWritten, int port, String token, CreatedGuest createdGuest)
+      throws IOException {
+    this.createdGuest = createdGuest;
     this.http = HttpService.start("domsim-api", address, port, new RequestGuard(hostAsWritten, address, token),
         List.of(new HttpService.Route(HttpService.Method.GET, "/status", body -> withRun(this::status)),
             new HttpService.Route(HttpService.Method.POST, "/migrate",
@@ -83,6 +96,10 @@ final class ControlServer implements AutoCloseable {
                 body -> withFields(body, "/network-faults", List.of(), List.of("loss", "duplicate", "reorder"),
                     f -> withRun(r -> networkFaults(r, f)))),
             verb(GuestOp.DESTROY), verb(GuestOp.PAUSE), verb(GuestOp.UNPAUSE), verb(GuestOp.SHUTDOWN),
+            new HttpService.Route(HttpService.Method.GET, "/console",
+                body -> withRun(r -> r.inspect().thenApply(v -> HttpService.Answer.json(200, v)))),
+            new HttpService.Route(HttpService.Method.POST, "/create",
+                body -> withFields(body, "/create", List.of("guest"), List.of(), f -> withRun(r -> create(r, f)))),
             new HttpService.Route(HttpService.Method.POST, "/stop",
                 body -> withFields(body, "/stop", List.of(), List.of(), f -> withRun(ControlServer::stop)))));
   }
@@ -100,8 +117,9 @@ final class ControlServer implements AutoCloseable {
    *
    * @param token the bearer token every request must carry, or null for none (loopback only)
    */
-  static ControlServer start(InetAddress address, String hostAsWritten, int port, String token) throws IOException {
-    return new ControlServer(address, hostAsWritten, port, token);
+  static ControlServer start(InetAddress address, String hostAsWritten, int port, String token,
+      CreatedGuest createdGuest) throws IOException {
+    return new ControlServer(address, hostAsWritten, port, token, createdGuest);
   }
 
   /** From now on, requests act on {@code run}. */
@@ -143,6 +161,17 @@ final class ControlServer implements AutoCloseable {
       return CompletableFuture.completedFuture(HttpService.Answer.error(400, e.getMessage()));
     }
     return operate(r, action, "id");
+  }
+
+  /** {@code xl create}: read as the scenario's create reads a guest, then the same operator path. */
+  private CompletableFuture<HttpService.Answer> create(ClusterRun r, Map<String, String> f) {
+    io.domsim.config.GuestSpec guest;
+    try {
+      guest = createdGuest.read(f.get("guest"));
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.completedFuture(HttpService.Answer.error(400, e.getMessage()));
+    }
+    return operate(r, new ScenarioAction.Create(Duration.ofNanos(r.now()), guest), "created");
   }
 
   private CompletableFuture<HttpService.Answer> fail(ClusterRun r, Map<String, String> f) {

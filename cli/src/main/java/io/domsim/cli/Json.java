@@ -29,13 +29,21 @@ final class Json {
         .addSerializer(new AsWord<>(RunResult.MigrationOutcome.class, RunResult.MigrationOutcome::reportName))
         .addSerializer(new AsWord<>(RunResult.OperationOutcome.class, RunResult.OperationOutcome::reportName))
         .addSerializer(new AsWord<>(io.domsim.config.GuestOp.class, io.domsim.config.GuestOp::configName))
-        .addSerializer(new AsWord<>(RunResult.OperationAction.class, RunResult.OperationAction::reportName));
+        .addSerializer(new AsWord<>(RunResult.OperationAction.class, RunResult.OperationAction::reportName))
+        .addSerializer(new AsWord<>(io.domsim.node.ConsoleView.NodeState.class, Json::word))
+        .addSerializer(new AsWord<>(io.domsim.node.ConsoleView.DomainState.class, Json::word));
     return new ObjectMapper()
         .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
         .enable(SerializationFeature.INDENT_OUTPUT)
         .addMixIn(RunResult.NodeResult.class, NodeResultFields.class)
         .addMixIn(RunResult.GuestResult.class, GuestResultFields.class)
+        .addMixIn(io.domsim.node.ConsoleView.MigrationRow.class, MigrationRowFields.class)
         .registerModule(words);
+  }
+
+  /** An enum constant as the console writes it: SHUTTING_DOWN is shutting-down. */
+  static String word(Enum<?> e) {
+    return e.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
   }
 
   /** A node's {@code outages} appear only for a node that was recovered: reports without recover stay as they were. */
@@ -54,6 +62,29 @@ final class Json {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     abstract Double endedAtS();
+  }
+
+  /**
+   * The console's migration phase as a word (precopy, completed); the status's records keep the protocol's
+   * names (REFUSED), as they always showed them.
+   */
+  private abstract static class MigrationRowFields {
+    @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = PhaseWord.class)
+    abstract io.domsim.migration.Phase phase();
+  }
+
+  static final class PhaseWord extends StdSerializer<io.domsim.migration.Phase> {
+    private static final long serialVersionUID = 1L;
+
+    PhaseWord() {
+      super(io.domsim.migration.Phase.class);
+    }
+
+    @Override
+    public void serialize(io.domsim.migration.Phase value, JsonGenerator gen, SerializerProvider provider)
+        throws IOException {
+      gen.writeString(word(value));
+    }
   }
 
   /** An enum written as one word of its own choosing. */

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -38,6 +39,10 @@ final class LaunchCommand extends RunCommand {
           + " DOMSIM_API_TOKEN, which keeps it out of the process list.")
   String apiToken;
 
+  @Option(names = "--quiet", description = "Do not log the cluster's events (migrations, node failures and power,"
+      + " guest lifecycle) on stderr.")
+  boolean quiet;
+
   @Override
   String defaultClock() {
     return "real";
@@ -68,12 +73,29 @@ final class LaunchCommand extends RunCommand {
     }
     ControlServer control;
     try {
-      control = ControlServer.start(address, apiHost, apiPort, token);
+      control = ControlServer.start(address, apiHost, apiPort, token, this::createdGuest);
     } catch (IOException e) {
       throw new BadInput("cannot serve the control API on " + HttpService.authority(apiHost, apiPort) + " ("
           + HttpService.reason(e) + "); choose another with --api-port PORT (0 picks a free port).");
     }
     return new ControlLive(control);
+  }
+
+  /**
+   * {@code domsim create}'s guest, read by the scenario's own create action: the launch's configuration is read
+   * again with a scenario of that one action, so that the guest gets the same defaults and the same checks.
+   */
+  private io.domsim.config.GuestSpec createdGuest(String hocon) {
+    List<String> extra = new java.util.ArrayList<>(List.of("simulation.clock=real"));
+    extra.add("scenario=[{at=0s, action=create, guest=" + hocon + "}]");
+    try {
+      io.domsim.config.ClusterSpec spec = config.load(extra);
+      return ((io.domsim.config.ScenarioAction.Create) spec.scenario().get(0)).guest();
+    } catch (io.domsim.config.ConfigProblems problems) {
+      io.domsim.config.ConfigProblem p = problems.problems().get(0);
+      String where = p.path().replaceFirst("^domsim\\.scenario(\\[0]|\\.0)\\.guest\\.?", "");
+      throw new IllegalArgumentException((where.isEmpty() ? "" : where + ": ") + p.message());
+    }
   }
 
   /** The control API of one launch, and the Ctrl-C hook that ends the run with its report. */
@@ -88,9 +110,15 @@ final class LaunchCommand extends RunCommand {
     @Override
     public void attach(ClusterRun run, PrintWriter err) {
       control.attach(run);
+      if (!quiet) {
+        run.listen(line -> {
+          err.println("domsim: " + line);
+          err.flush();
+        });
+      }
       String url = "http://" + HttpService.authority(apiHost, control.port());
-      err.println("domsim: control API at " + url + " (domsim migrate GUEST --to NODE --api " + url
-          + "; domsim stop --api " + url + ")");
+      err.println("domsim: control API at " + url + " (domsim list --api " + url + "; domsim migrate GUEST NODE --api "
+          + url + "; domsim stop --api " + url + ")");
       err.flush();
       // Ctrl-C ends the run at the current simulated time, with its report.
       hook = new Thread(() -> {

@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
         ControlCommands.PowerOn.class, ControlCommands.Partition.class,
         ControlCommands.DegradeLink.class, ControlCommands.NetworkFaults.class, ControlCommands.Destroy.class,
         ControlCommands.Pause.class, ControlCommands.Unpause.class, ControlCommands.Shutdown.class,
-        ControlCommands.Status.class, ControlCommands.Stop.class,
+        ControlCommands.Status.class, ControlCommands.Stop.class, ConsoleCommands.ListDomains.class,
+        ConsoleCommands.Info.class, ConsoleCommands.Top.class, ConsoleCommands.Create.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   /** domsim's version: the --version answer and report.json's {@code domsim_version}. */

@@ -30,8 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class OutputDir {
   static final String REPORT = "report.json";
-  /** What a run leaves in DIR: removed by the next run before it starts. */
-  static final List<String> RESULTS = List.of(REPORT, RunLog.FILE_NAME);
+  static final String HTML = "report.html";
+  /** What a run leaves in DIR (and its series in DIR/series): removed by the next run before it starts. */
+  static final List<String> RESULTS = List.of(REPORT, HTML, RunLog.FILE_NAME);
   /** Temporary files end so; one found at the start is a killed write's, and is removed. */
   static final String TEMP_SUFFIX = ".domsim-tmp";
 
@@ -67,6 +68,14 @@ final class OutputDir {
 
   /** Makes {@code dir} ready for a run's results, or says why it cannot be used. */
   static OutputDir prepare(Path dir) throws Unusable {
+    Path series = dir.resolve(io.domsim.cli.report.SeriesFiles.DIR);
+    try {
+      // first: a killed run's temporary series directory is not a file the general clean-up could remove
+      io.domsim.cli.report.SeriesFiles.removePrevious(series);
+    } catch (IOException e) {
+      throw new Unusable("cannot remove the previous run's time series in " + series + " (" + reason(e) + ")"
+          + "; choose another with --out DIR.");
+    }
     return prepare(dir, RESULTS);
   }
 

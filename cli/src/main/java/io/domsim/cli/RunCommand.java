@@ -2,10 +2,14 @@ package io.domsim.cli;
 
 import io.domsim.config.ClusterSpec;
 import io.domsim.config.ConfigProblems;
+import io.domsim.cli.report.ReportHtml;
+import io.domsim.cli.report.SeriesDigest;
+import io.domsim.cli.report.SeriesFiles;
 import io.domsim.kernel.SimTime;
 import io.domsim.kernel.SimulationFailedException;
 import io.domsim.node.ClusterRun;
 import io.domsim.node.RunResult;
+import io.domsim.node.series.RoundRow;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -23,7 +27,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code domsim run}: simulate a cluster to the end, print the per-node table, write report.json. */
+/**
+ * {@code domsim run}: simulate a cluster to the end, print the per-node table, write report.json, the time
+ * series (DIR/series, unless {@code metrics.series.enabled} is off) and report.html.
+ */
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = "Run a cluster for its configured duration and write DIR/report.json.")
 class RunCommand implements Callable<Integer> {
@@ -49,6 +56,10 @@ class RunCommand implements Callable<Integer> {
 
   @Option(names = "--speed", paramLabel = "X", description = "Real clock: simulated seconds per wall second.")
   Double speed;
+
+  @Option(names = "--all-nodes", description = "In the end-of-run table, one row per node (by default a run of"
+      + " identical idle nodes shares one row: rack-a-1..40 (40 nodes)).")
+  boolean allNodes;
 
   @Option(names = "--no-progress", description = "Do not draw the progress bar on stderr.")
   boolean noProgress;
@@ -108,12 +119,27 @@ class RunCommand implements Callable<Integer> {
           cluster.metrics().prometheus().host(), metrics.port()) + "/metrics");
     }
     MeterRegistry registry = prometheus != null ? prometheus : localRegistry.get();
+    SeriesDigest digest = null;
+    SeriesFiles series = null;
+    if (cluster.metrics().series().enabled()) {
+      digest = new SeriesDigest(cluster.nodes(), SimTime.of(cluster.simulation().sampleInterval()));
+      try {
+        series = new SeriesFiles(dir.resolve(SeriesFiles.DIR), cluster.metrics().series().guests(), digest);
+      } catch (IOException e) {
+        closeAll(metrics, live, registry == null ? null : registry::close);
+        err.println("domsim: cannot write the time series in " + dir.resolve(SeriesFiles.DIR) + " (" + e.getMessage()
+            + "); choose another --out DIR, or set metrics.series.enabled = false.");
+        err.flush();
+        reported.countDown();
+        return Main.BAD_INPUT;
+      }
+    }
     RunLog log = RunLog.open(dir.dir());
     ProgressBar bar = new ProgressBar(err, SimTime.of(cluster.simulation().duration()), !noProgress, progress);
     Path report = dir.resolve(OutputDir.REPORT);
     try {
       RunResult result;
-      try (ClusterRun run = ClusterRun.start(cluster, registry)) {
+      try (ClusterRun run = ClusterRun.start(cluster, registry, series)) {
         if (live != null) {
           live.attach(run, err);
         }
@@ -129,8 +155,21 @@ class RunCommand implements Callable<Integer> {
       double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
       ReportWriter.Provenance provenance = ReportWriter.Provenance.of(cluster.settings());
       dir.write(OutputDir.REPORT, stream -> ReportWriter.write(stream, result, wallSeconds, provenance));
-      RunTable.print(outWriter, result, wallSeconds);
+      List<RoundRow> rounds = List.of();
+      if (series != null) {
+        SeriesFiles done = series;
+        series = null; // closed here, whatever happens
+        done.close();
+        rounds = done.roundRows();
+      }
+      SeriesDigest drawn = digest;
+      List<RoundRow> drawnRounds = rounds;
+      dir.write(OutputDir.HTML, stream -> ReportHtml.write(stream, result,
+          new ReportHtml.Origin(provenance.version(), provenance.digest()), drawn, drawnRounds));
+      RunTable.print(outWriter, result, wallSeconds, allNodes);
       outWriter.println("report: " + report);
+      outWriter.println("charts: " + dir.resolve(OutputDir.HTML)
+          + (digest == null ? "" : "; series: " + dir.resolve(SeriesFiles.DIR)));
       outWriter.flush();
       return Main.OK;
     } catch (SimulationFailedException e) {
@@ -139,9 +178,13 @@ class RunCommand implements Callable<Integer> {
       err.println("domsim: " + e.failure().describe() + " (stack trace in " + log.file() + ")");
       return Main.INTERNAL_FAILURE;
     } catch (IOException e) {
-      err.println("domsim: cannot write " + report + " (" + e.getMessage() + "); choose another --out DIR.");
+      err.println("domsim: cannot write the results in " + dir.dir() + " (" + e.getMessage()
+          + "); choose another --out DIR.");
       return Main.BAD_INPUT;
     } finally {
+      if (series != null) {
+        series.abort(); // the run did not end with a report: no series either
+      }
       closeAll(metrics, live, registry == null ? null : registry::close);
       log.close();
       err.flush();

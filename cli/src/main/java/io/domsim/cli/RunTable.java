@@ -11,16 +11,15 @@ final class RunTable {
   private RunTable() {}
 
   static void print(PrintWriter out, RunResult r, double wallSeconds) {
+    print(out, r, wallSeconds, false);
+  }
+
+  /** @param allNodes one row per node; otherwise runs of identical idle nodes share one row */
+  static void print(PrintWriter out, RunResult r, double wallSeconds, boolean allNodes) {
     out.println(String.format(Locale.ROOT, "%-14s %5s %8s %4s %6s %6s %9s %6s %12s %12s %10s",
         "NODE", "CORES", "MEM GiB", "HVM", "CPU%", "DOM0%", "USED GiB", "GUESTS", "HYPERCALLS", "VM EXITS",
         "ENERGY kJ"));
-    for (RunResult.NodeResult n : r.nodes()) {
-      out.println(String.format(Locale.ROOT, "%-14s %5d %8.1f %4s %6.1f %6.1f %9.2f %6s %12d %12d %10.1f",
-          n.name(), n.cores(), n.memoryBytes() / GIB, n.hvmSupport() ? "yes" : "no", 100 * n.cpuUtilizationAvg(),
-          100 * n.dom0CpuUtilizationAvg(), n.memoryUsedBytesEnd() / GIB,
-          n.failed() ? "failed" : Integer.toString(n.guestsEnd()), n.hypercalls(), n.vmExits(),
-          n.energyJoules() / 1000));
-    }
+    nodeRows(r.nodes(), allNodes).forEach(out::println);
     long running = r.guests().stream().filter(g -> g.stateEnd() == RunResult.GuestState.RUNNING).count();
     out.println();
     out.println(String.format(Locale.ROOT, "guests: %d running of %d", running, r.guests().size()));
@@ -78,6 +77,47 @@ final class RunTable {
         wallSeconds > 0 ? r.simulatedEvents() / wallSeconds : 0.0,
         r.maxWallLagSeconds() == null ? "" : String.format(Locale.ROOT, "; behind the wall clock by up to %.3f s",
             r.maxWallLagSeconds())));
+  }
+
+  /**
+   * The node rows. Unless {@code allNodes}, a run of two or more consecutive idle nodes (no guest, not failed)
+   * whose rows are the same but for the name is one row: {@code rack-a-1..40 (40 nodes)}, each figure a node's.
+   */
+  static java.util.List<String> nodeRows(java.util.List<RunResult.NodeResult> nodes, boolean allNodes) {
+    java.util.List<String> rows = new java.util.ArrayList<>();
+    int i = 0;
+    while (i < nodes.size()) {
+      RunResult.NodeResult n = nodes.get(i);
+      String figures = figures(n);
+      int j = i + 1;
+      boolean idle = !n.failed() && n.guestsEnd() == 0;
+      while (!allNodes && idle && j < nodes.size() && !nodes.get(j).failed() && nodes.get(j).guestsEnd() == 0
+          && figures(nodes.get(j)).equals(figures)) {
+        j++;
+      }
+      String name = j - i == 1 ? n.name() : range(n.name(), nodes.get(j - 1).name()) + " (" + (j - i) + " nodes)";
+      rows.add(String.format(Locale.ROOT, "%-14s %s", name, figures));
+      i = j;
+    }
+    return rows;
+  }
+
+  private static String figures(RunResult.NodeResult n) {
+    return String.format(Locale.ROOT, "%5d %8.1f %4s %6.1f %6.1f %9.2f %6s %12d %12d %10.1f",
+        n.cores(), n.memoryBytes() / GIB, n.hvmSupport() ? "yes" : "no", 100 * n.cpuUtilizationAvg(),
+        100 * n.dom0CpuUtilizationAvg(), n.memoryUsedBytesEnd() / GIB,
+        n.failed() ? "failed" : Integer.toString(n.guestsEnd()), n.hypercalls(), n.vmExits(),
+        n.energyJoules() / 1000);
+  }
+
+  /** rack-a-1 and rack-a-40 → "rack-a-1..40"; names without a shared prefix and a number → "first..last". */
+  static String range(String first, String last) {
+    java.util.regex.Matcher a = java.util.regex.Pattern.compile("(.*?)(\\d+)").matcher(first);
+    java.util.regex.Matcher b = java.util.regex.Pattern.compile("(.*?)(\\d+)").matcher(last);
+    if (a.matches() && b.matches() && a.group(1).equals(b.group(1))) {
+      return first + ".." + b.group(2);
+    }
+    return first + ".." + last;
   }
 
   /** 3725.5 → "1h2m5.5s". */

@@ -282,9 +282,13 @@ final class ClusterReader {
       host = null;
     }
     Integer port = prometheus.integer("port", 0, 65535, "a whole number from 0 to 65535 (0 picks a free port)");
-    if (enabled == null || host == null || port == null) {
+    Section series = s.section("series");
+    Boolean seriesEnabled = series.bool("enabled");
+    Boolean seriesGuests = series.bool("guests");
+    if (enabled == null || host == null || port == null || seriesEnabled == null || seriesGuests == null) {
       return null;
     }
-    return new MetricsSpec(new MetricsSpec.PrometheusSpec(enabled, host, port));
+    return new MetricsSpec(new MetricsSpec.PrometheusSpec(enabled, host, port),
+        new MetricsSpec.SeriesSpec(seriesEnabled, seriesGuests));
   }
 }

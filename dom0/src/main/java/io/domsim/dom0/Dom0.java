@@ -120,11 +120,11 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
   /**
    * Live-migrate {@code guest}, which runs here, to {@code toNode} (in its life {@code destinationBoot}) with
    * the named algorithm and pre-copy stop rule (names the run's {@code MigrationPlugins} know); the record
-   * goes to {@code reportTo}.
+   * goes to {@code reportTo}, and {@code acceptedTo} hears once the destination has taken it.
    */
   public record Migrate(String id, String guest, String toNode, int destinationBoot, ActorRef<Command> destination,
       String algorithm, String policy, long requestedAtNanos,
-      ActorRef<MigrationRecord> reportTo) implements Command {}
+      ActorRef<MigrationRecord> reportTo, ActorRef<MigrationAccepted> acceptedTo) implements Command {}
 
   /**
    * Source to destination: reserve memory and vCPUs and create the guest paused. The stream joins life
@@ -165,6 +165,9 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
   public record ReportInFlight(ActorRef<InFlight> replyTo) implements Command {}
 
   public record InFlight(String node, List<MigrationRecord> migrations) {}
+
+  /** How far outgoing migration {@code id} has got (the console's progress); answered also when halted. */
+  public record ReportProgress(String id, ActorRef<MigrationProgress> replyTo) implements Command {}
 
   /** Life {@code boot} of another node has ended, it crashed (failure detection): end the migrations that involve it. */
   public record NodeDown(String node, int boot) implements Command {}
@@ -326,6 +329,10 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
         }))
         .onMessage(NodeUp.class, m -> whenUp(() -> peers.up(m.node(), m.boot())))
         .onMessage(ReportInFlight.class, m -> whenUp(() -> m.replyTo().tell(new InFlight(node, outgoing.inFlight()))))
+        .onMessage(ReportProgress.class, m -> {
+          m.replyTo().tell(halted ? MigrationProgress.none(m.id()) : outgoing.progress(m.id()));
+          return this;
+        })
         .onMessage(SuspendAcknowledged.class, m -> whenUp(() -> outgoing.onSuspendAcknowledged(m)))
         .onMessage(PagetablesRewritten.class, m -> whenUp(() -> outgoing.onPagetablesRewritten(m)))
         .onMessage(Restored.class, m -> whenUp(() -> incoming.onRestored(m)))

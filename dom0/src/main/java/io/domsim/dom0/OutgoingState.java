@@ -26,13 +26,16 @@ final class OutgoingState {
     final long startedAt;
     final long pages;
     final long pagesPerBatch;
+    /** What the migration had sent when the round began: the round's bytes are what it adds. */
+    final long bytesBefore;
     long remaining;
     long skipped;
     long batchInFlight;
     int batch;
 
-    Round(int number, long startedAt, long pages, long pagesPerBatch) {
+    Round(int number, long startedAt, long pages, long pagesPerBatch, long bytesBefore) {
       this.number = number;
+      this.bytesBefore = bytesBefore;
       this.startedAt = startedAt;
       this.pages = pages;
       this.pagesPerBatch = pagesPerBatch;
@@ -57,6 +60,10 @@ final class OutgoingState {
     final long memoryPages;
     final Timeline times = new Timeline();
     final List<MigrationRecord.Round> roundLog = new ArrayList<>();
+    /** Every stream that has crossed or broken, in the order they ended (the series' rounds). */
+    final List<MigrationRecord.Transfer> transfers = new ArrayList<>();
+    /** When the flow on the wire (or its page-table rewrite before it) began. */
+    long flowStartedAt;
     /** What has crossed the wire so far. */
     long bytes;
     long pages;
@@ -91,6 +98,7 @@ final class OutgoingState {
               request.policy(), SimTime.toSeconds(request.requestedAtNanos()))
           .withStart(times.started == null ? null : SimTime.toSeconds(times.started))
           .withTransfer(protocol.rounds(), bytes, pages, roundLog, pagesMissing).withDowntime(downtime)
+          .withTransfers(transfers)
           .withOutcome(outcome, outcome == null ? null : SimTime.toSeconds(now), reason);
     }
   }

@@ -56,6 +56,18 @@ final class SourceSide {
         .map(o -> o.record(host.node(), host.now(), null, "the run ended before the migration did")).toList();
   }
 
+  /** How far migration {@code id} has got, if it goes out from here. */
+  MigrationProgress progress(String id) {
+    Outgoing o = outgoing.get(id);
+    if (o == null) {
+      return MigrationProgress.none(id);
+    }
+    long queued = o.round != null && o.stopRule.batches().isPresent() && o.flow != null
+        ? Math.max(0, o.round.remaining - o.round.batchInFlight) * Page.BYTES : 0;
+    return new MigrationProgress(id, true, o.record(host.node(), host.now(), null, null), o.protocol.phase(),
+        o.flow == null ? null : o.flow.id(), o.flow == null ? 0 : o.flow.bytes(), queued);
+  }
+
   /** Start migrating {@code m.guest()}, which runs here as {@code domid}. */
   void migrate(Dom0.Migrate m, GuestSpec spec, int domid) {
     Outgoing o = new Outgoing(m, spec, domid, ctx.plugins().shape(m.algorithm()),
@@ -119,7 +131,7 @@ final class SourceSide {
       started(o);
       long pages = done.value();
       long perBatch = o.stopRule.batches().map(b -> b.pagesPerBatch(pages)).orElse(pages);
-      o.round = new Round(number, host.now(), pages, perBatch);
+      o.round = new Round(number, host.now(), pages, perBatch, o.bytes);
       host.sendToPeer(o.request.toNode(), o.request.destination(), new Dom0.StreamProgress(o.id(),
           o.record(host.node(), host.now(), null, null)));
       if (o.stopRule.batches().isPresent()) {
@@ -165,6 +177,7 @@ final class SourceSide {
   private void startFlow(Outgoing o, FlowPurpose purpose, long bytes, long pages) {
     Flow flow = new Flow(new FlowId(o.id(), purpose), bytes, pages);
     o.flow = flow;
+    o.flowStartedAt = host.now();
     long delay = 0;
     if (o.spec.type() == GuestType.PV && !(purpose instanceof FlowPurpose.PostcopyPush)) {
       long pagetablePages = (pages + MigrationCosts.PAGES_PER_PAGETABLE_PAGE - 1)
@@ -252,9 +265,11 @@ final class SourceSide {
     o.flow = null;
     if (event instanceof Fabric.FlowBroken b) {
       // What had left before the break counts as sent (pages in proportion).
+      long pagesCrossed = flow.bytes() > 0 ? Math.round((double) flow.pages() * b.bytesSent() / flow.bytes()) : 0;
       o.bytes += b.bytesSent();
-      o.pages += flow.bytes() > 0 ? Math.round((double) flow.pages() * b.bytesSent() / flow.bytes()) : 0;
+      o.pages += pagesCrossed;
       ctx.observer().bytesSent(b.bytesSent());
+      brokenTransfer(o, flow, pagesCrossed, b.bytesSent());
       run(o, o.protocol.destinationLost("the network path to " + o.request.toNode() + " broke (" + b.node()
           + " failed)"));
       return true;
@@ -264,6 +279,10 @@ final class SourceSide {
     o.pages += flow.pages();
     ctx.observer().bytesSent(flow.bytes());
     FlowPurpose purpose = flow.id().purpose();
+    if (!(purpose instanceof FlowPurpose.Round)) {
+      o.transfers.add(new MigrationRecord.Transfer(kindOf(purpose), nextTransferNumber(o), o.flowStartedAt,
+          host.now(), flow.pages(), null, flow.bytes(), true));
+    }
     if (purpose instanceof FlowPurpose.PostcopyPush) {
       host.sendToPeer(o.request.toNode(), o.request.destination(), new Dom0.AllPagesPushed(o.id()));
       run(o, o.protocol.pushDone());
@@ -292,6 +311,36 @@ final class SourceSide {
     return true;
   }
 
+  /** A stream after the live rounds is numbered on from the last one (post-copy's from 1). */
+  private static int nextTransferNumber(Outgoing o) {
+    return o.transfers.isEmpty() ? 1 : o.transfers.get(o.transfers.size() - 1).round() + 1;
+  }
+
+  /** What a stream of {@code purpose} carries, for the series. */
+  private static MigrationRecord.TransferKind kindOf(FlowPurpose purpose) {
+    if (purpose instanceof FlowPurpose.Round) {
+      return MigrationRecord.TransferKind.ROUND;
+    }
+    if (purpose instanceof FlowPurpose.PostcopyPush) {
+      return MigrationRecord.TransferKind.PUSH;
+    }
+    return purpose instanceof FlowPurpose.FinalCopy ? MigrationRecord.TransferKind.STOP_AND_COPY
+        : MigrationRecord.TransferKind.DEVICE_STATE;
+  }
+
+  /** {@code flow} broke after {@code pagesCrossed} of its pages: what crossed of it (or of its round) is logged. */
+  private void brokenTransfer(Outgoing o, Flow flow, long pagesCrossed, long bytesCrossed) {
+    if (flow.id().purpose() instanceof FlowPurpose.Round && o.round != null) {
+      Round round = o.round;
+      long sent = round.pages - round.remaining - round.skipped + pagesCrossed;
+      o.transfers.add(new MigrationRecord.Transfer(MigrationRecord.TransferKind.ROUND, round.number, round.startedAt,
+          host.now(), Math.max(0, sent), null, o.bytes - round.bytesBefore, false));
+    } else {
+      o.transfers.add(new MigrationRecord.Transfer(kindOf(flow.id().purpose()), nextTransferNumber(o),
+          o.flowStartedAt, host.now(), pagesCrossed, null, bytesCrossed, false));
+    }
+  }
+
   /** The round's pages have all arrived: the stop rule decides what comes next. */
   private void finishRound(Outgoing o) {
     host.hypercall(new Op.PagesDelivered(o.domid), x -> { });
@@ -299,8 +348,12 @@ final class SourceSide {
     long sent = round.pages - round.skipped;
     long skipped = round.skipped;
     long duration = Math.max(1, host.now() - round.startedAt);
+    long end = host.now();
+    long bytes = o.bytes - round.bytesBefore;
     host.hypercall(new Op.PeekDirtyLog(o.domid), r -> {
       long dirty = r instanceof Hypervisor.Done d ? d.value() : 0;
+      o.transfers.add(new MigrationRecord.Transfer(MigrationRecord.TransferKind.ROUND, round.number, round.startedAt,
+          end, sent, dirty, bytes, true));
       if (o.roundLog.size() < MigrationRecord.ROUND_LOG_LIMIT) {
         o.roundLog.add(new MigrationRecord.Round(o.protocol.rounds(), sent, skipped, dirty,
             SimTime.toSeconds(duration)));
@@ -344,6 +397,7 @@ final class SourceSide {
     Outgoing o = outgoing.get(p.id());
     if (o != null) {
       disarmWatchdog(o);
+      o.request.acceptedTo().tell(new MigrationAccepted(o.id()));
       run(o, o.protocol.prepared());
     }
   }

@@ -136,7 +136,7 @@ class GuestControlTest {
       rig.create("web", GuestType.PV);
       rig.verb("web", GuestOp.PAUSE);
       List<SimHarness.Received> got = rig.after(1, () -> rig.h.refs.dom0().tell(new Dom0.Migrate("m1", "web", "node-2",
-          0, rig.h.inbox(), "pre-copy", "xen", rig.now, rig.h.inbox())));
+          0, rig.h.inbox(), "pre-copy", "xen", rig.now, rig.h.inbox(), rig.h.inbox())));
       MigrationRecord r = assertInstanceOf(MigrationRecord.class, got.get(0).message());
       assertEquals(Phase.REFUSED, r.outcome());
       assertEquals("guest web is paused; domsim migrates running guests only: unpause it first", r.reason());

@@ -10,6 +10,8 @@ import io.domsim.config.GuestType;
 public final class Domain {
   final int domid;
   final GuestSpec spec;
+  /** {@code spec.vcpus()}, kept here: the request is derived at every change of load, and the spec is elsewhere in memory. */
+  private final int vcpus;
   DomainState state;
   /** Multiplies the workload's mean load; redrawn at each workload phase. */
   double loadFactor = 1.0;
@@ -67,6 +69,7 @@ public final class Domain {
     this.spec = spec;
     this.state = state;
     this.cpu = spec.workload().cpu();
+    this.vcpus = spec.vcpus();
   }
 
   /**
@@ -98,7 +101,7 @@ public final class Domain {
   void updateDemand(long nowNanos) {
     boolean held = dirtyLog != null || throttle > 0;
     boolean asks = state == DomainState.RUNNING || held;
-    double request = asks ? Math.min(spec.vcpus(), cpu * loadFactor * spec.vcpus() * coresPerVcpu) : 0;
+    double request = asks ? Math.min(vcpus, cpu * loadFactor * vcpus * coresPerVcpu) : 0;
     if (request != requestCores || held != migrating) {
       accrueDemand(nowNanos);
       requestCores = request;

@@ -2,6 +2,7 @@ package io.domsim.hypervisor;
 
 import io.domsim.config.GuestSpec;
 import io.domsim.config.GuestType;
+import io.domsim.config.PowerCurve;
 import io.domsim.kernel.SimTime;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -29,6 +30,9 @@ public final class HostModel {
   public static final int DOM0 = 0;
 
   private final Hardware hardware;
+  /** The hardware's cores and power curve, kept here: every recompute reads them. */
+  private final double cores;
+  private final PowerCurve power;
   private final CostSettings costs;
   private final int dom0Vcpus;
   private final long dom0MemoryBytes;
@@ -62,6 +66,8 @@ public final class HostModel {
 
   public HostModel(Hardware hardware, CostSettings costs, int dom0Vcpus, long dom0MemoryBytes, int dom0Weight) {
     this.hardware = hardware;
+    this.cores = hardware.cores();
+    this.power = hardware.power();
     this.costs = costs;
     this.dom0Vcpus = dom0Vcpus;
     this.dom0MemoryBytes = dom0MemoryBytes;
@@ -457,8 +463,8 @@ public final class HostModel {
     hypercallRate = rates.hypercallRate;
     vmExitRate = rates.vmExitRate;
     guestIoPerSecond = rates.guestIoPerSecond;
-    full = busyCores >= hardware.cores() * (1 - 1e-9);
-    watts = hardware.watts(busyCores / hardware.cores());
+    full = busyCores >= cores * (1 - 1e-9);
+    watts = power.watts(busyCores / cores);
   }
 
   /** Recomputes a deferred change ({@link #deferLoadFactor}) as of its instant, before anything reads or changes the host. */

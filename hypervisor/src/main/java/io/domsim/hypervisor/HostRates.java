@@ -35,7 +35,7 @@ import java.util.List;
  */
 final class HostRates {
   // The cold block: per guest, CS doubles (booleans as 0/1).
-  private static final int CS = 16;
+  private static final int CS = 18;
   private static final int VCPUS = 0;
   private static final int ONE_OH = 1; // 1 + overhead
   private static final int GCPI = 2; // guest cores per I/O
@@ -52,6 +52,8 @@ final class HostRates {
   private static final int LAST_IO = 13;
   private static final int HELD = 14; // SAT_U < 1 and it has I/O to issue
   private static final int CHANGED = 15;
+  private static final int DIRTY_NOW = 16; // dirty-rate × level × speed: its dirty writes at full progress
+  private static final int RUNNING = 17;
   // The hot block: per guest, HS doubles, in the order the node's sums read them.
   private static final int HS = 6;
   private static final int IO_TERM = 0; // the Dom0 cores all its I/O needs
@@ -87,6 +89,8 @@ final class HostRates {
   private double[] grantF = new double[1]; // fixed point, other probes
   private double[] demF = new double[1];
   private int[] active = new int[1];
+  /** The last dom0BoundFraction answered 1 without its probe at f = 0. */
+  private boolean probeSkipped;
   // Shares of the I/O each guest issues, guest i at i; null stands for SAT_U of the cold block.
   private double[] satA = new double[0];
   private double[] satB = new double[0];
@@ -114,6 +118,8 @@ final class HostRates {
   static final int DOM0_SEARCHED = 16;
   static final int ROUND_2_FITS = 32;
   static final int STEADY = 64;
+  /** Dom0 serves all the I/O, known without the fixed point's probe at f = 0 (see dom0BoundFraction). */
+  static final int NO_IO_PROBE_SKIPPED = 128;
   int lastPaths;
   long recomputes;
 
@@ -205,6 +211,9 @@ final class HostRates {
     c[b + ATTEMPT] = attempt;
     c[b + UNC1] = unc1;
     c[b + SAT_U] = satU;
+    // Cached so that deriving its rates reads no Domain field (the same product, in the same order).
+    c[b + DIRTY_NOW] = c[b + DIRTY_MEAN] * d.loadFactor * speed;
+    c[b + RUNNING] = running ? 1 : 0;
     dem1[i + 1] = dem;
     h[i * HS + IO_TERM] = attempt * c[b + C0];
     double held = satU < 1 && attempt > 0 ? 1 : 0;
@@ -250,6 +259,7 @@ final class HostRates {
       }
       System.arraycopy(dem1, 0, grantA, 0, n + 1); // the probe at f = 1 of the fixed point below
       theta = dom0BoundFraction(needAll, null);
+      paths |= probeSkipped ? NO_IO_PROBE_SKIPPED : 0;
       paths |= theta == 0 ? DOM0_SERVES_NONE : theta == 1 ? DOM0_SERVES_ALL : DOM0_SEARCHED;
       finish(theta, paths, nowNanos);
       return;
@@ -295,6 +305,7 @@ final class HostRates {
       // Dom0 is the bottleneck. Guests waiting on it leave CPU unused that Dom0 could take, so find the
       // largest common I/O fraction that Dom0's share can serve when every demand is sized for it.
       theta = dom0BoundFraction(needAll, satRound1);
+      paths |= probeSkipped ? NO_IO_PROBE_SKIPPED : 0;
       paths |= theta == 0 ? DOM0_SERVES_NONE : theta == 1 ? DOM0_SERVES_ALL : DOM0_SEARCHED;
     }
     finish(theta, paths, nowNanos);
@@ -391,17 +402,20 @@ final class HostRates {
     return need;
   }
 
-  /** A guest's rates from its grant and served I/O, onto the domain (accrued first) if they moved. */
+  /**
+   * A guest's rates from its grant and served I/O, onto the domain (accrued first) if they moved. Its own
+   * inputs are read from the cold block (refresh), so an unchanged guest whose rates stay costs no read
+   * of its Domain, and one whose rates move only the accrual's.
+   */
   private void guestRates(int i, double g, long nowNanos) {
-    Domain d = slot[i];
     int b = i * CS;
     int hb = i * HS;
     double x = h[hb + IO];
     double compute = c[b + COMPUTE];
     double cpu = Math.min(g, compute * c[b + ONE_OH] + x * c[b + GCPI]);
     double work = Math.max(0, cpu - x * c[b + GCPI]) / c[b + ONE_OH];
-    double progress = compute > 0 ? work / compute : (d.state == DomainState.RUNNING ? 1 : 0);
-    double dirty = c[b + DIRTY_MEAN] * d.loadFactor * (1 - d.throttle) * Math.min(1, progress);
+    double progress = compute > 0 ? work / compute : c[b + RUNNING];
+    double dirty = c[b + DIRTY_NOW] * Math.min(1, progress);
     double dHc;
     double dExits;
     if (c[b + PV] != 0) {
@@ -413,7 +427,11 @@ final class HostRates {
       dExits = work * costs.hvmVmExitsPerCpuSecond() + x * costs.hvmVmExitsPerIo();
       h[hb + BACKEND_HC] = x * costs.hvmVmExitsPerIo() * costs.deviceModelHypercallsPerExit();
     }
-    d.updateDemand(nowNanos);
+    Domain d = slot[i];
+    if (c[b + CHANGED] != 0) {
+      // Only a change of its load, throttle or state moves its request (log-dirty's own change updates it).
+      d.updateDemand(nowNanos);
+    }
     if (cpu != d.cpuCores || x != d.ioPerSecond || dirty != d.dirtyWritesPerSecond || work != d.workCores) {
       d.accrue(nowNanos); // the old rates held until now
       d.cpuCores = cpu;
@@ -445,10 +463,21 @@ final class HostRates {
    *     probe at {@code f = 1}
    */
   private double dom0BoundFraction(double needAll, double[] satRound1) {
-    double a = 0;
-    double fa = probeNoIo(needAll);
     double b = 1;
     double fb = servable(grantA, satRound1) - 1;
+    // The answer is 1 when fb >= 0, unless servable(0) is 0, which needs Dom0's grant at f = 0 not above its
+    // base load. Weighted max-min is monotone: with every guest asking no more (at f = 0 each asks at most
+    // what it asks at f = 1, Dom0 the same), Dom0 gets no less. So when its grant at f = 1 exceeds its base
+    // by more than the water-filling's rounding could take away (and than its 1e-12 cut), the probe at
+    // f = 0, an allocation, cannot change the answer and is skipped.
+    probeSkipped = fb >= 0 && grantA[0] - base > 1e-9 + cores * (n + 2.0) * (n + 2.0) * 1e-15;
+    if (probeSkipped) {
+      grant = grantA;
+      sat = satRound1;
+      return 1;
+    }
+    double a = 0;
+    double fa = probeNoIo(needAll);
     if (fa <= 0) {
       grant = grantF0;
       sat = satF0;

@@ -8,6 +8,7 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import io.domsim.config.GuestSpec;
 import io.domsim.config.WorkloadSpec;
+import io.domsim.kernel.EntityRandom;
 import io.domsim.kernel.SimEntity;
 import io.domsim.kernel.SimKernel;
 import io.domsim.kernel.SimTime;
@@ -51,17 +52,17 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
   /** The switched-off node is switched on: Dom0 alone, drawing power as it boots. */
   public enum PowerOn implements Command { INSTANCE }
 
-  private enum SampleTick implements Command { INSTANCE }
-
-  /** The end of a guest's workload phase; carries the guest's workload state, not a lookup key. */
-  private record WorkloadPhase(Workload workload) implements Command {}
-
-  /** A guest's workload process: its own random stream and its pending phase timer. */
-  private static final class Workload {
+  /**
+   * A guest's workload process: its own random stream and its pending phase timer. It is the action of its
+   * phase timers ({@link SimEntity#callAt}: the end of a phase calls {@link #onPhase} directly, without a
+   * message, as do the sample ticks; they touch this hypervisor's state alone). It is its entity's random
+   * stream itself ({@link EntityRandom}: the entity's own, bit for bit), and knows whether it is traced, so
+   * that a phase reads one object of its own rather than a chain of them.
+   */
+  private final class Workload extends EntityRandom implements Runnable {
     final Domain domain;
     final SimEntity entity;
-    /** The message of its phase timers: one for the guest's life, not one per phase. */
-    final WorkloadPhase phase = new WorkloadPhase(this);
+    final boolean traced;
     /** The log-normal's parameters of its levels and its mean phase: fixed for the guest's life. */
     final double sigma;
     final double mu;
@@ -70,13 +71,20 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     boolean stopped;
 
     Workload(Domain domain, SimEntity entity) {
+      super(kernel.seed(), entity.name());
       this.domain = domain;
       this.entity = entity;
+      this.traced = domain.spec().workload().trace().isPresent();
       double cv = domain.spec().workload().variability();
       double sigma2 = Log1p.of(cv * cv);
       this.sigma = Math.sqrt(sigma2);
       this.mu = -sigma2 / 2;
       this.phaseMeanNanos = SimTime.of(domain.spec().workload().phaseMean());
+    }
+
+    @Override
+    public void run() {
+      onPhase(this);
     }
   }
 
@@ -131,6 +139,8 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
   private final String node;
   private final InvariantMonitor monitor;
   private final SimEntity entity;
+  /** This actor: the owner of its direct timers (whose path names their failures). */
+  private final ActorRef<Command> self;
   private final HostModel host;
   private final long sampleIntervalNanos;
   private final NodeSample.Sink sink;
@@ -141,6 +151,8 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
   /** Domains lost in earlier crashes of this node, in order: gone, but their totals count for the report. */
   private final List<Domain> crashed = new ArrayList<>();
   private SimTimer sampleTimer;
+  /** The action of the sample timers (a direct call, as the phases'). */
+  private final Runnable sampleTick = this::onSample;
   private boolean halted;
 
   // The previous sample, to report per-period figures.
@@ -158,12 +170,13 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     this.node = nodeName;
     this.monitor = monitor;
     this.entity = kernel.entity(nodeName + "/xen");
+    this.self = context.getSelf();
     this.host = host;
     this.sampleIntervalNanos = sampleIntervalNanos;
     this.sink = sink;
     this.lastSampleNanos = kernel.now();
     if (sampleIntervalNanos > 0) {
-      sampleTimer = entity.sendAfter(sampleIntervalNanos, context.getSelf(), SampleTick.INSTANCE);
+      sampleTimer = entity.callAfter(sampleIntervalNanos, self, sampleTick);
     }
   }
 
@@ -187,8 +200,6 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     return newReceiveBuilder()
         .onMessage(Hypercall.class, this::onHypercall)
         .onMessage(GetSnapshot.class, this::onSnapshot)
-        .onMessageEquals(SampleTick.INSTANCE, this::onSample)
-        .onMessage(WorkloadPhase.class, this::onPhase)
         .onMessageEquals(Halt.INSTANCE, this::onHalt)
         .onMessageEquals(Reboot.INSTANCE, this::onReboot)
         .onMessage(PowerOff.class, this::onPowerOff)
@@ -337,15 +348,15 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
 
   private void schedulePhase(Workload workload) {
     double meanNanos = workload.phaseMeanNanos;
-    long phase = Math.max(1, Math.round(-meanNanos * Log1p.of(-workload.entity.random().nextDouble())));
-    workload.timer = workload.entity.sendAfter(phase, getContext().getSelf(), workload.phase);
+    long phase = Math.max(1, Math.round(-meanNanos * Log1p.of(-workload.nextDouble())));
+    workload.timer = workload.entity.callAfter(phase, self, workload);
   }
 
   /** The next instant the trace's value changes, if it ever does. */
   private void scheduleTraceStep(Workload workload) {
     long next = workload.domain.spec().workload().nextTraceChangeAfter(kernel.now());
     if (next >= 0) {
-      workload.timer = workload.entity.sendAt(next, getContext().getSelf(), new WorkloadPhase(workload));
+      workload.timer = workload.entity.callAt(next, self, workload);
     }
   }
 
@@ -361,30 +372,26 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
    * (exp(−σ²/2 + σ·N(0,1)), σ² = log(1 + cv²), σ derived once).
    */
   private static double drawLevel(Workload w) {
-    return Math.exp(w.mu + w.sigma * w.entity.random().nextGaussian());
+    return Math.exp(w.mu + w.sigma * w.nextGaussian());
   }
 
-  private Behavior<Command> onPhase(WorkloadPhase phase) {
-    Workload w = phase.workload();
+  private void onPhase(Workload w) {
     if (halted || w.stopped) {
-      return this;
+      return;
     }
-    WorkloadSpec spec = w.domain.spec().workload();
-    if (spec.trace().isPresent()) {
-      host.setCpu(w.domain.domid(), spec.tracedCpuAt(kernel.now()), kernel.now());
+    if (w.traced) {
+      host.setCpu(w.domain.domid(), w.domain.spec().workload().tracedCpuAt(kernel.now()), kernel.now());
       scheduleTraceStep(w);
-      return this;
+      return;
     }
     // Deferred: the phases of this host's guests at one instant are applied by one recompute.
     host.deferLoadFactor(w.domain, drawLevel(w), kernel.now());
     schedulePhase(w);
-    return this;
   }
 
-  private Behavior<Command> onSample() {
+  private void onSample() {
     emitSample(kernel.now());
-    sampleTimer = entity.sendAfter(sampleIntervalNanos, getContext().getSelf(), SampleTick.INSTANCE);
-    return this;
+    sampleTimer = entity.callAfter(sampleIntervalNanos, self, sampleTick);
   }
 
   /** Sends the figures of the period since the last sample, if any time has passed. */
@@ -410,6 +417,13 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
         energy - lastEnergy,
         host.guestCount(),
         host.guestNetworkBitsPerSecond()));
+    if (sink.wantsGuests()) {
+      // advanceTo settled the rates: reading them changes nothing
+      for (Domain d : host.guests()) {
+        sink.guest(now, new NodeSample.GuestSample(d.name(), d.type(), d.requestCores(), d.workCores(), d.cpuCores(),
+            d.spec().memoryBytes(), d.state()));
+      }
+    }
     lastSampleNanos = now;
     lastBusy = busy;
     lastDom0 = dom0;
@@ -455,6 +469,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     // A last sample up to the crash, then the gauges of a machine that is off: no guests, no memory
     // in use, no power.
     emitSample(now);
+    sink.state(now, NodeSample.State.FAILED);
     sink.accept(new NodeSample(now, 0, 0, 0, 0, 0, 0, 0, 0, 0));
     return this;
   }
@@ -484,6 +499,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     if (sampleTimer != null) {
       sampleTimer.cancel();
     }
+    sink.state(now, NodeSample.State.OFF);
     sink.accept(new NodeSample(now, 0, 0, 0, 0, 0, off.offWatts(), 0, 0, 0));
     return this;
   }
@@ -520,6 +536,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
   }
 
   private void resumeSampling(long now) {
+    sink.state(now, NodeSample.State.UP);
     lastSampleNanos = now;
     lastBusy = host.busyCoreSeconds();
     lastDom0 = host.dom0CoreSeconds();
@@ -531,7 +548,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     sink.accept(new NodeSample(now, host.busyCores() / hw.cores(), host.dom0Cores() / host.dom0Vcpus(),
         host.memoryUsedBytes(), 0, 0, host.watts(), 0, 0, 0));
     if (sampleIntervalNanos > 0) {
-      sampleTimer = entity.sendAfter(sampleIntervalNanos, getContext().getSelf(), SampleTick.INSTANCE);
+      sampleTimer = entity.callAfter(sampleIntervalNanos, self, sampleTick);
     }
   }
 }

@@ -199,7 +199,8 @@ class HostRatesEquivalenceTest {
     }
     assertTrue(compared > 1000, "compared " + compared + " times");
     for (int path : new int[] {HostRates.OVERSUBSCRIBED, HostRates.HELD_BACK, HostRates.DOM0_SERVES_NONE,
-        HostRates.DOM0_SERVES_ALL, HostRates.DOM0_SEARCHED, HostRates.ROUND_2_FITS, HostRates.STEADY}) {
+        HostRates.DOM0_SERVES_ALL, HostRates.DOM0_SEARCHED, HostRates.ROUND_2_FITS, HostRates.STEADY,
+        HostRates.NO_IO_PROBE_SKIPPED}) {
       assertTrue((paths & path) != 0, "seed " + seed + ": no random host went through path " + path);
     }
   }

@@ -46,8 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
  * a list without its last entry), or taken from {@link #ALTERNATIVES} for names and for limits whose double
  * this cluster would not reach. The key has an effect when what the user gets differs: report.json without
  * wall time and without the fields that only echo the configuration ({@link #ECHOES}), the lines on
- * stderr (the metrics endpoint), or whether the run was paced by the wall clock. A changed settings record
- * is not evidence: a value that is parsed, validated and printed but drives nothing must still count as
+ * stderr (the metrics endpoint), whether the run was paced by the wall clock, or which time series it
+ * wrote. A changed settings record is not evidence: a value that is parsed, validated and printed but drives nothing must still count as
  * unused, and echoes are left out of the report for the same reason.
  *
  * <p>Both runs must succeed, so a value that merely fails validation cannot pass for an effect. Keys under
@@ -154,8 +154,11 @@ class EverySettingHasAnEffectIT {
   @TempDir
   Path dir;
 
-  /** What a user gets from one run, with wall time and configuration echoes taken out. */
-  private record Outcome(int code, JsonNode report, List<String> stderr, boolean paced) {}
+  /**
+   * What a user gets from one run, with wall time and configuration echoes taken out; {@code series} are the
+   * files the run left under DIR/series.
+   */
+  private record Outcome(int code, JsonNode report, List<String> stderr, boolean paced, List<String> series) {}
 
   private final Map<List<String>, Outcome> runs = new HashMap<>();
   private int runCount;
@@ -356,7 +359,19 @@ class EverySettingHasAnEffectIT {
     boolean paced = wallSeconds >= 0.9 * pacedSeconds;
     JsonNode report = o.code() == 0 ? withoutEchoes(Cli.report(out)) : null;
     List<String> stderr = o.err().lines().toList();
-    return new Outcome(o.code(), report, stderr, paced);
+    List<String> series = new ArrayList<>();
+    try (var files = java.nio.file.Files.list(out)) {
+      files.filter(p -> p.getFileName().toString().equals("series")).forEach(d -> {
+        try (var inside = java.nio.file.Files.list(d)) {
+          inside.map(p -> p.getFileName().toString()).sorted().forEach(series::add);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new Outcome(o.code(), report, stderr, paced, series);
   }
 
   private static JsonNode withoutEchoes(JsonNode report) {

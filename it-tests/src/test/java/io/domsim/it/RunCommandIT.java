@@ -25,7 +25,12 @@ class RunCommandIT {
     Cli.Outcome o = Cli.run("run", "--out", tmp.toString(), "--duration", "2m", "--no-progress");
     assertEquals(0, o.code(), o.err());
     assertTrue(o.out().contains("NODE"), o.out());
-    assertTrue(o.out().lines().anyMatch(l -> l.startsWith("rack-a-40 ")), o.out());
+    // The 40 identical idle rack-a nodes share a row; --all-nodes gives each its own.
+    assertTrue(o.out().lines().anyMatch(l -> l.startsWith("rack-a-1..40 (40 nodes) ")), o.out());
+    assertTrue(o.out().lines().noneMatch(l -> l.startsWith("rack-a-40 ")), o.out());
+    Cli.Outcome all = Cli.run("run", "--out", tmp.resolve("all").toString(), "--duration", "2m", "--no-progress",
+        "--all-nodes");
+    assertTrue(all.out().lines().anyMatch(l -> l.startsWith("rack-a-40 ")), all.out());
     JsonNode r = Cli.report(tmp);
     assertEquals(42, r.get("seed").asLong());
     assertEquals("virtual", r.get("clock").asText());

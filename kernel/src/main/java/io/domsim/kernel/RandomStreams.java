@@ -8,13 +8,18 @@ public final class RandomStreams {
   private RandomStreams() {}
 
   public static SplittableRandom forEntity(long seed, String name) {
+    return new SplittableRandom(seedFor(seed, name));
+  }
+
+  /** The seed of {@link #forEntity}'s stream (what {@link EntityRandom} starts from). */
+  static long seedFor(long seed, String name) {
     // FNV-1a over the UTF-8 name, then mixed with the seed: stable across JVMs and Java versions.
     long h = 0xcbf29ce484222325L;
     for (byte b : name.getBytes(StandardCharsets.UTF_8)) {
       h ^= (b & 0xff);
       h *= 0x100000001b3L;
     }
-    return new SplittableRandom(mix(seed ^ mix(h)));
+    return mix(seed ^ mix(h));
   }
 
   /** SplitMix64's finaliser: spreads nearby inputs over the whole range. */

@@ -49,6 +49,28 @@ public final class SimEntity {
     return t;
   }
 
+  /**
+   * Runs {@code action} on the simulation thread at simulated instant {@code atNanos} (not in the past):
+   * a timer like {@link #sendAt}'s, in the same order, counted the same, but delivered by calling the
+   * action instead of telling an actor. A timer fires only when every simulation actor is idle, so an
+   * actor's own timers may call its handlers directly, as a message to {@code owner} would at that moment;
+   * the action must touch only the state of {@code owner}, the actor that set it (it runs outside Akka, as
+   * if within that actor). What it throws fails the run under the owner's path, as its failure would.
+   */
+  public SimTimer callAt(long atNanos, ActorRef<?> owner, Runnable action) {
+    SimTimer t = new SimTimer(Math.max(atNanos, kernel.now()), name, orderKey, seq++, owner, action);
+    kernel.schedule(t);
+    return t;
+  }
+
+  /** {@link #callAt} after {@code delayNanos} of simulated time. */
+  public SimTimer callAfter(long delayNanos, ActorRef<?> owner, Runnable action) {
+    if (delayNanos < 0) {
+      throw new IllegalArgumentException("negative delay " + delayNanos + " ns from " + name);
+    }
+    return callAt(kernel.now() + delayNanos, owner, action);
+  }
+
   /** This entity's own random stream, seeded from the run's seed and the entity's name. */
   public SplittableRandom random() {
     if (random == null) {

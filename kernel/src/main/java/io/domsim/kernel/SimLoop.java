@@ -291,7 +291,12 @@ final class SimLoop extends AbstractExecutorService {
       // an injection is admitted no later than the next timer).
       setNow(Math.max(now, next.time));
       timersFired++;
-      next.fire();
+      try {
+        next.fire();
+      } catch (Throwable e) {
+        // A direct action's failure (a tell does not throw): it ends the run as its actor's would.
+        fail(next.owner(), e);
+      }
       return true;
     }
     if (horizonReached != null && !horizonReached.isDone()) {

@@ -5,6 +5,9 @@ import akka.actor.typed.ActorRef;
 /**
  * A pending delivery at a simulated instant. Ordered by (time, sending entity's name, that entity's
  * sequence number): a key that does not depend on how entities are spread over threads or JVMs.
+ *
+ * <p>Either a message told to an actor, or a direct action ({@link SimEntity#callAt}) run on the loop
+ * thread when the timer fires, without a message: the same instant and order, but no mailbox.
  */
 public final class SimTimer implements Comparable<SimTimer> {
   final long time;
@@ -12,8 +15,11 @@ public final class SimTimer implements Comparable<SimTimer> {
   /** {@link #orderKey} of {@link #entity}: orders timers of one instant by entity without reading the name. */
   final long entityKey;
   final long seq;
+  /** The actor told, or for a direct action the actor it runs for (whose path a failure names). */
   private final ActorRef<Object> target;
+  /** The message, or the direct action. */
   private final Object message;
+  private final boolean direct;
   private boolean cancelled;
 
   <T> SimTimer(long time, String entity, long seq, ActorRef<T> target, T message) {
@@ -28,6 +34,24 @@ public final class SimTimer implements Comparable<SimTimer> {
     this.seq = seq;
     this.target = (ActorRef<Object>) target;
     this.message = message;
+    this.direct = false;
+  }
+
+  /** A direct action: {@code action} runs on the loop thread when the timer fires, for actor {@code owner}. */
+  @SuppressWarnings("unchecked")
+  SimTimer(long time, String entity, long entityKey, long seq, ActorRef<?> owner, Runnable action) {
+    this.time = time;
+    this.entity = entity;
+    this.entityKey = entityKey;
+    this.seq = seq;
+    this.target = (ActorRef<Object>) owner;
+    this.message = action;
+    this.direct = true;
+  }
+
+  /** Who a failure of its delivery names: the actor's path (a tell does not throw; a direct action may). */
+  String owner() {
+    return target.path().toStringWithoutAddress();
   }
 
   public long time() {
@@ -47,7 +71,11 @@ public final class SimTimer implements Comparable<SimTimer> {
     if (cancelled) {
       return false;
     }
-    target.tell(message);
+    if (direct) {
+      ((Runnable) message).run();
+    } else {
+      target.tell(message);
+    }
     return true;
   }
 

@@ -20,6 +20,7 @@ import io.domsim.kernel.SimKernel;
 import io.domsim.kernel.SimTime;
 import io.domsim.scheduler.Consolidator;
 import io.domsim.scheduler.PoolMaster;
+import io.domsim.node.series.RunSeries;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,12 +52,18 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
    */
   public record Operate(ScenarioAction action, CompletableFuture<String> reply) implements Command {}
 
+  /** The cluster as the console shows it now (domsim list, info, top, migrate --wait). */
+  public record Inspect(CompletableFuture<ConsoleView> reply) implements Command {}
+
   /** A snapshot of the run so far, for the live status endpoint. */
   public record GetStatus(CompletableFuture<Status> reply) implements Command {}
 
-  /** Where things stand: simulated time, where each running guest is, and every migration requested. */
+  /**
+   * Where things stand: simulated time, where each running guest is, every migration requested, and the
+   * guests that no longer run (lost, destroyed, shut down, never started), each with how.
+   */
   public record Status(double simulatedSeconds, Map<String, String> guestLocations,
-      List<MigrationRecord> finishedMigrations, List<String> migrationsInFlight) {}
+      List<MigrationRecord> finishedMigrations, List<String> migrationsInFlight, Map<String, String> guestsGone) {}
 
   private record NodeBooted(Node.Booted booted) implements Command {}
 
@@ -89,9 +96,15 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
   /** The instant of a live migrate request has settled: the source's Dom0 has refused it or begun it. */
   private record Settled(String id) implements Command {}
 
+  /** The destination of a migration has taken it: a live request for it is settled. */
+  private record Accepted(io.domsim.dom0.MigrationAccepted accepted) implements Command {}
+
   /** A Dom0's answer to a lifecycle verb (destroy, pause, unpause, shutdown). */
   private record LifecycleReplied(Dom0.LifecycleResult result) implements Command {}
 
+
+  /** How long a live migrate request waits for the destination's answer before it is left pending. */
+  static final long SETTLE_NANOS = SimTime.seconds(1);
 
   private final SimKernel kernel;
   private final ClusterSpec spec;
@@ -102,6 +115,8 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
   private final ActorRef<MigrationRecord> migrationReports;
   private final Map<String, Node.NodeSnapshot> snapshots = new TreeMap<>();
   private CompletableFuture<RunResult> finishing;
+  /** The run's time series; null when it keeps none. */
+  private final RunSeries series;
   /** Live migrate requests waiting for their instant to settle, by migration id. */
   private final Map<String, CompletableFuture<String>> unsettled = new TreeMap<>();
   /** Decisions that wait on a node's power (consolidation's, a create's). */
@@ -109,6 +124,10 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
   /** Live Dom0s yet to report their in-flight migrations at the end. */
   private int inFlightOutstanding;
   private final ActorRef<Dom0.LifecycleResult> lifecycleReplies;
+  private final ActorRef<io.domsim.dom0.MigrationAccepted> acceptedReplies;
+  private final LinkFaultOrders faults;
+  /** The console's questions' actor, made at the first question (a run nobody inspects has none). */
+  private ActorRef<Inspector.Command> inspector;
   /** Where Dom0s answer creates and the pool master placements: one adapter per message class, as Akka keeps. */
   private final ActorRef<Dom0.CreateResult> createReplies;
   private final ActorRef<PoolMaster.Outcome> placementReplies;
@@ -116,8 +135,9 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
   private final Map<String, CompletableFuture<String>> unansweredVerbs = new TreeMap<>();
 
   private Cluster(ActorContext<Command> ctx, SimKernel kernel, ClusterSpec spec, MeterRegistry registry,
-      CompletableFuture<ActorRef<Command>> started) {
+      RunSeries series, EventLog events, CompletableFuture<ActorRef<Command>> started) {
     super(ctx);
+    this.series = series;
     this.kernel = kernel;
     this.spec = spec;
     this.scenario = kernel.entity("scenario");
@@ -125,17 +145,20 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
     Plugins plugins = Plugins.onClassPath();
     MigrationPlugins migrationPlugins = new MigrationPlugins(plugins.algorithms(), plugins.stopRules(),
         spec.settings(), spec.migration());
-    this.operator = new Operator(spec.guests(), migrationPlugins);
+    this.operator = new Operator(spec.guests(), migrationPlugins, events);
     this.migrationReports = ctx.messageAdapter(MigrationRecord.class, MigrationEnded::new);
     this.lifecycleReplies = ctx.messageAdapter(Dom0.LifecycleResult.class, LifecycleReplied::new);
+    this.acceptedReplies = ctx.messageAdapter(io.domsim.dom0.MigrationAccepted.class, Accepted::new);
     // Akka keeps one message adapter per class (a second replaces the first): the guests created during the
     // run are answered through the same two as the configured ones, and told apart by the operator.
     this.createReplies = ctx.messageAdapter(Dom0.CreateResult.class, PinnedCreated::new);
     this.placementReplies = ctx.messageAdapter(PoolMaster.Outcome.class, Placed::new);
-    this.wiring = new ClusterWiring(ctx, kernel, spec, registry, operator, new ClusterWiring.Replies(
+    this.wiring = new ClusterWiring(ctx, kernel, spec, registry, series, operator, new ClusterWiring.Replies(
         ctx.messageAdapter(Node.Booted.class, NodeBooted::new),
         ctx.messageAdapter(Dom0.PoolEndpoint.class, PoolEndpointReady::new), createReplies, placementReplies,
         ctx.messageAdapter(Consolidator.Orders.class, ConsolidationOrders::new)), plugins, migrationPlugins);
+    this.faults = new LinkFaultOrders(wiring, (delay, fault) -> scenario.sendAfter(delay, ctx.getSelf(),
+        new FaultEnds(fault)));
     this.powerOrders = new PowerOrders(operator, spec.nodes(),
         io.domsim.hypervisor.CostSettings.from(spec.settings()).domainOverheadBytes(), new PowerOrders.Hands() {
           @Override public Optional<String> power(ScenarioAction action) { return Cluster.this.power(action); }
@@ -157,11 +180,12 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
   /**
    * @param started completes with the cluster's reference once its nodes are spawned: only then may
    *     the clock run, or it would run ahead of the cluster's own setup
+   * @param series where the nodes' samples and the migrations' rounds go; null for no series
    */
   public static Behavior<Command> create(SimKernel kernel, ClusterSpec spec, MeterRegistry registry,
-      CompletableFuture<ActorRef<Command>> started) {
+      RunSeries series, EventLog events, CompletableFuture<ActorRef<Command>> started) {
     // A failure in the setup fails the run, which the driver waits for too.
-    return Behaviors.setup(ctx -> new Cluster(ctx, kernel, spec, registry, started));
+    return Behaviors.setup(ctx -> new Cluster(ctx, kernel, spec, registry, series, events, started));
   }
 
   @Override
@@ -172,14 +196,19 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
         .onMessage(PinnedCreated.class, this::onCreated)
         .onMessage(Placed.class, this::onPlaced)
         .onMessage(ScenarioStep.class, this::onScenarioStep)
-        .onMessage(FaultEnds.class, this::onFaultEnds)
+        .onMessage(FaultEnds.class, m -> wired(() -> faults.end(m.fault())))
         .onMessage(Finish.class, this::onFinish)
         .onMessage(Operate.class, this::onOperate)
         .onMessage(GetStatus.class, this::onGetStatus)
         .onMessage(SnapshotReady.class, this::onSnapshot)
         .onMessage(MigrationEnded.class, this::onMigrationEnded)
         .onMessage(InFlightReported.class, this::onInFlight)
-        .onMessage(Settled.class, this::onSettled)
+        .onMessage(Settled.class, m -> settle(m.id()))
+        .onMessage(Accepted.class, m -> {
+          operator.migrationAccepted(m.accepted().id());
+          return settle(m.accepted().id());
+        })
+        .onMessage(Inspect.class, this::onInspect)
         .onMessage(LifecycleReplied.class, this::onLifecycleReplied)
         .onMessage(PoweredOnReply.class, this::onPoweredOn)
         .onMessage(ConsolidationOrders.class, this::onConsolidationOrders)
@@ -232,10 +261,10 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
       if (d instanceof Operator.Refused r) {
         op.reply().completeExceptionally(new OperationRefused(r.id(), r.reason()));
       } else {
-        // The source's Dom0 refuses within this instant or not at all: a timer at now fires only once
-        // the simulation is idle, after its refusal (if any) has come back.
+        // Answered once the destination has taken the migration (Accepted) or it has ended (a refusal by
+        // either Dom0); a destination that does not answer within SETTLE_NANOS (cut off) leaves it pending.
         unsettled.put(d.id(), op.reply());
-        scenario.sendAfter(0, getContext().getSelf(), new Settled(d.id()));
+        scenario.sendAfter(SETTLE_NANOS, getContext().getSelf(), new Settled(d.id()));
       }
     } else if (op.action() instanceof ScenarioAction.Fail fail) {
       Optional<String> refusal = operator.cannotFail(fail.node());
@@ -261,7 +290,7 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
         op.reply().complete(recover.node());
       }
     } else if (op.action() instanceof ScenarioAction.NetworkFaults nf) {
-      op.reply().complete(networkFaults(nf));
+      op.reply().complete(faults.networkFaults(nf));
     } else if (op.action() instanceof ScenarioAction.GuestAction a) {
       Operator.Verb v = guestVerb(a);
       if (v instanceof Operator.VerbRefused r) {
@@ -277,18 +306,25 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
         op.reply().complete(c.guest().name());
       }
     } else {
-      Optional<String> refusal = linkFault(op.action());
+      Optional<String> refusal = faults.begin(op.action());
       if (refusal.isPresent()) {
         op.reply().completeExceptionally(new OperationRefused(null, refusal.get()));
       } else {
-        op.reply().complete(nodeOf(op.action()));
+        op.reply().complete(LinkFaultOrders.nodeOf(op.action()));
       }
     }
     return this;
   }
 
   private Behavior<Command> onGetStatus(GetStatus get) {
-    get.reply().complete(operator.status(SimTime.toSeconds(kernel.now())));
+    Cluster.Status s = operator.status(nowS());
+    Map<String, String> gone = new TreeMap<>();
+    ConsoleFacts.of(operator, spec.nodes(), wiring.poolMasterNode(), nowS()).guests().stream()
+        .filter(g -> !g.state().present() && g.state() != ConsoleView.DomainState.CREATING)
+        .forEach(g -> gone.put(g.spec().name(), g.state().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+            + (g.note() == null ? "" : ": " + g.note())));
+    get.reply().complete(new Status(s.simulatedSeconds(), s.guestLocations(), s.finishedMigrations(),
+        s.migrationsInFlight(), gone));
     return this;
   }
 
@@ -305,13 +341,13 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
         recoverNode(recover.node()); // the config check lets through only recovers of failed nodes
       }
     } else if (action instanceof ScenarioAction.NetworkFaults nf) {
-      networkFaults(nf);
+      faults.networkFaults(nf);
     } else if (action instanceof ScenarioAction.GuestAction a) {
       guestVerb(a); // a refusal is in the report's operations
     } else if (action instanceof ScenarioAction.Create c) {
       create(c.guest());
     } else {
-      linkFault(action); // the config checked that faults of a node do not overlap
+      faults.begin(action); // the config checked that faults of a node do not overlap
     }
     return this;
   }
@@ -364,66 +400,13 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
     return this;
   }
 
-  /**
-   * A partition or a degraded link begins now, and ends after its duration. Refused (with the sentence)
-   * when the node already has a fault of that kind: a live command may ask for one.
-   */
-  private Optional<String> linkFault(ScenarioAction action) {
-    LinkFaults links = wiring.links();
-    if (action instanceof ScenarioAction.Partition p) {
-      if (links.isCut(p.node())) {
-        return Optional.of("node " + p.node() + " is already cut off; wait until that partition heals");
-      }
-      links.cut(p.node());
-      p.duration().ifPresent(d -> scenario.sendAfter(SimTime.of(d), getContext().getSelf(), new FaultEnds(p)));
-    } else if (action instanceof ScenarioAction.DegradeLink d) {
-      long base = wiring.network().latencyNanos();
-      if (d.latency().isPresent() && SimTime.of(d.latency().get()) < base) {
-        return Optional.of("a degraded link is no faster than the network: use a latency of at least "
-            + io.domsim.config.Units.formatDuration(java.time.Duration.ofNanos(base)));
-      }
-      if (links.isDegraded(d.node())) {
-        return Optional.of("node " + d.node() + "'s link is already degraded; wait until that ends");
-      }
-      links.degrade(d.node(), d.bandwidthBitsPerSecond(), d.latency().map(SimTime::of));
-      d.duration().ifPresent(x -> scenario.sendAfter(SimTime.of(x), getContext().getSelf(), new FaultEnds(d)));
-    }
-    return Optional.empty();
-  }
-
-  /** The network's message faults change from now on; answers what they are now, in a few words. */
-  private String networkFaults(ScenarioAction.NetworkFaults nf) {
-    Network network = wiring.network();
-    Network.Faults was = network.faults();
-    Network.Faults now = new Network.Faults(nf.loss().orElse(was.loss()), nf.duplicate().orElse(was.duplicate()),
-        nf.reorder().orElse(was.reorder()));
-    network.setFaults(now);
-    return "loss " + now.loss() + ", duplicate " + now.duplicate() + ", reorder " + now.reorder();
-  }
-
-  private Behavior<Command> onFaultEnds(FaultEnds end) {
-    if (end.fault() instanceof ScenarioAction.Partition p) {
-      wiring.links().heal(p.node());
-    } else if (end.fault() instanceof ScenarioAction.DegradeLink d) {
-      wiring.links().restore(d.node());
-    }
-    return this;
-  }
-
-  private static String nodeOf(ScenarioAction action) {
-    if (action instanceof ScenarioAction.Partition p) {
-      return p.node();
-    }
-    return ((ScenarioAction.DegradeLink) action).node();
-  }
-
   /** The operator decides; a migration it does not refuse goes to the source's Dom0. */
   private Operator.Decision requestMigration(ScenarioAction.Migrate mig) {
     Operator.Decision d = operator.requestMigration(mig, SimTime.toSeconds(kernel.now()));
     if (d instanceof Operator.Handover h) {
       Map<String, ActorRef<Dom0.Command>> dom0s = wiring.dom0s();
       dom0s.get(h.from()).tell(new Dom0.Migrate(h.id(), h.guest(), h.to(), h.toBoot(), dom0s.get(h.to()), h.algorithm(),
-          h.policy(), kernel.now(), migrationReports));
+          h.policy(), kernel.now(), migrationReports, acceptedReplies));
     }
     return d;
   }
@@ -442,11 +425,21 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
     return this;
   }
 
-  private Behavior<Command> onSettled(Settled s) {
-    CompletableFuture<String> waiting = unsettled.remove(s.id());
+  private Behavior<Command> settle(String id) {
+    CompletableFuture<String> waiting = unsettled.remove(id);
     if (waiting != null) {
-      waiting.complete(s.id());
+      waiting.complete(id);
     }
+    return this;
+  }
+
+  /** The console's question: the operator's facts now, completed by the nodes' own (see {@link Inspector}). */
+  private Behavior<Command> onInspect(Inspect m) {
+    if (inspector == null) {
+      inspector = kernel.spawn(getContext(), Inspector.create(), "inspector");
+    }
+    inspector.tell(new Inspector.Gather(ConsoleFacts.of(operator, spec.nodes(), wiring.poolMasterNode(), nowS()),
+        wiring.nodes(), wiring.dom0s(), wiring.fabric(), m.reply()));
     return this;
   }
 
@@ -583,6 +576,9 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
   }
 
   private RunResult result() {
+    if (series != null) {
+      series.finish(kernel.now(), SeriesRounds.of(operator.ledger()));
+    }
     return ReportBuilder.build(spec, SimTime.toSeconds(kernel.now()), snapshots, operator.guests(), operator.ledger(),
         operator.outages(), operator.lifecycle(), operator.offPeriods(),
         operator.operations(SimTime.toSeconds(kernel.now())));

@@ -11,6 +11,8 @@ import io.domsim.kernel.SimKernel;
 import io.domsim.kernel.SimTime;
 import io.domsim.kernel.SimulationFailedException;
 import io.domsim.kernel.SimulationFailure;
+import io.domsim.node.series.RunSeries;
+import io.domsim.node.series.SeriesSink;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -31,11 +33,14 @@ public final class ClusterRun implements AutoCloseable {
   private final SimKernel kernel;
   private final ActorSystem<Void> system;
   private final ActorRef<Cluster.Command> cluster;
+  private final EventLog events;
   private volatile CompletableFuture<Long> end;
   private volatile boolean stopped;
 
-  private ClusterRun(SimKernel kernel, ActorSystem<Void> system, ActorRef<Cluster.Command> cluster, long horizon) {
+  private ClusterRun(SimKernel kernel, ActorSystem<Void> system, ActorRef<Cluster.Command> cluster, EventLog events,
+      long horizon) {
     this.kernel = kernel;
+    this.events = events;
     this.system = system;
     this.cluster = cluster;
     this.end = kernel.runUntil(horizon).toCompletableFuture();
@@ -48,14 +53,27 @@ public final class ClusterRun implements AutoCloseable {
    *     endpoint): then there are none, and the samples cost no meter work
    */
   public static ClusterRun start(ClusterSpec spec, MeterRegistry registry) throws InterruptedException {
+    return start(spec, registry, null);
+  }
+
+  /**
+   * As {@link #start(ClusterSpec, MeterRegistry)}, keeping the run's time series in {@code series} (null: none,
+   * and the samples cost no series work): every node's samples as they come, every migration's rounds at the
+   * end, before {@link #awaitEnd} returns. Guests' rows too with {@code metrics.series.guests}.
+   */
+  public static ClusterRun start(ClusterSpec spec, MeterRegistry registry, SeriesSink series)
+      throws InterruptedException {
+    RunSeries runSeries = series == null ? null : new RunSeries(series, spec.metrics().series().guests(),
+        SimTime.of(spec.simulation().sampleInterval()));
     ClockKind clock = spec.simulation().clock() == ClockMode.REAL ? ClockKind.REAL : ClockKind.VIRTUAL;
     SimKernel kernel = SimKernel.create(clock, spec.simulation().speed(), spec.simulation().seed());
     CompletableFuture<ActorRef<Cluster.Command>> started = new CompletableFuture<>();
+    EventLog events = new EventLog(kernel::now);
     ActorSystem<Void> system = kernel.startSystem("domsim",
-        Cluster.create(kernel, spec, registry, started), ConfigFactory.empty());
+        Cluster.create(kernel, spec, registry, runSeries, events, started), ConfigFactory.empty());
     try {
       ActorRef<Cluster.Command> cluster = await(kernel, started, "the cluster to start");
-      return new ClusterRun(kernel, system, cluster, SimTime.of(spec.simulation().duration()));
+      return new ClusterRun(kernel, system, cluster, events, SimTime.of(spec.simulation().duration()));
     } catch (RuntimeException | InterruptedException e) {
       shutdown(system);
       throw e;
@@ -83,6 +101,22 @@ public final class ClusterRun implements AutoCloseable {
     CompletableFuture<String> reply = new CompletableFuture<>();
     kernel.inject(() -> cluster.tell(new Cluster.Operate(action, reply)));
     return reply;
+  }
+
+  /** The cluster as the console shows it now: nodes, domains (Dom0s and guests, gone ones too), migrations. */
+  public CompletableFuture<ConsoleView> inspect() {
+    CompletableFuture<ConsoleView> reply = new CompletableFuture<>();
+    kernel.inject(() -> cluster.tell(new Cluster.Inspect(reply)));
+    return reply;
+  }
+
+  /**
+   * From now on each event of the run (a migration's start and end, a node's failure, recovery or power
+   * change, a guest's lifecycle) goes to {@code sink} as one line with its simulated time. Called on the
+   * simulation's thread.
+   */
+  public void listen(java.util.function.Consumer<String> sink) {
+    events.listen(sink);
   }
 
   public CompletableFuture<Cluster.Status> status() {

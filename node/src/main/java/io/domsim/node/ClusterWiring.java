@@ -63,7 +63,8 @@ final class ClusterWiring {
 
   /** Spawns the fabric and every node (they boot at once); with no nodes, settles the guests' fate now. */
   ClusterWiring(ActorContext<Cluster.Command> ctx, SimKernel kernel, ClusterSpec spec, MeterRegistry registry,
-      Operator operator, Replies replies, Plugins plugins, MigrationPlugins migrationPlugins) {
+      io.domsim.node.series.RunSeries series, Operator operator, Replies replies, Plugins plugins,
+      MigrationPlugins migrationPlugins) {
     this.spec = spec;
     this.plugins = plugins;
     this.operator = operator;
@@ -87,7 +88,8 @@ final class ClusterWiring {
     }
     for (NodeSpec n : spec.nodes()) {
       NodeMeters meters = registry == null ? null : new NodeMeters(registry, n);
-      kernel.spawn(ctx, Node.create(kernel, n, costs, network, sampleInterval, meters, migration, dirtyModel,
+      kernel.spawn(ctx, Node.create(kernel, n, costs, network, sampleInterval, meters,
+          series == null ? null : series.node(n, kernel.now()), migration, dirtyModel,
           shutdownTimes, replies.booted()), actorName(n.name()));
     }
     if (spec.nodes().isEmpty()) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Every migration the operator asked for, in request order, and what became of it. Pure bookkeeping:
@@ -41,6 +42,14 @@ final class MigrationLedger {
   private Observer observer = Observer.NONE;
   /** Records name their migration by its wire name: look it up rather than parse it. */
   private final Map<String, MigrationId> byWireName = new TreeMap<>();
+  /**
+   * The migrations in flight, and each guest's migrations, in request order: a consolidation day asks "what is
+   * in flight" at every migration's end, over tens of thousands of migrations.
+   */
+  private final TreeSet<MigrationId> inFlight = new TreeSet<>();
+  private final Map<String, List<MigrationId>> byGuest = new TreeMap<>();
+  /** How many migrations in flight leave or reach each node. */
+  private final Map<String, Integer> inFlightByNode = new TreeMap<>();
 
   void observe(Observer o) {
     observer = o;
@@ -57,6 +66,9 @@ final class MigrationLedger {
         requestedAtS);
     entries.put(id, new Entry(id, requested, null));
     byWireName.put(id.wireName(), id);
+    inFlight.add(id);
+    countInFlight(requested, 1);
+    byGuest.computeIfAbsent(guest, g -> new ArrayList<>()).add(id);
     observer.opened();
     return requested;
   }
@@ -78,6 +90,7 @@ final class MigrationLedger {
       return false;
     }
     entries.put(id, new Entry(id, e.requested(), record));
+    landed(id, e.requested());
     if (standing == null) {
       // Counted once, by the first word: the source's fuller record that may replace the destination's is
       // not counted again.
@@ -90,8 +103,28 @@ final class MigrationLedger {
   void inFlightAtEnd(MigrationRecord record) {
     MigrationId id = byWireName.get(record.id());
     if (id != null && entries.get(id).inFlight()) {
+      landed(id, entries.get(id).requested());
       entries.put(id, new Entry(id, entries.get(id).requested(), record));
     }
+  }
+
+  private void landed(MigrationId id, MigrationRecord requested) {
+    if (inFlight.remove(id)) {
+      countInFlight(requested, -1);
+    }
+  }
+
+  private void countInFlight(MigrationRecord m, int change) {
+    for (String node : new String[] {m.from(), m.to()}) {
+      if (node != null) {
+        inFlightByNode.merge(node, change, (a, b) -> a + b == 0 ? null : a + b);
+      }
+    }
+  }
+
+  /** Whether a migration in flight leaves or reaches {@code node}. */
+  boolean involves(String node) {
+    return inFlightByNode.containsKey(node);
   }
 
   /** Every migration, in request order. */
@@ -112,17 +145,22 @@ final class MigrationLedger {
 
   /** Migrations nobody has reported on yet, in request order. */
   List<MigrationRecord> inFlight() {
-    return entries.values().stream().filter(Entry::inFlight).map(Entry::requested).toList();
+    List<MigrationRecord> out = new ArrayList<>(inFlight.size());
+    for (MigrationId id : inFlight) {
+      out.add(entries.get(id).requested());
+    }
+    return out;
   }
 
   /** The last migration of {@code guest} that failed (lost the guest), if any. */
   Optional<MigrationRecord> lastFailure(String guest) {
-    MigrationRecord last = null;
-    for (Entry e : entries.values()) {
-      if (e.requested().guest().equals(guest) && !e.inFlight() && e.reported().outcome() == Phase.FAILED) {
-        last = e.reported();
+    List<MigrationId> ids = byGuest.getOrDefault(guest, List.of());
+    for (int i = ids.size() - 1; i >= 0; i--) {
+      Entry e = entries.get(ids.get(i));
+      if (!e.inFlight() && e.reported().outcome() == Phase.FAILED) {
+        return Optional.of(e.reported());
       }
     }
-    return Optional.ofNullable(last);
+    return Optional.empty();
   }
 }

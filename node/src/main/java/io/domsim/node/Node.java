@@ -9,6 +9,7 @@ import akka.actor.typed.javadsl.Receive;
 import io.domsim.config.NodeSpec;
 import io.domsim.dom0.Dom0;
 import io.domsim.dom0.MigrationContext;
+import io.domsim.dom0.MigrationObserver;
 import io.domsim.dom0.ShutdownTimes;
 
 import io.domsim.hypervisor.CostSettings;
@@ -21,6 +22,7 @@ import io.domsim.hypervisor.InvariantMonitor;
 import io.domsim.kernel.Network;
 import io.domsim.kernel.SimEntity;
 import io.domsim.kernel.SimKernel;
+import io.domsim.node.series.NodeSeries;
 import java.util.ArrayDeque;
 import java.util.SortedMap;
 
@@ -86,8 +88,8 @@ public final class Node extends AbstractBehavior<Node.Command> {
   private boolean failed;
 
   private Node(ActorContext<Command> ctx, SimKernel kernel, NodeSpec spec, CostSettings costs, Network network,
-      long sampleIntervalNanos, NodeMeters meters, MigrationContext migration, DirtyModel dirtyModel,
-      ShutdownTimes shutdownTimes, ActorRef<Booted> bootedTo) {
+      long sampleIntervalNanos, NodeMeters meters, NodeSeries series, MigrationContext migration,
+      DirtyModel dirtyModel, ShutdownTimes shutdownTimes, ActorRef<Booted> bootedTo) {
     super(ctx);
     this.kernel = kernel;
     this.spec = spec;
@@ -98,7 +100,7 @@ public final class Node extends AbstractBehavior<Node.Command> {
         spec.dom0().weight());
     host.setDirtyLogFactory(dirtyModel.factory(kernel.seed()));
     hypervisor = kernel.spawn(ctx, Hypervisor.create(kernel, spec.name(), host, sampleIntervalNanos,
-        new SampleRouter(spec.name(), meters, migration.fabric()), migration.monitor()), "xen");
+        new SampleRouter(spec.name(), meters, series, migration.fabric()), migration.monitor()), "xen");
     dom0 = kernel.spawn(ctx, Dom0.create(kernel, spec.name(), hardware, hypervisor, network,
         costs.domainOverheadBytes(), migration, shutdownTimes), "dom0");
     snapshots = ctx.messageAdapter(HostSnapshot.class, HostSnapshotReady::new);
@@ -109,14 +111,30 @@ public final class Node extends AbstractBehavior<Node.Command> {
    * @param migration the fabric and settings its Dom0 migrates with, and the run's invariant monitor (its
    *     hypervisor reports to it too); the observer is replaced by this node's meters
    * @param meters null for none
+   * @param series the node's time series, null for none
    * @param shutdownTimes how long its guests run on after {@code xl shutdown}, by type
    */
   public static Behavior<Command> create(SimKernel kernel, NodeSpec spec, CostSettings costs, Network network,
-      long sampleIntervalNanos, NodeMeters meters, MigrationContext migration, DirtyModel dirtyModel,
-      ShutdownTimes shutdownTimes, ActorRef<Booted> bootedTo) {
-    MigrationContext own = meters == null ? migration : migration.withObserver(meters);
-    return Behaviors.setup(ctx -> new Node(ctx, kernel, spec, costs, network, sampleIntervalNanos, meters, own,
-        dirtyModel, shutdownTimes, bootedTo));
+      long sampleIntervalNanos, NodeMeters meters, NodeSeries series, MigrationContext migration,
+      DirtyModel dirtyModel, ShutdownTimes shutdownTimes, ActorRef<Booted> bootedTo) {
+    MigrationContext own = migration;
+    if (meters != null && series != null) {
+      own = migration.withObserver(new Observers(meters, series));
+    } else if (meters != null || series != null) {
+      own = migration.withObserver(meters != null ? meters : series);
+    }
+    MigrationContext context = own;
+    return Behaviors.setup(ctx -> new Node(ctx, kernel, spec, costs, network, sampleIntervalNanos, meters, series,
+        context, dirtyModel, shutdownTimes, bootedTo));
+  }
+
+  /** The node's meters and its series, both told of its migrations. */
+  private record Observers(MigrationObserver first, MigrationObserver second) implements MigrationObserver {
+    @Override public void started() { first.started(); second.started(); }
+    @Override public void completed(long downtimeNanos) { first.completed(downtimeNanos); second.completed(downtimeNanos); }
+    @Override public void aborted() { first.aborted(); second.aborted(); }
+    @Override public void bytesSent(long bytes) { first.bytesSent(bytes); second.bytesSent(bytes); }
+    @Override public void bytesReceived(long bytes) { first.bytesReceived(bytes); second.bytesReceived(bytes); }
   }
 
   @Override

@@ -73,9 +73,17 @@ final class Operator {
   /** Build the new guest on its {@code node} (named in its entry), or, when empty, have the pool master place it. */
   record SendCreate(GuestSpec spec, Optional<String> node) implements Verb {}
 
+  /** The console's log of events (launch); silent unless someone listens. */
+  private final EventLog events;
+
   /** @param migration the run's algorithms and stop rules, and the defaults of a request that names none */
   Operator(List<GuestSpec> guestSpecs, MigrationPlugins migration) {
+    this(guestSpecs, migration, new EventLog(() -> 0));
+  }
+
+  Operator(List<GuestSpec> guestSpecs, MigrationPlugins migration, EventLog events) {
     this.migration = migration;
+    this.events = events;
     guestSpecs.forEach(g -> guests.put(g.name(), new GuestStart(g, null, null)));
   }
 
@@ -136,18 +144,20 @@ final class Operator {
 
   /** Whether a migration under way goes to or from {@code node}. */
   boolean migrationInvolves(String node) {
-    return ledger.inFlight().stream().anyMatch(m -> node.equals(m.from()) || node.equals(m.to()));
+    return ledger.involves(node);
   }
 
   /** The node shuts down from {@code nowS} and is off from {@code offAtS}. */
   void powerOff(String node, double offAtS) {
     power.put(node, PowerState.SHUTTING_DOWN);
+    events.say(() -> "node " + node + " shutting down (off at " + time(offAtS) + ")");
     offPeriods.computeIfAbsent(node, n -> new ArrayList<>()).add(new RunResult.Outage(offAtS, null));
   }
 
   /** The shutdown is over: the node is off. */
   void poweredOff(String node) {
     power.put(node, PowerState.OFF);
+    events.say(() -> "node " + node + " is off");
   }
 
   /** Why {@code node} cannot be switched on now, or empty when it can. */
@@ -164,6 +174,7 @@ final class Operator {
    */
   int powerOn(String node, double nowS) {
     power.put(node, PowerState.BOOTING);
+    events.say(() -> "node " + node + " switched on, booting");
     List<RunResult.Outage> off = offPeriods.get(node);
     off.set(off.size() - 1, new RunResult.Outage(off.get(off.size() - 1).failedAtS(), nowS));
     return boots.merge(node, 1, Integer::sum);
@@ -172,6 +183,7 @@ final class Operator {
   /** The boot is over: the node takes guests and migrations again. */
   void poweredOn(String node) {
     power.remove(node);
+    events.say(() -> "node " + node + " is on");
   }
 
   /** When each node that was ever switched off was off, by name (a copy); reuses Outage's two instants. */
@@ -270,6 +282,8 @@ final class Operator {
     }
     if (refusal != null) {
       ledger.end(asked.refused(refusal));
+      String why = refusal;
+      events.say(() -> "migration " + asked.id() + " of " + mig.guest() + " to " + mig.to() + " refused: " + why);
       return new Refused(asked.id(), refusal);
     }
     return new Handover(asked.id(), mig.guest(), from, mig.to(), boot(mig.to()), algorithm, policy);
@@ -330,6 +344,8 @@ final class Operator {
       };
     }
     if (refusal != null) {
+      String why = refusal;
+      events.say(() -> "xl " + a.op().configName() + " " + guest + " refused: " + why);
       lifecycle.refused(nowS, a.op(), guest, node, refusal);
       return new VerbRefused(refusal);
     }
@@ -361,6 +377,8 @@ final class Operator {
       refusal = "no node is up to place guest " + name + " on";
     }
     if (refusal != null) {
+      String why = refusal;
+      events.say(() -> "xl create " + name + " refused: " + why);
       lifecycle.refused(nowS, GuestOp.CREATE, name, spec.node().orElse(null), refusal);
       return new VerbRefused(refusal);
     }
@@ -386,7 +404,9 @@ final class Operator {
     if (node != null) {
       guestStarted(guest, node);
       lifecycle.done(guest, GuestOp.CREATE, node, nowS);
+      events.say(() -> "guest " + guest + " created on " + node);
     } else {
+      events.say(() -> "guest " + guest + " not created: " + reason);
       guestNotStarted(guest, reason);
       lifecycle.refusedThere(guest, GuestOp.CREATE, reason, nowS);
     }
@@ -395,10 +415,15 @@ final class Operator {
   /** A Dom0's answer to a verb on one of its guests. */
   void lifecycleAnswered(io.domsim.dom0.Dom0.LifecycleResult r, double nowS) {
     if (r instanceof io.domsim.dom0.Dom0.LifecycleRefused refused) {
+      events.say(() -> "xl " + r.op().configName() + " " + r.guest() + " refused by " + r.node() + ": "
+          + refused.reason());
       lifecycle.refusedThere(r.guest(), r.op(), refused.reason(), nowS);
     } else if (r instanceof io.domsim.dom0.Dom0.ShutdownBegun b) {
       lifecycle.shuttingDown(r.guest(), nowS, io.domsim.kernel.SimTime.toSeconds(b.goneAtNanos()));
+      events.say(() -> "guest " + r.guest() + " shutting down on " + r.node() + " (gone at "
+          + time(io.domsim.kernel.SimTime.toSeconds(b.goneAtNanos())) + ")");
     } else {
+      events.say(() -> "guest " + r.guest() + " " + EventLog.done(r.op()) + " on " + r.node());
       if (r.op() == GuestOp.DESTROY || r.op() == GuestOp.SHUTDOWN) {
         location.remove(r.guest());
       }
@@ -419,11 +444,17 @@ final class Operator {
     if (!ledger.end(record)) {
       return;
     }
+    events.say(() -> EventLog.ended(record)); // said once: EventLog skips a destination's record of a completion
     if (record.outcome() == Phase.COMPLETED) {
       location.put(record.guest(), record.to());
     } else if (record.outcome() == Phase.FAILED) {
       location.remove(record.guest());
     }
+  }
+
+  /** The destination has taken migration {@code id}: it has started. */
+  void migrationAccepted(String id) {
+    events.say(() -> EventLog.started(id, ledger.inFlight().stream().filter(m -> m.id().equals(id)).findFirst()));
   }
 
   /** A migration still going when the run ended. */
@@ -443,6 +474,9 @@ final class Operator {
     }
     power.remove(node); // a node that crashes while it boots is simply failed
     String why = "its node " + node + " failed at " + time(nowS);
+    List<String> lost = location.entrySet().stream().filter(e -> e.getValue().equals(node)).map(Map.Entry::getKey)
+        .toList();
+    events.say(() -> "node " + node + " failed" + (lost.isEmpty() ? "" : "; guests lost: " + String.join(", ", lost)));
     location.forEach((guest, at) -> {
       if (at.equals(node)) {
         lifecycle.lost(guest, nowS, why);
@@ -511,6 +545,7 @@ final class Operator {
     }
     List<RunResult.Outage> down = outages.get(node);
     down.set(down.size() - 1, new RunResult.Outage(down.get(down.size() - 1).failedAtS(), nowS));
+    events.say(() -> "node " + node + " recovered, empty");
     return boots.merge(node, 1, Integer::sum);
   }
 
@@ -539,7 +574,7 @@ final class Operator {
   Cluster.Status status(double nowS) {
     List<String> inFlight = ledger.inFlight().stream()
         .map(m -> m.id() + " " + m.guest() + " " + m.from() + " -> " + m.to()).toList();
-    return new Cluster.Status(nowS, new TreeMap<>(location), ledger.reported(), inFlight);
+    return new Cluster.Status(nowS, new TreeMap<>(location), ledger.reported(), inFlight, Map.of());
   }
 
   /** Every guest's start, by name. */

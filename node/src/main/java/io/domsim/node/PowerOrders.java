@@ -120,6 +120,13 @@ final class PowerOrders {
   private void trySwitchOffs() {
     for (Iterator<String> it = switchOffWhenEmpty.iterator(); it.hasNext(); ) {
       String node = it.next();
+      if (operator.migrationInvolves(node)) {
+        // Not yet (a migration in flight is a reason not to): the cheap test first, at every migration's end.
+        if (operator.power(node) != Operator.PowerState.ON) {
+          it.remove();
+        }
+        continue;
+      }
       if (operator.cannotPowerOff(node).isEmpty()) {
         it.remove();
         hands.power(new ScenarioAction.PowerOff(hands.now(), node));

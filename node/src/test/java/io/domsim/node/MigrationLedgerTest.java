@@ -90,6 +90,21 @@ class MigrationLedgerTest {
   }
 
   @Test
+  void aNodeIsInvolvedWhileAMigrationInFlightLeavesOrReachesIt() {
+    MigrationRecord ab = open("g");
+    MigrationRecord cb = ledger.open("h", GuestType.HVM, "c", "b", "pre-copy", "qemu", 1.0);
+    assertTrue(ledger.involves("a") && ledger.involves("b") && ledger.involves("c"));
+    assertFalse(ledger.involves("d"));
+    ledger.end(ended(ab, Phase.COMPLETED, null).seenFromDestination());
+    assertFalse(ledger.involves("a"));
+    assertTrue(ledger.involves("b"), "c's migration still reaches b");
+    ledger.end(ended(ab, Phase.COMPLETED, null)); // the source's record replaces the destination's: no change
+    assertTrue(ledger.involves("b"));
+    ledger.inFlightAtEnd(cb.withStart(1.5));
+    assertFalse(ledger.involves("b") || ledger.involves("c"));
+  }
+
+  @Test
   void reportedAndInFlightSplitTheLedger() {
     MigrationRecord a = open("g");
     MigrationRecord b = open("h");

@@ -429,6 +429,19 @@ public final class FlowNetwork<K extends Comparable<K>> {
       unfrozenCount[2 * a.from.index]++;
       unfrozenCount[2 * a.to.index + 1]++;
     }
+    // The water filling visits only the NIC directions some flow crosses: on a big cluster with a few
+    // migrations, the others would be most of its work and change nothing (a minimum is the same over fewer
+    // terms that never bind).
+    int involvedCount = 0;
+    for (int r = 0; r < resources; r++) {
+      involvedCount += unfrozenCount[r] > 0 ? 1 : 0;
+    }
+    int[] involved = new int[involvedCount];
+    for (int r = 0, i = 0; r < resources; r++) {
+      if (unfrozenCount[r] > 0) {
+        involved[i++] = r;
+      }
+    }
     int guestsLeft = 0;
     for (int r = 0; r < resources; r++) {
       if (guestDemand[r] > 0 && unfrozenCount[r] > 0) {
@@ -450,7 +463,7 @@ public final class FlowNetwork<K extends Comparable<K>> {
     while (left > 0 || guestsLeft > 0) {
       // Every unfrozen flow has the same rate, the current water level; find where it stops next.
       double level = Double.POSITIVE_INFINITY;
-      for (int r = 0; r < resources; r++) {
+      for (int r : involved) {
         if (unfrozenCount[r] > 0) {
           level = Math.min(level, fairShare(capacity[r], frozenSum[r], unfrozenCount[r]));
         }
@@ -461,16 +474,16 @@ public final class FlowNetwork<K extends Comparable<K>> {
           level = Math.min(level, cap);
         }
       }
-      for (int r = 0; r < resources; r++) {
+      for (int r : involved) {
         if (!guestFrozen[r]) {
           level = Math.min(level, guestDemand[r]);
         }
       }
       double threshold = level * (1 + FREEZE_SLACK);
-      for (int r = 0; r < resources; r++) {
+      for (int r : involved) {
         saturated[r] = unfrozenCount[r] > 0 && fairShare(capacity[r], frozenSum[r], unfrozenCount[r]) <= threshold;
       }
-      for (int r = 0; r < resources; r++) {
+      for (int r : involved) {
         if (!guestFrozen[r] && (guestDemand[r] <= threshold || saturated[r])) {
           guestRate[r] = Math.min(guestDemand[r], level);
           guestFrozen[r] = true;
