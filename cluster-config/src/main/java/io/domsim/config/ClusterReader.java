@@ -6,6 +6,7 @@ import io.domsim.config.plugin.PluginParameter;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValueType;
 import java.time.Duration;
+import java.util.OptionalLong;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -240,8 +241,7 @@ final class ClusterReader {
     Duration downtimeLimit = s.duration("downtime-limit", false, Limits.MAX_DOWNTIME_LIMIT,
         "a duration greater than 0 and at most 2000s (QEMU's maximum), such as 300ms");
     Boolean autoConverge = s.bool("auto-converge");
-    Long bandwidth = s.bitsPerSecond("bandwidth", true, Limits.MAX_BITS_PER_SECOND,
-        "a bandwidth of at most 1000Tbps such as 1Gbps or 125MB/s, or 0 for no cap");
+    OptionalLong bandwidth = migrationBandwidth(s);
     Duration timeout = s.duration("timeout", false, Limits.MAX_DURATION,
         "a duration greater than 0 and at most 365d, such as 15m");
     if (algorithm == null || policy == null || downtimeLimit == null || autoConverge == null
@@ -249,6 +249,21 @@ final class ClusterReader {
       return null;
     }
     return new MigrationSpec(algorithm, policy, downtimeLimit, autoConverge, bandwidth, timeout);
+  }
+
+  /** The keyword of {@code migration.bandwidth} that leaves the cap to the stop rule. */
+  static final String POLICY_DEFAULT = "default";
+
+  /** {@code migration.bandwidth}: {@code default} (empty), 0 (no cap) or a cap; null when wrong. */
+  private static OptionalLong migrationBandwidth(Section s) {
+    Section.Field f = s.field("bandwidth");
+    if (!f.missing() && f.value().valueType() == ConfigValueType.STRING
+        && POLICY_DEFAULT.equals(((String) f.value().unwrapped()).strip())) {
+      return OptionalLong.empty();
+    }
+    Long cap = s.bitsPerSecond("bandwidth", true, Limits.MAX_BITS_PER_SECOND, "default (the policy's own cap),"
+        + " 0 for no cap, or a bandwidth of at most 1000Tbps such as 1Gbps or 125MB/s");
+    return cap == null ? null : OptionalLong.of(cap);
   }
 
   /** An IPv4 or IPv6 address, or a DNS host name (RFC 1123 labels): syntax only, no lookup. */

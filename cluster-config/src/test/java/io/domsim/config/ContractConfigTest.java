@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,7 +51,8 @@ class ContractConfigTest {
     assertEquals("best-fit", spec.scheduler().placement());
     assertEquals(new ConsolidationSpec("none", OptionalDouble.empty(), "mmt", "pabfd", false, Duration.ofMinutes(5)),
         spec.scheduler().consolidation());
-    assertEquals(new MigrationSpec("pre-copy", "xen", Duration.ofMillis(300), false, 0, Duration.ofMillis(924600)),
+    assertEquals(new MigrationSpec("pre-copy", "xen", Duration.ofMillis(300), false, OptionalLong.of(0),
+        Duration.ofMillis(924600)),
         spec.migration());
     assertEquals(new MetricsSpec.PrometheusSpec(false, "127.0.0.1", 9464), spec.metrics().prometheus());
     assertEquals(contract.toString(), spec.source());

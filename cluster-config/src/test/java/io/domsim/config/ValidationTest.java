@@ -187,6 +187,16 @@ class ValidationTest {
     }
 
     @Test
+    void aMigrationBandwidthIsDefaultZeroOrABandwidth() {
+      assertOnlyProblem("""
+          domsim {
+            migration.bandwidth = defualt
+          }
+          """, "t.conf:2: domsim.migration.bandwidth: ", "\"defualt\" is not a bandwidth; use default (the policy's own"
+          + " cap), 0 for no cap, or a bandwidth");
+    }
+
+    @Test
     void aNicOfZero() {
       assertOnlyProblem("""
           domsim {

@@ -189,6 +189,9 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
   /** A migration's watchdog: if {@code token} is still the current one, it has made no progress since. */
   record StallTimeout(String migration, long token) implements Command {}
 
+  /** A never-give-up pre-copy (qemu) has iterated for migration.timeout. */
+  record ConvergenceTimeout(String migration) implements Command {}
+
   private record FromFabric(Fabric.FlowEvent event) implements Command {}
 
   private record FromPool(PoolProtocol.HostCommand command) implements Command {}
@@ -315,6 +318,7 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
         .onMessage(AllPagesPushed.class, m -> whenUp(() -> incoming.onAllPagesPushed(m)))
         .onMessage(MigrationAborted.class, m -> whenUp(() -> incoming.onAborted(m)))
         .onMessage(StallTimeout.class, m -> whenUp(() -> outgoing.onStallTimeout(m)))
+        .onMessage(ConvergenceTimeout.class, m -> whenUp(() -> outgoing.onConvergenceTimeout(m)))
         .onMessage(NodeDown.class, m -> whenUp(() -> {
           peers.down(m.node(), m.boot());
           outgoing.onNodeDown(m.node(), m.boot());

@@ -20,8 +20,8 @@ public record MigrationContext(
     return new MigrationContext(fabric, plugins, costs, other, monitor);
   }
 
-  /** The per-migration bandwidth cap in bits/s; 0 = none. */
+  /** The user's per-migration bandwidth cap in bits/s (0 = none, also when unset): a post-copy push's. */
   long bandwidthCap() {
-    return plugins.defaults().bandwidthBitsPerSecond();
+    return plugins.defaults().userCapOrNone();
   }
 }

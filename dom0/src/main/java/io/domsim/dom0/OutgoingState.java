@@ -3,7 +3,6 @@ package io.domsim.dom0;
 import io.domsim.config.GuestSpec;
 import io.domsim.hypervisor.Page;
 import io.domsim.kernel.SimTime;
-import io.domsim.migration.AutoConverge;
 import io.domsim.migration.MigrationRecord;
 import io.domsim.migration.MigrationShape;
 import io.domsim.migration.Phase;
@@ -12,6 +11,7 @@ import io.domsim.migration.StopRule;
 import io.domsim.migration.net.FlowId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 
 /** What the sender ({@link SourceSide}) keeps of each outgoing migration: plain state, no behaviour. */
 final class OutgoingState {
@@ -75,15 +75,15 @@ final class OutgoingState {
     long stallToken;
     Long pagesMissing;
 
-    Outgoing(Dom0.Migrate request, GuestSpec spec, int domid, MigrationShape shape, StopRule stopRule) {
+    Outgoing(Dom0.Migrate request, GuestSpec spec, int domid, MigrationShape shape, StopRule stopRule,
+        OptionalLong userCap) {
       this.request = request;
       this.spec = spec;
       this.domid = domid;
       this.shape = shape;
       this.stopRule = stopRule;
       this.memoryPages = Math.max(1, spec.memoryBytes() / Page.BYTES);
-      AutoConverge autoConverge = shape.liveRounds() ? stopRule.newAutoConverge() : null;
-      this.protocol = new SourceProtocol(shape, stopRule, autoConverge);
+      this.protocol = new SourceProtocol(shape, stopRule, userCap);
     }
 
     String id() {

@@ -71,7 +71,7 @@ final class SourceSide {
   /** Start migrating {@code m.guest()}, which runs here as {@code domid}. */
   void migrate(Dom0.Migrate m, GuestSpec spec, int domid) {
     Outgoing o = new Outgoing(m, spec, domid, ctx.plugins().shape(m.algorithm()),
-        ctx.plugins().stopRule(m.policy()));
+        ctx.plugins().stopRule(m.policy()), ctx.plugins().defaults().bandwidthBitsPerSecond());
     outgoing.put(m.id(), o);
     ctx.monitor().migrationStarted(m.id(), spec.name(), host.node(), m.toNode(), host.now());
     run(o, o.protocol.start());
@@ -86,6 +86,9 @@ final class SourceSide {
             o.request.reportTo()));
       } else if (step instanceof SourceStep.EnableLogDirty) {
         host.hypercall(new Op.EnableLogDirty(o.domid), r -> { });
+        if (o.stopRule.iteratesUntilConverged()) {
+          host.after(ctx.plugins().defaults().timeout().toNanos(), new Dom0.ConvergenceTimeout(o.id()));
+        }
       } else if (step instanceof SourceStep.SendRound s) {
         sendRound(o, s.round());
       } else if (step instanceof SourceStep.Throttle t) {
@@ -184,7 +187,7 @@ final class SourceSide {
     if (delay > 0) {
       host.after(delay, new Dom0.PagetablesRewritten(flow.id()));
     } else {
-      host.startFlow(flow.id(), o.request.toNode(), bytes, ctx.bandwidthCap());
+      host.startFlow(flow.id(), o.request.toNode(), bytes, o.protocol.capBitsPerSecond(purpose));
     }
   }
 
@@ -192,7 +195,8 @@ final class SourceSide {
   void onPagetablesRewritten(Dom0.PagetablesRewritten t) {
     Outgoing o = outgoing.get(t.flow().migration());
     if (o != null && !o.protocol.phase().finished() && o.flow != null && o.flow.id().equals(t.flow())) {
-      host.startFlow(o.flow.id(), o.request.toNode(), o.flow.bytes(), ctx.bandwidthCap());
+      host.startFlow(o.flow.id(), o.request.toNode(), o.flow.bytes(),
+          o.protocol.capBitsPerSecond(o.flow.id().purpose()));
     }
   }
 
@@ -350,8 +354,10 @@ final class SourceSide {
       long dirty = r instanceof Hypervisor.Done d ? d.value() : 0;
       o.transfers.add(new MigrationRecord.Transfer(MigrationRecord.TransferKind.ROUND, round.number, round.startedAt,
           end, sent, dirty, bytes, true));
-      o.roundLog.add(new MigrationRecord.Round(o.protocol.rounds(), sent, skipped, dirty,
-          SimTime.toSeconds(duration)));
+      if (o.roundLog.size() < MigrationRecord.ROUND_LOG_LIMIT) {
+        o.roundLog.add(new MigrationRecord.Round(o.protocol.rounds(), sent, skipped, dirty,
+            SimTime.toSeconds(duration)));
+      }
       double bandwidth = sent * Page.BYTES / SimTime.toSeconds(duration);
       RoundStats stats = new RoundStats(o.protocol.rounds(), sent, o.pages, dirty, o.memoryPages, bandwidth,
           duration, skipped);
@@ -430,6 +436,18 @@ final class SourceSide {
     }
     run(o, o.protocol.destinationLost("no progress for "
         + io.domsim.config.Units.formatDuration(ctx.plugins().defaults().timeout()) + ": the path to " + o.request.toNode() + " is cut (migration.timeout)"));
+  }
+
+  /**
+   * A pre-copy whose rule never gives up (QEMU's) has iterated for {@code migration.timeout}: if it is still
+   * in its live rounds, the source cancels it and the guest runs on here.
+   */
+  void onConvergenceTimeout(Dom0.ConvergenceTimeout t) {
+    Outgoing o = outgoing.get(t.migration());
+    if (o != null) {
+      run(o, o.protocol.gaveUp("did not converge within "
+          + io.domsim.config.Units.formatDuration(ctx.plugins().defaults().timeout()) + " (migration.timeout)"));
+    }
   }
 
   /**

@@ -53,7 +53,7 @@ class Dom0Test {
   static MigrationContext noMigration() {
     com.typesafe.config.Config domsim = com.typesafe.config.ConfigFactory.load().getConfig("domsim");
     io.domsim.config.MigrationSpec spec = new io.domsim.config.MigrationSpec("pre-copy", "xen",
-        java.time.Duration.ofMillis(300), false, 0, java.time.Duration.ofMinutes(15));
+        java.time.Duration.ofMillis(300), false, java.util.OptionalLong.empty(), java.time.Duration.ofMinutes(15));
     return new MigrationContext(null, io.domsim.migration.MigrationPlugins.load(domsim, spec),
         io.domsim.migration.MigrationCosts.from(domsim), MigrationObserver.NONE,
         new io.domsim.hypervisor.InvariantMonitor());

@@ -107,8 +107,10 @@ class EverySettingHasAnEffectIT {
       // db's rounds are 16 batches of 4,096 pages: a larger minimum batch makes fewer, larger ones.
       Map.entry("domsim.migration.stop-rules.xen-legacy.batch-pages", "16384"),
       Map.entry("domsim.migration.stop-rules.qemu.throttle-max", "30"),
-      // cache converges long before 1,000 rounds: a cap of 3 cuts it short.
-      Map.entry("domsim.migration.stop-rules.qemu.max-rounds", "3"),
+      // Doubled, 256 MiB/s is above the 1 Gbit/s NICs: 50 MiB/s slows cache's live rounds.
+      Map.entry("domsim.migration.stop-rules.qemu.max-bandwidth", "50MiB/s"),
+      // db's rounds go faster than 100 Mbit/s; doubled, the limiter's constants still shape them.
+      Map.entry("domsim.migration.stop-rules.xen-legacy.adaptive-max", "200Mbps"),
       // The fixture cuts web's destination off for 10 s: shorter than that, the migration gives up.
       Map.entry("domsim.migration.timeout", "5s"),
       // Derived, they would be 1: loss must stay below 1, and a rate of 1 is no test of the fraction.
@@ -131,7 +133,12 @@ class EverySettingHasAnEffectIT {
       // The consolidation's settings act when it runs: a detector, or idle hosts switched off.
       "domsim.scheduler.consolidation.parameter", List.of("scheduler.consolidation.policy=thr"),
       "domsim.scheduler.consolidation.interval", List.of("scheduler.consolidation.switch-off-idle=true"),
-      "domsim.guest-defaults.workload.trace-interval", List.of("guest-defaults.workload.trace=" + TRACE));
+      "domsim.guest-defaults.workload.trace-interval", List.of("guest-defaults.workload.trace=" + TRACE),
+      // The rate limiter's constants act when it is on (db's xen-legacy migration).
+      "domsim.migration.stop-rules.xen-legacy.adaptive-start", List.of("migration.stop-rules.xen-legacy.adaptive-rate=true"),
+      "domsim.migration.stop-rules.xen-legacy.adaptive-increment",
+          List.of("migration.stop-rules.xen-legacy.adaptive-rate=true"),
+      "domsim.migration.stop-rules.xen-legacy.adaptive-max", List.of("migration.stop-rules.xen-legacy.adaptive-rate=true"));
 
   /** Report fields that copy the configuration rather than result from it, by report section. */
   private static final Map<String, List<String>> ECHOES = Map.of(

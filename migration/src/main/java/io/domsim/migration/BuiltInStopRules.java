@@ -30,24 +30,35 @@ public final class BuiltInStopRules {
     public XenLegacy() {
       super("xen-legacy",
           "Xen <= 4.5: at most max-rounds rounds or max-factor x memory sent, stop when a round sent fewer"
-          + " than target-dirty-pages pages; the sender skips pages written again during a round");
+          + " than target-dirty-pages pages; the sender skips pages written again during a round; with"
+          + " adaptive-rate, Xen 2005's rate limiter (Clark et al.)");
     }
 
     @Override
     public StopRule create(Config config, MigrationSpec cluster) {
       Settings s = new Settings(config);
+      // The limiter's constants are read (and checked) whether or not it is on, so a bad value is always reported.
+      long start = s.positiveBitsPerSecond("adaptive-start", "100Mbps");
+      long increment = s.positiveBitsPerSecond("adaptive-increment", "50Mbps");
+      long max = s.positiveBitsPerSecond("adaptive-max", "500Mbps");
+      if (max < start) {
+        throw s.bad("adaptive-max", "it is below adaptive-start; use a bandwidth of at least adaptive-start");
+      }
+      boolean adaptive = config.getBoolean("adaptive-rate");
       return new StopRule.XenLegacy(s.intIn("max-rounds", 1, Integer.MAX_VALUE, "a number of rounds"),
           s.positive("max-factor", "3"), s.atLeastZero("target-dirty-pages", "a number of pages"),
           new StopRule.Batches(s.intIn("batch-pages", 1, Integer.MAX_VALUE, "a number of pages"),
-              s.intIn("max-batches-per-round", 1, Integer.MAX_VALUE, "a number of batches")));
+              s.intIn("max-batches-per-round", 1, Integer.MAX_VALUE, "a number of batches")),
+          adaptive ? new AdaptiveRate.Settings(start, increment, max) : null);
     }
   }
 
   public static final class Qemu extends NamedPlugin implements StopRulePlugin {
     public Qemu() {
       super("qemu",
-          "QEMU: stop when what is dirty fits in migration.downtime-limit at the measured bandwidth;"
-          + " with migration.auto-converge, throttle a guest that dirties faster than it is sent");
+          "QEMU: stop when what is dirty fits in migration.downtime-limit at the measured bandwidth, else"
+          + " iterate (until migration.timeout); live rounds at most max-bandwidth; with"
+          + " migration.auto-converge, throttle a guest that dirties faster than it is sent");
     }
 
     @Override
@@ -64,8 +75,8 @@ public final class BuiltInStopRules {
           s.intIn("throttle-increment", 1, 100, "a percentage"), max,
           s.intIn("throttle-trigger-threshold", 1, 100, "a percentage"),
           s.positiveDuration("sync-period", "1s").toNanos());
-      return new StopRule.Qemu(cluster.downtimeLimit(), s.intIn("max-rounds", 1, Integer.MAX_VALUE,
-          "a number of rounds"), cluster.autoConverge() ? autoConverge : null);
+      return new StopRule.Qemu(cluster.downtimeLimit(), cluster.autoConverge() ? autoConverge : null,
+          s.positiveBitsPerSecond("max-bandwidth", "128MiB/s"));
     }
   }
 }

@@ -20,6 +20,12 @@ public record MigrationRecord(
     long bytesTransferred, long pagesTransferred, Phase outcome, String reason, List<Round> roundLog,
     Long pagesMissingAtDestination, boolean fromDestination, List<Transfer> transfers) {
 
+  /**
+   * The round log keeps the first this many rounds; {@code rounds} counts them all. A qemu pre-copy that
+   * never converges iterates until migration.timeout: its log must not grow with it (nor the report).
+   */
+  public static final int ROUND_LOG_LIMIT = 1000;
+
   public MigrationRecord {
     roundLog = List.copyOf(roundLog);
     transfers = List.copyOf(transfers);

@@ -1,6 +1,7 @@
 package io.domsim.migration;
 
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * The source side of a live migration as a pure state machine: each event returns the steps to take,
@@ -14,19 +15,64 @@ public final class SourceProtocol {
   private final MigrationShape shape;
   private final StopRule stopRule;
   private final AutoConverge autoConverge; // null when off
+  private final AdaptiveRate adaptiveRate; // null when off
+  private final OptionalLong userCap;
   private Phase phase = Phase.PREPARING;
   private int round;
   private boolean suspended;
   private String failure;
 
+  /** With the rule's own auto-converge and rate limiter (when the shape has live rounds) and no user cap. */
+  public SourceProtocol(MigrationShape shape, StopRule stopRule) {
+    this(shape, stopRule, OptionalLong.empty());
+  }
+
   /**
    * @param stopRule decides when live rounds end (only consulted when the shape has them)
+   * @param userCap {@code migration.bandwidth}: 0 for no cap, empty to leave it to the rule
+   */
+  public SourceProtocol(MigrationShape shape, StopRule stopRule, OptionalLong userCap) {
+    this(shape, stopRule, shape.liveRounds() ? stopRule.newAutoConverge() : null, userCap);
+  }
+
+  /**
    * @param autoConverge QEMU's cpu-throttle for this migration, or null
    */
   public SourceProtocol(MigrationShape shape, StopRule stopRule, AutoConverge autoConverge) {
+    this(shape, stopRule, autoConverge, OptionalLong.empty());
+  }
+
+  private SourceProtocol(MigrationShape shape, StopRule stopRule, AutoConverge autoConverge, OptionalLong userCap) {
     this.shape = shape;
     this.stopRule = stopRule;
     this.autoConverge = autoConverge;
+    this.adaptiveRate = shape.liveRounds() ? stopRule.newAdaptiveRate() : null;
+    this.userCap = userCap;
+  }
+
+  /**
+   * The cap in bits/s (0: none) on the stream carrying {@code purpose}: the live rounds get the user's
+   * {@code migration.bandwidth}, else the rule's own; a rule with the adaptive rate limiter sets each
+   * round's rate and the stop-and-copy's (the user's cap still binds); QEMU lifts any cap at the switchover.
+   * A shape without live rounds gets the user's cap only.
+   */
+  public long capBitsPerSecond(FlowPurpose purpose) {
+    if (!shape.liveRounds()) {
+      return userCap.orElse(0);
+    }
+    if (purpose.isRound()) {
+      long cap = userCap.orElse(stopRule.defaultCapBitsPerSecond());
+      return adaptiveRate == null ? cap : tighter(cap, adaptiveRate.rateBitsPerSecond());
+    }
+    if (adaptiveRate != null) {
+      return tighter(userCap.orElse(0), adaptiveRate.finalCopyBitsPerSecond());
+    }
+    return stopRule.capsSwitchover() ? userCap.orElse(0) : 0;
+  }
+
+  /** The lower of two caps, 0 being none. */
+  private static long tighter(long a, long b) {
+    return a == 0 ? b : b == 0 ? a : Math.min(a, b);
   }
 
   public MigrationShape shape() {
@@ -78,7 +124,9 @@ public final class SourceProtocol {
       return List.of();
     }
     java.util.ArrayList<SourceStep> steps = new java.util.ArrayList<>();
-    if (stopRule.stopAndCopy(stats)) {
+    boolean rateSaysStop = adaptiveRate != null
+        && adaptiveRate.roundSent(stats.pagesSent(), stats.dirtyNow(), stats.durationNanos());
+    if (stopRule.stopAndCopy(stats) || rateSaysStop) {
       phase = Phase.SUSPENDING;
       steps.add(new SourceStep.Suspend());
       return steps;
@@ -90,6 +138,19 @@ public final class SourceProtocol {
     round++;
     steps.add(new SourceStep.SendRound(round));
     return steps;
+  }
+
+  /**
+   * The source gives up on a pre-copy that has not converged (QEMU's rule after {@code migration.timeout}):
+   * the guest runs on at the source, as when a migration is cancelled. Only while the live rounds go on.
+   */
+  public List<SourceStep> gaveUp(String reason) {
+    if (phase != Phase.PRECOPY) {
+      return List.of();
+    }
+    phase = Phase.ABORTED;
+    failure = reason;
+    return List.of(new SourceStep.ResumeSource(false), new SourceStep.Finish(Phase.ABORTED, reason));
   }
 
   /** The guest is suspended at the source (paused, state saved). */

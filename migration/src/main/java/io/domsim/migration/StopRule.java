@@ -21,8 +21,10 @@ import java.util.Objects;
  *   <li>{@code qemu}: {@code migration_iteration_run} in qemu/qemu {@code migration/migration.c}:
  *       complete when {@code !pending_size || pending_size < threshold_size}, with {@code threshold_size
  *       = bandwidth × downtime-limit} (the bandwidth measured by {@code migration_update_counters}).
- *       QEMU itself never gives up; a safety cap of rounds ({@code stop-rules.qemu.max-rounds}) ends a
- *       migration that cannot converge, so that a simulation always finishes.
+ *       QEMU has no cap of rounds: it iterates until that holds or the migration is cancelled. domsim
+ *       cancels a pre-copy still iterating after {@code migration.timeout} ({@link #iteratesUntilConverged}).
+ *       Its live rounds go at most at {@code max-bandwidth} (128 MiB/s) unless {@code migration.bandwidth}
+ *       says otherwise; the switchover is not rate-limited ({@link #capsSwitchover}).
  * </ul>
  */
 public interface StopRule {
@@ -38,6 +40,32 @@ public interface StopRule {
   /** A fresh auto-converge (QEMU's cpu-throttle) for one migration, or null when this rule has none. */
   default AutoConverge newAutoConverge() {
     return null;
+  }
+
+  /** A fresh adaptive rate limiter (Xen 2005) for one migration, or null when this rule has none. */
+  default AdaptiveRate newAdaptiveRate() {
+    return null;
+  }
+
+  /**
+   * The rule's own cap on the live rounds in bits/s, used when {@code migration.bandwidth} is {@code default};
+   * 0 for none.
+   */
+  default long defaultCapBitsPerSecond() {
+    return 0;
+  }
+
+  /** Does a cap on the live rounds bind the stop-and-copy too? QEMU lifts it for the switchover. */
+  default boolean capsSwitchover() {
+    return true;
+  }
+
+  /**
+   * True when the rule alone may never end pre-copy (QEMU's: no round cap). Such a pre-copy still iterating
+   * after {@code migration.timeout} is cancelled: aborted, the guest runs on at the source.
+   */
+  default boolean iteratesUntilConverged() {
+    return false;
   }
 
   /**
@@ -73,7 +101,19 @@ public interface StopRule {
    * Xen &le; 4.5 ({@code xc_domain_save.c}): {@code round >= maxRounds || pagesSent + pagesSkipped <
    * targetDirtyPages || totalPagesSent > memoryPages × maxFactor}.
    */
-  record XenLegacy(int maxRounds, double maxFactor, long targetDirtyPages, Batches sender) implements StopRule {
+  record XenLegacy(int maxRounds, double maxFactor, long targetDirtyPages, Batches sender,
+      AdaptiveRate.Settings adaptive) implements StopRule {
+
+    /** Without the adaptive rate limiter (the default). */
+    public XenLegacy(int maxRounds, double maxFactor, long targetDirtyPages, Batches sender) {
+      this(maxRounds, maxFactor, targetDirtyPages, sender, null);
+    }
+
+    @Override
+    public AdaptiveRate newAdaptiveRate() {
+      return adaptive == null ? null : new AdaptiveRate(adaptive);
+    }
+
     @Override
     public boolean stopAndCopy(RoundStats s) {
       return s.round() >= maxRounds
@@ -89,16 +129,33 @@ public interface StopRule {
 
   /**
    * QEMU ({@code migration.c}): stop when nothing is dirty or the dirty bytes are below
-   * {@code bandwidth × downtimeLimit} (strictly, as QEMU), or after {@code maxRounds} rounds.
+   * {@code bandwidth × downtimeLimit} (strictly, as QEMU); never otherwise.
    *
    * @param autoConverge QEMU's cpu-throttle settings, or null when {@code migration.auto-converge} is off
+   * @param maxBandwidthBitsPerSecond QEMU's {@code max-bandwidth}: the live rounds' cap when the user sets none
    */
-  record Qemu(Duration downtimeLimit, int maxRounds, AutoConverge.Settings autoConverge) implements StopRule {
+  record Qemu(Duration downtimeLimit, AutoConverge.Settings autoConverge, long maxBandwidthBitsPerSecond)
+      implements StopRule {
     public Qemu {
       Objects.requireNonNull(downtimeLimit, "downtimeLimit");
-      if (maxRounds < 1) {
-        throw new IllegalArgumentException("maxRounds must be at least 1: " + maxRounds);
+      if (maxBandwidthBitsPerSecond <= 0) {
+        throw new IllegalArgumentException("max-bandwidth must be above 0: " + maxBandwidthBitsPerSecond);
       }
+    }
+
+    @Override
+    public long defaultCapBitsPerSecond() {
+      return maxBandwidthBitsPerSecond;
+    }
+
+    @Override
+    public boolean capsSwitchover() {
+      return false;
+    }
+
+    @Override
+    public boolean iteratesUntilConverged() {
+      return true;
     }
 
     /** Bytes that fit in the downtime limit at {@code bandwidthBytesPerSecond}. */
@@ -109,8 +166,7 @@ public interface StopRule {
     @Override
     public boolean stopAndCopy(RoundStats s) {
       double pendingBytes = (double) s.dirtyNow() * Page.BYTES;
-      return s.dirtyNow() == 0 || pendingBytes < thresholdBytes(s.bandwidthBytesPerSecond())
-          || s.round() >= maxRounds;
+      return s.dirtyNow() == 0 || pendingBytes < thresholdBytes(s.bandwidthBytesPerSecond());
     }
 
     @Override

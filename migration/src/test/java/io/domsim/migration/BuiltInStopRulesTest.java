@@ -26,7 +26,8 @@ class BuiltInStopRulesTest {
         "DEF_MAX_ITERS, DEF_MAX_FACTOR, MAX_BATCH_SIZE");
     StopRule.Qemu qemu = (StopRule.Qemu) p.stopRule("qemu");
     assertEquals(new AutoConverge.Settings(20, 10, 99, 50, 1_000_000_000L), qemu.autoConverge());
-    assertEquals(1000, qemu.maxRounds());
+    assertEquals(134_217_728L * 8, qemu.maxBandwidthBitsPerSecond(), "MAX_THROTTLE, 128 MiB/s");
+    assertEquals(null, p.stopRule("xen-legacy").newAdaptiveRate(), "adaptive rate is opt-in");
   }
 
   @Test
@@ -43,7 +44,8 @@ class BuiltInStopRulesTest {
       "qemu.throttle-max, 150", "qemu.throttle-max, 10", "qemu.throttle-initial, 0", "qemu.throttle-increment, 0",
       "qemu.throttle-trigger-threshold, 0", "xen.max-rounds, 0", "xen-legacy.max-rounds, -1",
       "xen-legacy.max-factor, 0", "xen.target-dirty-pages, -5", "xen-legacy.batch-pages, 0",
-      "xen-legacy.max-batches-per-round, 0", "qemu.sync-period, 0s", "qemu.max-rounds, 0"})
+      "xen-legacy.max-batches-per-round, 0", "qemu.sync-period, 0s", "qemu.max-bandwidth, 0",
+      "qemu.max-bandwidth, fast", "xen-legacy.adaptive-start, 0", "xen-legacy.adaptive-max, 50Mbps"})
   void aValueOutOfRangeIsABadValueNamingTheSetting(String key, String value) {
     ConfigException.BadValue e = assertThrows(ConfigException.BadValue.class,
         () -> with("domsim.migration.stop-rules." + key + " = " + value));

@@ -12,7 +12,8 @@ final class Builtins {
   static final Config SETTINGS = ConfigFactory.load().getConfig("domsim");
 
   static MigrationPlugins plugins(Config settings, Duration downtimeLimit, boolean autoConverge) {
-    return MigrationPlugins.load(settings, new MigrationSpec("pre-copy", "xen", downtimeLimit, autoConverge, 0,
+    return MigrationPlugins.load(settings, new MigrationSpec("pre-copy", "xen", downtimeLimit, autoConverge,
+        java.util.OptionalLong.empty(),
         java.time.Duration.ofMinutes(15)));
   }
 

@@ -62,7 +62,7 @@ class ProtocolExplorationTest {
   private static String explore(MigrationShape algorithm, SplittableRandom random, String context) {
     World w = new World();
     SourceProtocol source = new SourceProtocol(algorithm,
-        Builtins.rule("xen", Duration.ofMillis(300)), null);
+        Builtins.rule("xen", Duration.ofMillis(300)), (AutoConverge) null);
     TargetProtocol target = new TargetProtocol(algorithm.resumesBeforeMemory());
     // A crash happens (or not) at a random event number, on a random side.
     int crashAt = random.nextInt(14);

@@ -13,7 +13,7 @@ class SourceProtocolTest {
 
   private static SourceProtocol precopy() {
     return new SourceProtocol(Builtins.shape("pre-copy"), Builtins.rule("xen", Duration.ofMillis(300)),
-        null);
+        (AutoConverge) null);
   }
 
   private static RoundStats round(int n, long dirty) {
@@ -78,7 +78,7 @@ class SourceProtocolTest {
   @Test
   void postCopyHandsOverFirstThenPushesPages() {
     SourceProtocol p = new SourceProtocol(Builtins.shape("post-copy"),
-        Builtins.rule("xen", Duration.ofMillis(300)), null);
+        Builtins.rule("xen", Duration.ofMillis(300)), (AutoConverge) null);
     p.start();
     assertEquals(List.of(new SourceStep.Suspend()), p.prepared());
     assertEquals(List.of(new SourceStep.SendFinalCopy(MigrationShape.FinalCopy.STATE_ONLY)), p.suspendedGuest());
@@ -91,7 +91,7 @@ class SourceProtocolTest {
   @Test
   void stopAndCopySendsAllMemoryWhileSuspended() {
     SourceProtocol p = new SourceProtocol(Builtins.shape("stop-and-copy"),
-        Builtins.rule("xen", Duration.ofMillis(300)), null);
+        Builtins.rule("xen", Duration.ofMillis(300)), (AutoConverge) null);
     p.start();
     assertEquals(List.of(new SourceStep.Suspend()), p.prepared());
     assertEquals(List.of(new SourceStep.SendFinalCopy(MigrationShape.FinalCopy.ALL_MEMORY)), p.suspendedGuest());
@@ -129,5 +129,52 @@ class SourceProtocolTest {
     SourceProtocol p = precopy();
     p.start();
     assertEquals(List.of(new SourceStep.Finish(Phase.REFUSED, "no room")), p.refused("no room"));
+  }
+
+  @Test
+  void qemuCapsItsLiveRoundsAtMaxBandwidthUnlessTheUserSetsACapAndLiftsItAtTheSwitchover() {
+    StopRule qemu = Builtins.rule("qemu", Duration.ofMillis(300));
+    MigrationShape pre = Builtins.shape("pre-copy");
+    FlowPurpose round = new FlowPurpose.Round(1, 0);
+    long maxThrottle = 128L * 1024 * 1024 * 8;
+    SourceProtocol byDefault = new SourceProtocol(pre, qemu);
+    assertEquals(maxThrottle, byDefault.capBitsPerSecond(round), "QEMU's max-bandwidth, 128 MiB/s");
+    assertEquals(0, byDefault.capBitsPerSecond(FlowPurpose.FINAL_COPY), "RATE_LIMIT_DISABLED at the switchover");
+    SourceProtocol users = new SourceProtocol(pre, qemu, java.util.OptionalLong.of(500_000_000));
+    assertEquals(500_000_000, users.capBitsPerSecond(round), "the user's bandwidth wins");
+    assertEquals(0, users.capBitsPerSecond(FlowPurpose.FINAL_COPY));
+    SourceProtocol unlimited = new SourceProtocol(pre, qemu, java.util.OptionalLong.of(0));
+    assertEquals(0, unlimited.capBitsPerSecond(round), "0 asks for no cap");
+    // Xen has no cap of its own; a user's cap binds its whole stream.
+    StopRule xen = Builtins.rule("xen", Duration.ofMillis(300));
+    assertEquals(0, new SourceProtocol(pre, xen).capBitsPerSecond(round));
+    SourceProtocol xenCapped = new SourceProtocol(pre, xen, java.util.OptionalLong.of(500_000_000));
+    assertEquals(500_000_000, xenCapped.capBitsPerSecond(FlowPurpose.FINAL_COPY));
+    // Without live rounds the rule is not used: only the user's cap.
+    assertEquals(0, new SourceProtocol(Builtins.shape("stop-and-copy"), qemu).capBitsPerSecond(FlowPurpose.FINAL_COPY));
+  }
+
+  @Test
+  void aPrecopyThatGivesUpAbortsAndTheGuestRunsOnAtTheSource() {
+    SourceProtocol p = new SourceProtocol(Builtins.shape("pre-copy"), Builtins.rule("qemu", Duration.ofMillis(300)),
+        (AutoConverge) null);
+    assertEquals(List.of(), p.gaveUp("too early"), "nothing to give up before the rounds");
+    p.start();
+    p.prepared();
+    for (int r = 1; r <= 2_000; r++) {
+      assertEquals(List.of(new SourceStep.SendRound(r + 1)), p.roundSent(round(r, 90_000), 0, 1), "round " + r);
+    }
+    assertEquals(List.of(new SourceStep.ResumeSource(false),
+        new SourceStep.Finish(Phase.ABORTED, "did not converge within 15m")), p.gaveUp("did not converge within 15m"));
+    assertEquals(Phase.ABORTED, p.phase());
+    assertEquals(List.of(), p.gaveUp("again"));
+    // Once it stops and copies, it has converged: a late timeout changes nothing.
+    SourceProtocol q = new SourceProtocol(Builtins.shape("pre-copy"), Builtins.rule("qemu", Duration.ofMillis(300)),
+        (AutoConverge) null);
+    q.start();
+    q.prepared();
+    q.roundSent(round(1, 0), 0, 1);
+    assertEquals(Phase.SUSPENDING, q.phase());
+    assertEquals(List.of(), q.gaveUp("late"));
   }
 }

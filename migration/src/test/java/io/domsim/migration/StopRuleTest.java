@@ -54,7 +54,9 @@ class StopRuleTest {
   @Test
   void qemuStopsWhenTheDirtyBytesFitInTheDowntimeLimitAtTheMeasuredBandwidth() {
     StopRule rule = Builtins.rule("qemu", Duration.ofSeconds(1));
-    assertEquals(1000, ((StopRule.Qemu) rule).maxRounds());
+    assertEquals(128L * 1024 * 1024 * 8, rule.defaultCapBitsPerSecond(), "MAX_THROTTLE, 128 MiB/s");
+    assertFalse(rule.capsSwitchover(), "RATE_LIMIT_DISABLED at the switchover");
+    assertTrue(rule.iteratesUntilConverged());
     assertEquals(Duration.ofSeconds(1), ((StopRule.Qemu) rule).downtimeLimit());
     // 1,000 pages/s measured: threshold = 4,096,000 bytes = 1,000 pages.
     double bw = 1000 * 4096.0;
@@ -67,13 +69,14 @@ class StopRuleTest {
     StopRule dflt = Builtins.rule("qemu", Duration.ofMillis(300));
     assertTrue(dflt.stopAndCopy(stats(2, 60_000, MEM, 9_155)));
     assertFalse(dflt.stopAndCopy(stats(2, 60_000, MEM, 9_156)));
-    // The safety cap.
-    assertFalse(dflt.stopAndCopy(stats(999, 60_000, 100 * MEM, 60_000)));
-    assertTrue(dflt.stopAndCopy(stats(1000, 60_000, 100 * MEM, 60_000)), "default cap, 1000 rounds");
-    StopRule capped = new StopRule.Qemu(Duration.ofMillis(300), 7, null);
-    assertTrue(capped.stopAndCopy(stats(7, 60_000, 100 * MEM, 60_000)));
-    assertFalse(capped.stopAndCopy(stats(6, 60_000, 100 * MEM, 60_000)));
-    assertThrows(IllegalArgumentException.class, () -> new StopRule.Qemu(Duration.ofMillis(300), 0, null));
+    // No cap of rounds nor of bytes sent: QEMU iterates on (until migration.timeout cancels it).
+    assertFalse(dflt.stopAndCopy(stats(1000, 60_000, 100 * MEM, 60_000)), "no hidden cap at 1,000 rounds");
+    assertFalse(dflt.stopAndCopy(stats(1_000_000, 60_000, 10_000 * MEM, 60_000)));
+    assertThrows(IllegalArgumentException.class, () -> new StopRule.Qemu(Duration.ofMillis(300), null, 0));
+    // Xen's rules end by themselves.
+    assertFalse(Builtins.rule("xen", Duration.ofMillis(300)).iteratesUntilConverged());
+    assertFalse(Builtins.rule("xen-legacy", Duration.ofMillis(300)).iteratesUntilConverged());
+    assertEquals(0, Builtins.rule("xen", Duration.ofMillis(300)).defaultCapBitsPerSecond(), "Xen: no rate limit");
   }
 
   @Test

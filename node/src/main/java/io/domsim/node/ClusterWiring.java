@@ -231,7 +231,7 @@ final class ClusterWiring {
     String master = dom0s.keySet().iterator().next();
     operator.poolMasterOn(master);
     long overhead = CostSettings.from(spec.settings()).domainOverheadBytes();
-    long migrationCap = spec.migration().bandwidthBitsPerSecond();
+    long migrationCap = spec.migration().userCapOrNone();
     List<Consolidator.HostInfo> hosts = new ArrayList<>();
     SortedMap<String, DataCentre.Power> power = new TreeMap<>();
     for (NodeSpec n : spec.nodes()) {

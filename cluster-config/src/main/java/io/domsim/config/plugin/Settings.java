@@ -10,6 +10,9 @@ import java.time.Duration;
  * any configuration mistake, not thrown by the model in the middle of one.
  */
 public final class Settings {
+  /** As the cluster's own bandwidths (Limits): 1 Pbit/s. */
+  private static final long MAX_BITS_PER_SECOND = 1_000_000_000_000_000L;
+
   private final Config config;
 
   public Settings(Config config) {
@@ -51,6 +54,22 @@ public final class Settings {
       throw bad(path, d + " is not positive; use a duration above 0, such as " + example);
     }
     return d;
+  }
+
+  /** A bandwidth above 0 such as {@code 128MiB/s} or {@code 500Mbps}, in bits per second. */
+  public long positiveBitsPerSecond(String path, String example) {
+    String text = config.getString(path);
+    long v;
+    try {
+      v = io.domsim.config.Units.parseBitsPerSecond(text);
+    } catch (IllegalArgumentException e) {
+      throw bad(path, "\"" + text + "\" is not a bandwidth" + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")")
+          + "; use one above 0, such as " + example);
+    }
+    if (v <= 0 || v > MAX_BITS_PER_SECOND) {
+      throw bad(path, text + " is out of range; use a bandwidth above 0 and at most 1000Tbps, such as " + example);
+    }
+    return v;
   }
 
   /** A value that breaks a rule between keys (say, a maximum below its minimum). */

@@ -1,0 +1,102 @@
+package io.domsim.it;
+
+import static io.domsim.it.MigrationRuns.GIB;
+import static io.domsim.it.MigrationRuns.assertWithin;
+import static io.domsim.it.MigrationRuns.d;
+import static io.domsim.it.MigrationRuns.l;
+import static io.domsim.it.MigrationRuns.migration;
+import static io.domsim.it.MigrationRuns.s;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 11, items 3 and 4, through the real {@code domsim run}: QEMU's default max-bandwidth, a qemu pre-copy
+ * that never converges, and Xen 2005's adaptive rate limiter on the Clark SPECweb reference case.
+ */
+class MigrationFidelityIT {
+  @TempDir
+  Path tmp;
+
+  /** 128 MiB/s, QEMU's MAX_THROTTLE, in bytes per second. */
+  private static final double MAX_THROTTLE = 128.0 * 1024 * 1024;
+  private static final double TEN_GBIT = 1.25e9;
+
+  private static MigrationRuns.Conf idleOnTenGigabit(String policy) {
+    return new MigrationRuns.Conf().duration("60s").node("a", "nic = 10Gbps").node("b", "nic = 10Gbps")
+        .idleGuest("g", "hvm", "1GiB", "a").migrate("1s", "g", "b").migration("policy = " + policy);
+  }
+
+  @Test
+  void qemuSendsAtItsDefaultMaxBandwidthUnlessTheUserSaysOtherwise() {
+    JsonNode byDefault = migration(MigrationRuns.run(tmp, "qemu-default", idleOnTenGigabit("qemu")), "g");
+    assertEquals("completed", s(byDefault, "outcome"), byDefault.toString());
+    assertWithin(GIB / MAX_THROTTLE, d(byDefault, "total_time_s"), 0.03, "1 GiB at 128 MiB/s");
+    // 0 asks for no cap: the 10 Gbit/s NIC's rate.
+    JsonNode unlimited = migration(MigrationRuns.run(tmp, "qemu-unlimited",
+        idleOnTenGigabit("qemu").migration("bandwidth = 0")), "g");
+    assertWithin(GIB / TEN_GBIT, d(unlimited, "total_time_s"), 0.05, "1 GiB at 10 Gbit/s");
+    // The user's explicit bandwidth wins over QEMU's default, above it or below.
+    JsonNode faster = migration(MigrationRuns.run(tmp, "qemu-4g",
+        idleOnTenGigabit("qemu").migration("bandwidth = 4Gbps")), "g");
+    assertWithin(GIB / 5e8, d(faster, "total_time_s"), 0.03, "1 GiB at 4 Gbit/s");
+    // Xen has no rate limit of its own.
+    JsonNode xen = migration(MigrationRuns.run(tmp, "xen-default", idleOnTenGigabit("xen")), "g");
+    assertWithin(GIB / TEN_GBIT, d(xen, "total_time_s"), 0.05, "xen: 1 GiB at 10 Gbit/s");
+  }
+
+  @Test
+  void aQemuPrecopyThatNeverConvergesAbortsAtTheTimeoutAndTheGuestRunsOn() {
+    // 200,000 pages/s over 512 MiB: far faster than 1 Gbit/s sends; auto-converge is off (QEMU's default).
+    MigrationRuns.Conf conf = new MigrationRuns.Conf().duration("90s").nodes("a", "b")
+        .guest("g", "hvm", 2, "2GiB", "a", 0.5, 200_000, "512MiB").migrate("1s", "g", "b")
+        .migration("policy = qemu").migration("timeout = 40s");
+    JsonNode report = MigrationRuns.run(tmp, "never", conf);
+    JsonNode m = migration(report, "g");
+    assertEquals("aborted", s(m, "outcome"), m.toString());
+    assertEquals("did not converge within 40s (migration.timeout)", s(m, "reason"));
+    assertWithin(41.0, d(m, "finished_at_s"), 0.0001, "cancelled at the timeout, not at a round's end");
+    assertTrue(m.get("downtime_s").isNull(), "never suspended: " + m);
+    assertTrue(l(m, "rounds") > 5, "it kept iterating: " + m);
+    assertTrue(l(m, "bytes_transferred") > 2 * GIB, "more than its memory went: " + m);
+    assertEquals("a", s(Cli.guest(report, "g"), "node_end"));
+    assertEquals("running", s(Cli.guest(report, "g"), "state_end"));
+  }
+
+  @Test
+  void theAdaptiveRateLimiterSendsTheFirstRoundAtItsStartingRate() {
+    // An idle 1 GiB PV guest: round 1 at 100 Mbit/s; nothing dirtied, so nothing raises the rate.
+    MigrationRuns.Conf conf = new MigrationRuns.Conf().duration("150s").nodes("a", "b")
+        .idleGuest("g", "pv", "1GiB", "a").migrate("1s", "g", "b").migration("policy = xen-legacy")
+        .migration("stop-rules.xen-legacy.adaptive-rate = true");
+    JsonNode m = migration(MigrationRuns.run(tmp, "adaptive", conf), "g");
+    assertEquals("completed", s(m, "outcome"), m.toString());
+    double round1 = m.get("round_log").get(0).get("duration_s").asDouble();
+    assertWithin(GIB / 12.5e6, round1, 0.02, "1 GiB at 100 Mbit/s");
+    JsonNode plain = migration(MigrationRuns.run(tmp, "not-adaptive", conf.migration(
+        "stop-rules.xen-legacy.adaptive-rate = false")), "g");
+    assertWithin(GIB / 1.25e8, plain.get("round_log").get(0).get("duration_s").asDouble(), 0.02,
+        "without it, the line rate");
+  }
+
+  /** The reference case of docs/validation.md: it runs, and the limiter shapes it (not tuned to the paper). */
+  @Test
+  void clarksSpecwebCaseRunsWithTheRateLimiter() {
+    Path out = tmp.resolve("clark");
+    Cli.Outcome o = Cli.run("run", Cli.example("validation/clark-specweb.conf").toString(), "--out", out.toString(),
+        "--no-progress");
+    assertEquals(0, o.code(), o.err());
+    JsonNode m = migration(Cli.report(out), "specweb");
+    assertEquals("completed", s(m, "outcome"), m.toString());
+    double round1 = m.get("round_log").get(0).get("duration_s").asDouble();
+    double memory = 800e6;
+    assertTrue(round1 > 0.8 * memory / 12.5e6, "round 1 goes at about 100 Mbit/s: " + round1 + " s");
+    System.out.printf("clark-specweb: total %.1f s (published 71 s), downtime %.0f ms (210 ms), sent %.0f MB"
+        + " (960 MB), %d rounds%n", d(m, "total_time_s"), 1000 * d(m, "downtime_s"),
+        l(m, "bytes_transferred") / 1e6, l(m, "rounds"));
+  }
+}
