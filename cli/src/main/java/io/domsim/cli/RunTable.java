@@ -32,12 +32,13 @@ final class RunTable {
     }
     if (!r.operations().isEmpty()) {
       out.println();
-      out.println(String.format(Locale.ROOT, "%-9s %-9s %-14s %-14s %-11s %s", "AT", "ACTION", "GUEST", "NODE",
-          "OUTCOME", "DONE AT"));
+      out.println(String.format(Locale.ROOT, "%-9s %-9s %-14s %-14s %-11s %-9s %s", "AT", "ACTION", "GUEST", "NODE",
+          "OUTCOME", "DONE AT", "BY"));
       for (RunResult.Operation o : r.operations()) {
-        out.println(String.format(Locale.ROOT, "%-9s %-9s %-14s %-14s %-11s %s", duration(o.atS()),
-            o.action().reportName(), o.guest() == null ? "-" : o.guest(), o.node() == null ? "-" : o.node(), o.outcome().reportName(),
-            o.finishedAtS() == null ? "-" : duration(o.finishedAtS())));
+        out.println(String.format(Locale.ROOT, "%-9s %-9s %-14s %-14s %-11s %-9s %s", duration(o.atS()),
+            o.action().reportName(), o.guest() == null ? "-" : o.guest(), o.node() == null ? "-" : o.node(),
+            o.outcome().reportName(), o.finishedAtS() == null ? "-" : duration(o.finishedAtS()),
+            o.requestedBy().reportName()));
         if (o.reason() != null) {
           out.println("          " + o.reason());
         }
