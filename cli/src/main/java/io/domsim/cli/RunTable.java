@@ -84,19 +84,28 @@ final class RunTable {
    * whose rows are the same but for the name is one row: {@code rack-a-1..40 (40 nodes)}, each figure a node's.
    */
   static java.util.List<String> nodeRows(java.util.List<RunResult.NodeResult> nodes, boolean allNodes) {
+    return fold(nodes, RunResult.NodeResult::name, RunTable::figures, n -> !allNodes && !n.failed() && n.guestsEnd() == 0);
+  }
+
+  /**
+   * Table rows named by {@code name}: a run of two or more consecutive items that may fold and whose
+   * {@code figures} are the same is one row, {@code rack-a-1..40 (40 nodes)}.
+   */
+  static <T> java.util.List<String> fold(java.util.List<T> items, java.util.function.Function<T, String> name,
+      java.util.function.Function<T, String> figures, java.util.function.Predicate<T> mayFold) {
     java.util.List<String> rows = new java.util.ArrayList<>();
     int i = 0;
-    while (i < nodes.size()) {
-      RunResult.NodeResult n = nodes.get(i);
-      String figures = figures(n);
+    while (i < items.size()) {
+      T n = items.get(i);
+      String shown = figures.apply(n);
       int j = i + 1;
-      boolean idle = !n.failed() && n.guestsEnd() == 0;
-      while (!allNodes && idle && j < nodes.size() && !nodes.get(j).failed() && nodes.get(j).guestsEnd() == 0
-          && figures(nodes.get(j)).equals(figures)) {
+      while (mayFold.test(n) && j < items.size() && mayFold.test(items.get(j))
+          && figures.apply(items.get(j)).equals(shown)) {
         j++;
       }
-      String name = j - i == 1 ? n.name() : range(n.name(), nodes.get(j - 1).name()) + " (" + (j - i) + " nodes)";
-      rows.add(String.format(Locale.ROOT, "%-14s %s", name, figures));
+      String label = j - i == 1 ? name.apply(n)
+          : range(name.apply(n), name.apply(items.get(j - 1))) + " (" + (j - i) + " nodes)";
+      rows.add(String.format(Locale.ROOT, "%-14s %s", label, shown));
       i = j;
     }
     return rows;
