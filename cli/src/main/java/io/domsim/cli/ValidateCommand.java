@@ -36,6 +36,10 @@ final class ValidateCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
+  @CommandLine.Option(names = "--all-nodes", description = "One row per node (by default a run of identical nodes"
+      + " shares one row: rack-a-1..40 (40 nodes), as in the end-of-run table).")
+  boolean allNodes;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -54,12 +58,11 @@ final class ValidateCommand implements Callable<Integer> {
         c.scenario().size(), sim.clock().configName(), RunTable.duration(sim.duration().toNanos() / 1e9), sim.seed(),
         c.scheduler().placement()));
     out.println();
-    out.println(String.format(Locale.ROOT, "%-14s %5s %5s %8s %4s %10s %10s", "NODE", "CORES", "GHZ", "MEM GiB",
-        "HVM", "DOM0 VCPU", "DOM0 GiB"));
-    for (NodeSpec n : c.nodes()) {
-      out.println(String.format(Locale.ROOT, "%-14s %5d %5.2f %8.1f %4s %10d %10.1f", n.name(), n.cores(), n.ghz(),
-          n.memoryBytes() / GIB, n.hvmSupport() ? "yes" : "no", n.dom0().vcpus(), n.dom0().memoryBytes() / GIB));
-    }
+    RunTable.fold("NODE", String.format(Locale.ROOT, "%5s %5s %8s %4s %10s %10s", "CORES", "GHZ", "MEM GiB", "HVM",
+        "DOM0 VCPU", "DOM0 GiB"), c.nodes(), NodeSpec::name, n -> String.format(Locale.ROOT,
+        "%5d %5.2f %8.1f %4s %10d %10.1f",
+        n.cores(), n.ghz(), n.memoryBytes() / GIB, n.hvmSupport() ? "yes" : "no", n.dom0().vcpus(),
+        n.dom0().memoryBytes() / GIB), n -> !allNodes).forEach(out::println);
     out.println();
     out.println(String.format(Locale.ROOT, "%-14s %4s %5s %8s  %s", "GUEST", "TYPE", "VCPUS", "MEM GiB",
         "STARTS ON"));

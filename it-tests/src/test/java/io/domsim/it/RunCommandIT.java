@@ -21,6 +21,18 @@ class RunCommandIT {
   Path tmp;
 
   @Test
+  void validateFoldsIdenticalNodesAsTheRunTableDoes() {
+    Cli.Outcome o = Cli.run("validate");
+    assertEquals(0, o.code(), o.err());
+    assertTrue(o.out().lines().anyMatch(l -> l.startsWith("rack-a-1..40 (40 nodes) ")), o.out());
+    assertTrue(o.out().lines().anyMatch(l -> l.startsWith("node-3 ")), o.out()); // 64 GiB: unlike node-1..2
+    Cli.Outcome all = Cli.run("validate", "--all-nodes");
+    assertEquals(0, all.code(), all.err());
+    assertTrue(all.out().lines().anyMatch(l -> l.startsWith("rack-a-40 ")), all.out());
+    assertTrue(all.out().lines().noneMatch(l -> l.contains("(40 nodes)")), all.out());
+  }
+
+  @Test
   void bundledExampleRunsAndPrintsThePerNodeTable() {
     Cli.Outcome o = Cli.run("run", "--out", tmp.toString(), "--duration", "2m", "--no-progress");
     assertEquals(0, o.code(), o.err());
