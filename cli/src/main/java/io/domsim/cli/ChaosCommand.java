@@ -30,6 +30,7 @@ import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -69,19 +70,12 @@ class ChaosCommand implements Callable<Integer> {
           + " this build of domsim has.")
   List<String> faults;
 
-  @Option(names = "--jobs", paramLabel = "J",
-      description = "Runs at a time, each on its own thread (results do not depend on it). Default: the processors.")
-  Integer jobs;
+  @Mixin
+  BatchOptions batch = new BatchOptions();
 
   @Option(names = "--out", paramLabel = "DIR",
       description = "Write each failing run's variation to DIR/chaos-SEED.conf, a cluster file for domsim run.")
   Path out;
-
-  @Option(names = "--no-progress", description = "Do not draw the progress bar on stderr.")
-  boolean noProgress;
-
-  @Option(names = "--progress", description = "Draw the progress bar even when stderr is not a terminal.")
-  boolean progress;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -125,10 +119,10 @@ class ChaosCommand implements Callable<Integer> {
       err.println("domsim: " + e.getMessage());
       return Main.BAD_INPUT;
     }
-    int threads = jobs != null ? jobs : Math.min(runs, Runtime.getRuntime().availableProcessors());
+    int threads = batch.threads(runs);
     ChaosRunner runner = new ChaosRunner(base, Set.copyOf(kinds), loader, simulator);
     long durationNanos = SimTime.of(cluster.simulation().duration());
-    ProgressBar bar = new ProgressBar(err, durationNanos * runs, !noProgress, progress);
+    ProgressBar bar = batch.bar(err, durationNanos * runs);
     long[] seeds = Variations.runSeeds(seed, runs);
     List<RunReport> reports = RunPool.runAll("chaos", seeds.length, threads, i -> runner.run(i, seeds[i]),
         done -> bar.update(done * durationNanos));
@@ -160,8 +154,8 @@ class ChaosCommand implements Callable<Integer> {
     if (runs < 1) {
       throw new RunCommand.BadInput("--runs " + runs + " runs nothing; give at least 1.");
     }
-    if (jobs != null && (jobs < 1 || jobs > 1024)) {
-      throw new RunCommand.BadInput("--jobs " + jobs + " is not a number of threads; give 1 to 1024.");
+    if (batch.jobsProblem().isPresent()) {
+      throw new RunCommand.BadInput(batch.jobsProblem().get());
     }
     if (base.unfit() != null) {
       throw new RunCommand.BadInput(base.unfit() + ".");

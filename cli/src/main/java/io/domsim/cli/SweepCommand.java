@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -52,19 +53,12 @@ class SweepCommand implements Callable<Integer> {
       description = "Seeds of each combination: a range A..B or a list S1,S2,... Default: ${DEFAULT-VALUE}.")
   String seeds;
 
-  @Option(names = "--jobs", paramLabel = "J",
-      description = "Runs at a time, each on its own thread (results do not depend on it). Default: the processors.")
-  Integer jobs;
+  @Mixin
+  BatchOptions batch = new BatchOptions();
 
   @Option(names = "--out", paramLabel = "DIR", defaultValue = "sweep",
       description = "Directory for sweep.csv and sweep-means.csv (created if missing). Default: ${DEFAULT-VALUE}.")
   Path out;
-
-  @Option(names = "--no-progress", description = "Do not draw the progress bar on stderr.")
-  boolean noProgress;
-
-  @Option(names = "--progress", description = "Draw the progress bar even when stderr is not a terminal.")
-  boolean progress;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -85,8 +79,8 @@ class SweepCommand implements Callable<Integer> {
     OutputDir dir;
     try {
       grid = Grid.parse(varies, seeds);
-      if (jobs != null && (jobs < 1 || jobs > 1024)) {
-        throw new Grid.Invalid("--jobs " + jobs + " is not a number of threads; give 1 to 1024.");
+      if (batch.jobsProblem().isPresent()) {
+        throw new Grid.Invalid(batch.jobsProblem().get());
       }
       Plugins plugins = ConfigOptions.plugins();
       for (Grid.Run run : grid.runs()) {
@@ -101,9 +95,9 @@ class SweepCommand implements Callable<Integer> {
       return Main.BAD_INPUT;
     }
     List<Grid.Run> runs = grid.runs();
-    int threads = jobs != null ? jobs : Math.min(runs.size(), Runtime.getRuntime().availableProcessors());
+    int threads = batch.threads(runs.size());
     long durationNanos = SimTime.of(specs.get(0).simulation().duration());
-    ProgressBar bar = new ProgressBar(err, durationNanos * runs.size(), !noProgress, progress);
+    ProgressBar bar = batch.bar(err, durationNanos * runs.size());
     List<Outcome> outcomes = RunPool.runAll("sweep", runs.size(), threads,
         i -> runOne(runs.get(i), specs.get(runs.get(i).index())), done -> bar.update(done * durationNanos));
     bar.finish();
