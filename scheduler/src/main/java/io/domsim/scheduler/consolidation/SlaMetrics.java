@@ -1,6 +1,7 @@
 package io.domsim.scheduler.consolidation;
 
 import java.util.List;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The SLA metrics of Beloglazov and Buyya 2012 (section 5.3), from what a run measured:
@@ -68,62 +69,54 @@ public final class SlaMetrics {
 
   /** (1/N) sum of T_s,i / T_a,i over the hosts that were active. */
   public static double slatah(List<HostTime> hosts) {
+    return meanOfRatios(hosts, HostTime::fullSeconds, HostTime::activeSeconds);
+  }
+
+  /** sum T_s,i / sum T_a,i. */
+  public static double slatahPooled(List<HostTime> hosts) {
+    return ratioOfSums(hosts, HostTime::fullSeconds, HostTime::activeSeconds);
+  }
+
+  /** (1/M) sum of C_d,j / C_r,j over the guests that asked for CPU. */
+  public static double pdm(List<GuestDemand> guests) {
+    return meanOfRatios(guests, GuestDemand::unservedMigrating, GuestDemand::requested);
+  }
+
+  /** sum C_d,j / sum C_r,j. */
+  public static double pdmPooled(List<GuestDemand> guests) {
+    return ratioOfSums(guests, GuestDemand::unservedMigrating, GuestDemand::requested);
+  }
+
+  /** The paper's form: the mean of each item's ratio, over the items whose denominator is positive (0 if none). */
+  private static <T> double meanOfRatios(List<T> items, ToDoubleFunction<T> part, ToDoubleFunction<T> whole) {
     double sum = 0;
     int n = 0;
-    for (HostTime h : hosts) {
-      if (h.activeSeconds() > 0) {
-        sum += h.fullSeconds() / h.activeSeconds();
+    for (T t : items) {
+      double w = whole.applyAsDouble(t);
+      if (w > 0) {
+        sum += part.applyAsDouble(t) / w;
         n++;
       }
     }
     return n == 0 ? 0 : sum / n;
   }
 
-  /** sum T_s,i / sum T_a,i. */
-  public static double slatahPooled(List<HostTime> hosts) {
-    double full = 0;
-    double active = 0;
-    for (HostTime h : hosts) {
-      full += h.fullSeconds();
-      active += h.activeSeconds();
+  /** CloudSim's form: the ratio of the totals (0 when the total is not positive). */
+  private static <T> double ratioOfSums(List<T> items, ToDoubleFunction<T> part, ToDoubleFunction<T> whole) {
+    double parts = 0;
+    double wholes = 0;
+    for (T t : items) {
+      parts += part.applyAsDouble(t);
+      wholes += whole.applyAsDouble(t);
     }
-    return active > 0 ? full / active : 0;
-  }
-
-  /** (1/M) sum of C_d,j / C_r,j over the guests that asked for CPU. */
-  public static double pdm(List<GuestDemand> guests) {
-    double sum = 0;
-    int m = 0;
-    for (GuestDemand g : guests) {
-      if (g.requested() > 0) {
-        sum += g.unservedMigrating() / g.requested();
-        m++;
-      }
-    }
-    return m == 0 ? 0 : sum / m;
-  }
-
-  /** sum C_d,j / sum C_r,j. */
-  public static double pdmPooled(List<GuestDemand> guests) {
-    double lost = 0;
-    double requested = 0;
-    for (GuestDemand g : guests) {
-      lost += g.unservedMigrating();
-      requested += g.requested();
-    }
-    return requested > 0 ? lost / requested : 0;
+    return wholes > 0 ? parts / wholes : 0;
   }
 
   /** The overall SLA violation: all demand not served, for any reason, over all demand (CloudSim's "overall"). */
   public static double overall(List<GuestDemand> guests) {
-    double lost = 0;
-    double requested = 0;
-    for (GuestDemand g : guests) {
-      lost += g.unserved();
-      requested += g.requested();
-    }
-    return requested > 0 ? lost / requested : 0;
+    return ratioOfSums(guests, GuestDemand::unserved, GuestDemand::requested);
   }
+
 
   private static Sla sla(double slatah, double pdm, double energyKwh) {
     double slav = slatah * pdm;
