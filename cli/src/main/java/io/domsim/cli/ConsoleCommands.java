@@ -199,11 +199,11 @@ final class ConsoleCommands {
       }
       Config c;
       try {
-        c = ConfigFactory.parseString(text, ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF)
+        c = ConfigFactory.parseString(doubleQuoted(text), ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF)
             .setOriginDescription(file.toString()).setAllowMissing(false)).resolve();
       } catch (ConfigException e) {
         throw new IllegalArgumentException(file + " is not an xl.cfg-style file (" + e.getMessage()
-            + "); write key = value lines such as name = \"web\" and memory = 1024, strings in double quotes");
+            + "); write key = value lines such as name = \"web\" and memory = 1024");
       }
       Config guest = ConfigFactory.empty();
       for (Map.Entry<String, ConfigValue> e : c.root().entrySet()) {
@@ -221,6 +221,44 @@ final class ConsoleCommands {
         guest = guest.withValue("type", ConfigValueFactory.fromAnyRef("pv")); // xl's builder = "generic" is PV
       }
       return guest.root().render(ConfigRenderOptions.concise());
+    }
+
+    /**
+     * xl.cfg quotes strings in single or double quotes (xl.cfg(5)); HOCON only in double ones. Rewrites each
+     * single-quoted string outside comments and double-quoted strings as a double-quoted one, so that real xl
+     * files ({@code disk = ['phy:/dev/vg/web,xvda,w']}) read as they are written.
+     */
+    static String doubleQuoted(String text) {
+      StringBuilder out = new StringBuilder(text.length() + 8);
+      char open = 0; // the quote we are inside, or 0
+      boolean comment = false;
+      for (int i = 0; i < text.length(); i++) {
+        char ch = text.charAt(i);
+        if (comment) {
+          comment = ch != '\n';
+          out.append(ch);
+        } else if (open == 0) {
+          if (ch == '#') {
+            comment = true;
+          } else if (ch == '"' || ch == '\'') {
+            open = ch;
+            ch = '"';
+          }
+          out.append(ch);
+        } else if (ch == open) {
+          open = 0;
+          out.append('"');
+        } else if (open == '\'' && ch == '"') {
+          out.append("\\\""); // a double quote inside a single-quoted string is a literal one
+        } else {
+          if (ch == '\\' && i + 1 < text.length()) {
+            out.append(ch);
+            ch = text.charAt(++i);
+          }
+          out.append(ch);
+        }
+      }
+      return out.toString();
     }
   }
 }

@@ -97,6 +97,20 @@ class ConsoleFormatTest {
     assertEquals("hvm", g.get("type").asText());
     assertEquals(1024, g.get("memory").asInt());
     assertTrue(!g.has("disk") && g.get("workload").get("cpu").asDouble() == 0.3, g::toString);
+    Files.writeString(cfg, """
+        # as xl writes them: single quotes (a 'quoted' word in a comment stays as it is)
+        name = 'web-2'
+        type = 'pv'
+        memory = 512
+        disk = [ 'phy:/dev/vg/web,xvda,w' ]
+        extra = 'console=hvc0 "quiet"'
+        """);
+    JsonNode single = new ObjectMapper().readTree(ConsoleCommands.XlConfig.guestHocon(cfg));
+    assertEquals("web-2", single.get("name").asText());
+    assertEquals("pv", single.get("type").asText());
+    assertEquals(512, single.get("memory").asInt());
+    assertEquals("x = \"it's\"", ConsoleCommands.XlConfig.doubleQuoted("x = \"it's\""));
+    assertEquals("x = \"say \\\"hi\\\"\"", ConsoleCommands.XlConfig.doubleQuoted("x = 'say \"hi\"'"));
     Files.writeString(cfg, "name = \"x\"\nmemory = = 3\n");
     IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
         () -> ConsoleCommands.XlConfig.guestHocon(cfg));
