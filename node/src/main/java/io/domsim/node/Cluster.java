@@ -1,5 +1,6 @@
 package io.domsim.node;
 
+import io.domsim.kernel.serialization.SameMember;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.AbstractBehavior;
@@ -38,7 +39,11 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class Cluster extends AbstractBehavior<Cluster.Command> {
 
-  public sealed interface Command {}
+  /**
+   * SameMember: the CLI's requests carry futures, and the rest are its own timers and its adapters' wrappings;
+   * what the nodes send it crosses as the adapters' message types.
+   */
+  public sealed interface Command extends SameMember {}
 
   /** Gather every node's figures as of now and complete {@code result}. Inject at the end of the run. */
   public record Finish(CompletableFuture<RunResult> result) implements Command {}

@@ -1,5 +1,6 @@
 package io.domsim.node;
 
+import io.domsim.kernel.serialization.SameMember;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.AbstractBehavior;
@@ -34,7 +35,8 @@ import java.util.concurrent.CompletableFuture;
  */
 final class Inspector extends AbstractBehavior<Inspector.Command> {
 
-  sealed interface Command {}
+  /** SameMember: a question carries its future; the rest are its adapters' wrappings. */
+  sealed interface Command extends SameMember {}
 
   /** Answer {@code reply} with the cluster as of now; the refs are the nodes', their Dom0s' and the fabric. */
   record Gather(ConsoleFacts facts, Map<String, ActorRef<Node.Command>> nodes,
