@@ -1,7 +1,5 @@
 package io.domsim.dom0;
 
-import io.domsim.kernel.serialization.SameMember;
-import io.domsim.kernel.serialization.CrossJvm;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.AbstractBehavior;
@@ -17,6 +15,8 @@ import io.domsim.hypervisor.Hypervisor.Op;
 import io.domsim.kernel.Network;
 import io.domsim.kernel.SimEntity;
 import io.domsim.kernel.SimKernel;
+import io.domsim.kernel.serialization.CrossJvm;
+import io.domsim.kernel.serialization.SameMember;
 import io.domsim.migration.MigrationRecord;
 import io.domsim.migration.net.Fabric;
 import io.domsim.migration.net.FlowId;
@@ -91,9 +91,9 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
    * Take the pool-master role, or, holding it, place more guests: place {@code guests} over {@code hosts} with
    * {@code policy} (the role keeps the policy and settings it was given first).
    */
+  // SameMember for now: it carries the placement policy plug-in itself; across members it must carry its name.
   public record BecomePoolMaster(List<PoolMaster.Host> hosts, PlacementPolicy policy, PoolSettings settings,
       List<GuestSpec> guests, ActorRef<PoolMaster.Outcome> replyTo) implements Command, SameMember {}
-  // SameMember for now: it carries the placement policy plug-in itself; across members it must carry its name.
 
   /** The endpoint this Dom0 offers the pool master. */
   public record GetPoolEndpoint(ActorRef<PoolEndpoint> replyTo) implements Command, CrossJvm {}
@@ -202,8 +202,8 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
   private record FromHypervisor(Hypervisor.Result result) implements Command, SameMember {} // an adapter's wrapping
 
   /** Take the consolidation role (after the guests have been placed): see {@link Consolidator}. */
-  public record StartConsolidation(Consolidator.Setup setup) implements Command, SameMember {}
   // SameMember for now: the setup carries the consolidation policy plug-in itself; across members, its name.
+  public record StartConsolidation(Consolidator.Setup setup) implements Command, SameMember {}
 
   private record FromSnapshot(io.domsim.hypervisor.HostSnapshot snapshot) implements Command, SameMember {} // an adapter's wrapping
 

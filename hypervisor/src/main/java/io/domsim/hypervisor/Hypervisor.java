@@ -1,6 +1,5 @@
 package io.domsim.hypervisor;
 
-import io.domsim.kernel.serialization.SameMember;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.AbstractBehavior;
@@ -14,6 +13,7 @@ import io.domsim.kernel.SimEntity;
 import io.domsim.kernel.SimKernel;
 import io.domsim.kernel.SimTime;
 import io.domsim.kernel.SimTimer;
+import io.domsim.kernel.serialization.SameMember;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;

@@ -1,6 +1,5 @@
 package io.domsim.node;
 
-import io.domsim.kernel.serialization.SameMember;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.AbstractBehavior;
@@ -11,6 +10,7 @@ import io.domsim.dom0.Dom0;
 import io.domsim.dom0.MigrationProgress;
 import io.domsim.hypervisor.HostSnapshot;
 import io.domsim.hypervisor.Page;
+import io.domsim.kernel.serialization.SameMember;
 import io.domsim.migration.MigrationRecord;
 import io.domsim.migration.Phase;
 import io.domsim.migration.net.Fabric;

@@ -1,7 +1,5 @@
 package io.domsim.node;
 
-import io.domsim.kernel.serialization.SameMember;
-import io.domsim.kernel.serialization.CrossJvm;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.AbstractBehavior;
@@ -13,7 +11,6 @@ import io.domsim.dom0.Dom0;
 import io.domsim.dom0.MigrationContext;
 import io.domsim.dom0.MigrationObserver;
 import io.domsim.dom0.ShutdownTimes;
-
 import io.domsim.hypervisor.CostSettings;
 import io.domsim.hypervisor.DirtyModel;
 import io.domsim.hypervisor.Hardware;
@@ -24,6 +21,8 @@ import io.domsim.hypervisor.InvariantMonitor;
 import io.domsim.kernel.Network;
 import io.domsim.kernel.SimEntity;
 import io.domsim.kernel.SimKernel;
+import io.domsim.kernel.serialization.CrossJvm;
+import io.domsim.kernel.serialization.SameMember;
 import io.domsim.node.series.NodeSeries;
 import java.util.ArrayDeque;
 import java.util.SortedMap;

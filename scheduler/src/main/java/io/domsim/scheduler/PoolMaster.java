@@ -1,7 +1,5 @@
 package io.domsim.scheduler;
 
-import io.domsim.kernel.serialization.SameMember;
-import io.domsim.kernel.serialization.CrossJvm;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.AbstractBehavior;
@@ -12,6 +10,8 @@ import io.domsim.config.GuestSpec;
 import io.domsim.kernel.Network;
 import io.domsim.kernel.SimEntity;
 import io.domsim.kernel.SimTimer;
+import io.domsim.kernel.serialization.CrossJvm;
+import io.domsim.kernel.serialization.SameMember;
 import io.domsim.scheduler.PoolProtocol.Commit;
 import io.domsim.scheduler.PoolProtocol.Describe;
 import io.domsim.scheduler.PoolProtocol.Described;

@@ -1,9 +1,9 @@
 package io.domsim.scheduler;
 
-import io.domsim.kernel.serialization.CrossJvm;
 import akka.actor.typed.ActorRef;
-import java.util.List;
 import io.domsim.config.GuestSpec;
+import io.domsim.kernel.serialization.CrossJvm;
+import java.util.List;
 
 /**
  * The messages between the pool master and each host's Dom0. Placement goes through a reserve/commit

@@ -1,7 +1,5 @@
 package io.domsim.migration.net;
 
-import io.domsim.kernel.serialization.SameMember;
-import io.domsim.kernel.serialization.CrossJvm;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.AbstractBehavior;
@@ -11,6 +9,8 @@ import akka.actor.typed.javadsl.Receive;
 import io.domsim.kernel.SimEntity;
 import io.domsim.kernel.SimKernel;
 import io.domsim.kernel.SimTimer;
+import io.domsim.kernel.serialization.CrossJvm;
+import io.domsim.kernel.serialization.SameMember;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
