@@ -129,7 +129,9 @@ class ChaosCommand implements Callable<Integer> {
     ChaosRunner runner = new ChaosRunner(base, Set.copyOf(kinds), loader, simulator);
     long durationNanos = SimTime.of(cluster.simulation().duration());
     ProgressBar bar = new ProgressBar(err, durationNanos * runs, !noProgress, progress);
-    List<RunReport> reports = runner.runAll(Variations.runSeeds(seed, runs), threads, done -> bar.update(done * durationNanos));
+    long[] seeds = Variations.runSeeds(seed, runs);
+    List<RunReport> reports = RunPool.runAll("chaos", seeds.length, threads, i -> runner.run(i, seeds[i]),
+        done -> bar.update(done * durationNanos));
     bar.finish();
     ChaosTable table = ChaosTable.of(reports);
     Map<Long, String> written = new TreeMap<>();

@@ -30,6 +30,7 @@ final class Json {
         .addSerializer(new AsWord<>(RunResult.OperationOutcome.class, RunResult.OperationOutcome::reportName))
         .addSerializer(new AsWord<>(io.domsim.config.GuestOp.class, io.domsim.config.GuestOp::configName))
         .addSerializer(new AsWord<>(RunResult.OperationAction.class, RunResult.OperationAction::reportName))
+        .addSerializer(new AsWord<>(RunResult.Origin.class, RunResult.Origin::reportName))
         .addSerializer(new AsWord<>(io.domsim.node.ConsoleView.NodeState.class, Json::word))
         .addSerializer(new AsWord<>(io.domsim.node.ConsoleView.DomainState.class, Json::word));
     return new ObjectMapper()

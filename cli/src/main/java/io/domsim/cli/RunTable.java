@@ -16,10 +16,7 @@ final class RunTable {
 
   /** @param allNodes one row per node; otherwise runs of identical idle nodes share one row */
   static void print(PrintWriter out, RunResult r, double wallSeconds, boolean allNodes) {
-    out.println(String.format(Locale.ROOT, "%-14s %5s %8s %4s %6s %6s %9s %6s %12s %12s %10s",
-        "NODE", "CORES", "MEM GiB", "HVM", "CPU%", "DOM0%", "USED GiB", "GUESTS", "HYPERCALLS", "VM EXITS",
-        "ENERGY kJ"));
-    nodeRows(r.nodes(), allNodes).forEach(out::println);
+    nodeTable(r.nodes(), allNodes).forEach(out::println);
     long running = r.guests().stream().filter(g -> g.stateEnd() == RunResult.GuestState.RUNNING).count();
     out.println();
     out.println(String.format(Locale.ROOT, "guests: %d running of %d", running, r.guests().size()));
@@ -35,12 +32,13 @@ final class RunTable {
     }
     if (!r.operations().isEmpty()) {
       out.println();
-      out.println(String.format(Locale.ROOT, "%-9s %-9s %-14s %-14s %-11s %s", "AT", "ACTION", "GUEST", "NODE",
-          "OUTCOME", "DONE AT"));
+      out.println(String.format(Locale.ROOT, "%-9s %-9s %-14s %-14s %-11s %-9s %s", "AT", "ACTION", "GUEST", "NODE",
+          "OUTCOME", "DONE AT", "BY"));
       for (RunResult.Operation o : r.operations()) {
-        out.println(String.format(Locale.ROOT, "%-9s %-9s %-14s %-14s %-11s %s", duration(o.atS()),
-            o.action().reportName(), o.guest() == null ? "-" : o.guest(), o.node() == null ? "-" : o.node(), o.outcome().reportName(),
-            o.finishedAtS() == null ? "-" : duration(o.finishedAtS())));
+        out.println(String.format(Locale.ROOT, "%-9s %-9s %-14s %-14s %-11s %-9s %s", duration(o.atS()),
+            o.action().reportName(), o.guest() == null ? "-" : o.guest(), o.node() == null ? "-" : o.node(),
+            o.outcome().reportName(), o.finishedAtS() == null ? "-" : duration(o.finishedAtS()),
+            o.requestedBy().reportName()));
         if (o.reason() != null) {
           out.println("          " + o.reason());
         }
@@ -84,16 +82,27 @@ final class RunTable {
    * whose rows are the same but for the name is one row: {@code rack-a-1..40 (40 nodes)}, each figure a node's.
    */
   static java.util.List<String> nodeRows(java.util.List<RunResult.NodeResult> nodes, boolean allNodes) {
-    return fold(nodes, RunResult.NodeResult::name, RunTable::figures, n -> !allNodes && !n.failed() && n.guestsEnd() == 0);
+    java.util.List<String> table = nodeTable(nodes, allNodes);
+    return table.subList(1, table.size());
+  }
+
+  /** The node table: its heading, then {@link #nodeRows}. */
+  static java.util.List<String> nodeTable(java.util.List<RunResult.NodeResult> nodes, boolean allNodes) {
+    return fold("NODE", String.format(Locale.ROOT, "%5s %8s %4s %6s %6s %9s %6s %12s %12s %10s", "CORES", "MEM GiB",
+        "HVM", "CPU%", "DOM0%", "USED GiB", "GUESTS", "HYPERCALLS", "VM EXITS", "ENERGY kJ"), nodes,
+        RunResult.NodeResult::name, RunTable::figures, n -> !allNodes && !n.failed() && n.guestsEnd() == 0);
   }
 
   /**
-   * Table rows named by {@code name}: a run of two or more consecutive items that may fold and whose
-   * {@code figures} are the same is one row, {@code rack-a-1..40 (40 nodes)}.
+   * A table of named rows, its heading first: a run of two or more consecutive items that may fold and whose
+   * {@code figures} are the same is one row, {@code rack-a-1..40 (40 nodes)}. The name column is as wide as
+   * its longest entry, so the figures stay under their headings.
    */
-  static <T> java.util.List<String> fold(java.util.List<T> items, java.util.function.Function<T, String> name,
-      java.util.function.Function<T, String> figures, java.util.function.Predicate<T> mayFold) {
-    java.util.List<String> rows = new java.util.ArrayList<>();
+  static <T> java.util.List<String> fold(String nameHeading, String figuresHeading, java.util.List<T> items,
+      java.util.function.Function<T, String> name, java.util.function.Function<T, String> figures,
+      java.util.function.Predicate<T> mayFold) {
+    java.util.List<String[]> rows = new java.util.ArrayList<>();
+    int width = Math.max(14, nameHeading.length());
     int i = 0;
     while (i < items.size()) {
       T n = items.get(i);
@@ -105,10 +114,17 @@ final class RunTable {
       }
       String label = j - i == 1 ? name.apply(n)
           : range(name.apply(n), name.apply(items.get(j - 1))) + " (" + (j - i) + " nodes)";
-      rows.add(String.format(Locale.ROOT, "%-14s %s", label, shown));
+      rows.add(new String[] {label, shown});
+      width = Math.max(width, label.length());
       i = j;
     }
-    return rows;
+    String format = "%-" + width + "s %s";
+    java.util.List<String> table = new java.util.ArrayList<>();
+    table.add(String.format(Locale.ROOT, format, nameHeading, figuresHeading));
+    for (String[] row : rows) {
+      table.add(String.format(Locale.ROOT, format, row[0], row[1]));
+    }
+    return table;
   }
 
   private static String figures(RunResult.NodeResult n) {

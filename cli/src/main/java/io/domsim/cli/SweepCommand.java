@@ -18,11 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorCompletionService;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -109,7 +104,8 @@ class SweepCommand implements Callable<Integer> {
     int threads = jobs != null ? jobs : Math.min(runs.size(), Runtime.getRuntime().availableProcessors());
     long durationNanos = SimTime.of(specs.get(0).simulation().duration());
     ProgressBar bar = new ProgressBar(err, durationNanos * runs.size(), !noProgress, progress);
-    List<Outcome> outcomes = runAll(runs, specs, threads, done -> bar.update(done * durationNanos));
+    List<Outcome> outcomes = RunPool.runAll("sweep", runs.size(), threads,
+        i -> runOne(runs.get(i), specs.get(runs.get(i).index())), done -> bar.update(done * durationNanos));
     bar.finish();
     SweepTable table = SweepTable.of(grid, outcomes.stream().filter(o -> o.result() != null)
         .map(o -> new SweepTable.Row(o.run(), o.result().summary(), o.wallSeconds())).toList());
@@ -159,35 +155,6 @@ class SweepCommand implements Callable<Integer> {
           + cluster.simulation().clock().configName() + "; add --set simulation.clock=virtual.");
     }
     return cluster;
-  }
-
-  private List<Outcome> runAll(List<Grid.Run> runs, List<ClusterSpec> specs, int threads,
-      java.util.function.IntConsumer done) throws InterruptedException {
-    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "sweep-run");
-      t.setDaemon(true);
-      return t;
-    });
-    try {
-      ExecutorCompletionService<Outcome> completed = new ExecutorCompletionService<>(pool);
-      List<Future<Outcome>> futures = new ArrayList<>();
-      for (Grid.Run run : runs) {
-        futures.add(completed.submit(() -> runOne(run, specs.get(run.index()))));
-      }
-      for (int finished = 1; finished <= runs.size(); finished++) {
-        completed.take();
-        done.accept(finished);
-      }
-      List<Outcome> outcomes = new ArrayList<>();
-      for (Future<Outcome> f : futures) {
-        outcomes.add(f.get());
-      }
-      return outcomes;
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("a sweep run failed outside the simulation", e.getCause());
-    } finally {
-      pool.shutdownNow();
-    }
   }
 
   private Outcome runOne(Grid.Run run, ClusterSpec cluster) throws InterruptedException {

@@ -58,9 +58,9 @@ final class ValidateCommand implements Callable<Integer> {
         c.scenario().size(), sim.clock().configName(), RunTable.duration(sim.duration().toNanos() / 1e9), sim.seed(),
         c.scheduler().placement()));
     out.println();
-    out.println(String.format(Locale.ROOT, "%-14s %5s %5s %8s %4s %10s %10s", "NODE", "CORES", "GHZ", "MEM GiB",
-        "HVM", "DOM0 VCPU", "DOM0 GiB"));
-    RunTable.fold(c.nodes(), NodeSpec::name, n -> String.format(Locale.ROOT, "%5d %5.2f %8.1f %4s %10d %10.1f",
+    RunTable.fold("NODE", String.format(Locale.ROOT, "%5s %5s %8s %4s %10s %10s", "CORES", "GHZ", "MEM GiB", "HVM",
+        "DOM0 VCPU", "DOM0 GiB"), c.nodes(), NodeSpec::name, n -> String.format(Locale.ROOT,
+        "%5d %5.2f %8.1f %4s %10d %10.1f",
         n.cores(), n.ghz(), n.memoryBytes() / GIB, n.hvmSupport() ? "yes" : "no", n.dom0().vcpus(),
         n.dom0().memoryBytes() / GIB), n -> !allNodes).forEach(out::println);
     out.println();

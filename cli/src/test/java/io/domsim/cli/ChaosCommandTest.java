@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.domsim.cli.CliHarness.Outcome;
 import io.domsim.cli.chaos.ChaosRunner;
 import io.domsim.cli.chaos.FaultKind;
 import io.domsim.config.ClusterConfigLoader;
@@ -19,8 +20,6 @@ import io.domsim.node.RunResult.MigrationOutcome;
 import io.domsim.node.RunResult.MigrationResult;
 import io.domsim.node.RunResult.NodeResult;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,7 +30,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code domsim chaos} through the real command line: bad input is refused with a sentence (exit 2), and a
@@ -45,20 +43,8 @@ class ChaosCommandTest {
   @TempDir
   Path tmp;
 
-  record Outcome(int code, String out, String err) {}
-
   static Outcome chaos(ChaosRunner.Simulator simulator, String... args) {
-    CommandLine cl = Main.commandLine();
-    ChaosCommand command = cl.getSubcommands().get("chaos").getCommand();
-    command.simulator = simulator;
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    List<String> all = new ArrayList<>(List.of("chaos", "--no-progress"));
-    all.addAll(List.of(args));
-    int code = cl.execute(all.toArray(String[]::new));
-    return new Outcome(code, out.toString(), err.toString());
+    return CliHarness.run("chaos", (ChaosCommand c) -> c.simulator = simulator, List.of("--no-progress"), args);
   }
 
   static Outcome chaos(String... args) {

@@ -126,5 +126,12 @@ class ConsoleFormatTest {
     assertTrue(split.get(3).startsWith("rack-a-7..rack-b-1 (35 nodes) "), split::toString);
     assertEquals(43, RunTable.nodeRows(nodes, true).size());
     assertTrue(RunTable.nodeRows(List.of(idle("x")), false).get(0).startsWith("x    "));
+    // A folded name wider than the column widens it: the figures stay under their headings.
+    List<String> table = RunTable.nodeTable(nodes, false);
+    int cores = table.get(0).indexOf("CORES");
+    for (String row : table) {
+      assertEquals(table.get(0).length(), row.length(), table::toString);
+    }
+    assertTrue(cores > "rack-a-7..rack-b-1 (35 nodes)".length(), table.get(0));
   }
 }

@@ -35,7 +35,7 @@ class ReportWriterTest {
             0, 0, 0, 0, 0, "no room")),
         List.of(new RunResult.MigrationResult("g", GuestType.PV, "a", "b", "post-copy", null, 1, null, null, null, null,
             0, 0, 0, RunResult.MigrationOutcome.IN_PROGRESS, "the run ended before the migration did", List.of(),
-            null)));
+            null, RunResult.Origin.SCENARIO)));
     String json = ReportWriter.toJson(r, 1.5);
     JsonNode tree = new ObjectMapper().readTree(json);
     JsonNode guest = tree.get("guests").get(0);
@@ -75,7 +75,7 @@ class ReportWriterTest {
         RunResult.GuestState.SHUT_DOWN, 1, 1, 0, 0, 0, "shut down on a at 30s (xl shutdown asked at 10s)", 5.0, 30.0);
     RunResult r = new RunResult(7, "virtual", 60, 0, List.of(), List.of(configured, created), List.of(), null,
         List.of(new RunResult.Operation(10, RunResult.OperationAction.SHUTDOWN, "c", "a",
-            RunResult.OperationOutcome.COMPLETED, 30.0, null)));
+            RunResult.OperationOutcome.COMPLETED, 30.0, null, RunResult.Origin.SCENARIO)));
     JsonNode tree = new ObjectMapper().readTree(ReportWriter.toJson(r, 1.5));
     JsonNode c = tree.get("guests").get(1);
     assertEquals("shut-down", c.get("state_end").asText());
@@ -83,7 +83,7 @@ class ReportWriterTest {
     assertEquals(30.0, c.get("ended_at_s").asDouble());
     JsonNode op = tree.get("operations").get(0);
     assertEquals("{\"at_s\":10.0,\"action\":\"shutdown\",\"guest\":\"c\",\"node\":\"a\",\"outcome\":\"completed\","
-        + "\"finished_at_s\":30.0,\"reason\":null}", op.toString());
+        + "\"finished_at_s\":30.0,\"reason\":null,\"requested_by\":\"scenario\"}", op.toString());
   }
 
   @Test

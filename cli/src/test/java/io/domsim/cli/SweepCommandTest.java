@@ -4,22 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.domsim.cli.CliHarness.Outcome;
 import io.domsim.cli.chaos.ChaosRunner;
 import io.domsim.config.ClusterSpec;
 import io.domsim.kernel.SimulationFailedException;
 import io.domsim.kernel.SimulationFailure;
 import io.domsim.node.RunResult;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code domsim sweep} through the real command line, on the bundled example shortened to a minute. */
 @Timeout(120)
@@ -29,20 +26,9 @@ class SweepCommandTest {
   @TempDir
   Path tmp;
 
-  record Outcome(int code, String out, String err) {}
-
   static Outcome sweep(ChaosRunner.Simulator simulator, String... args) {
-    CommandLine cl = Main.commandLine();
-    SweepCommand command = cl.getSubcommands().get("sweep").getCommand();
-    command.simulator = simulator;
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    List<String> all = new ArrayList<>(List.of("sweep", "--no-progress", "--set", SHORT));
-    all.addAll(List.of(args));
-    int code = cl.execute(all.toArray(String[]::new));
-    return new Outcome(code, out.toString(), err.toString());
+    return CliHarness.run("sweep", (SweepCommand c) -> c.simulator = simulator,
+        List.of("--no-progress", "--set", SHORT), args);
   }
 
   static Outcome sweep(String... args) {

@@ -289,6 +289,7 @@ final class GuestReader {
     Double dirtyRate = workload.decimal("dirty-rate", d -> d >= 0 && d <= Limits.MAX_RATE,
         "a number of at least 0 and at most 1e9 (4 KiB pages written per second)");
     Long workingSet = workload.bytes("working-set", 1, 0, Limits.MAX_BYTES, "a size of at least 0, such as 512MiB");
+    Resident resident = resident(workload);
     Double ioRate = workload.decimal("io-rate", d -> d >= 0 && d <= Limits.MAX_RATE,
         "a number of at least 0 and at most 1e9 (I/O operations per second)");
     Double variability = workload.decimal("variability", d -> d >= 0 && d <= Limits.MAX_VARIABILITY,
@@ -313,14 +314,46 @@ final class GuestReader {
           + Units.formatBytes(guestMemory) + "); use at most " + Units.formatBytes(guestMemory));
       return null;
     }
+    if (resident != null && guestMemory != null && resident.bytes() > guestMemory) {
+      workload.report(workload.field("resident"), Units.formatBytes(resident.bytes()) + " is more than the guest's"
+          + " memory (" + Units.formatBytes(guestMemory) + "); use at most " + Units.formatBytes(guestMemory)
+          + ", or a fraction such as 0.25");
+      return null;
+    }
+    if (resident != null && workingSet != null && guestMemory != null
+        && resident.bytesOf(guestMemory) < workingSet) {
+      Section.Field field = workload.field("resident");
+      workload.report(field, Units.formatBytes(resident.bytesOf(guestMemory)) + " resident is less than the"
+          + " working set (" + Units.formatBytes(workingSet) + "), which lies within it; use at least "
+          + Units.formatBytes(workingSet) + ", or a smaller working-set");
+      return null;
+    }
     if (cpu == null || dirtyRate == null || workingSet == null || ioRate == null || variability == null
-        || phaseMean == null || traceInterval == null || !traceValid) {
+        || phaseMean == null || traceInterval == null || !traceValid || resident == null) {
       return null;
     }
     WorkloadSpec spec = new WorkloadSpec(cpu, dirtyRate, workingSet, ioRate, variability, phaseMean,
-        Optional.empty(), traceInterval);
+        Optional.empty(), traceInterval, resident);
     return trace == null ? spec : spec.withTrace(trace);
   }
+
+  /**
+   * {@code resident}: a bare number is a fraction of the guest's memory (0 to 1), a size with a unit is bytes
+   * (more than the guest's memory is reported per guest, where the memory is known); null when wrong.
+   */
+  private static Resident resident(Section workload) {
+    Section.Field field = workload.field("resident");
+    if (!field.missing() && field.value().valueType() == ConfigValueType.NUMBER) {
+      Double fraction = workload.decimal("resident", d -> d >= 0 && d <= 1,
+          RESIDENT_ALLOWED);
+      return fraction == null ? null : fraction == 1.0 ? Resident.ALL : Resident.ofFraction(fraction);
+    }
+    Long bytes = workload.bytes("resident", 1, 0, Limits.MAX_BYTES, RESIDENT_ALLOWED);
+    return bytes == null ? null : Resident.ofBytes(bytes);
+  }
+
+  private static final String RESIDENT_ALLOWED =
+      "a fraction of the guest's memory from 0 to 1, such as 0.25, or a size such as 1GiB";
 
   /** Can the guest run anywhere? The pinned node's name is checked even when the guest has other problems. */
   private static void checkPlacement(Section guest, GuestSpec spec, Who who, Set<String> nodeNames,

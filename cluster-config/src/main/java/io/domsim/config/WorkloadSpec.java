@@ -17,20 +17,29 @@ import java.util.Optional;
  * @param trace the guest's CPU over time, one value per {@code traceInterval} from the start of the run,
  *     or empty
  * @param traceInterval how long each value of the trace holds
+ * @param resident the part of its memory the guest has ever touched (holds the working set); the rest are
+ *     never-touched pages, which a migration skips (Xen) or sends as zero-page flags (QEMU)
  */
 public record WorkloadSpec(
     double cpu, double dirtyRate, long workingSetBytes, double ioRate, double variability, Duration phaseMean,
-    Optional<Trace> trace, Duration traceInterval) {
+    Optional<Trace> trace, Duration traceInterval, Resident resident) {
 
   /** workload.trace-interval's default, for specs built in code (reference.conf says the same). */
   public static final Duration DEFAULT_TRACE_INTERVAL = Duration.ofMinutes(5);
 
   public WorkloadSpec {
     Objects.requireNonNull(trace, "trace");
+    Objects.requireNonNull(resident, "resident");
     Objects.requireNonNull(traceInterval, "traceInterval");
     if (traceInterval.isNegative() || traceInterval.isZero()) {
       throw new IllegalArgumentException("traceInterval must be positive, was " + traceInterval);
     }
+  }
+
+  /** A workload of which every page was touched (resident = all of memory). */
+  public WorkloadSpec(double cpu, double dirtyRate, long workingSetBytes, double ioRate, double variability,
+      Duration phaseMean, Optional<Trace> trace, Duration traceInterval) {
+    this(cpu, dirtyRate, workingSetBytes, ioRate, variability, phaseMean, trace, traceInterval, Resident.ALL);
   }
 
   /** A workload without a trace. */
@@ -42,7 +51,13 @@ public record WorkloadSpec(
   /** This workload following {@code newTrace}: its cpu becomes the trace's mean. */
   public WorkloadSpec withTrace(Trace newTrace) {
     return new WorkloadSpec(newTrace.mean(), dirtyRate, workingSetBytes, ioRate, variability, phaseMean,
-        Optional.of(newTrace), traceInterval);
+        Optional.of(newTrace), traceInterval, resident);
+  }
+
+  /** This workload with {@code newResident} touched. */
+  public WorkloadSpec withResident(Resident newResident) {
+    return new WorkloadSpec(cpu, dirtyRate, workingSetBytes, ioRate, variability, phaseMean, trace, traceInterval,
+        newResident);
   }
 
   /**

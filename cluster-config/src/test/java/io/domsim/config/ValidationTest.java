@@ -358,6 +358,66 @@ class ValidationTest {
     }
 
     @Test
+    void residentBelowTheWorkingSetOrAboveTheGuest() {
+      assertOnlyProblem("""
+          domsim {
+            nodes = [ { name = n1 } ]
+            guests = [
+              { name = g1, memory = 4GiB,
+                workload { working-set = 1GiB, resident = 0.125 } }
+            ]
+          }
+          """, "t.conf:5: domsim.guests[0].workload.resident: ",
+          "512MiB resident is less than the working set (1GiB), which lies within it; use at least 1GiB, or a"
+              + " smaller working-set");
+      assertOnlyProblem("""
+          domsim {
+            nodes = [ { name = n1 } ]
+            guests = [
+              { name = g1, memory = 4GiB,
+                workload { resident = 8GiB } }
+            ]
+          }
+          """, "t.conf:5: domsim.guests[0].workload.resident: ",
+          "8GiB is more than the guest's memory (4GiB); use at most 4GiB, or a fraction such as 0.25");
+      assertOnlyProblem("""
+          domsim {
+            nodes = [ { name = n1 } ]
+            guests = [
+              { name = g1, memory = 4GiB,
+                workload { resident = 1.5 } }
+            ]
+          }
+          """, "t.conf:5: domsim.guests[0].workload.resident: ", "1.5 is out of range; use a fraction of the"
+              + " guest's memory from 0 to 1, such as 0.25, or a size such as 1GiB");
+    }
+
+    @Test
+    void residentAsASizeOrAFraction() throws ConfigProblems {
+      GuestSpec sized = ConfigAssertions.parse("""
+          domsim {
+            nodes = [ { name = n1 } ]
+            guests = [ { name = g1, memory = 4GiB, workload { working-set = 256MiB, resident = 1GiB } } ]
+          }
+          """).guests().get(0);
+      assertEquals(1L << 30, sized.workload().resident().bytesOf(sized.memoryBytes()));
+      GuestSpec fraction = ConfigAssertions.parse("""
+          domsim {
+            nodes = [ { name = n1 } ]
+            guests = [ { name = g1, memory = 4GiB, workload { resident = 0.25 } } ]
+          }
+          """).guests().get(0);
+      assertEquals(1L << 30, fraction.workload().resident().bytesOf(fraction.memoryBytes()));
+      GuestSpec byDefault = ConfigAssertions.parse("""
+          domsim {
+            nodes = [ { name = n1 } ]
+            guests = [ { name = g1, memory = 4GiB } ]
+          }
+          """).guests().get(0);
+      assertEquals(Resident.ALL, byDefault.workload().resident());
+    }
+
+    @Test
     void powerMaxBelowIdle() {
       assertOnlyProblem("""
           domsim {

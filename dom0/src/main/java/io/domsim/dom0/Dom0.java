@@ -21,13 +21,11 @@ import io.domsim.migration.MigrationRecord;
 import io.domsim.migration.net.Fabric;
 import io.domsim.migration.net.FlowId;
 import io.domsim.scheduler.Consolidator;
-import io.domsim.scheduler.HostPlacements;
-import io.domsim.scheduler.HostView;
 import io.domsim.scheduler.PlacementPolicy;
 import io.domsim.scheduler.PoolMaster;
 import io.domsim.scheduler.PoolProtocol;
 import io.domsim.scheduler.PoolSettings;
-import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.SortedMap;
@@ -37,8 +35,8 @@ import java.util.function.Consumer;
 /**
  * Domain 0 of one node: the only domain allowed to issue management hypercalls. It runs the toolstack
  * (create guests, as {@code xl create} does), one device model per HVM guest and the PV backends, and
- * answers the pool master's reserve/commit requests. When its node is the pool master's, it also hosts
- * the {@link PoolMaster} as a child.
+ * answers the pool master's reserve/commit requests ({@link PoolHostSide}). When its node is the pool
+ * master's, it also hosts the {@link PoolMaster} as a child.
  */
 public final class Dom0 extends AbstractBehavior<Dom0.Command> {
 
@@ -222,7 +220,7 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
   private final TreeMap<String, GuestSpec> specs = new TreeMap<>();
   private final MigrationContext migrationContext;
   private final ActorRef<Fabric.FlowEvent> flowEvents;
-  private final MigrationHost host = new Host();
+  private final Host host = new Host();
   private final ShutdownTimes shutdownTimes;
   /** The sender and receiver of this life of the node, and its toolstack verbs: made afresh at each boot. */
   private SourceSide outgoing;
@@ -233,10 +231,8 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
   private PeerLives peers = new PeerLives();
   /** This node's life: 0 until it first crashes, then one more at each boot. */
   private int boot;
-  /** The pool master's requests as this life of the host has answered them (repeats get the same answer). */
-  private HostPlacements placements = new HostPlacements();
-  /** The consolidator's load reports: asked of the hypervisor's snapshot, in order. */
-  private HostLoads loads;
+  /** This life's answers to the pool master and the consolidator: made afresh at each boot. */
+  private PoolHostSide pool;
   /** What the consolidator's load reports may use of this actor. */
   private final HostLoads.Host loadsHost = new HostLoads.Host() {
     @Override public String node() { return node; }
@@ -279,7 +275,7 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
     this.snapshotReplies = ctx.messageAdapter(io.domsim.hypervisor.HostSnapshot.class, FromSnapshot::new);
     this.outgoing = new SourceSide(host, migrationContext);
     this.incoming = new TargetSide(host, migrationContext, peers);
-    this.loads = new HostLoads(loadsHost);
+    this.pool = new PoolHostSide(host, new HostLoads(loadsHost));
     this.control = newControl();
   }
 
@@ -304,12 +300,12 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
         .onMessage(ShutdownOver.class, m -> whenUp(() -> control.onShutdownOver(m)))
         .onMessage(BecomePoolMaster.class, this::onBecomePoolMaster)
         .onMessage(GetPoolEndpoint.class, this::onGetPoolEndpoint)
-        .onMessage(FromPool.class, m -> onPool(m.command()))
+        .onMessage(FromPool.class, m -> whenUp(() -> pool.on(m.command())))
         .onMessage(FromHypervisor.class, this::onHypercallResult)
         .onMessage(StartConsolidation.class, m -> whenUp(() -> consolidator = entity.kernel().spawn(getContext(),
             Consolidator.create(node, entity.kernel().entity(node + "/consolidator"), network, m.setup()),
             "consolidator")))
-        .onMessage(FromSnapshot.class, m -> whenUp(() -> loads.answer(m.snapshot())))
+        .onMessage(FromSnapshot.class, m -> whenUp(() -> pool.onSnapshot(m.snapshot())))
         .onMessageEquals(Halt.INSTANCE, this::onHalt)
         .onMessage(Reboot.class, this::onReboot)
         .onMessage(Migrate.class, this::onMigrate)
@@ -378,8 +374,8 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
     return this;
   }
 
-  /** What the migration endpoints may use of this actor. */
-  private final class Host implements MigrationHost {
+  /** What the migration endpoints and the pool protocol's host side may use of this actor. */
+  private final class Host implements MigrationHost, PoolHostSide.Host {
     @Override public String node() { return node; }
     @Override public int boot() { return boot; }
     @Override public long now() { return entity.now(); }
@@ -405,6 +401,11 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
       domids.put(spec.name(), domid);
     }
     @Override public void guestLeft(String guest) { stopIo(guest); }
+    @Override public Hardware hardware() { return hardware; }
+    @Override public Collection<GuestSpec> guests() { return specs.values(); }
+    @Override public void answer(PoolProtocol.Request request, PoolProtocol.HostReply reply) {
+      network.sendDatagram(entity, node, request.masterNode(), request.replyTo(), reply);
+    }
   }
 
   /** Every management operation is a hypercall from domain 0. */
@@ -486,109 +487,6 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
     return this;
   }
 
-  /**
-   * The host side of the pool protocol. Requests come as datagrams, so any may be a repeat, late, or for
-   * a placement the master gave up on: {@link HostPlacements} decides, so that each placement id gets one
-   * claim and one domain at most, and a repeat the answer the first one got.
-   */
-  private Behavior<Command> onPool(PoolProtocol.HostCommand command) {
-    if (halted) {
-      return this;
-    }
-    if (command instanceof PoolProtocol.Describe d) {
-      hypercall(new Op.PhysInfo(), r -> answer(d, new PoolProtocol.Described(describe(
-          ((Hypervisor.Done) r).value()), boot)));
-    } else if (command instanceof PoolProtocol.Reserve res && res.hostBoot() != boot) {
-      answer(res, new PoolProtocol.ReserveRefused(res.placementId(), node, 0, node + " has rebooted since it"
-          + " described itself"));
-    } else if (command instanceof PoolProtocol.Commit c && c.hostBoot() != boot) {
-      answer(c, new PoolProtocol.StartFailed(c.placementId(), node, c.guest().name(), node + " has rebooted: the"
-          + " claim went with the crash"));
-    } else if (command instanceof PoolProtocol.Release rel && rel.hostBoot() != boot) {
-      answer(rel, new PoolProtocol.Released(rel.placementId(), node)); // the claim went with the crash
-    } else if (command instanceof PoolProtocol.Reserve res) {
-      switch (placements.reserve(res.placementId())) {
-        case PROCEED -> reserve(res);
-        case REPEAT -> answer(res, placements.answer(res.placementId(), false));
-        default -> { } // under way, or given up
-      }
-    } else if (command instanceof PoolProtocol.Commit c) {
-      switch (placements.commit(c.placementId())) {
-        case PROCEED -> commit(c);
-        case REPEAT -> answer(c, placements.answer(c.placementId(), true));
-        case REFUSE -> answer(c, new PoolProtocol.StartFailed(c.placementId(), node, c.guest().name(),
-            "no memory claim for placement " + c.placementId() + " on " + node));
-        default -> { } // under way
-      }
-    } else if (command instanceof PoolProtocol.ReportLoad r) {
-      loads.ask(r);
-    } else if (command instanceof PoolProtocol.Release rel) {
-      if (placements.release(rel.placementId()) == HostPlacements.Step.RELEASE_CLAIM) {
-        hypercall(new Op.ReleaseClaim(rel.placementId()), ignored -> { });
-      }
-      answer(rel, new PoolProtocol.Released(rel.placementId(), node));
-    }
-    return this;
-  }
-
-  private void commit(PoolProtocol.Commit c) {
-    hypercall(new Op.CreateDomain(c.guest(), c.placementId(), false), r -> {
-      PoolProtocol.HostReply reply;
-      if (r instanceof Hypervisor.Done done) {
-        startIo(c.guest());
-        domids.put(c.guest().name(), (int) done.value());
-        reply = new PoolProtocol.Started(c.placementId(), node, c.guest().name());
-      } else {
-        hypercall(new Op.ReleaseClaim(c.placementId()), ignored -> { });
-        reply = new PoolProtocol.StartFailed(c.placementId(), node, c.guest().name(), ((Hypervisor.Failed) r).reason());
-      }
-      placements.built(c.placementId(), reply instanceof PoolProtocol.Started, reply);
-      answer(c, reply);
-    });
-  }
-
-  /** Answers the pool master, through the network back to its node. */
-  private void answer(PoolProtocol.Request request, PoolProtocol.HostReply reply) {
-    network.sendDatagram(entity, node, request.masterNode(), request.replyTo(), reply);
-  }
-
-  /** This host as the pool master sees it: the hardware, the free memory the hypervisor reported, the guests' demand. */
-  private HostView describe(long freeMemoryBytes) {
-    return new HostView(node, hardware.cores(), hardware.ghz(), hardware.memoryBytes(), hardware.nicBitsPerSecond(),
-        hardware.hvmSupport(), freeMemoryBytes, HostView.demandOf(specs.values(), hardware.ghz()),
-        domainOverheadBytes);
-  }
-
-  private void reserve(PoolProtocol.Reserve res) {
-    String id = res.placementId();
-    String refusal = refusal(res.guest());
-    if (refusal != null) {
-      hypercall(new Op.PhysInfo(), r -> refuse(res, ((Hypervisor.Done) r).value(), refusal));
-      return;
-    }
-    hypercall(new Op.ClaimPages(id, res.guest().memoryBytes() + domainOverheadBytes), r -> {
-      if (r instanceof Hypervisor.Done) {
-        PoolProtocol.Reserved reserved = new PoolProtocol.Reserved(id, node);
-        if (placements.claimed(id, reserved)) {
-          answer(res, reserved);
-        } else {
-          hypercall(new Op.ReleaseClaim(id), ignored -> { }); // the master gave up while the claim was made
-        }
-      } else {
-        String reason = ((Hypervisor.Failed) r).reason();
-        hypercall(new Op.PhysInfo(), info -> refuse(res, ((Hypervisor.Done) info).value(), reason));
-      }
-    });
-  }
-
-  private void refuse(PoolProtocol.Reserve res, long freeMemoryBytes, String reason) {
-    PoolProtocol.ReserveRefused refused = new PoolProtocol.ReserveRefused(res.placementId(), node, freeMemoryBytes,
-        reason);
-    if (placements.refused(res.placementId(), refused)) {
-      answer(res, refused);
-    }
-  }
-
   private Behavior<Command> onHalt() {
     halted = true;
     pendingHypercalls.clear();
@@ -618,10 +516,9 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
     pendingHypercalls.clear();
     domids.clear();
     specs.clear();
-    placements = new HostPlacements();
     peers = new PeerLives(r.others());
     outgoing = new SourceSide(host, migrationContext);
-    loads = new HostLoads(loadsHost); // a report asked of the old life is not answered
+    pool = new PoolHostSide(host, new HostLoads(loadsHost)); // a report asked of the old life is not answered
     incoming = new TargetSide(host, migrationContext, peers);
     control = newControl();
     return this;

@@ -58,6 +58,8 @@ final class OutgoingState {
     final StopRule stopRule;
     final SourceProtocol protocol;
     final long memoryPages;
+    /** Pages the guest never touched: skipped by Xen's senders, flagged as zero by QEMU's. */
+    final long untouchedPages;
     final Timeline times = new Timeline();
     final List<MigrationRecord.Round> roundLog = new ArrayList<>();
     /** Every stream that has crossed or broken, in the order they ended (the series' rounds). */
@@ -82,7 +84,8 @@ final class OutgoingState {
       this.domid = domid;
       this.shape = shape;
       this.stopRule = stopRule;
-      this.memoryPages = Math.max(1, spec.memoryBytes() / Page.BYTES);
+      this.memoryPages = Page.memoryPages(spec);
+      this.untouchedPages = memoryPages - Page.residentPages(spec);
       this.protocol = new SourceProtocol(shape, stopRule, userCap);
     }
 

@@ -103,7 +103,8 @@ final class SourceSide {
             o.times.suspended == null ? host.now() : o.times.suspended));
       } else if (step instanceof SourceStep.PushRemainingPages) {
         // Everything not sent before the handover: with post-copy, that is all of memory.
-        startFlow(o, FlowPurpose.POSTCOPY_PUSH, o.memoryPages * Page.BYTES, o.memoryPages);
+        long pages = o.memoryPages - o.untouchedPages;
+        startFlow(o, FlowPurpose.POSTCOPY_PUSH, pages * Page.BYTES + untouchedBytes(o), pages);
       } else if (step instanceof SourceStep.DestroySource) {
         host.hypercall(new Op.DestroyDomain(o.domid), r -> { });
         host.guestLeft(o.spec.name());
@@ -137,9 +138,19 @@ final class SourceSide {
       if (o.stopRule.batches().isPresent()) {
         sendNextBatch(o);
       } else {
-        startFlow(o, new FlowPurpose.Round(number, 0), pages * Page.BYTES, pages);
+        startFlow(o, new FlowPurpose.Round(number, 0), pages * Page.BYTES + (number == 1 ? untouchedBytes(o) : 0),
+            pages);
       }
     });
+  }
+
+  /**
+   * What the pages the guest never touched cost on the wire in a pass over all of memory (round 1, a
+   * stop-and-copy, a post-copy push): nothing with Xen's senders, which skip them; a zero-page flag each with
+   * QEMU's. They are never in a clean after the first (never written), so only that pass meets them.
+   */
+  private long untouchedBytes(Outgoing o) {
+    return o.untouchedPages * o.stopRule.untouchedPageBytes();
   }
 
   /**
@@ -156,7 +167,8 @@ final class SourceSide {
       }
       round.batch++;
       round.batchInFlight = pages;
-      startFlow(o, new FlowPurpose.Round(round.number, round.batch), pages * Page.BYTES, pages);
+      long flags = round.number == 1 && round.batch == 1 ? untouchedBytes(o) : 0;
+      startFlow(o, new FlowPurpose.Round(round.number, round.batch), pages * Page.BYTES + flags, pages);
     };
     if (round.batch == 0) {
       send.run(); // nothing can have been written again yet
@@ -236,8 +248,9 @@ final class SourceSide {
     long fixed = stateBytes;
     switch (what) {
       case STATE_ONLY -> startFlow(o, FlowPurpose.DEVICE_STATE, fixed, 0);
-      case ALL_MEMORY -> startFlow(o, FlowPurpose.FINAL_COPY, o.memoryPages * Page.BYTES + fixed,
-          o.memoryPages);
+      case ALL_MEMORY -> startFlow(o, FlowPurpose.FINAL_COPY,
+          (o.memoryPages - o.untouchedPages) * Page.BYTES + untouchedBytes(o) + fixed,
+          o.memoryPages - o.untouchedPages);
       case DIRTY_PAGES -> host.hypercall(new Op.CleanDirtyLog(o.domid), r -> {
         long pages = r instanceof Hypervisor.Done d ? d.value() : 0;
         startFlow(o, FlowPurpose.FINAL_COPY, pages * Page.BYTES + fixed, pages);
@@ -358,7 +371,8 @@ final class SourceSide {
         o.roundLog.add(new MigrationRecord.Round(o.protocol.rounds(), sent, skipped, dirty,
             SimTime.toSeconds(duration)));
       }
-      double bandwidth = sent * Page.BYTES / SimTime.toSeconds(duration);
+      // What crossed the wire, zero-page flags included (QEMU measures its bandwidth so).
+      double bandwidth = bytes / SimTime.toSeconds(duration);
       RoundStats stats = new RoundStats(o.protocol.rounds(), sent, o.pages, dirty, o.memoryPages, bandwidth,
           duration, skipped);
       run(o, o.protocol.roundSent(stats, dirty * Page.BYTES, sent * Page.BYTES));

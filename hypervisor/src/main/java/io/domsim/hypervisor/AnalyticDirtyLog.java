@@ -4,10 +4,13 @@ package io.domsim.hypervisor;
  * The expected log-dirty count for uniform writes over a working set of W pages: after n writes since
  * the last clean, W(1 − e^(−n/W)) distinct pages are dirty (each page escapes one write with
  * probability 1 − 1/W, so n writes with (1 − 1/W)^n ≈ e^(−n/W)). O(1) per operation whatever the
- * guest's size, for large runs. The first clean after enabling returns all of memory.
+ * guest's size, for large runs. The first clean after enabling returns every page the guest ever touched
+ * (its resident pages, all of memory by default): the never-touched ones are not sent as pages
+ * ({@link DirtyLog#untouchedPages()}).
  */
 public final class AnalyticDirtyLog implements DirtyLog {
   private final long memoryPages;
+  private final long residentPages;
   private final double workingSetPages;
   private double writes;
   private boolean allDirty = true; // enabling log-dirty marks every page for round 1
@@ -23,11 +26,20 @@ public final class AnalyticDirtyLog implements DirtyLog {
    * @param workingSetPages the pages its writes fall into (capped at {@code memoryPages}, at least 1)
    */
   public AnalyticDirtyLog(long memoryPages, long workingSetPages) {
+    this(memoryPages, workingSetPages, memoryPages);
+  }
+
+  /**
+   * @param residentPages the pages the guest ever touched (at least the working set, at most memory); the
+   *     others are never written and never in a clean
+   */
+  public AnalyticDirtyLog(long memoryPages, long workingSetPages, long residentPages) {
     if (memoryPages < 1) {
       throw new IllegalArgumentException("memoryPages must be positive: " + memoryPages);
     }
     this.memoryPages = memoryPages;
     this.workingSetPages = Math.max(1, Math.min(workingSetPages, memoryPages));
+    this.residentPages = Math.max((long) this.workingSetPages, Math.min(residentPages, memoryPages));
   }
 
   @Override
@@ -74,7 +86,7 @@ public final class AnalyticDirtyLog implements DirtyLog {
   @Override
   public long peek() {
     if (allDirty) {
-      return memoryPages;
+      return residentPages;
     }
     double w = workingSetPages;
     return Math.min(memoryPages, Math.round(w * -Math.expm1(-writes / w)));
@@ -83,6 +95,11 @@ public final class AnalyticDirtyLog implements DirtyLog {
   @Override
   public long memoryPages() {
     return memoryPages;
+  }
+
+  @Override
+  public long residentPages() {
+    return residentPages;
   }
 
   /** Page writes since the last clean. */

@@ -9,7 +9,8 @@ import io.domsim.kernel.RandomStreams;
  *
  * <p>Enabling log-dirty counts as "every page dirty": Xen's pre-copy sends all of memory in round 1
  * ({@code bitmap_set(dirty_bitmap, p2m_size)} in {@code xg_sr_save.c}), so the first {@link #clean()}
- * after enabling returns {@link #memoryPages()}.
+ * after enabling returns every page the guest has: {@link #residentPages()}, all of memory unless the
+ * guest never touched some ({@link #untouchedPages()}, which the sender skips or flags instead).
  *
  * <p>Two implementations behind this one interface: {@link AnalyticDirtyLog}, the expected count for
  * uniform writes over the working set (any size, O(1)), and {@link PageDirtyLog}, a real bitmap with
@@ -32,6 +33,23 @@ public interface DirtyLog {
 
   /** The guest's memory in pages (the size of the bitmap). */
   long memoryPages();
+
+  /**
+   * The pages the guest ever touched ({@code workload.resident}; all of memory by default). The first clean
+   * after enabling returns these; the others are never written, so no clean ever returns them.
+   */
+  default long residentPages() {
+    return memoryPages();
+  }
+
+  /**
+   * Pages the guest never touched: unpopulated under Xen (its senders skip them: {@code
+   * XEN_DOMCTL_PFINFO_XTAB}), zero pages under QEMU (sent as a flag, {@code RAM_SAVE_FLAG_ZERO}). They are at
+   * the destination as they are (zero) without being sent as pages.
+   */
+  default long untouchedPages() {
+    return memoryPages() - residentPages();
+  }
 
   /**
    * Xen <= 4.5's sender (xc_domain_save) checks the bitmap before each batch and skips pages written
@@ -82,7 +100,7 @@ public interface DirtyLog {
 
   /** The default: the analytic model over the domain's memory and working set. */
   static Factory analytic() {
-    return d -> new AnalyticDirtyLog(d.memoryPages(), d.workingSetPages());
+    return d -> new AnalyticDirtyLog(d.memoryPages(), d.workingSetPages(), d.residentPages());
   }
 
   /**
@@ -90,7 +108,7 @@ public interface DirtyLog {
    * ({@code seed}, "log-dirty:" + guest name), so a run is reproducible whatever else draws numbers.
    */
   static Factory pageLevel(long seed) {
-    return d -> new PageDirtyLog(d.memoryPages(), d.workingSetPages(),
+    return d -> new PageDirtyLog(d.memoryPages(), d.workingSetPages(), d.residentPages(),
         RandomStreams.forEntity(seed, "log-dirty:" + d.name()));
   }
 }

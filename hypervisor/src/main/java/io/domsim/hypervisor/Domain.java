@@ -155,12 +155,17 @@ public final class Domain {
 
   /** The guest's memory in 4 KiB pages (at least one). */
   public long memoryPages() {
-    return Math.max(1, spec.memoryBytes() / Page.BYTES);
+    return Page.memoryPages(spec);
   }
 
   /** Working set in pages (at least one, so the dirty model is defined for idle guests). */
   public long workingSetPages() {
-    return Math.max(1, spec.workload().workingSetBytes() / Page.BYTES);
+    return Page.workingSetPages(spec);
+  }
+
+  /** The pages the guest has ever touched ({@link Page#residentPages}); the rest it never wrote. */
+  public long residentPages() {
+    return Page.residentPages(spec);
   }
 
   /**

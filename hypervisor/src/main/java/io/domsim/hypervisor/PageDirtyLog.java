@@ -12,7 +12,9 @@ import java.util.SplittableRandom;
  * <p>Each whole write picks a page uniformly in {@code [0, W)}, bumps its version and sets its dirty bit;
  * the fraction of a write carries over to the next call. {@link #clean()} returns the dirty pages, records
  * for each that the destination now has its current version ({@code sentVersion = version}) and clears
- * the bitmap. Enabling marks every page dirty (and none sent), so the first clean returns all of memory.
+ * the bitmap. Enabling marks every page dirty (and none sent), so the first clean returns all of memory;
+ * pages the guest never touched (working-set indices from the resident count on, {@link #pageOf}) are
+ * not in it: they are zero at both ends already (version 0, as at the destination), and never written.
  *
  * <p>Cost: two {@code int[]} and a bitmap per guest page (9 bytes a page, 9 MiB for a 4 GiB guest);
  * a write is a random draw and two array updates; clean is linear in the bitmap's words plus the dirty
@@ -26,6 +28,7 @@ public final class PageDirtyLog implements DirtyLog {
 
   private final int memoryPages;
   private final int workingSetPages;
+  private final int residentPages;
   private final SplittableRandom random;
   private final long stride;
   private final int[] version;
@@ -41,6 +44,14 @@ public final class PageDirtyLog implements DirtyLog {
    * @param random the seeded stream the writes are drawn from
    */
   public PageDirtyLog(long memoryPages, long workingSetPages, SplittableRandom random) {
+    this(memoryPages, workingSetPages, memoryPages, random);
+  }
+
+  /**
+   * @param residentPages the pages the guest ever touched, {@code pageOf(i)} for {@code i} below it (at least
+   *     the working set, at most memory); the others are never written and never in a clean
+   */
+  public PageDirtyLog(long memoryPages, long workingSetPages, long residentPages, SplittableRandom random) {
     if (memoryPages < 1 || memoryPages > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException("the page-level dirty log needs 1.." + (Integer.MAX_VALUE - 8)
           + " pages, not " + memoryPages + "; use AnalyticDirtyLog for larger guests");
@@ -51,10 +62,20 @@ public final class PageDirtyLog implements DirtyLog {
     this.version = new int[this.memoryPages];
     this.sentVersion = new int[this.memoryPages];
     this.stride = strideFor(this.memoryPages);
-    Arrays.fill(sentVersion, -1); // nothing is at the destination yet
+    this.residentPages = (int) Math.max(this.workingSetPages, Math.min(residentPages, memoryPages));
     this.dirty = new BitSet(this.memoryPages);
-    dirty.set(0, this.memoryPages); // enabling log-dirty: every page goes in round 1
-    dirtyCount = this.memoryPages;
+    if (this.residentPages == this.memoryPages) {
+      Arrays.fill(sentVersion, -1); // nothing is at the destination yet
+      dirty.set(0, this.memoryPages); // enabling log-dirty: every page goes in round 1
+    } else {
+      // Never-touched pages are zero at the destination too (version 0 there): only the resident ones go.
+      for (int i = 0; i < this.residentPages; i++) {
+        int page = pageOf(i);
+        sentVersion[page] = -1;
+        dirty.set(page);
+      }
+    }
+    dirtyCount = this.residentPages;
   }
 
   @Override
@@ -170,6 +191,11 @@ public final class PageDirtyLog implements DirtyLog {
   @Override
   public long memoryPages() {
     return memoryPages;
+  }
+
+  @Override
+  public long residentPages() {
+    return residentPages;
   }
 
   @Override

@@ -136,6 +136,47 @@ class DirtyLogTest {
     return out;
   }
 
+  static Stream<Arguments> partlyTouched() {
+    return Stream.of(
+        Arguments.of("analytic", (Supplier<DirtyLog>) () -> new AnalyticDirtyLog(MEMORY, WS, 2 * WS)),
+        Arguments.of("page", (Supplier<DirtyLog>) () -> new PageDirtyLog(MEMORY, WS, 2 * WS, new SplittableRandom(7))));
+  }
+
+  /**
+   * workload.resident below memory: the first clean returns the pages the guest ever touched, not all of
+   * memory; the never-touched ones are never written, so no later clean returns them either.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("partlyTouched")
+  void theFirstCleanReturnsOnlyThePagesTheGuestTouched(String name, Supplier<DirtyLog> make) {
+    DirtyLog log = make.get();
+    assertEquals(MEMORY, log.memoryPages());
+    assertEquals(2 * WS, log.residentPages());
+    assertEquals(MEMORY - 2 * WS, log.untouchedPages());
+    assertEquals(2 * WS, log.peek(), name + ": round 1's send set");
+    assertEquals(2 * WS, log.clean());
+    log.delivered();
+    log.write(40.0 * WS); // every working-set page written, as good as surely
+    assertEquals(WS, log.peek(), name + ": writes fall in the working set only, never in untouched memory");
+    assertEquals(0, log.pagesMissingAtDestination() - (log.exact() ? WS : 0), name);
+  }
+
+  @Test
+  void untouchedPagesAreAtTheDestinationWithoutBeingSent() {
+    PageDirtyLog log = new PageDirtyLog(MEMORY, WS, 2 * WS, new SplittableRandom(3));
+    assertEquals(2 * WS, log.pagesMissingAtDestination(), "only the touched pages are missing before round 1");
+    log.clean();
+    log.delivered();
+    assertEquals(0, log.pagesMissingAtDestination());
+    for (int i = 0; i < 2 * WS; i++) {
+      assertFalse(log.isDirty(log.pageOf(i)));
+    }
+    // Resident at least the working set, at most memory, whatever is asked.
+    assertEquals(WS, new PageDirtyLog(MEMORY, WS, 1, new SplittableRandom(3)).residentPages());
+    assertEquals(MEMORY, new AnalyticDirtyLog(MEMORY, WS, 2 * MEMORY).residentPages());
+    assertEquals(MEMORY, new AnalyticDirtyLog(MEMORY, WS).residentPages(), "by default every page is touched");
+  }
+
   @Test
   void verificationCatchesASkippedClean() {
     PageDirtyLog log = new PageDirtyLog(MEMORY, WS, new SplittableRandom(3));

@@ -200,6 +200,8 @@ class ConsoleIT {
       r.get("operations").forEach(o -> ops.add(o.get("action").asText() + " " + o.get("guest").asText() + " "
           + o.get("outcome").asText()));
       assertEquals(List.of("create cache completed", "pause web completed", "unpause web completed"), ops);
+      r.get("operations").forEach(o -> assertEquals("console", o.get("requested_by").asText(), o.toString()));
+      r.get("migrations").forEach(m -> assertEquals("console", m.get("requested_by").asText(), m.toString()));
       assertEquals("lost", Cli.guest(r, "db").get("state_end").asText());
       assertEquals("running", Cli.guest(r, "web").get("state_end").asText());
       assertEquals("c", Cli.guest(r, "cache").get("node_end").asText());

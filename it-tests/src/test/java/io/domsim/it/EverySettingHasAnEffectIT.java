@@ -124,6 +124,9 @@ class EverySettingHasAnEffectIT {
       Map.entry("domsim.guest-defaults.vcpu-ghz", "1.2"),
       // Relative to the fixture's file: every guest's CPU steps through 20%, 80%, 50%.
       Map.entry("domsim.guest-defaults.workload.trace", TRACE),
+      // Doubled, the default 1 (all of memory touched) is out of range: half of every guest's memory untouched
+      // (at least each one's working set) shortens every migration.
+      Map.entry("domsim.guest-defaults.workload.resident", "0.5"),
       // Within the 120 s run the 5-minute default never leaves the trace's first value.
       Map.entry("domsim.guest-defaults.workload.trace-interval", "10s"));
 
@@ -134,6 +137,8 @@ class EverySettingHasAnEffectIT {
       "domsim.scheduler.consolidation.parameter", List.of("scheduler.consolidation.policy=thr"),
       "domsim.scheduler.consolidation.interval", List.of("scheduler.consolidation.switch-off-idle=true"),
       "domsim.guest-defaults.workload.trace-interval", List.of("guest-defaults.workload.trace=" + TRACE),
+      // QEMU's zero-page flags go for pages a guest never touched (cache's qemu migration).
+      "domsim.migration.stop-rules.qemu.zero-page-bytes", List.of("guest-defaults.workload.resident=0.5"),
       // The rate limiter's constants act when it is on (db's xen-legacy migration).
       "domsim.migration.stop-rules.xen-legacy.adaptive-start", List.of("migration.stop-rules.xen-legacy.adaptive-rate=true"),
       "domsim.migration.stop-rules.xen-legacy.adaptive-increment",

@@ -104,6 +104,7 @@ class LifecycleIT {
     List<String> lines = new ArrayList<>();
     ops.forEach(o -> lines.add(o.get("at_s").asDouble() + " " + s(o, "action") + " " + s(o, "guest") + " "
         + s(o, "node") + " " + s(o, "outcome")));
+    ops.forEach(o -> assertEquals("scenario", s(o, "requested_by"), o.toString()));
     assertEquals(List.of(
         "10.0 create big-early null refused",
         "20.0 pause napper a completed",

@@ -76,7 +76,8 @@ public final class BuiltInStopRules {
           s.intIn("throttle-trigger-threshold", 1, 100, "a percentage"),
           s.positiveDuration("sync-period", "1s").toNanos());
       return new StopRule.Qemu(cluster.downtimeLimit(), cluster.autoConverge() ? autoConverge : null,
-          s.positiveBitsPerSecond("max-bandwidth", "128MiB/s"));
+          s.positiveBitsPerSecond("max-bandwidth", "128MiB/s"),
+          s.intIn("zero-page-bytes", 0, (int) io.domsim.hypervisor.Page.BYTES, "a number of bytes"));
     }
   }
 }

@@ -24,7 +24,8 @@ import java.util.Objects;
  *       QEMU has no cap of rounds: it iterates until that holds or the migration is cancelled. domsim
  *       cancels a pre-copy still iterating after {@code migration.timeout} ({@link #iteratesUntilConverged}).
  *       Its live rounds go at most at {@code max-bandwidth} (128 MiB/s) unless {@code migration.bandwidth}
- *       says otherwise; the switchover is not rate-limited ({@link #capsSwitchover}).
+ *       says otherwise; the switchover is not rate-limited ({@link #capsSwitchover}). Pages the guest
+ *       never touched go as zero-page flags ({@link #untouchedPageBytes}); Xen's senders skip them.
  * </ul>
  */
 public interface StopRule {
@@ -58,6 +59,15 @@ public interface StopRule {
   /** Does a cap on the live rounds bind the stop-and-copy too? QEMU lifts it for the switchover. */
   default boolean capsSwitchover() {
     return true;
+  }
+
+  /**
+   * Bytes on the wire for each page the guest never touched, in the pass over all of memory (round 1, a
+   * stop-and-copy, a post-copy push): 0 for Xen's senders, which skip unpopulated pages ({@code
+   * XEN_DOMCTL_PFINFO_XTAB}); QEMU scans each and sends a zero page as a flag ({@code save_zero_page}).
+   */
+  default long untouchedPageBytes() {
+    return 0;
   }
 
   /**
@@ -133,14 +143,31 @@ public interface StopRule {
    *
    * @param autoConverge QEMU's cpu-throttle settings, or null when {@code migration.auto-converge} is off
    * @param maxBandwidthBitsPerSecond QEMU's {@code max-bandwidth}: the live rounds' cap when the user sets none
+   * @param zeroPageBytes what a zero page (one the guest never touched) costs on the wire
    */
-  record Qemu(Duration downtimeLimit, AutoConverge.Settings autoConverge, long maxBandwidthBitsPerSecond)
-      implements StopRule {
+  record Qemu(Duration downtimeLimit, AutoConverge.Settings autoConverge, long maxBandwidthBitsPerSecond,
+      long zeroPageBytes) implements StopRule {
+    /** QEMU's {@code save_zero_page}: an 8-byte page header (offset | RAM_SAVE_FLAG_ZERO) and one byte. */
+    public static final long ZERO_PAGE_BYTES = 9;
+
     public Qemu {
       Objects.requireNonNull(downtimeLimit, "downtimeLimit");
       if (maxBandwidthBitsPerSecond <= 0) {
         throw new IllegalArgumentException("max-bandwidth must be above 0: " + maxBandwidthBitsPerSecond);
       }
+      if (zeroPageBytes < 0 || zeroPageBytes > Page.BYTES) {
+        throw new IllegalArgumentException("zero-page-bytes must be 0.." + Page.BYTES + ": " + zeroPageBytes);
+      }
+    }
+
+    /** With QEMU's zero-page flag ({@link #ZERO_PAGE_BYTES}). */
+    public Qemu(Duration downtimeLimit, AutoConverge.Settings autoConverge, long maxBandwidthBitsPerSecond) {
+      this(downtimeLimit, autoConverge, maxBandwidthBitsPerSecond, ZERO_PAGE_BYTES);
+    }
+
+    @Override
+    public long untouchedPageBytes() {
+      return zeroPageBytes;
     }
 
     @Override

@@ -12,7 +12,8 @@ import java.util.Objects;
  * <ol>
  *   <li>log-dirty enabled (the caller passes a fresh log: every page dirty);
  *   <li>each round: {@code clean()} gives the pages to send; sending them takes {@code pages × 4096 /
- *       bandwidth}; meanwhile the guest writes {@code rate × (1 − throttle) × duration} pages
+ *       bandwidth} (round 1 also the rule's flag for each page the guest never touched, {@link
+ *       StopRule#untouchedPageBytes}); meanwhile the guest writes {@code rate × (1 − throttle) × duration} pages
  *       ({@code log.write}); then {@code peek()} is what the stop rule sees;
  *   <li>on stop: the guest is suspended (no more writes), the last {@code clean()} is the final copy, and
  *       the downtime is its transfer time (CPU and device state are the sender's business, not this
@@ -105,13 +106,16 @@ public final class PrecopyModel {
       double rate = dirtyPagesPerSecond * (1 - throttle);
       long skipped = rule instanceof StopRule.XenLegacy ? legacySkip(toSend, rate, ws, bandwidthBytesPerSecond) : 0;
       long sent = toSend - skipped;
-      long durationNanos = transferNanos(sent, bandwidthBytesPerSecond);
+      // Round 1 passes over all of memory: the pages the guest never touched are skipped (Xen) or flagged (QEMU).
+      long flagBytes = round == 1 ? log.untouchedPages() * rule.untouchedPageBytes() : 0;
+      long durationNanos = transferNanos(sent, flagBytes, bandwidthBytesPerSecond);
       log.write(rate * durationNanos / 1e9);
       long dirty = log.peek();
       totalSent += sent;
       timeNanos += durationNanos;
       rounds.add(new Round(round, sent, skipped, dirty, durationNanos, throttle));
-      double measured = durationNanos > 0 ? sent * PAGE_BYTES / (durationNanos / 1e9) : bandwidthBytesPerSecond;
+      double measured = durationNanos > 0 ? (sent * PAGE_BYTES + flagBytes) / (durationNanos / 1e9)
+          : bandwidthBytesPerSecond;
       RoundStats stats = new RoundStats(round, sent, totalSent, dirty, memoryPages, measured, durationNanos, skipped);
       if (rule.stopAndCopy(stats)) {
         break;
@@ -140,7 +144,11 @@ public final class PrecopyModel {
   }
 
   static long transferNanos(long pages, double bandwidthBytesPerSecond) {
-    return Math.round(pages * PAGE_BYTES / bandwidthBytesPerSecond * 1e9);
+    return transferNanos(pages, 0, bandwidthBytesPerSecond);
+  }
+
+  static long transferNanos(long pages, long extraBytes, double bandwidthBytesPerSecond) {
+    return Math.round((pages * PAGE_BYTES + extraBytes) / bandwidthBytesPerSecond * 1e9);
   }
 
   /**

@@ -166,9 +166,12 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
         new FaultEnds(fault)));
     this.powerOrders = new PowerOrders(operator, spec.nodes(),
         io.domsim.hypervisor.CostSettings.from(spec.settings()).domainOverheadBytes(), new PowerOrders.Hands() {
-          @Override public Optional<String> power(ScenarioAction action) { return Cluster.this.power(action); }
+          @Override public Optional<String> power(ScenarioAction action, RunResult.Origin by) {
+            return Cluster.this.power(action, by);
+          }
           @Override public void migrate(String guest, String node) {
-            requestMigration(new ScenarioAction.Migrate(now(), guest, node, Optional.empty(), Optional.empty()));
+            requestMigration(new ScenarioAction.Migrate(now(), guest, node, Optional.empty(), Optional.empty()),
+                RunResult.Origin.CONSOLIDATION);
           }
           @Override public void create(String node, io.domsim.config.GuestSpec guest) {
             wiring.dom0s().get(node).tell(new Dom0.CreateGuest(guest, createReplies));
@@ -262,7 +265,7 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
     if (unknown.isPresent()) {
       op.reply().completeExceptionally(new IllegalArgumentException(unknown.get()));
     } else if (op.action() instanceof ScenarioAction.Migrate mig) {
-      Operator.Decision d = requestMigration(mig);
+      Operator.Decision d = requestMigration(mig, RunResult.Origin.CONSOLE);
       if (d instanceof Operator.Refused r) {
         op.reply().completeExceptionally(new OperationRefused(r.id(), r.reason()));
       } else {
@@ -280,7 +283,7 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
         op.reply().complete(fail.node());
       }
     } else if (op.action() instanceof ScenarioAction.PowerOff || op.action() instanceof ScenarioAction.PowerOn) {
-      Optional<String> refusal = power(op.action());
+      Optional<String> refusal = power(op.action(), RunResult.Origin.CONSOLE);
       if (refusal.isPresent()) {
         op.reply().completeExceptionally(new OperationRefused(null, refusal.get()));
       } else {
@@ -297,14 +300,14 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
     } else if (op.action() instanceof ScenarioAction.NetworkFaults nf) {
       op.reply().complete(faults.networkFaults(nf));
     } else if (op.action() instanceof ScenarioAction.GuestAction a) {
-      Operator.Verb v = guestVerb(a);
+      Operator.Verb v = guestVerb(a, RunResult.Origin.CONSOLE);
       if (v instanceof Operator.VerbRefused r) {
         op.reply().completeExceptionally(new OperationRefused(null, r.reason()));
       } else {
         unansweredVerbs.put(a.guest(), op.reply()); // its Dom0 answers within this instant
       }
     } else if (op.action() instanceof ScenarioAction.Create c) {
-      Operator.Verb v = create(c.guest());
+      Operator.Verb v = create(c.guest(), RunResult.Origin.CONSOLE);
       if (v instanceof Operator.VerbRefused r) {
         op.reply().completeExceptionally(new OperationRefused(null, r.reason()));
       } else {
@@ -336,11 +339,11 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
   private Behavior<Command> onScenarioStep(ScenarioStep step) {
     ScenarioAction action = spec.scenario().get(step.index());
     if (action instanceof ScenarioAction.Migrate mig) {
-      requestMigration(mig);
+      requestMigration(mig, RunResult.Origin.SCENARIO);
     } else if (action instanceof ScenarioAction.Fail fail) {
       failNode(fail.node());
     } else if (action instanceof ScenarioAction.PowerOff || action instanceof ScenarioAction.PowerOn) {
-      power(action); // a refusal is recorded: what the config cannot know (a guest there) is decided now
+      power(action, RunResult.Origin.SCENARIO); // a refusal is recorded: what the config cannot know (a guest there) is decided now
     } else if (action instanceof ScenarioAction.Recover recover) {
       if (operator.cannotRecover(recover.node()).isEmpty()) {
         recoverNode(recover.node()); // the config check lets through only recovers of failed nodes
@@ -348,9 +351,9 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
     } else if (action instanceof ScenarioAction.NetworkFaults nf) {
       faults.networkFaults(nf);
     } else if (action instanceof ScenarioAction.GuestAction a) {
-      guestVerb(a); // a refusal is in the report's operations
+      guestVerb(a, RunResult.Origin.SCENARIO); // a refusal is in the report's operations
     } else if (action instanceof ScenarioAction.Create c) {
-      create(c.guest());
+      create(c.guest(), RunResult.Origin.SCENARIO);
     } else {
       faults.begin(action); // the config checked that faults of a node do not overlap
     }
@@ -362,8 +365,8 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
   }
 
   /** The operator decides about a lifecycle verb; one it does not refuse goes to the Dom0 where the guest runs. */
-  private Operator.Verb guestVerb(ScenarioAction.GuestAction a) {
-    Operator.Verb v = operator.requestLifecycle(a, nowS());
+  private Operator.Verb guestVerb(ScenarioAction.GuestAction a, RunResult.Origin by) {
+    Operator.Verb v = operator.requestLifecycle(a, nowS(), by);
     if (v instanceof Operator.SendVerb send) {
       wiring.dom0s().get(send.node()).tell(new Dom0.Lifecycle(send.guest(), send.op(), lifecycleReplies));
     }
@@ -374,9 +377,9 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
    * {@code xl create}: the operator decides; a guest it accepts starts on its own node through that node's
    * toolstack, or is placed by the pool master (the first node by name that is up).
    */
-  private Operator.Verb create(io.domsim.config.GuestSpec spec) {
+  private Operator.Verb create(io.domsim.config.GuestSpec spec, RunResult.Origin by) {
     Optional<String> master = wiring.poolMasterNode();
-    Operator.Verb v = operator.requestCreate(spec, nowS(), master);
+    Operator.Verb v = operator.requestCreate(spec, nowS(), master, by);
     if (v instanceof Operator.SendCreate c) {
       if (c.node().isPresent()) {
         wiring.dom0s().get(c.node().get()).tell(new Dom0.CreateGuest(spec, createReplies));
@@ -406,8 +409,8 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
   }
 
   /** The operator decides; a migration it does not refuse goes to the source's Dom0. */
-  private Operator.Decision requestMigration(ScenarioAction.Migrate mig) {
-    Operator.Decision d = operator.requestMigration(mig, SimTime.toSeconds(kernel.now()));
+  private Operator.Decision requestMigration(ScenarioAction.Migrate mig, RunResult.Origin by) {
+    Operator.Decision d = operator.requestMigration(mig, SimTime.toSeconds(kernel.now()), by);
     if (d instanceof Operator.Handover h) {
       Map<String, ActorRef<Dom0.Command>> dom0s = wiring.dom0s();
       dom0s.get(h.from()).tell(new Dom0.Migrate(h.id(), h.guest(), h.to(), h.toBoot(), dom0s.get(h.to()), h.algorithm(),
@@ -453,7 +456,7 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
    * placed there, peers hear it is down one latency later, as of a crash) and the machine is off after its
    * shutdown time. On: it draws power at once, as a new life, and runs its Dom0 after its boot time.
    */
-  private Optional<String> power(ScenarioAction action) {
+  private Optional<String> power(ScenarioAction action, RunResult.Origin by) {
     String name = action.nodeOrNull();
     NodeSpec node = spec.nodes().stream().filter(n -> n.name().equals(name)).findFirst().orElseThrow();
     double nowS = SimTime.toSeconds(kernel.now());
@@ -463,7 +466,7 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
     operator.record(new RunResult.Operation(nowS, off ? RunResult.OperationAction.POWER_OFF
         : RunResult.OperationAction.POWER_ON, null, name, refusal.isPresent() ? RunResult.OperationOutcome.REFUSED
         : RunResult.OperationOutcome.COMPLETED, refusal.isPresent() ? null : SimTime.toSeconds(kernel.now() + takes),
-        refusal.orElse(null)));
+        refusal.orElse(null), by));
     if (refusal.isPresent()) {
       return refusal;
     }

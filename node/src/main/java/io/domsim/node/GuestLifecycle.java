@@ -26,12 +26,14 @@ final class GuestLifecycle {
     RunResult.OperationOutcome outcome;
     Double finishedAtS;
     String reason;
+    final RunResult.Origin origin;
 
-    Op(double atS, GuestOp action, String guest, String node) {
+    Op(double atS, GuestOp action, String guest, String node, RunResult.Origin origin) {
       this.atS = atS;
       this.action = action;
       this.guest = guest;
       this.node = node;
+      this.origin = origin;
     }
   }
 
@@ -50,8 +52,8 @@ final class GuestLifecycle {
   private final List<String> created = new ArrayList<>();
 
   /** A verb the operator refused at once: recorded, with its sentence. */
-  void refused(double atS, GuestOp action, String guest, String node, String reason) {
-    Op op = new Op(atS, action, guest, node);
+  void refused(double atS, GuestOp action, String guest, String node, String reason, RunResult.Origin origin) {
+    Op op = new Op(atS, action, guest, node, origin);
     op.outcome = RunResult.OperationOutcome.REFUSED;
     op.finishedAtS = atS;
     op.reason = reason;
@@ -59,8 +61,8 @@ final class GuestLifecycle {
   }
 
   /** A verb handed to {@code node}'s toolstack (for a create without a node, to the pool master). */
-  void begun(double atS, GuestOp action, String guest, String node) {
-    Op op = new Op(atS, action, guest, node);
+  void begun(double atS, GuestOp action, String guest, String node, RunResult.Origin origin) {
+    Op op = new Op(atS, action, guest, node, origin);
     ops.add(op);
     underWay.put(guest, op);
     if (action == GuestOp.CREATE) {
@@ -194,6 +196,7 @@ final class GuestLifecycle {
   /** Every verb asked, in request order, as the report lists them. */
   List<RunResult.Operation> operations() {
     return ops.stream().map(o -> new RunResult.Operation(o.atS, RunResult.OperationAction.of(o.action), o.guest, o.node,
-        o.outcome == null ? RunResult.OperationOutcome.IN_PROGRESS : o.outcome, o.finishedAtS, o.reason)).toList();
+        o.outcome == null ? RunResult.OperationOutcome.IN_PROGRESS : o.outcome, o.finishedAtS, o.reason, o.origin))
+        .toList();
   }
 }

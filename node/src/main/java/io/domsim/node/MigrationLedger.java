@@ -20,7 +20,7 @@ final class MigrationLedger {
    * One requested migration: as asked ({@code requested}: no outcome) and the record that stands
    * ({@code reported}; null while no side has said anything, which means it is in flight).
    */
-  record Entry(MigrationId id, MigrationRecord requested, MigrationRecord reported) {
+  record Entry(MigrationId id, MigrationRecord requested, MigrationRecord reported, RunResult.Origin origin) {
     boolean inFlight() {
       return reported == null;
     }
@@ -60,11 +60,11 @@ final class MigrationLedger {
    * the guest runs nowhere; {@code policy} is null when the algorithm has no stop rule.
    */
   MigrationRecord open(String guest, GuestType type, String from, String to, String algorithm, String policy,
-      double requestedAtS) {
+      double requestedAtS, RunResult.Origin origin) {
     MigrationId id = new MigrationId(entries.isEmpty() ? 1 : entries.lastKey().sequence() + 1);
     MigrationRecord requested = MigrationRecord.requested(id.wireName(), guest, type, from, to, algorithm, policy,
         requestedAtS);
-    entries.put(id, new Entry(id, requested, null));
+    entries.put(id, new Entry(id, requested, null, origin));
     byWireName.put(id.wireName(), id);
     inFlight.add(id);
     countInFlight(requested, 1);
@@ -89,7 +89,7 @@ final class MigrationLedger {
     if (standing != null && !(standing.fromDestination() && !record.fromDestination())) {
       return false;
     }
-    entries.put(id, new Entry(id, e.requested(), record));
+    entries.put(id, new Entry(id, e.requested(), record, e.origin()));
     landed(id, e.requested());
     if (standing == null) {
       // Counted once, by the first word: the source's fuller record that may replace the destination's is
@@ -104,7 +104,7 @@ final class MigrationLedger {
     MigrationId id = byWireName.get(record.id());
     if (id != null && entries.get(id).inFlight()) {
       landed(id, entries.get(id).requested());
-      entries.put(id, new Entry(id, entries.get(id).requested(), record));
+      entries.put(id, new Entry(id, entries.get(id).requested(), record, entries.get(id).origin()));
     }
   }
 

@@ -251,7 +251,7 @@ final class Operator {
    * The operator's {@code xl migrate}: checks what only the operator can know (is the guest running, is
    * the destination up) and opens the migration in the ledger, refused or to be handed over.
    */
-  Decision requestMigration(ScenarioAction.Migrate mig, double nowS) {
+  Decision requestMigration(ScenarioAction.Migrate mig, double nowS, RunResult.Origin origin) {
     GuestStart g = guests.get(mig.guest());
     String from = location.get(mig.guest());
     String algorithm = mig.algorithm().orElse(migration.defaults().algorithm());
@@ -259,7 +259,7 @@ final class Operator {
     // A stop rule decides only for algorithms with live rounds: the others report none.
     String stopRule = migration.shape(algorithm).usesStopRule() ? policy : null;
     MigrationRecord asked = ledger.open(mig.guest(), g.spec().type(), from, mig.to(), algorithm,
-        stopRule, nowS);
+        stopRule, nowS, origin);
     String refusal = null;
     Optional<GuestLifecycle.Stage> stage = lifecycle.stage(mig.guest());
     if (from == null) {
@@ -314,7 +314,7 @@ final class Operator {
    * guest runs, and where; it is not migrating; no other verb is under way on it; the verb fits its stage) and
    * records the verb, refused or handed to the Dom0 where the guest runs.
    */
-  Verb requestLifecycle(ScenarioAction.GuestAction a, double nowS) {
+  Verb requestLifecycle(ScenarioAction.GuestAction a, double nowS, RunResult.Origin origin) {
     String guest = a.guest();
     String node = location.get(guest);
     Optional<GuestLifecycle.Stage> stage = lifecycle.stage(guest);
@@ -346,10 +346,10 @@ final class Operator {
     if (refusal != null) {
       String why = refusal;
       events.say(() -> "xl " + a.op().configName() + " " + guest + " refused: " + why);
-      lifecycle.refused(nowS, a.op(), guest, node, refusal);
+      lifecycle.refused(nowS, a.op(), guest, node, refusal, origin);
       return new VerbRefused(refusal);
     }
-    lifecycle.begun(nowS, a.op(), guest, node);
+    lifecycle.begun(nowS, a.op(), guest, node, origin);
     return new SendVerb(guest, a.op(), node);
   }
 
@@ -364,7 +364,7 @@ final class Operator {
    *
    * @param master the node that would hold the pool-master role, or empty when none is up
    */
-  Verb requestCreate(GuestSpec spec, double nowS, Optional<String> master) {
+  Verb requestCreate(GuestSpec spec, double nowS, Optional<String> master, RunResult.Origin origin) {
     String name = spec.name();
     String refusal = null;
     if (guests.containsKey(name)) {
@@ -379,11 +379,11 @@ final class Operator {
     if (refusal != null) {
       String why = refusal;
       events.say(() -> "xl create " + name + " refused: " + why);
-      lifecycle.refused(nowS, GuestOp.CREATE, name, spec.node().orElse(null), refusal);
+      lifecycle.refused(nowS, GuestOp.CREATE, name, spec.node().orElse(null), refusal, origin);
       return new VerbRefused(refusal);
     }
     guests.put(name, new GuestStart(spec, null, null));
-    lifecycle.begun(nowS, GuestOp.CREATE, name, spec.node().orElse(null));
+    lifecycle.begun(nowS, GuestOp.CREATE, name, spec.node().orElse(null), origin);
     if (spec.node().isEmpty()) {
       placing.put(name, master.get());
     }
@@ -520,7 +520,7 @@ final class Operator {
     for (RunResult.Operation o : operations) {
       boolean pending = o.finishedAtS() != null && o.finishedAtS() > endS;
       out.add(pending ? new RunResult.Operation(o.atS(), o.action(), o.guest(), o.node(),
-          RunResult.OperationOutcome.IN_PROGRESS, null, o.reason()) : o);
+          RunResult.OperationOutcome.IN_PROGRESS, null, o.reason(), o.requestedBy()) : o);
     }
     return out;
   }

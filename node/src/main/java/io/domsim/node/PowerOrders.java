@@ -26,7 +26,7 @@ final class PowerOrders {
   /** How the cluster acts on the operator's behalf. */
   interface Hands {
     /** Switches a node off or on now; the sentence of a refusal (recorded by the cluster), or empty. */
-    Optional<String> power(ScenarioAction action);
+    Optional<String> power(ScenarioAction action, RunResult.Origin origin);
 
     /** Requests the live migration of {@code guest} to {@code node} now. */
     void migrate(String guest, String node);
@@ -60,7 +60,7 @@ final class PowerOrders {
    */
   Map<String, DataCentre.Power> take(Decisions d) {
     for (String node : d.powerOn()) {
-      hands.power(new ScenarioAction.PowerOn(hands.now(), node));
+      hands.power(new ScenarioAction.PowerOn(hands.now(), node), RunResult.Origin.CONSOLIDATION);
     }
     for (Decisions.Move move : d.moves()) {
       if (operator.power(move.to()) == Operator.PowerState.BOOTING) {
@@ -84,7 +84,7 @@ final class PowerOrders {
       boolean fits = (guest.type() != GuestType.HVM || n.hvmSupport())
           && guest.memoryBytes() + domainOverheadBytes <= n.memoryBytes() - n.dom0().memoryBytes() - domainOverheadBytes;
       if (operator.power(n.name()) == Operator.PowerState.OFF && fits) {
-        if (hands.power(new ScenarioAction.PowerOn(hands.now(), n.name())).isPresent()) {
+        if (hands.power(new ScenarioAction.PowerOn(hands.now(), n.name()), RunResult.Origin.POOL_MASTER).isPresent()) {
           return false;
         }
         createsAwaitingBoot.computeIfAbsent(n.name(), x -> new ArrayList<>()).add(guest);
@@ -129,7 +129,7 @@ final class PowerOrders {
       }
       if (operator.cannotPowerOff(node).isEmpty()) {
         it.remove();
-        hands.power(new ScenarioAction.PowerOff(hands.now(), node));
+        hands.power(new ScenarioAction.PowerOff(hands.now(), node), RunResult.Origin.CONSOLIDATION);
       } else if (!operator.migrationInvolves(node) || operator.power(node) != Operator.PowerState.ON) {
         it.remove();
       }

@@ -227,7 +227,7 @@ final class ReportBuilder {
             asked.algorithm(), asked.policy(), asked.requestedAtS(), null, null, null, null, 0, 0, 0,
             sourceDied ? MigrationOutcome.FAILED : MigrationOutcome.IN_PROGRESS,
             sourceDied ? "the source failed before the destination had anything to take over; the guest was lost"
-                : "the run ended before the migration did", List.of(), null));
+                : "the run ended before the migration did", List.of(), null, e.origin()));
         continue;
       }
       Double total = rec.startedAtS() != null && rec.finishedAtS() != null
@@ -239,7 +239,7 @@ final class ReportBuilder {
       out.add(new RunResult.MigrationResult(rec.guest(), asked.type(), asked.from(), asked.to(), asked.algorithm(),
           asked.policy(), asked.requestedAtS(), rec.startedAtS(), rec.finishedAtS(), total, rec.downtimeS(),
           rec.rounds(), rec.bytesTransferred(), rec.pagesTransferred(), MigrationOutcome.of(rec.outcome()),
-          rec.reason(), rounds, rec.pagesMissingAtDestination()));
+          rec.reason(), rounds, rec.pagesMissingAtDestination(), e.origin()));
     }
     return out;
   }

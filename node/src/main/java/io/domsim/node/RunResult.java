@@ -197,7 +197,24 @@ public record RunResult(
    * the node was off; a power-on: when it booted), {@code reason} why it was refused or cut short.
    */
   public record Operation(double atS, OperationAction action, String guest, String node,
-      OperationOutcome outcome, Double finishedAtS, String reason) {}
+      OperationOutcome outcome, Double finishedAtS, String reason, Origin requestedBy) {}
+
+  /** Who asked for a migration or an operation. */
+  public enum Origin {
+    /** The configuration's scenario timeline. */
+    SCENARIO,
+    /** An operator at a launched cluster's console or control API. */
+    CONSOLE,
+    /** The pool master's dynamic consolidation (its moves and power switches). */
+    CONSOLIDATION,
+    /** The pool master, powering a node on for a created guest that fits nowhere else. */
+    POOL_MASTER;
+
+    /** scenario, console, consolidation, pool-master: the word report.json and the table use. */
+    public String reportName() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+  }
 
   /** What an operation did: a guest's lifecycle verb or a node's power switch. */
   public enum OperationAction {
@@ -255,7 +272,7 @@ public record RunResult(
       String guest, GuestType type, String from, String to, String algorithm, String policy, double requestedAtS,
       Double startedAtS, Double finishedAtS, Double totalTimeS, Double downtimeS, int rounds, long bytesTransferred,
       long pagesTransferred, MigrationOutcome outcome, String reason, List<Round> roundLog,
-      Long pagesMissingAtDestination) {
+      Long pagesMissingAtDestination, Origin requestedBy) {
 
     public record Round(int round, long pagesSent, long pagesSkipped, long pagesDirtied, double durationS) {}
   }

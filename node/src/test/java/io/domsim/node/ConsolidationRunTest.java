@@ -129,6 +129,9 @@ class ConsolidationRunTest {
     assertTrue(r.migrations().stream().anyMatch(m -> m.outcome() == RunResult.MigrationOutcome.COMPLETED
         && !m.to().equals("h1")), r.migrations().toString());
     assertTrue(r.guests().stream().allMatch(g -> g.stateEnd() == RunResult.GuestState.RUNNING));
+    // Every move and power switch is the consolidation's, and says so.
+    assertTrue(r.migrations().stream().allMatch(m -> m.requestedBy() == RunResult.Origin.CONSOLIDATION));
+    assertTrue(r.operations().stream().allMatch(o -> o.requestedBy() == RunResult.Origin.CONSOLIDATION));
   }
 
   /**

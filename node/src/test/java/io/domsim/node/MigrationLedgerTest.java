@@ -19,7 +19,7 @@ class MigrationLedgerTest {
   final MigrationLedger ledger = new MigrationLedger();
 
   MigrationRecord open(String guest) {
-    return ledger.open(guest, GuestType.PV, "a", "b", "pre-copy", "xen", 1.0);
+    return ledger.open(guest, GuestType.PV, "a", "b", "pre-copy", "xen", 1.0, RunResult.Origin.SCENARIO);
   }
 
   static MigrationRecord ended(MigrationRecord asked, Phase outcome, String reason) {
@@ -92,7 +92,7 @@ class MigrationLedgerTest {
   @Test
   void aNodeIsInvolvedWhileAMigrationInFlightLeavesOrReachesIt() {
     MigrationRecord ab = open("g");
-    MigrationRecord cb = ledger.open("h", GuestType.HVM, "c", "b", "pre-copy", "qemu", 1.0);
+    MigrationRecord cb = ledger.open("h", GuestType.HVM, "c", "b", "pre-copy", "qemu", 1.0, RunResult.Origin.SCENARIO);
     assertTrue(ledger.involves("a") && ledger.involves("b") && ledger.involves("c"));
     assertFalse(ledger.involves("d"));
     ledger.end(ended(ab, Phase.COMPLETED, null).seenFromDestination());

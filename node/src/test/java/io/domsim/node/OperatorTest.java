@@ -48,7 +48,7 @@ class OperatorTest {
 
   @Test
   void aRequestForARunningGuestGoesToItsSourceWithTheClusterDefaults() {
-    Operator.Decision d = operator.requestMigration(migrate("moved", "b"), 1.5);
+    Operator.Decision d = operator.requestMigration(migrate("moved", "b"), 1.5, RunResult.Origin.SCENARIO);
     assertEquals(new Operator.Handover("m1", "moved", "a", "b", 0, "pre-copy", "xen"), d);
     MigrationRecord asked = operator.ledger().inFlight().get(0);
     assertEquals(MigrationRecord.requested("m1", "moved", GuestType.PV, "a", "b", "pre-copy", "xen", 1.5), asked);
@@ -56,20 +56,20 @@ class OperatorTest {
 
   @Test
   void onlyPreCopyRecordsAStopRule() {
-    Operator.Decision d = operator.requestMigration(migrate("moved", "b", "post-copy"), 1);
+    Operator.Decision d = operator.requestMigration(migrate("moved", "b", "post-copy"), 1, RunResult.Origin.SCENARIO);
     assertEquals("xen", ((Operator.Handover) d).policy(), "the Dom0 still gets the setting");
     assertNull(operator.ledger().inFlight().get(0).policy(), "the report shows none");
   }
 
   @Test
   void aGuestThatIsNotRunningCannotMigrateAndTheSentenceSaysWhy() {
-    Operator.Decision never = operator.requestMigration(migrate("never", "b"), 1);
+    Operator.Decision never = operator.requestMigration(migrate("never", "b"), 1, RunResult.Origin.SCENARIO);
     assertEquals(new Operator.Refused("m1", "guest never is not running (no node has room for guest never); "
         + "only a running guest can migrate"), never);
     assertEquals(Phase.REFUSED, standing("m1").outcome());
     assertEquals(never, new Operator.Refused("m1", standing("m1").reason()));
     assertTrue(operator.failNode("a", 1.5));
-    Operator.Decision lost = operator.requestMigration(migrate("moved", "b"), 2);
+    Operator.Decision lost = operator.requestMigration(migrate("moved", "b"), 2, RunResult.Origin.SCENARIO);
     assertEquals(new Operator.Refused("m2",
         "guest moved is not running (it was lost); only a running guest can migrate"), lost);
     assertNull(standing("m2").from());
@@ -79,7 +79,7 @@ class OperatorTest {
   void aFailedDestinationIsRefused() {
     operator.failNode("b", 0.5);
     assertEquals(new Operator.Refused("m1", "destination b has failed; choose a running node"),
-        operator.requestMigration(migrate("moved", "b"), 1));
+        operator.requestMigration(migrate("moved", "b"), 1, RunResult.Origin.SCENARIO));
   }
 
   @Test
@@ -97,7 +97,7 @@ class OperatorTest {
 
   @Test
   void theGuestIsWhereTheRecordThatStandsSays() {
-    Operator.Handover h = (Operator.Handover) operator.requestMigration(migrate("moved", "b"), 1);
+    Operator.Handover h = (Operator.Handover) operator.requestMigration(migrate("moved", "b"), 1, RunResult.Origin.SCENARIO);
     MigrationRecord asked = operator.ledger().inFlight().get(0);
     operator.migrationEnded(asked.withOutcome(Phase.COMPLETED, 2.0, null).seenFromDestination());
     assertEquals("b", operator.status(2).guestLocations().get("moved"));
@@ -105,7 +105,7 @@ class OperatorTest {
     assertEquals("b", operator.status(2).guestLocations().get("moved"));
     assertEquals("m1", h.id());
 
-    operator.requestMigration(migrate("paused", "c", "post-copy"), 3);
+    operator.requestMigration(migrate("paused", "c", "post-copy"), 3, RunResult.Origin.SCENARIO);
     MigrationRecord second = operator.ledger().inFlight().get(0);
     operator.migrationEnded(second.withOutcome(Phase.FAILED, 4.0, "source failed during post-copy"));
     assertFalse(operator.status(4).guestLocations().containsKey("paused"), "a failed migration lost the guest");
@@ -113,7 +113,7 @@ class OperatorTest {
 
   @Test
   void aLateRecordMovesNothing() {
-    operator.requestMigration(migrate("moved", "b"), 1);
+    operator.requestMigration(migrate("moved", "b"), 1, RunResult.Origin.SCENARIO);
     MigrationRecord asked = operator.ledger().inFlight().get(0);
     operator.migrationEnded(asked.withOutcome(Phase.ABORTED, 2.0, "the network path to b broke (b failed)"));
     operator.migrationEnded(asked.withOutcome(Phase.COMPLETED, 3.0, null));
@@ -138,7 +138,7 @@ class OperatorTest {
         + " (no node has failed)"), operator.cannotRecover("b"));
     operator.failNode("b", 1);
     assertEquals(new Operator.Refused("m1", "destination b has failed; choose a running node"),
-        operator.requestMigration(migrate("moved", "b"), 2));
+        operator.requestMigration(migrate("moved", "b"), 2, RunResult.Origin.SCENARIO));
     assertEquals(Optional.empty(), operator.cannotRecover("b"));
     assertEquals(Optional.of("node c has not failed, so it cannot recover; only a failed node boots again"
         + " (failed now: b)"), operator.cannotRecover("c"));
@@ -147,7 +147,7 @@ class OperatorTest {
     assertEquals(1, operator.boot("b"));
     assertEquals(0, operator.boot("a"));
     assertEquals(new Operator.Handover("m2", "moved", "a", "b", 1, "pre-copy", "xen"),
-        operator.requestMigration(migrate("moved", "b"), 4));
+        operator.requestMigration(migrate("moved", "b"), 4, RunResult.Origin.SCENARIO));
     assertTrue(operator.cannotRecover("b").isPresent(), "it runs again");
     assertThrows(IllegalStateException.class, () -> operator.recoverNode("b", 5));
 
@@ -163,8 +163,8 @@ class OperatorTest {
 
   @Test
   void theStatusListsWhatIsInFlightAndWhatWasReported() {
-    operator.requestMigration(migrate("moved", "b"), 1);
-    operator.requestMigration(migrate("never", "b"), 2);
+    operator.requestMigration(migrate("moved", "b"), 1, RunResult.Origin.SCENARIO);
+    operator.requestMigration(migrate("never", "b"), 2, RunResult.Origin.SCENARIO);
     Cluster.Status s = operator.status(2.5);
     assertEquals(2.5, s.simulatedSeconds());
     assertEquals(Map.of("moved", "a", "paused", "a"), s.guestLocations());

@@ -65,13 +65,13 @@ class PowerStatesTest {
     RunResult r = run();
     List<RunResult.Operation> ops = r.operations();
     assertEquals(5, ops.size(), ops.toString());
-    assertEquals(new RunResult.Operation(5, OFF, null, "b", REFUSED, null, "node b runs g1; migrate it away first"),
+    assertEquals(new RunResult.Operation(5, OFF, null, "b", REFUSED, null, "node b runs g1; migrate it away first", RunResult.Origin.SCENARIO),
         ops.get(0));
     assertEquals(new RunResult.Operation(6, OFF, null, "a", REFUSED, null,
-        "node a hosts the pool master, which stays on; switch off another node"), ops.get(1));
-    assertEquals(new RunResult.Operation(10, OFF, null, "c", COMPLETED, 10.0, null), ops.get(2));
-    assertEquals(new RunResult.Operation(30, ON, null, "c", COMPLETED, 30.0, null), ops.get(3));
-    assertEquals(new RunResult.Operation(80, OFF, null, "d", COMPLETED, 80.0, null), ops.get(4));
+        "node a hosts the pool master, which stays on; switch off another node", RunResult.Origin.SCENARIO), ops.get(1));
+    assertEquals(new RunResult.Operation(10, OFF, null, "c", COMPLETED, 10.0, null, RunResult.Origin.SCENARIO), ops.get(2));
+    assertEquals(new RunResult.Operation(30, ON, null, "c", COMPLETED, 30.0, null, RunResult.Origin.SCENARIO), ops.get(3));
+    assertEquals(new RunResult.Operation(80, OFF, null, "d", COMPLETED, 80.0, null, RunResult.Origin.SCENARIO), ops.get(4));
 
     List<RunResult.MigrationResult> migrations = r.migrations();
     assertEquals(RunResult.MigrationOutcome.REFUSED, migrations.get(0).outcome());
@@ -149,7 +149,7 @@ class PowerStatesTest {
     RunResult.GuestResult big = r.guests().stream().filter(g -> g.name().equals("big")).findFirst().orElseThrow();
     assertEquals(RunResult.GuestState.RUNNING, big.stateEnd(), big.toString());
     assertEquals("c", big.nodeStart());
-    assertEquals(new RunResult.Operation(32, ON, null, "c", COMPLETED, 38.0, null),
+    assertEquals(new RunResult.Operation(32, ON, null, "c", COMPLETED, 38.0, null, RunResult.Origin.POOL_MASTER),
         r.operations().stream().filter(o -> o.action() == ON).findFirst().orElseThrow());
     RunResult.Operation create = r.operations().stream().filter(o -> o.action() == RunResult.OperationAction.CREATE)
         .findFirst().orElseThrow();

@@ -129,7 +129,7 @@ class ReportBuilderTest {
 
   @Test
   void whereEachGuestEndedAndWhy() {
-    ledger.end(ledger.open("lost-in-migration", GuestType.PV, "a", "b", "post-copy", null, 2)
+    ledger.end(ledger.open("lost-in-migration", GuestType.PV, "a", "b", "post-copy", null, 2, RunResult.Origin.SCENARIO)
         .withOutcome(Phase.FAILED, 3.0, "source a failed during post-copy"));
     RunResult r = build(C_FAILED);
     assertEquals(List.of("moved", "paused", "lost-in-migration", "lost-with-node", "lost-after-handover", "never"),
@@ -154,16 +154,16 @@ class ReportBuilderTest {
   @Test
   void migrationsInRequestOrderFromTheirRequestAndTheRecordThatStands() {
     MigrationRecord.Round round = new MigrationRecord.Round(1, 262144, 0, 10, 8.5);
-    MigrationRecord moved = ledger.open("moved", GuestType.PV, "a", "b", "pre-copy", "xen", 1);
+    MigrationRecord moved = ledger.open("moved", GuestType.PV, "a", "b", "pre-copy", "xen", 1, RunResult.Origin.SCENARIO);
     ledger.end(moved.withStart(1.25).withTransfer(2, 1L << 30, 262154, List.of(round), 0L).withDowntime(0.05)
         .withOutcome(Phase.COMPLETED, 10.0, null));
-    ledger.open("paused", GuestType.HVM, "a", "b", "post-copy", null, 2);
-    ledger.open("lost-with-node", GuestType.PV, "c", "a", "stop-and-copy", null, 3);
-    MigrationRecord going = ledger.open("paused", GuestType.HVM, "a", "c", "pre-copy", "qemu", 4);
+    ledger.open("paused", GuestType.HVM, "a", "b", "post-copy", null, 2, RunResult.Origin.SCENARIO);
+    ledger.open("lost-with-node", GuestType.PV, "c", "a", "stop-and-copy", null, 3, RunResult.Origin.SCENARIO);
+    MigrationRecord going = ledger.open("paused", GuestType.HVM, "a", "c", "pre-copy", "qemu", 4, RunResult.Origin.SCENARIO);
     ledger.inFlightAtEnd(going.withStart(4.5).withTransfer(1, 4096, 1, List.of(round), null)
         .withOutcome(null, null, "the run ended before the migration did"));
     // A refusal written by a Dom0 that did not know the guest: the request's type stands in the report.
-    MigrationRecord refused = ledger.open("never", GuestType.HVM, null, "a", "pre-copy", "xen", 5);
+    MigrationRecord refused = ledger.open("never", GuestType.HVM, null, "a", "pre-copy", "xen", 5, RunResult.Origin.SCENARIO);
     ledger.end(MigrationRecord.requested(refused.id(), "never", null, null, "a", "pre-copy", "xen", 5)
         .refused("guest never is not running"));
 
@@ -172,16 +172,16 @@ class ReportBuilderTest {
     List<MigrationResult> m = r.migrations();
     assertEquals(new MigrationResult("moved", GuestType.PV, "a", "b", "pre-copy", "xen", 1, 1.25, 10.0, 8.75, 0.05, 2,
         1L << 30, 262154, MigrationOutcome.COMPLETED, null,
-        List.of(new MigrationResult.Round(1, 262144, 0, 10, 8.5)), 0L), m.get(0));
+        List.of(new MigrationResult.Round(1, 262144, 0, 10, 8.5)), 0L, RunResult.Origin.SCENARIO), m.get(0));
     assertEquals(new MigrationResult("paused", GuestType.HVM, "a", "b", "post-copy", null, 2, null, null, null, null,
-        0, 0, 0, MigrationOutcome.IN_PROGRESS, "the run ended before the migration did", List.of(), null), m.get(1));
+        0, 0, 0, MigrationOutcome.IN_PROGRESS, "the run ended before the migration did", List.of(), null, RunResult.Origin.SCENARIO), m.get(1));
     assertEquals(new MigrationResult("lost-with-node", GuestType.PV, "c", "a", "stop-and-copy", null, 3, null, null,
         null, null, 0, 0, 0, MigrationOutcome.FAILED,
-        "the source failed before the destination had anything to take over; the guest was lost", List.of(), null),
+        "the source failed before the destination had anything to take over; the guest was lost", List.of(), null, RunResult.Origin.SCENARIO),
         m.get(2), "nobody reported it, and its source is gone");
     assertEquals(new MigrationResult("paused", GuestType.HVM, "a", "c", "pre-copy", "qemu", 4, 4.5, null, null, null,
         1, 4096, 1, MigrationOutcome.IN_PROGRESS, "the run ended before the migration did",
-        List.of(new MigrationResult.Round(1, 262144, 0, 10, 8.5)), null), m.get(3));
+        List.of(new MigrationResult.Round(1, 262144, 0, 10, 8.5)), null, RunResult.Origin.SCENARIO), m.get(3));
     assertEquals(MigrationOutcome.REFUSED, m.get(4).outcome());
     assertEquals(GuestType.HVM, m.get(4).type());
     assertEquals(5, m.size());
@@ -194,8 +194,8 @@ class ReportBuilderTest {
     snapshots.put("c", snapshot("c", false, totals("lost-with-node", DomainState.RUNNING, 4, CRASHED),
         totals("paused", DomainState.PAUSED, 0, HERE)));
     List<RunResult.Outage> down = List.of(new RunResult.Outage(3.5, 6.0));
-    ledger.open("lost-with-node", GuestType.PV, "c", "a", "pre-copy", "xen", 3);
-    ledger.open("never", GuestType.HVM, "c", "a", "pre-copy", "xen", 7);
+    ledger.open("lost-with-node", GuestType.PV, "c", "a", "pre-copy", "xen", 3, RunResult.Origin.SCENARIO);
+    ledger.open("never", GuestType.HVM, "c", "a", "pre-copy", "xen", 7, RunResult.Origin.SCENARIO);
     RunResult r = ReportBuilder.build(SPEC, SECONDS, snapshots, starts, ledger, Map.of("c", down));
     RunResult.NodeResult c = r.nodes().get(2);
     assertEquals(false, c.failed());

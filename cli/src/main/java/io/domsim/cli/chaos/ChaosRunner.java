@@ -6,21 +6,15 @@ import io.domsim.hypervisor.InvariantMonitor;
 import io.domsim.kernel.SimulationFailedException;
 import io.domsim.node.ClusterRun;
 import io.domsim.node.RunResult;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorCompletionService;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.function.IntConsumer;
 
 /**
  * Runs chaos variations and judges each: the invariant monitor inside the run (a violation fails it),
  * then {@link EndChecks} on its result. Runs are independent (each its own kernel and actor system on the
- * virtual clock), so they may run on several threads and each still gives what it gives alone.
+ * virtual clock), so {@code domsim chaos} runs them on several threads ({@code RunPool}) and each still gives
+ * what it gives alone.
  */
 public final class ChaosRunner {
 
@@ -162,39 +156,5 @@ public final class ChaosRunner {
   /** A failing run is one line of the table (and of a variation file's header): line breaks become spaces. */
   static String oneLine(String s) {
     return s.replaceAll("\\s*\\R\\s*", " ");
-  }
-
-  /**
-   * Runs every seed, {@code jobs} at a time, and returns the reports in run order.
-   *
-   * @param done called on this thread with the number of runs finished so far
-   */
-  public List<RunReport> runAll(long[] seeds, int jobs, IntConsumer done) throws InterruptedException {
-    ExecutorService pool = Executors.newFixedThreadPool(jobs, r -> {
-      Thread t = new Thread(r, "chaos-run");
-      t.setDaemon(true);
-      return t;
-    });
-    try {
-      ExecutorCompletionService<RunReport> completed = new ExecutorCompletionService<>(pool);
-      List<Future<RunReport>> futures = new ArrayList<>();
-      for (int i = 0; i < seeds.length; i++) {
-        int index = i;
-        futures.add(completed.submit(() -> run(index, seeds[index])));
-      }
-      for (int finished = 1; finished <= seeds.length; finished++) {
-        completed.take();
-        done.accept(finished);
-      }
-      List<RunReport> reports = new ArrayList<>();
-      for (Future<RunReport> f : futures) {
-        reports.add(f.get());
-      }
-      return reports;
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("a chaos run failed outside the simulation", e.getCause());
-    } finally {
-      pool.shutdownNow();
-    }
   }
 }

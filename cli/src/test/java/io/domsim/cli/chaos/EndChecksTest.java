@@ -68,7 +68,7 @@ class EndChecksTest {
   static MigrationResult withOutcome(MigrationResult m, MigrationOutcome outcome, String reason, Long missing) {
     return new MigrationResult(m.guest(), m.type(), m.from(), m.to(), m.algorithm(), m.policy(), m.requestedAtS(),
         m.startedAtS(), m.finishedAtS(), m.totalTimeS(), m.downtimeS(), m.rounds(), m.bytesTransferred(),
-        m.pagesTransferred(), outcome, reason, m.roundLog(), missing);
+        m.pagesTransferred(), outcome, reason, m.roundLog(), missing, RunResult.Origin.SCENARIO);
   }
 
   @Test
