@@ -115,7 +115,7 @@ class WireMessagesTest {
     TreeSet<String> missing = new TreeSet<>();
     for (Class<?> c : carriedClosure(crossJvmMessages())) {
       if (!registered.contains(c)) {
-        missing.add("domsim.kernel.kryo.registrations += \"" + c.getName() + "\"");
+        missing.add("domsim.kernel.kryo.registrations { \"" + c.getName() + "\" = on }");
       }
     }
     assertEquals(List.of(), List.copyOf(missing), "add these to the owning module's reference.conf");
