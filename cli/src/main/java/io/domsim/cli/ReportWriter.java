@@ -40,14 +40,16 @@ final class ReportWriter {
    * What produced a report: the domsim version, the report's schema, and the effective configuration (every
    * setting under {@code domsim} as the run resolved it: the user's file, its includes and overrides over every
    * module's reference.conf) as JSON with its SHA-256. Two reports with the same digest and seed come from the
-   * same settings (a trace file's content is not in the digest, only its path).
+   * same settings (a trace file's content is not in the digest, only its path). Left out: the Kryo
+   * registrations ({@code domsim.kernel.kryo}), the wire format's class list, which every module extends and
+   * which no result depends on.
    */
   record Provenance(String version, int schema, String configJson, String digest) {
     /** Bumped when a field changes meaning or goes away (added fields do not bump it). */
     static final int SCHEMA = 2;
 
     static Provenance of(com.typesafe.config.Config settings) {
-      String json = settings.root().render(com.typesafe.config.ConfigRenderOptions.concise());
+      String json = settings.withoutPath("kernel.kryo").root().render(com.typesafe.config.ConfigRenderOptions.concise());
       try {
         byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(json.getBytes(StandardCharsets.UTF_8));
         return new Provenance(Main.VERSION, SCHEMA, json, "sha256:" + java.util.HexFormat.of().formatHex(hash));

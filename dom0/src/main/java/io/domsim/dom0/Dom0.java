@@ -15,6 +15,8 @@ import io.domsim.hypervisor.Hypervisor.Op;
 import io.domsim.kernel.Network;
 import io.domsim.kernel.SimEntity;
 import io.domsim.kernel.SimKernel;
+import io.domsim.kernel.serialization.CrossJvm;
+import io.domsim.kernel.serialization.SameMember;
 import io.domsim.migration.MigrationRecord;
 import io.domsim.migration.net.Fabric;
 import io.domsim.migration.net.FlowId;
@@ -41,9 +43,9 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
   public sealed interface Command {}
 
   /** The toolstack verb {@code xl create}: build and start a guest on this node. */
-  public record CreateGuest(GuestSpec spec, ActorRef<CreateResult> replyTo) implements Command {}
+  public record CreateGuest(GuestSpec spec, ActorRef<CreateResult> replyTo) implements Command, CrossJvm {}
 
-  public sealed interface CreateResult {
+  public sealed interface CreateResult extends CrossJvm {
     String guest();
   }
 
@@ -57,9 +59,9 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
    * {@link LifecycleDone} once the guest's domain is gone (nothing if it is destroyed or its node fails before).
    */
   public record Lifecycle(String guest, io.domsim.config.GuestOp op, ActorRef<LifecycleResult> replyTo)
-      implements Command {}
+      implements Command, CrossJvm {}
 
-  public sealed interface LifecycleResult {
+  public sealed interface LifecycleResult extends CrossJvm {
     String guest();
 
     io.domsim.config.GuestOp op();
@@ -81,22 +83,23 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
   }
 
   /** A guest's own shutdown is over: destroy its domain {@code domid} (if it is still that one, here). */
-  record ShutdownOver(String guest, int domid) implements Command {}
+  record ShutdownOver(String guest, int domid) implements Command, SameMember {} // its own timer
 
   /**
    * Take the pool-master role, or, holding it, place more guests: place {@code guests} over {@code hosts} with
    * {@code policy} (the role keeps the policy and settings it was given first).
    */
+  // SameMember for now: it carries the placement policy plug-in itself; across members it must carry its name.
   public record BecomePoolMaster(List<PoolMaster.Host> hosts, PlacementPolicy policy, PoolSettings settings,
-      List<GuestSpec> guests, ActorRef<PoolMaster.Outcome> replyTo) implements Command {}
+      List<GuestSpec> guests, ActorRef<PoolMaster.Outcome> replyTo) implements Command, SameMember {}
 
   /** The endpoint this Dom0 offers the pool master. */
-  public record GetPoolEndpoint(ActorRef<PoolEndpoint> replyTo) implements Command {}
+  public record GetPoolEndpoint(ActorRef<PoolEndpoint> replyTo) implements Command, CrossJvm {}
 
-  public record PoolEndpoint(String node, ActorRef<PoolProtocol.HostCommand> endpoint) {}
+  public record PoolEndpoint(String node, ActorRef<PoolProtocol.HostCommand> endpoint) implements CrossJvm {}
 
   /** The node crashed: answer nothing more. */
-  public enum Halt implements Command { INSTANCE }
+  public enum Halt implements Command, SameMember { INSTANCE } // from its own node
 
   /**
    * The crashed node has booted again, in its life {@code boot} (1 after its first crash): this Dom0 starts
@@ -104,7 +107,7 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
    * booting node of the other nodes' lives (those not named are up in their first life). The actor is reset
    * in place: the actors of a node live for the whole run.
    */
-  public record Reboot(int boot, SortedMap<String, PeerLife> others) implements Command {
+  public record Reboot(int boot, SortedMap<String, PeerLife> others) implements Command, SameMember { // from its own node
     public Reboot {
       others = Collections.unmodifiableSortedMap(new TreeMap<>(others));
     }
@@ -122,7 +125,7 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
    */
   public record Migrate(String id, String guest, String toNode, int destinationBoot, ActorRef<Command> destination,
       String algorithm, String policy, long requestedAtNanos,
-      ActorRef<MigrationRecord> reportTo, ActorRef<MigrationAccepted> acceptedTo) implements Command {}
+      ActorRef<MigrationRecord> reportTo, ActorRef<MigrationAccepted> acceptedTo) implements Command, CrossJvm {}
 
   /**
    * Source to destination: reserve memory and vCPUs and create the guest paused. The stream joins life
@@ -130,76 +133,77 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
    * life of the destination, or from a life of the source known to have ended, is dropped.
    */
   public record PrepareIncoming(String id, GuestSpec spec, String algorithm, String fromNode, int sourceBoot,
-      int targetBoot, ActorRef<Command> source, ActorRef<MigrationRecord> reportTo) implements Command {}
+      int targetBoot, ActorRef<Command> source, ActorRef<MigrationRecord> reportTo) implements Command, CrossJvm {}
 
   /** Destination to source: the paused copy exists. */
-  public record Prepared(String id) implements Command {}
+  public record Prepared(String id) implements Command, CrossJvm {}
 
   /** Destination to source: it cannot take the guest; nothing was reserved. */
-  public record PrepareRefused(String id, String reason) implements Command {}
+  public record PrepareRefused(String id, String reason) implements Command, CrossJvm {}
 
   /** Source to destination, the point of no return: the domain is yours, cleared to unpause. */
-  public record Go(String id, MigrationRecord sourceView, long suspendedAtNanos) implements Command {}
+  public record Go(String id, MigrationRecord sourceView, long suspendedAtNanos) implements Command, CrossJvm {}
 
   /**
    * Source to destination: the stream has begun a round (the receiver sees the stream as it comes;
    * this is what it would know if the source died now).
    */
-  public record StreamProgress(String id, MigrationRecord sourceView) implements Command {}
+  public record StreamProgress(String id, MigrationRecord sourceView) implements Command, CrossJvm {}
 
   /** Destination to source: the guest runs here now. */
-  public record ResumedThere(String id, long unpausedAtNanos) implements Command {}
+  public record ResumedThere(String id, long unpausedAtNanos) implements Command, CrossJvm {}
 
   /**
    * Source to destination: the source gave up before GO (its stream made no progress for
    * {@code migration.timeout}) and runs the guest on; destroy the paused copy.
    */
-  public record MigrationAborted(String id, String reason) implements Command {}
+  public record MigrationAborted(String id, String reason) implements Command, CrossJvm {}
 
   /** Source to destination (post-copy): the last page has been pushed. */
-  public record AllPagesPushed(String id) implements Command {}
+  public record AllPagesPushed(String id) implements Command, CrossJvm {}
 
   /** What this Dom0's outgoing migrations have done so far (at the end of a run, for the report). */
-  public record ReportInFlight(ActorRef<InFlight> replyTo) implements Command {}
+  public record ReportInFlight(ActorRef<InFlight> replyTo) implements Command, CrossJvm {}
 
-  public record InFlight(String node, List<MigrationRecord> migrations) {}
+  public record InFlight(String node, List<MigrationRecord> migrations) implements CrossJvm {}
 
   /** How far outgoing migration {@code id} has got (the console's progress); answered also when halted. */
-  public record ReportProgress(String id, ActorRef<MigrationProgress> replyTo) implements Command {}
+  public record ReportProgress(String id, ActorRef<MigrationProgress> replyTo) implements Command, CrossJvm {}
 
   /** Life {@code boot} of another node has ended, it crashed (failure detection): end the migrations that involve it. */
-  public record NodeDown(String node, int boot) implements Command {}
+  public record NodeDown(String node, int boot) implements Command, CrossJvm {}
 
   /** Another node runs again, in its life {@code boot}: what comes from its earlier lives is dropped. */
-  public record NodeUp(String node, int boot) implements Command {}
+  public record NodeUp(String node, int boot) implements Command, CrossJvm {}
 
   // ---- a migration's own timers ----
 
   /** A PV guest being migrated has acknowledged its suspend request. */
-  record SuspendAcknowledged(String migration) implements Command {}
+  record SuspendAcknowledged(String migration) implements Command, SameMember {} // its own timer
 
   /** An incoming HVM guest's device model and context are restored. */
-  record Restored(String migration) implements Command {}
+  record Restored(String migration) implements Command, SameMember {} // its own timer
 
   /** A PV guest's page tables are rewritten for {@code flow}: its bytes may go. */
-  record PagetablesRewritten(FlowId flow) implements Command {}
+  record PagetablesRewritten(FlowId flow) implements Command, SameMember {} // its own timer
 
   /** A migration's watchdog: if {@code token} is still the current one, it has made no progress since. */
-  record StallTimeout(String migration, long token) implements Command {}
+  record StallTimeout(String migration, long token) implements Command, SameMember {} // its own timer
 
   /** A never-give-up pre-copy (qemu) has iterated for migration.timeout. */
-  record ConvergenceTimeout(String migration) implements Command {}
+  record ConvergenceTimeout(String migration) implements Command, SameMember {} // its own timer
 
-  private record FromFabric(Fabric.FlowEvent event) implements Command {}
+  private record FromFabric(Fabric.FlowEvent event) implements Command, SameMember {} // an adapter's wrapping
 
-  private record FromPool(PoolProtocol.HostCommand command) implements Command {}
+  private record FromPool(PoolProtocol.HostCommand command) implements Command, SameMember {} // an adapter's wrapping
 
-  private record FromHypervisor(Hypervisor.Result result) implements Command {}
+  private record FromHypervisor(Hypervisor.Result result) implements Command, SameMember {} // an adapter's wrapping
 
   /** Take the consolidation role (after the guests have been placed): see {@link Consolidator}. */
-  public record StartConsolidation(Consolidator.Setup setup) implements Command {}
+  // SameMember for now: the setup carries the consolidation policy plug-in itself; across members, its name.
+  public record StartConsolidation(Consolidator.Setup setup) implements Command, SameMember {}
 
-  private record FromSnapshot(io.domsim.hypervisor.HostSnapshot snapshot) implements Command {}
+  private record FromSnapshot(io.domsim.hypervisor.HostSnapshot snapshot) implements Command, SameMember {} // an adapter's wrapping
 
   private final String node;
   private final Hardware hardware;

@@ -16,7 +16,7 @@ import io.domsim.migration.net.FlowId;
  * @param queuedBytes what the current round still has to send after {@code flow} (batched senders)
  */
 public record MigrationProgress(String id, boolean found, MigrationRecord record, Phase phase, FlowId flow,
-    long flowBytes, long queuedBytes) {
+    long flowBytes, long queuedBytes) implements io.domsim.kernel.serialization.CrossJvm {
 
   static MigrationProgress none(String id) {
     return new MigrationProgress(id, false, null, null, null, 0, 0);

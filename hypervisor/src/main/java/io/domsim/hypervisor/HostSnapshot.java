@@ -5,7 +5,9 @@ import java.util.List;
 /** Everything a hypervisor has accumulated up to {@code atNanos}: the material of the report. */
 public record HostSnapshot(
     long atNanos, double busyCoreSeconds, double dom0CoreSeconds, double energyJoules, double hypercalls,
-    double vmExits, long memoryUsedBytes, List<GuestTotals> guests, double fullSeconds) {
+    double vmExits, long memoryUsedBytes, List<GuestTotals> guests, double fullSeconds)
+    // SameMember: it goes from the hypervisor to its own node's Node and Dom0; a NodeSnapshot carries it on.
+    implements io.domsim.kernel.serialization.SameMember {
 
   /** A snapshot of a node that never ran out of CPU. */
   public HostSnapshot(long atNanos, double busyCoreSeconds, double dom0CoreSeconds, double energyJoules,

@@ -13,6 +13,7 @@ import io.domsim.kernel.SimEntity;
 import io.domsim.kernel.SimKernel;
 import io.domsim.kernel.SimTime;
 import io.domsim.kernel.SimTimer;
+import io.domsim.kernel.serialization.SameMember;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -26,7 +27,8 @@ import java.util.TreeMap;
  */
 public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
 
-  public sealed interface Command {}
+  /** SameMember: a hypervisor hears only its own node's Node and Dom0, and its own timers. */
+  public sealed interface Command extends SameMember {}
 
   /** A hypercall from domain {@code callerDomid}. */
   public record Hypercall(int callerDomid, long tag, Op op, ActorRef<Result> replyTo) implements Command {}
@@ -124,7 +126,8 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
   }
 
   /** The answer to a hypercall; {@code tag} is the caller's, to match answers to calls. */
-  public sealed interface Result {
+  /** SameMember: the answer goes to its own node's Dom0. */
+  public sealed interface Result extends SameMember {
     long tag();
 
     Op op();

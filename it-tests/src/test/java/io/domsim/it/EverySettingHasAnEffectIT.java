@@ -73,7 +73,7 @@ class EverySettingHasAnEffectIT {
   private static final Map<String, String> NOT_SETTINGS = Map.of(
       "domsim.kernel.sim-dispatcher", "Akka's definition of the simulation dispatcher, read by Akka from the"
           + " JVM's configuration (kernel-id is filled in per run)",
-      "domsim.kernel.kryo.registrations", "the list of classes Kryo registers, which modules extend with +=");
+      "domsim.kernel.kryo.registrations", "the classes Kryo registers, one key per class in each module's reference.conf");
 
   /** A trace next to the fixture (configs/traces/steps.txt). */
   private static final String TRACE = "traces/steps.txt";

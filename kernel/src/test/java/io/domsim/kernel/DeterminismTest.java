@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.Behaviors;
+import io.domsim.kernel.serialization.SameMember;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -22,7 +23,7 @@ class DeterminismTest {
   static final int WALKERS_PER_NODE = 4;
   static final int EVENTS = 10_000;
 
-  record Ping(String from, int hop, boolean direct) {}
+  record Ping(String from, int hop, boolean direct) implements SameMember {} // test actors in one JVM
 
   static final class Run {
     final List<String> log = new ArrayList<>(EVENTS);

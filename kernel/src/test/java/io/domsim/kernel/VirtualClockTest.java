@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.Behaviors;
+import io.domsim.kernel.serialization.SameMember;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -101,7 +102,7 @@ class VirtualClockTest {
     }
   }
 
-  record Hop(int n, ActorRef<Hop> replyTo) {}
+  record Hop(int n, ActorRef<Hop> replyTo) implements SameMember {} // test actors in one JVM
 
   private static Behavior<Hop> hopper(SimKernel k, List<Rec> log, int length) {
     return Behaviors.setup(ctx -> Behaviors.receiveMessage(h -> {

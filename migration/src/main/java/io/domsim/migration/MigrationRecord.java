@@ -18,7 +18,8 @@ public record MigrationRecord(
     String id, String guest, GuestType type, String from, String to, String algorithm, String policy,
     double requestedAtS, Double startedAtS, Double finishedAtS, Double downtimeS, int rounds,
     long bytesTransferred, long pagesTransferred, Phase outcome, String reason, List<Round> roundLog,
-    Long pagesMissingAtDestination, boolean fromDestination, List<Transfer> transfers) {
+    Long pagesMissingAtDestination, boolean fromDestination, List<Transfer> transfers)
+    implements io.domsim.kernel.serialization.CrossJvm {
 
   /**
    * The round log keeps the first this many rounds; {@code rounds} counts them all. A qemu pre-copy that

@@ -10,17 +10,18 @@ import io.domsim.config.ClusterSpec;
 import io.domsim.config.NodeSpec;
 import io.domsim.config.ScenarioAction;
 import io.domsim.dom0.Dom0;
-import io.domsim.migration.MigrationPlugins;
-import io.domsim.migration.MigrationRecord;
-import io.domsim.migration.Phase;
-import io.domsim.migration.net.Fabric;
 import io.domsim.kernel.Network;
 import io.domsim.kernel.SimEntity;
 import io.domsim.kernel.SimKernel;
 import io.domsim.kernel.SimTime;
+import io.domsim.kernel.serialization.SameMember;
+import io.domsim.migration.MigrationPlugins;
+import io.domsim.migration.MigrationRecord;
+import io.domsim.migration.Phase;
+import io.domsim.migration.net.Fabric;
+import io.domsim.node.series.RunSeries;
 import io.domsim.scheduler.Consolidator;
 import io.domsim.scheduler.PoolMaster;
-import io.domsim.node.series.RunSeries;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +39,11 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class Cluster extends AbstractBehavior<Cluster.Command> {
 
-  public sealed interface Command {}
+  /**
+   * SameMember: the CLI's requests carry futures, and the rest are its own timers and its adapters' wrappings;
+   * what the nodes send it crosses as the adapters' message types.
+   */
+  public sealed interface Command extends SameMember {}
 
   /** Gather every node's figures as of now and complete {@code result}. Inject at the end of the run. */
   public record Finish(CompletableFuture<RunResult> result) implements Command {}

@@ -2,6 +2,7 @@ package io.domsim.node;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.domsim.config.ClockMode;
 import io.domsim.config.ClusterSpec;
@@ -63,6 +64,16 @@ public final class ClusterRun implements AutoCloseable {
    */
   public static ClusterRun start(ClusterSpec spec, MeterRegistry registry, SeriesSink series)
       throws InterruptedException {
+    return start(spec, registry, series, ConfigFactory.empty());
+  }
+
+  /**
+   * As {@link #start(ClusterSpec, MeterRegistry, SeriesSink)}, with {@code akka} over the actor system's
+   * configuration (tests run with {@code akka.actor.serialize-messages = on}: every message that may cross
+   * members goes through Kryo as if it did).
+   */
+  public static ClusterRun start(ClusterSpec spec, MeterRegistry registry, SeriesSink series, Config akka)
+      throws InterruptedException {
     RunSeries runSeries = series == null ? null : new RunSeries(series, spec.metrics().series().guests(),
         SimTime.of(spec.simulation().sampleInterval()));
     ClockKind clock = spec.simulation().clock() == ClockMode.REAL ? ClockKind.REAL : ClockKind.VIRTUAL;
@@ -70,7 +81,7 @@ public final class ClusterRun implements AutoCloseable {
     CompletableFuture<ActorRef<Cluster.Command>> started = new CompletableFuture<>();
     EventLog events = new EventLog(kernel::now);
     ActorSystem<Void> system = kernel.startSystem("domsim",
-        Cluster.create(kernel, spec, registry, runSeries, events, started), ConfigFactory.empty());
+        Cluster.create(kernel, spec, registry, runSeries, events, started), akka);
     try {
       ActorRef<Cluster.Command> cluster = await(kernel, started, "the cluster to start");
       return new ClusterRun(kernel, system, cluster, events, SimTime.of(spec.simulation().duration()));

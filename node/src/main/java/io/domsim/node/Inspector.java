@@ -10,6 +10,7 @@ import io.domsim.dom0.Dom0;
 import io.domsim.dom0.MigrationProgress;
 import io.domsim.hypervisor.HostSnapshot;
 import io.domsim.hypervisor.Page;
+import io.domsim.kernel.serialization.SameMember;
 import io.domsim.migration.MigrationRecord;
 import io.domsim.migration.Phase;
 import io.domsim.migration.net.Fabric;
@@ -34,7 +35,8 @@ import java.util.concurrent.CompletableFuture;
  */
 final class Inspector extends AbstractBehavior<Inspector.Command> {
 
-  sealed interface Command {}
+  /** SameMember: a question carries its future; the rest are its adapters' wrappings. */
+  sealed interface Command extends SameMember {}
 
   /** Answer {@code reply} with the cluster as of now; the refs are the nodes', their Dom0s' and the fabric. */
   record Gather(ConsoleFacts facts, Map<String, ActorRef<Node.Command>> nodes,

@@ -11,7 +11,6 @@ import io.domsim.dom0.Dom0;
 import io.domsim.dom0.MigrationContext;
 import io.domsim.dom0.MigrationObserver;
 import io.domsim.dom0.ShutdownTimes;
-
 import io.domsim.hypervisor.CostSettings;
 import io.domsim.hypervisor.DirtyModel;
 import io.domsim.hypervisor.Hardware;
@@ -22,6 +21,8 @@ import io.domsim.hypervisor.InvariantMonitor;
 import io.domsim.kernel.Network;
 import io.domsim.kernel.SimEntity;
 import io.domsim.kernel.SimKernel;
+import io.domsim.kernel.serialization.CrossJvm;
+import io.domsim.kernel.serialization.SameMember;
 import io.domsim.node.series.NodeSeries;
 import java.util.ArrayDeque;
 import java.util.SortedMap;
@@ -35,43 +36,43 @@ public final class Node extends AbstractBehavior<Node.Command> {
   public sealed interface Command {}
 
   /** What the node's hypervisor has accumulated so far. */
-  public record GetSnapshot(ActorRef<NodeSnapshot> replyTo) implements Command {}
+  public record GetSnapshot(ActorRef<NodeSnapshot> replyTo) implements Command, CrossJvm {}
 
-  public record NodeSnapshot(String node, boolean failed, HostSnapshot host) {}
+  public record NodeSnapshot(String node, boolean failed, HostSnapshot host) implements CrossJvm {}
 
   /** Crash the machine: every guest on it is lost. */
-  public enum Fail implements Command { INSTANCE }
+  public enum Fail implements Command, CrossJvm { INSTANCE }
 
   /**
    * Boot the crashed machine again, empty, as its life {@code boot}; {@code others} is what its Dom0 is
    * told of the other nodes' lives (see {@link Dom0.Reboot}).
    */
-  public record Recover(int boot, SortedMap<String, Dom0.PeerLife> others) implements Command {}
+  public record Recover(int boot, SortedMap<String, Dom0.PeerLife> others) implements Command, CrossJvm {}
 
   /**
    * Switch the empty node off, cleanly: Dom0 stops taking work at once; after {@code shutdownNanos} the
    * machine is off and draws {@code offWatts}.
    */
-  public record PowerOff(long shutdownNanos, double offWatts) implements Command {}
+  public record PowerOff(long shutdownNanos, double offWatts) implements Command, CrossJvm {}
 
   /**
    * Switch the off node on as its life {@code boot}: it draws power at once; after {@code bootNanos} its Dom0
    * runs (told {@code others}, as after a recover) and {@code replyTo} hears {@link PoweredOn}.
    */
   public record PowerOn(int boot, SortedMap<String, Dom0.PeerLife> others, long bootNanos,
-      ActorRef<PoweredOn> replyTo) implements Command {}
+      ActorRef<PoweredOn> replyTo) implements Command, CrossJvm {}
 
   /** The node has booted after a power-on and takes guests again. */
-  public record PoweredOn(String node) {}
+  public record PoweredOn(String node) implements CrossJvm {}
 
-  private record ShutdownDone(double offWatts) implements Command {}
+  private record ShutdownDone(double offWatts) implements Command, SameMember {} // its own timer
 
-  private record BootDone(PowerOn request) implements Command {}
+  private record BootDone(PowerOn request) implements Command, SameMember {} // its own timer
 
   /** Sent to the parent once the node has booted. */
-  public record Booted(String node, ActorRef<Command> nodeRef, ActorRef<Dom0.Command> dom0) {}
+  public record Booted(String node, ActorRef<Command> nodeRef, ActorRef<Dom0.Command> dom0) implements CrossJvm {}
 
-  private record HostSnapshotReady(HostSnapshot snapshot) implements Command {}
+  private record HostSnapshotReady(HostSnapshot snapshot) implements Command, SameMember {} // an adapter's wrapping
 
   private final NodeSpec spec;
   private final ActorRef<Hypervisor.Command> hypervisor;

@@ -10,6 +10,8 @@ import io.domsim.kernel.Network;
 import io.domsim.kernel.RandomStreams;
 import io.domsim.kernel.SimEntity;
 import io.domsim.kernel.SimTimer;
+import io.domsim.kernel.serialization.CrossJvm;
+import io.domsim.kernel.serialization.SameMember;
 import io.domsim.scheduler.PoolProtocol.GuestLoad;
 import io.domsim.scheduler.PoolProtocol.LoadReport;
 import io.domsim.scheduler.consolidation.ConsolidationHistory;
@@ -34,7 +36,7 @@ public final class Consolidator extends AbstractBehavior<Consolidator.Command> {
   public sealed interface Command permits LoadReport, PowerStates, Halt, Tick, RetryTick {}
 
   /** Its node has crashed: the role ends (stopping the actor would end the run). */
-  public enum Halt implements Command { INSTANCE }
+  public enum Halt implements Command, SameMember { INSTANCE } // from its Dom0
 
   /**
    * One host as the policy sees it, fixed for the run.
@@ -60,14 +62,14 @@ public final class Consolidator extends AbstractBehavior<Consolidator.Command> {
       ActorRef<Orders> orders) {}
 
   /** What one round decided, for the operator to carry out; it answers {@link PowerStates} to {@code replyTo}. */
-  public record Orders(long round, Decisions decisions, ActorRef<PowerStates> replyTo) {}
+  public record Orders(long round, Decisions decisions, ActorRef<PowerStates> replyTo) implements CrossJvm {}
 
   /** Every host's power as the operator knows it, after it took a round's orders. */
-  public record PowerStates(Map<String, DataCentre.Power> power) implements Command {}
+  public record PowerStates(Map<String, DataCentre.Power> power) implements Command, CrossJvm {}
 
-  record Tick(long round) implements Command {}
+  record Tick(long round) implements Command, SameMember {} // its own timer
 
-  record RetryTick(long round) implements Command {}
+  record RetryTick(long round) implements Command, SameMember {} // its own timer
 
   private final String node;
   private final SimEntity entity;

@@ -10,6 +10,8 @@ import io.domsim.config.GuestSpec;
 import io.domsim.kernel.Network;
 import io.domsim.kernel.SimEntity;
 import io.domsim.kernel.SimTimer;
+import io.domsim.kernel.serialization.CrossJvm;
+import io.domsim.kernel.serialization.SameMember;
 import io.domsim.scheduler.PoolProtocol.Commit;
 import io.domsim.scheduler.PoolProtocol.Describe;
 import io.domsim.scheduler.PoolProtocol.Described;
@@ -48,29 +50,30 @@ import java.util.TreeMap;
  */
 public final class PoolMaster extends AbstractBehavior<PoolMaster.Command> {
 
-  public interface Command {}
+  public sealed interface Command
+      permits Place, HostDown, Halt, DescribeTick, ReplyTimeout, ReleaseTimeout, PoolProtocol.HostReply {}
 
   /** A host of the pool: its node name and its Dom0's endpoint for pool messages. */
   public record Host(String node, ActorRef<HostCommand> dom0) {}
 
   /** Place these guests (in this order) and answer with one outcome per guest. */
-  public record Place(List<GuestSpec> guests, ActorRef<Outcome> replyTo) implements Command {}
+  public record Place(List<GuestSpec> guests, ActorRef<Outcome> replyTo) implements Command, SameMember {} // from its Dom0
 
   /** Where each guest started, or why it could not. In the order the guests were given. */
-  public record Outcome(List<Placed> placements) {}
+  public record Outcome(List<Placed> placements) implements CrossJvm {}
 
   /** {@code node} is empty when the guest fits nowhere; {@code reason} then says why. */
   public record Placed(String guest, Optional<String> node, String reason) {}
 
   /** The cluster declared {@code node} failed: what waits for its answer is decided without it. */
-  public record HostDown(String node) implements Command {}
+  public record HostDown(String node) implements Command, SameMember {} // from its Dom0
 
   /** The master's node crashed: it does nothing more (its timers are cancelled, messages ignored). */
-  public enum Halt implements Command { INSTANCE }
+  public enum Halt implements Command, SameMember { INSTANCE } // from its Dom0
 
-  private record DescribeTick(long round) implements Command {}
+  private record DescribeTick(long round) implements Command, SameMember {} // its own timer
 
-  private record ReplyTimeout(String placementId, int attempt) implements Command {}
+  private record ReplyTimeout(String placementId, int attempt) implements Command, SameMember {} // its own timer
 
   /** A release the master repeats until {@code node} acknowledges it. */
   private record ReleaseKey(String placementId, String node) implements Comparable<ReleaseKey> {
@@ -81,7 +84,7 @@ public final class PoolMaster extends AbstractBehavior<PoolMaster.Command> {
     }
   }
 
-  private record ReleaseTimeout(ReleaseKey key, int attempt) implements Command {}
+  private record ReleaseTimeout(ReleaseKey key, int attempt) implements Command, SameMember {} // its own timer
 
   private enum Stage { RESERVING, COMMITTING }
 

@@ -1,8 +1,9 @@
 package io.domsim.scheduler;
 
 import akka.actor.typed.ActorRef;
-import java.util.List;
 import io.domsim.config.GuestSpec;
+import io.domsim.kernel.serialization.CrossJvm;
+import java.util.List;
 
 /**
  * The messages between the pool master and each host's Dom0. Placement goes through a reserve/commit
@@ -16,7 +17,7 @@ public final class PoolProtocol {
   private PoolProtocol() {}
 
   /** Sent to a host's Dom0. */
-  public sealed interface HostCommand {}
+  public sealed interface HostCommand extends CrossJvm {}
 
   /** A host command that expects an answer. */
   public sealed interface Request extends HostCommand {
@@ -67,14 +68,14 @@ public final class PoolProtocol {
 
   /** A host's answer to {@link ReportLoad}: its guests in name order. */
   public record LoadReport(String node, long round, long freeMemoryBytes, List<GuestLoad> guests)
-      implements Consolidator.Command {
+      implements Consolidator.Command, CrossJvm {
     public LoadReport {
       guests = List.copyOf(guests);
     }
   }
 
   /** Sent back to the pool master. */
-  public sealed interface HostReply extends PoolMaster.Command {}
+  public sealed interface HostReply extends PoolMaster.Command, CrossJvm {}
 
   /** The host as it is in its life {@code boot} (0 until its first crash, one more at each boot). */
   public record Described(HostView view, int boot) implements HostReply {}

@@ -17,6 +17,8 @@ import com.esotericsoftware.kryo.serializers.ImmutableCollectionsSerializers;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
 import com.esotericsoftware.kryo.util.Pool;
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigValue;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -31,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.LinkedList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
@@ -64,7 +67,7 @@ public final class KryoSerializer extends JSerializer {
   /** The serializer's id in Akka's wire format. Never change it once JVMs of different builds talk. */
   public static final int IDENTIFIER = 742001;
 
-  /** The config list of fully qualified class names to register. */
+  /** The config object whose keys are the fully qualified class names to register (value {@code on}). */
   public static final String REGISTRATIONS_KEY = "domsim.kernel.kryo.registrations";
 
   private static final int INITIAL_BUFFER = 256;
@@ -88,14 +91,28 @@ public final class KryoSerializer extends JSerializer {
     pool.free(pool.obtain());
   }
 
-  /** Reads, de-duplicates and sorts the configured class names, and loads the classes (failing fast). */
+  /**
+   * Reads the configured class names (the keys set to {@code on} in the registrations object), sorts them
+   * and loads the classes (failing fast).
+   */
   static List<Class<?>> loadRegistrations(Config config, ClassLoader loader) {
     if (!config.hasPath(REGISTRATIONS_KEY)) {
       return List.of();
     }
+    ConfigObject listed = config.getObject(REGISTRATIONS_KEY);
     TreeSet<String> names = new TreeSet<>();
-    for (String n : config.getStringList(REGISTRATIONS_KEY)) {
-      names.add(n.trim());
+    for (Map.Entry<String, ConfigValue> e : listed.entrySet()) {
+      // Config.getBoolean's spellings ("on" is a string in HOCON); a quoted key with dots is not a path.
+      boolean on = switch (String.valueOf(e.getValue().unwrapped())) {
+        case "true", "on", "yes" -> true;
+        case "false", "off", "no" -> false;
+        default -> throw new IllegalArgumentException(REGISTRATIONS_KEY + " sets \"" + e.getKey() + "\" to "
+            + e.getValue().render() + " (" + e.getValue().origin().description() + "); write \"" + e.getKey()
+            + "\" = on, or off to leave it out.");
+      };
+      if (on) {
+        names.add(e.getKey().trim());
+      }
     }
     List<Class<?>> classes = new ArrayList<>(names.size());
     for (String n : names) {
@@ -260,8 +277,8 @@ public final class KryoSerializer extends JSerializer {
     protected String unregisteredClassMessage(Class type) {
       String name = type.getName();
       return "class " + name + " is not registered for Kryo. Add it to " + REGISTRATIONS_KEY
-          + " in the reference.conf of the module that owns it: " + REGISTRATIONS_KEY + " += \"" + name
-          + "\"";
+          + " in the reference.conf of the module that owns it: " + REGISTRATIONS_KEY + " { \"" + name
+          + "\" = on }";
     }
   }
 

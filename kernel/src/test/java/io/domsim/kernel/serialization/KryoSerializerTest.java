@@ -118,7 +118,7 @@ class KryoSerializerTest {
     assertTrue(nested.isFailure());
     String nestedMessage = nested.failed().get().getMessage();
     assertTrue(nestedMessage.contains(Unlisted.class.getName()), nestedMessage);
-    assertTrue(nestedMessage.contains(KryoSerializer.REGISTRATIONS_KEY + " += \"" + Unlisted.class.getName() + "\""),
+    assertTrue(nestedMessage.contains(KryoSerializer.REGISTRATIONS_KEY + " { \"" + Unlisted.class.getName() + "\" = on }"),
         nestedMessage);
   }
 
@@ -129,7 +129,7 @@ class KryoSerializerTest {
     byte[] bytes = serialization.serialize(sample).get();
 
     Config other = ConfigFactory.parseString(
-            KryoSerializer.REGISTRATIONS_KEY + " += \"" + Aaa.class.getName() + "\"")
+            KryoSerializer.REGISTRATIONS_KEY + " { \"" + Aaa.class.getName() + "\" = on }")
         .withFallback(ConfigFactory.load()).resolve();
     ActorSystem<Void> second = ActorSystem.create(Behaviors.empty(), "kryo-other", other);
     try {
@@ -147,15 +147,15 @@ class KryoSerializerTest {
 
   @Test
   void registrationsFromSeveralReferenceConfsAreAllKeptInEitherClasspathOrder(@TempDir Path dir) throws Exception {
-    Path a = module(dir, "a", "domsim.kernel.kryo.registrations += \"x.A1\"\n"
-        + "domsim.kernel.kryo.registrations += \"x.A2\"\n");
-    Path b = module(dir, "b", "domsim.kernel.kryo.registrations += \"x.B1\"\n");
+    Path a = module(dir, "a", "domsim.kernel.kryo.registrations {\n  \"x.A1\" = on\n  \"x.A2\" = on\n}\n");
+    Path b = module(dir, "b", "domsim.kernel.kryo.registrations.\"x.B1\" = on\n");
     List<String> ours = List.of(Sample.class.getName(), Carrier.class.getName(), Phase.class.getName());
     for (Path[] order : new Path[][] {{a, b}, {b, a}}) {
       try (URLClassLoader loader = new URLClassLoader(
           new URL[] {order[0].toUri().toURL(), order[1].toUri().toURL()}, getClass().getClassLoader())) {
         ConfigFactory.invalidateCaches();
-        List<String> list = ConfigFactory.defaultReference(loader).getStringList(KryoSerializer.REGISTRATIONS_KEY);
+        List<String> list = List.copyOf(
+            ConfigFactory.defaultReference(loader).getObject(KryoSerializer.REGISTRATIONS_KEY).keySet());
         assertTrue(list.containsAll(List.of("x.A1", "x.A2", "x.B1")), list.toString());
         assertTrue(list.containsAll(ours), list.toString());
         assertEquals(6, list.size(), list.toString());
@@ -172,7 +172,7 @@ class KryoSerializerTest {
 
   @Test
   void aMissingConfiguredClassFailsFastWithTheKey() {
-    Config c = ConfigFactory.parseString(KryoSerializer.REGISTRATIONS_KEY + " = [\"io.domsim.NoSuchThing\"]");
+    Config c = ConfigFactory.parseString(KryoSerializer.REGISTRATIONS_KEY + " { \"io.domsim.NoSuchThing\" = on }");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> KryoSerializer.loadRegistrations(c, getClass().getClassLoader()));
     assertTrue(e.getMessage().contains("io.domsim.NoSuchThing"), e.getMessage());
@@ -182,8 +182,16 @@ class KryoSerializerTest {
   @Test
   void configuredClassesAreRegisteredInSortedOrder() {
     Config c = ConfigFactory.parseString(KryoSerializer.REGISTRATIONS_KEY
-        + " = [\"java.lang.Thread$State\", \"java.time.DayOfWeek\", \"java.lang.Thread$State\"]");
+        + " { \"java.time.DayOfWeek\" = on, \"java.lang.Thread$State\" = on, \"java.time.Month\" = off }");
     assertEquals(List.of(Thread.State.class, java.time.DayOfWeek.class),
         KryoSerializer.loadRegistrations(c, getClass().getClassLoader()));
+  }
+
+  @Test
+  void aRegistrationThatIsNotOnOrOffIsRefusedNamingTheClass() {
+    Config c = ConfigFactory.parseString(KryoSerializer.REGISTRATIONS_KEY + " { \"java.time.Month\" = 1 }");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> KryoSerializer.loadRegistrations(c, getClass().getClassLoader()));
+    assertTrue(e.getMessage().contains("java.time.Month\" = on"), e.getMessage());
   }
 }

@@ -9,6 +9,8 @@ import akka.actor.typed.javadsl.Receive;
 import io.domsim.kernel.SimEntity;
 import io.domsim.kernel.SimKernel;
 import io.domsim.kernel.SimTimer;
+import io.domsim.kernel.serialization.CrossJvm;
+import io.domsim.kernel.serialization.SameMember;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -43,7 +45,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
    * is cancelled.
    */
   public record StartFlow(FlowId flowId, String from, String to, long bytes, long capBitsPerSecond,
-      ActorRef<FlowEvent> replyTo) implements Command {
+      ActorRef<FlowEvent> replyTo) implements Command, CrossJvm {
     public StartFlow {
       if (flowId == null || from == null || to == null || replyTo == null) {
         throw new IllegalArgumentException("StartFlow needs a flow id, both ends and an owner");
@@ -59,46 +61,46 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   }
 
   /** Withdraws a flow (the others speed up); its owner hears nothing. Unknown ids are ignored. */
-  public record CancelFlow(FlowId flowId) implements Command {}
+  public record CancelFlow(FlowId flowId) implements Command, CrossJvm {}
 
   /** What a node's guests want of its NIC for their own I/O (out and in); they share it with the flows. */
   public record GuestTraffic(String node, double egressBitsPerSecond, double ingressBitsPerSecond)
-      implements Command {}
+      implements Command, CrossJvm {}
 
   /**
    * {@code node} has failed: every flow from or to it ends, and each owner gets {@link FlowBroken} at
    * once. Later flows from or to it are refused until {@link NodeRecovered}.
    */
-  public record NodeFailed(String node) implements Command {}
+  public record NodeFailed(String node) implements Command, CrossJvm {}
 
   /**
    * {@code node} is back: flows from and to it are accepted again. It boots empty: no guest traffic on its
    * NIC until its new guests report some.
    */
-  public record NodeRecovered(String node) implements Command {}
+  public record NodeRecovered(String node) implements Command, CrossJvm {}
 
   /**
    * {@code node}'s link changed (a fault, or its end): its NIC now carries {@code bitsPerSecond} each way
    * (0 while the node is cut off: its flows stall and keep their bytes), and a last byte to or from it
    * takes {@code latencyNanos} (at least the fabric's base latency).
    */
-  public record LinkChanged(String node, long bitsPerSecond, long latencyNanos) implements Command {}
+  public record LinkChanged(String node, long bitsPerSecond, long latencyNanos) implements Command, CrossJvm {}
 
   /** For tests and metrics: the current rate of a flow. */
-  public record GetRate(FlowId flowId, ActorRef<Rate> replyTo) implements Command {}
+  public record GetRate(FlowId flowId, ActorRef<Rate> replyTo) implements Command, CrossJvm {}
 
   /**
    * The answer to {@link GetRate}. {@code active} is false for an unknown flow and for a flow in its
    * tail (all bytes sent, last byte in flight): then rate and remaining bytes are 0.
    */
-  public record Rate(FlowId flowId, boolean active, double bitsPerSecond, double remainingBytes) {}
+  public record Rate(FlowId flowId, boolean active, double bitsPerSecond, double remainingBytes) implements CrossJvm {}
 
   /**
    * What a flow's owner hears: exactly one end ({@link FlowDone} or {@link FlowBroken}) per flow that is not
    * cancelled, and before it, {@link FlowStalled} whenever the flow's rate drops to 0 (its path is cut) and
    * {@link FlowMoving} when it rises again.
    */
-  public sealed interface FlowEvent {
+  public sealed interface FlowEvent extends CrossJvm {
     FlowId flowId();
   }
 
@@ -121,10 +123,10 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   /** The {@link FlowBroken#node()} of a refused duplicate {@link StartFlow}. */
   public static final String DUPLICATE = "duplicate flow id";
 
-  private enum CompletionTick implements Command { INSTANCE }
+  private enum CompletionTick implements Command, SameMember { INSTANCE } // its own timer
 
   /** The last byte of {@code tail} arrives. Carries the tail itself, so a stale delivery is recognised. */
-  private record Arrived(Tail tail) implements Command {}
+  private record Arrived(Tail tail) implements Command, SameMember {} // its own timer
 
   /** A flow whose bytes have all left the source; its last byte is still in flight. */
   private static final class Tail {
