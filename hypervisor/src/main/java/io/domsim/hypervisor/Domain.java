@@ -163,6 +163,16 @@ public final class Domain {
     return Page.workingSetPages(spec);
   }
 
+  /** The hot part of its working set ({@code workload.hot-fraction}; all of it for uniform writes). */
+  public long hotPages() {
+    return spec.workload().skew().hotPages(workingSetPages());
+  }
+
+  /** The hot part's share of its writes ({@code workload.hot-write-share}). */
+  public double hotWriteShare() {
+    return spec.workload().skew().hotWriteShare();
+  }
+
   /** The pages the guest has ever touched ({@link Page#residentPages}); the rest it never wrote. */
   public long residentPages() {
     return Page.residentPages(spec);

@@ -127,6 +127,10 @@ class EverySettingHasAnEffectIT {
       // Doubled, the default 1 (all of memory touched) is out of range: half of every guest's memory untouched
       // (at least each one's working set) shortens every migration.
       Map.entry("domsim.guest-defaults.workload.resident", "0.5"),
+      // Doubled, the defaults (1: every page hot) are out of range: a hot tenth of each working set, which takes
+      // every write (and, with it set, nine in ten).
+      Map.entry("domsim.guest-defaults.workload.hot-fraction", "0.1"),
+      Map.entry("domsim.guest-defaults.workload.hot-write-share", "0.9"),
       // Within the 120 s run the 5-minute default never leaves the trace's first value.
       Map.entry("domsim.guest-defaults.workload.trace-interval", "10s"));
 
@@ -137,6 +141,8 @@ class EverySettingHasAnEffectIT {
       "domsim.scheduler.consolidation.parameter", List.of("scheduler.consolidation.policy=thr"),
       "domsim.scheduler.consolidation.interval", List.of("scheduler.consolidation.switch-off-idle=true"),
       "domsim.guest-defaults.workload.trace-interval", List.of("guest-defaults.workload.trace=" + TRACE),
+      // The hot part's share of the writes acts once there is a hot part.
+      "domsim.guest-defaults.workload.hot-write-share", List.of("guest-defaults.workload.hot-fraction=0.1"),
       // QEMU's zero-page flags go for pages a guest never touched (cache's qemu migration).
       "domsim.migration.stop-rules.qemu.zero-page-bytes", List.of("guest-defaults.workload.resident=0.5"),
       // The rate limiter's constants act when it is on (db's xen-legacy migration).
