@@ -21,6 +21,12 @@ public final class Domain {
   double coresPerVcpu = 1.0;
   /** Share of its speed taken away from the guest (auto-converge, post-copy page faults): 0..1. */
   double throttle;
+  /** Share of its speed lost to log-dirty faults while a migration tracks it ({@link LogDirtyCosts}): 0..1. */
+  double logDirtySlowdown;
+  /** When the log was enabled or last cleaned: the first writes since then trapped. */
+  long logDirtySinceNanos;
+  /** The log has been cleaned since it was enabled (the first clean returns all of memory, not faults). */
+  boolean logDirtyCleaned;
 
   // Rates, recomputed whenever something on the host changes.
   double cpuCores;

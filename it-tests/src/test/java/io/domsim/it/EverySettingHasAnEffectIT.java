@@ -145,6 +145,7 @@ class EverySettingHasAnEffectIT {
       "domsim.guest-defaults.workload.hot-write-share", List.of("guest-defaults.workload.hot-fraction=0.1"),
       // QEMU's zero-page flags go for pages a guest never touched (cache's qemu migration).
       "domsim.migration.stop-rules.qemu.zero-page-bytes", List.of("guest-defaults.workload.resident=0.5"),
+      "domsim.migration.stop-rules.qemu.zero-page-scan-time", List.of("guest-defaults.workload.resident=0.5"),
       // The rate limiter's constants act when it is on (db's xen-legacy migration).
       "domsim.migration.stop-rules.xen-legacy.adaptive-start", List.of("migration.stop-rules.xen-legacy.adaptive-rate=true"),
       "domsim.migration.stop-rules.xen-legacy.adaptive-increment",

@@ -77,7 +77,8 @@ public final class BuiltInStopRules {
           s.positiveDuration("sync-period", "1s").toNanos());
       return new StopRule.Qemu(cluster.downtimeLimit(), cluster.autoConverge() ? autoConverge : null,
           s.positiveBitsPerSecond("max-bandwidth", "128MiB/s"),
-          s.intIn("zero-page-bytes", 0, (int) io.domsim.hypervisor.Page.BYTES, "a number of bytes"));
+          s.intIn("zero-page-bytes", 0, (int) io.domsim.hypervisor.Page.BYTES, "a number of bytes"),
+          s.positiveDuration("zero-page-scan-time", "400ns").toNanos());
     }
   }
 }

@@ -71,6 +71,14 @@ public interface StopRule {
   }
 
   /**
+   * The sender's time per never-touched page in that pass, before the stream may go: 0 for Xen's senders (they
+   * skip unpopulated pages unread); QEMU reads each to find it zero ({@code buffer_is_zero}).
+   */
+  default long untouchedPageScanNanos() {
+    return 0;
+  }
+
+  /**
    * True when the rule alone may never end pre-copy (QEMU's: no round cap). Such a pre-copy still iterating
    * after {@code migration.timeout} is cancelled: aborted, the guest runs on at the source.
    */
@@ -144,9 +152,10 @@ public interface StopRule {
    * @param autoConverge QEMU's cpu-throttle settings, or null when {@code migration.auto-converge} is off
    * @param maxBandwidthBitsPerSecond QEMU's {@code max-bandwidth}: the live rounds' cap when the user sets none
    * @param zeroPageBytes what a zero page (one the guest never touched) costs on the wire
+   * @param zeroPageScanNanos what reading it to find it zero costs the migration thread
    */
   record Qemu(Duration downtimeLimit, AutoConverge.Settings autoConverge, long maxBandwidthBitsPerSecond,
-      long zeroPageBytes) implements StopRule {
+      long zeroPageBytes, long zeroPageScanNanos) implements StopRule {
     /** QEMU's {@code save_zero_page}: an 8-byte page header (offset | RAM_SAVE_FLAG_ZERO) and one byte. */
     public static final long ZERO_PAGE_BYTES = 9;
 
@@ -158,6 +167,15 @@ public interface StopRule {
       if (zeroPageBytes < 0 || zeroPageBytes > Page.BYTES) {
         throw new IllegalArgumentException("zero-page-bytes must be 0.." + Page.BYTES + ": " + zeroPageBytes);
       }
+      if (zeroPageScanNanos < 0) {
+        throw new IllegalArgumentException("zero-page-scan-time must not be negative: " + zeroPageScanNanos);
+      }
+    }
+
+    /** Zero pages scanned at no cost. */
+    public Qemu(Duration downtimeLimit, AutoConverge.Settings autoConverge, long maxBandwidthBitsPerSecond,
+        long zeroPageBytes) {
+      this(downtimeLimit, autoConverge, maxBandwidthBitsPerSecond, zeroPageBytes, 0);
     }
 
     /** With QEMU's zero-page flag ({@link #ZERO_PAGE_BYTES}). */
@@ -168,6 +186,11 @@ public interface StopRule {
     @Override
     public long untouchedPageBytes() {
       return zeroPageBytes;
+    }
+
+    @Override
+    public long untouchedPageScanNanos() {
+      return zeroPageScanNanos;
     }
 
     @Override
