@@ -138,8 +138,9 @@ final class SourceSide {
       if (o.stopRule.batches().isPresent()) {
         sendNextBatch(o);
       } else {
-        startFlow(o, new FlowPurpose.Round(number, 0), pages * Page.BYTES + (number == 1 ? untouchedBytes(o) : 0),
-            pages, number == 1);
+        long bytes = number == 1 ? pages * Page.BYTES + untouchedBytes(o)
+            : o.stopRule.dirtyPageBytes(pages, number, Page.workingSetPages(o.spec));
+        startFlow(o, new FlowPurpose.Round(number, 0), bytes, pages, number == 1);
       }
     });
   }
@@ -262,7 +263,10 @@ final class SourceSide {
           o.memoryPages - o.untouchedPages, true);
       case DIRTY_PAGES -> host.hypercall(new Op.CleanDirtyLog(o.domid), r -> {
         long pages = r instanceof Hypervisor.Done d ? d.value() : 0;
-        startFlow(o, FlowPurpose.FINAL_COPY, pages * Page.BYTES + fixed, pages);
+        // The final copy counts as the round after the last live one (XBZRLE encodes it too).
+        int round = o.round == null ? 1 : o.round.number + 1;
+        startFlow(o, FlowPurpose.FINAL_COPY,
+            o.stopRule.dirtyPageBytes(pages, round, Page.workingSetPages(o.spec)) + fixed, pages);
       });
       default -> throw new AssertionError(what);
     }

@@ -134,10 +134,7 @@ final class HostRates {
     weight[0] = dom0Weight;
   }
 
-  /**
-   * Dom0's migration work (sending and receiving pages) in cores, on top of its base load; 0 adds nothing (the
-   * same bits as without). Derived afresh at the next recompute.
-   */
+  /** Dom0's migration work in cores, on top of its base load (0: the same bits as without); derived afresh. */
   void setDom0MigrationCores(double migrationCores) {
     double b = Math.min(dom0Vcpus, baseLoad + migrationCores);
     if (Double.doubleToRawLongBits(b) != Double.doubleToRawLongBits(base)) {

@@ -381,8 +381,9 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
    * the send cost, in times the receive cost), when that changed; nodes in name order, flows in id order.
    */
   private void reportWork() {
-    if (watchers.isEmpty() || (sendCyclesPerPage == 0 && receiveCyclesPerPage == 0)) {
-      return;
+    if (watchers.isEmpty() || (sendCyclesPerPage == 0 && receiveCyclesPerPage == 0)
+        || (network.size() == 0 && reportedWork.isEmpty())) {
+      return; // nothing streams, and every hypervisor was told so
     }
     TreeMap<String, Double> work = new TreeMap<>();
     double bitsPerPage = Page.BYTES * 8.0;
@@ -395,7 +396,11 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     for (Map.Entry<String, ActorRef<Hypervisor.Command>> w : watchers.entrySet()) {
       double cycles = work.getOrDefault(w.getKey(), 0.0);
       if (cycles != reportedWork.getOrDefault(w.getKey(), 0.0)) {
-        reportedWork.put(w.getKey(), cycles);
+        if (cycles == 0) {
+          reportedWork.remove(w.getKey());
+        } else {
+          reportedWork.put(w.getKey(), cycles);
+        }
         w.getValue().tell(new Hypervisor.MigrationWork(cycles));
       }
     }
