@@ -137,9 +137,8 @@ public final class Figure {
       }
       if (Character.isDigit(c) || c == '.') {
         int start = at;
-        while (at < s.length() && (Character.isDigit(s.charAt(at)) || s.charAt(at) == '.'
-            || s.charAt(at) == 'e' || s.charAt(at) == 'E'
-            || ((s.charAt(at) == '-' || s.charAt(at) == '+') && (s.charAt(at - 1) == 'e' || s.charAt(at - 1) == 'E')))) {
+        while (at < s.length() && (Character.isDigit(s.charAt(at)) || s.charAt(at) == '.' || exponent(at)
+            || ((s.charAt(at) == '-' || s.charAt(at) == '+') && exponent(at - 1)))) {
           at++;
         }
         try {
@@ -190,6 +189,10 @@ public final class Figure {
       }
       return new Path(s.substring(start, at), names.toArray(String[]::new),
           index.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    private boolean exponent(int i) {
+      return s.charAt(i) == 'e' || s.charAt(i) == 'E';
     }
 
     void skipSpace() {

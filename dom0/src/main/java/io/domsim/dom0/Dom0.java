@@ -184,7 +184,10 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
   /** The destination's toolstack has built the paused domain of an incoming migration. */
   record DomainBuilt(String migration) implements Command {}
 
-  /** A PV guest's page tables are rewritten for {@code flow}: its bytes may go. */
+  /**
+   * The sender has prepared {@code flow}'s pages (a PV guest's page tables rewritten, QEMU's scan of the pages a
+   * guest never touched): its bytes may go.
+   */
   record PagetablesRewritten(FlowId flow) implements Command {}
 
   /** A migration's watchdog: if {@code token} is still the current one, it has made no progress since. */

@@ -169,8 +169,8 @@ final class SourceSide {
       round.batch++;
       round.batchInFlight = pages;
       boolean first = round.number == 1 && round.batch == 1;
-      startFlow(o, new FlowPurpose.Round(round.number, round.batch), pages * Page.BYTES + (first ? untouchedBytes(o) : 0),
-          pages, first);
+      long bytes = pages * Page.BYTES + (first ? untouchedBytes(o) : 0);
+      startFlow(o, new FlowPurpose.Round(round.number, round.batch), bytes, pages, first);
     };
     if (round.batch == 0) {
       send.run(); // nothing can have been written again yet
@@ -213,7 +213,7 @@ final class SourceSide {
     }
   }
 
-  /** The page tables of {@code flow} are rewritten: its bytes may go. */
+  /** The sender has prepared {@code flow}'s pages (PV page tables rewritten, QEMU's zero scan): its bytes may go. */
   void onPagetablesRewritten(Dom0.PagetablesRewritten t) {
     Outgoing o = outgoing.get(t.flow().migration());
     if (o != null && !o.protocol.phase().finished() && o.flow != null && o.flow.id().equals(t.flow())) {
