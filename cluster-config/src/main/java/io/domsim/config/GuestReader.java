@@ -290,6 +290,10 @@ final class GuestReader {
         "a number of at least 0 and at most 1e9 (4 KiB pages written per second)");
     Long workingSet = workload.bytes("working-set", 1, 0, Limits.MAX_BYTES, "a size of at least 0, such as 512MiB");
     Resident resident = resident(workload);
+    Double hotFraction = workload.decimal("hot-fraction", d -> d > 0 && d <= 1,
+        "a fraction of the working set above 0 and at most 1, such as 0.1");
+    Double hotWriteShare = workload.decimal("hot-write-share", d -> d >= 0 && d <= 1,
+        "a fraction of the writes from 0 to 1, such as 0.9");
     Double ioRate = workload.decimal("io-rate", d -> d >= 0 && d <= Limits.MAX_RATE,
         "a number of at least 0 and at most 1e9 (I/O operations per second)");
     Double variability = workload.decimal("variability", d -> d >= 0 && d <= Limits.MAX_VARIABILITY,
@@ -329,11 +333,12 @@ final class GuestReader {
       return null;
     }
     if (cpu == null || dirtyRate == null || workingSet == null || ioRate == null || variability == null
-        || phaseMean == null || traceInterval == null || !traceValid || resident == null) {
+        || phaseMean == null || traceInterval == null || !traceValid || resident == null || hotFraction == null
+        || hotWriteShare == null) {
       return null;
     }
     WorkloadSpec spec = new WorkloadSpec(cpu, dirtyRate, workingSet, ioRate, variability, phaseMean,
-        Optional.empty(), traceInterval, resident);
+        Optional.empty(), traceInterval, resident, new WriteSkew(hotFraction, hotWriteShare));
     return trace == null ? spec : spec.withTrace(trace);
   }
 

@@ -19,10 +19,12 @@ import java.util.Optional;
  * @param traceInterval how long each value of the trace holds
  * @param resident the part of its memory the guest has ever touched (holds the working set); the rest are
  *     never-touched pages, which a migration skips (Xen) or sends as zero-page flags (QEMU)
+ * @param skew how its writes fall on the working set: a hot part and a cold rest ({@link WriteSkew#UNIFORM}:
+ *     every page alike)
  */
 public record WorkloadSpec(
     double cpu, double dirtyRate, long workingSetBytes, double ioRate, double variability, Duration phaseMean,
-    Optional<Trace> trace, Duration traceInterval, Resident resident) {
+    Optional<Trace> trace, Duration traceInterval, Resident resident, WriteSkew skew) {
 
   /** workload.trace-interval's default, for specs built in code (reference.conf says the same). */
   public static final Duration DEFAULT_TRACE_INTERVAL = Duration.ofMinutes(5);
@@ -30,10 +32,18 @@ public record WorkloadSpec(
   public WorkloadSpec {
     Objects.requireNonNull(trace, "trace");
     Objects.requireNonNull(resident, "resident");
+    Objects.requireNonNull(skew, "skew");
     Objects.requireNonNull(traceInterval, "traceInterval");
     if (traceInterval.isNegative() || traceInterval.isZero()) {
       throw new IllegalArgumentException("traceInterval must be positive, was " + traceInterval);
     }
+  }
+
+  /** A workload whose writes fall uniformly on its working set. */
+  public WorkloadSpec(double cpu, double dirtyRate, long workingSetBytes, double ioRate, double variability,
+      Duration phaseMean, Optional<Trace> trace, Duration traceInterval, Resident resident) {
+    this(cpu, dirtyRate, workingSetBytes, ioRate, variability, phaseMean, trace, traceInterval, resident,
+        WriteSkew.UNIFORM);
   }
 
   /** A workload of which every page was touched (resident = all of memory). */
@@ -51,13 +61,19 @@ public record WorkloadSpec(
   /** This workload following {@code newTrace}: its cpu becomes the trace's mean. */
   public WorkloadSpec withTrace(Trace newTrace) {
     return new WorkloadSpec(newTrace.mean(), dirtyRate, workingSetBytes, ioRate, variability, phaseMean,
-        Optional.of(newTrace), traceInterval, resident);
+        Optional.of(newTrace), traceInterval, resident, skew);
   }
 
   /** This workload with {@code newResident} touched. */
   public WorkloadSpec withResident(Resident newResident) {
     return new WorkloadSpec(cpu, dirtyRate, workingSetBytes, ioRate, variability, phaseMean, trace, traceInterval,
-        newResident);
+        newResident, skew);
+  }
+
+  /** This workload with its writes falling as {@code newSkew} says. */
+  public WorkloadSpec withSkew(WriteSkew newSkew) {
+    return new WorkloadSpec(cpu, dirtyRate, workingSetBytes, ioRate, variability, phaseMean, trace, traceInterval,
+        resident, newSkew);
   }
 
   /**

@@ -393,6 +393,41 @@ class ValidationTest {
     }
 
     @Test
+    void writeSkewIsReadAndCheckedAndUniformByDefault() throws ConfigProblems {
+      GuestSpec skewed = ConfigAssertions.parse("""
+          domsim {
+            nodes = [ { name = n1 } ]
+            guests = [ { name = g1, workload { working-set = 128MiB, hot-fraction = 0.1, hot-write-share = 0.9 } } ]
+          }
+          """).guests().get(0);
+      assertEquals(new WriteSkew(0.1, 0.9), skewed.workload().skew());
+      assertEquals(3277, skewed.workload().skew().hotPages(32768));
+      GuestSpec byDefault = ConfigAssertions.parse("""
+          domsim {
+            nodes = [ { name = n1 } ]
+            guests = [ { name = g1 } ]
+          }
+          """).guests().get(0);
+      assertEquals(WriteSkew.UNIFORM, byDefault.workload().skew());
+      assertEquals(32768, byDefault.workload().skew().hotPages(32768));
+      assertEquals(32768, new WriteSkew(0.25, 0.25).hotPages(32768), "share = fraction: uniform");
+      assertOnlyProblem("""
+          domsim {
+            nodes = [ { name = n1 } ]
+            guests = [ { name = g1, workload { hot-fraction = 0 } } ]
+          }
+          """, "t.conf:3: domsim.guests[0].workload.hot-fraction: ",
+          "0 is out of range; use a fraction of the working set above 0 and at most 1, such as 0.1");
+      assertOnlyProblem("""
+          domsim {
+            nodes = [ { name = n1 } ]
+            guests = [ { name = g1, workload { hot-write-share = 1.5 } } ]
+          }
+          """, "t.conf:3: domsim.guests[0].workload.hot-write-share: ",
+          "1.5 is out of range; use a fraction of the writes from 0 to 1, such as 0.9");
+    }
+
+    @Test
     void residentAsASizeOrAFraction() throws ConfigProblems {
       GuestSpec sized = ConfigAssertions.parse("""
           domsim {

@@ -181,10 +181,16 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
   /** A PV guest being migrated has acknowledged its suspend request. */
   record SuspendAcknowledged(String migration) implements Command, SameMember {} // its own timer
 
-  /** An incoming HVM guest's device model and context are restored. */
+  /** An incoming guest is restored (HVM: device model and context; PV: restarted) and may run. */
   record Restored(String migration) implements Command, SameMember {} // its own timer
 
-  /** A PV guest's page tables are rewritten for {@code flow}: its bytes may go. */
+  /** The destination's toolstack has built the paused domain of an incoming migration. */
+  record DomainBuilt(String migration) implements Command, SameMember {} // its own timer
+
+  /**
+   * The sender has prepared {@code flow}'s pages (a PV guest's page tables rewritten, QEMU's scan of the pages a
+   * guest never touched): its bytes may go.
+   */
   record PagetablesRewritten(FlowId flow) implements Command, SameMember {} // its own timer
 
   /** A migration's watchdog: if {@code token} is still the current one, it has made no progress since. */
@@ -336,6 +342,7 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
         .onMessage(SuspendAcknowledged.class, m -> whenUp(() -> outgoing.onSuspendAcknowledged(m)))
         .onMessage(PagetablesRewritten.class, m -> whenUp(() -> outgoing.onPagetablesRewritten(m)))
         .onMessage(Restored.class, m -> whenUp(() -> incoming.onRestored(m)))
+        .onMessage(DomainBuilt.class, m -> whenUp(() -> incoming.onDomainBuilt(m)))
         .onMessage(FromFabric.class, m -> whenUp(() -> outgoing.onFlow(m.event())))
         .build();
   }

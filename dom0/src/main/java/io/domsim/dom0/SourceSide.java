@@ -104,7 +104,7 @@ final class SourceSide {
       } else if (step instanceof SourceStep.PushRemainingPages) {
         // Everything not sent before the handover: with post-copy, that is all of memory.
         long pages = o.memoryPages - o.untouchedPages;
-        startFlow(o, FlowPurpose.POSTCOPY_PUSH, pages * Page.BYTES + untouchedBytes(o), pages);
+        startFlow(o, FlowPurpose.POSTCOPY_PUSH, pages * Page.BYTES + untouchedBytes(o), pages, true);
       } else if (step instanceof SourceStep.DestroySource) {
         host.hypercall(new Op.DestroyDomain(o.domid), r -> { });
         host.guestLeft(o.spec.name());
@@ -138,8 +138,9 @@ final class SourceSide {
       if (o.stopRule.batches().isPresent()) {
         sendNextBatch(o);
       } else {
-        startFlow(o, new FlowPurpose.Round(number, 0), pages * Page.BYTES + (number == 1 ? untouchedBytes(o) : 0),
-            pages);
+        long bytes = number == 1 ? pages * Page.BYTES + untouchedBytes(o)
+            : o.stopRule.dirtyPageBytes(pages, number, Page.workingSetPages(o.spec));
+        startFlow(o, new FlowPurpose.Round(number, 0), bytes, pages, number == 1);
       }
     });
   }
@@ -167,8 +168,9 @@ final class SourceSide {
       }
       round.batch++;
       round.batchInFlight = pages;
-      long flags = round.number == 1 && round.batch == 1 ? untouchedBytes(o) : 0;
-      startFlow(o, new FlowPurpose.Round(round.number, round.batch), pages * Page.BYTES + flags, pages);
+      boolean first = round.number == 1 && round.batch == 1;
+      long bytes = pages * Page.BYTES + (first ? untouchedBytes(o) : 0);
+      startFlow(o, new FlowPurpose.Round(round.number, round.batch), bytes, pages, first);
     };
     if (round.batch == 0) {
       send.run(); // nothing can have been written again yet
@@ -187,14 +189,22 @@ final class SourceSide {
    * are first rewritten from machine to guest frame numbers, which takes CPU time before the send.
    */
   private void startFlow(Outgoing o, FlowPurpose purpose, long bytes, long pages) {
+    startFlow(o, purpose, bytes, pages, false);
+  }
+
+  /**
+   * ... and, when {@code passesUntouched} (the pass over all of memory), QEMU's sender first reads each page the
+   * guest never touched to find it zero ({@link io.domsim.migration.StopRule#untouchedPageScanNanos}).
+   */
+  private void startFlow(Outgoing o, FlowPurpose purpose, long bytes, long pages, boolean passesUntouched) {
     Flow flow = new Flow(new FlowId(o.id(), purpose), bytes, pages);
     o.flow = flow;
     o.flowStartedAt = host.now();
-    long delay = 0;
+    long delay = passesUntouched ? o.untouchedPages * o.stopRule.untouchedPageScanNanos() : 0;
     if (o.spec.type() == GuestType.PV && !(purpose instanceof FlowPurpose.PostcopyPush)) {
       long pagetablePages = (pages + MigrationCosts.PAGES_PER_PAGETABLE_PAGE - 1)
           / MigrationCosts.PAGES_PER_PAGETABLE_PAGE;
-      delay = SimTime.seconds(pagetablePages * ctx.costs().pvPagetableRewriteCycles() / host.cyclesPerSecond());
+      delay += SimTime.seconds(pagetablePages * ctx.costs().pvPagetableRewriteCycles() / host.cyclesPerSecond());
     }
     if (delay > 0) {
       host.after(delay, new Dom0.PagetablesRewritten(flow.id()));
@@ -203,7 +213,7 @@ final class SourceSide {
     }
   }
 
-  /** The page tables of {@code flow} are rewritten: its bytes may go. */
+  /** The sender has prepared {@code flow}'s pages (PV page tables rewritten, QEMU's zero scan): its bytes may go. */
   void onPagetablesRewritten(Dom0.PagetablesRewritten t) {
     Outgoing o = outgoing.get(t.flow().migration());
     if (o != null && !o.protocol.phase().finished() && o.flow != null && o.flow.id().equals(t.flow())) {
@@ -250,10 +260,13 @@ final class SourceSide {
       case STATE_ONLY -> startFlow(o, FlowPurpose.DEVICE_STATE, fixed, 0);
       case ALL_MEMORY -> startFlow(o, FlowPurpose.FINAL_COPY,
           (o.memoryPages - o.untouchedPages) * Page.BYTES + untouchedBytes(o) + fixed,
-          o.memoryPages - o.untouchedPages);
+          o.memoryPages - o.untouchedPages, true);
       case DIRTY_PAGES -> host.hypercall(new Op.CleanDirtyLog(o.domid), r -> {
         long pages = r instanceof Hypervisor.Done d ? d.value() : 0;
-        startFlow(o, FlowPurpose.FINAL_COPY, pages * Page.BYTES + fixed, pages);
+        // The final copy counts as the round after the last live one (XBZRLE encodes it too).
+        int round = o.round == null ? 1 : o.round.number + 1;
+        startFlow(o, FlowPurpose.FINAL_COPY,
+            o.stopRule.dirtyPageBytes(pages, round, Page.workingSetPages(o.spec)) + fixed, pages);
       });
       default -> throw new AssertionError(what);
     }

@@ -105,6 +105,25 @@ final class TargetSide {
       host.hypercall(new Op.DestroyDomain(in.domid), x -> { }); // given up while it was being built
       return;
     }
+    long build = ctx.costs().destinationBuildNanos();
+    if (build > 0) {
+      host.after(build, new Dom0.DomainBuilt(in.id()));
+    } else {
+      answerBuilt(in);
+    }
+  }
+
+  /** The toolstack has built the paused domain (destination-build-time after its creation). */
+  void onDomainBuilt(Dom0.DomainBuilt b) {
+    Incoming in = incoming.get(b.migration());
+    // Given up meanwhile: the protocol's DestroyCopy destroyed the built domain (prepared), nothing to answer.
+    if (in != null && in.prepared && in.protocol.state() != TargetProtocol.State.DESTROYED) {
+      answerBuilt(in);
+    }
+  }
+
+  private void answerBuilt(Incoming in) {
+    Dom0.PrepareIncoming p = in.request;
     if (sourceEnded(p)) {
       run(in, in.protocol.sourceLost("source " + p.fromNode() + " failed"));
       return;
@@ -133,7 +152,7 @@ final class TargetSide {
   private void run(Incoming in, List<TargetStep> steps) {
     for (TargetStep step : steps) {
       if (step instanceof TargetStep.RestoreAndUnpause) {
-        long restore = in.spec.type() == GuestType.HVM ? ctx.costs().hvmRestoreNanos() : 0;
+        long restore = in.spec.type() == GuestType.HVM ? ctx.costs().hvmRestoreNanos() : ctx.costs().pvRestartNanos();
         if (restore > 0) {
           host.after(restore, new Dom0.Restored(in.id()));
         } else {

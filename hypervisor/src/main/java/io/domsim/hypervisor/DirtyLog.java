@@ -100,7 +100,8 @@ public interface DirtyLog {
 
   /** The default: the analytic model over the domain's memory and working set. */
   static Factory analytic() {
-    return d -> new AnalyticDirtyLog(d.memoryPages(), d.workingSetPages(), d.residentPages());
+    return d -> new AnalyticDirtyLog(d.memoryPages(), d.workingSetPages(), d.residentPages(), d.hotPages(),
+        d.hotWriteShare());
   }
 
   /**
@@ -108,7 +109,7 @@ public interface DirtyLog {
    * ({@code seed}, "log-dirty:" + guest name), so a run is reproducible whatever else draws numbers.
    */
   static Factory pageLevel(long seed) {
-    return d -> new PageDirtyLog(d.memoryPages(), d.workingSetPages(), d.residentPages(),
-        RandomStreams.forEntity(seed, "log-dirty:" + d.name()));
+    return d -> new PageDirtyLog(d.memoryPages(), d.workingSetPages(), d.residentPages(), d.hotPages(),
+        d.hotWriteShare(), RandomStreams.forEntity(seed, "log-dirty:" + d.name()));
   }
 }

@@ -21,6 +21,12 @@ public final class Domain {
   double coresPerVcpu = 1.0;
   /** Share of its speed taken away from the guest (auto-converge, post-copy page faults): 0..1. */
   double throttle;
+  /** Share of its speed lost to log-dirty faults while a migration tracks it ({@link LogDirtyCosts}): 0..1. */
+  double logDirtySlowdown;
+  /** When the log was enabled or last cleaned: the first writes since then trapped. */
+  long logDirtySinceNanos;
+  /** The log has been cleaned since it was enabled (the first clean returns all of memory, not faults). */
+  boolean logDirtyCleaned;
 
   // Rates, recomputed whenever something on the host changes.
   double cpuCores;
@@ -161,6 +167,16 @@ public final class Domain {
   /** Working set in pages (at least one, so the dirty model is defined for idle guests). */
   public long workingSetPages() {
     return Page.workingSetPages(spec);
+  }
+
+  /** The hot part of its working set ({@code workload.hot-fraction}; all of it for uniform writes). */
+  public long hotPages() {
+    return spec.workload().skew().hotPages(workingSetPages());
+  }
+
+  /** The hot part's share of its writes ({@code workload.hot-write-share}). */
+  public double hotWriteShare() {
+    return spec.workload().skew().hotWriteShare();
   }
 
   /** The pages the guest has ever touched ({@link Page#residentPages}); the rest it never wrote. */

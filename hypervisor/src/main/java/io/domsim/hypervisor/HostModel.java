@@ -60,6 +60,7 @@ public final class HostModel {
   private boolean full;
   private long memoryUsedBytes;
   private boolean halted;
+  private LogDirtyCosts logDirtyCosts = LogDirtyCosts.NONE;
   /** A deferred change at {@link #pendingNanos} is not yet in the rates. */
   private boolean pending;
   private long pendingNanos;
@@ -217,6 +218,22 @@ public final class HostModel {
     recompute(nowNanos);
   }
 
+  /**
+   * Dom0's migration work from now on: the CPU its sender and receiver spend per page (mapping, copying, the
+   * TCP stack), {@code cyclesPerSecond} at the rates its streams move now. It is Dom0's load like its base
+   * load, so it competes with the backends' I/O work and with the guests for the cores.
+   */
+  public void setDom0MigrationWork(double cyclesPerSecond, long nowNanos) {
+    double migrationCores = Math.max(0, cyclesPerSecond) / hardware.cyclesPerCoreSecond();
+    if (halted) {
+      rates.setDom0MigrationCores(migrationCores);
+      return;
+    }
+    advanceTo(nowNanos);
+    rates.setDom0MigrationCores(migrationCores);
+    recompute(nowNanos);
+  }
+
   /** A traced guest's busy fraction from now on (0..1). */
   public void setCpu(int domid, double cpu, long nowNanos) {
     Domain d = require(domid);
@@ -280,6 +297,27 @@ public final class HostModel {
     d.accrue(nowNanos); // writes up to now belong to no log
     d.dirtyLog = dirtyLogFactory.create(d);
     d.updateDemand(nowNanos);
+    // Every page is write-protected now: until the first clean, each of its writes may trap.
+    d.logDirtySinceNanos = nowNanos;
+    d.logDirtyCleaned = false;
+    setLogDirtySlowdown(d, d.dirtyWritesPerSecond, nowNanos);
+  }
+
+  /** What log-dirty tracking costs the guests it tracks (none unless set). */
+  public void setLogDirtyCosts(LogDirtyCosts costs) {
+    this.logDirtyCosts = java.util.Objects.requireNonNull(costs, "costs");
+  }
+
+  /** The guest loses what {@code pagesPerSecond} log-dirty faults take; nothing changes when that is the same. */
+  private void setLogDirtySlowdown(Domain d, double pagesPerSecond, long nowNanos) {
+    double slowdown = logDirtyCosts.slowdown(d.type() == GuestType.PV, pagesPerSecond, d.spec.vcpus(),
+        hardware.cyclesPerCoreSecond());
+    if (slowdown != d.logDirtySlowdown) {
+      advanceTo(nowNanos);
+      d.logDirtySlowdown = slowdown;
+      rates.changed(d);
+      recompute(nowNanos);
+    }
   }
 
   /**
@@ -289,7 +327,18 @@ public final class HostModel {
   public long cleanDirtyLog(int domid, long nowNanos) {
     Domain d = require(domid);
     d.accrue(nowNanos);
-    return requireLog(d).clean();
+    DirtyLog log = requireLog(d);
+    boolean first = !d.logDirtyCleaned;
+    d.logDirtyCleaned = true;
+    long pages = log.clean();
+    // The pages just cleaned each trapped once since the last clean (the first clean returns every page the
+    // guest has, not its faults): their rate stands for the faults until the next clean.
+    long since = d.logDirtySinceNanos;
+    d.logDirtySinceNanos = nowNanos;
+    if (!first && nowNanos > since) {
+      setLogDirtySlowdown(d, pages / ((nowNanos - since) / 1e9), nowNanos);
+    }
+    return pages;
   }
 
   /** SHADOW_OP_PEEK: what {@link #cleanDirtyLog} would return now, without clearing. */
@@ -305,6 +354,7 @@ public final class HostModel {
     d.accrue(nowNanos);
     d.dirtyLog = null;
     d.updateDemand(nowNanos);
+    setLogDirtySlowdown(d, 0, nowNanos);
   }
 
   private static DirtyLog requireLog(Domain d) {

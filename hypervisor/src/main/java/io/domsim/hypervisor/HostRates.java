@@ -66,8 +66,9 @@ final class HostRates {
   private final double cores;
   private final CostSettings costs;
   private final int dom0Vcpus;
-  /** Dom0's own load, before any I/O: min(its vCPUs, the base load). */
-  private final double base;
+  /** Dom0's own load, before any I/O: min(its vCPUs, the base load + the migration work it does now). */
+  private double base;
+  private final double baseLoad;
   private final double dom0Weight;
 
   private int n;
@@ -127,9 +128,19 @@ final class HostRates {
     this.cores = cores;
     this.costs = costs;
     this.dom0Vcpus = dom0Vcpus;
-    this.base = Math.min(dom0Vcpus, costs.dom0BaseLoad());
+    this.baseLoad = costs.dom0BaseLoad();
+    this.base = Math.min(dom0Vcpus, baseLoad);
     this.dom0Weight = dom0Weight;
     weight[0] = dom0Weight;
+  }
+
+  /** Dom0's migration work in cores, on top of its base load (0: the same bits as without); derived afresh. */
+  void setDom0MigrationCores(double migrationCores) {
+    double b = Math.min(dom0Vcpus, baseLoad + migrationCores);
+    if (Double.doubleToRawLongBits(b) != Double.doubleToRawLongBits(base)) {
+      base = b;
+      steady = false;
+    }
   }
 
   /** The host's guests changed (created, destroyed, rebooted): every slot again, in list order. */
@@ -198,8 +209,8 @@ final class HostRates {
     Domain d = slot[i];
     int b = i * CS;
     boolean running = d.state == DomainState.RUNNING;
-    // A throttled guest (auto-converge, post-copy faults) gets through less of everything it does.
-    double speed = 1 - d.throttle;
+    // A throttled guest (auto-converge, post-copy faults, log-dirty faults) gets through less of everything it does.
+    double speed = (1 - d.throttle) * (1 - d.logDirtySlowdown);
     double vcpus = c[b + VCPUS];
     // Demand in cycles is cpu x vcpus x vcpu-ghz: on slower cores it takes more core-time, up to its vCPUs.
     double compute = running ? Math.min(vcpus, d.cpu * d.loadFactor * vcpus * d.coresPerVcpu) * speed : 0;

@@ -55,6 +55,12 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
   public enum PowerOn implements Command { INSTANCE }
 
   /**
+   * From the fabric: Dom0's migration streams to and from this node now cost it {@code cyclesPerSecond}
+   * (pages sent and received per second times the CPU each takes), charged to Dom0 until the next report.
+   */
+  public record MigrationWork(double cyclesPerSecond) implements Command {}
+
+  /**
    * A guest's workload process: its own random stream and its pending phase timer. It is the action of its
    * phase timers ({@link SimEntity#callAt}: the end of a phase calls {@link #onPhase} directly, without a
    * message, as do the sample ticks; they touch this hypervisor's state alone). It is its entity's random
@@ -207,6 +213,10 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
         .onMessageEquals(Reboot.INSTANCE, this::onReboot)
         .onMessage(PowerOff.class, this::onPowerOff)
         .onMessageEquals(PowerOn.INSTANCE, this::onPowerOn)
+        .onMessage(MigrationWork.class, w -> {
+          host.setDom0MigrationWork(w.cyclesPerSecond(), kernel.now());
+          return this;
+        })
         .build();
   }
 

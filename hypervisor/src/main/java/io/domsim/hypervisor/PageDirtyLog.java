@@ -16,6 +16,11 @@ import java.util.SplittableRandom;
  * pages the guest never touched (working-set indices from the resident count on, {@link #pageOf}) are
  * not in it: they are zero at both ends already (version 0, as at the destination), and never written.
  *
+ * <p>With a write skew the working set's first {@code H} indices are hot and take a share s of the writes,
+ * the others the rest: each part carries its own fraction of a write and draws its whole writes uniformly
+ * within itself, so each part's distinct pages are, on average, the analytic model's count for it. Uniform
+ * writes draw exactly as before (one part, {@code nextInt(W)} per write).
+ *
  * <p>Cost: two {@code int[]} and a bitmap per guest page (9 bytes a page, 9 MiB for a 4 GiB guest);
  * a write is a random draw and two array updates; clean is linear in the bitmap's words plus the dirty
  * pages; peek is O(1). A single call with more than {@value #SATURATION} × W writes writes every page
@@ -29,6 +34,9 @@ public final class PageDirtyLog implements DirtyLog {
   private final int memoryPages;
   private final int workingSetPages;
   private final int residentPages;
+  private final int hotPages;
+  private final double hotWriteShare;
+  private double coldCarry;
   private final SplittableRandom random;
   private final long stride;
   private final int[] version;
@@ -52,6 +60,16 @@ public final class PageDirtyLog implements DirtyLog {
    *     the working set, at most memory); the others are never written and never in a clean
    */
   public PageDirtyLog(long memoryPages, long workingSetPages, long residentPages, SplittableRandom random) {
+    this(memoryPages, workingSetPages, residentPages, Long.MAX_VALUE, 1, random);
+  }
+
+  /**
+   * @param hotPages the hot part of the working set, indices {@code [0, H)} (capped at it, at least 1; all
+   *     of it for uniform writes)
+   * @param hotWriteShare the hot part's share of the writes, 0 to 1 (ignored when it is all of the working set)
+   */
+  public PageDirtyLog(long memoryPages, long workingSetPages, long residentPages, long hotPages,
+      double hotWriteShare, SplittableRandom random) {
     if (memoryPages < 1 || memoryPages > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException("the page-level dirty log needs 1.." + (Integer.MAX_VALUE - 8)
           + " pages, not " + memoryPages + "; use AnalyticDirtyLog for larger guests");
@@ -59,6 +77,11 @@ public final class PageDirtyLog implements DirtyLog {
     this.memoryPages = (int) memoryPages;
     this.workingSetPages = (int) Math.max(1, Math.min(workingSetPages, memoryPages));
     this.random = random;
+    this.hotPages = (int) Math.max(1, Math.min(hotPages, this.workingSetPages));
+    if (!(hotWriteShare >= 0 && hotWriteShare <= 1)) {
+      throw new IllegalArgumentException("hotWriteShare must be in [0, 1]: " + hotWriteShare);
+    }
+    this.hotWriteShare = this.hotPages < this.workingSetPages ? hotWriteShare : 1;
     this.version = new int[this.memoryPages];
     this.sentVersion = new int[this.memoryPages];
     this.stride = strideFor(this.memoryPages);
@@ -83,21 +106,35 @@ public final class PageDirtyLog implements DirtyLog {
     if (!(writes > 0)) {
       return;
     }
-    carry += writes;
-    double whole = Math.floor(carry);
-    carry -= whole;
-    if (whole >= (double) SATURATION * workingSetPages) {
-      for (int p = 0; p < workingSetPages; p++) {
+    if (hotPages == workingSetPages) {
+      carry += writes;
+      double whole = Math.floor(carry);
+      carry -= whole;
+      this.writes += writePart(0, workingSetPages, whole);
+      return;
+    }
+    carry += writes * hotWriteShare;
+    coldCarry += writes * (1 - hotWriteShare);
+    double hot = Math.floor(carry);
+    double cold = Math.floor(coldCarry);
+    carry -= hot;
+    coldCarry -= cold;
+    this.writes += writePart(0, hotPages, hot) + writePart(hotPages, workingSetPages - hotPages, cold);
+  }
+
+  /** {@code whole} writes drawn uniformly over working-set indices {@code [from, from + pages)}. */
+  private long writePart(int from, int pages, double whole) {
+    if (whole >= (double) SATURATION * pages) {
+      for (int p = from; p < from + pages; p++) {
         touch(pageOf(p));
       }
-      this.writes += (long) whole;
-      return;
+      return (long) whole;
     }
     long n = (long) whole;
     for (long i = 0; i < n; i++) {
-      touch(pageOf(random.nextInt(workingSetPages)));
+      touch(pageOf(from + random.nextInt(pages)));
     }
-    this.writes += n;
+    return n;
   }
 
   /**

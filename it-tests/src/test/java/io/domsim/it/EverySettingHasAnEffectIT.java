@@ -127,23 +127,38 @@ class EverySettingHasAnEffectIT {
       // Doubled, the default 1 (all of memory touched) is out of range: half of every guest's memory untouched
       // (at least each one's working set) shortens every migration.
       Map.entry("domsim.guest-defaults.workload.resident", "0.5"),
+      // Doubled, the defaults (1: every page hot) are out of range: a hot tenth of each working set, which takes
+      // every write (and, with it set, nine in ten).
+      Map.entry("domsim.guest-defaults.workload.hot-fraction", "0.1"),
+      Map.entry("domsim.guest-defaults.workload.hot-write-share", "0.9"),
       // Within the 120 s run the 5-minute default never leaves the trace's first value.
       Map.entry("domsim.guest-defaults.workload.trace-interval", "10s"));
 
   /** Settings whose effect needs another one set in both runs (speed paces only the real clock). */
-  private static final Map<String, List<String>> CONTEXT = Map.of(
-      "domsim.simulation.speed", List.of("simulation.clock=real"),
+  private static final Map<String, List<String>> CONTEXT = Map.ofEntries(
+      Map.entry("domsim.simulation.speed", List.of("simulation.clock=real")),
       // The consolidation's settings act when it runs: a detector, or idle hosts switched off.
-      "domsim.scheduler.consolidation.parameter", List.of("scheduler.consolidation.policy=thr"),
-      "domsim.scheduler.consolidation.interval", List.of("scheduler.consolidation.switch-off-idle=true"),
-      "domsim.guest-defaults.workload.trace-interval", List.of("guest-defaults.workload.trace=" + TRACE),
+      Map.entry("domsim.scheduler.consolidation.parameter", List.of("scheduler.consolidation.policy=thr")),
+      Map.entry("domsim.scheduler.consolidation.interval", List.of("scheduler.consolidation.switch-off-idle=true")),
+      Map.entry("domsim.guest-defaults.workload.trace-interval", List.of("guest-defaults.workload.trace=" + TRACE)),
+      // The hot part's share of the writes acts once there is a hot part.
+      Map.entry("domsim.guest-defaults.workload.hot-write-share", List.of("guest-defaults.workload.hot-fraction=0.1")),
       // QEMU's zero-page flags go for pages a guest never touched (cache's qemu migration).
-      "domsim.migration.stop-rules.qemu.zero-page-bytes", List.of("guest-defaults.workload.resident=0.5"),
+      Map.entry("domsim.migration.stop-rules.qemu.zero-page-bytes", List.of("guest-defaults.workload.resident=0.5")),
+      Map.entry("domsim.migration.stop-rules.qemu.zero-page-scan-time",
+          List.of("guest-defaults.workload.resident=0.5")),
       // The rate limiter's constants act when it is on (db's xen-legacy migration).
-      "domsim.migration.stop-rules.xen-legacy.adaptive-start", List.of("migration.stop-rules.xen-legacy.adaptive-rate=true"),
-      "domsim.migration.stop-rules.xen-legacy.adaptive-increment",
-          List.of("migration.stop-rules.xen-legacy.adaptive-rate=true"),
-      "domsim.migration.stop-rules.xen-legacy.adaptive-max", List.of("migration.stop-rules.xen-legacy.adaptive-rate=true"));
+      Map.entry("domsim.migration.stop-rules.xen-legacy.adaptive-start",
+          List.of("migration.stop-rules.xen-legacy.adaptive-rate=true")),
+      Map.entry("domsim.migration.stop-rules.xen-legacy.adaptive-increment",
+          List.of("migration.stop-rules.xen-legacy.adaptive-rate=true")),
+      Map.entry("domsim.migration.stop-rules.xen-legacy.adaptive-max",
+          List.of("migration.stop-rules.xen-legacy.adaptive-rate=true")),
+      // XBZRLE's settings act when the capability is on (cache's qemu migration).
+      Map.entry("domsim.migration.stop-rules.qemu.xbzrle-cache-size",
+          List.of("migration.stop-rules.qemu.xbzrle=true")),
+      Map.entry("domsim.migration.stop-rules.qemu.xbzrle-encoded-fraction",
+          List.of("migration.stop-rules.qemu.xbzrle=true")));
 
   /** Report fields that copy the configuration rather than result from it, by report section. */
   private static final Map<String, List<String>> ECHOES = Map.of(

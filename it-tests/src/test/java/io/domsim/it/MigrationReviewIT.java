@@ -26,8 +26,9 @@ class MigrationReviewIT {
 
   @Test
   void postCopySourceFailingWhileTheDestinationRestoresLosesTheGuest() throws IOException {
-    // HVM post-copy a -> b at 10 s: the state is a few KiB, so GO comes within a millisecond and the
-    // destination then spends hvm-restore-time (30 ms) restoring; a fails in that window.
+    // HVM post-copy a -> b at 10 s: the destination builds the domain (destination-build-time, 100 ms), the
+    // state is a few KiB, so GO comes within a millisecond after and the destination then spends
+    // hvm-restore-time (30 ms) restoring; a fails in that window.
     JsonNode r = run("pc-restore", """
         domsim {
           simulation { duration = 30s }
@@ -35,7 +36,7 @@ class MigrationReviewIT {
           nodes = [ { name = a }, { name = b } ]
           guests = [ { name = h1, type = hvm, memory = 2GiB, node = a } ]
           scenario = [ { at = 10s, action = migrate, guest = h1, to = b, algorithm = post-copy }
-                       { at = 10020ms, action = fail, node = a } ]
+                       { at = 10120ms, action = fail, node = a } ]
         }
         """);
     JsonNode m = r.get("migrations").get(0);
@@ -80,7 +81,8 @@ class MigrationReviewIT {
         """);
     JsonNode m = r.get("migrations").get(0);
     assertEquals("in-progress", m.get("outcome").asText(), m.toString());
-    assertEquals(10.0, m.get("started_at_s").asDouble(), 0.01, "it did start: " + m);
+    // After the destination's 100 ms build (migration.costs.destination-build-time).
+    assertEquals(10.1, m.get("started_at_s").asDouble(), 0.01, "it did start: " + m);
     assertEquals(1, m.get("rounds").asInt(), m.toString());
     assertEquals("running", Cli.guest(r, "big").get("state_end").asText());
     assertEquals("a", Cli.guest(r, "big").get("node_end").asText(), "still where it ran; b only holds a paused copy");

@@ -54,6 +54,19 @@ public final class BuiltInStopRules {
   }
 
   public static final class Qemu extends NamedPlugin implements StopRulePlugin {
+    /** XBZRLE's settings, read (and checked) whether or not the capability is on. */
+    private static StopRule.Qemu.Xbzrle xbzrle(Config config, Settings s) {
+      long cache = config.getBytes("xbzrle-cache-size");
+      if (cache < io.domsim.hypervisor.Page.BYTES) {
+        throw s.bad("xbzrle-cache-size", cache + " bytes hold no page; use a size such as 64MiB");
+      }
+      double fraction = s.positive("xbzrle-encoded-fraction", "0.25");
+      if (fraction > 1) {
+        throw s.bad("xbzrle-encoded-fraction", fraction + " is more than a page; use a fraction from 0 to 1");
+      }
+      return config.getBoolean("xbzrle") ? new StopRule.Qemu.Xbzrle(cache, fraction) : StopRule.Qemu.Xbzrle.OFF;
+    }
+
     public Qemu() {
       super("qemu",
           "QEMU: stop when what is dirty fits in migration.downtime-limit at the measured bandwidth, else"
@@ -77,7 +90,9 @@ public final class BuiltInStopRules {
           s.positiveDuration("sync-period", "1s").toNanos());
       return new StopRule.Qemu(cluster.downtimeLimit(), cluster.autoConverge() ? autoConverge : null,
           s.positiveBitsPerSecond("max-bandwidth", "128MiB/s"),
-          s.intIn("zero-page-bytes", 0, (int) io.domsim.hypervisor.Page.BYTES, "a number of bytes"));
+          s.intIn("zero-page-bytes", 0, (int) io.domsim.hypervisor.Page.BYTES, "a number of bytes"),
+          s.positiveDuration("zero-page-scan-time", "400ns").toNanos(),
+          xbzrle(config, s));
     }
   }
 }

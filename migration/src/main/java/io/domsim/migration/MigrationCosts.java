@@ -3,10 +3,15 @@ package io.domsim.migration;
 import io.domsim.hypervisor.Page;
 import com.typesafe.config.Config;
 
-/** What a migration costs besides memory pages, read once from {@code domsim.migration.costs}. */
+/**
+ * What a migration costs besides memory pages on the wire, read once from {@code domsim.migration.costs}:
+ * suspend, page-table rewriting, device state, restart at the destination, building the destination's domain,
+ * and the CPU each page costs the sending and the receiving Dom0.
+ */
 public record MigrationCosts(
     long pvSuspendAckNanos, double pvPagetableRewriteCycles, long hvmDeviceStateBytes, long hvmContextBytes,
-    long hvmRestoreNanos, long vcpuStateBytes, double postcopyFaultFraction) {
+    long hvmRestoreNanos, long vcpuStateBytes, double postcopyFaultFraction, long pvRestartNanos,
+    long destinationBuildNanos, double dom0SendCyclesPerPage, double dom0ReceiveCyclesPerPage) {
 
   /** One L1 page-table page maps 512 pages (2 MiB). */
   public static final long PAGES_PER_PAGETABLE_PAGE = 512;
@@ -33,6 +38,10 @@ public record MigrationCosts(
         c.getBytes("hvm-context"),
         c.getDuration("hvm-restore-time").toNanos(),
         c.getBytes("vcpu-state"),
-        c.getDouble("postcopy-fault-fraction"));
+        c.getDouble("postcopy-fault-fraction"),
+        c.getDuration("pv-restart-time").toNanos(),
+        c.getDuration("destination-build-time").toNanos(),
+        c.getDouble("dom0-send-cycles-per-page"),
+        c.getDouble("dom0-receive-cycles-per-page"));
   }
 }

@@ -71,6 +71,23 @@ public interface StopRule {
   }
 
   /**
+   * The sender's time per never-touched page in that pass, before the stream may go: 0 for Xen's senders (they
+   * skip unpopulated pages unread); QEMU reads each to find it zero ({@code buffer_is_zero}).
+   */
+  default long untouchedPageScanNanos() {
+    return 0;
+  }
+
+  /**
+   * Bytes on the wire for {@code pages} dirty pages in live round {@code round} (the final copy counting as the
+   * round after the last), of a guest whose writes fall in {@code workingSetPages}: every page whole, unless the
+   * sender sends some as a difference to what it sent before (QEMU's XBZRLE).
+   */
+  default long dirtyPageBytes(long pages, int round, long workingSetPages) {
+    return pages * Page.BYTES;
+  }
+
+  /**
    * True when the rule alone may never end pre-copy (QEMU's: no round cap). Such a pre-copy still iterating
    * after {@code migration.timeout} is cancelled: aborted, the guest runs on at the source.
    */
@@ -144,11 +161,46 @@ public interface StopRule {
    * @param autoConverge QEMU's cpu-throttle settings, or null when {@code migration.auto-converge} is off
    * @param maxBandwidthBitsPerSecond QEMU's {@code max-bandwidth}: the live rounds' cap when the user sets none
    * @param zeroPageBytes what a zero page (one the guest never touched) costs on the wire
+   * @param zeroPageScanNanos what reading it to find it zero costs the migration thread
+   * @param xbzrle QEMU's XBZRLE capability, or {@link Xbzrle#OFF}
    */
   record Qemu(Duration downtimeLimit, AutoConverge.Settings autoConverge, long maxBandwidthBitsPerSecond,
-      long zeroPageBytes) implements StopRule {
+      long zeroPageBytes, long zeroPageScanNanos, Xbzrle xbzrle) implements StopRule {
     /** QEMU's {@code save_zero_page}: an 8-byte page header (offset | RAM_SAVE_FLAG_ZERO) and one byte. */
     public static final long ZERO_PAGE_BYTES = 9;
+
+    /**
+     * QEMU's XBZRLE ({@code migration/xbzrle.c}, {@code ram.c save_xbzrle_page}): the source keeps a cache of
+     * pages it sent after the bulk stage (round 1 fills none of it) and sends a dirty page found there as the
+     * run-length-encoded difference to the cached copy. A page of round 2 is not cached yet (it goes whole and
+     * is cached); from round 3 on a dirty page is in the cache with the chance that the cache holds it, about
+     * cache pages over working-set pages (a slot per page address, QEMU's {@code page_cache.c}), and then goes
+     * as {@code encodedFraction} of a page.
+     *
+     * @param cacheBytes {@code xbzrle-cache-size}; 0 when the capability is off
+     * @param encodedFraction the encoded size of a cached dirty page, as a fraction of a page (0 to 1)
+     */
+    public record Xbzrle(long cacheBytes, double encodedFraction) {
+      public static final Xbzrle OFF = new Xbzrle(0, 1);
+
+      public Xbzrle {
+        if (cacheBytes < 0 || !(encodedFraction >= 0 && encodedFraction <= 1)) {
+          throw new IllegalArgumentException("xbzrle cache must be at least 0 and the encoded fraction in [0, 1]: "
+              + cacheBytes + ", " + encodedFraction);
+        }
+      }
+
+      /** What {@code pages} dirty pages of live round {@code round} take on the wire. */
+      long bytes(long pages, int round, long workingSetPages) {
+        long whole = pages * Page.BYTES;
+        if (cacheBytes == 0 || round < 3 || pages == 0) {
+          return whole;
+        }
+        double hit = Math.min(1, (double) (cacheBytes / Page.BYTES) / Math.max(1, workingSetPages));
+        double cached = pages * hit;
+        return Math.round((pages - cached) * Page.BYTES + cached * Page.BYTES * encodedFraction);
+      }
+    }
 
     public Qemu {
       Objects.requireNonNull(downtimeLimit, "downtimeLimit");
@@ -158,6 +210,21 @@ public interface StopRule {
       if (zeroPageBytes < 0 || zeroPageBytes > Page.BYTES) {
         throw new IllegalArgumentException("zero-page-bytes must be 0.." + Page.BYTES + ": " + zeroPageBytes);
       }
+      if (zeroPageScanNanos < 0) {
+        throw new IllegalArgumentException("zero-page-scan-time must not be negative: " + zeroPageScanNanos);
+      }
+      Objects.requireNonNull(xbzrle, "xbzrle");
+    }
+
+    /** Zero pages scanned at no cost, no XBZRLE. */
+    public Qemu(Duration downtimeLimit, AutoConverge.Settings autoConverge, long maxBandwidthBitsPerSecond,
+        long zeroPageBytes) {
+      this(downtimeLimit, autoConverge, maxBandwidthBitsPerSecond, zeroPageBytes, 0, Xbzrle.OFF);
+    }
+
+    @Override
+    public long dirtyPageBytes(long pages, int round, long workingSetPages) {
+      return xbzrle.bytes(pages, round, workingSetPages);
     }
 
     /** With QEMU's zero-page flag ({@link #ZERO_PAGE_BYTES}). */
@@ -168,6 +235,11 @@ public interface StopRule {
     @Override
     public long untouchedPageBytes() {
       return zeroPageBytes;
+    }
+
+    @Override
+    public long untouchedPageScanNanos() {
+      return zeroPageScanNanos;
     }
 
     @Override

@@ -12,6 +12,7 @@ import io.domsim.dom0.MigrationObserver;
 import io.domsim.dom0.ShutdownTimes;
 import io.domsim.hypervisor.CostSettings;
 import io.domsim.hypervisor.DirtyModel;
+import io.domsim.hypervisor.LogDirtyCosts;
 import io.domsim.hypervisor.InvariantMonitor;
 import io.domsim.kernel.Network;
 import io.domsim.kernel.SimKernel;
@@ -72,9 +73,11 @@ final class ClusterWiring {
     long latencyNanos = SimTime.of(spec.network().latency());
     SortedMap<String, Long> nics = new TreeMap<>();
     spec.nodes().forEach(n -> nics.put(n.name(), n.nicBitsPerSecond()));
-    this.fabric = kernel.spawn(ctx, Fabric.create(kernel, nics, latencyNanos), "fabric");
+    MigrationCosts migrationCosts = MigrationCosts.from(spec.settings());
+    this.fabric = kernel.spawn(ctx, Fabric.create(kernel, nics, latencyNanos, migrationCosts.dom0SendCyclesPerPage(),
+        migrationCosts.dom0ReceiveCyclesPerPage()), "fabric");
     // One invariant monitor for the whole run: every hypervisor and every Dom0 reports to it.
-    MigrationContext migration = new MigrationContext(fabric, migrationPlugins, MigrationCosts.from(spec.settings()),
+    MigrationContext migration = new MigrationContext(fabric, migrationPlugins, migrationCosts,
         MigrationObserver.NONE, new InvariantMonitor());
     CostSettings costs = CostSettings.from(spec.settings());
     NetworkSpec.Faults f = spec.network().faults();
@@ -82,6 +85,7 @@ final class ClusterWiring {
     this.links = new LinkFaults(network, fabric, nics);
     long sampleInterval = SimTime.of(spec.simulation().sampleInterval());
     DirtyModel dirtyModel = DirtyModel.from(spec.settings());
+    LogDirtyCosts logDirtyCosts = LogDirtyCosts.from(spec.settings());
     ShutdownTimes shutdownTimes = ShutdownTimes.from(spec.settings());
     if (registry != null) {
       operator.ledger().observe(new ClusterMeters(registry, kernel, spec.simulation()));
@@ -89,7 +93,7 @@ final class ClusterWiring {
     for (NodeSpec n : spec.nodes()) {
       NodeMeters meters = registry == null ? null : new NodeMeters(registry, n);
       kernel.spawn(ctx, Node.create(kernel, n, costs, network, sampleInterval, meters,
-          series == null ? null : series.node(n, kernel.now()), migration, dirtyModel,
+          series == null ? null : series.node(n, kernel.now()), migration, dirtyModel, logDirtyCosts,
           shutdownTimes, replies.booted()), actorName(n.name()));
     }
     if (spec.nodes().isEmpty()) {

@@ -60,6 +60,7 @@ public final class ModuleSettings {
     }
     attempt(problems, spec, "", () -> PoolSettings.from(s));
     attempt(problems, spec, "", () -> DirtyModel.from(s));
+    attempt(problems, spec, "hypervisor.log-dirty", () -> io.domsim.hypervisor.LogDirtyCosts.from(s));
     attempt(problems, spec, "", () -> io.domsim.dom0.ShutdownTimes.from(s));
     if (!problems.isEmpty()) {
       throw new ConfigProblems(problems);

@@ -18,11 +18,13 @@ import io.domsim.hypervisor.HostModel;
 import io.domsim.hypervisor.HostSnapshot;
 import io.domsim.hypervisor.Hypervisor;
 import io.domsim.hypervisor.InvariantMonitor;
+import io.domsim.hypervisor.LogDirtyCosts;
 import io.domsim.kernel.Network;
 import io.domsim.kernel.SimEntity;
 import io.domsim.kernel.SimKernel;
 import io.domsim.kernel.serialization.CrossJvm;
 import io.domsim.kernel.serialization.SameMember;
+import io.domsim.migration.net.Fabric;
 import io.domsim.node.series.NodeSeries;
 import java.util.ArrayDeque;
 import java.util.SortedMap;
@@ -90,7 +92,7 @@ public final class Node extends AbstractBehavior<Node.Command> {
 
   private Node(ActorContext<Command> ctx, SimKernel kernel, NodeSpec spec, CostSettings costs, Network network,
       long sampleIntervalNanos, NodeMeters meters, NodeSeries series, MigrationContext migration,
-      DirtyModel dirtyModel, ShutdownTimes shutdownTimes, ActorRef<Booted> bootedTo) {
+      DirtyModel dirtyModel, LogDirtyCosts logDirtyCosts, ShutdownTimes shutdownTimes, ActorRef<Booted> bootedTo) {
     super(ctx);
     this.kernel = kernel;
     this.spec = spec;
@@ -100,8 +102,11 @@ public final class Node extends AbstractBehavior<Node.Command> {
     HostModel host = new HostModel(hardware, costs, spec.dom0().vcpus(), spec.dom0().memoryBytes(),
         spec.dom0().weight());
     host.setDirtyLogFactory(dirtyModel.factory(kernel.seed()));
+    host.setLogDirtyCosts(logDirtyCosts);
     hypervisor = kernel.spawn(ctx, Hypervisor.create(kernel, spec.name(), host, sampleIntervalNanos,
         new SampleRouter(spec.name(), meters, series, migration.fabric()), migration.monitor()), "xen");
+    // Dom0's migration streams cost it CPU at the rates the fabric gives them.
+    migration.fabric().tell(new Fabric.Watch(spec.name(), hypervisor));
     dom0 = kernel.spawn(ctx, Dom0.create(kernel, spec.name(), hardware, hypervisor, network,
         costs.domainOverheadBytes(), migration, shutdownTimes), "dom0");
     snapshots = ctx.messageAdapter(HostSnapshot.class, HostSnapshotReady::new);
@@ -113,11 +118,12 @@ public final class Node extends AbstractBehavior<Node.Command> {
    *     hypervisor reports to it too); the observer is replaced by this node's meters
    * @param meters null for none
    * @param series the node's time series, null for none
+   * @param logDirtyCosts what log-dirty tracking costs the guests a migration tracks
    * @param shutdownTimes how long its guests run on after {@code xl shutdown}, by type
    */
   public static Behavior<Command> create(SimKernel kernel, NodeSpec spec, CostSettings costs, Network network,
       long sampleIntervalNanos, NodeMeters meters, NodeSeries series, MigrationContext migration,
-      DirtyModel dirtyModel, ShutdownTimes shutdownTimes, ActorRef<Booted> bootedTo) {
+      DirtyModel dirtyModel, LogDirtyCosts logDirtyCosts, ShutdownTimes shutdownTimes, ActorRef<Booted> bootedTo) {
     MigrationContext own = migration;
     if (meters != null && series != null) {
       own = migration.withObserver(new Observers(meters, series));
@@ -126,7 +132,7 @@ public final class Node extends AbstractBehavior<Node.Command> {
     }
     MigrationContext context = own;
     return Behaviors.setup(ctx -> new Node(ctx, kernel, spec, costs, network, sampleIntervalNanos, meters, series,
-        context, dirtyModel, shutdownTimes, bootedTo));
+        context, dirtyModel, logDirtyCosts, shutdownTimes, bootedTo));
   }
 
   /** The node's meters and its series, both told of its migrations. */

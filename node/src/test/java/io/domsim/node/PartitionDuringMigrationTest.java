@@ -56,7 +56,7 @@ class PartitionDuringMigrationTest {
 
   /** The instant, in simulated seconds, at which a cut falls in {@code phase} of the undisturbed migration. */
   private static double instantOf(Phase phase, String type, MigrationResult m) {
-    double restore = type.equals("hvm") ? 0.030 : 0;
+    double restore = type.equals("hvm") ? 0.030 : 0.040; // hvm-restore-time, pv-restart-time
     double unpausedThere = m.finishedAtS() - LATENCY_S; // the acknowledgement takes one latency back
     double suspended = unpausedThere - m.downtimeS();
     double goSent = unpausedThere - restore - LATENCY_S;

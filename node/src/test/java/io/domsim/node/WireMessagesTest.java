@@ -374,6 +374,9 @@ class WireMessagesTest {
     if (c == Trace.class) {
       return new Trace(name + ".txt", new byte[] {10, 90, 35});
     }
+    if (c == io.domsim.config.WriteSkew.class) {
+      return new io.domsim.config.WriteSkew(0.1, 0.9); // both are fractions, checked
+    }
     if (c == io.domsim.config.Resident.class) {
       return io.domsim.config.Resident.ofBytes(1L << 30); // its components are one of two shapes, checked
     }

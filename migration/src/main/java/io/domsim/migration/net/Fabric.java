@@ -6,6 +6,8 @@ import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
+import io.domsim.hypervisor.Hypervisor;
+import io.domsim.hypervisor.Page;
 import io.domsim.kernel.SimEntity;
 import io.domsim.kernel.SimKernel;
 import io.domsim.kernel.SimTimer;
@@ -62,6 +64,14 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
 
   /** Withdraws a flow (the others speed up); its owner hears nothing. Unknown ids are ignored. */
   public record CancelFlow(FlowId flowId) implements Command, CrossJvm {}
+
+  /**
+   * Tell {@code hypervisor} what the streams to and from {@code node} cost its Dom0 ({@link
+   * Hypervisor.MigrationWork}) whenever their rates change.
+   */
+  // SameMember: it carries a hypervisor's reference, and a hypervisor hears only its own member; across members
+  // each member's part of the fabric watches its own nodes (docs/architecture.md, "Serialization").
+  public record Watch(String node, ActorRef<Hypervisor.Command> hypervisor) implements Command, SameMember {}
 
   /** What a node's guests want of its NIC for their own I/O (out and in); they share it with the flows. */
   public record GuestTraffic(String node, double egressBitsPerSecond, double ingressBitsPerSecond)
@@ -155,12 +165,20 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   private final TreeMap<String, Long> linkLatency = new TreeMap<>();
   /** Flows whose owner has been told they stalled. */
   private final TreeSet<FlowId> stalled = new TreeSet<>();
+  /** Dom0's CPU per page sent and received (migration.costs); 0 and 0: none reported. */
+  private final double sendCyclesPerPage;
+  private final double receiveCyclesPerPage;
+  /** Hypervisors told of their Dom0's migration work, and the cycles per second each was told last. */
+  private final TreeMap<String, ActorRef<Hypervisor.Command>> watchers = new TreeMap<>();
+  private final TreeMap<String, Double> reportedWork = new TreeMap<>();
   /** A flow at rate 0 finishes at or after this: never, for all a run is concerned. */
   private static final long NEVER = Long.MAX_VALUE / 4;
 
   private Fabric(ActorContext<Command> context, SimKernel kernel, SortedMap<String, Long> nicBitsPerSecond,
-      long latencyNanos) {
+      long latencyNanos, double sendCyclesPerPage, double receiveCyclesPerPage) {
     super(context);
+    this.sendCyclesPerPage = sendCyclesPerPage;
+    this.receiveCyclesPerPage = receiveCyclesPerPage;
     this.kernel = kernel;
     this.entity = kernel.entity(ENTITY);
     this.latencyNanos = latencyNanos;
@@ -173,12 +191,22 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
    * one-way latency {@code latencyNanos}. Spawn it with {@link SimKernel#spawn}.
    */
   public static Behavior<Command> create(SimKernel kernel, SortedMap<String, Long> nicBitsPerSecond, long latencyNanos) {
+    return create(kernel, nicBitsPerSecond, latencyNanos, 0, 0);
+  }
+
+  /**
+   * As {@link #create(SimKernel, SortedMap, long)}, each page a stream moves costing the sender's Dom0
+   * {@code sendCyclesPerPage} and the receiver's {@code receiveCyclesPerPage} (told to {@link Watch}ers).
+   */
+  public static Behavior<Command> create(SimKernel kernel, SortedMap<String, Long> nicBitsPerSecond, long latencyNanos,
+      double sendCyclesPerPage, double receiveCyclesPerPage) {
     if (latencyNanos < 0) {
       throw new IllegalArgumentException("network latency must not be negative, was " + latencyNanos + " ns");
     }
     TreeMap<String, Long> nics = new TreeMap<>(nicBitsPerSecond);
     new FlowNetwork().addNodes(nics); // fail here, in the caller, on a bad NIC
-    return Behaviors.setup(ctx -> new Fabric(ctx, kernel, nics, latencyNanos));
+    return Behaviors.setup(ctx -> new Fabric(ctx, kernel, nics, latencyNanos, sendCyclesPerPage,
+        receiveCyclesPerPage));
   }
 
   @Override
@@ -186,6 +214,11 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     return newReceiveBuilder()
         .onMessage(StartFlow.class, this::onStart)
         .onMessage(CancelFlow.class, this::onCancel)
+        .onMessage(Watch.class, w -> {
+          watchers.put(w.node(), w.hypervisor());
+          reportWork();
+          return this;
+        })
         .onMessage(GuestTraffic.class, this::onGuestTraffic)
         .onMessage(NodeFailed.class, this::onNodeFailed)
         .onMessage(NodeRecovered.class, this::onNodeRecovered)
@@ -347,6 +380,36 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
    * Brings the network to now, read once for the whole command: finished flows go into their tail, and
    * the completion timer is moved. Returns that instant, at which the command must then act.
    */
+  /**
+   * Tells each watched node's hypervisor what its Dom0 spends on the streams now (pages per second out times
+   * the send cost, in times the receive cost), when that changed; nodes in name order, flows in id order.
+   */
+  private void reportWork() {
+    if (watchers.isEmpty() || (sendCyclesPerPage == 0 && receiveCyclesPerPage == 0)
+        || (network.size() == 0 && reportedWork.isEmpty())) {
+      return; // nothing streams, and every hypervisor was told so
+    }
+    TreeMap<String, Double> work = new TreeMap<>();
+    double bitsPerPage = Page.BYTES * 8.0;
+    for (Map.Entry<FlowId, Double> e : network.rates().entrySet()) {
+      FlowNetwork.Flow<FlowId> flow = network.flow(e.getKey()).orElseThrow();
+      double pagesPerSecond = e.getValue() / bitsPerPage;
+      work.merge(flow.from(), pagesPerSecond * sendCyclesPerPage, Double::sum);
+      work.merge(flow.to(), pagesPerSecond * receiveCyclesPerPage, Double::sum);
+    }
+    for (Map.Entry<String, ActorRef<Hypervisor.Command>> w : watchers.entrySet()) {
+      double cycles = work.getOrDefault(w.getKey(), 0.0);
+      if (cycles != reportedWork.getOrDefault(w.getKey(), 0.0)) {
+        if (cycles == 0) {
+          reportedWork.remove(w.getKey());
+        } else {
+          reportedWork.put(w.getKey(), cycles);
+        }
+        w.getValue().tell(new Hypervisor.MigrationWork(cycles));
+      }
+    }
+  }
+
   private long settle() {
     long now = kernel.now();
     for (FlowNetwork.Finished<FlowId> f : network.advanceTo(now)) {
@@ -374,6 +437,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
    */
   private void rearm(long now) {
     reportStalls();
+    reportWork();
     Optional<FlowNetwork.Completion<FlowId>> next = network.nextCompletion()
         .filter(c -> c.atNanos() < NEVER);
     if (completionTimer != null) {
