@@ -25,6 +25,7 @@ final class Json {
   static ObjectMapper mapper() {
     SimpleModule words = new SimpleModule("domsim-words")
         .addSerializer(new AsWord<>(GuestType.class, GuestType::configName))
+        .addSerializer(new AsWord<>(io.domsim.config.HypervisorKind.class, io.domsim.config.HypervisorKind::configName))
         .addSerializer(new AsWord<>(RunResult.GuestState.class, RunResult.GuestState::reportName))
         .addSerializer(new AsWord<>(RunResult.MigrationOutcome.class, RunResult.MigrationOutcome::reportName))
         .addSerializer(new AsWord<>(RunResult.OperationOutcome.class, RunResult.OperationOutcome::reportName))
@@ -51,6 +52,10 @@ final class Json {
   private abstract static class NodeResultFields {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     abstract List<RunResult.Outage> outages();
+
+    /** Only a type-2 node says so: reports of type-1 clusters stay as they were. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    abstract io.domsim.config.HypervisorKind hypervisor();
   }
 
   /**

@@ -19,10 +19,14 @@ import java.util.Optional;
  * @param traceInterval how long each value of the trace holds
  * @param resident the part of its memory the guest has ever touched (holds the working set); the rest are
  *     never-touched pages, which a migration skips (Xen) or sends as zero-page flags (QEMU)
+ * @param syscallRate system calls per second of one busy vCPU: on 64-bit PV each goes through the hypervisor
+ *     (the guest kernel runs in ring 3); other types take them in hardware at no cost here
+ * @param ptUpdateRate page-table updates per second of one busy vCPU: on PV each is a hypercall the hypervisor
+ *     validates (mmu_update); other types write their page tables directly (hardware-assisted paging)
  */
 public record WorkloadSpec(
     double cpu, double dirtyRate, long workingSetBytes, double ioRate, double variability, Duration phaseMean,
-    Optional<Trace> trace, Duration traceInterval, Resident resident) {
+    Optional<Trace> trace, Duration traceInterval, Resident resident, double syscallRate, double ptUpdateRate) {
 
   /** workload.trace-interval's default, for specs built in code (reference.conf says the same). */
   public static final Duration DEFAULT_TRACE_INTERVAL = Duration.ofMinutes(5);
@@ -34,6 +38,12 @@ public record WorkloadSpec(
     if (traceInterval.isNegative() || traceInterval.isZero()) {
       throw new IllegalArgumentException("traceInterval must be positive, was " + traceInterval);
     }
+  }
+
+  /** A workload without PV system-call or page-table-update costs of its own. */
+  public WorkloadSpec(double cpu, double dirtyRate, long workingSetBytes, double ioRate, double variability,
+      Duration phaseMean, Optional<Trace> trace, Duration traceInterval, Resident resident) {
+    this(cpu, dirtyRate, workingSetBytes, ioRate, variability, phaseMean, trace, traceInterval, resident, 0, 0);
   }
 
   /** A workload of which every page was touched (resident = all of memory). */
@@ -51,13 +61,19 @@ public record WorkloadSpec(
   /** This workload following {@code newTrace}: its cpu becomes the trace's mean. */
   public WorkloadSpec withTrace(Trace newTrace) {
     return new WorkloadSpec(newTrace.mean(), dirtyRate, workingSetBytes, ioRate, variability, phaseMean,
-        Optional.of(newTrace), traceInterval, resident);
+        Optional.of(newTrace), traceInterval, resident, syscallRate, ptUpdateRate);
   }
 
   /** This workload with {@code newResident} touched. */
   public WorkloadSpec withResident(Resident newResident) {
     return new WorkloadSpec(cpu, dirtyRate, workingSetBytes, ioRate, variability, phaseMean, trace, traceInterval,
-        newResident);
+        newResident, syscallRate, ptUpdateRate);
+  }
+
+  /** This workload making {@code syscalls} system calls and {@code ptUpdates} page-table updates per busy vCPU-second. */
+  public WorkloadSpec withKernelCalls(double syscalls, double ptUpdates) {
+    return new WorkloadSpec(cpu, dirtyRate, workingSetBytes, ioRate, variability, phaseMean, trace, traceInterval,
+        resident, syscalls, ptUpdates);
   }
 
   /**

@@ -128,28 +128,51 @@ class EverySettingHasAnEffectIT {
       // (at least each one's working set) shortens every migration.
       Map.entry("domsim.guest-defaults.workload.resident", "0.5"),
       // Within the 120 s run the 5-minute default never leaves the trace's first value.
-      Map.entry("domsim.guest-defaults.workload.trace-interval", "10s"));
+      Map.entry("domsim.guest-defaults.workload.trace-interval", "10s"),
+      // Doubled, 0 stays 0: the PV guests' system calls and page-table updates through Xen.
+      Map.entry("domsim.guest-defaults.workload.syscall-rate", "20000"),
+      Map.entry("domsim.guest-defaults.workload.pt-update-rate", "5000"),
+      // Every node hosted (with every guest HVM, CONTEXT): the host OS in Dom0's place, the type-2 costs.
+      Map.entry("domsim.node-defaults.hypervisor.kind", "type-2"));
+
+  /** Every node a type-2 host, every guest HVM: where the type-2 costs act. */
+  private static final List<String> TYPE_2 = List.of("node-defaults.hypervisor.kind=type-2", "guest-defaults.type=hvm");
 
   /** Settings whose effect needs another one set in both runs (speed paces only the real clock). */
-  private static final Map<String, List<String>> CONTEXT = Map.of(
-      "domsim.simulation.speed", List.of("simulation.clock=real"),
+  private static final Map<String, List<String>> CONTEXT = Map.ofEntries(
+      Map.entry("domsim.simulation.speed", List.of("simulation.clock=real")),
       // The consolidation's settings act when it runs: a detector, or idle hosts switched off.
-      "domsim.scheduler.consolidation.parameter", List.of("scheduler.consolidation.policy=thr"),
-      "domsim.scheduler.consolidation.interval", List.of("scheduler.consolidation.switch-off-idle=true"),
-      "domsim.guest-defaults.workload.trace-interval", List.of("guest-defaults.workload.trace=" + TRACE),
+      Map.entry("domsim.scheduler.consolidation.parameter", List.of("scheduler.consolidation.policy=thr")),
+      Map.entry("domsim.scheduler.consolidation.interval", List.of("scheduler.consolidation.switch-off-idle=true")),
+      Map.entry("domsim.guest-defaults.workload.trace-interval", List.of("guest-defaults.workload.trace=" + TRACE)),
       // QEMU's zero-page flags go for pages a guest never touched (cache's qemu migration).
-      "domsim.migration.stop-rules.qemu.zero-page-bytes", List.of("guest-defaults.workload.resident=0.5"),
+      Map.entry("domsim.migration.stop-rules.qemu.zero-page-bytes", List.of("guest-defaults.workload.resident=0.5")),
       // The rate limiter's constants act when it is on (db's xen-legacy migration).
-      "domsim.migration.stop-rules.xen-legacy.adaptive-start", List.of("migration.stop-rules.xen-legacy.adaptive-rate=true"),
-      "domsim.migration.stop-rules.xen-legacy.adaptive-increment",
-          List.of("migration.stop-rules.xen-legacy.adaptive-rate=true"),
-      "domsim.migration.stop-rules.xen-legacy.adaptive-max", List.of("migration.stop-rules.xen-legacy.adaptive-rate=true"));
+      Map.entry("domsim.migration.stop-rules.xen-legacy.adaptive-start",
+          List.of("migration.stop-rules.xen-legacy.adaptive-rate=true")),
+      Map.entry("domsim.migration.stop-rules.xen-legacy.adaptive-increment",
+          List.of("migration.stop-rules.xen-legacy.adaptive-rate=true")),
+      Map.entry("domsim.migration.stop-rules.xen-legacy.adaptive-max",
+          List.of("migration.stop-rules.xen-legacy.adaptive-rate=true")),
+      // 64-bit PV's costs act when the PV guests (web, hog, batch, sd-pv, spare, u-) make system calls and
+      // page-table updates.
+      Map.entry("domsim.hypervisor.costs.pv.syscall-cycles", List.of("guest-defaults.workload.syscall-rate=20000")),
+      Map.entry("domsim.hypervisor.costs.pv.pt-update-cycles", List.of("guest-defaults.workload.pt-update-rate=5000")),
+      // PVHVM's interrupt exits act on PVHVM guests: every guest of the default type becomes one.
+      Map.entry("domsim.hypervisor.costs.pvhvm.vmexits-per-io", List.of("guest-defaults.type=pvhvm")),
+      // A type-2 node runs HVM guests (PV needs Xen): every guest HVM, in both runs.
+      Map.entry("domsim.node-defaults.hypervisor.kind", List.of("guest-defaults.type=hvm")),
+      Map.entry("domsim.hypervisor.costs.type-2.host-base-load", TYPE_2),
+      Map.entry("domsim.hypervisor.costs.type-2.host-kernel-cycles-per-io", TYPE_2),
+      Map.entry("domsim.hypervisor.costs.type-2.context-switch-cycles", TYPE_2),
+      Map.entry("domsim.hypervisor.costs.type-2.context-switches-per-io", TYPE_2),
+      Map.entry("domsim.hypervisor.costs.type-2.context-switches-per-cpu-second", TYPE_2));
 
   /** Report fields that copy the configuration rather than result from it, by report section. */
   private static final Map<String, List<String>> ECHOES = Map.of(
       "", List.of("seed", "clock", "simulated_seconds", "wall_seconds", "max_wall_lag_seconds", "domsim_version",
           "schema_version", "config_digest", "config"),
-      "nodes", List.of("cores", "memory_bytes", "hvm_support"),
+      "nodes", List.of("cores", "memory_bytes", "hvm_support", "hypervisor"),
       "guests", List.of("type", "vcpus", "memory_bytes"),
       "migrations", List.of("type", "algorithm", "policy"));
 
