@@ -46,10 +46,6 @@ final class GuestReader {
    */
   private record Who(String names, boolean group) {
 
-    String hvmGuests() {
-      return guests("HVM");
-    }
-
     /** "the PVH guest web-1", "the PVH guests web-1 ... web-5", "the PVH guests of this group". */
     String guests(String kind) {
       return !group ? "the " + kind + " guest " + names
