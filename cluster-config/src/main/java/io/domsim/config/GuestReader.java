@@ -394,7 +394,8 @@ final class GuestReader {
             + who.it() + " type = pv");
       } else if (node.cannotRun(spec.type()) != null) {
         guest.report(nodeField, node.name() + " is a type-2 (hosted) node and cannot run "
-            + who.guests(spec.type().name()) + ", which need Xen's PV interface; pin " + who.it()
+            + who.guests(spec.type().name()) + ", which " + (who.group() ? "need" : "needs")
+            + " Xen's PV interface; pin " + who.it()
             + " to a type-1 node or make " + who.it() + " type = hvm or pvhvm");
       }
       long mostHere = capacity.mostGuestMemory(node);

@@ -55,7 +55,7 @@ class GuestTypesAndHypervisorsTest {
                        node = h } ]
         }
         """, "t.conf:4: domsim.guests[0].node: ", "h is a type-2 (hosted) node and cannot run the PVH guest a, which"
-        + " need Xen's PV interface; pin it to a type-1 node or make it type = hvm or pvhvm");
+        + " needs Xen's PV interface; pin it to a type-1 node or make it type = hvm or pvhvm");
   }
 
   @Test
