@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class GuestKindsRunTest {
 
+  private static final SimpleMeterRegistry METERS = new SimpleMeterRegistry();
+
   private static RunResult run() throws Exception {
     ClusterSpec spec = ClusterConfigLoader.parse("""
         domsim {
@@ -44,7 +46,7 @@ class GuestKindsRunTest {
           ]
         }
         """, "kinds.conf", List.of(), Plugins.onClassPath());
-    return ClusterRun.run(spec, new SimpleMeterRegistry(), t -> { });
+    return ClusterRun.run(spec, METERS, t -> { });
   }
 
   private static RunResult.MigrationResult migration(RunResult r, String guest, String to) {
@@ -75,5 +77,7 @@ class GuestKindsRunTest {
     assertNull(r.nodes().get(0).hypervisor(), "a type-1 node's report stays as it was");
     assertEquals(HypervisorKind.TYPE_2, r.nodes().get(2).hypervisor());
     assertEquals(GuestType.PVHVM, migration(r, "g-pvhvm", "b").type());
+    assertEquals(1, METERS.find(NodeMeters.HYPERVISOR).tags("node", "h", "kind", "type-2").gauge().value());
+    assertEquals(1, METERS.find(NodeMeters.HYPERVISOR).tags("node", "a", "kind", "type-1").gauge().value());
   }
 }
