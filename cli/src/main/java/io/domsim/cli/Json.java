@@ -40,6 +40,7 @@ final class Json {
         .addMixIn(RunResult.NodeResult.class, NodeResultFields.class)
         .addMixIn(RunResult.GuestResult.class, GuestResultFields.class)
         .addMixIn(io.domsim.node.ConsoleView.MigrationRow.class, MigrationRowFields.class)
+        .addMixIn(io.domsim.node.ConsoleView.NodeRow.class, NodeRowFields.class)
         .registerModule(words);
   }
 
@@ -74,6 +75,12 @@ final class Json {
    * The console's migration phase as a word (precopy, completed); the status's records keep the protocol's
    * names (REFUSED), as they always showed them.
    */
+  /** Only a type-2 node says its kind: the console's answers about Xen nodes stay as they were. */
+  private abstract static class NodeRowFields {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    abstract io.domsim.config.HypervisorKind hypervisor();
+  }
+
   private abstract static class MigrationRowFields {
     @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = PhaseWord.class)
     abstract io.domsim.migration.Phase phase();
