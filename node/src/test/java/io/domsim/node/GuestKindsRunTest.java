@@ -27,7 +27,8 @@ class GuestKindsRunTest {
         domsim {
           simulation { duration = 2m, seed = 3 }
           node-defaults { cpu.cores = 8, memory = 16GiB, nic = 10Gbps, dom0.memory = 1GiB }
-          nodes = [ { name = a }, { name = b }, { name = h, hypervisor.kind = type-2 } ]
+          nodes = [ { name = a }, { name = b }, { name = h, hypervisor.kind = type-2 },
+                    { name = h2, hypervisor.kind = type-2 } ]
           guest-defaults { memory = 1GiB, workload { cpu = 0.5, io-rate = 500, dirty-rate = 1000, working-set = 128MiB } }
           guests = [
             { name = g-pv, type = pv, node = a }
@@ -35,12 +36,14 @@ class GuestKindsRunTest {
             { name = g-pvh, type = pvh, node = a }
             { name = g-pvhvm, type = pvhvm, node = a }
             { name = hosted, type = hvm, node = h }
+            { name = hosted-pv-drivers, type = pvhvm, node = h }
           ]
           scenario = [
             { at = 10s, action = migrate, guest = g-pv, to = b }
             { at = 10s, action = migrate, guest = g-hvm, to = b }
             { at = 10s, action = migrate, guest = g-pvh, to = b }
             { at = 10s, action = migrate, guest = g-pvhvm, to = b }
+            { at = 30s, action = migrate, guest = hosted-pv-drivers, to = h2 }
             { at = 60s, action = migrate, guest = hosted, to = a }
             { at = 60s, action = migrate, guest = g-hvm, to = h }
           ]
@@ -72,6 +75,8 @@ class GuestKindsRunTest {
       assertEquals(RunResult.MigrationOutcome.REFUSED, m.outcome());
       assertTrue(m.reason().contains("migrates only between nodes of the same hypervisor kind"), m.reason());
     }
+    assertEquals(RunResult.MigrationOutcome.COMPLETED, migration(r, "hosted-pv-drivers", "h2").outcome(),
+        "between two type-2 nodes a guest migrates");
     assertEquals("h", r.guests().stream().filter(g -> g.name().equals("hosted")).findFirst().orElseThrow().nodeEnd());
 
     assertNull(r.nodes().get(0).hypervisor(), "a type-1 node's report stays as it was");
