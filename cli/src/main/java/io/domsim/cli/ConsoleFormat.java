@@ -61,7 +61,13 @@ final class ConsoleFormat {
     kv(out, "pool_master", node.get("pool_master").asBoolean() ? "yes" : "no");
     kv(out, "nr_cpus", node.get("cores").asText());
     kv(out, "cpu_mhz", String.valueOf(Math.round(node.get("ghz").asDouble() * 1000)));
-    kv(out, "virt_caps", node.get("hvm").asBoolean() ? "pv hvm" : "pv");
+    if (node.has("hypervisor")) {
+      // A hosted node: no Xen, so no PV or PVH guests; its guests are HVM, with or without PV drivers.
+      kv(out, "hypervisor", node.get("hypervisor").asText());
+      kv(out, "virt_caps", "hvm pvhvm");
+    } else {
+      kv(out, "virt_caps", node.get("hvm").asBoolean() ? "pv hvm" : "pv");
+    }
     kv(out, "total_memory", String.valueOf(Math.round(total / MIB)));
     kv(out, "free_memory", up ? String.valueOf(Math.round((total - used) / MIB)) : "0");
     kv(out, "nr_domains", node.get("domains").asText());

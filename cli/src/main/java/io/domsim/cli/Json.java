@@ -25,6 +25,7 @@ final class Json {
   static ObjectMapper mapper() {
     SimpleModule words = new SimpleModule("domsim-words")
         .addSerializer(new AsWord<>(GuestType.class, GuestType::configName))
+        .addSerializer(new AsWord<>(io.domsim.config.HypervisorKind.class, io.domsim.config.HypervisorKind::configName))
         .addSerializer(new AsWord<>(RunResult.GuestState.class, RunResult.GuestState::reportName))
         .addSerializer(new AsWord<>(RunResult.MigrationOutcome.class, RunResult.MigrationOutcome::reportName))
         .addSerializer(new AsWord<>(RunResult.OperationOutcome.class, RunResult.OperationOutcome::reportName))
@@ -39,6 +40,7 @@ final class Json {
         .addMixIn(RunResult.NodeResult.class, NodeResultFields.class)
         .addMixIn(RunResult.GuestResult.class, GuestResultFields.class)
         .addMixIn(io.domsim.node.ConsoleView.MigrationRow.class, MigrationRowFields.class)
+        .addMixIn(io.domsim.node.ConsoleView.NodeRow.class, NodeRowFields.class)
         .registerModule(words);
   }
 
@@ -51,6 +53,10 @@ final class Json {
   private abstract static class NodeResultFields {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     abstract List<RunResult.Outage> outages();
+
+    /** Only a type-2 node says so: reports of type-1 clusters stay as they were. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    abstract io.domsim.config.HypervisorKind hypervisor();
   }
 
   /**
@@ -69,6 +75,12 @@ final class Json {
    * The console's migration phase as a word (precopy, completed); the status's records keep the protocol's
    * names (REFUSED), as they always showed them.
    */
+  /** Only a type-2 node says its kind: the console's answers about Xen nodes stay as they were. */
+  private abstract static class NodeRowFields {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    abstract io.domsim.config.HypervisorKind hypervisor();
+  }
+
   private abstract static class MigrationRowFields {
     @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = PhaseWord.class)
     abstract io.domsim.migration.Phase phase();

@@ -49,12 +49,15 @@ final class RunTable {
     }
     if (!r.migrations().isEmpty()) {
       out.println();
-      out.println(String.format(Locale.ROOT, "%-9s %-14s %-4s %-22s %-26s %-11s %9s %10s %6s %8s",
+      // The TYPE column widens for pvhvm only when one migrated: other tables stay as they were.
+      int typeWidth = Math.max(4, r.migrations().stream().mapToInt(m -> m.type().configName().length()).max().orElse(4));
+      String typeColumn = "%-" + typeWidth + "s";
+      out.println(String.format(Locale.ROOT, "%-9s %-14s " + typeColumn + " %-22s %-26s %-11s %9s %10s %6s %8s",
           "AT", "GUEST", "TYPE", "FROM -> TO", "ALGORITHM", "OUTCOME", "TOTAL s", "DOWNTIME s", "ROUNDS", "SENT GiB"));
       for (RunResult.MigrationResult m : r.migrations()) {
         // Only pre-copy has a stop rule; the others report none.
         String how = m.algorithm() + (m.policy() != null ? " (" + m.policy() + ")" : "");
-        out.println(String.format(Locale.ROOT, "%-9s %-14s %-4s %-22s %-26s %-11s %9s %10s %6d %8.2f",
+        out.println(String.format(Locale.ROOT, "%-9s %-14s " + typeColumn + " %-22s %-26s %-11s %9s %10s %6d %8.2f",
             duration(m.requestedAtS()), m.guest(), m.type().configName(),
             (m.from() == null ? "-" : m.from()) + " -> " + m.to(), how, m.outcome().reportName(),
             m.totalTimeS() == null ? "-" : String.format(Locale.ROOT, "%.2f", m.totalTimeS()),
@@ -88,9 +91,14 @@ final class RunTable {
 
   /** The node table: its heading, then {@link #nodeRows}. */
   static java.util.List<String> nodeTable(java.util.List<RunResult.NodeResult> nodes, boolean allNodes) {
-    return fold("NODE", String.format(Locale.ROOT, "%5s %8s %4s %6s %6s %9s %6s %12s %12s %10s", "CORES", "MEM GiB",
-        "HVM", "CPU%", "DOM0%", "USED GiB", "GUESTS", "HYPERCALLS", "VM EXITS", "ENERGY kJ"), nodes,
-        RunResult.NodeResult::name, RunTable::figures, n -> !allNodes && !n.failed() && n.guestsEnd() == 0);
+    // A KIND column (type-1, type-2) only where a node is type-2: tables of type-1 clusters stay as they were.
+    boolean kinds = nodes.stream().anyMatch(n -> n.hypervisor() != null);
+    String heading = String.format(Locale.ROOT, "%5s %8s %4s %6s %6s %9s %6s %12s %12s %10s", "CORES", "MEM GiB",
+        "HVM", "CPU%", "DOM0%", "USED GiB", "GUESTS", "HYPERCALLS", "VM EXITS", "ENERGY kJ");
+    return fold("NODE", kinds ? String.format(Locale.ROOT, "%-6s ", "KIND") + heading : heading, nodes,
+        RunResult.NodeResult::name,
+        n -> kinds ? String.format(Locale.ROOT, "%-6s ", n.kind().configName()) + figures(n) : figures(n),
+        n -> !allNodes && !n.failed() && n.guestsEnd() == 0);
   }
 
   /**

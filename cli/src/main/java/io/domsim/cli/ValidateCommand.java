@@ -58,17 +58,24 @@ final class ValidateCommand implements Callable<Integer> {
         c.scenario().size(), sim.clock().configName(), RunTable.duration(sim.duration().toNanos() / 1e9), sim.seed(),
         c.scheduler().placement()));
     out.println();
-    RunTable.fold("NODE", String.format(Locale.ROOT, "%5s %5s %8s %4s %10s %10s", "CORES", "GHZ", "MEM GiB", "HVM",
-        "DOM0 VCPU", "DOM0 GiB"), c.nodes(), NodeSpec::name, n -> String.format(Locale.ROOT,
-        "%5d %5.2f %8.1f %4s %10d %10.1f",
+    // A KIND column only where a node is type-2, a wider TYPE only for pvhvm: other tables stay as they were.
+    boolean kinds = c.nodes().stream().anyMatch(n -> n.hypervisor().hosted());
+    String kind = kinds ? "%-6s " : "";
+    RunTable.fold("NODE", String.format(Locale.ROOT, kind + "%5s %5s %8s %4s %10s %10s",
+        kinds ? new Object[] {"KIND", "CORES", "GHZ", "MEM GiB", "HVM", "DOM0 VCPU", "DOM0 GiB"}
+            : new Object[] {"CORES", "GHZ", "MEM GiB", "HVM", "DOM0 VCPU", "DOM0 GiB"}),
+        c.nodes(), NodeSpec::name, n -> (kinds ? String.format(Locale.ROOT, kind, n.hypervisor().configName()) : "")
+            + String.format(Locale.ROOT, "%5d %5.2f %8.1f %4s %10d %10.1f",
         n.cores(), n.ghz(), n.memoryBytes() / GIB, n.hvmSupport() ? "yes" : "no", n.dom0().vcpus(),
         n.dom0().memoryBytes() / GIB), n -> !allNodes).forEach(out::println);
     out.println();
-    out.println(String.format(Locale.ROOT, "%-14s %4s %5s %8s  %s", "GUEST", "TYPE", "VCPUS", "MEM GiB",
+    int typeWidth = Math.max(4, c.guests().stream().mapToInt(g -> g.type().configName().length()).max().orElse(4));
+    String type = "%" + typeWidth + "s";
+    out.println(String.format(Locale.ROOT, "%-14s " + type + " %5s %8s  %s", "GUEST", "TYPE", "VCPUS", "MEM GiB",
         "STARTS ON"));
     for (GuestSpec g : c.guests()) {
-      out.println(String.format(Locale.ROOT, "%-14s %4s %5d %8.2f  %s", g.name(), g.type().configName(), g.vcpus(),
-          g.memoryBytes() / GIB, startsOn(c, g)));
+      out.println(String.format(Locale.ROOT, "%-14s " + type + " %5d %8.2f  %s", g.name(), g.type().configName(),
+          g.vcpus(), g.memoryBytes() / GIB, startsOn(c, g)));
     }
     return Main.OK;
   }
@@ -104,7 +111,7 @@ final class ValidateCommand implements Callable<Integer> {
     Map<String, List<GuestSpec>> started = new TreeMap<>();
     for (NodeSpec n : c.nodes()) {
       hosts.put(n.name(), new HostView(n.name(), n.cores(), n.ghz(), n.memoryBytes(), n.nicBitsPerSecond(),
-          n.hvmSupport(), n.memoryBytes() - n.dom0().memoryBytes() - overhead, 0, overhead));
+          n.hvmSupport(), n.memoryBytes() - n.dom0().memoryBytes() - overhead, 0, overhead, n.hypervisor()));
       started.put(n.name(), new ArrayList<>());
     }
     for (GuestSpec p : c.guests()) {
@@ -122,7 +129,8 @@ final class ValidateCommand implements Callable<Integer> {
     }
     List<HostView> view = hosts.values().stream()
         .map(h -> new HostView(h.node(), h.cores(), h.ghz(), h.memoryBytes(), h.nicBitsPerSecond(), h.hvmSupport(),
-            h.freeMemoryBytes(), HostView.demandOf(started.get(h.node()), h.ghz()), h.domainOverheadBytes()))
+            h.freeMemoryBytes(), HostView.demandOf(started.get(h.node()), h.ghz()), h.domainOverheadBytes(),
+            h.hypervisor()))
         .toList();
     Plugins plugins = Plugins.onClassPath();
     String name = c.scheduler().placement();

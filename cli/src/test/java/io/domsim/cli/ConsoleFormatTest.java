@@ -59,6 +59,18 @@ class ConsoleFormatTest {
     assertTrue(a.contains("free_memory            : 12288"), a::toString);
     List<String> b = ConsoleFormat.info(v, v.get("nodes").get(1));
     assertTrue(b.contains("state                  : failed") && b.contains("free_memory            : 0"), b::toString);
+    assertTrue(a.stream().noneMatch(l -> l.startsWith("hypervisor")), "a Xen node's answer is as it was: " + a);
+  }
+
+  @Test
+  void infoSaysAHostedNodesKindAndWhatItRuns() throws Exception {
+    ConsoleView v = new ConsoleView(1, List.of(new ConsoleView.NodeRow("kvm", ConsoleView.NodeState.UP, 8, 2.4, true,
+        16 * GIB, 4 * GIB, 1, 1, 1, 0, false, io.domsim.config.HypervisorKind.TYPE_2)), List.of(), List.of());
+    JsonNode json = new ObjectMapper().readTree(Json.mapper().writeValueAsString(v));
+    assertEquals("type-2", json.get("nodes").get(0).get("hypervisor").asText());
+    List<String> info = ConsoleFormat.info(json, json.get("nodes").get(0));
+    assertTrue(info.contains("hypervisor             : type-2"), info::toString);
+    assertTrue(info.contains("virt_caps              : hvm pvhvm"), info::toString);
   }
 
   @Test

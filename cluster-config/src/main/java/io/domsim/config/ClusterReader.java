@@ -37,6 +37,7 @@ final class ClusterReader {
       return null; // expanding the groups alone could take minutes and the heap
     }
     NodeReader.Nodes nodes = NodeReader.read(domsim);
+    boolean onePool = poolOfTypeOneHosts(domsim.section("scheduler"), scheduler, nodes);
     long overhead = domainOverhead(domsim);
     GuestReader.Guests guests = GuestReader.read(domsim, nodes, overhead);
     Map<String, GuestType> types = new TreeMap<>();
@@ -49,7 +50,7 @@ final class ClusterReader {
         || HeapEstimate.pageLogsFit(domsim, nodes.specs().size(), withCreated(guests.specs(), scenario), scenario,
             maxHeapBytes);
     if (simulation == null || network == null || scheduler == null || migration == null || metrics == null
-        || scenario == null || !timely || !logsFit) {
+        || scenario == null || !timely || !logsFit || !onePool) {
       return null;
     }
     // Incomplete node or guest lists have problems reported; the caller throws before using this.
@@ -138,6 +139,28 @@ final class ClusterReader {
     return new ConsolidationSpec(policy, parameter, selection, placement, switchOffIdle, interval);
   }
 
+  /**
+   * Consolidation moves guests between the hosts of one pool, and a guest cannot move between a type-1 and a
+   * type-2 node (another hypervisor, another device model and state format): a run that consolidates has
+   * type-1 nodes only. False (reported) when it has a type-2 node.
+   */
+  private static boolean poolOfTypeOneHosts(Section scheduler, SchedulerSpec spec, NodeReader.Nodes nodes) {
+    if (spec == null || spec.consolidation().policy().equals("none") && !spec.consolidation().switchOffIdle()) {
+      return true;
+    }
+    for (NodeSpec n : nodes.specs()) {
+      if (n.hypervisor().hosted()) {
+        Section c = scheduler.section("consolidation");
+        Section.Field field = c.field(spec.consolidation().policy().equals("none") ? "switch-off-idle" : "policy");
+        c.report(field, "consolidation moves guests within a pool of type-1 (Xen) hosts and " + n.name()
+            + " is type-2, whose guests cannot migrate to them; consolidate a cluster of type-1 nodes only, or"
+            + " set policy = none and switch-off-idle = false");
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The policy's number: as written if the policy takes one and it is in its range, else its default. */
   private static OptionalDouble parameter(Section c, String policy, PluginCatalog catalog) {
     Optional<PluginParameter> declared = catalog.parameter(PluginKind.CONSOLIDATION, policy);
@@ -216,11 +239,17 @@ final class ClusterReader {
     }
     Section s = domsim.section("dom0").section(GUEST_SHUTDOWN_TIME);
     for (GuestType t : GuestType.values()) {
+      if (t.shutdownAs() != t) {
+        continue; // read once, under the key of the type it shuts down as
+      }
       Duration d = s.has(t.configName()) ? s.duration(t.configName(), true, Limits.MAX_DURATION,
           "a duration from 0 to 365d, such as 10s") : null;
       if (d != null) {
         times.put(t, d);
       }
+    }
+    for (GuestType t : GuestType.values()) {
+      times.put(t, times.get(t.shutdownAs()));
     }
     return times;
   }

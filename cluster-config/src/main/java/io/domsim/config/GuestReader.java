@@ -46,9 +46,10 @@ final class GuestReader {
    */
   private record Who(String names, boolean group) {
 
-    String hvmGuests() {
-      return !group ? "the HVM guest " + names
-          : names != null ? "the HVM guests " + names : "the HVM guests of this group";
+    /** "the PVH guest web-1", "the PVH guests web-1 ... web-5", "the PVH guests of this group". */
+    String guests(String kind) {
+      return !group ? "the " + kind + " guest " + names
+          : names != null ? "the " + kind + " guests " + names : "the " + kind + " guests of this group";
     }
 
     String memoryOf(long bytes) {
@@ -296,6 +297,10 @@ final class GuestReader {
         "a fraction of the writes from 0 to 1, such as 0.9");
     Double ioRate = workload.decimal("io-rate", d -> d >= 0 && d <= Limits.MAX_RATE,
         "a number of at least 0 and at most 1e9 (I/O operations per second)");
+    Double syscallRate = workload.decimal("syscall-rate", d -> d >= 0 && d <= Limits.MAX_RATE,
+        "a number of at least 0 and at most 1e9 (system calls per busy vCPU-second)");
+    Double ptUpdateRate = workload.decimal("pt-update-rate", d -> d >= 0 && d <= Limits.MAX_RATE,
+        "a number of at least 0 and at most 1e9 (page-table updates per busy vCPU-second)");
     Double variability = workload.decimal("variability", d -> d >= 0 && d <= Limits.MAX_VARIABILITY,
         "a number from 0 to 10 (coefficient of variation; 0 = constant load)");
     Duration phaseMean = workload.duration("phase-mean", Limits.MIN_PHASE_MEAN, Limits.MAX_DURATION,
@@ -334,11 +339,12 @@ final class GuestReader {
     }
     if (cpu == null || dirtyRate == null || workingSet == null || ioRate == null || variability == null
         || phaseMean == null || traceInterval == null || !traceValid || resident == null || hotFraction == null
-        || hotWriteShare == null) {
+        || hotWriteShare == null || syscallRate == null || ptUpdateRate == null) {
       return null;
     }
     WorkloadSpec spec = new WorkloadSpec(cpu, dirtyRate, workingSet, ioRate, variability, phaseMean,
-        Optional.empty(), traceInterval, resident, new WriteSkew(hotFraction, hotWriteShare));
+        Optional.empty(), traceInterval, resident, new WriteSkew(hotFraction, hotWriteShare), syscallRate,
+        ptUpdateRate);
     return trace == null ? spec : spec.withTrace(trace);
   }
 
@@ -387,10 +393,15 @@ final class GuestReader {
     }
     if (pinned.isPresent()) {
       NodeSpec node = capacity.node(pinned.get());
-      if (spec.type() == GuestType.HVM && !node.hvmSupport()) {
+      if (spec.type().needsHvm() && !node.hvmSupport()) {
         guest.report(nodeField, node.name() + " has no hardware virtualization (cpu.hvm-support = false) and "
-            + "cannot run " + who.hvmGuests() + "; pin " + who.it() + " to an HVM-capable node or make "
+            + "cannot run " + who.guests(spec.type().name()) + "; pin " + who.it() + " to an HVM-capable node or make "
             + who.it() + " type = pv");
+      } else if (node.cannotRun(spec.type()) != null) {
+        guest.report(nodeField, node.name() + " is a type-2 (hosted) node and cannot run "
+            + who.guests(spec.type().name()) + ", which " + (who.group() ? "need" : "needs")
+            + " Xen's PV interface; pin " + who.it()
+            + " to a type-1 node or make " + who.it() + " type = hvm or pvhvm");
       }
       long mostHere = capacity.mostGuestMemory(node);
       if (spec.memoryBytes() > mostHere) {
@@ -400,9 +411,12 @@ final class GuestReader {
       }
       // Pinned guests that fit one by one but not together are not refused: a run starts them in
       // configuration order and reports the ones that no longer fit, as validate predicts.
-    } else if (spec.type() == GuestType.HVM && !capacity.anyHvm()) {
-      guest.report(guest.field("type"), "hvm needs a node with cpu.hvm-support = true and no node has it; make "
-          + "it type = pv or add an HVM-capable node");
+    } else if (spec.type().needsHvm() && !capacity.anyHvm()) {
+      guest.report(guest.field("type"), spec.type().configName() + " needs a node with cpu.hvm-support = true and"
+          + " no node has it; make it type = pv or add an HVM-capable node");
+    } else if (!capacity.anyCanRun(spec.type())) {
+      guest.report(guest.field("type"), spec.type().configName() + " needs a type-1 (Xen) node and every node is"
+          + " type-2; make it type = hvm or pvhvm, or add a node with hypervisor.kind = type-1");
     }
   }
 }

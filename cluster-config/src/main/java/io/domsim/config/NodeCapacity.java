@@ -47,6 +47,11 @@ final class NodeCapacity {
     return anyHvm;
   }
 
+  /** Whether any node can run a guest of {@code type} ({@link NodeSpec#cannotRun}). */
+  boolean anyCanRun(GuestType type) {
+    return byName.values().stream().anyMatch(n -> n.cannotRun(type) == null);
+  }
+
   /** The largest guest memory that fits on an empty {@code node}. */
   long mostGuestMemory(NodeSpec node) {
     return Math.max(0, free(node) - overhead);

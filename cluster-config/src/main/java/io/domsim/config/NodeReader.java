@@ -113,17 +113,27 @@ final class NodeReader {
     Double ghz = cpu.decimal("ghz", d -> d > 0 && d <= Limits.MAX_GHZ,
         "a number greater than 0 and at most " + (int) Limits.MAX_GHZ + ", such as 2.4");
     Boolean hvm = cpu.bool("hvm-support");
+    HypervisorKind kind = node.section("hypervisor").choice("kind", "a hypervisor kind", HypervisorKind.values(),
+        HypervisorKind::configName);
     Long memory = node.bytes("memory", 1, 1, Limits.MAX_BYTES, "a size greater than 0 and at most 1PiB, such as 128GiB");
     Long nic = node.bitsPerSecond("nic", false, Limits.MAX_BITS_PER_SECOND,
         "a bandwidth greater than 0 and at most 1000Tbps, such as 10Gbps, 1Gbit/s or 125MB/s");
     PowerSpec power = power(node.section("power"));
     Dom0Spec dom0 = checkDom0Fits ? dom0(node.section("dom0"), cores, memory)
         : dom0(node.section("dom0"), null, null);
-    if (cores == null || ghz == null || hvm == null || memory == null || nic == null || power == null
-        || dom0 == null || name == null) {
+    if (kind != null && kind.hosted() && Boolean.FALSE.equals(hvm)) {
+      // A hosted VMM of today (KVM, VirtualBox, VMware Workstation) needs VT-x/AMD-V to run any guest.
+      Section.Field field = node.section("hypervisor").field("kind");
+      node.section("hypervisor").report(field, "a type-2 node runs its guests with VT-x/AMD-V (a KVM-style"
+          + " hosted VMM) and this node has cpu.hvm-support = false; set cpu.hvm-support = true or make it"
+          + " hypervisor.kind = type-1");
       return null;
     }
-    return new NodeSpec(name, cores, ghz, hvm, memory, nic, power, dom0);
+    if (cores == null || ghz == null || hvm == null || memory == null || nic == null || power == null
+        || dom0 == null || name == null || kind == null) {
+      return null;
+    }
+    return new NodeSpec(name, cores, ghz, hvm, memory, nic, power, dom0, kind);
   }
 
   private static final String TABLE_ALLOWED = "11 powers, the watts at 0%, 10%, ..., 100% CPU (SPECpower_ssj2008's"
@@ -237,6 +247,6 @@ final class NodeReader {
 
   private static NodeSpec named(NodeSpec template, String name) {
     return new NodeSpec(name, template.cores(), template.ghz(), template.hvmSupport(), template.memoryBytes(),
-        template.nicBitsPerSecond(), template.power(), template.dom0());
+        template.nicBitsPerSecond(), template.power(), template.dom0(), template.hypervisor());
   }
 }

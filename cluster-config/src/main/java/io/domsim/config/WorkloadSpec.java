@@ -21,10 +21,15 @@ import java.util.Optional;
  *     never-touched pages, which a migration skips (Xen) or sends as zero-page flags (QEMU)
  * @param skew how its writes fall on the working set: a hot part and a cold rest ({@link WriteSkew#UNIFORM}:
  *     every page alike)
+ * @param syscallRate system calls per second of one busy vCPU: on 64-bit PV each goes through the hypervisor
+ *     (the guest kernel runs in ring 3); other types take them in hardware at no cost here
+ * @param ptUpdateRate page-table updates per second of one busy vCPU: on PV each is a hypercall the hypervisor
+ *     validates (mmu_update); other types write their page tables directly (hardware-assisted paging)
  */
 public record WorkloadSpec(
     double cpu, double dirtyRate, long workingSetBytes, double ioRate, double variability, Duration phaseMean,
-    Optional<Trace> trace, Duration traceInterval, Resident resident, WriteSkew skew) {
+    Optional<Trace> trace, Duration traceInterval, Resident resident, WriteSkew skew, double syscallRate,
+    double ptUpdateRate) {
 
   /** workload.trace-interval's default, for specs built in code (reference.conf says the same). */
   public static final Duration DEFAULT_TRACE_INTERVAL = Duration.ofMinutes(5);
@@ -39,11 +44,11 @@ public record WorkloadSpec(
     }
   }
 
-  /** A workload whose writes fall uniformly on its working set. */
+  /** A workload whose writes fall uniformly on its working set, without PV system-call or page-table costs. */
   public WorkloadSpec(double cpu, double dirtyRate, long workingSetBytes, double ioRate, double variability,
       Duration phaseMean, Optional<Trace> trace, Duration traceInterval, Resident resident) {
     this(cpu, dirtyRate, workingSetBytes, ioRate, variability, phaseMean, trace, traceInterval, resident,
-        WriteSkew.UNIFORM);
+        WriteSkew.UNIFORM, 0, 0);
   }
 
   /** A workload of which every page was touched (resident = all of memory). */
@@ -61,19 +66,25 @@ public record WorkloadSpec(
   /** This workload following {@code newTrace}: its cpu becomes the trace's mean. */
   public WorkloadSpec withTrace(Trace newTrace) {
     return new WorkloadSpec(newTrace.mean(), dirtyRate, workingSetBytes, ioRate, variability, phaseMean,
-        Optional.of(newTrace), traceInterval, resident, skew);
+        Optional.of(newTrace), traceInterval, resident, skew, syscallRate, ptUpdateRate);
   }
 
   /** This workload with {@code newResident} touched. */
   public WorkloadSpec withResident(Resident newResident) {
     return new WorkloadSpec(cpu, dirtyRate, workingSetBytes, ioRate, variability, phaseMean, trace, traceInterval,
-        newResident, skew);
+        newResident, skew, syscallRate, ptUpdateRate);
   }
 
   /** This workload with its writes falling as {@code newSkew} says. */
   public WorkloadSpec withSkew(WriteSkew newSkew) {
     return new WorkloadSpec(cpu, dirtyRate, workingSetBytes, ioRate, variability, phaseMean, trace, traceInterval,
-        resident, newSkew);
+        resident, newSkew, syscallRate, ptUpdateRate);
+  }
+
+  /** This workload making {@code syscalls} system calls and {@code ptUpdates} page-table updates per busy vCPU-second. */
+  public WorkloadSpec withKernelCalls(double syscalls, double ptUpdates) {
+    return new WorkloadSpec(cpu, dirtyRate, workingSetBytes, ioRate, variability, phaseMean, trace, traceInterval,
+        resident, skew, syscalls, ptUpdates);
   }
 
   /**

@@ -251,7 +251,7 @@ class ValidationTest {
             migration.algorithm = precopy
             migration.policy = kvm
             nodes = [ { name = n1 } ]
-            guests = [ { name = g1, type = pvh } ]
+            guests = [ { name = g1, type = hvmpv } ]
           }
           """);
       assertEquals(5, found.size(), found::toString);
@@ -259,7 +259,7 @@ class ValidationTest {
       assertProblem(found.get(1), "t.conf:3: domsim.scheduler.placement: ", "use best-fit, first-fit or worst-fit");
       assertProblem(found.get(2), "t.conf:4: domsim.migration.algorithm: ", "use post-copy, pre-copy or stop-and-copy");
       assertProblem(found.get(3), "t.conf:5: domsim.migration.policy: ", "\"kvm\" is not a pre-copy stop rule; use qemu, xen or xen-legacy");
-      assertProblem(found.get(4), "t.conf:7: domsim.guests[0].type: ", "\"pvh\" is not a guest type; use pv or hvm");
+      assertProblem(found.get(4), "t.conf:7: domsim.guests[0].type: ", "\"hvmpv\" is not a guest type; use pv, hvm, pvh or pvhvm");
     }
   }
 

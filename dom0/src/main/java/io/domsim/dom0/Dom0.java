@@ -8,6 +8,7 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import io.domsim.config.GuestSpec;
 import io.domsim.config.GuestType;
+import io.domsim.config.HypervisorKind;
 import io.domsim.hypervisor.Hardware;
 import io.domsim.hypervisor.HostModel;
 import io.domsim.hypervisor.Hypervisor;
@@ -133,7 +134,8 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
    * life of the destination, or from a life of the source known to have ended, is dropped.
    */
   public record PrepareIncoming(String id, GuestSpec spec, String algorithm, String fromNode, int sourceBoot,
-      int targetBoot, ActorRef<Command> source, ActorRef<MigrationRecord> reportTo) implements Command, CrossJvm {}
+      int targetBoot, ActorRef<Command> source, ActorRef<MigrationRecord> reportTo, HypervisorKind fromKind)
+      implements Command, CrossJvm {}
 
   /** Destination to source: the paused copy exists. */
   public record Prepared(String id) implements Command, CrossJvm {}
@@ -387,6 +389,7 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
     @Override public int boot() { return boot; }
     @Override public long now() { return entity.now(); }
     @Override public String refusal(GuestSpec spec) { return Dom0.this.refusal(spec); }
+    @Override public HypervisorKind hypervisorKind() { return hardware.kind(); }
     @Override public double cyclesPerSecond() { return hardware.cyclesPerCoreSecond(); }
     @Override public long nicBitsPerSecond() { return hardware.nicBitsPerSecond(); }
     @Override public long latencyNanos() { return network.latencyNanos(); }
@@ -453,9 +456,13 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
 
   /** The toolstack's own checks, before any hypercall: the reason it refuses, or null. */
   private String refusal(GuestSpec spec) {
-    if (spec.type() == GuestType.HVM && !hardware.hvmSupport()) {
-      return "HVM guest " + spec.name() + " cannot run on " + node
+    if (spec.type().needsHvm() && !hardware.hvmSupport()) {
+      return spec.type().name() + " guest " + spec.name() + " cannot run on " + node
           + ": its CPU has no VT-x/AMD-V (hvm-support = false); choose an HVM-capable node";
+    }
+    if (hardware.cannotRun(spec.type()) != null) {
+      return spec.type().name() + " guest " + spec.name() + " cannot run on " + node + ": "
+          + hardware.cannotRun(spec.type()) + "; choose a type-1 node";
     }
     return null;
   }

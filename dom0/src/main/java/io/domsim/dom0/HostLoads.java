@@ -1,7 +1,6 @@
 package io.domsim.dom0;
 
 import io.domsim.config.GuestSpec;
-import io.domsim.config.GuestType;
 import io.domsim.hypervisor.HostSnapshot;
 import io.domsim.scheduler.PoolProtocol;
 import java.util.ArrayDeque;
@@ -87,7 +86,7 @@ final class HostLoads {
       double now = g.demand().requestCores() * mhzPerCore;
       double mean = before != null && period > 0 ? (requested - before) / period * mhzPerCore : now;
       seen.put(g.name(), requested);
-      out.add(new PoolProtocol.GuestLoad(g.name(), spec.memoryBytes(), spec.type() == GuestType.HVM,
+      out.add(new PoolProtocol.GuestLoad(g.name(), spec.memoryBytes(), spec.type().needsHvm(),
           spec.vcpus() * spec.coresPerVcpu(host.ghz()) * mhzPerCore, now, mean, host.migratingTo(g.name())));
     }
     lastRequestSeconds.clear();

@@ -19,6 +19,9 @@ interface MigrationHost {
   /** Why the toolstack would refuse to run this guest here (no VT-x/AMD-V for HVM), or null. */
   String refusal(GuestSpec spec);
 
+  /** The hypervisor this node runs: a guest does not migrate between a type-1 and a type-2 node. */
+  io.domsim.config.HypervisorKind hypervisorKind();
+
   double cyclesPerSecond();
 
   long nicBitsPerSecond();

@@ -120,7 +120,7 @@ final class PoolHostSide {
     Hardware hardware = host.hardware();
     return new HostView(host.node(), hardware.cores(), hardware.ghz(), hardware.memoryBytes(),
         hardware.nicBitsPerSecond(), hardware.hvmSupport(), freeMemoryBytes,
-        HostView.demandOf(host.guests(), hardware.ghz()), host.domainOverheadBytes());
+        HostView.demandOf(host.guests(), hardware.ghz()), host.domainOverheadBytes(), hardware.kind());
   }
 
   private void reserve(PoolProtocol.Reserve res) {

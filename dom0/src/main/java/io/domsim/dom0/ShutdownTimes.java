@@ -24,6 +24,6 @@ public record ShutdownTimes(long pvNanos, long hvmNanos) {
   }
 
   public long of(GuestType type) {
-    return type == GuestType.HVM ? hvmNanos : pvNanos;
+    return type.shutdownAs() == GuestType.HVM ? hvmNanos : pvNanos;
   }
 }

@@ -83,7 +83,7 @@ final class SourceSide {
         armWatchdog(o); // until the destination answers
         host.sendToPeer(o.request.toNode(), o.request.destination(), new Dom0.PrepareIncoming(o.id(), o.spec,
             o.request.algorithm(), host.node(), host.boot(), o.request.destinationBoot(), host.self(),
-            o.request.reportTo()));
+            o.request.reportTo(), host.hypervisorKind()));
       } else if (step instanceof SourceStep.EnableLogDirty) {
         host.hypercall(new Op.EnableLogDirty(o.domid), r -> { });
         if (o.stopRule.iteratesUntilConverged()) {
@@ -234,7 +234,7 @@ final class SourceSide {
       if (o.protocol.phase() != Phase.SUSPENDING) {
         return; // aborted meanwhile: ResumeSource has taken care of the guest
       }
-      if (o.spec.type() == GuestType.PV) {
+      if (o.spec.type().cooperative()) { // PV drivers (PV, PVH, PVHVM) acknowledge; plain HVM is just paused
         host.after(ctx.costs().pvSuspendAckNanos(), new Dom0.SuspendAcknowledged(o.id()));
       } else {
         run(o, o.protocol.suspendedGuest());
@@ -252,8 +252,12 @@ final class SourceSide {
 
   private void sendFinalCopy(Outgoing o, FinalCopy what) {
     long stateBytes = o.spec.vcpus() * ctx.costs().vcpuStateBytes();
-    if (o.spec.type() == GuestType.HVM) {
+    // HVM: QEMU's device state and Xen's HVM context; PVHVM the same (QEMU emulates its platform); PVH has no
+    // device model, so only the HVM context (its vLAPIC, paging and CPU records); PV neither.
+    if (o.spec.type().deviceModel()) {
       stateBytes += ctx.costs().hvmDeviceStateBytes() + ctx.costs().hvmContextBytes();
+    } else if (o.spec.type().needsHvm()) {
+      stateBytes += ctx.costs().hvmContextBytes();
     }
     long fixed = stateBytes;
     switch (what) {

@@ -70,6 +70,12 @@ final class TargetSide {
       return;
     }
     String refusal = host.refusal(p.spec());
+    if (refusal == null && p.fromKind() != host.hypervisorKind()) {
+      // Another hypervisor: another device model, another save format; real toolstacks cannot do it either.
+      refusal = p.spec().name() + " cannot migrate from " + p.fromNode() + " (" + p.fromKind().configName() + ") to "
+          + host.node() + " (" + host.hypervisorKind().configName() + "): a guest migrates only between nodes of"
+          + " the same hypervisor kind; choose a " + p.fromKind().configName() + " node";
+    }
     if (refusal != null) {
       ctx.monitor().targetEnded(p.id());
       host.sendToPeer(p.fromNode(), p.source(), new Dom0.PrepareRefused(p.id(), refusal));
@@ -152,7 +158,8 @@ final class TargetSide {
   private void run(Incoming in, List<TargetStep> steps) {
     for (TargetStep step : steps) {
       if (step instanceof TargetStep.RestoreAndUnpause) {
-        long restore = in.spec.type() == GuestType.HVM ? ctx.costs().hvmRestoreNanos() : ctx.costs().pvRestartNanos();
+        // The device model (HVM, PVHVM) restores its device state before the guest may run; PV and PVH restart.
+        long restore = in.spec.type().deviceModel() ? ctx.costs().hvmRestoreNanos() : ctx.costs().pvRestartNanos();
         if (restore > 0) {
           host.after(restore, new Dom0.Restored(in.id()));
         } else {

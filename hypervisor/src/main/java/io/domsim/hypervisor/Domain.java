@@ -65,7 +65,9 @@ public final class Domain {
   /** Its index among its host's guests (domid order), kept by HostRates. */
   int slot;
 
-  // What one unit of this domain's work costs, fixed at creation (see HostModel.recompute).
+  // What one unit of this domain's work costs, fixed at creation (see HostModel.recompute): its CostPath,
+  // and the three terms of it the rate engine reads most, kept here as before.
+  CostPath path;
   double overhead;
   double guestCoresPerIo;
   double dom0CoresPerIo;
@@ -137,6 +139,8 @@ public final class Domain {
   public String name() { return spec.name(); }
   public GuestType type() { return spec.type(); }
   public GuestSpec spec() { return spec; }
+  /** What a unit of its work and of its I/O costs on its host (set when it is built there). */
+  public CostPath costPath() { return path; }
   public DomainState state() { return state; }
   public double loadFactor() { return loadFactor; }
   public double cpu() { return cpu; }

@@ -1,7 +1,7 @@
 package io.domsim.hypervisor;
 
-import io.domsim.config.GuestSpec;
 import io.domsim.config.GuestType;
+import io.domsim.config.GuestSpec;
 import io.domsim.config.PowerCurve;
 import io.domsim.kernel.SimTime;
 import java.util.ArrayList;
@@ -72,7 +72,7 @@ public final class HostModel {
     this.costs = costs;
     this.dom0Vcpus = dom0Vcpus;
     this.dom0MemoryBytes = dom0MemoryBytes;
-    this.rates = new HostRates(hardware.cores(), costs, dom0Vcpus, dom0Weight);
+    this.rates = new HostRates(hardware.cores(), costs, hardware.kind(), dom0Vcpus, dom0Weight);
     this.memoryUsedBytes = dom0MemoryBytes + costs.domainOverheadBytes();
     rates.rebuild(guests);
     recompute(0);
@@ -153,9 +153,13 @@ public final class HostModel {
    * {@link HypervisorException} with the reason it cannot be built.
    */
   public Domain createDomain(GuestSpec spec, String claimId, boolean paused, long nowNanos) {
-    if (spec.type() == GuestType.HVM && !hardware.hvmSupport()) {
-      throw new HypervisorException(Errno.ENODEV,
-          "HVM guest " + spec.name() + " needs VT-x/AMD-V, which this node's CPU lacks (hvm-support = false)");
+    if (spec.type().needsHvm() && !hardware.hvmSupport()) {
+      throw new HypervisorException(Errno.ENODEV, spec.type().name() + " guest " + spec.name()
+          + " needs VT-x/AMD-V, which this node's CPU lacks (hvm-support = false)");
+    }
+    if (hardware.cannotRun(spec.type()) != null) {
+      throw new HypervisorException(Errno.ENODEV, spec.type().name() + " guest " + spec.name()
+          + " cannot run here: " + hardware.cannotRun(spec.type()));
     }
     if (guest(spec.name()) != null) {
       throw new HypervisorException(Errno.EEXIST, "a domain named " + spec.name() + " already exists here");
@@ -310,6 +314,7 @@ public final class HostModel {
 
   /** The guest loses what {@code pagesPerSecond} log-dirty faults take; nothing changes when that is the same. */
   private void setLogDirtySlowdown(Domain d, double pagesPerSecond, long nowNanos) {
+    // PV tracks dirty pages with shadow page tables; the HVM container types (HVM, PVH, PVHVM) with EPT/PML.
     double slowdown = logDirtyCosts.slowdown(d.type() == GuestType.PV, pagesPerSecond, d.spec.vcpus(),
         hardware.cyclesPerCoreSecond());
     if (slowdown != d.logDirtySlowdown) {
@@ -485,18 +490,12 @@ public final class HostModel {
     }
   }
 
-  /** What each unit of a new domain's work costs, by virtualization mode. */
+  /** What each unit of a new domain's work costs, by its type and this host's hypervisor ({@link CostPath}). */
   private void setUnitCosts(Domain d) {
-    double cyc = hardware.cyclesPerCoreSecond();
-    if (d.type() == GuestType.PV) {
-      d.overhead = costs.pvHypercallsPerCpuSecond() * costs.hypercallCycles() / cyc;
-      d.guestCoresPerIo = (costs.guestCyclesPerIo() + costs.pvHypercallsPerIo() * costs.hypercallCycles()) / cyc;
-      d.dom0CoresPerIo = costs.pvBackendCyclesPerIo() / cyc;
-    } else {
-      d.overhead = costs.hvmVmExitsPerCpuSecond() * costs.vmExitCycles() / cyc;
-      d.guestCoresPerIo = (costs.guestCyclesPerIo() + costs.hvmVmExitsPerIo() * costs.vmExitCycles()) / cyc;
-      d.dom0CoresPerIo = costs.hvmVmExitsPerIo() * costs.deviceModelCyclesPerExit() / cyc;
-    }
+    d.path = CostPath.of(d.type(), d.spec.workload(), hardware.kind(), costs, hardware.cyclesPerCoreSecond());
+    d.overhead = d.path.overhead();
+    d.guestCoresPerIo = d.path.guestCoresPerIo();
+    d.dom0CoresPerIo = d.path.dom0CoresPerIo();
   }
 
   /**

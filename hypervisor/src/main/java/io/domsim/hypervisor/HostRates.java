@@ -1,6 +1,6 @@
 package io.domsim.hypervisor;
 
-import io.domsim.config.GuestType;
+import io.domsim.config.HypervisorKind;
 import java.util.Arrays;
 import java.util.List;
 
@@ -35,7 +35,7 @@ import java.util.List;
  */
 final class HostRates {
   // The cold block: per guest, CS doubles (booleans as 0/1).
-  private static final int CS = 18;
+  private static final int CS = 23;
   private static final int VCPUS = 0;
   private static final int ONE_OH = 1; // 1 + overhead
   private static final int GCPI = 2; // guest cores per I/O
@@ -43,7 +43,9 @@ final class HostRates {
   private static final int CPU_MEAN = 4;
   private static final int IO_MEAN = 5;
   private static final int DIRTY_MEAN = 6;
-  private static final int PV = 7;
+  // Its CostPath's counts: hypercalls and exits per busy core-second and per I/O, Dom0's hypercalls per I/O
+  // (a product of two factors, multiplied in the order the PV/HVM model always did).
+  private static final int HC_W = 7;
   private static final int COMPUTE = 8;
   private static final int ATTEMPT = 9;
   private static final int UNC1 = 10; // the CPU it needs with all its I/O
@@ -54,6 +56,11 @@ final class HostRates {
   private static final int CHANGED = 15;
   private static final int DIRTY_NOW = 16; // dirty-rate × level × speed: its dirty writes at full progress
   private static final int RUNNING = 17;
+  private static final int HC_IO = 18;
+  private static final int EX_W = 19;
+  private static final int EX_IO = 20;
+  private static final int BHC = 21;
+  private static final int BHC_F = 22;
   // The hot block: per guest, HS doubles, in the order the node's sums read them.
   private static final int HS = 6;
   private static final int IO_TERM = 0; // the Dom0 cores all its I/O needs
@@ -64,12 +71,12 @@ final class HostRates {
   private static final int IO = 5;
 
   private final double cores;
-  private final CostSettings costs;
   private final int dom0Vcpus;
   /** Dom0's own load, before any I/O: min(its vCPUs, the base load + the migration work it does now). */
   private double base;
   private final double baseLoad;
   private final double dom0Weight;
+  private final double dom0HypercallsPerCpuSecond;
 
   private int n;
   private Domain[] slot = new Domain[0];
@@ -124,12 +131,13 @@ final class HostRates {
   int lastPaths;
   long recomputes;
 
-  HostRates(double cores, CostSettings costs, int dom0Vcpus, int dom0Weight) {
+  HostRates(double cores, CostSettings costs, HypervisorKind kind, int dom0Vcpus, int dom0Weight) {
     this.cores = cores;
-    this.costs = costs;
     this.dom0Vcpus = dom0Vcpus;
-    this.baseLoad = costs.dom0BaseLoad();
+    // A type-2 node's host OS takes Dom0's place: its own base load, and no hypercalls (it is not a domain).
+    this.baseLoad = kind.hosted() ? costs.type2().hostBaseLoad() : costs.dom0BaseLoad();
     this.base = Math.min(dom0Vcpus, baseLoad);
+    this.dom0HypercallsPerCpuSecond = kind.hosted() ? 0 : costs.dom0HypercallsPerCpuSecond();
     this.dom0Weight = dom0Weight;
     weight[0] = dom0Weight;
   }
@@ -166,7 +174,13 @@ final class HostRates {
       c[b + CPU_MEAN] = w.cpu();
       c[b + IO_MEAN] = w.ioRate();
       c[b + DIRTY_MEAN] = w.dirtyRate();
-      c[b + PV] = d.type() == GuestType.PV ? 1 : 0;
+      CostPath p = d.path;
+      c[b + HC_W] = p.hypercallsPerWork();
+      c[b + HC_IO] = p.hypercallsPerIo();
+      c[b + EX_W] = p.exitsPerWork();
+      c[b + EX_IO] = p.exitsPerIo();
+      c[b + BHC] = p.backendHypercallsPerIo();
+      c[b + BHC_F] = p.backendHypercallFactor();
       c[b + HELD] = 0;
       c[b + CHANGED] = 0;
       weight[i + 1] = d.spec.weight();
@@ -387,7 +401,7 @@ final class HostRates {
   private void sums(double dom0, double dom0Grant) {
     dom0Cores = dom0;
     double busy = dom0;
-    double hcs = Math.min(dom0Grant, base) * costs.dom0HypercallsPerCpuSecond();
+    double hcs = Math.min(dom0Grant, base) * dom0HypercallsPerCpuSecond;
     double exitSum = 0;
     double ioSum = 0;
     for (int i = 0; i < n; i++) {
@@ -427,17 +441,10 @@ final class HostRates {
     double work = Math.max(0, cpu - x * c[b + GCPI]) / c[b + ONE_OH];
     double progress = compute > 0 ? work / compute : c[b + RUNNING];
     double dirty = c[b + DIRTY_NOW] * Math.min(1, progress);
-    double dHc;
-    double dExits;
-    if (c[b + PV] != 0) {
-      dHc = work * costs.pvHypercallsPerCpuSecond() + x * costs.pvHypercallsPerIo();
-      dExits = 0;
-      h[hb + BACKEND_HC] = x * costs.pvBackendHypercallsPerIo();
-    } else {
-      dHc = 0;
-      dExits = work * costs.hvmVmExitsPerCpuSecond() + x * costs.hvmVmExitsPerIo();
-      h[hb + BACKEND_HC] = x * costs.hvmVmExitsPerIo() * costs.deviceModelHypercallsPerExit();
-    }
+    // A count the guest's type does not have is 0 here, and work × 0 + x × 0 is exactly 0.
+    double dHc = work * c[b + HC_W] + x * c[b + HC_IO];
+    double dExits = work * c[b + EX_W] + x * c[b + EX_IO];
+    h[hb + BACKEND_HC] = x * c[b + BHC] * c[b + BHC_F];
     Domain d = slot[i];
     if (c[b + CHANGED] != 0) {
       // Only a change of its load, throttle or state moves its request (log-dirty's own change updates it).

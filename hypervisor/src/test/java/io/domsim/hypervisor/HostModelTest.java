@@ -37,7 +37,7 @@ class HostModelTest {
   @Test
   void cpuBoundGuestDoesTheSameWorkPvOrHvm() {
     int vcpus = 4;
-    double[] work = new double[2];
+    double[] work = new double[GuestType.values().length];
     for (GuestType type : GuestType.values()) {
       HostModel host = host(hardware());
       Domain d = host.createDomain(guest("g", type, vcpus, workload(1.0, 0)), null, false, 0);
@@ -57,8 +57,8 @@ class HostModelTest {
   @Test
   void ioMakesHvmTakeVmExitsAndPvMakeHypercalls() {
     int vcpus = 4;
-    Domain[] doms = new Domain[2];
-    HostModel[] hosts = new HostModel[2];
+    Domain[] doms = new Domain[GuestType.values().length];
+    HostModel[] hosts = new HostModel[GuestType.values().length];
     for (GuestType type : GuestType.values()) {
       HostModel host = host(hardware());
       Domain d = host.createDomain(guest("g", type, vcpus, workload(1.0, 1000)), null, false, 0);
@@ -103,8 +103,8 @@ class HostModelTest {
   @Test
   void dom0BottleneckThrottlesHvmIoButNotPv() {
     double iops = 50_000;
-    double[] io = new double[2];
-    double[] dom0Util = new double[2];
+    double[] io = new double[GuestType.values().length];
+    double[] dom0Util = new double[GuestType.values().length];
     for (GuestType type : GuestType.values()) {
       HostModel host = host(hardware(), 1);
       Domain d = host.createDomain(guest("g", type, 4, workload(0.1, iops)), null, false, 0);

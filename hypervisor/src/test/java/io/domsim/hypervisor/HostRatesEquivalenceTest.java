@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.domsim.config.GuestSpec;
 import io.domsim.config.GuestType;
+import io.domsim.config.HypervisorKind;
 import io.domsim.config.WorkloadSpec;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,8 +39,11 @@ class HostRatesEquivalenceTest {
     }
   }
 
-  private static GuestSpec randomGuest(SplittableRandom rnd, String name, boolean ioHeavy) {
-    GuestType type = rnd.nextBoolean() ? GuestType.PV : GuestType.HVM;
+  private static GuestSpec randomGuest(SplittableRandom rnd, String name, boolean ioHeavy, boolean hosted) {
+    GuestType type = GuestType.values()[rnd.nextInt(GuestType.values().length)];
+    if (hosted && type.xenOnly()) {
+      type = type == GuestType.PV ? GuestType.HVM : GuestType.PVHVM; // what a type-2 node runs
+    }
     double io = switch (rnd.nextInt(4)) {
       case 0 -> 0;
       case 1 -> rnd.nextDouble() * 2_000;
@@ -47,6 +51,9 @@ class HostRatesEquivalenceTest {
     };
     WorkloadSpec w = new WorkloadSpec(rnd.nextInt(8) == 0 ? 0 : rnd.nextDouble(), rnd.nextDouble() * 30_000,
         64 * MIB, io, 0, Duration.ofSeconds(5));
+    if (rnd.nextInt(3) == 0) {
+      w = w.withKernelCalls(rnd.nextDouble() * 50_000, rnd.nextDouble() * 20_000); // 64-bit PV's extra costs
+    }
     int weight = rnd.nextInt(3) == 0 ? 256 : 1 + rnd.nextInt(1024);
     return new GuestSpec(name, type, 1 + rnd.nextInt(8), GIB, weight, Optional.empty(), w);
   }
@@ -75,7 +82,7 @@ class HostRatesEquivalenceTest {
     int n = fastGuests.size();
     int op = rnd.nextInt(100);
     if (n == 0 || op < 12 && n < maxGuests) {
-      GuestSpec spec = randomGuest(rnd, "g" + names[0]++, ioHeavy);
+      GuestSpec spec = randomGuest(rnd, "g" + names[0]++, ioHeavy, p.fast.hardware().kind().hosted());
       boolean paused = rnd.nextInt(8) == 0;
       p.fast.createDomain(spec, null, paused, t);
       p.plain.createDomain(spec, null, paused, t);
@@ -179,6 +186,9 @@ class HostRatesEquivalenceTest {
       int cores = 1 + rnd.nextInt(rnd.nextBoolean() ? 4 : 48);
       int maxGuests = 1 + rnd.nextInt(rnd.nextBoolean() ? 8 : 48);
       Hardware hw = Fixtures.hardware(cores, 4096 * GIB, true);
+      if (rnd.nextInt(4) == 0) {
+        hw = hw.withKind(HypervisorKind.TYPE_2); // a hosted node: its host OS in Dom0's place
+      }
       boolean ioHeavy = rnd.nextInt(3) == 0;
       // A light Dom0 (weight 1-16) on a full host does not get even its base load.
       int dom0Weight = switch (rnd.nextInt(3)) {

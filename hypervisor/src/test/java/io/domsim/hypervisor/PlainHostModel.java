@@ -1,7 +1,6 @@
 package io.domsim.hypervisor;
 
 import io.domsim.config.GuestSpec;
-import io.domsim.config.GuestType;
 import io.domsim.kernel.SimTime;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -117,9 +116,9 @@ final class PlainHostModel {
    * {@link HypervisorException} with the reason it cannot be built.
    */
   public Domain createDomain(GuestSpec spec, String claimId, boolean paused, long nowNanos) {
-    if (spec.type() == GuestType.HVM && !hardware.hvmSupport()) {
-      throw new HypervisorException(Errno.ENODEV,
-          "HVM guest " + spec.name() + " needs VT-x/AMD-V, which this node's CPU lacks (hvm-support = false)");
+    if (hardware.cannotRun(spec.type()) != null) {
+      throw new HypervisorException(Errno.ENODEV, spec.type().name() + " guest " + spec.name()
+          + " cannot run here: " + hardware.cannotRun(spec.type()));
     }
     if (guest(spec.name()) != null) {
       throw new HypervisorException(Errno.EEXIST, "a domain named " + spec.name() + " already exists here");
@@ -424,18 +423,12 @@ final class PlainHostModel {
     return Math.min(servable, 2) - f;
   }
 
-  /** What each unit of a new domain's work costs, by virtualization mode. */
+  /** What each unit of a new domain's work costs, by its type and the host's hypervisor. */
   private void setUnitCosts(Domain d) {
-    double cyc = hardware.cyclesPerCoreSecond();
-    if (d.type() == GuestType.PV) {
-      d.overhead = costs.pvHypercallsPerCpuSecond() * costs.hypercallCycles() / cyc;
-      d.guestCoresPerIo = (costs.guestCyclesPerIo() + costs.pvHypercallsPerIo() * costs.hypercallCycles()) / cyc;
-      d.dom0CoresPerIo = costs.pvBackendCyclesPerIo() / cyc;
-    } else {
-      d.overhead = costs.hvmVmExitsPerCpuSecond() * costs.vmExitCycles() / cyc;
-      d.guestCoresPerIo = (costs.guestCyclesPerIo() + costs.hvmVmExitsPerIo() * costs.vmExitCycles()) / cyc;
-      d.dom0CoresPerIo = costs.hvmVmExitsPerIo() * costs.deviceModelCyclesPerExit() / cyc;
-    }
+    d.path = CostPath.of(d.type(), d.spec.workload(), hardware.kind(), costs, hardware.cyclesPerCoreSecond());
+    d.overhead = d.path.overhead();
+    d.guestCoresPerIo = d.path.guestCoresPerIo();
+    d.dom0CoresPerIo = d.path.dom0CoresPerIo();
   }
 
   /**
@@ -460,7 +453,7 @@ final class PlainHostModel {
       weight[i + 1] = d.spec.weight();
     }
     weight[0] = dom0Weight;
-    double base = Math.min(dom0Vcpus, costs.dom0BaseLoad());
+    double base = Math.min(dom0Vcpus, hardware.kind().hosted() ? costs.type2().hostBaseLoad() : costs.dom0BaseLoad());
     // A guest's need (compute plus the CPU side of its I/O) is fixed; Dom0's depends on how much I/O
     // the guests manage to issue, which depends on their shares. Round 1 assumes every guest issues all
     // its I/O; if some guest is held back, round 2 asks Dom0 only for the I/O actually issued.
@@ -503,7 +496,7 @@ final class PlainHostModel {
     }
     dom0Cores = Math.min(grant[0], dom0Work);
     double busy = dom0Cores;
-    double hc = Math.min(grant[0], base) * costs.dom0HypercallsPerCpuSecond();
+    double hc = Math.min(grant[0], base) * (hardware.kind().hosted() ? 0 : costs.dom0HypercallsPerCpuSecond());
     double exits = 0;
     for (int i = 0; i < n; i++) {
       Domain d = guests.get(i);
@@ -511,17 +504,10 @@ final class PlainHostModel {
       double work = Math.max(0, cpu - io[i] * d.guestCoresPerIo) / (1 + d.overhead);
       double progress = compute[i] > 0 ? work / compute[i] : (d.state == DomainState.RUNNING ? 1 : 0);
       double dirty = d.spec.workload().dirtyRate() * d.loadFactor * (1 - d.throttle) * Math.min(1, progress);
-      double dHc;
-      double dExits;
-      if (d.type() == GuestType.PV) {
-        dHc = work * costs.pvHypercallsPerCpuSecond() + io[i] * costs.pvHypercallsPerIo();
-        dExits = 0;
-        hc += io[i] * costs.pvBackendHypercallsPerIo();
-      } else {
-        dHc = 0;
-        dExits = work * costs.hvmVmExitsPerCpuSecond() + io[i] * costs.hvmVmExitsPerIo();
-        hc += io[i] * costs.hvmVmExitsPerIo() * costs.deviceModelHypercallsPerExit();
-      }
+      CostPath p = d.path;
+      double dHc = work * p.hypercallsPerWork() + io[i] * p.hypercallsPerIo();
+      double dExits = work * p.exitsPerWork() + io[i] * p.exitsPerIo();
+      hc += io[i] * p.backendHypercallsPerIo() * p.backendHypercallFactor();
       if (cpu != d.cpuCores || io[i] != d.ioPerSecond || dirty != d.dirtyWritesPerSecond || work != d.workCores) {
         d.accrue(nowNanos); // the old rates held until now
         d.cpuCores = cpu;

@@ -132,7 +132,15 @@ class EverySettingHasAnEffectIT {
       Map.entry("domsim.guest-defaults.workload.hot-fraction", "0.1"),
       Map.entry("domsim.guest-defaults.workload.hot-write-share", "0.9"),
       // Within the 120 s run the 5-minute default never leaves the trace's first value.
-      Map.entry("domsim.guest-defaults.workload.trace-interval", "10s"));
+      Map.entry("domsim.guest-defaults.workload.trace-interval", "10s"),
+      // Doubled, 0 stays 0: the PV guests' system calls and page-table updates through Xen.
+      Map.entry("domsim.guest-defaults.workload.syscall-rate", "20000"),
+      Map.entry("domsim.guest-defaults.workload.pt-update-rate", "5000"),
+      // Every node hosted (with every guest HVM, CONTEXT): the host OS in Dom0's place, the type-2 costs.
+      Map.entry("domsim.node-defaults.hypervisor.kind", "type-2"));
+
+  /** Every node a type-2 host, every guest HVM: where the type-2 costs act. */
+  private static final List<String> TYPE_2 = List.of("node-defaults.hypervisor.kind=type-2", "guest-defaults.type=hvm");
 
   /** Settings whose effect needs another one set in both runs (speed paces only the real clock). */
   private static final Map<String, List<String>> CONTEXT = Map.ofEntries(
@@ -158,13 +166,26 @@ class EverySettingHasAnEffectIT {
       Map.entry("domsim.migration.stop-rules.qemu.xbzrle-cache-size",
           List.of("migration.stop-rules.qemu.xbzrle=true")),
       Map.entry("domsim.migration.stop-rules.qemu.xbzrle-encoded-fraction",
-          List.of("migration.stop-rules.qemu.xbzrle=true")));
+          List.of("migration.stop-rules.qemu.xbzrle=true")),
+      // 64-bit PV's costs act when the PV guests (web, hog, batch, sd-pv, spare, u-) make system calls and
+      // page-table updates.
+      Map.entry("domsim.hypervisor.costs.pv.syscall-cycles", List.of("guest-defaults.workload.syscall-rate=20000")),
+      Map.entry("domsim.hypervisor.costs.pv.pt-update-cycles", List.of("guest-defaults.workload.pt-update-rate=5000")),
+      // PVHVM's interrupt exits act on PVHVM guests: every guest of the default type becomes one.
+      Map.entry("domsim.hypervisor.costs.pvhvm.vmexits-per-io", List.of("guest-defaults.type=pvhvm")),
+      // A type-2 node runs HVM guests (PV needs Xen): every guest HVM, in both runs.
+      Map.entry("domsim.node-defaults.hypervisor.kind", List.of("guest-defaults.type=hvm")),
+      Map.entry("domsim.hypervisor.costs.type-2.host-base-load", TYPE_2),
+      Map.entry("domsim.hypervisor.costs.type-2.host-kernel-cycles-per-io", TYPE_2),
+      Map.entry("domsim.hypervisor.costs.type-2.context-switch-cycles", TYPE_2),
+      Map.entry("domsim.hypervisor.costs.type-2.context-switches-per-io", TYPE_2),
+      Map.entry("domsim.hypervisor.costs.type-2.context-switches-per-cpu-second", TYPE_2));
 
   /** Report fields that copy the configuration rather than result from it, by report section. */
   private static final Map<String, List<String>> ECHOES = Map.of(
       "", List.of("seed", "clock", "simulated_seconds", "wall_seconds", "max_wall_lag_seconds", "domsim_version",
           "schema_version", "config_digest", "config"),
-      "nodes", List.of("cores", "memory_bytes", "hvm_support"),
+      "nodes", List.of("cores", "memory_bytes", "hvm_support", "hypervisor"),
       "guests", List.of("type", "vcpus", "memory_bytes"),
       "migrations", List.of("type", "algorithm", "policy"));
 

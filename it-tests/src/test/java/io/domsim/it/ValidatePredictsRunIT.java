@@ -1,11 +1,13 @@
 package io.domsim.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -40,8 +42,27 @@ class ValidatePredictsRunIT {
       }
       """;
 
+  /**
+   * Every guest type beside a type-2 node (kvm, the roomiest), a Xen node and one without VT-x: pv and pvh never go
+   * to kvm, hvm, pvh and pvhvm never to old, and the big pvh fits nowhere it may run.
+   */
+  private static final String KINDS = """
+      domsim {
+        nodes = [ { name = kvm, memory = 64GiB, hypervisor.kind = type-2 }, { name = xen, memory = 16GiB },
+                  { name = old, memory = 32GiB, cpu { hvm-support = false } } ]
+        guests = [
+          { name = u1, type = pv, memory = 4GiB }
+          { name = u2, type = pvh, memory = 4GiB }
+          { name = u3, type = pvhvm, memory = 4GiB }
+          { name = u4, type = hvm, memory = 4GiB }
+          { name = u5, type = pvh, memory = 20GiB }
+          { name = u6, type = pv, memory = 20GiB }
+        ]
+      }
+      """;
+
   static Stream<Arguments> configs() {
-    return Stream.of("cluster.conf", "migration.conf", "overfull").flatMap(c ->
+    return Stream.of("cluster.conf", "migration.conf", "overfull", "kinds").flatMap(c ->
         Stream.of("best-fit", "first-fit", "worst-fit").map(p -> Arguments.of(c, p)));
   }
 
@@ -49,9 +70,9 @@ class ValidatePredictsRunIT {
   @MethodSource("configs")
   void everyGuestStartsWhereValidateSaid(String config, String policy) throws IOException {
     Path file;
-    if (config.equals("overfull")) {
-      file = tmp.resolve("overfull.conf");
-      Files.writeString(file, OVERFULL);
+    if (config.equals("overfull") || config.equals("kinds")) {
+      file = tmp.resolve(config + ".conf");
+      Files.writeString(file, config.equals("overfull") ? OVERFULL : KINDS);
     } else {
       file = Cli.example(config);
     }
@@ -68,6 +89,15 @@ class ValidatePredictsRunIT {
       ran.put(g.get("name").asText(), g.get("node_start").isNull() ? "nowhere" : g.get("node_start").asText());
     }
     assertEquals(ran, predicted(v.out()), v.out());
+    if (config.equals("kinds")) {
+      for (String xenOnly : List.of("u1", "u2", "u5", "u6")) {
+        assertNotEquals("kvm", ran.get(xenOnly), xenOnly + " needs Xen: " + ran);
+      }
+      assertEquals("xen", ran.get("u2"), "PVH runs in an HVM container on the one Xen node with VT-x: " + ran);
+      assertEquals("nowhere", ran.get("u5"), ran.toString());
+      assertNotEquals("old", ran.get("u3"));
+      assertNotEquals("old", ran.get("u4"));
+    }
   }
 
   /** The STARTS ON column: a node name, or "nowhere". */

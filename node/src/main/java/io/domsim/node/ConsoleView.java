@@ -35,10 +35,25 @@ public record ConsoleView(double simulatedSeconds, List<NodeRow> nodes, List<Dom
    * One node: its hardware, its state and its totals so far.
    *
    * @param memoryUsedBytes Dom0, guests and reservations
+   * @param hypervisor a type-2 node's kind; null for a type-1 node (the console's answers about Xen nodes stay
+   *     as they were)
    */
   public record NodeRow(String name, NodeState state, int cores, double ghz, boolean hvm, long memoryBytes,
       long memoryUsedBytes, int domains, double busyCoreSeconds, double dom0CoreSeconds, double energyJoules,
-      boolean poolMaster) {}
+      boolean poolMaster, io.domsim.config.HypervisorKind hypervisor) {
+
+    public NodeRow {
+      hypervisor = hypervisor == io.domsim.config.HypervisorKind.TYPE_1 ? null : hypervisor;
+    }
+
+    /** A type-1 node. */
+    public NodeRow(String name, NodeState state, int cores, double ghz, boolean hvm, long memoryBytes,
+        long memoryUsedBytes, int domains, double busyCoreSeconds, double dom0CoreSeconds, double energyJoules,
+        boolean poolMaster) {
+      this(name, state, cores, ghz, hvm, memoryBytes, memoryUsedBytes, domains, busyCoreSeconds, dom0CoreSeconds,
+          energyJoules, poolMaster, null);
+    }
+  }
 
   /**
    * One domain. A Dom0 has the name {@code Domain-0}, id 0 and no type.

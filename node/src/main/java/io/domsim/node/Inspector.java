@@ -178,7 +178,7 @@ final class Inspector extends AbstractBehavior<Inspector.Command> {
       nodes.add(new NodeRow(n.spec().name(), n.state(), n.spec().cores(), n.spec().ghz(), n.spec().hvmSupport(),
           n.spec().memoryBytes(), s == null || !dom0Runs ? 0 : s.memoryUsedBytes(), count,
           s == null ? 0 : s.busyCoreSeconds(), s == null ? 0 : s.dom0CoreSeconds(), s == null ? 0 : s.energyJoules(),
-          n.poolMaster()));
+          n.poolMaster(), n.spec().hypervisor()));
       if (dom0Runs) {
         dom0s.add(new DomainRow("Domain-0", 0, n.spec().name(), null, n.spec().dom0().memoryBytes(),
             n.spec().dom0().vcpus(), DomainState.RUNNING, s == null ? 0 : s.dom0CoreSeconds(), null));

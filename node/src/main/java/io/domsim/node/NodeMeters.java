@@ -27,6 +27,7 @@ public final class NodeMeters implements NodeSample.Sink, MigrationObserver {
   public static final String MEMORY_TOTAL = "domsim.node.memory.total";
   public static final String CORES = "domsim.node.cores";
   public static final String CORE_FREQUENCY = "domsim.node.core.frequency";
+  public static final String HYPERVISOR = "domsim.node.hypervisor";
   public static final String POWER = "domsim.node.power";
   public static final String GUESTS = "domsim.node.guests";
   public static final String UP = "domsim.node.up";
@@ -91,6 +92,9 @@ public final class NodeMeters implements NodeSample.Sink, MigrationObserver {
         .description("the node's physical cores").strongReference(true).register(registry);
     Gauge.builder(CORE_FREQUENCY, spec, s -> s.ghz() * 1e9).tag("node", node).baseUnit("hertz")
         .description("the clock frequency of each of the node's cores").strongReference(true).register(registry);
+    Gauge.builder(HYPERVISOR, spec, s -> 1).tag("node", node).tag("kind", spec.hypervisor().configName())
+        .description("1, tagged with what runs on the node's bare metal: type-1 (Xen and Dom0) or type-2 (a hosted VMM)")
+        .strongReference(true).register(registry);
     Gauge.builder(POWER, this, m -> m.watts).tag("node", node).baseUnit("watts")
         .description("average power over the last sampling period").strongReference(true).register(registry);
     Gauge.builder(GUESTS, this, m -> m.guests).tag("node", node)

@@ -1,7 +1,6 @@
 package io.domsim.node;
 
 import io.domsim.config.GuestSpec;
-import io.domsim.config.GuestType;
 import io.domsim.config.NodeSpec;
 import io.domsim.config.ScenarioAction;
 import io.domsim.scheduler.consolidation.DataCentre;
@@ -81,7 +80,7 @@ final class PowerOrders {
    */
   boolean powerOnFor(GuestSpec guest) {
     for (NodeSpec n : nodes) {
-      boolean fits = (guest.type() != GuestType.HVM || n.hvmSupport())
+      boolean fits = n.cannotRun(guest.type()) == null
           && guest.memoryBytes() + domainOverheadBytes <= n.memoryBytes() - n.dom0().memoryBytes() - domainOverheadBytes;
       if (operator.power(n.name()) == Operator.PowerState.OFF && fits) {
         if (hands.power(new ScenarioAction.PowerOn(hands.now(), n.name()), RunResult.Origin.POOL_MASTER).isPresent()) {

@@ -124,7 +124,7 @@ final class ReportBuilder {
           s.failed() ? 0 : h.memoryUsedBytes(), s.failed() ? 0 : liveGuests,
           Math.round(h.hypercalls()), Math.round(h.vmExits()), h.energyJoules(),
           seconds > 0 ? h.energyJoules() / seconds : 0, activeSeconds(n.name()), s.failed(), recovered(n.name()),
-          h.fullSeconds()));
+          h.fullSeconds(), n.hypervisor()));
     }
     return out;
   }

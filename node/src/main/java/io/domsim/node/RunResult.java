@@ -1,6 +1,7 @@
 package io.domsim.node;
 
 import io.domsim.config.GuestType;
+import io.domsim.config.HypervisorKind;
 import io.domsim.migration.Phase;
 import io.domsim.scheduler.consolidation.SlaMetrics;
 import java.util.ArrayList;
@@ -58,15 +59,33 @@ public record RunResult(
    * at the end; {@code activeSeconds} is the time it was up (running its hypervisor). {@code outages} lists when it was down, for a node that was recovered at least once, and is
    * null otherwise (a node that failed for good says so with {@code failed} alone). {@code fullSeconds} is the
    * time every core was busy (the guests asked for more than the node has: SLATAH's numerator).
+   * {@code hypervisor} is a type-2 node's kind, null for a type-1 node (reports of type-1 clusters stay as they
+   * were); on a type-2 node {@code dom0CpuUtilizationAvg} is its host OS's.
    */
   public record NodeResult(
       String name, int cores, long memoryBytes, boolean hvmSupport, double cpuUtilizationAvg,
       double dom0CpuUtilizationAvg, long memoryUsedBytesEnd, int guestsEnd, long hypercalls, long vmExits,
       double energyJoules, double powerWattsAvg, double activeSeconds, boolean failed, List<Outage> outages,
-      double fullSeconds) {
+      double fullSeconds, HypervisorKind hypervisor) {
 
     public NodeResult {
       outages = outages == null ? null : List.copyOf(outages);
+      hypervisor = hypervisor == HypervisorKind.TYPE_1 ? null : hypervisor;
+    }
+
+    /** A type-1 node. */
+    public NodeResult(String name, int cores, long memoryBytes, boolean hvmSupport, double cpuUtilizationAvg,
+        double dom0CpuUtilizationAvg, long memoryUsedBytesEnd, int guestsEnd, long hypercalls, long vmExits,
+        double energyJoules, double powerWattsAvg, double activeSeconds, boolean failed, List<Outage> outages,
+        double fullSeconds) {
+      this(name, cores, memoryBytes, hvmSupport, cpuUtilizationAvg, dom0CpuUtilizationAvg, memoryUsedBytesEnd,
+          guestsEnd, hypercalls, vmExits, energyJoules, powerWattsAvg, activeSeconds, failed, outages, fullSeconds,
+          null);
+    }
+
+    /** The node's hypervisor: type-1 unless it says otherwise. */
+    public HypervisorKind kind() {
+      return hypervisor == null ? HypervisorKind.TYPE_1 : hypervisor;
     }
 
     /** A node that never ran out of CPU. */

@@ -2,6 +2,7 @@ package io.domsim.scheduler;
 
 import io.domsim.config.GuestSpec;
 import io.domsim.config.GuestType;
+import io.domsim.config.HypervisorKind;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -21,9 +22,23 @@ import java.util.List;
  * @param cpuDemandCores the mean CPU demand of the guests here, in cores ({@link #demandOf(GuestSpec, double)} summed):
  *     those running when the host described itself plus those placed here since in the same round
  * @param domainOverheadBytes the hypervisor's own memory per domain
+ * @param hypervisor the node's hypervisor: a type-2 node runs no PV or PVH guest ({@link HypervisorKind#cannotRun})
  */
 public record HostView(String node, int cores, double ghz, long memoryBytes, long nicBitsPerSecond,
-    boolean hvmSupport, long freeMemoryBytes, double cpuDemandCores, long domainOverheadBytes) {
+    boolean hvmSupport, long freeMemoryBytes, double cpuDemandCores, long domainOverheadBytes,
+    HypervisorKind hypervisor) {
+
+  /** A type-1 (Xen) host. */
+  public HostView(String node, int cores, double ghz, long memoryBytes, long nicBitsPerSecond, boolean hvmSupport,
+      long freeMemoryBytes, double cpuDemandCores, long domainOverheadBytes) {
+    this(node, cores, ghz, memoryBytes, nicBitsPerSecond, hvmSupport, freeMemoryBytes, cpuDemandCores,
+        domainOverheadBytes, HypervisorKind.TYPE_1);
+  }
+
+  /** Whether a guest of {@code type} can run here at all, whatever the memory. */
+  public boolean runs(GuestType type) {
+    return hypervisor.cannotRun(type, hvmSupport) == null;
+  }
 
   /**
    * A guest's mean CPU demand in cores of a host whose cores run at {@code hostGhz}: the busy fraction of its
@@ -59,7 +74,7 @@ public record HostView(String node, int cores, double ghz, long memoryBytes, lon
   }
 
   public boolean fits(GuestSpec guest) {
-    return (guest.type() != GuestType.HVM || hvmSupport) && footprint(guest) <= freeMemoryBytes;
+    return runs(guest.type()) && footprint(guest) <= freeMemoryBytes;
   }
 
   /** Cores the guests here do not ask for; negative when the host is overcommitted. */
@@ -70,12 +85,12 @@ public record HostView(String node, int cores, double ghz, long memoryBytes, lon
   /** This host once {@code guest} is placed here: its footprint taken, its demand added. */
   public HostView with(GuestSpec guest) {
     return new HostView(node, cores, ghz, memoryBytes, nicBitsPerSecond, hvmSupport,
-        freeMemoryBytes - footprint(guest), cpuDemandCores + demandHere(guest), domainOverheadBytes);
+        freeMemoryBytes - footprint(guest), cpuDemandCores + demandHere(guest), domainOverheadBytes, hypervisor);
   }
 
   /** This host with the free memory it reported (a refused reservation says how much it has). */
   public HostView withFree(long bytes) {
     return new HostView(node, cores, ghz, memoryBytes, nicBitsPerSecond, hvmSupport, bytes, cpuDemandCores,
-        domainOverheadBytes);
+        domainOverheadBytes, hypervisor);
   }
 }

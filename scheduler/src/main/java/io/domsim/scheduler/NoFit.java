@@ -1,7 +1,6 @@
 package io.domsim.scheduler;
 
 import io.domsim.config.GuestSpec;
-import io.domsim.config.GuestType;
 import java.util.List;
 
 /** Says why a guest fits on no host, in a sentence an operator can act on. */
@@ -12,12 +11,17 @@ public final class NoFit {
     if (hosts.isEmpty()) {
       return "no node is available to host guest " + guest.name() + "; add nodes to the cluster";
     }
-    List<HostView> candidates = guest.type() == GuestType.HVM
+    List<HostView> candidates = guest.type().needsHvm()
         ? hosts.stream().filter(HostView::hvmSupport).toList()
         : hosts;
     if (candidates.isEmpty()) {
-      return "no node can host HVM guest " + guest.name()
+      return "no node can host " + guest.type().name() + " guest " + guest.name()
           + " (no node has hvm-support); make it type = pv or add an HVM-capable node";
+    }
+    candidates = candidates.stream().filter(h -> h.runs(guest.type())).toList();
+    if (candidates.isEmpty()) {
+      return "no node can host " + guest.type().name() + " guest " + guest.name()
+          + " (every available node is type-2, and it needs Xen); make it type = hvm or pvhvm or add a type-1 node";
     }
     HostView roomiest = candidates.get(0);
     for (HostView h : candidates) {

@@ -3,7 +3,6 @@ package io.domsim.cli.chaos;
 import com.typesafe.config.Config;
 import io.domsim.config.ClusterSpec;
 import io.domsim.config.GuestSpec;
-import io.domsim.config.GuestType;
 import io.domsim.config.NodeSpec;
 import io.domsim.config.plugin.PluginCatalog;
 import io.domsim.config.plugin.PluginKind;
@@ -43,7 +42,7 @@ public record ChaosBase(List<String> nodes, List<String> guests, long durationMi
         spec.network().latency().toNanos(), spec.migration().timeout().toMillis(),
         List.copyOf(catalog.names(PluginKind.MIGRATION_ALGORITHM)), List.copyOf(catalog.names(PluginKind.STOP_RULE)),
         spec.settings(), pinned,
-        spec.guests().stream().filter(g -> g.type() == GuestType.HVM).map(GuestSpec::name).collect(Collectors.toSet()),
+        spec.guests().stream().filter(g -> g.type().needsHvm()).map(GuestSpec::name).collect(Collectors.toSet()),
         spec.nodes().stream().filter(NodeSpec::hvmSupport).map(NodeSpec::name).toList());
   }
 
