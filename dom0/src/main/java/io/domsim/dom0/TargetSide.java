@@ -158,8 +158,10 @@ final class TargetSide {
   private void run(Incoming in, List<TargetStep> steps) {
     for (TargetStep step : steps) {
       if (step instanceof TargetStep.RestoreAndUnpause) {
-        // The device model (HVM, PVHVM) restores its device state before the guest may run; PV and PVH restart.
-        long restore = in.spec.type().deviceModel() ? ctx.costs().hvmRestoreNanos() : ctx.costs().pvRestartNanos();
+        // Before the guest may run, its device model (HVM, PVHVM) restores its device state and its PV drivers
+        // (PV, PVH, PVHVM) reconnect their frontends: PVHVM pays both.
+        long restore = (in.spec.type().deviceModel() ? ctx.costs().hvmRestoreNanos() : 0)
+            + (in.spec.type().pvIo() ? ctx.costs().pvRestartNanos() : 0);
         if (restore > 0) {
           host.after(restore, new Dom0.Restored(in.id()));
         } else {
