@@ -57,12 +57,21 @@ final class ValidateCommand implements Callable<Integer> {
             + "duration %s, seed %d, placement %s", c.source(), c.nodes().size(), c.guests().size(),
         c.scenario().size(), sim.clock().configName(), RunTable.duration(sim.duration().toNanos() / 1e9), sim.seed(),
         c.scheduler().placement()));
+    var members = c.members();
+    if (!members.isEmpty()) {
+      out.println("members: " + String.join(", ", members.members().stream().map(m -> m.name() + " at "
+          + m.address() + (m == members.driver() ? " (drives the run)" : "")).toList())
+          + "; start each with domsim run " + c.source() + " --member NAME");
+    }
     out.println();
+    // With members, which one hosts each node is a last column (round-robin or the node's member = ...).
+    String memberHeader = members.isEmpty() ? "" : " MEMBER";
     RunTable.fold("NODE", String.format(Locale.ROOT, "%5s %5s %8s %4s %10s %10s", "CORES", "GHZ", "MEM GiB", "HVM",
-        "DOM0 VCPU", "DOM0 GiB"), c.nodes(), NodeSpec::name, n -> String.format(Locale.ROOT,
+        "DOM0 VCPU", "DOM0 GiB") + memberHeader, c.nodes(), NodeSpec::name, n -> String.format(Locale.ROOT,
         "%5d %5.2f %8.1f %4s %10d %10.1f",
         n.cores(), n.ghz(), n.memoryBytes() / GIB, n.hvmSupport() ? "yes" : "no", n.dom0().vcpus(),
-        n.dom0().memoryBytes() / GIB), n -> !allNodes).forEach(out::println);
+        n.dom0().memoryBytes() / GIB) + (members.isEmpty() ? "" : " " + members.memberOf(n.name())),
+        n -> !allNodes).forEach(out::println);
     out.println();
     out.println(String.format(Locale.ROOT, "%-14s %4s %5s %8s  %s", "GUEST", "TYPE", "VCPUS", "MEM GiB",
         "STARTS ON"));

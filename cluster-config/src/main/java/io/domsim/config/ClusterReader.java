@@ -37,6 +37,7 @@ final class ClusterReader {
       return null; // expanding the groups alone could take minutes and the heap
     }
     NodeReader.Nodes nodes = NodeReader.read(domsim);
+    MembersSpec members = MembersReader.read(domsim, nodes);
     long overhead = domainOverhead(domsim);
     GuestReader.Guests guests = GuestReader.read(domsim, nodes, overhead);
     Map<String, GuestType> types = new TreeMap<>();
@@ -49,12 +50,12 @@ final class ClusterReader {
         || HeapEstimate.pageLogsFit(domsim, nodes.specs().size(), withCreated(guests.specs(), scenario), scenario,
             maxHeapBytes);
     if (simulation == null || network == null || scheduler == null || migration == null || metrics == null
-        || scenario == null || !timely || !logsFit) {
+        || scenario == null || !timely || !logsFit || members == null) {
       return null;
     }
     // Incomplete node or guest lists have problems reported; the caller throws before using this.
     return new ClusterSpec(source, simulation, network, nodes.specs(), scheduler, migration, guests.specs(),
-        scenario, metrics, settings);
+        scenario, metrics, settings, members);
   }
 
   private static SimulationSpec simulation(Section s) {
