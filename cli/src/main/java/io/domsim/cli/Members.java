@@ -60,7 +60,9 @@ final class Members {
       });
       if (outcome == ServingMember.Outcome.DRIVER_LOST) {
         err.println("domsim: the driving member " + cluster.members().driver().name() + " at "
-            + cluster.members().driver().address() + " is unreachable; the run is lost (its log says why).");
+            + cluster.members().driver().address() + " has been unreachable for "
+            + ServingMember.DRIVER_GONE.toSeconds() + " s (its process died, or the network between the members"
+            + " is down); the run is lost, and " + me.name() + " ends.");
         return Main.INTERNAL_FAILURE;
       }
       return Main.OK;

@@ -43,7 +43,7 @@ class MembersIT {
   private Process member(Path conf, String name, String... more) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.domsim.cli.Main", "run", conf.toString(),
-        "--member", name, "--duration", "3m", "--no-progress"));
+        "--member", name, "--no-progress"));
     cmd.addAll(List.of(more));
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve(name + ".log").toFile())
         .start();
@@ -61,7 +61,7 @@ class MembersIT {
     try {
       all.add(member(conf, "m2"));
       all.add(member(conf, "m3"));
-      all.add(member(conf, "m1", "--out", out.toString()));
+      all.add(member(conf, "m1", "--duration", "3m", "--out", out.toString()));
       for (int i = 0; i < all.size(); i++) {
         String name = List.of("m2", "m3", "m1").get(i);
         assertTrue(all.get(i).waitFor(3, TimeUnit.MINUTES), name + " did not end: " + log(name));
@@ -78,6 +78,42 @@ class MembersIT {
         one.toString(), "--no-progress");
     assertEquals(0, single.code(), single.err());
     assertEquals(withoutWallTime(one), withoutWallTime(out), "the report of the run over three members");
+  }
+
+  @Test
+  void whenTheDriverIsKilledTheOthersEndWithExitCode1() throws Exception {
+    Path conf = threeMembers();
+    List<Process> all = new ArrayList<>();
+    try {
+      all.add(member(conf, "m2"));
+      all.add(member(conf, "m3"));
+      Process m1 = member(conf, "m1", "--duration", "365d", "--out", tmp.resolve("out").toString());
+      all.add(m1);
+      for (int i = 0; i < 1200 && !log("m1").contains("the run starts"); i++) {
+        assertTrue(m1.isAlive(), () -> "m1 ended early: " + read("m1"));
+        Thread.sleep(100);
+      }
+      assertTrue(log("m1").contains("the run starts"), log("m1"));
+      m1.destroyForcibly(); // SIGKILL: m1 leaves nothing behind, not even a goodbye to the cluster
+      for (String name : List.of("m2", "m3")) {
+        Process p = all.get(name.equals("m2") ? 0 : 1);
+        assertTrue(p.waitFor(2, TimeUnit.MINUTES), name + " did not end: " + log(name));
+        assertEquals(1, p.exitValue(), name + ": " + log(name));
+        assertTrue(log(name).contains("the driving member m1 at 127.0.0.1:"), log(name));
+        assertTrue(log(name).contains("has been unreachable for 10 s (its process died, or the network between the"
+            + " members is down); the run is lost, and " + name + " ends."), log(name));
+      }
+    } finally {
+      all.forEach(Process::destroyForcibly);
+    }
+  }
+
+  private String read(String name) {
+    try {
+      return log(name);
+    } catch (IOException e) {
+      return e.toString();
+    }
   }
 
   private static List<String> withoutWallTime(Path dir) throws IOException {

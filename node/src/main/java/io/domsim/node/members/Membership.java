@@ -67,9 +67,4 @@ public final class Membership {
     }
     return false;
   }
-
-  /** Whether this member itself is up. */
-  public boolean selfUp() {
-    return Cluster.get(system).selfMember().status().equals(MemberStatus.up());
-  }
 }

@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * A member that does not drive the run: it joins the driver, waits for every member (as the driver does),
- * serves until the driver leaves at the end of the run, then leaves and ends.
+ * A member that does not drive the run: it joins the driver, serves until the driver leaves at the end of
+ * the run (or is unreachable for {@link #DRIVER_GONE}: killed), then leaves and ends.
  *
  * <p>It hosts no simulated node yet: until the time protocol across members is built (docs/architecture.md,
  * "Members"), the driving member runs every node itself.
@@ -27,29 +27,17 @@ public final class ServingMember {
   }
 
   /** How long the driver may be unreachable before a serving member gives the run up (wall time). */
-  static final Duration DRIVER_GONE = Duration.ofSeconds(10);
+  public static final Duration DRIVER_GONE = Duration.ofSeconds(10);
 
   private static final long POLL_MILLIS = 50;
 
   private ServingMember() {}
 
-  private static void awaitJoined(Membership membership, MemberSpec me, MembersSpec members, String config)
-      throws MembersMissing, InterruptedException {
-    long deadline = System.nanoTime() + members.joinTimeout().toNanos();
-    while (!membership.selfUp()) {
-      if (System.nanoTime() - deadline >= 0) {
-        throw new MembersMissing(java.util.List.of(members.driver().name()), members.joinTimeout(), config,
-            me.name() + " could not join " + members.driver().name() + " at " + members.driver().address());
-      }
-      Thread.sleep(POLL_MILLIS);
-    }
-  }
-
   /**
    * Joins, waits for the others and for the end.
    *
    * @param say one line for the user at each step
-   * @throws MembersMissing when not every member is up within the join timeout
+   * @throws MembersMissing when it has not joined the driver within the join timeout
    */
   public static Outcome serve(MembersSpec members, MemberSpec me, String config, Consumer<String> say)
       throws MembersMissing, InterruptedException {
@@ -60,18 +48,28 @@ public final class ServingMember {
       String driver = members.driver().name();
       say.accept(me.name() + " listens at " + me.address() + " and joins " + driver + " at "
           + members.driver().address());
-      // Joined is enough here: the driver's barrier is the one that decides when the run starts (a serving
-      // member's own view of the others may converge later on a loaded machine).
-      awaitJoined(membership, me, members, config);
-      say.accept(me.name() + " joined; " + driver + " runs the simulation once every member is up");
+      // Joined is enough here: the driver's barrier decides when the run starts. The driver is in this member's
+      // view of the cluster once it has welcomed this member (it may be killed before this member learns that
+      // it is up itself).
+      long deadline = System.nanoTime() + members.joinTimeout().toNanos();
+      boolean joined = false;
       long unreachableSince = -1;
       while (true) {
-        if (!membership.present(driver)) {
+        boolean present = membership.present(driver);
+        if (!joined && present) {
+          joined = true;
+          say.accept(me.name() + " joined; " + driver + " runs the simulation once every member is up");
+        }
+        if (!joined && System.nanoTime() - deadline >= 0) {
+          throw new MembersMissing(java.util.List.of(driver), members.joinTimeout(), config,
+              me.name() + " could not join " + driver + " at " + members.driver().address());
+        }
+        if (joined && !present) {
           say.accept(driver + " has left (the run is over, or it gave up: its terminal says which); " + me.name()
               + " ends");
           return Outcome.ENDED;
         }
-        if (membership.unreachable(driver)) {
+        if (joined && membership.unreachable(driver)) {
           long now = System.nanoTime();
           unreachableSince = unreachableSince < 0 ? now : unreachableSince;
           if (now - unreachableSince >= DRIVER_GONE.toNanos()) {
