@@ -42,14 +42,15 @@ final class ReportWriter {
    * module's reference.conf) as JSON with its SHA-256. Two reports with the same digest and seed come from the
    * same settings (a trace file's content is not in the digest, only its path). Left out: the Kryo
    * registrations ({@code domsim.kernel.kryo}), the wire format's class list, which every module extends and
-   * which no result depends on.
+   * which no result depends on; and where the run ran ({@code domsim.cluster}, a node's {@code member}), so that
+   * a run over several JVMs reports what the same run in one JVM reports.
    */
   record Provenance(String version, int schema, String configJson, String digest) {
     /** Bumped when a field changes meaning or goes away (added fields do not bump it). */
     static final int SCHEMA = 2;
 
     static Provenance of(com.typesafe.config.Config settings) {
-      String json = settings.withoutPath("kernel.kryo").root().render(com.typesafe.config.ConfigRenderOptions.concise());
+      String json = withoutDeployment(settings).root().render(com.typesafe.config.ConfigRenderOptions.concise());
       try {
         byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(json.getBytes(StandardCharsets.UTF_8));
         return new Provenance(Main.VERSION, SCHEMA, json, "sha256:" + java.util.HexFormat.of().formatHex(hash));
@@ -57,6 +58,18 @@ final class ReportWriter {
         throw new IllegalStateException("every Java platform has SHA-256", e);
       }
     }
+  }
+
+  private static com.typesafe.config.Config withoutDeployment(com.typesafe.config.Config settings) {
+    com.typesafe.config.Config c = settings.withoutPath("kernel.kryo").withoutPath("cluster");
+    for (String list : List.of("nodes", "node-groups")) {
+      if (c.hasPath(list) && c.getValue(list) instanceof com.typesafe.config.ConfigList entries) {
+        List<com.typesafe.config.ConfigValue> kept = entries.stream()
+            .map(e -> e instanceof com.typesafe.config.ConfigObject o ? o.withoutKey("member") : e).toList();
+        c = c.withValue(list, com.typesafe.config.ConfigValueFactory.fromIterable(kept));
+      }
+    }
+    return c;
   }
 
   private ReportWriter() {}

@@ -61,6 +61,10 @@ class RunCommand implements Callable<Integer> {
       + " identical idle nodes shares one row: rack-a-1..40 (40 nodes)).")
   boolean allNodes;
 
+  @Option(names = "--member", paramLabel = "NAME", description = "With domsim.cluster.members: the member this"
+      + " process is (start one process per member; the first listed drives the run and writes the report).")
+  String member;
+
   @Option(names = "--no-progress", description = "Do not draw the progress bar on stderr.")
   boolean noProgress;
 
@@ -92,6 +96,22 @@ class RunCommand implements Callable<Integer> {
       problems.problems().forEach(p -> err.println(p));
       err.println("domsim: " + problems.problems().size() + " problem(s) in the configuration; nothing was run.");
       return Main.BAD_INPUT;
+    }
+    io.domsim.config.MemberSpec me;
+    try {
+      me = Members.choose(cluster, member);
+    } catch (BadInput e) {
+      err.println("domsim: " + e.getMessage());
+      err.flush();
+      reported.countDown();
+      return Main.BAD_INPUT;
+    }
+    if (me != null && !Members.drives(cluster, me)) {
+      try {
+        return Members.serve(cluster, me, err);
+      } finally {
+        reported.countDown();
+      }
     }
     // Whatever can be refused is refused before the cluster starts: the live API and the metrics bound,
     // the output directory ready (and the previous run's results gone).
@@ -139,7 +159,8 @@ class RunCommand implements Callable<Integer> {
     Path report = dir.resolve(OutputDir.REPORT);
     try {
       RunResult result;
-      try (ClusterRun run = ClusterRun.start(cluster, registry, series)) {
+      try (ClusterRun run = me == null ? ClusterRun.start(cluster, registry, series)
+          : Members.startDriving(cluster, me, registry, series, err)) {
         if (live != null) {
           live.attach(run, err);
         }
@@ -172,6 +193,14 @@ class RunCommand implements Callable<Integer> {
           + (digest == null ? "" : "; series: " + dir.resolve(SeriesFiles.DIR)));
       outWriter.flush();
       return Main.OK;
+    } catch (io.domsim.node.members.MembersMissing e) {
+      bar.finish();
+      err.println("domsim: " + e.getMessage() + "; nothing was run.");
+      return Main.BAD_INPUT;
+    } catch (Members.CannotListen e) {
+      bar.finish();
+      err.println("domsim: " + e.getMessage());
+      return Main.BAD_INPUT;
     } catch (SimulationFailedException e) {
       // The model failed, not the user: one line here, the stack trace in the run's log.
       bar.finish();

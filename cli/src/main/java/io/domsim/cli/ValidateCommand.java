@@ -57,17 +57,26 @@ final class ValidateCommand implements Callable<Integer> {
             + "duration %s, seed %d, placement %s", c.source(), c.nodes().size(), c.guests().size(),
         c.scenario().size(), sim.clock().configName(), RunTable.duration(sim.duration().toNanos() / 1e9), sim.seed(),
         c.scheduler().placement()));
+    var members = c.members();
+    if (!members.isEmpty()) {
+      out.println("members: " + String.join(", ", members.members().stream().map(m -> m.name() + " at "
+          + m.address() + (m == members.driver() ? " (drives the run)" : "")).toList())
+          + "; start each with domsim run " + c.source() + " --member NAME");
+    }
     out.println();
-    // A KIND column only where a node is type-2, a wider TYPE only for pvhvm: other tables stay as they were.
+    // A KIND column only where a node is type-2, a wider TYPE only for pvhvm, a last MEMBER column only with
+    // members (round-robin or the node's member = ...): other tables stay as they were.
     boolean kinds = c.nodes().stream().anyMatch(n -> n.hypervisor().hosted());
     String kind = kinds ? "%-6s " : "";
+    String memberHeader = members.isEmpty() ? "" : " MEMBER";
     RunTable.fold("NODE", String.format(Locale.ROOT, kind + "%5s %5s %8s %4s %10s %10s",
         kinds ? new Object[] {"KIND", "CORES", "GHZ", "MEM GiB", "HVM", "DOM0 VCPU", "DOM0 GiB"}
-            : new Object[] {"CORES", "GHZ", "MEM GiB", "HVM", "DOM0 VCPU", "DOM0 GiB"}),
+            : new Object[] {"CORES", "GHZ", "MEM GiB", "HVM", "DOM0 VCPU", "DOM0 GiB"}) + memberHeader,
         c.nodes(), NodeSpec::name, n -> (kinds ? String.format(Locale.ROOT, kind, n.hypervisor().configName()) : "")
             + String.format(Locale.ROOT, "%5d %5.2f %8.1f %4s %10d %10.1f",
-        n.cores(), n.ghz(), n.memoryBytes() / GIB, n.hvmSupport() ? "yes" : "no", n.dom0().vcpus(),
-        n.dom0().memoryBytes() / GIB), n -> !allNodes).forEach(out::println);
+            n.cores(), n.ghz(), n.memoryBytes() / GIB, n.hvmSupport() ? "yes" : "no", n.dom0().vcpus(),
+        n.dom0().memoryBytes() / GIB) + (members.isEmpty() ? "" : " " + members.memberOf(n.name())),
+        n -> !allNodes).forEach(out::println);
     out.println();
     int typeWidth = Math.max(4, c.guests().stream().mapToInt(g -> g.type().configName().length()).max().orElse(4));
     String type = "%" + typeWidth + "s";

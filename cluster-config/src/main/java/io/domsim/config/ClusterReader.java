@@ -38,6 +38,7 @@ final class ClusterReader {
     }
     NodeReader.Nodes nodes = NodeReader.read(domsim);
     boolean onePool = poolOfTypeOneHosts(domsim.section("scheduler"), scheduler, nodes);
+    MembersSpec members = MembersReader.read(domsim, nodes);
     long overhead = domainOverhead(domsim);
     GuestReader.Guests guests = GuestReader.read(domsim, nodes, overhead);
     Map<String, GuestType> types = new TreeMap<>();
@@ -50,12 +51,12 @@ final class ClusterReader {
         || HeapEstimate.pageLogsFit(domsim, nodes.specs().size(), withCreated(guests.specs(), scenario), scenario,
             maxHeapBytes);
     if (simulation == null || network == null || scheduler == null || migration == null || metrics == null
-        || scenario == null || !timely || !logsFit || !onePool) {
+        || scenario == null || !timely || !logsFit || !onePool || members == null) {
       return null;
     }
     // Incomplete node or guest lists have problems reported; the caller throws before using this.
     return new ClusterSpec(source, simulation, network, nodes.specs(), scheduler, migration, guests.specs(),
-        scenario, metrics, settings);
+        scenario, metrics, settings, members);
   }
 
   private static SimulationSpec simulation(Section s) {

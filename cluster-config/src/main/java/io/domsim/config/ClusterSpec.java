@@ -10,6 +10,7 @@ import java.util.Optional;
  * @param source where the configuration came from (a file name, or "embedded:NAME"), for messages
  * @param settings the resolved {@code domsim} subtree, defaults included, for modules that read their own
  *     settings from it (for example the hypervisor's per-operation costs)
+ * @param members the JVMs the run is spread over and which hosts each node; none for a run in one JVM
  */
 public record ClusterSpec(
     String source,
@@ -21,7 +22,8 @@ public record ClusterSpec(
     List<GuestSpec> guests,
     List<ScenarioAction> scenario,
     MetricsSpec metrics,
-    Config settings) {
+    Config settings,
+    MembersSpec members) {
 
   public ClusterSpec {
     nodes = List.copyOf(nodes);
@@ -40,6 +42,6 @@ public record ClusterSpec(
   /** The same cluster with other simulation settings (the CLI's --seed, --duration, --clock, --speed). */
   public ClusterSpec withSimulation(SimulationSpec newSimulation) {
     return new ClusterSpec(source, newSimulation, network, nodes, scheduler, migration, guests, scenario,
-        metrics, settings);
+        metrics, settings, members);
   }
 }

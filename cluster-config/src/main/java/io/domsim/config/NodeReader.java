@@ -24,7 +24,13 @@ final class NodeReader {
    * @param names every node name, valid node or not, for references from guests and the scenario
    * @param complete whether every node was valid, so that capacity checks over all nodes are meaningful
    */
-  record Nodes(List<NodeSpec> specs, Set<String> names, boolean complete) {}
+  record Nodes(List<NodeSpec> specs, Set<String> names, boolean complete, Map<String, Pin> pins) {}
+
+  /**
+   * A node's (or a group's) {@code member = NAME}: which member of {@code domsim.cluster.members} hosts it.
+   * One per entry, shared by a group's nodes, so that a wrong name is reported once.
+   */
+  record Pin(String member, Section entry, Section.Field field) {}
 
   /** Where a name was first defined, to name the other line of a duplicate (guests use it too). */
   record FirstDefinition(String path, Location location) {
@@ -46,6 +52,7 @@ final class NodeReader {
     Set<String> names = new LinkedHashSet<>();
     boolean complete = true;
     Map<String, FirstDefinition> seen = new HashMap<>();
+    Map<String, Pin> pins = new HashMap<>(); // looked up by name only, never iterated
 
     for (Section entry : domsim.entries("nodes", "{ name = node-1 }")) {
       Section node = entry.withFallback(defaults);
@@ -66,6 +73,10 @@ final class NodeReader {
       if (spec != null) {
         specs.add(spec);
       }
+      Pin pin = pin(node);
+      if (pin != null) {
+        pins.put(name, pin);
+      }
     }
 
     for (Section entry : domsim.entries("node-groups", "{ prefix = \"rack-a-\", count = 40 }")) {
@@ -80,6 +91,7 @@ final class NodeReader {
         continue;
       }
       Section.Field prefixField = group.field("prefix");
+      Pin pin = pin(group);
       List<String> collisions = new ArrayList<>();
       FirstDefinition firstCollision = null;
       for (int i = 1; i <= count; i++) {
@@ -95,6 +107,9 @@ final class NodeReader {
         if (template != null) {
           specs.add(named(template, name));
         }
+        if (pin != null) {
+          pins.put(name, pin);
+        }
       }
       if (!collisions.isEmpty()) {
         String more = collisions.size() > 1 ? " (and " + (collisions.size() - 1) + " more names are taken)" : "";
@@ -103,7 +118,16 @@ final class NodeReader {
             + "; use another prefix");
       }
     }
-    return new Nodes(specs, names, complete);
+    return new Nodes(specs, names, complete, pins);
+  }
+
+  /** The entry's {@code member}, or null when it names none (or names it wrongly: reported). */
+  private static Pin pin(Section entry) {
+    if (!entry.has("member")) {
+      return null;
+    }
+    String member = entry.name("member", "the name of a member of domsim.cluster.members, such as m2");
+    return member == null ? null : new Pin(member, entry, entry.field("member"));
   }
 
   /** The hardware of one node (or of a template when {@code name} is ""), or null if anything is wrong. */

@@ -32,8 +32,10 @@ final class UnknownKeys {
     this.problems = problems;
     ConfigObject nodeDefaults = objectOrEmpty(domsimSchema.get("node-defaults"));
     ConfigObject guestDefaults = objectOrEmpty(domsimSchema.get("guest-defaults"));
-    entrySchemas.put("domsim.nodes", withKeys(nodeDefaults, List.of("name")));
-    entrySchemas.put("domsim.node-groups", withKeys(nodeDefaults, List.of("prefix", "count")));
+    entrySchemas.put("domsim.nodes", withKeys(nodeDefaults, List.of("name", "member")));
+    entrySchemas.put("domsim.node-groups", withKeys(nodeDefaults, List.of("prefix", "count", "member")));
+    entrySchemas.put("domsim.cluster.members", withKeys(ConfigValueFactory.fromMap(Map.of()),
+        List.of("name", "host", "port")));
     entrySchemas.put("domsim.guests", withKeys(guestDefaults, List.of("name", "node")));
     entrySchemas.put("domsim.guest-groups", withKeys(guestDefaults, List.of("prefix", "count", "node", "traces", "traces-skip")));
   }

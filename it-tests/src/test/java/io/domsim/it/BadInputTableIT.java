@@ -125,8 +125,8 @@ class BadInputTableIT {
     // Both used to run the bundled defaults and exit 0.
     Path empty = write("empty.conf", "");
     refused(both(empty, tmp), empty + ": domsim: ", "no domsim section");
-    Path other = write("other.conf", "cluster { nodes = [ { name = n1 } ] }\n");
-    refused(both(other, tmp), other + ": domsim: ", "no domsim section: the file has only cluster");
+    Path other = write("other.conf", "xen { nodes = [ { name = n1 } ] }\n");
+    refused(both(other, tmp), other + ": domsim: ", "no domsim section: the file has only xen");
   }
 
   @Test

@@ -51,7 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
  * unused, and echoes are left out of the report for the same reason.
  *
  * <p>Both runs must succeed, so a value that merely fails validation cannot pass for an effect. Keys under
- * {@code domsim.kernel} are Akka's dispatcher and Kryo's registration list, not settings of the model
+ * {@code domsim.kernel} are Akka's dispatcher and Kryo's registration list, and {@code domsim.cluster} says which JVMs run it: not settings of the model
  * ({@link #NOT_SETTINGS}). A new key needs nothing here unless its derived value has no visible effect on
  * this cluster: then exercise it in the cluster, or give it an alternative. About 80 runs in-process, some
  * 20 s, 6 of them the one real-clock run.
@@ -73,7 +73,9 @@ class EverySettingHasAnEffectIT {
   private static final Map<String, String> NOT_SETTINGS = Map.of(
       "domsim.kernel.sim-dispatcher", "Akka's definition of the simulation dispatcher, read by Akka from the"
           + " JVM's configuration (kernel-id is filled in per run)",
-      "domsim.kernel.kryo.registrations", "the classes Kryo registers, one key per class in each module's reference.conf");
+      "domsim.kernel.kryo.registrations", "the classes Kryo registers, one key per class in each module's reference.conf",
+      "domsim.cluster", "which JVMs a run spans (Akka Cluster members), not the model: a run gives the same report"
+          + " on any members (MembersIT)");
 
   /** A trace next to the fixture (configs/traces/steps.txt). */
   private static final String TRACE = "traces/steps.txt";

@@ -12,6 +12,7 @@ import io.domsim.kernel.SimKernel;
 import io.domsim.kernel.SimTime;
 import io.domsim.kernel.SimulationFailedException;
 import io.domsim.kernel.SimulationFailure;
+import io.domsim.node.members.MembersMissing;
 import io.domsim.node.series.RunSeries;
 import io.domsim.node.series.SeriesSink;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -74,6 +75,27 @@ public final class ClusterRun implements AutoCloseable {
    */
   public static ClusterRun start(ClusterSpec spec, MeterRegistry registry, SeriesSink series, Config akka)
       throws InterruptedException {
+    try {
+      return start(spec, registry, series, akka, system -> { });
+    } catch (MembersMissing e) {
+      throw new IllegalStateException("no start gate, no missing members", e);
+    }
+  }
+
+  /** What must hold before the simulated clock may move (every member joined); it may throw. */
+  public interface StartGate {
+    void await(ActorSystem<Void> system) throws MembersMissing, InterruptedException;
+  }
+
+  /**
+   * As {@link #start(ClusterSpec, MeterRegistry, SeriesSink, Config)}, letting the clock run only once
+   * {@code gate} has passed (the driving member of a run over several JVMs waits for the others there). The
+   * cluster is set up at simulated time 0 before the gate; nothing happens in simulated time until after it.
+   *
+   * @throws MembersMissing as the gate throws it, with the actor system shut down
+   */
+  public static ClusterRun start(ClusterSpec spec, MeterRegistry registry, SeriesSink series, Config akka,
+      StartGate gate) throws InterruptedException, MembersMissing {
     RunSeries runSeries = series == null ? null : new RunSeries(series, spec.metrics().series().guests(),
         SimTime.of(spec.simulation().sampleInterval()));
     ClockKind clock = spec.simulation().clock() == ClockMode.REAL ? ClockKind.REAL : ClockKind.VIRTUAL;
@@ -84,8 +106,9 @@ public final class ClusterRun implements AutoCloseable {
         Cluster.create(kernel, spec, registry, runSeries, events, started), akka);
     try {
       ActorRef<Cluster.Command> cluster = await(kernel, started, "the cluster to start");
+      gate.await(system);
       return new ClusterRun(kernel, system, cluster, events, SimTime.of(spec.simulation().duration()));
-    } catch (RuntimeException | InterruptedException e) {
+    } catch (RuntimeException | InterruptedException | MembersMissing e) {
       shutdown(system);
       throw e;
     }

@@ -1,0 +1,128 @@
+package io.domsim.cli;
+
+import io.domsim.config.ClusterSpec;
+import io.domsim.config.MemberSpec;
+import io.domsim.config.MembersSpec;
+import io.domsim.node.ClusterRun;
+import io.domsim.node.members.MemberAkka;
+import io.domsim.node.members.Membership;
+import io.domsim.node.members.MembersMissing;
+import io.domsim.node.members.ServingMember;
+import io.domsim.node.members.StartBarrier;
+import io.domsim.node.series.SeriesSink;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.PrintWriter;
+
+/**
+ * {@code --member NAME} of {@code run} and {@code launch}: which member of {@code domsim.cluster.members} this
+ * process is. The first listed drives the run (RunCommand goes on as for one JVM, waiting for the others
+ * before the clock moves); any other serves here until the driver leaves.
+ */
+final class Members {
+
+  private Members() {}
+
+  /**
+   * The member this process is: null for a run in one JVM (no members and no --member).
+   *
+   * @throws RunCommand.BadInput when --member and the configuration disagree
+   */
+  static MemberSpec choose(ClusterSpec cluster, String member) throws RunCommand.BadInput {
+    MembersSpec members = cluster.members();
+    if (members.isEmpty()) {
+      if (member != null) {
+        throw new RunCommand.BadInput("--member " + member + " names a member, but " + cluster.source()
+            + " lists no domsim.cluster.members; remove --member to run in this JVM, or list the members.");
+      }
+      return null;
+    }
+    if (member == null) {
+      throw new RunCommand.BadInput(cluster.source() + " spreads the run over " + members.members().size()
+          + " members (domsim.cluster.members: " + String.join(", ", members.names()) + "); start one process"
+          + " per member with --member NAME, " + members.driver().name() + " first (it drives the run).");
+    }
+    return members.member(member).orElseThrow(() -> new RunCommand.BadInput("--member " + member + " is not"
+        + " one of the members of " + cluster.source() + " (" + String.join(", ", members.names())
+        + "); use one of those names."));
+  }
+
+  /** Whether {@code me} drives the run. */
+  static boolean drives(ClusterSpec cluster, MemberSpec me) {
+    return me.equals(cluster.members().driver());
+  }
+
+  /** A serving member's whole life: join, wait, end; its exit code. */
+  static int serve(ClusterSpec cluster, MemberSpec me, PrintWriter err) throws InterruptedException {
+    try {
+      ServingMember.Outcome outcome = ServingMember.serve(cluster.members(), me, cluster.source(), line -> {
+        err.println("domsim: " + line);
+        err.flush();
+      });
+      if (outcome == ServingMember.Outcome.DRIVER_LOST) {
+        err.println("domsim: the driving member " + cluster.members().driver().name() + " at "
+            + cluster.members().driver().address() + " has been unreachable for "
+            + ServingMember.DRIVER_GONE.toSeconds() + " s (its process died, or the network between the members"
+            + " is down); the run is lost, and " + me.name() + " ends.");
+        return Main.INTERNAL_FAILURE;
+      }
+      return Main.OK;
+    } catch (MembersMissing e) {
+      err.println("domsim: " + e.getMessage() + ".");
+      return Main.BAD_INPUT;
+    } catch (RuntimeException e) {
+      String bind = cannotListen(e, me);
+      if (bind == null) {
+        throw e;
+      }
+      err.println("domsim: " + bind);
+      return Main.BAD_INPUT;
+    } finally {
+      err.flush();
+    }
+  }
+
+  /** The driving member's run: as in one JVM, on Akka Cluster, the clock held until every member is up. */
+  static ClusterRun startDriving(ClusterSpec cluster, MemberSpec me, MeterRegistry registry, SeriesSink series,
+      PrintWriter err) throws InterruptedException, MembersMissing, CannotListen {
+    MembersSpec members = cluster.members();
+    err.println("domsim: " + me.name() + " listens at " + me.address() + " and drives the run; waiting up to "
+        + members.joinTimeout().toSeconds() + " s for " + String.join(", ", members.names().subList(1,
+        members.names().size())) + " to join");
+    err.flush();
+    try {
+      return ClusterRun.start(cluster, registry, series, MemberAkka.config(members, me),
+          system -> {
+            StartBarrier.await(new Membership(system, members), members.joinTimeout(), cluster.source());
+            err.println("domsim: every member is up; the run starts");
+            err.flush();
+          });
+    } catch (RuntimeException e) {
+      String bind = cannotListen(e, me);
+      if (bind == null) {
+        throw e;
+      }
+      throw new CannotListen(bind);
+    }
+  }
+
+  /** This member's address cannot be bound: the sentence that says so. */
+  static final class CannotListen extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    CannotListen(String sentence) {
+      super(sentence, null, false, false);
+    }
+  }
+
+  /** The sentence for a member whose address cannot be bound, or null when {@code e} is something else. */
+  static String cannotListen(Throwable e, MemberSpec me) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.BindException || t instanceof java.net.UnknownHostException) {
+        return "member " + me.name() + " cannot listen at " + me.address() + " (" + t.getMessage() + "); free that"
+            + " port, or give " + me.name() + " a free port and an address of this machine in"
+            + " domsim.cluster.members.";
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,102 @@
+package io.domsim.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Reads {@code domsim.cluster}: the members of a run spread over several JVMs, and which member hosts each
+ * node (a node's {@code member}, else round-robin over the members in configuration order).
+ */
+final class MembersReader {
+
+  static final int MAX_MEMBERS = 1000;
+  private static final String EXAMPLE = "{ name = m1, host = \"127.0.0.1\", port = 25520 }";
+
+  private MembersReader() {}
+
+  /** The members, or null when anything was wrong (reported). */
+  static MembersSpec read(Section domsim, NodeReader.Nodes nodes) {
+    Section cluster = domsim.section("cluster");
+    Duration joinTimeout = cluster.duration("join-timeout", false, Limits.MAX_DURATION,
+        "a duration greater than 0, such as 60s");
+    List<MemberSpec> members = new ArrayList<>();
+    Map<String, NodeReader.FirstDefinition> names = new LinkedHashMap<>();
+    Map<String, NodeReader.FirstDefinition> addresses = new TreeMap<>();
+    boolean ok = joinTimeout != null;
+    List<Section> entries = cluster.entries("members", EXAMPLE);
+    if (entries.size() > MAX_MEMBERS) {
+      cluster.report(cluster.field("members"), entries.size() + " members; at most " + MAX_MEMBERS);
+      return null;
+    }
+    for (Section m : entries) {
+      String name = m.name("name", "a unique member name such as m1");
+      String host = m.name("host", "a host name or address this member listens on, such as \"127.0.0.1\"");
+      Integer port = m.integer("port", 1, 65535, "a TCP port from 1 to 65535, such as 25520");
+      if (name == null || host == null || port == null) {
+        ok = false;
+        continue;
+      }
+      NodeReader.FirstDefinition here = new NodeReader.FirstDefinition(m.path(), m.field("name").location());
+      NodeReader.FirstDefinition first = names.putIfAbsent(name, here);
+      if (first != null) {
+        m.report(m.field("name"), Section.render(m.field("name").value()) + " is already the name of "
+            + first.describe() + "; use a unique name");
+        ok = false;
+        continue;
+      }
+      MemberSpec member = new MemberSpec(name, host, port);
+      NodeReader.FirstDefinition taken = addresses.putIfAbsent(member.address(),
+          new NodeReader.FirstDefinition(m.path(), m.field("port").location()));
+      if (taken != null) {
+        m.report(m.field("port"), host + ":" + port + " is already the address of " + taken.describe()
+            + "; give each member its own port (or host)");
+        ok = false;
+        continue;
+      }
+      members.add(member);
+    }
+    ok &= pinsNameMembers(nodes, names.keySet().stream().toList());
+    if (!ok) {
+      return null;
+    }
+    if (members.isEmpty()) {
+      return new MembersSpec(List.of(), new TreeMap<>(), joinTimeout);
+    }
+    TreeMap<String, String> memberOfNode = new TreeMap<>();
+    int next = 0;
+    for (String node : nodes.names()) {
+      NodeReader.Pin pin = nodes.pins().get(node);
+      if (pin != null) {
+        memberOfNode.put(node, pin.member());
+      } else {
+        memberOfNode.put(node, members.get(next++ % members.size()).name());
+      }
+    }
+    return new MembersSpec(members, memberOfNode, joinTimeout);
+  }
+
+  /** Every {@code member = NAME} names a listed member; each wrong entry is reported once. */
+  private static boolean pinsNameMembers(NodeReader.Nodes nodes, List<String> listed) {
+    boolean ok = true;
+    Map<NodeReader.Pin, Boolean> seen = new IdentityHashMap<>();
+    for (String node : nodes.names()) {
+      NodeReader.Pin pin = nodes.pins().get(node);
+      if (pin == null || listed.contains(pin.member()) || seen.put(pin, Boolean.TRUE) != null) {
+        continue;
+      }
+      ok = false;
+      pin.entry().report(pin.field(), listed.isEmpty()
+          ? Section.render(pin.field().value()) + " names a member, but domsim.cluster.members lists none; list"
+              + " the members (" + EXAMPLE + ") or remove member"
+          : Section.render(pin.field().value()) + " is not one of domsim.cluster.members (" + DidYouMean.list(listed)
+              + ")" + DidYouMean.closest(pin.member(), listed).map(c -> "; did you mean \"" + c + "\"?")
+              .orElse("; name one of them"));
+    }
+    return ok;
+  }
+}

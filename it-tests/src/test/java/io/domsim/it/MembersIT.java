@@ -1,0 +1,172 @@
+package io.domsim.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code domsim.cluster.members} and {@code --member}: real JVMs on loopback form one Akka Cluster, the first
+ * member drives the run once every member is up, and all of them end with it. (Every node still runs in the
+ * driving member: the time protocol across members is designed in docs/architecture.md, "Members", not built.)
+ */
+class MembersIT {
+
+  @TempDir
+  Path tmp;
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** examples/migration.conf over three members on free loopback ports. */
+  private Path threeMembers() throws IOException {
+    String members = "\ndomsim.cluster.members = [\n"
+        + "  { name = m1, host = \"127.0.0.1\", port = " + freePort() + " }\n"
+        + "  { name = m2, host = \"127.0.0.1\", port = " + freePort() + " }\n"
+        + "  { name = m3, host = \"127.0.0.1\", port = " + freePort() + " }\n]\n";
+    Path conf = tmp.resolve("members.conf");
+    Files.writeString(conf, Files.readString(Cli.example("migration.conf")) + members);
+    return conf;
+  }
+
+  private Process member(Path conf, String name, String... more) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.domsim.cli.Main", "run", conf.toString(),
+        "--member", name, "--no-progress"));
+    cmd.addAll(List.of(more));
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve(name + ".log").toFile())
+        .start();
+  }
+
+  private String log(String name) throws IOException {
+    return Files.readString(tmp.resolve(name + ".log"));
+  }
+
+  @Test
+  void threeJvmsRunTogetherGiveTheOneJvmReportAndAllEnd() throws Exception {
+    Path conf = threeMembers();
+    Path out = tmp.resolve("out");
+    List<Process> all = new ArrayList<>();
+    try {
+      all.add(member(conf, "m2"));
+      all.add(member(conf, "m3"));
+      all.add(member(conf, "m1", "--duration", "3m", "--out", out.toString()));
+      for (int i = 0; i < all.size(); i++) {
+        String name = List.of("m2", "m3", "m1").get(i);
+        assertTrue(all.get(i).waitFor(3, TimeUnit.MINUTES), name + " did not end: " + log(name));
+        assertEquals(0, all.get(i).exitValue(), name + ": " + log(name));
+      }
+    } finally {
+      all.forEach(Process::destroyForcibly);
+    }
+    assertTrue(log("m1").contains("every member is up; the run starts"), log("m1"));
+    assertTrue(log("m2").contains("m1 has left"), log("m2"));
+
+    Path one = tmp.resolve("one");
+    Cli.Outcome single = Cli.run("run", Cli.example("migration.conf").toString(), "--duration", "3m", "--out",
+        one.toString(), "--no-progress");
+    assertEquals(0, single.code(), single.err());
+    assertEquals(withoutWallTime(one), withoutWallTime(out), "the report of the run over three members");
+  }
+
+  @Test
+  void whenTheDriverIsKilledTheOthersEndWithExitCode1() throws Exception {
+    Path conf = threeMembers();
+    List<Process> all = new ArrayList<>();
+    try {
+      all.add(member(conf, "m2"));
+      all.add(member(conf, "m3"));
+      Process m1 = member(conf, "m1", "--duration", "365d", "--out", tmp.resolve("out").toString());
+      all.add(m1);
+      for (int i = 0; i < 1200 && !log("m1").contains("the run starts"); i++) {
+        assertTrue(m1.isAlive(), () -> "m1 ended early: " + read("m1"));
+        Thread.sleep(100);
+      }
+      assertTrue(log("m1").contains("the run starts"), log("m1"));
+      m1.destroyForcibly(); // SIGKILL: m1 leaves nothing behind, not even a goodbye to the cluster
+      for (String name : List.of("m2", "m3")) {
+        Process p = all.get(name.equals("m2") ? 0 : 1);
+        assertTrue(p.waitFor(2, TimeUnit.MINUTES), name + " did not end: " + log(name));
+        assertEquals(1, p.exitValue(), name + ": " + log(name));
+        assertTrue(log(name).contains("the driving member m1 at 127.0.0.1:"), log(name));
+        assertTrue(log(name).contains("has been unreachable for 10 s (its process died, or the network between the"
+            + " members is down); the run is lost, and " + name + " ends."), log(name));
+      }
+    } finally {
+      all.forEach(Process::destroyForcibly);
+    }
+  }
+
+  private String read(String name) {
+    try {
+      return log(name);
+    } catch (IOException e) {
+      return e.toString();
+    }
+  }
+
+  private static List<String> withoutWallTime(Path dir) throws IOException {
+    return Files.readAllLines(dir.resolve("report.json")).stream().filter(l -> !l.contains("\"wall_seconds\""))
+        .toList();
+  }
+
+  @Test
+  void theDriverNamesTheMembersThatDidNotJoin() throws Exception {
+    Path conf = threeMembers();
+    Cli.Outcome o = Cli.run("run", conf.toString(), "--member", "m1", "--set", "cluster.join-timeout=2s", "--out",
+        tmp.resolve("out").toString(), "--no-progress");
+    assertEquals(2, o.code(), o.err());
+    assertTrue(o.err().contains("members m2 and m3 have not joined within 2 s (domsim.cluster.join-timeout); start"
+        + " each (domsim run " + conf + " --member m2; domsim run " + conf + " --member m3)"), o.err());
+    assertTrue(o.err().contains("nothing was run"), o.err());
+    assertTrue(!Files.exists(tmp.resolve("out").resolve("report.json")));
+  }
+
+  @Test
+  void aServingMemberThatCannotReachTheDriverSaysSo() throws Exception {
+    Path conf = threeMembers();
+    Cli.Outcome o = Cli.run("run", conf.toString(), "--member", "m3", "--set", "cluster.join-timeout=2s");
+    assertEquals(2, o.code(), o.err());
+    assertTrue(o.err().contains("m3 could not join m1 at 127.0.0.1:"), o.err());
+  }
+
+  @Test
+  void memberAndMembersMustAgree() throws Exception {
+    Cli.Outcome stray = Cli.run("run", Cli.example("migration.conf").toString(), "--member", "m1");
+    assertEquals(2, stray.code());
+    assertTrue(stray.err().contains("--member m1 names a member, but " + Cli.example("migration.conf")
+        + " lists no domsim.cluster.members; remove --member"), stray.err());
+    Path conf = threeMembers();
+    Cli.Outcome none = Cli.run("run", conf.toString());
+    assertEquals(2, none.code());
+    assertTrue(none.err().contains("spreads the run over 3 members (domsim.cluster.members: m1, m2, m3); start one"
+        + " process per member with --member NAME, m1 first"), none.err());
+    Cli.Outcome unknown = Cli.run("run", conf.toString(), "--member", "m9");
+    assertEquals(2, unknown.code());
+    assertTrue(unknown.err().contains("--member m9 is not one of the members of " + conf + " (m1, m2, m3)"),
+        unknown.err());
+  }
+
+  @Test
+  void validateShowsWhichMemberHostsEachNode() throws Exception {
+    Cli.Outcome v = Cli.run("validate", Cli.example("members.conf").toString());
+    assertEquals(0, v.code(), v.err());
+    assertTrue(v.out().contains("members: m1 at 127.0.0.1:25520 (drives the run), m2 at 127.0.0.1:25521, m3 at"
+        + " 127.0.0.1:25522"), v.out());
+    List<String> rows = v.out().lines().filter(l -> l.matches("^(NODE|src-|dst-|pv-only).*")).toList();
+    assertTrue(rows.get(0).endsWith(" MEMBER"), rows.get(0));
+    assertEquals(List.of("m1", "m2", "m3", "m1", "m1"),
+        rows.subList(1, rows.size()).stream().map(r -> r.substring(r.lastIndexOf(' ') + 1)).toList(), v.out());
+  }
+}

@@ -1,0 +1,45 @@
+package io.domsim.node.members;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import io.domsim.config.MemberSpec;
+import io.domsim.config.MembersSpec;
+import java.util.List;
+
+/**
+ * The Akka configuration of one member of a run spread over several JVMs: an Akka Cluster node on Artery
+ * TCP at the member's address, with the member's name as its role (so that the others can say who is
+ * missing), joining the first member listed (the driver, which joins itself).
+ */
+public final class MemberAkka {
+
+  /** Every member's actor system has this name: Akka Cluster joins only systems of one name. */
+  public static final String SYSTEM = "domsim";
+
+  private MemberAkka() {}
+
+  /** The actor system's configuration for {@code me}, over the defaults. */
+  public static Config config(MembersSpec members, MemberSpec me) {
+    MemberSpec driver = members.driver();
+    return ConfigFactory.parseString("""
+            akka.actor.provider = cluster
+            akka.remote.artery.transport = tcp
+            # Members are started by hand or by a test; none should die because another is slow to come.
+            akka.cluster.shutdown-after-unsuccessful-join-seed-nodes = off
+            akka.cluster.jmx.enabled = off
+            akka.cluster.log-info = off
+            # The CLI ends the process itself once the member has left.
+            akka.coordinated-shutdown.exit-jvm = off
+            """)
+        .withValue("akka.remote.artery.canonical.hostname", ConfigValueFactory.fromAnyRef(me.host()))
+        .withValue("akka.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(me.port()))
+        .withValue("akka.cluster.roles", ConfigValueFactory.fromIterable(List.of(me.name())))
+        .withValue("akka.cluster.seed-nodes", ConfigValueFactory.fromIterable(List.of(address(driver))));
+  }
+
+  /** The member's Akka address, {@code akka://domsim@host:port}. */
+  public static String address(MemberSpec m) {
+    return "akka://" + SYSTEM + "@" + m.host() + ":" + m.port();
+  }
+}
