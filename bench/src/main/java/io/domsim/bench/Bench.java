@@ -110,10 +110,13 @@ final class Bench {
   /**
    * Watches the simulation thread ("domsim-sim-loop") and keeps its CPU time, read every 50 ms while it
    * lives: the model's and the kernel's own cost, without JIT, GC or start-up, and steadier than wall
-   * time when other work shares the cores. {@link #seconds} is the last reading (up to 50 ms short).
+   * time when other work shares the cores. {@link #seconds} is the last reading (up to 50 ms short). Also
+   * keeps the series writer's ("domsim-series-writer", which formats and compresses the time series beside
+   * the simulation: with 1 s samples as much work as the simulation's).
    */
   static final class SimThreadCpu {
     private volatile long nanos;
+    private volatile long writerNanos;
     private volatile boolean stop;
 
     static SimThreadCpu start() {
@@ -128,10 +131,12 @@ final class Bench {
       java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
       while (!stop) {
         for (Thread t : Thread.getAllStackTraces().keySet()) {
-          if (t.getName().equals("domsim-sim-loop")) {
+          if (t.getName().equals("domsim-sim-loop") || t.getName().equals("domsim-series-writer")) {
             long cpu = threads.getThreadCpuTime(t.getId());
-            if (cpu > 0) {
+            if (cpu > 0 && t.getName().equals("domsim-sim-loop")) {
               nanos = cpu;
+            } else if (cpu > 0) {
+              writerNanos = cpu;
             }
           }
         }
@@ -146,6 +151,12 @@ final class Bench {
     double seconds() {
       stop = true;
       return nanos / 1e9;
+    }
+
+    /** The series writer's CPU time as last read (0 without series). */
+    double writerSeconds() {
+      stop = true;
+      return writerNanos / 1e9;
     }
   }
 
