@@ -73,7 +73,7 @@ public final class HostModel {
     this.dom0MemoryBytes = dom0MemoryBytes;
     this.rates = new HostRates(hardware.cores(), costs, dom0Vcpus, dom0Weight);
     this.memoryUsedBytes = dom0MemoryBytes + costs.domainOverheadBytes();
-    rates.rebuild(guests);
+    rates.rebuild(guests, !halted);
     recompute(0);
   }
 
@@ -179,7 +179,7 @@ public final class HostModel {
     setUnitCosts(d);
     guests.add(d);
     byDomid.put(d.domid, d);
-    rates.rebuild(guests);
+    rates.rebuild(guests, !halted);
     memoryUsedBytes += need;
     recompute(nowNanos);
     return d;
@@ -188,10 +188,11 @@ public final class HostModel {
   public Domain destroyDomain(int domid, long nowNanos) {
     Domain d = require(domid);
     advanceTo(nowNanos);
+    rates.release(d);
     d.accrue(nowNanos);
     guests.remove(d);
     byDomid.remove(domid);
-    rates.rebuild(guests);
+    rates.rebuild(guests, !halted);
     memoryUsedBytes -= footprint(d.spec);
     recompute(nowNanos);
     return d;
@@ -277,6 +278,7 @@ public final class HostModel {
    */
   public void enableLogDirty(int domid, long nowNanos) {
     Domain d = require(domid);
+    rates.release(d); // its fields are current while it logs
     d.accrue(nowNanos); // writes up to now belong to no log
     d.dirtyLog = dirtyLogFactory.create(d);
     d.updateDemand(nowNanos);
@@ -288,6 +290,7 @@ public final class HostModel {
    */
   public long cleanDirtyLog(int domid, long nowNanos) {
     Domain d = require(domid);
+    rates.release(d);
     d.accrue(nowNanos);
     return requireLog(d).clean();
   }
@@ -295,6 +298,7 @@ public final class HostModel {
   /** SHADOW_OP_PEEK: what {@link #cleanDirtyLog} would return now, without clearing. */
   public long peekDirtyLog(int domid, long nowNanos) {
     Domain d = require(domid);
+    rates.release(d);
     d.accrue(nowNanos);
     return requireLog(d).peek();
   }
@@ -302,9 +306,13 @@ public final class HostModel {
   /** SHADOW_OP_OFF: stop logging and drop the log; nothing happens when it is already off. */
   public void disableLogDirty(int domid, long nowNanos) {
     Domain d = require(domid);
+    rates.release(d);
     d.accrue(nowNanos);
     d.dirtyLog = null;
     d.updateDemand(nowNanos);
+    if (!halted) {
+      rates.reattach(d);
+    }
   }
 
   private static DirtyLog requireLog(Domain d) {
@@ -322,6 +330,7 @@ public final class HostModel {
   public void halt(long nowNanos) {
     integrate(nowNanos);
     halted = true;
+    rates.releaseAll(); // their rates are zeroed below, in the Domains
     rates.halted();
     for (Domain d : guests) {
       d.cpuCores = 0;
@@ -359,7 +368,7 @@ public final class HostModel {
     List<Domain> lost = new ArrayList<>(guests);
     guests.clear();
     byDomid.clear();
-    rates.rebuild(guests);
+    rates.rebuild(guests, !halted);
     claims.clear();
     memoryUsedBytes = dom0MemoryBytes + costs.domainOverheadBytes();
     halted = false;
@@ -388,7 +397,7 @@ public final class HostModel {
     }
     integrate(nowNanos); // up to now at the off draw
     halted = false;
-    rates.rebuild(guests);
+    rates.rebuild(guests, !halted);
     recompute(nowNanos);
   }
 
@@ -408,9 +417,7 @@ public final class HostModel {
    */
   public void integrate(long nowNanos) {
     advanceTo(nowNanos);
-    for (Domain d : guests) {
-      d.accrue(nowNanos);
-    }
+    rates.accrueAll(nowNanos);
   }
 
   /** Accumulates the node-level rates from the last change up to {@code nowNanos}. */

@@ -34,26 +34,27 @@ import java.util.List;
  * reads). Not thread-safe; owned by one HostModel.
  */
 final class HostRates {
-  // The cold block: per guest, CS doubles (booleans as 0/1).
-  private static final int CS = 18;
-  private static final int VCPUS = 0;
-  private static final int ONE_OH = 1; // 1 + overhead
-  private static final int GCPI = 2; // guest cores per I/O
-  private static final int C0 = 3; // Dom0 cores per I/O
-  private static final int CPU_MEAN = 4;
-  private static final int IO_MEAN = 5;
-  private static final int DIRTY_MEAN = 6;
-  private static final int PV = 7;
-  private static final int COMPUTE = 8;
-  private static final int ATTEMPT = 9;
-  private static final int UNC1 = 10; // the CPU it needs with all its I/O
-  private static final int SAT_U = 11; // the share of its I/O it issues when granted its whole demand
-  private static final int LAST_GRANT = 12;
-  private static final int LAST_IO = 13;
-  private static final int HELD = 14; // SAT_U < 1 and it has I/O to issue
-  private static final int CHANGED = 15;
-  private static final int DIRTY_NOW = 16; // dirty-rate × level × speed: its dirty writes at full progress
-  private static final int RUNNING = 17;
+  // The cold block: per guest, CS doubles (booleans as 0/1). What an oversubscribed host's recompute reads
+  // of every guest comes first (its shares, Dom0's need, whether the guest's rates moved), then what its
+  // rates are derived from, then what only a changed guest's refresh reads: fewer cache lines a recompute.
+  private static final int CS = 17;
+  private static final int ATTEMPT = 0;
+  private static final int C0 = 1; // Dom0 cores per I/O
+  private static final int UNC1 = 2; // the CPU it needs with all its I/O
+  private static final int SAT_U = 3; // the share of its I/O it issues when granted its whole demand
+  private static final int CHANGED = 4;
+  private static final int LAST_GRANT = 5;
+  private static final int LAST_IO = 6;
+  private static final int COMPUTE = 7;
+  private static final int ONE_OH = 8; // 1 + overhead
+  private static final int GCPI = 9; // guest cores per I/O
+  private static final int DIRTY_NOW = 10; // dirty-rate × level × speed: its dirty writes at full progress
+  private static final int RUNNING = 11;
+  private static final int PV = 12;
+  private static final int VCPUS = 13;
+  private static final int IO_MEAN = 14;
+  private static final int DIRTY_MEAN = 15;
+  private static final int HELD = 16; // SAT_U < 1 and it has I/O to issue
   // The hot block: per guest, HS doubles, in the order the node's sums read them.
   private static final int HS = 6;
   private static final int IO_TERM = 0; // the Dom0 cores all its I/O needs
@@ -62,6 +63,27 @@ final class HostRates {
   private static final int HC = 3;
   private static final int EXITS = 4;
   private static final int IO = 5;
+
+  // A guest's rates, request and integrals while its Domain is at home here (Domain.home, atHome): AS
+  // doubles per guest in the order Domain.accrue reads them, its two accrual clocks in ta (accrue's, then
+  // the demand's). The arithmetic is Domain's, to the bit (accrueAtHome, demandAtHome).
+  private static final int AS = 16;
+  private static final int R_CPU = 0;
+  private static final int R_WORK = 1;
+  private static final int R_IO = 2;
+  private static final int R_HC = 3;
+  private static final int R_EXITS = 4;
+  private static final int R_DIRTY = 5;
+  private static final int REQUEST = 6;
+  private static final int MIGRATING = 7;
+  private static final int CPU_S = 8;
+  private static final int WORK_S = 9;
+  private static final int IO_N = 10;
+  private static final int HC_N = 11;
+  private static final int EXITS_N = 12;
+  private static final int REQUEST_S = 13;
+  private static final int UNSERVED_S = 14;
+  private static final int UNSERVED_M = 15;
 
   private final double cores;
   private final CostSettings costs;
@@ -74,6 +96,9 @@ final class HostRates {
   private Domain[] slot = new Domain[0];
   private double[] c = new double[0];
   private double[] h = new double[0];
+  private double[] a = new double[0];
+  private long[] ta = new long[0];
+  private boolean[] atHome = new boolean[0];
   private int[] changedList = new int[0];
   private int changedCount;
   private int heldCount;
@@ -132,8 +157,12 @@ final class HostRates {
     weight[0] = dom0Weight;
   }
 
-  /** The host's guests changed (created, destroyed, rebooted): every slot again, in list order. */
-  void rebuild(List<Domain> guests) {
+  /**
+   * The host's guests changed (created, destroyed, rebooted): every slot again, in list order. With
+   * {@code home} (the host runs), a guest without a dirty log keeps its rates and integrals here.
+   */
+  void rebuild(List<Domain> guests, boolean home) {
+    releaseAll(); // back into the Domains, before the slots move
     n = guests.size();
     if (slot.length < n) {
       grow(Math.max(n, 2 * slot.length));
@@ -152,7 +181,6 @@ final class HostRates {
       c[b + ONE_OH] = 1 + d.overhead;
       c[b + GCPI] = d.guestCoresPerIo;
       c[b + C0] = d.dom0CoresPerIo;
-      c[b + CPU_MEAN] = w.cpu();
       c[b + IO_MEAN] = w.ioRate();
       c[b + DIRTY_MEAN] = w.dirtyRate();
       c[b + PV] = d.type() == GuestType.PV ? 1 : 0;
@@ -160,8 +188,148 @@ final class HostRates {
       c[b + CHANGED] = 0;
       weight[i + 1] = d.spec.weight();
       changed(d);
+      if (home && d.dirtyLog == null) {
+        attach(i, d);
+      }
     }
     Arrays.fill(slot, n, slot.length, null);
+  }
+
+  /** Takes domain d's rates, request and integrals into slot i's arrays. */
+  private void attach(int i, Domain d) {
+    int ab = i * AS;
+    a[ab + R_CPU] = d.cpuCores;
+    a[ab + R_WORK] = d.workCores;
+    a[ab + R_IO] = d.ioPerSecond;
+    a[ab + R_HC] = d.hypercallsPerSecond;
+    a[ab + R_EXITS] = d.vmExitsPerSecond;
+    a[ab + R_DIRTY] = d.dirtyWritesPerSecond;
+    a[ab + REQUEST] = d.requestCores;
+    a[ab + MIGRATING] = d.migrating ? 1 : 0;
+    a[ab + CPU_S] = d.cpuSeconds;
+    a[ab + WORK_S] = d.workSeconds;
+    a[ab + IO_N] = d.ioCompleted;
+    a[ab + HC_N] = d.hypercalls;
+    a[ab + EXITS_N] = d.vmExits;
+    a[ab + REQUEST_S] = d.requestSeconds;
+    a[ab + UNSERVED_S] = d.unservedSeconds;
+    a[ab + UNSERVED_M] = d.unservedMigratingSeconds;
+    ta[2 * i] = d.accruedNanos;
+    ta[2 * i + 1] = d.demandAccruedNanos;
+    atHome[i] = true;
+    d.home = this;
+  }
+
+  /** Copies domain d's rates, request and integrals from its slot into its fields; it stays at home. */
+  void writeBack(Domain d) {
+    int i = d.slot;
+    int ab = i * AS;
+    d.cpuCores = a[ab + R_CPU];
+    d.workCores = a[ab + R_WORK];
+    d.ioPerSecond = a[ab + R_IO];
+    d.hypercallsPerSecond = a[ab + R_HC];
+    d.vmExitsPerSecond = a[ab + R_EXITS];
+    d.dirtyWritesPerSecond = a[ab + R_DIRTY];
+    d.requestCores = a[ab + REQUEST];
+    d.migrating = a[ab + MIGRATING] != 0;
+    d.cpuSeconds = a[ab + CPU_S];
+    d.workSeconds = a[ab + WORK_S];
+    d.ioCompleted = a[ab + IO_N];
+    d.hypercalls = a[ab + HC_N];
+    d.vmExits = a[ab + EXITS_N];
+    d.requestSeconds = a[ab + REQUEST_S];
+    d.unservedSeconds = a[ab + UNSERVED_S];
+    d.unservedMigratingSeconds = a[ab + UNSERVED_M];
+    d.accruedNanos = ta[2 * i];
+    d.demandAccruedNanos = ta[2 * i + 1];
+  }
+
+  /** From now on domain d's fields are current (before anything accrues or zeroes them there). */
+  void release(Domain d) {
+    if (d.home == this) {
+      writeBack(d);
+      d.home = null;
+      atHome[d.slot] = false;
+    }
+  }
+
+  /** Every guest's fields current. */
+  void releaseAll() {
+    for (int i = 0; i < n; i++) {
+      if (atHome[i]) {
+        release(slot[i]);
+      }
+    }
+  }
+
+  /** Domain d (of this host, its dirty log off again) keeps its rates and integrals here again. */
+  void reattach(Domain d) {
+    int i = d.slot;
+    if (i < n && slot[i] == d && !atHome[i] && d.dirtyLog == null) {
+      attach(i, d);
+    }
+  }
+
+  /** Every guest's integrals up to {@code nowNanos}, in slot order ({@link Domain#accrue}'s arithmetic). */
+  void accrueAll(long nowNanos) {
+    for (int i = 0; i < n; i++) {
+      if (atHome[i]) {
+        accrueAtHome(i, nowNanos);
+      } else {
+        slot[i].accrue(nowNanos);
+      }
+    }
+  }
+
+  /** {@link Domain#accrueDemand} on slot i. */
+  private void accrueDemandAtHome(int i, long nowNanos) {
+    long since = ta[2 * i + 1];
+    if (nowNanos <= since) {
+      return;
+    }
+    double dt = (nowNanos - since) / 1e9;
+    ta[2 * i + 1] = nowNanos;
+    int ab = i * AS;
+    double request = a[ab + REQUEST];
+    if (request > 0) {
+      a[ab + REQUEST_S] += request * dt;
+      double unserved = Math.max(0, request - a[ab + R_WORK]) * dt;
+      a[ab + UNSERVED_S] += unserved;
+      if (a[ab + MIGRATING] != 0) {
+        a[ab + UNSERVED_M] += unserved;
+      }
+    }
+  }
+
+  /** {@link Domain#accrue} on slot i (a domain at home has no dirty log). */
+  private void accrueAtHome(int i, long nowNanos) {
+    accrueDemandAtHome(i, nowNanos);
+    long since = ta[2 * i];
+    if (nowNanos <= since) {
+      return;
+    }
+    double dt = (nowNanos - since) / 1e9;
+    ta[2 * i] = nowNanos;
+    int ab = i * AS;
+    a[ab + CPU_S] += a[ab + R_CPU] * dt;
+    a[ab + WORK_S] += a[ab + R_WORK] * dt;
+    a[ab + IO_N] += a[ab + R_IO] * dt;
+    a[ab + HC_N] += a[ab + R_HC] * dt;
+    a[ab + EXITS_N] += a[ab + R_EXITS] * dt;
+  }
+
+  /** {@link Domain#updateDemand} on slot i, from domain d's inputs (a domain at home has no dirty log). */
+  private void demandAtHome(int i, Domain d, long nowNanos) {
+    boolean held = d.throttle > 0;
+    boolean asks = d.state == DomainState.RUNNING || held;
+    double vcpus = c[i * CS + VCPUS];
+    double request = asks ? Math.min(vcpus, d.cpu * d.loadFactor * vcpus * d.coresPerVcpu) : 0;
+    int ab = i * AS;
+    if (request != a[ab + REQUEST] || held != (a[ab + MIGRATING] != 0)) {
+      accrueDemandAtHome(i, nowNanos);
+      a[ab + REQUEST] = request;
+      a[ab + MIGRATING] = held ? 1 : 0;
+    }
   }
 
   private void grow(int size) {
@@ -169,6 +337,9 @@ final class HostRates {
     c = new double[size * CS];
     h = new double[size * HS];
     changedList = new int[size];
+    a = new double[size * AS];
+    ta = new long[size * 2];
+    atHome = new boolean[size];
     weight = new double[size + 1];
     dem1 = new double[size + 1];
     grantA = new double[size + 1];
@@ -282,12 +453,19 @@ final class HostRates {
         paths |= OVERSUBSCRIBED;
         sat = round == 0 ? satA : satB;
         heldBack = false;
+        double need = base; // issuedNeed(sat), in the same pass over the guests
         for (int i = 0; i < n; i++) {
-          double unc1 = c[i * CS + UNC1];
-          sat[i] = unc1 > 0 ? Math.min(1, g[i + 1] / unc1) : 1;
-          heldBack |= sat[i] < 1 && c[i * CS + ATTEMPT] > 0;
+          int b = i * CS;
+          double unc1 = c[b + UNC1];
+          double gi = g[i + 1];
+          // g >= unc1 > 0 divides to at least 1 (division rounds monotonically): no division needed.
+          double si = unc1 > 0 && gi < unc1 ? Math.min(1, gi / unc1) : 1;
+          sat[i] = si;
+          double attempt = c[b + ATTEMPT];
+          heldBack |= si < 1 && attempt > 0;
+          need += attempt * si * c[b + C0];
         }
-        dom0Need = issuedNeed(sat);
+        dom0Need = need;
       }
       grant = g;
       if (round == 0) {
@@ -332,16 +510,18 @@ final class HostRates {
         h[i * HS + IO] = c[i * CS + ATTEMPT] * c[i * CS + SAT_U] * 1.0;
         guestRates(i, dem1[i + 1], nowNanos);
       }
-    } else {
-      for (int i = 0; i < n; i++) {
-        h[i * HS + IO] = c[i * CS + ATTEMPT] * c[i * CS + SAT_U] * 1.0;
-        settleGuest(i, dem1[i + 1], nowNanos);
-      }
+      steady = true;
+      changedCount = 0;
+      lastPaths = STEADY;
+      sums(Math.min(dem1[0], needAll), dem1[0]);
+      return;
+    }
+    for (int i = 0; i < n; i++) {
+      h[i * HS + IO] = c[i * CS + ATTEMPT] * c[i * CS + SAT_U] * 1.0;
     }
     steady = true;
-    changedCount = 0;
     lastPaths = STEADY;
-    sums(Math.min(dem1[0], needAll), dem1[0]);
+    settleAndSum(dem1, Math.min(dem1[0], needAll), nowNanos);
   }
 
   /** The end of any other recompute: every guest's I/O at the common fraction theta, every guest compared. */
@@ -353,14 +533,38 @@ final class HostRates {
       h[i * HS + IO] = x;
       dom0Work += x * c[i * CS + C0];
     }
-    for (int i = 0; i < n; i++) {
-      settleGuest(i, grant[i + 1], nowNanos);
-    }
     steady = false;
-    changedCount = 0;
     lastPaths = paths;
     // Dom0 uses what its base load and the served I/O take, never more than it was granted.
-    sums(Math.min(grant[0], dom0Work), grant[0]);
+    settleAndSum(grant, Math.min(grant[0], dom0Work), nowNanos);
+  }
+
+  /**
+   * Settles every guest with its grant in {@code g} ({@link #settleGuest}) and takes the node's sums
+   * ({@link #sums}: the same terms in the same order) in the same pass: a guest's terms are final once it
+   * is settled, and a dense host's data is read once instead of twice.
+   */
+  private void settleAndSum(double[] g, double dom0, long nowNanos) {
+    double dom0Grant = g[0];
+    dom0Cores = dom0;
+    double busy = dom0;
+    double hcs = Math.min(dom0Grant, base) * costs.dom0HypercallsPerCpuSecond();
+    double exitSum = 0;
+    double ioSum = 0;
+    for (int i = 0; i < n; i++) {
+      settleGuest(i, g[i + 1], nowNanos);
+      int b = i * HS;
+      busy += h[b + CPU];
+      hcs += h[b + BACKEND_HC];
+      hcs += h[b + HC];
+      exitSum += h[b + EXITS];
+      ioSum += h[b + IO];
+    }
+    changedCount = 0;
+    busyCores = busy;
+    hypercallRate = hcs;
+    vmExitRate = exitSum;
+    guestIoPerSecond = ioSum;
   }
 
   /** Derives guest i's rates unless its inputs, grant and served I/O are bit for bit those of last time. */
@@ -427,7 +631,34 @@ final class HostRates {
       dExits = work * costs.hvmVmExitsPerCpuSecond() + x * costs.hvmVmExitsPerIo();
       h[hb + BACKEND_HC] = x * costs.hvmVmExitsPerIo() * costs.deviceModelHypercallsPerExit();
     }
-    Domain d = slot[i];
+    if (atHome[i]) {
+      int ab = i * AS;
+      if (c[b + CHANGED] != 0) {
+        demandAtHome(i, slot[i], nowNanos); // its Domain was just read by refresh
+      }
+      if (cpu != a[ab + R_CPU] || x != a[ab + R_IO] || dirty != a[ab + R_DIRTY] || work != a[ab + R_WORK]) {
+        accrueAtHome(i, nowNanos); // the old rates held until now
+        a[ab + R_CPU] = cpu;
+        a[ab + R_WORK] = work;
+        a[ab + R_IO] = x;
+        a[ab + R_DIRTY] = dirty;
+        a[ab + R_HC] = dHc;
+        a[ab + R_EXITS] = dExits;
+      }
+    } else {
+      domainRates(slot[i], b, cpu, work, x, dirty, dHc, dExits, nowNanos);
+    }
+    h[hb + CPU] = cpu;
+    h[hb + HC] = dHc;
+    h[hb + EXITS] = dExits;
+    c[b + LAST_GRANT] = g;
+    c[b + LAST_IO] = x;
+    c[b + CHANGED] = 0;
+  }
+
+  /** A guest's new rates onto its Domain, when it is not at home here (its dirty log is on, say). */
+  private void domainRates(Domain d, int b, double cpu, double work, double x, double dirty, double dHc,
+      double dExits, long nowNanos) {
     if (c[b + CHANGED] != 0) {
       // Only a change of its load, throttle or state moves its request (log-dirty's own change updates it).
       d.updateDemand(nowNanos);
@@ -441,12 +672,6 @@ final class HostRates {
       d.hypercallsPerSecond = dHc;
       d.vmExitsPerSecond = dExits;
     }
-    h[hb + CPU] = cpu;
-    h[hb + HC] = dHc;
-    h[hb + EXITS] = dExits;
-    c[b + LAST_GRANT] = g;
-    c[b + LAST_IO] = x;
-    c[b + CHANGED] = 0;
   }
 
   /**

@@ -215,6 +215,7 @@ final class PlainHostModel {
     Domain d = require(domid);
     d.accrue(nowNanos); // writes up to now belong to no log
     d.dirtyLog = dirtyLogFactory.create(d);
+    d.updateDemand(nowNanos);
   }
 
   /**
@@ -239,6 +240,7 @@ final class PlainHostModel {
     Domain d = require(domid);
     d.accrue(nowNanos);
     d.dirtyLog = null;
+    d.updateDemand(nowNanos);
   }
 
   private static DirtyLog requireLog(Domain d) {
@@ -263,6 +265,7 @@ final class PlainHostModel {
       d.hypercallsPerSecond = 0;
       d.vmExitsPerSecond = 0;
       d.dirtyWritesPerSecond = 0;
+      d.requestCores = 0;
     }
     dom0Cores = 0;
     busyCores = 0;
@@ -522,6 +525,7 @@ final class PlainHostModel {
         dExits = work * costs.hvmVmExitsPerCpuSecond() + io[i] * costs.hvmVmExitsPerIo();
         hc += io[i] * costs.hvmVmExitsPerIo() * costs.deviceModelHypercallsPerExit();
       }
+      d.updateDemand(nowNanos); // what it asks moves only with its own load, throttle, state or log
       if (cpu != d.cpuCores || io[i] != d.ioPerSecond || dirty != d.dirtyWritesPerSecond || work != d.workCores) {
         d.accrue(nowNanos); // the old rates held until now
         d.cpuCores = cpu;
