@@ -62,10 +62,10 @@ public final class Domain {
    * While not null, its rates, request and integrals (the fields from {@code cpuCores} to
    * {@code demandAccruedNanos} above, but the dirty log) live in that HostRates' arrays, contiguous with its
    * host's other guests', and these fields are a copy brought up to date by {@link #sync} (every getter
-   * does): accruing a dense host's guests at every phase read one scattered Domain each. Null when these
+   * does; see HomeSlots). Null when these
    * fields are current (a domain in log-dirty mode, on a halted host, destroyed, or in PlainHostModel).
    */
-  HostRates home;
+  HomeSlots home;
 
   // What one unit of this domain's work costs, fixed at creation (see HostModel.recompute).
   double overhead;
@@ -148,6 +148,27 @@ public final class Domain {
     vmExits += vmExitsPerSecond * dt;
     if (dirtyLog != null) {
       dirtyLog.write(dirtyWritesPerSecond * dt);
+    }
+  }
+
+  /**
+   * Its new rates from HostRates while it is not at home there (see {@link #home}); if they moved, the old
+   * ones are accrued up to now first. {@code changed}: its load, throttle or state changed, which alone
+   * moves its request (log-dirty's own change updates it).
+   */
+  void rates(boolean changed, double cpu, double work, double x, double dirty, double dHc, double dExits,
+      long nowNanos) {
+    if (changed) {
+      updateDemand(nowNanos);
+    }
+    if (cpu != cpuCores || x != ioPerSecond || dirty != dirtyWritesPerSecond || work != workCores) {
+      accrue(nowNanos); // the old rates held until now
+      cpuCores = cpu;
+      workCores = work;
+      ioPerSecond = x;
+      dirtyWritesPerSecond = dirty;
+      hypercallsPerSecond = dHc;
+      vmExitsPerSecond = dExits;
     }
   }
 
