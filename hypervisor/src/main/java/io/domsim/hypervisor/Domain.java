@@ -58,14 +58,6 @@ public final class Domain {
 
   /** Its index among its host's guests (domid order), kept by HostRates. */
   int slot;
-  /**
-   * While not null, its rates, request and integrals (the fields from {@code cpuCores} to
-   * {@code demandAccruedNanos} above, but the dirty log) live in that HostRates' arrays, contiguous with its
-   * host's other guests', and these fields are a copy brought up to date by {@link #sync} (every getter
-   * does; see HomeSlots). Null when these
-   * fields are current (a domain in log-dirty mode, on a halted host, destroyed, or in PlainHostModel).
-   */
-  HomeSlots home;
 
   // What one unit of this domain's work costs, fixed at creation (see HostModel.recompute).
   double overhead;
@@ -86,7 +78,6 @@ public final class Domain {
    * split the other integrals' intervals, which would move their last bits.
    */
   void accrueDemand(long nowNanos) {
-    detached();
     if (nowNanos <= demandAccruedNanos) {
       return;
     }
@@ -108,7 +99,6 @@ public final class Domain {
    * migration holds it, paused or not (its downtime is unserved demand); before any share or throttle.
    */
   void updateDemand(long nowNanos) {
-    detached();
     boolean held = dirtyLog != null || throttle > 0;
     boolean asks = state == DomainState.RUNNING || held;
     double request = asks ? Math.min(vcpus, cpu * loadFactor * vcpus * coresPerVcpu) : 0;
@@ -116,20 +106,6 @@ public final class Domain {
       accrueDemand(nowNanos);
       requestCores = request;
       migrating = held;
-    }
-  }
-
-  /** The fields here are current only while no HostRates holds them: accruing them then would lose its work. */
-  private void detached() {
-    if (home != null) {
-      throw new IllegalStateException("domain " + domid + " (" + name() + ") is accrued in its host's arrays");
-    }
-  }
-
-  /** Brings the rates and integrals here up to date from its host's arrays (nothing when they are current). */
-  void sync() {
-    if (home != null) {
-      home.writeBack(this);
     }
   }
 
@@ -151,27 +127,6 @@ public final class Domain {
     }
   }
 
-  /**
-   * Its new rates from HostRates while it is not at home there (see {@link #home}); if they moved, the old
-   * ones are accrued up to now first. {@code changed}: its load, throttle or state changed, which alone
-   * moves its request (log-dirty's own change updates it).
-   */
-  void rates(boolean changed, double cpu, double work, double x, double dirty, double dHc, double dExits,
-      long nowNanos) {
-    if (changed) {
-      updateDemand(nowNanos);
-    }
-    if (cpu != cpuCores || x != ioPerSecond || dirty != dirtyWritesPerSecond || work != workCores) {
-      accrue(nowNanos); // the old rates held until now
-      cpuCores = cpu;
-      workCores = work;
-      ioPerSecond = x;
-      dirtyWritesPerSecond = dirty;
-      hypercallsPerSecond = dHc;
-      vmExitsPerSecond = dExits;
-    }
-  }
-
   public int domid() { return domid; }
   public String name() { return spec.name(); }
   public GuestType type() { return spec.type(); }
@@ -181,19 +136,19 @@ public final class Domain {
   public double cpu() { return cpu; }
   public double coresPerVcpu() { return coresPerVcpu; }
   public double throttle() { return throttle; }
-  public double cpuCores() { sync(); return cpuCores; }
-  public double workCores() { sync(); return workCores; }
-  public double ioPerSecond() { sync(); return ioPerSecond; }
-  public double cpuSeconds() { sync(); return cpuSeconds; }
-  public double workSeconds() { sync(); return workSeconds; }
-  public double ioCompleted() { sync(); return ioCompleted; }
-  public double hypercalls() { sync(); return hypercalls; }
-  public double vmExits() { sync(); return vmExits; }
+  public double cpuCores() { return cpuCores; }
+  public double workCores() { return workCores; }
+  public double ioPerSecond() { return ioPerSecond; }
+  public double cpuSeconds() { return cpuSeconds; }
+  public double workSeconds() { return workSeconds; }
+  public double ioCompleted() { return ioCompleted; }
+  public double hypercalls() { return hypercalls; }
+  public double vmExits() { return vmExits; }
   public boolean logDirty() { return dirtyLog != null; }
-  public double requestCores() { sync(); return requestCores; }
-  public double requestSeconds() { sync(); return requestSeconds; }
-  public double unservedSeconds() { sync(); return unservedSeconds; }
-  public double unservedMigratingSeconds() { sync(); return unservedMigratingSeconds; }
+  public double requestCores() { return requestCores; }
+  public double requestSeconds() { return requestSeconds; }
+  public double unservedSeconds() { return unservedSeconds; }
+  public double unservedMigratingSeconds() { return unservedMigratingSeconds; }
 
   /** The log-dirty bitmap while log-dirty mode is on, else null. */
   public DirtyLog dirtyLog() { return dirtyLog; }

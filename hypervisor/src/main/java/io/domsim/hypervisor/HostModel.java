@@ -73,7 +73,7 @@ public final class HostModel {
     this.dom0MemoryBytes = dom0MemoryBytes;
     this.rates = new HostRates(hardware.cores(), costs, dom0Vcpus, dom0Weight);
     this.memoryUsedBytes = dom0MemoryBytes + costs.domainOverheadBytes();
-    rates.rebuild(guests, !halted);
+    rates.rebuild(guests);
     recompute(0);
   }
 
@@ -179,7 +179,7 @@ public final class HostModel {
     setUnitCosts(d);
     guests.add(d);
     byDomid.put(d.domid, d);
-    rates.rebuild(guests, !halted);
+    rates.rebuild(guests);
     memoryUsedBytes += need;
     recompute(nowNanos);
     return d;
@@ -188,11 +188,10 @@ public final class HostModel {
   public Domain destroyDomain(int domid, long nowNanos) {
     Domain d = require(domid);
     advanceTo(nowNanos);
-    rates.release(d);
     d.accrue(nowNanos);
     guests.remove(d);
     byDomid.remove(domid);
-    rates.rebuild(guests, !halted);
+    rates.rebuild(guests);
     memoryUsedBytes -= footprint(d.spec);
     recompute(nowNanos);
     return d;
@@ -278,7 +277,6 @@ public final class HostModel {
    */
   public void enableLogDirty(int domid, long nowNanos) {
     Domain d = require(domid);
-    rates.release(d); // its fields are current while it logs
     d.accrue(nowNanos); // writes up to now belong to no log
     d.dirtyLog = dirtyLogFactory.create(d);
     d.updateDemand(nowNanos);
@@ -290,7 +288,6 @@ public final class HostModel {
    */
   public long cleanDirtyLog(int domid, long nowNanos) {
     Domain d = require(domid);
-    rates.release(d);
     d.accrue(nowNanos);
     return requireLog(d).clean();
   }
@@ -298,7 +295,6 @@ public final class HostModel {
   /** SHADOW_OP_PEEK: what {@link #cleanDirtyLog} would return now, without clearing. */
   public long peekDirtyLog(int domid, long nowNanos) {
     Domain d = require(domid);
-    rates.release(d);
     d.accrue(nowNanos);
     return requireLog(d).peek();
   }
@@ -306,13 +302,9 @@ public final class HostModel {
   /** SHADOW_OP_OFF: stop logging and drop the log; nothing happens when it is already off. */
   public void disableLogDirty(int domid, long nowNanos) {
     Domain d = require(domid);
-    rates.release(d);
     d.accrue(nowNanos);
     d.dirtyLog = null;
     d.updateDemand(nowNanos);
-    if (!halted) {
-      rates.reattach(d);
-    }
   }
 
   private static DirtyLog requireLog(Domain d) {
@@ -330,7 +322,6 @@ public final class HostModel {
   public void halt(long nowNanos) {
     integrate(nowNanos);
     halted = true;
-    rates.releaseAll(); // their rates are zeroed below, in the Domains
     rates.halted();
     for (Domain d : guests) {
       d.cpuCores = 0;
@@ -368,7 +359,7 @@ public final class HostModel {
     List<Domain> lost = new ArrayList<>(guests);
     guests.clear();
     byDomid.clear();
-    rates.rebuild(guests, !halted);
+    rates.rebuild(guests);
     claims.clear();
     memoryUsedBytes = dom0MemoryBytes + costs.domainOverheadBytes();
     halted = false;
@@ -397,7 +388,7 @@ public final class HostModel {
     }
     integrate(nowNanos); // up to now at the off draw
     halted = false;
-    rates.rebuild(guests, !halted);
+    rates.rebuild(guests);
     recompute(nowNanos);
   }
 
@@ -417,7 +408,9 @@ public final class HostModel {
    */
   public void integrate(long nowNanos) {
     advanceTo(nowNanos);
-    rates.accrueAll(nowNanos);
+    for (Domain d : guests) {
+      d.accrue(nowNanos);
+    }
   }
 
   /** Accumulates the node-level rates from the last change up to {@code nowNanos}. */

@@ -21,12 +21,7 @@ import java.util.List;
  *   <li>the Dom0 fixed point's probe at full I/O is the first round's allocation, reused, and its probe
  *       at no I/O is kept rather than computed twice (and cut short when it answers 0);
  *   <li>a guest whose grant and served I/O are bit for bit those of the last time, and whose own inputs
- *       did not change, keeps its rates without touching the domain;
- *   <li>a guest's rates, request and integrals live in {@link HomeSlots}, its host's arrays, not in its
- *       Domain (unless its dirty log is on): on a dense host every phase moves the water level and every
- *       guest held to its share is accrued, a contiguous sweep instead of a Domain each;
- *   <li>Dom0's issued need is summed in the pass that derives the shares, the node's sums in the pass that
- *       settles the guests, and the water-filling divides a weighted share only when it can differ.
+ *       did not change, keeps its rates without touching the domain.
  * </ul>
  *
  * Every sum is taken over the same terms in the same order as the plain algorithm's, so the results are
@@ -39,27 +34,26 @@ import java.util.List;
  * reads). Not thread-safe; owned by one HostModel.
  */
 final class HostRates {
-  // The cold block: per guest, CS doubles (booleans as 0/1). What an oversubscribed host's recompute reads
-  // of every guest comes first (its shares, Dom0's need, whether the guest's rates moved), then what its
-  // rates are derived from, then what only a changed guest's refresh reads: fewer cache lines a recompute.
-  static final int CS = 17;
-  static final int ATTEMPT = 0;
-  static final int C0 = 1; // Dom0 cores per I/O
-  private static final int UNC1 = 2; // the CPU it needs with all its I/O
-  static final int SAT_U = 3; // the share of its I/O it issues when granted its whole demand
-  private static final int CHANGED = 4;
-  private static final int LAST_GRANT = 5;
-  private static final int LAST_IO = 6;
-  static final int COMPUTE = 7;
-  static final int ONE_OH = 8; // 1 + overhead
-  static final int GCPI = 9; // guest cores per I/O
-  private static final int DIRTY_NOW = 10; // dirty-rate × level × speed: its dirty writes at full progress
-  private static final int RUNNING = 11;
-  private static final int PV = 12;
-  static final int VCPUS = 13;
-  private static final int IO_MEAN = 14;
-  private static final int DIRTY_MEAN = 15;
-  private static final int HELD = 16; // SAT_U < 1 and it has I/O to issue
+  // The cold block: per guest, CS doubles (booleans as 0/1).
+  private static final int CS = 18;
+  private static final int VCPUS = 0;
+  private static final int ONE_OH = 1; // 1 + overhead
+  private static final int GCPI = 2; // guest cores per I/O
+  private static final int C0 = 3; // Dom0 cores per I/O
+  private static final int CPU_MEAN = 4;
+  private static final int IO_MEAN = 5;
+  private static final int DIRTY_MEAN = 6;
+  private static final int PV = 7;
+  private static final int COMPUTE = 8;
+  private static final int ATTEMPT = 9;
+  private static final int UNC1 = 10; // the CPU it needs with all its I/O
+  private static final int SAT_U = 11; // the share of its I/O it issues when granted its whole demand
+  private static final int LAST_GRANT = 12;
+  private static final int LAST_IO = 13;
+  private static final int HELD = 14; // SAT_U < 1 and it has I/O to issue
+  private static final int CHANGED = 15;
+  private static final int DIRTY_NOW = 16; // dirty-rate × level × speed: its dirty writes at full progress
+  private static final int RUNNING = 17;
   // The hot block: per guest, HS doubles, in the order the node's sums read them.
   private static final int HS = 6;
   private static final int IO_TERM = 0; // the Dom0 cores all its I/O needs
@@ -69,19 +63,17 @@ final class HostRates {
   private static final int EXITS = 4;
   private static final int IO = 5;
 
-  final double cores;
+  private final double cores;
   private final CostSettings costs;
-  final int dom0Vcpus;
+  private final int dom0Vcpus;
   /** Dom0's own load, before any I/O: min(its vCPUs, the base load). */
-  final double base;
+  private final double base;
   private final double dom0Weight;
 
-  int n;
+  private int n;
   private Domain[] slot = new Domain[0];
-  double[] c = new double[0];
+  private double[] c = new double[0];
   private double[] h = new double[0];
-  /** The rates, request and integrals of the guests at home here (Domain.home). */
-  private final HomeSlots home = new HomeSlots();
   private int[] changedList = new int[0];
   private int changedCount;
   private int heldCount;
@@ -89,16 +81,22 @@ final class HostRates {
   private boolean steady;
 
   // Indexed like CreditShares' arrays: Dom0 at 0, guest i at i + 1.
-  double[] weight = new double[1];
+  private double[] weight = new double[1];
   private double[] dem1 = new double[1]; // demands with all I/O issued
-  double[] grantA = new double[1]; // round 1 (also the fixed point's probe at f = 1)
+  private double[] grantA = new double[1]; // round 1 (also the fixed point's probe at f = 1)
   private double[] grantB = new double[1]; // round 2
-  int[] active = new int[1];
-  /** The Dom0 fixed point, with its own scratch arrays. */
-  private final Dom0FixedPoint fixedPoint = new Dom0FixedPoint();
+  private double[] grantF0 = new double[1]; // fixed point, probe at f = 0
+  private double[] grantF = new double[1]; // fixed point, other probes
+  private double[] demF = new double[1];
+  private int[] active = new int[1];
+  /** The last dom0BoundFraction answered 1 without its probe at f = 0. */
+  private boolean probeSkipped;
   // Shares of the I/O each guest issues, guest i at i; null stands for SAT_U of the cold block.
   private double[] satA = new double[0];
   private double[] satB = new double[0];
+  private double[] satF0 = new double[0];
+  private double[] satF = new double[0];
+  private double[] uncF = new double[0];
 
   // The chosen allocation of the last recompute (one of the arrays above).
   private double[] grant;
@@ -134,12 +132,8 @@ final class HostRates {
     weight[0] = dom0Weight;
   }
 
-  /**
-   * The host's guests changed (created, destroyed, rebooted): every slot again, in list order. With
-   * {@code atHome} (the host runs), a guest without a dirty log keeps its rates and integrals here.
-   */
-  void rebuild(List<Domain> guests, boolean atHome) {
-    releaseAll(); // back into the Domains, before the slots move
+  /** The host's guests changed (created, destroyed, rebooted): every slot again, in list order. */
+  void rebuild(List<Domain> guests) {
     n = guests.size();
     if (slot.length < n) {
       grow(Math.max(n, 2 * slot.length));
@@ -158,6 +152,7 @@ final class HostRates {
       c[b + ONE_OH] = 1 + d.overhead;
       c[b + GCPI] = d.guestCoresPerIo;
       c[b + C0] = d.dom0CoresPerIo;
+      c[b + CPU_MEAN] = w.cpu();
       c[b + IO_MEAN] = w.ioRate();
       c[b + DIRTY_MEAN] = w.dirtyRate();
       c[b + PV] = d.type() == GuestType.PV ? 1 : 0;
@@ -165,33 +160,8 @@ final class HostRates {
       c[b + CHANGED] = 0;
       weight[i + 1] = d.spec.weight();
       changed(d);
-      if (atHome && d.dirtyLog == null) {
-        home.attach(i, d);
-      }
     }
     Arrays.fill(slot, n, slot.length, null);
-  }
-
-  /** From now on domain d's fields are current (before anything accrues or zeroes them there). */
-  void release(Domain d) {
-    home.release(d);
-  }
-
-  /** Every guest's fields current. */
-  void releaseAll() {
-    home.releaseAll(slot, n);
-  }
-
-  /** Domain d (of this host, its dirty log off again) keeps its rates and integrals here again. */
-  void reattach(Domain d) {
-    if (d.slot < n && slot[d.slot] == d && d.home == null && d.dirtyLog == null) {
-      home.attach(d.slot, d);
-    }
-  }
-
-  /** Every guest's integrals up to {@code nowNanos}, in slot order ({@link Domain#accrue}'s arithmetic). */
-  void accrueAll(long nowNanos) {
-    home.accrueAll(slot, n, nowNanos);
   }
 
   private void grow(int size) {
@@ -199,15 +169,19 @@ final class HostRates {
     c = new double[size * CS];
     h = new double[size * HS];
     changedList = new int[size];
-    home.grow(size);
     weight = new double[size + 1];
     dem1 = new double[size + 1];
     grantA = new double[size + 1];
     grantB = new double[size + 1];
+    grantF0 = new double[size + 1];
+    grantF = new double[size + 1];
+    demF = new double[size + 1];
     active = new int[size + 1];
-    fixedPoint.grow(size);
     satA = new double[size];
     satB = new double[size];
+    satF0 = new double[size];
+    satF = new double[size];
+    uncF = new double[size];
   }
 
   /** A guest's load, throttle or state changed: its terms are derived again at the next recompute. */
@@ -250,7 +224,7 @@ final class HostRates {
   }
 
   /** Guest i's share of its I/O under {@link #sat}. */
-  double satOf(double[] s, int i) {
+  private double satOf(double[] s, int i) {
     return s == null ? c[i * CS + SAT_U] : s[i];
   }
 
@@ -284,10 +258,8 @@ final class HostRates {
         return;
       }
       System.arraycopy(dem1, 0, grantA, 0, n + 1); // the probe at f = 1 of the fixed point below
-      theta = fixedPoint.solve(this, needAll, null);
-      grant = fixedPoint.grant;
-      sat = fixedPoint.sat;
-      paths |= fixedPoint.probeSkipped ? NO_IO_PROBE_SKIPPED : 0;
+      theta = dom0BoundFraction(needAll, null);
+      paths |= probeSkipped ? NO_IO_PROBE_SKIPPED : 0;
       paths |= theta == 0 ? DOM0_SERVES_NONE : theta == 1 ? DOM0_SERVES_ALL : DOM0_SEARCHED;
       finish(theta, paths, nowNanos);
       return;
@@ -310,19 +282,12 @@ final class HostRates {
         paths |= OVERSUBSCRIBED;
         sat = round == 0 ? satA : satB;
         heldBack = false;
-        double need = base; // issuedNeed(sat), in the same pass over the guests
         for (int i = 0; i < n; i++) {
-          int b = i * CS;
-          double unc1 = c[b + UNC1];
-          double gi = g[i + 1];
-          // g >= unc1 > 0 divides to at least 1 (division rounds monotonically): no division needed.
-          double si = unc1 > 0 && gi < unc1 ? Math.min(1, gi / unc1) : 1;
-          sat[i] = si;
-          double attempt = c[b + ATTEMPT];
-          heldBack |= si < 1 && attempt > 0;
-          need += attempt * si * c[b + C0];
+          double unc1 = c[i * CS + UNC1];
+          sat[i] = unc1 > 0 ? Math.min(1, g[i + 1] / unc1) : 1;
+          heldBack |= sat[i] < 1 && c[i * CS + ATTEMPT] > 0;
         }
-        dom0Need = need;
+        dom0Need = issuedNeed(sat);
       }
       grant = g;
       if (round == 0) {
@@ -339,10 +304,8 @@ final class HostRates {
     if (theta < 1) {
       // Dom0 is the bottleneck. Guests waiting on it leave CPU unused that Dom0 could take, so find the
       // largest common I/O fraction that Dom0's share can serve when every demand is sized for it.
-      theta = fixedPoint.solve(this, needAll, satRound1);
-      grant = fixedPoint.grant;
-      sat = fixedPoint.sat;
-      paths |= fixedPoint.probeSkipped ? NO_IO_PROBE_SKIPPED : 0;
+      theta = dom0BoundFraction(needAll, satRound1);
+      paths |= probeSkipped ? NO_IO_PROBE_SKIPPED : 0;
       paths |= theta == 0 ? DOM0_SERVES_NONE : theta == 1 ? DOM0_SERVES_ALL : DOM0_SEARCHED;
     }
     finish(theta, paths, nowNanos);
@@ -369,18 +332,16 @@ final class HostRates {
         h[i * HS + IO] = c[i * CS + ATTEMPT] * c[i * CS + SAT_U] * 1.0;
         guestRates(i, dem1[i + 1], nowNanos);
       }
-      steady = true;
-      changedCount = 0;
-      lastPaths = STEADY;
-      sums(Math.min(dem1[0], needAll), dem1[0]);
-      return;
-    }
-    for (int i = 0; i < n; i++) {
-      h[i * HS + IO] = c[i * CS + ATTEMPT] * c[i * CS + SAT_U] * 1.0;
+    } else {
+      for (int i = 0; i < n; i++) {
+        h[i * HS + IO] = c[i * CS + ATTEMPT] * c[i * CS + SAT_U] * 1.0;
+        settleGuest(i, dem1[i + 1], nowNanos);
+      }
     }
     steady = true;
+    changedCount = 0;
     lastPaths = STEADY;
-    settleAndSum(dem1, Math.min(dem1[0], needAll), nowNanos);
+    sums(Math.min(dem1[0], needAll), dem1[0]);
   }
 
   /** The end of any other recompute: every guest's I/O at the common fraction theta, every guest compared. */
@@ -392,38 +353,14 @@ final class HostRates {
       h[i * HS + IO] = x;
       dom0Work += x * c[i * CS + C0];
     }
+    for (int i = 0; i < n; i++) {
+      settleGuest(i, grant[i + 1], nowNanos);
+    }
     steady = false;
+    changedCount = 0;
     lastPaths = paths;
     // Dom0 uses what its base load and the served I/O take, never more than it was granted.
-    settleAndSum(grant, Math.min(grant[0], dom0Work), nowNanos);
-  }
-
-  /**
-   * Settles every guest with its grant in {@code g} ({@link #settleGuest}) and takes the node's sums
-   * ({@link #sums}: the same terms in the same order) in the same pass: a guest's terms are final once it
-   * is settled, and a dense host's data is read once instead of twice.
-   */
-  private void settleAndSum(double[] g, double dom0, long nowNanos) {
-    double dom0Grant = g[0];
-    dom0Cores = dom0;
-    double busy = dom0;
-    double hcs = Math.min(dom0Grant, base) * costs.dom0HypercallsPerCpuSecond();
-    double exitSum = 0;
-    double ioSum = 0;
-    for (int i = 0; i < n; i++) {
-      settleGuest(i, g[i + 1], nowNanos);
-      int b = i * HS;
-      busy += h[b + CPU];
-      hcs += h[b + BACKEND_HC];
-      hcs += h[b + HC];
-      exitSum += h[b + EXITS];
-      ioSum += h[b + IO];
-    }
-    changedCount = 0;
-    busyCores = busy;
-    hypercallRate = hcs;
-    vmExitRate = exitSum;
-    guestIoPerSecond = ioSum;
+    sums(Math.min(grant[0], dom0Work), grant[0]);
   }
 
   /** Derives guest i's rates unless its inputs, grant and served I/O are bit for bit those of last time. */
@@ -490,13 +427,19 @@ final class HostRates {
       dExits = work * costs.hvmVmExitsPerCpuSecond() + x * costs.hvmVmExitsPerIo();
       h[hb + BACKEND_HC] = x * costs.hvmVmExitsPerIo() * costs.deviceModelHypercallsPerExit();
     }
-    if (home.atHome(i)) {
-      if (c[b + CHANGED] != 0) {
-        home.demand(i, slot[i], c[b + VCPUS], nowNanos); // its Domain was just read by refresh
-      }
-      home.rates(i, cpu, work, x, dirty, dHc, dExits, nowNanos);
-    } else {
-      slot[i].rates(c[b + CHANGED] != 0, cpu, work, x, dirty, dHc, dExits, nowNanos); // its dirty log is on, say
+    Domain d = slot[i];
+    if (c[b + CHANGED] != 0) {
+      // Only a change of its load, throttle or state moves its request (log-dirty's own change updates it).
+      d.updateDemand(nowNanos);
+    }
+    if (cpu != d.cpuCores || x != d.ioPerSecond || dirty != d.dirtyWritesPerSecond || work != d.workCores) {
+      d.accrue(nowNanos); // the old rates held until now
+      d.cpuCores = cpu;
+      d.workCores = work;
+      d.ioPerSecond = x;
+      d.dirtyWritesPerSecond = dirty;
+      d.hypercallsPerSecond = dHc;
+      d.vmExitsPerSecond = dExits;
     }
     h[hb + CPU] = cpu;
     h[hb + HC] = dHc;
@@ -504,6 +447,131 @@ final class HostRates {
     c[b + LAST_GRANT] = g;
     c[b + LAST_IO] = x;
     c[b + CHANGED] = 0;
+  }
+
+  /**
+   * The common fraction {@code f} of every guest's I/O that Dom0 can serve when it is the bottleneck.
+   * Guests size their demand for {@code f}; Dom0 asks for all the I/O work and so takes whatever the
+   * guests leave (up to its vCPUs and its weighted share). {@code f} is the fixed point of
+   * {@code servable(f) = f}, where {@code servable} is the fraction Dom0's grant covers: it falls as
+   * {@code f} grows, since busier guests leave Dom0 less. Found by the Illinois variant of regula falsi,
+   * a handful of allocations. Leaves {@link #grant} and {@link #sat} as allocated for the answer; then
+   * {@code io = attempt × sat × f}.
+   *
+   * @param needAll Dom0's need with all I/O issued (round 1's)
+   * @param satRound1 the shares of round 1 (null: SAT_U), whose allocation, in {@link #grantA}, is the
+   *     probe at {@code f = 1}
+   */
+  private double dom0BoundFraction(double needAll, double[] satRound1) {
+    double b = 1;
+    double fb = servable(grantA, satRound1) - 1;
+    // The answer is 1 when fb >= 0, unless servable(0) is 0, which needs Dom0's grant at f = 0 not above its
+    // base load. Weighted max-min is monotone: with every guest asking no more (at f = 0 each asks at most
+    // what it asks at f = 1, Dom0 the same), Dom0 gets no less. So when its grant at f = 1 exceeds its base
+    // by more than the water-filling's rounding could take away (and than its 1e-12 cut), the probe at
+    // f = 0, an allocation, cannot change the answer and is skipped.
+    probeSkipped = fb >= 0 && grantA[0] - base > 1e-9 + cores * (n + 2.0) * (n + 2.0) * 1e-15;
+    if (probeSkipped) {
+      grant = grantA;
+      sat = satRound1;
+      return 1;
+    }
+    double a = 0;
+    double fa = probeNoIo(needAll);
+    if (fa <= 0) {
+      grant = grantF0;
+      sat = satF0;
+      return 0; // Dom0 cannot serve any I/O: its share does not exceed its own base load
+    }
+    if (fb >= 0) {
+      grant = grantA;
+      sat = satRound1;
+      return 1; // not Dom0-bound after all, once the guests' demands are sized consistently
+    }
+    int side = 0;
+    for (int step = 0; step < 60 && b - a > 1e-9; step++) {
+      double cc = (a * fb - b * fa) / (fb - fa);
+      if (!(cc > a && cc < b)) {
+        cc = (a + b) / 2;
+      }
+      double fc = servableMinus(needAll, cc, grantF, satF);
+      if (fc >= 0) {
+        a = cc;
+        fa = fc;
+        if (side == 1) {
+          fb /= 2; // Illinois: keep the stale end from stalling the secant
+        }
+        side = 1;
+      } else {
+        b = cc;
+        fb = fc;
+        if (side == -1) {
+          fa /= 2;
+        }
+        side = -1;
+      }
+    }
+    if (a == 0) {
+      grant = grantF0;
+      sat = satF0;
+    } else {
+      servableMinus(needAll, a, grantF, satF);
+      grant = grantF;
+      sat = satF;
+    }
+    return a;
+  }
+
+  /**
+   * servable(0) − 0, allocated into {@link #grantF0}. When Dom0's grant does not exceed its base load,
+   * servable is 0 if any guest would issue I/O at all, so the shares are derived only up to the first that
+   * does (the answer is then 0 whatever the rest; the I/O served is 0, whatever the shares).
+   */
+  private double probeNoIo(double needAll) {
+    allocateFor(needAll, 0, grantF0);
+    if (grantF0[0] - base <= 0) {
+      for (int i = 0; i < n; i++) {
+        double s = uncF[i] > 0 ? Math.min(1, grantF0[i + 1] / uncF[i]) : 1;
+        if (c[i * CS + ATTEMPT] * s * c[i * CS + C0] > 0) {
+          return 0; // servable = 0 / perUnit with perUnit > 0
+        }
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      satF0[i] = uncF[i] > 0 ? Math.min(1, grantF0[i + 1] / uncF[i]) : 1;
+    }
+    return servable(grantF0, satF0);
+  }
+
+  /** The allocation with the guests sized for I/O fraction {@code f} (their needs left in {@link #uncF}). */
+  private void allocateFor(double needAll, double f, double[] g) {
+    for (int i = 0; i < n; i++) {
+      int b = i * CS;
+      uncF[i] = c[b + COMPUTE] * c[b + ONE_OH] + c[b + ATTEMPT] * f * c[b + GCPI];
+      demF[i + 1] = Math.min(c[b + VCPUS], uncF[i]);
+    }
+    demF[0] = Math.min(dom0Vcpus, needAll);
+    CreditShares.allocate(cores, demF, weight, n + 1, g, active);
+  }
+
+  /** Allocates with the guests sized for I/O fraction {@code f}, into {@code g} and {@code s}; answers servable(f) − f. */
+  private double servableMinus(double needAll, double f, double[] g, double[] s) {
+    allocateFor(needAll, f, g);
+    for (int i = 0; i < n; i++) {
+      // A guest's own share may hold its I/O back further; Dom0 only serves what is issued.
+      s[i] = uncF[i] > 0 ? Math.min(1, g[i + 1] / uncF[i]) : 1;
+    }
+    return servable(g, s) - f;
+  }
+
+  /** The fraction of the issued I/O that Dom0's grant covers beyond its base load (capped at 2). */
+  private double servable(double[] g, double[] s) {
+    double perUnit = 0;
+    for (int i = 0; i < n; i++) {
+      perUnit += c[i * CS + ATTEMPT] * satOf(s, i) * c[i * CS + C0];
+    }
+    double servable = perUnit > 0 ? Math.max(0, g[0] - base) / perUnit : Double.MAX_VALUE;
+    return Math.min(servable, 2);
   }
 
   /** The machine crashed (HostModel zeroed every domain's rates): everything is derived afresh next time. */

@@ -148,7 +148,6 @@ class HostRatesEquivalenceTest {
       Domain a = fg.get(i);
       Domain b = rg.get(i);
       String who = where + ": " + a.name();
-      a.sync(); // its rates as its host's arrays hold them
       assertEquals(b.name(), a.name(), who);
       assertEquals(b.cpuCores, a.cpuCores, who + " cpu");
       assertEquals(b.workCores, a.workCores, who + " work");
