@@ -49,9 +49,6 @@ public final class CreditShares {
       grant[i] = 0;
       active[m++] = i;
     }
-    // A weighted share left × weight / activeWeight is the same bits for the same left and weight: it is
-    // divided out again only when either changed (most guests share one weight, and left moves only when a
-    // domain is satisfied), which saves a division per domain and pass on a dense host.
     double left = capacity;
     while (m > 0 && left > 1e-12) {
       double activeWeight = 0;
@@ -59,18 +56,9 @@ public final class CreditShares {
         activeWeight += weight[active[k]];
       }
       int kept = 0;
-      double shareLeft = Double.NaN;
-      double shareWeight = Double.NaN;
-      double share = 0;
       for (int k = 0; k < m; k++) {
         int i = active[k];
-        double w = weight[i];
-        if (left != shareLeft || w != shareWeight) {
-          share = left * w / activeWeight;
-          shareLeft = left;
-          shareWeight = w;
-        }
-        if (demand[i] <= share) {
+        if (demand[i] <= left * weight[i] / activeWeight) {
           left -= demand[i];
           grant[i] = demand[i];
         } else {
@@ -78,15 +66,9 @@ public final class CreditShares {
         }
       }
       if (kept == m) {
-        shareWeight = Double.NaN;
         for (int k = 0; k < m; k++) {
           int i = active[k];
-          double w = weight[i];
-          if (w != shareWeight) {
-            share = left * w / activeWeight;
-            shareWeight = w;
-          }
-          grant[i] += share;
+          grant[i] += left * weight[i] / activeWeight;
         }
         left = 0;
       }
