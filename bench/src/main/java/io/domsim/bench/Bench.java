@@ -69,10 +69,23 @@ final class Bench {
       System.err.println(err);
       System.exit(code);
     }
+    deleteTree(out);
     String summary = table.toString().lines().filter(l -> l.startsWith("simulated ")).findFirst().orElse("?");
     Matcher m = EVENTS.matcher(summary);
     long events = m.find() ? Long.parseLong(m.group(1).replace(",", "")) : -1;
     return new Run(wall, events, summary);
+  }
+
+  /**
+   * Removes a run's output directory: a 1 s-sample scale run leaves some 70 MB of report and series, and
+   * nobody reads a benchmark's.
+   */
+  static void deleteTree(Path dir) throws IOException {
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
   }
 
   /** Peak heap of this JVM so far, summed over the heap pools (each pool's own peak: an upper bound). */

@@ -40,6 +40,7 @@ public final class ScaleRun {
     long start = System.nanoTime();
     int code = Main.execute(new PrintWriter(table), new PrintWriter(err), cli);
     double wall = (System.nanoTime() - start) / 1e9;
+    Bench.deleteTree(out);
     if (code != 0) {
       System.err.println(err);
       System.exit(code);
