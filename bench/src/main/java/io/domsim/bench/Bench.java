@@ -69,10 +69,23 @@ final class Bench {
       System.err.println(err);
       System.exit(code);
     }
+    deleteTree(out);
     String summary = table.toString().lines().filter(l -> l.startsWith("simulated ")).findFirst().orElse("?");
     Matcher m = EVENTS.matcher(summary);
     long events = m.find() ? Long.parseLong(m.group(1).replace(",", "")) : -1;
     return new Run(wall, events, summary);
+  }
+
+  /**
+   * Removes a run's output directory: a 1 s-sample scale run leaves some 70 MB of report and series, and
+   * nobody reads a benchmark's.
+   */
+  static void deleteTree(Path dir) throws IOException {
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
   }
 
   /** Peak heap of this JVM so far, summed over the heap pools (each pool's own peak: an upper bound). */
@@ -110,10 +123,13 @@ final class Bench {
   /**
    * Watches the simulation thread ("domsim-sim-loop") and keeps its CPU time, read every 50 ms while it
    * lives: the model's and the kernel's own cost, without JIT, GC or start-up, and steadier than wall
-   * time when other work shares the cores. {@link #seconds} is the last reading (up to 50 ms short).
+   * time when other work shares the cores. {@link #seconds} is the last reading (up to 50 ms short). Also
+   * keeps the series writer's ("domsim-series-writer", which formats and compresses the time series beside
+   * the simulation: with 1 s samples as much work as the simulation's).
    */
   static final class SimThreadCpu {
     private volatile long nanos;
+    private volatile long writerNanos;
     private volatile boolean stop;
 
     static SimThreadCpu start() {
@@ -128,10 +144,12 @@ final class Bench {
       java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
       while (!stop) {
         for (Thread t : Thread.getAllStackTraces().keySet()) {
-          if (t.getName().equals("domsim-sim-loop")) {
+          if (t.getName().equals("domsim-sim-loop") || t.getName().equals("domsim-series-writer")) {
             long cpu = threads.getThreadCpuTime(t.getId());
-            if (cpu > 0) {
+            if (cpu > 0 && t.getName().equals("domsim-sim-loop")) {
               nanos = cpu;
+            } else if (cpu > 0) {
+              writerNanos = cpu;
             }
           }
         }
@@ -146,6 +164,12 @@ final class Bench {
     double seconds() {
       stop = true;
       return nanos / 1e9;
+    }
+
+    /** The series writer's CPU time as last read (0 without series). */
+    double writerSeconds() {
+      stop = true;
+      return writerNanos / 1e9;
     }
   }
 

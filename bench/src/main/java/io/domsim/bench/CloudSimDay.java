@@ -46,7 +46,7 @@ final class CloudSimDay {
    * @param meanUtilisation the MI the cloudlets executed over what their VMs' PEs could have in that time
    * @param expectedUtilisation the mean of the utilisation model over all VMs and slots, weighted by PEs
    */
-  record Result(double wallSeconds, double startUpSeconds, long events, int hosts, int vms, int vmsCreated,
+  record Result(double wallSeconds, double startUpSeconds, double startUpCpuSeconds, long events, int hosts, int vms, int vmsCreated,
       int cloudletsRunning, int cloudletsFinished, double clockSeconds, double meanUtilisation,
       double expectedUtilisation) {
     double eventsPerSecond() {
@@ -116,13 +116,16 @@ final class CloudSimDay {
   /** Builds and runs; the wall time covers both, as domsim's covers reading, building and running. */
   static Result run(List<NodeSpec> nodes, List<GuestSpec> guests, int hours, long seed) {
     long start = System.nanoTime();
+    double cpu0 = Bench.processCpuSeconds();
     Model m = build(nodes, guests, hours, seed);
     double[] lastTick = {0};
     long[] firstTickNanos = {0};
+    double[] firstTickCpu = {Double.NaN};
     m.simulation().addOnClockTickListener(e -> { // once per simulated instant
       lastTick[0] = e.getTime();
       if (firstTickNanos[0] == 0) {
         firstTickNanos[0] = System.nanoTime();
+        firstTickCpu[0] = Bench.processCpuSeconds() - cpu0;
       }
     });
     m.simulation().start();
@@ -139,7 +142,8 @@ final class CloudSimDay {
       possible += c.getPesNumber() * c.getVm().getMips() * m.endSeconds();
     }
     double startUp = firstTickNanos[0] == 0 ? wall : (firstTickNanos[0] - start) / 1e9;
-    return new Result(wall, startUp, m.simulation().getGeneratedEventsNumber(), m.datacenter().getHostList().size(),
+    double startUpCpu = firstTickNanos[0] == 0 ? Bench.processCpuSeconds() - cpu0 : firstTickCpu[0];
+    return new Result(wall, startUp, startUpCpu, m.simulation().getGeneratedEventsNumber(), m.datacenter().getHostList().size(),
         m.vms().size(), m.broker().getVmCreatedList().size(), running, m.broker().getCloudletFinishedList().size(),
         lastTick[0], possible == 0 ? 0 : done / possible, m.expectedUtilisation());
   }

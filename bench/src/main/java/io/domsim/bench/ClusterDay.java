@@ -50,9 +50,9 @@ public final class ClusterDay {
     Bench.Run r = run(hours);
     System.out.println(r.summary());
     System.out.println(String.format(Locale.ROOT,
-        "cluster-day: %.2f s wall, %,d events, %,.0f events/s, simulation thread %.2f s CPU, peak heap %.0f MiB,"
+        "cluster-day: %.2f s wall, %,d events, %,.0f events/s, simulation thread %.2f s CPU, series writer %.2f s CPU, process %.2f s CPU, peak heap %.0f MiB,"
         + " %d cores",
-        r.wallSeconds(), r.events(), r.eventsPerSecond(), simCpu.seconds(), Bench.peakHeapMiB(),
+        r.wallSeconds(), r.events(), r.eventsPerSecond(), simCpu.seconds(), simCpu.writerSeconds(), Bench.processCpuSeconds(), Bench.peakHeapMiB(),
         Runtime.getRuntime().availableProcessors()));
     System.exit(0);
   }

@@ -113,6 +113,7 @@ public final class Growth {
       System.out.println("fitted exponent: needs at least two sizes (raise --max-nodes)");
     }
     System.out.println(Runtime.getRuntime().availableProcessors() + " cores");
+    Bench.deleteTree(dir);
     System.exit(0);
   }
 }

@@ -40,6 +40,7 @@ public final class ScaleRun {
     long start = System.nanoTime();
     int code = Main.execute(new PrintWriter(table), new PrintWriter(err), cli);
     double wall = (System.nanoTime() - start) / 1e9;
+    Bench.deleteTree(out);
     if (code != 0) {
       System.err.println(err);
       System.exit(code);
@@ -53,9 +54,9 @@ public final class ScaleRun {
     }
     System.out.println(summary);
     System.out.println(String.format(Locale.ROOT,
-        "scale run: %s, %.2f s wall including start-up, simulation thread %.2f s CPU, peak heap %.0f MiB of"
+        "scale run: %s, %.2f s wall including start-up, simulation thread %.2f s CPU, series writer %.2f s CPU, process %.2f s CPU, peak heap %.0f MiB of"
         + " max %.0f MiB, %d cores",
-        config, wall, simCpu.seconds(), peakHeap / 1048576.0, Runtime.getRuntime().maxMemory() / 1048576.0,
+        config, wall, simCpu.seconds(), simCpu.writerSeconds(), Bench.processCpuSeconds(), peakHeap / 1048576.0, Runtime.getRuntime().maxMemory() / 1048576.0,
         Runtime.getRuntime().availableProcessors()));
   }
 }

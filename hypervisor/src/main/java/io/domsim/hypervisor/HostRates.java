@@ -1,5 +1,7 @@
 package io.domsim.hypervisor;
 
+import static io.domsim.hypervisor.RecomputePaths.*;
+
 import io.domsim.config.HypervisorKind;
 import java.util.Arrays;
 import java.util.List;
@@ -117,17 +119,7 @@ final class HostRates {
   double vmExitRate;
   double guestIoPerSecond;
 
-  // What the last recompute went through, and how many there were (for tests: the equivalence test
-  // checks that its random hosts reach every branch, the batching test counts recomputes).
-  static final int OVERSUBSCRIBED = 1;
-  static final int HELD_BACK = 2;
-  static final int DOM0_SERVES_NONE = 4;
-  static final int DOM0_SERVES_ALL = 8;
-  static final int DOM0_SEARCHED = 16;
-  static final int ROUND_2_FITS = 32;
-  static final int STEADY = 64;
-  /** Dom0 serves all the I/O, known without the fixed point's probe at f = 0 (see dom0BoundFraction). */
-  static final int NO_IO_PROBE_SKIPPED = 128;
+  // What the last recompute went through (RecomputePaths' flags), and how many there were.
   int lastPaths;
   long recomputes;
 

@@ -185,7 +185,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     this.sink = sink;
     this.lastSampleNanos = kernel.now();
     if (sampleIntervalNanos > 0) {
-      sampleTimer = entity.callAfter(sampleIntervalNanos, self, sampleTick);
+      sampleTimer = entity.tickAfter(sampleIntervalNanos, self, sampleTick);
     }
   }
 
@@ -404,7 +404,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
 
   private void onSample() {
     emitSample(kernel.now());
-    sampleTimer = entity.callAfter(sampleIntervalNanos, self, sampleTick);
+    sampleTimer = entity.tickAfter(sampleIntervalNanos, self, sampleTick);
   }
 
   /** Sends the figures of the period since the last sample, if any time has passed. */
@@ -561,7 +561,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     sink.accept(new NodeSample(now, host.busyCores() / hw.cores(), host.dom0Cores() / host.dom0Vcpus(),
         host.memoryUsedBytes(), 0, 0, host.watts(), 0, 0, 0));
     if (sampleIntervalNanos > 0) {
-      sampleTimer = entity.callAfter(sampleIntervalNanos, self, sampleTick);
+      sampleTimer = entity.tickAfter(sampleIntervalNanos, self, sampleTick);
     }
   }
 }

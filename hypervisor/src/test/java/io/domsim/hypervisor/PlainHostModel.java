@@ -214,6 +214,7 @@ final class PlainHostModel {
     Domain d = require(domid);
     d.accrue(nowNanos); // writes up to now belong to no log
     d.dirtyLog = dirtyLogFactory.create(d);
+    d.updateDemand(nowNanos);
   }
 
   /**
@@ -238,6 +239,7 @@ final class PlainHostModel {
     Domain d = require(domid);
     d.accrue(nowNanos);
     d.dirtyLog = null;
+    d.updateDemand(nowNanos);
   }
 
   private static DirtyLog requireLog(Domain d) {
@@ -262,6 +264,7 @@ final class PlainHostModel {
       d.hypercallsPerSecond = 0;
       d.vmExitsPerSecond = 0;
       d.dirtyWritesPerSecond = 0;
+      d.requestCores = 0;
     }
     dom0Cores = 0;
     busyCores = 0;
@@ -508,6 +511,7 @@ final class PlainHostModel {
       double dHc = work * p.hypercallsPerWork() + io[i] * p.hypercallsPerIo();
       double dExits = work * p.exitsPerWork() + io[i] * p.exitsPerIo();
       hc += io[i] * p.backendHypercallsPerIo() * p.backendHypercallFactor();
+      d.updateDemand(nowNanos); // what it asks moves only with its own load, throttle, state or log
       if (cpu != d.cpuCores || io[i] != d.ioPerSecond || dirty != d.dirtyWritesPerSecond || work != d.workCores) {
         d.accrue(nowNanos); // the old rates held until now
         d.cpuCores = cpu;

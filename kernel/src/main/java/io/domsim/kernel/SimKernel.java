@@ -193,6 +193,10 @@ public final class SimKernel {
     loop.schedule(timer);
   }
 
+  void schedule(SimTimer timer, boolean tick) {
+    loop.schedule(timer, tick);
+  }
+
   /** Timers fired so far (for benchmarks and progress). */
   public long timersFired() {
     return loop.timersFired();

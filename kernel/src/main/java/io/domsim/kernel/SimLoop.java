@@ -151,10 +151,15 @@ final class SimLoop extends AbstractExecutorService {
   }
 
   void schedule(SimTimer t) {
+    schedule(t, false);
+  }
+
+  /** With {@code tick}, a periodic tick ({@link SimEntity#tickAfter}): usually set in the loop's order. */
+  void schedule(SimTimer t, boolean tick) {
     if (!onLoopThread()) {
       throw new IllegalStateException("timers may only be set from the simulation thread; use SimKernel.inject");
     }
-    timers.add(t);
+    timers.add(t, tick);
   }
 
   CompletionStage<SimulationFailure> whenFailed() {

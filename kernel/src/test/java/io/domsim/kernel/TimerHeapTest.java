@@ -29,7 +29,7 @@ class TimerHeapTest {
         int e = r.nextInt(names.length);
         // Few distinct times, so ties in time (and in entity) are frequent.
         SimTimer t = new SimTimer(now + r.nextInt(20), new String(names[e]).intern(), seqs[e]++, null, null);
-        heap.add(t);
+        heap.add(t, r.nextInt(4) == 0); // now and then offered to the lane, which takes it only in order
         reference.add(t);
       } else {
         SimTimer a = heap.poll();
@@ -48,6 +48,61 @@ class TimerHeapTest {
     assertEquals(expected, polled);
     assertNull(heap.poll());
     assertNull(heap.peek());
+  }
+
+  /**
+   * Periodic ticks of many entities (each sets its next one an interval after it fires, in the lane when
+   * it comes in order) among random timers: the lane and the heap together give the one order, and the
+   * ticks went through the lane but for the first ones, set out of order.
+   */
+  @Test
+  void ticksInTheLaneAndTimersInTheHeapPollInOneOrder() {
+    SplittableRandom r = new SplittableRandom(17);
+    String[] names = new String[300];
+    for (int i = 0; i < names.length; i++) {
+      names[i] = ("node-" + (i + 1) + "/xen").intern(); // node-100 and node-1000 tie on their keys
+    }
+    long[] seqs = new long[names.length];
+    TimerHeap heap = new TimerHeap(4);
+    PriorityQueue<SimTimer> reference = new PriorityQueue<>();
+    java.util.IdentityHashMap<SimTimer, Integer> ticks = new java.util.IdentityHashMap<>();
+    long interval = 1_000;
+    for (int i = 0; i < names.length; i++) {
+      // The first ticks are set in creation order, not the loop's: some go to the heap.
+      SimTimer t = new SimTimer(interval, names[(i * 7) % names.length], seqs[(i * 7) % names.length]++, null, null);
+      ticks.put(t, (i * 7) % names.length);
+      heap.add(t, true);
+      reference.add(t);
+    }
+    int inLane = 0;
+    List<SimTimer> polled = new ArrayList<>();
+    List<SimTimer> expected = new ArrayList<>();
+    for (int step = 0; step < 200_000; step++) {
+      SimTimer a = heap.poll();
+      SimTimer b = reference.poll();
+      polled.add(a);
+      expected.add(b);
+      assertSame(b, a, "step " + step);
+      Integer e = ticks.remove(a);
+      if (e != null) {
+        int before = heap.laneSize();
+        SimTimer t = new SimTimer(a.time + interval, names[e], seqs[e]++, null, null);
+        ticks.put(t, e);
+        heap.add(t, true);
+        reference.add(t);
+        inLane += heap.laneSize() > before ? 1 : 0;
+      }
+      if (r.nextInt(4) == 0) {
+        int o = r.nextInt(names.length);
+        SimTimer t = new SimTimer(a.time + r.nextInt(3) * interval / 2 + r.nextInt(2), names[o], seqs[o]++, null, null);
+        heap.add(t, false);
+        reference.add(t);
+      }
+      assertEquals(reference.size(), heap.size());
+      assertSame(reference.peek(), heap.peek());
+    }
+    assertEquals(expected, polled);
+    assertTrue(inLane > 150_000, "ticks through the lane: " + inLane);
   }
 
   @Test

@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.zip.GZIPOutputStream;
@@ -23,8 +22,8 @@ import org.apache.commons.csv.CSVPrinter;
 
 /**
  * Writes a run's time series to {@code DIR/series} as gzip-compressed CSV with a header row, as the run
- * makes them: the simulation thread hands over chunks of rows, a writer thread of its own formats and
- * compresses them (so a large run's simulation does not wait for gzip), and the {@link SeriesDigest} for
+ * makes them: the simulation thread hands over chunks of rows, a writer thread of its own formats them
+ * ({@link CsvBytes}: straight into bytes) and compresses them (so a large run's simulation does not wait for gzip), and the {@link SeriesDigest} for
  * report.html is taken on the way. The files are written in a temporary directory beside it, which is
  * renamed to {@code DIR/series} when all are complete: a run that is killed leaves no series, only a
  * temporary directory that the next run removes.
@@ -67,8 +66,8 @@ public final class SeriesFiles implements SeriesSink, AutoCloseable {
   private volatile IOException failure;
   private List<RoundRow> rounds = List.of();
 
-  private CSVPrinter nodeCsv;
-  private CSVPrinter guestCsv;
+  private CsvBytes nodeCsv;
+  private CsvBytes guestCsv;
 
   /**
    * Opens the files in {@code dir} (created if missing: the output directory was prepared already).
@@ -130,10 +129,19 @@ public final class SeriesFiles implements SeriesSink, AutoCloseable {
     Files.deleteIfExists(p);
   }
 
-  private CSVPrinter open(String name, String[] header) throws IOException {
+  private CsvBytes open(String name, String[] header) throws IOException {
+    return new CsvBytes(new FastGzip(Files.newOutputStream(temp.resolve(name))), format(header));
+  }
+
+  private static CSVFormat format(String[] header) {
+    return CSVFormat.DEFAULT.builder().setHeader(header).setRecordSeparator("\n").get();
+  }
+
+  /** rounds.csv.gz: a few rows, printed by Commons CSV itself. */
+  private CSVPrinter openPrinter(String name, String[] header) throws IOException {
     OutputStream out = new FastGzip(Files.newOutputStream(temp.resolve(name)));
     return new CSVPrinter(new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16),
-        CSVFormat.DEFAULT.builder().setHeader(header).setRecordSeparator("\n").get());
+        format(header));
   }
 
   /**
@@ -195,19 +203,40 @@ public final class SeriesFiles implements SeriesSink, AutoCloseable {
 
   private void write(Item item) throws IOException {
     if (item instanceof Nodes n) {
+      CsvBytes csv = nodeCsv;
       for (NodeRow r : n.rows()) {
         digest.add(r);
-        nodeCsv.printRecord(seconds(r.atNanos()), r.node(), name(r.state()), decimal(r.cpuUtilization()),
-            decimal(r.dom0CpuUtilization()), r.memoryUsedBytes(), r.memoryTotalBytes(), r.guests(),
-            decimal(r.hypercallsPerSecond()), decimal(r.vmExitsPerSecond()), decimal(r.watts()),
-            decimal(r.nicTxBytesPerSecond()), decimal(r.nicRxBytesPerSecond()), r.migrationTxBytes(),
-            r.migrationRxBytes(), decimal(r.periodSeconds()));
+        csv.seconds(r.atNanos());
+        csv.string(r.node());
+        csv.name(r.state());
+        csv.decimal(r.cpuUtilization());
+        csv.decimal(r.dom0CpuUtilization());
+        csv.number(r.memoryUsedBytes());
+        csv.number(r.memoryTotalBytes());
+        csv.number(r.guests());
+        csv.decimal(r.hypercallsPerSecond());
+        csv.decimal(r.vmExitsPerSecond());
+        csv.decimal(r.watts());
+        csv.decimal(r.nicTxBytesPerSecond());
+        csv.decimal(r.nicRxBytesPerSecond());
+        csv.number(r.migrationTxBytes());
+        csv.number(r.migrationRxBytes());
+        csv.decimal(r.periodSeconds());
+        csv.endRecord();
       }
     } else if (item instanceof Guests g) {
+      CsvBytes csv = guestCsv;
       for (GuestRow r : g.rows()) {
-        guestCsv.printRecord(seconds(r.atNanos()), r.guest(), r.node(), r.type().configName(),
-            decimal(r.cpuDemandCores()), decimal(r.cpuServedCores()), decimal(r.cpuUsedCores()), r.memoryBytes(),
-            name(r.state()));
+        csv.seconds(r.atNanos());
+        csv.string(r.guest());
+        csv.string(r.node());
+        csv.string(r.type().configName());
+        csv.decimal(r.cpuDemandCores());
+        csv.decimal(r.cpuServedCores());
+        csv.decimal(r.cpuUsedCores());
+        csv.number(r.memoryBytes());
+        csv.name(r.state());
+        csv.endRecord();
       }
     } else if (item instanceof Rounds r) {
       rounds = r.rows();
@@ -253,10 +282,6 @@ public final class SeriesFiles implements SeriesSink, AutoCloseable {
     return b.append(digits, 0, end).toString();
   }
 
-  private static String name(Enum<?> e) {
-    return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
-  }
-
   /** The migrations' rounds, once {@link #close} has returned. */
   public List<RoundRow> roundRows() {
     return rounds;
@@ -284,7 +309,7 @@ public final class SeriesFiles implements SeriesSink, AutoCloseable {
       if (guestCsv != null) {
         guestCsv.close();
       }
-      try (CSVPrinter csv = open(ROUNDS, ROUND_HEADER)) {
+      try (CSVPrinter csv = openPrinter(ROUNDS, ROUND_HEADER)) {
         for (RoundRow r : rounds) {
           csv.printRecord(r.migration(), r.guest(), r.type() == null ? "" : r.type().configName(), r.from(), r.to(),
               r.round(), r.kind().seriesName(), r.startSeconds(), r.endSeconds(), r.pagesSent(),

@@ -1,0 +1,19 @@
+package io.domsim.hypervisor;
+
+/**
+ * The branches a {@link HostRates} recompute went through, as bit flags in its {@code lastPaths}: for tests, so
+ * that the equivalence test can check that its random hosts reach every branch.
+ */
+final class RecomputePaths {
+  private RecomputePaths() {}
+
+  static final int OVERSUBSCRIBED = 1;
+  static final int HELD_BACK = 2;
+  static final int DOM0_SERVES_NONE = 4;
+  static final int DOM0_SERVES_ALL = 8;
+  static final int DOM0_SEARCHED = 16;
+  static final int ROUND_2_FITS = 32;
+  static final int STEADY = 64;
+  /** Dom0 serves all the I/O, known without the fixed point's probe at f = 0 (see dom0BoundFraction). */
+  static final int NO_IO_PROBE_SKIPPED = 128;
+}
