@@ -20,8 +20,7 @@ import io.domsim.kernel.SimTime;
 import io.domsim.migration.MigrationCosts;
 import io.domsim.migration.MigrationPlugins;
 import io.domsim.migration.net.Fabric;
-import io.domsim.scheduler.ConsolidationPolicy;
-import io.domsim.scheduler.Consolidations;
+import io.domsim.scheduler.ConsolidationChoice;
 import io.domsim.scheduler.Consolidator;
 import io.domsim.scheduler.PoolMaster;
 import io.domsim.scheduler.consolidation.DataCentre;
@@ -90,11 +89,12 @@ final class ClusterWiring {
     if (registry != null) {
       operator.ledger().observe(new ClusterMeters(registry, kernel, spec.simulation()));
     }
+    io.domsim.scheduler.SchedulerPlugins roles = plugins.scheduler();
     for (NodeSpec n : spec.nodes()) {
       NodeMeters meters = registry == null ? null : new NodeMeters(registry, n);
       kernel.spawn(ctx, Node.create(kernel, n, costs, network, sampleInterval, meters,
           series == null ? null : series.node(n, kernel.now()), migration, dirtyModel, logDirtyCosts,
-          shutdownTimes, replies.booted()), actorName(n.name()));
+          shutdownTimes, roles, replies.booted()), actorName(n.name()));
     }
     if (spec.nodes().isEmpty()) {
       startGuests();
@@ -203,9 +203,8 @@ final class ClusterWiring {
   void place(String master, List<GuestSpec> guests, ActorRef<PoolMaster.Outcome> replyTo) {
     operator.poolMasterOn(master); // its node stays on while it holds the role
     List<PoolMaster.Host> hosts = spec.nodes().stream().map(n -> poolHosts.get(n.name())).toList();
-    String placement = spec.scheduler().placement();
     dom0s.get(master).tell(new Dom0.BecomePoolMaster(hosts,
-        plugins.placement().get(placement).create(plugins.placement().settingsOf(placement, spec.settings())),
+        plugins.scheduler().placementChoice(spec.scheduler().placement(), spec.settings()),
         PoolSettings.from(spec.settings()), guests, replyTo));
   }
 
@@ -241,12 +240,12 @@ final class ClusterWiring {
     for (NodeSpec n : spec.nodes()) {
       long link = migrationCap > 0 ? Math.min(migrationCap, n.nicBitsPerSecond()) : n.nicBitsPerSecond();
       hosts.add(new Consolidator.HostInfo(n.name(), poolHosts.get(n.name()).dom0(), n.cores(), n.ghz() * 1000,
-          n.memoryBytes(), overhead, n.hvmSupport(), n.power().curve()::watts, link / 8.0,
+          n.memoryBytes(), overhead, n.hvmSupport(), n.power().curve(), link / 8.0,
           n.memoryBytes() - n.dom0().memoryBytes() - overhead));
       power.put(n.name(), operator.isUp(n.name()) ? DataCentre.Power.ON : DataCentre.Power.UNAVAILABLE);
     }
-    ConsolidationPolicy policy = Consolidations.create(spec.scheduler().consolidation(), plugins.consolidation(),
-        plugins.selection(), plugins.consolidationPlacement(), spec.settings(), true);
+    ConsolidationChoice policy = plugins.scheduler().consolidationChoice(spec.scheduler().consolidation(),
+        spec.settings(), true);
     PoolSettings pool = PoolSettings.from(spec.settings());
     dom0s.get(master).tell(new Dom0.StartConsolidation(new Consolidator.Setup(hosts,
         spec.guests().stream().map(GuestSpec::name).toList(), policy,
