@@ -78,23 +78,16 @@ final class ClusterWiring {
     // One invariant monitor for the whole run: every hypervisor and every Dom0 reports to it.
     MigrationContext migration = new MigrationContext(fabric, migrationPlugins, migrationCosts,
         MigrationObserver.NONE, new InvariantMonitor());
-    CostSettings costs = CostSettings.from(spec.settings());
     NetworkSpec.Faults f = spec.network().faults();
     this.network = new Network(latencyNanos, new Network.Faults(f.loss(), f.duplicate(), f.reorder()));
     this.links = new LinkFaults(network, fabric, nics);
-    long sampleInterval = SimTime.of(spec.simulation().sampleInterval());
-    DirtyModel dirtyModel = DirtyModel.from(spec.settings());
-    LogDirtyCosts logDirtyCosts = LogDirtyCosts.from(spec.settings());
-    ShutdownTimes shutdownTimes = ShutdownTimes.from(spec.settings());
     if (registry != null) {
       operator.ledger().observe(new ClusterMeters(registry, kernel, spec.simulation()));
     }
-    io.domsim.scheduler.SchedulerPlugins roles = plugins.scheduler();
+    // One member hosts every node: its host spawns them, and the wiring learns each from its Booted report.
+    NodeHost host = new NodeHost(kernel, spec, network, migration, plugins.scheduler(), registry, series);
     for (NodeSpec n : spec.nodes()) {
-      NodeMeters meters = registry == null ? null : new NodeMeters(registry, n);
-      kernel.spawn(ctx, Node.create(kernel, n, costs, network, sampleInterval, meters,
-          series == null ? null : series.node(n, kernel.now()), migration, dirtyModel, logDirtyCosts,
-          shutdownTimes, roles, replies.booted()), actorName(n.name()));
+      host.spawn(ctx, n, replies.booted());
     }
     if (spec.nodes().isEmpty()) {
       startGuests();
@@ -125,7 +118,12 @@ final class ClusterWiring {
     return Collections.unmodifiableMap(dom0s);
   }
 
+  /** A node has reported in (from whichever member hosts it): from now on it is addressed by the refs it gave. */
   void booted(Node.Booted b) {
+    if (spec.nodes().stream().noneMatch(n -> n.name().equals(b.node())) || nodes.containsKey(b.node())) {
+      throw new IllegalStateException("node " + b.node() + " reported in, but it is not a node of this run "
+          + "or has reported before");
+    }
     nodes.put(b.node(), b.nodeRef());
     dom0s.put(b.node(), b.dom0());
     operator.nodeBooted(b.node());
