@@ -9,6 +9,7 @@ import akka.actor.typed.javadsl.Receive;
 import io.domsim.config.GuestSpec;
 import io.domsim.config.GuestType;
 import io.domsim.config.HypervisorKind;
+import io.domsim.config.plugin.PluginChoice;
 import io.domsim.hypervisor.Hardware;
 import io.domsim.hypervisor.HostModel;
 import io.domsim.hypervisor.Hypervisor;
@@ -22,10 +23,10 @@ import io.domsim.migration.MigrationRecord;
 import io.domsim.migration.net.Fabric;
 import io.domsim.migration.net.FlowId;
 import io.domsim.scheduler.Consolidator;
-import io.domsim.scheduler.PlacementPolicy;
 import io.domsim.scheduler.PoolMaster;
 import io.domsim.scheduler.PoolProtocol;
 import io.domsim.scheduler.PoolSettings;
+import io.domsim.scheduler.SchedulerPlugins;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
@@ -88,11 +89,11 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
 
   /**
    * Take the pool-master role, or, holding it, place more guests: place {@code guests} over {@code hosts} with
-   * {@code policy} (the role keeps the policy and settings it was given first).
+   * {@code policy}, which this Dom0 makes from its own registry (the role keeps the policy and settings it was
+   * given first).
    */
-  // SameMember for now: it carries the placement policy plug-in itself; across members it must carry its name.
-  public record BecomePoolMaster(List<PoolMaster.Host> hosts, PlacementPolicy policy, PoolSettings settings,
-      List<GuestSpec> guests, ActorRef<PoolMaster.Outcome> replyTo) implements Command, SameMember {}
+  public record BecomePoolMaster(List<PoolMaster.Host> hosts, PluginChoice policy, PoolSettings settings,
+      List<GuestSpec> guests, ActorRef<PoolMaster.Outcome> replyTo) implements Command, CrossJvm {}
 
   /** The endpoint this Dom0 offers the pool master. */
   public record GetPoolEndpoint(ActorRef<PoolEndpoint> replyTo) implements Command, CrossJvm {}
@@ -207,13 +208,16 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
 
   private record FromHypervisor(Hypervisor.Result result) implements Command, SameMember {} // an adapter's wrapping
 
-  /** Take the consolidation role (after the guests have been placed): see {@link Consolidator}. */
-  // SameMember for now: the setup carries the consolidation policy plug-in itself; across members, its name.
-  public record StartConsolidation(Consolidator.Setup setup) implements Command, SameMember {}
+  /**
+   * Take the consolidation role (after the guests have been placed): see {@link Consolidator}; this Dom0 makes
+   * the policy the setup names from its own registries.
+   */
+  public record StartConsolidation(Consolidator.Setup setup) implements Command, CrossJvm {}
 
   private record FromSnapshot(io.domsim.hypervisor.HostSnapshot snapshot) implements Command, SameMember {} // an adapter's wrapping
 
   private final String node;
+  private final SchedulerPlugins roles;
   private final Hardware hardware;
   private final ActorRef<Hypervisor.Command> hypervisor;
   private final SimEntity entity;
@@ -267,8 +271,9 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
 
   private Dom0(ActorContext<Command> ctx, SimKernel kernel, String node, Hardware hardware,
       ActorRef<Hypervisor.Command> hypervisor, Network network, long domainOverheadBytes,
-      MigrationContext migrationContext, ShutdownTimes shutdownTimes) {
+      MigrationContext migrationContext, ShutdownTimes shutdownTimes, SchedulerPlugins roles) {
     super(ctx);
+    this.roles = roles;
     this.shutdownTimes = shutdownTimes;
     this.migrationContext = migrationContext;
     this.flowEvents = ctx.messageAdapter(Fabric.FlowEvent.class, FromFabric::new);
@@ -287,12 +292,15 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
     this.control = newControl();
   }
 
-  /** @param shutdownTimes how long a guest runs on after {@code xl shutdown}, by type */
+  /**
+   * @param shutdownTimes how long a guest runs on after {@code xl shutdown}, by type
+   * @param roles the registries the pool-master and consolidation roles make their policies from
+   */
   public static Behavior<Command> create(SimKernel kernel, String node, Hardware hardware,
       ActorRef<Hypervisor.Command> hypervisor, Network network, long domainOverheadBytes,
-      MigrationContext migration, ShutdownTimes shutdownTimes) {
+      MigrationContext migration, ShutdownTimes shutdownTimes, SchedulerPlugins roles) {
     return Behaviors.setup(ctx -> new Dom0(ctx, kernel, node, hardware, hypervisor, network, domainOverheadBytes,
-        migration, shutdownTimes));
+        migration, shutdownTimes, roles));
   }
 
   private GuestControl newControl() {
@@ -311,7 +319,8 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
         .onMessage(FromPool.class, m -> whenUp(() -> pool.on(m.command())))
         .onMessage(FromHypervisor.class, this::onHypercallResult)
         .onMessage(StartConsolidation.class, m -> whenUp(() -> consolidator = entity.kernel().spawn(getContext(),
-            Consolidator.create(node, entity.kernel().entity(node + "/consolidator"), network, m.setup()),
+            Consolidator.create(node, entity.kernel().entity(node + "/consolidator"), network, m.setup(),
+                roles.consolidation(m.setup().policy())),
             "consolidator")))
         .onMessage(FromSnapshot.class, m -> whenUp(() -> pool.onSnapshot(m.snapshot())))
         .onMessageEquals(Halt.INSTANCE, this::onHalt)
@@ -488,7 +497,7 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
       // A role lost in a crash stays with its (halted) child: a later role is a child of another name.
       String name = masterRoles++ == 0 ? "pool-master" : "pool-master-" + masterRoles;
       poolMaster = entity.kernel().spawn(getContext(),
-          PoolMaster.create(node, entity.kernel().entity(node + "/" + name), network, b.policy(), b.settings(),
+          PoolMaster.create(node, entity.kernel().entity(node + "/" + name), network, roles.placement(b.policy()), b.settings(),
               b.hosts()),
           name);
     }

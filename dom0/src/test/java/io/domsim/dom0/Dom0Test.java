@@ -45,6 +45,7 @@ class Dom0Test {
   static final String NODE = "node-1";
   /** dom0's reference.conf: a PV guest shuts down in 10 s, an HVM one in 20 s. */
   static final ShutdownTimes SHUTDOWN = ShutdownTimes.from(ConfigFactory.load().getConfig("domsim"));
+  static final io.domsim.scheduler.SchedulerPlugins ROLES = io.domsim.scheduler.SchedulerPlugins.onClassPath();
 
   private record Refs(ActorRef<Hypervisor.Command> hypervisor, ActorRef<Dom0.Command> dom0) {}
 
@@ -71,7 +72,7 @@ class Dom0Test {
         ActorRef<Hypervisor.Command> hv = kernel.spawn(ctx, Hypervisor.create(kernel, NODE, host, 0, s -> { }),
             "xen");
         ActorRef<Dom0.Command> dom0 = kernel.spawn(ctx, Dom0.create(kernel, NODE, hw, hv, new Network(LATENCY),
-            OVERHEAD, noMigration(), SHUTDOWN), "dom0");
+            OVERHEAD, noMigration(), SHUTDOWN, ROLES), "dom0");
         return new Refs(hv, dom0);
       });
     }

@@ -47,7 +47,7 @@ class GuestControlTest {
         ActorRef<Hypervisor.Command> hv = kernel.spawn(ctx, Hypervisor.create(kernel, NODE, host, 0, s -> { },
             context.monitor()), "xen");
         ActorRef<Dom0.Command> dom0 = kernel.spawn(ctx, Dom0.create(kernel, NODE, hw, hv,
-            new Network(Dom0Test.LATENCY), Dom0Test.OVERHEAD, context, Dom0Test.SHUTDOWN), "dom0");
+            new Network(Dom0Test.LATENCY), Dom0Test.OVERHEAD, context, Dom0Test.SHUTDOWN, Dom0Test.ROLES), "dom0");
         return new Refs(hv, dom0);
       });
     }

@@ -41,7 +41,7 @@ class InvariantMonitorInRunTest {
         ActorRef<Hypervisor.Command> hv = kernel.spawn(ctx,
             Hypervisor.create(kernel, node, host, 0, s -> { }, monitor), node + "-xen");
         dom0s.add(kernel.spawn(ctx, Dom0.create(kernel, node, hw, hv, new Network(100_000), Dom0Test.OVERHEAD,
-            shared, Dom0Test.SHUTDOWN), node + "-dom0"));
+            shared, Dom0Test.SHUTDOWN, Dom0Test.ROLES), node + "-dom0"));
       }
       return dom0s;
     })) {

@@ -167,6 +167,18 @@ public final class SimKernel {
   }
 
   /**
+   * Lets the simulation fire every timer before {@code bound} in the order of {@link EventKey} (time, entity,
+   * sequence), including those the fired events set below it, and none at or after it; then the clock stands
+   * at {@code bound}'s time. A window of the multi-member protocol ends so, and a barrier: every event below
+   * the key has run, none above. {@code runUntil(t)} is this with a bound just after every event at {@code t}.
+   */
+  public CompletionStage<Long> runUntil(EventKey bound) {
+    CompletableFuture<Long> done = new CompletableFuture<>();
+    inject(() -> loop.setHorizon(bound, done));
+    return done;
+  }
+
+  /**
    * Lets time advance up to the instant at which this request is admitted (see {@link #inject}), and no
    * further: stopping "now" as the simulation sees it, not at a time read beforehand on another thread.
    */

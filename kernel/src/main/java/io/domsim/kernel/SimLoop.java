@@ -86,6 +86,8 @@ final class SimLoop extends AbstractExecutorService {
   // Owned by the loop thread.
   private long now;
   private long horizon = -1;
+  /** With a keyed horizon, the first key not to fire (its time is {@link #horizon}); null: up to the time. */
+  private EventKey horizonKey;
   private CompletableFuture<Long> horizonReached;
   private long wallAnchorNanos;
   private long simAnchorNanos;
@@ -190,6 +192,18 @@ final class SimLoop extends AbstractExecutorService {
 
   /** Called on the loop thread: run until no timer is due at or before {@code until}. */
   void setHorizon(long until, CompletableFuture<Long> reached) {
+    setHorizon(until, null, reached);
+  }
+
+  /**
+   * Called on the loop thread: run until no timer is due before {@code bound} (in key order), then stand at
+   * {@code bound}'s time; the timers at that time from {@code bound} on wait for a later horizon.
+   */
+  void setHorizon(EventKey bound, CompletableFuture<Long> reached) {
+    setHorizon(bound.time(), bound, reached);
+  }
+
+  private void setHorizon(long until, EventKey bound, CompletableFuture<Long> reached) {
     if (failure != null) {
       reached.completeExceptionally(new SimulationFailedException(failure));
       return;
@@ -198,6 +212,7 @@ final class SimLoop extends AbstractExecutorService {
       horizonReached.completeExceptionally(new IllegalStateException("superseded by a new horizon"));
     }
     horizon = until;
+    horizonKey = bound;
     horizonReached = reached;
     wallAnchorNanos = System.nanoTime();
     simAnchorNanos = now;
@@ -287,7 +302,7 @@ final class SimLoop extends AbstractExecutorService {
       return false;
     }
     SimTimer next = nextTimer();
-    if (next != null && next.time <= horizon) {
+    if (next != null && next.time <= horizon && (horizonKey == null || horizonKey.isAfter(next))) {
       if (clock == ClockKind.REAL && !dueOnTheWallClock(next.time)) {
         return true;
       }

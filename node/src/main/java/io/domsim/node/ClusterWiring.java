@@ -9,10 +9,7 @@ import io.domsim.config.NodeSpec;
 import io.domsim.dom0.Dom0;
 import io.domsim.dom0.MigrationContext;
 import io.domsim.dom0.MigrationObserver;
-import io.domsim.dom0.ShutdownTimes;
 import io.domsim.hypervisor.CostSettings;
-import io.domsim.hypervisor.DirtyModel;
-import io.domsim.hypervisor.LogDirtyCosts;
 import io.domsim.hypervisor.InvariantMonitor;
 import io.domsim.kernel.Network;
 import io.domsim.kernel.SimKernel;
@@ -20,8 +17,7 @@ import io.domsim.kernel.SimTime;
 import io.domsim.migration.MigrationCosts;
 import io.domsim.migration.MigrationPlugins;
 import io.domsim.migration.net.Fabric;
-import io.domsim.scheduler.ConsolidationPolicy;
-import io.domsim.scheduler.Consolidations;
+import io.domsim.scheduler.ConsolidationChoice;
 import io.domsim.scheduler.Consolidator;
 import io.domsim.scheduler.PoolMaster;
 import io.domsim.scheduler.consolidation.DataCentre;
@@ -79,22 +75,16 @@ final class ClusterWiring {
     // One invariant monitor for the whole run: every hypervisor and every Dom0 reports to it.
     MigrationContext migration = new MigrationContext(fabric, migrationPlugins, migrationCosts,
         MigrationObserver.NONE, new InvariantMonitor());
-    CostSettings costs = CostSettings.from(spec.settings());
     NetworkSpec.Faults f = spec.network().faults();
     this.network = new Network(latencyNanos, new Network.Faults(f.loss(), f.duplicate(), f.reorder()));
     this.links = new LinkFaults(network, fabric, nics);
-    long sampleInterval = SimTime.of(spec.simulation().sampleInterval());
-    DirtyModel dirtyModel = DirtyModel.from(spec.settings());
-    LogDirtyCosts logDirtyCosts = LogDirtyCosts.from(spec.settings());
-    ShutdownTimes shutdownTimes = ShutdownTimes.from(spec.settings());
     if (registry != null) {
       operator.ledger().observe(new ClusterMeters(registry, kernel, spec.simulation()));
     }
+    // One member hosts every node: its host spawns them, and the wiring learns each from its Booted report.
+    NodeHost host = new NodeHost(kernel, spec, network, migration, plugins.scheduler(), registry, series);
     for (NodeSpec n : spec.nodes()) {
-      NodeMeters meters = registry == null ? null : new NodeMeters(registry, n);
-      kernel.spawn(ctx, Node.create(kernel, n, costs, network, sampleInterval, meters,
-          series == null ? null : series.node(n, kernel.now()), migration, dirtyModel, logDirtyCosts,
-          shutdownTimes, replies.booted()), actorName(n.name()));
+      host.spawn(ctx, n, replies.booted());
     }
     if (spec.nodes().isEmpty()) {
       startGuests();
@@ -125,7 +115,12 @@ final class ClusterWiring {
     return Collections.unmodifiableMap(dom0s);
   }
 
+  /** A node has reported in (from whichever member hosts it): from now on it is addressed by the refs it gave. */
   void booted(Node.Booted b) {
+    if (spec.nodes().stream().noneMatch(n -> n.name().equals(b.node())) || nodes.containsKey(b.node())) {
+      throw new IllegalStateException("node " + b.node() + " reported in, but it is not a node of this run "
+          + "or has reported before");
+    }
     nodes.put(b.node(), b.nodeRef());
     dom0s.put(b.node(), b.dom0());
     operator.nodeBooted(b.node());
@@ -203,9 +198,8 @@ final class ClusterWiring {
   void place(String master, List<GuestSpec> guests, ActorRef<PoolMaster.Outcome> replyTo) {
     operator.poolMasterOn(master); // its node stays on while it holds the role
     List<PoolMaster.Host> hosts = spec.nodes().stream().map(n -> poolHosts.get(n.name())).toList();
-    String placement = spec.scheduler().placement();
     dom0s.get(master).tell(new Dom0.BecomePoolMaster(hosts,
-        plugins.placement().get(placement).create(plugins.placement().settingsOf(placement, spec.settings())),
+        plugins.scheduler().placementChoice(spec.scheduler().placement(), spec.settings()),
         PoolSettings.from(spec.settings()), guests, replyTo));
   }
 
@@ -241,12 +235,12 @@ final class ClusterWiring {
     for (NodeSpec n : spec.nodes()) {
       long link = migrationCap > 0 ? Math.min(migrationCap, n.nicBitsPerSecond()) : n.nicBitsPerSecond();
       hosts.add(new Consolidator.HostInfo(n.name(), poolHosts.get(n.name()).dom0(), n.cores(), n.ghz() * 1000,
-          n.memoryBytes(), overhead, n.hvmSupport(), n.power().curve()::watts, link / 8.0,
+          n.memoryBytes(), overhead, n.hvmSupport(), n.power().curve(), link / 8.0,
           n.memoryBytes() - n.dom0().memoryBytes() - overhead));
       power.put(n.name(), operator.isUp(n.name()) ? DataCentre.Power.ON : DataCentre.Power.UNAVAILABLE);
     }
-    ConsolidationPolicy policy = Consolidations.create(spec.scheduler().consolidation(), plugins.consolidation(),
-        plugins.selection(), plugins.consolidationPlacement(), spec.settings(), true);
+    ConsolidationChoice policy = plugins.scheduler().consolidationChoice(spec.scheduler().consolidation(),
+        spec.settings(), true);
     PoolSettings pool = PoolSettings.from(spec.settings());
     dom0s.get(master).tell(new Dom0.StartConsolidation(new Consolidator.Setup(hosts,
         spec.guests().stream().map(GuestSpec::name).toList(), policy,

@@ -26,6 +26,7 @@ import io.domsim.kernel.serialization.CrossJvm;
 import io.domsim.kernel.serialization.SameMember;
 import io.domsim.migration.net.Fabric;
 import io.domsim.node.series.NodeSeries;
+import io.domsim.scheduler.SchedulerPlugins;
 import java.util.ArrayDeque;
 import java.util.SortedMap;
 
@@ -92,7 +93,8 @@ public final class Node extends AbstractBehavior<Node.Command> {
 
   private Node(ActorContext<Command> ctx, SimKernel kernel, NodeSpec spec, CostSettings costs, Network network,
       long sampleIntervalNanos, NodeMeters meters, NodeSeries series, MigrationContext migration,
-      DirtyModel dirtyModel, LogDirtyCosts logDirtyCosts, ShutdownTimes shutdownTimes, ActorRef<Booted> bootedTo) {
+      DirtyModel dirtyModel, LogDirtyCosts logDirtyCosts, ShutdownTimes shutdownTimes, SchedulerPlugins roles,
+      ActorRef<Booted> bootedTo) {
     super(ctx);
     this.kernel = kernel;
     this.spec = spec;
@@ -108,7 +110,7 @@ public final class Node extends AbstractBehavior<Node.Command> {
     // Dom0's migration streams cost it CPU at the rates the fabric gives them.
     migration.fabric().tell(new Fabric.Watch(spec.name(), hypervisor));
     dom0 = kernel.spawn(ctx, Dom0.create(kernel, spec.name(), hardware, hypervisor, network,
-        costs.domainOverheadBytes(), migration, shutdownTimes), "dom0");
+        costs.domainOverheadBytes(), migration, shutdownTimes, roles), "dom0");
     snapshots = ctx.messageAdapter(HostSnapshot.class, HostSnapshotReady::new);
     bootedTo.tell(new Booted(spec.name(), ctx.getSelf(), dom0));
   }
@@ -120,10 +122,12 @@ public final class Node extends AbstractBehavior<Node.Command> {
    * @param series the node's time series, null for none
    * @param logDirtyCosts what log-dirty tracking costs the guests a migration tracks
    * @param shutdownTimes how long its guests run on after {@code xl shutdown}, by type
+   * @param roles the registries its Dom0 makes the pool-master and consolidation policies from
    */
   public static Behavior<Command> create(SimKernel kernel, NodeSpec spec, CostSettings costs, Network network,
       long sampleIntervalNanos, NodeMeters meters, NodeSeries series, MigrationContext migration,
-      DirtyModel dirtyModel, LogDirtyCosts logDirtyCosts, ShutdownTimes shutdownTimes, ActorRef<Booted> bootedTo) {
+      DirtyModel dirtyModel, LogDirtyCosts logDirtyCosts, ShutdownTimes shutdownTimes, SchedulerPlugins roles,
+      ActorRef<Booted> bootedTo) {
     MigrationContext own = migration;
     if (meters != null && series != null) {
       own = migration.withObserver(new Observers(meters, series));
@@ -132,7 +136,7 @@ public final class Node extends AbstractBehavior<Node.Command> {
     }
     MigrationContext context = own;
     return Behaviors.setup(ctx -> new Node(ctx, kernel, spec, costs, network, sampleIntervalNanos, meters, series,
-        context, dirtyModel, logDirtyCosts, shutdownTimes, bootedTo));
+        context, dirtyModel, logDirtyCosts, shutdownTimes, roles, bootedTo));
   }
 
   /** The node's meters and its series, both told of its migrations. */

@@ -11,6 +11,7 @@ import io.domsim.scheduler.ConsolidationPlacementPlugin;
 import io.domsim.scheduler.ConsolidationPolicyPlugin;
 import io.domsim.scheduler.GuestSelectionPlugin;
 import io.domsim.scheduler.PlacementPolicyPlugin;
+import io.domsim.scheduler.SchedulerPlugins;
 import java.util.Optional;
 import java.util.SortedSet;
 
@@ -29,6 +30,11 @@ public record Plugins(Registry<PlacementPolicyPlugin> placement, Registry<Consol
         Registry.load(PluginKind.GUEST_SELECTION, GuestSelectionPlugin.class),
         Registry.load(PluginKind.CONSOLIDATION_PLACEMENT, ConsolidationPlacementPlugin.class),
         MigrationPlugins.algorithmRegistry(), MigrationPlugins.stopRuleRegistry());
+  }
+
+  /** The pool master's and the consolidator's registries, which every Dom0 makes its roles' policies from. */
+  public SchedulerPlugins scheduler() {
+    return new SchedulerPlugins(placement, consolidation, selection, consolidationPlacement);
   }
 
   @Override

@@ -151,6 +151,24 @@ class WireMessagesTest {
     }
   }
 
+  /**
+   * The pool-master and consolidation roles cross members: their messages name the plug-in (with its settings)
+   * and the receiving Dom0 makes it from its own registry; an instance could not cross.
+   */
+  @Test
+  void theRolesMessagesNameTheirPlugInsAndCrossMembers() throws Exception {
+    assertTrue(crossJvmMessages().containsAll(List.of(Dom0.BecomePoolMaster.class, Dom0.StartConsolidation.class)));
+    com.typesafe.config.Config domsim = com.typesafe.config.ConfigFactory.load().getConfig("domsim");
+    io.domsim.scheduler.SchedulerPlugins roles = Plugins.onClassPath().scheduler();
+    Dom0.BecomePoolMaster m = new Dom0.BecomePoolMaster(List.of(new PoolMaster.Host("a", probe.unsafeUpcast())),
+        roles.placementChoice("worst-fit", domsim), io.domsim.scheduler.PoolSettings.from(domsim), List.of(),
+        probe.unsafeUpcast());
+    Dom0.BecomePoolMaster back = (Dom0.BecomePoolMaster) serialization.deserialize(
+        serialization.serialize(m).get(), Dom0.BecomePoolMaster.class).get();
+    assertEquals(m, back);
+    assertEquals(io.domsim.scheduler.PlacementPolicy.WORST_FIT, roles.placement(back.policy()));
+  }
+
   /** The typed refs inside a message arrive as refs to the same actor. */
   @Test
   void typedActorRefsResolveToTheSameActor() throws Exception {
@@ -376,6 +394,12 @@ class WireMessagesTest {
     }
     if (c == io.domsim.config.WriteSkew.class) {
       return new io.domsim.config.WriteSkew(0.1, 0.9); // both are fractions, checked
+    }
+    if (c == io.domsim.scheduler.PoolSettings.class) {
+      return new io.domsim.scheduler.PoolSettings(2_000_000_000L, 200_000_000L); // the retry within the timeout, checked
+    }
+    if (c == io.domsim.config.PowerCurve.class) {
+      return new io.domsim.config.PowerCurve("table", new double[] {86, 92.6, 117}); // a class: its checked constructor
     }
     if (c == io.domsim.config.Resident.class) {
       return io.domsim.config.Resident.ofBytes(1L << 30); // its components are one of two shapes, checked

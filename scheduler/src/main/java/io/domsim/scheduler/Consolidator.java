@@ -39,14 +39,15 @@ public final class Consolidator extends AbstractBehavior<Consolidator.Command> {
   public enum Halt implements Command, SameMember { INSTANCE } // from its Dom0
 
   /**
-   * One host as the policy sees it, fixed for the run.
+   * One host as the policy sees it, fixed for the run: data only, so that it can cross members.
    *
    * @param endpoint its Dom0's pool endpoint
+   * @param curve its power model (the node's {@code power} curve)
    * @param migrationBytesPerSecond the rate a migration from it gets, for the detectors' look-ahead
    * @param bootFreeMemoryBytes its free memory once booted (Dom0 and its overhead taken): what an off host offers
    */
   public record HostInfo(String node, ActorRef<PoolProtocol.HostCommand> endpoint, int cores, double mhzPerCore,
-      long memoryBytes, long domainOverheadBytes, boolean hvmSupport, PowerCurve curve,
+      long memoryBytes, long domainOverheadBytes, boolean hvmSupport, io.domsim.config.PowerCurve curve,
       double migrationBytesPerSecond, long bootFreeMemoryBytes) {}
 
   /**
@@ -54,12 +55,13 @@ public final class Consolidator extends AbstractBehavior<Consolidator.Command> {
    *
    * @param hosts every host, in configuration order
    * @param guestOrder the configured guests' names in configuration order (created guests follow, by name)
+   * @param policy the policy by name, made by the receiving Dom0 ({@link SchedulerPlugins#consolidation})
    * @param keepOn the node holding the pool master, never emptied nor switched off
    * @param power every host's power when the role starts
    */
-  public record Setup(List<HostInfo> hosts, List<String> guestOrder, ConsolidationPolicy policy, long intervalNanos,
-      long hostTimeoutNanos, long retryNanos, long seed, String keepOn, Map<String, DataCentre.Power> power,
-      ActorRef<Orders> orders) {}
+  public record Setup(List<HostInfo> hosts, List<String> guestOrder, ConsolidationChoice policy,
+      long intervalNanos, long hostTimeoutNanos, long retryNanos, long seed, String keepOn,
+      Map<String, DataCentre.Power> power, ActorRef<Orders> orders) {}
 
   /** What one round decided, for the operator to carry out; it answers {@link PowerStates} to {@code replyTo}. */
   public record Orders(long round, Decisions decisions, ActorRef<PowerStates> replyTo) implements CrossJvm {}
@@ -75,6 +77,9 @@ public final class Consolidator extends AbstractBehavior<Consolidator.Command> {
   private final SimEntity entity;
   private final Network network;
   private final Setup setup;
+  private final ConsolidationPolicy policy;
+  /** Each host's power curve as the policy reads it, by host, made once. */
+  private final Map<String, PowerCurve> curves = new TreeMap<>();
   private final ConsolidationHistory history;
   private Map<String, DataCentre.Power> power;
   private long round;
@@ -84,8 +89,13 @@ public final class Consolidator extends AbstractBehavior<Consolidator.Command> {
   private SimTimer retry;
   private boolean halted;
 
-  private Consolidator(ActorContext<Command> ctx, String node, SimEntity entity, Network network, Setup setup) {
+  private Consolidator(ActorContext<Command> ctx, String node, SimEntity entity, Network network, Setup setup,
+      ConsolidationPolicy policy) {
     super(ctx);
+    this.policy = policy;
+    for (HostInfo h : setup.hosts()) {
+      curves.put(h.node(), h.curve()::watts);
+    }
     this.node = node;
     this.entity = entity;
     this.network = network;
@@ -95,9 +105,13 @@ public final class Consolidator extends AbstractBehavior<Consolidator.Command> {
     entity.sendAfter(setup.intervalNanos(), ctx.getSelf(), new Tick(1));
   }
 
-  /** @param node the pool master's node, whose Dom0 holds this role */
-  public static Behavior<Command> create(String node, SimEntity entity, Network network, Setup setup) {
-    return Behaviors.setup(ctx -> new Consolidator(ctx, node, entity, network, setup));
+  /**
+   * @param node the pool master's node, whose Dom0 holds this role
+   * @param policy the policy {@code setup} names, made from its registry
+   */
+  public static Behavior<Command> create(String node, SimEntity entity, Network network, Setup setup,
+      ConsolidationPolicy policy) {
+    return Behaviors.setup(ctx -> new Consolidator(ctx, node, entity, network, setup, policy));
   }
 
   @Override
@@ -195,7 +209,7 @@ public final class Consolidator extends AbstractBehavior<Consolidator.Command> {
       // A host that is off has no report: it would boot with all but Dom0's memory free.
       long free = report != null ? report.freeMemoryBytes() : p == DataCentre.Power.OFF ? h.bootFreeMemoryBytes() : 0;
       hosts.add(new DataCentre.Host(h.node(), h.cores(), h.mhzPerCore(), h.memoryBytes(), free,
-          h.domainOverheadBytes(), h.hvmSupport(), p, h.curve(), h.migrationBytesPerSecond()));
+          h.domainOverheadBytes(), h.hvmSupport(), p, curves.get(h.node()), h.migrationBytesPerSecond()));
     }
     // A guest whose migration is ending is reported by both ends for an instant: by its destination, where it
     // runs now, and by its source, still migrating it until it hears so. It is migrating until both are done.
@@ -212,7 +226,7 @@ public final class Consolidator extends AbstractBehavior<Consolidator.Command> {
     }
     List<DataCentre.Guest> guests = history.record(List.copyOf(byGuest.values()), hostOf);
     DataCentre view = new DataCentre(hosts, guests, setup.intervalNanos() / 1e9, java.util.Set.of(setup.keepOn()));
-    Decisions decisions = setup.policy().decide(view,
+    Decisions decisions = policy.decide(view,
         RandomStreams.forEntity(setup.seed(), "consolidation/" + round));
     setup.orders().tell(new Orders(round, decisions, getContext().getSelf().narrow()));
   }

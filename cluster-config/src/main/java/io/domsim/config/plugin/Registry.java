@@ -96,6 +96,17 @@ public final class Registry<P extends Plugin> {
   }
 
   /**
+   * The plug-in a message names: {@link #get(String)} of its name, after checking that it is of this kind.
+   */
+  public P get(PluginChoice choice) {
+    if (choice.kind() != kind) {
+      throw new IllegalArgumentException("\"" + choice.name() + "\" is " + choice.kind().noun() + ", not "
+          + kind.noun());
+    }
+    return get(choice.name());
+  }
+
+  /**
    * The settings subtree of the plug-in named {@code name}: {@code domsim.<kind's path>.<name>}, or empty.
    *
    * @param settings the merged configuration under {@code domsim} ({@code ClusterSpec.settings()})
