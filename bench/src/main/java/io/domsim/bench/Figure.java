@@ -1,13 +1,18 @@
 package io.domsim.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * A figure read from a run's report.json: an arithmetic expression ({@code + - * /}, parentheses, numbers) over
  * report fields named by path, such as {@code migrations[0].bytes_transferred / 1e6} or {@code
  * migrations[0].total_time_s / migrations[1].total_time_s}. A path is field names joined by dots, each
- * optionally indexed ({@code nodes[2].energy_joules}). Parsed once ({@link #parse}), evaluated per report.
+ * optionally indexed ({@code nodes[2].energy_joules}) or, in an array of objects, selecting the one element whose
+ * field has a value ({@code guests[name=kb-pv].cpu_seconds}: a row about a named guest does not depend on the
+ * report's order). Parsed once ({@link #parse}), evaluated per report.
  */
 public final class Figure {
   /** One node of the expression tree. */
@@ -15,8 +20,19 @@ public final class Figure {
 
   private record Num(double value) implements Node {}
 
-  /** Field names, each with an index or -1. */
-  private record Path(String text, String[] names, int[] index) implements Node {}
+  /** Field names, each with what it picks from an array: nothing, an index, or the element with a field's value. */
+  private record Path(String text, List<String> names, List<Pick> picks) implements Node {}
+
+  /** What a path step takes from the array it names. */
+  private sealed interface Pick permits Whole, At, Where {}
+
+  /** The field itself (not an array step). */
+  private record Whole() implements Pick {}
+
+  private record At(int index) implements Pick {}
+
+  /** The one element whose {@code field} is {@code value} (as text). */
+  private record Where(String field, String value) implements Pick {}
 
   private record Neg(Node of) implements Node {}
 
@@ -75,10 +91,12 @@ public final class Figure {
     }
     Path p = (Path) n;
     JsonNode at = report;
-    for (int i = 0; i < p.names().length; i++) {
-      at = at.path(p.names()[i]);
-      if (p.index()[i] >= 0) {
-        at = at.path(p.index()[i]);
+    for (int i = 0; i < p.names().size(); i++) {
+      at = at.path(p.names().get(i));
+      if (p.picks().get(i) instanceof At a) {
+        at = at.path(a.index());
+      } else if (p.picks().get(i) instanceof Where w) {
+        at = select(at, w, p.text());
       }
     }
     if (!at.isNumber()) {
@@ -86,6 +104,24 @@ public final class Figure {
           : at.isNull() ? "null in the report" : "not a number in the report (" + at + ")"));
     }
     return at.asDouble();
+  }
+
+  /** The one element of {@code array} whose field {@code w.field()} has the text {@code w.value()}. */
+  private static JsonNode select(JsonNode array, Where w, String path) {
+    JsonNode found = MissingNode.getInstance();
+    int matches = 0;
+    for (JsonNode element : array) {
+      JsonNode v = element.path(w.field());
+      if (v.isValueNode() && v.asText().equals(w.value())) {
+        found = element;
+        matches++;
+      }
+    }
+    if (matches > 1) {
+      throw new IllegalArgumentException(path + ": " + matches + " elements have " + w.field() + " = " + w.value()
+          + " in the report; select by a field that is unique");
+    }
+    return found;
   }
 
   /** Recursive descent: expression = term {(+|-) term}; term = factor {(*|/) factor}. */
@@ -156,8 +192,8 @@ public final class Figure {
 
     private Node path() {
       int start = at;
-      java.util.List<String> names = new java.util.ArrayList<>();
-      java.util.List<Integer> index = new java.util.ArrayList<>();
+      List<String> names = new ArrayList<>();
+      List<Pick> picks = new ArrayList<>();
       while (true) {
         int nameStart = at;
         while (at < s.length() && (Character.isLetterOrDigit(s.charAt(at)) || s.charAt(at) == '_')) {
@@ -167,28 +203,34 @@ public final class Figure {
           throw error("a field name");
         }
         names.add(s.substring(nameStart, at));
-        int i = -1;
+        Pick pick = new Whole();
         if (at < s.length() && s.charAt(at) == '[') {
           int close = s.indexOf(']', at);
           if (close < 0) {
             throw error("']'");
           }
-          try {
-            i = Integer.parseInt(s.substring(at + 1, close).trim());
-          } catch (NumberFormatException e) {
-            throw error("an index such as [0]");
+          String inside = s.substring(at + 1, close).trim();
+          int eq = inside.indexOf('=');
+          if (eq > 0 && inside.substring(0, eq).trim().matches("[A-Za-z_][A-Za-z0-9_]*")
+              && !inside.substring(eq + 1).trim().isEmpty()) {
+            pick = new Where(inside.substring(0, eq).trim(), inside.substring(eq + 1).trim());
+          } else {
+            try {
+              pick = new At(Integer.parseInt(inside));
+            } catch (NumberFormatException e) {
+              throw error("an index such as [0] or a selection such as [name=web-1]");
+            }
           }
           at = close + 1;
         }
-        index.add(i);
+        picks.add(pick);
         if (at < s.length() && s.charAt(at) == '.') {
           at++;
           continue;
         }
         break;
       }
-      return new Path(s.substring(start, at), names.toArray(String[]::new),
-          index.stream().mapToInt(Integer::intValue).toArray());
+      return new Path(s.substring(start, at), List.copyOf(names), List.copyOf(picks));
     }
 
     private boolean exponent(int i) {

@@ -107,7 +107,7 @@ public record ValidationCase(String name, String source, double published, Strin
     return Math.abs(deviation(domsim)) <= tolerance + 1e-12;
   }
 
-  /** A figure as the table shows it: three significant digits at most, thousands grouped, then the unit. */
+  /** A figure as the table shows it: three significant digits at most, thousands grouped, then the unit ("%" close up). */
   public String show(double value) {
     double a = Math.abs(value);
     String number = a >= 1000 ? String.format(Locale.ROOT, "%,.0f", value)
@@ -115,6 +115,6 @@ public record ValidationCase(String name, String source, double published, Strin
         : a >= 10 ? String.format(Locale.ROOT, "%.1f", value)
         : a >= 1 ? String.format(Locale.ROOT, "%.2f", value)
         : String.format(Locale.ROOT, "%.3g", value);
-    return unit.isEmpty() ? number : number + " " + unit;
+    return unit.isEmpty() ? number : unit.equals("%") ? number + "%" : number + " " + unit;
   }
 }

@@ -19,6 +19,9 @@ class ValidationCaseTest {
     try {
       REPORT = new ObjectMapper().readTree("""
           { "summary": { "energy_kwh": 2.5 },
+            "guests": [ { "name": "kb-pv", "cpu_seconds": 103.0, "useful_cpu_seconds": 100.0 },
+                        { "name": "kb-hvm", "cpu_seconds": 100.5, "useful_cpu_seconds": 100.0 },
+                        { "name": "twin", "cpu_seconds": 1 }, { "name": "twin", "cpu_seconds": 2 } ],
             "migrations": [ { "total_time_s": 80.0, "downtime_s": 0.026, "bytes_transferred": 1157541888 },
                             { "total_time_s": 40.0, "downtime_s": null } ] }
           """);
@@ -36,6 +39,16 @@ class ValidationCaseTest {
     assertEquals(-7, Figure.parse("-(1 + 2) * 2 - 1").in(REPORT));
     assertEquals(1.5e-3, Figure.parse("1.5e-3").in(REPORT));
     assertEquals(2.5, Figure.parse(" summary.energy_kwh ").in(REPORT));
+    assertEquals(0.03, Figure.parse("guests[name=kb-pv].cpu_seconds / guests[name=kb-pv].useful_cpu_seconds - 1")
+        .in(REPORT), 1e-12, "an element chosen by a field's value, whatever its place");
+    assertEquals(100.5, Figure.parse("guests[ name = kb-hvm ].cpu_seconds").in(REPORT));
+    assertEquals("guests[name=kb-pvh].cpu_seconds is not in the report", assertThrows(IllegalArgumentException.class,
+        () -> Figure.parse("guests[name=kb-pvh].cpu_seconds").in(REPORT)).getMessage());
+    assertEquals("guests[name=twin].cpu_seconds: 2 elements have name = twin in the report; select by a field that"
+        + " is unique", assertThrows(IllegalArgumentException.class,
+        () -> Figure.parse("guests[name=twin].cpu_seconds").in(REPORT)).getMessage());
+    assertThrows(IllegalArgumentException.class, () -> Figure.parse("guests[=x].cpu_seconds"));
+    assertThrows(IllegalArgumentException.class, () -> Figure.parse("guests[name=].cpu_seconds"));
     IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
         () -> Figure.parse("migrations[2].downtime_s").in(REPORT));
     assertEquals("migrations[2].downtime_s is not in the report", missing.getMessage());
@@ -103,5 +116,9 @@ class ValidationCaseTest {
         md);
     assertTrue(md.contains("| time | Clark 2005 | 71.0 s | 80.9 s | +14% (±25%) | yes | `c.conf` |"), md);
     assertTrue(md.contains("| **NO** (no reason given) |"), md);
+    ValidationCase percent = cases("""
+        cases = [ { case = "x", source = "s", published = 3, unit = "%", figure = "1", config = "c.conf" } ]
+        """).get(0);
+    assertEquals("0.129%", percent.show(0.1291));
   }
 }

@@ -50,7 +50,7 @@ final class RunTable {
     if (!r.migrations().isEmpty()) {
       out.println();
       // The TYPE column widens for pvhvm only when one migrated: other tables stay as they were.
-      int typeWidth = Math.max(4, r.migrations().stream().mapToInt(m -> m.type().configName().length()).max().orElse(4));
+      int typeWidth = Math.max(4, r.migrations().stream().mapToInt(m -> typeName(m).length()).max().orElse(4));
       String typeColumn = "%-" + typeWidth + "s";
       out.println(String.format(Locale.ROOT, "%-9s %-14s " + typeColumn + " %-22s %-26s %-11s %9s %10s %6s %8s",
           "AT", "GUEST", "TYPE", "FROM -> TO", "ALGORITHM", "OUTCOME", "TOTAL s", "DOWNTIME s", "ROUNDS", "SENT GiB"));
@@ -58,7 +58,7 @@ final class RunTable {
         // Only pre-copy has a stop rule; the others report none.
         String how = m.algorithm() + (m.policy() != null ? " (" + m.policy() + ")" : "");
         out.println(String.format(Locale.ROOT, "%-9s %-14s " + typeColumn + " %-22s %-26s %-11s %9s %10s %6d %8.2f",
-            duration(m.requestedAtS()), m.guest(), m.type().configName(),
+            duration(m.requestedAtS()), m.guest(), typeName(m),
             (m.from() == null ? "-" : m.from()) + " -> " + m.to(), how, m.outcome().reportName(),
             m.totalTimeS() == null ? "-" : String.format(Locale.ROOT, "%.2f", m.totalTimeS()),
             m.downtimeS() == null ? "-" : String.format(Locale.ROOT, "%.3f", m.downtimeS()),
@@ -173,5 +173,10 @@ final class RunTable {
       b.append(String.format(Locale.ROOT, "%.1fs", s));
     }
     return b.toString();
+  }
+
+  /** A migration's guest type; "-" for a guest that never ran (a scenario's guest whose create was refused). */
+  private static String typeName(RunResult.MigrationResult m) {
+    return m.type() == null ? "-" : m.type().configName();
   }
 }

@@ -106,10 +106,12 @@ final class ClusterReader {
         "a fraction from 0 to below 1, such as 0.001 (1 would lose every message: use a partition)");
     Double duplicate = f.decimal("duplicate", d -> d >= 0 && d <= 1, "a fraction from 0 to 1, such as 0.001");
     Boolean reorder = f.bool("reorder");
-    if (latency == null || loss == null || duplicate == null || reorder == null) {
+    Integer mtu = s.integer("mtu", NetworkSpec.MIN_MTU, NetworkSpec.MAX_MTU,
+        "a number of bytes from " + NetworkSpec.MIN_MTU + " to " + NetworkSpec.MAX_MTU + ", such as 1500 or 9000");
+    if (latency == null || loss == null || duplicate == null || reorder == null || mtu == null) {
       return null;
     }
-    return new NetworkSpec(latency, new NetworkSpec.Faults(loss, duplicate, reorder));
+    return new NetworkSpec(latency, new NetworkSpec.Faults(loss, duplicate, reorder), mtu);
   }
 
   private static SchedulerSpec scheduler(Section s, PluginCatalog catalog) {

@@ -48,6 +48,19 @@ class NetworkFaultsConfigTest {
   }
 
   @Test
+  void theMtuSetsWhatALinkCarriesAsDataAndIsRefusedOutsideEthernetsRange() throws ConfigProblems {
+    NetworkSpec ethernet = parse("domsim { nodes = [ { name = a } ] }").network();
+    assertEquals(1500, ethernet.mtu());
+    assertEquals(1448.0 / 1538, ethernet.payloadFraction(), 1e-15, "MSS 1448 in 1538 bytes of line time");
+    NetworkSpec jumbo = parse("domsim { nodes = [ { name = a } ], network.mtu = 9000 }").network();
+    assertEquals(8948.0 / 9038, jumbo.payloadFraction(), 1e-15);
+    assertOnlyProblem("domsim {\n  nodes = [ { name = a } ]\n  network.mtu = 100\n}",
+        "t.conf:3: domsim.network.mtu: ", "from 576 to 9216");
+    assertOnlyProblem("domsim {\n  nodes = [ { name = a } ]\n  network.mtu = 1500B\n}",
+        "t.conf:3: domsim.network.mtu: ", "a whole number");
+  }
+
+  @Test
   void anUnknownFaultIsNamed() {
     assertOnlyProblem(cluster("corrupt = 0.1"), "t.conf:3: domsim.network.faults.corrupt: ", "");
   }

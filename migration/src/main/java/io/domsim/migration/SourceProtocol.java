@@ -20,6 +20,8 @@ public final class SourceProtocol {
   private Phase phase = Phase.PREPARING;
   private int round;
   private boolean suspended;
+  /** The rule has ended pre-copy and the round under way is its last live one ({@link StopRule#sendsLastBatchLive}). */
+  private boolean lastLiveRound;
   private String failure;
 
   /** With the rule's own auto-converge and rate limiter (when the shape has live rounds) and no user cap. */
@@ -124,8 +126,19 @@ public final class SourceProtocol {
       return List.of();
     }
     java.util.ArrayList<SourceStep> steps = new java.util.ArrayList<>();
+    if (lastLiveRound) {
+      phase = Phase.SUSPENDING;
+      steps.add(new SourceStep.Suspend());
+      return steps;
+    }
     boolean rateSaysStop = adaptiveRate != null
         && adaptiveRate.roundSent(stats.pagesSent(), stats.dirtyNow(), stats.durationNanos());
+    if (stopRule.stopAndCopy(stats) && !rateSaysStop && stopRule.sendsLastBatchLive(stats)) {
+      lastLiveRound = true;
+      round++;
+      steps.add(new SourceStep.SendRound(round));
+      return steps;
+    }
     if (stopRule.stopAndCopy(stats) || rateSaysStop) {
       phase = Phase.SUSPENDING;
       steps.add(new SourceStep.Suspend());

@@ -12,7 +12,8 @@ import java.util.Objects;
  * <ul>
  *   <li>{@code xen}: {@code simple_precopy_policy} in xen-project/xen
  *       {@code tools/libs/guest/xg_sr_save.c}: stop when fewer than {@code SPP_TARGET_DIRTY_COUNT} (50)
- *       pages are dirty or after {@code SPP_MAX_ITERATIONS} (5) rounds.
+ *       pages are dirty or after {@code SPP_MAX_ITERATIONS} (5) rounds. When the few dirty pages end it, its
+ *       {@code send_memory_live} still sends them live before it suspends ({@link #sendsLastBatchLive}).
  *   <li>{@code xen-legacy}: {@code tools/libxc/xc_domain_save.c} (Xen &le; 4.5): last round when
  *       {@code iter >= max_iters (29) || sent_this_iter + skip_this_iter < 50 || total_sent >
  *       p2m_size * max_factor (3)}. Note that the count is of the round just finished (pages sent plus
@@ -32,6 +33,14 @@ public interface StopRule {
 
   /** True to suspend the guest and send the rest now; false for another pre-copy round. */
   boolean stopAndCopy(RoundStats s);
+
+  /**
+   * When {@link #stopAndCopy} has ended pre-copy after {@code s}: true to send the pages dirty now in one more
+   * live round first, then suspend whatever that round leaves; false (the default) to suspend at once.
+   */
+  default boolean sendsLastBatchLive(RoundStats s) {
+    return false;
+  }
 
   /** How the sender goes through a round: whole (the default), or in batches skipping rewritten pages. */
   default java.util.Optional<Batches> batches() {
@@ -121,6 +130,17 @@ public interface StopRule {
     @Override
     public boolean stopAndCopy(RoundStats s) {
       return s.round() >= maxRounds || s.dirtyNow() < targetDirtyPages;
+    }
+
+    /**
+     * {@code send_memory_live}: after round {@code x} it stops at once when {@code iteration >= SPP_MAX_ITERATIONS}
+     * (the policy asked with {@code dirty_count = -1}); otherwise it cleans the log, asks the policy with the dirty
+     * count, and sends those pages ({@code send_dirty_pages}) whatever the answer, breaking out only after: the
+     * last fewer-than-50 pages go with the guest running, and the suspend sends what was written meanwhile.
+     */
+    @Override
+    public boolean sendsLastBatchLive(RoundStats s) {
+      return s.round() < maxRounds && s.dirtyNow() > 0 && s.dirtyNow() < targetDirtyPages;
     }
   }
 

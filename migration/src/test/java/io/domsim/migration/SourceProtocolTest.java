@@ -28,13 +28,38 @@ class SourceProtocolTest {
     assertInstanceOf(SourceStep.EnableLogDirty.class, s.get(0));
     assertEquals(new SourceStep.SendRound(1), s.get(1));
     assertEquals(List.of(new SourceStep.SendRound(2)), p.roundSent(round(1, 5000), 0, 1));
-    assertEquals(List.of(new SourceStep.Suspend()), p.roundSent(round(2, 10), 0, 1), "fewer than 50 dirty pages");
+    assertEquals(List.of(new SourceStep.SendRound(3)), p.roundSent(round(2, 10), 0, 1),
+        "fewer than 50 dirty pages: Xen sends them live, then suspends");
+    assertEquals(Phase.PRECOPY, p.phase());
+    assertEquals(List.of(new SourceStep.Suspend()), p.roundSent(round(3, 4000), 0, 1),
+        "after the last live batch the guest is suspended, however much that batch left dirty");
     assertEquals(Phase.SUSPENDING, p.phase());
+    assertEquals(3, p.rounds());
     assertEquals(List.of(new SourceStep.SendFinalCopy(MigrationShape.FinalCopy.DIRTY_PAGES)), p.suspendedGuest());
     assertEquals(List.of(new SourceStep.SendGo()), p.finalCopySent());
     assertEquals(Phase.HANDOVER, p.phase());
     assertEquals(List.of(new SourceStep.DestroySource(), new SourceStep.Finish(Phase.COMPLETED, null)),
         p.resumedAtDestination());
+  }
+
+  @Test
+  void xenSuspendsAtOnceWhenNothingIsDirtyOrAtItsRoundCap() {
+    SourceProtocol p = precopy();
+    p.start();
+    p.prepared();
+    assertEquals(List.of(new SourceStep.Suspend()), p.roundSent(round(1, 0), 0, 1), "no page to send live");
+    SourceProtocol capped = precopy();
+    capped.start();
+    capped.prepared();
+    for (int r = 1; r < 5; r++) {
+      capped.roundSent(round(r, 50_000), 0, 1);
+    }
+    assertEquals(List.of(new SourceStep.Suspend()), capped.roundSent(round(5, 10), 0, 1),
+        "at SPP_MAX_ITERATIONS send_memory_live breaks before the clean: no last live batch");
+    StopRule legacy = Builtins.rule("xen-legacy", Duration.ofMillis(300));
+    RoundStats few = new RoundStats(2, 10, 100_010, 10, 100_000, 1.25e8, 1_000_000);
+    assertTrue(legacy.stopAndCopy(few) && !legacy.sendsLastBatchLive(few),
+        "xc_domain_save suspends as soon as it decides on its last iteration");
   }
 
   @Test
@@ -54,7 +79,7 @@ class SourceProtocolTest {
     SourceProtocol p = precopy();
     p.start();
     p.prepared();
-    p.roundSent(round(1, 10), 0, 1);
+    p.roundSent(round(1, 0), 0, 1);
     p.suspendedGuest();
     List<SourceStep> s = p.destinationLost("destination failed");
     assertEquals(new SourceStep.ResumeSource(true), s.get(0));
@@ -67,7 +92,7 @@ class SourceProtocolTest {
     SourceProtocol p = precopy();
     p.start();
     p.prepared();
-    p.roundSent(round(1, 10), 0, 1);
+    p.roundSent(round(1, 0), 0, 1);
     p.suspendedGuest();
     p.finalCopySent();
     List<SourceStep> s = p.destinationLost("destination failed");

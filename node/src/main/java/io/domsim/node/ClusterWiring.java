@@ -71,7 +71,7 @@ final class ClusterWiring {
     spec.nodes().forEach(n -> nics.put(n.name(), n.nicBitsPerSecond()));
     MigrationCosts migrationCosts = MigrationCosts.from(spec.settings());
     this.fabric = kernel.spawn(ctx, Fabric.create(kernel, nics, latencyNanos, migrationCosts.dom0SendCyclesPerPage(),
-        migrationCosts.dom0ReceiveCyclesPerPage()), "fabric");
+        migrationCosts.dom0ReceiveCyclesPerPage(), spec.network().payloadFraction()), "fabric");
     // One invariant monitor for the whole run: every hypervisor and every Dom0 reports to it.
     MigrationContext migration = new MigrationContext(fabric, migrationPlugins, migrationCosts,
         MigrationObserver.NONE, new InvariantMonitor());

@@ -258,8 +258,8 @@ final class Operator {
     String policy = mig.policy().orElse(migration.defaults().policy());
     // A stop rule decides only for algorithms with live rounds: the others report none.
     String stopRule = migration.shape(algorithm).usesStopRule() ? policy : null;
-    MigrationRecord asked = ledger.open(mig.guest(), g.spec().type(), from, mig.to(), algorithm,
-        stopRule, nowS, origin);
+    MigrationRecord asked = ledger.open(mig.guest(), g == null ? null : g.spec().type(), from, mig.to(), algorithm,
+        stopRule, nowS, origin); // g null: a scenario's guest whose create was refused
     String refusal = null;
     Optional<GuestLifecycle.Stage> stage = lifecycle.stage(mig.guest());
     if (from == null) {
@@ -301,7 +301,8 @@ final class Operator {
     if (lifecycle.underWay(guest).orElse(null) == GuestOp.CREATE) {
       return "it is still being created";
     }
-    return g.reason() != null ? g.reason() : g.node() == null ? "it never started" : "it was lost";
+    return g == null ? "its xl create was refused" : g.reason() != null ? g.reason()
+        : g.node() == null ? "it never started" : "it was lost";
   }
 
   /** A simulated instant as the scenario writes it: 1m30s, 250ms. */

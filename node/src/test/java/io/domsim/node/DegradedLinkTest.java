@@ -34,13 +34,14 @@ class DegradedLinkTest {
 
   @Test
   void aStreamTakesTheDegradedNicsRate() throws Exception {
-    double memoryBits = 8.0 * (1L << 30);
+    // The data a link carries: 1,448 bytes of TCP payload per 1,538 bytes of line time (network.mtu = 1500).
+    double memoryBits = 8.0 * (1L << 30) * 1538 / 1448;
     MigrationResult normal = migrate("");
     // Plus the PV guest's restart at the destination (migration.costs.pv-restart-time, 40 ms).
     assertEquals(memoryBits / 1e9 + 0.040, normal.totalTimeS(), 0.05, "1 GiB at 1 Gbit/s");
     MigrationResult slow = migrate(", { at = 5s, action = degrade-link, node = b, bandwidth = 100Mbps }");
     assertEquals(memoryBits / 1e8, slow.totalTimeS(), 0.1, "1 GiB at 100 Mbit/s");
-    // Degraded for 20 s of the 85 s it would take: 2 GB at 100 Mbit/s, the rest at 1 Gbit/s.
+    // Degraded for 20 s of the 91 s it would take: 2 GB at 100 Mbit/s, the rest at 1 Gbit/s.
     MigrationResult healed = migrate(", { at = 10s, action = degrade-link, node = a, bandwidth = 100Mbps,"
         + " duration = 20s }");
     assertEquals(20 + (memoryBits - 20 * 1e8) / 1e9, healed.totalTimeS(), 0.1);

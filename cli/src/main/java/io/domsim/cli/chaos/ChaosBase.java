@@ -3,6 +3,8 @@ package io.domsim.cli.chaos;
 import com.typesafe.config.Config;
 import io.domsim.config.ClusterSpec;
 import io.domsim.config.GuestSpec;
+import io.domsim.config.GuestType;
+import io.domsim.config.HypervisorKind;
 import io.domsim.config.NodeSpec;
 import io.domsim.config.plugin.PluginCatalog;
 import io.domsim.config.plugin.PluginKind;
@@ -18,11 +20,12 @@ import java.util.stream.Collectors;
  * What the variations of one cluster are drawn from: its nodes and guests in configuration order, its
  * duration, latency and migration timeout, the algorithms and stop rules of this build (plug-ins
  * included), its merged settings (to see which keys this build declares), and what makes a migration
- * likely to be refused (where pinned guests start, which guests are HVM and which nodes can host them).
+ * likely to be refused (where pinned guests start, which guests are HVM and which nodes can host them; which
+ * nodes are Xen's, the only ones to run PV and PVH guests).
  */
 public record ChaosBase(List<String> nodes, List<String> guests, long durationMillis, long latencyNanos,
     long timeoutMillis, List<String> algorithms, List<String> stopRules, Config settings,
-    Map<String, String> pinnedTo, Set<String> hvmGuests, List<String> hvmNodes) {
+    Map<String, String> pinnedTo, Set<String> hvmGuests, List<String> hvmNodes, List<String> typeOneNodes) {
 
   public ChaosBase {
     nodes = List.copyOf(nodes);
@@ -32,6 +35,13 @@ public record ChaosBase(List<String> nodes, List<String> guests, long durationMi
     pinnedTo = Collections.unmodifiableSortedMap(new TreeMap<>(pinnedTo));
     hvmGuests = Collections.unmodifiableSortedSet(new TreeSet<>(hvmGuests));
     hvmNodes = List.copyOf(hvmNodes);
+    typeOneNodes = List.copyOf(typeOneNodes);
+  }
+
+  /** The nodes that can run a guest of {@code type}: HVM needs VT-x, PV's interface needs Xen (type-1). */
+  public List<String> nodesFor(GuestType type) {
+    List<String> base = type.needsHvm() ? hvmNodes : nodes;
+    return type.xenOnly() ? base.stream().filter(typeOneNodes::contains).toList() : base;
   }
 
   public static ChaosBase of(ClusterSpec spec, PluginCatalog catalog) {
@@ -43,7 +53,8 @@ public record ChaosBase(List<String> nodes, List<String> guests, long durationMi
         List.copyOf(catalog.names(PluginKind.MIGRATION_ALGORITHM)), List.copyOf(catalog.names(PluginKind.STOP_RULE)),
         spec.settings(), pinned,
         spec.guests().stream().filter(g -> g.type().needsHvm()).map(GuestSpec::name).collect(Collectors.toSet()),
-        spec.nodes().stream().filter(NodeSpec::hvmSupport).map(NodeSpec::name).toList());
+        spec.nodes().stream().filter(NodeSpec::hvmSupport).map(NodeSpec::name).toList(),
+        spec.nodes().stream().filter(n -> n.hypervisor() == HypervisorKind.TYPE_1).map(NodeSpec::name).toList());
   }
 
   /** Why chaos cannot vary this cluster, or null when it can. */

@@ -95,6 +95,11 @@ public final class FaultPlan {
         + q(to) + ", algorithm = " + q(algorithm) + ", policy = " + q(policy) + " }"));
   }
 
+  /** A guest created at {@code atMillis} ({@code guest}: its entry as HOCON, as in {@code guests}). */
+  void create(long atMillis, String guest) {
+    entries.add(new Entry(atMillis, "{ at = " + atMillis + "ms, action = create, guest = " + guest + " }"));
+  }
+
   /**
    * Adds a scenario entry for {@code kind}: {@code { at = ..., action = ACTION, FIELDS }}.
    *

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import io.domsim.config.ClusterSpec;
+import io.domsim.config.GuestSpec;
 import io.domsim.config.GuestType;
 import io.domsim.config.ScenarioAction;
 import java.time.Duration;
@@ -75,13 +76,16 @@ class VariationsTest {
       Duration end = spec.simulation().duration();
       List<String> crashed = new ArrayList<>();
       int migrations = 0;
+      Map<String, GuestType> created = new TreeMap<>();
       for (ScenarioAction a : spec.scenario()) {
         assertTrue(a.at().compareTo(Duration.ZERO) > 0 && a.at().compareTo(end) < 0, a.toString());
-        if (a instanceof ScenarioAction.Migrate m) {
+        if (a instanceof ScenarioAction.Create c) {
+          created.put(c.guest().name(), c.guest().type());
+        } else if (a instanceof ScenarioAction.Migrate m) {
           migrations++;
           algorithms.add(m.algorithm().orElseThrow());
           stopRules.add(m.policy().orElseThrow());
-          types.add(spec.guest(m.guest()).orElseThrow().type());
+          types.add(spec.guest(m.guest()).map(GuestSpec::type).orElseGet(() -> created.get(m.guest())));
         } else if (a instanceof ScenarioAction.Fail f) {
           crashed.add(f.node());
         }
@@ -90,17 +94,19 @@ class VariationsTest {
       assertEquals(v.faultCount(FaultKind.CRASH), crashed.size());
       assertEquals(crashed.size(), new TreeSet<>(crashed).size(), "a node crashes at most once: " + crashed);
       assertTrue(crashed.size() <= (spec.nodes().size() - 1) / 2, "a majority stays up: " + crashed);
-      assertEquals(v.faultCount(FaultKind.PARTITION) + v.faultCount(FaultKind.DEGRADE) + crashed.size() + migrations,
-          spec.scenario().size());
+      assertEquals(EnumSet.allOf(GuestType.class), EnumSet.copyOf(created.values()),
+          "a guest of every type is created (chaos.conf's nodes run them all)");
+      assertEquals(v.faultCount(FaultKind.PARTITION) + v.faultCount(FaultKind.DEGRADE) + crashed.size() + migrations
+          + created.size(), spec.scenario().size());
       v.faults().forEach((k, n) -> kinds.merge(k, n, Integer::sum));
     }
     assertEquals(new TreeSet<>(base.algorithms()), algorithms);
     assertEquals(new TreeSet<>(base.stopRules()), stopRules);
-    // Every type the base cluster has (examples/chaos.conf: PV and HVM).
+    // The base cluster has PV and HVM guests (examples/chaos.conf); the variations migrate all four types.
     Set<GuestType> present = EnumSet.noneOf(GuestType.class);
     loader.load(Variations.generate(base, MAIN, 1).overrides()).guests().forEach(g -> present.add(g.type()));
     assertEquals(EnumSet.of(GuestType.PV, GuestType.HVM), present);
-    assertEquals(present, types);
+    assertEquals(EnumSet.allOf(GuestType.class), types);
     assertEquals(MAIN, kinds.keySet());
   }
 
@@ -115,7 +121,7 @@ class VariationsTest {
     ChaosBase declaring = new ChaosBase(plain.nodes(), plain.guests(), plain.durationMillis(), plain.latencyNanos(),
         plain.timeoutMillis(), plain.algorithms(), plain.stopRules(),
         ConfigFactory.parseString("network.faults { loss = 0, duplicate = 0, reorder = false }")
-            .withFallback(plain.settings()), plain.pinnedTo(), plain.hvmGuests(), plain.hvmNodes());
+            .withFallback(plain.settings()), plain.pinnedTo(), plain.hvmGuests(), plain.hvmNodes(), plain.typeOneNodes());
     int withLoss = 0;
     int recovered = 0;
     for (long seed = 1; seed <= 200; seed++) {

@@ -168,6 +168,8 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   /** Dom0's CPU per page sent and received (migration.costs); 0 and 0: none reported. */
   private final double sendCyclesPerPage;
   private final double receiveCyclesPerPage;
+  /** The share of a NIC's line rate that carries data ({@code network.mtu}). */
+  private final double payloadFraction;
   /** Hypervisors told of their Dom0's migration work, and the cycles per second each was told last. */
   private final TreeMap<String, ActorRef<Hypervisor.Command>> watchers = new TreeMap<>();
   private final TreeMap<String, Double> reportedWork = new TreeMap<>();
@@ -175,15 +177,27 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   private static final long NEVER = Long.MAX_VALUE / 4;
 
   private Fabric(ActorContext<Command> context, SimKernel kernel, SortedMap<String, Long> nicBitsPerSecond,
-      long latencyNanos, double sendCyclesPerPage, double receiveCyclesPerPage) {
+      long latencyNanos, double sendCyclesPerPage, double receiveCyclesPerPage, double payloadFraction) {
     super(context);
+    this.payloadFraction = payloadFraction;
     this.sendCyclesPerPage = sendCyclesPerPage;
     this.receiveCyclesPerPage = receiveCyclesPerPage;
     this.kernel = kernel;
     this.entity = kernel.entity(ENTITY);
     this.latencyNanos = latencyNanos;
-    network.addNodes(nicBitsPerSecond);
+    network.addNodes(payload(nicBitsPerSecond, payloadFraction));
     network.advanceTo(kernel.now());
+  }
+
+  /** What each NIC carries as data: its line rate less the frames' headers ({@code network.mtu}). */
+  private static TreeMap<String, Long> payload(SortedMap<String, Long> lineBitsPerSecond, double payloadFraction) {
+    TreeMap<String, Long> data = new TreeMap<>();
+    lineBitsPerSecond.forEach((node, bits) -> data.put(node, payload(bits, payloadFraction)));
+    return data;
+  }
+
+  private static long payload(long lineBitsPerSecond, double payloadFraction) {
+    return payloadFraction == 1 ? lineBitsPerSecond : Math.max(1, Math.round(lineBitsPerSecond * payloadFraction));
   }
 
   /**
@@ -191,22 +205,27 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
    * one-way latency {@code latencyNanos}. Spawn it with {@link SimKernel#spawn}.
    */
   public static Behavior<Command> create(SimKernel kernel, SortedMap<String, Long> nicBitsPerSecond, long latencyNanos) {
-    return create(kernel, nicBitsPerSecond, latencyNanos, 0, 0);
+    return create(kernel, nicBitsPerSecond, latencyNanos, 0, 0, 1);
   }
 
   /**
    * As {@link #create(SimKernel, SortedMap, long)}, each page a stream moves costing the sender's Dom0
-   * {@code sendCyclesPerPage} and the receiver's {@code receiveCyclesPerPage} (told to {@link Watch}ers).
+   * {@code sendCyclesPerPage} and the receiver's {@code receiveCyclesPerPage} (told to {@link Watch}ers), and
+   * each NIC carrying {@code payloadFraction} of its line rate (and of a changed link's, {@link LinkChanged}) as
+   * data: flows, caps and guest traffic are data, the frames' headers take the rest (1 for none).
    */
   public static Behavior<Command> create(SimKernel kernel, SortedMap<String, Long> nicBitsPerSecond, long latencyNanos,
-      double sendCyclesPerPage, double receiveCyclesPerPage) {
+      double sendCyclesPerPage, double receiveCyclesPerPage, double payloadFraction) {
     if (latencyNanos < 0) {
       throw new IllegalArgumentException("network latency must not be negative, was " + latencyNanos + " ns");
+    }
+    if (!(payloadFraction > 0 && payloadFraction <= 1)) {
+      throw new IllegalArgumentException("payload fraction must be in (0, 1], was " + payloadFraction);
     }
     TreeMap<String, Long> nics = new TreeMap<>(nicBitsPerSecond);
     new FlowNetwork().addNodes(nics); // fail here, in the caller, on a bad NIC
     return Behaviors.setup(ctx -> new Fabric(ctx, kernel, nics, latencyNanos, sendCyclesPerPage,
-        receiveCyclesPerPage));
+        receiveCyclesPerPage, payloadFraction));
   }
 
   @Override
@@ -328,7 +347,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     if (!network.hasNode(c.node())) {
       return this;
     }
-    network.setCapacity(c.node(), c.bitsPerSecond(), now);
+    network.setCapacity(c.node(), c.bitsPerSecond() == 0 ? 0 : payload(c.bitsPerSecond(), payloadFraction), now);
     if (c.latencyNanos() > latencyNanos) {
       linkLatency.put(c.node(), c.latencyNanos());
     } else {

@@ -29,6 +29,14 @@ final class FabricHarness implements AutoCloseable {
     fabric = h.refs;
   }
 
+  /** Virtual clock, each NIC carrying {@code payloadFraction} of its line rate as data. */
+  FabricHarness(SortedMap<String, Long> nics, long latencyNanos, double payloadFraction) throws Exception {
+    h = new SimHarness<>(ClockKind.VIRTUAL, REAL_SPEED, 1,
+        (ctx, k) -> k.spawn(ctx, Fabric.create(k, nics, latencyNanos, 0, 0, payloadFraction), "fabric"));
+    kernel = h.kernel;
+    fabric = h.refs;
+  }
+
   /** The inbox as a flow owner. */
   ActorRef<Fabric.FlowEvent> owner() {
     return h.inbox();

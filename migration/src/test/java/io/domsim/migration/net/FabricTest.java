@@ -104,6 +104,24 @@ class FabricTest {
   }
 
   @Test
+  void framingLeavesTheStreamItsPayloadShareOfTheLineRateAlsoOnAChangedLink() throws Exception {
+    double payload = 1448.0 / 1538; // network.mtu = 1500
+    try (FabricHarness h = new FabricHarness(nics(GBIT, "a", "b"), LATENCY, payload)) {
+      h.start("m", "a", "b", GIB, 0);
+      h.runUntil(SECOND / 2);
+      assertEquals(Math.round(GBIT * payload), h.rate("m").bitsPerSecond(), 1.0);
+      h.tell(new Fabric.LinkChanged("a", GBIT / 2, LATENCY));
+      h.runUntil(SECOND);
+      assertEquals(Math.round(GBIT / 2 * payload), h.rate("m").bitsPerSecond(), 1.0);
+    }
+    try (FabricHarness h = new FabricHarness(nics(GBIT, "a", "b"), LATENCY, payload)) {
+      h.start("capped", "a", "b", GIB, 500_000_000L);
+      h.runUntil(SECOND / 2);
+      assertEquals(500_000_000L, h.rate("capped").bitsPerSecond(), 1.0, "a cap is on the data, not the frames");
+    }
+  }
+
+  @Test
   void aDegradedNicCarriesAtMostItsNewRate() throws Exception {
     try (FabricHarness h = new FabricHarness(io.domsim.kernel.ClockKind.VIRTUAL, nics(10 * GBIT, "a", "b"), LATENCY)) {
       h.tell(new Fabric.LinkChanged("a", GBIT, LATENCY));
