@@ -73,9 +73,9 @@ final class ValidateCommand implements Callable<Integer> {
         kinds ? new Object[] {"KIND", "CORES", "GHZ", "MEM GiB", "HVM", "DOM0 VCPU", "DOM0 GiB"}
             : new Object[] {"CORES", "GHZ", "MEM GiB", "HVM", "DOM0 VCPU", "DOM0 GiB"}) + memberHeader,
         c.nodes(), NodeSpec::name, n -> (kinds ? String.format(Locale.ROOT, kind, n.hypervisor().configName()) : "")
-            + String.format(Locale.ROOT, "%5d %5.2f %8.1f %4s %10d %10.1f",
-            n.cores(), n.ghz(), n.memoryBytes() / GIB, n.hvmSupport() ? "yes" : "no", n.dom0().vcpus(),
-        n.dom0().memoryBytes() / GIB) + (members.isEmpty() ? "" : " " + members.memberOf(n.name())),
+            + String.format(Locale.ROOT, "%5d %5.2f %8.1f %4s %10d %10.1f", n.cores(), n.ghz(),
+                n.memoryBytes() / GIB, n.hvmSupport() ? "yes" : "no", n.dom0().vcpus(), n.dom0().memoryBytes() / GIB)
+            + (members.isEmpty() ? "" : " " + members.memberOf(n.name())),
         n -> !allNodes).forEach(out::println);
     out.println();
     int typeWidth = Math.max(4, c.guests().stream().mapToInt(g -> g.type().configName().length()).max().orElse(4));
