@@ -153,13 +153,11 @@ public final class HostModel {
    * {@link HypervisorException} with the reason it cannot be built.
    */
   public Domain createDomain(GuestSpec spec, String claimId, boolean paused, long nowNanos) {
-    if (spec.type().needsHvm() && !hardware.hvmSupport()) {
-      throw new HypervisorException(Errno.ENODEV, spec.type().name() + " guest " + spec.name()
-          + " needs VT-x/AMD-V, which this node's CPU lacks (hvm-support = false)");
-    }
-    if (hardware.cannotRun(spec.type()) != null) {
-      throw new HypervisorException(Errno.ENODEV, spec.type().name() + " guest " + spec.name()
-          + " cannot run here: " + hardware.cannotRun(spec.type()));
+    // One rule for validate, placement, the toolstack and here (HypervisorKind.cannotRun): VT-x, and Xen's PV ABI.
+    String cannot = hardware.cannotRun(spec.type());
+    if (cannot != null) {
+      throw new HypervisorException(Errno.ENODEV, spec.type().name() + " guest " + spec.name() + " cannot run here: "
+          + cannot);
     }
     if (guest(spec.name()) != null) {
       throw new HypervisorException(Errno.EEXIST, "a domain named " + spec.name() + " already exists here");

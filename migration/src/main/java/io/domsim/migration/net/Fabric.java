@@ -396,10 +396,6 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   }
 
   /**
-   * Brings the network to now, read once for the whole command: finished flows go into their tail, and
-   * the completion timer is moved. Returns that instant, at which the command must then act.
-   */
-  /**
    * Tells each watched node's hypervisor what its Dom0 spends on the streams now (pages per second out times
    * the send cost, in times the receive cost), when that changed; nodes in name order, flows in id order.
    */
@@ -429,6 +425,10 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     }
   }
 
+  /**
+   * Brings the network to now, read once for the whole command: finished flows go into their tail, and
+   * the completion timer is moved. Returns that instant, at which the command must then act.
+   */
   private long settle() {
     long now = kernel.now();
     for (FlowNetwork.Finished<FlowId> f : network.advanceTo(now)) {
