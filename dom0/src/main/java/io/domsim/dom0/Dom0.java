@@ -234,6 +234,7 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
   private final ActorRef<Fabric.FlowEvent> flowEvents;
   private final Host host = new Host();
   private final ShutdownTimes shutdownTimes;
+  private final int dom0Vcpus;
   /** The sender and receiver of this life of the node, and its toolstack verbs: made afresh at each boot. */
   private SourceSide outgoing;
   private TargetSide incoming;
@@ -269,10 +270,11 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
   private long nextTag;
   private boolean halted;
 
-  private Dom0(ActorContext<Command> ctx, SimKernel kernel, String node, Hardware hardware,
+  private Dom0(ActorContext<Command> ctx, SimKernel kernel, String node, Hardware hardware, int dom0Vcpus,
       ActorRef<Hypervisor.Command> hypervisor, Network network, long domainOverheadBytes,
       MigrationContext migrationContext, ShutdownTimes shutdownTimes, SchedulerPlugins roles) {
     super(ctx);
+    this.dom0Vcpus = dom0Vcpus;
     this.roles = roles;
     this.shutdownTimes = shutdownTimes;
     this.migrationContext = migrationContext;
@@ -299,8 +301,18 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
   public static Behavior<Command> create(SimKernel kernel, String node, Hardware hardware,
       ActorRef<Hypervisor.Command> hypervisor, Network network, long domainOverheadBytes,
       MigrationContext migration, ShutdownTimes shutdownTimes, SchedulerPlugins roles) {
-    return Behaviors.setup(ctx -> new Dom0(ctx, kernel, node, hardware, hypervisor, network, domainOverheadBytes,
-        migration, shutdownTimes, roles));
+    return create(kernel, node, hardware, 1, hypervisor, network, domainOverheadBytes, migration, shutdownTimes, roles);
+  }
+
+  /** @param dom0Vcpus Dom0's vCPUs (the host OS's share on a type-2 node): a migration's sending threads run there */
+  public static Behavior<Command> create(SimKernel kernel, String node, Hardware hardware, int dom0Vcpus,
+      ActorRef<Hypervisor.Command> hypervisor, Network network, long domainOverheadBytes,
+      MigrationContext migration, ShutdownTimes shutdownTimes, SchedulerPlugins roles) {
+    if (dom0Vcpus < 1) {
+      throw new IllegalArgumentException("Dom0 needs at least one vCPU: " + dom0Vcpus);
+    }
+    return Behaviors.setup(ctx -> new Dom0(ctx, kernel, node, hardware, dom0Vcpus, hypervisor, network,
+        domainOverheadBytes, migration, shutdownTimes, roles));
   }
 
   private GuestControl newControl() {
@@ -407,9 +419,10 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
     @Override public void sendToPeer(String peerNode, ActorRef<Command> peer, Command message) {
       network.send(entity, node, peerNode, peer, message);
     }
-    @Override public void startFlow(FlowId flow, String toNode, long bytes, long cap) {
-      migrationContext.fabric().tell(new Fabric.StartFlow(flow, node, toNode, bytes, cap, flowEvents));
+    @Override public void startFlow(FlowId flow, String toNode, long bytes, long cap, Fabric.Stream stream) {
+      migrationContext.fabric().tell(new Fabric.StartFlow(flow, node, toNode, bytes, cap, flowEvents, stream));
     }
+    @Override public int dom0Vcpus() { return dom0Vcpus; }
     @Override public void cancelFlow(FlowId flow) { migrationContext.fabric().tell(new Fabric.CancelFlow(flow)); }
     @Override public void after(long delayNanos, Command message) {
       entity.sendAfter(delayNanos, getContext().getSelf(), message);

@@ -4,6 +4,7 @@ import akka.actor.typed.ActorRef;
 import io.domsim.config.GuestSpec;
 import io.domsim.hypervisor.Hypervisor;
 import io.domsim.hypervisor.Hypervisor.Op;
+import io.domsim.migration.net.Fabric;
 import io.domsim.migration.net.FlowId;
 import java.util.function.Consumer;
 
@@ -36,7 +37,10 @@ interface MigrationHost {
   /** Sends to another node's Dom0 through the network (one latency later, or after a cut heals). */
   void sendToPeer(String peerNode, ActorRef<Dom0.Command> peer, Dom0.Command message);
 
-  void startFlow(FlowId flow, String toNode, long bytes, long capBitsPerSecond);
+  void startFlow(FlowId flow, String toNode, long bytes, long capBitsPerSecond, Fabric.Stream stream);
+
+  /** Dom0's vCPUs: the sending threads of a migration run on them. */
+  int dom0Vcpus();
 
   void cancelFlow(FlowId flow);
 

@@ -78,7 +78,7 @@ final class OutgoingState {
     Long pagesMissing;
 
     Outgoing(Dom0.Migrate request, GuestSpec spec, int domid, MigrationShape shape, StopRule stopRule,
-        OptionalLong userCap) {
+        OptionalLong userCap, long senderCapBitsPerSecond) {
       this.request = request;
       this.spec = spec;
       this.domid = domid;
@@ -86,7 +86,7 @@ final class OutgoingState {
       this.stopRule = stopRule;
       this.memoryPages = Page.memoryPages(spec);
       this.untouchedPages = memoryPages - Page.residentPages(spec);
-      this.protocol = new SourceProtocol(shape, stopRule, userCap);
+      this.protocol = new SourceProtocol(shape, stopRule, userCap, senderCapBitsPerSecond);
     }
 
     String id() {

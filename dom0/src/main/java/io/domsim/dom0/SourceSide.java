@@ -70,8 +70,11 @@ final class SourceSide {
 
   /** Start migrating {@code m.guest()}, which runs here as {@code domid}. */
   void migrate(Dom0.Migrate m, GuestSpec spec, int domid) {
-    Outgoing o = new Outgoing(m, spec, domid, ctx.plugins().shape(m.algorithm()),
-        ctx.plugins().stopRule(m.policy()), ctx.plugins().defaults().bandwidthBitsPerSecond());
+    io.domsim.migration.StopRule rule = ctx.plugins().stopRule(m.policy());
+    long senderCap = ctx.costs().senderCapBitsPerSecond(host.cyclesPerSecond(), rule.senderThreads(),
+        host.dom0Vcpus(), rule.compression());
+    Outgoing o = new Outgoing(m, spec, domid, ctx.plugins().shape(m.algorithm()), rule,
+        ctx.plugins().defaults().bandwidthBitsPerSecond(), senderCap);
     outgoing.put(m.id(), o);
     ctx.monitor().migrationStarted(m.id(), spec.name(), host.node(), m.toNode(), host.now());
     run(o, o.protocol.start());
@@ -104,7 +107,7 @@ final class SourceSide {
       } else if (step instanceof SourceStep.PushRemainingPages) {
         // Everything not sent before the handover: with post-copy, that is all of memory.
         long pages = o.memoryPages - o.untouchedPages;
-        startFlow(o, FlowPurpose.POSTCOPY_PUSH, pages * Page.BYTES + untouchedBytes(o), pages, true);
+        startFlow(o, FlowPurpose.POSTCOPY_PUSH, o.stopRule.pageBytes(pages) + untouchedBytes(o), pages, true);
       } else if (step instanceof SourceStep.DestroySource) {
         host.hypercall(new Op.DestroyDomain(o.domid), r -> { });
         host.guestLeft(o.spec.name());
@@ -138,7 +141,7 @@ final class SourceSide {
       if (o.stopRule.batches().isPresent()) {
         sendNextBatch(o);
       } else {
-        long bytes = number == 1 ? pages * Page.BYTES + untouchedBytes(o)
+        long bytes = number == 1 ? o.stopRule.pageBytes(pages) + untouchedBytes(o)
             : o.stopRule.dirtyPageBytes(pages, number, Page.workingSetPages(o.spec));
         startFlow(o, new FlowPurpose.Round(number, 0), bytes, pages, number == 1);
       }
@@ -169,7 +172,7 @@ final class SourceSide {
       round.batch++;
       round.batchInFlight = pages;
       boolean first = round.number == 1 && round.batch == 1;
-      long bytes = pages * Page.BYTES + (first ? untouchedBytes(o) : 0);
+      long bytes = o.stopRule.pageBytes(pages) + (first ? untouchedBytes(o) : 0);
       startFlow(o, new FlowPurpose.Round(round.number, round.batch), bytes, pages, first);
     };
     if (round.batch == 0) {
@@ -209,8 +212,23 @@ final class SourceSide {
     if (delay > 0) {
       host.after(delay, new Dom0.PagetablesRewritten(flow.id()));
     } else {
-      host.startFlow(flow.id(), o.request.toNode(), bytes, o.protocol.capBitsPerSecond(purpose));
+      host.startFlow(flow.id(), o.request.toNode(), bytes, o.protocol.capBitsPerSecond(purpose), stream(o, purpose));
     }
+  }
+
+  /**
+   * How the fabric carries a flow of {@code purpose}: a live round is done for the sender once its last byte has
+   * left (Xen's and QEMU's senders go on with the next round without waiting for the receiver: the rounds are
+   * pipelined); the other streams once their last byte has arrived (the guest is paused, or the destination
+   * needs every page). Compressed pages cost the sending and receiving Dom0 their codec's cycles.
+   */
+  private static Fabric.Stream stream(Outgoing o, FlowPurpose purpose) {
+    io.domsim.migration.Compression c = o.stopRule.compression();
+    Fabric.Delivery doneOn = purpose.isRound() ? Fabric.Delivery.DEPARTURE : Fabric.Delivery.ARRIVAL;
+    if (c == io.domsim.migration.Compression.NONE && doneOn == Fabric.Delivery.ARRIVAL) {
+      return Fabric.Stream.PLAIN;
+    }
+    return new Fabric.Stream(doneOn, c.perWirePage(c.compressCyclesPerPage()), c.perWirePage(c.decompressCyclesPerPage()));
   }
 
   /** The sender has prepared {@code flow}'s pages (PV page tables rewritten, QEMU's zero scan): its bytes may go. */
@@ -218,7 +236,7 @@ final class SourceSide {
     Outgoing o = outgoing.get(t.flow().migration());
     if (o != null && !o.protocol.phase().finished() && o.flow != null && o.flow.id().equals(t.flow())) {
       host.startFlow(o.flow.id(), o.request.toNode(), o.flow.bytes(),
-          o.protocol.capBitsPerSecond(o.flow.id().purpose()));
+          o.protocol.capBitsPerSecond(o.flow.id().purpose()), stream(o, o.flow.id().purpose()));
     }
   }
 
@@ -263,7 +281,7 @@ final class SourceSide {
     switch (what) {
       case STATE_ONLY -> startFlow(o, FlowPurpose.DEVICE_STATE, fixed, 0);
       case ALL_MEMORY -> startFlow(o, FlowPurpose.FINAL_COPY,
-          (o.memoryPages - o.untouchedPages) * Page.BYTES + untouchedBytes(o) + fixed,
+          o.stopRule.pageBytes(o.memoryPages - o.untouchedPages) + untouchedBytes(o) + fixed,
           o.memoryPages - o.untouchedPages, true);
       case DIRTY_PAGES -> host.hypercall(new Op.CleanDirtyLog(o.domid), r -> {
         long pages = r instanceof Hypervisor.Done d ? d.value() : 0;
@@ -371,7 +389,7 @@ final class SourceSide {
     }
   }
 
-  /** The round's pages have all arrived: the stop rule decides what comes next. */
+  /** The round's pages have all left (the rounds are pipelined): the stop rule decides what comes next. */
   private void finishRound(Outgoing o) {
     host.hypercall(new Op.PagesDelivered(o.domid), x -> { });
     Round round = o.round;

@@ -197,8 +197,9 @@ final class TargetSide {
       // Until its last page arrives, every touch of a missing page is a round trip to the source.
       long cap = ctx.bandwidthCap();
       long link = cap > 0 ? Math.min(cap, host.nicBitsPerSecond()) : host.nicBitsPerSecond();
+      // The push carries the pages the guest ever touched (workload.resident); the rest go as flags or not at all.
       double stall = ctx.costs().postcopyStall(in.spec.workload().workingSetBytes() / Page.BYTES,
-          in.spec.memoryBytes() / Page.BYTES, host.latencyNanos(), link);
+          Page.residentPages(in.spec), host.latencyNanos(), link);
       host.hypercall(new Op.SetThrottle(in.domid, stall), r -> { });
     } else {
       // The guest runs here with all its memory: the migration has completed, whatever becomes of

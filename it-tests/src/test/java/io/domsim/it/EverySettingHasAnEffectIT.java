@@ -139,7 +139,17 @@ class EverySettingHasAnEffectIT {
       Map.entry("domsim.guest-defaults.workload.syscall-rate", "20000"),
       Map.entry("domsim.guest-defaults.workload.pt-update-rate", "5000"),
       // Every node hosted (with every guest HVM, CONTEXT): the host OS in Dom0's place, the type-2 costs.
-      Map.entry("domsim.node-defaults.hypervisor.kind", "type-2"));
+      Map.entry("domsim.node-defaults.hypervisor.kind", "type-2"),
+      // Doubled, a thread still outruns the 1 Gbit/s NICs (4.8 Gbit/s): at a million cycles a page it sends
+      // 2,400 pages a second, and every migration slows.
+      Map.entry("domsim.migration.costs.send-thread-cycles-per-page", "1000000"),
+      // Doubled, four channels on Dom0's two vCPUs (MULTIFD) go as two: one does not.
+      Map.entry("domsim.migration.stop-rules.qemu.multifd-channels", "1"),
+      Map.entry("domsim.migration.stop-rules.qemu.multifd-compression", "zstd"));
+
+  /** cache's qemu migration with multifd, its threads (on Dom0's two vCPUs) slower than the NIC. */
+  private static final List<String> MULTIFD = List.of("migration.stop-rules.qemu.multifd=true",
+      "node-defaults.dom0.vcpus=2", "migration.costs.send-thread-cycles-per-page=1000000");
 
   /** Every node a type-2 host, every guest HVM: where the type-2 costs act. */
   private static final List<String> TYPE_2 = List.of("node-defaults.hypervisor.kind=type-2", "guest-defaults.type=hvm");
@@ -181,7 +191,25 @@ class EverySettingHasAnEffectIT {
       Map.entry("domsim.hypervisor.costs.type-2.host-kernel-cycles-per-io", TYPE_2),
       Map.entry("domsim.hypervisor.costs.type-2.context-switch-cycles", TYPE_2),
       Map.entry("domsim.hypervisor.costs.type-2.context-switches-per-io", TYPE_2),
-      Map.entry("domsim.hypervisor.costs.type-2.context-switches-per-cpu-second", TYPE_2));
+      Map.entry("domsim.hypervisor.costs.type-2.context-switches-per-cpu-second", TYPE_2),
+      // multifd and its settings act on cache's qemu migration when one thread cannot keep up (MULTIFD); each
+      // compression's figures when it is the one in use.
+      Map.entry("domsim.migration.stop-rules.qemu.multifd", MULTIFD.subList(1, 3)),
+      Map.entry("domsim.migration.stop-rules.qemu.multifd-channels", MULTIFD),
+      Map.entry("domsim.migration.stop-rules.qemu.multifd-compression", MULTIFD),
+      Map.entry("domsim.migration.stop-rules.qemu.compression.zstd.ratio", compressing("zstd")),
+      Map.entry("domsim.migration.stop-rules.qemu.compression.zstd.compress-cycles-per-page", compressing("zstd")),
+      Map.entry("domsim.migration.stop-rules.qemu.compression.zstd.decompress-cycles-per-page", compressing("zstd")),
+      Map.entry("domsim.migration.stop-rules.qemu.compression.zlib.ratio", compressing("zlib")),
+      Map.entry("domsim.migration.stop-rules.qemu.compression.zlib.compress-cycles-per-page", compressing("zlib")),
+      Map.entry("domsim.migration.stop-rules.qemu.compression.zlib.decompress-cycles-per-page", compressing("zlib")));
+
+  /** MULTIFD with {@code method} compressing. */
+  private static List<String> compressing(String method) {
+    List<String> with = new ArrayList<>(MULTIFD);
+    with.add("migration.stop-rules.qemu.multifd-compression=" + method);
+    return with;
+  }
 
   /** Report fields that copy the configuration rather than result from it, by report section. */
   private static final Map<String, List<String>> ECHOES = Map.of(

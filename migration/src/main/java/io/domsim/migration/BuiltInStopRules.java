@@ -67,11 +67,52 @@ public final class BuiltInStopRules {
       return config.getBoolean("xbzrle") ? new StopRule.Qemu.Xbzrle(cache, fraction) : StopRule.Qemu.Xbzrle.OFF;
     }
 
+    /** The compressions multifd-compression may name, read (and checked) whether or not multifd is on. */
+    private static java.util.TreeMap<String, Compression> compressions(Config config, Settings s) {
+      java.util.TreeMap<String, Compression> known = new java.util.TreeMap<>();
+      known.put(Compression.NONE.name(), Compression.NONE);
+      com.typesafe.config.ConfigObject methods = config.getObject("compression");
+      for (String name : new java.util.TreeSet<>(methods.keySet())) {
+        String at = "compression." + name + ".";
+        double ratio = s.positive(at + "ratio", "2.9");
+        if (ratio < 1) {
+          throw s.bad(at + "ratio", ratio + " would make pages larger; use a ratio of at least 1");
+        }
+        known.put(name, new Compression(name, ratio, s.positive(at + "compress-cycles-per-page", "40960"),
+            s.positive(at + "decompress-cycles-per-page", "12337")));
+      }
+      return known;
+    }
+
+    /** QEMU's multifd capability, its channels and compression, read (and checked) whether or not it is on. */
+    private static StopRule.Qemu.Multifd multifd(Config config, Settings s, boolean xbzrle) {
+      int channels = s.intIn("multifd-channels", 1, 255, "a number of channels");
+      String method = config.getString("multifd-compression");
+      java.util.TreeMap<String, Compression> known = compressions(config, s);
+      Compression compression = known.get(method);
+      if (compression == null) {
+        throw s.bad("multifd-compression", "\"" + method + "\" is not a compression here; use one of "
+            + String.join(", ", known.keySet()));
+      }
+      if (!config.getBoolean("multifd")) {
+        if (compression != Compression.NONE) {
+          throw s.bad("multifd-compression", "QEMU compresses only multifd channels; use multifd = true with it,"
+              + " or multifd-compression = none");
+        }
+        return StopRule.Qemu.Multifd.OFF;
+      }
+      if (xbzrle) {
+        throw s.bad("multifd", "QEMU refuses multifd together with xbzrle; use one of them, not both");
+      }
+      return new StopRule.Qemu.Multifd(channels, compression);
+    }
+
     public Qemu() {
       super("qemu",
           "QEMU: stop when what is dirty fits in migration.downtime-limit at the measured bandwidth, else"
           + " iterate (until migration.timeout); live rounds at most max-bandwidth; with"
-          + " migration.auto-converge, throttle a guest that dirties faster than it is sent");
+          + " migration.auto-converge, throttle a guest that dirties faster than it is sent; with multifd,"
+          + " several sending threads, each compressing its pages as multifd-compression says");
     }
 
     @Override
@@ -92,7 +133,7 @@ public final class BuiltInStopRules {
           s.positiveBitsPerSecond("max-bandwidth", "128MiB/s"),
           s.intIn("zero-page-bytes", 0, (int) io.domsim.hypervisor.Page.BYTES, "a number of bytes"),
           s.positiveDuration("zero-page-scan-time", "400ns").toNanos(),
-          xbzrle(config, s));
+          xbzrle(config, s), multifd(config, s, config.getBoolean("xbzrle")));
     }
   }
 }

@@ -17,6 +17,8 @@ public final class SourceProtocol {
   private final AutoConverge autoConverge; // null when off
   private final AdaptiveRate adaptiveRate; // null when off
   private final OptionalLong userCap;
+  /** How fast the sender's threads can go ({@link MigrationCosts#senderCapBitsPerSecond}); 0: no bound. */
+  private final long senderCap;
   private Phase phase = Phase.PREPARING;
   private int round;
   private boolean suspended;
@@ -34,17 +36,29 @@ public final class SourceProtocol {
    * @param userCap {@code migration.bandwidth}: 0 for no cap, empty to leave it to the rule
    */
   public SourceProtocol(MigrationShape shape, StopRule stopRule, OptionalLong userCap) {
-    this(shape, stopRule, shape.liveRounds() ? stopRule.newAutoConverge() : null, userCap);
+    this(shape, stopRule, userCap, 0);
+  }
+
+  /**
+   * @param senderCapBitsPerSecond how fast the sender's threads can go, binding every stream (0: no bound)
+   */
+  public SourceProtocol(MigrationShape shape, StopRule stopRule, OptionalLong userCap, long senderCapBitsPerSecond) {
+    this(shape, stopRule, shape.liveRounds() ? stopRule.newAutoConverge() : null, userCap, senderCapBitsPerSecond);
   }
 
   /**
    * @param autoConverge QEMU's cpu-throttle for this migration, or null
    */
   public SourceProtocol(MigrationShape shape, StopRule stopRule, AutoConverge autoConverge) {
-    this(shape, stopRule, autoConverge, OptionalLong.empty());
+    this(shape, stopRule, autoConverge, OptionalLong.empty(), 0);
   }
 
-  private SourceProtocol(MigrationShape shape, StopRule stopRule, AutoConverge autoConverge, OptionalLong userCap) {
+  private SourceProtocol(MigrationShape shape, StopRule stopRule, AutoConverge autoConverge, OptionalLong userCap,
+      long senderCapBitsPerSecond) {
+    if (senderCapBitsPerSecond < 0) {
+      throw new IllegalArgumentException("the sender's bound must not be negative: " + senderCapBitsPerSecond);
+    }
+    this.senderCap = senderCapBitsPerSecond;
     this.shape = shape;
     this.stopRule = stopRule;
     this.autoConverge = autoConverge;
@@ -56,9 +70,13 @@ public final class SourceProtocol {
    * The cap in bits/s (0: none) on the stream carrying {@code purpose}: the live rounds get the user's
    * {@code migration.bandwidth}, else the rule's own; a rule with the adaptive rate limiter sets each
    * round's rate and the stop-and-copy's (the user's cap still binds); QEMU lifts any cap at the switchover.
-   * A shape without live rounds gets the user's cap only.
+   * A shape without live rounds gets the user's cap only. The sender's threads bound every stream.
    */
   public long capBitsPerSecond(FlowPurpose purpose) {
+    return tighter(senderCap, rateCap(purpose));
+  }
+
+  private long rateCap(FlowPurpose purpose) {
     if (!shape.liveRounds()) {
       return userCap.orElse(0);
     }

@@ -89,11 +89,29 @@ public interface StopRule {
 
   /**
    * Bytes on the wire for {@code pages} dirty pages in live round {@code round} (the final copy counting as the
-   * round after the last), of a guest whose writes fall in {@code workingSetPages}: every page whole, unless the
-   * sender sends some as a difference to what it sent before (QEMU's XBZRLE).
+   * round after the last), of a guest whose writes fall in {@code workingSetPages}: every page as {@link
+   * #pageBytes} sends it, unless the sender sends some as a difference to what it sent before (QEMU's XBZRLE).
    */
   default long dirtyPageBytes(long pages, int round, long workingSetPages) {
-    return pages * Page.BYTES;
+    return pageBytes(pages);
+  }
+
+  /** Bytes on the wire for {@code pages} pages sent whole: compressed when the sender compresses. */
+  default long pageBytes(long pages) {
+    return compression().wireBytes(pages);
+  }
+
+  /**
+   * How many threads send the pages in parallel: 1 for Xen's save helper and QEMU's migration thread; QEMU's
+   * multifd channels. Each needs a CPU of the sending Dom0 ({@link MigrationCosts#senderCapBitsPerSecond}).
+   */
+  default int senderThreads() {
+    return 1;
+  }
+
+  /** How the sender compresses pages: {@link Compression#NONE} but for QEMU's multifd compression. */
+  default Compression compression() {
+    return Compression.NONE;
   }
 
   /**
@@ -183,9 +201,10 @@ public interface StopRule {
    * @param zeroPageBytes what a zero page (one the guest never touched) costs on the wire
    * @param zeroPageScanNanos what reading it to find it zero costs the migration thread
    * @param xbzrle QEMU's XBZRLE capability, or {@link Xbzrle#OFF}
+   * @param multifd QEMU's multifd capability, or {@link Multifd#OFF}
    */
   record Qemu(Duration downtimeLimit, AutoConverge.Settings autoConverge, long maxBandwidthBitsPerSecond,
-      long zeroPageBytes, long zeroPageScanNanos, Xbzrle xbzrle) implements StopRule {
+      long zeroPageBytes, long zeroPageScanNanos, Xbzrle xbzrle, Multifd multifd) implements StopRule {
     /** QEMU's {@code save_zero_page}: an 8-byte page header (offset | RAM_SAVE_FLAG_ZERO) and one byte. */
     public static final long ZERO_PAGE_BYTES = 9;
 
@@ -222,8 +241,28 @@ public interface StopRule {
       }
     }
 
+    /**
+     * QEMU's multifd capability ({@code migration/multifd.c}): {@code channels} threads, each with its own
+     * connection, send the pages in parallel, each compressing its pages as {@code compression} says. QEMU
+     * refuses it together with XBZRLE.
+     */
+    public record Multifd(int channels, Compression compression) {
+      public static final Multifd OFF = new Multifd(1, Compression.NONE);
+
+      public Multifd {
+        Objects.requireNonNull(compression, "compression");
+        if (channels < 1) {
+          throw new IllegalArgumentException("multifd needs at least one channel: " + channels);
+        }
+      }
+    }
+
     public Qemu {
       Objects.requireNonNull(downtimeLimit, "downtimeLimit");
+      Objects.requireNonNull(multifd, "multifd");
+      if (!multifd.equals(Multifd.OFF) && xbzrle.cacheBytes() > 0) {
+        throw new IllegalArgumentException("QEMU refuses XBZRLE with multifd");
+      }
       if (maxBandwidthBitsPerSecond <= 0) {
         throw new IllegalArgumentException("max-bandwidth must be above 0: " + maxBandwidthBitsPerSecond);
       }
@@ -239,12 +278,29 @@ public interface StopRule {
     /** Zero pages scanned at no cost, no XBZRLE. */
     public Qemu(Duration downtimeLimit, AutoConverge.Settings autoConverge, long maxBandwidthBitsPerSecond,
         long zeroPageBytes) {
-      this(downtimeLimit, autoConverge, maxBandwidthBitsPerSecond, zeroPageBytes, 0, Xbzrle.OFF);
+      this(downtimeLimit, autoConverge, maxBandwidthBitsPerSecond, zeroPageBytes, 0, Xbzrle.OFF, Multifd.OFF);
+    }
+
+    /** Without multifd. */
+    public Qemu(Duration downtimeLimit, AutoConverge.Settings autoConverge, long maxBandwidthBitsPerSecond,
+        long zeroPageBytes, long zeroPageScanNanos, Xbzrle xbzrle) {
+      this(downtimeLimit, autoConverge, maxBandwidthBitsPerSecond, zeroPageBytes, zeroPageScanNanos, xbzrle,
+          Multifd.OFF);
+    }
+
+    @Override
+    public int senderThreads() {
+      return multifd.channels();
+    }
+
+    @Override
+    public Compression compression() {
+      return multifd.compression();
     }
 
     @Override
     public long dirtyPageBytes(long pages, int round, long workingSetPages) {
-      return xbzrle.bytes(pages, round, workingSetPages);
+      return xbzrle.cacheBytes() == 0 ? pageBytes(pages) : xbzrle.bytes(pages, round, workingSetPages);
     }
 
     /** With QEMU's zero-page flag ({@link #ZERO_PAGE_BYTES}). */

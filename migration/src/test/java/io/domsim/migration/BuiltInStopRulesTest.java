@@ -45,13 +45,42 @@ class BuiltInStopRulesTest {
       "qemu.throttle-trigger-threshold, 0", "xen.max-rounds, 0", "xen-legacy.max-rounds, -1",
       "xen-legacy.max-factor, 0", "xen.target-dirty-pages, -5", "xen-legacy.batch-pages, 0",
       "xen-legacy.max-batches-per-round, 0", "qemu.sync-period, 0s", "qemu.max-bandwidth, 0",
-      "qemu.max-bandwidth, fast", "xen-legacy.adaptive-start, 0", "xen-legacy.adaptive-max, 50Mbps"})
+      "qemu.max-bandwidth, fast", "xen-legacy.adaptive-start, 0", "xen-legacy.adaptive-max, 50Mbps",
+      "qemu.multifd-channels, 0", "qemu.multifd-compression, lz4", "qemu.multifd-compression, zstd",
+      "qemu.compression.zstd.ratio, 0.5", "qemu.compression.zlib.compress-cycles-per-page, 0"})
   void aValueOutOfRangeIsABadValueNamingTheSetting(String key, String value) {
     ConfigException.BadValue e = assertThrows(ConfigException.BadValue.class,
         () -> with("domsim.migration.stop-rules." + key + " = " + value));
     String leaf = key.substring(key.indexOf('.') + 1);
     assertTrue(e.getMessage().contains("'" + leaf + "'"), e.getMessage());
     assertTrue(e.getMessage().contains("; use "), e.getMessage());
+  }
+
+  @Test
+  void multifdIsOffByDefaultAndThenSendsOnItsChannelsWithItsCompression() {
+    StopRule plain = with("").stopRule("qemu");
+    assertEquals(1, plain.senderThreads());
+    assertEquals(Compression.NONE, plain.compression());
+    assertEquals(4096L * 10, plain.pageBytes(10));
+    StopRule zstd = with("domsim.migration.stop-rules.qemu { multifd = true, multifd-compression = zstd }")
+        .stopRule("qemu");
+    assertEquals(2, zstd.senderThreads(), "DEFAULT_MIGRATE_MULTIFD_CHANNELS");
+    assertEquals(new Compression("zstd", 2.884, 40960, 12337), zstd.compression());
+    assertEquals(Math.round(4096 * 1000 / 2.884), zstd.pageBytes(1000), "a page takes 1/ratio on the wire");
+    assertEquals(Math.round(4096 * 1000 / 2.884), zstd.dirtyPageBytes(1000, 5, 100), "dirty pages likewise");
+    StopRule own = with("domsim.migration.stop-rules.qemu { multifd = true, multifd-channels = 8,"
+        + " multifd-compression = lz4, compression.lz4 { ratio = 2.1, compress-cycles-per-page = 13000,"
+        + " decompress-cycles-per-page = 2700 } }").stopRule("qemu");
+    assertEquals(8, own.senderThreads());
+    assertEquals("lz4", own.compression().name(), "a method of the user's own");
+    assertEquals(1, with("").stopRule("xen").senderThreads(), "Xen's save helper is one thread");
+  }
+
+  @Test
+  void multifdWithXbzrleIsRefusedAsQemuDoes() {
+    ConfigException.BadValue e = assertThrows(ConfigException.BadValue.class,
+        () -> with("domsim.migration.stop-rules.qemu { multifd = true, xbzrle = true }"));
+    assertTrue(e.getMessage().contains("'multifd'") && e.getMessage().contains("xbzrle"), e.getMessage());
   }
 
   @Test

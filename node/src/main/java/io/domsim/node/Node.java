@@ -109,7 +109,7 @@ public final class Node extends AbstractBehavior<Node.Command> {
         new SampleRouter(spec.name(), meters, series, migration.fabric()), migration.monitor()), "xen");
     // Dom0's migration streams cost it CPU at the rates the fabric gives them.
     migration.fabric().tell(new Fabric.Watch(spec.name(), hypervisor));
-    dom0 = kernel.spawn(ctx, Dom0.create(kernel, spec.name(), hardware, hypervisor, network,
+    dom0 = kernel.spawn(ctx, Dom0.create(kernel, spec.name(), hardware, spec.dom0().vcpus(), hypervisor, network,
         costs.domainOverheadBytes(), migration, shutdownTimes, roles), "dom0");
     snapshots = ctx.messageAdapter(HostSnapshot.class, HostSnapshotReady::new);
     bootedTo.tell(new Booted(spec.name(), ctx.getSelf(), dom0));

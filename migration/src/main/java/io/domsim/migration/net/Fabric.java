@@ -47,10 +47,16 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
    * is cancelled.
    */
   public record StartFlow(FlowId flowId, String from, String to, long bytes, long capBitsPerSecond,
-      ActorRef<FlowEvent> replyTo) implements Command, CrossJvm {
+      ActorRef<FlowEvent> replyTo, Stream stream) implements Command, CrossJvm {
+    /** A {@link Stream#PLAIN} flow. */
+    public StartFlow(FlowId flowId, String from, String to, long bytes, long capBitsPerSecond,
+        ActorRef<FlowEvent> replyTo) {
+      this(flowId, from, to, bytes, capBitsPerSecond, replyTo, Stream.PLAIN);
+    }
+
     public StartFlow {
-      if (flowId == null || from == null || to == null || replyTo == null) {
-        throw new IllegalArgumentException("StartFlow needs a flow id, both ends and an owner");
+      if (flowId == null || from == null || to == null || replyTo == null || stream == null) {
+        throw new IllegalArgumentException("StartFlow needs a flow id, both ends, an owner and a stream");
       }
       if (from.equals(to)) {
         throw new IllegalArgumentException("flow " + flowId + " goes from " + from + " to itself");
@@ -58,6 +64,32 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
       if (bytes < 0 || capBitsPerSecond < 0) {
         throw new IllegalArgumentException("flow " + flowId + ": bytes (" + bytes + ") and cap ("
             + capBitsPerSecond + " bit/s) must not be negative");
+      }
+    }
+  }
+
+  /** When a flow's owner hears {@link FlowDone}. */
+  public enum Delivery {
+    /** When its last byte has arrived: one latency after it left. */
+    ARRIVAL,
+    /** When its last byte has left the source: a sender that goes on without waiting for the receiver. */
+    DEPARTURE
+  }
+
+  /**
+   * How a flow's sender works: when its owner hears it done, and what compressing and decompressing cost the
+   * sending and the receiving Dom0 per {@link Page#BYTES} of the flow's bytes, besides the fabric's own per-page
+   * costs.
+   */
+  public record Stream(Delivery doneOn, double codecSendCyclesPerPage, double codecReceiveCyclesPerPage)
+      implements CrossJvm {
+    /** Done on arrival, no codec. */
+    public static final Stream PLAIN = new Stream(Delivery.ARRIVAL, 0, 0);
+
+    public Stream {
+      if (doneOn == null || !(codecSendCyclesPerPage >= 0) || !(codecReceiveCyclesPerPage >= 0)) {
+        throw new IllegalArgumentException("a stream needs a delivery and codec cycles of at least 0: " + doneOn
+            + ", " + codecSendCyclesPerPage + ", " + codecReceiveCyclesPerPage);
       }
     }
   }
@@ -120,7 +152,10 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   /** A stalled flow moves again. */
   public record FlowMoving(FlowId flowId) implements FlowEvent {}
 
-  /** All {@code bytes} have arrived; {@code finishedNanos} is the arrival of the last byte (now). */
+  /**
+   * All {@code bytes} have arrived, or, for a {@link Delivery#DEPARTURE} flow, left; {@code finishedNanos} is that
+   * instant (now).
+   */
   public record FlowDone(FlowId flowId, long bytes, long startedNanos, long finishedNanos) implements FlowEvent {}
 
   /**
@@ -156,6 +191,8 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   private final FlowNetwork<FlowId> network = new FlowNetwork<>();
   /** Owners of the flows in the network, by flow id. */
   private final TreeMap<FlowId, ActorRef<FlowEvent>> owners = new TreeMap<>();
+  /** The flows in the network that are not {@link Stream#PLAIN}, by flow id. */
+  private final TreeMap<FlowId, Stream> streams = new TreeMap<>();
   /** Flows whose last byte is in flight, by flow id. */
   private final TreeMap<FlowId, Tail> tails = new TreeMap<>();
   private final TreeSet<String> failed = new TreeSet<>();
@@ -259,11 +296,15 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
       return this;
     }
     if (s.bytes() == 0) {
-      startTail(new FlowNetwork.Flow<>(s.flowId(), s.from(), s.to(), 0, s.capBitsPerSecond(), now), now, s.replyTo());
+      end(new FlowNetwork.Flow<>(s.flowId(), s.from(), s.to(), 0, s.capBitsPerSecond(), now), now, s.replyTo(),
+          s.stream());
       return this;
     }
     network.addFlow(s.flowId(), s.from(), s.to(), s.bytes(), s.capBitsPerSecond(), now);
     owners.put(s.flowId(), s.replyTo());
+    if (!s.stream().equals(Stream.PLAIN)) {
+      streams.put(s.flowId(), s.stream());
+    }
     rearm(now);
     return this;
   }
@@ -285,6 +326,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     long now = settle();
     if (network.removeFlow(c.flowId(), now).isPresent()) {
       owners.remove(c.flowId());
+      streams.remove(c.flowId());
       rearm(now);
     } else {
       Tail t = tails.remove(c.flowId());
@@ -315,6 +357,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     }
     for (FlowNetwork.Flow<FlowId> flow : network.removeFlowsOf(f.node(), now)) {
       broken.put(flow.id(), owners.remove(flow.id()));
+      streams.remove(flow.id());
     }
     var it = tails.values().iterator();
     while (it.hasNext()) {
@@ -400,8 +443,8 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
    * the send cost, in times the receive cost), when that changed; nodes in name order, flows in id order.
    */
   private void reportWork() {
-    if (watchers.isEmpty() || (sendCyclesPerPage == 0 && receiveCyclesPerPage == 0)
-        || (network.size() == 0 && reportedWork.isEmpty())) {
+    boolean free = sendCyclesPerPage == 0 && receiveCyclesPerPage == 0 && streams.isEmpty();
+    if (watchers.isEmpty() || ((free || network.size() == 0) && reportedWork.isEmpty())) {
       return; // nothing streams, and every hypervisor was told so
     }
     TreeMap<String, Double> work = new TreeMap<>();
@@ -409,8 +452,10 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     for (Map.Entry<FlowId, Double> e : network.rates().entrySet()) {
       FlowNetwork.Flow<FlowId> flow = network.flow(e.getKey()).orElseThrow();
       double pagesPerSecond = e.getValue() / bitsPerPage;
-      work.merge(flow.from(), pagesPerSecond * sendCyclesPerPage, Double::sum);
-      work.merge(flow.to(), pagesPerSecond * receiveCyclesPerPage, Double::sum);
+      Stream stream = streams.getOrDefault(e.getKey(), Stream.PLAIN);
+      work.merge(flow.from(), pagesPerSecond * (sendCyclesPerPage + stream.codecSendCyclesPerPage()), Double::sum);
+      work.merge(flow.to(), pagesPerSecond * (receiveCyclesPerPage + stream.codecReceiveCyclesPerPage()),
+          Double::sum);
     }
     for (Map.Entry<String, ActorRef<Hypervisor.Command>> w : watchers.entrySet()) {
       double cycles = work.getOrDefault(w.getKey(), 0.0);
@@ -432,10 +477,23 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   private long settle() {
     long now = kernel.now();
     for (FlowNetwork.Finished<FlowId> f : network.advanceTo(now)) {
-      startTail(f.flow(), f.finishedNanos(), owners.remove(f.flow().id()));
+      Stream stream = streams.remove(f.flow().id());
+      end(f.flow(), f.finishedNanos(), owners.remove(f.flow().id()), stream == null ? Stream.PLAIN : stream);
     }
     rearm(now);
     return now;
+  }
+
+  /**
+   * The last byte of {@code flow} left its source at {@code leftNanos}: its owner hears it done now ({@link
+   * Delivery#DEPARTURE}) or when that byte arrives.
+   */
+  private void end(FlowNetwork.Flow<FlowId> flow, long leftNanos, ActorRef<FlowEvent> replyTo, Stream stream) {
+    if (stream.doneOn() == Delivery.DEPARTURE) {
+      replyTo.tell(new FlowDone(flow.id(), flow.bytes(), flow.startedNanos(), leftNanos));
+    } else {
+      startTail(flow, leftNanos, replyTo);
+    }
   }
 
   /**

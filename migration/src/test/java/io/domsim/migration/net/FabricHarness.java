@@ -37,6 +37,20 @@ final class FabricHarness implements AutoCloseable {
     fabric = h.refs;
   }
 
+  /** Virtual clock, each page a stream moves costing the sender's and receiver's Dom0 these cycles. */
+  FabricHarness(SortedMap<String, Long> nics, long latencyNanos, double sendCyclesPerPage,
+      double receiveCyclesPerPage) throws Exception {
+    h = new SimHarness<>(ClockKind.VIRTUAL, REAL_SPEED, 1, (ctx, k) -> k.spawn(ctx,
+        Fabric.create(k, nics, latencyNanos, sendCyclesPerPage, receiveCyclesPerPage, 1), "fabric"));
+    kernel = h.kernel;
+    fabric = h.refs;
+  }
+
+  /** The inbox as the hypervisor of {@code node}, told what its Dom0's streams cost. */
+  void watch(String node) {
+    tell(new Fabric.Watch(node, h.inbox()));
+  }
+
   /** The inbox as a flow owner. */
   ActorRef<Fabric.FlowEvent> owner() {
     return h.inbox();
@@ -59,6 +73,10 @@ final class FabricHarness implements AutoCloseable {
 
   void start(String id, String from, String to, long bytes, long cap) {
     tell(new Fabric.StartFlow(id(id), from, to, bytes, cap, owner()));
+  }
+
+  void start(String id, String from, String to, long bytes, long cap, Fabric.Stream stream) {
+    tell(new Fabric.StartFlow(id(id), from, to, bytes, cap, owner(), stream));
   }
 
   /** Asks for a flow's rate now; simulated time does not move while waiting. */

@@ -66,6 +66,21 @@ class FabricTest {
   }
 
   @Test
+  void aFlowDoneOnDepartureIsDoneWhenItsLastByteLeavesAndTheNextMayGoMeanwhile() throws Exception {
+    Fabric.Stream pipelined = new Fabric.Stream(Fabric.Delivery.DEPARTURE, 0, 0);
+    try (FabricHarness h = new FabricHarness(clock, nics(10 * GBIT, "a", "b"), 50 * MS)) {
+      h.start("m", "a", "b", GIB, 0, pipelined);
+      h.start("z", "a", "b", 0, 0, pipelined); // nothing to send: done at once
+      h.runUntil(10 * SECOND);
+      List<Received> events = h.events();
+      assertEquals(2, events.size(), events::toString);
+      assertDone(events.get(0), "z", 0, 0, 0);
+      // 1 GiB at 10 Gbit/s: 0.8589934592 s, without the 50 ms the last byte then takes to arrive.
+      assertDone(events.get(1), "m", GIB, 0, 858_993_459.2);
+    }
+  }
+
+  @Test
   void oneFlowTakesItsSizeOverTheNicPlusTheLatency() throws Exception {
     try (FabricHarness h = new FabricHarness(clock, nics(10 * GBIT, "a", "b"), LATENCY)) {
       h.start("m", "a", "b", GIB, 0);
