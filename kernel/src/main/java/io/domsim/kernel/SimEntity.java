@@ -85,6 +85,15 @@ public final class SimEntity {
     return t;
   }
 
+  /**
+   * The key of a timer this entity would set at {@code atNanos} (not in the past), taking its sequence number
+   * as {@link #sendAt} would, but setting nothing here: the timer is set in another member's kernel with this
+   * key ({@link SimKernel#deliverAt}), so that it fires in the order it would have had in one JVM.
+   */
+  public EventKey reserveKey(long atNanos) {
+    return new EventKey(Math.max(atNanos, kernel.now()), name, seq++);
+  }
+
   /** This entity's own random stream, seeded from the run's seed and the entity's name. */
   public SplittableRandom random() {
     if (random == null) {

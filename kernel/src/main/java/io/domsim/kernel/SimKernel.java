@@ -188,6 +188,32 @@ public final class SimKernel {
     return done;
   }
 
+  /**
+   * Sets a timer that another member's entity reserved ({@link SimEntity#reserveKey}): {@code message} is told
+   * to {@code target} at {@code key}'s time, in {@code key}'s place in the order, as if that entity were here.
+   * On the simulation thread; the key must not be in this kernel's past (the window protocol guarantees it:
+   * a message between members is due at least one lookahead after it was sent).
+   *
+   * @throws IllegalStateException for a key before now, which the protocol should have made impossible
+   */
+  public <T> SimTimer deliverAt(EventKey key, ActorRef<T> target, T message) {
+    if (key.time() < now()) {
+      throw new IllegalStateException("a delivery at " + key + " came after this member's clock passed it ("
+          + now() + " ns): the window protocol let a member run too far");
+    }
+    SimTimer t = new SimTimer(key.time(), key.entity().intern(), key.sequence(), target, message);
+    schedule(t);
+    return t;
+  }
+
+  /**
+   * On the simulation thread: the time of the next timer that is not cancelled, or {@link Long#MAX_VALUE} when
+   * there is none (what a member reports at the end of a window).
+   */
+  public long nextTimerTime() {
+    return loop.nextTimerTime();
+  }
+
   /** Completes with the run's first failure, as soon as it happens; never if the run does not fail. */
   public CompletionStage<SimulationFailure> whenFailed() {
     return loop.whenFailed();

@@ -286,6 +286,15 @@ final class SimLoop extends AbstractExecutorService {
     return (t - simAnchorNanos) / speed - (System.nanoTime() - wallAnchorNanos);
   }
 
+  /** On the loop thread: the time of the earliest timer that is not cancelled, or Long.MAX_VALUE. */
+  long nextTimerTime() {
+    if (!onLoopThread()) {
+      throw new IllegalStateException("the next timer may only be read on the simulation thread");
+    }
+    SimTimer next = nextTimer();
+    return next == null ? Long.MAX_VALUE : next.time;
+  }
+
   /** The earliest timer that is not cancelled, or null; cancelled ones at the head are dropped. */
   private SimTimer nextTimer() {
     SimTimer next = timers.peek();

@@ -1,0 +1,18 @@
+package io.domsim.kernel.window;
+
+import akka.actor.typed.ActorRef;
+import io.domsim.kernel.EventKey;
+import io.domsim.kernel.serialization.CrossJvm;
+
+/**
+ * A message from an entity on one member to an actor on another, due at {@code key}: the key the sending
+ * entity reserved ({@link io.domsim.kernel.SimEntity#reserveKey}), so that the receiver's kernel fires it where
+ * one JVM would have.
+ */
+public record TimedDelivery<T>(EventKey key, ActorRef<T> target, T message) implements CrossJvm {
+  public TimedDelivery {
+    if (key == null || target == null || message == null) {
+      throw new IllegalArgumentException("a timed delivery needs a key, a target and a message");
+    }
+  }
+}

@@ -1,0 +1,131 @@
+package io.domsim.kernel.window;
+
+import io.domsim.kernel.serialization.CrossJvm;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * The driving member's side of the conservative-window protocol (docs/architecture.md, "Members"), as a pure
+ * state machine. Every member, idle at the end of a window (or after its setup: window 0), reports the time of
+ * its next event, the earliest time of the deliveries it sent to other members in the window, and how many it
+ * has sent to each member so far. Once all have reported, the next window starts at the smallest of those
+ * times, S, and ends before S + lookahead: a message between members is due at least one lookahead after it
+ * is sent, so nothing sent in the window can be due in it. Each member starts the window once it has received
+ * every delivery the others have reported sending to it (counted, as Mattern's algorithm counts messages in
+ * flight), and runs every event before the horizon. The run ends when no event is left at or before its end.
+ *
+ * <p>Per window: one report from each member and one grant to each, 2 (M - 1) messages over the network for M
+ * members (the driver's own pair is local), plus the deliveries themselves. An idle stretch costs nothing: a
+ * window starts at the next event anywhere, not where the last one ended.
+ */
+public final class WindowCoordinator {
+
+  /**
+   * What member {@code member} says at the end of window {@code window}.
+   *
+   * @param nextEventTime its next event, {@link Long#MAX_VALUE} for none
+   * @param earliestSentTime the earliest due time of what it sent to other members in the window, {@link
+   *     Long#MAX_VALUE} for nothing
+   * @param sentTo deliveries sent to each other member since the run began (cumulative)
+   */
+  public record Report(String member, long window, long nextEventTime, long earliestSentTime,
+      SortedMap<String, Long> sentTo) implements CrossJvm {
+    public Report {
+      sentTo = Collections.unmodifiableSortedMap(new TreeMap<>(sentTo));
+    }
+  }
+
+  /**
+   * What the driver answers each member: run window {@code window}, every event before the start of instant
+   * {@code horizon}, once {@code deliveriesToReceive} deliveries from other members have arrived since the run
+   * began; or, when {@code end}, the run is over (no event is left at or before its end).
+   */
+  public record Grant(long window, long horizon, long deliveriesToReceive, boolean end) implements CrossJvm {}
+
+  private final List<String> members;
+  private final long lookaheadNanos;
+  private final long endNanos;
+  private final TreeMap<String, Report> reports = new TreeMap<>();
+  private long window;
+  private boolean ended;
+
+  /**
+   * @param members every member's name, the driver's included
+   * @param lookaheadNanos the least delay of a message between members (the network's latency), above 0
+   * @param endNanos the run's end: events up to and including it run
+   */
+  public WindowCoordinator(List<String> members, long lookaheadNanos, long endNanos) {
+    if (members.isEmpty() || members.stream().distinct().count() != members.size()) {
+      throw new IllegalArgumentException("the members must be named once each: " + members);
+    }
+    if (lookaheadNanos <= 0) {
+      throw new IllegalArgumentException("the lookahead must be above 0 (a network latency), was " + lookaheadNanos);
+    }
+    if (endNanos < 0 || endNanos == Long.MAX_VALUE) {
+      throw new IllegalArgumentException("the run's end must be a time, was " + endNanos);
+    }
+    this.members = List.copyOf(members);
+    this.lookaheadNanos = lookaheadNanos;
+    this.endNanos = endNanos;
+  }
+
+  /** The window the coordinator waits for reports of: 0 until every member has reported its setup. */
+  public long window() {
+    return window;
+  }
+
+  public boolean ended() {
+    return ended;
+  }
+
+  /**
+   * Takes a member's report of the current window. Returns each member's grant (by name) when it was the last
+   * report of the window, else an empty map.
+   *
+   * @throws IllegalArgumentException for an unknown member, a report of another window, or a second report
+   */
+  public Map<String, Grant> report(Report r) {
+    if (ended) {
+      throw new IllegalArgumentException("the run has ended; " + r.member() + " reported window " + r.window());
+    }
+    if (!members.contains(r.member())) {
+      throw new IllegalArgumentException("no member is called " + r.member() + "; the members are " + members);
+    }
+    if (r.window() != window) {
+      throw new IllegalArgumentException(r.member() + " reported window " + r.window() + " during window " + window);
+    }
+    for (String to : r.sentTo().keySet()) {
+      if (!members.contains(to) || to.equals(r.member())) {
+        throw new IllegalArgumentException(r.member() + " reports deliveries to " + to
+            + ", which is not another member");
+      }
+    }
+    if (reports.putIfAbsent(r.member(), r) != null) {
+      throw new IllegalArgumentException(r.member() + " reported window " + window + " twice");
+    }
+    if (reports.size() < members.size()) {
+      return Map.of();
+    }
+    long start = Long.MAX_VALUE;
+    TreeMap<String, Long> toReceive = new TreeMap<>();
+    for (String m : members) {
+      toReceive.put(m, 0L);
+    }
+    for (Report each : reports.values()) {
+      start = Math.min(start, Math.min(each.nextEventTime(), each.earliestSentTime()));
+      each.sentTo().forEach((to, n) -> toReceive.merge(to, n, Long::sum));
+    }
+    reports.clear();
+    window++;
+    ended = start > endNanos;
+    long horizon = ended ? endNanos + 1 : Math.min(start + lookaheadNanos, endNanos + 1);
+    TreeMap<String, Grant> grants = new TreeMap<>();
+    for (String m : members) {
+      grants.put(m, new Grant(window, horizon, toReceive.get(m), ended));
+    }
+    return grants;
+  }
+}

@@ -1,0 +1,124 @@
+package io.domsim.kernel.window;
+
+import akka.actor.typed.ActorRef;
+import io.domsim.kernel.EventKey;
+import io.domsim.kernel.SimEntity;
+import io.domsim.kernel.SimKernel;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * One member's side of the conservative-window protocol ({@link WindowCoordinator}): it sends its entities'
+ * messages to actors on other members as {@link TimedDelivery}s, sets those it receives as timers of its
+ * kernel, and runs its kernel window by window as the driver grants. Its state lives on the simulation thread:
+ * what comes from other threads (deliveries, grants) is injected.
+ */
+public final class WindowedMember {
+  /** How the member reaches the driver and the other members (Akka across JVMs; direct calls in a test). */
+  public interface Transport {
+    void report(WindowCoordinator.Report report);
+
+    void ship(String member, TimedDelivery<?> delivery);
+  }
+
+  private final String name;
+  private final SimKernel kernel;
+  private final Transport transport;
+  private final TreeMap<String, Long> sentTo = new TreeMap<>();
+  private final CompletableFuture<Long> ended = new CompletableFuture<>();
+  private long earliestSent = Long.MAX_VALUE;
+  private long received;
+  private long windows;
+  private WindowCoordinator.Grant pending;
+
+  public WindowedMember(String name, SimKernel kernel, Transport transport) {
+    this.name = name;
+    this.kernel = kernel;
+    this.transport = transport;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** Reports the member's setup (window 0) once its actors have set their first timers. */
+  public void start() {
+    kernel.inject(() -> report(0));
+  }
+
+  /**
+   * On the simulation thread: {@code from} sends {@code message} to {@code target}, an actor of member {@code
+   * toMember}, due at {@code atNanos}, which must be at least one lookahead from now (a network message).
+   */
+  public <T> void send(SimEntity from, String toMember, long atNanos, ActorRef<T> target, T message) {
+    if (toMember.equals(name)) {
+      throw new IllegalArgumentException("a delivery to " + name + " from itself: set a timer instead");
+    }
+    EventKey key = from.reserveKey(atNanos);
+    sentTo.merge(toMember, 1L, Long::sum);
+    earliestSent = Math.min(earliestSent, key.time());
+    transport.ship(toMember, new TimedDelivery<>(key, target, message));
+  }
+
+  /** From the transport, on any thread: a delivery for an actor here. */
+  public void receive(TimedDelivery<?> delivery) {
+    kernel.inject(() -> {
+      deliver(delivery);
+      received++;
+      maybeRun();
+    });
+  }
+
+  private <T> void deliver(TimedDelivery<T> d) {
+    kernel.deliverAt(d.key(), d.target(), d.message());
+  }
+
+  /** From the driver, on any thread: the next window, or the end. */
+  public void grant(WindowCoordinator.Grant grant) {
+    kernel.inject(() -> {
+      if (pending != null || grant.window() != windows + 1) {
+        // A protocol error: it fails the run (a task that throws on the simulation thread does).
+        throw new IllegalStateException(name + " got the grant of window " + grant.window() + " after window "
+            + windows + (pending != null ? " with one pending" : ""));
+      }
+      pending = grant;
+      maybeRun();
+    });
+  }
+
+  /** Completes with the simulated end time once the driver has ended the run (and the clock stands there). */
+  public CompletionStage<Long> ended() {
+    return ended;
+  }
+
+  /** Windows run so far. */
+  public long windows() {
+    return windows;
+  }
+
+  private void maybeRun() {
+    if (pending == null || received < pending.deliveriesToReceive()) {
+      return; // a delivery sent to us before the window began is still on its way
+    }
+    WindowCoordinator.Grant g = pending;
+    pending = null;
+    windows = g.window();
+    // Every event before the horizon: up to and including the instant before it, where the clock then stands
+    // (at the run's end, the end itself).
+    kernel.runUntil(g.horizon() - 1).whenComplete((t, failure) -> {
+      if (failure != null) {
+        ended.completeExceptionally(failure);
+      } else if (g.end()) {
+        ended.complete(t);
+      } else {
+        report(g.window());
+      }
+    });
+  }
+
+  private void report(long window) {
+    transport.report(new WindowCoordinator.Report(name, window, kernel.nextTimerTime(), earliestSent, sentTo));
+    earliestSent = Long.MAX_VALUE;
+  }
+}
