@@ -348,7 +348,7 @@ class WireMessagesTest {
       if (raw == Set.class || raw == SortedSet.class) {
         return new TreeSet<>(List.of(sample(args[0], name + "-0")));
       }
-      if (raw == SortedMap.class || raw == Map.class) {
+      if (raw == SortedMap.class || raw == Map.class || raw == TreeMap.class) {
         TreeMap<Object, Object> m = new TreeMap<>();
         m.put(sample(args[0], name + "-k"), sample(args[1], name + "-v"));
         return raw == Map.class ? Map.copyOf(m) : m;
@@ -360,6 +360,11 @@ class WireMessagesTest {
     }
     if (t instanceof WildcardType w) {
       return sample(w.getUpperBounds()[0], name);
+    }
+    if (t instanceof java.lang.reflect.TypeVariable<?> v) {
+      // A generic message carrier (a TimedDelivery's message): anything its bound allows; a string for Object.
+      Type bound = v.getBounds()[0];
+      return bound == Object.class ? name : sample(bound, name);
     }
     Class<?> c = (Class<?>) t;
     if (c == int.class || c == Integer.class) {

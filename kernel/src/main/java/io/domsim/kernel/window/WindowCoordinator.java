@@ -1,10 +1,8 @@
 package io.domsim.kernel.window;
 
 import io.domsim.kernel.serialization.CrossJvm;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -32,9 +30,9 @@ public final class WindowCoordinator {
    * @param sentTo deliveries sent to each other member since the run began (cumulative)
    */
   public record Report(String member, long window, long nextEventTime, long earliestSentTime,
-      SortedMap<String, Long> sentTo) implements CrossJvm {
+      TreeMap<String, Long> sentTo) implements CrossJvm {
     public Report {
-      sentTo = Collections.unmodifiableSortedMap(new TreeMap<>(sentTo));
+      sentTo = new TreeMap<>(sentTo); // a copy: the member's counts go on
     }
   }
 
