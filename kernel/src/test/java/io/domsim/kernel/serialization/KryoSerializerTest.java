@@ -135,7 +135,9 @@ class KryoSerializerTest {
     try {
       Serialization ser2 = SerializationExtension.get(Adapter.toClassic(second));
       KryoSerializer k2 = (KryoSerializer) ser2.serializerFor(Sample.class);
-      assertEquals(Aaa.class, k2.configuredRegistrations().get(0));
+      // Sorted among the kernel's own classes, it moves every id after it: the test's Sample's among them.
+      assertTrue(k2.configuredRegistrations().indexOf(Aaa.class) < k2.configuredRegistrations().indexOf(Sample.class),
+          k2.configuredRegistrations().toString());
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> k2.fromBinaryJava(bytes, Sample.class));
       assertTrue(e.getMessage().contains(KryoSerializer.REGISTRATIONS_KEY), e.getMessage());
@@ -158,7 +160,8 @@ class KryoSerializerTest {
             ConfigFactory.defaultReference(loader).getObject(KryoSerializer.REGISTRATIONS_KEY).keySet());
         assertTrue(list.containsAll(List.of("x.A1", "x.A2", "x.B1")), list.toString());
         assertTrue(list.containsAll(ours), list.toString());
-        assertEquals(6, list.size(), list.toString());
+        assertEquals(List.of("x.A1", "x.A2", "x.B1"), list.stream().filter(n -> n.startsWith("x.")).sorted().toList(),
+            "each module's keys once");
       }
     }
     ConfigFactory.invalidateCaches();
