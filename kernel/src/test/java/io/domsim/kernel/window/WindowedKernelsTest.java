@@ -40,7 +40,8 @@ class WindowedKernelsTest {
 
   record Start() implements Msg {}
 
-  record Ping(String from, int chain, int hop) implements Msg {}
+  /** Crosses members inside a {@link TimedDelivery} (WindowLinkOverArteryTest sends it over the wire). */
+  record Ping(String from, int chain, int hop) implements Msg, io.domsim.kernel.serialization.CrossJvm {}
 
   /** Where a pinger lives. */
   record Where(String member, ActorRef<Msg> ref) {}

@@ -1,0 +1,110 @@
+package io.domsim.kernel.window;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import io.domsim.kernel.serialization.CrossJvm;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * A member's end of the window protocol over Akka: it hands the deliveries and grants that other members send
+ * to its {@link WindowedMember}, and, on the driving member, runs the {@link WindowCoordinator} on the reports.
+ * Not a simulation actor (it runs on Akka's default dispatcher): it moves messages between JVMs, and the
+ * member injects what it gets into its kernel. Akka keeps each pair of members' messages in order; the
+ * protocol's counts do not rely on it.
+ */
+public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
+  public sealed interface Command {}
+
+  /** A delivery for an actor of this member. */
+  public record Deliver(TimedDelivery<?> delivery) implements Command, CrossJvm {}
+
+  /** The driver's answer to the last window's reports. */
+  public record Granted(WindowCoordinator.Grant grant) implements Command, CrossJvm {}
+
+  /** A member's report, for the driver's coordinator. */
+  public record Reported(WindowCoordinator.Report report) implements Command, CrossJvm {}
+
+  /**
+   * Every member's link, by member name, and which member drives: how a {@link WindowedMember} reaches the
+   * others (its {@link WindowedMember.Transport}). Set once every link exists, before any member starts.
+   */
+  public static final class Links implements WindowedMember.Transport {
+    private volatile SortedMap<String, ActorRef<Command>> links;
+    private volatile String driver;
+
+    public void set(SortedMap<String, ActorRef<Command>> links, String driver) {
+      if (!links.containsKey(driver)) {
+        throw new IllegalArgumentException("the driver " + driver + " has no link among " + links.keySet());
+      }
+      this.links = new TreeMap<>(links);
+      this.driver = driver;
+    }
+
+    ActorRef<Command> of(String member) {
+      ActorRef<Command> link = links == null ? null : links.get(member);
+      if (link == null) {
+        throw new IllegalStateException("no link to member " + member + (links == null ? " (links not set yet)" : ""));
+      }
+      return link;
+    }
+
+    @Override
+    public void report(WindowCoordinator.Report report) {
+      of(driver).tell(new Reported(report));
+    }
+
+    @Override
+    public void ship(String member, TimedDelivery<?> delivery) {
+      of(member).tell(new Deliver(delivery));
+    }
+  }
+
+  private final WindowedMember member;
+  private final WindowCoordinator coordinator; // on the driver only
+  private final Links links;
+
+  private WindowLink(ActorContext<Command> ctx, WindowedMember member, WindowCoordinator coordinator, Links links) {
+    super(ctx);
+    this.member = member;
+    this.coordinator = coordinator;
+    this.links = links;
+  }
+
+  /**
+   * @param member this member, made with {@code links} as its transport
+   * @param coordinator the run's coordinator on the driving member, null on the others
+   */
+  public static Behavior<Command> create(WindowedMember member, WindowCoordinator coordinator, Links links) {
+    return Behaviors.setup(ctx -> new WindowLink(ctx, member, coordinator, links));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Deliver.class, d -> {
+          member.receive(d.delivery());
+          return this;
+        })
+        .onMessage(Granted.class, g -> {
+          member.grant(g.grant());
+          return this;
+        })
+        .onMessage(Reported.class, r -> {
+          if (coordinator == null) {
+            throw new IllegalStateException(r.report().member() + " reported to " + member.name()
+                + ", which does not drive the run");
+          }
+          for (Map.Entry<String, WindowCoordinator.Grant> g : coordinator.report(r.report()).entrySet()) {
+            links.of(g.getKey()).tell(new Granted(g.getValue()));
+          }
+          return this;
+        })
+        .build();
+  }
+}
