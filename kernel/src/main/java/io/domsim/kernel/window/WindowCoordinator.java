@@ -38,8 +38,9 @@ public final class WindowCoordinator {
 
   /**
    * What the driver answers each member: run window {@code window}, every event before the start of instant
-   * {@code horizon}, once {@code deliveriesToReceive} deliveries from other members have arrived since the run
-   * began; or, when {@code end}, the run is over (no event is left at or before its end).
+   * {@code horizon}, once {@code deliveriesToReceive} deliveries that other members sent before this window have
+   * arrived (counted by the window they were sent in: those of the next window may overtake them); or, when
+   * {@code end}, the run is over (no event is left at or before its end).
    */
   public record Grant(long window, long horizon, long deliveriesToReceive, boolean end) implements CrossJvm {}
 

@@ -28,7 +28,8 @@ public final class WindowedMember {
   private final TreeMap<String, Long> sentTo = new TreeMap<>();
   private final CompletableFuture<Long> ended = new CompletableFuture<>();
   private long earliestSent = Long.MAX_VALUE;
-  private long received;
+  /** Deliveries received, by the window their sender sent them in. */
+  private final TreeMap<Long, Long> receivedByWindow = new TreeMap<>();
   private long windows;
   private WindowCoordinator.Grant pending;
 
@@ -58,14 +59,14 @@ public final class WindowedMember {
     EventKey key = from.reserveKey(atNanos);
     sentTo.merge(toMember, 1L, Long::sum);
     earliestSent = Math.min(earliestSent, key.time());
-    transport.ship(toMember, new TimedDelivery<>(key, target, message));
+    transport.ship(toMember, new TimedDelivery<>(windows, key, target, message));
   }
 
   /** From the transport, on any thread: a delivery for an actor here. */
   public void receive(TimedDelivery<?> delivery) {
     kernel.inject(() -> {
       deliver(delivery);
-      received++;
+      receivedByWindow.merge(delivery.window(), 1L, Long::sum);
       maybeRun();
     });
   }
@@ -98,7 +99,7 @@ public final class WindowedMember {
   }
 
   private void maybeRun() {
-    if (pending == null || received < pending.deliveriesToReceive()) {
+    if (pending == null || receivedBefore(pending.window()) < pending.deliveriesToReceive()) {
       return; // a delivery sent to us before the window began is still on its way
     }
     WindowCoordinator.Grant g = pending;
@@ -115,6 +116,15 @@ public final class WindowedMember {
         report(g.window());
       }
     });
+  }
+
+  /** Deliveries received that were sent before {@code window}: those its grant counts. */
+  private long receivedBefore(long window) {
+    long n = 0;
+    for (long count : receivedByWindow.headMap(window).values()) {
+      n += count;
+    }
+    return n;
   }
 
   private void report(long window) {

@@ -1,0 +1,81 @@
+package io.domsim.kernel.window;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.Behaviors;
+import com.typesafe.config.ConfigFactory;
+import io.domsim.kernel.ClockKind;
+import io.domsim.kernel.EventKey;
+import io.domsim.kernel.SimKernel;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** A member starts a window only when every delivery sent to it before that window has arrived. */
+@Timeout(30)
+class WindowedMemberTest {
+  static final long MS = 1_000_000;
+
+  @Test
+  void aDeliveryOfTheNextWindowDoesNotStandInForALateOneOfThisWindow() throws Exception {
+    List<WindowCoordinator.Report> reports = new CopyOnWriteArrayList<>();
+    List<String> got = new CopyOnWriteArrayList<>();
+    SimKernel kernel = SimKernel.create(ClockKind.VIRTUAL, 1, 1);
+    CompletableFuture<ActorRef<String>> sink = new CompletableFuture<>();
+    ActorSystem<Void> system = kernel.startSystem("member", Behaviors.setup(ctx -> {
+      sink.complete(kernel.spawn(ctx, Behaviors.<String>receiveMessage(m -> {
+        got.add(kernel.now() + " " + m);
+        return Behaviors.same();
+      }), "sink"));
+      return Behaviors.empty();
+    }), ConfigFactory.empty());
+    try {
+      ActorRef<String> target = sink.get(10, SECONDS);
+      WindowedMember member = new WindowedMember("m2", kernel, new WindowedMember.Transport() {
+        @Override public void report(WindowCoordinator.Report r) {
+          reports.add(r);
+        }
+
+        @Override public void ship(String to, TimedDelivery<?> d) {
+          throw new AssertionError("m2 sends nothing here");
+        }
+      });
+      member.start();
+      await(() -> reports.size() == 1);
+      // Window 1 is [0, 10 ms): m1 sent one delivery to m2 in window 0, due at 10 ms.
+      member.grant(new WindowCoordinator.Grant(1, 10 * MS, 1, false));
+      member.receive(new TimedDelivery<>(0, new EventKey(10 * MS, "m1-entity", 0), target, "window 0's"));
+      await(() -> reports.size() == 2);
+      // Window 2 is [10, 20 ms) and expects a second one from window 1, due at 15 ms; m3's of window 2 (due at
+      // 25 ms) overtakes it.
+      member.grant(new WindowCoordinator.Grant(2, 20 * MS, 2, false));
+      member.receive(new TimedDelivery<>(2, new EventKey(25 * MS, "m3-entity", 0), target, "window 2's"));
+      Thread.sleep(300);
+      assertEquals(1, member.windows(), "it waits for window 1's delivery");
+      assertEquals(List.of(), got);
+      member.receive(new TimedDelivery<>(1, new EventKey(15 * MS, "m1-entity", 1), target, "window 1's"));
+      await(() -> reports.size() == 3);
+      assertEquals(2, member.windows());
+      assertEquals(List.of(10 * MS + " window 0's", 15 * MS + " window 1's"), got);
+      assertEquals(25 * MS, reports.get(2).nextEventTime(), "window 2's delivery waits for its own window");
+    } finally {
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().get(10, SECONDS);
+    }
+  }
+
+  private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting");
+      }
+      Thread.sleep(5);
+    }
+  }
+}
