@@ -519,7 +519,7 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
     });
     wiring.nodes().get(name).tell(Node.Fail.INSTANCE);
     wiring.network().nodeDown(name);
-    wiring.fabric().tell(new Fabric.NodeFailed(name));
+    wiring.fabric().tell(new Fabric.NodeFailed(name, kernel.currentEvent()));
     tellOthersLater(name, new Dom0.NodeDown(name, operator.boot(name)));
   }
 
@@ -530,7 +530,7 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
   private void recoverNode(String name) {
     int boot = operator.recoverNode(name, SimTime.toSeconds(kernel.now()));
     wiring.nodes().get(name).tell(new Node.Recover(boot, operator.othersLives(name)));
-    wiring.fabric().tell(new Fabric.NodeRecovered(name));
+    wiring.fabric().tell(new Fabric.NodeRecovered(name, kernel.currentEvent()));
     wiring.network().nodeUp(name);
     tellOthersLater(name, new Dom0.NodeUp(name, boot));
   }

@@ -77,7 +77,7 @@ final class ClusterWiring {
         MigrationObserver.NONE, new InvariantMonitor());
     NetworkSpec.Faults f = spec.network().faults();
     this.network = new Network(latencyNanos, new Network.Faults(f.loss(), f.duplicate(), f.reorder()));
-    this.links = new LinkFaults(network, fabric, nics);
+    this.links = new LinkFaults(kernel, network, fabric, nics);
     if (registry != null) {
       operator.ledger().observe(new ClusterMeters(registry, kernel, spec.simulation()));
     }
