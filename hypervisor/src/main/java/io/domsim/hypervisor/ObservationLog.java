@@ -24,11 +24,13 @@ import java.util.function.Supplier;
  * {@link SimKernel#currentEvent}), then within one event the observing node's name, then that node's own order
  * (its log's sequence: a node is run by one member, whose single thread saw its facts in order). Any split of
  * the nodes over members merges to the same stream. One JVM's live monitor sees the facts of one event in its
- * mailboxes' order, which may interleave two nodes otherwise; that cannot change a verdict, because within one
- * event two nodes' facts are independent: nodes reach each other only through the network, at least one latency
- * later, and the operator's or the fabric's zero-time tells to several nodes start a separate reaction in each,
- * which touches only its own node's domains and its own ends of migrations. ({@code MergedInvariantsTest} in the
- * node module checks this on recorded runs.)
+ * mailboxes' order, which may interleave two nodes otherwise. A verdict could hang on that only if two nodes'
+ * facts of one event concern one guest's copies, which the couplings rule out while the protocol holds: nodes
+ * reach each other only through the network, at least one latency later, and the operator's or the fabric's
+ * zero-time tells to several nodes start a separate reaction in each, which touches only its own node's domains
+ * and its own ends of migrations. Where the protocol breaks within one event, the replay judges in this order and
+ * may name another first violation than one JVM did. ({@code MergedInvariantsTest} in the node module checks the
+ * same verdict on a recorded run whose merge reorders such facts.)
  */
 public final class ObservationLog {
 
