@@ -420,10 +420,13 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
       network.send(entity, node, peerNode, peer, message);
     }
     @Override public void startFlow(FlowId flow, String toNode, long bytes, long cap, Fabric.Stream stream) {
-      migrationContext.fabric().tell(new Fabric.StartFlow(flow, node, toNode, bytes, cap, flowEvents, stream));
+      migrationContext.fabric().tell(new Fabric.StartFlow(flow, node, toNode, bytes, cap, flowEvents,
+          entity.kernel().currentEvent(), stream));
     }
     @Override public int dom0Vcpus() { return dom0Vcpus; }
-    @Override public void cancelFlow(FlowId flow) { migrationContext.fabric().tell(new Fabric.CancelFlow(flow)); }
+    @Override public void cancelFlow(FlowId flow) {
+      migrationContext.fabric().tell(new Fabric.CancelFlow(flow, entity.kernel().currentEvent()));
+    }
     @Override public void after(long delayNanos, Command message) {
       entity.sendAfter(delayNanos, getContext().getSelf(), message);
     }

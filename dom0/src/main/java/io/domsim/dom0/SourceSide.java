@@ -101,7 +101,7 @@ final class SourceSide {
       } else if (step instanceof SourceStep.SendFinalCopy f) {
         sendFinalCopy(o, f.what());
       } else if (step instanceof SourceStep.SendGo) {
-        ctx.monitor().goSent(o.id());
+        ctx.monitor().goSent(host.node(), o.id());
         host.sendToPeer(o.request.toNode(), o.request.destination(), new Dom0.Go(o.id(), o.record(host.node(), host.now(), null, null),
             o.times.suspended == null ? host.now() : o.times.suspended));
       } else if (step instanceof SourceStep.PushRemainingPages) {
@@ -350,7 +350,7 @@ final class SourceSide {
         host.hypercall(new Op.PagesMissing(o.domid), m -> {
           if (m instanceof Hypervisor.Done d && d.value() >= 0) {
             o.pagesMissing = d.value();
-            ctx.monitor().pagesMissingAtHandover(o.id(), o.spec.name(), d.value(), host.now());
+            ctx.monitor().pagesMissingAtHandover(host.node(), o.id(), o.spec.name(), d.value(), host.now());
           }
         });
       }
@@ -513,7 +513,7 @@ final class SourceSide {
 
   private void finish(Outgoing o, Phase outcome, String reason) {
     outgoing.remove(o.id());
-    ctx.monitor().sourceEnded(o.id());
+    ctx.monitor().sourceEnded(host.node(), o.id());
     if (outcome == Phase.COMPLETED) {
       long end = o.times.unpaused == null ? host.now() : o.times.unpaused;
       long start = o.times.suspended == null ? host.now() : o.times.suspended;

@@ -66,7 +66,7 @@ final class TargetSide {
     if (p.targetBoot() != host.boot() || sourceEnded(p)) {
       // Meant for an earlier life of this node (its connection died with the crash), or the source died
       // with this request in flight: nobody to migrate for.
-      ctx.monitor().targetEnded(p.id());
+      ctx.monitor().targetEnded(host.node(), p.id());
       return;
     }
     String refusal = host.refusal(p.spec());
@@ -77,7 +77,7 @@ final class TargetSide {
           + " the same hypervisor kind; choose a " + p.fromKind().configName() + " node";
     }
     if (refusal != null) {
-      ctx.monitor().targetEnded(p.id());
+      ctx.monitor().targetEnded(host.node(), p.id());
       host.sendToPeer(p.fromNode(), p.source(), new Dom0.PrepareRefused(p.id(), refusal));
       return;
     }
@@ -265,7 +265,7 @@ final class TargetSide {
   /** This side is done with {@code in}: its copy runs here, or is gone. */
   private void end(Incoming in) {
     incoming.remove(in.id());
-    ctx.monitor().targetEnded(in.id());
+    ctx.monitor().targetEnded(host.node(), in.id());
   }
 
   private static long mib(long bytes) {

@@ -13,8 +13,10 @@ import java.util.TreeSet;
  * the invariant, the guest and the simulated time.
  *
  * <p>One instance per run, shared by every node's actors. All calls come from the simulation thread, in
- * event order, so it needs no locking. (A run spread over several JVMs needs one per member, fed with the
- * cross-member facts; see docs/architecture.md.)
+ * event order, so it needs no locking. Each call is one {@link Observation} by the node that makes it; a monitor
+ * given an {@link ObservationLog} records them with their events' keys before it checks them, so that a run
+ * spread over several JVMs can merge its members' logs and replay them through one monitor
+ * ({@link ObservationLog#replay}; docs/architecture.md, "Members").
  */
 public final class InvariantMonitor {
 
@@ -94,6 +96,18 @@ public final class InvariantMonitor {
   /** Nodes crashed or switched off, and not booted again. */
   private final SortedSet<String> down = new TreeSet<>();
   private long checks;
+  /** Where the facts are recorded, or null. */
+  private final ObservationLog log;
+
+  /** A monitor that checks and keeps no record. */
+  public InvariantMonitor() {
+    this(null);
+  }
+
+  /** A monitor that records every fact in {@code log} (null: none), then checks it. */
+  public InvariantMonitor(ObservationLog log) {
+    this.log = log;
+  }
 
   /** How many changes have been checked: a run that checked nothing proves nothing. */
   public long checks() {
@@ -102,6 +116,9 @@ public final class InvariantMonitor {
 
   /** A domain of {@code guest} on {@code node} is now in {@code state} (created, paused or unpaused). */
   public void domainState(String node, String guest, DomainState state, long nowNanos) {
+    if (log != null) {
+      log.add(new Observation.DomainStateChanged(node, guest, state, nowNanos));
+    }
     checks++;
     SortedSet<String> nodes = runningOn.computeIfAbsent(guest, g -> new TreeSet<>());
     if (state != DomainState.RUNNING) {
@@ -131,6 +148,9 @@ public final class InvariantMonitor {
 
   /** A domain of {@code guest} on {@code node} is destroyed. */
   public void domainDestroyed(String node, String guest) {
+    if (log != null) {
+      log.add(new Observation.DomainDestroyed(node, guest));
+    }
     checks++;
     SortedSet<String> nodes = runningOn.get(guest);
     if (nodes != null) {
@@ -143,6 +163,9 @@ public final class InvariantMonitor {
    * guest is gone, not lost, and no domain of it may run again. It must not be running anywhere else.
    */
   public void guestEnded(String node, String guest, long nowNanos) {
+    if (log != null) {
+      log.add(new Observation.GuestEnded(node, guest, nowNanos));
+    }
     checks++;
     SortedSet<String> nodes = runningOn.getOrDefault(guest, new TreeSet<>());
     nodes.remove(node);
@@ -158,6 +181,9 @@ public final class InvariantMonitor {
    * as far as it is concerned (a destination past GO finishes alone).
    */
   public void nodeHalted(String node) {
+    if (log != null) {
+      log.add(new Observation.NodeHalted(node));
+    }
     checks++;
     down.add(node);
     runningOn.values().forEach(nodes -> nodes.remove(node));
@@ -173,12 +199,18 @@ public final class InvariantMonitor {
    * life is open; from now on it may be a migration's end again.
    */
   public void nodeBooted(String node) {
+    if (log != null) {
+      log.add(new Observation.NodeBooted(node));
+    }
     checks++;
     down.remove(node);
   }
 
   /** A node's memory in use after a change (a domain built or destroyed, a claim made or released). */
   public void memory(String node, long usedBytes, long capacityBytes, long nowNanos) {
+    if (log != null) {
+      log.add(new Observation.Memory(node, usedBytes, capacityBytes, nowNanos));
+    }
     checks++;
     if (usedBytes > capacityBytes) {
       throw new Violation(Invariant.MEMORY_WITHIN_CAPACITY, node, nowNanos, "node " + node + " holds "
@@ -188,6 +220,9 @@ public final class InvariantMonitor {
 
   /** The source's Dom0 (on {@code from}) starts migration {@code id} of {@code guest} to {@code to}. */
   public void migrationStarted(String id, String guest, String from, String to, long nowNanos) {
+    if (log != null) {
+      log.add(new Observation.MigrationStarted(from, id, guest, to, nowNanos));
+    }
     checks++;
     for (var e : migrations.entrySet()) {
       Migration prev = e.getValue();
@@ -206,8 +241,11 @@ public final class InvariantMonitor {
     migrations.put(id, m);
   }
 
-  /** The source has sent GO for {@code id}: from now on the destination may run the guest. */
-  public void goSent(String id) {
+  /** The source, {@code node}, has sent GO for {@code id}: from now on the destination may run the guest. */
+  public void goSent(String node, String id) {
+    if (log != null) {
+      log.add(new Observation.GoSent(node, id));
+    }
     checks++;
     Migration m = migrations.get(id);
     if (m != null) {
@@ -215,8 +253,11 @@ public final class InvariantMonitor {
     }
   }
 
-  /** The source's Dom0 is done with migration {@code id}, whatever its outcome. */
-  public void sourceEnded(String id) {
+  /** The source's Dom0 (on {@code node}) is done with migration {@code id}, whatever its outcome. */
+  public void sourceEnded(String node, String id) {
+    if (log != null) {
+      log.add(new Observation.SourceEnded(node, id));
+    }
     checks++;
     Migration m = migrations.get(id);
     if (m != null) {
@@ -225,8 +266,11 @@ public final class InvariantMonitor {
     }
   }
 
-  /** The destination's Dom0 is done with migration {@code id}: its copy runs, or is destroyed. */
-  public void targetEnded(String id) {
+  /** The destination's Dom0 (on {@code node}) is done with migration {@code id}: its copy runs, or is destroyed. */
+  public void targetEnded(String node, String id) {
+    if (log != null) {
+      log.add(new Observation.TargetEnded(node, id));
+    }
     checks++;
     Migration m = migrations.get(id);
     if (m != null) {
@@ -242,10 +286,13 @@ public final class InvariantMonitor {
   }
 
   /**
-   * The final copy of {@code guest}'s migration {@code id} has arrived and the exact dirty log counts
-   * {@code pages} whose latest version the destination lacks: it must be none.
+   * The final copy of {@code guest}'s migration {@code id} has arrived and the exact dirty log of the source,
+   * {@code node}, counts {@code pages} whose latest version the destination lacks: it must be none.
    */
-  public void pagesMissingAtHandover(String id, String guest, long pages, long nowNanos) {
+  public void pagesMissingAtHandover(String node, String id, String guest, long pages, long nowNanos) {
+    if (log != null) {
+      log.add(new Observation.PagesMissing(node, id, guest, pages, nowNanos));
+    }
     checks++;
     if (pages > 0) {
       throw new Violation(Invariant.NO_PAGE_MISSING_AT_HANDOVER, guest, nowNanos, "migration " + id + " of guest "

@@ -27,11 +27,11 @@ class InvariantMonitorTest {
     m.migrationStarted(id, guest, from, to, at);
     m.domainState(to, guest, PAUSED, at + 1);
     m.domainState(from, guest, PAUSED, at + 2);
-    m.goSent(id);
+    m.goSent(from, id);
     m.domainState(to, guest, RUNNING, at + 3);
-    m.targetEnded(id);
+    m.targetEnded(to, id);
     m.domainDestroyed(from, guest);
-    m.sourceEnded(id);
+    m.sourceEnded(from, id);
   }
 
   @Test
@@ -39,7 +39,7 @@ class InvariantMonitorTest {
     m.domainState("a", "g", RUNNING, 0);
     handover("m1", "g", "a", "b", 10);
     handover("m2", "g", "b", "a", 20); // and back again
-    m.pagesMissingAtHandover("m2", "g", 0, 25);
+    m.pagesMissingAtHandover("b", "m2", "g", 0, 25);
     assertTrue(m.checks() > 10);
   }
 
@@ -70,7 +70,7 @@ class InvariantMonitorTest {
     m.domainState("a", "g", RUNNING, 0);
     m.migrationStarted("m1", "g", "a", "b", 1);
     m.domainState("b", "g", PAUSED, 2);
-    m.sourceEnded("m1"); // aborted before GO; the destination has not destroyed its copy yet
+    m.sourceEnded("a", "m1"); // aborted before GO; the destination has not destroyed its copy yet
     assertViolation(Invariant.NO_UNPAUSE_BEFORE_GO, "g", 9, () -> m.domainState("b", "g", RUNNING, 9));
   }
 
@@ -80,10 +80,10 @@ class InvariantMonitorTest {
     m.migrationStarted("m1", "g", "a", "b", 1);
     m.domainState("b", "g", PAUSED, 2);
     m.domainState("a", "g", PAUSED, 3);
-    m.goSent("m1");
+    m.goSent("a", "m1");
     m.nodeHalted("a");
     m.domainState("b", "g", RUNNING, 4);
-    m.targetEnded("m1");
+    m.targetEnded("b", "m1");
     m.migrationStarted("m2", "g", "b", "c", 10); // the source's crash ended m1 for it
   }
 
@@ -92,16 +92,16 @@ class InvariantMonitorTest {
     m.domainState("a", "g", RUNNING, 0);
     m.nodeHalted("b");
     m.migrationStarted("m1", "g", "a", "b", 1); // the source does not know yet that b crashed
-    m.sourceEnded("m1"); // it learns, and gives up
+    m.sourceEnded("a", "m1"); // it learns, and gives up
     m.nodeBooted("b");
     m.migrationStarted("m2", "g", "a", "b", 10);
     m.domainState("b", "g", PAUSED, 11);
     m.domainState("a", "g", PAUSED, 12);
-    m.goSent("m2");
+    m.goSent("a", "m2");
     m.domainState("b", "g", RUNNING, 13); // m1 never reached b: its copy of g is m2's, unpaused after GO
     m.domainDestroyed("a", "g");
-    m.sourceEnded("m2");
-    m.targetEnded("m2");
+    m.sourceEnded("a", "m2");
+    m.targetEnded("b", "m2");
   }
 
   @Test
@@ -129,7 +129,7 @@ class InvariantMonitorTest {
 
   @Test
   void aPageMissingAtHandoverIsAViolation() {
-    assertViolation(Invariant.NO_PAGE_MISSING_AT_HANDOVER, "g", 5, () -> m.pagesMissingAtHandover("m1", "g", 3, 5));
+    assertViolation(Invariant.NO_PAGE_MISSING_AT_HANDOVER, "g", 5, () -> m.pagesMissingAtHandover("a", "m1", "g", 3, 5));
   }
 
   @Test
@@ -146,9 +146,9 @@ class InvariantMonitorTest {
   void aGuestMayLeaveItsDestinationBeforeTheOldSourceHearsOfTheHandover() {
     InvariantMonitor m = new InvariantMonitor();
     m.migrationStarted("m1", "g", "a", "b", 1);
-    m.goSent("m1");
+    m.goSent("a", "m1");
     assertViolation(Invariant.ONE_MIGRATION_PER_GUEST, "g", 2, () -> m.migrationStarted("m2", "g", "b", "c", 2));
-    m.targetEnded("m1"); // b runs g; a has not heard so yet
+    m.targetEnded("b", "m1"); // b runs g; a has not heard so yet
     m.migrationStarted("m3", "g", "b", "c", 3);
     assertViolation(Invariant.ONE_MIGRATION_PER_GUEST, "g", 4, () -> m.migrationStarted("m4", "g", "a", "c", 4));
   }

@@ -138,6 +138,19 @@ public final class SimKernel {
     return loop.maxLagNanos();
   }
 
+  /**
+   * The key of the event being handled, on the simulation thread: the timer that fired last, for its handling
+   * and everything it causes synchronously (zero-time tells, to any depth: the loop runs them all before it fires
+   * the next timer). An injection from outside runs only when the loop is idle; it counts as part of the last
+   * event if that was at its instant, and otherwise as the first event of its instant ({@link
+   * EventKey#startOf}). So on one thread the current event never decreases in key order, and a message
+   * stamped with it when sent names the event that caused it, wherever it is applied: what the fabric's inputs
+   * carry so that they can be applied in the order of their causes across members.
+   */
+  public EventKey currentEvent() {
+    return loop.currentEvent();
+  }
+
   /** A named entity whose timers and random numbers are its own. Names must be unique in a run. */
   public SimEntity entity(String name) {
     return new SimEntity(this, name);

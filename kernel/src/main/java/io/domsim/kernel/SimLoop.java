@@ -91,6 +91,8 @@ final class SimLoop extends AbstractExecutorService {
   private CompletableFuture<Long> horizonReached;
   private long wallAnchorNanos;
   private long simAnchorNanos;
+  /** The timer fired last: its key is the cause of everything that runs until the loop is idle again. */
+  private SimTimer lastFired;
   private long timersFired;
   private long tasksRun;
   private SimulationFailure failure;
@@ -142,6 +144,19 @@ final class SimLoop extends AbstractExecutorService {
 
   long timersFired() {
     return timersFired;
+  }
+
+  /**
+   * On the loop thread: the key of the event whose consequences are running (see {@link SimKernel#currentEvent}).
+   * A timer's cascade runs to idle before the next timer fires, so the last timer fired is that event; an
+   * injection, run only when the loop is idle, continues it at its instant or starts its own instant.
+   */
+  EventKey currentEvent() {
+    if (!onLoopThread()) {
+      throw new IllegalStateException("the current event is known on the simulation thread only");
+    }
+    SimTimer t = lastFired;
+    return t != null && t.time == now ? EventKey.of(t) : EventKey.startOf(now);
   }
 
   long tasksRun() {
@@ -319,6 +334,7 @@ final class SimLoop extends AbstractExecutorService {
       // Exactly the timer's time on both clocks (never behind now: timers are never set in the past, and
       // an injection is admitted no later than the next timer).
       setNow(Math.max(now, next.time));
+      lastFired = next;
       timersFired++;
       try {
         next.fire();

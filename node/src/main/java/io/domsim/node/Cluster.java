@@ -10,6 +10,7 @@ import io.domsim.config.ClusterSpec;
 import io.domsim.config.NodeSpec;
 import io.domsim.config.ScenarioAction;
 import io.domsim.dom0.Dom0;
+import io.domsim.hypervisor.InvariantMonitor;
 import io.domsim.kernel.Network;
 import io.domsim.kernel.SimEntity;
 import io.domsim.kernel.SimKernel;
@@ -140,7 +141,7 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
   private final Map<String, CompletableFuture<String>> unansweredVerbs = new TreeMap<>();
 
   private Cluster(ActorContext<Command> ctx, SimKernel kernel, ClusterSpec spec, MeterRegistry registry,
-      RunSeries series, EventLog events, CompletableFuture<ActorRef<Command>> started) {
+      RunSeries series, EventLog events, CompletableFuture<ActorRef<Command>> started, InvariantMonitor monitor) {
     super(ctx);
     this.series = series;
     this.kernel = kernel;
@@ -161,7 +162,7 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
     this.wiring = new ClusterWiring(ctx, kernel, spec, registry, series, operator, new ClusterWiring.Replies(
         ctx.messageAdapter(Node.Booted.class, NodeBooted::new),
         ctx.messageAdapter(Dom0.PoolEndpoint.class, PoolEndpointReady::new), createReplies, placementReplies,
-        ctx.messageAdapter(Consolidator.Orders.class, ConsolidationOrders::new)), plugins, migrationPlugins);
+        ctx.messageAdapter(Consolidator.Orders.class, ConsolidationOrders::new)), plugins, migrationPlugins, monitor);
     this.faults = new LinkFaultOrders(wiring, (delay, fault) -> scenario.sendAfter(delay, ctx.getSelf(),
         new FaultEnds(fault)));
     this.powerOrders = new PowerOrders(operator, spec.nodes(),
@@ -192,8 +193,14 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
    */
   public static Behavior<Command> create(SimKernel kernel, ClusterSpec spec, MeterRegistry registry,
       RunSeries series, EventLog events, CompletableFuture<ActorRef<Command>> started) {
+    return create(kernel, spec, registry, series, events, started, new InvariantMonitor());
+  }
+
+  /** As the other, with {@code monitor} as the run's invariant monitor (one that records, in tests). */
+  static Behavior<Command> create(SimKernel kernel, ClusterSpec spec, MeterRegistry registry,
+      RunSeries series, EventLog events, CompletableFuture<ActorRef<Command>> started, InvariantMonitor monitor) {
     // A failure in the setup fails the run, which the driver waits for too.
-    return Behaviors.setup(ctx -> new Cluster(ctx, kernel, spec, registry, series, events, started));
+    return Behaviors.setup(ctx -> new Cluster(ctx, kernel, spec, registry, series, events, started, monitor));
   }
 
   @Override
@@ -519,7 +526,7 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
     });
     wiring.nodes().get(name).tell(Node.Fail.INSTANCE);
     wiring.network().nodeDown(name);
-    wiring.fabric().tell(new Fabric.NodeFailed(name));
+    wiring.fabric().tell(new Fabric.NodeFailed(name, kernel.currentEvent()));
     tellOthersLater(name, new Dom0.NodeDown(name, operator.boot(name)));
   }
 
@@ -530,7 +537,7 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
   private void recoverNode(String name) {
     int boot = operator.recoverNode(name, SimTime.toSeconds(kernel.now()));
     wiring.nodes().get(name).tell(new Node.Recover(boot, operator.othersLives(name)));
-    wiring.fabric().tell(new Fabric.NodeRecovered(name));
+    wiring.fabric().tell(new Fabric.NodeRecovered(name, kernel.currentEvent()));
     wiring.network().nodeUp(name);
     tellOthersLater(name, new Dom0.NodeUp(name, boot));
   }

@@ -7,6 +7,8 @@ import com.typesafe.config.ConfigFactory;
 import io.domsim.config.ClockMode;
 import io.domsim.config.ClusterSpec;
 import io.domsim.config.ScenarioAction;
+import io.domsim.hypervisor.InvariantMonitor;
+import io.domsim.hypervisor.ObservationLog;
 import io.domsim.kernel.ClockKind;
 import io.domsim.kernel.SimKernel;
 import io.domsim.kernel.SimTime;
@@ -20,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.function.LongConsumer;
 
 /**
@@ -96,6 +99,15 @@ public final class ClusterRun implements AutoCloseable {
    */
   public static ClusterRun start(ClusterSpec spec, MeterRegistry registry, SeriesSink series, Config akka,
       StartGate gate) throws InterruptedException, MembersMissing {
+    return start(spec, registry, series, akka, gate, kernel -> new InvariantMonitor());
+  }
+
+  /**
+   * As {@link #start(ClusterSpec, MeterRegistry, SeriesSink, Config, StartGate)}, with the run's invariant monitor
+   * made by {@code monitor} on the run's kernel (tests give one that records, {@link ObservationLog}).
+   */
+  static ClusterRun start(ClusterSpec spec, MeterRegistry registry, SeriesSink series, Config akka,
+      StartGate gate, Function<SimKernel, InvariantMonitor> monitor) throws InterruptedException, MembersMissing {
     RunSeries runSeries = series == null ? null : new RunSeries(series, spec.metrics().series().guests(),
         SimTime.of(spec.simulation().sampleInterval()));
     ClockKind clock = spec.simulation().clock() == ClockMode.REAL ? ClockKind.REAL : ClockKind.VIRTUAL;
@@ -103,7 +115,7 @@ public final class ClusterRun implements AutoCloseable {
     CompletableFuture<ActorRef<Cluster.Command>> started = new CompletableFuture<>();
     EventLog events = new EventLog(kernel::now);
     ActorSystem<Void> system = kernel.startSystem("domsim",
-        Cluster.create(kernel, spec, registry, runSeries, events, started), akka);
+        Cluster.create(kernel, spec, registry, runSeries, events, started, monitor.apply(kernel)), akka);
     try {
       ActorRef<Cluster.Command> cluster = await(kernel, started, "the cluster to start");
       gate.await(system);

@@ -61,7 +61,7 @@ final class ClusterWiring {
   /** Spawns the fabric and every node (they boot at once); with no nodes, settles the guests' fate now. */
   ClusterWiring(ActorContext<Cluster.Command> ctx, SimKernel kernel, ClusterSpec spec, MeterRegistry registry,
       io.domsim.node.series.RunSeries series, Operator operator, Replies replies, Plugins plugins,
-      MigrationPlugins migrationPlugins) {
+      MigrationPlugins migrationPlugins, InvariantMonitor monitor) {
     this.spec = spec;
     this.plugins = plugins;
     this.operator = operator;
@@ -74,10 +74,10 @@ final class ClusterWiring {
         migrationCosts.dom0ReceiveCyclesPerPage(), spec.network().payloadFraction()), "fabric");
     // One invariant monitor for the whole run: every hypervisor and every Dom0 reports to it.
     MigrationContext migration = new MigrationContext(fabric, migrationPlugins, migrationCosts,
-        MigrationObserver.NONE, new InvariantMonitor());
+        MigrationObserver.NONE, monitor);
     NetworkSpec.Faults f = spec.network().faults();
     this.network = new Network(latencyNanos, new Network.Faults(f.loss(), f.duplicate(), f.reorder()));
-    this.links = new LinkFaults(network, fabric, nics);
+    this.links = new LinkFaults(kernel, network, fabric, nics);
     if (registry != null) {
       operator.ledger().observe(new ClusterMeters(registry, kernel, spec.simulation()));
     }

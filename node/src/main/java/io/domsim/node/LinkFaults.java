@@ -2,6 +2,7 @@ package io.domsim.node;
 
 import akka.actor.typed.ActorRef;
 import io.domsim.kernel.Network;
+import io.domsim.kernel.SimKernel;
 import io.domsim.migration.net.Fabric;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -14,6 +15,7 @@ import java.util.TreeMap;
  * and degraded at once: what it gets is the worse of the two.
  */
 final class LinkFaults {
+  private final SimKernel kernel;
   private final Network network;
   private final ActorRef<Fabric.Command> fabric;
   private final SortedMap<String, Long> nominalNics;
@@ -24,7 +26,8 @@ final class LinkFaults {
   /** A degraded link: at most {@code bitsPerSecond} (when present), messages taking {@code latencyNanos}. */
   private record Degraded(Optional<Long> bitsPerSecond, Optional<Long> latencyNanos) {}
 
-  LinkFaults(Network network, ActorRef<Fabric.Command> fabric, SortedMap<String, Long> nominalNics) {
+  LinkFaults(SimKernel kernel, Network network, ActorRef<Fabric.Command> fabric, SortedMap<String, Long> nominalNics) {
+    this.kernel = kernel;
     this.network = network;
     this.fabric = fabric;
     this.nominalNics = nominalNics;
@@ -72,6 +75,6 @@ final class LinkFaults {
     long bits = cut.contains(node) ? 0
         : d == null ? nominal : Math.min(nominal, d.bitsPerSecond().orElse(nominal));
     long latency = d == null ? baseLatencyNanos : Math.max(baseLatencyNanos, d.latencyNanos().orElse(0L));
-    fabric.tell(new Fabric.LinkChanged(node, bits, latency));
+    fabric.tell(new Fabric.LinkChanged(node, bits, latency, kernel.currentEvent()));
   }
 }

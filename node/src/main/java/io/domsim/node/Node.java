@@ -106,7 +106,7 @@ public final class Node extends AbstractBehavior<Node.Command> {
     host.setDirtyLogFactory(dirtyModel.factory(kernel.seed()));
     host.setLogDirtyCosts(logDirtyCosts);
     hypervisor = kernel.spawn(ctx, Hypervisor.create(kernel, spec.name(), host, sampleIntervalNanos,
-        new SampleRouter(spec.name(), meters, series, migration.fabric()), migration.monitor()), "xen");
+        new SampleRouter(kernel, spec.name(), meters, series, migration.fabric()), migration.monitor()), "xen");
     // Dom0's migration streams cost it CPU at the rates the fabric gives them.
     migration.fabric().tell(new Fabric.Watch(spec.name(), hypervisor));
     dom0 = kernel.spawn(ctx, Dom0.create(kernel, spec.name(), hardware, spec.dom0().vcpus(), hypervisor, network,

@@ -2,6 +2,7 @@ package io.domsim.node;
 
 import akka.actor.typed.ActorRef;
 import io.domsim.hypervisor.NodeSample;
+import io.domsim.kernel.SimKernel;
 import io.domsim.migration.net.Fabric;
 import io.domsim.node.series.NodeSeries;
 
@@ -15,13 +16,15 @@ import io.domsim.node.series.NodeSeries;
 final class SampleRouter implements NodeSample.Sink {
   private static final double HYSTERESIS = 0.05;
 
+  private final SimKernel kernel;
   private final String node;
   private final NodeMeters meters; // null: no meters
   private final NodeSeries series; // null: no series
   private final ActorRef<Fabric.Command> fabric;
   private double reported;
 
-  SampleRouter(String node, NodeMeters meters, NodeSeries series, ActorRef<Fabric.Command> fabric) {
+  SampleRouter(SimKernel kernel, String node, NodeMeters meters, NodeSeries series, ActorRef<Fabric.Command> fabric) {
+    this.kernel = kernel;
     this.node = node;
     this.meters = meters;
     this.series = series;
@@ -56,7 +59,7 @@ final class SampleRouter implements NodeSample.Sink {
     double traffic = sample.guestNetworkBitsPerSecond();
     if (fabric != null && traffic != reported && Math.abs(traffic - reported) >= HYSTERESIS * reported) {
       reported = traffic;
-      fabric.tell(new Fabric.GuestTraffic(node, traffic / 2, traffic / 2));
+      fabric.tell(new Fabric.GuestTraffic(node, traffic / 2, traffic / 2, kernel.currentEvent()));
     }
   }
 }

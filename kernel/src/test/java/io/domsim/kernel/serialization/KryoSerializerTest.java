@@ -151,7 +151,9 @@ class KryoSerializerTest {
   void registrationsFromSeveralReferenceConfsAreAllKeptInEitherClasspathOrder(@TempDir Path dir) throws Exception {
     Path a = module(dir, "a", "domsim.kernel.kryo.registrations {\n  \"x.A1\" = on\n  \"x.A2\" = on\n}\n");
     Path b = module(dir, "b", "domsim.kernel.kryo.registrations.\"x.B1\" = on\n");
-    List<String> ours = List.of(Sample.class.getName(), Carrier.class.getName(), Phase.class.getName());
+    // The test's own and the kernel's main ones (EventKey).
+    List<String> ours = List.of(Sample.class.getName(), Carrier.class.getName(), Phase.class.getName(),
+        io.domsim.kernel.EventKey.class.getName());
     for (Path[] order : new Path[][] {{a, b}, {b, a}}) {
       try (URLClassLoader loader = new URLClassLoader(
           new URL[] {order[0].toUri().toURL(), order[1].toUri().toURL()}, getClass().getClassLoader())) {

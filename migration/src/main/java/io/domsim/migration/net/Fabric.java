@@ -8,12 +8,14 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import io.domsim.hypervisor.Hypervisor;
 import io.domsim.hypervisor.Page;
+import io.domsim.kernel.EventKey;
 import io.domsim.kernel.SimEntity;
 import io.domsim.kernel.SimKernel;
 import io.domsim.kernel.SimTimer;
 import io.domsim.kernel.serialization.CrossJvm;
 import io.domsim.kernel.serialization.SameMember;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -34,6 +36,17 @@ import java.util.TreeSet;
  *
  * <p>After the last byte has left the source, the flow is "in its tail" for one latency: a
  * {@link CancelFlow} still withdraws it, and a failure of either endpoint still breaks it.
+ *
+ * <p>Inputs are applied in the order of the events that caused them. Each {@link Input} carries the key of its
+ * cause ({@link SimKernel#currentEvent} when it was sent: inputs are zero-time tells), so that replicas of the
+ * fabric on several members can apply the inputs of an instant in the one order a single JVM does (flow ids,
+ * tails, {@link FlowBroken}s and the Dom0 work reports depend on it). In one JVM the arrival order already is
+ * that order: the loop runs the whole zero-time cascade of an event, this fabric's mailbox included, before it
+ * fires the next event, so inputs of an earlier cause have all been applied when one of a later cause comes in;
+ * inputs of one cause keep the order they were sent in, the order of its cascade. The fabric checks it: an
+ * input whose cause is not at the current instant, or is below the cause of an input already applied, fails
+ * the run naming both (a model change that told the fabric from a timer, or across a member, without the rule
+ * for it; docs/architecture.md, "Members").
  */
 public final class Fabric extends AbstractBehavior<Fabric.Command> {
   /** The entity name of the fabric: its timers are ordered by it. */
@@ -42,21 +55,29 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   public sealed interface Command {}
 
   /**
+   * What changes the flows: stamped with the key of the event that caused it ({@link SimKernel#currentEvent} at
+   * the sender, when it is told), applied in the order of those keys.
+   */
+  public sealed interface Input extends Command {
+    EventKey cause();
+  }
+
+  /**
    * Starts a flow of {@code bytes} from {@code from} to {@code to} now. {@code capBitsPerSecond} 0
    * means no cap. The owner {@code replyTo} gets exactly one {@link FlowEvent} for it, unless the flow
    * is cancelled.
    */
   public record StartFlow(FlowId flowId, String from, String to, long bytes, long capBitsPerSecond,
-      ActorRef<FlowEvent> replyTo, Stream stream) implements Command, CrossJvm {
+      ActorRef<FlowEvent> replyTo, EventKey cause, Stream stream) implements Input, CrossJvm {
     /** A {@link Stream#PLAIN} flow. */
     public StartFlow(FlowId flowId, String from, String to, long bytes, long capBitsPerSecond,
-        ActorRef<FlowEvent> replyTo) {
-      this(flowId, from, to, bytes, capBitsPerSecond, replyTo, Stream.PLAIN);
+        ActorRef<FlowEvent> replyTo, EventKey cause) {
+      this(flowId, from, to, bytes, capBitsPerSecond, replyTo, cause, Stream.PLAIN);
     }
 
     public StartFlow {
-      if (flowId == null || from == null || to == null || replyTo == null || stream == null) {
-        throw new IllegalArgumentException("StartFlow needs a flow id, both ends, an owner and a stream");
+      if (flowId == null || from == null || to == null || replyTo == null || cause == null || stream == null) {
+        throw new IllegalArgumentException("StartFlow needs a flow id, both ends, an owner, a cause and a stream");
       }
       if (from.equals(to)) {
         throw new IllegalArgumentException("flow " + flowId + " goes from " + from + " to itself");
@@ -95,7 +116,11 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   }
 
   /** Withdraws a flow (the others speed up); its owner hears nothing. Unknown ids are ignored. */
-  public record CancelFlow(FlowId flowId) implements Command, CrossJvm {}
+  public record CancelFlow(FlowId flowId, EventKey cause) implements Input, CrossJvm {
+    public CancelFlow {
+      Objects.requireNonNull(cause, "cause");
+    }
+  }
 
   /**
    * Tell {@code hypervisor} what the streams to and from {@code node} cost its Dom0 ({@link
@@ -106,27 +131,44 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   public record Watch(String node, ActorRef<Hypervisor.Command> hypervisor) implements Command, SameMember {}
 
   /** What a node's guests want of its NIC for their own I/O (out and in); they share it with the flows. */
-  public record GuestTraffic(String node, double egressBitsPerSecond, double ingressBitsPerSecond)
-      implements Command, CrossJvm {}
+  public record GuestTraffic(String node, double egressBitsPerSecond, double ingressBitsPerSecond, EventKey cause)
+      implements Input, CrossJvm {
+    public GuestTraffic {
+      Objects.requireNonNull(cause, "cause");
+    }
+  }
 
   /**
    * {@code node} has failed: every flow from or to it ends, and each owner gets {@link FlowBroken} at
    * once. Later flows from or to it are refused until {@link NodeRecovered}.
    */
-  public record NodeFailed(String node) implements Command, CrossJvm {}
+  public record NodeFailed(String node, EventKey cause) implements Input, CrossJvm {
+    public NodeFailed {
+      Objects.requireNonNull(cause, "cause");
+    }
+  }
 
   /**
    * {@code node} is back: flows from and to it are accepted again. It boots empty: no guest traffic on its
    * NIC until its new guests report some.
    */
-  public record NodeRecovered(String node) implements Command, CrossJvm {}
+  public record NodeRecovered(String node, EventKey cause) implements Input, CrossJvm {
+    public NodeRecovered {
+      Objects.requireNonNull(cause, "cause");
+    }
+  }
 
   /**
    * {@code node}'s link changed (a fault, or its end): its NIC now carries {@code bitsPerSecond} each way
    * (0 while the node is cut off: its flows stall and keep their bytes), and a last byte to or from it
    * takes {@code latencyNanos} (at least the fabric's base latency).
    */
-  public record LinkChanged(String node, long bitsPerSecond, long latencyNanos) implements Command, CrossJvm {}
+  public record LinkChanged(String node, long bitsPerSecond, long latencyNanos, EventKey cause)
+      implements Input, CrossJvm {
+    public LinkChanged {
+      Objects.requireNonNull(cause, "cause");
+    }
+  }
 
   /** For tests and metrics: the current rate of a flow. */
   public record GetRate(FlowId flowId, ActorRef<Rate> replyTo) implements Command, CrossJvm {}
@@ -210,6 +252,8 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   /** Hypervisors told of their Dom0's migration work, and the cycles per second each was told last. */
   private final TreeMap<String, ActorRef<Hypervisor.Command>> watchers = new TreeMap<>();
   private final TreeMap<String, Double> reportedWork = new TreeMap<>();
+  /** The cause of the input applied last, or null before the first: causes never go down. */
+  private EventKey lastCause;
   /** A flow at rate 0 finishes at or after this: never, for all a run is concerned. */
   private static final long NEVER = Long.MAX_VALUE / 4;
 
@@ -286,6 +330,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   }
 
   private Behavior<Command> onStart(StartFlow s) {
+    admit(s);
     long now = settle();
     String refused = refusal(s);
     if (refused != null) {
@@ -309,6 +354,23 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     return this;
   }
 
+  /**
+   * Checks that {@code input} comes in the order of its cause (see the class comment): caused at this instant,
+   * and not before the cause of an input already applied. Throwing fails the run, naming the fabric.
+   */
+  private void admit(Input input) {
+    EventKey cause = input.cause();
+    String wrong = cause.time() != kernel.now() ? "it came at " + kernel.now() + " ns, not at its cause's instant"
+        : lastCause != null && cause.compareTo(lastCause) < 0 ? "an input caused by event " + lastCause
+            + " has been applied before it" : null;
+    if (wrong != null) {
+      throw new IllegalStateException("fabric input " + input + " is out of the order of its cause: " + wrong
+          + " (the fabric applies inputs in the order of the events that caused them, and they are zero-time"
+          + " tells; docs/architecture.md, \"Members\")");
+    }
+    lastCause = cause;
+  }
+
   /** Why a start is refused (a node name or {@link #DUPLICATE}), or null. */
   private String refusal(StartFlow s) {
     if (network.contains(s.flowId()) || tails.containsKey(s.flowId())) {
@@ -323,6 +385,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   }
 
   private Behavior<Command> onCancel(CancelFlow c) {
+    admit(c);
     long now = settle();
     if (network.removeFlow(c.flowId(), now).isPresent()) {
       owners.remove(c.flowId());
@@ -338,6 +401,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   }
 
   private Behavior<Command> onGuestTraffic(GuestTraffic g) {
+    admit(g);
     long now = settle();
     if (network.hasNode(g.node()) && !failed.contains(g.node())) {
       network.setGuestTraffic(g.node(), g.egressBitsPerSecond(), g.ingressBitsPerSecond(), now);
@@ -347,6 +411,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   }
 
   private Behavior<Command> onNodeFailed(NodeFailed f) {
+    admit(f);
     long now = settle();
     failed.add(f.node());
     // Owners hear about their broken flows in flow-id order, whether running or in their tail.
@@ -377,6 +442,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   }
 
   private Behavior<Command> onNodeRecovered(NodeRecovered r) {
+    admit(r);
     settle();
     if (network.hasNode(r.node()) && failed.remove(r.node())) {
       // The traffic its guests had at the crash is gone with them (it has no flows, so no rate changes).
@@ -386,6 +452,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   }
 
   private Behavior<Command> onLinkChanged(LinkChanged c) {
+    admit(c);
     long now = settle();
     if (!network.hasNode(c.node())) {
       return this;

@@ -2,12 +2,14 @@ package io.domsim.migration.net;
 
 import akka.actor.typed.ActorRef;
 import io.domsim.kernel.ClockKind;
+import io.domsim.kernel.EventKey;
 import io.domsim.kernel.SimEntity;
 import io.domsim.kernel.SimKernel;
 import io.domsim.kernel.testkit.SimHarness;
 import io.domsim.kernel.testkit.SimHarness.Received;
 import java.util.List;
 import java.util.SortedMap;
+import java.util.function.Function;
 
 /**
  * The kernel's test harness with one {@link Fabric} under test, on either clock; the harness's inbox owns
@@ -61,9 +63,20 @@ final class FabricHarness implements AutoCloseable {
     h.inject(() -> fabric.tell(command));
   }
 
-  /** Delivers {@code command} to the fabric at simulated instant {@code atNanos}, as a timer of {@code sender}. */
-  void tellAt(SimEntity sender, long atNanos, Fabric.Command command) {
-    h.inject(() -> sender.sendAt(atNanos, fabric, command));
+  /**
+   * Delivers an input to the fabric at the current simulated instant, stamped as a sender stamps it: with the
+   * current event ({@link SimKernel#currentEvent}), at the instant it is told.
+   */
+  void tell(Function<EventKey, Fabric.Input> input) {
+    h.inject(() -> fabric.tell(input.apply(kernel.currentEvent())));
+  }
+
+  /**
+   * Delivers an input to the fabric at simulated instant {@code atNanos}, told by a timer of {@code sender}
+   * and so caused by it.
+   */
+  void tellAt(SimEntity sender, long atNanos, Function<EventKey, Fabric.Input> input) {
+    h.inject(() -> sender.callAt(atNanos, fabric, () -> fabric.tell(input.apply(kernel.currentEvent()))));
   }
 
   /** The fabric's id of the test's flow {@code name} (a migration of that name sending its final copy). */
@@ -72,11 +85,11 @@ final class FabricHarness implements AutoCloseable {
   }
 
   void start(String id, String from, String to, long bytes, long cap) {
-    tell(new Fabric.StartFlow(id(id), from, to, bytes, cap, owner()));
+    tell(cause -> new Fabric.StartFlow(id(id), from, to, bytes, cap, owner(), cause));
   }
 
   void start(String id, String from, String to, long bytes, long cap, Fabric.Stream stream) {
-    tell(new Fabric.StartFlow(id(id), from, to, bytes, cap, owner(), stream));
+    tell(cause -> new Fabric.StartFlow(id(id), from, to, bytes, cap, owner(), cause, stream));
   }
 
   /** Asks for a flow's rate now; simulated time does not move while waiting. */

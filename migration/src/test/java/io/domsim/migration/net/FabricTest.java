@@ -11,7 +11,10 @@ import io.domsim.kernel.testkit.SimHarness.Received;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import io.domsim.kernel.ClockKind;
+import io.domsim.kernel.EventKey;
+import io.domsim.kernel.SimulationFailure;
 import io.domsim.kernel.SimEntity;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -98,7 +101,7 @@ class FabricTest {
       h.start("m", "a", "b", GIB, 0);
       h.start("other", "a", "c", GIB, 0);
       h.runUntil(100 * MS);
-      h.tell(new Fabric.LinkChanged("b", 0, LATENCY)); // b cut off: m stalls, other takes all of a's NIC
+      h.tell(cause -> new Fabric.LinkChanged("b", 0, LATENCY, cause)); // b cut off: m stalls, other takes all of a's NIC
       h.runUntil(2 * SECOND);
       List<Received> events = h.events();
       assertInstanceOf(Fabric.FlowStalled.class, events.get(0).message(), events::toString);
@@ -108,7 +111,7 @@ class FabricTest {
       double otherLeft = GIB - 0.1 * 5e9 / 8;
       assertDone(events.get(1), "other", GIB, 0, 100 * MS + sendNanos(otherLeft, 10 * GBIT) + LATENCY);
       assertEquals(0, h.rate("m").bitsPerSecond(), "stalled, not gone");
-      h.tell(new Fabric.LinkChanged("b", 10 * GBIT, 20 * MS)); // healed, with a slower last byte
+      h.tell(cause -> new Fabric.LinkChanged("b", 10 * GBIT, 20 * MS, cause)); // healed, with a slower last byte
       h.runUntil(10 * SECOND);
       events = h.events();
       assertInstanceOf(Fabric.FlowMoving.class, events.get(2).message(), events::toString);
@@ -125,7 +128,7 @@ class FabricTest {
       h.start("m", "a", "b", GIB, 0);
       h.runUntil(SECOND / 2);
       assertEquals(Math.round(GBIT * payload), h.rate("m").bitsPerSecond(), 1.0);
-      h.tell(new Fabric.LinkChanged("a", GBIT / 2, LATENCY));
+      h.tell(cause -> new Fabric.LinkChanged("a", GBIT / 2, LATENCY, cause));
       h.runUntil(SECOND);
       assertEquals(Math.round(GBIT / 2 * payload), h.rate("m").bitsPerSecond(), 1.0);
     }
@@ -139,7 +142,7 @@ class FabricTest {
   @Test
   void aDegradedNicCarriesAtMostItsNewRate() throws Exception {
     try (FabricHarness h = new FabricHarness(io.domsim.kernel.ClockKind.VIRTUAL, nics(10 * GBIT, "a", "b"), LATENCY)) {
-      h.tell(new Fabric.LinkChanged("a", GBIT, LATENCY));
+      h.tell(cause -> new Fabric.LinkChanged("a", GBIT, LATENCY, cause));
       h.start("m", "a", "b", GIB, 0);
       h.runUntil(SECOND / 2);
       assertEquals(GBIT, h.rate("m").bitsPerSecond(), 1.0);
@@ -174,7 +177,7 @@ class FabricTest {
       h.runUntil(SECOND / 2);
       assertEquals(5 * GBIT, h.rate("from-b").bitsPerSecond(), 1.0, "sharing c's ingress");
 
-      h.tell(new Fabric.NodeFailed("a"));
+      h.tell(cause -> new Fabric.NodeFailed("a", cause));
       h.runUntil(SECOND / 2);
       List<Received> events = h.events();
       assertEquals(2, events.size(), events::toString);
@@ -196,7 +199,7 @@ class FabricTest {
       assertBroken(events.get(3), "towards", "a", SECOND / 2);
       assertDone(events.get(4), "from-b", GIB, 0, SECOND / 2 + sendNanos(left, 10 * GBIT) + LATENCY);
 
-      h.tell(new Fabric.NodeRecovered("a"));
+      h.tell(cause -> new Fabric.NodeRecovered("a", cause));
       h.start("back", "a", "b", 1000, 0);
       h.runUntil(20 * SECOND);
       events = h.events();
@@ -208,9 +211,9 @@ class FabricTest {
   @Test
   void aRecoveredNodeBootsWithoutItsGuestsTraffic() throws Exception {
     try (FabricHarness h = new FabricHarness(io.domsim.kernel.ClockKind.VIRTUAL, nics(10 * GBIT, "a", "b"), LATENCY)) {
-      h.tell(new Fabric.GuestTraffic("a", 0, 9 * GBIT));
-      h.tell(new Fabric.NodeFailed("a"));
-      h.tell(new Fabric.NodeRecovered("a"));
+      h.tell(cause -> new Fabric.GuestTraffic("a", 0, 9 * GBIT, cause));
+      h.tell(cause -> new Fabric.NodeFailed("a", cause));
+      h.tell(cause -> new Fabric.NodeRecovered("a", cause));
       h.start("in", "b", "a", GIB, 0);
       assertEquals(10 * GBIT, h.rate("in").bitsPerSecond(), 1.0, "the guests that sent 9 Gbit/s to a are gone");
     }
@@ -223,7 +226,7 @@ class FabricTest {
       h.runUntil(LATENCY / 2);
       assertFalse(h.rate("short").active(), "all bytes sent");
       assertTrue(h.events().isEmpty(), "not arrived yet");
-      h.tell(new Fabric.NodeFailed("b"));
+      h.tell(cause -> new Fabric.NodeFailed("b", cause));
       h.runUntil(SECOND);
       List<Received> events = h.events();
       assertEquals(1, events.size(), events::toString);
@@ -237,8 +240,8 @@ class FabricTest {
       h.start("gone", "a", "b", GIB, 0);
       h.start("kept", "a", "c", GIB, 0);
       h.runUntil(SECOND / 2);
-      h.tell(new Fabric.CancelFlow(FabricHarness.id("gone")));
-      h.tell(new Fabric.CancelFlow(FabricHarness.id("no-such-flow")));
+      h.tell(cause -> new Fabric.CancelFlow(FabricHarness.id("gone"), cause));
+      h.tell(cause -> new Fabric.CancelFlow(FabricHarness.id("no-such-flow"), cause));
       h.runUntil(SECOND / 2);
       assertFalse(h.rate("gone").active());
       assertEquals(10 * GBIT, h.rate("kept").bitsPerSecond(), 1.0);
@@ -255,7 +258,7 @@ class FabricTest {
     try (FabricHarness h = new FabricHarness(clock, nics(10 * GBIT, "a", "b"), LATENCY)) {
       h.start("short", "a", "b", 1000, 0);
       h.runUntil(LATENCY / 2);
-      h.tell(new Fabric.CancelFlow(FabricHarness.id("short")));
+      h.tell(cause -> new Fabric.CancelFlow(FabricHarness.id("short"), cause));
       h.runUntil(SECOND);
       assertTrue(h.events().isEmpty(), h.events()::toString);
     }
@@ -326,12 +329,65 @@ class FabricTest {
       h.runUntil(0);
       SimEntity early = h.kernel.entity("early");
       assertTrue(early.name().compareTo(Fabric.ENTITY) < 0);
-      h.tellAt(early, finish, new Fabric.StartFlow(FabricHarness.id("m2"), "a", "b", GIB, 0, h.owner()));
+      h.tellAt(early, finish,
+          cause -> new Fabric.StartFlow(FabricHarness.id("m2"), "a", "b", GIB, 0, h.owner(), cause));
       h.runUntil(10 * SECOND);
       List<Received> events = h.events();
       assertEquals(2, events.size(), events::toString);
       assertDone(events.get(0), "m1", GIB, 0, finish + LATENCY);
       assertDone(events.get(1), "m2", GIB, finish, 2 * finish + LATENCY);
+    }
+  }
+
+  /**
+   * Inputs are applied in the order of the events that caused them, which in one JVM is the order they come
+   * in: one whose cause sorts below that of an input already applied fails the run, naming the fabric.
+   */
+  @Test
+  void anInputCausedBeforeOneAlreadyAppliedFailsTheRun() throws Exception {
+    try (FabricHarness h = new FabricHarness(clock, nics(10 * GBIT, "a", "b"), LATENCY)) {
+      h.runUntil(SECOND);
+      h.tell(cause -> new Fabric.StartFlow(FabricHarness.id("m"), "a", "b", GIB, 0, h.owner(),
+          new EventKey(SECOND, "dom0-b", 3)));
+      h.tell(cause -> new Fabric.CancelFlow(FabricHarness.id("m"), new EventKey(SECOND, "dom0-a", 7)));
+      SimulationFailure f = h.kernel.whenFailed().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertTrue(f.actor().endsWith("/fabric"), f.describe());
+      assertTrue(f.describe().contains("cause=EventKey[time=1000000000, entity=dom0-a, sequence=7]] is out of the"
+          + " order of its cause: an input caused by event EventKey[time=1000000000, entity=dom0-b, sequence=3]"
+          + " has been applied before it"), f.describe());
+    }
+  }
+
+  /** An input is a zero-time tell: one stamped at an earlier instant (told by a timer set then) fails the run. */
+  @Test
+  void anInputCausedAtAnotherInstantFailsTheRun() throws Exception {
+    try (FabricHarness h = new FabricHarness(clock, nics(10 * GBIT, "a", "b"), LATENCY)) {
+      h.runUntil(SECOND);
+      h.tell(cause -> new Fabric.StartFlow(FabricHarness.id("m"), "a", "b", GIB, 0, h.owner(),
+          EventKey.startOf(SECOND / 2)));
+      SimulationFailure f = h.kernel.whenFailed().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertTrue(f.actor().endsWith("/fabric"), f.describe());
+      assertTrue(f.describe().contains("it came at 1000000000 ns, not at its cause's instant"), f.describe());
+    }
+  }
+
+  /** Inputs of one instant from several causes, told in key order, are all applied (the order the loop gives). */
+  @Test
+  void inputsOfOneInstantInTheOrderOfTheirCausesAreApplied() throws Exception {
+    try (FabricHarness h = new FabricHarness(clock, nics(10 * GBIT, "a", "b"), LATENCY)) {
+      h.runUntil(SECOND);
+      SimEntity early = h.kernel.entity("early");
+      SimEntity late = h.kernel.entity("late");
+      // Set in the wrong order: the timers' keys, and so the causes, decide.
+      h.tellAt(late, 2 * SECOND, cause -> new Fabric.NodeFailed("b", cause));
+      h.tellAt(early, 2 * SECOND,
+          cause -> new Fabric.StartFlow(FabricHarness.id("m"), "a", "b", GIB, 0, h.owner(), cause));
+      h.runUntil(3 * SECOND);
+      List<Received> events = h.events();
+      assertEquals(1, events.size(), events::toString);
+      assertBroken(events.get(0), "m", "b", 2 * SECOND);
+      assertEquals(0, ((FlowBroken) events.get(0).message()).bytesSent());
+      assertFalse(h.kernel.whenFailed().toCompletableFuture().isDone());
     }
   }
 
@@ -351,9 +407,9 @@ class FabricTest {
       h.start("m6", "c", "d", GIB / 8, 0);
       h.start("m7", "c", "a", 0, 0);
       h.runUntil(500 * MS);
-      h.tell(new Fabric.CancelFlow(FabricHarness.id("m3")));
+      h.tell(cause -> new Fabric.CancelFlow(FabricHarness.id("m3"), cause));
       h.runUntil(700 * MS);
-      h.tell(new Fabric.NodeFailed("d"));
+      h.tell(cause -> new Fabric.NodeFailed("d", cause));
       h.runUntil(30 * SECOND);
       List<String> log = new ArrayList<>();
       for (Received r : h.events()) {
