@@ -102,7 +102,26 @@ public final class Network {
    * (TCP delivers nothing past a missing segment), and leaves at {@code departAt}. A cut before then holds
    * it; a crash of its sender loses it.
    */
-  private record Leaving<T>(Held<T> message, long departAt, SimTimer timer) {}
+  private record Leaving<T>(Held<T> message, long departAt, Runnable revoke) {}
+
+  /**
+   * Where nodes' actors live when a run spans several members (issue 12): a message to a node of another member
+   * is shipped there instead of set as a local timer. Its due time and key are those the local timer would have
+   * had, so the run's order does not change.
+   */
+  public interface Remote {
+    /** Does {@code node} live on another member? */
+    boolean elsewhere(String node);
+
+    /**
+     * Ships {@code message} to {@code target}, an actor of {@code node}, due at {@code atNanos}, keyed as a timer
+     * of {@code sender}; returns what takes it back before it is due (a crash of its sender, a cut).
+     */
+    <T> Runnable ship(SimEntity sender, String node, long atNanos, ActorRef<T> target, T message);
+  }
+
+  /** Null in one JVM: every node is here. */
+  private Remote remote;
 
   private final List<Leaving<?>> leaving = new ArrayList<>();
   private int pruneLeavingAt = 64;
@@ -117,6 +136,24 @@ public final class Network {
     }
     this.latencyNanos = latencyNanos;
     this.faults = java.util.Objects.requireNonNull(faults);
+  }
+
+  /**
+   * From now on, messages to nodes that {@code remote} says live on another member go there. Each member's
+   * network is a replica: the operator's cuts, heals, crashes and faults must reach every replica at the same
+   * point of the run's order.
+   */
+  public void spanMembers(Remote remote) {
+    this.remote = java.util.Objects.requireNonNull(remote);
+  }
+
+  /** Sets {@code message}'s timer here, or ships it to {@code to}'s member; returns what takes it back. */
+  private <T> Runnable deliver(SimEntity sender, String to, long atNanos, ActorRef<T> target, T message) {
+    if (remote != null && remote.elsewhere(to)) {
+      return remote.ship(sender, to, atNanos, target, message);
+    }
+    SimTimer timer = sender.sendAt(atNanos, target, message);
+    return timer::cancel;
   }
 
   /** The base one-way latency between any two nodes. */
@@ -177,7 +214,7 @@ public final class Network {
       return;
     }
     if (!faults.any()) {
-      sender.sendAfter(latency, target, message);
+      deliver(sender, to, sender.now() + latency, target, message);
       return;
     }
     // Always drawn in this order (loss, hold-back, duplicate, its hold-back), each only when its fault is on.
@@ -186,10 +223,10 @@ public final class Network {
       datagramsLost++;
       return;
     }
-    sender.sendAfter(latency + holdBack(r, latency), target, message);
+    deliver(sender, to, sender.now() + latency + holdBack(r, latency), target, message);
     if (faults.duplicate() > 0 && r.nextDouble() < faults.duplicate()) {
       datagramsDuplicated++;
-      sender.sendAfter(latency + holdBack(r, latency), target, message);
+      deliver(sender, to, sender.now() + latency + holdBack(r, latency), target, message);
     }
   }
 
@@ -197,7 +234,7 @@ public final class Network {
   private <T> void transmit(SimEntity sender, String from, String to, ActorRef<T> target, T message) {
     long latency = latencyNanos(from, to);
     if (faults.loss() == 0) {
-      sender.sendAfter(latency, target, message);
+      deliver(sender, to, sender.now() + latency, target, message);
       return;
     }
     long now = sender.now();
@@ -205,13 +242,13 @@ public final class Network {
     Connection c = new Connection(sender.name(), to);
     long at = Math.max(now + delay, lastArrival.getOrDefault(c, Long.MIN_VALUE));
     lastArrival.put(c, at);
-    SimTimer timer = sender.sendAt(at, target, message); // same instant as the one before: the sequence keeps the order
+    Runnable revoke = deliver(sender, to, at, target, message); // same instant as the one before: the sequence keeps the order
     if (at - latency > now) {
       if (leaving.size() >= pruneLeavingAt) {
         leaving.removeIf(l -> l.departAt() <= now);
         pruneLeavingAt = Math.max(64, 2 * leaving.size());
       }
-      leaving.add(new Leaving<>(new Held<>(sender, from, to, target, message), at - latency, timer));
+      leaving.add(new Leaving<>(new Held<>(sender, from, to, target, message), at - latency, revoke));
     }
   }
 
@@ -225,7 +262,7 @@ public final class Network {
       Held<?> h = l.message();
       boolean ours = h.from().equals(node) || (alsoTo && h.to().equals(node));
       if (ours && l.departAt() > h.sender().now()) {
-        l.timer().cancel();
+        l.revoke().run();
         back.add(h);
         return true;
       }

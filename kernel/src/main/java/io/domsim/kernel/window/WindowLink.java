@@ -24,6 +24,9 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
   /** A delivery for an actor of this member. */
   public record Deliver(TimedDelivery<?> delivery) implements Command, CrossJvm {}
 
+  /** A delivery's revocation, for this member. */
+  public record Revoke(Revocation revocation) implements Command, CrossJvm {}
+
   /** The driver's answer to the last window's reports. */
   public record Granted(WindowCoordinator.Grant grant) implements Command, CrossJvm {}
 
@@ -63,6 +66,11 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
     public void ship(String member, TimedDelivery<?> delivery) {
       of(member).tell(new Deliver(delivery));
     }
+
+    @Override
+    public void revoke(String member, Revocation revocation) {
+      of(member).tell(new Revoke(revocation));
+    }
   }
 
   private final WindowedMember member;
@@ -89,6 +97,10 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
     return newReceiveBuilder()
         .onMessage(Deliver.class, d -> {
           member.receive(d.delivery());
+          return this;
+        })
+        .onMessage(Revoke.class, r -> {
+          member.receive(r.revocation());
           return this;
         })
         .onMessage(Granted.class, g -> {

@@ -20,6 +20,8 @@ public final class WindowedMember {
     void report(WindowCoordinator.Report report);
 
     void ship(String member, TimedDelivery<?> delivery);
+
+    void revoke(String member, Revocation revocation);
   }
 
   private final String name;
@@ -27,6 +29,8 @@ public final class WindowedMember {
   private final Transport transport;
   private final TreeMap<String, Long> sentTo = new TreeMap<>();
   private final CompletableFuture<Long> ended = new CompletableFuture<>();
+  /** Deliveries received and not yet due, by key: a revocation cancels one. */
+  private final TreeMap<EventKey, io.domsim.kernel.SimTimer> due = new TreeMap<>();
   private long earliestSent = Long.MAX_VALUE;
   /** Deliveries received, by the window their sender sent them in. */
   private final TreeMap<Long, Long> receivedByWindow = new TreeMap<>();
@@ -51,8 +55,9 @@ public final class WindowedMember {
   /**
    * On the simulation thread: {@code from} sends {@code message} to {@code target}, an actor of member {@code
    * toMember}, due at {@code atNanos}, which must be at least one lookahead from now (a network message).
+   * Returns its key, by which {@link #revoke} takes it back.
    */
-  public <T> void send(SimEntity from, String toMember, long atNanos, ActorRef<T> target, T message) {
+  public <T> EventKey send(SimEntity from, String toMember, long atNanos, ActorRef<T> target, T message) {
     if (toMember.equals(name)) {
       throw new IllegalArgumentException("a delivery to " + name + " from itself: set a timer instead");
     }
@@ -60,6 +65,30 @@ public final class WindowedMember {
     sentTo.merge(toMember, 1L, Long::sum);
     earliestSent = Math.min(earliestSent, key.time());
     transport.ship(toMember, new TimedDelivery<>(windows, key, target, message));
+    return key;
+  }
+
+  /** On the simulation thread: takes back the delivery of {@code key} sent to {@code toMember}, not yet due. */
+  public void revoke(String toMember, EventKey key) {
+    if (key.time() < kernel.now() + 1) {
+      throw new IllegalStateException("revoking " + key + " at " + kernel.now() + " ns: it is due already");
+    }
+    sentTo.merge(toMember, 1L, Long::sum);
+    transport.revoke(toMember, new Revocation(windows, key));
+  }
+
+  /** From the transport, on any thread: a revocation of a delivery here. */
+  public void receive(Revocation revocation) {
+    kernel.inject(() -> {
+      io.domsim.kernel.SimTimer timer = due.remove(revocation.key());
+      if (timer == null) {
+        throw new IllegalStateException(name + " got a revocation of " + revocation.key()
+            + ", which it does not hold (already due, or never received)");
+      }
+      timer.cancel();
+      receivedByWindow.merge(revocation.window(), 1L, Long::sum);
+      maybeRun();
+    });
   }
 
   /** From the transport, on any thread: a delivery for an actor here. */
@@ -72,7 +101,7 @@ public final class WindowedMember {
   }
 
   private <T> void deliver(TimedDelivery<T> d) {
-    kernel.deliverAt(d.key(), d.target(), d.message());
+    due.put(d.key(), kernel.deliverAt(d.key(), d.target(), d.message()));
   }
 
   /** From the driver, on any thread: the next window, or the end. */
@@ -104,6 +133,7 @@ public final class WindowedMember {
     }
     WindowCoordinator.Grant g = pending;
     pending = null;
+    due.headMap(EventKey.startOf(kernel.now())).clear(); // fired: no revocation can come for them any more
     windows = g.window();
     // Every event before the horizon: up to and including the instant before it, where the clock then stands
     // (at the run's end, the end itself).

@@ -151,6 +151,11 @@ class WindowedKernelsTest {
         shipped.incrementAndGet();
         members.get(member).receive(delivery);
       }
+
+      @Override
+      public void revoke(String member, Revocation revocation) {
+        members.get(member).receive(revocation);
+      }
     };
     List<ActorSystem<Void>> systems = new ArrayList<>();
     try {

@@ -44,6 +44,10 @@ class WindowedMemberTest {
         @Override public void ship(String to, TimedDelivery<?> d) {
           throw new AssertionError("m2 sends nothing here");
         }
+
+        @Override public void revoke(String to, Revocation r) {
+          throw new AssertionError("m2 revokes nothing here");
+        }
       });
       member.start();
       await(() -> reports.size() == 1);
