@@ -131,29 +131,10 @@ class NetworkOverMembersTest {
 
     Map<String, List<String>> seen = new ConcurrentHashMap<>();
     Map<String, ActorRef<Msg>> dir = new ConcurrentHashMap<>();
-    Map<String, WindowedMember> members = new ConcurrentHashMap<>();
     TreeMap<String, String> placement = new TreeMap<>();
     NODES.forEach(n -> placement.put(n, memberOf(n)));
-    WindowCoordinator coordinator = new WindowCoordinator(MEMBERS, LATENCY, END);
-    java.util.concurrent.atomic.AtomicLong revoked = new java.util.concurrent.atomic.AtomicLong();
-    WindowedMember.Transport transport = new WindowedMember.Transport() {
-      @Override public void report(WindowCoordinator.Report report) {
-        Map<String, WindowCoordinator.Grant> grants;
-        synchronized (coordinator) {
-          grants = coordinator.report(report);
-        }
-        grants.forEach((m, g) -> members.get(m).grant(g));
-      }
-
-      @Override public void ship(String member, TimedDelivery<?> delivery) {
-        members.get(member).receive(delivery);
-      }
-
-      @Override public void revoke(String member, Revocation revocation) {
-        revoked.incrementAndGet();
-        members.get(member).receive(revocation);
-      }
-    };
+    InJvmTransport transport = new InJvmTransport(MEMBERS, LATENCY, END);
+    Map<String, WindowedMember> members = transport.members;
     List<ActorSystem<Void>> systems = new ArrayList<>();
     List<Network> replicas = new ArrayList<>();
     try {
@@ -191,7 +172,7 @@ class NetworkOverMembersTest {
     assertTrue(one.retransmissions() > 10 && one.datagramsLost() > 10 && one.datagramsDuplicated() > 10,
         one.retransmissions() + " retransmissions, " + one.datagramsLost() + " lost, "
             + one.datagramsDuplicated() + " duplicated");
-    assertTrue(revoked.get() > 0, "a crash and a cut took back deliveries across members");
+    assertTrue(transport.revoked.get() > 0, "a crash and a cut took back deliveries across members");
     int hops = expected.values().stream().mapToInt(List::size).sum();
     assertTrue(hops > 1000, hops + " hops");
   }

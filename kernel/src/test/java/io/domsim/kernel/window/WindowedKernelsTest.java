@@ -19,7 +19,6 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -133,30 +132,8 @@ class WindowedKernelsTest {
     Map<String, List<String>> expected = oneKernel();
     Map<String, List<String>> seen = new ConcurrentHashMap<>();
     Map<String, Where> dir = new ConcurrentHashMap<>();
-    Map<String, WindowedMember> members = new ConcurrentHashMap<>();
-    WindowCoordinator coordinator = new WindowCoordinator(MEMBERS, L, END);
-    AtomicLong shipped = new AtomicLong();
-    WindowedMember.Transport transport = new WindowedMember.Transport() {
-      @Override
-      public void report(WindowCoordinator.Report report) {
-        Map<String, WindowCoordinator.Grant> grants;
-        synchronized (coordinator) {
-          grants = coordinator.report(report);
-        }
-        grants.forEach((m, g) -> members.get(m).grant(g));
-      }
-
-      @Override
-      public void ship(String member, TimedDelivery<?> delivery) {
-        shipped.incrementAndGet();
-        members.get(member).receive(delivery);
-      }
-
-      @Override
-      public void revoke(String member, Revocation revocation) {
-        members.get(member).receive(revocation);
-      }
-    };
+    InJvmTransport transport = new InJvmTransport(MEMBERS, L, END);
+    Map<String, WindowedMember> members = transport.members;
     List<ActorSystem<Void>> systems = new ArrayList<>();
     try {
       for (String m : MEMBERS) {
@@ -192,7 +169,7 @@ class WindowedKernelsTest {
     assertEquals(new TreeMap<>(expected), new TreeMap<>(seen));
     int pings = expected.values().stream().mapToInt(List::size).sum();
     assertEquals(PINGERS * 3 * (HOPS + 1), pings, "every chain ran to its end within the run");
-    assertTrue(shipped.get() > pings / 2, "most pings crossed members: " + shipped.get() + " of " + pings);
+    assertTrue(transport.shipped.get() > pings / 2, "most pings crossed members: " + transport.shipped.get() + " of " + pings);
     long windows = members.get("m0").windows();
     assertTrue(windows > 100 && windows <= pings, windows + " windows");
   }
