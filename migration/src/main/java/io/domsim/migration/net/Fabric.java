@@ -252,6 +252,9 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   /** Hypervisors told of their Dom0's migration work, and the cycles per second each was told last. */
   private final TreeMap<String, ActorRef<Hypervisor.Command>> watchers = new TreeMap<>();
   private final TreeMap<String, Double> reportedWork = new TreeMap<>();
+  /** The network's recomputations and the watchers at the last work report: the same, no report is needed. */
+  private long workReportedAt = -1;
+  private int watchersReported;
   /** The cause of the input applied last, or null before the first: causes never go down. */
   private EventKey lastCause;
   /** A flow at rate 0 finishes at or after this: never, for all a run is concerned. */
@@ -514,6 +517,11 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     if (watchers.isEmpty() || ((free || network.size() == 0) && reportedWork.isEmpty())) {
       return; // nothing streams, and every hypervisor was told so
     }
+    if (network.recomputations() == workReportedAt && watchers.size() == watchersReported) {
+      return; // no rate has changed, and no hypervisor has come, since the last report
+    }
+    workReportedAt = network.recomputations();
+    watchersReported = watchers.size();
     TreeMap<String, Double> work = new TreeMap<>();
     double bitsPerPage = Page.BYTES * 8.0;
     for (Map.Entry<FlowId, Double> e : network.rates().entrySet()) {

@@ -83,6 +83,8 @@ public final class FlowNetwork<K extends Comparable<K>> {
 
   private final TreeMap<String, Node> nodes = new TreeMap<>();
   private final TreeMap<K, Active<K>> flows = new TreeMap<>();
+  /** Rate recomputations so far ({@link #recomputations}). */
+  private long recomputations;
   /** The last instant rates were recomputed: every flow's remaining bytes are anchored here. */
   private long anchorNanos;
   /** The latest instant the network has been told about. */
@@ -303,6 +305,11 @@ public final class FlowNetwork<K extends Comparable<K>> {
     return active(id).doneAt;
   }
 
+  /** How many times the rates have been recomputed: unchanged, so are the rates (and the set of flows). */
+  public long recomputations() {
+    return recomputations;
+  }
+
   /** Every running flow's rate in bits/s, by id. */
   public SortedMap<K, Double> rates() {
     TreeMap<K, Double> r = new TreeMap<>();
@@ -391,6 +398,7 @@ public final class FlowNetwork<K extends Comparable<K>> {
 
   /** Re-anchors every flow at {@link #nowNanos} and shares the NICs by progressive filling. */
   private void recompute() {
+    recomputations++;
     long t = nowNanos;
     for (Active<K> a : flows.values()) {
       a.anchorRemaining = remaining(a, t);
