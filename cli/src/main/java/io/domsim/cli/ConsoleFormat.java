@@ -118,7 +118,8 @@ final class ConsoleFormat {
     out.add(String.format(Locale.ROOT, "Mem: %dk total, %dk used, %dk free", total / 1024, used / 1024,
         (total - used) / 1024));
     List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"NAME", "STATE", "CPU(sec)", "CPU(%)", "MEM(k)", "MEM(%)", "VCPUS", "NODE"});
+    rows.add(new String[] {"NAME", "STATE", "CPU(sec)", "CPU(%)", "MEM(k)", "MEM(%)", "VCPUS", "NETTX(k)", "NETRX(k)",
+        "NODE"});
     for (JsonNode d : now.get("domains")) {
       if (!d.hasNonNull("domid")) {
         continue;
@@ -137,9 +138,10 @@ final class ConsoleFormat {
           String.format(Locale.ROOT, "%.0f", cpu),
           String.format(Locale.ROOT, "%.1f", dt > 0 ? Math.max(0, cpu - was) / dt * 100 : 0),
           String.valueOf(mem / 1024), String.format(Locale.ROOT, "%.1f", nodeMemory > 0 ? 100.0 * mem / nodeMemory : 0),
-          d.get("vcpus").asText(), node});
+          d.get("vcpus").asText(), String.valueOf(d.path("net_tx_bytes").asLong() / 1024),
+          String.valueOf(d.path("net_rx_bytes").asLong() / 1024), node});
     }
-    out.addAll(table(rows, new boolean[] {false, false, true, true, true, true, true, false}));
+    out.addAll(table(rows, new boolean[] {false, false, true, true, true, true, true, true, true, false}));
     return out;
   }
 

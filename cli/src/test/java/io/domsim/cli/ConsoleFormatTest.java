@@ -30,7 +30,7 @@ class ConsoleFormatTest {
         new ConsoleView.NodeRow("b", ConsoleView.NodeState.FAILED, 8, 2.4, false, 16 * GIB, 0, 0, 5, 1, 0, false)),
         List.of(new ConsoleView.DomainRow("Domain-0", 0, "a", null, GIB, 2, ConsoleView.DomainState.RUNNING, 1.25, null),
             new ConsoleView.DomainRow("web", 3, "a", GuestType.PV, 2 * GIB, 1, ConsoleView.DomainState.PAUSED, 7.5,
-                "paused at 10s"),
+                "paused at 10s", 3L << 20, 1L << 20),
             new ConsoleView.DomainRow("db", null, "b", GuestType.HVM, 4 * GIB, 2, ConsoleView.DomainState.LOST, 3,
                 "its node b failed at 11s")),
         List.of(new ConsoleView.MigrationRow("m1", "web", GuestType.PV, "a", "b", "pre-copy", Phase.PRECOPY, null, 1.0,
@@ -83,6 +83,9 @@ class ConsoleFormatTest {
     assertTrue(frame.get(1).startsWith("2 domains: 1 running, 1 paused, 1 gone"), frame::toString);
     String web = frame.stream().filter(l -> l.startsWith("web")).findFirst().orElseThrow();
     assertTrue(web.contains(" 50.0 "), web); // 5 s of CPU in 10 s
+    String header = frame.stream().filter(l -> l.startsWith("NAME")).findFirst().orElseThrow();
+    assertTrue(header.matches(".*VCPUS\\s+NETTX\\(k\\)\\s+NETRX\\(k\\)\\s+NODE.*"), header);
+    assertTrue(web.matches(".*\\s1\\s+3072\\s+1024\\s+a$"), "xentop's network columns, in KiB: " + web);
   }
 
   @Test

@@ -179,6 +179,10 @@ class ConsoleIT {
       Cli.Outcome top = run("top", "-b", "-d", "0.2", "-n", "2", "--api", api);
       assertEquals(0, top.code(), top.err());
       assertEquals(2, top.out().lines().filter(l -> l.startsWith("domsim top")).count(), top.out());
+      // xentop's network columns: c's Dom0 has received web's migration stream (in KiB).
+      String[] dom0c = top.out().lines().filter(l -> l.startsWith("Domain-0") && l.endsWith(" c")).reduce((x, y) -> y)
+          .orElseThrow().trim().split("\\s+");
+      assertTrue(Long.parseLong(dom0c[8]) > 100_000, "NETRX(k) of c's Dom0: " + String.join(" ", dom0c));
 
       assertEquals(0, run("stop", "--api", api).code());
       assertTrue(launch.waitFor(60, TimeUnit.SECONDS), launchErr.text());

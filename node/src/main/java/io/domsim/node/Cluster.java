@@ -451,7 +451,8 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
   /** The console's question: the operator's facts now, completed by the nodes' own (see {@link Inspector}). */
   private Behavior<Command> onInspect(Inspect m) {
     if (inspector == null) {
-      inspector = kernel.spawn(getContext(), Inspector.create(), "inspector");
+      inspector = kernel.spawn(getContext(),
+          Inspector.create(io.domsim.hypervisor.CostSettings.from(spec.settings()).networkBytesPerIo()), "inspector");
     }
     inspector.tell(new Inspector.Gather(ConsoleFacts.of(operator, spec.nodes(), wiring.poolMasterNode(), nowS()),
         wiring.nodes(), wiring.dom0s(), wiring.fabric(), m.reply()));

@@ -62,9 +62,18 @@ public record ConsoleView(double simulatedSeconds, List<NodeRow> nodes, List<Dom
    * @param node where it runs, or where it was last (null if it never started)
    * @param cpuSeconds CPU time of its domain on {@code node}
    * @param note what the state alone does not say (why it is gone, where it is migrating), or null
+   * @param netTxBytes what it has sent on the network on {@code node} (xentop's NETTX): a guest's share of its I/O
+   *     on the NIC ({@code hypervisor.costs.network-bytes-per-io}, half out), Dom0's the migration streams it sent
+   * @param netRxBytes ... and received (NETRX)
    */
   public record DomainRow(String name, Integer domid, String node, GuestType type, long memoryBytes, int vcpus,
-      DomainState state, double cpuSeconds, String note) {
+      DomainState state, double cpuSeconds, String note, long netTxBytes, long netRxBytes) {
+
+    /** A domain that has put nothing on the network. */
+    public DomainRow(String name, Integer domid, String node, GuestType type, long memoryBytes, int vcpus,
+        DomainState state, double cpuSeconds, String note) {
+      this(name, domid, node, type, memoryBytes, vcpus, state, cpuSeconds, note, 0, 0);
+    }
 
     public boolean dom0() {
       return type == null;

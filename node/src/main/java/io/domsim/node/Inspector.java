@@ -58,15 +58,19 @@ final class Inspector extends AbstractBehavior<Inspector.Command> {
   private final Map<FlowId, Fabric.Rate> rates = new TreeMap<>();
   private int outstanding;
 
-  private Inspector(ActorContext<Command> ctx) {
+  private final long networkBytesPerIo;
+
+  private Inspector(ActorContext<Command> ctx, long networkBytesPerIo) {
     super(ctx);
+    this.networkBytesPerIo = networkBytesPerIo;
     snapshotReplies = ctx.messageAdapter(Node.NodeSnapshot.class, SnapshotIn::new);
     progressReplies = ctx.messageAdapter(MigrationProgress.class, ProgressIn::new);
     rateReplies = ctx.messageAdapter(Fabric.Rate.class, RateIn::new);
   }
 
-  static Behavior<Command> create() {
-    return Behaviors.setup(Inspector::new);
+  /** @param networkBytesPerIo what one guest I/O puts on its node's NIC, out and in together */
+  static Behavior<Command> create(long networkBytesPerIo) {
+    return Behaviors.setup(ctx -> new Inspector(ctx, networkBytesPerIo));
   }
 
   @Override
@@ -166,9 +170,11 @@ final class Inspector extends AbstractBehavior<Inspector.Command> {
       if (present && node != null) {
         domainCount.merge(node, 1, Integer::sum);
       }
+      // Half of each I/O's network bytes go out, half come in (HostModel's guest traffic).
+      long net = totals == null ? 0 : Math.round(totals.ioCompleted() * networkBytesPerIo / 2.0);
       domains.add(new DomainRow(f.spec().name(), present && totals != null ? totals.domid() : null, node,
           f.spec().type(), f.spec().memoryBytes(), f.spec().vcpus(), f.state(),
-          totals == null ? 0 : totals.cpuSeconds(), note));
+          totals == null ? 0 : totals.cpuSeconds(), note, net, net));
     }
     List<DomainRow> dom0s = new ArrayList<>();
     for (ConsoleFacts.NodeFact n : facts.nodes()) {
@@ -181,7 +187,8 @@ final class Inspector extends AbstractBehavior<Inspector.Command> {
           n.poolMaster(), n.spec().hypervisor()));
       if (dom0Runs) {
         dom0s.add(new DomainRow("Domain-0", 0, n.spec().name(), null, n.spec().dom0().memoryBytes(),
-            n.spec().dom0().vcpus(), DomainState.RUNNING, s == null ? 0 : s.dom0CoreSeconds(), null));
+            n.spec().dom0().vcpus(), DomainState.RUNNING, s == null ? 0 : s.dom0CoreSeconds(), null,
+            streamed(facts, n.spec().name(), true), streamed(facts, n.spec().name(), false)));
       }
     }
     dom0s.addAll(domains);
@@ -191,6 +198,17 @@ final class Inspector extends AbstractBehavior<Inspector.Command> {
     if (!waiting.isEmpty()) {
       begin(waiting.peekFirst());
     }
+  }
+
+  /** The bytes of the migration streams {@code node}'s Dom0 has sent ({@code out}) or received so far. */
+  private static long streamed(ConsoleFacts facts, String node, boolean out) {
+    long bytes = 0;
+    for (io.domsim.migration.MigrationRecord m : facts.migrations()) {
+      if (node.equals(out ? m.from() : m.to())) {
+        bytes += m.bytesTransferred();
+      }
+    }
+    return bytes;
   }
 
   private HostSnapshot.GuestTotals totals(String node, String guest, HostSnapshot.Presence presence) {
