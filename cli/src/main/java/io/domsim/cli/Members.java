@@ -5,6 +5,7 @@ import io.domsim.config.MemberSpec;
 import io.domsim.config.MembersSpec;
 import io.domsim.node.ClusterRun;
 import io.domsim.node.members.MemberAkka;
+import io.domsim.node.members.MemberWatch;
 import io.domsim.node.members.Membership;
 import io.domsim.node.members.MembersMissing;
 import io.domsim.node.members.ServingMember;
@@ -90,18 +91,46 @@ final class Members {
         members.names().size())) + " to join");
     err.flush();
     try {
-      return ClusterRun.start(cluster, registry, series, MemberAkka.config(members, me),
+      java.util.concurrent.atomic.AtomicReference<akka.actor.typed.ActorSystem<Void>> akka =
+          new java.util.concurrent.atomic.AtomicReference<>();
+      ClusterRun run = ClusterRun.start(cluster, registry, series, MemberAkka.config(members, me),
           system -> {
             StartBarrier.await(new Membership(system, members), members.joinTimeout(), cluster.source());
+            akka.set(system);
             err.println("domsim: every member is up; the run starts");
             err.flush();
           });
+      run.endWith(MemberWatch.start(akka.get(), members, (member, nodes) -> memberLost(run, members, member, nodes,
+          err)));
+      return run;
     } catch (RuntimeException e) {
       String bind = cannotListen(e, me);
       if (bind == null) {
         throw e;
       }
       throw new CannotListen(bind);
+    }
+  }
+
+  /**
+   * A serving member is lost (issue 12 item 4): its nodes fail at the current simulated time, as `domsim fail`
+   * would fail them, and the run goes on; their guests are lost and their migrations end by the protocol's rules.
+   */
+  private static void memberLost(ClusterRun run, MembersSpec members, String member, java.util.List<String> nodes,
+      PrintWriter err) {
+    String address = members.member(member).map(MemberSpec::address).orElse("?");
+    err.println("domsim: member " + member + " at " + address + " has been unreachable for "
+        + MemberWatch.MEMBER_GONE.toSeconds() + " s or has left (its process died, or the network between the members"
+        + " is down): " + (nodes.isEmpty() ? "it hosted no node" : "its nodes " + String.join(", ", nodes)
+        + " fail now, at simulated " + io.domsim.kernel.SimTime.toSeconds(run.now()) + " s") + "; the run goes on.");
+    err.flush();
+    for (String node : nodes) {
+      run.operate(new io.domsim.config.ScenarioAction.Fail(java.time.Duration.ofNanos(run.now()), node))
+          .exceptionally(refused -> {
+            err.println("domsim: " + node + " could not be failed: " + refused.getMessage());
+            err.flush();
+            return null;
+          });
     }
   }
 

@@ -108,6 +108,73 @@ class MembersIT {
     }
   }
 
+  /**
+   * Issue 12 item 4: a serving member killed mid-run is lost. The driver downs it, fails the nodes it hosts at the
+   * simulated time it learns of it, reports their guests lost and ends the migration into them by the protocol's
+   * rules (the guest runs on at its source), and the run goes on to its end; the other serving member ends with it.
+   * On the real clock (ten simulated seconds a wall second), so that the loss falls mid-run.
+   */
+  @Test
+  void whenAServingMemberIsKilledItsNodesFailAndTheRunGoesOn() throws Exception {
+    String conf = """
+        domsim {
+          simulation { duration = 300s, seed = 4, clock = real, speed = 10 }
+          node-defaults { cpu { cores = 8, ghz = 2.4 }, memory = 32GiB, nic = 1Gbps }
+          nodes = [ { name = a, member = m1 }, { name = b, member = m2 }, { name = c, member = m3 } ]
+          guests = [
+            { name = mover, type = pv, memory = 16GiB, node = a, workload { cpu = 0.2, dirty-rate = 500 } }
+            { name = on-c, type = hvm, memory = 2GiB, node = c, workload { cpu = 0.3 } }
+            { name = on-b, type = pv, memory = 2GiB, node = b, workload { cpu = 0.3 } }
+          ]
+          # 16 GiB at 1 Gbit/s: about 150 s of streaming into c, in flight when c's member dies.
+          scenario = [ { at = 5s, action = migrate, guest = mover, to = c } ]
+          cluster.members = [
+            { name = m1, host = "127.0.0.1", port = %d }
+            { name = m2, host = "127.0.0.1", port = %d }
+            { name = m3, host = "127.0.0.1", port = %d }
+          ]
+        }
+        """.formatted(freePort(), freePort(), freePort());
+    Path file = tmp.resolve("lose-one.conf");
+    Files.writeString(file, conf);
+    Path out = tmp.resolve("out");
+    List<Process> all = new ArrayList<>();
+    try {
+      Process m2 = member(file, "m2");
+      Process m3 = member(file, "m3");
+      Process m1 = member(file, "m1", "--out", out.toString());
+      all.addAll(List.of(m2, m3, m1));
+      for (int i = 0; i < 1200 && !log("m1").contains("the run starts"); i++) {
+        assertTrue(m1.isAlive(), () -> "m1 ended early: " + read("m1"));
+        Thread.sleep(100);
+      }
+      assertTrue(log("m1").contains("the run starts"), log("m1"));
+      Thread.sleep(2_000); // some 20 simulated seconds: the migration into c is under way
+      m3.destroyForcibly(); // SIGKILL
+      assertTrue(m1.waitFor(3, TimeUnit.MINUTES), "m1 did not end: " + log("m1"));
+      assertEquals(0, m1.exitValue(), "the run goes on and ends well: " + log("m1"));
+      assertTrue(m2.waitFor(1, TimeUnit.MINUTES), "m2 did not end: " + log("m2"));
+      assertEquals(0, m2.exitValue(), log("m2"));
+    } finally {
+      all.forEach(Process::destroyForcibly);
+    }
+    assertTrue(log("m1").matches("(?s).*member m3 at 127\\.0\\.0\\.1:\\d+ has been unreachable for 5 s or has left"
+        + " \\(its process died, or the network between the members is down\\): its nodes c fail now, at simulated"
+        + " [0-9.]+ s; the run goes on\\..*"), log("m1"));
+    com.fasterxml.jackson.databind.JsonNode r = Cli.report(out);
+    assertTrue(Cli.node(r, "c").get("failed").asBoolean(), Cli.node(r, "c").toString());
+    assertTrue(!Cli.node(r, "a").get("failed").asBoolean() && !Cli.node(r, "b").get("failed").asBoolean(), r.toString());
+    assertEquals("lost", Cli.guest(r, "on-c").get("state_end").asText(), Cli.guest(r, "on-c").toString());
+    assertEquals("running", Cli.guest(r, "on-b").get("state_end").asText());
+    // The migration into c ends before GO by the protocol's rules: the guest runs on at its source.
+    com.fasterxml.jackson.databind.JsonNode m = r.get("migrations").get(0);
+    assertTrue(List.of("aborted", "failed").contains(m.get("outcome").asText()), m.toString());
+    com.fasterxml.jackson.databind.JsonNode mover = Cli.guest(r, "mover");
+    assertEquals("running", mover.get("state_end").asText(), mover.toString());
+    assertEquals("a", mover.get("node_end").asText(), mover.toString());
+    assertEquals(300.0, r.get("simulated_seconds").asDouble(), 1e-9, "the run went on to its end");
+  }
+
   private String read(String name) {
     try {
       return log(name);

@@ -72,6 +72,10 @@ public final class BuiltInStopRules {
       java.util.TreeMap<String, Compression> known = new java.util.TreeMap<>();
       known.put(Compression.NONE.name(), Compression.NONE);
       com.typesafe.config.ConfigObject methods = config.getObject("compression");
+      if (methods.containsKey(Compression.NONE.name())) {
+        throw s.bad("compression." + Compression.NONE.name(), "\"none\" is QEMU's name for no compression; use"
+            + " another name for a method of your own");
+      }
       for (String name : new java.util.TreeSet<>(methods.keySet())) {
         String at = "compression." + name + ".";
         double ratio = s.positive(at + "ratio", "2.9");

@@ -47,7 +47,8 @@ class BuiltInStopRulesTest {
       "xen-legacy.max-batches-per-round, 0", "qemu.sync-period, 0s", "qemu.max-bandwidth, 0",
       "qemu.max-bandwidth, fast", "xen-legacy.adaptive-start, 0", "xen-legacy.adaptive-max, 50Mbps",
       "qemu.multifd-channels, 0", "qemu.multifd-compression, lz4", "qemu.multifd-compression, zstd",
-      "qemu.compression.zstd.ratio, 0.5", "qemu.compression.zlib.compress-cycles-per-page, 0"})
+      "qemu.compression.zstd.ratio, 0.5", "qemu.compression.zlib.compress-cycles-per-page, 0",
+      "'qemu.compression.none', '{ ratio = 2, compress-cycles-per-page = 1, decompress-cycles-per-page = 1 }'"})
   void aValueOutOfRangeIsABadValueNamingTheSetting(String key, String value) {
     ConfigException.BadValue e = assertThrows(ConfigException.BadValue.class,
         () -> with("domsim.migration.stop-rules." + key + " = " + value));

@@ -35,6 +35,8 @@ import java.util.function.LongConsumer;
  * exception, instead of waiting for an end or a report that will not come.
  */
 public final class ClusterRun implements AutoCloseable {
+  /** What ends with the run ({@link #endWith}). */
+  private final java.util.List<AutoCloseable> companions = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final SimKernel kernel;
   private final ActorSystem<Void> system;
   private final ActorRef<Cluster.Command> cluster;
@@ -137,6 +139,25 @@ public final class ClusterRun implements AutoCloseable {
     }
   }
 
+  /**
+   * Ends {@code companion} with the run: once the clock has reached its end (before the report is gathered), or
+   * when the run is closed. A watch that acts on the run (the driver's {@code MemberWatch}) must not act after it.
+   */
+  public void endWith(AutoCloseable companion) {
+    companions.add(companion);
+  }
+
+  private void closeCompanions() {
+    for (AutoCloseable c : companions) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        // a companion that cannot close is not the run's failure
+      }
+    }
+    companions.clear();
+  }
+
   /** The simulated time now, in nanoseconds. */
   public long now() {
     return kernel.now();
@@ -204,6 +225,7 @@ public final class ClusterRun implements AutoCloseable {
       }
     }
     progress.accept(kernel.now());
+    closeCompanions();
     CompletableFuture<RunResult> result = new CompletableFuture<>();
     kernel.inject(() -> cluster.tell(new Cluster.Finish(result)));
     Double lag = kernel.clock() == ClockKind.REAL ? kernel.maxLagNanos() / 1e9 : null;
@@ -212,6 +234,7 @@ public final class ClusterRun implements AutoCloseable {
 
   @Override
   public void close() {
+    closeCompanions();
     shutdown(system);
   }
 

@@ -176,6 +176,9 @@ final class Inspector extends AbstractBehavior<Inspector.Command> {
           f.spec().type(), f.spec().memoryBytes(), f.spec().vcpus(), f.state(),
           totals == null ? 0 : totals.cpuSeconds(), note, net, net));
     }
+    // The migrations first: a Dom0's network columns add up what their streams have sent so far.
+    List<MigrationRow> migrations = new ArrayList<>();
+    facts.migrations().forEach(m -> migrations.add(m.outcome() == null ? inFlight(m) : ended(m)));
     List<DomainRow> dom0s = new ArrayList<>();
     for (ConsoleFacts.NodeFact n : facts.nodes()) {
       HostSnapshot s = snapshots.get(n.spec().name());
@@ -188,24 +191,26 @@ final class Inspector extends AbstractBehavior<Inspector.Command> {
       if (dom0Runs) {
         dom0s.add(new DomainRow("Domain-0", 0, n.spec().name(), null, n.spec().dom0().memoryBytes(),
             n.spec().dom0().vcpus(), DomainState.RUNNING, s == null ? 0 : s.dom0CoreSeconds(), null,
-            streamed(facts, n.spec().name(), true), streamed(facts, n.spec().name(), false)));
+            streamed(migrations, n.spec().name(), true), streamed(migrations, n.spec().name(), false)));
       }
     }
     dom0s.addAll(domains);
-    List<MigrationRow> migrations = new ArrayList<>();
-    facts.migrations().forEach(m -> migrations.add(m.outcome() == null ? inFlight(m) : ended(m)));
     g.reply().complete(new ConsoleView(facts.nowS(), nodes, dom0s, migrations));
     if (!waiting.isEmpty()) {
       begin(waiting.peekFirst());
     }
   }
 
-  /** The bytes of the migration streams {@code node}'s Dom0 has sent ({@code out}) or received so far. */
-  private static long streamed(ConsoleFacts facts, String node, boolean out) {
+  /**
+   * The bytes of the migration streams {@code node}'s Dom0 has sent ({@code out}) or received so far: each
+   * migration's bytes sent, in flight ones included (the part of the stream on the wire now too). What has left
+   * the source counts as received: the last latency's bytes are still on their way.
+   */
+  private static long streamed(List<MigrationRow> migrations, String node, boolean out) {
     long bytes = 0;
-    for (io.domsim.migration.MigrationRecord m : facts.migrations()) {
+    for (MigrationRow m : migrations) {
       if (node.equals(out ? m.from() : m.to())) {
-        bytes += m.bytesTransferred();
+        bytes += m.bytesSent();
       }
     }
     return bytes;

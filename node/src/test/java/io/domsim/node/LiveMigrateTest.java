@@ -96,8 +96,17 @@ class LiveMigrateTest {
       // 1 GiB over 10 Gbit/s: about 0.9 s; the bytes move within the round.
       long before = m.bytesSent();
       Thread.sleep(200);
-      ConsoleView.MigrationRow later = run.inspect().get(10, TimeUnit.SECONDS).migrations().get(0);
+      ConsoleView view = run.inspect().get(10, TimeUnit.SECONDS);
+      ConsoleView.MigrationRow later = view.migrations().get(0);
       assertTrue(later.ended() || later.bytesSent() > before, before + " then " + later);
+      // xentop's network columns of the two Dom0s follow the stream while it goes: a's sent, c's received.
+      ConsoleView.DomainRow dom0a = view.domains().stream().filter(d -> d.dom0() && d.node().equals("a"))
+          .findFirst().orElseThrow();
+      ConsoleView.DomainRow dom0c = view.domains().stream().filter(d -> d.dom0() && d.node().equals("c"))
+          .findFirst().orElseThrow();
+      assertEquals(later.bytesSent(), dom0a.netTxBytes(), dom0a.toString());
+      assertEquals(later.bytesSent(), dom0c.netRxBytes(), dom0c.toString());
+      assertTrue(dom0a.netTxBytes() > 0 && dom0a.netRxBytes() == 0, dom0a.toString());
       for (int i = 0; i < 50 && !later.ended(); i++) {
         Thread.sleep(100);
         later = run.inspect().get(10, TimeUnit.SECONDS).migrations().get(0);

@@ -15,8 +15,9 @@ import java.util.TreeMap;
  * A member's end of the window protocol over Akka: it hands the deliveries and grants that other members send
  * to its {@link WindowedMember}, and, on the driving member, runs the {@link WindowCoordinator} on the reports.
  * Not a simulation actor (it runs on Akka's default dispatcher): it moves messages between JVMs, and the
- * member injects what it gets into its kernel. Akka keeps each pair of members' messages in order; the
- * protocol's counts do not rely on it.
+ * member injects what it gets into its kernel. The protocol's counts do not rely on message order; a
+ * {@link Revocation} does: it must come after the delivery it takes back, which Akka's order between each pair of
+ * members ensures (both go from the sender's member to the receiver's).
  */
 public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
   public sealed interface Command {}

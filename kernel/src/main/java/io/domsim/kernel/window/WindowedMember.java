@@ -34,8 +34,14 @@ public final class WindowedMember {
   private long earliestSent = Long.MAX_VALUE;
   /** Deliveries received, by the window their sender sent them in. */
   private final TreeMap<Long, Long> receivedByWindow = new TreeMap<>();
-  private long windows;
+  private volatile long windows;
   private WindowCoordinator.Grant pending;
+  /** The horizon of the window running (0 during setup): a delivery sent now must be due at or after it. */
+  private long horizon;
+  /** Between setup and its report, and while a window runs: the only times this member may send. */
+  private boolean running = true;
+  /** Deliveries and revocations received that were sent before the window running, all counted. */
+  private long receivedEarlier;
 
   public WindowedMember(String name, SimKernel kernel, Transport transport) {
     this.name = name;
@@ -61,6 +67,12 @@ public final class WindowedMember {
     if (toMember.equals(name)) {
       throw new IllegalArgumentException("a delivery to " + name + " from itself: set a timer instead");
     }
+    checkSending("a delivery to " + toMember + " due at " + atNanos + " ns");
+    if (atNanos < horizon) {
+      throw new IllegalStateException(name + " sent a delivery to " + toMember + " due at " + atNanos + " ns, inside"
+          + " the window it was sent in (before " + horizon + " ns): a message between members must take at least"
+          + " the protocol's lookahead (the network's latency)");
+    }
     EventKey key = from.reserveKey(atNanos);
     sentTo.merge(toMember, 1L, Long::sum);
     earliestSent = Math.min(earliestSent, key.time());
@@ -73,6 +85,7 @@ public final class WindowedMember {
     if (key.time() < kernel.now() + 1) {
       throw new IllegalStateException("revoking " + key + " at " + kernel.now() + " ns: it is due already");
     }
+    checkSending("a revocation of " + key);
     sentTo.merge(toMember, 1L, Long::sum);
     transport.revoke(toMember, new Revocation(windows, key));
   }
@@ -133,11 +146,20 @@ public final class WindowedMember {
     }
     WindowCoordinator.Grant g = pending;
     pending = null;
+    // Everything sent before this window has come: fold those counts (no more can come for them).
+    var before = receivedByWindow.headMap(g.window());
+    for (long count : before.values()) {
+      receivedEarlier += count;
+    }
+    before.clear();
+    horizon = g.horizon();
+    running = true;
     due.headMap(EventKey.startOf(kernel.now())).clear(); // fired: no revocation can come for them any more
     windows = g.window();
     // Every event before the horizon: up to and including the instant before it, where the clock then stands
     // (at the run's end, the end itself).
     kernel.runUntil(g.horizon() - 1).whenComplete((t, failure) -> {
+      running = false;
       if (failure != null) {
         ended.completeExceptionally(failure);
       } else if (g.end()) {
@@ -150,14 +172,26 @@ public final class WindowedMember {
 
   /** Deliveries received that were sent before {@code window}: those its grant counts. */
   private long receivedBefore(long window) {
-    long n = 0;
+    long n = receivedEarlier;
     for (long count : receivedByWindow.headMap(window).values()) {
       n += count;
     }
     return n;
   }
 
+  /**
+   * Sending is counted in the report of the window it happens in: between a report and the next grant there is
+   * none, and what was sent then would be counted nowhere (an injection from outside must wait for a window).
+   */
+  private void checkSending(String what) {
+    if (!running) {
+      throw new IllegalStateException(name + " sent " + what + " between two windows (after reporting window "
+          + windows + "): nothing may cross members outside a window");
+    }
+  }
+
   private void report(long window) {
+    running = false;
     transport.report(new WindowCoordinator.Report(name, window, kernel.nextTimerTime(), earliestSent, sentTo));
     earliestSent = Long.MAX_VALUE;
   }

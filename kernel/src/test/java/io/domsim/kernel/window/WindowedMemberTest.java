@@ -73,6 +73,46 @@ class WindowedMemberTest {
     }
   }
 
+  /** A member may send only inside a window, and only what is due at or after its horizon: else the run fails. */
+  @Test
+  void sendingBetweenWindowsOrInsideTheWindowFailsTheRun() throws Exception {
+    for (boolean between : new boolean[] {true, false}) {
+      List<WindowCoordinator.Report> reports = new CopyOnWriteArrayList<>();
+      SimKernel kernel = SimKernel.create(ClockKind.VIRTUAL, 1, 1);
+      CompletableFuture<ActorRef<String>> sink = new CompletableFuture<>();
+      ActorSystem<Void> system = kernel.startSystem("member", Behaviors.setup(ctx -> {
+        sink.complete(kernel.spawn(ctx, Behaviors.<String>ignore(), "sink"));
+        return Behaviors.empty();
+      }), ConfigFactory.empty());
+      try {
+        ActorRef<String> target = sink.get(10, SECONDS);
+        WindowedMember member = new WindowedMember("m1", kernel, new WindowedMember.Transport() {
+          @Override public void report(WindowCoordinator.Report r) {
+            reports.add(r);
+          }
+
+          @Override public void ship(String to, TimedDelivery<?> d) { }
+
+          @Override public void revoke(String to, Revocation r) { }
+        });
+        member.start();
+        await(() -> reports.size() == 1);
+        if (between) {
+          kernel.inject(() -> member.send(kernel.entity("op"), "m2", 50 * MS, target, "late"));
+        } else {
+          kernel.inject(() -> kernel.entity("app").callAt(1 * MS, target,
+              () -> member.send(kernel.entity("app2"), "m2", 5 * MS, target, "too soon")));
+          member.grant(new WindowCoordinator.Grant(1, 10 * MS, 0, false));
+        }
+        String why = kernel.whenFailed().toCompletableFuture().get(10, SECONDS).describe();
+        assertEquals(true, why.contains(between ? "between two windows" : "inside the window it was sent in"), why);
+      } finally {
+        system.terminate();
+        system.getWhenTerminated().toCompletableFuture().get(10, SECONDS);
+      }
+    }
+  }
+
   private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + 10_000_000_000L;
     while (!condition.getAsBoolean()) {
