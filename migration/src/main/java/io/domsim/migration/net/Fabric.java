@@ -244,17 +244,10 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   private final TreeMap<String, Long> linkLatency = new TreeMap<>();
   /** Flows whose owner has been told they stalled. */
   private final TreeSet<FlowId> stalled = new TreeSet<>();
-  /** Dom0's CPU per page sent and received (migration.costs); 0 and 0: none reported. */
-  private final double sendCyclesPerPage;
-  private final double receiveCyclesPerPage;
   /** The share of a NIC's line rate that carries data ({@code network.mtu}). */
   private final double payloadFraction;
-  /** Hypervisors told of their Dom0's migration work, and the cycles per second each was told last. */
-  private final TreeMap<String, ActorRef<Hypervisor.Command>> watchers = new TreeMap<>();
-  private final TreeMap<String, Double> reportedWork = new TreeMap<>();
-  /** The network's recomputations and the watchers at the last work report: the same, no report is needed. */
-  private long workReportedAt = -1;
-  private int watchersReported;
+  /** What the streams cost the Dom0s, told to the hypervisors that watch. */
+  private final Dom0StreamWork streamWork;
   /** The cause of the input applied last, or null before the first: causes never go down. */
   private EventKey lastCause;
   /** A flow at rate 0 finishes at or after this: never, for all a run is concerned. */
@@ -264,8 +257,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
       long latencyNanos, double sendCyclesPerPage, double receiveCyclesPerPage, double payloadFraction) {
     super(context);
     this.payloadFraction = payloadFraction;
-    this.sendCyclesPerPage = sendCyclesPerPage;
-    this.receiveCyclesPerPage = receiveCyclesPerPage;
+    this.streamWork = new Dom0StreamWork(sendCyclesPerPage, receiveCyclesPerPage);
     this.kernel = kernel;
     this.entity = kernel.entity(ENTITY);
     this.latencyNanos = latencyNanos;
@@ -318,7 +310,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
         .onMessage(StartFlow.class, this::onStart)
         .onMessage(CancelFlow.class, this::onCancel)
         .onMessage(Watch.class, w -> {
-          watchers.put(w.node(), w.hypervisor());
+          streamWork.watch(w.node(), w.hypervisor());
           reportWork();
           return this;
         })
@@ -508,41 +500,8 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     }
   }
 
-  /**
-   * Tells each watched node's hypervisor what its Dom0 spends on the streams now (pages per second out times
-   * the send cost, in times the receive cost), when that changed; nodes in name order, flows in id order.
-   */
   private void reportWork() {
-    boolean free = sendCyclesPerPage == 0 && receiveCyclesPerPage == 0 && streams.isEmpty();
-    if (watchers.isEmpty() || ((free || network.size() == 0) && reportedWork.isEmpty())) {
-      return; // nothing streams, and every hypervisor was told so
-    }
-    if (network.recomputations() == workReportedAt && watchers.size() == watchersReported) {
-      return; // no rate has changed, and no hypervisor has come, since the last report
-    }
-    workReportedAt = network.recomputations();
-    watchersReported = watchers.size();
-    TreeMap<String, Double> work = new TreeMap<>();
-    double bitsPerPage = Page.BYTES * 8.0;
-    for (Map.Entry<FlowId, Double> e : network.rates().entrySet()) {
-      FlowNetwork.Flow<FlowId> flow = network.flow(e.getKey()).orElseThrow();
-      double pagesPerSecond = e.getValue() / bitsPerPage;
-      Stream stream = streams.getOrDefault(e.getKey(), Stream.PLAIN);
-      work.merge(flow.from(), pagesPerSecond * (sendCyclesPerPage + stream.codecSendCyclesPerPage()), Double::sum);
-      work.merge(flow.to(), pagesPerSecond * (receiveCyclesPerPage + stream.codecReceiveCyclesPerPage()),
-          Double::sum);
-    }
-    for (Map.Entry<String, ActorRef<Hypervisor.Command>> w : watchers.entrySet()) {
-      double cycles = work.getOrDefault(w.getKey(), 0.0);
-      if (cycles != reportedWork.getOrDefault(w.getKey(), 0.0)) {
-        if (cycles == 0) {
-          reportedWork.remove(w.getKey());
-        } else {
-          reportedWork.put(w.getKey(), cycles);
-        }
-        w.getValue().tell(new Hypervisor.MigrationWork(cycles));
-      }
-    }
+    streamWork.report(network, streams);
   }
 
   /**
