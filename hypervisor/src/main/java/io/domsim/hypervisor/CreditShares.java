@@ -28,22 +28,22 @@ public final class CreditShares {
 
   /**
    * The same with a scratch array of at least {@code n} entries, so that nothing is allocated (the
-   * host model calls this at every workload phase). Answers whether every domain got its whole demand
-   * (the node is not oversubscribed).
+   * host model calls this at every workload phase). Answers the water level, the cores one unit of weight
+   * gets (a domain not satisfied is granted {@code weight x level}, to rounding, less than its demand), or
+   * {@link #ALL_SATISFIED} when every domain got its whole demand (the node is not oversubscribed).
    */
-  static boolean allocate(double capacity, double[] demand, double[] weight, int n, double[] grant, int[] active) {
+  static double allocate(double capacity, double[] demand, double[] weight, int n, double[] grant, int[] active) {
     double totalDemand = 0;
     for (int i = 0; i < n; i++) {
       totalDemand += demand[i];
     }
     if (totalDemand <= capacity) {
       System.arraycopy(demand, 0, grant, 0, n);
-      return true;
+      return ALL_SATISFIED;
     }
     // Water-filling: a domain whose demand is below its weighted share is satisfied and leaves the
     // rest to the others; repeat until every remaining domain is limited by its share. The domains
-    // still waiting are kept in index order in {@code active}; the arithmetic, and its order, is that
-    // of a pass over all domains skipping the satisfied ones (their results must not move by a bit).
+    // still waiting are kept in index order in {@code active}.
     int m = 0;
     for (int i = 0; i < n; i++) {
       grant[i] = 0;
@@ -55,6 +55,8 @@ public final class CreditShares {
       for (int k = 0; k < m; k++) {
         activeWeight += weight[active[k]];
       }
+      // The arithmetic, and its order, is that of a pass over all domains skipping the satisfied ones
+      // (the results must not move by a bit).
       int kept = 0;
       for (int k = 0; k < m; k++) {
         int i = active[k];
@@ -70,10 +72,13 @@ public final class CreditShares {
           int i = active[k];
           grant[i] += left * weight[i] / activeWeight;
         }
-        left = 0;
+        return left / activeWeight;
       }
       m = kept;
     }
-    return false;
+    return 0; // the domains still waiting share what is left, at most 1e-12 cores: nothing
   }
+
+  /** {@link #allocate}'s answer when the node is not oversubscribed. */
+  static final double ALL_SATISFIED = -1;
 }

@@ -28,13 +28,31 @@ public final class Domain {
   /** The log has been cleaned since it was enabled (the first clean returns all of memory, not faults). */
   boolean logDirtyCleaned;
 
-  // Rates, recomputed whenever something on the host changes.
+  // Rates, recomputed whenever something on the host changes; while the domain follows its host's credit
+  // level (see below), they are stale and the getters give the level's multiples.
   double cpuCores;
   double workCores;
   double ioPerSecond;
   double hypercallsPerSecond;
   double vmExitsPerSecond;
   double dirtyWritesPerSecond;
+
+  /**
+   * Its host's credit level while the domain is held to its weighted share ({@link CreditLevel}), else null.
+   * Its rates are then the multiples below times the level, and its integrals grow with the level's integral.
+   */
+  private CreditLevel level;
+  private double perLevelCpu;
+  private double perLevelWork;
+  private double perLevelIo;
+  private double perLevelHypercalls;
+  private double perLevelVmExits;
+  private double perLevelDirty;
+  /** The level's integral up to {@link #accruedNanos} and up to {@link #demandAccruedNanos} (hi + lo each). */
+  private double levelMarkHi;
+  private double levelMarkLo;
+  private double demandLevelMarkHi;
+  private double demandLevelMarkLo;
   /**
    * Cores the guest's workload asks for now, whatever it is granted: its load while it runs, and while it
    * is held for a migration (log-dirty on, or throttled) even when paused for the stop-and-copy.
@@ -91,9 +109,19 @@ public final class Domain {
     }
     double dt = (nowNanos - demandAccruedNanos) / 1e9;
     demandAccruedNanos = nowNanos;
+    double levelSeconds = 0;
+    if (level != null) {
+      double hi = level.integralHi(nowNanos);
+      double lo = level.integralLo(nowNanos);
+      levelSeconds = (hi - demandLevelMarkHi) + (lo - demandLevelMarkLo);
+      demandLevelMarkHi = hi;
+      demandLevelMarkLo = lo;
+    }
     if (requestCores > 0) {
       requestSeconds += requestCores * dt;
-      double unserved = Math.max(0, requestCores - workCores) * dt;
+      // A domain held to its share does less work than it asks for: the difference is linear in the level.
+      double unserved = level != null ? Math.max(0, requestCores * dt - perLevelWork * levelSeconds)
+          : Math.max(0, requestCores - workCores) * dt;
       unservedSeconds += unserved;
       if (migrating) {
         unservedMigratingSeconds += unserved;
@@ -125,6 +153,22 @@ public final class Domain {
     }
     double dt = (nowNanos - accruedNanos) / 1e9;
     accruedNanos = nowNanos;
+    if (level != null) {
+      double hi = level.integralHi(nowNanos);
+      double lo = level.integralLo(nowNanos);
+      double levelSeconds = (hi - levelMarkHi) + (lo - levelMarkLo);
+      levelMarkHi = hi;
+      levelMarkLo = lo;
+      cpuSeconds += perLevelCpu * levelSeconds;
+      workSeconds += perLevelWork * levelSeconds;
+      ioCompleted += perLevelIo * levelSeconds;
+      hypercalls += perLevelHypercalls * levelSeconds;
+      vmExits += perLevelVmExits * levelSeconds;
+      if (dirtyLog != null) {
+        dirtyLog.write(perLevelDirty * levelSeconds);
+      }
+      return;
+    }
     cpuSeconds += cpuCores * dt;
     workSeconds += workCores * dt;
     ioCompleted += ioPerSecond * dt;
@@ -133,6 +177,51 @@ public final class Domain {
     if (dirtyLog != null) {
       dirtyLog.write(dirtyWritesPerSecond * dt);
     }
+  }
+
+  /**
+   * From now on (the domain accrued up to now) its rates are these multiples of its host's credit level.
+   */
+  void follow(CreditLevel level, double cpu, double work, double io, double hypercalls, double vmExits, double dirty) {
+    this.level = level;
+    perLevelCpu = cpu;
+    perLevelWork = work;
+    perLevelIo = io;
+    perLevelHypercalls = hypercalls;
+    perLevelVmExits = vmExits;
+    perLevelDirty = dirty;
+    levelMarkHi = level.integralHi(accruedNanos);
+    levelMarkLo = level.integralLo(accruedNanos);
+    demandLevelMarkHi = level.integralHi(demandAccruedNanos);
+    demandLevelMarkLo = level.integralLo(demandAccruedNanos);
+  }
+
+  /** Its rates stop following the level (the domain accrued up to now): they stay what they are now, explicitly. */
+  void unfollow() {
+    if (level != null) {
+      cpuCores = cpuCores();
+      workCores = workCores();
+      ioPerSecond = ioPerSecond();
+      hypercallsPerSecond = hypercallsPerSecond();
+      vmExitsPerSecond = vmExitsPerSecond();
+      dirtyWritesPerSecond = dirtyWritesPerSecond();
+      level = null;
+    }
+  }
+
+  boolean followsLevel() {
+    return level != null;
+  }
+
+  /** Nothing runs any more (the machine stopped; the domain accrued up to now): every rate is 0. */
+  void stopRates() {
+    level = null;
+    cpuCores = 0;
+    workCores = 0;
+    ioPerSecond = 0;
+    hypercallsPerSecond = 0;
+    vmExitsPerSecond = 0;
+    dirtyWritesPerSecond = 0;
   }
 
   public int domid() { return domid; }
@@ -146,9 +235,13 @@ public final class Domain {
   public double cpu() { return cpu; }
   public double coresPerVcpu() { return coresPerVcpu; }
   public double throttle() { return throttle; }
-  public double cpuCores() { return cpuCores; }
-  public double workCores() { return workCores; }
-  public double ioPerSecond() { return ioPerSecond; }
+  public double cpuCores() { return level == null ? cpuCores : perLevelCpu * level.value(); }
+  public double workCores() { return level == null ? workCores : perLevelWork * level.value(); }
+  public double ioPerSecond() { return level == null ? ioPerSecond : perLevelIo * level.value(); }
+  double hypercallsPerSecond() { return level == null ? hypercallsPerSecond : perLevelHypercalls * level.value(); }
+  double vmExitsPerSecond() { return level == null ? vmExitsPerSecond : perLevelVmExits * level.value(); }
+  /** Pages it writes per second now (what its dirty log receives while on). */
+  double dirtyWritesPerSecond() { return level == null ? dirtyWritesPerSecond : perLevelDirty * level.value(); }
   public double cpuSeconds() { return cpuSeconds; }
   public double workSeconds() { return workSeconds; }
   public double ioCompleted() { return ioCompleted; }

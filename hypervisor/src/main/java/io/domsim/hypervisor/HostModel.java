@@ -192,6 +192,7 @@ public final class HostModel {
     Domain d = require(domid);
     advanceTo(nowNanos);
     d.accrue(nowNanos);
+    d.unfollow(); // its rates stay as they were when it left; its totals are final
     guests.remove(d);
     byDomid.remove(domid);
     rates.rebuild(guests);
@@ -302,7 +303,7 @@ public final class HostModel {
     // Every page is write-protected now: until the first clean, each of its writes may trap.
     d.logDirtySinceNanos = nowNanos;
     d.logDirtyCleaned = false;
-    setLogDirtySlowdown(d, d.dirtyWritesPerSecond, nowNanos);
+    setLogDirtySlowdown(d, d.dirtyWritesPerSecond(), nowNanos);
   }
 
   /** What log-dirty tracking costs the guests it tracks (none unless set). */
@@ -377,12 +378,7 @@ public final class HostModel {
     halted = true;
     rates.halted();
     for (Domain d : guests) {
-      d.cpuCores = 0;
-      d.workCores = 0;
-      d.ioPerSecond = 0;
-      d.hypercallsPerSecond = 0;
-      d.vmExitsPerSecond = 0;
-      d.dirtyWritesPerSecond = 0;
+      d.stopRates();
       d.requestCores = 0; // lost with the machine: nothing more is asked of it here
     }
     dom0Cores = 0;

@@ -37,7 +37,7 @@ import java.util.List;
  */
 final class HostRates {
   // The cold block: per guest, CS doubles (booleans as 0/1).
-  private static final int CS = 23;
+  private static final int CS = 25;
   private static final int VCPUS = 0;
   private static final int ONE_OH = 1; // 1 + overhead
   private static final int GCPI = 2; // guest cores per I/O
@@ -63,14 +63,27 @@ final class HostRates {
   private static final int EX_IO = 20;
   private static final int BHC = 21;
   private static final int BHC_F = 22;
+  // Its work and dirty writes per unit of credit level, when it is held to its share (see CreditLevel).
+  private static final int U_WORK = 23;
+  private static final int U_DIRTY = 24;
   // The hot block: per guest, HS doubles, in the order the node's sums read them.
-  private static final int HS = 6;
+  private static final int HS = 13;
   private static final int IO_TERM = 0; // the Dom0 cores all its I/O needs
   private static final int CPU = 1;
   private static final int BACKEND_HC = 2; // hypercalls its I/O costs Dom0
   private static final int HC = 3;
   private static final int EXITS = 4;
   private static final int IO = 5;
+  // Whether its rates follow the host's credit level now, and whether they can (it computes: see refresh).
+  private static final int FOLLOWS = 6;
+  private static final int CAN_FOLLOW = 7;
+  // Per unit of credit level, when it is held to its share: its I/O, the Dom0 cores that I/O needs, its
+  // hypercalls and VM exits, the hypercalls its I/O costs Dom0.
+  private static final int U_IO = 8;
+  private static final int U_DOM0 = 9;
+  private static final int U_HC = 10;
+  private static final int U_BHC = 11;
+  private static final int U_EXITS = 12;
 
   private final double cores;
   private final int dom0Vcpus;
@@ -111,6 +124,11 @@ final class HostRates {
   // The chosen allocation of the last recompute (one of the arrays above).
   private double[] grant;
   private double[] sat;
+  /** The water levels of rounds 1 and 2 ({@link CreditShares#allocate}'s answers). */
+  private double levelA = CreditShares.ALL_SATISFIED;
+  private double levelB = CreditShares.ALL_SATISFIED;
+  /** The level the guests held to their shares follow (CreditLevel), shared with their Domains. */
+  private final CreditLevel level = new CreditLevel();
 
   // Node rates of the last recompute.
   double dom0Cores;
@@ -175,6 +193,7 @@ final class HostRates {
       c[b + BHC_F] = p.backendHypercallFactor();
       c[b + HELD] = 0;
       c[b + CHANGED] = 0;
+      h[i * HS + FOLLOWS] = d.followsLevel() ? 1 : 0;
       weight[i + 1] = d.spec.weight();
       changed(d);
     }
@@ -232,7 +251,25 @@ final class HostRates {
     c[b + DIRTY_NOW] = c[b + DIRTY_MEAN] * d.loadFactor * speed;
     c[b + RUNNING] = running ? 1 : 0;
     dem1[i + 1] = dem;
-    h[i * HS + IO_TERM] = attempt * c[b + C0];
+    int hb = i * HS;
+    h[hb + IO_TERM] = attempt * c[b + C0];
+    // Held to its share (grant g = weight x level < its demand, so below unc1), it issues the share
+    // g / unc1 of its I/O and does that share of its work: every rate is a multiple of the level. (With no
+    // compute its dirty writes do not scale with its share: it does not follow.)
+    boolean canFollow = compute > 0 && unc1 > 0;
+    h[hb + CAN_FOLLOW] = canFollow ? 1 : 0;
+    if (canFollow) {
+      double w = weight[i + 1];
+      double uIo = attempt * w / unc1;
+      double uWork = w * compute / unc1;
+      h[hb + U_IO] = uIo;
+      h[hb + U_DOM0] = uIo * c[b + C0];
+      h[hb + U_HC] = uWork * c[b + HC_W] + uIo * c[b + HC_IO];
+      h[hb + U_EXITS] = uWork * c[b + EX_W] + uIo * c[b + EX_IO];
+      h[hb + U_BHC] = uIo * c[b + BHC] * c[b + BHC_F];
+      c[b + U_WORK] = uWork;
+      c[b + U_DIRTY] = c[b + DIRTY_NOW] * w / unc1;
+    }
     double held = satU < 1 && attempt > 0 ? 1 : 0;
     if (held != c[b + HELD]) {
       c[b + HELD] = held;
@@ -275,6 +312,7 @@ final class HostRates {
         return;
       }
       System.arraycopy(dem1, 0, grantA, 0, n + 1); // the probe at f = 1 of the fixed point below
+      levelA = CreditShares.ALL_SATISFIED;
       theta = dom0BoundFraction(needAll, null);
       paths |= probeSkipped ? NO_IO_PROBE_SKIPPED : 0;
       paths |= theta == 0 ? DOM0_SERVES_NONE : theta == 1 ? DOM0_SERVES_ALL : DOM0_SEARCHED;
@@ -286,7 +324,13 @@ final class HostRates {
       double[] g = round == 0 ? grantA : grantB;
       dem1[0] = Math.min(dom0Vcpus, dom0Need);
       boolean heldBack;
-      if (CreditShares.allocate(cores, dem1, weight, n + 1, g, active)) {
+      double lv = CreditShares.allocate(cores, dem1, weight, n + 1, g, active);
+      if (round == 0) {
+        levelA = lv;
+      } else {
+        levelB = lv;
+      }
+      if (lv == CreditShares.ALL_SATISFIED) {
         // Every guest got its demand: what it issues depends on itself alone (and, with none held back,
         // Dom0's need is bit for bit the need for all I/O).
         sat = null;
@@ -361,23 +405,61 @@ final class HostRates {
     sums(Math.min(dem1[0], needAll), dem1[0]);
   }
 
-  /** The end of any other recompute: every guest's I/O at the common fraction theta, every guest compared. */
+  /**
+   * The end of any other recompute: every guest's I/O at the common fraction theta, every guest compared.
+   * When Dom0 serves all the I/O and the allocation is one of the rounds' (not the fixed point's), a guest
+   * held to its share follows the level: nothing of its Domain is touched unless it starts following.
+   */
   private void finish(double theta, int paths, long nowNanos) {
+    double lv = grant == grantA ? levelA : grant == grantB ? levelB : CreditShares.ALL_SATISFIED;
+    boolean byLevel = theta == 1 && lv >= 0;
+    if (byLevel) {
+      level.set(lv, nowNanos);
+    }
     double dom0Work = base;
     for (int i = 0; i < n; i++) {
-      // With theta 0 the shares may be partly derived (probeNoIo); attempt × share × 0 is 0 anyway.
-      double x = theta == 0 ? 0 : c[i * CS + ATTEMPT] * satOf(sat, i) * theta;
-      h[i * HS + IO] = x;
-      dom0Work += x * c[i * CS + C0];
-    }
-    for (int i = 0; i < n; i++) {
-      settleGuest(i, grant[i + 1], nowNanos);
+      int hb = i * HS;
+      if (byLevel && grant[i + 1] < dem1[i + 1] && h[hb + CAN_FOLLOW] != 0) {
+        h[hb + IO] = h[hb + U_IO] * lv;
+        dom0Work += h[hb + U_DOM0] * lv;
+        h[hb + CPU] = weight[i + 1] * lv;
+        h[hb + HC] = h[hb + U_HC] * lv;
+        h[hb + EXITS] = h[hb + U_EXITS] * lv;
+        h[hb + BACKEND_HC] = h[hb + U_BHC] * lv;
+        follow(i, nowNanos);
+        paths |= FOLLOWS_LEVEL;
+      } else {
+        // With theta 0 the shares may be partly derived (probeNoIo); attempt × share × 0 is 0 anyway.
+        double x = theta == 0 ? 0 : c[i * CS + ATTEMPT] * satOf(sat, i) * theta;
+        h[hb + IO] = x;
+        dom0Work += x * c[i * CS + C0];
+        settleGuest(i, grant[i + 1], nowNanos);
+      }
     }
     steady = false;
     changedCount = 0;
     lastPaths = paths;
     // Dom0 uses what its base load and the served I/O take, never more than it was granted.
     sums(Math.min(grant[0], dom0Work), grant[0]);
+  }
+
+  /** Guest i's rates follow the level from now on; its Domain is touched only if they did not, or its terms changed. */
+  private void follow(int i, long nowNanos) {
+    int b = i * CS;
+    int hb = i * HS;
+    boolean changed = c[b + CHANGED] != 0;
+    if (h[hb + FOLLOWS] != 0 && !changed) {
+      return;
+    }
+    Domain d = slot[i];
+    if (changed) {
+      d.updateDemand(nowNanos);
+    }
+    d.accrue(nowNanos); // under the rates it had, or the multiples it had, up to now
+    d.follow(level, weight[i + 1], c[b + U_WORK], h[hb + U_IO], h[hb + U_HC], h[hb + U_EXITS], c[b + U_DIRTY]);
+    h[hb + FOLLOWS] = 1;
+    c[b + CHANGED] = 0;
+    c[b + LAST_GRANT] = Double.NaN; // when it stops following, its rates are derived again
   }
 
   /** Derives guest i's rates unless its inputs, grant and served I/O are bit for bit those of last time. */
@@ -441,6 +523,11 @@ final class HostRates {
     if (c[b + CHANGED] != 0) {
       // Only a change of its load, throttle or state moves its request (log-dirty's own change updates it).
       d.updateDemand(nowNanos);
+    }
+    if (h[hb + FOLLOWS] != 0) {
+      d.accrue(nowNanos); // under the level up to now
+      d.unfollow();
+      h[hb + FOLLOWS] = 0;
     }
     if (cpu != d.cpuCores || x != d.ioPerSecond || dirty != d.dirtyWritesPerSecond || work != d.workCores) {
       d.accrue(nowNanos); // the old rates held until now
@@ -588,6 +675,7 @@ final class HostRates {
   void halted() {
     for (int i = 0; i < n; i++) {
       changed(slot[i]);
+      h[i * HS + FOLLOWS] = 0; // HostModel stops every domain's rates
     }
     steady = false;
     dom0Cores = 0;

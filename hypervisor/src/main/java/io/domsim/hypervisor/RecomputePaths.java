@@ -16,4 +16,6 @@ final class RecomputePaths {
   static final int STEADY = 64;
   /** Dom0 serves all the I/O, known without the fixed point's probe at f = 0 (see dom0BoundFraction). */
   static final int NO_IO_PROBE_SKIPPED = 128;
+  /** Some guest held to its share had its rates follow the host's credit level (CreditLevel). */
+  static final int FOLLOWS_LEVEL = 256;
 }

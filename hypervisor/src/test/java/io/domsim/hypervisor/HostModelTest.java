@@ -575,9 +575,9 @@ class HostModelTest {
     assertEquals(d.memoryPages(), host.cleanDirtyLog(d.domid(), SECOND));
     log.delivered();
     assertEquals(0, log.pagesMissingAtDestination(), "after round 1 the destination has every page");
-    double r1 = d.dirtyWritesPerSecond; // ~10,000 writes/s for 1 s,
+    double r1 = d.dirtyWritesPerSecond(); // ~10,000 writes/s for 1 s,
     host.setLoadFactor(d.domid(), 2.0, 2 * SECOND);
-    double r2 = d.dirtyWritesPerSecond; // then ~20,000/s for 1 s,
+    double r2 = d.dirtyWritesPerSecond(); // then ~20,000/s for 1 s,
     host.setState(d.domid(), DomainState.PAUSED, 3 * SECOND); // then nothing
     assertEquals(10_000, r1, 100);
     assertEquals(20_000, r2, 200);

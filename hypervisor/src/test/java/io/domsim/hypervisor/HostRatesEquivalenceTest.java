@@ -22,7 +22,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * HostModel (with its incremental {@link HostRates}) against {@link PlainHostModel}, the plain algorithm
  * it replaced: the same random hosts driven by the same random changes must give every domain and the
- * node the same rates and the same integrals, to the last bit.
+ * node the same rates and the same integrals, to 1e-12 (a guest held to its share follows its host's
+ * credit level, whose arithmetic rounds differently; the plain model derives every guest every time).
  */
 class HostRatesEquivalenceTest {
 
@@ -138,16 +139,33 @@ class HostRatesEquivalenceTest {
     p.paths |= p.fast.rates().lastPaths;
   }
 
+  /**
+   * Equal to 1e-12 of the larger magnitude (or of {@code scale}, for a figure that is a small difference of
+   * large ones): a guest held to its share follows its host's credit level, whose products and integrals
+   * are rounded differently from the plain per-guest arithmetic (CreditLevel).
+   */
+  private static void close(double expected, double actual, double scale, String what) {
+    double tolerance = 1e-12 * Math.max(scale, Math.max(Math.abs(expected), Math.abs(actual)));
+    if (!(Math.abs(expected - actual) <= tolerance)) {
+      assertEquals(expected, actual, tolerance, what);
+    }
+  }
+
+  private static void close(double expected, double actual, String what) {
+    close(expected, actual, 0, what);
+  }
+
   private static void assertSame(Pair p, String where) {
     HostModel f = p.fast;
     PlainHostModel r = p.plain;
     // Rates first (they settle a deferred change), then the integrals up to now.
-    assertEquals(r.busyCores(), f.busyCores(), where + ": busy cores");
-    assertEquals(r.dom0Cores(), f.dom0Cores(), where + ": Dom0 cores");
-    assertEquals(r.watts(), f.watts(), where + ": watts");
-    assertEquals(r.hypercallRate(), f.hypercallRate(), where + ": hypercall rate");
-    assertEquals(r.vmExitRate(), f.vmExitRate(), where + ": VM exit rate");
-    assertEquals(r.guestNetworkBitsPerSecond(), f.guestNetworkBitsPerSecond(), where + ": guest network");
+    double cores = f.hardware().cores();
+    close(r.busyCores(), f.busyCores(), cores, where + ": busy cores");
+    close(r.dom0Cores(), f.dom0Cores(), cores, where + ": Dom0 cores");
+    close(r.watts(), f.watts(), where + ": watts");
+    close(r.hypercallRate(), f.hypercallRate(), where + ": hypercall rate");
+    close(r.vmExitRate(), f.vmExitRate(), where + ": VM exit rate");
+    close(r.guestNetworkBitsPerSecond(), f.guestNetworkBitsPerSecond(), where + ": guest network");
     List<Domain> fg = f.guests();
     List<Domain> rg = r.guests();
     assertEquals(rg.size(), fg.size(), where + ": guests");
@@ -156,35 +174,39 @@ class HostRatesEquivalenceTest {
       Domain b = rg.get(i);
       String who = where + ": " + a.name();
       assertEquals(b.name(), a.name(), who);
-      assertEquals(b.cpuCores, a.cpuCores, who + " cpu");
-      assertEquals(b.workCores, a.workCores, who + " work");
-      assertEquals(b.ioPerSecond, a.ioPerSecond, who + " io");
-      assertEquals(b.hypercallsPerSecond, a.hypercallsPerSecond, who + " hypercalls/s");
-      assertEquals(b.vmExitsPerSecond, a.vmExitsPerSecond, who + " VM exits/s");
-      assertEquals(b.dirtyWritesPerSecond, a.dirtyWritesPerSecond, who + " dirty writes/s");
+      close(b.cpuCores(), a.cpuCores(), cores, who + " cpu");
+      close(b.workCores(), a.workCores(), cores, who + " work");
+      close(b.ioPerSecond(), a.ioPerSecond(), who + " io");
+      close(b.hypercallsPerSecond(), a.hypercallsPerSecond(), who + " hypercalls/s");
+      close(b.vmExitsPerSecond(), a.vmExitsPerSecond(), who + " VM exits/s");
+      close(b.dirtyWritesPerSecond(), a.dirtyWritesPerSecond(), who + " dirty writes/s");
       assertEquals(b.requestCores(), a.requestCores(), who + " request");
       assertEquals(b.logDirty(), a.logDirty(), who + " log-dirty");
     }
     f.integrate(p.t);
     r.integrate(p.t);
-    assertEquals(r.busyCoreSeconds(), f.busyCoreSeconds(), where + ": busy core-seconds");
-    assertEquals(r.dom0CoreSeconds(), f.dom0CoreSeconds(), where + ": Dom0 core-seconds");
-    assertEquals(r.energyJoules(), f.energyJoules(), where + ": energy");
-    assertEquals(r.hypercalls(), f.hypercalls(), where + ": hypercalls");
-    assertEquals(r.vmExits(), f.vmExits(), where + ": VM exits");
+    double seconds = p.t / 1e9;
+    close(r.busyCoreSeconds(), f.busyCoreSeconds(), cores * seconds, where + ": busy core-seconds");
+    close(r.dom0CoreSeconds(), f.dom0CoreSeconds(), cores * seconds, where + ": Dom0 core-seconds");
+    close(r.energyJoules(), f.energyJoules(), where + ": energy");
+    close(r.hypercalls(), f.hypercalls(), where + ": hypercalls");
+    close(r.vmExits(), f.vmExits(), where + ": VM exits");
     for (int i = 0; i < fg.size(); i++) {
       Domain a = fg.get(i);
       Domain b = rg.get(i);
       String who = where + ": " + a.name();
-      assertEquals(b.cpuSeconds(), a.cpuSeconds(), who + " cpu-seconds");
-      assertEquals(b.workSeconds(), a.workSeconds(), who + " work-seconds");
-      assertEquals(b.ioCompleted(), a.ioCompleted(), who + " I/Os");
-      assertEquals(b.hypercalls(), a.hypercalls(), who + " hypercalls");
-      assertEquals(b.vmExits(), a.vmExits(), who + " VM exits");
-      assertEquals(b.requestSeconds(), a.requestSeconds(), who + " requested core-seconds");
-      assertEquals(b.unservedSeconds(), a.unservedSeconds(), who + " unserved core-seconds");
-      assertEquals(b.unservedMigratingSeconds(), a.unservedMigratingSeconds(), who + " unserved while held");
-      assertEquals(b.dirtyPages(), a.dirtyPages(), who + " dirty pages");
+      double vcpuSeconds = a.spec().vcpus() * seconds;
+      close(b.cpuSeconds(), a.cpuSeconds(), vcpuSeconds, who + " cpu-seconds");
+      close(b.workSeconds(), a.workSeconds(), vcpuSeconds, who + " work-seconds");
+      close(b.ioCompleted(), a.ioCompleted(), who + " I/Os");
+      close(b.hypercalls(), a.hypercalls(), who + " hypercalls");
+      close(b.vmExits(), a.vmExits(), who + " VM exits");
+      close(b.requestSeconds(), a.requestSeconds(), who + " requested core-seconds");
+      close(b.unservedSeconds(), a.unservedSeconds(), vcpuSeconds, who + " unserved core-seconds");
+      close(b.unservedMigratingSeconds(), a.unservedMigratingSeconds(), vcpuSeconds, who + " unserved while held");
+      // A page count: the expected dirty count rounded, which a last-bit difference can tip by one.
+      assertTrue(Math.abs(b.dirtyPages() - a.dirtyPages()) <= 1, who + " dirty pages " + b.dirtyPages() + " vs "
+          + a.dirtyPages());
     }
   }
 
@@ -197,7 +219,7 @@ class HostRatesEquivalenceTest {
    */
   @ParameterizedTest(name = "seed {0}")
   @ValueSource(longs = {1, 2, 3, 42, 2026})
-  void incrementalRatesAreThePlainOnesBitForBit(long seed) {
+  void incrementalRatesAreThePlainOnes(long seed) {
     SplittableRandom rnd = new SplittableRandom(seed);
     int paths = 0;
     int compared = 0;
@@ -227,19 +249,23 @@ class HostRatesEquivalenceTest {
       paths |= p.paths;
     }
     assertTrue(compared > 1000, "compared " + compared + " times");
-    for (int path : new int[] {RecomputePaths.OVERSUBSCRIBED, RecomputePaths.HELD_BACK,
+    for (int path : new int[] {RecomputePaths.FOLLOWS_LEVEL, RecomputePaths.OVERSUBSCRIBED, RecomputePaths.HELD_BACK,
         RecomputePaths.DOM0_SERVES_NONE, RecomputePaths.DOM0_SERVES_ALL, RecomputePaths.DOM0_SEARCHED, RecomputePaths.ROUND_2_FITS, RecomputePaths.STEADY,
         RecomputePaths.NO_IO_PROBE_SKIPPED}) {
       assertTrue((paths & path) != 0, "seed " + seed + ": no random host went through path " + path);
     }
   }
 
-  /** The water-filling without allocation gives the plain one's shares, bit for bit, and says when all fit. */
+  /**
+   * The water-filling without allocation gives the plain one's shares to the bit, says when all fit, and
+   * grants a domain not satisfied its weight times the level it answers.
+   */
   @ParameterizedTest(name = "seed {0}")
   @ValueSource(longs = {5, 6})
-  void creditSharesAreThePlainOnesBitForBit(long seed) {
+  void creditSharesAreThePlainOnes(long seed) {
     SplittableRandom rnd = new SplittableRandom(seed);
     int oversubscribed = 0;
+    int held = 0;
     for (int trial = 0; trial < 20_000; trial++) {
       int n = 1 + rnd.nextInt(40);
       double capacity = 1 + rnd.nextInt(48);
@@ -252,9 +278,15 @@ class HostRatesEquivalenceTest {
       double[] expected = new double[n];
       PlainHostModel.plainAllocate(capacity, demand, weight, n, expected);
       double[] grant = new double[n];
-      boolean fits = CreditShares.allocate(capacity, demand, weight, n, grant, new int[n]);
+      double level = CreditShares.allocate(capacity, demand, weight, n, grant, new int[n]);
+      boolean fits = level == CreditShares.ALL_SATISFIED;
       for (int i = 0; i < n; i++) {
         assertEquals(expected[i], grant[i], "seed " + seed + " trial " + trial + " domain " + i);
+        if (!fits && grant[i] != demand[i]) {
+          held++;
+          close(weight[i] * level, grant[i], "a domain held to its share gets weight x level");
+          assertTrue(grant[i] < demand[i], "held below its demand");
+        }
       }
       double total = 0;
       for (double d : demand) {
@@ -264,6 +296,7 @@ class HostRatesEquivalenceTest {
       oversubscribed += fits ? 0 : 1;
     }
     assertTrue(oversubscribed > 5_000, "oversubscribed trials: " + oversubscribed);
+    assertTrue(held > 50_000, "domains held to their share: " + held);
   }
 
   /** The phases of three guests at one instant cost one recompute, when the host is next read. */

@@ -31,16 +31,16 @@ class MigrationCostsTest {
     Domain io = host.createDomain(guest("io", GuestType.PV, 4, 4 * GIB, 256, writer(0.1, 70_000)), null, false, 0);
     host.integrate(10 * SECOND);
     double dom0Before = host.dom0Cores();
-    double ioBefore = io.ioPerSecond;
+    double ioBefore = io.ioPerSecond();
     // A gigabit stream out at 32,768 cycles a page: 30,518 pages/s, 1 GHz, 0.4 of a 2.5 GHz core.
     double cycles = 1e9 / 32768.0 * 32768;
     host.setDom0MigrationWork(cycles, 10 * SECOND);
     assertTrue(host.dom0Cores() > dom0Before, "Dom0 works more: " + host.dom0Cores() + " vs " + dom0Before);
-    assertTrue(io.ioPerSecond < ioBefore, "the backends serve less I/O: " + io.ioPerSecond + " vs " + ioBefore);
+    assertTrue(io.ioPerSecond() < ioBefore, "the backends serve less I/O: " + io.ioPerSecond() + " vs " + ioBefore);
     assertEquals(1.0, host.dom0Cores(), 1e-9, "Dom0 is bound by its one vCPU");
     host.setDom0MigrationWork(0, 20 * SECOND);
     assertEquals(dom0Before, host.dom0Cores(), 1e-12, "the stream ended: as before");
-    assertEquals(ioBefore, io.ioPerSecond, 1e-9);
+    assertEquals(ioBefore, io.ioPerSecond(), 1e-9);
     host.integrate(30 * SECOND);
     // Over 30 s: 10 s before, 10 s of the stream at Dom0's full vCPU, 10 s after.
     assertEquals(20 * dom0Before + 10 * 1.0, host.dom0CoreSeconds(), 1e-6);
