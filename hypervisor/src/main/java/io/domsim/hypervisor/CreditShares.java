@@ -57,10 +57,22 @@ public final class CreditShares {
       }
       // The arithmetic, and its order, is that of a pass over all domains skipping the satisfied ones
       // (the results must not move by a bit).
+      // A share is divided again only when what is left or the weight changed: most domains share one
+      // weight and most are held to their share, so a pass divides a few times instead of once a domain
+      // (the same operands give the same bits).
       int kept = 0;
+      double shareLeft = Double.NaN;
+      double shareWeight = Double.NaN;
+      double share = 0;
       for (int k = 0; k < m; k++) {
         int i = active[k];
-        if (demand[i] <= left * weight[i] / activeWeight) {
+        double w = weight[i];
+        if (left != shareLeft || w != shareWeight) {
+          shareLeft = left;
+          shareWeight = w;
+          share = left * w / activeWeight;
+        }
+        if (demand[i] <= share) {
           left -= demand[i];
           grant[i] = demand[i];
         } else {
@@ -70,7 +82,12 @@ public final class CreditShares {
       if (kept == m) {
         for (int k = 0; k < m; k++) {
           int i = active[k];
-          grant[i] += left * weight[i] / activeWeight;
+          double w = weight[i];
+          if (w != shareWeight) {
+            shareWeight = w;
+            share = left * w / activeWeight;
+          }
+          grant[i] += share;
         }
         return left / activeWeight;
       }

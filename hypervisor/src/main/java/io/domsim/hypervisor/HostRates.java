@@ -36,54 +36,59 @@ import java.util.List;
  * reads). Not thread-safe; owned by one HostModel.
  */
 final class HostRates {
-  // The cold block: per guest, CS doubles (booleans as 0/1).
-  private static final int CS = 25;
+  // The cold block: per guest, CS doubles (booleans as 0/1): what only a changed guest, or the full
+  // algorithm, reads.
+  private static final int CS = 21;
   private static final int VCPUS = 0;
   private static final int ONE_OH = 1; // 1 + overhead
   private static final int GCPI = 2; // guest cores per I/O
-  private static final int C0 = 3; // Dom0 cores per I/O
-  private static final int CPU_MEAN = 4;
-  private static final int IO_MEAN = 5;
-  private static final int DIRTY_MEAN = 6;
+  private static final int CPU_MEAN = 3;
+  private static final int IO_MEAN = 4;
+  private static final int DIRTY_MEAN = 5;
   // Its CostPath's counts: hypercalls and exits per busy core-second and per I/O, Dom0's hypercalls per I/O
   // (a product of two factors, multiplied in the order the PV/HVM model always did).
-  private static final int HC_W = 7;
-  private static final int COMPUTE = 8;
-  private static final int ATTEMPT = 9;
-  private static final int UNC1 = 10; // the CPU it needs with all its I/O
-  private static final int SAT_U = 11; // the share of its I/O it issues when granted its whole demand
-  private static final int LAST_GRANT = 12;
-  private static final int LAST_IO = 13;
-  private static final int HELD = 14; // SAT_U < 1 and it has I/O to issue
-  private static final int CHANGED = 15;
-  private static final int DIRTY_NOW = 16; // dirty-rate × level × speed: its dirty writes at full progress
-  private static final int RUNNING = 17;
-  private static final int HC_IO = 18;
-  private static final int EX_W = 19;
-  private static final int EX_IO = 20;
-  private static final int BHC = 21;
-  private static final int BHC_F = 22;
+  private static final int HC_W = 6;
+  private static final int COMPUTE = 7;
+  private static final int LAST_GRANT = 8;
+  private static final int LAST_IO = 9;
+  private static final int HELD = 10; // its share of I/O issued when granted its demand < 1 and it has I/O to issue
+  private static final int CHANGED = 11;
+  private static final int DIRTY_NOW = 12; // dirty-rate × level × speed: its dirty writes at full progress
+  private static final int RUNNING = 13;
+  private static final int HC_IO = 14;
+  private static final int EX_W = 15;
+  private static final int EX_IO = 16;
+  private static final int BHC = 17;
+  private static final int BHC_F = 18;
   // Its work and dirty writes per unit of credit level, when it is held to its share (see CreditLevel).
-  private static final int U_WORK = 23;
-  private static final int U_DIRTY = 24;
-  // The hot block: per guest, HS doubles, in the order the node's sums read them.
-  private static final int HS = 13;
-  private static final int IO_TERM = 0; // the Dom0 cores all its I/O needs
-  private static final int CPU = 1;
-  private static final int BACKEND_HC = 2; // hypercalls its I/O costs Dom0
-  private static final int HC = 3;
-  private static final int EXITS = 4;
-  private static final int IO = 5;
+  private static final int U_WORK = 19;
+  private static final int U_DIRTY = 20;
+  // The hot block: per guest, HS doubles: what the end of every recompute reads or writes.
+  private static final int HS = 12;
+  private static final int CPU = 0;
+  private static final int BACKEND_HC = 1; // hypercalls its I/O costs Dom0
+  private static final int HC = 2;
+  private static final int EXITS = 3;
+  private static final int IO = 4;
   // Whether its rates follow the host's credit level now, and whether they can (it computes: see refresh).
-  private static final int FOLLOWS = 6;
-  private static final int CAN_FOLLOW = 7;
+  private static final int FOLLOWS = 5;
+  private static final int CAN_FOLLOW = 6;
   // Per unit of credit level, when it is held to its share: its I/O, the Dom0 cores that I/O needs, its
   // hypercalls and VM exits, the hypercalls its I/O costs Dom0.
-  private static final int U_IO = 8;
-  private static final int U_DOM0 = 9;
-  private static final int U_HC = 10;
-  private static final int U_BHC = 11;
-  private static final int U_EXITS = 12;
+  private static final int U_IO = 7;
+  private static final int U_DOM0 = 8;
+  private static final int U_HC = 9;
+  private static final int U_BHC = 10;
+  private static final int U_EXITS = 11;
+  // What the water-filling's rounds read of every guest, one array each (guest i at i), so that a pass
+  // reads a few contiguous lines instead of one line of each guest's block: the I/O it attempts, the CPU it
+  // needs with all of it (unc1), the share of it issued when granted its whole demand, the Dom0 cores
+  // per I/O, and the Dom0 cores all its I/O needs.
+  private double[] attempts = new double[0];
+  private double[] unc1s = new double[0];
+  private double[] satUs = new double[0];
+  private double[] dom0PerIo = new double[0];
+  private double[] ioTerms = new double[0];
 
   private final double cores;
   private final int dom0Vcpus;
@@ -114,7 +119,7 @@ final class HostRates {
   private int[] active = new int[1];
   /** The last dom0BoundFraction answered 1 without its probe at f = 0. */
   private boolean probeSkipped;
-  // Shares of the I/O each guest issues, guest i at i; null stands for SAT_U of the cold block.
+  // Shares of the I/O each guest issues, guest i at i; null stands for satUs.
   private double[] satA = new double[0];
   private double[] satB = new double[0];
   private double[] satF0 = new double[0];
@@ -180,7 +185,7 @@ final class HostRates {
       c[b + VCPUS] = d.spec.vcpus();
       c[b + ONE_OH] = 1 + d.overhead;
       c[b + GCPI] = d.guestCoresPerIo;
-      c[b + C0] = d.dom0CoresPerIo;
+      dom0PerIo[i] = d.dom0CoresPerIo;
       c[b + CPU_MEAN] = w.cpu();
       c[b + IO_MEAN] = w.ioRate();
       c[b + DIRTY_MEAN] = w.dirtyRate();
@@ -213,6 +218,11 @@ final class HostRates {
     grantF = new double[size + 1];
     demF = new double[size + 1];
     active = new int[size + 1];
+    attempts = new double[size];
+    unc1s = new double[size];
+    satUs = new double[size];
+    dom0PerIo = new double[size];
+    ioTerms = new double[size];
     satA = new double[size];
     satB = new double[size];
     satF0 = new double[size];
@@ -244,15 +254,15 @@ final class HostRates {
     double dem = Math.min(vcpus, unc1);
     double satU = unc1 > 0 ? Math.min(1, dem / unc1) : 1;
     c[b + COMPUTE] = compute;
-    c[b + ATTEMPT] = attempt;
-    c[b + UNC1] = unc1;
-    c[b + SAT_U] = satU;
+    attempts[i] = attempt;
+    unc1s[i] = unc1;
+    satUs[i] = satU;
     // Cached so that deriving its rates reads no Domain field (the same product, in the same order).
     c[b + DIRTY_NOW] = c[b + DIRTY_MEAN] * d.loadFactor * speed;
     c[b + RUNNING] = running ? 1 : 0;
     dem1[i + 1] = dem;
     int hb = i * HS;
-    h[hb + IO_TERM] = attempt * c[b + C0];
+    ioTerms[i] = attempt * dom0PerIo[i];
     // Held to its share (grant g = weight x level < its demand, so below unc1), it issues the share
     // g / unc1 of its I/O and does that share of its work: every rate is a multiple of the level. (With no
     // compute its dirty writes do not scale with its share: it does not follow.)
@@ -263,7 +273,7 @@ final class HostRates {
       double uIo = attempt * w / unc1;
       double uWork = w * compute / unc1;
       h[hb + U_IO] = uIo;
-      h[hb + U_DOM0] = uIo * c[b + C0];
+      h[hb + U_DOM0] = uIo * dom0PerIo[i];
       h[hb + U_HC] = uWork * c[b + HC_W] + uIo * c[b + HC_IO];
       h[hb + U_EXITS] = uWork * c[b + EX_W] + uIo * c[b + EX_IO];
       h[hb + U_BHC] = uIo * c[b + BHC] * c[b + BHC_F];
@@ -279,7 +289,7 @@ final class HostRates {
 
   /** Guest i's share of its I/O under {@link #sat}. */
   private double satOf(double[] s, int i) {
-    return s == null ? c[i * CS + SAT_U] : s[i];
+    return s == null ? satUs[i] : s[i];
   }
 
   /**
@@ -297,7 +307,7 @@ final class HostRates {
     // its I/O; if some guest is held back, round 2 asks Dom0 only for the I/O actually issued.
     double dom0Need = base;
     for (int i = 0; i < n; i++) {
-      dom0Need += h[i * HS + IO_TERM];
+      dom0Need += ioTerms[i];
     }
     double needAll = dom0Need;
     dem1[0] = Math.min(dom0Vcpus, dom0Need);
@@ -344,9 +354,9 @@ final class HostRates {
         sat = round == 0 ? satA : satB;
         heldBack = false;
         for (int i = 0; i < n; i++) {
-          double unc1 = c[i * CS + UNC1];
+          double unc1 = unc1s[i];
           sat[i] = unc1 > 0 ? Math.min(1, g[i + 1] / unc1) : 1;
-          heldBack |= sat[i] < 1 && c[i * CS + ATTEMPT] > 0;
+          heldBack |= sat[i] < 1 && attempts[i] > 0;
         }
         dom0Need = issuedNeed(sat);
       }
@@ -390,12 +400,12 @@ final class HostRates {
     if (steady) {
       for (int k = 0; k < changedCount; k++) {
         int i = changedList[k];
-        h[i * HS + IO] = c[i * CS + ATTEMPT] * c[i * CS + SAT_U] * 1.0;
+        h[i * HS + IO] = attempts[i] * satUs[i] * 1.0;
         guestRates(i, dem1[i + 1], nowNanos);
       }
     } else {
       for (int i = 0; i < n; i++) {
-        h[i * HS + IO] = c[i * CS + ATTEMPT] * c[i * CS + SAT_U] * 1.0;
+        h[i * HS + IO] = attempts[i] * satUs[i] * 1.0;
         settleGuest(i, dem1[i + 1], nowNanos);
       }
     }
@@ -430,9 +440,9 @@ final class HostRates {
         paths |= FOLLOWS_LEVEL;
       } else {
         // With theta 0 the shares may be partly derived (probeNoIo); attempt × share × 0 is 0 anyway.
-        double x = theta == 0 ? 0 : c[i * CS + ATTEMPT] * satOf(sat, i) * theta;
+        double x = theta == 0 ? 0 : attempts[i] * satOf(sat, i) * theta;
         h[hb + IO] = x;
-        dom0Work += x * c[i * CS + C0];
+        dom0Work += x * dom0PerIo[i];
         settleGuest(i, grant[i + 1], nowNanos);
       }
     }
@@ -496,7 +506,7 @@ final class HostRates {
   private double issuedNeed(double[] s) {
     double need = base;
     for (int i = 0; i < n; i++) {
-      need += c[i * CS + ATTEMPT] * satOf(s, i) * c[i * CS + C0];
+      need += attempts[i] * satOf(s, i) * dom0PerIo[i];
     }
     return need;
   }
@@ -556,7 +566,7 @@ final class HostRates {
    * {@code io = attempt × sat × f}.
    *
    * @param needAll Dom0's need with all I/O issued (round 1's)
-   * @param satRound1 the shares of round 1 (null: SAT_U), whose allocation, in {@link #grantA}, is the
+   * @param satRound1 the shares of round 1 (null: satUs), whose allocation, in {@link #grantA}, is the
    *     probe at {@code f = 1}
    */
   private double dom0BoundFraction(double needAll, double[] satRound1) {
@@ -629,7 +639,7 @@ final class HostRates {
     if (grantF0[0] - base <= 0) {
       for (int i = 0; i < n; i++) {
         double s = uncF[i] > 0 ? Math.min(1, grantF0[i + 1] / uncF[i]) : 1;
-        if (c[i * CS + ATTEMPT] * s * c[i * CS + C0] > 0) {
+        if (attempts[i] * s * dom0PerIo[i] > 0) {
           return 0; // servable = 0 / perUnit with perUnit > 0
         }
       }
@@ -644,7 +654,7 @@ final class HostRates {
   private void allocateFor(double needAll, double f, double[] g) {
     for (int i = 0; i < n; i++) {
       int b = i * CS;
-      uncF[i] = c[b + COMPUTE] * c[b + ONE_OH] + c[b + ATTEMPT] * f * c[b + GCPI];
+      uncF[i] = c[b + COMPUTE] * c[b + ONE_OH] + attempts[i] * f * c[b + GCPI];
       demF[i + 1] = Math.min(c[b + VCPUS], uncF[i]);
     }
     demF[0] = Math.min(dom0Vcpus, needAll);
@@ -665,7 +675,7 @@ final class HostRates {
   private double servable(double[] g, double[] s) {
     double perUnit = 0;
     for (int i = 0; i < n; i++) {
-      perUnit += c[i * CS + ATTEMPT] * satOf(s, i) * c[i * CS + C0];
+      perUnit += attempts[i] * satOf(s, i) * dom0PerIo[i];
     }
     double servable = perUnit > 0 ? Math.max(0, g[0] - base) / perUnit : Double.MAX_VALUE;
     return Math.min(servable, 2);
