@@ -169,6 +169,9 @@ public final class ModelRate {
         } else {
           m.deferLoadFactor(domains.get(host[k]).get(slot[k]), level[k], time[k]);
           phases++;
+          if (k + 1 == events || time[k + 1] > time[k]) {
+            m.applyDeferred(); // as the Hypervisor does when no other timer comes at the instant
+          }
         }
       }
       for (HostModel m : hosts) {

@@ -510,6 +510,16 @@ public final class HostModel {
     watts = power.watts(busyCores / cores);
   }
 
+  /**
+   * Applies the deferred changes ({@link #deferLoadFactor}) now, as of their instant. The caller knows no
+   * other change can come at that instant; the rates are those a later read would have computed (nothing
+   * changes the host in between without settling it first), and they are computed while the changed guest's
+   * data is still in the caches.
+   */
+  public void applyDeferred() {
+    settle();
+  }
+
   /** Recomputes a deferred change ({@link #deferLoadFactor}) as of its instant, before anything reads or changes the host. */
   private void settle() {
     if (pending) {

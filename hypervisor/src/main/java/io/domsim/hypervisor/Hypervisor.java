@@ -400,6 +400,11 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     // Deferred: the phases of this host's guests at one instant are applied by one recompute.
     host.deferLoadFactor(w.domain, drawLevel(w), kernel.now());
     schedulePhase(w);
+    if (kernel.nextTimerTime() > kernel.now()) {
+      // No other phase comes at this instant (phases are timers): the recompute is done now rather than at
+      // the host's next read, thousands of events later, when the guest's data has left the caches.
+      host.applyDeferred();
+    }
   }
 
   private void onSample() {
