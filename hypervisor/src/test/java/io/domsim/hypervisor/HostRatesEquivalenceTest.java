@@ -299,6 +299,38 @@ class HostRatesEquivalenceTest {
     assertTrue(held > 50_000, "domains held to their share: " + held);
   }
 
+  /**
+   * applyDeferred recomputes a deferred phase at once, as of its instant, and gives what a later read would
+   * have: the same rates, and the same integrals afterwards.
+   */
+  @Test
+  void aDeferredPhaseAppliedAtOnceIsTheOneAppliedAtTheNextRead() {
+    HostModel now = Fixtures.host(Fixtures.hardware(4, 64 * GIB, true));
+    HostModel later = Fixtures.host(Fixtures.hardware(4, 64 * GIB, true));
+    for (HostModel m : List.of(now, later)) {
+      for (int i = 0; i < 6; i++) { // 12 vCPUs busy on 4 cores: oversubscribed, guests held to their shares
+        m.createDomain(Fixtures.guest("g" + i, GuestType.PV, 2, Fixtures.workload(1.0, 500)), null, false, 0);
+      }
+    }
+    long t = 10 * Fixtures.SECOND;
+    now.deferLoadFactor(now.guests().get(2), 0.3, t);
+    later.deferLoadFactor(later.guests().get(2), 0.3, t);
+    long before = now.rates().recomputes;
+    now.applyDeferred();
+    assertEquals(before + 1, now.rates().recomputes, "recomputed at once");
+    now.applyDeferred();
+    assertEquals(before + 1, now.rates().recomputes, "nothing left to apply");
+    assertTrue((now.rates().lastPaths & RecomputePaths.FOLLOWS_LEVEL) != 0, "guests follow the level here");
+    later.integrate(3 * t); // the deferred phase, recomputed at t by this read
+    now.integrate(3 * t);
+    assertEquals(later.busyCores(), now.busyCores());
+    assertEquals(later.busyCoreSeconds(), now.busyCoreSeconds());
+    for (int i = 0; i < 6; i++) {
+      assertEquals(later.guests().get(i).cpuSeconds(), now.guests().get(i).cpuSeconds(), "g" + i);
+      assertEquals(later.guests().get(i).unservedSeconds(), now.guests().get(i).unservedSeconds(), "g" + i);
+    }
+  }
+
   /** The phases of three guests at one instant cost one recompute, when the host is next read. */
   @Test
   void loadChangesAtOneInstantAreAppliedTogether() {
