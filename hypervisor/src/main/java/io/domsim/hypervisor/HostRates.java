@@ -23,17 +23,22 @@ import java.util.List;
  *   <li>the Dom0 fixed point's probe at full I/O is the first round's allocation, reused, and its probe
  *       at no I/O is kept rather than computed twice (and cut short when it answers 0);
  *   <li>a guest whose grant and served I/O are bit for bit those of the last time, and whose own inputs
- *       did not change, keeps its rates without touching the domain.
+ *       did not change, keeps its rates without touching the domain;
+ *   <li>a guest held to its weighted share, when Dom0 serves all the I/O, follows the host's
+ *       {@link CreditLevel}: its rates are multiples of the level derived from its own inputs, so a move of
+ *       the level does not touch its domain (see {@link #finish}).
  * </ul>
  *
- * Every sum is taken over the same terms in the same order as the plain algorithm's, so the results are
- * the same to the last bit (HostRatesEquivalenceTest checks this against a copy of the plain one).
+ * The water-filling and every sum that feeds the Dom0 fixed point are taken over the same terms in the
+ * same order as the plain algorithm's (the fixed point stops at a bracket of 1e-9, so a last-bit change of
+ * its inputs could move its answer that far); a follower's rates and integrals round differently, and
+ * HostRatesEquivalenceTest holds everything within 1e-12 of a copy of the plain algorithm.
  *
  * <p>Memory, not arithmetic, bounds a recompute in a large run: between two recomputes of one host a
  * thousand others run, so its data comes from far caches. A guest's data therefore sits in two
- * interleaved blocks rather than in one array per field: the <em>hot</em> block (what the node's sums
- * read on every recompute) and the <em>cold</em> block (what only a changed guest, or the full algorithm,
- * reads). Not thread-safe; owned by one HostModel.
+ * interleaved blocks: the <em>hot</em> block (what the end of every recompute reads and writes) and the
+ * <em>cold</em> block (what only a changed guest, or the full algorithm, reads); what the rounds' passes
+ * read of every guest is in one array per field. Not thread-safe; owned by one HostModel.
  */
 final class HostRates {
   // The cold block: per guest, CS doubles (booleans as 0/1): what only a changed guest, or the full
