@@ -197,8 +197,8 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   public record GetRate(FlowId flowId, ActorRef<Rate> replyTo) implements Command, CrossJvm {}
 
   /**
-   * The answer to {@link GetRate}. {@code active} is false for an unknown flow and for a flow in its
-   * tail (all bytes sent, last byte in flight): then rate and remaining bytes are 0.
+   * The answer to {@link GetRate}. {@code active} is false for an unknown flow, for one whose start has not taken
+   * effect yet, and for a flow in its tail (all bytes sent, last byte in flight): then rate and remaining bytes are 0.
    */
   public record Rate(FlowId flowId, boolean active, double bitsPerSecond, double remainingBytes) implements CrossJvm {}
 
