@@ -14,6 +14,9 @@ import io.domsim.kernel.SimKernel;
 import io.domsim.kernel.SimTimer;
 import io.domsim.kernel.serialization.CrossJvm;
 import io.domsim.kernel.serialization.SameMember;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -37,35 +40,49 @@ import java.util.TreeSet;
  * <p>After the last byte has left the source, the flow is "in its tail" for one latency: a
  * {@link CancelFlow} still withdraws it, and a failure of either endpoint still breaks it.
  *
- * <p>Inputs are applied in the order of the events that caused them. Each {@link Input} carries the key of its
- * cause ({@link SimKernel#currentEvent} when it was sent: inputs are zero-time tells), so that replicas of the
- * fabric on several members can apply the inputs of an instant in the one order a single JVM does (flow ids,
- * tails, {@link FlowBroken}s and the Dom0 work reports depend on it). In one JVM the arrival order already is
- * that order: the loop runs the whole zero-time cascade of an event, this fabric's mailbox included, before it
- * fires the next event, so inputs of an earlier cause have all been applied when one of a later cause comes in;
- * inputs of one cause keep the order they were sent in, the order of its cascade. The fabric checks it: an
- * input whose cause is not at the current instant, or is below the cause of an input already applied, fails
- * the run naming both (a model change that told the fabric from a timer, or across a member, without the rule
- * for it; docs/architecture.md, "Members").
+ * <p>Inputs that shape the rates ({@link StartFlow}, {@link CancelFlow}, {@link GuestTraffic}) take effect one
+ * network latency L after their cause (L: {@code network.latency}, the least latency between nodes, the lookahead of
+ * the kernel's {@code Network}): a new stream's first segment and a closed stream's FIN take that long to be felt on
+ * the far NIC, and TCP's rates react on round-trip time scales anyway. So every input that shapes the rates in a
+ * window [S, S + L) was caused before S, and replicas of the fabric on several members, each told every input by
+ * the window's start, compute the same completions (docs/architecture.md, "Members"). The inputs of one effect
+ * instant are applied together, at one timer per instant keyed (instant, {@value #INPUTS_ENTITY}, 0) so that every
+ * replica agrees on it, in the order of their causes' keys ({@link SimKernel#currentEvent} when they were told;
+ * inputs of one cause keep the order they were sent in), whatever the order they came in. An input that comes
+ * after its effect instant's inputs were applied fails the run, naming it.
+ *
+ * <p>A flow's owner hears nothing before its start has taken effect but what needs no rates: {@link FlowBroken} for
+ * a refused start (a duplicate id, an unknown or failed node) when it is told, and when an endpoint fails. Those,
+ * and {@link NodeFailed}, {@link NodeRecovered} and {@link LinkChanged} (a crash, a boot, a cut or degraded link:
+ * the operator's, which members apply at the same point of the order, "Members" 3), act at once, as a link's own
+ * NIC does. After a {@link CancelFlow} the owner hears nothing more, though the flow keeps its share of the NICs
+ * until the cancel takes effect.
  */
 public final class Fabric extends AbstractBehavior<Fabric.Command> {
   /** The entity name of the fabric: its timers are ordered by it. */
   public static final String ENTITY = "fabric";
 
+  /**
+   * The entity name of the timers that apply the inputs of an instant: the one at instant T has the key (T, this,
+   * 0), so every replica of the fabric sets it alike, whenever it learned of the inputs.
+   */
+  public static final String INPUTS_ENTITY = "fabric-inputs";
+
   public sealed interface Command {}
 
   /**
    * What changes the flows: stamped with the key of the event that caused it ({@link SimKernel#currentEvent} at
-   * the sender, when it is told), applied in the order of those keys.
+   * the sender, when it is told), applied in the order of those keys; those that shape the rates one latency
+   * after it.
    */
   public sealed interface Input extends Command {
     EventKey cause();
   }
 
   /**
-   * Starts a flow of {@code bytes} from {@code from} to {@code to} now. {@code capBitsPerSecond} 0
-   * means no cap. The owner {@code replyTo} gets exactly one {@link FlowEvent} for it, unless the flow
-   * is cancelled.
+   * Starts a flow of {@code bytes} from {@code from} to {@code to}: its bytes move from one latency after its
+   * cause. {@code capBitsPerSecond} 0 means no cap. The owner {@code replyTo} gets exactly one end ({@link
+   * FlowDone} or {@link FlowBroken}) for it, unless the flow is cancelled.
    */
   public record StartFlow(FlowId flowId, String from, String to, long bytes, long capBitsPerSecond,
       ActorRef<FlowEvent> replyTo, EventKey cause, Stream stream) implements Input, CrossJvm {
@@ -115,7 +132,10 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     }
   }
 
-  /** Withdraws a flow (the others speed up); its owner hears nothing. Unknown ids are ignored. */
+  /**
+   * Withdraws a flow one latency after its cause (then the others speed up); its owner hears nothing more from its
+   * cause on. Unknown ids are ignored.
+   */
   public record CancelFlow(FlowId flowId, EventKey cause) implements Input, CrossJvm {
     public CancelFlow {
       Objects.requireNonNull(cause, "cause");
@@ -130,7 +150,10 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   // each member's part of the fabric watches its own nodes (docs/architecture.md, "Serialization").
   public record Watch(String node, ActorRef<Hypervisor.Command> hypervisor) implements Command, SameMember {}
 
-  /** What a node's guests want of its NIC for their own I/O (out and in); they share it with the flows. */
+  /**
+   * What a node's guests want of its NIC for their own I/O (out and in), from one latency after its cause; they
+   * share it with the flows.
+   */
   public record GuestTraffic(String node, double egressBitsPerSecond, double ingressBitsPerSecond, EventKey cause)
       implements Input, CrossJvm {
     public GuestTraffic {
@@ -174,8 +197,8 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   public record GetRate(FlowId flowId, ActorRef<Rate> replyTo) implements Command, CrossJvm {}
 
   /**
-   * The answer to {@link GetRate}. {@code active} is false for an unknown flow and for a flow in its
-   * tail (all bytes sent, last byte in flight): then rate and remaining bytes are 0.
+   * The answer to {@link GetRate}. {@code active} is false for an unknown flow, for one whose start has not taken
+   * effect yet, and for a flow in its tail (all bytes sent, last byte in flight): then rate and remaining bytes are 0.
    */
   public record Rate(FlowId flowId, boolean active, double bitsPerSecond, double remainingBytes) implements CrossJvm {}
 
@@ -196,7 +219,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
 
   /**
    * All {@code bytes} have arrived, or, for a {@link Delivery#DEPARTURE} flow, left; {@code finishedNanos} is that
-   * instant (now).
+   * instant (now); {@code startedNanos} the instant its owner started it (its bytes moved from one latency later).
    */
   public record FlowDone(FlowId flowId, long bytes, long startedNanos, long finishedNanos) implements FlowEvent {}
 
@@ -211,6 +234,25 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   public static final String DUPLICATE = "duplicate flow id";
 
   private enum CompletionTick implements Command, SameMember { INSTANCE } // its own timer
+
+  /** The inputs of {@code atNanos} take effect. */
+  private record TakeEffect(long atNanos) implements Command, SameMember {} // its own timer
+
+  /**
+   * The inputs that take effect at one instant, in the order they came. Armed (its timer set) once one of them may
+   * change a rate or tell an owner; until then (guest traffic while no flow is in the network) nothing could tell
+   * when it is applied, and it is applied at its instant when the fabric next acts, without a timer: a run without
+   * migrations has the events it had.
+   */
+  private static final class Batch {
+    final long atNanos;
+    final List<Input> inputs = new ArrayList<>();
+    boolean armed;
+
+    Batch(long atNanos) {
+      this.atNanos = atNanos;
+    }
+  }
 
   /** The last byte of {@code tail} arrives. Carries the tail itself, so a stale delivery is recognised. */
   private record Arrived(Tail tail) implements Command, SameMember {} // its own timer
@@ -248,7 +290,15 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   private final double payloadFraction;
   /** What the streams cost the Dom0s, told to the hypervisors that watch. */
   private final Dom0StreamWork streamWork;
-  /** The cause of the input applied last, or null before the first: causes never go down. */
+  /** The inputs waiting to take effect, by effect instant. */
+  private final TreeMap<Long, Batch> pending = new TreeMap<>();
+  /** The starts waiting to take effect, by flow id. */
+  private final TreeMap<FlowId, StartFlow> starting = new TreeMap<>();
+  /** Flows cancelled whose cancel has not taken effect: their owners hear nothing more. */
+  private final TreeSet<FlowId> silenced = new TreeSet<>();
+  /** The instant of the inputs applied last (-1 before any). */
+  private long appliedThrough = -1;
+  /** The cause of the input that acts at once applied last, or null before the first: causes never go down. */
   private EventKey lastCause;
   /** A flow at rate 0 finishes at or after this: never, for all a run is concerned. */
   private static final long NEVER = Long.MAX_VALUE / 4;
@@ -292,8 +342,9 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
    */
   public static Behavior<Command> create(SimKernel kernel, SortedMap<String, Long> nicBitsPerSecond, long latencyNanos,
       double sendCyclesPerPage, double receiveCyclesPerPage, double payloadFraction) {
-    if (latencyNanos < 0) {
-      throw new IllegalArgumentException("network latency must not be negative, was " + latencyNanos + " ns");
+    if (latencyNanos <= 0) {
+      throw new IllegalArgumentException("network latency must be more than 0 (inputs take effect one latency after"
+          + " their cause), was " + latencyNanos + " ns");
     }
     if (!(payloadFraction > 0 && payloadFraction <= 1)) {
       throw new IllegalArgumentException("payload fraction must be in (0, 1], was " + payloadFraction);
@@ -320,13 +371,14 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
         .onMessage(LinkChanged.class, this::onLinkChanged)
         .onMessage(GetRate.class, this::onGetRate)
         .onMessageEquals(CompletionTick.INSTANCE, this::onTick)
+        .onMessage(TakeEffect.class, this::onTakeEffect)
         .onMessage(Arrived.class, this::onArrived)
         .build();
   }
 
   private Behavior<Command> onStart(StartFlow s) {
-    admit(s);
-    long now = settle();
+    admitLater(s);
+    prepare();
     String refused = refusal(s);
     if (refused != null) {
       String why = refused.equals(DUPLICATE) ? "a flow with that id exists"
@@ -335,40 +387,56 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
       s.replyTo().tell(new FlowBroken(s.flowId(), refused, 0));
       return this;
     }
-    if (s.bytes() == 0) {
-      end(new FlowNetwork.Flow<>(s.flowId(), s.from(), s.to(), 0, s.capBitsPerSecond(), now), now, s.replyTo(),
-          s.stream());
-      return this;
-    }
-    network.addFlow(s.flowId(), s.from(), s.to(), s.bytes(), s.capBitsPerSecond(), now);
-    owners.put(s.flowId(), s.replyTo());
-    if (!s.stream().equals(Stream.PLAIN)) {
-      streams.put(s.flowId(), s.stream());
-    }
-    rearm(now);
+    starting.put(s.flowId(), s);
+    enqueue(s, true);
     return this;
   }
 
   /**
-   * Checks that {@code input} comes in the order of its cause (see the class comment): caused at this instant,
-   * and not before the cause of an input already applied. Throwing fails the run, naming the fabric.
+   * Checks that an input that takes effect later comes in time: not before its cause, and before the inputs of its
+   * effect instant are applied (in one JVM it comes at its cause's instant). Throwing fails the run, naming the
+   * fabric.
    */
-  private void admit(Input input) {
+  private void admitLater(Input input) {
+    EventKey cause = input.cause();
+    long effect = cause.time() + latencyNanos;
+    String wrong = cause.time() > kernel.now() ? "its cause is after now (" + kernel.now() + " ns)"
+        : effect <= appliedThrough || effectKey(effect).compareTo(kernel.currentEvent()) < 0
+            ? "it came at " + kernel.now() + " ns, after the inputs of its effect instant (" + effect
+                + " ns, one latency after its cause) were applied"
+            : null;
+    fail(input, wrong);
+  }
+
+  /**
+   * Checks that an input that acts at once comes at its cause's instant and not before the cause of such an input
+   * already applied (see the class comment). Throwing fails the run, naming the fabric.
+   */
+  private void admitNow(Input input) {
     EventKey cause = input.cause();
     String wrong = cause.time() != kernel.now() ? "it came at " + kernel.now() + " ns, not at its cause's instant"
         : lastCause != null && cause.compareTo(lastCause) < 0 ? "an input caused by event " + lastCause
             + " has been applied before it" : null;
+    fail(input, wrong);
+    lastCause = cause;
+  }
+
+  private static void fail(Input input, String wrong) {
     if (wrong != null) {
       throw new IllegalStateException("fabric input " + input + " is out of the order of its cause: " + wrong
-          + " (the fabric applies inputs in the order of the events that caused them, and they are zero-time"
-          + " tells; docs/architecture.md, \"Members\")");
+          + " (the fabric applies inputs in the order of the events that caused them, those that shape the rates"
+          + " one latency after; docs/architecture.md, \"Members\")");
     }
-    lastCause = cause;
+  }
+
+  /** The key of the timer that applies the inputs of {@code atNanos}, the same on every replica. */
+  private static EventKey effectKey(long atNanos) {
+    return new EventKey(atNanos, INPUTS_ENTITY, 0);
   }
 
   /** Why a start is refused (a node name or {@link #DUPLICATE}), or null. */
   private String refusal(StartFlow s) {
-    if (network.contains(s.flowId()) || tails.containsKey(s.flowId())) {
+    if (network.contains(s.flowId()) || tails.containsKey(s.flowId()) || starting.containsKey(s.flowId())) {
       return DUPLICATE;
     }
     for (String node : new String[] {s.from(), s.to()}) {
@@ -380,36 +448,117 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   }
 
   private Behavior<Command> onCancel(CancelFlow c) {
-    admit(c);
-    long now = settle();
-    if (network.removeFlow(c.flowId(), now).isPresent()) {
+    admitLater(c);
+    prepare();
+    StartFlow start = starting.get(c.flowId());
+    if (network.contains(c.flowId()) || tails.containsKey(c.flowId())
+        || (start != null && start.cause().compareTo(c.cause()) < 0)) {
+      silenced.add(c.flowId()); // its owner has let it go
+    }
+    enqueue(c, true);
+    return this;
+  }
+
+  private Behavior<Command> onGuestTraffic(GuestTraffic g) {
+    admitLater(g);
+    prepare();
+    if (network.hasNode(g.node()) && !failed.contains(g.node())) { // a failed node's guests are gone
+      enqueue(g, network.size() > 0);
+    }
+    return this;
+  }
+
+  /** Keeps {@code input} for its effect instant; {@code observable}: it may change a rate or tell an owner. */
+  private void enqueue(Input input, boolean observable) {
+    Batch batch = pending.computeIfAbsent(input.cause().time() + latencyNanos, Batch::new);
+    batch.inputs.add(input);
+    if (observable) {
+      arm(batch);
+    }
+  }
+
+  private void arm(Batch batch) {
+    if (!batch.armed) {
+      batch.armed = true;
+      kernel.deliverAt(effectKey(batch.atNanos), getContext().getSelf(), new TakeEffect(batch.atNanos));
+    }
+  }
+
+  private Behavior<Command> onTakeEffect(TakeEffect t) {
+    prepare();
+    Batch batch = pending.get(t.atNanos());
+    if (batch != null) {
+      apply(batch);
+    }
+    return this;
+  }
+
+  /**
+   * Applies the inputs of {@code batch} at its instant, in the order of their causes (a stable sort: inputs of one
+   * cause keep theirs); the network stands at or before that instant.
+   */
+  private void apply(Batch batch) {
+    pending.remove(batch.atNanos);
+    appliedThrough = batch.atNanos;
+    long at = batch.atNanos;
+    settle(at);
+    List<Input> inputs = new ArrayList<>(batch.inputs);
+    inputs.sort(Comparator.comparing(Input::cause));
+    for (Input input : inputs) {
+      if (input instanceof StartFlow s) {
+        takeEffect(s, at);
+      } else if (input instanceof CancelFlow c) {
+        takeEffect(c, at);
+      } else if (input instanceof GuestTraffic g) {
+        if (network.hasNode(g.node()) && !failed.contains(g.node())) {
+          network.setGuestTraffic(g.node(), g.egressBitsPerSecond(), g.ingressBitsPerSecond(), at);
+        }
+      } else {
+        throw new IllegalStateException("input " + input + " does not wait for its effect");
+      }
+    }
+    rearm(kernel.now());
+  }
+
+  private void takeEffect(StartFlow s, long at) {
+    if (starting.get(s.flowId()) != s) {
+      return; // broken by its endpoint's failure meanwhile
+    }
+    starting.remove(s.flowId());
+    if (s.bytes() == 0) {
+      end(new FlowNetwork.Flow<>(s.flowId(), s.from(), s.to(), 0, s.capBitsPerSecond(), at), at, s.replyTo(),
+          s.stream());
+      return;
+    }
+    boolean first = network.size() == 0;
+    network.addFlow(s.flowId(), s.from(), s.to(), s.bytes(), s.capBitsPerSecond(), at);
+    owners.put(s.flowId(), s.replyTo());
+    if (!s.stream().equals(Stream.PLAIN)) {
+      streams.put(s.flowId(), s.stream());
+    }
+    if (first) {
+      pending.values().forEach(this::arm); // guest traffic waiting without a timer now shapes this flow's rate
+    }
+  }
+
+  private void takeEffect(CancelFlow c, long at) {
+    if (network.removeFlow(c.flowId(), at).isPresent()) {
       owners.remove(c.flowId());
       streams.remove(c.flowId());
-      rearm(now);
     } else {
       Tail t = tails.remove(c.flowId());
       if (t != null) {
         t.timer.cancel();
       }
     }
-    return this;
-  }
-
-  private Behavior<Command> onGuestTraffic(GuestTraffic g) {
-    admit(g);
-    long now = settle();
-    if (network.hasNode(g.node()) && !failed.contains(g.node())) {
-      network.setGuestTraffic(g.node(), g.egressBitsPerSecond(), g.ingressBitsPerSecond(), now);
-      rearm(now);
-    }
-    return this;
+    silenced.remove(c.flowId());
   }
 
   private Behavior<Command> onNodeFailed(NodeFailed f) {
-    admit(f);
-    long now = settle();
+    admitNow(f);
+    long now = prepare();
     failed.add(f.node());
-    // Owners hear about their broken flows in flow-id order, whether running or in their tail.
+    // Owners hear about their broken flows in flow-id order, whether waiting to start, running or in their tail.
     TreeMap<FlowId, ActorRef<FlowEvent>> broken = new TreeMap<>();
     TreeMap<FlowId, Long> sent = new TreeMap<>();
     for (FlowId id : network.flowsOf(f.node())) {
@@ -429,26 +578,38 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
         it.remove();
       }
     }
+    var starts = starting.values().iterator();
+    while (starts.hasNext()) {
+      StartFlow s = starts.next();
+      if (s.from().equals(f.node()) || s.to().equals(f.node())) {
+        broken.put(s.flowId(), s.replyTo());
+        starts.remove();
+      }
+    }
+    // What its guests wanted of its NIC goes with them.
+    for (Batch batch : pending.values()) {
+      batch.inputs.removeIf(in -> in instanceof GuestTraffic g && g.node().equals(f.node()));
+    }
     rearm(now);
     for (Map.Entry<FlowId, ActorRef<FlowEvent>> e : broken.entrySet()) {
-      e.getValue().tell(new FlowBroken(e.getKey(), f.node(), sent.getOrDefault(e.getKey(), 0L)));
+      tellOwner(e.getValue(), new FlowBroken(e.getKey(), f.node(), sent.getOrDefault(e.getKey(), 0L)));
     }
     return this;
   }
 
   private Behavior<Command> onNodeRecovered(NodeRecovered r) {
-    admit(r);
-    settle();
+    admitNow(r);
+    long now = prepare();
     if (network.hasNode(r.node()) && failed.remove(r.node())) {
       // The traffic its guests had at the crash is gone with them (it has no flows, so no rate changes).
-      network.setGuestTraffic(r.node(), 0, 0, kernel.now());
+      network.setGuestTraffic(r.node(), 0, 0, now);
     }
     return this;
   }
 
   private Behavior<Command> onLinkChanged(LinkChanged c) {
-    admit(c);
-    long now = settle();
+    admitNow(c);
+    long now = prepare();
     if (!network.hasNode(c.node())) {
       return this;
     }
@@ -463,7 +624,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   }
 
   private Behavior<Command> onGetRate(GetRate g) {
-    settle();
+    prepare();
     if (network.contains(g.flowId())) {
       g.replyTo().tell(new Rate(g.flowId(), true, network.rateOf(g.flowId()), network.remainingBytes(g.flowId())));
     } else {
@@ -473,7 +634,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   }
 
   private Behavior<Command> onTick() {
-    settle();
+    prepare();
     return this;
   }
 
@@ -483,7 +644,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
       return this; // cancelled or broken after its timer fired
     }
     tails.remove(t.flow.id());
-    t.replyTo.tell(new FlowDone(t.flow.id(), t.flow.bytes(), t.flow.startedNanos(), kernel.now()));
+    tellOwner(t.replyTo, new FlowDone(t.flow.id(), t.flow.bytes(), startedNanos(t.flow), kernel.now()));
     return this;
   }
 
@@ -493,9 +654,9 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     for (FlowId id : network.flowsNow()) {
       boolean still = network.rateOf(id) <= 0 && network.completionOf(id) >= NEVER; // not just done
       if (still && stalled.add(id)) {
-        owners.get(id).tell(new FlowStalled(id));
+        tellOwner(owners.get(id), new FlowStalled(id));
       } else if (!still && stalled.remove(id)) {
-        owners.get(id).tell(new FlowMoving(id));
+        tellOwner(owners.get(id), new FlowMoving(id));
       }
     }
   }
@@ -505,17 +666,41 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   }
 
   /**
-   * Brings the network to now, read once for the whole command: finished flows go into their tail, and
-   * the completion timer is moved. Returns that instant, at which the command must then act.
+   * Readies the fabric for a command: applies the inputs whose instant came before the current event that nobody
+   * could see yet (see {@link Batch}), then {@link #settle}s at now, read once for the whole command. Returns that
+   * instant, at which the command must then act.
    */
-  private long settle() {
+  private long prepare() {
+    EventKey current = kernel.currentEvent();
+    while (!pending.isEmpty() && effectKey(pending.firstKey()).compareTo(current) < 0) {
+      apply(pending.firstEntry().getValue());
+    }
     long now = kernel.now();
-    for (FlowNetwork.Finished<FlowId> f : network.advanceTo(now)) {
+    settle(now);
+    return now;
+  }
+
+  /**
+   * Brings the network to {@code at}: finished flows go into their tail, and the completion timer is moved.
+   */
+  private void settle(long at) {
+    for (FlowNetwork.Finished<FlowId> f : network.advanceTo(at)) {
       Stream stream = streams.remove(f.flow().id());
       end(f.flow(), f.finishedNanos(), owners.remove(f.flow().id()), stream == null ? Stream.PLAIN : stream);
     }
-    rearm(now);
-    return now;
+    rearm(kernel.now());
+  }
+
+  /** Tells a flow's owner {@code event}, unless the flow has been cancelled. */
+  private void tellOwner(ActorRef<FlowEvent> owner, FlowEvent event) {
+    if (!silenced.contains(event.flowId())) {
+      owner.tell(event);
+    }
+  }
+
+  /** When {@code flow}'s owner started it: it entered the network one latency later. */
+  private long startedNanos(FlowNetwork.Flow<FlowId> flow) {
+    return flow.startedNanos() - latencyNanos;
   }
 
   /**
@@ -524,7 +709,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
    */
   private void end(FlowNetwork.Flow<FlowId> flow, long leftNanos, ActorRef<FlowEvent> replyTo, Stream stream) {
     if (stream.doneOn() == Delivery.DEPARTURE) {
-      replyTo.tell(new FlowDone(flow.id(), flow.bytes(), flow.startedNanos(), leftNanos));
+      tellOwner(replyTo, new FlowDone(flow.id(), flow.bytes(), startedNanos(flow), leftNanos));
     } else {
       startTail(flow, leftNanos, replyTo);
     }

@@ -27,8 +27,11 @@ class FabricStreamWorkTest {
       List<Double> work = h.received().stream().filter(r -> r.message() instanceof Hypervisor.MigrationWork)
           .map(r -> ((Hypervisor.MigrationWork) r.message()).cyclesPerSecond()).toList();
       double pagesPerSecond = GBIT / (4096 * 8.0);
-      // a (sender) then b (receiver), in node order, when the flow starts: each end's cost plus the codec's.
+      // a (sender) then b (receiver), in node order, when the flow's start takes effect (one latency after it was
+      // told): each end's cost plus the codec's.
       assertEquals(2, work.size(), work::toString);
+      assertEquals(List.of(100_000L, 100_000L), h.received().stream()
+          .filter(r -> r.message() instanceof Hypervisor.MigrationWork).map(r -> r.atNanos()).toList());
       assertEquals(pagesPerSecond * 1500, work.get(0), 1e-6);
       assertEquals(pagesPerSecond * 2300, work.get(1), 1e-6);
     }
