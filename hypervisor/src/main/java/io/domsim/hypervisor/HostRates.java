@@ -150,6 +150,8 @@ final class HostRates {
   // What the last recompute went through (RecomputePaths' flags), and how many there were.
   int lastPaths;
   long recomputes;
+  /** Domains accrued because their rates moved, over all recomputes (for tests: what following the level saves). */
+  long accruals;
 
   HostRates(double cores, CostSettings costs, HypervisorKind kind, int dom0Vcpus, int dom0Weight) {
     this.cores = cores;
@@ -471,6 +473,7 @@ final class HostRates {
       d.updateDemand(nowNanos);
     }
     d.accrue(nowNanos); // under the rates it had, or the multiples it had, up to now
+    accruals++;
     d.follow(level, weight[i + 1], c[b + U_WORK], h[hb + U_IO], h[hb + U_HC], h[hb + U_EXITS], c[b + U_DIRTY]);
     h[hb + FOLLOWS] = 1;
     c[b + CHANGED] = 0;
@@ -541,11 +544,13 @@ final class HostRates {
     }
     if (h[hb + FOLLOWS] != 0) {
       d.accrue(nowNanos); // under the level up to now
+      accruals++;
       d.unfollow();
       h[hb + FOLLOWS] = 0;
     }
     if (cpu != d.cpuCores || x != d.ioPerSecond || dirty != d.dirtyWritesPerSecond || work != d.workCores) {
       d.accrue(nowNanos); // the old rates held until now
+      accruals++;
       d.cpuCores = cpu;
       d.workCores = work;
       d.ioPerSecond = x;

@@ -331,6 +331,36 @@ class HostRatesEquivalenceTest {
     }
   }
 
+  /**
+   * On a dense host whose guests are held to their shares, a phase moves the credit level and with it every
+   * guest's rates, but accrues only the guest that changed (and a guest that starts or stops being held): the
+   * others follow the level. Before, it accrued them all.
+   */
+  @Test
+  void aPhaseOnADenseHostAccruesOnlyTheGuestsWhoseTermsChanged() {
+    HostModel host = Fixtures.host(Fixtures.hardware(16, 1024 * GIB, true));
+    int guests = 40;
+    for (int i = 0; i < guests; i++) { // 40 x 2 vCPUs at 0.8 on 16 cores: every guest held to its share
+      host.createDomain(Fixtures.guest("g" + i, i % 2 == 0 ? GuestType.PV : GuestType.HVM, 2,
+          Fixtures.workload(0.8, 300)), null, false, 0);
+    }
+    SplittableRandom rnd = new SplittableRandom(8);
+    long t = 0;
+    long before = host.rates().accruals;
+    int phases = 200;
+    for (int k = 0; k < phases; k++) {
+      t += 1 + rnd.nextInt(1_000_000_000);
+      Domain d = host.guests().get(rnd.nextInt(guests));
+      host.deferLoadFactor(d, 0.8 + 0.4 * rnd.nextDouble(), t);
+      host.applyDeferred();
+      assertTrue((host.rates().lastPaths & RecomputePaths.FOLLOWS_LEVEL) != 0, "phase " + k + " follows the level");
+    }
+    long accruals = host.rates().accruals - before;
+    assertTrue(accruals <= 2L * phases, accruals + " domains accrued for " + phases + " phases of " + guests
+        + " guests held to their shares");
+    assertTrue(accruals >= phases, "the changed guest is accrued each time: " + accruals);
+  }
+
   /** The phases of three guests at one instant cost one recompute, when the host is next read. */
   @Test
   void loadChangesAtOneInstantAreAppliedTogether() {
