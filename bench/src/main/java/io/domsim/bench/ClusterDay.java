@@ -10,7 +10,7 @@ import java.util.Locale;
  * Plus's VmAllocationPolicySimple spreads them in {@link PeerRun}). Prints wall, events/s, peak heap, cores.
  *
  * <pre>
- * java -Xmx2g -cp "bench/target/bench.jar:bench/target/lib/*" io.domsim.bench.ClusterDay [--hours H]
+ * java -Xmx2g -XX:+UseParallelGC -cp "bench/target/bench.jar:bench/target/lib/*" io.domsim.bench.ClusterDay [--hours H]
  * </pre>
  */
 public final class ClusterDay {

@@ -16,7 +16,7 @@ import java.util.Locale;
  * stops after the largest size not above N. An untimed 100-node run warms the JIT up first.
  *
  * <pre>
- * java -Xmx2g -cp "bench/target/bench.jar:bench/target/lib/*" io.domsim.bench.Growth [--max-nodes N]
+ * java -Xmx2g -XX:+UseParallelGC -cp "bench/target/bench.jar:bench/target/lib/*" io.domsim.bench.Growth [--max-nodes N]
  * </pre>
  */
 public final class Growth {

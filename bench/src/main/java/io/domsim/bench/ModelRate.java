@@ -29,7 +29,7 @@ import java.util.SplittableRandom;
  * share of a run's time. Deterministic: the same phases every time (seed 42).
  *
  * <pre>
- * java -Xmx2g -cp "bench/target/bench.jar:bench/target/lib/*" io.domsim.bench.ModelRate [--hours H] [--phase-mean S] [--repeat N]
+ * java -Xmx2g -XX:+UseParallelGC -cp "bench/target/bench.jar:bench/target/lib/*" io.domsim.bench.ModelRate [--hours H] [--phase-mean S] [--repeat N]
  * </pre>
  */
 public final class ModelRate {

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * examples/scale-1000.conf, read through domsim's own loader), then both walls and the ratio on one line.
  *
  * <pre>
- * java -Xmx2g -cp "bench/target/bench.jar:bench/target/lib/*" io.domsim.bench.PeerRun [--hours H]
+ * java -Xmx2g -XX:+UseParallelGC -cp "bench/target/bench.jar:bench/target/lib/*" io.domsim.bench.PeerRun [--hours H]
  * </pre>
  *
  * Exits 1 if CloudSim Plus did not run the model it was given (a VM not placed, a cloudlet not running at

@@ -17,7 +17,7 @@ import java.util.Locale;
  *
  * <pre>
  * mvn -q -B -DskipTests -pl bench -am package
- * java -Xmx2g -cp "bench/target/bench.jar:bench/target/lib/*" io.domsim.bench.ScaleRun [CONFIG] [--set ...]
+ * java -Xmx2g -XX:+UseParallelGC -cp "bench/target/bench.jar:bench/target/lib/*" io.domsim.bench.ScaleRun [CONFIG] [--set ...]
  * </pre>
  */
 public final class ScaleRun {
