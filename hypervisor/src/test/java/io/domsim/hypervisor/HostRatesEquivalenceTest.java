@@ -81,7 +81,7 @@ class HostRatesEquivalenceTest {
     }
     List<Domain> fastGuests = p.fast.guests();
     int n = fastGuests.size();
-    int op = rnd.nextInt(108);
+    int op = rnd.nextInt(114);
     if (n == 0 || op < 12 && n < maxGuests) {
       GuestSpec spec = randomGuest(rnd, "g" + names[0]++, ioHeavy, p.fast.hardware().kind().hosted());
       boolean paused = rnd.nextInt(8) == 0;
@@ -94,6 +94,11 @@ class HostRatesEquivalenceTest {
     if (op < 16) {
       p.fast.destroyDomain(domid, t);
       p.plain.destroyDomain(domid, t);
+    } else if (op >= 108) {
+      // Dom0's migration work (its sender's and receiver's cycles) moves its base load, and with it the level.
+      double cycles = rnd.nextBoolean() ? 0 : rnd.nextDouble() * 2 * p.fast.hardware().cyclesPerCoreSecond();
+      p.fast.setDom0MigrationWork(cycles, t);
+      p.plain.setDom0MigrationWork(cycles, t);
     } else if (op < 24) {
       DomainState s = f.state() == DomainState.RUNNING ? DomainState.PAUSED : DomainState.RUNNING;
       p.fast.setState(domid, s, t);

@@ -182,6 +182,19 @@ final class PlainHostModel {
     recompute(nowNanos);
   }
 
+  /** Dom0's migration work in cores on top of its base load (HostModel.setDom0MigrationWork). */
+  private double dom0MigrationCores;
+
+  /** Test addition: HostModel.setDom0MigrationWork, as its base load plus this many cores. */
+  public void setDom0MigrationWork(double cyclesPerSecond, long nowNanos) {
+    dom0MigrationCores = Math.max(0, cyclesPerSecond) / hardware.cyclesPerCoreSecond();
+    if (halted) {
+      return;
+    }
+    advanceTo(nowNanos);
+    recompute(nowNanos);
+  }
+
   /** Test addition: several load changes at one instant, then one recompute (HostModel.deferLoadFactor's meaning). */
   public void setLoadFactors(int[] domids, double[] factors, long nowNanos) {
     advanceTo(nowNanos);
@@ -456,7 +469,8 @@ final class PlainHostModel {
       weight[i + 1] = d.spec.weight();
     }
     weight[0] = dom0Weight;
-    double base = Math.min(dom0Vcpus, hardware.kind().hosted() ? costs.type2().hostBaseLoad() : costs.dom0BaseLoad());
+    double base = Math.min(dom0Vcpus, (hardware.kind().hosted() ? costs.type2().hostBaseLoad() : costs.dom0BaseLoad())
+        + dom0MigrationCores);
     // A guest's need (compute plus the CPU side of its I/O) is fixed; Dom0's depends on how much I/O
     // the guests manage to issue, which depends on their shares. Round 1 assumes every guest issues all
     // its I/O; if some guest is held back, round 2 asks Dom0 only for the I/O actually issued.

@@ -452,7 +452,8 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     prepare();
     StartFlow start = starting.get(c.flowId());
     if (network.contains(c.flowId()) || tails.containsKey(c.flowId())
-        || (start != null && start.cause().compareTo(c.cause()) < 0)) {
+        || (start != null && start.cause().compareTo(c.cause()) <= 0)) {
+      // (A start of the same cause came before this cancel: inputs of one cause keep the order they were sent in.)
       silenced.add(c.flowId()); // its owner has let it go
     }
     enqueue(c, true);

@@ -553,6 +553,23 @@ class FabricTest {
     }
   }
 
+  /**
+   * A start and its cancel of one cause (an owner that gives a flow up in the event that started it): from the
+   * cancel on its owner hears nothing, not even a FlowBroken when an endpoint fails before the start takes effect.
+   */
+  @Test
+  void aFlowCancelledByTheEventThatStartedItIsNotBrokenToItsOwner() throws Exception {
+    try (FabricHarness h = new FabricHarness(clock, nics(10 * GBIT, "a", "b"), LATENCY)) {
+      h.runUntil(SECOND);
+      h.start("m", "a", "b", GIB, 0);
+      h.tell(cause -> new Fabric.CancelFlow(FabricHarness.id("m"), cause)); // the same cause as the start
+      h.tell(cause -> new Fabric.NodeFailed("b", cause));
+      h.runUntil(10 * SECOND);
+      assertTrue(h.events().isEmpty(), h.events()::toString);
+      assertFalse(h.kernel.whenFailed().toCompletableFuture().isDone());
+    }
+  }
+
   private List<String> scenario() throws Exception {
     TreeMap<String, Long> nics = new TreeMap<>();
     nics.put("a", 10 * GBIT);
