@@ -56,10 +56,9 @@ public final class CreditShares {
         activeWeight += weight[active[k]];
       }
       // The arithmetic, and its order, is that of a pass over all domains skipping the satisfied ones
-      // (the results must not move by a bit).
-      // A share is divided again only when what is left or the weight changed: most domains share one
-      // weight and most are held to their share, so a pass divides a few times instead of once a domain
-      // (the same operands give the same bits).
+      // (the results must not move by a bit). A share is divided again only when what is left or the
+      // weight changed: most domains share one weight and most are held to their share, so a pass divides a
+      // few times instead of once a domain, and the same operands give the same bits.
       int kept = 0;
       double shareLeft = Double.NaN;
       double shareWeight = Double.NaN;

@@ -542,15 +542,18 @@ final class HostRates {
       // Only a change of its load, throttle or state moves its request (log-dirty's own change updates it).
       d.updateDemand(nowNanos);
     }
-    if (h[hb + FOLLOWS] != 0) {
+    boolean followed = h[hb + FOLLOWS] != 0;
+    if (followed) {
       d.accrue(nowNanos); // under the level up to now
-      accruals++;
       d.unfollow();
       h[hb + FOLLOWS] = 0;
     }
-    if (cpu != d.cpuCores || x != d.ioPerSecond || dirty != d.dirtyWritesPerSecond || work != d.workCores) {
-      d.accrue(nowNanos); // the old rates held until now
-      accruals++;
+    boolean moved = cpu != d.cpuCores || x != d.ioPerSecond || dirty != d.dirtyWritesPerSecond || work != d.workCores;
+    if (followed || moved) {
+      accruals++; // one domain accrued, whether it stopped following, its rates moved, or both
+    }
+    if (moved) {
+      d.accrue(nowNanos); // the old rates held until now (nothing more when it just stopped following)
       d.cpuCores = cpu;
       d.workCores = work;
       d.ioPerSecond = x;
