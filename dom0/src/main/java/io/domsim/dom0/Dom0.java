@@ -49,11 +49,14 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
 
   public sealed interface CreateResult extends CrossJvm {
     String guest();
+
+    /** When the node started or refused it: the operator hears it one latency later. */
+    long atNanos();
   }
 
-  public record GuestStarted(String guest, String node, int domid) implements CreateResult {}
+  public record GuestStarted(String guest, String node, int domid, long atNanos) implements CreateResult {}
 
-  public record GuestRefused(String guest, String node, String reason) implements CreateResult {}
+  public record GuestRefused(String guest, String node, String reason, long atNanos) implements CreateResult {}
 
   /**
    * A toolstack verb on a guest that runs here: destroy, pause, unpause or shutdown. The answer is
@@ -69,15 +72,19 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
     io.domsim.config.GuestOp op();
 
     String node();
+
+    /** When the node did it or refused: the operator hears it one latency later. */
+    long atNanos();
   }
 
-  public record LifecycleDone(String guest, io.domsim.config.GuestOp op, String node) implements LifecycleResult {}
-
-  public record LifecycleRefused(String guest, io.domsim.config.GuestOp op, String node, String reason)
+  public record LifecycleDone(String guest, io.domsim.config.GuestOp op, String node, long atNanos)
       implements LifecycleResult {}
 
+  public record LifecycleRefused(String guest, io.domsim.config.GuestOp op, String node, String reason,
+      long atNanos) implements LifecycleResult {}
+
   /** The guest was asked to shut down and runs on until {@code goneAtNanos}. */
-  public record ShutdownBegun(String guest, String node, long goneAtNanos) implements LifecycleResult {
+  public record ShutdownBegun(String guest, String node, long goneAtNanos, long atNanos) implements LifecycleResult {
     @Override
     public io.domsim.config.GuestOp op() {
       return io.domsim.config.GuestOp.SHUTDOWN;
@@ -395,8 +402,8 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
     }
     if (refusal != null) {
       GuestSpec spec = specs.get(m.guest());
-      m.reportTo().tell(MigrationRecord.requested(m.id(), m.guest(), spec == null ? null : spec.type(), node,
-          m.toNode(), m.algorithm(), m.policy(),
+      network.tellOperator(entity, m.reportTo(), MigrationRecord.requested(m.id(), m.guest(),
+          spec == null ? null : spec.type(), node, m.toNode(), m.algorithm(), m.policy(),
           io.domsim.kernel.SimTime.toSeconds(m.requestedAtNanos())).refused(refusal));
       return this;
     }
@@ -416,6 +423,9 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
     @Override public long latencyNanos() { return network.latencyNanos(); }
     @Override public long domainOverheadBytes() { return domainOverheadBytes; }
     @Override public void hypercall(Op op, Consumer<Hypervisor.Result> then) { Dom0.this.hypercall(op, then); }
+    @Override public <T> void tellOperator(ActorRef<T> operator, T message) {
+      network.tellOperator(entity, operator, message);
+    }
     @Override public void sendToPeer(String peerNode, ActorRef<Command> peer, Command message) {
       network.send(entity, node, peerNode, peer, message);
     }
@@ -464,16 +474,18 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
     }
     String refusal = refusal(c.spec());
     if (refusal != null) {
-      c.replyTo().tell(new GuestRefused(c.spec().name(), node, refusal));
+      network.tellOperator(entity, c.replyTo(), new GuestRefused(c.spec().name(), node, refusal, entity.now()));
       return this;
     }
     hypercall(new Op.CreateDomain(c.spec(), null, false), r -> {
       if (r instanceof Hypervisor.Done done) {
         startIo(c.spec());
         domids.put(c.spec().name(), (int) done.value());
-        c.replyTo().tell(new GuestStarted(c.spec().name(), node, (int) done.value()));
+        network.tellOperator(entity, c.replyTo(), new GuestStarted(c.spec().name(), node, (int) done.value(),
+            entity.now()));
       } else {
-        c.replyTo().tell(new GuestRefused(c.spec().name(), node, ((Hypervisor.Failed) r).reason()));
+        network.tellOperator(entity, c.replyTo(), new GuestRefused(c.spec().name(), node,
+            ((Hypervisor.Failed) r).reason(), entity.now()));
       }
     });
     return this;

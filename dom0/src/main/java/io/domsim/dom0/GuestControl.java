@@ -57,14 +57,14 @@ final class GuestControl {
   void on(Dom0.Lifecycle l) {
     String refusal = refusal(l.guest(), l.op());
     if (refusal != null) {
-      l.replyTo().tell(new Dom0.LifecycleRefused(l.guest(), l.op(), host.node(), refusal));
+      host.tellOperator(l.replyTo(), new Dom0.LifecycleRefused(l.guest(), l.op(), host.node(), refusal, host.now()));
       return;
     }
     int domid = domidOf.apply(l.guest());
     switch (l.op()) {
       case DESTROY -> destroy(l.guest(), domid, () -> {
         shuttingDown.remove(l.guest()); // a shutdown it cuts short ends here, without an answer of its own
-        l.replyTo().tell(new Dom0.LifecycleDone(l.guest(), GuestOp.DESTROY, host.node()));
+        host.tellOperator(l.replyTo(), new Dom0.LifecycleDone(l.guest(), GuestOp.DESTROY, host.node(), host.now()));
       });
       case PAUSE -> host.hypercall(new Op.PauseDomain(domid), r -> answer(l, r, () -> paused.add(l.guest())));
       case UNPAUSE -> host.hypercall(new Op.UnpauseDomain(domid), r -> answer(l, r, () -> paused.remove(l.guest())));
@@ -72,7 +72,7 @@ final class GuestControl {
         long after = shutdownTimes.of(specOf.apply(l.guest()).type());
         shuttingDown.put(l.guest(), l.replyTo());
         host.after(after, new Dom0.ShutdownOver(l.guest(), domid));
-        l.replyTo().tell(new Dom0.ShutdownBegun(l.guest(), host.node(), host.now() + after));
+        host.tellOperator(l.replyTo(), new Dom0.ShutdownBegun(l.guest(), host.node(), host.now() + after, host.now()));
       }
       default -> throw new IllegalArgumentException("not a verb on a running guest: " + l.op());
     }
@@ -87,7 +87,7 @@ final class GuestControl {
     }
     destroy(s.guest(), domid, () -> {
       shuttingDown.remove(s.guest());
-      waiting.tell(new Dom0.LifecycleDone(s.guest(), GuestOp.SHUTDOWN, host.node()));
+      host.tellOperator(waiting, new Dom0.LifecycleDone(s.guest(), GuestOp.SHUTDOWN, host.node(), host.now()));
     });
   }
 
@@ -129,9 +129,10 @@ final class GuestControl {
   private void answer(Dom0.Lifecycle l, Hypervisor.Result r, Runnable applied) {
     if (r instanceof Hypervisor.Done) {
       applied.run();
-      l.replyTo().tell(new Dom0.LifecycleDone(l.guest(), l.op(), host.node()));
+      host.tellOperator(l.replyTo(), new Dom0.LifecycleDone(l.guest(), l.op(), host.node(), host.now()));
     } else {
-      l.replyTo().tell(new Dom0.LifecycleRefused(l.guest(), l.op(), host.node(), ((Hypervisor.Failed) r).reason()));
+      host.tellOperator(l.replyTo(), new Dom0.LifecycleRefused(l.guest(), l.op(), host.node(),
+          ((Hypervisor.Failed) r).reason(), host.now()));
     }
   }
 }

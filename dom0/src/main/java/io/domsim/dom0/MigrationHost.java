@@ -34,6 +34,9 @@ interface MigrationHost {
 
   void hypercall(Op op, Consumer<Hypervisor.Result> then);
 
+  /** Tells the operator (a record, an answer): it hears it one latency later ({@link io.domsim.kernel.Network#tellOperator}). */
+  <T> void tellOperator(ActorRef<T> operator, T message);
+
   /** Sends to another node's Dom0 through the network (one latency later, or after a cut heals). */
   void sendToPeer(String peerNode, ActorRef<Dom0.Command> peer, Dom0.Command message);
 

@@ -446,7 +446,7 @@ final class SourceSide {
     Outgoing o = outgoing.get(p.id());
     if (o != null) {
       disarmWatchdog(o);
-      o.request.acceptedTo().tell(new MigrationAccepted(o.id()));
+      host.tellOperator(o.request.acceptedTo(), new MigrationAccepted(o.id()));
       run(o, o.protocol.prepared());
     }
   }
@@ -521,6 +521,6 @@ final class SourceSide {
     } else {
       ctx.observer().aborted();
     }
-    o.request.reportTo().tell(o.record(host.node(), host.now(), outcome, reason));
+    host.tellOperator(o.request.reportTo(), o.record(host.node(), host.now(), outcome, reason));
   }
 }

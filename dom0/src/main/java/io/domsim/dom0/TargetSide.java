@@ -184,7 +184,7 @@ final class TargetSide {
         MigrationRecord v = in.sourceView;
         MigrationRecord known = v != null ? v : MigrationRecord.requested(in.id(), in.spec.name(),
             in.spec.type(), in.request.fromNode(), host.node(), in.request.algorithm(), null, Double.NaN);
-        in.request.reportTo().tell(known.withDowntime(null)
+        host.tellOperator(in.request.reportTo(), known.withDowntime(null)
             .withOutcome(f.outcome(), SimTime.toSeconds(host.now()), f.reason()).seenFromDestination());
       }
     }
@@ -207,8 +207,8 @@ final class TargetSide {
       end(in);
       MigrationRecord v = in.sourceView;
       long downtime = host.now() - in.suspendedAt;
-      in.request.reportTo().tell(v.withDowntime(SimTime.toSeconds(downtime)).withOutcome(Phase.COMPLETED,
-          SimTime.toSeconds(host.now()),
+      host.tellOperator(in.request.reportTo(), v.withDowntime(SimTime.toSeconds(downtime)).withOutcome(
+          Phase.COMPLETED, SimTime.toSeconds(host.now()),
           in.sourceDown ? "the source failed after GO; the destination completed the handover" : null)
           .seenFromDestination());
       if (in.sourceDown) {

@@ -93,7 +93,7 @@ class GuestControlTest {
       rig.create("web", GuestType.PV);
       long used = rig.snapshot().memoryUsedBytes();
       rig.after(10 * S, () -> { });
-      assertEquals(new Dom0.LifecycleDone("web", GuestOp.DESTROY, NODE), rig.verb("web", GuestOp.DESTROY));
+      assertEquals(new Dom0.LifecycleDone("web", GuestOp.DESTROY, NODE, rig.now), rig.verb("web", GuestOp.DESTROY));
       HostSnapshot after = rig.snapshot();
       assertEquals(used - 2 * GIB - Dom0Test.OVERHEAD, after.memoryUsedBytes(), "its memory and its domain's state");
       HostSnapshot.GuestTotals gone = rig.totals("web");
@@ -111,7 +111,7 @@ class GuestControlTest {
     try (Rig rig = new Rig()) {
       rig.create("web", GuestType.PV);
       long used = rig.snapshot().memoryUsedBytes();
-      assertEquals(new Dom0.LifecycleDone("web", GuestOp.PAUSE, NODE), rig.verb("web", GuestOp.PAUSE));
+      assertEquals(new Dom0.LifecycleDone("web", GuestOp.PAUSE, NODE, rig.now), rig.verb("web", GuestOp.PAUSE));
       HostSnapshot.GuestTotals paused = rig.totals("web");
       assertEquals(DomainState.PAUSED, paused.state());
       rig.after(10 * S, () -> { });
@@ -121,7 +121,7 @@ class GuestControlTest {
           assertInstanceOf(Dom0.LifecycleRefused.class, rig.verb("web", GuestOp.PAUSE)).reason());
       assertTrue(assertInstanceOf(Dom0.LifecycleRefused.class, rig.verb("web", GuestOp.SHUTDOWN)).reason()
           .contains("cannot act on a shutdown request"));
-      assertEquals(new Dom0.LifecycleDone("web", GuestOp.UNPAUSE, NODE), rig.verb("web", GuestOp.UNPAUSE));
+      assertEquals(new Dom0.LifecycleDone("web", GuestOp.UNPAUSE, NODE, rig.now), rig.verb("web", GuestOp.UNPAUSE));
       assertEquals(DomainState.RUNNING, rig.totals("web").state());
       assertEquals("guest web is not paused",
           assertInstanceOf(Dom0.LifecycleRefused.class, rig.verb("web", GuestOp.UNPAUSE)).reason());
@@ -151,17 +151,19 @@ class GuestControlTest {
     try (Rig rig = new Rig()) {
       rig.create("g", type);
       long asked = rig.now;
-      assertEquals(new Dom0.ShutdownBegun("g", NODE, asked + shutdown), rig.verb("g", GuestOp.SHUTDOWN));
+      assertEquals(new Dom0.ShutdownBegun("g", NODE, asked + shutdown, asked), rig.verb("g", GuestOp.SHUTDOWN));
       assertTrue(assertInstanceOf(Dom0.LifecycleRefused.class, rig.verb("g", GuestOp.PAUSE)).reason()
           .contains("is shutting down; only a destroy applies"));
       List<SimHarness.Received> done = rig.after(asked + shutdown - 2 - rig.now, () -> { });
       assertEquals(List.of(), done, "still running just before its shutdown time is over");
       assertEquals(HostSnapshot.Presence.HERE, rig.totals("g").presence()); // the clock at its time - 1 ns
       done = rig.after(2, () -> { });
-      assertEquals(1, done.size(), done::toString);
-      assertEquals(new Dom0.LifecycleDone("g", GuestOp.SHUTDOWN, NODE), done.get(0).message());
-      assertEquals(asked + shutdown, done.get(0).atNanos());
+      assertEquals(List.of(), done, "gone at its time; the operator hears so one latency later");
       assertEquals(HostSnapshot.Presence.DEPARTED, rig.totals("g").presence());
+      done = rig.after(Dom0Test.LATENCY, () -> { });
+      assertEquals(1, done.size(), done::toString);
+      assertEquals(new Dom0.LifecycleDone("g", GuestOp.SHUTDOWN, NODE, asked + shutdown), done.get(0).message());
+      assertEquals(asked + shutdown + Dom0Test.LATENCY, done.get(0).atNanos());
       double cpu = rig.totals("g").cpuSeconds();
       // Half a vCPU for the whole shutdown time, plus its little virtualization and I/O overhead.
       assertEquals(0.5 * shutdown / (double) S, cpu, 0.01 * 0.5 * shutdown / S, "it ran until the end");
@@ -173,7 +175,7 @@ class GuestControlTest {
     try (Rig rig = new Rig()) {
       rig.create("g", GuestType.PV);
       rig.verb("g", GuestOp.SHUTDOWN);
-      assertEquals(new Dom0.LifecycleDone("g", GuestOp.DESTROY, NODE), rig.verb("g", GuestOp.DESTROY));
+      assertEquals(new Dom0.LifecycleDone("g", GuestOp.DESTROY, NODE, rig.now), rig.verb("g", GuestOp.DESTROY));
       assertEquals(List.of(), rig.after(30 * S, () -> { }), "the shutdown ends without an answer of its own");
     }
   }

@@ -24,6 +24,14 @@ public record EventKey(long time, String entity, long sequence) implements Compa
     return new EventKey(time, "", 0);
   }
 
+  /**
+   * The smallest key above this one (the same entity's next sequence number): a bound just after this event, so
+   * that {@link SimKernel#runUntil(EventKey)} runs it and what it causes at once, and nothing after it.
+   */
+  public EventKey next() {
+    return new EventKey(time, entity, sequence + 1);
+  }
+
   /** The key of {@code timer}. */
   static EventKey of(SimTimer timer) {
     return new EventKey(timer.time, timer.entity, timer.seq);

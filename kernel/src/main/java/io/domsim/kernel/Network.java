@@ -118,6 +118,12 @@ public final class Network {
      * of {@code sender}; returns what takes it back before it is due (a crash of its sender, a cut).
      */
     <T> Runnable ship(SimEntity sender, String node, long atNanos, ActorRef<T> target, T message);
+
+    /** Does the operator (the driving member's cluster) live on another member? */
+    boolean operatorElsewhere();
+
+    /** Ships {@code message} to the operator's {@code target}, due at {@code atNanos}, keyed as a timer of {@code sender}. */
+    <T> void shipToOperator(SimEntity sender, long atNanos, ActorRef<T> target, T message);
   }
 
   /** Null in one JVM: every node is here. */
@@ -154,6 +160,24 @@ public final class Network {
     }
     SimTimer timer = sender.sendAt(atNanos, target, message);
     return timer::cancel;
+  }
+
+  /**
+   * A node's report to the operator (the cluster's toolstack at its console: a migration's record, a lifecycle
+   * verb's answer, a consolidation round's orders, a boot's end): it travels the management network, one base
+   * latency, without faults, so the operator hears of it one latency later wherever the node runs (across
+   * members, the lookahead that lets the operator's member run its window alongside the others). Outside
+   * simulated time it is told at once: in the setup before the clock starts (the nodes report in and the guests
+   * are placed, all at time 0) and in the gathering after it has stopped.
+   */
+  public <T> void tellOperator(SimEntity sender, ActorRef<T> operator, T message) {
+    if (!sender.kernel().clockRunning()) {
+      operator.tell(message);
+    } else if (remote != null && remote.operatorElsewhere()) {
+      remote.shipToOperator(sender, sender.now() + latencyNanos, operator, message);
+    } else {
+      sender.sendAfter(latencyNanos, operator, message);
+    }
   }
 
   /** The base one-way latency between any two nodes. */

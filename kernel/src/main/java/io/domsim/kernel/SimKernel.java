@@ -151,6 +151,15 @@ public final class SimKernel {
     return loop.currentEvent();
   }
 
+  /**
+   * On the simulation thread: does simulated time run now? False during the setup before the first horizon
+   * (the cluster boots and places its guests at time 0, outside the order of events) and once the last horizon
+   * is reached (the end's gathering); true while events fire, and in a member's window.
+   */
+  public boolean clockRunning() {
+    return loop.clockRunning();
+  }
+
   /** A named entity whose timers and random numbers are its own. Names must be unique in a run. */
   public SimEntity entity(String name) {
     return new SimEntity(this, name);
@@ -215,6 +224,36 @@ public final class SimKernel {
           + now() + " ns): the window protocol let a member run too far");
     }
     SimTimer t = new SimTimer(key.time(), key.entity().intern(), key.sequence(), target, message);
+    schedule(t);
+    return t;
+  }
+
+  /**
+   * On the simulation thread: from now on every timer whose target is {@code target} is a barrier of the
+   * multi-member protocol (io.domsim.kernel.window.WindowCoordinator): an event that may tell actors of other
+   * members at zero time. The operator's member marks the operator's actors so; in one JVM nothing is marked.
+   */
+  public void barrierTarget(ActorRef<?> target) {
+    loop.addBarrierTarget(target);
+  }
+
+  /** On the simulation thread: the key of the next barrier event (see {@link #barrierTarget}), or null for none. */
+  public EventKey nextBarrier() {
+    return loop.nextBarrier();
+  }
+
+  /**
+   * As {@link #deliverAt}, with an action instead of a message: {@code action} runs on the simulation thread at
+   * {@code key}, in its place in the order (what another member's barrier event told actors here at zero time;
+   * a failure names {@code owner}). The key must not be in this kernel's past.
+   */
+  public SimTimer callAt(EventKey key, ActorRef<?> owner, Runnable action) {
+    if (key.time() < now()) {
+      throw new IllegalStateException("an action at " + key + " came after this member's clock passed it ("
+          + now() + " ns): the window protocol let a member run too far");
+    }
+    SimTimer t = new SimTimer(key.time(), key.entity().intern(), SimTimer.orderKey(key.entity()), key.sequence(),
+        owner, action);
     schedule(t);
     return t;
   }

@@ -147,6 +147,17 @@ final class SimLoop extends AbstractExecutorService {
   }
 
   /**
+   * On the loop thread: is simulated time running, a horizon set and not yet reached? Not before the first
+   * horizon (the cluster's setup at time 0) nor once the last one is reached (the end's gathering).
+   */
+  boolean clockRunning() {
+    if (!onLoopThread()) {
+      throw new IllegalStateException("whether the clock runs is known on the simulation thread only");
+    }
+    return horizonReached != null && !horizonReached.isDone();
+  }
+
+  /**
    * On the loop thread: the key of the event whose consequences are running (see {@link SimKernel#currentEvent}).
    * A timer's cascade runs to idle before the next timer fires, so the last timer fired is that event; an
    * injection, run only when the loop is idle, continues it at its instant or starts its own instant.
@@ -171,12 +182,41 @@ final class SimLoop extends AbstractExecutorService {
     schedule(t, false);
   }
 
+  /** Actors whose timers are barriers (null: none, and no timer is looked up). */
+  private java.util.Set<akka.actor.typed.ActorRef<?>> barrierTargets;
+  /** Barrier timers set and perhaps not yet fired (those at or below the last fired are dropped when read). */
+  private final java.util.TreeSet<SimTimer> barrierTimers = new java.util.TreeSet<>();
+
+  /** On the loop thread: from now on, every timer to {@code target} is a barrier (see {@link SimKernel#barrierTarget}). */
+  void addBarrierTarget(akka.actor.typed.ActorRef<?> target) {
+    if (!onLoopThread()) {
+      throw new IllegalStateException("barrier targets are set on the simulation thread");
+    }
+    if (barrierTargets == null) {
+      barrierTargets = new java.util.HashSet<>(); // looked up only, never iterated
+    }
+    barrierTargets.add(target);
+  }
+
+  /** On the loop thread: the key of the next barrier timer not yet fired nor cancelled, or null. */
+  EventKey nextBarrier() {
+    SimTimer head = barrierTimers.isEmpty() ? null : barrierTimers.first();
+    while (head != null && (head.isCancelled() || lastFired != null && head.compareTo(lastFired) <= 0)) {
+      barrierTimers.pollFirst();
+      head = barrierTimers.isEmpty() ? null : barrierTimers.first();
+    }
+    return head == null ? null : EventKey.of(head);
+  }
+
   /** With {@code tick}, a periodic tick ({@link SimEntity#tickAfter}): usually set in the loop's order. */
   void schedule(SimTimer t, boolean tick) {
     if (!onLoopThread()) {
       throw new IllegalStateException("timers may only be set from the simulation thread; use SimKernel.inject");
     }
     timers.add(t, tick);
+    if (barrierTargets != null && barrierTargets.contains(t.target)) {
+      barrierTimers.add(t);
+    }
   }
 
   CompletionStage<SimulationFailure> whenFailed() {

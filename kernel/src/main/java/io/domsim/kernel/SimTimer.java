@@ -16,7 +16,7 @@ public final class SimTimer implements Comparable<SimTimer> {
   final long entityKey;
   final long seq;
   /** The actor told, or for a direct action the actor it runs for (whose path a failure names). */
-  private final ActorRef<Object> target;
+  final ActorRef<Object> target;
   /** The message, or the direct action. */
   private final Object message;
   private final boolean direct;

@@ -239,7 +239,7 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
     Dom0.CreateResult r = m.result();
     if (operator.lifecycle().createdAt(r.guest()).isPresent()) {
       operator.createAnswered(r.guest(), r instanceof Dom0.GuestStarted st ? st.node() : null,
-          r instanceof Dom0.GuestRefused ref ? ref.reason() : null, nowS());
+          r instanceof Dom0.GuestRefused ref ? ref.reason() : null, SimTime.toSeconds(r.atNanos()));
     } else {
       wiring.pinnedCreated(r);
     }
@@ -254,7 +254,8 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
       if (p.node().isEmpty() && powerOrders.powerOnFor(operator.guests().get(p.guest()).spec())) {
         return this; // it starts there once the node has booted
       }
-      operator.createAnswered(p.guest(), p.node().orElse(null), p.reason(), nowS());
+      operator.createAnswered(p.guest(), p.node().orElse(null), p.reason(),
+          SimTime.toSeconds(m.outcome().atNanos()));
     } else {
       wiring.placed(m.outcome());
     }
@@ -399,7 +400,7 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
 
   private Behavior<Command> onLifecycleReplied(LifecycleReplied m) {
     Dom0.LifecycleResult r = m.result();
-    operator.lifecycleAnswered(r, nowS());
+    operator.lifecycleAnswered(r, SimTime.toSeconds(r.atNanos()));
     CompletableFuture<String> waiting = unansweredVerbs.remove(r.guest());
     if (waiting != null) {
       if (r instanceof Dom0.LifecycleRefused refused) {

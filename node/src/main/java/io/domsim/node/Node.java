@@ -87,6 +87,8 @@ public final class Node extends AbstractBehavior<Node.Command> {
   private final NodeMeters meters;
   private final InvariantMonitor monitor;
   private final SimKernel kernel;
+  /** How its boot's end reaches the operator. */
+  private final Network network;
   /** The node's power switch: its shutdown and boot timers. Made at the first power action. */
   private SimEntity power;
   private boolean failed;
@@ -97,6 +99,7 @@ public final class Node extends AbstractBehavior<Node.Command> {
       ActorRef<Booted> bootedTo) {
     super(ctx);
     this.kernel = kernel;
+    this.network = network;
     this.spec = spec;
     this.meters = meters;
     this.monitor = migration.monitor();
@@ -238,7 +241,7 @@ public final class Node extends AbstractBehavior<Node.Command> {
     }
     meter(NodeMeters.State.ON);
     dom0.tell(new Dom0.Reboot(done.request().boot(), done.request().others()));
-    done.request().replyTo().tell(new PoweredOn(spec.name()));
+    network.tellOperator(power(), done.request().replyTo(), new PoweredOn(spec.name()));
     return this;
   }
 }

@@ -12,6 +12,7 @@ import io.domsim.config.ScenarioAction;
 import io.domsim.dom0.Dom0;
 import io.domsim.hypervisor.DomainState;
 import io.domsim.hypervisor.HostSnapshot;
+import io.domsim.kernel.SimTime;
 import io.domsim.migration.MigrationRecord;
 import io.domsim.node.RunResult.GuestState;
 import io.domsim.node.RunResult.Operation;
@@ -55,7 +56,7 @@ class OperatorLifecycleTest {
   /** Sends a verb and has its Dom0 carry it out at {@code t}. */
   void done(GuestOp op, String guest, double t) {
     Operator.SendVerb send = assertInstanceOf(Operator.SendVerb.class, operator.requestLifecycle(verb(op, guest), t, RunResult.Origin.SCENARIO));
-    operator.lifecycleAnswered(new Dom0.LifecycleDone(guest, op, send.node()), t);
+    operator.lifecycleAnswered(new Dom0.LifecycleDone(guest, op, send.node(), SimTime.seconds(t)), t);
   }
 
   @Test
@@ -63,7 +64,7 @@ class OperatorLifecycleTest {
     assertEquals(new Operator.SendVerb("moved", GuestOp.PAUSE, "a"),
         operator.requestLifecycle(verb(GuestOp.PAUSE, "moved"), 2, RunResult.Origin.SCENARIO));
     assertEquals(new Operation(2, RunResult.OperationAction.PAUSE, "moved", "a", OperationOutcome.IN_PROGRESS, null, null, RunResult.Origin.SCENARIO), op(0));
-    operator.lifecycleAnswered(new Dom0.LifecycleDone("moved", GuestOp.PAUSE, "a"), 2);
+    operator.lifecycleAnswered(new Dom0.LifecycleDone("moved", GuestOp.PAUSE, "a", SimTime.seconds(2)), 2);
     assertEquals(new Operation(2, RunResult.OperationAction.PAUSE, "moved", "a", OperationOutcome.COMPLETED, 2.0, null, RunResult.Origin.SCENARIO), op(0));
     assertEquals(Optional.of(GuestLifecycle.Stage.PAUSED), operator.lifecycle().stage("moved"));
   }
@@ -104,7 +105,7 @@ class OperatorLifecycleTest {
         operator.requestMigration(OperatorTest.migrate("moved", "b"), 2, RunResult.Origin.SCENARIO));
     assertEquals("guest moved is paused; domsim migrates running guests only: unpause it first", r.reason());
     operator.requestLifecycle(verb(GuestOp.SHUTDOWN, "paused"), 3, RunResult.Origin.SCENARIO);
-    operator.lifecycleAnswered(new Dom0.ShutdownBegun("paused", "a", 23_000_000_000L), 3);
+    operator.lifecycleAnswered(new Dom0.ShutdownBegun("paused", "a", 23_000_000_000L, SimTime.seconds(3)), 3);
     r = assertInstanceOf(Operator.Refused.class, operator.requestMigration(OperatorTest.migrate("paused", "b"), 4, RunResult.Origin.SCENARIO));
     assertEquals("guest paused is shutting down; it can no longer migrate", r.reason());
   }
@@ -112,18 +113,18 @@ class OperatorLifecycleTest {
   @Test
   void aShutdownRunsUntilItsGuestIsGoneAndOnlyADestroyCutsIn() {
     operator.requestLifecycle(verb(GuestOp.SHUTDOWN, "moved"), 5, RunResult.Origin.SCENARIO);
-    operator.lifecycleAnswered(new Dom0.ShutdownBegun("moved", "a", 15_000_000_000L), 5);
+    operator.lifecycleAnswered(new Dom0.ShutdownBegun("moved", "a", 15_000_000_000L, SimTime.seconds(5)), 5);
     assertEquals(OperationOutcome.IN_PROGRESS, op(0).outcome());
     assertEquals(new Operator.VerbRefused("guest moved is shutting down (asked at 5s, gone at 15s); only a destroy"
         + " applies to it until then"), operator.requestLifecycle(verb(GuestOp.PAUSE, "moved"), 6, RunResult.Origin.SCENARIO));
-    operator.lifecycleAnswered(new Dom0.LifecycleDone("moved", GuestOp.SHUTDOWN, "a"), 15);
+    operator.lifecycleAnswered(new Dom0.LifecycleDone("moved", GuestOp.SHUTDOWN, "a", SimTime.seconds(15)), 15);
     assertEquals(new Operation(5, RunResult.OperationAction.SHUTDOWN, "moved", "a", OperationOutcome.COMPLETED, 15.0, null, RunResult.Origin.SCENARIO), op(0));
     assertEquals(Optional.of(GuestLifecycle.Stage.SHUT_DOWN), operator.lifecycle().stage("moved"));
     assertEquals(new Operator.VerbRefused("guest moved is not running (it shut down at 15s)"),
         operator.requestLifecycle(verb(GuestOp.DESTROY, "moved"), 16, RunResult.Origin.SCENARIO));
 
     operator.requestLifecycle(verb(GuestOp.SHUTDOWN, "paused"), 20, RunResult.Origin.SCENARIO);
-    operator.lifecycleAnswered(new Dom0.ShutdownBegun("paused", "a", 40_000_000_000L), 20);
+    operator.lifecycleAnswered(new Dom0.ShutdownBegun("paused", "a", 40_000_000_000L, SimTime.seconds(20)), 20);
     done(GuestOp.DESTROY, "paused", 25);
     Operation cut = operator.lifecycle().operations().get(3);
     assertEquals(new Operation(20, RunResult.OperationAction.SHUTDOWN, "paused", "a", OperationOutcome.ABORTED, 25.0,
@@ -137,7 +138,7 @@ class OperatorLifecycleTest {
     assertTrue(operator.failNode("c", 1));
     assertEquals(new Operation(1, RunResult.OperationAction.PAUSE, "lost-with-node", "c", OperationOutcome.ABORTED, 1.0,
         "its node c failed at 1s", RunResult.Origin.SCENARIO), op(0));
-    operator.lifecycleAnswered(new Dom0.LifecycleDone("lost-with-node", GuestOp.PAUSE, "c"), 1);
+    operator.lifecycleAnswered(new Dom0.LifecycleDone("lost-with-node", GuestOp.PAUSE, "c", SimTime.seconds(1)), 1);
     assertEquals(OperationOutcome.ABORTED, op(0).outcome());
     assertEquals(Optional.empty(), operator.lifecycle().stage("lost-with-node"));
   }
@@ -146,7 +147,7 @@ class OperatorLifecycleTest {
   void theToolstacksRefusalIsRecorded() {
     operator.requestLifecycle(verb(GuestOp.PAUSE, "moved"), 1, RunResult.Origin.SCENARIO);
     operator.lifecycleAnswered(new Dom0.LifecycleRefused("moved", GuestOp.PAUSE, "a",
-        "guest moved is migrating, so its domain is busy; wait until the migration ends"), 1);
+        "guest moved is migrating, so its domain is busy; wait until the migration ends", SimTime.seconds(1)), 1);
     assertEquals(OperationOutcome.REFUSED, op(0).outcome());
     assertEquals(Optional.empty(), operator.lifecycle().underWay("moved"), "another verb may follow");
   }

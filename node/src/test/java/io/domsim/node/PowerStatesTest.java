@@ -121,7 +121,9 @@ class PowerStatesTest {
   void aCreatedGuestThatFitsOnNoNodeThatIsOnHasANodePoweredOnForIt() throws Exception {
     // a (pool master) and b hold their guests; c is off from 10 s, d from 11 s. At 30 s a 7 GiB guest fits on
     // no node that is on: the pool master decides so at 32 s (the off nodes do not describe themselves: it waits
-    // scheduler.host-timeout, 2 s), and c, the first off node that can take it, is powered on and boots for 6 s.
+    // scheduler.host-timeout, 2 s), the operator hears so one latency (100 us) later, and c, the first off node
+    // that can take it, is powered on then and boots for 6 s; the operator hears that one latency later again and
+    // starts the guest there.
     String config = """
         domsim {
           simulation { duration = 60s, seed = 3 }
@@ -149,12 +151,13 @@ class PowerStatesTest {
     RunResult.GuestResult big = r.guests().stream().filter(g -> g.name().equals("big")).findFirst().orElseThrow();
     assertEquals(RunResult.GuestState.RUNNING, big.stateEnd(), big.toString());
     assertEquals("c", big.nodeStart());
-    assertEquals(new RunResult.Operation(32, ON, null, "c", COMPLETED, 38.0, null, RunResult.Origin.POOL_MASTER),
+    assertEquals(new RunResult.Operation(32.0001, ON, null, "c", COMPLETED, 38.0001, null,
+        RunResult.Origin.POOL_MASTER),
         r.operations().stream().filter(o -> o.action() == ON).findFirst().orElseThrow());
     RunResult.Operation create = r.operations().stream().filter(o -> o.action() == RunResult.OperationAction.CREATE)
         .findFirst().orElseThrow();
     assertEquals(COMPLETED, create.outcome(), create.toString());
-    assertEquals(38.0, create.finishedAtS(), 1e-6, "it starts once c has booted");
+    assertEquals(38.0002, create.finishedAtS(), 1e-9, "it starts once the operator hears c has booted");
     assertEquals(11, node(r, "d").activeSeconds(), 1e-9, "d stays off from 11 s");
   }
 }

@@ -228,6 +228,6 @@ public final class Consolidator extends AbstractBehavior<Consolidator.Command> {
     DataCentre view = new DataCentre(hosts, guests, setup.intervalNanos() / 1e9, java.util.Set.of(setup.keepOn()));
     Decisions decisions = policy.decide(view,
         RandomStreams.forEntity(setup.seed(), "consolidation/" + round));
-    setup.orders().tell(new Orders(round, decisions, getContext().getSelf().narrow()));
+    network.tellOperator(entity, setup.orders(), new Orders(round, decisions, getContext().getSelf().narrow()));
   }
 }

@@ -59,8 +59,11 @@ public final class PoolMaster extends AbstractBehavior<PoolMaster.Command> {
   /** Place these guests (in this order) and answer with one outcome per guest. */
   public record Place(List<GuestSpec> guests, ActorRef<Outcome> replyTo) implements Command, SameMember {} // from its Dom0
 
-  /** Where each guest started, or why it could not. In the order the guests were given. */
-  public record Outcome(List<Placed> placements) implements CrossJvm {}
+  /**
+   * Where each guest started, or why it could not. In the order the guests were given; {@code atNanos}: when the
+   * placement was over (the operator hears it one latency later).
+   */
+  public record Outcome(List<Placed> placements, long atNanos) implements CrossJvm {}
 
   /** {@code node} is empty when the guest fits nowhere; {@code reason} then says why. */
   public record Placed(String guest, Optional<String> node, String reason) {}
@@ -450,7 +453,7 @@ public final class PoolMaster extends AbstractBehavior<PoolMaster.Command> {
       for (GuestSpec g : current.guests()) {
         out.add(done.get(g.name()));
       }
-      current.replyTo().tell(new Outcome(out));
+      network.tellOperator(entity, current.replyTo(), new Outcome(out, entity.now()));
       current = null;
       startNext();
     }

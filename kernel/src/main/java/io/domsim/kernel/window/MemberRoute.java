@@ -15,10 +15,15 @@ public final class MemberRoute implements Network.Remote {
   private final String self;
   private final WindowedMember member;
   private final TreeMap<String, String> memberOfNode;
+  private final String driver;
 
-  /** @param memberOfNode every node's member, this member's nodes included */
-  public MemberRoute(WindowedMember member, Map<String, String> memberOfNode) {
+  /**
+   * @param memberOfNode every node's member, this member's nodes included
+   * @param driver the driving member, where the operator is
+   */
+  public MemberRoute(WindowedMember member, Map<String, String> memberOfNode, String driver) {
     this.self = member.name();
+    this.driver = driver;
     this.member = member;
     this.memberOfNode = new TreeMap<>(memberOfNode);
   }
@@ -41,5 +46,15 @@ public final class MemberRoute implements Network.Remote {
     String to = memberOf(node);
     EventKey key = member.send(sender, to, atNanos, target, message);
     return () -> member.revoke(to, key);
+  }
+
+  @Override
+  public boolean operatorElsewhere() {
+    return !driver.equals(self);
+  }
+
+  @Override
+  public <T> void shipToOperator(SimEntity sender, long atNanos, ActorRef<T> target, T message) {
+    member.send(sender, driver, atNanos, target, message);
   }
 }

@@ -1,5 +1,6 @@
 package io.domsim.kernel.window;
 
+import io.domsim.kernel.EventKey;
 import io.domsim.kernel.serialization.CrossJvm;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,12 @@ import java.util.TreeMap;
  * <p>Per window: one report from each member and one grant to each, 2 (M - 1) messages over the network for M
  * members (the driver's own pair is local), plus the deliveries themselves. An idle stretch costs nothing: a
  * window starts at the next event anywhere, not where the last one ended.
+ *
+ * <p><b>Barriers.</b> An event that may tell actors of other members at zero time (the operator's: a scenario
+ * step, a node's report reaching it) is a barrier: its member reports its key. A window that would pass the
+ * smallest barrier B stops at it: every member runs the events below B, and B's member runs B too (and what it
+ * causes at once); what B told other members at zero time goes to them as {@link BarrierTells} at B's key, which
+ * they fire first in the next window, before any key above B, as one JVM would have. A barrier costs one window.
  */
 public final class WindowCoordinator {
 
@@ -28,11 +35,25 @@ public final class WindowCoordinator {
    * @param earliestSentTime the earliest due time of what it sent to other members in the window, {@link
    *     Long#MAX_VALUE} for nothing
    * @param sentTo deliveries sent to each other member since the run began (cumulative)
+   * @param barriers the smallest barrier key it knows of on each member: its own next one under its own name, and
+   *     the barrier deliveries it sent in the window (a node's report to the operator) under their member's
    */
   public record Report(String member, long window, long nextEventTime, long earliestSentTime,
-      TreeMap<String, Long> sentTo) implements CrossJvm {
+      TreeMap<String, Long> sentTo, TreeMap<String, EventKey> barriers) implements CrossJvm {
     public Report {
       sentTo = new TreeMap<>(sentTo); // a copy: the member's counts go on
+      barriers = new TreeMap<>(barriers);
+      for (EventKey b : barriers.values()) {
+        if (b.time() < Math.min(nextEventTime, earliestSentTime)) {
+          throw new IllegalArgumentException(member + " reports a barrier at " + b + ", before its next event ("
+              + nextEventTime + " ns) and what it sent (" + earliestSentTime + " ns): a barrier is one of those");
+        }
+      }
+    }
+
+    /** A member that knows of no barrier (it has none and sent none). */
+    public Report(String member, long window, long nextEventTime, long earliestSentTime, TreeMap<String, Long> sentTo) {
+      this(member, window, nextEventTime, earliestSentTime, sentTo, new TreeMap<>());
     }
   }
 
@@ -41,13 +62,34 @@ public final class WindowCoordinator {
    * {@code horizon}, once {@code deliveriesToReceive} deliveries that other members sent before this window have
    * arrived (counted by the window they were sent in: those of the next window may overtake them); or, when
    * {@code end}, the run is over (no event is left at or before its end).
+   *
+   * <p>A barrier window has a {@code barrier} key B: the member runs every event before B, and B too when {@code
+   * runsBarrier} (B is its event); {@code horizon} is then B's time + 1, the earliest a delivery sent in it may be
+   * due (one sent at zero time by B is a {@link BarrierTells}).
    */
-  public record Grant(long window, long horizon, long deliveriesToReceive, boolean end) implements CrossJvm {}
+  public record Grant(long window, long horizon, long deliveriesToReceive, boolean end, EventKey barrier,
+      boolean runsBarrier) implements CrossJvm {
+    public Grant {
+      if (runsBarrier && barrier == null) {
+        throw new IllegalArgumentException("a grant to run a barrier names it");
+      }
+    }
+
+    /** A window without a barrier. */
+    public Grant(long window, long horizon, long deliveriesToReceive, boolean end) {
+      this(window, horizon, deliveriesToReceive, end, null, false);
+    }
+  }
 
   private final List<String> members;
   private final long lookaheadNanos;
   private final long endNanos;
   private final TreeMap<String, Report> reports = new TreeMap<>();
+  /**
+   * Every barrier reported and not yet run, with its member: a barrier delivery is reported by its sender once, and
+   * its receiver may not have it yet when it next reports. (One reported and then cancelled costs an empty window.)
+   */
+  private final TreeMap<EventKey, String> barriers = new TreeMap<>();
   private long window;
   private boolean ended;
 
@@ -116,14 +158,24 @@ public final class WindowCoordinator {
     for (Report each : reports.values()) {
       start = Math.min(start, Math.min(each.nextEventTime(), each.earliestSentTime()));
       each.sentTo().forEach((to, n) -> toReceive.merge(to, n, Long::sum));
+      each.barriers().forEach((m, key) -> barriers.put(key, m));
     }
     reports.clear();
     window++;
     ended = start > endNanos;
     long horizon = ended ? endNanos + 1 : Math.min(start + lookaheadNanos, endNanos + 1);
+    EventKey barrier = null;
+    String barrierMember = null;
+    if (!ended && !barriers.isEmpty() && barriers.firstKey().time() < horizon) {
+      Map.Entry<EventKey, String> first = barriers.pollFirstEntry();
+      barrier = first.getKey();
+      barrierMember = first.getValue();
+      horizon = barrier.time() + 1;
+    }
     TreeMap<String, Grant> grants = new TreeMap<>();
     for (String m : members) {
-      grants.put(m, new Grant(window, horizon, toReceive.get(m), ended));
+      grants.put(m, new Grant(window, horizon, toReceive.get(m), ended, barrier, barrier != null
+          && m.equals(barrierMember)));
     }
     return grants;
   }

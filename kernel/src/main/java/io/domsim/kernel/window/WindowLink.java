@@ -25,6 +25,9 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
   /** A delivery for an actor of this member. */
   public record Deliver(TimedDelivery<?> delivery) implements Command, CrossJvm {}
 
+  /** What another member's barrier event told actors of this member at zero time. */
+  public record Tells(BarrierTells tells) implements Command, CrossJvm {}
+
   /** A delivery's revocation, for this member. */
   public record Revoke(Revocation revocation) implements Command, CrossJvm {}
 
@@ -72,6 +75,11 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
     public void revoke(String member, Revocation revocation) {
       of(member).tell(new Revoke(revocation));
     }
+
+    @Override
+    public void shipTells(String member, BarrierTells tells) {
+      of(member).tell(new Tells(tells));
+    }
   }
 
   private final WindowedMember member;
@@ -98,6 +106,10 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
     return newReceiveBuilder()
         .onMessage(Deliver.class, d -> {
           member.receive(d.delivery());
+          return this;
+        })
+        .onMessage(Tells.class, t -> {
+          member.receive(t.tells());
           return this;
         })
         .onMessage(Revoke.class, r -> {

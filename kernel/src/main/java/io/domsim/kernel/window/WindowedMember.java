@@ -22,6 +22,9 @@ public final class WindowedMember {
     void ship(String member, TimedDelivery<?> delivery);
 
     void revoke(String member, Revocation revocation);
+
+    /** What a barrier event here told actors of {@code member} at zero time. */
+    void shipTells(String member, BarrierTells tells);
   }
 
   private final String name;
@@ -29,6 +32,13 @@ public final class WindowedMember {
   private final Transport transport;
   private final TreeMap<String, Long> sentTo = new TreeMap<>();
   private final CompletableFuture<Long> ended = new CompletableFuture<>();
+  /** The smallest key of the barrier deliveries sent in this window, by member. */
+  private final TreeMap<String, EventKey> barriersSent = new TreeMap<>();
+  /** What the barrier event running has told other members' actors, by member, in its order. */
+  private final TreeMap<String, java.util.List<BarrierTells.Tell<?>>> barrierTells = new TreeMap<>();
+  /** The barrier of the window running, when this member runs it; else null. */
+  private EventKey runningBarrier;
+  private volatile long barriersRun;
   /** Deliveries received and not yet due, by key: a revocation cancels one. */
   private final TreeMap<EventKey, io.domsim.kernel.SimTimer> due = new TreeMap<>();
   private long earliestSent = Long.MAX_VALUE;
@@ -51,6 +61,29 @@ public final class WindowedMember {
 
   public String name() {
     return name;
+  }
+
+  /**
+   * On the simulation thread, during this member's barrier event (the grant's, see {@link WindowCoordinator}):
+   * tells {@code message} to {@code target}, an actor of member {@code toMember}, at zero time. It reaches it in
+   * the next window at the barrier's key, before anything later, in the order told.
+   *
+   * @throws IllegalStateException outside a barrier event: a zero-time message to another member from any other
+   *     event would reach it after it had run past that instant (a model change that adds one needs its rule)
+   */
+  public <T> void tellAtBarrier(String toMember, ActorRef<T> target, T message) {
+    if (toMember.equals(name)) {
+      throw new IllegalArgumentException("a barrier tell to " + name + " from itself: tell the actor instead");
+    }
+    EventKey now = kernel.currentEvent();
+    if (!running || runningBarrier == null || !runningBarrier.equals(now)) {
+      throw new IllegalStateException(name + " told " + message + " to an actor of " + toMember + " at zero time in"
+          + " event " + now + ", which is not a barrier" + (runningBarrier == null ? "" : " (the barrier is "
+          + runningBarrier + ")") + ": only the operator's events may tell other members at once; anything else"
+          + " crosses members one latency later");
+    }
+    barrierTells.computeIfAbsent(toMember, m -> new java.util.ArrayList<>()).add(new BarrierTells.Tell<>(target,
+        message));
   }
 
   /** Reports the member's setup (window 0) once its actors have set their first timers. */
@@ -80,6 +113,17 @@ public final class WindowedMember {
     return key;
   }
 
+  /**
+   * As {@link #send}, to an actor whose events are barriers there (the operator's: a node's report to it): the
+   * report of this window names the delivery's key, so that the coordinator stops the windows at it before the
+   * receiver has even received it.
+   */
+  public <T> EventKey sendToBarrier(SimEntity from, String toMember, long atNanos, ActorRef<T> target, T message) {
+    EventKey key = send(from, toMember, atNanos, target, message);
+    barriersSent.merge(toMember, key, (a, b) -> a.compareTo(b) <= 0 ? a : b);
+    return key;
+  }
+
   /** On the simulation thread: takes back the delivery of {@code key} sent to {@code toMember}, not yet due. */
   public void revoke(String toMember, EventKey key) {
     if (key.time() < kernel.now() + 1) {
@@ -100,6 +144,19 @@ public final class WindowedMember {
       }
       timer.cancel();
       receivedByWindow.merge(revocation.window(), 1L, Long::sum);
+      maybeRun();
+    });
+  }
+
+  /** From the transport, on any thread: what another member's barrier event told actors here at zero time. */
+  public void receive(BarrierTells tells) {
+    kernel.inject(() -> {
+      kernel.callAt(tells.key(), tells.tells().get(0).target(), () -> {
+        for (BarrierTells.Tell<?> t : tells.tells()) {
+          t.tell();
+        }
+      });
+      receivedByWindow.merge(tells.window(), 1L, Long::sum);
       maybeRun();
     });
   }
@@ -135,6 +192,11 @@ public final class WindowedMember {
     return ended;
   }
 
+  /** Barrier events run here so far (each in a window of its own). */
+  public long barriersRun() {
+    return barriersRun;
+  }
+
   /** Windows run so far. */
   public long windows() {
     return windows;
@@ -156,10 +218,21 @@ public final class WindowedMember {
     running = true;
     due.headMap(EventKey.startOf(kernel.now())).clear(); // fired: no revocation can come for them any more
     windows = g.window();
+    runningBarrier = g.runsBarrier() ? g.barrier() : null;
+    if (runningBarrier != null) {
+      barriersRun++;
+    }
     // Every event before the horizon: up to and including the instant before it, where the clock then stands
-    // (at the run's end, the end itself).
-    kernel.runUntil(g.horizon() - 1).whenComplete((t, failure) -> {
+    // (at the run's end, the end itself). A barrier window stops before the barrier, or just after it on the
+    // member whose event it is.
+    java.util.concurrent.CompletionStage<Long> window = g.barrier() == null ? kernel.runUntil(g.horizon() - 1)
+        : kernel.runUntil(g.runsBarrier() ? g.barrier().next() : g.barrier());
+    window.whenComplete((t, failure) -> {
+      if (failure == null) {
+        shipBarrierTells();
+      }
       running = false;
+      runningBarrier = null;
       if (failure != null) {
         ended.completeExceptionally(failure);
       } else if (g.end()) {
@@ -168,6 +241,16 @@ public final class WindowedMember {
         report(g.window());
       }
     });
+  }
+
+  /** What the barrier event told other members, one batch each, counted as deliveries of this window. */
+  private void shipBarrierTells() {
+    for (var each : barrierTells.entrySet()) {
+      sentTo.merge(each.getKey(), 1L, Long::sum);
+      earliestSent = Math.min(earliestSent, runningBarrier.time());
+      transport.shipTells(each.getKey(), new BarrierTells(windows, runningBarrier, each.getValue()));
+    }
+    barrierTells.clear();
   }
 
   /** Deliveries received that were sent before {@code window}: those its grant counts. */
@@ -192,7 +275,15 @@ public final class WindowedMember {
 
   private void report(long window) {
     running = false;
-    transport.report(new WindowCoordinator.Report(name, window, kernel.nextTimerTime(), earliestSent, sentTo));
+    // The operator's next event, on the member that has it (SimKernel.barrierTarget), and what was sent to it.
+    TreeMap<String, EventKey> barriers = new TreeMap<>(barriersSent);
+    EventKey own = kernel.nextBarrier();
+    if (own != null) {
+      barriers.merge(name, own, (a, b) -> a.compareTo(b) <= 0 ? a : b);
+    }
+    transport.report(new WindowCoordinator.Report(name, window, kernel.nextTimerTime(), earliestSent, sentTo,
+        barriers));
+    barriersSent.clear();
     earliestSent = Long.MAX_VALUE;
   }
 }

@@ -13,6 +13,7 @@ final class InJvmTransport implements WindowedMember.Transport {
   final Map<String, WindowedMember> members = new ConcurrentHashMap<>();
   final AtomicLong shipped = new AtomicLong();
   final AtomicLong revoked = new AtomicLong();
+  final AtomicLong tellBatches = new AtomicLong();
   private final WindowCoordinator coordinator;
 
   InJvmTransport(List<String> members, long lookaheadNanos, long endNanos) {
@@ -32,6 +33,12 @@ final class InJvmTransport implements WindowedMember.Transport {
   public void ship(String member, TimedDelivery<?> delivery) {
     shipped.incrementAndGet();
     members.get(member).receive(delivery);
+  }
+
+  @Override
+  public void shipTells(String member, BarrierTells tells) {
+    tellBatches.incrementAndGet();
+    members.get(member).receive(tells);
   }
 
   @Override

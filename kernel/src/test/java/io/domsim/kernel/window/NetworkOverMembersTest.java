@@ -144,7 +144,7 @@ class NetworkOverMembersTest {
         WindowedMember member = new WindowedMember(m, kernel, transport);
         members.put(m, member);
         Network replica = network();
-        replica.spanMembers(new MemberRoute(member, placement));
+        replica.spanMembers(new MemberRoute(member, placement, MEMBERS.get(0)));
         replicas.add(replica);
         CompletableFuture<Void> done = new CompletableFuture<>();
         spawned.add(done);

@@ -48,6 +48,10 @@ class WindowedMemberTest {
         @Override public void revoke(String to, Revocation r) {
           throw new AssertionError("m2 revokes nothing here");
         }
+
+        @Override public void shipTells(String to, BarrierTells t) {
+          throw new AssertionError("m2 runs no barrier here");
+        }
       });
       member.start();
       await(() -> reports.size() == 1);
@@ -94,6 +98,8 @@ class WindowedMemberTest {
           @Override public void ship(String to, TimedDelivery<?> d) { }
 
           @Override public void revoke(String to, Revocation r) { }
+
+          @Override public void shipTells(String to, BarrierTells t) { }
         });
         member.start();
         await(() -> reports.size() == 1);
