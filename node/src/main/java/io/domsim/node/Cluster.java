@@ -137,11 +137,13 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
   /** Where Dom0s answer creates and the pool master placements: one adapter per message class, as Akka keeps. */
   private final ActorRef<Dom0.CreateResult> createReplies;
   private final ActorRef<PoolMaster.Outcome> placementReplies;
+  private final ActorRef<Node.PoweredOn> poweredOnReplies;
   /** Live lifecycle verbs waiting for their Dom0's answer, by guest (one verb at a time per guest). */
   private final Map<String, CompletableFuture<String>> unansweredVerbs = new TreeMap<>();
 
   private Cluster(ActorContext<Command> ctx, SimKernel kernel, ClusterSpec spec, MeterRegistry registry,
-      RunSeries series, EventLog events, CompletableFuture<ActorRef<Command>> started, InvariantMonitor monitor) {
+      RunSeries series, EventLog events, CompletableFuture<ActorRef<Command>> started, InvariantMonitor monitor,
+      MembersLayout layout) {
     super(ctx);
     this.series = series;
     this.kernel = kernel;
@@ -159,10 +161,19 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
     // run are answered through the same two as the configured ones, and told apart by the operator.
     this.createReplies = ctx.messageAdapter(Dom0.CreateResult.class, PinnedCreated::new);
     this.placementReplies = ctx.messageAdapter(PoolMaster.Outcome.class, Placed::new);
+    this.poweredOnReplies = ctx.messageAdapter(Node.PoweredOn.class, PoweredOnReply::new);
+    ActorRef<Consolidator.Orders> orders = ctx.messageAdapter(Consolidator.Orders.class, ConsolidationOrders::new);
+    if (layout != null) {
+      // Over members every event of the operator is a barrier: its own timers, and the nodes' reports reaching it.
+      for (ActorRef<?> operatorRef : List.of(ctx.getSelf(), migrationReports, lifecycleReplies, acceptedReplies,
+          createReplies, placementReplies, poweredOnReplies, orders)) {
+        kernel.barrierTarget(operatorRef);
+      }
+    }
     this.wiring = new ClusterWiring(ctx, kernel, spec, registry, series, operator, new ClusterWiring.Replies(
         ctx.messageAdapter(Node.Booted.class, NodeBooted::new),
         ctx.messageAdapter(Dom0.PoolEndpoint.class, PoolEndpointReady::new), createReplies, placementReplies,
-        ctx.messageAdapter(Consolidator.Orders.class, ConsolidationOrders::new)), plugins, migrationPlugins, monitor);
+        orders), plugins, migrationPlugins, monitor, layout);
     this.faults = new LinkFaultOrders(wiring, (delay, fault) -> scenario.sendAfter(delay, ctx.getSelf(),
         new FaultEnds(fault)));
     this.powerOrders = new PowerOrders(operator, spec.nodes(),
@@ -175,7 +186,7 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
                 RunResult.Origin.CONSOLIDATION);
           }
           @Override public void create(String node, io.domsim.config.GuestSpec guest) {
-            wiring.dom0s().get(node).tell(new Dom0.CreateGuest(guest, createReplies));
+            wiring.plane().tell(node, wiring.dom0s().get(node), new Dom0.CreateGuest(guest, createReplies));
           }
           @Override public java.time.Duration now() { return java.time.Duration.ofNanos(kernel.now()); }
         });
@@ -199,8 +210,19 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
   /** As the other, with {@code monitor} as the run's invariant monitor (one that records, in tests). */
   static Behavior<Command> create(SimKernel kernel, ClusterSpec spec, MeterRegistry registry,
       RunSeries series, EventLog events, CompletableFuture<ActorRef<Command>> started, InvariantMonitor monitor) {
+    return create(kernel, spec, registry, series, events, started, monitor, null);
+  }
+
+  /**
+   * As the other, on the driving member of a run spread over members ({@code layout}; null in one JVM): it hosts
+   * this member's nodes and addresses the others' through their members.
+   */
+  public static Behavior<Command> create(SimKernel kernel, ClusterSpec spec, MeterRegistry registry,
+      RunSeries series, EventLog events, CompletableFuture<ActorRef<Command>> started, InvariantMonitor monitor,
+      MembersLayout layout) {
     // A failure in the setup fails the run, which the driver waits for too.
-    return Behaviors.setup(ctx -> new Cluster(ctx, kernel, spec, registry, series, events, started, monitor));
+    return Behaviors.setup(ctx -> new Cluster(ctx, kernel, spec, registry, series, events, started, monitor,
+        layout));
   }
 
   @Override
@@ -376,7 +398,8 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
   private Operator.Verb guestVerb(ScenarioAction.GuestAction a, RunResult.Origin by) {
     Operator.Verb v = operator.requestLifecycle(a, nowS(), by);
     if (v instanceof Operator.SendVerb send) {
-      wiring.dom0s().get(send.node()).tell(new Dom0.Lifecycle(send.guest(), send.op(), lifecycleReplies));
+      wiring.plane().tell(send.node(), wiring.dom0s().get(send.node()), new Dom0.Lifecycle(send.guest(), send.op(),
+          lifecycleReplies));
     }
     return v;
   }
@@ -390,7 +413,8 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
     Operator.Verb v = operator.requestCreate(spec, nowS(), master, by);
     if (v instanceof Operator.SendCreate c) {
       if (c.node().isPresent()) {
-        wiring.dom0s().get(c.node().get()).tell(new Dom0.CreateGuest(spec, createReplies));
+        wiring.plane().tell(c.node().get(), wiring.dom0s().get(c.node().get()), new Dom0.CreateGuest(spec,
+            createReplies));
       } else {
         wiring.place(master.get(), List.of(spec), placementReplies);
       }
@@ -421,7 +445,8 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
     Operator.Decision d = operator.requestMigration(mig, SimTime.toSeconds(kernel.now()), by);
     if (d instanceof Operator.Handover h) {
       Map<String, ActorRef<Dom0.Command>> dom0s = wiring.dom0s();
-      dom0s.get(h.from()).tell(new Dom0.Migrate(h.id(), h.guest(), h.to(), h.toBoot(), dom0s.get(h.to()), h.algorithm(),
+      wiring.plane().tell(h.from(), dom0s.get(h.from()), new Dom0.Migrate(h.id(), h.guest(), h.to(), h.toBoot(),
+          dom0s.get(h.to()), h.algorithm(),
           h.policy(), kernel.now(), migrationReports, acceptedReplies));
     }
     return d;
@@ -482,14 +507,14 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
     if (off) {
       long shutdown = SimTime.of(node.power().shutdownTime());
       operator.powerOff(name, SimTime.toSeconds(kernel.now() + shutdown));
-      wiring.nodes().get(name).tell(new Node.PowerOff(shutdown, node.power().offWatts()));
-      wiring.network().nodeDown(name);
+      wiring.plane().tell(name, wiring.nodes().get(name), new Node.PowerOff(shutdown, node.power().offWatts()));
+      wiring.plane().change(new ReplicaChange.NodeDown(name));
       tellOthersLater(name, new Dom0.NodeDown(name, operator.boot(name)));
       scenario.sendAfter(shutdown, getContext().getSelf(), new ShutdownOver(name));
     } else {
       int boot = operator.powerOn(name, nowS);
-      wiring.nodes().get(name).tell(new Node.PowerOn(boot, operator.othersLives(name),
-          SimTime.of(node.power().bootTime()), getContext().messageAdapter(Node.PoweredOn.class, PoweredOnReply::new)));
+      wiring.plane().tell(name, wiring.nodes().get(name), new Node.PowerOn(boot, operator.othersLives(name),
+          SimTime.of(node.power().bootTime()), poweredOnReplies));
     }
     return Optional.empty();
   }
@@ -501,7 +526,7 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
       return this; // it crashed while it booted
     }
     operator.poweredOn(name);
-    wiring.network().nodeUp(name);
+    wiring.plane().change(new ReplicaChange.NodeUp(name));
     tellOthersLater(name, new Dom0.NodeUp(name, operator.boot(name)));
     powerOrders.booted(name);
     return this;
@@ -509,7 +534,8 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
 
   /** A consolidation round's decisions: the operator carries them out; the consolidator hears every host's power. */
   private Behavior<Command> onConsolidationOrders(ConsolidationOrders m) {
-    m.orders().replyTo().tell(new Consolidator.PowerStates(powerOrders.take(m.orders().decisions())));
+    wiring.plane().tell(wiring.consolidatorNode(), m.orders().replyTo(),
+        new Consolidator.PowerStates(powerOrders.take(m.orders().decisions())));
     return this;
   }
 
@@ -526,9 +552,9 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
       }
       return false;
     });
-    wiring.nodes().get(name).tell(Node.Fail.INSTANCE);
-    wiring.network().nodeDown(name);
-    wiring.fabric().tell(new Fabric.NodeFailed(name, kernel.currentEvent()));
+    wiring.plane().tell(name, wiring.nodes().get(name), Node.Fail.INSTANCE);
+    wiring.plane().change(new ReplicaChange.NodeDown(name));
+    wiring.plane().change(new ReplicaChange.FabricNodeFailed(new Fabric.NodeFailed(name, kernel.currentEvent())));
     tellOthersLater(name, new Dom0.NodeDown(name, operator.boot(name)));
   }
 
@@ -538,9 +564,9 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
    */
   private void recoverNode(String name) {
     int boot = operator.recoverNode(name, SimTime.toSeconds(kernel.now()));
-    wiring.nodes().get(name).tell(new Node.Recover(boot, operator.othersLives(name)));
-    wiring.fabric().tell(new Fabric.NodeRecovered(name, kernel.currentEvent()));
-    wiring.network().nodeUp(name);
+    wiring.plane().tell(name, wiring.nodes().get(name), new Node.Recover(boot, operator.othersLives(name)));
+    wiring.plane().change(new ReplicaChange.FabricNodeRecovered(new Fabric.NodeRecovered(name, kernel.currentEvent())));
+    wiring.plane().change(new ReplicaChange.NodeUp(name));
     tellOthersLater(name, new Dom0.NodeUp(name, boot));
   }
 
@@ -548,7 +574,7 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
   private void tellOthersLater(String node, Dom0.Command news) {
     wiring.dom0s().forEach((other, dom0) -> {
       if (!other.equals(node) && operator.isUp(other)) {
-        scenario.sendAfter(latencyNanos, dom0, news);
+        wiring.plane().tellAfter(scenario, other, latencyNanos, dom0, news);
       }
     });
   }
@@ -560,12 +586,12 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
       return this;
     }
     ActorRef<Node.NodeSnapshot> replies = getContext().messageAdapter(Node.NodeSnapshot.class, SnapshotReady::new);
-    wiring.nodes().values().forEach(n -> n.tell(new Node.GetSnapshot(replies)));
+    wiring.nodes().forEach((name, n) -> wiring.plane().tell(name, n, new Node.GetSnapshot(replies)));
     ActorRef<Dom0.InFlight> inFlight = getContext().messageAdapter(Dom0.InFlight.class, InFlightReported::new);
     wiring.dom0s().forEach((name, dom0) -> {
       if (operator.isUp(name)) {
         inFlightOutstanding++;
-        dom0.tell(new Dom0.ReportInFlight(inFlight));
+        wiring.plane().tell(name, dom0, new Dom0.ReportInFlight(inFlight));
       }
     });
     return this;

@@ -52,6 +52,10 @@ final class ClusterWiring {
   private final ActorRef<Fabric.Command> fabric;
   private final LinkFaults links;
   private final Network network;
+  private final ManagementPlane plane;
+  /** Where the nodes are over members; null in one JVM. */
+  private final MembersLayout layout;
+  private boolean unpinnedPlaced;
   private final Map<String, ActorRef<Node.Command>> nodes = new TreeMap<>();
   private final Map<String, ActorRef<Dom0.Command>> dom0s = new TreeMap<>();
   private final Map<String, PoolMaster.Host> poolHosts = new TreeMap<>();
@@ -61,34 +65,62 @@ final class ClusterWiring {
   /** Spawns the fabric and every node (they boot at once); with no nodes, settles the guests' fate now. */
   ClusterWiring(ActorContext<Cluster.Command> ctx, SimKernel kernel, ClusterSpec spec, MeterRegistry registry,
       io.domsim.node.series.RunSeries series, Operator operator, Replies replies, Plugins plugins,
-      MigrationPlugins migrationPlugins, InvariantMonitor monitor) {
+      MigrationPlugins migrationPlugins, InvariantMonitor monitor, MembersLayout layout) {
     this.spec = spec;
     this.plugins = plugins;
     this.operator = operator;
     this.replies = replies;
+    this.layout = layout;
     long latencyNanos = SimTime.of(spec.network().latency());
     SortedMap<String, Long> nics = new TreeMap<>();
     spec.nodes().forEach(n -> nics.put(n.name(), n.nicBitsPerSecond()));
-    MigrationCosts migrationCosts = MigrationCosts.from(spec.settings());
-    this.fabric = kernel.spawn(ctx, Fabric.create(kernel, nics, latencyNanos, migrationCosts.dom0SendCyclesPerPage(),
-        migrationCosts.dom0ReceiveCyclesPerPage(), spec.network().payloadFraction()), "fabric");
-    // One invariant monitor for the whole run: every hypervisor and every Dom0 reports to it.
-    MigrationContext migration = new MigrationContext(fabric, migrationPlugins, migrationCosts,
+    this.fabric = spawnFabric(ctx, kernel, spec);
+    // One invariant monitor for the whole run (this member's share of it over members): every hypervisor and every
+    // Dom0 reports to it.
+    MigrationContext migration = new MigrationContext(fabric, migrationPlugins, MigrationCosts.from(spec.settings()),
         MigrationObserver.NONE, monitor);
-    NetworkSpec.Faults f = spec.network().faults();
-    this.network = new Network(latencyNanos, new Network.Faults(f.loss(), f.duplicate(), f.reorder()));
-    this.links = new LinkFaults(kernel, network, fabric, nics);
+    this.network = network(spec);
+    if (layout != null) {
+      network.spanMembers(new io.domsim.kernel.window.MemberRoute(layout.member(), layout.memberOfNode(),
+          layout.driver()));
+    }
+    this.plane = layout == null ? ManagementPlane.local(network, fabric)
+        : ManagementPlane.overMembers(kernel, layout, network, fabric);
+    this.links = new LinkFaults(kernel, plane, latencyNanos, nics);
     if (registry != null) {
       operator.ledger().observe(new ClusterMeters(registry, kernel, spec.simulation()));
     }
-    // One member hosts every node: its host spawns them, and the wiring learns each from its Booted report.
+    // This member's host spawns its nodes (all of them in one JVM), and the others' hosts theirs; the wiring learns
+    // each node from its Booted report.
     NodeHost host = new NodeHost(kernel, spec, network, migration, plugins.scheduler(), registry, series);
     for (NodeSpec n : spec.nodes()) {
-      host.spawn(ctx, n, replies.booted());
+      if (layout == null || layout.here(n.name())) {
+        host.spawn(ctx, n, replies.booted());
+      }
+    }
+    if (layout != null) {
+      layout.hosts().values().forEach(h -> h.tell(new MemberHost.HostNodes(replies.booted())));
     }
     if (spec.nodes().isEmpty()) {
       startGuests();
+      maybeSetUp();
     }
+  }
+
+  /** The run's fabric (this member's replica of it over members), a child of {@code ctx}'s actor. */
+  static ActorRef<Fabric.Command> spawnFabric(ActorContext<?> ctx, SimKernel kernel, ClusterSpec spec) {
+    SortedMap<String, Long> nics = new TreeMap<>();
+    spec.nodes().forEach(n -> nics.put(n.name(), n.nicBitsPerSecond()));
+    MigrationCosts migrationCosts = MigrationCosts.from(spec.settings());
+    return kernel.spawn(ctx, Fabric.create(kernel, nics, SimTime.of(spec.network().latency()),
+        migrationCosts.dom0SendCyclesPerPage(), migrationCosts.dom0ReceiveCyclesPerPage(),
+        spec.network().payloadFraction()), "fabric");
+  }
+
+  /** The run's control network (this member's replica of it over members), with the configured faults. */
+  static Network network(ClusterSpec spec) {
+    NetworkSpec.Faults f = spec.network().faults();
+    return new Network(SimTime.of(spec.network().latency()), new Network.Faults(f.loss(), f.duplicate(), f.reorder()));
   }
 
   ActorRef<Fabric.Command> fabric() {
@@ -98,6 +130,16 @@ final class ClusterWiring {
   /** The run's control network (messages between nodes). */
   Network network() {
     return network;
+  }
+
+  /** How the operator reaches the nodes and changes the network and the fabric. */
+  ManagementPlane plane() {
+    return plane;
+  }
+
+  /** The node the consolidation role is on (the first by name), where its rounds' answers go. */
+  String consolidatorNode() {
+    return dom0s.keySet().iterator().next();
   }
 
   /** The nodes' link faults (partitions, degraded links) over the network and the fabric. */
@@ -124,7 +166,7 @@ final class ClusterWiring {
     nodes.put(b.node(), b.nodeRef());
     dom0s.put(b.node(), b.dom0());
     operator.nodeBooted(b.node());
-    b.dom0().tell(new Dom0.GetPoolEndpoint(replies.poolEndpoints()));
+    plane.tell(b.node(), b.dom0(), new Dom0.GetPoolEndpoint(replies.poolEndpoints()));
   }
 
   void poolEndpointReady(Dom0.PoolEndpoint e) {
@@ -132,6 +174,17 @@ final class ClusterWiring {
     if (poolHosts.size() == spec.nodes().size()) {
       startGuests();
       startConsolidation();
+      maybeSetUp();
+    }
+  }
+
+  /**
+   * Over members, the setup at time 0 is over once every node has reported in, the pinned guests have answered
+   * and the rest are with the pool master (consolidation started with them): the members' windows may start.
+   */
+  private void maybeSetUp() {
+    if (layout != null && unpinnedPlaced && poolHosts.size() == spec.nodes().size()) {
+      layout.setUp().complete(null);
     }
   }
 
@@ -150,7 +203,7 @@ final class ClusterWiring {
     for (GuestSpec g : spec.guests()) {
       if (g.node().isPresent()) {
         pinnedOutstanding++;
-        dom0s.get(g.node().get()).tell(new Dom0.CreateGuest(g, replies.pinnedCreated()));
+        plane.tell(g.node().get(), dom0s.get(g.node().get()), new Dom0.CreateGuest(g, replies.pinnedCreated()));
       }
     }
     if (pinnedOutstanding == 0) {
@@ -166,10 +219,12 @@ final class ClusterWiring {
     }
     if (--pinnedOutstanding == 0) {
       placeUnpinned();
+      maybeSetUp();
     }
   }
 
   private void placeUnpinned() {
+    unpinnedPlaced = true;
     List<GuestSpec> unpinned = spec.guests().stream().filter(g -> g.node().isEmpty()).toList();
     if (unpinned.isEmpty() || spec.nodes().isEmpty()) {
       unpinned.forEach(g -> operator.guestNotStarted(g.name(), "the cluster has no nodes"));
@@ -198,7 +253,7 @@ final class ClusterWiring {
   void place(String master, List<GuestSpec> guests, ActorRef<PoolMaster.Outcome> replyTo) {
     operator.poolMasterOn(master); // its node stays on while it holds the role
     List<PoolMaster.Host> hosts = spec.nodes().stream().map(n -> poolHosts.get(n.name())).toList();
-    dom0s.get(master).tell(new Dom0.BecomePoolMaster(hosts,
+    plane.tell(master, dom0s.get(master), new Dom0.BecomePoolMaster(hosts,
         plugins.scheduler().placementChoice(spec.scheduler().placement(), spec.settings()),
         PoolSettings.from(spec.settings()), guests, replyTo));
   }
@@ -242,7 +297,7 @@ final class ClusterWiring {
     ConsolidationChoice policy = plugins.scheduler().consolidationChoice(spec.scheduler().consolidation(),
         spec.settings(), true);
     PoolSettings pool = PoolSettings.from(spec.settings());
-    dom0s.get(master).tell(new Dom0.StartConsolidation(new Consolidator.Setup(hosts,
+    plane.tell(master, dom0s.get(master), new Dom0.StartConsolidation(new Consolidator.Setup(hosts,
         spec.guests().stream().map(GuestSpec::name).toList(), policy,
         SimTime.of(spec.scheduler().consolidation().interval()), pool.hostTimeoutNanos(), pool.retryIntervalNanos(),
         spec.simulation().seed(), master, power, replies.consolidationOrders())));

@@ -63,7 +63,7 @@ final class LinkFaultOrders {
     Network.Faults was = network.faults();
     Network.Faults now = new Network.Faults(nf.loss().orElse(was.loss()), nf.duplicate().orElse(was.duplicate()),
         nf.reorder().orElse(was.reorder()));
-    network.setFaults(now);
+    wiring.plane().change(new ReplicaChange.MessageFaults(now.loss(), now.duplicate(), now.reorder()));
     return "loss " + now.loss() + ", duplicate " + now.duplicate() + ", reorder " + now.reorder();
   }
 

@@ -1,7 +1,5 @@
 package io.domsim.node;
 
-import akka.actor.typed.ActorRef;
-import io.domsim.kernel.Network;
 import io.domsim.kernel.SimKernel;
 import io.domsim.migration.net.Fabric;
 import java.util.Optional;
@@ -16,8 +14,7 @@ import java.util.TreeMap;
  */
 final class LinkFaults {
   private final SimKernel kernel;
-  private final Network network;
-  private final ActorRef<Fabric.Command> fabric;
+  private final ManagementPlane plane;
   private final SortedMap<String, Long> nominalNics;
   private final long baseLatencyNanos;
   private final SortedMap<String, Degraded> degraded = new TreeMap<>();
@@ -26,12 +23,12 @@ final class LinkFaults {
   /** A degraded link: at most {@code bitsPerSecond} (when present), messages taking {@code latencyNanos}. */
   private record Degraded(Optional<Long> bitsPerSecond, Optional<Long> latencyNanos) {}
 
-  LinkFaults(SimKernel kernel, Network network, ActorRef<Fabric.Command> fabric, SortedMap<String, Long> nominalNics) {
+  /** @param plane where the changes go: every member's replicas of the network and the fabric */
+  LinkFaults(SimKernel kernel, ManagementPlane plane, long baseLatencyNanos, SortedMap<String, Long> nominalNics) {
     this.kernel = kernel;
-    this.network = network;
-    this.fabric = fabric;
+    this.plane = plane;
     this.nominalNics = nominalNics;
-    this.baseLatencyNanos = network.latencyNanos();
+    this.baseLatencyNanos = baseLatencyNanos;
   }
 
   boolean isCut(String node) {
@@ -44,26 +41,26 @@ final class LinkFaults {
 
   void cut(String node) {
     cut.add(node);
-    network.cut(node);
+    plane.change(new ReplicaChange.Cut(node));
     apply(node);
   }
 
   void heal(String node) {
     if (cut.remove(node)) {
-      network.heal(node);
+      plane.change(new ReplicaChange.Heal(node));
       apply(node);
     }
   }
 
   void degrade(String node, Optional<Long> bitsPerSecond, Optional<Long> latencyNanos) {
     degraded.put(node, new Degraded(bitsPerSecond, latencyNanos));
-    latencyNanos.ifPresent(l -> network.degrade(node, l));
+    latencyNanos.ifPresent(l -> plane.change(new ReplicaChange.Degrade(node, l)));
     apply(node);
   }
 
   void restore(String node) {
     if (degraded.remove(node) != null) {
-      network.restore(node);
+      plane.change(new ReplicaChange.Restore(node));
       apply(node);
     }
   }
@@ -75,6 +72,6 @@ final class LinkFaults {
     long bits = cut.contains(node) ? 0
         : d == null ? nominal : Math.min(nominal, d.bitsPerSecond().orElse(nominal));
     long latency = d == null ? baseLatencyNanos : Math.max(baseLatencyNanos, d.latencyNanos().orElse(0L));
-    fabric.tell(new Fabric.LinkChanged(node, bits, latency, kernel.currentEvent()));
+    plane.change(new ReplicaChange.FabricLinkChanged(new Fabric.LinkChanged(node, bits, latency, kernel.currentEvent())));
   }
 }

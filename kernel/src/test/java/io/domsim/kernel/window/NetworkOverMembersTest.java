@@ -133,7 +133,7 @@ class NetworkOverMembersTest {
     Map<String, ActorRef<Msg>> dir = new ConcurrentHashMap<>();
     TreeMap<String, String> placement = new TreeMap<>();
     NODES.forEach(n -> placement.put(n, memberOf(n)));
-    InJvmTransport transport = new InJvmTransport(MEMBERS, LATENCY, END);
+    InProcessTransport transport = new InProcessTransport(MEMBERS, LATENCY, END);
     Map<String, WindowedMember> members = transport.members;
     List<ActorSystem<Void>> systems = new ArrayList<>();
     List<Network> replicas = new ArrayList<>();

@@ -185,7 +185,7 @@ class OperatorBarriersTest {
   }
 
   /** The run over three members; {@code pingersOrderToo}: a pinger also tells another member at zero time. */
-  static Map<String, List<String>> threeMembers(InJvmTransport transport, boolean pingersOrderToo) throws Exception {
+  static Map<String, List<String>> threeMembers(InProcessTransport transport, boolean pingersOrderToo) throws Exception {
     Map<String, List<String>> seen = new ConcurrentHashMap<>();
     Map<String, Where> dir = new ConcurrentHashMap<>();
     Map<String, WindowedMember> members = transport.members;
@@ -248,7 +248,7 @@ class OperatorBarriersTest {
   @Test
   void threeMembersSeeWhatOneKernelSeesThoughTheOperatorTellsThemAtOnce() throws Exception {
     Map<String, List<String>> expected = oneKernel();
-    InJvmTransport transport = new InJvmTransport(MEMBERS, L, END);
+    InProcessTransport transport = new InProcessTransport(MEMBERS, L, END);
     Map<String, List<String>> seen = threeMembers(transport, false);
     for (String a : everyone()) {
       assertEquals(expected.get(a), seen.get(a), a);
@@ -265,7 +265,7 @@ class OperatorBarriersTest {
   @Test
   void aZeroTimeTellToAnotherMemberFromAnOrdinaryEventFailsTheRun() {
     ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
-        () -> threeMembers(new InJvmTransport(MEMBERS, L, END), true));
+        () -> threeMembers(new InProcessTransport(MEMBERS, L, END), true));
     SimulationFailedException failed = assertInstanceOf(SimulationFailedException.class, e.getCause());
     assertTrue(failed.getMessage().contains("which is not a barrier"), failed.getMessage());
   }

@@ -132,7 +132,7 @@ class WindowedKernelsTest {
     Map<String, List<String>> expected = oneKernel();
     Map<String, List<String>> seen = new ConcurrentHashMap<>();
     Map<String, Where> dir = new ConcurrentHashMap<>();
-    InJvmTransport transport = new InJvmTransport(MEMBERS, L, END);
+    InProcessTransport transport = new InProcessTransport(MEMBERS, L, END);
     Map<String, WindowedMember> members = transport.members;
     List<ActorSystem<Void>> systems = new ArrayList<>();
     try {

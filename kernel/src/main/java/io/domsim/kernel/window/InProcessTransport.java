@@ -7,17 +7,30 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The window protocol between members in one JVM, by direct calls: the driver's coordinator behind a lock
- * (members report from their own simulation threads), deliveries and revocations handed to their member at once.
+ * (members report from their own simulation threads), deliveries, revocations and barrier tells handed to their
+ * member at once. For tests, and for running members side by side in one process (each with its own kernel and
+ * thread) to see what the protocol costs without a network.
  */
-final class InJvmTransport implements WindowedMember.Transport {
+public final class InProcessTransport implements WindowedMember.Transport {
   final Map<String, WindowedMember> members = new ConcurrentHashMap<>();
   final AtomicLong shipped = new AtomicLong();
   final AtomicLong revoked = new AtomicLong();
   final AtomicLong tellBatches = new AtomicLong();
   private final WindowCoordinator coordinator;
 
-  InJvmTransport(List<String> members, long lookaheadNanos, long endNanos) {
+  /** As {@link WindowCoordinator}'s: every member's name, the lookahead, the run's end. */
+  public InProcessTransport(List<String> members, long lookaheadNanos, long endNanos) {
     this.coordinator = new WindowCoordinator(members, lookaheadNanos, endNanos);
+  }
+
+  /** Timed deliveries and barrier batches handed between members so far. */
+  public long crossings() {
+    return shipped.get() + tellBatches.get();
+  }
+
+  /** Makes {@code member} reachable; every member must be added before any starts. */
+  public void add(WindowedMember member) {
+    members.put(member.name(), member);
   }
 
   @Override

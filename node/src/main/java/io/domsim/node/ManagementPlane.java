@@ -1,0 +1,80 @@
+package io.domsim.node;
+
+import akka.actor.typed.ActorRef;
+import io.domsim.kernel.Network;
+import io.domsim.kernel.SimEntity;
+import io.domsim.migration.net.Fabric;
+
+/**
+ * How the operator reaches the nodes and the run's replicas of the network and the fabric. In one JVM it tells
+ * them; over members (docs/architecture.md, "Members") a node on another member is told at the operator's
+ * barrier, and every member's replicas get each change there. The operator's code says which node it addresses,
+ * so that the plane can tell where it is.
+ */
+interface ManagementPlane {
+
+  /** Tells an actor of {@code node} now. */
+  <T> void tell(String node, ActorRef<T> target, T message);
+
+  /** Tells an actor of {@code node} {@code delayNanos} from now, as a timer of {@code from}. */
+  <T> void tellAfter(SimEntity from, String node, long delayNanos, ActorRef<T> target, T message);
+
+  /** Changes the network and the fabric now, on every replica. */
+  void change(ReplicaChange change);
+
+  /**
+   * Over members: a node here, or anything before the clock starts or after it stops (the setup, the end's
+   * gathering), is told at once (across members over Akka); a node elsewhere at the operator's barrier; a timed
+   * message as a delivery; a change applied here and sent to every other member's host.
+   */
+  static ManagementPlane overMembers(io.domsim.kernel.SimKernel kernel, MembersLayout layout, Network network,
+      ActorRef<Fabric.Command> fabric) {
+    return new ManagementPlane() {
+      @Override public <T> void tell(String node, ActorRef<T> target, T message) {
+        if (layout.here(node) || !kernel.clockRunning()) {
+          target.tell(message);
+        } else {
+          layout.member().tellAtBarrier(layout.memberOf(node), target, message);
+        }
+      }
+
+      @Override public <T> void tellAfter(SimEntity from, String node, long delayNanos, ActorRef<T> target,
+          T message) {
+        if (layout.here(node)) {
+          from.sendAfter(delayNanos, target, message);
+        } else {
+          layout.member().send(from, layout.memberOf(node), from.now() + delayNanos, target, message);
+        }
+      }
+
+      @Override public void change(ReplicaChange change) {
+        change.applyTo(network, fabric);
+        layout.hosts().forEach((member, host) -> {
+          if (kernel.clockRunning()) {
+            layout.member().tellAtBarrier(member, host, new MemberHost.Change(change));
+          } else {
+            host.tell(new MemberHost.Change(change));
+          }
+        });
+      }
+    };
+  }
+
+  /** One JVM: every node, the network and the fabric are here. */
+  static ManagementPlane local(Network network, ActorRef<Fabric.Command> fabric) {
+    return new ManagementPlane() {
+      @Override public <T> void tell(String node, ActorRef<T> target, T message) {
+        target.tell(message);
+      }
+
+      @Override public <T> void tellAfter(SimEntity from, String node, long delayNanos, ActorRef<T> target,
+          T message) {
+        from.sendAfter(delayNanos, target, message);
+      }
+
+      @Override public void change(ReplicaChange change) {
+        change.applyTo(network, fabric);
+      }
+    };
+  }
+}

@@ -1,0 +1,103 @@
+package io.domsim.node;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import io.domsim.config.ClusterSpec;
+import io.domsim.config.NodeSpec;
+import io.domsim.dom0.MigrationContext;
+import io.domsim.dom0.MigrationObserver;
+import io.domsim.hypervisor.InvariantMonitor;
+import io.domsim.kernel.Network;
+import io.domsim.kernel.SimKernel;
+import io.domsim.kernel.serialization.CrossJvm;
+import io.domsim.kernel.window.MemberRoute;
+import io.domsim.kernel.window.WindowedMember;
+import io.domsim.migration.MigrationCosts;
+import io.domsim.migration.MigrationPlugins;
+import io.domsim.migration.net.Fabric;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A serving member's part of a run spread over members (docs/architecture.md, "Members"), as the root of its
+ * simulation: its replicas of the control network (spanning the members) and of the fabric, its invariant monitor,
+ * and its share of the nodes, which it spawns when the driver's cluster says where they report in. The operator's
+ * changes of the network and the fabric reach it at the operator's barriers and are applied to its replicas.
+ */
+public final class MemberHost extends AbstractBehavior<MemberHost.Command> {
+
+  public sealed interface Command {}
+
+  /** Spawn this member's nodes; each reports in to {@code bootedTo} (the driver's cluster). */
+  public record HostNodes(ActorRef<Node.Booted> bootedTo) implements Command, CrossJvm {}
+
+  /** The operator's change of the network and the fabric, for this member's replicas. */
+  public record Change(ReplicaChange change) implements Command, CrossJvm {}
+
+  private final ClusterSpec spec;
+  private final String self;
+  private final SortedMap<String, String> memberOfNode;
+  private final Network network;
+  private final ActorRef<Fabric.Command> fabric;
+  private final NodeHost host;
+  private boolean hosted;
+
+  private MemberHost(ActorContext<Command> ctx, SimKernel kernel, ClusterSpec spec, String self, String driver,
+      SortedMap<String, String> memberOfNode, WindowedMember member, InvariantMonitor monitor) {
+    super(ctx);
+    this.spec = spec;
+    this.self = self;
+    this.memberOfNode = new TreeMap<>(memberOfNode);
+    this.fabric = ClusterWiring.spawnFabric(ctx, kernel, spec);
+    this.network = ClusterWiring.network(spec);
+    network.spanMembers(new MemberRoute(member, memberOfNode, driver));
+    Plugins plugins = Plugins.onClassPath();
+    MigrationPlugins migrationPlugins = new MigrationPlugins(plugins.algorithms(), plugins.stopRules(),
+        spec.settings(), spec.migration());
+    MigrationContext migration = new MigrationContext(fabric, migrationPlugins, MigrationCosts.from(spec.settings()),
+        MigrationObserver.NONE, monitor);
+    this.host = new NodeHost(kernel, spec, network, migration, plugins.scheduler(), null, null);
+  }
+
+  /**
+   * @param started completes with the host's reference once its replicas exist (the driver's cluster needs it)
+   */
+  public static Behavior<Command> create(SimKernel kernel, ClusterSpec spec, String self, String driver,
+      SortedMap<String, String> memberOfNode, WindowedMember member, InvariantMonitor monitor,
+      CompletableFuture<ActorRef<Command>> started) {
+    return Behaviors.setup(ctx -> {
+      MemberHost h = new MemberHost(ctx, kernel, spec, self, driver, memberOfNode, member, monitor);
+      started.complete(ctx.getSelf());
+      return h;
+    });
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(HostNodes.class, this::onHostNodes)
+        .onMessage(Change.class, c -> {
+          c.change().applyTo(network, fabric);
+          return this;
+        })
+        .build();
+  }
+
+  private Behavior<Command> onHostNodes(HostNodes h) {
+    if (hosted) {
+      throw new IllegalStateException(self + " was asked twice to host its nodes");
+    }
+    hosted = true;
+    for (NodeSpec n : spec.nodes()) {
+      if (self.equals(memberOfNode.get(n.name()))) {
+        host.spawn(getContext(), n, h.bootedTo());
+      }
+    }
+    return this;
+  }
+}
