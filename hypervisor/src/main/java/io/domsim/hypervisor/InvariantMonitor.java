@@ -98,6 +98,8 @@ public final class InvariantMonitor {
   private long checks;
   /** Where the facts are recorded, or null. */
   private final ObservationLog log;
+  /** Records without checking (a member's share, see {@link #recordOnly}). */
+  private final boolean recordOnly;
 
   /** A monitor that checks and keeps no record. */
   public InvariantMonitor() {
@@ -106,7 +108,30 @@ public final class InvariantMonitor {
 
   /** A monitor that records every fact in {@code log} (null: none), then checks it. */
   public InvariantMonitor(ObservationLog log) {
+    this(log, false);
+  }
+
+  private InvariantMonitor(ObservationLog log, boolean recordOnly) {
     this.log = log;
+    this.recordOnly = recordOnly;
+  }
+
+  /**
+   * A member's share of the run's monitor over several members: it records every fact in {@code log} and checks
+   * nothing, since it sees only its own nodes' facts (the other copy of a guest, or the end that excuses one, may be
+   * on another member). The driver checks the members' logs merged ({@link ObservationLog#merge}, {@link
+   * ObservationLog#replay}).
+   */
+  public static InvariantMonitor recordOnly(ObservationLog log) {
+    return new InvariantMonitor(java.util.Objects.requireNonNull(log, "log"), true);
+  }
+
+  /** Records {@code fact} when this monitor keeps a log; true when it only records. */
+  private boolean record(Observation fact) {
+    if (log != null) {
+      log.add(fact);
+    }
+    return recordOnly;
   }
 
   /** How many changes have been checked: a run that checked nothing proves nothing. */
@@ -116,8 +141,8 @@ public final class InvariantMonitor {
 
   /** A domain of {@code guest} on {@code node} is now in {@code state} (created, paused or unpaused). */
   public void domainState(String node, String guest, DomainState state, long nowNanos) {
-    if (log != null) {
-      log.add(new Observation.DomainStateChanged(node, guest, state, nowNanos));
+    if (record(new Observation.DomainStateChanged(node, guest, state, nowNanos))) {
+      return;
     }
     checks++;
     SortedSet<String> nodes = runningOn.computeIfAbsent(guest, g -> new TreeSet<>());
@@ -148,8 +173,8 @@ public final class InvariantMonitor {
 
   /** A domain of {@code guest} on {@code node} is destroyed. */
   public void domainDestroyed(String node, String guest) {
-    if (log != null) {
-      log.add(new Observation.DomainDestroyed(node, guest));
+    if (record(new Observation.DomainDestroyed(node, guest))) {
+      return;
     }
     checks++;
     SortedSet<String> nodes = runningOn.get(guest);
@@ -163,8 +188,8 @@ public final class InvariantMonitor {
    * guest is gone, not lost, and no domain of it may run again. It must not be running anywhere else.
    */
   public void guestEnded(String node, String guest, long nowNanos) {
-    if (log != null) {
-      log.add(new Observation.GuestEnded(node, guest, nowNanos));
+    if (record(new Observation.GuestEnded(node, guest, nowNanos))) {
+      return;
     }
     checks++;
     SortedSet<String> nodes = runningOn.getOrDefault(guest, new TreeSet<>());
@@ -181,8 +206,8 @@ public final class InvariantMonitor {
    * as far as it is concerned (a destination past GO finishes alone).
    */
   public void nodeHalted(String node) {
-    if (log != null) {
-      log.add(new Observation.NodeHalted(node));
+    if (record(new Observation.NodeHalted(node))) {
+      return;
     }
     checks++;
     down.add(node);
@@ -199,8 +224,8 @@ public final class InvariantMonitor {
    * life is open; from now on it may be a migration's end again.
    */
   public void nodeBooted(String node) {
-    if (log != null) {
-      log.add(new Observation.NodeBooted(node));
+    if (record(new Observation.NodeBooted(node))) {
+      return;
     }
     checks++;
     down.remove(node);
@@ -208,8 +233,8 @@ public final class InvariantMonitor {
 
   /** A node's memory in use after a change (a domain built or destroyed, a claim made or released). */
   public void memory(String node, long usedBytes, long capacityBytes, long nowNanos) {
-    if (log != null) {
-      log.add(new Observation.Memory(node, usedBytes, capacityBytes, nowNanos));
+    if (record(new Observation.Memory(node, usedBytes, capacityBytes, nowNanos))) {
+      return;
     }
     checks++;
     if (usedBytes > capacityBytes) {
@@ -220,8 +245,8 @@ public final class InvariantMonitor {
 
   /** The source's Dom0 (on {@code from}) starts migration {@code id} of {@code guest} to {@code to}. */
   public void migrationStarted(String id, String guest, String from, String to, long nowNanos) {
-    if (log != null) {
-      log.add(new Observation.MigrationStarted(from, id, guest, to, nowNanos));
+    if (record(new Observation.MigrationStarted(from, id, guest, to, nowNanos))) {
+      return;
     }
     checks++;
     for (var e : migrations.entrySet()) {
@@ -243,8 +268,8 @@ public final class InvariantMonitor {
 
   /** The source, {@code node}, has sent GO for {@code id}: from now on the destination may run the guest. */
   public void goSent(String node, String id) {
-    if (log != null) {
-      log.add(new Observation.GoSent(node, id));
+    if (record(new Observation.GoSent(node, id))) {
+      return;
     }
     checks++;
     Migration m = migrations.get(id);
@@ -255,8 +280,8 @@ public final class InvariantMonitor {
 
   /** The source's Dom0 (on {@code node}) is done with migration {@code id}, whatever its outcome. */
   public void sourceEnded(String node, String id) {
-    if (log != null) {
-      log.add(new Observation.SourceEnded(node, id));
+    if (record(new Observation.SourceEnded(node, id))) {
+      return;
     }
     checks++;
     Migration m = migrations.get(id);
@@ -268,8 +293,8 @@ public final class InvariantMonitor {
 
   /** The destination's Dom0 (on {@code node}) is done with migration {@code id}: its copy runs, or is destroyed. */
   public void targetEnded(String node, String id) {
-    if (log != null) {
-      log.add(new Observation.TargetEnded(node, id));
+    if (record(new Observation.TargetEnded(node, id))) {
+      return;
     }
     checks++;
     Migration m = migrations.get(id);
@@ -290,8 +315,8 @@ public final class InvariantMonitor {
    * {@code node}, counts {@code pages} whose latest version the destination lacks: it must be none.
    */
   public void pagesMissingAtHandover(String node, String id, String guest, long pages, long nowNanos) {
-    if (log != null) {
-      log.add(new Observation.PagesMissing(node, id, guest, pages, nowNanos));
+    if (record(new Observation.PagesMissing(node, id, guest, pages, nowNanos))) {
+      return;
     }
     checks++;
     if (pages > 0) {

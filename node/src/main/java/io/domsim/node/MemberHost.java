@@ -11,6 +11,7 @@ import io.domsim.config.NodeSpec;
 import io.domsim.dom0.MigrationContext;
 import io.domsim.dom0.MigrationObserver;
 import io.domsim.hypervisor.InvariantMonitor;
+import io.domsim.hypervisor.ObservationLog;
 import io.domsim.kernel.Network;
 import io.domsim.kernel.SimKernel;
 import io.domsim.kernel.serialization.CrossJvm;
@@ -25,8 +26,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A serving member's part of a run spread over members (docs/architecture.md, "Members"), as the root of its
- * simulation: its replicas of the control network (spanning the members) and of the fabric, its invariant monitor,
- * and its share of the nodes, which it spawns when the driver's cluster says where they report in. The operator's
+ * simulation: its replicas of the control network (spanning the members) and of the fabric, its share of the
+ * invariant monitor (it records its nodes' facts, answered at the end: {@link Gather}), and its nodes, which it spawns when the driver's cluster says where they report in. The operator's
  * changes of the network and the fabric reach it at the operator's barriers and are applied to its replicas.
  */
 public final class MemberHost extends AbstractBehavior<MemberHost.Command> {
@@ -39,17 +40,35 @@ public final class MemberHost extends AbstractBehavior<MemberHost.Command> {
   /** The operator's change of the network and the fabric, for this member's replicas. */
   public record Change(ReplicaChange change) implements Command, CrossJvm {}
 
+  /** At the end: answer what this member recorded and counted ({@link Gathered}). */
+  public record Gather(ActorRef<Gathered> replyTo) implements Command, CrossJvm {}
+
+  /**
+   * The facts this member's nodes reported to its monitor, for the driver to merge and check, and the events it
+   * adds to the run's count (its timers, less those one JVM does not have: the barrier batches).
+   */
+  public record Gathered(String member, java.util.List<ObservationLog.Entry> observations, long events)
+      implements CrossJvm {}
+
   private final ClusterSpec spec;
   private final String self;
   private final SortedMap<String, String> memberOfNode;
   private final Network network;
   private final ActorRef<Fabric.Command> fabric;
   private final NodeHost host;
+  private final ObservationLog observations;
+  private final SimKernel kernel;
+  private final WindowedMember member;
   private boolean hosted;
 
   private MemberHost(ActorContext<Command> ctx, SimKernel kernel, ClusterSpec spec, String self, String driver,
-      SortedMap<String, String> memberOfNode, WindowedMember member, InvariantMonitor monitor) {
+      SortedMap<String, String> memberOfNode, WindowedMember member) {
     super(ctx);
+    this.observations = ObservationLog.of(kernel);
+    this.kernel = kernel;
+    this.member = member;
+    // Its nodes' facts only: it records them, and the driver checks every member's merged.
+    InvariantMonitor monitor = InvariantMonitor.recordOnly(observations);
     this.spec = spec;
     this.self = self;
     this.memberOfNode = new TreeMap<>(memberOfNode);
@@ -68,10 +87,9 @@ public final class MemberHost extends AbstractBehavior<MemberHost.Command> {
    * @param started completes with the host's reference once its replicas exist (the driver's cluster needs it)
    */
   public static Behavior<Command> create(SimKernel kernel, ClusterSpec spec, String self, String driver,
-      SortedMap<String, String> memberOfNode, WindowedMember member, InvariantMonitor monitor,
-      CompletableFuture<ActorRef<Command>> started) {
+      SortedMap<String, String> memberOfNode, WindowedMember member, CompletableFuture<ActorRef<Command>> started) {
     return Behaviors.setup(ctx -> {
-      MemberHost h = new MemberHost(ctx, kernel, spec, self, driver, memberOfNode, member, monitor);
+      MemberHost h = new MemberHost(ctx, kernel, spec, self, driver, memberOfNode, member);
       started.complete(ctx.getSelf());
       return h;
     });
@@ -83,6 +101,11 @@ public final class MemberHost extends AbstractBehavior<MemberHost.Command> {
         .onMessage(HostNodes.class, this::onHostNodes)
         .onMessage(Change.class, c -> {
           c.change().applyTo(network, fabric);
+          return this;
+        })
+        .onMessage(Gather.class, g -> {
+          g.replyTo().tell(new Gathered(self, observations.entries(),
+              kernel.timersFired() - member.barrierBatchesFired()));
           return this;
         })
         .build();

@@ -6,15 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.AskPattern;
 import com.typesafe.config.ConfigFactory;
 import io.domsim.config.ClusterSpec;
 import io.domsim.config.NodeSpec;
 import io.domsim.hypervisor.InvariantMonitor;
+import io.domsim.hypervisor.ObservationLog;
 import io.domsim.kernel.ClockKind;
 import io.domsim.kernel.SimKernel;
 import io.domsim.kernel.SimTime;
 import io.domsim.kernel.window.InProcessTransport;
 import io.domsim.kernel.window.WindowedMember;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -83,8 +86,23 @@ class ClusterOverMembersTest {
     return placement;
   }
 
+  /** A run's result and the verdict of its invariant monitor (over members: the members' logs merged). */
+  record Outcome(RunResult result, ObservationLog.Verdict verdict) {}
+
+  /** The run in one JVM, its monitor recording. */
+  static Outcome oneJvm(ClusterSpec spec) throws Exception {
+    ObservationLog[] log = new ObservationLog[1];
+    try (ClusterRun run = ClusterRun.start(spec, null, null, ConfigFactory.empty(), system -> { }, kernel -> {
+      log[0] = ObservationLog.of(kernel);
+      return new InvariantMonitor(log[0]);
+    })) {
+      RunResult r = run.awaitEnd(t -> { });
+      return new Outcome(r, ObservationLog.replay(log[0].entries()));
+    }
+  }
+
   /** The run over three members; returns its result with the events every member fired, as one JVM counts them. */
-  static RunResult overMembers(ClusterSpec spec) throws Exception {
+  static Outcome overMembers(ClusterSpec spec) throws Exception {
     long latency = SimTime.of(spec.network().latency());
     long end = SimTime.of(spec.simulation().duration());
     InProcessTransport transport = new InProcessTransport(MEMBERS, latency, end);
@@ -104,7 +122,7 @@ class ClusterOverMembersTest {
       for (String m : MEMBERS.subList(1, MEMBERS.size())) {
         CompletableFuture<ActorRef<MemberHost.Command>> started = new CompletableFuture<>();
         systems.add(kernels.get(m).startSystem("member-" + m, MemberHost.create(kernels.get(m), spec, m,
-            MEMBERS.get(0), placement, members.get(m), new InvariantMonitor(), started), ConfigFactory.empty()));
+            MEMBERS.get(0), placement, members.get(m), started), ConfigFactory.empty()));
         hosts.put(m, started.get(10, SECONDS));
       }
       SimKernel driver = kernels.get(MEMBERS.get(0));
@@ -112,8 +130,9 @@ class ClusterOverMembersTest {
       MembersLayout layout = new MembersLayout(MEMBERS.get(0), MEMBERS.get(0), placement, members.get(MEMBERS.get(0)),
           hosts, setUp);
       CompletableFuture<ActorRef<Cluster.Command>> cluster = new CompletableFuture<>();
+      ObservationLog driverLog = ObservationLog.of(driver);
       systems.add(driver.startSystem("member-" + MEMBERS.get(0), Cluster.create(driver, spec, null, null,
-          new EventLog(driver::now), cluster, new InvariantMonitor(), layout), ConfigFactory.empty()));
+          new EventLog(driver::now), cluster, InvariantMonitor.recordOnly(driverLog), layout), ConfigFactory.empty()));
       ActorRef<Cluster.Command> operator = cluster.get(10, SECONDS);
       setUp.get(10, SECONDS);
       members.values().forEach(WindowedMember::start);
@@ -129,14 +148,21 @@ class ClusterOverMembersTest {
       CompletableFuture<RunResult> result = new CompletableFuture<>();
       driver.inject(() -> operator.tell(new Cluster.Finish(result)));
       RunResult r = result.get(30, SECONDS);
-      long events = 0;
-      for (String m : MEMBERS) {
-        events += kernels.get(m).timersFired() - members.get(m).barrierBatchesFired();
-      }
+      long events = kernels.get(MEMBERS.get(0)).timersFired() - members.get(MEMBERS.get(0)).barrierBatchesFired();
       assertTrue(members.get(MEMBERS.get(0)).barriersRun() >= spec.scenario().size(),
           "every scenario step was a barrier: " + members.get(MEMBERS.get(0)).barriersRun());
       assertTrue(transport.crossings() > 50, transport.crossings() + " messages crossed members (81 when written)");
-      return r.withKernelMeasures(events, null);
+      // Every member's monitor only recorded: the run's verdict is the merged logs'.
+      List<List<ObservationLog.Entry>> logs = new ArrayList<>();
+      logs.add(driverLog.entries());
+      for (int i = 0; i < hosts.size(); i++) {
+        ActorRef<MemberHost.Command> host = hosts.get(MEMBERS.get(i + 1));
+        MemberHost.Gathered g = AskPattern.<MemberHost.Command, MemberHost.Gathered>ask(host, MemberHost.Gather::new,
+            Duration.ofSeconds(10), systems.get(i).scheduler()).toCompletableFuture().get(10, SECONDS);
+        logs.add(g.observations());
+        events += g.events();
+      }
+      return new Outcome(r.withKernelMeasures(events, null), ObservationLog.replay(ObservationLog.merge(logs)));
     } finally {
       for (ActorSystem<Void> s : systems) {
         s.terminate();
@@ -148,8 +174,12 @@ class ClusterOverMembersTest {
   @Test
   void threeMembersGiveTheReportOfOneJvm() throws Exception {
     ClusterSpec spec = spec();
-    RunResult oneJvm = ClusterRun.run(spec, null, t -> { });
-    RunResult members = overMembers(spec);
+    Outcome one = oneJvm(spec);
+    Outcome over = overMembers(spec);
+    assertTrue(one.verdict().holds() && one.verdict().checks() > 20, one.verdict().describe()); // 34 when written
+    assertEquals(one.verdict(), over.verdict(), "the members' merged facts hold as one JVM's");
+    RunResult oneJvm = one.result();
+    RunResult members = over.result();
     assertEquals(oneJvm.guests(), members.guests());
     assertEquals(oneJvm.operations(), members.operations());
     assertEquals(oneJvm.nodes(), members.nodes());

@@ -38,6 +38,16 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
   public record Reported(WindowCoordinator.Report report) implements Command, CrossJvm {}
 
   /**
+   * From the driver, once the run's setup at time 0 is over: report the setup, and run the windows as granted. It
+   * comes after every setup message the driver sent this member (Akka keeps the order of the messages between two
+   * members' systems), so the member has handled them all before it reports.
+   */
+  public record Begin() implements Command, CrossJvm {}
+
+  /** From a serving member whose simulation failed: the run cannot go on (its windows would never come). */
+  public record Failed(String member, String failure) implements Command, CrossJvm {}
+
+  /**
    * Every member's link, by member name, and which member drives: how a {@link WindowedMember} reaches the
    * others (its {@link WindowedMember.Transport}). Set once every link exists, before any member starts.
    */
@@ -80,17 +90,30 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
     public void shipTells(String member, BarrierTells tells) {
       of(member).tell(new Tells(tells));
     }
+
+    /** The driver's word to a serving member that its windows begin ({@link Begin}). */
+    public void begin(String member) {
+      of(member).tell(new Begin());
+    }
+
+    /** A serving member's word to the driver that its simulation failed. */
+    public void failed(String member, String failure) {
+      of(driver).tell(new Failed(member, failure));
+    }
   }
 
   private final WindowedMember member;
   private final WindowCoordinator coordinator; // on the driver only
   private final Links links;
+  private final java.util.function.Consumer<Failed> onFailed;
 
-  private WindowLink(ActorContext<Command> ctx, WindowedMember member, WindowCoordinator coordinator, Links links) {
+  private WindowLink(ActorContext<Command> ctx, WindowedMember member, WindowCoordinator coordinator, Links links,
+      java.util.function.Consumer<Failed> onFailed) {
     super(ctx);
     this.member = member;
     this.coordinator = coordinator;
     this.links = links;
+    this.onFailed = onFailed;
   }
 
   /**
@@ -98,7 +121,16 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
    * @param coordinator the run's coordinator on the driving member, null on the others
    */
   public static Behavior<Command> create(WindowedMember member, WindowCoordinator coordinator, Links links) {
-    return Behaviors.setup(ctx -> new WindowLink(ctx, member, coordinator, links));
+    return create(member, coordinator, links, f -> {
+      throw new IllegalStateException(f.member() + " failed (" + f.failure() + "), but " + member.name()
+          + " does not drive the run");
+    });
+  }
+
+  /** As the other, on the driver: {@code onFailed} hears of a serving member whose simulation failed. */
+  public static Behavior<Command> create(WindowedMember member, WindowCoordinator coordinator, Links links,
+      java.util.function.Consumer<Failed> onFailed) {
+    return Behaviors.setup(ctx -> new WindowLink(ctx, member, coordinator, links, onFailed));
   }
 
   @Override
@@ -118,6 +150,14 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
         })
         .onMessage(Granted.class, g -> {
           member.grant(g.grant());
+          return this;
+        })
+        .onMessage(Begin.class, b -> {
+          member.start();
+          return this;
+        })
+        .onMessage(Failed.class, f -> {
+          onFailed.accept(f);
           return this;
         })
         .onMessage(Reported.class, r -> {
