@@ -17,6 +17,15 @@ import io.domsim.kernel.SimulationFailure;
 import io.domsim.node.members.MembersMissing;
 import io.domsim.node.series.RunSeries;
 import io.domsim.node.series.SeriesSink;
+import akka.actor.typed.ActorRefResolver;
+import akka.actor.typed.Props;
+import akka.actor.typed.javadsl.AskPattern;
+import akka.actor.typed.javadsl.Behaviors;
+import io.domsim.kernel.window.WindowCoordinator;
+import io.domsim.kernel.window.WindowLink;
+import io.domsim.kernel.window.WindowedMember;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -43,14 +52,127 @@ public final class ClusterRun implements AutoCloseable {
   private final EventLog events;
   private volatile CompletableFuture<Long> end;
   private volatile boolean stopped;
+  /** Over members, the driver's part (see {@link #startOverMembers}); null in one JVM. */
+  private final OverMembers overMembers;
+
+  /** The driver's side of a run whose nodes the members host. */
+  private record OverMembers(WindowedMember member, SortedMap<String, ActorRef<MemberHost.Command>> hosts,
+      ObservationLog log) {}
 
   private ClusterRun(SimKernel kernel, ActorSystem<Void> system, ActorRef<Cluster.Command> cluster, EventLog events,
       long horizon) {
+    this(kernel, system, cluster, events, kernel.runUntil(horizon).toCompletableFuture(), null);
+  }
+
+  private ClusterRun(SimKernel kernel, ActorSystem<Void> system, ActorRef<Cluster.Command> cluster, EventLog events,
+      CompletableFuture<Long> end, OverMembers overMembers) {
     this.kernel = kernel;
     this.events = events;
     this.system = system;
     this.cluster = cluster;
-    this.end = kernel.runUntil(horizon).toCompletableFuture();
+    this.end = end;
+    this.overMembers = overMembers;
+  }
+
+  /**
+   * Drives a run whose nodes are hosted by the members of {@code spec}'s {@code domsim.cluster.members}
+   * (docs/architecture.md, "Members"), on the virtual clock: this process is the first member; it waits at {@code
+   * gate} until every member is up, has the others' hosts spawn their nodes, sets the cluster up at time 0 (its
+   * own nodes, the reports in, the guests placed) and then runs the window protocol with the others
+   * ({@link WindowLink} over Akka), up to the configured duration. At the end it gathers every member's facts and
+   * events: the report is the one JVM's. A serving member whose simulation fails, or which is lost, fails the run.
+   *
+   * @param akka this member's Akka configuration (an Akka Cluster node, {@code MemberAkka})
+   */
+  public static ClusterRun startOverMembers(ClusterSpec spec, MeterRegistry registry, SeriesSink series, Config akka,
+      StartGate gate) throws InterruptedException, MembersMissing {
+    if (spec.simulation().clock() != ClockMode.VIRTUAL) {
+      throw new IllegalArgumentException("members host their nodes on the virtual clock only (so far)");
+    }
+    io.domsim.config.MembersSpec members = spec.members();
+    String driver = members.driver().name();
+    long end = SimTime.of(spec.simulation().duration());
+    RunSeries runSeries = series == null ? null : new RunSeries(series, spec.metrics().series().guests(),
+        SimTime.of(spec.simulation().sampleInterval()));
+    SimKernel kernel = SimKernel.create(ClockKind.VIRTUAL, spec.simulation().speed(), spec.simulation().seed());
+    WindowLink.Links links = new WindowLink.Links();
+    WindowedMember member = new WindowedMember(driver, kernel, links);
+    WindowCoordinator coordinator = new WindowCoordinator(members.names(), SimTime.of(spec.network().latency()), end);
+    CompletableFuture<Long> ended = new CompletableFuture<>();
+    CompletableFuture<ActorRef<MembersLayout>> root = new CompletableFuture<>();
+    CompletableFuture<ActorRef<Cluster.Command>> started = new CompletableFuture<>();
+    ObservationLog log = ObservationLog.of(kernel);
+    EventLog events = new EventLog(kernel::now);
+    // The cluster is made once every member is up: its setup spawns the others' nodes.
+    ActorSystem<Void> system = kernel.startSystem(io.domsim.node.members.MemberAkka.SYSTEM,
+        Behaviors.<MembersLayout>setup(ctx -> {
+          root.complete(ctx.getSelf());
+          return Behaviors.receiveMessage(layout -> {
+            kernel.spawn(ctx, Cluster.create(kernel, spec, registry, runSeries, events, started,
+                InvariantMonitor.recordOnly(log), layout), "cluster");
+            return Behaviors.ignore();
+          });
+        }), akka);
+    try {
+      ActorRef<WindowLink.Command> ownLink = system.systemActorOf(WindowLink.create(member, coordinator, links,
+          failed -> ended.completeExceptionally(new SimulationFailedException(new SimulationFailure("member "
+              + failed.member(), -1, new IllegalStateException(failed.failure()))))), "window-link", Props.empty());
+      gate.await(system);
+      ActorRefResolver resolver = ActorRefResolver.get(system);
+      TreeMap<String, ActorRef<WindowLink.Command>> linkRefs = new TreeMap<>();
+      TreeMap<String, ActorRef<MemberHost.Command>> hosts = new TreeMap<>();
+      for (io.domsim.config.MemberSpec m : members.members()) {
+        if (m.name().equals(driver)) {
+          linkRefs.put(driver, ownLink);
+        } else {
+          String address = io.domsim.node.members.MemberAkka.address(m);
+          linkRefs.put(m.name(), resolver.resolveActorRef(address + "/system/window-link"));
+          hosts.put(m.name(), resolver.resolveActorRef(address + "/user/sim"));
+        }
+      }
+      links.set(linkRefs, driver);
+      CompletableFuture<Void> setUp = new CompletableFuture<>();
+      await(kernel, root, "the driver's root").tell(new MembersLayout(driver, driver, members.memberOfNode(), member,
+          hosts, setUp));
+      ActorRef<Cluster.Command> cluster = await(kernel, started, "the cluster to start");
+      try {
+        await(kernel, CompletableFuture.anyOf(setUp, ended), "every member's nodes to report in");
+      } catch (IllegalStateException e) {
+        if (e.getCause() instanceof SimulationFailedException failed) {
+          throw new SimulationFailedException(failed.failure()); // a serving member failed in the setup
+        }
+        throw e;
+      }
+      hosts.keySet().forEach(links::begin);
+      member.start();
+      member.ended().whenComplete((t, failure) -> {
+        if (failure != null) {
+          ended.completeExceptionally(failure);
+        } else {
+          ended.complete(t);
+        }
+      });
+      return new ClusterRun(kernel, system, cluster, events, ended, new OverMembers(member, hosts, log));
+    } catch (RuntimeException | InterruptedException | MembersMissing e) {
+      shutdown(system);
+      throw e;
+    }
+  }
+
+  /**
+   * Over members: a serving member is gone (its process died, or the network to it): the run cannot go on, its
+   * windows would never come (going on without it is not built yet). Ends the run with a failure saying so.
+   */
+  public void memberLost(String member, String sentence) {
+    if (overMembers != null) {
+      end.completeExceptionally(new SimulationFailedException(new SimulationFailure("member " + member, now(),
+          new IllegalStateException(sentence))));
+    }
+  }
+
+  /** Whether the members host the nodes (and live operations are not available yet). */
+  public boolean overMembers() {
+    return overMembers != null;
   }
 
   /**
@@ -166,6 +288,12 @@ public final class ClusterRun implements AutoCloseable {
   /** Migrates a guest or fails a node now, as the operator. */
   public CompletableFuture<String> operate(ScenarioAction action) {
     CompletableFuture<String> reply = new CompletableFuture<>();
+    if (overMembers != null) {
+      // An operation from outside would have to come in as a barrier of the window protocol: not built yet.
+      reply.completeExceptionally(new OperationRefused(null, "live operations are not available while the members"
+          + " host the nodes; put the action in the configuration's scenario"));
+      return reply;
+    }
     kernel.inject(() -> cluster.tell(new Cluster.Operate(action, reply)));
     return reply;
   }
@@ -229,7 +357,39 @@ public final class ClusterRun implements AutoCloseable {
     CompletableFuture<RunResult> result = new CompletableFuture<>();
     kernel.inject(() -> cluster.tell(new Cluster.Finish(result)));
     Double lag = kernel.clock() == ClockKind.REAL ? kernel.maxLagNanos() / 1e9 : null;
-    return await(kernel, result, "the final report").withKernelMeasures(kernel.timersFired(), lag);
+    RunResult r = await(kernel, result, "the final report");
+    if (overMembers == null) {
+      return r.withKernelMeasures(kernel.timersFired(), lag);
+    }
+    return r.withKernelMeasures(gatherOverMembers(), lag);
+  }
+
+  /**
+   * Over members, at the end: every member's facts merged and checked as one monitor would have (a violation fails
+   * the run), and the run's events (every member's timers, less the barrier batches one JVM does not have).
+   */
+  private long gatherOverMembers() throws InterruptedException {
+    java.util.List<java.util.List<ObservationLog.Entry>> logs = new java.util.ArrayList<>();
+    CompletableFuture<java.util.List<ObservationLog.Entry>> own = new CompletableFuture<>();
+    long[] events = new long[1];
+    kernel.inject(() -> {
+      events[0] = kernel.timersFired() - overMembers.member().barrierBatchesFired();
+      own.complete(overMembers.log().entries());
+    });
+    logs.add(await(kernel, own, "the driver's facts"));
+    for (var host : overMembers.hosts().entrySet()) {
+      MemberHost.Gathered g = await(kernel, AskPattern.<MemberHost.Command, MemberHost.Gathered>ask(host.getValue(),
+          MemberHost.Gather::new, java.time.Duration.ofSeconds(60), system.scheduler()).toCompletableFuture(),
+          "the facts of member " + host.getKey());
+      logs.add(g.observations());
+      events[0] += g.events();
+    }
+    ObservationLog.Verdict verdict = ObservationLog.replay(ObservationLog.merge(logs));
+    if (!verdict.holds()) {
+      throw new SimulationFailedException(new SimulationFailure("invariant monitor", verdict.violation().atNanos(),
+          verdict.violation()));
+    }
+    return events[0];
   }
 
   @Override

@@ -5,6 +5,11 @@ import akka.actor.typed.javadsl.Behaviors;
 import com.typesafe.config.ConfigFactory;
 import io.domsim.config.MemberSpec;
 import io.domsim.config.MembersSpec;
+import io.domsim.kernel.ClockKind;
+import io.domsim.kernel.SimKernel;
+import io.domsim.kernel.window.WindowLink;
+import io.domsim.kernel.window.WindowedMember;
+import io.domsim.node.MemberHost;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -13,8 +18,8 @@ import java.util.function.Consumer;
  * A member that does not drive the run: it joins the driver, serves until the driver leaves at the end of
  * the run (or is unreachable for {@link #DRIVER_GONE}: killed), then leaves and ends.
  *
- * <p>It hosts no simulated node yet: until the time protocol across members is built (docs/architecture.md,
- * "Members"), the driving member runs every node itself.
+ * <p>On the virtual clock it hosts its share of the nodes ({@link #host}); on the real clock it hosts none yet, and
+ * the driving member runs every node itself ({@link #serve}).
  */
 public final class ServingMember {
 
@@ -23,7 +28,9 @@ public final class ServingMember {
     /** The driver left the cluster: the run ended. */
     ENDED,
     /** The driver has been unreachable for longer than {@link #DRIVER_GONE}. */
-    DRIVER_LOST
+    DRIVER_LOST,
+    /** This member's simulation failed (the driver was told, and ends the run with the failure). */
+    FAILED
   }
 
   /** How long the driver may be unreachable before a serving member gives the run up (wall time). */
@@ -43,6 +50,48 @@ public final class ServingMember {
       throws MembersMissing, InterruptedException {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), MemberAkka.SYSTEM,
         MemberAkka.config(members, me).withFallback(ConfigFactory.load()));
+    return live(system, members, me, config, say);
+  }
+
+  /**
+   * Joins, hosts this member's share of the nodes of {@code spec} (docs/architecture.md, "Members": a {@link
+   * MemberHost} as the root of its own kernel, its side of the window protocol at {@code /system/window-link}),
+   * runs the windows the driver grants, and ends when the driver leaves. On the virtual clock.
+   *
+   * @param say one line for the user at each step (and the failure, if this member's simulation fails)
+   */
+  public static Outcome host(io.domsim.config.ClusterSpec spec, MemberSpec me, Consumer<String> say)
+      throws MembersMissing, InterruptedException {
+    MembersSpec members = spec.members();
+    String driver = members.driver().name();
+    SimKernel kernel = SimKernel.create(ClockKind.VIRTUAL, spec.simulation().speed(), spec.simulation().seed());
+    WindowLink.Links links = new WindowLink.Links();
+    WindowedMember member = new WindowedMember(me.name(), kernel, links);
+    java.util.concurrent.CompletableFuture<akka.actor.typed.ActorRef<MemberHost.Command>> started =
+        new java.util.concurrent.CompletableFuture<>();
+    ActorSystem<Void> system = kernel.startSystem(MemberAkka.SYSTEM, MemberHost.create(kernel, spec, me.name(), driver,
+        members.memberOfNode(), member, started), MemberAkka.config(members, me));
+    akka.actor.typed.ActorRef<WindowLink.Command> own = system.systemActorOf(WindowLink.create(member, null, links),
+        "window-link", akka.actor.typed.Props.empty());
+    akka.actor.typed.ActorRefResolver resolver = akka.actor.typed.ActorRefResolver.get(system);
+    java.util.TreeMap<String, akka.actor.typed.ActorRef<WindowLink.Command>> refs = new java.util.TreeMap<>();
+    for (MemberSpec m : members.members()) {
+      refs.put(m.name(), m.equals(me) ? own : resolver.resolveActorRef(MemberAkka.address(m) + "/system/window-link"));
+    }
+    links.set(refs, driver);
+    java.util.concurrent.atomic.AtomicReference<String> failure = new java.util.concurrent.atomic.AtomicReference<>();
+    kernel.whenFailed().thenAccept(f -> {
+      failure.set(f.describe());
+      say.accept(me.name() + "'s simulation failed: " + f.describe());
+      links.failed(me.name(), f.describe());
+    });
+    Outcome o = live(system, members, me, spec.source(), say);
+    return failure.get() != null ? Outcome.FAILED : o;
+  }
+
+  /** Joins the driver with {@code system} and waits for the end. */
+  private static Outcome live(ActorSystem<Void> system, MembersSpec members, MemberSpec me, String config,
+      Consumer<String> say) throws MembersMissing, InterruptedException {
     try {
       Membership membership = new Membership(system, members);
       String driver = members.driver().name();
