@@ -193,6 +193,23 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     }
   }
 
+  /**
+   * {@code input}, told to another member's replica of the fabric by one of its member's actors, and accepted
+   * there (a refused start is not sent: that replica told its owner so): this replica applies it as its own, at its
+   * effect instant in the order of its cause, except that it tells the flow's owner nothing (it is not on this
+   * member: that replica tells it). {@code armed}: that replica set a timer for the input's effect instant when
+   * it was told (guest traffic while no flow was in the network does not; see {@code Batch}), so this one does too.
+   * Only {@link StartFlow}, {@link CancelFlow} and {@link GuestTraffic} are sent: the operator tells each replica
+   * its own {@link NodeFailed}, {@link NodeRecovered} and {@link LinkChanged}, at the same point of the order.
+   */
+  public record Replicated(Input input, boolean armed) implements Command, CrossJvm {
+    public Replicated {
+      if (!(input instanceof StartFlow || input instanceof CancelFlow || input instanceof GuestTraffic)) {
+        throw new IllegalArgumentException("only an input that takes effect later is replicated, not " + input);
+      }
+    }
+  }
+
   /** For tests and metrics: the current rate of a flow. */
   public record GetRate(FlowId flowId, ActorRef<Rate> replyTo) implements Command, CrossJvm {}
 
@@ -302,10 +319,25 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   private EventKey lastCause;
   /** A flow at rate 0 finishes at or after this: never, for all a run is concerned. */
   private static final long NEVER = Long.MAX_VALUE / 4;
+  /** The other members' replicas of this fabric, or null when there are none (one JVM). */
+  private final FabricReplica replica;
+  /**
+   * The owner of the flows other members' replicas started ({@link Replicated}): nobody here; they hear from the
+   * replica on their own member. Null in one JVM.
+   */
+  private final ActorRef<FlowEvent> elsewhere;
+  /**
+   * The key of the last effect instant at which a flow entered an empty network (arming every batch then
+   * waiting), or null: an unarmed input from another replica caused before it would have been armed by it there.
+   */
+  private EventKey lastEntry;
 
   private Fabric(ActorContext<Command> context, SimKernel kernel, SortedMap<String, Long> nicBitsPerSecond,
-      long latencyNanos, double sendCyclesPerPage, double receiveCyclesPerPage, double payloadFraction) {
+      long latencyNanos, double sendCyclesPerPage, double receiveCyclesPerPage, double payloadFraction,
+      FabricReplica replica) {
     super(context);
+    this.replica = replica;
+    this.elsewhere = replica == null ? null : context.getSystem().ignoreRef();
     this.payloadFraction = payloadFraction;
     this.streamWork = new Dom0StreamWork(sendCyclesPerPage, receiveCyclesPerPage);
     this.kernel = kernel;
@@ -342,6 +374,17 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
    */
   public static Behavior<Command> create(SimKernel kernel, SortedMap<String, Long> nicBitsPerSecond, long latencyNanos,
       double sendCyclesPerPage, double receiveCyclesPerPage, double payloadFraction) {
+    return create(kernel, nicBitsPerSecond, latencyNanos, sendCyclesPerPage, receiveCyclesPerPage, payloadFraction,
+        null);
+  }
+
+  /**
+   * As {@link #create(SimKernel, SortedMap, long, double, double, double)}, as one member's replica of the fabric
+   * of a run over several members ({@link FabricReplica}; null: the only one). Its flows' owners and its watching
+   * hypervisors must be on its own member: it tells them (every replica tells its own).
+   */
+  public static Behavior<Command> create(SimKernel kernel, SortedMap<String, Long> nicBitsPerSecond, long latencyNanos,
+      double sendCyclesPerPage, double receiveCyclesPerPage, double payloadFraction, FabricReplica replica) {
     if (latencyNanos <= 0) {
       throw new IllegalArgumentException("network latency must be more than 0 (inputs take effect one latency after"
           + " their cause), was " + latencyNanos + " ns");
@@ -352,7 +395,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     TreeMap<String, Long> nics = new TreeMap<>(nicBitsPerSecond);
     new FlowNetwork().addNodes(nics); // fail here, in the caller, on a bad NIC
     return Behaviors.setup(ctx -> new Fabric(ctx, kernel, nics, latencyNanos, sendCyclesPerPage,
-        receiveCyclesPerPage, payloadFraction));
+        receiveCyclesPerPage, payloadFraction, replica));
   }
 
   @Override
@@ -369,6 +412,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
         .onMessage(NodeFailed.class, this::onNodeFailed)
         .onMessage(NodeRecovered.class, this::onNodeRecovered)
         .onMessage(LinkChanged.class, this::onLinkChanged)
+        .onMessage(Replicated.class, this::onReplicated)
         .onMessage(GetRate.class, this::onGetRate)
         .onMessageEquals(CompletionTick.INSTANCE, this::onTick)
         .onMessage(TakeEffect.class, this::onTakeEffect)
@@ -389,6 +433,45 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     }
     starting.put(s.flowId(), s);
     enqueue(s, true);
+    replicate(s, true);
+    return this;
+  }
+
+  /** Sends an input told here and accepted to the other members' replicas, if any. */
+  private void replicate(Input input, boolean armed) {
+    if (replica != null) {
+      replica.send(new Replicated(input, armed), input.cause().time() + latencyNanos);
+    }
+  }
+
+  /**
+   * Another member's replica was told {@code r}'s input and accepted it: it is batched here as there, at its effect
+   * instant, to be applied in its cause's order. Nothing else is done now (the network is not brought to now: this
+   * replica may be anywhere in the window, and it acts at the instants every replica acts at), and its owner, on
+   * that member, is told nothing from here.
+   */
+  private Behavior<Command> onReplicated(Replicated r) {
+    if (replica == null) {
+      throw new IllegalStateException("input " + r.input() + " from another member's fabric, but this fabric is the"
+          + " only one");
+    }
+    Input input = r.input();
+    long effect = input.cause().time() + latencyNanos;
+    if (effect <= appliedThrough || effectKey(effect).compareTo(kernel.currentEvent()) < 0) {
+      fail(input, "it came from another member at " + kernel.now() + " ns, after the inputs of its effect instant ("
+          + effect + " ns) were applied here (the window protocol should have brought it before)");
+    }
+    // A flow entering the empty network after its cause armed it on the replica that was told it; the input came
+    // here only later.
+    boolean armed = r.armed() || (lastEntry != null && lastEntry.compareTo(input.cause()) > 0);
+    if (input instanceof StartFlow s) {
+      StartFlow here = new StartFlow(s.flowId(), s.from(), s.to(), s.bytes(), s.capBitsPerSecond(), elsewhere,
+          s.cause(), s.stream());
+      starting.put(here.flowId(), here);
+      enqueue(here, armed);
+    } else {
+      enqueue(input, armed);
+    }
     return this;
   }
 
@@ -457,6 +540,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
       silenced.add(c.flowId()); // its owner has let it go
     }
     enqueue(c, true);
+    replicate(c, true);
     return this;
   }
 
@@ -464,7 +548,9 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     admitLater(g);
     prepare();
     if (network.hasNode(g.node()) && !failed.contains(g.node())) { // a failed node's guests are gone
-      enqueue(g, network.size() > 0);
+      boolean observable = network.size() > 0;
+      enqueue(g, observable);
+      replicate(g, observable);
     }
     return this;
   }
@@ -486,6 +572,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   }
 
   private Behavior<Command> onTakeEffect(TakeEffect t) {
+    countTimer();
     prepare();
     Batch batch = pending.get(t.atNanos());
     if (batch != null) {
@@ -539,6 +626,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     }
     if (first) {
       pending.values().forEach(this::arm); // guest traffic waiting without a timer now shapes this flow's rate
+      lastEntry = effectKey(at);
     }
   }
 
@@ -635,11 +723,13 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   }
 
   private Behavior<Command> onTick() {
+    countTimer();
     prepare();
     return this;
   }
 
   private Behavior<Command> onArrived(Arrived a) {
+    countTimer();
     Tail t = a.tail();
     if (tails.get(t.flow.id()) != t) {
       return this; // cancelled or broken after its timer fired
@@ -692,9 +782,16 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     rearm(kernel.now());
   }
 
-  /** Tells a flow's owner {@code event}, unless the flow has been cancelled. */
+  /** One of the fabric's own timers fired: a replica counts them ({@link FabricReplica#eventsCounted}). */
+  private void countTimer() {
+    if (replica != null) {
+      replica.timerFired();
+    }
+  }
+
+  /** Tells a flow's owner {@code event}, unless the flow has been cancelled or its owner is on another member. */
   private void tellOwner(ActorRef<FlowEvent> owner, FlowEvent event) {
-    if (!silenced.contains(event.flowId())) {
+    if ((elsewhere == null || owner != elsewhere) && !silenced.contains(event.flowId())) {
       owner.tell(event);
     }
   }
