@@ -625,8 +625,16 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
       streams.put(s.flowId(), s.stream());
     }
     if (first) {
-      pending.values().forEach(this::arm); // guest traffic waiting without a timer now shapes this flow's rate
-      lastEntry = effectKey(at);
+      // Guest traffic waiting without a timer now shapes this flow's rate. Only that caused before this event: another
+      // member's replica may have sent this one an input caused later in the window (it runs ahead), which the
+      // replica told it found this flow in the network, or not, when it was told.
+      EventKey entry = effectKey(at);
+      for (Batch waiting : pending.values()) {
+        if (replica == null || waiting.inputs.stream().anyMatch(in -> in.cause().compareTo(entry) < 0)) {
+          arm(waiting);
+        }
+      }
+      lastEntry = entry;
     }
   }
 

@@ -30,8 +30,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The fabric replicated over three members ({@link FabricReplica}, docs/architecture.md "Members" 2): six nodes,
@@ -101,7 +102,7 @@ class FabricOverMembersTest {
    * round done on departure starts the next round at once, the last one a final copy. It logs all it hears.
    */
   static Behavior<Object> dom0(SimKernel kernel, String node, ActorRef<Fabric.Command> fabric, List<String> log,
-      Stats stats) {
+      Load load, Stats stats) {
     return Behaviors.setup(ctx -> {
       SimEntity self = kernel.entity(node + "/dom0");
       ActorRef<Fabric.FlowEvent> flows = ctx.getSelf().narrow();
@@ -118,11 +119,13 @@ class FabricOverMembersTest {
         if (m == Act.INSTANCE) {
           self.sendAfter((1 + r.nextInt(300)) * 10 * US, ctx.getSelf(), Act.INSTANCE);
           int op = r.nextInt(20);
-          if (op < 7) {
+          if (op < 10 - load.startsIn20) {
+            // Nothing: the weights below are fixed, the starts take what the load gives them.
+          } else if (op < 10) {
             List<String> others = new ArrayList<>(NODES.stream().filter(n -> !n.equals(node)).toList());
             List<String> remote = NODES.stream().filter(n -> !memberOf(n).equals(memberOf(node))).toList();
             String to = r.nextInt(5) > 0 ? remote.get(r.nextInt(remote.size())) : others.get(r.nextInt(others.size()));
-            long bytes = r.nextInt(10) == 0 ? 0 : 1 + r.nextLong(6_000_000);
+            long bytes = r.nextInt(10) == 0 ? 0 : 1 + r.nextLong(load.maxBytes);
             long cap = r.nextInt(4) == 0 ? (1 + r.nextInt(5)) * GBIT / 2 : 0;
             int kind = r.nextInt(3);
             Fabric.Stream stream = kind == 0 ? Fabric.Stream.PLAIN
@@ -130,14 +133,14 @@ class FabricOverMembersTest {
                 : new Fabric.Stream(Fabric.Delivery.DEPARTURE, r.nextInt(3) * 1000.0, r.nextInt(3) * 400.0);
             FlowId id = new FlowId(node + "-" + migrations[0]++, new FlowPurpose.Round(1, 0));
             start.accept(new Fabric.StartFlow(id, node, to, bytes, cap, flows, kernel.currentEvent(), stream));
-          } else if (op < 10 && !active.isEmpty()) {
+          } else if (op < 13 && !active.isEmpty()) {
             FlowId id = new ArrayList<>(active.keySet()).get(r.nextInt(active.size()));
             active.remove(id);
             fabric.tell(new Fabric.CancelFlow(id, kernel.currentEvent()));
             stats.cancels.incrementAndGet();
-          } else if (op < 12 && !active.isEmpty()) {
+          } else if (op < 15 && !active.isEmpty()) {
             fabric.tell(new Fabric.GetRate(new ArrayList<>(active.keySet()).get(r.nextInt(active.size())), rates));
-          } else if (op < 17) {
+          } else if (op < 20) {
             double out = r.nextInt(3) == 0 ? 0 : r.nextDouble() * 2 * GBIT;
             fabric.tell(new Fabric.GuestTraffic(node, out, r.nextDouble() * GBIT, kernel.currentEvent()));
           }
@@ -179,6 +182,23 @@ class FabricOverMembersTest {
     });
   }
 
+  /**
+   * How much the Dom0s migrate: {@code startsIn20} of 20 actions start a flow of up to {@code maxBytes}. Busy, the
+   * network is seldom empty; sparse, it often is, and guest traffic reported then has no timer until a flow enters
+   * (Fabric's Batch): a replica that hears of it only after a flow entered must arm it as the one told did.
+   */
+  enum Load {
+    BUSY(7, 6_000_000), SPARSE(1, 200_000);
+
+    final int startsIn20;
+    final long maxBytes;
+
+    Load(int startsIn20, long maxBytes) {
+      this.startsIn20 = startsIn20;
+      this.maxBytes = maxBytes;
+    }
+  }
+
   static final class Stats {
     final AtomicLong pipelined = new AtomicLong();
     final AtomicLong cancels = new AtomicLong();
@@ -191,7 +211,7 @@ class FabricOverMembersTest {
    * and the operator's timers.
    */
   static ActorSystem<Void> system(SimKernel kernel, String name, List<String> nodes, FabricReplica replica,
-      Map<String, List<String>> seen, Stats stats, CompletableFuture<Void> spawned) {
+      Map<String, List<String>> seen, Load load, Stats stats, CompletableFuture<Void> spawned) {
     return kernel.startSystem(name, Behaviors.setup(ctx -> {
       ActorRef<Fabric.Command> fabric = kernel.spawn(ctx,
           Fabric.create(kernel, nics(), LATENCY, 3000, 2000, 0.95, replica), "fabric");
@@ -206,7 +226,7 @@ class FabricOverMembersTest {
       for (String n : nodes) {
         List<String> log = new ArrayList<>();
         seen.put(n + "/dom0", log);
-        kernel.spawn(ctx, dom0(kernel, n, fabric, log, stats), n + "-dom0");
+        kernel.spawn(ctx, dom0(kernel, n, fabric, log, load, stats), n + "-dom0");
       }
       SimEntity operator = kernel.entity("operator");
       Tell tell = new Tell(kernel, fabric);
@@ -216,13 +236,14 @@ class FabricOverMembersTest {
     }), ConfigFactory.empty());
   }
 
-  @Test
-  void eachMembersReplicaShowsItsOwnersAndHypervisorsWhatTheOneFabricShows() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Load.class)
+  void eachMembersReplicaShowsItsOwnersAndHypervisorsWhatTheOneFabricShows(Load load) throws Exception {
     Map<String, List<String>> expected = new ConcurrentHashMap<>();
     Stats stats = new Stats();
     SimKernel single = SimKernel.create(ClockKind.VIRTUAL, 1, 11);
     CompletableFuture<Void> up = new CompletableFuture<>();
-    ActorSystem<Void> one = system(single, "one", NODES, null, expected, stats, up);
+    ActorSystem<Void> one = system(single, "one", NODES, null, expected, load, stats, up);
     try {
       up.get(10, SECONDS);
       assertEquals(END, single.runUntil(END).toCompletableFuture().get(60, SECONDS));
@@ -249,7 +270,7 @@ class FabricOverMembersTest {
         CompletableFuture<Void> done = new CompletableFuture<>();
         spawned.add(done);
         systems.add(system(kernel, "member-" + m, NODES.stream().filter(n -> memberOf(n).equals(m)).toList(),
-            replica, seen, new Stats(), done));
+            replica, seen, load, new Stats(), done));
       }
       for (CompletableFuture<Void> f : spawned) {
         f.get(10, SECONDS);
@@ -267,7 +288,15 @@ class FabricOverMembersTest {
 
     assertEquals(new TreeMap<>(expected).keySet(), new TreeMap<>(seen).keySet());
     for (String who : new TreeSet<>(expected.keySet())) {
-      assertEquals(expected.get(who), seen.get(who), who + " sees what one fabric shows it");
+      List<String> want = expected.get(who);
+      List<String> got = seen.get(who);
+      int i = 0;
+      while (i < Math.min(want.size(), got.size()) && want.get(i).equals(got.get(i))) {
+        i++;
+      }
+      // Only the first difference: the rest follows from it.
+      assertEquals(i < want.size() ? want.get(i) : "(no more)", i < got.size() ? got.get(i) : "(no more)",
+          who + "'s message " + i + " (of " + want.size() + " in one kernel, " + got.size() + " over members)");
     }
     // Every replica fired the same fabric timers; counted once, the members' events are one kernel's.
     TreeMap<String, Long> fabricTimers = new TreeMap<>();
@@ -290,8 +319,9 @@ class FabricOverMembersTest {
     String summary = flowEvents + " flow events, " + work + " work reports, " + stats.pipelined + " pipelined rounds, "
         + stats.cancels + " cancels, " + stats.broken + " broken, " + stats.stalledOrMoving + " stalls and moves, "
         + transport.replicated + " inputs replicated, " + fabricTimers + " fabric timers";
-    System.out.println(summary);
-    assertTrue(flowEvents > 2_000 && work > 2_000 && stats.pipelined.get() > 300 && stats.cancels.get() > 100
+    System.out.println(load + ": " + summary);
+    assertTrue(load == Load.SPARSE ? flowEvents > 300 && work > 300 && transport.replicated.get() > 5_000
+        : flowEvents > 2_000 && work > 2_000 && stats.pipelined.get() > 300 && stats.cancels.get() > 100
         && stats.broken.get() > 20 && stats.stalledOrMoving.get() > 4 && transport.replicated.get() > 5_000, summary);
   }
 
