@@ -57,6 +57,10 @@ import java.util.TreeSet;
  * the operator's, which members apply at the same point of the order, "Members" 3), act at once, as a link's own
  * NIC does. After a {@link CancelFlow} the owner hears nothing more, though the flow keeps its share of the NICs
  * until the cancel takes effect.
+ *
+ * <p>A run over several members has a replica of the fabric on each ({@link FabricReplica}): the inputs each is told
+ * by its own member's actors reach the others ({@link Replicated}) before their effect instant, and each tells only
+ * its own member's owners and hypervisors.
  */
 public final class Fabric extends AbstractBehavior<Fabric.Command> {
   /** The entity name of the fabric: its timers are ordered by it. */
@@ -625,9 +629,9 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
       streams.put(s.flowId(), s.stream());
     }
     if (first) {
-      // Guest traffic waiting without a timer now shapes this flow's rate. Only that caused before this event: another
-      // member's replica may have sent this one an input caused later in the window (it runs ahead), which the
-      // replica told it found this flow in the network, or not, when it was told.
+      // Guest traffic waiting without a timer now shapes this flow's rate: the batches holding an input caused before
+      // this event, which are all of them in one JVM. A replica running behind may already hold another member's
+      // input caused later than this event: the replica told it decided at its cause whether it needed a timer.
       EventKey entry = effectKey(at);
       for (Batch waiting : pending.values()) {
         if (replica == null || waiting.inputs.stream().anyMatch(in -> in.cause().compareTo(entry) < 0)) {
