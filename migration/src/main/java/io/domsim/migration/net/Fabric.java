@@ -335,6 +335,11 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
    * waiting), or null: an unarmed input from another replica caused before it would have been armed by it there.
    */
   private EventKey lastEntry;
+  /**
+   * Replicas only: the cause of each node's last failure applied here. Another member's input caused at or before it
+   * that involves the node comes too late to be broken by it, as it was on the replica told it: it is dropped.
+   */
+  private final TreeMap<String, EventKey> lastFailure = new TreeMap<>();
 
   private Fabric(ActorContext<Command> context, SimKernel kernel, SortedMap<String, Long> nicBitsPerSecond,
       long latencyNanos, double sendCyclesPerPage, double receiveCyclesPerPage, double payloadFraction,
@@ -465,6 +470,9 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
       fail(input, "it came from another member at " + kernel.now() + " ns, after the inputs of its effect instant ("
           + effect + " ns) were applied here (the window protocol should have brought it before)");
     }
+    if (brokenByAFailure(input)) {
+      return this; // the failure, applied here before the input came, broke it where it was told (its owner knows)
+    }
     // A flow entering the empty network after its cause armed it on the replica that was told it; the input came
     // here only later.
     boolean armed = r.armed() || (lastEntry != null && lastEntry.compareTo(input.cause()) > 0);
@@ -532,6 +540,24 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
       }
     }
     return null;
+  }
+
+  /**
+   * Whether another member's {@code input} involves a node whose failure was applied here at or after its cause (the
+   * replica that was told it then had it waiting, and the failure dropped it; had it been told after the failure, it
+   * would have refused it and sent nothing). So a failure need not wait for the inputs caused before it to reach
+   * every replica.
+   */
+  private boolean brokenByAFailure(Input input) {
+    List<String> nodes = input instanceof StartFlow s ? List.of(s.from(), s.to())
+        : input instanceof GuestTraffic g ? List.of(g.node()) : List.of();
+    for (String node : nodes) {
+      EventKey failure = lastFailure.get(node);
+      if (failure != null && input.cause().compareTo(failure) <= 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private Behavior<Command> onCancel(CancelFlow c) {
@@ -659,6 +685,9 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     admitNow(f);
     long now = prepare();
     failed.add(f.node());
+    if (replica != null) {
+      lastFailure.put(f.node(), f.cause());
+    }
     // Owners hear about their broken flows in flow-id order, whether waiting to start, running or in their tail.
     TreeMap<FlowId, ActorRef<FlowEvent>> broken = new TreeMap<>();
     TreeMap<FlowId, Long> sent = new TreeMap<>();
