@@ -34,7 +34,10 @@ public final class FabricReplica {
     broadcast.member().hostReplica(Fabric.ENTITY, fabric);
   }
 
-  /** On the simulation thread: {@code input}, told here, for the other replicas; it takes effect at {@code effectNanos}. */
+  /**
+   * On the simulation thread: {@code input}, told here, for the other replicas; it takes effect at {@code
+   * effectNanos}.
+   */
   void send(Fabric.Replicated input, long effectNanos) {
     broadcast.send(Fabric.ENTITY, input, effectNanos);
   }

@@ -35,14 +35,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The fabric replicated over three members ({@link FabricReplica}, docs/architecture.md "Members" 2): six nodes,
- * two on each member, each with a Dom0 that owns flows and a hypervisor that watches its Dom0's stream cost. The
- * Dom0s start flows to nodes mostly on other members (plain ones, and pipelined rounds where the round's {@code
- * FlowDone} on departure starts the next at once), cancel them, ask their rates and report their guests' traffic;
- * the operator fails and recovers a node (with starts to it caused just before), cuts and heals another's link and
- * degrades a third's, telling every replica the same input at the same key. Every Dom0 and every hypervisor sees exactly what it sees when one kernel
- * and one fabric run it all: the same messages, at the same instants, in the same order; and the members' event
- * counts, each replica's fabric timers counted once, add up to one kernel's.
+ * The fabric replicated over three members ({@link FabricReplica}, docs/architecture.md "Members" 2): six nodes, two
+ * on each member, each with a Dom0 that owns flows and a hypervisor that watches its Dom0's stream cost. The Dom0s
+ * start flows to nodes mostly on other members (plain ones, and pipelined rounds where the round's {@code FlowDone}
+ * on departure starts the next at once), cancel them, ask their rates and report their guests' traffic; the operator
+ * fails and recovers a node (with starts to it caused just before), cuts and heals another's link and degrades a
+ * third's, telling every replica the same input at the same key. Every Dom0 and every hypervisor sees exactly what
+ * it sees when one kernel and one fabric run it all: the same messages, at the same instants, in the same order; and
+ * the members' event counts, each replica's fabric timers counted once, add up to one kernel's.
  */
 @Timeout(120)
 class FabricOverMembersTest {
@@ -51,7 +51,9 @@ class FabricOverMembersTest {
   static final long GBIT = 1_000_000_000L;
   static final long LATENCY = 100 * US;
   static final long END = 1_200 * MS;
-  // Node and entity names sort after "fabric-inputs" and before "operator" on purpose: see operatorAt.
+  // Node names sort after "fabric" on purpose: an input told at the very nanosecond of a completion by an entity
+  // ordered before the fabric's timer is the one edge the replicas do not reproduce (docs/architecture.md, "Members"
+  // 2). The Dom0s act on a 10 µs grid, which completions seldom hit.
   static final List<String> NODES = List.of("n0", "n1", "n2", "n3", "n4", "n5");
   static final List<String> MEMBERS = List.of("m0", "m1", "m2");
   static final String DRIVER = "m0";
@@ -98,9 +100,6 @@ class FabricOverMembersTest {
   static final String FAILING = "n1";
   static final long FAILURE = 300 * MS + 3;
 
-  /** What a Dom0 keeps of a flow it started. */
-  record Started(Fabric.StartFlow start) {}
-
   /**
    * A node's Dom0, as far as the fabric sees it: every few tens of microseconds to milliseconds (its own random
    * stream) it starts a migration's flow, cancels one, asks a rate or reports its guests' traffic; a pipelined
@@ -128,7 +127,7 @@ class FabricOverMembersTest {
           self.sendAfter((1 + r.nextInt(300)) * 10 * US, ctx.getSelf(), Act.INSTANCE);
           int op = r.nextInt(20);
           if (op < 10 - load.startsIn20) {
-            // Nothing: the weights below are fixed, the starts take what the load gives them.
+            // Idle: the starts get what the load gives them of the first half, the rest have fixed shares.
           } else if (op < 10) {
             List<String> others = new ArrayList<>(NODES.stream().filter(n -> !n.equals(node)).toList());
             List<String> remote = NODES.stream().filter(n -> !memberOf(n).equals(memberOf(node))).toList();
