@@ -8,6 +8,9 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.ActorRefResolver;
+import akka.actor.typed.Props;
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.domsim.hypervisor.Hypervisor;
 import io.domsim.kernel.ClockKind;
@@ -18,6 +21,7 @@ import io.domsim.kernel.window.ReplicaInput;
 import io.domsim.kernel.window.Revocation;
 import io.domsim.kernel.window.TimedDelivery;
 import io.domsim.kernel.window.WindowCoordinator;
+import io.domsim.kernel.window.WindowLink;
 import io.domsim.kernel.window.WindowedMember;
 import io.domsim.migration.FlowPurpose;
 import java.util.ArrayList;
@@ -30,6 +34,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -44,7 +49,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * it sees when one kernel and one fabric run it all: the same messages, at the same instants, in the same order; and
  * the members' event counts, each replica's fabric timers counted once, add up to one kernel's.
  */
-@Timeout(120)
+@Timeout(240)
 class FabricOverMembersTest {
   static final long US = 1_000;
   static final long MS = 1_000_000;
@@ -221,7 +226,7 @@ class FabricOverMembersTest {
    * and the operator's timers.
    */
   static ActorSystem<Void> system(SimKernel kernel, String name, List<String> nodes, FabricReplica replica,
-      Map<String, List<String>> seen, Load load, Stats stats, CompletableFuture<Void> spawned) {
+      Map<String, List<String>> seen, Load load, Stats stats, CompletableFuture<Void> spawned, Config config) {
     return kernel.startSystem(name, Behaviors.setup(ctx -> {
       ActorRef<Fabric.Command> fabric = kernel.spawn(ctx,
           Fabric.create(kernel, nics(), LATENCY, 3000, 2000, 0.95, replica), "fabric");
@@ -243,7 +248,7 @@ class FabricOverMembersTest {
       operatorAt().forEach((t, action) -> operator.callAt(t, ctx.getSelf(), () -> action.accept(tell)));
       spawned.complete(null);
       return Behaviors.empty();
-    }), ConfigFactory.empty());
+    }), config);
   }
 
   /**
@@ -255,11 +260,39 @@ class FabricOverMembersTest {
   @CsvSource({"BUSY, true", "BUSY, false", "SPARSE, true", "SPARSE, false"})
   void eachMembersReplicaShowsItsOwnersAndHypervisorsWhatTheOneFabricShows(Load load, boolean barriers)
       throws Exception {
+    compare(load, new InJvmMembers(MEMBERS, LATENCY, END, barriers ? operatorAt().keySet() : java.util.Set.of()),
+        load + (barriers ? " with barriers" : ""));
+  }
+
+  /** The same over three actor systems on loopback: every replica input through Artery and Kryo ({@link WindowLink}). */
+  @Test
+  void overTheWireEachMembersReplicaShowsWhatTheOneFabricShows() throws Exception {
+    compare(Load.BUSY, new OverArtery(), "BUSY over Artery");
+  }
+
+  /** How the members reach each other and the driver. */
+  interface Wiring {
+    WindowedMember.Transport transport(String member);
+
+    Config config();
+
+    /** Member {@code m}'s system is up, with its actors spawned. */
+    void up(String m, WindowedMember member, ActorSystem<Void> system);
+
+    /** Every member is up; none has started. */
+    default void allUp() {}
+
+    /** Inputs replicated so far. */
+    long replicated();
+  }
+
+  /** Runs the scenario in one kernel and over the members, and compares what each Dom0 and hypervisor saw. */
+  private void compare(Load load, Wiring wiring, String name) throws Exception {
     Map<String, List<String>> expected = new ConcurrentHashMap<>();
     Stats stats = new Stats();
     SimKernel single = SimKernel.create(ClockKind.VIRTUAL, 1, 11);
     CompletableFuture<Void> up = new CompletableFuture<>();
-    ActorSystem<Void> one = system(single, "one", NODES, null, expected, load, stats, up);
+    ActorSystem<Void> one = system(single, "one", NODES, null, expected, load, stats, up, ConfigFactory.empty());
     try {
       up.get(10, SECONDS);
       assertEquals(END, single.runUntil(END).toCompletableFuture().get(60, SECONDS));
@@ -270,31 +303,30 @@ class FabricOverMembersTest {
     long oneEvents = single.timersFired();
 
     Map<String, List<String>> seen = new ConcurrentHashMap<>();
-    InJvmMembers transport = new InJvmMembers(MEMBERS, LATENCY, END,
-        barriers ? operatorAt().keySet() : java.util.Set.of());
     TreeMap<String, SimKernel> kernels = new TreeMap<>();
     TreeMap<String, FabricReplica> replicas = new TreeMap<>();
+    TreeMap<String, WindowedMember> members = new TreeMap<>();
     List<ActorSystem<Void>> systems = new ArrayList<>();
     try {
-      List<CompletableFuture<Void>> spawned = new ArrayList<>();
       for (String m : MEMBERS) {
         SimKernel kernel = SimKernel.create(ClockKind.VIRTUAL, 1, 11);
-        WindowedMember member = new WindowedMember(m, kernel, transport);
-        transport.members.put(m, member);
+        WindowedMember member = new WindowedMember(m, kernel, wiring.transport(m));
         FabricReplica replica = new FabricReplica(new ReplicaBroadcast(member, MEMBERS), m.equals(DRIVER));
         kernels.put(m, kernel);
         replicas.put(m, replica);
+        members.put(m, member);
         CompletableFuture<Void> done = new CompletableFuture<>();
-        spawned.add(done);
-        systems.add(system(kernel, "member-" + m, NODES.stream().filter(n -> memberOf(n).equals(m)).toList(),
-            replica, seen, load, new Stats(), done));
+        ActorSystem<Void> system = system(kernel, "member-" + m,
+            NODES.stream().filter(n -> memberOf(n).equals(m)).toList(), replica, seen, load, new Stats(), done,
+            wiring.config());
+        systems.add(system);
+        done.get(10, SECONDS);
+        wiring.up(m, member, system);
       }
-      for (CompletableFuture<Void> f : spawned) {
-        f.get(10, SECONDS);
-      }
-      MEMBERS.forEach(m -> transport.members.get(m).start());
+      wiring.allUp();
+      members.values().forEach(WindowedMember::start);
       for (String m : MEMBERS) {
-        assertEquals(END, transport.members.get(m).ended().toCompletableFuture().get(60, SECONDS), m);
+        assertEquals(END, members.get(m).ended().toCompletableFuture().get(150, SECONDS), m);
       }
     } finally {
       for (ActorSystem<Void> s : systems) {
@@ -335,11 +367,82 @@ class FabricOverMembersTest {
         .mapToLong(e -> e.getValue().size()).sum();
     String summary = flowEvents + " flow events, " + work + " work reports, " + stats.pipelined + " pipelined rounds, "
         + stats.cancels + " cancels, " + stats.broken + " broken, " + stats.stalledOrMoving + " stalls and moves, "
-        + transport.replicated + " inputs replicated, " + fabricTimers + " fabric timers";
-    System.out.println(load + (barriers ? " with barriers: " : ": ") + summary);
-    assertTrue(load == Load.SPARSE ? flowEvents > 300 && work > 300 && transport.replicated.get() > 5_000
+        + wiring.replicated() + " inputs replicated, " + fabricTimers + " fabric timers";
+    System.out.println(name + ": " + summary);
+    assertTrue(load == Load.SPARSE ? flowEvents > 300 && work > 300 && wiring.replicated() > 5_000
         : flowEvents > 2_000 && work > 2_000 && stats.pipelined.get() > 300 && stats.cancels.get() > 100
-        && stats.broken.get() > 20 && stats.stalledOrMoving.get() > 4 && transport.replicated.get() > 5_000, summary);
+        && stats.broken.get() > 20 && stats.stalledOrMoving.get() > 4 && wiring.replicated() > 5_000, summary);
+  }
+
+  /**
+   * The members over Artery on loopback, as a run over several JVMs has them: each with its {@link WindowLink}, the
+   * first one's running the coordinator.
+   */
+  static final class OverArtery implements Wiring {
+    private final TreeMap<String, WindowLink.Links> links = new TreeMap<>();
+    private final TreeMap<String, ActorSystem<Void>> systems = new TreeMap<>();
+    private final TreeMap<String, ActorRef<WindowLink.Command>> linkRefs = new TreeMap<>();
+    private final AtomicLong replicated = new AtomicLong();
+
+    @Override
+    public WindowedMember.Transport transport(String member) {
+      WindowLink.Links l = new WindowLink.Links();
+      links.put(member, l);
+      return new WindowedMember.Transport() { // the links, counting the replica inputs
+        @Override public void report(WindowCoordinator.Report report) {
+          l.report(report);
+        }
+
+        @Override public void ship(String to, TimedDelivery<?> delivery) {
+          l.ship(to, delivery);
+        }
+
+        @Override public void revoke(String to, Revocation revocation) {
+          l.revoke(to, revocation);
+        }
+
+        @Override public void replicate(String to, ReplicaInput<?> input) {
+          replicated.incrementAndGet();
+          l.replicate(to, input);
+        }
+      };
+    }
+
+    @Override
+    public Config config() {
+      return ConfigFactory.parseString("""
+          akka.actor.provider = remote
+          akka.remote.artery.transport = tcp
+          akka.remote.artery.canonical.hostname = "127.0.0.1"
+          akka.remote.artery.canonical.port = 0
+          """);
+    }
+
+    @Override
+    public void up(String m, WindowedMember member, ActorSystem<Void> system) {
+      systems.put(m, system);
+      WindowCoordinator coordinator = m.equals(DRIVER) ? new WindowCoordinator(MEMBERS, LATENCY, END) : null;
+      linkRefs.put(m, system.systemActorOf(WindowLink.create(member, coordinator, links.get(m)), "windows",
+          Props.empty()));
+    }
+
+    @Override
+    public void allUp() {
+      for (String m : MEMBERS) {
+        TreeMap<String, ActorRef<WindowLink.Command>> view = new TreeMap<>();
+        for (String other : MEMBERS) {
+          ActorRef<WindowLink.Command> ref = linkRefs.get(other);
+          view.put(other, m.equals(other) ? ref : ActorRefResolver.get(systems.get(m)).resolveActorRef(
+              ActorRefResolver.get(systems.get(other)).toSerializationFormat(ref)));
+        }
+        links.get(m).set(view, DRIVER);
+      }
+    }
+
+    @Override
+    public long replicated() {
+      return replicated.get();
+    }
   }
 
   /**
@@ -347,7 +450,7 @@ class FabricOverMembersTest {
    * with replica inputs): the driver's coordinator behind a lock, and each window ended at the next operator's
    * instant after its start, as the driver's barriers will end it.
    */
-  static final class InJvmMembers implements WindowedMember.Transport {
+  static final class InJvmMembers implements WindowedMember.Transport, Wiring {
     final Map<String, WindowedMember> members = new ConcurrentHashMap<>();
     final AtomicLong replicated = new AtomicLong();
     private final WindowCoordinator coordinator;
@@ -392,6 +495,26 @@ class FabricOverMembersTest {
     public void replicate(String member, ReplicaInput<?> input) {
       replicated.incrementAndGet();
       members.get(member).receive(input);
+    }
+
+    @Override
+    public WindowedMember.Transport transport(String member) {
+      return this;
+    }
+
+    @Override
+    public Config config() {
+      return ConfigFactory.empty();
+    }
+
+    @Override
+    public void up(String m, WindowedMember member, ActorSystem<Void> system) {
+      members.put(m, member);
+    }
+
+    @Override
+    public long replicated() {
+      return replicated.get();
     }
   }
 }
