@@ -264,7 +264,9 @@ class FabricOverMembersTest {
         load + (barriers ? " with barriers" : ""));
   }
 
-  /** The same over three actor systems on loopback: every replica input through Artery and Kryo ({@link WindowLink}). */
+  /**
+   * The same over three actor systems on loopback: every replica input through Artery and Kryo ({@link WindowLink}).
+   */
   @Test
   void overTheWireEachMembersReplicaShowsWhatTheOneFabricShows() throws Exception {
     compare(Load.BUSY, new OverArtery(), "BUSY over Artery");
