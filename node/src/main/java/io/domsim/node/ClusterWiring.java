@@ -17,6 +17,8 @@ import io.domsim.kernel.SimTime;
 import io.domsim.migration.MigrationCosts;
 import io.domsim.migration.MigrationPlugins;
 import io.domsim.migration.net.Fabric;
+import io.domsim.migration.net.FabricReplica;
+import io.domsim.kernel.window.ReplicaBroadcast;
 import io.domsim.scheduler.ConsolidationChoice;
 import io.domsim.scheduler.Consolidator;
 import io.domsim.scheduler.PoolMaster;
@@ -74,7 +76,9 @@ final class ClusterWiring {
     long latencyNanos = SimTime.of(spec.network().latency());
     SortedMap<String, Long> nics = new TreeMap<>();
     spec.nodes().forEach(n -> nics.put(n.name(), n.nicBitsPerSecond()));
-    this.fabric = spawnFabric(ctx, kernel, spec);
+    // Over members, this member's replica of the fabric (the driver's: its timers are the ones counted).
+    this.fabric = spawnFabric(ctx, kernel, spec, layout == null ? null : new FabricReplica(new ReplicaBroadcast(
+        layout.member(), layout.members()), true));
     // One invariant monitor for the whole run (this member's share of it over members): every hypervisor and every
     // Dom0 reports to it.
     MigrationContext migration = new MigrationContext(fabric, migrationPlugins, MigrationCosts.from(spec.settings()),
@@ -107,14 +111,22 @@ final class ClusterWiring {
     }
   }
 
-  /** The run's fabric (this member's replica of it over members), a child of {@code ctx}'s actor. */
-  static ActorRef<Fabric.Command> spawnFabric(ActorContext<?> ctx, SimKernel kernel, ClusterSpec spec) {
+  /**
+   * The run's fabric, a child of {@code ctx}'s actor: over members this member's replica of it ({@code replica},
+   * hosted for the other replicas' inputs), null in one JVM.
+   */
+  static ActorRef<Fabric.Command> spawnFabric(ActorContext<?> ctx, SimKernel kernel, ClusterSpec spec,
+      FabricReplica replica) {
     SortedMap<String, Long> nics = new TreeMap<>();
     spec.nodes().forEach(n -> nics.put(n.name(), n.nicBitsPerSecond()));
     MigrationCosts migrationCosts = MigrationCosts.from(spec.settings());
-    return kernel.spawn(ctx, Fabric.create(kernel, nics, SimTime.of(spec.network().latency()),
-        migrationCosts.dom0SendCyclesPerPage(), migrationCosts.dom0ReceiveCyclesPerPage(),
-        spec.network().payloadFraction()), "fabric");
+    ActorRef<Fabric.Command> fabric = kernel.spawn(ctx, Fabric.create(kernel, nics,
+        SimTime.of(spec.network().latency()), migrationCosts.dom0SendCyclesPerPage(),
+        migrationCosts.dom0ReceiveCyclesPerPage(), spec.network().payloadFraction(), replica), "fabric");
+    if (replica != null) {
+      replica.host(fabric);
+    }
+    return fabric;
   }
 
   /** The run's control network (this member's replica of it over members), with the configured faults. */

@@ -20,6 +20,8 @@ import io.domsim.kernel.window.WindowedMember;
 import io.domsim.migration.MigrationCosts;
 import io.domsim.migration.MigrationPlugins;
 import io.domsim.migration.net.Fabric;
+import io.domsim.migration.net.FabricReplica;
+import io.domsim.kernel.window.ReplicaBroadcast;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -57,12 +59,13 @@ public final class MemberHost extends AbstractBehavior<MemberHost.Command> {
   private final ActorRef<Fabric.Command> fabric;
   private final NodeHost host;
   private final ObservationLog observations;
+  private final FabricReplica replica;
   private final SimKernel kernel;
   private final WindowedMember member;
   private boolean hosted;
 
   private MemberHost(ActorContext<Command> ctx, SimKernel kernel, ClusterSpec spec, String self, String driver,
-      SortedMap<String, String> memberOfNode, WindowedMember member) {
+      java.util.List<String> members, SortedMap<String, String> memberOfNode, WindowedMember member) {
     super(ctx);
     this.observations = ObservationLog.of(kernel);
     this.kernel = kernel;
@@ -72,7 +75,8 @@ public final class MemberHost extends AbstractBehavior<MemberHost.Command> {
     this.spec = spec;
     this.self = self;
     this.memberOfNode = new TreeMap<>(memberOfNode);
-    this.fabric = ClusterWiring.spawnFabric(ctx, kernel, spec);
+    this.replica = new FabricReplica(new ReplicaBroadcast(member, members), false);
+    this.fabric = ClusterWiring.spawnFabric(ctx, kernel, spec, replica);
     this.network = ClusterWiring.network(spec);
     network.spanMembers(new MemberRoute(member, memberOfNode, driver));
     Plugins plugins = Plugins.onClassPath();
@@ -84,12 +88,14 @@ public final class MemberHost extends AbstractBehavior<MemberHost.Command> {
   }
 
   /**
+   * @param members every member of the run (each runs a replica of the fabric)
    * @param started completes with the host's reference once its replicas exist (the driver's cluster needs it)
    */
   public static Behavior<Command> create(SimKernel kernel, ClusterSpec spec, String self, String driver,
-      SortedMap<String, String> memberOfNode, WindowedMember member, CompletableFuture<ActorRef<Command>> started) {
+      java.util.List<String> members, SortedMap<String, String> memberOfNode, WindowedMember member,
+      CompletableFuture<ActorRef<Command>> started) {
     return Behaviors.setup(ctx -> {
-      MemberHost h = new MemberHost(ctx, kernel, spec, self, driver, memberOfNode, member);
+      MemberHost h = new MemberHost(ctx, kernel, spec, self, driver, members, memberOfNode, member);
       started.complete(ctx.getSelf());
       return h;
     });
@@ -104,8 +110,9 @@ public final class MemberHost extends AbstractBehavior<MemberHost.Command> {
           return this;
         })
         .onMessage(Gather.class, g -> {
+          // Its timers, less its fabric replica's (the driver's replica fired the same) and the barrier batches.
           g.replyTo().tell(new Gathered(self, observations.entries(),
-              kernel.timersFired() - member.barrierBatchesFired()));
+              replica.eventsCounted(kernel.timersFired()) - member.barrierBatchesFired()));
           return this;
         })
         .build();

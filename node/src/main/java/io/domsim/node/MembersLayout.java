@@ -34,6 +34,13 @@ public record MembersLayout(String self, String driver, SortedMap<String, String
     return m;
   }
 
+  /** Every member of the run, this one included, in name order. */
+  public java.util.List<String> members() {
+    java.util.TreeSet<String> all = new java.util.TreeSet<>(hosts.keySet());
+    all.add(self);
+    return java.util.List.copyOf(all);
+  }
+
   public boolean here(String node) {
     return memberOf(node).equals(self);
   }

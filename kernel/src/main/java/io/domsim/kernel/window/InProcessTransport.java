@@ -49,6 +49,12 @@ public final class InProcessTransport implements WindowedMember.Transport {
   }
 
   @Override
+  public void replicate(String member, ReplicaInput<?> input) {
+    shipped.incrementAndGet();
+    members.get(member).receive(input);
+  }
+
+  @Override
   public void shipTells(String member, BarrierTells tells) {
     tellBatches.incrementAndGet();
     members.get(member).receive(tells);

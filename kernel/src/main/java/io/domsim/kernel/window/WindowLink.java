@@ -31,6 +31,9 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
   /** A delivery's revocation, for this member. */
   public record Revoke(Revocation revocation) implements Command, CrossJvm {}
 
+  /** An input for one of this member's replicas (the fabric's), from that replica on another member. */
+  public record Replicate(ReplicaInput<?> input) implements Command, CrossJvm {}
+
   /** The driver's answer to the last window's reports. */
   public record Granted(WindowCoordinator.Grant grant) implements Command, CrossJvm {}
 
@@ -100,6 +103,11 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
     public void failed(String member, String failure) {
       of(driver).tell(new Failed(member, failure));
     }
+
+    @Override
+    public void replicate(String member, ReplicaInput<?> input) {
+      of(member).tell(new Replicate(input));
+    }
   }
 
   private final WindowedMember member;
@@ -146,6 +154,10 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
         })
         .onMessage(Revoke.class, r -> {
           member.receive(r.revocation());
+          return this;
+        })
+        .onMessage(Replicate.class, r -> {
+          member.receive(r.input());
           return this;
         })
         .onMessage(Granted.class, g -> {

@@ -4,8 +4,10 @@ import akka.actor.typed.ActorRef;
 import io.domsim.kernel.EventKey;
 import io.domsim.kernel.SimEntity;
 import io.domsim.kernel.SimKernel;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -24,7 +26,14 @@ public final class WindowedMember {
     void revoke(String member, Revocation revocation);
 
     /** What a barrier event here told actors of {@code member} at zero time. */
-    void shipTells(String member, BarrierTells tells);
+    default void shipTells(String member, BarrierTells tells) {
+      throw new UnsupportedOperationException("this transport carries no barrier tells (to " + member + ")");
+    }
+
+    /** An input for {@code member}'s replica of a replicated actor ({@link #replicate}). */
+    default void replicate(String member, ReplicaInput<?> input) {
+      throw new UnsupportedOperationException("this transport carries no replica inputs (to " + member + ")");
+    }
   }
 
   private final String name;
@@ -54,6 +63,8 @@ public final class WindowedMember {
   private boolean running = true;
   /** Deliveries and revocations received that were sent before the window running, all counted. */
   private long receivedEarlier;
+  /** This member's replicas of replicated actors, by name: what other members' replicas send goes there. */
+  private final Map<String, ActorRef<?>> replicas = new ConcurrentHashMap<>(); // looked up, never iterated
 
   public WindowedMember(String name, SimKernel kernel, Transport transport) {
     this.name = name;
@@ -171,6 +182,58 @@ public final class WindowedMember {
       receivedByWindow.merge(delivery.window(), 1L, Long::sum);
       maybeRun();
     });
+  }
+
+  /**
+   * Before {@link #start}: {@code local} is this member's replica of the actor every member runs a copy of under
+   * {@code replica}'s name (the fabric); the inputs other members' replicas {@link #replicate} go to it.
+   */
+  public <T> void hostReplica(String replica, ActorRef<T> local) {
+    if (replicas.putIfAbsent(replica, local) != null) {
+      throw new IllegalArgumentException(name + " hosts a replica called " + replica + " already");
+    }
+  }
+
+  /**
+   * On the simulation thread, inside a window (or the setup): {@code input}, told to this member's replica named
+   * {@code replica}, for that replica on {@code toMember} ({@link ReplicaInput}), where it may make something happen
+   * from {@code effectNanos} on (the fabric: one lookahead after the input's cause, so at or after this window's
+   * horizon). Untimed, but counted like a delivery, so that the next window's grant waits for it: it reaches the
+   * other replica before that window runs; and {@code effectNanos} counts as a delivery's due time, so that no
+   * window starts after it (the receiver may report before the input arrives).
+   */
+  public <T> void replicate(String toMember, String replica, T input, long effectNanos) {
+    if (toMember.equals(name)) {
+      throw new IllegalArgumentException("a replica input to " + name + " from itself");
+    }
+    checkSending("an input for the replica " + replica + " of " + toMember);
+    if (effectNanos < horizon) {
+      throw new IllegalStateException(name + " sent an input for the replica " + replica + " of " + toMember
+          + " taking effect at " + effectNanos + " ns, inside the window it was sent in (before " + horizon
+          + " ns): the other replicas get it only after the window");
+    }
+    sentTo.merge(toMember, 1L, Long::sum);
+    earliestSent = Math.min(earliestSent, effectNanos);
+    transport.replicate(toMember, new ReplicaInput<>(windows, replica, input));
+  }
+
+  /** From the transport, on any thread: an input for this member's replica, handed to it at once. */
+  public void receive(ReplicaInput<?> input) {
+    kernel.inject(() -> {
+      hand(input);
+      receivedByWindow.merge(input.window(), 1L, Long::sum);
+      maybeRun();
+    });
+  }
+
+  @SuppressWarnings("unchecked") // the replica's name says what it takes: the sender's replica is the same actor
+  private <T> void hand(ReplicaInput<T> input) {
+    ActorRef<T> local = (ActorRef<T>) replicas.get(input.replica());
+    if (local == null) {
+      throw new IllegalStateException(name + " got an input for the replica " + input.replica()
+          + ", which it does not host");
+    }
+    local.tell(input.input());
   }
 
   private <T> void deliver(TimedDelivery<T> d) {

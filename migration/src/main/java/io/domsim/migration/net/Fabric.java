@@ -57,6 +57,10 @@ import java.util.TreeSet;
  * the operator's, which members apply at the same point of the order, "Members" 3), act at once, as a link's own
  * NIC does. After a {@link CancelFlow} the owner hears nothing more, though the flow keeps its share of the NICs
  * until the cancel takes effect.
+ *
+ * <p>A run over several members has a replica of the fabric on each ({@link FabricReplica}): the inputs each is told
+ * by its own member's actors reach the others ({@link Replicated}) before their effect instant, and each tells only
+ * its own member's owners and hypervisors.
  */
 public final class Fabric extends AbstractBehavior<Fabric.Command> {
   /** The entity name of the fabric: its timers are ordered by it. */
@@ -193,6 +197,23 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     }
   }
 
+  /**
+   * {@code input}, told to another member's replica of the fabric by one of its member's actors, and accepted
+   * there (a refused start is not sent: that replica told its owner so): this replica applies it as its own, at its
+   * effect instant in the order of its cause, except that it tells the flow's owner nothing (it is not on this
+   * member: that replica tells it). {@code armed}: that replica set a timer for the input's effect instant when
+   * it was told (guest traffic while no flow was in the network does not; see {@code Batch}), so this one does too.
+   * Only {@link StartFlow}, {@link CancelFlow} and {@link GuestTraffic} are sent: the operator tells each replica
+   * its own {@link NodeFailed}, {@link NodeRecovered} and {@link LinkChanged}, at the same point of the order.
+   */
+  public record Replicated(Input input, boolean armed) implements Command, CrossJvm {
+    public Replicated {
+      if (!(input instanceof StartFlow || input instanceof CancelFlow || input instanceof GuestTraffic)) {
+        throw new IllegalArgumentException("only an input that takes effect later is replicated, not " + input);
+      }
+    }
+  }
+
   /** For tests and metrics: the current rate of a flow. */
   public record GetRate(FlowId flowId, ActorRef<Rate> replyTo) implements Command, CrossJvm {}
 
@@ -302,10 +323,30 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   private EventKey lastCause;
   /** A flow at rate 0 finishes at or after this: never, for all a run is concerned. */
   private static final long NEVER = Long.MAX_VALUE / 4;
+  /** The other members' replicas of this fabric, or null when there are none (one JVM). */
+  private final FabricReplica replica;
+  /**
+   * The owner of the flows other members' replicas started ({@link Replicated}): nobody here; they hear from the
+   * replica on their own member. Null in one JVM.
+   */
+  private final ActorRef<FlowEvent> elsewhere;
+  /**
+   * The key of the last effect instant at which a flow entered an empty network (arming every batch then
+   * waiting), or null: an unarmed input from another replica caused before it would have been armed by it there.
+   */
+  private EventKey lastEntry;
+  /**
+   * Replicas only: the cause of each node's last failure applied here. Another member's input caused at or before it
+   * that involves the node comes too late to be broken by it, as it was on the replica told it: it is dropped.
+   */
+  private final TreeMap<String, EventKey> lastFailure = new TreeMap<>();
 
   private Fabric(ActorContext<Command> context, SimKernel kernel, SortedMap<String, Long> nicBitsPerSecond,
-      long latencyNanos, double sendCyclesPerPage, double receiveCyclesPerPage, double payloadFraction) {
+      long latencyNanos, double sendCyclesPerPage, double receiveCyclesPerPage, double payloadFraction,
+      FabricReplica replica) {
     super(context);
+    this.replica = replica;
+    this.elsewhere = replica == null ? null : context.getSystem().ignoreRef();
     this.payloadFraction = payloadFraction;
     this.streamWork = new Dom0StreamWork(sendCyclesPerPage, receiveCyclesPerPage);
     this.kernel = kernel;
@@ -342,6 +383,17 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
    */
   public static Behavior<Command> create(SimKernel kernel, SortedMap<String, Long> nicBitsPerSecond, long latencyNanos,
       double sendCyclesPerPage, double receiveCyclesPerPage, double payloadFraction) {
+    return create(kernel, nicBitsPerSecond, latencyNanos, sendCyclesPerPage, receiveCyclesPerPage, payloadFraction,
+        null);
+  }
+
+  /**
+   * As {@link #create(SimKernel, SortedMap, long, double, double, double)}, as one member's replica of the fabric
+   * of a run over several members ({@link FabricReplica}; null: the only one). Its flows' owners and its watching
+   * hypervisors must be on its own member: it tells them (every replica tells its own).
+   */
+  public static Behavior<Command> create(SimKernel kernel, SortedMap<String, Long> nicBitsPerSecond, long latencyNanos,
+      double sendCyclesPerPage, double receiveCyclesPerPage, double payloadFraction, FabricReplica replica) {
     if (latencyNanos <= 0) {
       throw new IllegalArgumentException("network latency must be more than 0 (inputs take effect one latency after"
           + " their cause), was " + latencyNanos + " ns");
@@ -352,7 +404,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     TreeMap<String, Long> nics = new TreeMap<>(nicBitsPerSecond);
     new FlowNetwork().addNodes(nics); // fail here, in the caller, on a bad NIC
     return Behaviors.setup(ctx -> new Fabric(ctx, kernel, nics, latencyNanos, sendCyclesPerPage,
-        receiveCyclesPerPage, payloadFraction));
+        receiveCyclesPerPage, payloadFraction, replica));
   }
 
   @Override
@@ -369,6 +421,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
         .onMessage(NodeFailed.class, this::onNodeFailed)
         .onMessage(NodeRecovered.class, this::onNodeRecovered)
         .onMessage(LinkChanged.class, this::onLinkChanged)
+        .onMessage(Replicated.class, this::onReplicated)
         .onMessage(GetRate.class, this::onGetRate)
         .onMessageEquals(CompletionTick.INSTANCE, this::onTick)
         .onMessage(TakeEffect.class, this::onTakeEffect)
@@ -389,6 +442,48 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     }
     starting.put(s.flowId(), s);
     enqueue(s, true);
+    replicate(s, true);
+    return this;
+  }
+
+  /** Sends an input told here and accepted to the other members' replicas, if any. */
+  private void replicate(Input input, boolean armed) {
+    if (replica != null) {
+      replica.send(new Replicated(input, armed), input.cause().time() + latencyNanos);
+    }
+  }
+
+  /**
+   * Another member's replica was told {@code r}'s input and accepted it: it is batched here as there, at its effect
+   * instant, to be applied in its cause's order. Nothing else is done now (the network is not brought to now: this
+   * replica may be anywhere in the window, and it acts at the instants every replica acts at), and its owner, on
+   * that member, is told nothing from here.
+   */
+  private Behavior<Command> onReplicated(Replicated r) {
+    if (replica == null) {
+      throw new IllegalStateException("input " + r.input() + " from another member's fabric, but this fabric is the"
+          + " only one");
+    }
+    Input input = r.input();
+    long effect = input.cause().time() + latencyNanos;
+    if (effect <= appliedThrough || effectKey(effect).compareTo(kernel.currentEvent()) < 0) {
+      fail(input, "it came from another member at " + kernel.now() + " ns, after the inputs of its effect instant ("
+          + effect + " ns) were applied here (the window protocol should have brought it before)");
+    }
+    if (brokenByAFailure(input)) {
+      return this; // the failure, applied here before the input came, broke it where it was told (its owner knows)
+    }
+    // A flow entering the empty network after its cause armed it on the replica that was told it; the input came
+    // here only later.
+    boolean armed = r.armed() || (lastEntry != null && lastEntry.compareTo(input.cause()) > 0);
+    if (input instanceof StartFlow s) {
+      StartFlow here = new StartFlow(s.flowId(), s.from(), s.to(), s.bytes(), s.capBitsPerSecond(), elsewhere,
+          s.cause(), s.stream());
+      starting.put(here.flowId(), here);
+      enqueue(here, armed);
+    } else {
+      enqueue(input, armed);
+    }
     return this;
   }
 
@@ -447,6 +542,24 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     return null;
   }
 
+  /**
+   * Whether another member's {@code input} involves a node whose failure was applied here at or after its cause (the
+   * replica that was told it then had it waiting, and the failure dropped it; had it been told after the failure, it
+   * would have refused it and sent nothing). So a failure need not wait for the inputs caused before it to reach
+   * every replica.
+   */
+  private boolean brokenByAFailure(Input input) {
+    List<String> nodes = input instanceof StartFlow s ? List.of(s.from(), s.to())
+        : input instanceof GuestTraffic g ? List.of(g.node()) : List.of();
+    for (String node : nodes) {
+      EventKey failure = lastFailure.get(node);
+      if (failure != null && input.cause().compareTo(failure) <= 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private Behavior<Command> onCancel(CancelFlow c) {
     admitLater(c);
     prepare();
@@ -457,6 +570,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
       silenced.add(c.flowId()); // its owner has let it go
     }
     enqueue(c, true);
+    replicate(c, true);
     return this;
   }
 
@@ -464,7 +578,9 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     admitLater(g);
     prepare();
     if (network.hasNode(g.node()) && !failed.contains(g.node())) { // a failed node's guests are gone
-      enqueue(g, network.size() > 0);
+      boolean observable = network.size() > 0;
+      enqueue(g, observable);
+      replicate(g, observable);
     }
     return this;
   }
@@ -486,6 +602,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   }
 
   private Behavior<Command> onTakeEffect(TakeEffect t) {
+    countTimer();
     prepare();
     Batch batch = pending.get(t.atNanos());
     if (batch != null) {
@@ -538,7 +655,16 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
       streams.put(s.flowId(), s.stream());
     }
     if (first) {
-      pending.values().forEach(this::arm); // guest traffic waiting without a timer now shapes this flow's rate
+      // Guest traffic waiting without a timer now shapes this flow's rate: the batches holding an input caused before
+      // this event, which are all of them in one JVM. A replica running behind may already hold another member's
+      // input caused later than this event: the replica told it decided at its cause whether it needed a timer.
+      EventKey entry = effectKey(at);
+      for (Batch waiting : pending.values()) {
+        if (replica == null || waiting.inputs.stream().anyMatch(in -> in.cause().compareTo(entry) < 0)) {
+          arm(waiting);
+        }
+      }
+      lastEntry = entry;
     }
   }
 
@@ -559,6 +685,9 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     admitNow(f);
     long now = prepare();
     failed.add(f.node());
+    if (replica != null) {
+      lastFailure.put(f.node(), f.cause());
+    }
     // Owners hear about their broken flows in flow-id order, whether waiting to start, running or in their tail.
     TreeMap<FlowId, ActorRef<FlowEvent>> broken = new TreeMap<>();
     TreeMap<FlowId, Long> sent = new TreeMap<>();
@@ -635,11 +764,13 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   }
 
   private Behavior<Command> onTick() {
+    countTimer();
     prepare();
     return this;
   }
 
   private Behavior<Command> onArrived(Arrived a) {
+    countTimer();
     Tail t = a.tail();
     if (tails.get(t.flow.id()) != t) {
       return this; // cancelled or broken after its timer fired
@@ -692,9 +823,16 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     rearm(kernel.now());
   }
 
-  /** Tells a flow's owner {@code event}, unless the flow has been cancelled. */
+  /** One of the fabric's own timers fired: a replica counts them ({@link FabricReplica#eventsCounted}). */
+  private void countTimer() {
+    if (replica != null) {
+      replica.timerFired();
+    }
+  }
+
+  /** Tells a flow's owner {@code event}, unless the flow has been cancelled or its owner is on another member. */
   private void tellOwner(ActorRef<FlowEvent> owner, FlowEvent event) {
-    if (!silenced.contains(event.flowId())) {
+    if ((elsewhere == null || owner != elsewhere) && !silenced.contains(event.flowId())) {
       owner.tell(event);
     }
   }

@@ -48,6 +48,15 @@ final class FabricHarness implements AutoCloseable {
     fabric = h.refs;
   }
 
+  /** Virtual clock, the fabric one member's replica ({@code replica}: made from the harness's kernel). */
+  FabricHarness(SortedMap<String, Long> nics, long latencyNanos, Function<SimKernel, FabricReplica> replica)
+      throws Exception {
+    h = new SimHarness<>(ClockKind.VIRTUAL, REAL_SPEED, 1,
+        (ctx, k) -> k.spawn(ctx, Fabric.create(k, nics, latencyNanos, 0, 0, 1, replica.apply(k)), "fabric"));
+    kernel = h.kernel;
+    fabric = h.refs;
+  }
+
   /** The inbox as the hypervisor of {@code node}, told what its Dom0's streams cost. */
   void watch(String node) {
     tell(new Fabric.Watch(node, h.inbox()));

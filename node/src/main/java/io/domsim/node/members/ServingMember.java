@@ -70,7 +70,7 @@ public final class ServingMember {
     java.util.concurrent.CompletableFuture<akka.actor.typed.ActorRef<MemberHost.Command>> started =
         new java.util.concurrent.CompletableFuture<>();
     ActorSystem<Void> system = kernel.startSystem(MemberAkka.SYSTEM, MemberHost.create(kernel, spec, me.name(), driver,
-        members.memberOfNode(), member, started), MemberAkka.config(members, me));
+        members.names(), members.memberOfNode(), member, started), MemberAkka.config(members, me));
     akka.actor.typed.ActorRef<WindowLink.Command> own = system.systemActorOf(WindowLink.create(member, null, links),
         "window-link", akka.actor.typed.Props.empty());
     akka.actor.typed.ActorRefResolver resolver = akka.actor.typed.ActorRefResolver.get(system);
