@@ -55,10 +55,18 @@ final class Members {
   /** A serving member's whole life: join, wait, end; its exit code. */
   static int serve(ClusterSpec cluster, MemberSpec me, PrintWriter err) throws InterruptedException {
     try {
-      ServingMember.Outcome outcome = ServingMember.serve(cluster.members(), me, cluster.source(), line -> {
+      java.util.function.Consumer<String> say = line -> {
         err.println("domsim: " + line);
         err.flush();
-      });
+      };
+      // On the virtual clock this member hosts its nodes; on the real clock the driver runs them all (so far).
+      ServingMember.Outcome outcome = hosts(cluster) ? ServingMember.host(cluster, me, say)
+          : ServingMember.serve(cluster.members(), me, cluster.source(), say);
+      if (outcome == ServingMember.Outcome.FAILED) {
+        err.println("domsim: " + me.name() + "'s part of the run failed (above); the driving member ends the run"
+            + " with that failure.");
+        return Main.INTERNAL_FAILURE;
+      }
       if (outcome == ServingMember.Outcome.DRIVER_LOST) {
         err.println("domsim: the driving member " + cluster.members().driver().name() + " at "
             + cluster.members().driver().address() + " has been unreachable for "
@@ -82,6 +90,14 @@ final class Members {
     }
   }
 
+  /**
+   * Whether the members host their nodes (docs/architecture.md, "Members"): on the virtual clock. On the real clock
+   * the driving member runs every node (the window protocol's pacing and live operations are not built yet).
+   */
+  static boolean hosts(ClusterSpec cluster) {
+    return cluster.simulation().clock() == io.domsim.config.ClockMode.VIRTUAL;
+  }
+
   /** The driving member's run: as in one JVM, on Akka Cluster, the clock held until every member is up. */
   static ClusterRun startDriving(ClusterSpec cluster, MemberSpec me, MeterRegistry registry, SeriesSink series,
       PrintWriter err) throws InterruptedException, MembersMissing, CannotListen {
@@ -93,13 +109,16 @@ final class Members {
     try {
       java.util.concurrent.atomic.AtomicReference<akka.actor.typed.ActorSystem<Void>> akka =
           new java.util.concurrent.atomic.AtomicReference<>();
-      ClusterRun run = ClusterRun.start(cluster, registry, series, MemberAkka.config(members, me),
-          system -> {
-            StartBarrier.await(new Membership(system, members), members.joinTimeout(), cluster.source());
-            akka.set(system);
-            err.println("domsim: every member is up; the run starts");
-            err.flush();
-          });
+      ClusterRun.StartGate gate = system -> {
+        StartBarrier.await(new Membership(system, members), members.joinTimeout(), cluster.source());
+        akka.set(system);
+        err.println("domsim: every member is up; the run starts" + (hosts(cluster)
+            ? " (each member hosts its nodes)" : ""));
+        err.flush();
+      };
+      ClusterRun run = hosts(cluster)
+          ? ClusterRun.startOverMembers(cluster, registry, series, MemberAkka.config(members, me), gate)
+          : ClusterRun.start(cluster, registry, series, MemberAkka.config(members, me), gate);
       run.endWith(MemberWatch.start(akka.get(), members, (member, nodes) -> memberLost(run, members, member, nodes,
           err)));
       return run;
@@ -119,6 +138,13 @@ final class Members {
   private static void memberLost(ClusterRun run, MembersSpec members, String member, java.util.List<String> nodes,
       PrintWriter err) {
     String address = members.member(member).map(MemberSpec::address).orElse("?");
+    if (run.overMembers()) {
+      run.memberLost(member, "member " + member + " at " + address + " has been unreachable for "
+          + MemberWatch.MEMBER_GONE.toSeconds() + " s or has left (its process died, or the network between the"
+          + " members is down); it hosted " + String.join(", ", nodes) + ", and a run whose members host the nodes"
+          + " cannot go on without one yet");
+      return;
+    }
     err.println("domsim: member " + member + " at " + address + " has been unreachable for "
         + MemberWatch.MEMBER_GONE.toSeconds() + " s or has left (its process died, or the network between the members"
         + " is down): " + (nodes.isEmpty() ? "it hosted no node" : "its nodes " + String.join(", ", nodes)

@@ -31,13 +31,29 @@ class MembersIT {
 
   /** examples/migration.conf over three members on free loopback ports. */
   private Path threeMembers() throws IOException {
+    return threeMembers(Files.readString(Cli.example("migration.conf")), "members.conf");
+  }
+
+  /** {@code config} over three members on free loopback ports, in {@code file}. */
+  private Path threeMembers(String config, String file) throws IOException {
     String members = "\ndomsim.cluster.members = [\n"
         + "  { name = m1, host = \"127.0.0.1\", port = " + freePort() + " }\n"
         + "  { name = m2, host = \"127.0.0.1\", port = " + freePort() + " }\n"
         + "  { name = m3, host = \"127.0.0.1\", port = " + freePort() + " }\n]\n";
-    Path conf = tmp.resolve("members.conf");
-    Files.writeString(conf, Files.readString(Cli.example("migration.conf")) + members);
+    Path conf = tmp.resolve(file);
+    Files.writeString(conf, config + members);
     return conf;
+  }
+
+  /**
+   * examples/migration.conf (PV and HVM guests, pre-copy under Xen's and QEMU's stop rules, post-copy,
+   * stop-and-copy, refusals), its destinations on other members than its sources, with dst-2 failing during the HVM
+   * guest's migration into it and recovering later.
+   */
+  private String migrationsAndAFailure() throws IOException {
+    return Files.readString(Cli.example("migration.conf"))
+        + "\ndomsim.scenario += { at = 150s, action = fail, node = dst-2 }"
+        + "\ndomsim.scenario += { at = 200s, action = recover, node = dst-2 }\n";
   }
 
   private Process member(Path conf, String name, String... more) throws IOException {
@@ -53,15 +69,19 @@ class MembersIT {
     return Files.readString(tmp.resolve(name + ".log"));
   }
 
+  /**
+   * Each member hosts its nodes (the virtual clock): the migrations run between members, the failure reaches the
+   * fabric's and the network's replicas on every member, and the report is the one JVM's.
+   */
   @Test
   void threeJvmsRunTogetherGiveTheOneJvmReportAndAllEnd() throws Exception {
-    Path conf = threeMembers();
+    Path conf = threeMembers(migrationsAndAFailure(), "members.conf");
     Path out = tmp.resolve("out");
     List<Process> all = new ArrayList<>();
     try {
       all.add(member(conf, "m2"));
       all.add(member(conf, "m3"));
-      all.add(member(conf, "m1", "--duration", "3m", "--out", out.toString()));
+      all.add(member(conf, "m1", "--out", out.toString()));
       for (int i = 0; i < all.size(); i++) {
         String name = List.of("m2", "m3", "m1").get(i);
         assertTrue(all.get(i).waitFor(3, TimeUnit.MINUTES), name + " did not end: " + log(name));
@@ -70,14 +90,18 @@ class MembersIT {
     } finally {
       all.forEach(Process::destroyForcibly);
     }
-    assertTrue(log("m1").contains("every member is up; the run starts"), log("m1"));
+    assertTrue(log("m1").contains("every member is up; the run starts (each member hosts its nodes)"), log("m1"));
     assertTrue(log("m2").contains("m1 has left"), log("m2"));
 
     Path one = tmp.resolve("one");
-    Cli.Outcome single = Cli.run("run", Cli.example("migration.conf").toString(), "--duration", "3m", "--out",
-        one.toString(), "--no-progress");
-    assertEquals(0, single.code(), single.err());
+    Path single = tmp.resolve("single.conf");
+    Files.writeString(single, migrationsAndAFailure());
+    Cli.Outcome oneJvm = Cli.run("run", single.toString(), "--out", one.toString(), "--no-progress");
+    assertEquals(0, oneJvm.code(), oneJvm.err());
     assertEquals(withoutWallTime(one), withoutWallTime(out), "the report of the run over three members");
+    String report = String.join("\n", withoutWallTime(out));
+    assertTrue(report.contains("post-copy") && report.contains("stop-and-copy") && report.contains("\"fail\""),
+        "every algorithm ran, and the failure");
   }
 
   @Test
