@@ -57,7 +57,7 @@ public final class ClusterRun implements AutoCloseable {
 
   /** The driver's side of a run whose nodes the members host. */
   private record OverMembers(WindowedMember member, SortedMap<String, ActorRef<MemberHost.Command>> hosts,
-      ObservationLog log) {}
+      ObservationLog log, io.domsim.kernel.SimEntity console) {}
 
   private ClusterRun(SimKernel kernel, ActorSystem<Void> system, ActorRef<Cluster.Command> cluster, EventLog events,
       long horizon) {
@@ -152,7 +152,8 @@ public final class ClusterRun implements AutoCloseable {
           ended.complete(t);
         }
       });
-      return new ClusterRun(kernel, system, cluster, events, ended, new OverMembers(member, hosts, log));
+      return new ClusterRun(kernel, system, cluster, events, ended, new OverMembers(member, hosts, log,
+          kernel.entity("console")));
     } catch (RuntimeException | InterruptedException | MembersMissing e) {
       shutdown(system);
       throw e;
@@ -170,7 +171,7 @@ public final class ClusterRun implements AutoCloseable {
     }
   }
 
-  /** Whether the members host the nodes (and live operations are not available yet). */
+  /** Whether the members host the nodes (live operations then come in at the next window boundary). */
   public boolean overMembers() {
     return overMembers != null;
   }
@@ -289,9 +290,17 @@ public final class ClusterRun implements AutoCloseable {
   public CompletableFuture<String> operate(ScenarioAction action) {
     CompletableFuture<String> reply = new CompletableFuture<>();
     if (overMembers != null) {
-      // An operation from outside would have to come in as a barrier of the window protocol: not built yet.
-      reply.completeExceptionally(new OperationRefused(null, "live operations are not available while the members"
-          + " host the nodes; put the action in the configuration's scenario"));
+      // Over members it comes in at the driver's next window boundary, as one of the operator's events (a barrier):
+      // every member has run every event before it, and its orders reach their nodes at their place in the order.
+      overMembers.member().atNextBoundary(new WindowedMember.BoundaryAction() {
+        @Override public void at(long boundaryNanos) {
+          overMembers.console().sendAt(boundaryNanos, cluster, new Cluster.Operate(action, reply));
+        }
+
+        @Override public void tooLate() {
+          reply.completeExceptionally(new OperationRefused(null, "the run has ended"));
+        }
+      });
       return reply;
     }
     kernel.inject(() -> cluster.tell(new Cluster.Operate(action, reply)));

@@ -99,6 +99,41 @@ public final class WindowedMember {
         message));
   }
 
+  /** What comes in from outside at the next window boundary (the operator's live actions). */
+  public interface BoundaryAction {
+    /**
+     * On the simulation thread at a window's end, every member having run every event before {@code boundaryNanos}:
+     * set the action's timer there, to a barrier target, before the report names the next barrier.
+     */
+    void at(long boundaryNanos);
+
+    /** The run has ended before another boundary came. */
+    void tooLate();
+  }
+
+  private final java.util.concurrent.ConcurrentLinkedQueue<BoundaryAction> atBoundary =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private volatile boolean over;
+
+  /**
+   * From any thread: {@code action} comes in at this member's next window boundary (see {@link BoundaryAction}). A
+   * live operation cannot come in at the moment it is asked for, as in one JVM, since the other members may have run
+   * past that instant in the window; the boundary is at most one lookahead later (100 µs of simulated time by
+   * default).
+   */
+  public void atNextBoundary(BoundaryAction action) {
+    atBoundary.add(action);
+    if (over) {
+      drainTooLate();
+    }
+  }
+
+  private void drainTooLate() {
+    for (BoundaryAction a; (a = atBoundary.poll()) != null; ) {
+      a.tooLate();
+    }
+  }
+
   /** Reports the member's setup (window 0) once its actors have set their first timers. */
   public void start() {
     kernel.inject(() -> report(0));
@@ -308,8 +343,12 @@ public final class WindowedMember {
       running = false;
       runningBarrier = null;
       if (failure != null) {
+        over = true;
+        drainTooLate();
         ended.completeExceptionally(failure);
       } else if (g.end()) {
+        over = true;
+        drainTooLate();
         ended.complete(t);
       } else {
         report(g.window());
@@ -349,6 +388,10 @@ public final class WindowedMember {
 
   private void report(long window) {
     running = false;
+    // Every member has run every event before this window's horizon: what comes in from outside goes there.
+    for (BoundaryAction a; (a = atBoundary.poll()) != null; ) {
+      a.at(horizon);
+    }
     // The operator's next event, on the member that has it (SimKernel.barrierTarget), and what was sent to it.
     TreeMap<String, EventKey> barriers = new TreeMap<>(barriersSent);
     EventKey own = kernel.nextBarrier();

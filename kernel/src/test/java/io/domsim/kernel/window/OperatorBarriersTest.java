@@ -167,6 +167,11 @@ class OperatorBarriersTest {
   }
 
   static Map<String, List<String>> oneKernel() throws Exception {
+    return oneKernel(-1);
+  }
+
+  /** As the other, with a live step (99) set by a console entity at {@code liveStepNanos} (none when negative). */
+  static Map<String, List<String>> oneKernel(long liveStepNanos) throws Exception {
     Map<String, List<String>> seen = new ConcurrentHashMap<>();
     Map<String, ActorRef<Msg>> dir = new ConcurrentHashMap<>();
     SimKernel kernel = SimKernel.create(ClockKind.VIRTUAL, 1, 7);
@@ -176,6 +181,9 @@ class OperatorBarriersTest {
     try {
       dir.putAll(refs.get(10, SECONDS));
       everyone().forEach(a -> dir.get(a).tell(new Start()));
+      if (liveStepNanos >= 0) {
+        kernel.inject(() -> kernel.entity("console").sendAt(liveStepNanos, dir.get(OPERATOR), new Step(99)));
+      }
       assertEquals(END, kernel.runUntil(END).toCompletableFuture().get(30, SECONDS));
     } finally {
       system.terminate();
@@ -186,15 +194,26 @@ class OperatorBarriersTest {
 
   /** The run over three members; {@code pingersOrderToo}: a pinger also tells another member at zero time. */
   static Map<String, List<String>> threeMembers(InProcessTransport transport, boolean pingersOrderToo) throws Exception {
+    return threeMembers(transport, pingersOrderToo, null);
+  }
+
+  /**
+   * As the other; with {@code live} (not null), once the driver has run 200 windows, a live step (99) comes in at its
+   * next window boundary, from a console entity, and {@code live} completes with the boundary's time.
+   */
+  static Map<String, List<String>> threeMembers(InProcessTransport transport, boolean pingersOrderToo,
+      CompletableFuture<Long> live) throws Exception {
     Map<String, List<String>> seen = new ConcurrentHashMap<>();
     Map<String, Where> dir = new ConcurrentHashMap<>();
     Map<String, WindowedMember> members = transport.members;
+    Map<String, SimKernel> kernelOf = new ConcurrentHashMap<>();
     List<ActorSystem<Void>> systems = new ArrayList<>();
     try {
       for (String m : MEMBERS) {
         SimKernel kernel = SimKernel.create(ClockKind.VIRTUAL, 1, 7);
         WindowedMember member = new WindowedMember(m, kernel, transport);
         members.put(m, member);
+        kernelOf.put(m, kernel);
         Order order = (to, msg) -> {
           Where w = dir.get(to);
           if (w.member().equals(m)) {
@@ -222,6 +241,23 @@ class OperatorBarriersTest {
       }
       everyone().forEach(a -> dir.get(a).ref().tell(new Start()));
       MEMBERS.forEach(m -> members.get(m).start());
+      if (live != null) {
+        WindowedMember driver = members.get(MEMBERS.get(0));
+        while (driver.windows() < 200 && !driver.ended().toCompletableFuture().isDone()) {
+          Thread.onSpinWait();
+        }
+        SimKernel kernel = kernelOf.get(MEMBERS.get(0));
+        driver.atNextBoundary(new WindowedMember.BoundaryAction() {
+          @Override public void at(long boundaryNanos) {
+            kernel.entity("console").sendAt(boundaryNanos, dir.get(OPERATOR).ref(), new Step(99));
+            live.complete(boundaryNanos);
+          }
+
+          @Override public void tooLate() {
+            live.completeExceptionally(new AssertionError("the run ended before the live step came in"));
+          }
+        });
+      }
       // The first member to fail ends the wait (the others then wait for it for ever).
       CompletableFuture<Object> failed = new CompletableFuture<>();
       List<CompletableFuture<Long>> ends = MEMBERS.stream().map(m -> members.get(m).ended().toCompletableFuture())
@@ -260,6 +296,26 @@ class OperatorBarriersTest {
     assertEquals(STEPS + reports, barriers, "one window for each of the operator's events");
     assertEquals(0, transport.members.get("m1").barriersRun(), "the operator's member runs the barriers");
     assertTrue(transport.tellBatches.get() > STEPS / 2, transport.tellBatches.get() + " batches of tells");
+  }
+
+  /**
+   * A live order from outside (the console's) comes in at the driver's next window boundary, as a barrier: every
+   * actor then sees what one kernel shows it with that order set at that instant from the start.
+   */
+  @Test
+  void aLiveOrderComesInAtTheNextBoundaryAsABarrier() throws Exception {
+    CompletableFuture<Long> live = new CompletableFuture<>();
+    InProcessTransport transport = new InProcessTransport(MEMBERS, L, END);
+    Map<String, List<String>> seen = threeMembers(transport, false, live);
+    long at = live.get(10, SECONDS);
+    assertTrue(at > 0 && at < END, at + " ns");
+    assertTrue(seen.get(OPERATOR).contains(at + " " + new Step(99)), seen.get(OPERATOR).toString());
+    Map<String, List<String>> expected = oneKernel(at);
+    for (String a : everyone()) {
+      assertEquals(expected.get(a), seen.get(a), a);
+    }
+    assertEquals(STEPS + 1 + expected.get(OPERATOR).stream().filter(s -> s.contains("Report")).count(),
+        transport.members.get("m0").barriersRun(), "the live step was a barrier too");
   }
 
   @Test
