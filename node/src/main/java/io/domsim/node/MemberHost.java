@@ -42,15 +42,20 @@ public final class MemberHost extends AbstractBehavior<MemberHost.Command> {
   /** The operator's change of the network and the fabric, for this member's replicas. */
   public record Change(ReplicaChange change) implements Command, CrossJvm {}
 
-  /** At the end: answer what this member recorded and counted ({@link Gathered}). */
-  public record Gather(ActorRef<Gathered> replyTo) implements Command, CrossJvm {}
+  /**
+   * At the end: answer what this member counted and recorded ({@link Gathered}), the facts from index {@code from},
+   * at most {@code max} of them (a big run's facts would not fit in one message between members: Artery's frames
+   * are 256 KiB).
+   */
+  public record Gather(int from, int max, ActorRef<Gathered> replyTo) implements Command, CrossJvm {}
 
   /**
-   * The facts this member's nodes reported to its monitor, for the driver to merge and check, and the events it
-   * adds to the run's count (its timers, less those one JVM does not have: the barrier batches).
+   * Some of the facts this member's nodes reported to its monitor (from index {@code from}, of {@code total}), for
+   * the driver to merge and check, and the events it adds to the run's count (its timers, less those one JVM does
+   * not have: its fabric replica's and the barrier batches).
    */
-  public record Gathered(String member, java.util.List<ObservationLog.Entry> observations, long events)
-      implements CrossJvm {}
+  public record Gathered(String member, java.util.List<ObservationLog.Entry> observations, int from, int total,
+      long events) implements CrossJvm {}
 
   private final ClusterSpec spec;
   private final String self;
@@ -111,8 +116,11 @@ public final class MemberHost extends AbstractBehavior<MemberHost.Command> {
         })
         .onMessage(Gather.class, g -> {
           // Its timers, less its fabric replica's (the driver's replica fired the same) and the barrier batches.
-          g.replyTo().tell(new Gathered(self, observations.entries(),
-              replica.eventsCounted(kernel.timersFired()) - member.barrierBatchesFired()));
+          java.util.List<ObservationLog.Entry> all = observations.entries();
+          int from = Math.min(g.from(), all.size());
+          g.replyTo().tell(new Gathered(self, java.util.List.copyOf(all.subList(from, Math.min(all.size(),
+              from + g.max()))), from, all.size(), replica.eventsCounted(kernel.timersFired())
+              - member.barrierBatchesFired()));
           return this;
         })
         .build();

@@ -157,9 +157,17 @@ class ClusterOverMembersTest {
       logs.add(driverLog.entries());
       for (int i = 0; i < hosts.size(); i++) {
         ActorRef<MemberHost.Command> host = hosts.get(MEMBERS.get(i + 1));
-        MemberHost.Gathered g = AskPattern.<MemberHost.Command, MemberHost.Gathered>ask(host, MemberHost.Gather::new,
-            Duration.ofSeconds(10), systems.get(i).scheduler()).toCompletableFuture().get(10, SECONDS);
-        logs.add(g.observations());
+        // In parts of 7 facts, as the driver gathers them in parts (of ClusterRun.GATHER_FACTS) over Akka.
+        List<ObservationLog.Entry> facts = new ArrayList<>();
+        MemberHost.Gathered g;
+        do {
+          int from = facts.size();
+          g = AskPattern.<MemberHost.Command, MemberHost.Gathered>ask(host, replyTo -> new MemberHost.Gather(from, 7, replyTo),
+              Duration.ofSeconds(10), systems.get(i).scheduler()).toCompletableFuture().get(10, SECONDS);
+          assertTrue(g.observations().size() <= 7 && g.from() == from, g.from() + " " + g.observations().size());
+          facts.addAll(g.observations());
+        } while (facts.size() < g.total());
+        logs.add(facts);
         events += g.events();
       }
       return new Outcome(r.withKernelMeasures(events, null), ObservationLog.replay(ObservationLog.merge(logs)));
