@@ -86,10 +86,11 @@ class FabricAtACompletionTest {
     // At the second round's completion, the only flow then: guest traffic from a third member. Collected first, the
     // round would leave the network empty, and the guest traffic would wait without a timer.
     s.get("dst-1").put(SECOND_ROUND_DONE, new Guests(GBIT, GBIT / 2));
-    // A flow cancelled by its owner at its completion, while another member starts one.
-    s.get("db-1").put(3 * MS, new Start("db-1-y", "dst-2", 300_000, Fabric.Delivery.ARRIVAL, null));
+    // A flow done on departure, cancelled by its owner at its completion, while another member starts one.
+    s.get("db-1").put(3 * MS, new Start("db-1-y", "dst-2", 300_000, Fabric.Delivery.DEPARTURE, null));
     s.get("db-1").put(CANCELLED_DONE, new Cancel("db-1-y"));
     s.get("db-2").put(CANCELLED_DONE, new Start("db-2-z", "dst-2", 100_000, Fabric.Delivery.ARRIVAL, null));
+    s.get("dst-2").put(CANCELLED_DONE, new AskRate("db-1-y")); // shows that the script hit its completion
     return s;
   }
 
@@ -246,11 +247,14 @@ class FabricAtACompletionTest {
         atFirstDone, db2::toString);
     assertEquals(1, db2.stream().filter(l -> l.equals(SECOND_ROUND_DONE + " "
         + new Fabric.FlowDone(id("db-2-r2"), 250_000, FIRST_ROUND_DONE, SECOND_ROUND_DONE))).count(), db2::toString);
-    // Cancelled at its completion: its owner hears nothing of it, as after any cancel.
+    // Cancelled at its completion, before its timer: its owner hears nothing more of it, as after any cancel.
     List<String> db1 = one.logs().get("db-1/dom0");
     assertEquals(List.of(), db1.stream().filter(l -> l.contains("db-1-y") && !l.contains("Cancel")
         && !l.contains("Start")).toList(), db1::toString);
     assertEquals(1, db1.stream().filter(l -> l.equals(CANCELLED_DONE + " " + new Cancel("db-1-y"))).count(),
         db1::toString);
+    List<String> dst2 = one.logs().get("dst-2/dom0");
+    assertEquals(List.of(CANCELLED_DONE + " " + new AskRate("db-1-y"),
+        CANCELLED_DONE + " " + new Fabric.Rate(id("db-1-y"), true, ONE_BYTE_A_NANOSECOND, 0)), dst2);
   }
 }
