@@ -31,11 +31,13 @@ import java.util.TreeSet;
  * network latency), or {@link FlowBroken} when an endpoint fails.
  *
  * <p>The fabric keeps exactly one pending completion timer, for the earliest finish, and moves it
- * whenever rates change. Every command reads the simulated time once and first brings the network up to
- * that instant, collecting every flow that finished by then, before it is applied: so a command never
- * starts or changes a flow behind a completion that is due, even one that arrives after that completion
- * (at the same instant before the completion timer, or late), and each finished flow's last byte arrives
- * one latency after it left, whenever it is collected.
+ * whenever rates change. Every command that changes the network at once (the fabric's own timers, and the
+ * operator's {@link NodeFailed}, {@link NodeRecovered} and {@link LinkChanged}) reads the simulated time once and
+ * first brings the network up to that instant, collecting every flow that finished by then, before it is applied: so
+ * it never changes a flow behind a completion that is due, even one at the same instant whose timer comes later in
+ * the order, and each finished flow's last byte arrives one latency after it left, whenever it is collected. The
+ * inputs that take effect later and {@link GetRate} do not: they change nothing now, so a completion due at their
+ * very instant is collected at its own timer, at the same place in the order on every replica, whoever told them.
  *
  * <p>After the last byte has left the source, the flow is "in its tail" for one latency: a
  * {@link CancelFlow} still withdraws it, and a failure of either endpoint still breaks it.
@@ -220,6 +222,8 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
   /**
    * The answer to {@link GetRate}. {@code active} is false for an unknown flow, for one whose start has not taken
    * effect yet, and for a flow in its tail (all bytes sent, last byte in flight): then rate and remaining bytes are 0.
+   * A flow whose last byte leaves at the very instant asked, before its completion's timer, is active with 0 bytes
+   * remaining: it is collected at that timer.
    */
   public record Rate(FlowId flowId, boolean active, double bitsPerSecond, double remainingBytes) implements CrossJvm {}
 
@@ -431,7 +435,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
 
   private Behavior<Command> onStart(StartFlow s) {
     admitLater(s);
-    prepare();
+    applyOverdue();
     String refused = refusal(s);
     if (refused != null) {
       String why = refused.equals(DUPLICATE) ? "a flow with that id exists"
@@ -562,7 +566,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
 
   private Behavior<Command> onCancel(CancelFlow c) {
     admitLater(c);
-    prepare();
+    applyOverdue();
     StartFlow start = starting.get(c.flowId());
     if (network.contains(c.flowId()) || tails.containsKey(c.flowId())
         || (start != null && start.cause().compareTo(c.cause()) <= 0)) {
@@ -576,7 +580,7 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
 
   private Behavior<Command> onGuestTraffic(GuestTraffic g) {
     admitLater(g);
-    prepare();
+    applyOverdue();
     if (network.hasNode(g.node()) && !failed.contains(g.node())) { // a failed node's guests are gone
       boolean observable = network.size() > 0;
       enqueue(g, observable);
@@ -753,10 +757,15 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
     return this;
   }
 
+  /**
+   * A read: it answers from the network as it stands, its flows' bytes projected to now, and moves nothing. So a flow
+   * whose last byte leaves at this very instant, before its completion's timer (a question from an entity ordered
+   * before the fabric), is still moving, with nothing left; and asking changes nothing another replica does not do.
+   */
   private Behavior<Command> onGetRate(GetRate g) {
-    prepare();
     if (network.contains(g.flowId())) {
-      g.replyTo().tell(new Rate(g.flowId(), true, network.rateOf(g.flowId()), network.remainingBytes(g.flowId())));
+      g.replyTo().tell(new Rate(g.flowId(), true, network.rateOf(g.flowId()),
+          network.remainingBytesAt(g.flowId(), kernel.now())));
     } else {
       g.replyTo().tell(new Rate(g.flowId(), false, 0, 0));
     }
@@ -803,13 +812,27 @@ public final class Fabric extends AbstractBehavior<Fabric.Command> {
    * instant, at which the command must then act.
    */
   private long prepare() {
+    applyOverdue();
+    long now = kernel.now();
+    settle(now);
+    return now;
+  }
+
+  /**
+   * Applies the inputs whose instant came before the current event that nobody could see yet (see {@link Batch}):
+   * guest traffic that came while no flow was in the network, which has been empty since (a flow entering arms
+   * every batch), so applying it moves no flow. The inputs that take effect later call only this, not {@link
+   * #prepare}: they change nothing now, so they must not bring the network to now either. A completion due at this
+   * very instant, whose timer comes later in the instant's order (an input from an entity ordered before {@value
+   * #ENTITY}, as {@code db-1/dom0}), would be collected there, its owners told and its timer cancelled, on the replica
+   * told the input, and at its timer on the others. Applying these batches here keeps them from piling up in a run
+   * without migrations, where the fabric has no timer.
+   */
+  private void applyOverdue() {
     EventKey current = kernel.currentEvent();
     while (!pending.isEmpty() && effectKey(pending.firstKey()).compareTo(current) < 0) {
       apply(pending.firstEntry().getValue());
     }
-    long now = kernel.now();
-    settle(now);
-    return now;
   }
 
   /**

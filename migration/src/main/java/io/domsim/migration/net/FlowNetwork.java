@@ -300,6 +300,18 @@ public final class FlowNetwork<K extends Comparable<K>> {
     return remaining(active(id), nowNanos);
   }
 
+  /**
+   * Bytes of flow {@code id} not yet sent at {@code atNanos} (not before {@link #now()}) at the current rates (0 from
+   * its completion on): a projection that moves nothing, so it collects no flow that finishes by then.
+   */
+  public double remainingBytesAt(K id, long atNanos) {
+    if (atNanos < nowNanos) {
+      throw new IllegalStateException("the remaining bytes of flow " + id + " at " + atNanos
+          + " ns: the network is already at " + nowNanos + " ns");
+    }
+    return remaining(active(id), atNanos);
+  }
+
   /** When flow {@code id} finishes if nothing else changes. */
   public long completionOf(K id) {
     return active(id).doneAt;

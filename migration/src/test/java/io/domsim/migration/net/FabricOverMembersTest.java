@@ -56,10 +56,10 @@ class FabricOverMembersTest {
   static final long GBIT = 1_000_000_000L;
   static final long LATENCY = 100 * US;
   static final long END = 1_200 * MS;
-  // Node names sort after "fabric" on purpose: an input told at the very nanosecond of a completion by an entity
-  // ordered before the fabric's timer is the one edge the replicas do not reproduce (docs/architecture.md, "Members"
-  // 2). The Dom0s act on a 10 µs grid, which completions seldom hit.
-  static final List<String> NODES = List.of("n0", "n1", "n2", "n3", "n4", "n5");
+  // Some node names sort before "fabric", some after: the Dom0s' events come before the fabric's timers of their
+  // instant, or after them. (The Dom0s act on a 10 µs grid, which completions seldom hit: FabricAtACompletionTest
+  // aims at a completion's nanosecond.)
+  static final List<String> NODES = List.of("db-0", "dst-1", "n2", "n3", "n4", "n5");
   static final List<String> MEMBERS = List.of("m0", "m1", "m2");
   static final String DRIVER = "m0";
   static final int ROUNDS = 4;
@@ -87,7 +87,7 @@ class FabricOverMembersTest {
     at.put(420 * MS + 3, t -> t.fabric.tell(new Fabric.LinkChanged("n2", 0, LATENCY, t.kernel.currentEvent())));
     at.put(520 * MS + 3, t -> t.fabric.tell(new Fabric.LinkChanged("n4", GBIT / 2, 7 * LATENCY,
         t.kernel.currentEvent())));
-    at.put(700 * MS + 3, t -> t.fabric.tell(new Fabric.NodeRecovered("n1", t.kernel.currentEvent())));
+    at.put(700 * MS + 3, t -> t.fabric.tell(new Fabric.NodeRecovered(FAILING, t.kernel.currentEvent())));
     at.put(900 * MS + 3, t -> t.fabric.tell(new Fabric.LinkChanged("n2", nics.get("n2"), LATENCY,
         t.kernel.currentEvent())));
     at.put(1_000 * MS + 3, t -> t.fabric.tell(new Fabric.LinkChanged("n4", nics.get("n4"), LATENCY,
@@ -102,7 +102,7 @@ class FabricOverMembersTest {
   /** A start to the node that fails, caused within one latency before the failure: it is broken while it waits. */
   private enum JustBeforeTheFailure { INSTANCE }
 
-  static final String FAILING = "n1";
+  static final String FAILING = "dst-1";
   static final long FAILURE = 300 * MS + 3;
 
   /**

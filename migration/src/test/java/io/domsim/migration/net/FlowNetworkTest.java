@@ -52,6 +52,22 @@ class FlowNetworkTest {
     return all;
   }
 
+  /** What the fabric answers a rate query from: a projection that collects nothing, even a flow done by then. */
+  @Test
+  void remainingBytesAtProjectsWithoutMoving() {
+    FlowNetwork<String> n = network(8 * GBIT, "a", "b", "c"); // a byte a nanosecond
+    n.addFlow("short", "a", "b", 1_000, 0, 0);
+    n.addFlow("long", "a", "c", 1_000_000, 0, 0); // shares a's egress: half a byte a nanosecond each
+    assertEquals(750, n.remainingBytesAt("short", 500), 1e-9);
+    assertEquals(0, n.remainingBytesAt("short", 2_000), "nothing left from its completion on");
+    assertEquals(0, n.remainingBytesAt("short", 5_000));
+    assertEquals(2, n.size(), "a projection collects nothing");
+    assertEquals(0, n.now());
+    assertEquals(List.of("short"), n.advanceTo(2_000).stream().map(f -> f.flow().id()).toList());
+    assertEquals(1_000_000 - 1_000, n.remainingBytesAt("long", 2_000), 1e-9);
+    assertThrows(IllegalStateException.class, () -> n.remainingBytesAt("long", 1_999), "not before now");
+  }
+
   @Test
   void oneFlowAloneGetsTheWholeNic() {
     FlowNetwork<String> n = network(10 * GBIT, "a", "b");
