@@ -166,6 +166,10 @@ class RunCommand implements Callable<Integer> {
         }
         try {
           result = run.awaitEnd(bar::update);
+          if (run.overMembers()) {
+            // What the members' protocol cost: a window is one round trip through the driver.
+            err.println("domsim: " + run.windowsSummary());
+          }
         } finally {
           if (live != null) {
             live.close();

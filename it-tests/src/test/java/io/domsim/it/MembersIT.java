@@ -259,5 +259,8 @@ class MembersIT {
     assertTrue(rows.get(0).endsWith(" MEMBER"), rows.get(0));
     assertEquals(List.of("m1", "m2", "m3", "m1", "m1"),
         rows.subList(1, rows.size()).stream().map(r -> r.substring(r.lastIndexOf(' ') + 1)).toList(), v.out());
+    Cli.Outcome scale = Cli.run("validate", Cli.example("scale-members.conf").toString());
+    assertEquals(0, scale.code(), scale.err());
+    assertTrue(scale.out().contains("members: m1 at 127.0.0.1:25530 (drives the run)"), scale.out());
   }
 }

@@ -171,6 +171,16 @@ public final class ClusterRun implements AutoCloseable {
     }
   }
 
+  /**
+   * Over members, after the end: how many windows the members ran (each one round trip through the driver) and how
+   * many of them were the operator's barriers.
+   */
+  public String windowsSummary() {
+    return overMembers == null ? "one JVM: no windows" : String.format(java.util.Locale.ROOT,
+        "%,d windows over %d members, %,d of them the operator's barriers", overMembers.member().windows(),
+        overMembers.hosts().size() + 1, overMembers.member().barriersRun());
+  }
+
   /** Whether the members host the nodes (live operations then come in at the next window boundary). */
   public boolean overMembers() {
     return overMembers != null;
