@@ -344,7 +344,8 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
   private void startWorkload(Domain d) {
     WorkloadSpec w = d.spec().workload();
     if (w.trace().isPresent()) {
-      Workload workload = new Workload(d, kernel.entity("guest/" + d.name() + "/trace"));
+      // A guest's phases only change its host's rates: local events (SimKernel.localEntity).
+      Workload workload = new Workload(d, kernel.localEntity("guest/" + d.name() + "/trace"));
       workloads.put(d.domid(), workload);
       host.setCpu(d.domid(), w.tracedCpuAt(kernel.now()), kernel.now());
       scheduleTraceStep(workload);
@@ -353,7 +354,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     if (w.variability() <= 0) {
       return;
     }
-    Workload workload = new Workload(d, kernel.entity("guest/" + d.name() + "/workload"));
+    Workload workload = new Workload(d, kernel.localEntity("guest/" + d.name() + "/workload"));
     workloads.put(d.domid(), workload);
     host.setLoadFactor(d.domid(), drawLevel(workload), kernel.now());
     schedulePhase(workload);

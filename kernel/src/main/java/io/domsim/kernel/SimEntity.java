@@ -15,8 +15,15 @@ public final class SimEntity {
   private final long orderKey;
   private long seq;
   private SplittableRandom random;
+  private final boolean local;
 
   SimEntity(SimKernel kernel, String name) {
+    this(kernel, name, false);
+  }
+
+  /** @param local whether its events never send beyond their member at once ({@link SimKernel#localEntity}) */
+  SimEntity(SimKernel kernel, String name, boolean local) {
+    this.local = local;
     this.kernel = kernel;
     this.name = name.intern();
     this.orderKey = SimTimer.orderKey(this.name);
@@ -45,6 +52,7 @@ public final class SimEntity {
   /** Deliver {@code message} to {@code target} at simulated instant {@code atNanos} (not in the past). */
   public <T> SimTimer sendAt(long atNanos, ActorRef<T> target, T message) {
     SimTimer t = new SimTimer(Math.max(atNanos, kernel.now()), name, orderKey, seq++, target, message);
+    t.local = local;
     kernel.schedule(t);
     return t;
   }
@@ -59,6 +67,7 @@ public final class SimEntity {
    */
   public SimTimer callAt(long atNanos, ActorRef<?> owner, Runnable action) {
     SimTimer t = new SimTimer(Math.max(atNanos, kernel.now()), name, orderKey, seq++, owner, action);
+    t.local = local;
     kernel.schedule(t);
     return t;
   }
@@ -81,6 +90,7 @@ public final class SimEntity {
       throw new IllegalArgumentException("negative delay " + delayNanos + " ns from " + name);
     }
     SimTimer t = new SimTimer(kernel.now() + delayNanos, name, orderKey, seq++, owner, action);
+    t.local = local;
     kernel.schedule(t, true);
     return t;
   }

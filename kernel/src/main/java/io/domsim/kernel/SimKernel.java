@@ -160,6 +160,33 @@ public final class SimKernel {
     return loop.clockRunning();
   }
 
+  /**
+   * As {@link #entity}, for an entity whose events only change the state of its own actor and never send a message
+   * at once (a guest's workload phases: they change its host's rates): over members, its timers are not events
+   * that could send to another member, so windows may run past them (see {@link #nextSendingTimerTime}). A message
+   * sent across members from one anyway is due inside the window it is sent in and fails the run there.
+   */
+  public SimEntity localEntity(String name) {
+    return new SimEntity(this, name, true);
+  }
+
+  /**
+   * Over members, before the actor system starts: from now on the kernel keeps the timers that are not a local
+   * entity's apart, for {@link #nextSendingTimerTime}. (In one JVM nothing is kept.)
+   */
+  public void trackSendingTimers() {
+    loop.trackSendingTimers();
+  }
+
+  /**
+   * On the simulation thread: the time of the next timer that is not cancelled and not a local entity's, or {@link
+   * Long#MAX_VALUE} for none: the earliest event that could send something to another member (what a member
+   * reports at the end of a window). Without {@link #trackSendingTimers}, the next timer's.
+   */
+  public long nextSendingTimerTime() {
+    return loop.nextSendingTimerTime();
+  }
+
   /** A named entity whose timers and random numbers are its own. Names must be unique in a run. */
   public SimEntity entity(String name) {
     return new SimEntity(this, name);

@@ -217,6 +217,32 @@ final class SimLoop extends AbstractExecutorService {
     if (barrierTargets != null && barrierTargets.contains(t.target)) {
       barrierTimers.add(t);
     }
+    if (sendingTimers != null && !t.local) {
+      sendingTimers.add(t);
+    }
+  }
+
+  /** Over members, the timers that are not a local entity's, perhaps fired (dropped when read); null in one JVM. */
+  private java.util.TreeSet<SimTimer> sendingTimers;
+
+  void trackSendingTimers() {
+    if (thread != null) {
+      throw new IllegalStateException("sending timers are tracked from the start, before the loop runs");
+    }
+    sendingTimers = new java.util.TreeSet<>();
+  }
+
+  /** On the loop thread: see {@link SimKernel#nextSendingTimerTime}. */
+  long nextSendingTimerTime() {
+    if (sendingTimers == null) {
+      return nextTimerTime();
+    }
+    SimTimer head = sendingTimers.isEmpty() ? null : sendingTimers.first();
+    while (head != null && (head.isCancelled() || lastFired != null && head.compareTo(lastFired) <= 0)) {
+      sendingTimers.pollFirst();
+      head = sendingTimers.isEmpty() ? null : sendingTimers.first();
+    }
+    return head == null ? Long.MAX_VALUE : head.time;
   }
 
   CompletionStage<SimulationFailure> whenFailed() {

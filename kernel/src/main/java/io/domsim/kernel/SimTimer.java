@@ -21,6 +21,11 @@ public final class SimTimer implements Comparable<SimTimer> {
   private final Object message;
   private final boolean direct;
   private boolean cancelled;
+  /**
+   * Set by a local entity ({@link SimKernel#localEntity}): what this timer's event causes at once stays on its member,
+   * so a member of a run over several JVMs need not count it as an event that could send to another.
+   */
+  boolean local;
 
   <T> SimTimer(long time, String entity, long seq, ActorRef<T> target, T message) {
     this(time, entity, orderKey(entity), seq, target, message);

@@ -95,6 +95,7 @@ public final class ClusterRun implements AutoCloseable {
     RunSeries runSeries = series == null ? null : new RunSeries(series, spec.metrics().series().guests(),
         SimTime.of(spec.simulation().sampleInterval()));
     SimKernel kernel = SimKernel.create(ClockKind.VIRTUAL, spec.simulation().speed(), spec.simulation().seed());
+    kernel.trackSendingTimers(); // windows run past the guests' phases
     WindowLink.Links links = new WindowLink.Links();
     WindowedMember member = new WindowedMember(driver, kernel, links);
     WindowCoordinator coordinator = new WindowCoordinator(members.names(), SimTime.of(spec.network().latency()), end);

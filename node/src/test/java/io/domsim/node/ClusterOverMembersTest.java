@@ -113,6 +113,7 @@ class ClusterOverMembersTest {
     try {
       for (String m : MEMBERS) {
         SimKernel kernel = SimKernel.create(ClockKind.VIRTUAL, 1, spec.simulation().seed());
+        kernel.trackSendingTimers();
         WindowedMember member = new WindowedMember(m, kernel, transport);
         transport.add(member);
         kernels.put(m, kernel);

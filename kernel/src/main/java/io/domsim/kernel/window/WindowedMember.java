@@ -398,7 +398,8 @@ public final class WindowedMember {
     if (own != null) {
       barriers.merge(name, own, (a, b) -> a.compareTo(b) <= 0 ? a : b);
     }
-    transport.report(new WindowCoordinator.Report(name, window, kernel.nextTimerTime(), earliestSent, sentTo,
+    // Its next event that could send to another member: local entities' events (guests' phases) run inside windows.
+    transport.report(new WindowCoordinator.Report(name, window, kernel.nextSendingTimerTime(), earliestSent, sentTo,
         barriers));
     barriersSent.clear();
     earliestSent = Long.MAX_VALUE;

@@ -65,6 +65,7 @@ public final class ServingMember {
     MembersSpec members = spec.members();
     String driver = members.driver().name();
     SimKernel kernel = SimKernel.create(ClockKind.VIRTUAL, spec.simulation().speed(), spec.simulation().seed());
+    kernel.trackSendingTimers(); // windows run past the guests' phases
     WindowLink.Links links = new WindowLink.Links();
     WindowedMember member = new WindowedMember(me.name(), kernel, links);
     java.util.concurrent.CompletableFuture<akka.actor.typed.ActorRef<MemberHost.Command>> started =
