@@ -57,7 +57,7 @@ public final class ClusterRun implements AutoCloseable {
 
   /** The driver's side of a run whose nodes the members host. */
   private record OverMembers(WindowedMember member, SortedMap<String, ActorRef<MemberHost.Command>> hosts,
-      ObservationLog log, io.domsim.kernel.SimEntity console) {}
+      ObservationLog log, io.domsim.kernel.SimEntity console, ActorRef<WindowLink.Command> link) {}
 
   private ClusterRun(SimKernel kernel, ActorSystem<Void> system, ActorRef<Cluster.Command> cluster, EventLog events,
       long horizon) {
@@ -154,7 +154,7 @@ public final class ClusterRun implements AutoCloseable {
         }
       });
       return new ClusterRun(kernel, system, cluster, events, ended, new OverMembers(member, hosts, log,
-          kernel.entity("console")));
+          kernel.entity("console"), ownLink));
     } catch (RuntimeException | InterruptedException | MembersMissing e) {
       shutdown(system);
       throw e;
@@ -343,6 +343,19 @@ public final class ClusterRun implements AutoCloseable {
   /** Ends the run at the current simulated time instead of the configured duration. */
   public void stop() {
     stopped = true;
+    if (overMembers != null) {
+      // Over members the run ends at the driver's next window boundary, which every member reaches.
+      overMembers.member().atNextBoundary(new WindowedMember.BoundaryAction() {
+        @Override public void at(long boundaryNanos) {
+          overMembers.link().tell(new WindowLink.EndAt(boundaryNanos));
+        }
+
+        @Override public void tooLate() {
+          // it has ended already
+        }
+      });
+      return;
+    }
     end = kernel.runUntilNow().toCompletableFuture();
   }
 

@@ -83,7 +83,7 @@ public final class WindowCoordinator {
 
   private final List<String> members;
   private final long lookaheadNanos;
-  private final long endNanos;
+  private long endNanos;
   private final TreeMap<String, Report> reports = new TreeMap<>();
   /**
    * Every barrier reported and not yet run, with its member: a barrier delivery is reported by its sender once, and
@@ -111,6 +111,17 @@ public final class WindowCoordinator {
     this.members = List.copyOf(members);
     this.lookaheadNanos = lookaheadNanos;
     this.endNanos = endNanos;
+  }
+
+  /**
+   * The run ends at {@code nanos} instead (the operator stops it: a time every member has reached, a window
+   * boundary), unless it was to end earlier.
+   */
+  public void endAt(long nanos) {
+    if (nanos < 0) {
+      throw new IllegalArgumentException("the run's end must be a time, was " + nanos);
+    }
+    endNanos = Math.min(endNanos, nanos);
   }
 
   /** The window the coordinator waits for reports of: 0 until every member has reported its setup. */

@@ -58,6 +58,12 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
    */
   public record Begin() implements Command, CrossJvm {}
 
+  /**
+   * On the driver, from its own member at a window boundary: the run ends there (the operator stopped it). Sent
+   * before the driver's report of that window, so the coordinator has it when it grants the next.
+   */
+  public record EndAt(long nanos) implements Command, io.domsim.kernel.serialization.SameMember {}
+
   /** From a serving member whose simulation failed: the run cannot go on (its windows would never come). */
   public record Failed(String member, String failure) implements Command, CrossJvm {}
 
@@ -198,6 +204,13 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
         })
         .onMessage(Begin.class, b -> {
           member.start();
+          return this;
+        })
+        .onMessage(EndAt.class, e -> {
+          if (coordinator == null) {
+            throw new IllegalStateException(member.name() + " was told to end the run, but does not drive it");
+          }
+          coordinator.endAt(e.nanos());
           return this;
         })
         .onMessage(Failed.class, f -> {

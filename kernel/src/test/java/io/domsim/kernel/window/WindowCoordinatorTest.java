@@ -75,4 +75,21 @@ class WindowCoordinatorTest {
     assertThrows(IllegalArgumentException.class, () -> new WindowCoordinator(List.of("m1"), 0, 1_000),
         "no lookahead, no window");
   }
+
+  /** The operator stops the run: it ends at the boundary it was told, every event at it still running. */
+  @Test
+  void aRunStoppedAtABoundaryEndsThere() {
+    WindowCoordinator c = new WindowCoordinator(List.of("m1", "m2"), L, 10_000);
+    c.report(new Report("m1", 0, 0, NONE, sent()));
+    c.report(new Report("m2", 0, 0, NONE, sent()));
+    c.endAt(100); // told at the end of window 1 ([0, 100))
+    c.report(new Report("m1", 1, 100, NONE, sent()));
+    assertEquals(new Grant(2, 101, 0, false), c.report(new Report("m2", 1, 150, NONE, sent())).get("m1"),
+        "the events at 100 run");
+    c.report(new Report("m1", 2, 170, NONE, sent()));
+    Grant last = c.report(new Report("m2", 2, 150, NONE, sent())).get("m2");
+    assertEquals(new Grant(3, 101, 0, true), last, "nothing is left at or before 100: the run ends there");
+    c.endAt(50_000);
+    assertTrue(c.ended());
+  }
 }
