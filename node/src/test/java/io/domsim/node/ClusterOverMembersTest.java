@@ -73,7 +73,11 @@ class ClusterOverMembersTest {
       """;
 
   static ClusterSpec spec() throws Exception {
-    return io.domsim.config.ClusterConfigLoader.parse(CONFIG, "members.conf", List.of(), Plugins.onClassPath());
+    return spec(CONFIG);
+  }
+
+  static ClusterSpec spec(String config) throws Exception {
+    return io.domsim.config.ClusterConfigLoader.parse(config, "members.conf", List.of(), Plugins.onClassPath());
   }
 
   /** Node i to member i mod 3, as the configuration's round-robin puts unpinned nodes. */
@@ -103,9 +107,16 @@ class ClusterOverMembersTest {
 
   /** The run over three members; returns its result with the events every member fired, as one JVM counts them. */
   static Outcome overMembers(ClusterSpec spec) throws Exception {
+    return overMembers(spec, false);
+  }
+
+  /** With {@code lateToDriver}, what is sent to the driver comes as late as the protocol allows. */
+  static Outcome overMembers(ClusterSpec spec, boolean lateToDriver) throws Exception {
     long latency = SimTime.of(spec.network().latency());
     long end = SimTime.of(spec.simulation().duration());
     InProcessTransport transport = new InProcessTransport(MEMBERS, latency, end);
+    WindowedMember.Transport links = lateToDriver ? new LateToDriverTransport(transport, MEMBERS.get(0),
+        MEMBERS.size()) : transport;
     TreeMap<String, String> placement = memberOfNode(spec);
     Map<String, SimKernel> kernels = new TreeMap<>();
     Map<String, WindowedMember> members = new TreeMap<>();
@@ -113,7 +124,7 @@ class ClusterOverMembersTest {
     try {
       for (String m : MEMBERS) {
         SimKernel kernel = SimKernel.create(ClockKind.VIRTUAL, 1, spec.simulation().seed());
-        WindowedMember member = new WindowedMember(m, kernel, transport);
+        WindowedMember member = new WindowedMember(m, kernel, links);
         transport.add(member);
         kernels.put(m, kernel);
         members.put(m, member);
@@ -202,9 +213,29 @@ class ClusterOverMembersTest {
         >= 3, r.migrations().toString());
   }
 
+  /**
+   * A node's report to the operator from another member (here n6's boot's end, whose answer changes every member's
+   * replicas at once) is a barrier: the coordinator must know of it before the driver has even received it, or the
+   * driver runs it in an ordinary window and cannot tell the other members at zero time (the run failed so when the
+   * reports were shipped with a plain delivery, whenever the driver reported before they came).
+   */
+  @Test
+  void reportsReachingTheDriverLateAreStillBarriers() throws Exception {
+    // n6 (on m3) ends its boot at 51 s, a sample instant, in an ordinary window (at 50 s a scenario step's barrier
+    // window would have ended the window before its report came due).
+    String config = CONFIG.replace("{ at = 45s, action = power-on, node = n6 }",
+        "{ at = 46s, action = power-on, node = n6 }");
+    assertTrue(!config.equals(CONFIG));
+    sameReport(spec(config), true);
+  }
+
   static RunResult sameReport(ClusterSpec spec) throws Exception {
+    return sameReport(spec, false);
+  }
+
+  static RunResult sameReport(ClusterSpec spec, boolean lateToDriver) throws Exception {
     Outcome one = oneJvm(spec);
-    Outcome over = overMembers(spec);
+    Outcome over = overMembers(spec, lateToDriver);
     assertTrue(one.verdict().holds() && one.verdict().checks() > 20, one.verdict().describe()); // 34 when written
     assertEquals(one.verdict(), over.verdict(), "the members' merged facts hold as one JVM's");
     RunResult oneJvm = one.result();
