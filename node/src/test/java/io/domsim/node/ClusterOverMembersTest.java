@@ -229,6 +229,41 @@ class ClusterOverMembersTest {
     sameReport(spec(config), true);
   }
 
+  /**
+   * Consolidation with idle hosts switched off, its role (and the pool master's) on a serving member (h1, the first
+   * node by name, is second in the file: m2): each round's orders reach the operator one latency later as a
+   * barrier, its migrations and power changes go out at the barrier, and the power states go back to m2 there.
+   */
+  @Test
+  void consolidationOnAServingMemberGivesTheReportOfOneJvm() throws Exception {
+    String config = """
+        domsim {
+          simulation { duration = 20m, seed = 5, sample-interval = 10s }
+          node-defaults {
+            cpu { cores = 4, ghz = 2.0 }
+            memory = 16GiB
+            nic = 1Gbps
+            power { model = hp-proliant-ml110-g5, off = 0W, shutdown-time = 10s, boot-time = 60s }
+            dom0 { vcpus = 1, memory = 1GiB }
+          }
+          nodes = [ { name = h2 }, { name = h1 }, { name = h3 }, { name = h4 }, { name = h5 }, { name = h6 } ]
+          guest-defaults { type = pv, vcpus = 1, memory = 1GiB, workload { cpu = 0.3, dirty-rate = 500, io-rate = 10 } }
+          guest-groups = [ { prefix = "g", count = 8 } ]
+          scenario = [ { at = 9m, action = create, guest { name = late, type = pv, vcpus = 1, memory = 1GiB } } ]
+          scheduler {
+            placement = worst-fit
+            consolidation { policy = thr, selection = mmt, switch-off-idle = true, interval = 2m }
+          }
+        }
+        """;
+    ClusterSpec spec = spec(config);
+    assertEquals("m2", memberOfNode(spec).get("h1"));
+    RunResult r = sameReport(spec, true);
+    assertTrue(r.summary().migrations() > 0, r.migrations().toString());
+    assertTrue(r.operations().stream().anyMatch(o -> o.action() == RunResult.OperationAction.POWER_OFF),
+        r.operations().toString());
+  }
+
   static RunResult sameReport(ClusterSpec spec) throws Exception {
     return sameReport(spec, false);
   }
