@@ -264,6 +264,39 @@ class ClusterOverMembersTest {
         r.operations().toString());
   }
 
+  /**
+   * The pool master's role moves: n1 (first by name, on m2) fails, a create is placed by n2 (on m1), n1 recovers and
+   * places the next create again; a lifecycle verb on a guest of m3 and a migration across members between them.
+   */
+  @Test
+  void aPoolMasterMovingAfterAFailureGivesTheReportOfOneJvm() throws Exception {
+    String config = """
+        domsim {
+          simulation { duration = 60s, seed = 3, sample-interval = 1s }
+          node-defaults { cpu { cores = 8, ghz = 2.5 }, memory = 32GiB }
+          nodes = [ { name = n2 }, { name = n1 }, { name = n3 }, { name = n4 } ]
+          guests = [
+            { name = a, type = pv, vcpus = 2, memory = 4GiB }
+            { name = b, type = hvm, vcpus = 2, memory = 4GiB }
+            { name = c, type = pv, vcpus = 1, memory = 2GiB, node = n3 }
+          ]
+          scenario = [
+            { at = 5s, action = fail, node = n1 }
+            { at = 10s, action = create, guest { name = d, type = pv, vcpus = 1, memory = 2GiB } }
+            { at = 15s, action = pause, guest = c }
+            { at = 18s, action = unpause, guest = c }
+            { at = 20s, action = recover, node = n1 }
+            { at = 25s, action = create, guest { name = e, type = pv, vcpus = 1, memory = 2GiB } }
+            { at = 30s, action = migrate, guest = c, to = n4 }
+          ]
+        }
+        """;
+    ClusterSpec spec = spec(config);
+    assertEquals("m2", memberOfNode(spec).get("n1"));
+    RunResult r = sameReport(spec, true);
+    assertTrue(r.guests().stream().anyMatch(g -> g.name().equals("e")), r.guests().toString());
+  }
+
   static RunResult sameReport(ClusterSpec spec) throws Exception {
     return sameReport(spec, false);
   }
