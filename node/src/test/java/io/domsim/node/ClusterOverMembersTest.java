@@ -162,7 +162,9 @@ class ClusterOverMembersTest {
       long events = kernels.get(MEMBERS.get(0)).timersFired() - members.get(MEMBERS.get(0)).barrierBatchesFired();
       assertTrue(members.get(MEMBERS.get(0)).barriersRun() >= spec.scenario().size(),
           "every scenario step was a barrier: " + members.get(MEMBERS.get(0)).barriersRun());
-      assertTrue(transport.crossings() > 50, transport.crossings() + " messages crossed members (81 when written)");
+      // (Two nodes, as multifd.conf's one migration, cross less.)
+      assertTrue(transport.crossings() > (spec.nodes().size() > 2 ? 50 : 10), transport.crossings()
+          + " messages crossed members (81 when written)");
       // Every member's monitor only recorded: the run's verdict is the merged logs'.
       List<List<ObservationLog.Entry>> logs = new ArrayList<>();
       logs.add(driverLog.entries());
@@ -297,6 +299,17 @@ class ClusterOverMembersTest {
     assertTrue(r.guests().stream().anyMatch(g -> g.name().equals("e")), r.guests().toString());
   }
 
+  /**
+   * Bundled examples over three members, their reports late to the driver: lifecycle.conf (two nodes: m3 hosts
+   * none), multifd.conf (a multi-stream migration from m1 to m2) and chaos.conf (failures, partitions, faults).
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"lifecycle.conf", "multifd.conf", "chaos.conf"})
+  void bundledExamplesGiveTheReportOfOneJvm(String example) throws Exception {
+    String text = java.nio.file.Files.readString(java.nio.file.Path.of("../examples/" + example));
+    sameReport(io.domsim.config.ClusterConfigLoader.parse(text, example, List.of(), Plugins.onClassPath()), true);
+  }
+
   static RunResult sameReport(ClusterSpec spec) throws Exception {
     return sameReport(spec, false);
   }
@@ -304,7 +317,7 @@ class ClusterOverMembersTest {
   static RunResult sameReport(ClusterSpec spec, boolean lateToDriver) throws Exception {
     Outcome one = oneJvm(spec);
     Outcome over = overMembers(spec, lateToDriver);
-    assertTrue(one.verdict().holds() && one.verdict().checks() > 20, one.verdict().describe()); // 34 when written
+    assertTrue(one.verdict().holds() && one.verdict().checks() > (spec.nodes().size() > 2 ? 20 : 5), one.verdict().describe()); // 34 when written
     assertEquals(one.verdict(), over.verdict(), "the members' merged facts hold as one JVM's");
     RunResult oneJvm = one.result();
     RunResult members = over.result();
