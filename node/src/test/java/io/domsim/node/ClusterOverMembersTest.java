@@ -310,6 +310,18 @@ class ClusterOverMembersTest {
     sameReport(io.domsim.config.ClusterConfigLoader.parse(text, example, List.of(), Plugins.onClassPath()), true);
   }
 
+  /**
+   * examples/planetlab.conf (800 hosts, 1,052 traced guests, thr with hosts switched off) for its first two
+   * consolidation rounds: the consolidator on m1, its migrations and power changes reaching m2's and m3's hosts.
+   */
+  @Test
+  void planetlabsFirstRoundsGiveTheReportOfOneJvm() throws Exception {
+    ClusterSpec spec = io.domsim.config.ClusterConfigLoader.load(java.nio.file.Path.of("../examples/planetlab.conf"),
+        List.of("simulation.duration=11m"), Plugins.onClassPath());
+    RunResult r = sameReport(spec, true);
+    assertTrue(r.summary().migrations() > 0, r.summary().toString());
+  }
+
   static RunResult sameReport(ClusterSpec spec) throws Exception {
     return sameReport(spec, false);
   }
