@@ -57,7 +57,7 @@ public final class ClusterRun implements AutoCloseable {
 
   /** The driver's side of a run whose nodes the members host. */
   private record OverMembers(WindowedMember member, SortedMap<String, ActorRef<MemberHost.Command>> hosts,
-      ObservationLog log, io.domsim.kernel.SimEntity console) {}
+      ObservationLog log, io.domsim.kernel.SimEntity console, WindowLink.Links links) {}
 
   private ClusterRun(SimKernel kernel, ActorSystem<Void> system, ActorRef<Cluster.Command> cluster, EventLog events,
       long horizon) {
@@ -153,7 +153,7 @@ public final class ClusterRun implements AutoCloseable {
         }
       });
       return new ClusterRun(kernel, system, cluster, events, ended, new OverMembers(member, hosts, log,
-          kernel.entity("console")));
+          kernel.entity("console"), links));
     } catch (RuntimeException | InterruptedException | MembersMissing e) {
       shutdown(system);
       throw e;
@@ -342,6 +342,13 @@ public final class ClusterRun implements AutoCloseable {
   /** Ends the run at the current simulated time instead of the configured duration. */
   public void stop() {
     stopped = true;
+    if (overMembers != null) {
+      // Every member ends at the next boundary, through the window protocol (the run's end then comes as at the
+      // configured end): stopping the driver's kernel alone left the others running, or let the next grant run the
+      // driver's clock on under the end's gathering, whose tells to other members' nodes then failed the run.
+      overMembers.links().stop();
+      return;
+    }
     end = kernel.runUntilNow().toCompletableFuture();
   }
 

@@ -113,6 +113,16 @@ public final class WindowCoordinator {
     this.endNanos = endNanos;
   }
 
+  private boolean stopped;
+
+  /**
+   * The run is stopped from outside (launch's stop, Ctrl-C): the grants that answer the window's reports end it,
+   * every member at the same boundary (before the next window's start), as one JVM's clock stops at one instant.
+   */
+  public void stop() {
+    stopped = true;
+  }
+
   /** The window the coordinator waits for reports of: 0 until every member has reported its setup. */
   public long window() {
     return window;
@@ -162,8 +172,9 @@ public final class WindowCoordinator {
     }
     reports.clear();
     window++;
-    ended = start > endNanos;
-    long horizon = ended ? endNanos + 1 : Math.min(start + lookaheadNanos, endNanos + 1);
+    ended = start > endNanos || stopped;
+    // Stopped from outside: every member ends before the next start, having run everything before it.
+    long horizon = start > endNanos ? endNanos + 1 : ended ? start : Math.min(start + lookaheadNanos, endNanos + 1);
     EventKey barrier = null;
     String barrierMember = null;
     if (!ended && !barriers.isEmpty() && barriers.firstKey().time() < horizon) {

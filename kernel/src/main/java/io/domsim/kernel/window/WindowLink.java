@@ -47,6 +47,9 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
    */
   public record Begin() implements Command, CrossJvm {}
 
+  /** On the driver, from outside (launch's stop, Ctrl-C): the run ends at the next boundary, on every member. */
+  public record Stop() implements Command, io.domsim.kernel.serialization.SameMember {} // the driver's own link
+
   /** From a serving member whose simulation failed: the run cannot go on (its windows would never come). */
   public record Failed(String member, String failure) implements Command, CrossJvm {}
 
@@ -97,6 +100,11 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
     /** The driver's word to a serving member that its windows begin ({@link Begin}). */
     public void begin(String member) {
       of(member).tell(new Begin());
+    }
+
+    /** On the driver: the run stops at the next boundary ({@link Stop}). */
+    public void stop() {
+      of(driver).tell(new Stop());
     }
 
     /** A serving member's word to the driver that its simulation failed. */
@@ -166,6 +174,15 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
         })
         .onMessage(Begin.class, b -> {
           member.start();
+          return this;
+        })
+        .onMessage(Stop.class, stop -> {
+          if (coordinator == null) {
+            throw new IllegalStateException(member.name() + " was told to stop the run, which it does not drive");
+          }
+          if (!coordinator.ended()) {
+            coordinator.stop();
+          }
           return this;
         })
         .onMessage(Failed.class, f -> {
