@@ -194,7 +194,16 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
             throw new IllegalStateException(r.report().member() + " reported to " + member.name()
                 + ", which does not drive the run");
           }
-          for (Map.Entry<String, WindowCoordinator.Grant> g : coordinator.report(r.report()).entrySet()) {
+          Map<String, WindowCoordinator.Grant> grants;
+          try {
+            grants = coordinator.report(r.report());
+          } catch (IllegalArgumentException e) {
+            // A protocol error: the run fails (the link, stopped by the exception, would leave every member waiting).
+            onFailed.accept(new Failed(r.report().member(), "the driver's coordinator refused its report: "
+                + e.getMessage()));
+            return this;
+          }
+          for (Map.Entry<String, WindowCoordinator.Grant> g : grants.entrySet()) {
             links.of(g.getKey()).tell(new Granted(g.getValue()));
           }
           return this;

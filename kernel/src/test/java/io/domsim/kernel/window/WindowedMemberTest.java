@@ -148,6 +148,30 @@ class WindowedMemberTest {
     }
   }
 
+  /** A report the driver's coordinator refuses (a protocol error) fails the run instead of stopping the link. */
+  @Test
+  void aReportTheCoordinatorRefusesFailsTheRun() throws Exception {
+    SimKernel kernel = SimKernel.create(ClockKind.VIRTUAL, 1, 1);
+    ActorSystem<Void> system = kernel.startSystem("driver", Behaviors.empty(), ConfigFactory.empty());
+    try {
+      WindowLink.Links links = new WindowLink.Links();
+      WindowedMember member = new WindowedMember("m1", kernel, links);
+      CompletableFuture<WindowLink.Failed> failed = new CompletableFuture<>();
+      ActorRef<WindowLink.Command> link = system.systemActorOf(WindowLink.create(member, new WindowCoordinator(
+          List.of("m1", "m2"), 10 * MS, 100 * MS), links, failed::complete), "window-link",
+          akka.actor.typed.Props.empty());
+      links.set(new java.util.TreeMap<>(java.util.Map.of("m1", link)), "m1");
+      link.tell(new WindowLink.Reported(new WindowCoordinator.Report("m9", 0, 0, Long.MAX_VALUE,
+          new java.util.TreeMap<>())));
+      WindowLink.Failed f = failed.get(10, SECONDS);
+      assertEquals("m9", f.member());
+      org.junit.jupiter.api.Assertions.assertTrue(f.failure().contains("no member is called m9"), f.failure());
+    } finally {
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().get(10, SECONDS);
+    }
+  }
+
   /** A member may send only inside a window, and only what is due at or after its horizon: else the run fails. */
   @Test
   void sendingBetweenWindowsOrInsideTheWindowFailsTheRun() throws Exception {
