@@ -372,7 +372,8 @@ public final class ClusterRun implements AutoCloseable {
         if (e.getCause() instanceof SimulationFailedException failed) {
           throw new SimulationFailedException(failed.failure());
         }
-        if (!stopped) {
+        if (!stopped || current == end) {
+          // (Stopped, an end that failed and was not replaced would be waited for again at once, forever.)
           throw new IllegalStateException("the simulation loop failed", e.getCause());
         }
         // superseded by stop(): wait for the new end
