@@ -57,7 +57,7 @@ public final class ClusterRun implements AutoCloseable {
 
   /** The driver's side of a run whose nodes the members host. */
   private record OverMembers(WindowedMember member, SortedMap<String, ActorRef<MemberHost.Command>> hosts,
-      ObservationLog log, io.domsim.kernel.SimEntity console, ActorRef<WindowLink.Command> link) {}
+      ObservationLog log, io.domsim.kernel.SimEntity console, WindowLink.Links links) {}
 
   private ClusterRun(SimKernel kernel, ActorSystem<Void> system, ActorRef<Cluster.Command> cluster, EventLog events,
       long horizon) {
@@ -154,7 +154,7 @@ public final class ClusterRun implements AutoCloseable {
         }
       });
       return new ClusterRun(kernel, system, cluster, events, ended, new OverMembers(member, hosts, log,
-          kernel.entity("console"), ownLink));
+          kernel.entity("console"), links));
     } catch (RuntimeException | InterruptedException | MembersMissing e) {
       shutdown(system);
       throw e;
@@ -344,16 +344,10 @@ public final class ClusterRun implements AutoCloseable {
   public void stop() {
     stopped = true;
     if (overMembers != null) {
-      // Over members the run ends at the driver's next window boundary, which every member reaches.
-      overMembers.member().atNextBoundary(new WindowedMember.BoundaryAction() {
-        @Override public void at(long boundaryNanos) {
-          overMembers.link().tell(new WindowLink.EndAt(boundaryNanos));
-        }
-
-        @Override public void tooLate() {
-          // it has ended already
-        }
-      });
+      // Every member ends at the next boundary, through the window protocol (the run's end then comes as at the
+      // configured end): stopping the driver's kernel alone left the others running, or let the next grant run the
+      // driver's clock on under the end's gathering, whose tells to other members' nodes then failed the run.
+      overMembers.links().stop();
       return;
     }
     end = kernel.runUntilNow().toCompletableFuture();
@@ -379,7 +373,8 @@ public final class ClusterRun implements AutoCloseable {
         if (e.getCause() instanceof SimulationFailedException failed) {
           throw new SimulationFailedException(failed.failure());
         }
-        if (!stopped) {
+        if (!stopped || current == end) {
+          // (Stopped, an end that failed and was not replaced would be waited for again at once, forever.)
           throw new IllegalStateException("the simulation loop failed", e.getCause());
         }
         // superseded by stop(): wait for the new end

@@ -55,6 +55,8 @@ public final class MemberRoute implements Network.Remote {
 
   @Override
   public <T> void shipToOperator(SimEntity sender, long atNanos, ActorRef<T> target, T message) {
-    member.send(sender, driver, atNanos, target, message);
+    // A barrier there: this window's report names it, since the driver may report before it has received it, and
+    // the coordinator would then grant a window past it (ClusterOverMembersTest.reportsReachingTheDriverLate...).
+    member.sendToBarrier(sender, driver, atNanos, target, message);
   }
 }

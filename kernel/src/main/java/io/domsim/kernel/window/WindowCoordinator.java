@@ -83,7 +83,7 @@ public final class WindowCoordinator {
 
   private final List<String> members;
   private final long lookaheadNanos;
-  private long endNanos;
+  private final long endNanos;
   private final TreeMap<String, Report> reports = new TreeMap<>();
   /**
    * Every barrier reported and not yet run, with its member: a barrier delivery is reported by its sender once, and
@@ -113,15 +113,14 @@ public final class WindowCoordinator {
     this.endNanos = endNanos;
   }
 
+  private boolean stopped;
+
   /**
-   * The run ends at {@code nanos} instead (the operator stops it: a time every member has reached, a window
-   * boundary), unless it was to end earlier.
+   * The run is stopped from outside (launch's stop, Ctrl-C): the grants that answer the window's reports end it,
+   * every member at the same boundary (before the next window's start), as one JVM's clock stops at one instant.
    */
-  public void endAt(long nanos) {
-    if (nanos < 0) {
-      throw new IllegalArgumentException("the run's end must be a time, was " + nanos);
-    }
-    endNanos = Math.min(endNanos, nanos);
+  public void stop() {
+    stopped = true;
   }
 
   /** The window the coordinator waits for reports of: 0 until every member has reported its setup. */
@@ -173,8 +172,9 @@ public final class WindowCoordinator {
     }
     reports.clear();
     window++;
-    ended = start > endNanos;
-    long horizon = ended ? endNanos + 1 : Math.min(start + lookaheadNanos, endNanos + 1);
+    ended = start > endNanos || stopped;
+    // Stopped from outside: every member ends before the next start, having run everything before it.
+    long horizon = start > endNanos ? endNanos + 1 : ended ? start : Math.min(start + lookaheadNanos, endNanos + 1);
     EventKey barrier = null;
     String barrierMember = null;
     if (!ended && !barriers.isEmpty() && barriers.firstKey().time() < horizon) {

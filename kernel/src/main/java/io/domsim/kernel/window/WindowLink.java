@@ -58,11 +58,8 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
    */
   public record Begin() implements Command, CrossJvm {}
 
-  /**
-   * On the driver, from its own member at a window boundary: the run ends there (the operator stopped it). Sent
-   * before the driver's report of that window, so the coordinator has it when it grants the next.
-   */
-  public record EndAt(long nanos) implements Command, io.domsim.kernel.serialization.SameMember {}
+  /** On the driver, from outside (launch's stop, Ctrl-C): the run ends at the next boundary, on every member. */
+  public record Stop() implements Command, io.domsim.kernel.serialization.SameMember {} // the driver's own link
 
   /** From a serving member whose simulation failed: the run cannot go on (its windows would never come). */
   public record Failed(String member, String failure) implements Command, CrossJvm {}
@@ -126,6 +123,11 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
     /** The driver's word to a serving member that its windows begin ({@link Begin}). */
     public void begin(String member) {
       of(member).tell(new Begin());
+    }
+
+    /** On the driver: the run stops at the next boundary ({@link Stop}). */
+    public void stop() {
+      of(driver).tell(new Stop());
     }
 
     /** A serving member's word to the driver that its simulation failed. */
@@ -206,11 +208,13 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
           member.start();
           return this;
         })
-        .onMessage(EndAt.class, e -> {
+        .onMessage(Stop.class, stop -> {
           if (coordinator == null) {
-            throw new IllegalStateException(member.name() + " was told to end the run, but does not drive it");
+            throw new IllegalStateException(member.name() + " was told to stop the run, which it does not drive");
           }
-          coordinator.endAt(e.nanos());
+          if (!coordinator.ended()) {
+            coordinator.stop();
+          }
           return this;
         })
         .onMessage(Failed.class, f -> {
@@ -222,7 +226,16 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
             throw new IllegalStateException(r.report().member() + " reported to " + member.name()
                 + ", which does not drive the run");
           }
-          for (Map.Entry<String, WindowCoordinator.Grant> g : coordinator.report(r.report()).entrySet()) {
+          Map<String, WindowCoordinator.Grant> grants;
+          try {
+            grants = coordinator.report(r.report());
+          } catch (IllegalArgumentException e) {
+            // A protocol error: the run fails (the link, stopped by the exception, would leave every member waiting).
+            onFailed.accept(new Failed(r.report().member(), "the driver's coordinator refused its report: "
+                + e.getMessage()));
+            return this;
+          }
+          for (Map.Entry<String, WindowCoordinator.Grant> g : grants.entrySet()) {
             links.of(g.getKey()).tell(new Granted(g.getValue()));
           }
           return this;

@@ -70,6 +70,13 @@ public final class WindowedMember {
     this.name = name;
     this.kernel = kernel;
     this.transport = transport;
+    // A failure between two windows (in a delivery, a revocation, a replica's input, a grant) fails no window's
+    // horizon: without this the member's run would wait forever for a window that cannot come.
+    kernel.whenFailed().thenAccept(f -> {
+      over = true;
+      drainTooLate();
+      ended.completeExceptionally(new io.domsim.kernel.SimulationFailedException(f));
+    });
   }
 
   public String name() {
@@ -337,21 +344,29 @@ public final class WindowedMember {
     java.util.concurrent.CompletionStage<Long> window = g.barrier() == null ? kernel.runUntil(g.horizon() - 1)
         : kernel.runUntil(g.runsBarrier() ? g.barrier().next() : g.barrier());
     window.whenComplete((t, failure) -> {
-      if (failure == null) {
-        shipBarrierTells();
-      }
-      running = false;
-      runningBarrier = null;
-      if (failure != null) {
-        over = true;
-        drainTooLate();
-        ended.completeExceptionally(failure);
-      } else if (g.end()) {
-        over = true;
-        drainTooLate();
-        ended.complete(t);
-      } else {
-        report(g.window());
+      try {
+        if (failure == null) {
+          shipBarrierTells();
+        }
+        running = false;
+        runningBarrier = null;
+        if (failure != null) {
+          over = true;
+          drainTooLate();
+          ended.completeExceptionally(failure);
+        } else if (g.end()) {
+          over = true;
+          drainTooLate();
+          ended.complete(t);
+        } else {
+          report(g.window());
+        }
+      } catch (RuntimeException e) {
+        // Thrown in a completion stage's callback it would be lost, and the run would wait for a report that never
+        // comes: a task that throws fails the run instead.
+        kernel.inject(() -> {
+          throw e;
+        });
       }
     });
   }

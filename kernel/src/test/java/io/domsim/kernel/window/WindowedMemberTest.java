@@ -77,6 +77,101 @@ class WindowedMemberTest {
     }
   }
 
+  /**
+   * A failure of the member's kernel between two windows (here a protocol error: a revocation of a delivery it does
+   * not hold) ends the member's run: the driver waits on {@link WindowedMember#ended} (ClusterRun.startOverMembers),
+   * and it hung there forever, since no window was running whose horizon the failure could fail.
+   */
+  @Test
+  void aFailureBetweenWindowsEndsTheMembersRun() throws Exception {
+    List<WindowCoordinator.Report> reports = new CopyOnWriteArrayList<>();
+    SimKernel kernel = SimKernel.create(ClockKind.VIRTUAL, 1, 1);
+    ActorSystem<Void> system = kernel.startSystem("member", Behaviors.empty(), ConfigFactory.empty());
+    try {
+      WindowedMember member = new WindowedMember("m2", kernel, new WindowedMember.Transport() {
+        @Override public void report(WindowCoordinator.Report r) {
+          reports.add(r);
+        }
+
+        @Override public void ship(String to, TimedDelivery<?> d) {
+          throw new AssertionError("m2 sends nothing here");
+        }
+
+        @Override public void revoke(String to, Revocation r) {
+          throw new AssertionError("m2 revokes nothing here");
+        }
+      });
+      member.start();
+      await(() -> reports.size() == 1);
+      member.receive(new Revocation(0, new EventKey(10 * MS, "m1-entity", 0)));
+      kernel.whenFailed().toCompletableFuture().get(10, SECONDS);
+      java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+          java.util.concurrent.ExecutionException.class, () -> member.ended().toCompletableFuture().get(5, SECONDS));
+      org.junit.jupiter.api.Assertions.assertTrue(String.valueOf(e.getCause()).contains("does not hold"),
+          String.valueOf(e.getCause()));
+    } finally {
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().get(10, SECONDS);
+    }
+  }
+
+  /** What fails at a window's end (here its report) fails the member's run, instead of being lost in a callback. */
+  @Test
+  void aFailureAtAWindowsEndEndsTheMembersRun() throws Exception {
+    SimKernel kernel = SimKernel.create(ClockKind.VIRTUAL, 1, 1);
+    ActorSystem<Void> system = kernel.startSystem("member", Behaviors.empty(), ConfigFactory.empty());
+    try {
+      WindowedMember member = new WindowedMember("m2", kernel, new WindowedMember.Transport() {
+        @Override public void report(WindowCoordinator.Report r) {
+          if (r.window() == 1) {
+            throw new IllegalStateException("the driver cannot be reached");
+          }
+        }
+
+        @Override public void ship(String to, TimedDelivery<?> d) {
+          throw new AssertionError("m2 sends nothing here");
+        }
+
+        @Override public void revoke(String to, Revocation r) {
+          throw new AssertionError("m2 revokes nothing here");
+        }
+      });
+      member.start();
+      member.grant(new WindowCoordinator.Grant(1, 10 * MS, 0, false));
+      java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+          java.util.concurrent.ExecutionException.class, () -> member.ended().toCompletableFuture().get(5, SECONDS));
+      org.junit.jupiter.api.Assertions.assertTrue(String.valueOf(e.getCause()).contains("cannot be reached"),
+          String.valueOf(e.getCause()));
+    } finally {
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().get(10, SECONDS);
+    }
+  }
+
+  /** A report the driver's coordinator refuses (a protocol error) fails the run instead of stopping the link. */
+  @Test
+  void aReportTheCoordinatorRefusesFailsTheRun() throws Exception {
+    SimKernel kernel = SimKernel.create(ClockKind.VIRTUAL, 1, 1);
+    ActorSystem<Void> system = kernel.startSystem("driver", Behaviors.empty(), ConfigFactory.empty());
+    try {
+      WindowLink.Links links = new WindowLink.Links();
+      WindowedMember member = new WindowedMember("m1", kernel, links);
+      CompletableFuture<WindowLink.Failed> failed = new CompletableFuture<>();
+      ActorRef<WindowLink.Command> link = system.systemActorOf(WindowLink.create(member, new WindowCoordinator(
+          List.of("m1", "m2"), 10 * MS, 100 * MS), links, failed::complete), "window-link",
+          akka.actor.typed.Props.empty());
+      links.set(new java.util.TreeMap<>(java.util.Map.of("m1", link)), "m1");
+      link.tell(new WindowLink.Reported(new WindowCoordinator.Report("m9", 0, 0, Long.MAX_VALUE,
+          new java.util.TreeMap<>())));
+      WindowLink.Failed f = failed.get(10, SECONDS);
+      assertEquals("m9", f.member());
+      org.junit.jupiter.api.Assertions.assertTrue(f.failure().contains("no member is called m9"), f.failure());
+    } finally {
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().get(10, SECONDS);
+    }
+  }
+
   /** A member may send only inside a window, and only what is due at or after its horizon: else the run fails. */
   @Test
   void sendingBetweenWindowsOrInsideTheWindowFailsTheRun() throws Exception {
