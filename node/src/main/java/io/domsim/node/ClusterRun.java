@@ -373,11 +373,13 @@ public final class ClusterRun implements AutoCloseable {
         if (e.getCause() instanceof SimulationFailedException failed) {
           throw new SimulationFailedException(failed.failure());
         }
-        if (!stopped || current == end) {
-          // (Stopped, an end that failed and was not replaced would be waited for again at once, forever.)
+        if (!stopped || overMembers != null) {
+          // (Over members a stop does not replace the end: one that failed would be waited for again, forever.)
           throw new IllegalStateException("the simulation loop failed", e.getCause());
         }
-        // superseded by stop(): wait for the new end
+        // Superseded by stop(), which may not have stored the new end yet (the loop supersedes the old one as soon
+        // as stop() asks for the new horizon): wait for it.
+        Thread.sleep(1);
       }
     }
     progress.accept(kernel.now());

@@ -441,4 +441,33 @@ class ClusterRunTest {
     assertEquals("beta", run.guest("web-1").nodeEnd());
     assertEquals(1, run.node("beta").guestsEnd());
   }
+
+  /**
+   * A stop supersedes the run's horizon on the simulation thread, which may happen before stop() has stored the new
+   * end: awaitEnd then sees the old end failed ("superseded by a new horizon") and must wait for the new one, not
+   * fail (found by ConsoleIT and PrometheusIT in CI, a race). Many stops from another thread while the run is
+   * awaited, on the real clock, whose loop waits idle for the next timer and so supersedes at once.
+   */
+  @Test
+  void aStopRightAfterTheStartEndsTheRunWithItsReportEveryTime() throws Exception {
+    ClusterSpec spec = ClusterConfigLoader.parse(config("").replace("duration = 60s", "duration = 365d, clock = real, speed = 1"),
+        "test.conf", List.of(), Plugins.onClassPath());
+    for (int i = 0; i < 30; i++) {
+      try (ClusterRun run = ClusterRun.start(spec, null)) {
+        // From another thread while awaitEnd waits on the first end, as the console's stop comes.
+        Thread stopper = new Thread(() -> {
+          try {
+            Thread.sleep(2);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          run.stop();
+        });
+        stopper.start();
+        RunResult r = run.awaitEnd(t -> { });
+        stopper.join();
+        assertTrue(r.simulatedSeconds() < 365 * 86_400, "stopped early: " + r.simulatedSeconds());
+      }
+    }
+  }
 }
