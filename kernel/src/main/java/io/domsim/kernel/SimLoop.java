@@ -200,12 +200,21 @@ final class SimLoop extends AbstractExecutorService {
 
   /** On the loop thread: the key of the next barrier timer not yet fired nor cancelled, or null. */
   EventKey nextBarrier() {
-    SimTimer head = barrierTimers.isEmpty() ? null : barrierTimers.first();
-    while (head != null && (head.isCancelled() || lastFired != null && head.compareTo(lastFired) <= 0)) {
-      barrierTimers.pollFirst();
-      head = barrierTimers.isEmpty() ? null : barrierTimers.first();
-    }
+    SimTimer head = firstPending(barrierTimers);
     return head == null ? null : EventKey.of(head);
+  }
+
+  /**
+   * The first of {@code kept} that has neither fired nor been cancelled, or null; the others at its head are
+   * dropped. Timers fire in key order, so those at or below the last fired have fired.
+   */
+  private SimTimer firstPending(java.util.TreeSet<SimTimer> kept) {
+    SimTimer head = kept.isEmpty() ? null : kept.first();
+    while (head != null && (head.isCancelled() || lastFired != null && head.compareTo(lastFired) <= 0)) {
+      kept.pollFirst();
+      head = kept.isEmpty() ? null : kept.first();
+    }
+    return head;
   }
 
   /** With {@code tick}, a periodic tick ({@link SimEntity#tickAfter}): usually set in the loop's order. */
@@ -237,11 +246,7 @@ final class SimLoop extends AbstractExecutorService {
     if (sendingTimers == null) {
       return nextTimerTime();
     }
-    SimTimer head = sendingTimers.isEmpty() ? null : sendingTimers.first();
-    while (head != null && (head.isCancelled() || lastFired != null && head.compareTo(lastFired) <= 0)) {
-      sendingTimers.pollFirst();
-      head = sendingTimers.isEmpty() ? null : sendingTimers.first();
-    }
+    SimTimer head = firstPending(sendingTimers);
     return head == null ? Long.MAX_VALUE : head.time;
   }
 

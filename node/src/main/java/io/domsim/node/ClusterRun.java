@@ -117,21 +117,17 @@ public final class ClusterRun implements AutoCloseable {
     try {
       ActorRef<WindowLink.Command> ownLink = system.systemActorOf(WindowLink.create(member, coordinator, links,
           failed -> ended.completeExceptionally(new SimulationFailedException(new SimulationFailure("member "
-              + failed.member(), -1, new IllegalStateException(failed.failure()))))), "window-link", Props.empty());
+              + failed.member(), -1, new IllegalStateException(failed.failure()))))), io.domsim.node.members.MemberAkka.WINDOW_LINK,
+          Props.empty());
       gate.await(system);
       ActorRefResolver resolver = ActorRefResolver.get(system);
-      TreeMap<String, ActorRef<WindowLink.Command>> linkRefs = new TreeMap<>();
       TreeMap<String, ActorRef<MemberHost.Command>> hosts = new TreeMap<>();
       for (io.domsim.config.MemberSpec m : members.members()) {
-        if (m.name().equals(driver)) {
-          linkRefs.put(driver, ownLink);
-        } else {
-          String address = io.domsim.node.members.MemberAkka.address(m);
-          linkRefs.put(m.name(), resolver.resolveActorRef(address + "/system/window-link"));
-          hosts.put(m.name(), resolver.resolveActorRef(address + "/user/sim"));
+        if (!m.name().equals(driver)) {
+          hosts.put(m.name(), resolver.resolveActorRef(io.domsim.node.members.MemberAkka.address(m) + "/user/sim"));
         }
       }
-      links.set(linkRefs, driver);
+      links.set(io.domsim.node.members.MemberAkka.windowLinks(system, members, members.driver(), ownLink), driver);
       CompletableFuture<Void> setUp = new CompletableFuture<>();
       await(kernel, root, "the driver's root").tell(new MembersLayout(driver, driver, members.memberOfNode(), member,
           hosts, setUp));

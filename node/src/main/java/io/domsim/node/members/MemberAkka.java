@@ -38,6 +38,25 @@ public final class MemberAkka {
         .withValue("akka.cluster.seed-nodes", ConfigValueFactory.fromIterable(List.of(address(driver))));
   }
 
+  /** The name of each member's end of the window protocol, a system actor: {@code /system/window-link}. */
+  public static final String WINDOW_LINK = "window-link";
+
+  /**
+   * Every member's window link, by name: {@code own} for {@code me}, the others' resolved by their path (they need
+   * not be up yet), for {@code WindowLink.Links.set}.
+   */
+  public static java.util.TreeMap<String, akka.actor.typed.ActorRef<io.domsim.kernel.window.WindowLink.Command>>
+      windowLinks(akka.actor.typed.ActorSystem<?> system, MembersSpec members, MemberSpec me,
+      akka.actor.typed.ActorRef<io.domsim.kernel.window.WindowLink.Command> own) {
+    akka.actor.typed.ActorRefResolver resolver = akka.actor.typed.ActorRefResolver.get(system);
+    java.util.TreeMap<String, akka.actor.typed.ActorRef<io.domsim.kernel.window.WindowLink.Command>> refs =
+        new java.util.TreeMap<>();
+    for (MemberSpec m : members.members()) {
+      refs.put(m.name(), m.equals(me) ? own : resolver.resolveActorRef(address(m) + "/system/" + WINDOW_LINK));
+    }
+    return refs;
+  }
+
   /** The member's Akka address, {@code akka://domsim@host:port}. */
   public static String address(MemberSpec m) {
     return "akka://" + SYSTEM + "@" + m.host() + ":" + m.port();

@@ -73,13 +73,8 @@ public final class ServingMember {
     ActorSystem<Void> system = kernel.startSystem(MemberAkka.SYSTEM, MemberHost.create(kernel, spec, me.name(), driver,
         members.names(), members.memberOfNode(), member, started), MemberAkka.config(members, me));
     akka.actor.typed.ActorRef<WindowLink.Command> own = system.systemActorOf(WindowLink.create(member, null, links),
-        "window-link", akka.actor.typed.Props.empty());
-    akka.actor.typed.ActorRefResolver resolver = akka.actor.typed.ActorRefResolver.get(system);
-    java.util.TreeMap<String, akka.actor.typed.ActorRef<WindowLink.Command>> refs = new java.util.TreeMap<>();
-    for (MemberSpec m : members.members()) {
-      refs.put(m.name(), m.equals(me) ? own : resolver.resolveActorRef(MemberAkka.address(m) + "/system/window-link"));
-    }
-    links.set(refs, driver);
+        MemberAkka.WINDOW_LINK, akka.actor.typed.Props.empty());
+    links.set(MemberAkka.windowLinks(system, members, me, own), driver);
     java.util.concurrent.atomic.AtomicReference<String> failure = new java.util.concurrent.atomic.AtomicReference<>();
     kernel.whenFailed().thenAccept(f -> {
       failure.set(f.describe());
