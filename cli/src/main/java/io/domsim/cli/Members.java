@@ -139,10 +139,15 @@ final class Members {
       PrintWriter err) {
     String address = members.member(member).map(MemberSpec::address).orElse("?");
     if (run.overMembers()) {
-      run.memberLost(member, "member " + member + " at " + address + " has been unreachable for "
-          + MemberWatch.MEMBER_GONE.toSeconds() + " s or has left (its process died, or the network between the"
-          + " members is down); it hosted " + String.join(", ", nodes) + ", and a run whose members host the nodes"
-          + " cannot go on without one yet");
+      // Its nodes lived in its process: they fail at the next window boundary, and what it did after the last window
+      // its report counted in never happened (docs/architecture.md, "Members": losing a member).
+      String why = "unreachable for " + MemberWatch.MEMBER_GONE.toSeconds() + " s or left (its process died, or the"
+          + " network between the members is down)";
+      err.println("domsim: member " + member + " at " + address + " is " + why + ": " + (nodes.isEmpty()
+          ? "it hosted no node" : "its nodes " + String.join(", ", nodes) + " fail at the next window boundary")
+          + "; the run goes on.");
+      err.flush();
+      run.memberLost(member, why);
       return;
     }
     err.println("domsim: member " + member + " at " + address + " has been unreachable for "

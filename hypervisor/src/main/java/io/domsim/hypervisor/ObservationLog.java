@@ -86,6 +86,11 @@ public final class ObservationLog {
     return List.copyOf(entries);
   }
 
+  /** What was recorded from index {@code from} on, in the order it was seen. */
+  public List<Entry> entriesFrom(int from) {
+    return List.copyOf(entries.subList(Math.min(from, entries.size()), entries.size()));
+  }
+
   /**
    * The members' logs as one stream, in {@link #ORDER}. Each node's facts must all come from one part (a node
    * runs on one member); a node found in two parts is refused, since its facts' order would be lost.

@@ -61,6 +61,13 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
   /** The cluster as the console shows it now (domsim list, info, top, migrate --wait). */
   public record Inspect(CompletableFuture<ConsoleView> reply) implements Command {}
 
+  /**
+   * Over members: serving member {@code member} is lost for good ({@code why}): its nodes fail now, as the operator's
+   * event at a window boundary ({@link ClusterRun#memberLost}); nothing reaches them any more, and they cannot be
+   * recovered or switched on in this run.
+   */
+  public record MemberLost(String member, String why) implements Command {}
+
   /** A snapshot of the run so far, for the live status endpoint. */
   public record GetStatus(CompletableFuture<Status> reply) implements Command {}
 
@@ -246,6 +253,7 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
           return settle(m.accepted().id());
         })
         .onMessage(Inspect.class, this::onInspect)
+        .onMessage(MemberLost.class, this::onMemberLost)
         .onMessage(LifecycleReplied.class, this::onLifecycleReplied)
         .onMessage(PoweredOnReply.class, this::onPoweredOn)
         .onMessage(ConsolidationOrders.class, this::onConsolidationOrders)
@@ -539,6 +547,13 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
     return this;
   }
 
+  private Behavior<Command> onMemberLost(MemberLost m) {
+    List<String> nodes = wiring.plane().lose(m.member());
+    operator.memberLost(m.member(), m.why(), nodes);
+    nodes.forEach(this::failNode);
+    return this;
+  }
+
   /** A node crashes: its guests are lost; its flows break; the others notice one latency later. */
   private void failNode(String name) {
     if (!operator.failNode(name, SimTime.toSeconds(kernel.now()))) {
@@ -553,6 +568,11 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
       return false;
     });
     wiring.plane().tell(name, wiring.nodes().get(name), Node.Fail.INSTANCE);
+    if (wiring.plane().lost(name)) {
+      // Its hypervisor is gone with its member: the monitor hears of the halt from here (ClusterRun puts the fact
+      // with that member's own, as its node's facts come from one log).
+      wiring.monitor().nodeHalted(name);
+    }
     wiring.plane().change(new ReplicaChange.NodeDown(name));
     wiring.plane().change(new ReplicaChange.FabricNodeFailed(new Fabric.NodeFailed(name, kernel.currentEvent())));
     tellOthersLater(name, new Dom0.NodeDown(name, operator.boot(name)));
@@ -586,7 +606,15 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
       return this;
     }
     ActorRef<Node.NodeSnapshot> replies = getContext().messageAdapter(Node.NodeSnapshot.class, SnapshotReady::new);
-    wiring.nodes().forEach((name, n) -> wiring.plane().tell(name, n, new Node.GetSnapshot(replies)));
+    wiring.nodes().forEach((name, n) -> {
+      if (wiring.plane().lost(name)) {
+        // Its figures went with its member: the report counts it failed and empty, with nothing run.
+        snapshots.put(name, new Node.NodeSnapshot(name, true, new io.domsim.hypervisor.HostSnapshot(kernel.now(), 0, 0,
+            0, 0, 0, 0, List.of())));
+      } else {
+        wiring.plane().tell(name, n, new Node.GetSnapshot(replies));
+      }
+    });
     ActorRef<Dom0.InFlight> inFlight = getContext().messageAdapter(Dom0.InFlight.class, InFlightReported::new);
     wiring.dom0s().forEach((name, dom0) -> {
       if (operator.isUp(name)) {

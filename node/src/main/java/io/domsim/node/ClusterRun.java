@@ -57,7 +57,8 @@ public final class ClusterRun implements AutoCloseable {
 
   /** The driver's side of a run whose nodes the members host. */
   private record OverMembers(WindowedMember member, SortedMap<String, ActorRef<MemberHost.Command>> hosts,
-      ObservationLog log, io.domsim.kernel.SimEntity console, WindowLink.Links links) {}
+      ObservationLog log, io.domsim.kernel.SimEntity console, WindowLink.Links links, MemberRecords records,
+      java.util.SortedMap<String, String> memberOfNode) {}
 
   private ClusterRun(SimKernel kernel, ActorSystem<Void> system, ActorRef<Cluster.Command> cluster, EventLog events,
       long horizon) {
@@ -103,6 +104,7 @@ public final class ClusterRun implements AutoCloseable {
     CompletableFuture<ActorRef<MembersLayout>> root = new CompletableFuture<>();
     CompletableFuture<ActorRef<Cluster.Command>> started = new CompletableFuture<>();
     ObservationLog log = ObservationLog.of(kernel);
+    MemberRecords records = new MemberRecords();
     EventLog events = new EventLog(kernel::now);
     // The cluster is made once every member is up: its setup spawns the others' nodes.
     ActorSystem<Void> system = kernel.startSystem(io.domsim.node.members.MemberAkka.SYSTEM,
@@ -117,7 +119,8 @@ public final class ClusterRun implements AutoCloseable {
     try {
       ActorRef<WindowLink.Command> ownLink = system.systemActorOf(WindowLink.create(member, coordinator, links,
           failed -> ended.completeExceptionally(new SimulationFailedException(new SimulationFailure("member "
-              + failed.member(), -1, new IllegalStateException(failed.failure()))))), io.domsim.node.members.MemberAkka.WINDOW_LINK,
+              + failed.member(), -1, new IllegalStateException(failed.failure())))), records::add),
+          io.domsim.node.members.MemberAkka.WINDOW_LINK,
           Props.empty());
       gate.await(system);
       ActorRefResolver resolver = ActorRefResolver.get(system);
@@ -140,6 +143,8 @@ public final class ClusterRun implements AutoCloseable {
         }
         throw e;
       }
+      io.domsim.kernel.SimEntity console = kernel.entity("console");
+      member.onLoss((lost, lastWindow) -> lostAtBoundary(member, console, cluster, lost, lastWindow));
       hosts.keySet().forEach(links::begin);
       member.start();
       member.ended().whenComplete((t, failure) -> {
@@ -150,7 +155,7 @@ public final class ClusterRun implements AutoCloseable {
         }
       });
       return new ClusterRun(kernel, system, cluster, events, ended, new OverMembers(member, hosts, log,
-          kernel.entity("console"), links));
+          console, links, records, members.memberOfNode()));
     } catch (RuntimeException | InterruptedException | MembersMissing e) {
       shutdown(system);
       throw e;
@@ -158,14 +163,43 @@ public final class ClusterRun implements AutoCloseable {
   }
 
   /**
-   * Over members: a serving member is gone (its process died, or the network to it): the run cannot go on, its
-   * windows would never come (going on without it is not built yet). Ends the run with a failure saying so.
+   * Over members: serving member {@code member} is gone for good (its process died, or the network to it; the
+   * driver's watch has taken it out of the cluster). The windows go on without it ({@link WindowCoordinator#lose}:
+   * what it sent after the last window its report counted in is dropped everywhere), and at the end of the first window
+   * that leaves it out, as one of the operator's events, its nodes fail ({@link Cluster.MemberLost}): their guests are
+   * lost and their migrations end by the protocol's rules. Lost in its setup, before the windows began, it fails the
+   * run ({@code sentence} says why).
    */
   public void memberLost(String member, String sentence) {
-    if (overMembers != null) {
-      end.completeExceptionally(new SimulationFailedException(new SimulationFailure("member " + member, now(),
-          new IllegalStateException(sentence))));
+    if (overMembers == null) {
+      return;
     }
+    if (overMembers.member().windows() == 0) {
+      end.completeExceptionally(new SimulationFailedException(new SimulationFailure("member " + member, now(),
+          new IllegalStateException(sentence + "; it was lost while the run was being set up"))));
+      return;
+    }
+    overMembers.links().lose(member); // the driver's member then hears of it (lostAtBoundary)
+  }
+
+  /**
+   * On the driver's simulation thread, once its coordinator has decided that {@code member} is lost after {@code
+   * lastWindow}: its nodes fail at the end of window lastWindow + 2, the first window that leaves it out (whose grants
+   * the driver's member cannot have had yet), as one of the operator's events: a boundary the protocol fixes, so that
+   * the same loss gives the same run.
+   */
+  private static void lostAtBoundary(WindowedMember driver, io.domsim.kernel.SimEntity console,
+      ActorRef<Cluster.Command> cluster, String member, long lastWindow) {
+    driver.atEndOfWindow(lastWindow + 2, new WindowedMember.BoundaryAction() {
+      @Override public void at(long boundaryNanos) {
+        console.sendAt(boundaryNanos, cluster, new Cluster.MemberLost(member, "its process died, or the network to it"
+            + " is down"));
+      }
+
+      @Override public void tooLate() {
+        // The run ended first: the report stands as it was (the lost member's facts up to its last report count).
+      }
+    });
   }
 
   /**
@@ -405,15 +439,42 @@ public final class ClusterRun implements AutoCloseable {
       events[0] = kernel.timersFired() - overMembers.member().barrierBatchesFired();
       own.complete(overMembers.log().entries());
     });
-    logs.add(await(kernel, own, "the driver's facts"));
+    java.util.SortedMap<String, Long> lost = overMembers.member().lost();
+    // The halts of a lost member's nodes were recorded here, where they were failed: they go with that member's facts
+    // (a node's facts come from one log).
+    java.util.SortedMap<String, String> memberOfNode = overMembers.memberOfNode();
+    java.util.List<ObservationLog.Entry> driverFacts = new java.util.ArrayList<>();
+    TreeMap<String, java.util.List<ObservationLog.Entry>> haltsOfLost = new TreeMap<>();
+    for (ObservationLog.Entry e : await(kernel, own, "the driver's facts")) {
+      String m = memberOfNode.get(e.observation().node());
+      if (m != null && lost.containsKey(m)) {
+        haltsOfLost.computeIfAbsent(m, x -> new java.util.ArrayList<>()).add(e);
+      } else {
+        driverFacts.add(e);
+      }
+    }
+    logs.add(driverFacts);
     for (var host : overMembers.hosts().entrySet()) {
-      java.util.List<ObservationLog.Entry> facts = new java.util.ArrayList<>();
+      if (lost.containsKey(host.getKey())) {
+        // What it recorded up to the last window its report counted in; its events are lost with it.
+        java.util.List<ObservationLog.Entry> facts = overMembers.records().upTo(host.getKey(),
+            lost.get(host.getKey()));
+        facts.addAll(haltsOfLost.getOrDefault(host.getKey(), java.util.List.of()));
+        logs.add(facts);
+        continue;
+      }
+      // What it sent with its reports, then the rest (its last window's).
+      java.util.List<ObservationLog.Entry> facts = new java.util.ArrayList<>(overMembers.records().all(host.getKey()));
       MemberHost.Gathered g;
       do {
         int from = facts.size();
         g = await(kernel, AskPattern.<MemberHost.Command, MemberHost.Gathered>ask(host.getValue(),
             replyTo -> new MemberHost.Gather(from, GATHER_FACTS, replyTo), java.time.Duration.ofSeconds(60),
             system.scheduler()).toCompletableFuture(), "the facts of member " + host.getKey());
+        if (g.from() != from) {
+          throw new IllegalStateException(host.getKey() + " answered facts from " + g.from() + " when asked from "
+              + from + " (it has " + g.total() + ")");
+        }
         facts.addAll(g.observations());
       } while (facts.size() < g.total() && !g.observations().isEmpty());
       logs.add(facts);

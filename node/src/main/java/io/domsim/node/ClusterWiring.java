@@ -65,6 +65,7 @@ final class ClusterWiring {
   private final Map<String, PoolMaster.Host> poolHosts = new TreeMap<>();
   private final Plugins plugins;
   private int pinnedOutstanding;
+  private final InvariantMonitor monitor;
 
   /** Spawns the fabric and every node (they boot at once); with no nodes, settles the guests' fate now. */
   ClusterWiring(ActorContext<Cluster.Command> ctx, SimKernel kernel, ClusterSpec spec, MeterRegistry registry,
@@ -75,6 +76,7 @@ final class ClusterWiring {
     this.operator = operator;
     this.replies = replies;
     this.layout = layout;
+    this.monitor = monitor;
     long latencyNanos = SimTime.of(spec.network().latency());
     SortedMap<String, Long> nics = new TreeMap<>();
     spec.nodes().forEach(n -> nics.put(n.name(), n.nicBitsPerSecond()));
@@ -147,6 +149,11 @@ final class ClusterWiring {
   }
 
   /** How the operator reaches the nodes and changes the network and the fabric. */
+  /** The run's invariant monitor (this member's share over members). */
+  InvariantMonitor monitor() {
+    return monitor;
+  }
+
   ManagementPlane plane() {
     return plane;
   }

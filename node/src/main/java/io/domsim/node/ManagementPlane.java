@@ -23,14 +23,27 @@ interface ManagementPlane {
   void change(ReplicaChange change);
 
   /**
+   * Over members: {@code member} is lost for good; from now on nothing goes to it or its nodes (its process is gone).
+   * Returns its nodes, in name order.
+   */
+  java.util.List<String> lose(String member);
+
+  /** Whether {@code node} was on a lost member. */
+  boolean lost(String node);
+
+  /**
    * Over members: a node here, or anything before the clock starts or after it stops (the setup, the end's
    * gathering), is told at once (across members over Akka); a node elsewhere at the operator's barrier; a timed
    * message as a delivery; a change applied here and sent to every other member's host.
    */
   static ManagementPlane overMembers(io.domsim.kernel.SimKernel kernel, MembersLayout layout, Network network,
       ActorRef<Fabric.Command> fabric) {
+    java.util.Set<String> lostMembers = new java.util.TreeSet<>();
     return new ManagementPlane() {
       @Override public <T> void tell(String node, ActorRef<T> target, T message) {
+        if (lost(node)) {
+          return;
+        }
         if (layout.here(node) || !kernel.clockRunning()) {
           target.tell(message);
         } else {
@@ -40,6 +53,9 @@ interface ManagementPlane {
 
       @Override public <T> void tellAfter(SimEntity from, String node, long delayNanos, ActorRef<T> target,
           T message) {
+        if (lost(node)) {
+          return;
+        }
         if (layout.here(node)) {
           from.sendAfter(delayNanos, target, message);
         } else {
@@ -50,12 +66,28 @@ interface ManagementPlane {
       @Override public void change(ReplicaChange change) {
         change.applyTo(network, fabric);
         layout.hosts().forEach((member, host) -> {
+          if (lostMembers.contains(member)) {
+            return;
+          }
           if (kernel.clockRunning()) {
             layout.member().tellAtBarrier(member, host, new MemberHost.Change(change));
           } else {
             host.tell(new MemberHost.Change(change));
           }
         });
+      }
+
+      @Override public java.util.List<String> lose(String member) {
+        if (!layout.hosts().containsKey(member)) {
+          throw new IllegalArgumentException(member + " is not a serving member; they are " + layout.hosts().keySet());
+        }
+        lostMembers.add(member);
+        return layout.memberOfNode().entrySet().stream().filter(e -> e.getValue().equals(member))
+            .map(java.util.Map.Entry::getKey).toList();
+      }
+
+      @Override public boolean lost(String node) {
+        return lostMembers.contains(layout.memberOf(node));
       }
     };
   }
@@ -74,6 +106,14 @@ interface ManagementPlane {
 
       @Override public void change(ReplicaChange change) {
         change.applyTo(network, fabric);
+      }
+
+      @Override public java.util.List<String> lose(String member) {
+        throw new IllegalStateException("one JVM has no members to lose (" + member + ")");
+      }
+
+      @Override public boolean lost(String node) {
+        return false;
       }
     };
   }

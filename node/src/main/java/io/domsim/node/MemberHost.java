@@ -90,7 +90,16 @@ public final class MemberHost extends AbstractBehavior<MemberHost.Command> {
     MigrationContext migration = new MigrationContext(fabric, migrationPlugins, MigrationCosts.from(spec.settings()),
         MigrationObserver.NONE, monitor);
     this.host = new NodeHost(kernel, spec, network, migration, plugins.scheduler(), null, null);
+    // Its facts go to the driver with each window's report: if this member is lost, the driver still has them.
+    member.record(() -> {
+      java.util.List<ObservationLog.Entry> facts = observations.entriesFrom(factsSent);
+      factsSent += facts.size();
+      return facts;
+    });
   }
+
+  /** Facts sent to the driver with the window reports so far. */
+  private int factsSent;
 
   /**
    * @param members every member of the run (each runs a replica of the fabric)

@@ -160,8 +160,30 @@ final class Operator {
     events.say(() -> "node " + node + " is off");
   }
 
+  /** Nodes whose member is lost (over members), with that member: their machine's simulation is gone. */
+  private final Map<String, String> lostWithMember = new TreeMap<>();
+
+  /**
+   * Over members: {@code member}, which ran {@code nodes}, is lost ({@code why}); they fail (the caller fails them)
+   * and never come back in this run.
+   */
+  void memberLost(String member, String why, List<String> nodes) {
+    events.say(() -> "member " + member + " lost: " + why + (nodes.isEmpty() ? "" : "; its nodes "
+        + String.join(", ", nodes) + " fail now"));
+    nodes.forEach(n -> lostWithMember.put(n, member));
+  }
+
+  private Optional<String> lostWithItsMember(String node) {
+    String m = lostWithMember.get(node);
+    return m == null ? Optional.empty() : Optional.of("node " + node + " ran on member " + m + ", which is lost: it"
+        + " cannot come back in this run");
+  }
+
   /** Why {@code node} cannot be switched on now, or empty when it can. */
   Optional<String> cannotPowerOn(String node) {
+    if (lostWithMember.containsKey(node)) {
+      return lostWithItsMember(node);
+    }
     return power(node) == PowerState.OFF ? Optional.empty()
         : Optional.of("node " + node + " is " + (failedNodes.contains(node) ? "failed (recover it instead)"
             : power(node).words()) + "; only a switched-off node can be switched on");
@@ -528,6 +550,9 @@ final class Operator {
 
   /** Why {@code node} (which exists) cannot be recovered now, or empty when it can. */
   Optional<String> cannotRecover(String node) {
+    if (lostWithMember.containsKey(node)) {
+      return lostWithItsMember(node);
+    }
     return failedNodes.contains(node) ? Optional.empty()
         : Optional.of("node " + node + " has not failed, so it cannot recover; only a failed node boots again"
             + (failedNodes.isEmpty() ? " (no node has failed)" : " (failed now: " + String.join(", ", failedNodes)

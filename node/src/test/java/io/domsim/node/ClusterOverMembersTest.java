@@ -13,6 +13,7 @@ import io.domsim.config.NodeSpec;
 import io.domsim.hypervisor.InvariantMonitor;
 import io.domsim.hypervisor.ObservationLog;
 import io.domsim.kernel.ClockKind;
+import io.domsim.kernel.SimEntity;
 import io.domsim.kernel.SimKernel;
 import io.domsim.kernel.SimTime;
 import io.domsim.kernel.window.InProcessTransport;
@@ -112,11 +113,63 @@ class ClusterOverMembersTest {
 
   /** With {@code lateToDriver}, what is sent to the driver comes as late as the protocol allows. */
   static Outcome overMembers(ClusterSpec spec, boolean lateToDriver) throws Exception {
+    return overMembers(spec, lateToDriver, null);
+  }
+
+  /** A serving member that dies before its report of window {@code window}, its process gone. */
+  record Death(String member, long window) {}
+
+  /**
+   * With {@code death}, that member stops reporting from that window on, and is then lost as the driver's watch
+   * would lose it (ClusterRun.memberLost): the others go on without it, its nodes fail at the driver's next boundary,
+   * and its facts are those it sent with its reports up to the last window they counted in.
+   */
+  static Outcome overMembers(ClusterSpec spec, boolean lateToDriver, Death death) throws Exception {
     long latency = SimTime.of(spec.network().latency());
     long end = SimTime.of(spec.simulation().duration());
     InProcessTransport transport = new InProcessTransport(MEMBERS, latency, end);
-    WindowedMember.Transport links = lateToDriver ? new LateToDriverTransport(transport, MEMBERS.get(0),
+    MemberRecords records = new MemberRecords();
+    transport.recordTo(records::add);
+    CompletableFuture<Void> died = new CompletableFuture<>();
+    WindowedMember.Transport inner = lateToDriver ? new LateToDriverTransport(transport, MEMBERS.get(0),
         MEMBERS.size()) : transport;
+    WindowedMember.Transport links = death == null ? inner : new WindowedMember.Transport() {
+      private boolean dead(String member, long window) {
+        if (member.equals(death.member()) && window >= death.window()) {
+          died.complete(null);
+          return true;
+        }
+        return false;
+      }
+
+      @Override public void report(io.domsim.kernel.window.WindowCoordinator.Report r) {
+        if (!dead(r.member(), r.window())) {
+          inner.report(r);
+        }
+      }
+
+      @Override public void record(String member, long window, List<?> facts) {
+        if (!dead(member, window)) {
+          inner.record(member, window, facts);
+        }
+      }
+
+      @Override public void ship(String member, io.domsim.kernel.window.TimedDelivery<?> d) {
+        inner.ship(member, d);
+      }
+
+      @Override public void revoke(String member, io.domsim.kernel.window.Revocation r) {
+        inner.revoke(member, r);
+      }
+
+      @Override public void shipTells(String member, io.domsim.kernel.window.BarrierTells t) {
+        inner.shipTells(member, t);
+      }
+
+      @Override public void replicate(String member, io.domsim.kernel.window.ReplicaInput<?> input) {
+        inner.replicate(member, input);
+      }
+    };
     TreeMap<String, String> placement = memberOfNode(spec);
     Map<String, SimKernel> kernels = new TreeMap<>();
     Map<String, WindowedMember> members = new TreeMap<>();
@@ -147,12 +200,31 @@ class ClusterOverMembersTest {
           new EventLog(driver::now), cluster, InvariantMonitor.recordOnly(driverLog), layout), ConfigFactory.empty()));
       ActorRef<Cluster.Command> operator = cluster.get(10, SECONDS);
       setUp.get(10, SECONDS);
+      if (death != null) {
+        // As ClusterRun does: the lost member's nodes fail at the end of the first window that leaves it out.
+        SimEntity console = driver.entity("console");
+        WindowedMember driving = members.get(MEMBERS.get(0));
+        driving.onLoss((lost, lastWindow) -> driving.atEndOfWindow(lastWindow + 2, new WindowedMember.BoundaryAction() {
+          @Override public void at(long boundaryNanos) {
+            console.sendAt(boundaryNanos, operator, new Cluster.MemberLost(lost, "killed by the test"));
+          }
+
+          @Override public void tooLate() {
+            throw new AssertionError("the run ended before " + lost + " was lost");
+          }
+        }));
+      }
       members.values().forEach(WindowedMember::start);
+      if (death != null) {
+        died.get(60, SECONDS);
+        transport.lose(death.member());
+      }
       // The first member to fail ends the wait.
       CompletableFuture<Object> failed = new CompletableFuture<>();
       kernels.values().forEach(k -> k.whenFailed().whenComplete((f, x) -> failed.completeExceptionally(
           new AssertionError(f.describe()))));
-      List<CompletableFuture<Long>> ends = members.values().stream().map(w -> w.ended().toCompletableFuture()).toList();
+      List<CompletableFuture<Long>> ends = members.entrySet().stream().filter(e -> death == null
+          || !e.getKey().equals(death.member())).map(e -> e.getValue().ended().toCompletableFuture()).toList();
       CompletableFuture.anyOf(CompletableFuture.allOf(ends.toArray(CompletableFuture[]::new)), failed).get(60, SECONDS);
       for (CompletableFuture<Long> e : ends) {
         assertEquals(end, e.get());
@@ -168,8 +240,22 @@ class ClusterOverMembersTest {
           + " messages crossed members (81 when written)");
       // Every member's monitor only recorded: the run's verdict is the merged logs'.
       List<List<ObservationLog.Entry>> logs = new ArrayList<>();
-      logs.add(driverLog.entries());
+      List<ObservationLog.Entry> driverFacts = new ArrayList<>(driverLog.entries());
+      if (death != null) {
+        // As ClusterRun gathers them: what the lost member sent up to its last counted window, with the halts of its
+        // nodes, which the driver recorded.
+        long last = members.get(MEMBERS.get(0)).lost().get(death.member());
+        List<ObservationLog.Entry> facts = records.upTo(death.member(), last);
+        facts.addAll(driverFacts.stream().filter(e -> death.member().equals(placement.get(e.observation().node())))
+            .toList());
+        driverFacts.removeAll(facts);
+        logs.add(facts);
+      }
+      logs.add(0, driverFacts);
       for (int i = 0; i < hosts.size(); i++) {
+        if (death != null && MEMBERS.get(i + 1).equals(death.member())) {
+          continue;
+        }
         ActorRef<MemberHost.Command> host = hosts.get(MEMBERS.get(i + 1));
         // In parts of 7 facts, as the driver gathers them in parts (of ClusterRun.GATHER_FACTS) over Akka.
         List<ObservationLog.Entry> facts = new ArrayList<>();
@@ -214,6 +300,53 @@ class ClusterOverMembersTest {
     RunResult r = sameReport(spec);
     assertTrue(r.migrations().stream().filter(m -> "completed".equalsIgnoreCase(String.valueOf(m.outcome()))).count()
         >= 3, r.migrations().toString());
+  }
+
+  /**
+   * Issue 12 item 4 with hosted nodes: m3 (which runs dst-1, round-robin) dies before its report of window 20, while
+   * migration.conf's first migration streams idle-pv into dst-1. The others go on to the end; dst-1 fails at the end
+   * of the first window that leaves m3 out, the migration into it ends by the protocol's rules with the guest running
+   * on at its source, and the merged facts (m3's own up to its last counted window) hold. The same death gives the
+   * same report: the loss is handled at window boundaries, not at the moment a message happens to arrive.
+   */
+  @Test
+  void aMemberLostMidRunFailsItsNodesAndTheOthersGoOnToTheEnd() throws Exception {
+    ClusterSpec spec = io.domsim.config.ClusterConfigLoader.parse(java.nio.file.Files.readString(
+        java.nio.file.Path.of("../examples/migration.conf")), "migration.conf", List.of(), Plugins.onClassPath());
+    TreeMap<String, String> placement = memberOfNode(spec);
+    List<String> onM3 = placement.entrySet().stream().filter(e -> e.getValue().equals("m3")).map(Map.Entry::getKey)
+        .toList();
+    assertTrue(!onM3.isEmpty(), placement.toString());
+    Death death = new Death("m3", 20);
+    Outcome lost = overMembers(spec, false, death);
+    assertTrue(lost.verdict().holds() && lost.verdict().checks() > 20, lost.verdict().describe());
+    RunResult r = lost.result();
+    assertEquals(SimTime.toSeconds(SimTime.of(spec.simulation().duration())), r.simulatedSeconds(), 1e-9);
+    Outcome one = oneJvm(spec);
+    for (RunResult.NodeResult n : r.nodes()) {
+      assertEquals(onM3.contains(n.name()), n.failed(), n.toString());
+      if (onM3.contains(n.name())) {
+        // Up from the start until it failed with its member, mid-run (its figures went with the member's process).
+        assertTrue(n.activeSeconds() > 1 && n.activeSeconds() < r.simulatedSeconds() - 1, n.toString());
+      }
+    }
+    for (RunResult.GuestResult g : r.guests()) {
+      if (g.nodeEnd() != null && onM3.contains(g.nodeEnd())) {
+        throw new AssertionError(g.name() + " ends on " + g.nodeEnd() + ", a node of the lost member: " + g);
+      }
+    }
+    // idle-pv's migration into dst-1 (10 s to 28 s in one JVM) was streaming when m3 died: it ends by the protocol's
+    // rules before its commit, and the guest runs on at its source.
+    RunResult.MigrationResult intoLost = r.migrations().stream().filter(m -> m.guest().equals("idle-pv")
+        && "dst-1".equals(m.to())).findFirst().orElseThrow();
+    assertTrue(List.of("ABORTED", "FAILED").contains(String.valueOf(intoLost.outcome())), intoLost.toString());
+    RunResult.GuestResult idle = r.guests().stream().filter(g -> g.name().equals("idle-pv")).findFirst().orElseThrow();
+    assertEquals("src-1", idle.nodeEnd(), idle.toString());
+    assertEquals("RUNNING", String.valueOf(idle.stateEnd()), idle.toString());
+    assertTrue(!r.equals(one.result()), "the loss changed the run");
+    Outcome again = overMembers(spec, false, death);
+    assertEquals(r.withKernelMeasures(0, null), again.result().withKernelMeasures(0, null),
+        "the same death gives the same report");
   }
 
   /**

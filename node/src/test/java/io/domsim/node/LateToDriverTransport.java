@@ -64,4 +64,9 @@ final class LateToDriverTransport implements WindowedMember.Transport {
   public void replicate(String member, ReplicaInput<?> input) {
     inner.replicate(member, input);
   }
+
+  @Override
+  public void record(String member, long window, List<?> records) {
+    inner.record(member, window, records);
+  }
 }

@@ -42,27 +42,84 @@ public final class InProcessTransport implements WindowedMember.Transport {
     grants.forEach((m, g) -> members.get(m).grant(g));
   }
 
+  /**
+   * {@code member} is lost for good, as the driver's link handles it ({@link WindowLink.Lose}): every other member
+   * hears of it, then gets the grants that leave it out, if its report was the one missing. It stays in the map:
+   * what is sent to it is dropped by {@link #forget}.
+   */
+  public void lose(String member) {
+    WindowCoordinator.Loss loss;
+    synchronized (coordinator) {
+      loss = coordinator.lose(member);
+      if (loss == null) {
+        return;
+      }
+      lostMembers.add(member);
+      // Under the lock: every member hears of the loss before any grant that leaves the lost member out, which the
+      // next report (from another thread) may make as soon as the lock is free.
+      new java.util.TreeMap<>(members).forEach((m, w) -> {
+        if (!lostMembers.contains(m)) {
+          w.lose(member, loss.lastWindow());
+        }
+      });
+    }
+    loss.grants().forEach((m, g) -> members.get(m).grant(g));
+  }
+
+  /** Lost members: nothing reaches them any more. */
+  private final java.util.Set<String> lostMembers = ConcurrentHashMap.newKeySet();
+
+  private WindowedMember reachable(String member) {
+    return lostMembers.contains(member) ? null : members.get(member);
+  }
+
+  private volatile java.util.function.Consumer<WindowLink.Recorded> recorded = r -> {
+    throw new IllegalStateException(r.member() + " recorded, and nobody takes its records");
+  };
+
+  /** Where what members record for the driver goes ({@link WindowedMember#record}). */
+  public void recordTo(java.util.function.Consumer<WindowLink.Recorded> driver) {
+    this.recorded = driver;
+  }
+
+  @Override
+  public void record(String member, long window, List<?> records) {
+    recorded.accept(new WindowLink.Recorded(member, window, records));
+  }
+
   @Override
   public void ship(String member, TimedDelivery<?> delivery) {
     shipped.incrementAndGet();
-    members.get(member).receive(delivery);
+    WindowedMember to = reachable(member);
+    if (to != null) {
+      to.receive(delivery);
+    }
   }
 
   @Override
   public void replicate(String member, ReplicaInput<?> input) {
     shipped.incrementAndGet();
-    members.get(member).receive(input);
+    WindowedMember to = reachable(member);
+    if (to != null) {
+      to.receive(input);
+    }
   }
 
   @Override
   public void shipTells(String member, BarrierTells tells) {
     tellBatches.incrementAndGet();
-    members.get(member).receive(tells);
+    WindowedMember to = reachable(member);
+    if (to != null) {
+      to.receive(tells);
+    }
   }
 
   @Override
   public void revoke(String member, Revocation revocation) {
     revoked.incrementAndGet();
-    members.get(member).receive(revocation);
+    WindowedMember to = reachable(member);
+    if (to != null) {
+      to.receive(revocation);
+    }
   }
 }

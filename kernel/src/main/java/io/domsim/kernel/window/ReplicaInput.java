@@ -10,9 +10,9 @@ import io.domsim.kernel.serialization.CrossJvm;
  * sender. {@code window} is the sender's window when it sent it: counted like a {@link TimedDelivery}, so that
  * the next window's grant waits for it.
  */
-public record ReplicaInput<T>(long window, String replica, T input) implements CrossJvm {
+public record ReplicaInput<T>(String from, long window, String replica, T input) implements CrossJvm {
   public ReplicaInput {
-    if (replica == null || input == null) {
+    if (from == null || replica == null || input == null) {
       throw new IllegalArgumentException("a replica input needs the replica's name and an input");
     }
   }

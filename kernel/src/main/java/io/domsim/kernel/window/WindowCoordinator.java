@@ -59,29 +59,45 @@ public final class WindowCoordinator {
 
   /**
    * What the driver answers each member: run window {@code window}, every event before the start of instant
-   * {@code horizon}, once {@code deliveriesToReceive} deliveries that other members sent before this window have
-   * arrived (counted by the window they were sent in: those of the next window may overtake them); or, when
+   * {@code horizon}, once the deliveries that other members sent before this window have arrived: {@code
+   * deliveriesFrom} counts them by sender (since the run began; counted by the window they were sent in: those of
+   * the next window may overtake them), so that a lost member's can be left out ({@link #lose}); or, when
    * {@code end}, the run is over (no event is left at or before its end).
    *
    * <p>A barrier window has a {@code barrier} key B: the member runs every event before B, and B too when {@code
    * runsBarrier} (B is its event); {@code horizon} is then B's time + 1, the earliest a delivery sent in it may be
    * due (one sent at zero time by B is a {@link BarrierTells}).
    */
-  public record Grant(long window, long horizon, long deliveriesToReceive, boolean end, EventKey barrier,
+  public record Grant(long window, long horizon, TreeMap<String, Long> deliveriesFrom, boolean end, EventKey barrier,
       boolean runsBarrier) implements CrossJvm {
     public Grant {
       if (runsBarrier && barrier == null) {
         throw new IllegalArgumentException("a grant to run a barrier names it");
       }
+      deliveriesFrom = new TreeMap<>(deliveriesFrom);
     }
 
     /** A window without a barrier. */
-    public Grant(long window, long horizon, long deliveriesToReceive, boolean end) {
-      this(window, horizon, deliveriesToReceive, end, null, false);
+    public Grant(long window, long horizon, Map<String, Long> deliveriesFrom, boolean end) {
+      this(window, horizon, new TreeMap<>(deliveriesFrom), end, null, false);
+    }
+
+    /** Every delivery to wait for, whoever sent it. */
+    public long deliveriesToReceive() {
+      return deliveriesFrom.values().stream().mapToLong(Long::longValue).sum();
     }
   }
 
+  /**
+   * A member lost for good ({@link #lose}): every member drops what it sent after window {@code lastWindow}, the
+   * last its report counted in; {@code grants} as {@link #report} answers, when the lost member's report was the one
+   * missing.
+   */
+  public record Loss(String member, long lastWindow, Map<String, Grant> grants) {}
+
   private final List<String> members;
+  /** The members not lost, in the order given. */
+  private final List<String> live;
   private final long lookaheadNanos;
   private final long endNanos;
   private final TreeMap<String, Report> reports = new TreeMap<>();
@@ -109,6 +125,7 @@ public final class WindowCoordinator {
       throw new IllegalArgumentException("the run's end must be a time, was " + endNanos);
     }
     this.members = List.copyOf(members);
+    this.live = new java.util.ArrayList<>(members);
     this.lookaheadNanos = lookaheadNanos;
     this.endNanos = endNanos;
   }
@@ -134,7 +151,8 @@ public final class WindowCoordinator {
 
   /**
    * Takes a member's report of the current window. Returns each member's grant (by name) when it was the last
-   * report of the window, else an empty map.
+   * report of the window, else an empty map. A lost member's report is ignored (a member cut off by the network
+   * may still report after the driver gave it up).
    *
    * @throws IllegalArgumentException for an unknown member, a report of another window, or a second report
    */
@@ -144,6 +162,9 @@ public final class WindowCoordinator {
     }
     if (!members.contains(r.member())) {
       throw new IllegalArgumentException("no member is called " + r.member() + "; the members are " + members);
+    }
+    if (!live.contains(r.member())) {
+      return Map.of();
     }
     if (r.window() != window) {
       throw new IllegalArgumentException(r.member() + " reported window " + r.window() + " during window " + window);
@@ -157,20 +178,43 @@ public final class WindowCoordinator {
     if (reports.putIfAbsent(r.member(), r) != null) {
       throw new IllegalArgumentException(r.member() + " reported window " + window + " twice");
     }
-    if (reports.size() < members.size()) {
-      return Map.of();
+    return reports.size() < live.size() ? Map.of() : grants();
+  }
+
+  /**
+   * Member {@code member} is lost for good (its process died): the windows go on without it. What it sent in a
+   * window whose report no grant has counted yet is dropped by every member (its report of the current window
+   * too, if it made one: what it sent then may never arrive); what it sent before may have been lost on the way,
+   * and no member waits for it any more. Its barriers are forgotten. Returns null when it was lost already, the
+   * run has ended, or the run is in its setup (window 0: nothing has run to go on from).
+   *
+   * @throws IllegalArgumentException for the driver or an unknown member
+   */
+  public Loss lose(String member) {
+    if (!members.contains(member) || member.equals(members.get(0))) {
+      throw new IllegalArgumentException(member + " cannot be lost: the driver is " + members.get(0)
+          + " and the members are " + members);
     }
+    if (ended || window == 0 || !live.remove(member)) {
+      return null;
+    }
+    long lastWindow = window - 1; // the grants of this window counted its report of the one before
+    reports.remove(member);
+    barriers.values().removeIf(member::equals);
+    return new Loss(member, lastWindow, reports.size() < live.size() ? Map.of() : grants());
+  }
+
+  /** Every live member has reported the window: the next window's grants. */
+  private Map<String, Grant> grants() {
     long start = Long.MAX_VALUE;
-    TreeMap<String, Long> toReceive = new TreeMap<>();
-    for (String m : members) {
-      toReceive.put(m, 0L);
-    }
     for (Report each : reports.values()) {
       start = Math.min(start, Math.min(each.nextEventTime(), each.earliestSentTime()));
-      each.sentTo().forEach((to, n) -> toReceive.merge(to, n, Long::sum));
-      each.barriers().forEach((m, key) -> barriers.put(key, m));
+      each.barriers().forEach((m, key) -> {
+        if (live.contains(m)) {
+          barriers.put(key, m);
+        }
+      });
     }
-    reports.clear();
     window++;
     ended = start > endNanos || stopped;
     // Stopped from outside: every member ends before the next start, having run everything before it.
@@ -184,10 +228,16 @@ public final class WindowCoordinator {
       horizon = barrier.time() + 1;
     }
     TreeMap<String, Grant> grants = new TreeMap<>();
-    for (String m : members) {
-      grants.put(m, new Grant(window, horizon, toReceive.get(m), ended, barrier, barrier != null
-          && m.equals(barrierMember)));
+    for (String m : live) {
+      TreeMap<String, Long> from = new TreeMap<>();
+      for (Report each : reports.values()) {
+        if (!each.member().equals(m)) {
+          from.put(each.member(), each.sentTo().getOrDefault(m, 0L));
+        }
+      }
+      grants.put(m, new Grant(window, horizon, from, ended, barrier, barrier != null && m.equals(barrierMember)));
     }
+    reports.clear();
     return grants;
   }
 }

@@ -61,6 +61,26 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
   /** On the driver, from outside (launch's stop, Ctrl-C): the run ends at the next boundary, on every member. */
   public record Stop() implements Command, io.domsim.kernel.serialization.SameMember {} // the driver's own link
 
+  /**
+   * On the driver, from its watch over the members: {@code member} is lost for good (its process died); the windows
+   * go on without it ({@link WindowCoordinator#lose}).
+   */
+  public record Lose(String member) implements Command, io.domsim.kernel.serialization.SameMember {}
+
+  /** From the driver: {@code member} is lost, and what it sent after {@code lastWindow} is to be dropped. */
+  public record Lost(String member, long lastWindow) implements Command, CrossJvm {}
+
+  /**
+   * From a serving member, before its report of {@code window}: what it recorded in the window for the driver (the
+   * invariant monitor's facts), in the order recorded, in parts. The report comes after them (Akka's order between
+   * two members), so the driver holds everything a member recorded up to its last report, even if it is then lost.
+   */
+  public record Recorded(String member, long window, java.util.List<?> records) implements Command, CrossJvm {
+    public Recorded {
+      records = java.util.List.copyOf(records);
+    }
+  }
+
   /** From a serving member whose simulation failed: the run cannot go on (its windows would never come). */
   public record Failed(String member, String failure) implements Command, CrossJvm {}
 
@@ -71,6 +91,33 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
   public static final class Links implements WindowedMember.Transport {
     private volatile SortedMap<String, ActorRef<Command>> links;
     private volatile String driver;
+    /** Members lost: what would go to them is dropped (their process is gone). */
+    private final java.util.Set<String> forgotten = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    @Override
+    public void record(String member, long window, java.util.List<?> records) {
+      for (int from = 0; from < records.size(); from += RECORDS_PER_MESSAGE) {
+        of(driver).tell(new Recorded(member, window, records.subList(from, Math.min(records.size(),
+            from + RECORDS_PER_MESSAGE))));
+      }
+    }
+
+    @Override
+    public void forget(String member) {
+      forgotten.add(member);
+      replicaInputs.remove(member);
+    }
+
+    /** The link to {@code member}, or null when it is lost. */
+    private ActorRef<Command> to(String member) {
+      return forgotten.contains(member) ? null : of(member);
+    }
+
+    private void tell(String member, Command message) {
+      ActorRef<Command> link = to(member);
+      if (link != null) {
+        link.tell(message);
+      }
+    }
 
     public void set(SortedMap<String, ActorRef<Command>> links, String driver) {
       if (!links.containsKey(driver)) {
@@ -97,7 +144,7 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
       for (var each : replicaInputs.entrySet()) {
         java.util.List<ReplicaInput<?>> all = each.getValue();
         for (int from = 0; from < all.size(); from += REPLICA_INPUTS_PER_MESSAGE) {
-          of(each.getKey()).tell(new ReplicateAll(all.subList(from, Math.min(all.size(),
+          tell(each.getKey(), new ReplicateAll(all.subList(from, Math.min(all.size(),
               from + REPLICA_INPUTS_PER_MESSAGE))));
         }
       }
@@ -107,22 +154,27 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
 
     @Override
     public void ship(String member, TimedDelivery<?> delivery) {
-      of(member).tell(new Deliver(delivery));
+      tell(member, new Deliver(delivery));
     }
 
     @Override
     public void revoke(String member, Revocation revocation) {
-      of(member).tell(new Revoke(revocation));
+      tell(member, new Revoke(revocation));
     }
 
     @Override
     public void shipTells(String member, BarrierTells tells) {
-      of(member).tell(new Tells(tells));
+      tell(member, new Tells(tells));
     }
 
     /** The driver's word to a serving member that its windows begin ({@link Begin}). */
     public void begin(String member) {
       of(member).tell(new Begin());
+    }
+
+    /** On the driver, from any thread: {@code member} is lost for good ({@link Lose}). */
+    public void lose(String member) {
+      of(driver).tell(new Lose(member));
     }
 
     /** On the driver: the run stops at the next boundary ({@link Stop}). */
@@ -138,7 +190,9 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
     /** On the member's simulation thread, as its other calls here: kept until the window's report. */
     @Override
     public void replicate(String member, ReplicaInput<?> input) {
-      of(member); // fails now for a member with no link
+      if (to(member) == null) {
+        return;
+      }
       replicaInputs.computeIfAbsent(member, m -> new java.util.ArrayList<>()).add(input);
     }
   }
@@ -146,18 +200,23 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
   /** Replica inputs in one message: about 150 bytes each, well under Artery's 256 KiB frames. */
   static final int REPLICA_INPUTS_PER_MESSAGE = 500;
 
+  /** Records in one message: the monitor's facts are about 100 bytes each. */
+  static final int RECORDS_PER_MESSAGE = 1000;
+
   private final WindowedMember member;
   private final WindowCoordinator coordinator; // on the driver only
   private final Links links;
   private final java.util.function.Consumer<Failed> onFailed;
+  private final java.util.function.Consumer<Recorded> onRecorded;
 
   private WindowLink(ActorContext<Command> ctx, WindowedMember member, WindowCoordinator coordinator, Links links,
-      java.util.function.Consumer<Failed> onFailed) {
+      java.util.function.Consumer<Failed> onFailed, java.util.function.Consumer<Recorded> onRecorded) {
     super(ctx);
     this.member = member;
     this.coordinator = coordinator;
     this.links = links;
     this.onFailed = onFailed;
+    this.onRecorded = onRecorded;
   }
 
   /**
@@ -174,7 +233,13 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
   /** As the other, on the driver: {@code onFailed} hears of a serving member whose simulation failed. */
   public static Behavior<Command> create(WindowedMember member, WindowCoordinator coordinator, Links links,
       java.util.function.Consumer<Failed> onFailed) {
-    return Behaviors.setup(ctx -> new WindowLink(ctx, member, coordinator, links, onFailed));
+    return create(member, coordinator, links, onFailed, r -> { });
+  }
+
+  /** As the other, on the driver: {@code onRecorded} gets what serving members recorded ({@link Recorded}). */
+  public static Behavior<Command> create(WindowedMember member, WindowCoordinator coordinator, Links links,
+      java.util.function.Consumer<Failed> onFailed, java.util.function.Consumer<Recorded> onRecorded) {
+    return Behaviors.setup(ctx -> new WindowLink(ctx, member, coordinator, links, onFailed, onRecorded));
   }
 
   @Override
@@ -215,6 +280,30 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
           if (!coordinator.ended()) {
             coordinator.stop();
           }
+          return this;
+        })
+        .onMessage(Lost.class, l -> {
+          member.lose(l.member(), l.lastWindow());
+          return this;
+        })
+        .onMessage(Recorded.class, r -> {
+          onRecorded.accept(r);
+          return this;
+        })
+        .onMessage(Lose.class, l -> {
+          if (coordinator == null) {
+            throw new IllegalStateException(member.name() + " was told " + l.member() + " is lost, but does not drive"
+                + " the run");
+          }
+          WindowCoordinator.Loss loss = coordinator.lose(l.member());
+          if (loss == null) {
+            return this;
+          }
+          // Every member hears of the loss before any grant that leaves the lost member out (the same pair's order).
+          for (String m : links.links.keySet()) {
+            links.tell(m, new Lost(l.member(), loss.lastWindow()));
+          }
+          loss.grants().forEach((m, g) -> links.of(m).tell(new Granted(g)));
           return this;
         })
         .onMessage(Failed.class, f -> {

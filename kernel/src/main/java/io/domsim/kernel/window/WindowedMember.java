@@ -30,6 +30,17 @@ public final class WindowedMember {
       throw new UnsupportedOperationException("this transport carries no barrier tells (to " + member + ")");
     }
 
+    /**
+     * Before {@code member}'s report of {@code window}: what it recorded in the window, for the driver (the invariant
+     * monitor's facts: kept by the driver, so that a member lost later has left its record up to its last report).
+     */
+    default void record(String member, long window, java.util.List<?> records) {
+      throw new UnsupportedOperationException("this transport carries no records (from " + member + ")");
+    }
+
+    /** {@code member} is lost: nothing need go to it any more (what does is dropped). */
+    default void forget(String member) {}
+
     /** An input for {@code member}'s replica of a replicated actor ({@link #replicate}). */
     default void replicate(String member, ReplicaInput<?> input) {
       throw new UnsupportedOperationException("this transport carries no replica inputs (to " + member + ")");
@@ -53,16 +64,29 @@ public final class WindowedMember {
   /** Deliveries received and not yet due, by key: a revocation cancels one. */
   private final TreeMap<EventKey, io.domsim.kernel.SimTimer> due = new TreeMap<>();
   private long earliestSent = Long.MAX_VALUE;
-  /** Deliveries received, by the window their sender sent them in. */
-  private final TreeMap<Long, Long> receivedByWindow = new TreeMap<>();
+  /** Deliveries received, by sender, by the window their sender sent them in. */
+  private final TreeMap<String, TreeMap<Long, Long>> receivedByWindow = new TreeMap<>();
+  /**
+   * What other members sent, in the order it came, until the window after the one it was sent in begins here: a
+   * member lost before its report counted that window is then taken at its word ({@link #lose}) and what it sent is
+   * dropped, as if it had never run that window. Nothing sent in a window can act here before the next one.
+   */
+  private final java.util.ArrayList<Held> held = new java.util.ArrayList<>();
+  /** What this member records for the driver at each report ({@link #record}); null for nothing. */
+  private java.util.function.Supplier<? extends java.util.List<?>> recorder;
+  /** Members lost for good, with the last window of theirs that counts ({@link WindowCoordinator#lose}). */
+  private final TreeMap<String, Long> lost = new TreeMap<>();
+
+  /** Something {@code from} sent in {@code window}, applied here when its window is over. */
+  private record Held(String from, long window, Runnable apply) {}
   private volatile long windows;
   private WindowCoordinator.Grant pending;
   /** The horizon of the window running (0 during setup): a delivery sent now must be due at or after it. */
   private long horizon;
   /** Between setup and its report, and while a window runs: the only times this member may send. */
   private boolean running = true;
-  /** Deliveries and revocations received that were sent before the window running, all counted. */
-  private long receivedEarlier;
+  /** Deliveries and revocations received that were sent before the window running, by sender, all counted. */
+  private final TreeMap<String, Long> receivedEarlier = new TreeMap<>();
   /** This member's replicas of replicated actors, by name: what other members' replicas send goes there. */
   private final Map<String, ActorRef<?>> replicas = new ConcurrentHashMap<>(); // looked up, never iterated
 
@@ -139,6 +163,20 @@ public final class WindowedMember {
     for (BoundaryAction a; (a = atBoundary.poll()) != null; ) {
       a.tooLate();
     }
+    java.util.List<BoundaryAction> left = new java.util.ArrayList<>();
+    synchronized (atEndOf) {
+      atEndOf.values().forEach(left::addAll);
+      atEndOf.clear();
+    }
+    left.forEach(BoundaryAction::tooLate);
+  }
+
+  /**
+   * Before {@link #start}, on a serving member: {@code recorder}, called on the simulation thread at each window's
+   * end, gives what was recorded since the last one (the monitor's facts), sent to the driver before the report.
+   */
+  public void record(java.util.function.Supplier<? extends java.util.List<?>> recorder) {
+    this.recorder = recorder;
   }
 
   /** Reports the member's setup (window 0) once its actors have set their first timers. */
@@ -164,7 +202,7 @@ public final class WindowedMember {
     EventKey key = from.reserveKey(atNanos);
     sentTo.merge(toMember, 1L, Long::sum);
     earliestSent = Math.min(earliestSent, key.time());
-    transport.ship(toMember, new TimedDelivery<>(windows, key, target, message));
+    transport.ship(toMember, new TimedDelivery<>(name, windows, key, target, message));
     return key;
   }
 
@@ -186,44 +224,104 @@ public final class WindowedMember {
     }
     checkSending("a revocation of " + key);
     sentTo.merge(toMember, 1L, Long::sum);
-    transport.revoke(toMember, new Revocation(windows, key));
+    transport.revoke(toMember, new Revocation(name, windows, key));
   }
 
   /** From the transport, on any thread: a revocation of a delivery here. */
   public void receive(Revocation revocation) {
-    kernel.inject(() -> {
+    take(revocation.from(), revocation.window(), () -> {
       io.domsim.kernel.SimTimer timer = due.remove(revocation.key());
       if (timer == null) {
         throw new IllegalStateException(name + " got a revocation of " + revocation.key()
             + ", which it does not hold (already due, or never received)");
       }
       timer.cancel();
-      receivedByWindow.merge(revocation.window(), 1L, Long::sum);
-      maybeRun();
     });
   }
 
   /** From the transport, on any thread: what another member's barrier event told actors here at zero time. */
   public void receive(BarrierTells tells) {
-    kernel.inject(() -> {
-      kernel.callAt(tells.key(), tells.tells().get(0).target(), () -> {
-        barrierBatchesFired++;
-        for (BarrierTells.Tell<?> t : tells.tells()) {
-          t.tell();
-        }
-      });
-      receivedByWindow.merge(tells.window(), 1L, Long::sum);
-      maybeRun();
-    });
+    take(tells.from(), tells.window(), () -> kernel.callAt(tells.key(), tells.tells().get(0).target(), () -> {
+      barrierBatchesFired++;
+      for (BarrierTells.Tell<?> t : tells.tells()) {
+        t.tell();
+      }
+    }));
   }
 
   /** From the transport, on any thread: a delivery for an actor here. */
   public void receive(TimedDelivery<?> delivery) {
+    take(delivery.from(), delivery.window(), () -> deliver(delivery));
+  }
+
+  /**
+   * On the simulation thread: counts what {@code from} sent in {@code window} and holds it until that window is over
+   * here; from a lost member, drops it (it came too late to count: no window waits for it any more).
+   */
+  private void take(String from, long window, Runnable apply) {
     kernel.inject(() -> {
-      deliver(delivery);
-      receivedByWindow.merge(delivery.window(), 1L, Long::sum);
+      if (lost.containsKey(from)) {
+        return;
+      }
+      held.add(new Held(from, window, apply));
+      receivedByWindow.computeIfAbsent(from, m -> new TreeMap<>()).merge(window, 1L, Long::sum);
       maybeRun();
     });
+  }
+
+  /**
+   * From the driver, on any thread: {@code member} is lost for good ({@link WindowCoordinator#lose}); what it sent
+   * after window {@code lastWindow} is dropped, and no window waits for anything from it any more. It comes before
+   * any grant that leaves the member out.
+   */
+  public void lose(String member, long lastWindow) {
+    kernel.inject(() -> {
+      if (member.equals(name)) {
+        throw new IllegalStateException(name + " was told it is lost");
+      }
+      lost.put(member, lastWindow);
+      held.removeIf(h -> h.from().equals(member) && h.window() > lastWindow);
+      receivedByWindow.remove(member);
+      receivedEarlier.remove(member);
+      transport.forget(member);
+      onLoss.accept(member, lastWindow);
+      maybeRun();
+    });
+  }
+
+  /** Told on the simulation thread of each member lost ({@link #lose}), with the last window of its that counts. */
+  private java.util.function.BiConsumer<String, Long> onLoss = (m, w) -> { };
+
+  /**
+   * Before {@link #start}: {@code listener} hears of each member lost, on the simulation thread, before any window
+   * that leaves it out has run here (the driver fails the lost member's nodes at a boundary it then chooses:
+   * {@link #atEndOfWindow}).
+   */
+  public void onLoss(java.util.function.BiConsumer<String, Long> listener) {
+    this.onLoss = listener;
+  }
+
+  /** Actions at the end of a given window ({@link #atEndOfWindow}), by window. */
+  private final TreeMap<Long, java.util.List<BoundaryAction>> atEndOf = new TreeMap<>();
+
+  /**
+   * On the simulation thread: {@code action} comes in at the end of window {@code window} here (at once if that end
+   * has passed: only for a window not yet run), as {@link #atNextBoundary}'s do. A boundary fixed by the protocol
+   * rather than by when the action is asked for: the same loss gives the same run.
+   */
+  public void atEndOfWindow(long window, BoundaryAction action) {
+    if (window <= windows && !running) {
+      throw new IllegalStateException(name + " has ended window " + windows + " already; an action at the end of "
+          + window + " comes too late");
+    }
+    synchronized (atEndOf) {
+      atEndOf.computeIfAbsent(window, w -> new java.util.ArrayList<>()).add(action);
+    }
+  }
+
+  /** Members lost so far, with the last window of each that counts. */
+  public java.util.SortedMap<String, Long> lost() {
+    return java.util.Collections.unmodifiableSortedMap(new TreeMap<>(lost));
   }
 
   /**
@@ -256,16 +354,15 @@ public final class WindowedMember {
     }
     sentTo.merge(toMember, 1L, Long::sum);
     earliestSent = Math.min(earliestSent, effectNanos);
-    transport.replicate(toMember, new ReplicaInput<>(windows, replica, input));
+    transport.replicate(toMember, new ReplicaInput<>(name, windows, replica, input));
   }
 
-  /** From the transport, on any thread: an input for this member's replica, handed to it at once. */
+  /**
+   * From the transport, on any thread: an input for this member's replica, handed to it before the next window
+   * runs here (the replica orders its inputs by what they carry, not by when they come).
+   */
   public void receive(ReplicaInput<?> input) {
-    kernel.inject(() -> {
-      hand(input);
-      receivedByWindow.merge(input.window(), 1L, Long::sum);
-      maybeRun();
-    });
+    take(input.from(), input.window(), () -> hand(input));
   }
 
   @SuppressWarnings("unchecked") // the replica's name says what it takes: the sender's replica is the same actor
@@ -319,17 +416,34 @@ public final class WindowedMember {
   }
 
   private void maybeRun() {
-    if (pending == null || receivedBefore(pending.window()) < pending.deliveriesToReceive()) {
-      return; // a delivery sent to us before the window began is still on its way
+    if (pending == null) {
+      return;
+    }
+    for (var from : pending.deliveriesFrom().entrySet()) {
+      if (!lost.containsKey(from.getKey()) && receivedBefore(from.getKey(), pending.window()) < from.getValue()) {
+        return; // a delivery sent to us before the window began is still on its way
+      }
     }
     WindowCoordinator.Grant g = pending;
     pending = null;
-    // Everything sent before this window has come: fold those counts (no more can come for them).
-    var before = receivedByWindow.headMap(g.window());
-    for (long count : before.values()) {
-      receivedEarlier += count;
+    // Everything sent before this window has come: fold those counts (no more can come for them), and apply it.
+    for (var each : receivedByWindow.entrySet()) {
+      var before = each.getValue().headMap(g.window());
+      for (long count : before.values()) {
+        receivedEarlier.merge(each.getKey(), count, Long::sum);
+      }
+      before.clear();
     }
-    before.clear();
+    java.util.ArrayList<Held> later = new java.util.ArrayList<>();
+    for (Held h : held) {
+      if (h.window() < g.window()) {
+        h.apply().run();
+      } else {
+        later.add(h); // sent in this window by a member that began it before us
+      }
+    }
+    held.clear();
+    held.addAll(later);
     horizon = g.horizon();
     running = true;
     due.headMap(EventKey.startOf(kernel.now())).clear(); // fired: no revocation can come for them any more
@@ -376,16 +490,19 @@ public final class WindowedMember {
     for (var each : barrierTells.entrySet()) {
       sentTo.merge(each.getKey(), 1L, Long::sum);
       earliestSent = Math.min(earliestSent, runningBarrier.time());
-      transport.shipTells(each.getKey(), new BarrierTells(windows, runningBarrier, each.getValue()));
+      transport.shipTells(each.getKey(), new BarrierTells(name, windows, runningBarrier, each.getValue()));
     }
     barrierTells.clear();
   }
 
-  /** Deliveries received that were sent before {@code window}: those its grant counts. */
-  private long receivedBefore(long window) {
-    long n = receivedEarlier;
-    for (long count : receivedByWindow.headMap(window).values()) {
-      n += count;
+  /** Deliveries from {@code from} received that were sent before {@code window}: those its grant counts. */
+  private long receivedBefore(String from, long window) {
+    long n = receivedEarlier.getOrDefault(from, 0L);
+    TreeMap<Long, Long> byWindow = receivedByWindow.get(from);
+    if (byWindow != null) {
+      for (long count : byWindow.headMap(window).values()) {
+        n += count;
+      }
     }
     return n;
   }
@@ -407,6 +524,12 @@ public final class WindowedMember {
     for (BoundaryAction a; (a = atBoundary.poll()) != null; ) {
       a.at(horizon);
     }
+    java.util.List<BoundaryAction> endOfThis = new java.util.ArrayList<>();
+    synchronized (atEndOf) { // (the run's failure drains it from another thread)
+      atEndOf.headMap(window, true).values().forEach(endOfThis::addAll);
+      atEndOf.headMap(window, true).clear();
+    }
+    endOfThis.forEach(a -> a.at(horizon));
     // The operator's next event, on the member that has it (SimKernel.barrierTarget), and what was sent to it.
     TreeMap<String, EventKey> barriers = new TreeMap<>(barriersSent);
     EventKey own = kernel.nextBarrier();
@@ -414,6 +537,12 @@ public final class WindowedMember {
       barriers.merge(name, own, (a, b) -> a.compareTo(b) <= 0 ? a : b);
     }
     // Its next event that could send to another member: local entities' events (guests' phases) run inside windows.
+    if (recorder != null) {
+      java.util.List<?> records = recorder.get();
+      if (!records.isEmpty()) {
+        transport.record(name, window, records);
+      }
+    }
     transport.report(new WindowCoordinator.Report(name, window, kernel.nextSendingTimerTime(), earliestSent, sentTo,
         barriers));
     barriersSent.clear();

@@ -72,11 +72,11 @@ class ReplicaInputTest {
       assertEquals(12 * MS, reports.get(0).earliestSentTime(), "no window may start after the inputs' effect");
       assertEquals(2, sent.size());
       // Window 1 is [0, 10 ms); m1 sent this member one input in window 0, which has not come yet.
-      member.grant(new WindowCoordinator.Grant(1, 10 * MS, 1, false));
+      member.grant(new WindowCoordinator.Grant(1, 10 * MS, java.util.Map.of("m1", 1L, "m3", 0L), false));
       Thread.sleep(300);
       assertEquals(0, member.windows(), "it waits for the input");
       assertEquals(List.of(), got);
-      member.receive(new ReplicaInput<>(0, "the-replica", "from m1"));
+      member.receive(new ReplicaInput<>("m1", 0, "the-replica", "from m1"));
       await(() -> reports.size() == 2);
       assertEquals(List.of("0 from m1", 5 * MS + " its own event"), got, "the input comes before the window's events");
     } finally {
@@ -97,7 +97,9 @@ class ReplicaInputTest {
 
         @Override public void revoke(String to, Revocation r) { }
       });
-      member.receive(new ReplicaInput<>(0, "fabric", "an input"));
+      member.receive(new ReplicaInput<>("m1", 0, "fabric", "an input"));
+      // Handed to the replica when the window after the one it was sent in begins here.
+      member.grant(new WindowCoordinator.Grant(1, 10 * MS, java.util.Map.of("m1", 1L), false));
       String why = kernel.whenFailed().toCompletableFuture().get(10, SECONDS).describe();
       assertTrue(why.contains("does not host"), why);
     } finally {

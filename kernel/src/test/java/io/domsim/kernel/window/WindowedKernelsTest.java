@@ -173,4 +173,96 @@ class WindowedKernelsTest {
     long windows = members.get("m0").windows();
     assertTrue(windows > 100 && windows <= pings, windows + " windows");
   }
+
+  /**
+   * A member lost mid-run (here m2 "dies" right after it has sent window 21's pings, before its report): the others
+   * run to the end without it; of what it sent, exactly what it sent up to window 20, the last its report counted
+   * in, reaches them, and nothing it sent after (held until the window after it is over, then dropped).
+   */
+  @Test
+  void theOthersGoOnWithoutALostMemberAndSeeExactlyWhatItSentUpToItsLastCountedWindow() throws Exception {
+    final long dies = 21;
+    Map<String, List<String>> seen = new ConcurrentHashMap<>();
+    Map<String, Where> dir = new ConcurrentHashMap<>();
+    InProcessTransport inner = new InProcessTransport(MEMBERS, L, END);
+    Map<String, WindowedMember> members = inner.members;
+    Map<String, Long> windowOfPing = new ConcurrentHashMap<>(); // m2's pings, by the window they were sent in
+    CompletableFuture<Void> died = new CompletableFuture<>();
+    WindowedMember.Transport transport = new WindowedMember.Transport() {
+      @Override public void report(WindowCoordinator.Report r) {
+        if (r.member().equals("m2") && r.window() >= dies) {
+          died.complete(null); // its report never comes
+          return;
+        }
+        inner.report(r);
+      }
+
+      @Override public void ship(String member, TimedDelivery<?> d) {
+        inner.ship(member, d);
+      }
+
+      @Override public void revoke(String member, Revocation r) {
+        inner.revoke(member, r);
+      }
+    };
+    List<ActorSystem<Void>> systems = new ArrayList<>();
+    try {
+      for (String m : MEMBERS) {
+        SimKernel kernel = SimKernel.create(ClockKind.VIRTUAL, 1, 42);
+        WindowedMember member = new WindowedMember(m, kernel, transport);
+        members.put(m, member);
+        Post post = (from, to, at, msg) -> {
+          Where w = dir.get(to);
+          if (w.member().equals(m)) {
+            from.sendAt(at, w.ref(), msg);
+          } else {
+            if (m.equals("m2")) {
+              windowOfPing.put(msg.toString(), member.windows());
+            }
+            member.send(from, w.member(), at, w.ref(), msg);
+          }
+        };
+        List<String> here = all().stream().filter(p -> memberOf(p).equals(m)).toList();
+        CompletableFuture<Map<String, ActorRef<Msg>>> refs = new CompletableFuture<>();
+        systems.add(system(kernel, "member-" + m, here, post, seen, refs));
+        refs.get(10, SECONDS).forEach((p, ref) -> dir.put(p, new Where(m, ref)));
+      }
+      for (String p : all()) {
+        dir.get(p).ref().tell(new Start());
+      }
+      MEMBERS.forEach(m -> members.get(m).start());
+      died.get(30, SECONDS);
+      inner.lose("m2"); // the driver's watch, from another thread
+      for (String m : List.of("m0", "m1")) {
+        assertEquals(END, members.get(m).ended().toCompletableFuture().get(30, SECONDS), m);
+        assertEquals(Map.of("m2", dies - 1), members.get(m).lost());
+      }
+    } finally {
+      for (ActorSystem<Void> s : systems) {
+        s.terminate();
+        s.getWhenTerminated().toCompletableFuture().get(10, SECONDS);
+      }
+    }
+    TreeMap<String, Long> expected = new TreeMap<>();
+    windowOfPing.forEach((ping, window) -> {
+      if (window < dies) {
+        expected.put(ping, window);
+      }
+    });
+    TreeMap<String, Long> received = new TreeMap<>();
+    seen.forEach((pinger, log) -> {
+      if (!memberOf(pinger).equals("m2")) {
+        for (String line : log) {
+          String ping = line.substring(line.indexOf(' ') + 1);
+          if (windowOfPing.containsKey(ping)) {
+            received.put(ping, windowOfPing.get(ping));
+          }
+        }
+      }
+    });
+    assertEquals(expected, received, "m2's pings up to window " + (dies - 1) + ", and none after");
+    assertTrue(windowOfPing.values().stream().anyMatch(w -> w == dies), "m2 sent pings in window " + dies
+        + " (which were dropped)");
+    assertTrue(members.get("m0").windows() > dies + 10, "the run went on: " + members.get("m0").windows());
+  }
 }

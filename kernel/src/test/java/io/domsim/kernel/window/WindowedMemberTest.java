@@ -56,21 +56,25 @@ class WindowedMemberTest {
       member.start();
       await(() -> reports.size() == 1);
       // Window 1 is [0, 10 ms): m1 sent one delivery to m2 in window 0, due at 10 ms.
-      member.grant(new WindowCoordinator.Grant(1, 10 * MS, 1, false));
-      member.receive(new TimedDelivery<>(0, new EventKey(10 * MS, "m1-entity", 0), target, "window 0's"));
+      member.grant(new WindowCoordinator.Grant(1, 10 * MS, java.util.Map.of("m1", 1L, "m3", 0L), false));
+      member.receive(new TimedDelivery<>("m1", 0, new EventKey(10 * MS, "m1-entity", 0), target, "window 0's"));
       await(() -> reports.size() == 2);
       // Window 2 is [10, 20 ms) and expects a second one from window 1, due at 15 ms; m3's of window 2 (due at
       // 25 ms) overtakes it.
-      member.grant(new WindowCoordinator.Grant(2, 20 * MS, 2, false));
-      member.receive(new TimedDelivery<>(2, new EventKey(25 * MS, "m3-entity", 0), target, "window 2's"));
+      member.grant(new WindowCoordinator.Grant(2, 20 * MS, java.util.Map.of("m1", 2L, "m3", 0L), false));
+      member.receive(new TimedDelivery<>("m3", 2, new EventKey(25 * MS, "m3-entity", 0), target, "window 2's"));
       Thread.sleep(300);
       assertEquals(1, member.windows(), "it waits for window 1's delivery");
       assertEquals(List.of(), got);
-      member.receive(new TimedDelivery<>(1, new EventKey(15 * MS, "m1-entity", 1), target, "window 1's"));
+      member.receive(new TimedDelivery<>("m1", 1, new EventKey(15 * MS, "m1-entity", 1), target, "window 1's"));
       await(() -> reports.size() == 3);
       assertEquals(2, member.windows());
       assertEquals(List.of(10 * MS + " window 0's", 15 * MS + " window 1's"), got);
-      assertEquals(25 * MS, reports.get(2).nextEventTime(), "window 2's delivery waits for its own window");
+      assertEquals(Long.MAX_VALUE, reports.get(2).nextEventTime(), "window 2's delivery is held until window 3 begins"
+          + " here (its sender's report bounds window 3's start)");
+      member.grant(new WindowCoordinator.Grant(3, 30 * MS, java.util.Map.of("m1", 2L, "m3", 1L), false));
+      await(() -> reports.size() == 4);
+      assertEquals(List.of(10 * MS + " window 0's", 15 * MS + " window 1's", 25 * MS + " window 2's"), got);
     } finally {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(10, SECONDS);
@@ -103,7 +107,9 @@ class WindowedMemberTest {
       });
       member.start();
       await(() -> reports.size() == 1);
-      member.receive(new Revocation(0, new EventKey(10 * MS, "m1-entity", 0)));
+      member.receive(new Revocation("m1", 0, new EventKey(10 * MS, "m1-entity", 0)));
+      // Held until the window after the one it was sent in begins here.
+      member.grant(new WindowCoordinator.Grant(1, 10 * MS, java.util.Map.of("m1", 1L), false));
       kernel.whenFailed().toCompletableFuture().get(10, SECONDS);
       java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
           java.util.concurrent.ExecutionException.class, () -> member.ended().toCompletableFuture().get(5, SECONDS));
@@ -137,7 +143,7 @@ class WindowedMemberTest {
         }
       });
       member.start();
-      member.grant(new WindowCoordinator.Grant(1, 10 * MS, 0, false));
+      member.grant(new WindowCoordinator.Grant(1, 10 * MS, java.util.Map.of(), false));
       java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
           java.util.concurrent.ExecutionException.class, () -> member.ended().toCompletableFuture().get(5, SECONDS));
       org.junit.jupiter.api.Assertions.assertTrue(String.valueOf(e.getCause()).contains("cannot be reached"),
@@ -203,7 +209,7 @@ class WindowedMemberTest {
         } else {
           kernel.inject(() -> kernel.entity("app").callAt(1 * MS, target,
               () -> member.send(kernel.entity("app2"), "m2", 5 * MS, target, "too soon")));
-          member.grant(new WindowCoordinator.Grant(1, 10 * MS, 0, false));
+          member.grant(new WindowCoordinator.Grant(1, 10 * MS, java.util.Map.of(), false));
         }
         String why = kernel.whenFailed().toCompletableFuture().get(10, SECONDS).describe();
         assertEquals(true, why.contains(between ? "between two windows" : "inside the window it was sent in"), why);

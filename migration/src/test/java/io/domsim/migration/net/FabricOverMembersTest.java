@@ -478,7 +478,7 @@ class FabricOverMembersTest {
         Long barrier = barriers.higher(windowStart);
         windowStart = Long.MAX_VALUE;
         grants.forEach((m, g) -> clipped.put(m, g.end() || barrier == null || barrier >= g.horizon() ? g
-            : new WindowCoordinator.Grant(g.window(), barrier, g.deliveriesToReceive(), false)));
+            : new WindowCoordinator.Grant(g.window(), barrier, g.deliveriesFrom(), false)));
       }
       clipped.forEach((m, g) -> members.get(m).grant(g));
     }
