@@ -116,11 +116,18 @@ final class Members {
             ? " (each member hosts its nodes)" : ""));
         err.flush();
       };
-      ClusterRun run = hosts(cluster)
-          ? ClusterRun.startOverMembers(cluster, registry, series, MemberAkka.config(members, me), gate)
-          : ClusterRun.start(cluster, registry, series, MemberAkka.config(members, me), gate);
-      run.endWith(MemberWatch.start(akka.get(), members, (member, nodes) -> memberLost(run, members, member, nodes,
-          err)));
+      // The watch starts as soon as the run exists: over hosting members a member lost during the setup then ends it.
+      java.util.function.Consumer<ClusterRun> watch = run -> run.endWith(MemberWatch.start(akka.get(), members,
+          (member, nodes) -> memberLost(run, members, member, nodes, err)));
+      if (hosts(cluster)) {
+        ClusterRun run = ClusterRun.startOverMembers(cluster, registry, series, MemberAkka.config(members, me), gate,
+            watch);
+        err.println("domsim: every member's nodes are up; the windows begin");
+        err.flush();
+        return run;
+      }
+      ClusterRun run = ClusterRun.start(cluster, registry, series, MemberAkka.config(members, me), gate);
+      watch.accept(run);
       return run;
     } catch (RuntimeException e) {
       String bind = cannotListen(e, me);

@@ -52,6 +52,8 @@ public final class ClusterRun implements AutoCloseable {
   private final EventLog events;
   private volatile CompletableFuture<Long> end;
   private volatile boolean stopped;
+  /** Over members: the setup is over, and the windows have begun (a member lost before fails the run). */
+  private volatile boolean windowsBegun;
   /** Over members, the driver's part (see {@link #startOverMembers}); null in one JVM. */
   private final OverMembers overMembers;
 
@@ -87,6 +89,16 @@ public final class ClusterRun implements AutoCloseable {
    */
   public static ClusterRun startOverMembers(ClusterSpec spec, MeterRegistry registry, SeriesSink series, Config akka,
       StartGate gate) throws InterruptedException, MembersMissing {
+    return startOverMembers(spec, registry, series, akka, gate, run -> { });
+  }
+
+  /**
+   * As the other, handing the run to {@code made} as soon as it exists, before the members' setup: a member lost
+   * during the setup ({@link #memberLost}, from the driver's watch, started there) then fails the run at once instead
+   * of leaving the driver waiting for nodes that will never report in.
+   */
+  public static ClusterRun startOverMembers(ClusterSpec spec, MeterRegistry registry, SeriesSink series, Config akka,
+      StartGate gate, java.util.function.Consumer<ClusterRun> made) throws InterruptedException, MembersMissing {
     if (spec.simulation().clock() != ClockMode.VIRTUAL) {
       throw new IllegalArgumentException("members host their nodes on the virtual clock only (so far)");
     }
@@ -135,6 +147,10 @@ public final class ClusterRun implements AutoCloseable {
       await(kernel, root, "the driver's root").tell(new MembersLayout(driver, driver, members.memberOfNode(), member,
           hosts, setUp));
       ActorRef<Cluster.Command> cluster = await(kernel, started, "the cluster to start");
+      io.domsim.kernel.SimEntity console = kernel.entity("console");
+      ClusterRun run = new ClusterRun(kernel, system, cluster, events, ended, new OverMembers(member, hosts, log,
+          console, links, records, members.memberOfNode()));
+      made.accept(run);
       try {
         await(kernel, CompletableFuture.anyOf(setUp, ended), "every member's nodes to report in");
       } catch (IllegalStateException e) {
@@ -143,8 +159,8 @@ public final class ClusterRun implements AutoCloseable {
         }
         throw e;
       }
-      io.domsim.kernel.SimEntity console = kernel.entity("console");
       member.onLoss((lost, lastWindow) -> lostAtBoundary(member, console, cluster, lost, lastWindow));
+      run.windowsBegun = true; // from here a lost member is left behind (WindowCoordinator.lose)
       hosts.keySet().forEach(links::begin);
       member.start();
       member.ended().whenComplete((t, failure) -> {
@@ -154,8 +170,7 @@ public final class ClusterRun implements AutoCloseable {
           ended.complete(t);
         }
       });
-      return new ClusterRun(kernel, system, cluster, events, ended, new OverMembers(member, hosts, log,
-          console, links, records, members.memberOfNode()));
+      return run;
     } catch (RuntimeException | InterruptedException | MembersMissing e) {
       shutdown(system);
       throw e;
@@ -174,7 +189,7 @@ public final class ClusterRun implements AutoCloseable {
     if (overMembers == null) {
       return;
     }
-    if (overMembers.member().windows() == 0) {
+    if (!windowsBegun) {
       end.completeExceptionally(new SimulationFailedException(new SimulationFailure("member " + member, now(),
           new IllegalStateException(sentence + "; it was lost while the run was being set up"))));
       return;

@@ -185,8 +185,8 @@ public final class WindowCoordinator {
    * Member {@code member} is lost for good (its process died): the windows go on without it. What it sent in a
    * window whose report no grant has counted yet is dropped by every member (its report of the current window
    * too, if it made one: what it sent then may never arrive); what it sent before may have been lost on the way,
-   * and no member waits for it any more. Its barriers are forgotten. Returns null when it was lost already, the
-   * run has ended, or the run is in its setup (window 0: nothing has run to go on from).
+   * and no member waits for it any more. Its barriers are forgotten. Lost before its setup's report (window 0), its
+   * last counted window is -1. Returns null when it was lost already or the run has ended.
    *
    * @throws IllegalArgumentException for the driver or an unknown member
    */
@@ -195,7 +195,7 @@ public final class WindowCoordinator {
       throw new IllegalArgumentException(member + " cannot be lost: the driver is " + members.get(0)
           + " and the members are " + members);
     }
-    if (ended || window == 0 || !live.remove(member)) {
+    if (ended || !live.remove(member)) {
       return null;
     }
     long lastWindow = window - 1; // the grants of this window counted its report of the one before
