@@ -90,13 +90,7 @@ final class Bench {
 
   /** Peak heap of this JVM so far, summed over the heap pools (each pool's own peak: an upper bound). */
   static double peakHeapMiB() {
-    long peak = 0;
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == MemoryType.HEAP) {
-        peak += pool.getPeakUsage().getUsed();
-      }
-    }
-    return peak / 1048576.0;
+    return io.domsim.node.members.ProcessCost.peakHeapMiB();
   }
 
   /** Forgets the peaks so far, so that the next run's peak is its own. */
@@ -114,10 +108,7 @@ final class Bench {
    * time depends on the other load, its CPU time much less.
    */
   static double processCpuSeconds() {
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-      return os.getProcessCpuTime() / 1e9;
-    }
-    return Double.NaN;
+    return io.domsim.node.members.ProcessCost.cpuSeconds();
   }
 
   /**

@@ -59,9 +59,7 @@ final class Members {
         err.println("domsim: " + line);
         err.flush();
       };
-      // On the virtual clock this member hosts its nodes; on the real clock the driver runs them all (so far).
-      ServingMember.Outcome outcome = hosts(cluster) ? ServingMember.host(cluster, me, say)
-          : ServingMember.serve(cluster.members(), me, cluster.source(), say);
+      ServingMember.Outcome outcome = ServingMember.host(cluster, me, say);
       if (outcome == ServingMember.Outcome.FAILED) {
         err.println("domsim: " + me.name() + "'s part of the run failed (above); the driving member ends the run"
             + " with that failure.");
@@ -90,13 +88,6 @@ final class Members {
     }
   }
 
-  /**
-   * Whether the members host their nodes (docs/architecture.md, "Members"): on the virtual clock. On the real clock
-   * the driving member runs every node (the window protocol's pacing and live operations are not built yet).
-   */
-  static boolean hosts(ClusterSpec cluster) {
-    return cluster.simulation().clock() == io.domsim.config.ClockMode.VIRTUAL;
-  }
 
   /** The driving member's run: as in one JVM, on Akka Cluster, the clock held until every member is up. */
   static ClusterRun startDriving(ClusterSpec cluster, MemberSpec me, MeterRegistry registry, SeriesSink series,
@@ -112,22 +103,16 @@ final class Members {
       ClusterRun.StartGate gate = system -> {
         StartBarrier.await(new Membership(system, members), members.joinTimeout(), cluster.source());
         akka.set(system);
-        err.println("domsim: every member is up; the run starts" + (hosts(cluster)
-            ? " (each member hosts its nodes)" : ""));
+        err.println("domsim: every member is up; the run starts (each member hosts its nodes)");
         err.flush();
       };
       // The watch starts as soon as the run exists: over hosting members a member lost during the setup then ends it.
       java.util.function.Consumer<ClusterRun> watch = run -> run.endWith(MemberWatch.start(akka.get(), members,
           (member, nodes) -> memberLost(run, members, member, nodes, err)));
-      if (hosts(cluster)) {
-        ClusterRun run = ClusterRun.startOverMembers(cluster, registry, series, MemberAkka.config(members, me), gate,
-            watch);
-        err.println("domsim: every member's nodes are up; the windows begin");
-        err.flush();
-        return run;
-      }
-      ClusterRun run = ClusterRun.start(cluster, registry, series, MemberAkka.config(members, me), gate);
-      watch.accept(run);
+      ClusterRun run = ClusterRun.startOverMembers(cluster, registry, series, MemberAkka.config(members, me), gate,
+          watch);
+      err.println("domsim: every member's nodes are up; the windows begin");
+      err.flush();
       return run;
     } catch (RuntimeException e) {
       String bind = cannotListen(e, me);
@@ -139,37 +124,20 @@ final class Members {
   }
 
   /**
-   * A serving member is lost (issue 12 item 4): its nodes fail at the current simulated time, as `domsim fail`
-   * would fail them, and the run goes on; their guests are lost and their migrations end by the protocol's rules.
+   * A serving member is lost (issue 12 item 4): its nodes lived in its process; they fail at the end of the first
+   * window that leaves it out, what it did after the last window its report counted in never happened, and the run
+   * goes on (docs/architecture.md, "Members": End and failure).
    */
   private static void memberLost(ClusterRun run, MembersSpec members, String member, java.util.List<String> nodes,
       PrintWriter err) {
     String address = members.member(member).map(MemberSpec::address).orElse("?");
-    if (run.overMembers()) {
-      // Its nodes lived in its process: they fail at the next window boundary, and what it did after the last window
-      // its report counted in never happened (docs/architecture.md, "Members": losing a member).
-      String why = "unreachable for " + MemberWatch.MEMBER_GONE.toSeconds() + " s or left (its process died, or the"
-          + " network between the members is down)";
-      err.println("domsim: member " + member + " at " + address + " is " + why + ": " + (nodes.isEmpty()
-          ? "it hosted no node" : "its nodes " + String.join(", ", nodes) + " fail at the next window boundary")
-          + "; the run goes on.");
-      err.flush();
-      run.memberLost(member, why);
-      return;
-    }
-    err.println("domsim: member " + member + " at " + address + " has been unreachable for "
-        + MemberWatch.MEMBER_GONE.toSeconds() + " s or has left (its process died, or the network between the members"
-        + " is down): " + (nodes.isEmpty() ? "it hosted no node" : "its nodes " + String.join(", ", nodes)
-        + " fail now, at simulated " + io.domsim.kernel.SimTime.toSeconds(run.now()) + " s") + "; the run goes on.");
+    String why = "unreachable for " + MemberWatch.MEMBER_GONE.toSeconds() + " s or left (its process died, or the"
+        + " network between the members is down)";
+    err.println("domsim: member " + member + " at " + address + " is " + why + ": " + (nodes.isEmpty()
+        ? "it hosted no node" : "its nodes " + String.join(", ", nodes) + " fail at the next window boundary")
+        + "; the run goes on.");
     err.flush();
-    for (String node : nodes) {
-      run.operate(new io.domsim.config.ScenarioAction.Fail(java.time.Duration.ofNanos(run.now()), node))
-          .exceptionally(refused -> {
-            err.println("domsim: " + node + " could not be failed: " + refused.getMessage());
-            err.flush();
-            return null;
-          });
-    }
+    run.memberLost(member, why);
   }
 
   /** This member's address cannot be bound: the sentence that says so. */

@@ -179,6 +179,15 @@ public final class SimKernel {
   }
 
   /**
+   * Before the first {@link #runUntil}, on the real clock: pace every horizon from the first one's wall instant, not
+   * each from its own (a member running the window protocol sets a horizon per window: re-anchored at each, the
+   * waits between windows would make simulated time lag the wall clock more and more).
+   */
+  public void keepPaceAcrossHorizons() {
+    loop.keepAnchor();
+  }
+
+  /**
    * On the simulation thread: the time of the next timer that is not cancelled and not a local entity's, or {@link
    * Long#MAX_VALUE} for none: the earliest event that could send something to another member (what a member
    * reports at the end of a window). Without {@link #trackSendingTimers}, the next timer's.

@@ -300,8 +300,25 @@ final class SimLoop extends AbstractExecutorService {
     horizon = until;
     horizonKey = bound;
     horizonReached = reached;
-    wallAnchorNanos = System.nanoTime();
-    simAnchorNanos = now;
+    if (!keepAnchor || !anchored) {
+      wallAnchorNanos = System.nanoTime();
+      simAnchorNanos = now;
+      anchored = true;
+    }
+  }
+
+  /**
+   * Real clock, over members: the wall clock is anchored at the first horizon only, not at each one. A member runs
+   * window after window, each a new horizon; re-anchored at each, the time spent waiting for the next grant would be
+   * lost for good, and simulated time would fall further behind the wall clock with every window. Anchored once, a
+   * member that waited catches up (its timers are due at once) and a lag is measured as lag.
+   */
+  private boolean keepAnchor;
+  private boolean anchored;
+
+  /** Before the first horizon: see {@link #keepAnchor}. */
+  void keepAnchor() {
+    keepAnchor = true;
   }
 
   private void loop() {

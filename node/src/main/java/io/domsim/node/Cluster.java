@@ -127,6 +127,11 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
   private final ClusterWiring wiring;
   private final ActorRef<MigrationRecord> migrationReports;
   private final Map<String, Node.NodeSnapshot> snapshots = new TreeMap<>();
+  /**
+   * Over members, the nodes of lost members: failed, with the guests they had then, crashed, and no figures (those
+   * went with the member's process).
+   */
+  private final Map<String, Node.NodeSnapshot> lostNodes = new TreeMap<>();
   private CompletableFuture<RunResult> finishing;
   /** The run's time series; null when it keeps none. */
   private final RunSeries series;
@@ -488,8 +493,13 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
       inspector = kernel.spawn(getContext(),
           Inspector.create(io.domsim.hypervisor.CostSettings.from(spec.settings()).networkBytesPerIo()), "inspector");
     }
+    // A lost member's nodes cannot answer: the console shows them as they were known when it was lost.
+    Map<String, ActorRef<Node.Command>> nodes = new TreeMap<>(wiring.nodes());
+    Map<String, ActorRef<Dom0.Command>> dom0s = new TreeMap<>(wiring.dom0s());
+    nodes.keySet().removeAll(lostNodes.keySet());
+    dom0s.keySet().removeAll(lostNodes.keySet());
     inspector.tell(new Inspector.Gather(ConsoleFacts.of(operator, spec.nodes(), wiring.poolMasterNode(), nowS()),
-        wiring.nodes(), wiring.dom0s(), wiring.fabric(), m.reply()));
+        nodes, dom0s, wiring.fabric(), m.reply(), lostNodes));
     return this;
   }
 
@@ -550,6 +560,19 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
   private Behavior<Command> onMemberLost(MemberLost m) {
     List<String> nodes = wiring.plane().lose(m.member());
     operator.memberLost(m.member(), m.why(), nodes);
+    // What the report can still say of them: their guests crashed with them (their figures went with the member).
+    Map<String, String> where = operator.status(nowS()).guestLocations();
+    for (String n : nodes) {
+      List<io.domsim.hypervisor.HostSnapshot.GuestTotals> crashed = new java.util.ArrayList<>();
+      where.forEach((guest, at) -> {
+        if (at.equals(n)) {
+          crashed.add(new io.domsim.hypervisor.HostSnapshot.GuestTotals(guest, 0,
+              io.domsim.hypervisor.DomainState.RUNNING, 0, 0, 0, 0, 0, io.domsim.hypervisor.HostSnapshot.Presence.CRASHED));
+        }
+      });
+      lostNodes.put(n, new Node.NodeSnapshot(n, true, new io.domsim.hypervisor.HostSnapshot(kernel.now(), 0, 0, 0, 0,
+          0, 0, crashed)));
+    }
     nodes.forEach(this::failNode);
     return this;
   }
@@ -608,9 +631,7 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
     ActorRef<Node.NodeSnapshot> replies = getContext().messageAdapter(Node.NodeSnapshot.class, SnapshotReady::new);
     wiring.nodes().forEach((name, n) -> {
       if (wiring.plane().lost(name)) {
-        // Its figures went with its member: the report counts it failed and empty, with nothing run.
-        snapshots.put(name, new Node.NodeSnapshot(name, true, new io.domsim.hypervisor.HostSnapshot(kernel.now(), 0, 0,
-            0, 0, 0, 0, List.of())));
+        snapshots.put(name, lostNodes.get(name)); // as it was known when its member was lost
       } else {
         wiring.plane().tell(name, n, new Node.GetSnapshot(replies));
       }

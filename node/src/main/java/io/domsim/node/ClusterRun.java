@@ -99,16 +99,12 @@ public final class ClusterRun implements AutoCloseable {
    */
   public static ClusterRun startOverMembers(ClusterSpec spec, MeterRegistry registry, SeriesSink series, Config akka,
       StartGate gate, java.util.function.Consumer<ClusterRun> made) throws InterruptedException, MembersMissing {
-    if (spec.simulation().clock() != ClockMode.VIRTUAL) {
-      throw new IllegalArgumentException("members host their nodes on the virtual clock only (so far)");
-    }
     io.domsim.config.MembersSpec members = spec.members();
     String driver = members.driver().name();
     long end = SimTime.of(spec.simulation().duration());
     RunSeries runSeries = series == null ? null : new RunSeries(series, spec.metrics().series().guests(),
         SimTime.of(spec.simulation().sampleInterval()));
-    SimKernel kernel = SimKernel.create(ClockKind.VIRTUAL, spec.simulation().speed(), spec.simulation().seed());
-    kernel.trackSendingTimers(); // windows run past the guests' phases
+    SimKernel kernel = memberKernel(spec);
     WindowLink.Links links = new WindowLink.Links();
     WindowedMember member = new WindowedMember(driver, kernel, links);
     WindowCoordinator coordinator = new WindowCoordinator(members.names(), SimTime.of(spec.network().latency()), end);
@@ -178,6 +174,21 @@ public final class ClusterRun implements AutoCloseable {
   }
 
   /**
+   * A member's kernel: windows run past the guests' phases (they send nothing across members); on the real clock
+   * every window is paced from the first one's wall instant, so that waiting for grants does not pile up as lag.
+   */
+  public static SimKernel memberKernel(ClusterSpec spec) {
+    boolean real = spec.simulation().clock() == ClockMode.REAL;
+    SimKernel kernel = SimKernel.create(real ? ClockKind.REAL : ClockKind.VIRTUAL, spec.simulation().speed(),
+        spec.simulation().seed());
+    kernel.trackSendingTimers();
+    if (real) {
+      kernel.keepPaceAcrossHorizons();
+    }
+    return kernel;
+  }
+
+  /**
    * Over members: serving member {@code member} is gone for good (its process died, or the network to it; the
    * driver's watch has taken it out of the cluster). The windows go on without it ({@link WindowCoordinator#lose}:
    * what it sent after the last window its report counted in is dropped everywhere), and at the end of the first window
@@ -223,8 +234,9 @@ public final class ClusterRun implements AutoCloseable {
    */
   public String windowsSummary() {
     return overMembers == null ? "one JVM: no windows" : String.format(java.util.Locale.ROOT,
-        "%,d windows over %d members, %,d of them the operator's barriers", overMembers.member().windows(),
-        overMembers.hosts().size() + 1, overMembers.member().barriersRun());
+        "%,d windows over %d members, %,d of them the operator's barriers; this member: %s",
+        overMembers.member().windows(), overMembers.hosts().size() + 1, overMembers.member().barriersRun(),
+        io.domsim.node.members.ProcessCost.describe());
   }
 
   /** Whether the members host the nodes (live operations then come in at the next window boundary). */

@@ -41,7 +41,16 @@ final class Inspector extends AbstractBehavior<Inspector.Command> {
   /** Answer {@code reply} with the cluster as of now; the refs are the nodes', their Dom0s' and the fabric. */
   record Gather(ConsoleFacts facts, Map<String, ActorRef<Node.Command>> nodes,
       Map<String, ActorRef<Dom0.Command>> dom0s, ActorRef<Fabric.Command> fabric,
-      CompletableFuture<ConsoleView> reply) implements Command {}
+      CompletableFuture<ConsoleView> reply, Map<String, Node.NodeSnapshot> known) implements Command {
+
+    /**
+     * {@code known}: the snapshots of nodes nobody can ask any more (over members, those of a lost member), absent
+     * from {@code nodes} and {@code dom0s}.
+     */
+    Gather {
+      known = Map.copyOf(known);
+    }
+  }
 
   private record SnapshotIn(Node.NodeSnapshot snapshot) implements Command {}
 
@@ -109,6 +118,7 @@ final class Inspector extends AbstractBehavior<Inspector.Command> {
 
   private void begin(Gather g) {
     snapshots.clear();
+    g.known().forEach((node, s) -> snapshots.put(node, s.host()));
     progress.clear();
     rates.clear();
     outstanding = g.nodes().size();

@@ -176,8 +176,8 @@ class ClusterOverMembersTest {
     List<ActorSystem<Void>> systems = new ArrayList<>();
     try {
       for (String m : MEMBERS) {
-        SimKernel kernel = SimKernel.create(ClockKind.VIRTUAL, 1, spec.simulation().seed());
-        kernel.trackSendingTimers();
+        SimKernel kernel = ClusterRun.memberKernel(spec); // the spec's clock
+
         WindowedMember member = new WindowedMember(m, kernel, links);
         transport.add(member);
         kernels.put(m, kernel);
@@ -347,6 +347,38 @@ class ClusterOverMembersTest {
     Outcome again = overMembers(spec, false, death);
     assertEquals(r.withKernelMeasures(0, null), again.result().withKernelMeasures(0, null),
         "the same death gives the same report");
+  }
+
+  /**
+   * The real clock over members (each member's kernel paced by the wall clock, window after window, from the first
+   * window's instant) gives the virtual clock's report: examples/migration.conf with a failure and a recovery, 900
+   * simulated seconds at 3,000 times the wall clock.
+   */
+  @Test
+  void theRealClockOverMembersGivesTheVirtualClocksReport() throws Exception {
+    String text = java.nio.file.Files.readString(java.nio.file.Path.of("../examples/migration.conf"))
+        + "\ndomsim.scenario += { at = 150s, action = fail, node = dst-2 }"
+        + "\ndomsim.scenario += { at = 200s, action = recover, node = dst-2 }\n";
+    ClusterSpec virtual = io.domsim.config.ClusterConfigLoader.parse(text, "migration.conf", List.of(),
+        Plugins.onClassPath());
+    ClusterSpec real = io.domsim.config.ClusterConfigLoader.parse(text
+        + "domsim.simulation { clock = real, speed = 3000 }\n", "migration.conf", List.of(), Plugins.onClassPath());
+    long wall = System.nanoTime();
+    Outcome paced = overMembers(real);
+    double wallSeconds = (System.nanoTime() - wall) / 1e9;
+    Outcome one = oneJvm(virtual);
+    assertEquals(one.verdict(), paced.verdict());
+    RunResult expected = one.result().withKernelMeasures(0, null);
+    RunResult got = paced.result().withKernelMeasures(0, null);
+    assertEquals("real", got.clock());
+    assertEquals(expected.nodes(), got.nodes());
+    assertEquals(expected.guests(), got.guests());
+    assertEquals(expected.migrations(), got.migrations());
+    assertEquals(expected.operations(), got.operations());
+    assertEquals(one.result().simulatedEvents(), paced.result().simulatedEvents());
+    // Paced: 900 simulated seconds at 3,000x take at least 0.3 s of wall time (the windows' waits do not add up as
+    // lag, or a slow machine would take far longer: not asserted, a timed test would be flaky).
+    assertTrue(wallSeconds >= 0.3, wallSeconds + " s");
   }
 
   /**

@@ -1,11 +1,8 @@
 package io.domsim.node.members;
 
 import akka.actor.typed.ActorSystem;
-import akka.actor.typed.javadsl.Behaviors;
-import com.typesafe.config.ConfigFactory;
 import io.domsim.config.MemberSpec;
 import io.domsim.config.MembersSpec;
-import io.domsim.kernel.ClockKind;
 import io.domsim.kernel.SimKernel;
 import io.domsim.kernel.window.WindowLink;
 import io.domsim.kernel.window.WindowedMember;
@@ -18,8 +15,7 @@ import java.util.function.Consumer;
  * A member that does not drive the run: it joins the driver, serves until the driver leaves at the end of
  * the run (or is unreachable for {@link #DRIVER_GONE}: killed), then leaves and ends.
  *
- * <p>On the virtual clock it hosts its share of the nodes ({@link #host}); on the real clock it hosts none yet, and
- * the driving member runs every node itself ({@link #serve}).
+ * <p>It hosts its share of the nodes ({@link #host}), on either clock.
  */
 public final class ServingMember {
 
@@ -41,22 +37,9 @@ public final class ServingMember {
   private ServingMember() {}
 
   /**
-   * Joins, waits for the others and for the end.
-   *
-   * @param say one line for the user at each step
-   * @throws MembersMissing when it has not joined the driver within the join timeout
-   */
-  public static Outcome serve(MembersSpec members, MemberSpec me, String config, Consumer<String> say)
-      throws MembersMissing, InterruptedException {
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), MemberAkka.SYSTEM,
-        MemberAkka.config(members, me).withFallback(ConfigFactory.load()));
-    return live(system, members, me, config, say);
-  }
-
-  /**
    * Joins, hosts this member's share of the nodes of {@code spec} (docs/architecture.md, "Members": a {@link
    * MemberHost} as the root of its own kernel, its side of the window protocol at {@code /system/window-link}),
-   * runs the windows the driver grants, and ends when the driver leaves. On the virtual clock.
+   * runs the windows the driver grants, and ends when the driver leaves.
    *
    * @param say one line for the user at each step (and the failure, if this member's simulation fails)
    */
@@ -64,8 +47,7 @@ public final class ServingMember {
       throws MembersMissing, InterruptedException {
     MembersSpec members = spec.members();
     String driver = members.driver().name();
-    SimKernel kernel = SimKernel.create(ClockKind.VIRTUAL, spec.simulation().speed(), spec.simulation().seed());
-    kernel.trackSendingTimers(); // windows run past the guests' phases
+    SimKernel kernel = io.domsim.node.ClusterRun.memberKernel(spec);
     WindowLink.Links links = new WindowLink.Links();
     WindowedMember member = new WindowedMember(me.name(), kernel, links);
     java.util.concurrent.CompletableFuture<akka.actor.typed.ActorRef<MemberHost.Command>> started =
@@ -111,7 +93,7 @@ public final class ServingMember {
         }
         if (joined && !present) {
           say.accept(driver + " has left (the run is over, or it gave up: its terminal says which); " + me.name()
-              + " ends");
+              + " ends (" + ProcessCost.describe() + ")");
           return Outcome.ENDED;
         }
         if (joined && membership.unreachable(driver)) {
