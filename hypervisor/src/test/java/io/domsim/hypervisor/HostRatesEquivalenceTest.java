@@ -256,7 +256,7 @@ class HostRatesEquivalenceTest {
     assertTrue(compared > 1000, "compared " + compared + " times");
     for (int path : new int[] {RecomputePaths.FOLLOWS_LEVEL, RecomputePaths.OVERSUBSCRIBED, RecomputePaths.HELD_BACK,
         RecomputePaths.DOM0_SERVES_NONE, RecomputePaths.DOM0_SERVES_ALL, RecomputePaths.DOM0_SEARCHED, RecomputePaths.ROUND_2_FITS, RecomputePaths.STEADY,
-        RecomputePaths.NO_IO_PROBE_SKIPPED}) {
+        RecomputePaths.NO_IO_PROBE_SKIPPED, RecomputePaths.INCREMENTAL}) {
       assertTrue((paths & path) != 0, "seed " + seed + ": no random host went through path " + path);
     }
   }
