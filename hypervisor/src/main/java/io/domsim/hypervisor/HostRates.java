@@ -165,6 +165,8 @@ final class HostRates {
   int lastPaths;
   long recomputes;
   long incrementalRecomputes;
+  /** How often the split was built from a full recompute (for tests). */
+  long splitBuilds;
   /** Domains accrued because their rates moved, over all recomputes (for tests: what following the level saves). */
   long accruals;
 
@@ -420,6 +422,8 @@ final class HostRates {
    * it). The split's sums do not drift (LevelSplit), so this is a safeguard that costs one pass in thousands.
    */
   static final int SPLIT_REBUILT_EVERY = 4096;
+  /** {@link #SPLIT_REBUILT_EVERY}, which a test may lift to show that the split's sums do not drift. */
+  int splitRebuiltEvery = SPLIT_REBUILT_EVERY;
 
   /**
    * The incremental common path: when the last recompute ended on round 1's level with Dom0 serving all the
@@ -438,7 +442,7 @@ final class HostRates {
    * split's sums rather than index-order passes, within a few units of the last place.
    */
   private boolean recomputeBySplit(long nowNanos) {
-    if (++bySplit > SPLIT_REBUILT_EVERY) {
+    if (++bySplit > splitRebuiltEvery) {
       return false;
     }
     LevelSplit sp = split;
@@ -455,23 +459,33 @@ final class HostRates {
       sp.rekey(i, dem1[i + 1] / weight[i + 1]);
       touch(i);
     }
-    // Dom0 satisfied at its need for all the I/O: its demand is not capped by its vCPUs, and it is below its share.
+    // Dom0 asks for its need with all the I/O issued, capped by its vCPUs (clearly below or above them).
     double needAll = base + sp.sum(LevelSplit.NEED);
-    if (!(needAll * (1 + 1e-9) < dom0Vcpus)) {
+    boolean capped = needAll > dom0Vcpus;
+    if (!(capped ? needAll * (1 - 1e-9) > dom0Vcpus : needAll * (1 + 1e-9) < dom0Vcpus)) {
       return untouch();
     }
+    double dom0Demand = capped ? dom0Vcpus : needAll;
+    double w0 = weight[0];
+    boolean dom0Held = false;
     double lv;
     double left;
-    double heldWeight;
+    double heldWeight; // the held guests' (Dom0's apart)
+    double activeWeight; // the weights sharing what is left: the held guests', and Dom0's when it is held too
     int low;
     int high;
     for (int moves = 0; ; moves++) {
-      if (sp.heldSize() == 0 || moves > n + 2) {
+      if (sp.heldSize() == 0 || moves > n + 3) {
         return untouch();
       }
       heldWeight = sp.sum(LevelSplit.HELD_WEIGHT);
-      left = cores - needAll - sp.sum(LevelSplit.SAT_DEMAND);
-      lv = left / heldWeight;
+      activeWeight = dom0Held ? heldWeight + w0 : heldWeight;
+      left = (dom0Held ? cores : cores - dom0Demand) - sp.sum(LevelSplit.SAT_DEMAND);
+      lv = left / activeWeight;
+      if (dom0Held != dom0Demand > w0 * lv) {
+        dom0Held = !dom0Held; // Dom0 is on the other side of the level
+        continue;
+      }
       low = sp.lowestHeld();
       if (sp.key[low] <= lv) {
         crossOver(low); // the level rose past it: satisfied now
@@ -487,30 +501,35 @@ final class HostRates {
     // The full algorithm's left (what is left for the held guests) is off the exact one by its index-order
     // subtractions and Dom0's index-order need, at most (2n + 4) x 2^-53 x cores; so its level and every rate
     // that follows it are within 4e-13 of this path's when left is large enough, which keeps the equivalence
-    // with the plain algorithm at 1e-12. The margins: every guest and Dom0 at least 1e-9 x cores / the held
+    // with the plain algorithm at 1e-12. The margins: every guest and Dom0 at least 1e-9 x cores / the active
     // weights (in demand over weight) from the level, far beyond what that rounding could move it.
-    double margin = 1e-9 * cores / heldWeight;
-    if (!(left * 4e-13 > (2 * n + 4) * 0x1p-53 * cores && sp.key[low] > lv + margin && (high < 0 || sp.key[high] < lv - margin)
-        && needAll * (1 + 1e-9) < weight[0] * (lv - margin) && sp.heldNotFollowing == 0)) {
+    double margin = 1e-9 * cores / activeWeight;
+    if (!(left * 4e-13 > (2 * n + 4) * 0x1p-53 * cores && sp.key[low] > lv + margin
+        && (high < 0 || sp.key[high] < lv - margin) && sp.heldNotFollowing == 0
+        && (dom0Held ? dom0Demand * (1 - 1e-9) > w0 * (lv + margin) : dom0Demand * (1 + 1e-9) < w0 * (lv - margin)))) {
       return untouch();
     }
+    // Dom0's grant in round 1: its demand, or its weighted share when held.
+    double dom0Grant = dom0Held ? w0 * lv : dom0Demand;
     int paths = OVERSUBSCRIBED | FOLLOWS_LEVEL | INCREMENTAL;
     double satDom0 = sp.sum(LevelSplit.SAT_DOM0);
     double heldDom0 = sp.sum(LevelSplit.HELD_DOM0);
     if (heldCount > 0 || sp.heldWithIo > 0) {
       // Some guest issues less than all its I/O: the full algorithm runs round 2 with Dom0 asking only for the
-      // issued I/O (nA). Dom0's share then covers nA, the held guests' shares rise with the level and they issue
-      // more (nB > nA): Dom0 is short, and the fixed point's first probe, round 1's allocation, where Dom0 gets
-      // all it asked (needAll > nA), answers 1 without its probe at 0. So round 1's allocation stands, as here.
-      // Each test with a margin far beyond the full algorithm's rounding of the same sums.
+      // I/O issued in round 1 (nA). Dom0, satisfied, gets nA, the held guests' shares rise with the level and
+      // they issue more (nB > nA): Dom0 is short, and the fixed point's first probe, round 1's allocation, where
+      // Dom0's grant covers nA, answers 1 without its probe at 0. So round 1's allocation stands, as here. Each
+      // test with a margin far beyond the full algorithm's rounding of the same sums.
       double nA = base + satDom0 + lv * heldDom0;
       double nB = issuedNeedOfRound2(nA, heldWeight, satDom0, heldDom0);
       double tolerance = 1e-9 * needAll;
-      if (!(nB - nA > tolerance && needAll - nA > tolerance
-          && needAll - base > 1.000001 * (1e-9 + cores * (n + 2.0) * (n + 2.0) * 1e-15) + tolerance)) {
+      if (!(nB - nA > tolerance && dom0Grant - nA > tolerance
+          && dom0Grant - base > 1.000001 * (1e-9 + cores * (n + 2.0) * (n + 2.0) * 1e-15) + tolerance)) {
         return untouch();
       }
       paths |= HELD_BACK | DOM0_SERVES_ALL | NO_IO_PROBE_SKIPPED;
+    } else if (dom0Held || capped) {
+      return untouch(); // Dom0 granted less than the I/O all guests issue: the fixed point's
     }
     level.set(lv, nowNanos);
     for (int k = 0; k < touchedCount; k++) {
@@ -534,10 +553,10 @@ final class HostRates {
     steady = false;
     changedCount = 0;
     lastPaths = paths;
-    double dom0 = Math.min(needAll, base + satDom0 + lv * heldDom0);
+    double dom0 = Math.min(dom0Grant, base + satDom0 + lv * heldDom0);
     dom0Cores = dom0;
     busyCores = dom0 + sp.sum(LevelSplit.SAT_CPU) + lv * heldWeight;
-    hypercallRate = Math.min(needAll, base) * dom0HypercallsPerCpuSecond + sp.sum(LevelSplit.SAT_HC)
+    hypercallRate = Math.min(dom0Grant, base) * dom0HypercallsPerCpuSecond + sp.sum(LevelSplit.SAT_HC)
         + lv * sp.sum(LevelSplit.HELD_HC);
     vmExitRate = sp.sum(LevelSplit.SAT_EXITS) + lv * sp.sum(LevelSplit.HELD_EXITS);
     guestIoPerSecond = sp.sum(LevelSplit.SAT_IO) + lv * sp.sum(LevelSplit.HELD_IO);
@@ -545,7 +564,8 @@ final class HostRates {
   }
 
   /**
-   * Round 2 of the full algorithm, from the split: Dom0 asks only for {@code nA}, so the level rises, and a held
+   * Round 2 of the full algorithm, from the split: Dom0 asks only for {@code nA} (and gets it: its grant in round 1
+   * covered it, and the level only rises), so the level rises, and a held
    * guest whose key it passes is satisfied (taken across and put back: the split is left as it was). Answers
    * Dom0's need for the I/O the guests issue then (nB), or NaN when none stays held or a guest lies within the
    * margin of that level.
@@ -576,6 +596,7 @@ final class HostRates {
     }
     double margin = 1e-9 * cores / w;
     boolean clear = sp.heldSize() > 0 && sp.key[sp.lowestHeld()] > lv + margin
+        && nA * (1 + 1e-9) < weight[0] * (lv - margin) // Dom0 satisfied
         && (crossed == 0 || sp.key[roundTwo[crossed - 1]] < lv - margin); // the last taken has the highest key
     for (int k = crossed - 1; k >= 0; k--) {
       sp.cross(roundTwo[k]);
@@ -612,7 +633,10 @@ final class HostRates {
 
   /** Adds (sign 1) or takes away (-1) guest i's terms on its side of the split, but a satisfied guest's rates. */
   private void count(int i, int sign) {
-    LevelSplit sp = split;
+    count(split, i, sign);
+  }
+
+  private void count(LevelSplit sp, int i, int sign) {
     if (sp.held(i)) {
       int hb = i * HS;
       sp.add(LevelSplit.HELD_WEIGHT, sign * weight[i + 1]);
@@ -636,7 +660,10 @@ final class HostRates {
 
   /** Adds (sign 1) or takes away (-1) a satisfied guest's rates as its last settle left them. */
   private void countSettled(int i, int sign) {
-    LevelSplit sp = split;
+    countSettled(split, i, sign);
+  }
+
+  private void countSettled(LevelSplit sp, int i, int sign) {
     int hb = i * HS;
     sp.add(LevelSplit.SAT_CPU, sign * h[hb + CPU]);
     sp.add(LevelSplit.SAT_HC, sign * h[hb + BACKEND_HC]);
@@ -669,6 +696,48 @@ final class HostRates {
     sp.order();
     splitValid = true;
     bySplit = 0;
+    splitBuilds++;
+  }
+
+  /** For tests: how many guests the split holds to their shares (-1 when it is not in use). */
+  int heldGuests() {
+    return splitValid ? split.heldSize() : -1;
+  }
+
+  /**
+   * For tests: how far the split's running sums are from the same sums taken afresh over the guests' present
+   * terms, at most, relative to the sum of those terms' magnitudes (every term is at least 0); 0 when the split
+   * is not in use.
+   */
+  double splitDrift() {
+    if (!splitValid) {
+      return 0;
+    }
+    LevelSplit fresh = new LevelSplit();
+    LevelSplit magnitude = new LevelSplit();
+    fresh.reset(n);
+    magnitude.reset(n);
+    for (int i = 0; i < n; i++) {
+      boolean held = split.held(i);
+      fresh.place(i, held);
+      magnitude.place(i, held);
+      fresh.add(LevelSplit.NEED, ioTerms[i]);
+      magnitude.add(LevelSplit.NEED, Math.abs(ioTerms[i]));
+      count(fresh, i, 1);
+      count(magnitude, i, 1); // every term is at least 0
+      if (split.inSums(i)) {
+        countSettled(fresh, i, 1);
+        countSettled(magnitude, i, 1);
+      }
+    }
+    double drift = 0;
+    for (int k = 0; k < LevelSplit.SUMS; k++) {
+      double m = magnitude.sum(k);
+      if (m > 0) { // (a sum of no terms but zeros is what rounding left of the terms gone: nothing to compare with)
+        drift = Math.max(drift, Math.abs(split.sum(k) - fresh.sum(k)) / m);
+      }
+    }
+    return drift;
   }
 
   /** Whether round 1's demands fit the cores: CreditShares' own test, on the same sum. */

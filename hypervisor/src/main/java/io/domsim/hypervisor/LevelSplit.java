@@ -36,7 +36,7 @@ final class LevelSplit {
   static final int HELD_IO = 9;
   static final int HELD_HC = 10;
   static final int HELD_EXITS = 11;
-  private static final int SUMS = 12;
+  static final int SUMS = 12;
 
   /** hi at 2k, lo at 2k + 1. */
   private final double[] sums = new double[2 * SUMS];
