@@ -26,12 +26,17 @@ import java.util.List;
  *       did not change, keeps its rates without touching the domain;
  *   <li>a guest held to its weighted share, when Dom0 serves all the I/O, follows the host's
  *       {@link CreditLevel}: its rates are multiples of the level derived from its own inputs, so a move of
- *       the level does not touch its domain (see {@link #finish}).
+ *       the level does not touch its domain (see {@link #finish});
+ *   <li>after a recompute that ended on round 1's level with Dom0 serving all the I/O (a dense host's common
+ *       case), the guests stay split at the level ({@link LevelSplit}), and the next change is recomputed from
+ *       the split in O(log n) with no pass over the guests, as long as the full algorithm would take the same
+ *       branches (see {@link #recomputeBySplit}).
  * </ul>
  *
- * The water-filling and every sum that feeds the Dom0 fixed point are taken over the same terms in the
- * same order as the plain algorithm's (the fixed point stops at a bracket of 1e-9, so a last-bit change of
- * its inputs could move its answer that far); a follower's rates and integrals round differently, and
+ * The full algorithm's water-filling and every sum that feeds the Dom0 fixed point are taken over the same
+ * terms in the same order as the plain algorithm's (the fixed point stops at a bracket of 1e-9, so a last-bit
+ * change of its inputs could move its answer that far); the incremental path never reaches the fixed point
+ * and decides the rounds' tests with margins, a follower's rates and integrals round differently, and
  * HostRatesEquivalenceTest holds everything within 1e-12 of a copy of the plain algorithm.
  *
  * <p>Memory, not arithmetic, bounds a recompute in a large run: between two recomputes of one host a
