@@ -463,6 +463,47 @@ class HostRatesEquivalenceTest {
   }
 
   /**
+   * A phase on a dense host by the incremental path allocates nothing: 20,000 phases after a warm-up, the
+   * thread's allocated bytes counted by the JVM, under a byte a phase (one object an event would be 16 bytes or
+   * more each, 320 KB; the count finds about a kilobyte in all).
+   */
+  @Test
+  void aPhaseByTheIncrementalPathAllocatesNothing() {
+    // Dom0 of weight 2,048: enough of a share that it is seldom the bottleneck (then the fixed point's).
+    HostModel host = new HostModel(Fixtures.hardware(16, 1024 * GIB, true), COSTS, 4, 2 * GIB, 2048);
+    SplittableRandom rnd = new SplittableRandom(9);
+    for (int i = 0; i < 40; i++) {
+      host.createDomain(Fixtures.guest("g" + i, i % 2 == 0 ? GuestType.PV : GuestType.HVM, 1 + rnd.nextInt(3),
+          Fixtures.workload(0.3 + 0.7 * rnd.nextDouble(), rnd.nextDouble() * 1_000)), null, false, 0);
+    }
+    List<Domain> guests = host.guests();
+    int count = guests.size();
+    Domain[] chosen = new Domain[40_000];
+    double[] levels = new double[chosen.length];
+    for (int k = 0; k < chosen.length; k++) {
+      chosen[k] = guests.get(rnd.nextInt(count));
+      levels[k] = level(rnd);
+    }
+    var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long t = 0;
+    long bytes = 0;
+    long before = host.rates().incrementalRecomputes;
+    for (int k = 0; k < chosen.length; k++) {
+      if (k == chosen.length / 2) { // the first half warms up (the JIT compiles the path)
+        bytes = threads.getCurrentThreadAllocatedBytes();
+        before = host.rates().incrementalRecomputes;
+      }
+      t += 1_000_000;
+      host.deferLoadFactor(chosen[k], levels[k], t);
+      host.applyDeferred();
+    }
+    bytes = threads.getCurrentThreadAllocatedBytes() - bytes;
+    long incremental = host.rates().incrementalRecomputes - before;
+    assertTrue(incremental > 19_000, incremental + " of 20,000 phases by the incremental path");
+    assertTrue(bytes < 20_000, bytes + " bytes allocated for 20,000 phases");
+  }
+
+  /**
    * The water-filling without allocation gives the plain one's shares to the bit, says when all fit, and
    * grants a domain not satisfied its weight times the level it answers.
    */
