@@ -463,6 +463,60 @@ class HostRatesEquivalenceTest {
   }
 
   /**
+   * A host whose held guest is left a sliver of the cores (here 2e-4 of 48, the satisfied guests, weighted
+   * 65,535 so that they are satisfied below so low a level, taking the rest) is recomputed in full: there the
+   * full algorithm's level, what is left after subtracting the satisfied demands one by one, carries their
+   * rounding magnified some 200,000-fold, and the incremental path's exact sums would give its follower's rates
+   * off by more than 1e-12 from the plain algorithm's.
+   */
+  @Test
+  void aHostWithASliverLeftForItsHeldGuestIsRecomputedInFull() {
+    Hardware hw = Fixtures.hardware(48, 1024 * GIB, true);
+    Pair p = new Pair(hw, 4, 65_535);
+    SplittableRandom rnd = new SplittableRandom(12);
+    for (int i = 0; i < 47; i++) { // satisfied: about one core each
+      GuestSpec spec = Fixtures.guest("s" + i, GuestType.PV, 1, GIB, 65_535,
+          Fixtures.workload(0.6 + 0.35 * rnd.nextDouble(), 0));
+      p.fast.createDomain(spec, null, false, 0);
+      p.plain.createDomain(spec, null, false, 0);
+    }
+    GuestSpec heavy = Fixtures.guest("heavy", GuestType.PV, 8, GIB, 1, Fixtures.workload(1.0, 0));
+    p.fast.createDomain(heavy, null, false, 0);
+    p.plain.createDomain(heavy, null, false, 0);
+    // A filler whose load leaves the heavy guest (held: 8 cores asked at weight 1) about 2e-4 of a core.
+    GuestSpec fillerSpec = Fixtures.guest("filler", GuestType.PV, 12, GIB, 65_535, Fixtures.workload(1.0, 0));
+    p.fast.createDomain(fillerSpec, null, false, 0);
+    p.plain.createDomain(fillerSpec, null, false, 0);
+    int filler = p.fast.guest("filler").domid();
+    double lo = 0;
+    double hi = 1;
+    for (int k = 0; k < 60; k++) {
+      double mid = (lo + hi) / 2;
+      p.plain.setLoadFactor(filler, mid, 0);
+      if (p.plain.guest("heavy").cpuCores() > 2e-4) {
+        lo = mid;
+      } else {
+        hi = mid;
+      }
+    }
+    p.fast.setLoadFactor(filler, lo, 0);
+    p.plain.setLoadFactor(filler, lo, 0);
+    double sliver = p.plain.guest("heavy").cpuCores();
+    assertTrue(sliver > 1.9e-4 && sliver < 2.1e-4, "the heavy guest's sliver: " + sliver);
+    Domain h = p.fast.guest("heavy");
+    for (int k = 0; k < 200; k++) { // its phases leave what is left as it is: a sliver
+      p.t += 1_000_000_000;
+      double lf = 0.5 + rnd.nextDouble();
+      p.fast.deferLoadFactor(h, lf, p.t);
+      p.fast.applyDeferred();
+      p.plain.setLoadFactor(h.domid(), lf, p.t);
+      assertEquals(0, p.fast.rates().lastPaths & RecomputePaths.INCREMENTAL, "phase " + k + " recomputed in full");
+      assertTrue((p.fast.rates().lastPaths & RecomputePaths.FOLLOWS_LEVEL) != 0, "the heavy guest follows the level");
+      assertSame(p, "phase " + k);
+    }
+  }
+
+  /**
    * A phase on a dense host by the incremental path allocates nothing: 20,000 phases after a warm-up, the
    * thread's allocated bytes counted by the JVM, under a byte a phase (one object an event would be 16 bytes or
    * more each, 320 KB; the count finds about a kilobyte in all).
