@@ -26,12 +26,17 @@ import java.util.List;
  *       did not change, keeps its rates without touching the domain;
  *   <li>a guest held to its weighted share, when Dom0 serves all the I/O, follows the host's
  *       {@link CreditLevel}: its rates are multiples of the level derived from its own inputs, so a move of
- *       the level does not touch its domain (see {@link #finish}).
+ *       the level does not touch its domain (see {@link #finish});
+ *   <li>after a recompute that ended on round 1's level with Dom0 serving all the I/O (a dense host's common
+ *       case), the guests stay split at the level ({@link LevelSplit}), and the next change is recomputed from
+ *       the split in O(log n) with no pass over the guests, as long as the full algorithm would take the same
+ *       branches (see {@link #recomputeBySplit}).
  * </ul>
  *
- * The water-filling and every sum that feeds the Dom0 fixed point are taken over the same terms in the
- * same order as the plain algorithm's (the fixed point stops at a bracket of 1e-9, so a last-bit change of
- * its inputs could move its answer that far); a follower's rates and integrals round differently, and
+ * The full algorithm's water-filling and every sum that feeds the Dom0 fixed point are taken over the same
+ * terms in the same order as the plain algorithm's (the fixed point stops at a bracket of 1e-9, so a last-bit
+ * change of its inputs could move its answer that far); the incremental path never reaches the fixed point
+ * and decides the rounds' tests with margins, a follower's rates and integrals round differently, and
  * HostRatesEquivalenceTest holds everything within 1e-12 of a copy of the plain algorithm.
  *
  * <p>Memory, not arithmetic, bounds a recompute in a large run: between two recomputes of one host a
@@ -139,6 +144,20 @@ final class HostRates {
   private double levelB = CreditShares.ALL_SATISFIED;
   /** The level the guests held to their shares follow (CreditLevel), shared with their Domains. */
   private final CreditLevel level = new CreditLevel();
+  /**
+   * The guests split at the level as the last recompute left them, with their sums, for the incremental common
+   * path ({@link #recomputeBySplit}); valid while {@link #splitValid}.
+   */
+  private final LevelSplit split = new LevelSplit();
+  private boolean splitValid;
+  /** Recomputes by the split since it was last built from a full recompute (see {@link #SPLIT_REBUILT_EVERY}). */
+  private int bySplit;
+  /** The guests an incremental recompute changed or moved across the level: they alone are settled or follow anew. */
+  private int[] touched = new int[0];
+  private boolean[] isTouched = new boolean[0];
+  private int touchedCount;
+  /** The held guests round 2 satisfies (issuedNeedOfRound2), in the order taken. */
+  private int[] roundTwo = new int[0];
 
   // Node rates of the last recompute.
   double dom0Cores;
@@ -147,9 +166,12 @@ final class HostRates {
   double vmExitRate;
   double guestIoPerSecond;
 
-  // What the last recompute went through (RecomputePaths' flags), and how many there were.
+  // What the last recompute went through (RecomputePaths' flags), and how many there were, and of them by the split.
   int lastPaths;
   long recomputes;
+  long incrementalRecomputes;
+  /** How often the split was built from a full recompute (for tests). */
+  long splitBuilds;
   /** Domains accrued because their rates moved, over all recomputes (for tests: what following the level saves). */
   long accruals;
 
@@ -183,6 +205,7 @@ final class HostRates {
     heldCount = 0;
     changedCount = 0;
     steady = false;
+    splitValid = false;
     for (int i = 0; i < n; i++) {
       Domain d = guests.get(i);
       d.slot = i;
@@ -217,6 +240,9 @@ final class HostRates {
     c = new double[size * CS];
     h = new double[size * HS];
     changedList = new int[size];
+    touched = new int[size];
+    isTouched = new boolean[size];
+    roundTwo = new int[size];
     weight = new double[size + 1];
     dem1 = new double[size + 1];
     grantA = new double[size + 1];
@@ -305,6 +331,13 @@ final class HostRates {
    */
   void recompute(long nowNanos) {
     recomputes++;
+    if (splitValid) {
+      if (recomputeBySplit(nowNanos)) {
+        incrementalRecomputes++;
+        return;
+      }
+      splitValid = false;
+    }
     int paths = 0;
     for (int k = 0; k < changedCount; k++) {
       refresh(changedList[k]);
@@ -389,6 +422,329 @@ final class HostRates {
     finish(theta, paths, nowNanos);
   }
 
+  /**
+   * After this many recomputes by the split, a host is recomputed in full once (and its split built afresh from
+   * it). The split's sums do not drift (LevelSplit), so this is a safeguard that costs one pass in thousands.
+   */
+  static final int SPLIT_REBUILT_EVERY = 4096;
+  /** {@link #SPLIT_REBUILT_EVERY}, which a test may lift to show that the split's sums do not drift. */
+  int splitRebuiltEvery = SPLIT_REBUILT_EVERY;
+
+  /**
+   * The incremental common path: when the last recompute ended on round 1's level with Dom0 serving all the
+   * I/O (the split was built from it, or kept by this path), one guest's change moves the level in O(log n) and
+   * the node's sums come from the split's sums; only the changed guests and those that cross the level are
+   * touched. Answers false, having changed nothing the full algorithm reads (it refreshes the changed guests
+   * again, to the same values), when the full algorithm is needed: a branch other than that one, or a guest or
+   * Dom0 so near the level, or the rounds' Dom0 tests so near their thresholds, that the full algorithm's
+   * rounding could decide them otherwise.
+   *
+   * <p>The full algorithm's decisions are kept (the same branches, the same guests held); its arithmetic is not:
+   * the level is {@code (cores - Dom0's demand - the satisfied demands) / the held weights} over exact sums,
+   * where CreditShares subtracts the satisfied demands in index order, so the level's last bits differ (by a
+   * relative (2n + 4) x 2^-53 x cores / left at most, which this path keeps below 4e-13 by leaving hosts with
+   * little left for their held guests to the full algorithm). The Dom0 need and the node's sums come from the
+   * split's sums rather than index-order passes, within a few units of the last place.
+   */
+  private boolean recomputeBySplit(long nowNanos) {
+    if (++bySplit > splitRebuiltEvery) {
+      return false;
+    }
+    LevelSplit sp = split;
+    for (int k = 0; k < changedCount; k++) {
+      int i = changedList[k];
+      sp.add(LevelSplit.NEED, -ioTerms[i]);
+      count(i, -1);
+      if (sp.inSums(i)) {
+        countSettled(i, -1);
+      }
+      refresh(i);
+      sp.add(LevelSplit.NEED, ioTerms[i]);
+      count(i, 1);
+      sp.rekey(i, dem1[i + 1] / weight[i + 1]);
+      touch(i);
+    }
+    // Dom0 asks for its need with all the I/O issued, capped by its vCPUs (clearly below or above them).
+    double needAll = base + sp.sum(LevelSplit.NEED);
+    boolean capped = needAll > dom0Vcpus;
+    if (!(capped ? needAll * (1 - 1e-9) > dom0Vcpus : needAll * (1 + 1e-9) < dom0Vcpus)) {
+      return untouch();
+    }
+    double dom0Demand = capped ? dom0Vcpus : needAll;
+    double w0 = weight[0];
+    boolean dom0Held = false;
+    double lv;
+    double left;
+    double heldWeight; // the held guests' (Dom0's apart)
+    double activeWeight; // the weights sharing what is left: the held guests', and Dom0's when it is held too
+    int low;
+    int high;
+    for (int moves = 0; ; moves++) {
+      if (sp.heldSize() == 0 || moves > n + 3) {
+        return untouch();
+      }
+      heldWeight = sp.sum(LevelSplit.HELD_WEIGHT);
+      activeWeight = dom0Held ? heldWeight + w0 : heldWeight;
+      left = (dom0Held ? cores : cores - dom0Demand) - sp.sum(LevelSplit.SAT_DEMAND);
+      lv = left / activeWeight;
+      if (dom0Held != dom0Demand > w0 * lv) {
+        dom0Held = !dom0Held; // Dom0 is on the other side of the level
+        continue;
+      }
+      low = sp.lowestHeld();
+      if (sp.key[low] <= lv) {
+        crossOver(low); // the level rose past it: satisfied now
+        continue;
+      }
+      high = sp.highestSatisfied();
+      if (high >= 0 && sp.key[high] > lv) {
+        crossOver(high); // the level fell below it: held now
+        continue;
+      }
+      break;
+    }
+    // The full algorithm's left (what is left for the held guests) is off the exact one by its index-order
+    // subtractions and Dom0's index-order need, at most (2n + 4) x 2^-53 x cores; so its level and every rate
+    // that follows it are within 4e-13 of this path's when left is large enough, which keeps the equivalence
+    // with the plain algorithm at 1e-12. The margins: every guest and Dom0 at least 1e-9 x cores / the active
+    // weights (in demand over weight) from the level, far beyond what that rounding could move it.
+    double margin = 1e-9 * cores / activeWeight;
+    if (!(left * 4e-13 > (2 * n + 4) * 0x1p-53 * cores && sp.key[low] > lv + margin
+        && (high < 0 || sp.key[high] < lv - margin) && sp.heldNotFollowing == 0
+        && (dom0Held ? dom0Demand * (1 - 1e-9) > w0 * (lv + margin) : dom0Demand * (1 + 1e-9) < w0 * (lv - margin)))) {
+      return untouch();
+    }
+    // Dom0's grant in round 1: its demand, or its weighted share when held.
+    double dom0Grant = dom0Held ? w0 * lv : dom0Demand;
+    int paths = OVERSUBSCRIBED | FOLLOWS_LEVEL | INCREMENTAL;
+    double satDom0 = sp.sum(LevelSplit.SAT_DOM0);
+    double heldDom0 = sp.sum(LevelSplit.HELD_DOM0);
+    if (heldCount > 0 || sp.heldWithIo > 0) {
+      // Some guest issues less than all its I/O: the full algorithm runs round 2 with Dom0 asking only for the
+      // I/O issued in round 1 (nA). Dom0, satisfied, gets nA, the held guests' shares rise with the level and
+      // they issue more (nB > nA): Dom0 is short, and the fixed point's first probe, round 1's allocation, where
+      // Dom0's grant covers nA, answers 1 without its probe at 0. So round 1's allocation stands, as here. Each
+      // test with a margin far beyond the full algorithm's rounding of the same sums.
+      double nA = base + satDom0 + lv * heldDom0;
+      double nB = issuedNeedOfRound2(nA, heldWeight, satDom0, heldDom0);
+      double tolerance = 1e-9 * needAll;
+      if (!(nB - nA > tolerance && dom0Grant - nA > tolerance
+          && dom0Grant - base > 1.000001 * (1e-9 + cores * (n + 2.0) * (n + 2.0) * 1e-15) + tolerance)) {
+        return untouch();
+      }
+      paths |= HELD_BACK | DOM0_SERVES_ALL | NO_IO_PROBE_SKIPPED;
+    } else if (dom0Held || capped) {
+      return untouch(); // Dom0 granted less than the I/O all guests issue: the fixed point's
+    }
+    level.set(lv, nowNanos);
+    for (int k = 0; k < touchedCount; k++) {
+      int i = touched[k];
+      isTouched[i] = false;
+      int hb = i * HS;
+      if (sp.held(i)) {
+        h[hb + IO] = h[hb + U_IO] * lv;
+        h[hb + CPU] = weight[i + 1] * lv;
+        h[hb + HC] = h[hb + U_HC] * lv;
+        h[hb + EXITS] = h[hb + U_EXITS] * lv;
+        h[hb + BACKEND_HC] = h[hb + U_BHC] * lv;
+        follow(i, nowNanos);
+      } else {
+        h[hb + IO] = attempts[i] * satUs[i] * 1.0;
+        settleGuest(i, dem1[i + 1], nowNanos);
+        countSettled(i, 1);
+      }
+    }
+    touchedCount = 0;
+    steady = false;
+    changedCount = 0;
+    lastPaths = paths;
+    double dom0 = Math.min(dom0Grant, base + satDom0 + lv * heldDom0);
+    dom0Cores = dom0;
+    busyCores = dom0 + sp.sum(LevelSplit.SAT_CPU) + lv * heldWeight;
+    hypercallRate = Math.min(dom0Grant, base) * dom0HypercallsPerCpuSecond + sp.sum(LevelSplit.SAT_HC)
+        + lv * sp.sum(LevelSplit.HELD_HC);
+    vmExitRate = sp.sum(LevelSplit.SAT_EXITS) + lv * sp.sum(LevelSplit.HELD_EXITS);
+    guestIoPerSecond = sp.sum(LevelSplit.SAT_IO) + lv * sp.sum(LevelSplit.HELD_IO);
+    return true;
+  }
+
+  /**
+   * Round 2 of the full algorithm, from the split: Dom0 asks only for {@code nA} (and gets it: its grant in round 1
+   * covered it, and the level only rises), so the level rises, and a held
+   * guest whose key it passes is satisfied (taken across and put back: the split is left as it was). Answers
+   * Dom0's need for the I/O the guests issue then (nB), or NaN when none stays held or a guest lies within the
+   * margin of that level.
+   */
+  private double issuedNeedOfRound2(double nA, double heldWeight, double satDom0, double heldDom0) {
+    LevelSplit sp = split;
+    double satDemand = sp.sum(LevelSplit.SAT_DEMAND);
+    double w = heldWeight;
+    double sd = satDom0;
+    double hd = heldDom0;
+    int crossed = 0;
+    double lv;
+    while (true) {
+      lv = (cores - nA - satDemand) / w;
+      int low = sp.lowestHeld();
+      if (sp.key[low] > lv) {
+        break;
+      }
+      satDemand += dem1[low + 1];
+      w -= weight[low + 1];
+      sd += attempts[low] * satUs[low] * dom0PerIo[low];
+      hd -= h[low * HS + U_DOM0];
+      sp.cross(low);
+      roundTwo[crossed++] = low;
+      if (sp.heldSize() == 0) {
+        break;
+      }
+    }
+    double margin = 1e-9 * cores / w;
+    boolean clear = sp.heldSize() > 0 && sp.key[sp.lowestHeld()] > lv + margin
+        && nA * (1 + 1e-9) < weight[0] * (lv - margin) // Dom0 satisfied
+        && (crossed == 0 || sp.key[roundTwo[crossed - 1]] < lv - margin); // the last taken has the highest key
+    for (int k = crossed - 1; k >= 0; k--) {
+      sp.cross(roundTwo[k]);
+    }
+    return clear ? base + sd + lv * hd : Double.NaN;
+  }
+
+  /** The split is left for the full algorithm, which builds it again if it ends on round 1's level: false. */
+  private boolean untouch() {
+    for (int k = 0; k < touchedCount; k++) {
+      isTouched[touched[k]] = false;
+    }
+    touchedCount = 0;
+    return false;
+  }
+
+  private void touch(int i) {
+    if (!isTouched[i]) {
+      isTouched[i] = true;
+      touched[touchedCount++] = i;
+    }
+  }
+
+  /** Guest i crosses the level: its terms move to the other side's sums (its settled rates leave them). */
+  private void crossOver(int i) {
+    count(i, -1);
+    if (split.inSums(i)) {
+      countSettled(i, -1);
+    }
+    split.cross(i);
+    count(i, 1);
+    touch(i);
+  }
+
+  /** Adds (sign 1) or takes away (-1) guest i's terms on its side of the split, but a satisfied guest's rates. */
+  private void count(int i, int sign) {
+    count(split, i, sign);
+  }
+
+  private void count(LevelSplit sp, int i, int sign) {
+    if (sp.held(i)) {
+      int hb = i * HS;
+      sp.add(LevelSplit.HELD_WEIGHT, sign * weight[i + 1]);
+      if (attempts[i] > 0) {
+        sp.heldWithIo += sign;
+      }
+      if (h[hb + CAN_FOLLOW] != 0) {
+        sp.add(LevelSplit.HELD_DOM0, sign * h[hb + U_DOM0]);
+        sp.add(LevelSplit.HELD_IO, sign * h[hb + U_IO]);
+        sp.add(LevelSplit.HELD_HC, sign * h[hb + U_HC]);
+        sp.add(LevelSplit.HELD_HC, sign * h[hb + U_BHC]);
+        sp.add(LevelSplit.HELD_EXITS, sign * h[hb + U_EXITS]);
+      } else {
+        sp.heldNotFollowing += sign;
+      }
+    } else {
+      sp.add(LevelSplit.SAT_DEMAND, sign * dem1[i + 1]);
+      sp.add(LevelSplit.SAT_DOM0, sign * (attempts[i] * satUs[i] * dom0PerIo[i]));
+    }
+  }
+
+  /** Adds (sign 1) or takes away (-1) a satisfied guest's rates as its last settle left them. */
+  private void countSettled(int i, int sign) {
+    countSettled(split, i, sign);
+  }
+
+  private void countSettled(LevelSplit sp, int i, int sign) {
+    int hb = i * HS;
+    sp.add(LevelSplit.SAT_CPU, sign * h[hb + CPU]);
+    sp.add(LevelSplit.SAT_HC, sign * h[hb + BACKEND_HC]);
+    sp.add(LevelSplit.SAT_HC, sign * h[hb + HC]);
+    sp.add(LevelSplit.SAT_EXITS, sign * h[hb + EXITS]);
+    sp.add(LevelSplit.SAT_IO, sign * h[hb + IO]);
+    sp.setInSums(i, sign > 0);
+  }
+
+  /**
+   * After a full recompute that ended on round 1's level with Dom0 serving all the I/O: the split as it left the
+   * guests (held: granted less than their demand), for the next recompute. O(n), once per full recompute.
+   */
+  private void buildSplit() {
+    LevelSplit sp = split;
+    sp.reset(n);
+    for (int i = 0; i < n; i++) {
+      boolean held = grantA[i + 1] < dem1[i + 1];
+      if (held && h[i * HS + CAN_FOLLOW] == 0) {
+        return; // it is derived afresh at every recompute: the full algorithm's
+      }
+      sp.key[i] = dem1[i + 1] / weight[i + 1];
+      sp.place(i, held);
+      sp.add(LevelSplit.NEED, ioTerms[i]);
+      count(i, 1);
+      if (!held) {
+        countSettled(i, 1);
+      }
+    }
+    sp.order();
+    splitValid = true;
+    bySplit = 0;
+    splitBuilds++;
+  }
+
+  /** For tests: how many guests the split holds to their shares (-1 when it is not in use). */
+  int heldGuests() {
+    return splitValid ? split.heldSize() : -1;
+  }
+
+  /**
+   * For tests: how far the split's running sums are from the same sums taken afresh over the guests' present
+   * terms, at most, relative to the sum of those terms' magnitudes (every term is at least 0); 0 when the split
+   * is not in use.
+   */
+  double splitDrift() {
+    if (!splitValid) {
+      return 0;
+    }
+    LevelSplit fresh = new LevelSplit();
+    LevelSplit magnitude = new LevelSplit();
+    fresh.reset(n);
+    magnitude.reset(n);
+    for (int i = 0; i < n; i++) {
+      boolean held = split.held(i);
+      fresh.place(i, held);
+      magnitude.place(i, held);
+      fresh.add(LevelSplit.NEED, ioTerms[i]);
+      magnitude.add(LevelSplit.NEED, Math.abs(ioTerms[i]));
+      count(fresh, i, 1);
+      count(magnitude, i, 1); // every term is at least 0
+      if (split.inSums(i)) {
+        countSettled(fresh, i, 1);
+        countSettled(magnitude, i, 1);
+      }
+    }
+    double drift = 0;
+    for (int k = 0; k < LevelSplit.SUMS; k++) {
+      double m = magnitude.sum(k);
+      if (m > 0) { // (a sum of no terms but zeros is what rounding left of the terms gone: nothing to compare with)
+        drift = Math.max(drift, Math.abs(split.sum(k) - fresh.sum(k)) / m);
+      }
+    }
+    return drift;
+  }
+
   /** Whether round 1's demands fit the cores: CreditShares' own test, on the same sum. */
   private boolean fits() {
     double total = 0;
@@ -458,6 +814,9 @@ final class HostRates {
     lastPaths = paths;
     // Dom0 uses what its base load and the served I/O take, never more than it was granted.
     sums(Math.min(grant[0], dom0Work), grant[0]);
+    if (byLevel && grant == grantA) {
+      buildSplit();
+    }
   }
 
   /** Guest i's rates follow the level from now on; its Domain is touched only if they did not, or its terms changed. */
@@ -696,6 +1055,7 @@ final class HostRates {
 
   /** The machine crashed (HostModel zeroed every domain's rates): everything is derived afresh next time. */
   void halted() {
+    splitValid = false;
     for (int i = 0; i < n; i++) {
       changed(slot[i]);
       h[i * HS + FOLLOWS] = 0; // HostModel stops every domain's rates

@@ -18,4 +18,10 @@ final class RecomputePaths {
   static final int NO_IO_PROBE_SKIPPED = 128;
   /** Some guest held to its share had its rates follow the host's credit level (CreditLevel). */
   static final int FOLLOWS_LEVEL = 256;
+  /**
+   * The incremental common path (HostRates.recomputeBySplit): the level and the node's sums from the host's
+   * {@link LevelSplit}, in O(log n), no pass over the guests. Set with the flags of the branches the full
+   * algorithm would have gone through (oversubscribed, and when guests are held back, Dom0 serving all).
+   */
+  static final int INCREMENTAL = 512;
 }
