@@ -390,7 +390,7 @@ public final class ClusterRun implements AutoCloseable {
     return r.withKernelMeasures(gatherOverMembers(), lag);
   }
 
-  /** Facts asked of a member at a time: about 100 bytes each on the wire, well under Artery's 256 KiB frames. */
+  /** Facts asked of a member at a time: about 100 bytes each on the wire, one or two of the links' parts. */
   static final int GATHER_FACTS = 1000;
 
   /**

@@ -18,6 +18,12 @@ import java.util.TreeMap;
  * member injects what it gets into its kernel. The protocol's counts do not rely on message order; a
  * {@link Revocation} does: it must come after the delivery it takes back, which Akka's order between each pair of
  * members ensures (both go from the sender's member to the receiver's).
+ *
+ * <p>Whatever one member's link sends another goes through the sender's own link actor, which writes it with the
+ * system's Kryo serializer and sends its bytes as {@link Part}s of at most {@link MessageParts#PART_BYTES}; the
+ * receiving link puts them together and handles the message as if it had come whole. So no message between members is
+ * ever bigger than one of Artery's frames (256 KiB), which Artery would drop with a line in its log; and all of them
+ * go from one actor to another, in the order sent. What goes to the member's own link is told as it is.
  */
 public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
   public sealed interface Command {}
@@ -65,19 +71,90 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
   public record Failed(String member, String failure) implements Command, CrossJvm {}
 
   /**
+   * Outside simulated time (the setup before the clock starts, the end's gathering, a console's question): {@code
+   * tell} for an actor of this member, told as it comes ({@link WindowedMember#tellAtOnce}).
+   */
+  public record AtOnce(BarrierTells.Tell<?> tell) implements Command, CrossJvm {}
+
+  /**
+   * Part {@code index} (from 0) of {@code count} of message number {@code message} from member {@code member}'s link:
+   * the bytes the Kryo serializer wrote for a {@link Command}, cut at {@link MessageParts#PART_BYTES}.
+   */
+  public record Part(String member, long message, int index, int count, byte[] bytes) implements Command, CrossJvm {
+    public Part {
+      if (member == null || bytes == null || count < 1 || index < 0 || index >= count) {
+        throw new IllegalArgumentException("part " + index + " of " + count + " of message " + message + " from "
+            + member + ": a part needs its member, its bytes and an index below its count");
+      }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Part p && member.equals(p.member) && message == p.message && index == p.index
+          && count == p.count && java.util.Arrays.equals(bytes, p.bytes);
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Objects.hash(member, message, index, count, java.util.Arrays.hashCode(bytes));
+    }
+
+    @Override
+    public String toString() {
+      return "Part[" + member + " #" + message + ", " + (index + 1) + " of " + count + ", " + bytes.length + " bytes]";
+    }
+  }
+
+  /** To a member's own link, from that member: send {@code command} to {@code to}'s link, in parts. */
+  record Send(ActorRef<Command> to, Command command) implements Command,
+      io.domsim.kernel.serialization.SameMember {} // to its own link, which sends it on as Parts
+
+  /**
    * Every member's link, by member name, and which member drives: how a {@link WindowedMember} reaches the
    * others (its {@link WindowedMember.Transport}). Set once every link exists, before any member starts.
    */
   public static final class Links implements WindowedMember.Transport {
     private volatile SortedMap<String, ActorRef<Command>> links;
     private volatile String driver;
+    /** This member's own link (the one of this actor system), through which it sends to the others; null if none. */
+    private volatile ActorRef<Command> own;
 
+    /**
+     * @param links every member's link: this member's own (an actor of this system), the others' as this system
+     *     reaches them (over Akka's remoting, or, in one JVM, actors of other local systems, told directly)
+     */
     public void set(SortedMap<String, ActorRef<Command>> links, String driver) {
       if (!links.containsKey(driver)) {
         throw new IllegalArgumentException("the driver " + driver + " has no link among " + links.keySet());
       }
+      ActorRef<Command> local = null;
+      boolean remote = false;
+      for (ActorRef<Command> l : links.values()) {
+        if (l.path().address().hasLocalScope()) {
+          local = l;
+        } else {
+          remote = true;
+        }
+      }
       this.links = new TreeMap<>(links);
       this.driver = driver;
+      this.own = remote ? local : null;
+      if (remote && local == null) {
+        throw new IllegalArgumentException("none of the links " + links + " is this member's own");
+      }
+    }
+
+    /**
+     * Sends {@code command} to {@code member}'s link: as it is to a link of this system (or of another in this JVM);
+     * to one over the wire through this member's own link, which sends it in {@link Part}s.
+     */
+    void send(String member, Command command) {
+      ActorRef<Command> to = of(member);
+      if (own == null || to.path().address().hasLocalScope()) {
+        to.tell(command);
+      } else {
+        own.tell(new Send(to, command));
+      }
     }
 
     ActorRef<Command> of(String member) {
@@ -97,42 +174,47 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
       for (var each : replicaInputs.entrySet()) {
         java.util.List<ReplicaInput<?>> all = each.getValue();
         for (int from = 0; from < all.size(); from += REPLICA_INPUTS_PER_MESSAGE) {
-          of(each.getKey()).tell(new ReplicateAll(all.subList(from, Math.min(all.size(),
+          send(each.getKey(), new ReplicateAll(all.subList(from, Math.min(all.size(),
               from + REPLICA_INPUTS_PER_MESSAGE))));
         }
       }
       replicaInputs.clear();
-      of(driver).tell(new Reported(report));
+      send(driver, new Reported(report));
     }
 
     @Override
     public void ship(String member, TimedDelivery<?> delivery) {
-      of(member).tell(new Deliver(delivery));
+      send(member, new Deliver(delivery));
     }
 
     @Override
     public void revoke(String member, Revocation revocation) {
-      of(member).tell(new Revoke(revocation));
+      send(member, new Revoke(revocation));
     }
 
     @Override
     public void shipTells(String member, BarrierTells tells) {
-      of(member).tell(new Tells(tells));
+      send(member, new Tells(tells));
     }
 
     /** The driver's word to a serving member that its windows begin ({@link Begin}). */
     public void begin(String member) {
-      of(member).tell(new Begin());
+      send(member, new Begin());
     }
 
     /** On the driver: the run stops at the next boundary ({@link Stop}). */
     public void stop() {
-      of(driver).tell(new Stop());
+      send(driver, new Stop());
     }
 
     /** A serving member's word to the driver that its simulation failed. */
     public void failed(String member, String failure) {
-      of(driver).tell(new Failed(member, failure));
+      send(driver, new Failed(member, failure));
+    }
+
+    @Override
+    public void tellAtOnce(String member, BarrierTells.Tell<?> tell) {
+      send(member, new AtOnce(tell));
     }
 
     /** On the member's simulation thread, as its other calls here: kept until the window's report. */
@@ -143,13 +225,19 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
     }
   }
 
-  /** Replica inputs in one message: about 150 bytes each, well under Artery's 256 KiB frames. */
+  /** Replica inputs in one message: about 150 bytes each, 75 KB; a bigger batch would go in parts. */
   static final int REPLICA_INPUTS_PER_MESSAGE = 500;
 
   private final WindowedMember member;
   private final WindowCoordinator coordinator; // on the driver only
   private final Links links;
   private final java.util.function.Consumer<Failed> onFailed;
+  /** Messages put together from the parts other members' links send here. */
+  private final MessageParts.Assembly assembly = new MessageParts.Assembly();
+  /** The number of the next message this link sends in parts (each receiver counts them by sender). */
+  private long nextMessage;
+  /** The system's Kryo serializer, as Akka's remoting would use it; found when first needed. */
+  private io.domsim.kernel.serialization.KryoSerializer kryo;
 
   private WindowLink(ActorContext<Command> ctx, WindowedMember member, WindowCoordinator coordinator, Links links,
       java.util.function.Consumer<Failed> onFailed) {
@@ -179,67 +267,144 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
 
   @Override
   public Receive<Command> createReceive() {
-    return newReceiveBuilder()
-        .onMessage(Deliver.class, d -> {
-          member.receive(d.delivery());
-          return this;
-        })
-        .onMessage(Tells.class, t -> {
-          member.receive(t.tells());
-          return this;
-        })
-        .onMessage(Revoke.class, r -> {
-          member.receive(r.revocation());
-          return this;
-        })
-        .onMessage(Replicate.class, r -> {
-          member.receive(r.input());
-          return this;
-        })
-        .onMessage(ReplicateAll.class, r -> {
-          r.inputs().forEach(member::receive);
-          return this;
-        })
-        .onMessage(Granted.class, g -> {
-          member.grant(g.grant());
-          return this;
-        })
-        .onMessage(Begin.class, b -> {
-          member.start();
-          return this;
-        })
-        .onMessage(Stop.class, stop -> {
-          if (coordinator == null) {
-            throw new IllegalStateException(member.name() + " was told to stop the run, which it does not drive");
-          }
-          if (!coordinator.ended()) {
-            coordinator.stop();
-          }
-          return this;
-        })
-        .onMessage(Failed.class, f -> {
-          onFailed.accept(f);
-          return this;
-        })
-        .onMessage(Reported.class, r -> {
-          if (coordinator == null) {
-            throw new IllegalStateException(r.report().member() + " reported to " + member.name()
-                + ", which does not drive the run");
-          }
-          Map<String, WindowCoordinator.Grant> grants;
-          try {
-            grants = coordinator.report(r.report());
-          } catch (IllegalArgumentException e) {
-            // A protocol error: the run fails (the link, stopped by the exception, would leave every member waiting).
-            onFailed.accept(new Failed(r.report().member(), "the driver's coordinator refused its report: "
-                + e.getMessage()));
-            return this;
-          }
-          for (Map.Entry<String, WindowCoordinator.Grant> g : grants.entrySet()) {
-            links.of(g.getKey()).tell(new Granted(g.getValue()));
-          }
-          return this;
-        })
-        .build();
+    return newReceiveBuilder().onMessage(Command.class, this::handle).build();
+  }
+
+  private io.domsim.kernel.serialization.KryoSerializer kryo() {
+    if (kryo == null) {
+      akka.serialization.Serializer bound;
+      try {
+        bound = akka.serialization.SerializationExtension.get(akka.actor.typed.javadsl.Adapter.toClassic(
+            getContext().getSystem())).serializerFor(Part.class);
+      } catch (java.io.NotSerializableException e) {
+        throw new IllegalStateException("the window link's messages have no serializer: " + e.getMessage(), e);
+      }
+      if (!(bound instanceof io.domsim.kernel.serialization.KryoSerializer k)) {
+        throw new IllegalStateException("the window link's messages are bound to " + bound.getClass().getName()
+            + ", not domsim's Kryo serializer (akka.actor.serialization-bindings of CrossJvm)");
+      }
+      kryo = k;
+    }
+    return kryo;
+  }
+
+  /**
+   * A failure of the link's work (a message that cannot be written, is too big, or whose parts do not follow each
+   * other) fails this member's simulation, as a failure in a delivery does: a serving member tells the driver, which
+   * ends the run (exit 1); the link itself goes on, so the failure reaches the driver.
+   */
+  private Behavior<Command> fail(String sentence) {
+    getContext().getLog().error(sentence);
+    member.fail(sentence);
+    return this;
+  }
+
+  /** Writes {@code s}'s command with Kryo and sends it to its link in parts (one, if it fits). */
+  private Behavior<Command> onSend(Send s) {
+    byte[] bytes;
+    try {
+      bytes = kryo().toBinary(s.command());
+    } catch (RuntimeException e) {
+      return fail(member.name() + " could not write a " + what(s.command()) + " for " + s.to().path() + ": "
+          + e.getMessage());
+    }
+    if (bytes.length > MessageParts.MAX_MESSAGE_BYTES) {
+      return fail(member.name() + " would send a " + what(s.command()) + " of " + bytes.length + " bytes to "
+          + s.to().path() + ", more than the " + (MessageParts.MAX_MESSAGE_BYTES >> 20) + " MiB a message between"
+          + " members may have: the run cannot go on without it (a run this big needs another way to hand it over)");
+    }
+    for (Part p : MessageParts.split(member.name(), nextMessage++, bytes, MessageParts.PART_BYTES)) {
+      s.to().tell(p);
+    }
+    return this;
+  }
+
+  /** What a command carries, for a failure's sentence: its class and, for a tell, the message's. */
+  private static String what(Command c) {
+    Object inner = c instanceof AtOnce a ? a.tell().message() : c instanceof Deliver d ? d.delivery().message()
+        : c instanceof Tells t ? "barrier tells (" + t.tells().tells().size() + ")" : null;
+    return c.getClass().getSimpleName() + (inner == null ? "" : " of " + (inner instanceof String str ? str
+        : inner.getClass().getName()));
+  }
+
+  private Behavior<Command> onPart(Part p) {
+    byte[] whole;
+    try {
+      whole = assembly.add(p);
+    } catch (IllegalStateException e) {
+      return fail(member.name() + " cannot put a message together: " + e.getMessage());
+    }
+    if (whole == null) {
+      return this;
+    }
+    Object message;
+    try {
+      message = kryo().fromBinaryJava(whole, Command.class);
+    } catch (RuntimeException e) {
+      return fail(member.name() + " could not read message " + p.message() + " from " + p.member() + " ("
+          + whole.length + " bytes in " + p.count() + " parts): " + e.getMessage());
+    }
+    if (!(message instanceof Command c) || message instanceof Part || message instanceof Send) {
+      return fail(member.name() + " got " + message.getClass().getName() + " in parts from " + p.member()
+          + ", which is not a message between links");
+    }
+    return handle(c); // as if it had come whole, in the order its last part came
+  }
+
+  private Behavior<Command> handle(Command command) {
+    if (command instanceof Part p) {
+      return onPart(p);
+    } else if (command instanceof Send s) {
+      return onSend(s);
+    } else if (command instanceof Deliver d) {
+      member.receive(d.delivery());
+    } else if (command instanceof Tells t) {
+      member.receive(t.tells());
+    } else if (command instanceof Revoke r) {
+      member.receive(r.revocation());
+    } else if (command instanceof Replicate r) {
+      member.receive(r.input());
+    } else if (command instanceof ReplicateAll r) {
+      r.inputs().forEach(member::receive);
+    } else if (command instanceof AtOnce a) {
+      a.tell().tell();
+    } else if (command instanceof Granted g) {
+      member.grant(g.grant());
+    } else if (command instanceof Begin) {
+      member.start();
+    } else if (command instanceof Stop) {
+      if (coordinator == null) {
+        throw new IllegalStateException(member.name() + " was told to stop the run, which it does not drive");
+      }
+      if (!coordinator.ended()) {
+        coordinator.stop();
+      }
+    } else if (command instanceof Failed f) {
+      onFailed.accept(f);
+    } else if (command instanceof Reported r) {
+      onReported(r);
+    } else {
+      throw new IllegalStateException("a window link cannot handle " + command);
+    }
+    return this;
+  }
+
+  private void onReported(Reported r) {
+    if (coordinator == null) {
+      throw new IllegalStateException(r.report().member() + " reported to " + member.name()
+          + ", which does not drive the run");
+    }
+    Map<String, WindowCoordinator.Grant> grants;
+    try {
+      grants = coordinator.report(r.report());
+    } catch (IllegalArgumentException e) {
+      // A protocol error: the run fails (the link, stopped by the exception, would leave every member waiting).
+      onFailed.accept(new Failed(r.report().member(), "the driver's coordinator refused its report: "
+          + e.getMessage()));
+      return;
+    }
+    for (Map.Entry<String, WindowCoordinator.Grant> g : grants.entrySet()) {
+      links.send(g.getKey(), new Granted(g.getValue()));
+    }
   }
 }
