@@ -5,16 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.typed.ActorRef;
-import akka.actor.typed.ActorRefResolver;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.Behaviors;
-import com.typesafe.config.ConfigFactory;
-import io.domsim.kernel.ClockKind;
 import io.domsim.kernel.SimKernel;
 import io.domsim.kernel.SimulationFailure;
+import io.domsim.kernel.testkit.LinkedMembers;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeMap;
+import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -31,52 +29,30 @@ import org.junit.jupiter.api.Timeout;
 class WindowLinkPartsTest {
   static final int ARTERY_FRAME = 256 * 1024;
 
-  private final TreeMap<String, SimKernel> kernels = new TreeMap<>();
-  private final TreeMap<String, ActorSystem<Void>> systems = new TreeMap<>();
-  private final TreeMap<String, WindowLink.Links> links = new TreeMap<>();
-  private final TreeMap<String, WindowedMember> members = new TreeMap<>();
-  private final CompletableFuture<WindowLink.Failed> driverHeard = new CompletableFuture<>();
+  private LinkedMembers linked;
+  private SortedMap<String, SimKernel> kernels;
+  private SortedMap<String, ActorSystem<Void>> systems;
+  private SortedMap<String, WindowLink.Links> links;
+  private SortedMap<String, WindowedMember> members;
+  private CompletableFuture<WindowLink.Failed> driverHeard;
 
   @BeforeEach
-  void start() throws Exception {
-    TreeMap<String, ActorRef<WindowLink.Command>> own = new TreeMap<>();
-    for (String m : List.of("m1", "m2")) {
-      SimKernel kernel = SimKernel.create(ClockKind.VIRTUAL, 1, 1);
-      WindowLink.Links transport = new WindowLink.Links();
-      WindowedMember member = new WindowedMember(m, kernel, transport);
-      ActorSystem<Void> system = kernel.startSystem("member-" + m, Behaviors.empty(), ConfigFactory.parseString("""
-          akka.actor.provider = remote
-          akka.remote.artery.transport = tcp
-          akka.remote.artery.canonical.hostname = "127.0.0.1"
-          akka.remote.artery.canonical.port = 0
-          """));
-      kernels.put(m, kernel);
-      systems.put(m, system);
-      links.put(m, transport);
-      members.put(m, member);
-      own.put(m, system.systemActorOf(m.equals("m1") ? WindowLink.create(member, new WindowCoordinator(List.of("m1",
-          "m2"), 1000, 1_000_000), transport, driverHeard::complete) : WindowLink.create(member, null, transport),
-          "window-link", akka.actor.typed.Props.empty()));
-    }
-    for (String m : systems.keySet()) {
-      TreeMap<String, ActorRef<WindowLink.Command>> view = new TreeMap<>();
-      own.forEach((other, ref) -> view.put(other, seenFrom(systems.get(m), systems.get(other), ref)));
-      links.get(m).set(view, "m1");
-    }
+  void start() {
+    linked = new LinkedMembers(List.of("m1", "m2"));
+    kernels = linked.kernels;
+    systems = linked.systems;
+    links = linked.links;
+    members = linked.members;
+    driverHeard = linked.driverHeard;
   }
 
   @AfterEach
   void stop() throws Exception {
-    for (ActorSystem<Void> s : systems.values()) {
-      s.terminate();
-      s.getWhenTerminated().toCompletableFuture().get(10, SECONDS);
-    }
+    linked.close();
   }
 
-  /** {@code ref}, an actor of {@code owner}, as {@code in} reaches it: over the wire when they differ. */
   static <T> ActorRef<T> seenFrom(ActorSystem<?> in, ActorSystem<?> owner, ActorRef<T> ref) {
-    return in == owner ? ref
-        : ActorRefResolver.get(in).resolveActorRef(ActorRefResolver.get(owner).toSerializationFormat(ref));
+    return LinkedMembers.seenFrom(in, owner, ref);
   }
 
   static String text(int chars, char c) {
