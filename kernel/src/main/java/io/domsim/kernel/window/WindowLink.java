@@ -109,6 +109,10 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
   record Send(ActorRef<Command> to, Command command) implements Command,
       io.domsim.kernel.serialization.SameMember {} // to its own link, which sends it on as Parts
 
+  /** Akka dropped a message of this system (the event stream's {@code Dropped}), for the link to judge. */
+  private record Dropped(akka.actor.Dropped dropped) implements Command,
+      io.domsim.kernel.serialization.SameMember {} // from this system's event stream
+
   /**
    * Every member's link, by member name, and which member drives: how a {@link WindowedMember} reaches the
    * others (its {@link WindowedMember.Transport}). Set once every link exists, before any member starts.
@@ -246,6 +250,10 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
     this.coordinator = coordinator;
     this.links = links;
     this.onFailed = onFailed;
+    // What crosses members outside the links (a direct tell to an actor elsewhere) is not cut into parts: should Akka's
+    // remoting drop one for its size, the run must fail, not go on without it.
+    ctx.getSystem().eventStream().tell(new akka.actor.typed.eventstream.EventStream.Subscribe<>(
+        akka.actor.Dropped.class, ctx.messageAdapter(akka.actor.Dropped.class, Dropped::new)));
   }
 
   /**
@@ -383,10 +391,39 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
       onFailed.accept(f);
     } else if (command instanceof Reported r) {
       onReported(r);
+    } else if (command instanceof Dropped d) {
+      return onDropped(d.dropped());
     } else {
       throw new IllegalStateException("a window link cannot handle " + command);
     }
     return this;
+  }
+
+  /**
+   * A message of the run (a {@code CrossJvm} one) that Akka's remoting dropped because it does not fit one of its frames
+   * fails this member's simulation, naming it; other drops (a member gone: its loss is judged elsewhere) are left to
+   * Akka's log. Whether it was too big is measured, not read from Akka's reason.
+   */
+  private Behavior<Command> onDropped(akka.actor.Dropped d) {
+    Object message = d.message();
+    if (!(message instanceof io.domsim.kernel.serialization.CrossJvm) || d.recipient() == null
+        || d.recipient().path().address().hasLocalScope()) {
+      return this;
+    }
+    long frame = getContext().getSystem().settings().config().getBytes("akka.remote.artery.advanced.maximum-frame-size");
+    int bytes;
+    try {
+      bytes = kryo().toBinary(message).length;
+    } catch (RuntimeException e) {
+      return this; // it could not be written at all: Akka's log says why
+    }
+    if (bytes < frame) {
+      return this;
+    }
+    return fail("Akka's remoting dropped a " + message.getClass().getName() + " of " + bytes + " bytes for "
+        + d.recipient().path() + ": more than its frame of " + frame + " bytes. It was told to an actor of another"
+        + " member directly; tell it through the members' window links (WindowedMember.tellAtOnce, Network"
+        + ".answerOperator), which send a big message in parts");
   }
 
   private void onReported(Reported r) {

@@ -107,4 +107,42 @@ class WindowLinkPartsTest {
         + " members may have"), f.describe());
     assertTrue(!driverHeard.isDone(), "nothing reached the driver");
   }
+
+  /**
+   * A big message told to an actor of another member directly, outside the links, is dropped by Artery; the sender's
+   * link hears of it and fails the sender's simulation, naming it, instead of letting the run go on without it.
+   */
+  @Test
+  void aBigMessageToldOutsideTheLinksFailsItsSendersSimulationInsteadOfVanishing() throws Exception {
+    ActorRef<WindowLink.Failed> probe = systems.get("m1").systemActorOf(Behaviors.ignore(), "probe",
+        akka.actor.typed.Props.empty());
+    seenFrom(systems.get("m2"), systems.get("m1"), probe).tell(new WindowLink.Failed("m2", text(2 * ARTERY_FRAME,
+        'z')));
+    SimulationFailure f = kernels.get("m2").whenFailed().toCompletableFuture().get(30, SECONDS);
+    assertTrue(f.describe().contains("Akka's remoting dropped a io.domsim.kernel.window.WindowLink$Failed of ")
+        && f.describe().contains("more than its frame of 262144 bytes") && f.describe().contains("/system/probe"),
+        f.describe());
+  }
+
+  /**
+   * A small message dropped (to a member gone: Akka drops what it cannot deliver) is not the frame's doing and fails
+   * nothing; the big one dropped after it does, named by its size.
+   */
+  @Test
+  void aSmallMessageDroppedIsNotAFailureOfTheRun() throws Exception {
+    ActorRef<WindowLink.Failed> probe = systems.get("m1").systemActorOf(Behaviors.ignore(), "probe",
+        akka.actor.typed.Props.empty());
+    akka.actor.ActorRef there = akka.actor.typed.javadsl.Adapter.toClassic(seenFrom(systems.get("m2"),
+        systems.get("m1"), probe));
+    WindowLink.Failed small = new WindowLink.Failed("m2", "small");
+    WindowLink.Failed big = new WindowLink.Failed("m2", text(2 * ARTERY_FRAME, 'z'));
+    int bigBytes = akka.serialization.SerializationExtension.get(akka.actor.typed.javadsl.Adapter.toClassic(
+        systems.get("m2"))).serialize(big).get().length;
+    for (WindowLink.Failed m : List.of(small, big)) { // in this order to the link, through the event stream
+      systems.get("m2").eventStream().tell(new akka.actor.typed.eventstream.EventStream.Publish<>(
+          new akka.actor.Dropped(m, "dropped", akka.actor.ActorRef.noSender(), there)));
+    }
+    SimulationFailure f = kernels.get("m2").whenFailed().toCompletableFuture().get(30, SECONDS);
+    assertTrue(f.describe().contains("WindowLink$Failed of " + bigBytes + " bytes for "), f.describe());
+  }
 }
