@@ -327,12 +327,16 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
     return this;
   }
 
-  /** What a command carries, for a failure's sentence: its class and, for a tell, the message's. */
+  /** What a command carries, for a failure's sentence: its class and, for a tell or a delivery, the message's. */
   private static String what(Command c) {
-    Object inner = c instanceof AtOnce a ? a.tell().message() : c instanceof Deliver d ? d.delivery().message()
-        : c instanceof Tells t ? "barrier tells (" + t.tells().tells().size() + ")" : null;
-    return c.getClass().getSimpleName() + (inner == null ? "" : " of " + (inner instanceof String str ? str
-        : inner.getClass().getName()));
+    if (c instanceof AtOnce a) {
+      return "AtOnce of " + a.tell().message().getClass().getName();
+    } else if (c instanceof Deliver d) {
+      return "Deliver of " + d.delivery().message().getClass().getName();
+    } else if (c instanceof Tells t) {
+      return "Tells of " + t.tells().tells().size() + " barrier tells";
+    }
+    return c.getClass().getSimpleName();
   }
 
   private Behavior<Command> onPart(Part p) {
