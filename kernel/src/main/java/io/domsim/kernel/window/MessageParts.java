@@ -41,6 +41,9 @@ final class MessageParts {
       throw new IllegalArgumentException("a part must hold at least one byte, not " + partBytes);
     }
     int count = Math.max(1, (bytes.length + partBytes - 1) / partBytes);
+    if (count == 1) {
+      return List.of(new WindowLink.Part(member, message, 0, 1, bytes)); // most messages: no copy
+    }
     List<WindowLink.Part> parts = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       int from = i * partBytes;
