@@ -127,7 +127,8 @@ public final class ClusterRun implements AutoCloseable {
           hosts.put(m.name(), resolver.resolveActorRef(io.domsim.node.members.MemberAkka.address(m) + "/user/sim"));
         }
       }
-      links.set(io.domsim.node.members.MemberAkka.windowLinks(system, members, members.driver(), ownLink), driver);
+      links.set(system, io.domsim.node.members.MemberAkka.windowLinks(system, members, members.driver(), ownLink),
+          driver);
       CompletableFuture<Void> setUp = new CompletableFuture<>();
       await(kernel, root, "the driver's root").tell(new MembersLayout(driver, driver, members.memberOfNode(), member,
           hosts, setUp));

@@ -19,11 +19,11 @@ import java.util.TreeMap;
  * {@link Revocation} does: it must come after the delivery it takes back, which Akka's order between each pair of
  * members ensures (both go from the sender's member to the receiver's).
  *
- * <p>Whatever one member's link sends another goes through the sender's own link actor, which writes it with the
- * system's Kryo serializer and sends its bytes as {@link Part}s of at most {@link MessageParts#PART_BYTES}; the
+ * <p>Whatever a member sends another member's link over the wire, {@link Links} writes with the system's Kryo serializer
+ * and sends as {@link Part}s of at most {@link MessageParts#PART_BYTES}, one message's parts one after the other; the
  * receiving link puts them together and handles the message as if it had come whole. So no message between members is
- * ever bigger than one of Artery's frames (256 KiB), which Artery would drop with a line in its log; and all of them
- * go from one actor to another, in the order sent. What goes to the member's own link is told as it is.
+ * ever bigger than one of Artery's frames (256 KiB), which Artery would drop with a line in its log. What goes to a link
+ * of this JVM is told as it is.
  */
 public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
   public sealed interface Command {}
@@ -105,10 +105,6 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
     }
   }
 
-  /** To a member's own link, from that member: send {@code command} to {@code to}'s link, in parts. */
-  record Send(ActorRef<Command> to, Command command) implements Command,
-      io.domsim.kernel.serialization.SameMember {} // to its own link, which sends it on as Parts
-
   /** Akka dropped a message of this system (the event stream's {@code Dropped}), for the link to judge. */
   private record Dropped(akka.actor.Dropped dropped) implements Command,
       io.domsim.kernel.serialization.SameMember {} // from this system's event stream
@@ -120,44 +116,66 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
   public static final class Links implements WindowedMember.Transport {
     private volatile SortedMap<String, ActorRef<Command>> links;
     private volatile String driver;
-    /** This member's own link (the one of this actor system), through which it sends to the others; null if none. */
-    private volatile ActorRef<Command> own;
+    /** The system's Kryo serializer when some link is over the wire; null when all are in this JVM. */
+    private volatile io.domsim.kernel.serialization.KryoSerializer kryo;
+    /** This member's name (its own link's), for the sentences. */
+    private volatile String self;
+    /** The number of the next message sent in parts (each receiver puts them together by sending member). */
+    private long nextMessage;
 
     /**
-     * @param links every member's link: this member's own (an actor of this system), the others' as this system
-     *     reaches them (over Akka's remoting, or, in one JVM, actors of other local systems, told directly)
+     * @param system this member's actor system (its serializer writes what goes over the wire)
+     * @param links every member's link: this member's own (an actor of {@code system}), the others' as it reaches them
+     *     (over Akka's remoting; or, in one JVM, actors of other local systems, told directly)
      */
-    public void set(SortedMap<String, ActorRef<Command>> links, String driver) {
+    public void set(akka.actor.typed.ActorSystem<?> system, SortedMap<String, ActorRef<Command>> links, String driver) {
       if (!links.containsKey(driver)) {
         throw new IllegalArgumentException("the driver " + driver + " has no link among " + links.keySet());
       }
-      ActorRef<Command> local = null;
+      String local = null;
       boolean remote = false;
-      for (ActorRef<Command> l : links.values()) {
-        if (l.path().address().hasLocalScope()) {
-          local = l;
+      for (Map.Entry<String, ActorRef<Command>> l : links.entrySet()) {
+        if (l.getValue().path().address().hasLocalScope()) {
+          local = local == null ? l.getKey() : local;
         } else {
           remote = true;
         }
       }
+      this.self = local;
+      this.kryo = remote ? kryoOf(system) : null;
       this.links = new TreeMap<>(links);
       this.driver = driver;
-      this.own = remote ? local : null;
-      if (remote && local == null) {
-        throw new IllegalArgumentException("none of the links " + links + " is this member's own");
-      }
     }
 
     /**
-     * Sends {@code command} to {@code member}'s link: as it is to a link of this system (or of another in this JVM);
-     * to one over the wire through this member's own link, which sends it in {@link Part}s.
+     * Sends {@code command} to {@code member}'s link: as it is to a link of this JVM; over the wire written with Kryo
+     * and cut into {@link Part}s, which go out one after the other (Akka keeps their order to the receiver).
+     *
+     * @throws IllegalStateException when it cannot be written, or is bigger than {@link MessageParts#MAX_MESSAGE_BYTES}
+     *     (on the simulation thread, that fails the run, naming the actor that sent it)
      */
     void send(String member, Command command) {
       ActorRef<Command> to = of(member);
-      if (own == null || to.path().address().hasLocalScope()) {
+      if (kryo == null || to.path().address().hasLocalScope()) {
         to.tell(command);
-      } else {
-        own.tell(new Send(to, command));
+        return;
+      }
+      byte[] bytes;
+      try {
+        bytes = kryo.toBinary(command);
+      } catch (RuntimeException e) {
+        throw new IllegalStateException(self + " could not write a " + what(command) + " for " + member + ": "
+            + e.getMessage(), e);
+      }
+      if (bytes.length > MessageParts.MAX_MESSAGE_BYTES) {
+        throw new IllegalStateException(self + " would send a " + what(command) + " of " + bytes.length + " bytes to "
+            + member + ", more than the " + (MessageParts.MAX_MESSAGE_BYTES >> 20) + " MiB a message between members"
+            + " may have: the run cannot go on without it (a run this big needs another way to hand it over)");
+      }
+      synchronized (this) { // the simulation thread, the driver's link (grants) and others send: parts stay together
+        for (Part p : MessageParts.split(self, nextMessage++, bytes, MessageParts.PART_BYTES)) {
+          to.tell(p);
+        }
       }
     }
 
@@ -238,8 +256,6 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
   private final java.util.function.Consumer<Failed> onFailed;
   /** Messages put together from the parts other members' links send here. */
   private final MessageParts.Assembly assembly = new MessageParts.Assembly();
-  /** The number of the next message this link sends in parts (each receiver counts them by sender). */
-  private long nextMessage;
   /** The system's Kryo serializer, as Akka's remoting would use it; found when first needed. */
   private io.domsim.kernel.serialization.KryoSerializer kryo;
 
@@ -280,26 +296,31 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
 
   private io.domsim.kernel.serialization.KryoSerializer kryo() {
     if (kryo == null) {
-      akka.serialization.Serializer bound;
-      try {
-        bound = akka.serialization.SerializationExtension.get(akka.actor.typed.javadsl.Adapter.toClassic(
-            getContext().getSystem())).serializerFor(Part.class);
-      } catch (java.io.NotSerializableException e) {
-        throw new IllegalStateException("the window link's messages have no serializer: " + e.getMessage(), e);
-      }
-      if (!(bound instanceof io.domsim.kernel.serialization.KryoSerializer k)) {
-        throw new IllegalStateException("the window link's messages are bound to " + bound.getClass().getName()
-            + ", not domsim's Kryo serializer (akka.actor.serialization-bindings of CrossJvm)");
-      }
-      kryo = k;
+      kryo = kryoOf(getContext().getSystem());
     }
     return kryo;
   }
 
+  /** {@code system}'s Kryo serializer, as Akka's remoting uses it for the links' messages. */
+  static io.domsim.kernel.serialization.KryoSerializer kryoOf(akka.actor.typed.ActorSystem<?> system) {
+    akka.serialization.Serializer bound;
+    try {
+      bound = akka.serialization.SerializationExtension.get(akka.actor.typed.javadsl.Adapter.toClassic(system))
+          .serializerFor(Part.class);
+    } catch (java.io.NotSerializableException e) {
+      throw new IllegalStateException("the window link's messages have no serializer: " + e.getMessage(), e);
+    }
+    if (!(bound instanceof io.domsim.kernel.serialization.KryoSerializer k)) {
+      throw new IllegalStateException("the window link's messages are bound to " + bound.getClass().getName()
+          + ", not domsim's Kryo serializer (akka.actor.serialization-bindings of CrossJvm)");
+    }
+    return k;
+  }
+
   /**
-   * A failure of the link's work (a message that cannot be written, is too big, or whose parts do not follow each
-   * other) fails this member's simulation, as a failure in a delivery does: a serving member tells the driver, which
-   * ends the run (exit 1); the link itself goes on, so the failure reaches the driver.
+   * A failure of the link's work (a message whose parts do not follow each other or cannot be read, one Akka dropped
+   * for its size) fails this member's simulation, as a failure in a delivery does: a serving member tells the driver,
+   * which ends the run (exit 1); the link itself goes on, so the failure reaches the driver.
    */
   private Behavior<Command> fail(String sentence) {
     getContext().getLog().error(sentence);
@@ -307,28 +328,8 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
     return this;
   }
 
-  /** Writes {@code s}'s command with Kryo and sends it to its link in parts (one, if it fits). */
-  private Behavior<Command> onSend(Send s) {
-    byte[] bytes;
-    try {
-      bytes = kryo().toBinary(s.command());
-    } catch (RuntimeException e) {
-      return fail(member.name() + " could not write a " + what(s.command()) + " for " + s.to().path() + ": "
-          + e.getMessage());
-    }
-    if (bytes.length > MessageParts.MAX_MESSAGE_BYTES) {
-      return fail(member.name() + " would send a " + what(s.command()) + " of " + bytes.length + " bytes to "
-          + s.to().path() + ", more than the " + (MessageParts.MAX_MESSAGE_BYTES >> 20) + " MiB a message between"
-          + " members may have: the run cannot go on without it (a run this big needs another way to hand it over)");
-    }
-    for (Part p : MessageParts.split(member.name(), nextMessage++, bytes, MessageParts.PART_BYTES)) {
-      s.to().tell(p);
-    }
-    return this;
-  }
-
   /** What a command carries, for a failure's sentence: its class and, for a tell or a delivery, the message's. */
-  private static String what(Command c) {
+  static String what(Command c) {
     if (c instanceof AtOnce a) {
       return "AtOnce of " + a.tell().message().getClass().getName();
     } else if (c instanceof Deliver d) {
@@ -356,7 +357,7 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
       return fail(member.name() + " could not read message " + p.message() + " from " + p.member() + " ("
           + whole.length + " bytes in " + p.count() + " parts): " + e.getMessage());
     }
-    if (!(message instanceof Command c) || message instanceof Part || message instanceof Send) {
+    if (!(message instanceof Command c) || message instanceof Part) {
       return fail(member.name() + " got " + message.getClass().getName() + " in parts from " + p.member()
           + ", which is not a message between links");
     }
@@ -366,8 +367,6 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
   private Behavior<Command> handle(Command command) {
     if (command instanceof Part p) {
       return onPart(p);
-    } else if (command instanceof Send s) {
-      return onSend(s);
     } else if (command instanceof Deliver d) {
       member.receive(d.delivery());
     } else if (command instanceof Tells t) {
@@ -445,7 +444,11 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
       return;
     }
     for (Map.Entry<String, WindowCoordinator.Grant> g : grants.entrySet()) {
-      links.send(g.getKey(), new Granted(g.getValue()));
+      try {
+        links.send(g.getKey(), new Granted(g.getValue()));
+      } catch (IllegalStateException e) { // a grant that cannot be written (it is a few numbers): the run cannot go on
+        onFailed.accept(new Failed(g.getKey(), e.getMessage()));
+      }
     }
   }
 }

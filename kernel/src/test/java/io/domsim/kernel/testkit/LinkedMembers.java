@@ -53,7 +53,7 @@ public final class LinkedMembers implements AutoCloseable {
     for (String m : systems.keySet()) {
       TreeMap<String, ActorRef<WindowLink.Command>> view = new TreeMap<>();
       own.forEach((other, ref) -> view.put(other, seenFrom(systems.get(m), systems.get(other), ref)));
-      links.get(m).set(view, names.get(0));
+      links.get(m).set(systems.get(m), view, names.get(0));
     }
   }
 

@@ -100,11 +100,15 @@ class WindowLinkPartsTest {
   /** A message above the most a message between members may have is not sent: its sender's simulation fails. */
   @Test
   void aMessageAboveTheLimitFailsItsSendersSimulationWithASentence() throws Exception {
-    links.get("m2").failed("m2", text((int) MessageParts.MAX_MESSAGE_BYTES + 1, 'y'));
+    ActorRef<WindowLink.Failed> probe = systems.get("m1").systemActorOf(Behaviors.ignore(), "probe",
+        akka.actor.typed.Props.empty());
+    ActorRef<WindowLink.Failed> there = seenFrom(systems.get("m2"), systems.get("m1"), probe);
+    WindowLink.Failed huge = new WindowLink.Failed("m2", text((int) MessageParts.MAX_MESSAGE_BYTES + 1, 'y'));
+    kernels.get("m2").inject(() -> members.get("m2").tellAtOnce("m1", there, huge));
     SimulationFailure f = kernels.get("m2").whenFailed().toCompletableFuture().get(30, SECONDS);
-    assertTrue(f.describe().contains("m2 would send a Failed of ") && f.describe().contains(
-        " bytes to akka://member-m1@127.0.0.1:") && f.describe().contains("more than the 64 MiB a message between"
-        + " members may have"), f.describe());
+    assertTrue(f.describe().contains("m2 would send a AtOnce of io.domsim.kernel.window.WindowLink$Failed of ")
+        && f.describe().contains(" bytes to m1, more than the 64 MiB a message between members may have"),
+        f.describe());
     assertTrue(!driverHeard.isDone(), "nothing reached the driver");
   }
 
