@@ -31,17 +31,23 @@ public final class LinkedMembers implements AutoCloseable {
   public final CompletableFuture<WindowLink.Failed> driverHeard = new CompletableFuture<>();
 
   public LinkedMembers(List<String> names) {
+    this(names, ConfigFactory.empty());
+  }
+
+  /** As the other, with {@code over} over each system's configuration (a member's Artery settings). */
+  public LinkedMembers(List<String> names, com.typesafe.config.Config over) {
     TreeMap<String, ActorRef<WindowLink.Command>> own = new TreeMap<>();
     for (String m : names) {
       SimKernel kernel = SimKernel.create(ClockKind.VIRTUAL, 1, 1);
       WindowLink.Links transport = new WindowLink.Links();
       WindowedMember member = new WindowedMember(m, kernel, transport);
-      ActorSystem<Void> system = kernel.startSystem("member-" + m, Behaviors.empty(), ConfigFactory.parseString("""
+      ActorSystem<Void> system = kernel.startSystem("member-" + m, Behaviors.empty(), over.withFallback(
+          ConfigFactory.parseString("""
           akka.actor.provider = remote
           akka.remote.artery.transport = tcp
           akka.remote.artery.canonical.hostname = "127.0.0.1"
           akka.remote.artery.canonical.port = 0
-          """));
+          """)));
       kernels.put(m, kernel);
       systems.put(m, system);
       links.put(m, transport);
