@@ -168,7 +168,8 @@ class RunCommand implements Callable<Integer> {
           result = run.awaitEnd(bar::update);
           if (run.overMembers()) {
             // What the members' protocol cost: a window is one round trip through the driver.
-            err.println("domsim: " + run.windowsSummary());
+            err.println("domsim: " + run.windowsSummary() + "; " + me.name() + "'s process: "
+                + io.domsim.node.members.ProcessCost.describe());
           }
         } finally {
           if (live != null) {

@@ -364,7 +364,8 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
           }
         }))
         .onMessage(NodeUp.class, m -> whenUp(() -> peers.up(m.node(), m.boot())))
-        .onMessage(ReportInFlight.class, m -> whenUp(() -> m.replyTo().tell(new InFlight(node, outgoing.inFlight()))))
+        .onMessage(ReportInFlight.class, m -> whenUp(() -> network.answerOperator(m.replyTo(),
+            new InFlight(node, outgoing.inFlight()))))
         .onMessage(ReportProgress.class, m -> {
           m.replyTo().tell(halted ? MigrationProgress.none(m.id()) : outgoing.progress(m.id()));
           return this;
@@ -534,7 +535,7 @@ public final class Dom0 extends AbstractBehavior<Dom0.Command> {
   }
 
   private Behavior<Command> onGetPoolEndpoint(GetPoolEndpoint g) {
-    g.replyTo().tell(new PoolEndpoint(node, poolEndpoint));
+    network.answerOperator(g.replyTo(), new PoolEndpoint(node, poolEndpoint));
     return this;
   }
 

@@ -124,6 +124,12 @@ public final class Network {
 
     /** Ships {@code message} to the operator's {@code target}, due at {@code atNanos}, keyed as a timer of {@code sender}. */
     <T> void shipToOperator(SimEntity sender, long atNanos, ActorRef<T> target, T message);
+
+    /**
+     * Tells {@code message} to the operator's {@code target} at once, outside simulated time, through the members'
+     * links (whatever its size: a pool master's placements, a node's snapshot).
+     */
+    <T> void tellOperatorAtOnce(ActorRef<T> target, T message);
   }
 
   /** Null in one JVM: every node is here. */
@@ -172,11 +178,24 @@ public final class Network {
    */
   public <T> void tellOperator(SimEntity sender, ActorRef<T> operator, T message) {
     if (!sender.kernel().clockRunning()) {
-      operator.tell(message);
+      answerOperator(operator, message);
     } else if (remote != null && remote.operatorElsewhere()) {
       remote.shipToOperator(sender, sender.now() + latencyNanos, operator, message);
     } else {
       sender.sendAfter(latencyNanos, operator, message);
+    }
+  }
+
+  /**
+   * A node's answer to the operator outside the simulated network (a boot's report in the setup, a snapshot for the
+   * console or the end's report, a pool endpoint): told at once, on another member through the members' links, which
+   * carry a message of any size (Akka's remoting alone drops one above its 256 KiB frame).
+   */
+  public <T> void answerOperator(ActorRef<T> operator, T message) {
+    if (remote != null && remote.operatorElsewhere()) {
+      remote.tellOperatorAtOnce(operator, message);
+    } else {
+      operator.tell(message);
     }
   }
 

@@ -138,7 +138,8 @@ public final class ClusterRun implements AutoCloseable {
           hosts.put(m.name(), resolver.resolveActorRef(io.domsim.node.members.MemberAkka.address(m) + "/user/sim"));
         }
       }
-      links.set(io.domsim.node.members.MemberAkka.windowLinks(system, members, members.driver(), ownLink), driver);
+      links.set(system, io.domsim.node.members.MemberAkka.windowLinks(system, members, members.driver(), ownLink),
+          driver);
       CompletableFuture<Void> setUp = new CompletableFuture<>();
       await(kernel, root, "the driver's root").tell(new MembersLayout(driver, driver, members.memberOfNode(), member,
           hosts, setUp));
@@ -234,9 +235,8 @@ public final class ClusterRun implements AutoCloseable {
    */
   public String windowsSummary() {
     return overMembers == null ? "one JVM: no windows" : String.format(java.util.Locale.ROOT,
-        "%,d windows over %d members, %,d of them the operator's barriers; this member: %s",
-        overMembers.member().windows(), overMembers.hosts().size() + 1, overMembers.member().barriersRun(),
-        io.domsim.node.members.ProcessCost.describe());
+        "%,d windows over %d members, %,d of them the operator's barriers", overMembers.member().windows(),
+        overMembers.hosts().size() + 1, overMembers.member().barriersRun());
   }
 
   /** Whether the members host the nodes (live operations then come in at the next window boundary). */
@@ -451,7 +451,7 @@ public final class ClusterRun implements AutoCloseable {
     return r.withKernelMeasures(gatherOverMembers(), lag);
   }
 
-  /** Facts asked of a member at a time: about 100 bytes each on the wire, well under Artery's 256 KiB frames. */
+  /** Facts asked of a member at a time: about 100 bytes each on the wire, one or two of the links' parts. */
   static final int GATHER_FACTS = 1000;
 
   /**

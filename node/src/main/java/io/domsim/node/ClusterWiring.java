@@ -55,8 +55,6 @@ final class ClusterWiring {
   private final LinkFaults links;
   private final Network network;
   private final ManagementPlane plane;
-  /** Guests handed in one message to a pool master on another member (see {@link #place}). */
-  static final int MAX_GUESTS_TO_PLACE_ELSEWHERE = 1_500;
   /** Where the nodes are over members; null in one JVM. */
   private final MembersLayout layout;
   private boolean unpinnedPlaced;
@@ -107,7 +105,7 @@ final class ClusterWiring {
       }
     }
     if (layout != null) {
-      layout.hosts().values().forEach(h -> h.tell(new MemberHost.HostNodes(replies.booted())));
+      layout.hosts().forEach((m, h) -> layout.member().tellAtOnce(m, h, new MemberHost.HostNodes(replies.booted())));
     }
     if (spec.nodes().isEmpty()) {
       startGuests();
@@ -272,14 +270,6 @@ final class ClusterWiring {
    * over every host in configuration order; the outcome goes to {@code replyTo}.
    */
   void place(String master, List<GuestSpec> guests, ActorRef<PoolMaster.Outcome> replyTo) {
-    if (layout != null && !layout.here(master) && guests.size() > MAX_GUESTS_TO_PLACE_ELSEWHERE) {
-      // One message hands the pool master its guests: over Akka, more than about 2,000 would exceed Artery's 256 KiB
-      // frame and be dropped without a word (MessagesFitAFrameTest); fail loudly until they go in parts.
-      throw new IllegalStateException("the pool master's node " + master + " runs on member " + layout.memberOf(master)
-          + ", and placing " + guests.size() + " guests there does not fit one message between members yet (at most "
-          + MAX_GUESTS_TO_PLACE_ELSEWHERE + "); pin " + master + " to the driving member (member = " + layout.driver()
-          + " on that node) or run in one JVM");
-    }
     operator.poolMasterOn(master); // its node stays on while it holds the role
     List<PoolMaster.Host> hosts = spec.nodes().stream().map(n -> poolHosts.get(n.name())).toList();
     plane.tell(master, dom0s.get(master), new Dom0.BecomePoolMaster(hosts,

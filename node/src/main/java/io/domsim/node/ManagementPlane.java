@@ -32,9 +32,10 @@ interface ManagementPlane {
   boolean lost(String node);
 
   /**
-   * Over members: a node here, or anything before the clock starts or after it stops (the setup, the end's
-   * gathering), is told at once (across members over Akka); a node elsewhere at the operator's barrier; a timed
-   * message as a delivery; a change applied here and sent to every other member's host.
+   * Over members: a node here is told at once; one elsewhere at the operator's barrier, or, before the clock starts
+   * or after it stops (the setup, the end's gathering), at once through the members' links (which carry a message of
+   * any size: a pool master's guests); a timed message as a delivery; a change applied here and sent to every other
+   * member's host.
    */
   static ManagementPlane overMembers(io.domsim.kernel.SimKernel kernel, MembersLayout layout, Network network,
       ActorRef<Fabric.Command> fabric) {
@@ -44,8 +45,10 @@ interface ManagementPlane {
         if (lost(node)) {
           return;
         }
-        if (layout.here(node) || !kernel.clockRunning()) {
+        if (layout.here(node)) {
           target.tell(message);
+        } else if (!kernel.clockRunning()) {
+          layout.member().tellAtOnce(layout.memberOf(node), target, message);
         } else {
           layout.member().tellAtBarrier(layout.memberOf(node), target, message);
         }
@@ -72,7 +75,7 @@ interface ManagementPlane {
           if (kernel.clockRunning()) {
             layout.member().tellAtBarrier(member, host, new MemberHost.Change(change));
           } else {
-            host.tell(new MemberHost.Change(change));
+            layout.member().tellAtOnce(member, host, new MemberHost.Change(change));
           }
         });
       }

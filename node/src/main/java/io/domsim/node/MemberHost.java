@@ -44,8 +44,8 @@ public final class MemberHost extends AbstractBehavior<MemberHost.Command> {
 
   /**
    * At the end: answer what this member counted and recorded ({@link Gathered}), the facts from index {@code from},
-   * at most {@code max} of them (a big run's facts would not fit in one message between members: Artery's frames
-   * are 256 KiB).
+   * at most {@code max} of them (the answer goes through the members' links, which carry any size; pages keep each
+   * answer, and the driver's wait for it, moderate).
    */
   public record Gather(int from, int max, ActorRef<Gathered> replyTo) implements Command, CrossJvm {}
 
@@ -59,6 +59,7 @@ public final class MemberHost extends AbstractBehavior<MemberHost.Command> {
 
   private final ClusterSpec spec;
   private final String self;
+  private final String driver;
   private final SortedMap<String, String> memberOfNode;
   private final Network network;
   private final ActorRef<Fabric.Command> fabric;
@@ -79,6 +80,7 @@ public final class MemberHost extends AbstractBehavior<MemberHost.Command> {
     InvariantMonitor monitor = InvariantMonitor.recordOnly(observations);
     this.spec = spec;
     this.self = self;
+    this.driver = driver;
     this.memberOfNode = new TreeMap<>(memberOfNode);
     this.replica = new FabricReplica(new ReplicaBroadcast(member, members), false);
     this.fabric = ClusterWiring.spawnFabric(ctx, kernel, spec, replica);
@@ -127,8 +129,9 @@ public final class MemberHost extends AbstractBehavior<MemberHost.Command> {
           // Its timers, less its fabric replica's (the driver's replica fired the same) and the barrier batches.
           java.util.List<ObservationLog.Entry> all = observations.entries();
           int from = Math.min(g.from(), all.size());
-          g.replyTo().tell(new Gathered(self, java.util.List.copyOf(all.subList(from, Math.min(all.size(),
-              from + g.max()))), from, all.size(), replica.eventsCounted(kernel.timersFired())
+          // Through the link to the driver (in parts, if many facts are asked for at once).
+          member.tellAtOnce(driver, g.replyTo(), new Gathered(self, java.util.List.copyOf(all.subList(from,
+              Math.min(all.size(), from + g.max()))), from, all.size(), replica.eventsCounted(kernel.timersFired())
               - member.barrierBatchesFired()));
           return this;
         })

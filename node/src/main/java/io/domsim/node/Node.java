@@ -115,7 +115,7 @@ public final class Node extends AbstractBehavior<Node.Command> {
     dom0 = kernel.spawn(ctx, Dom0.create(kernel, spec.name(), hardware, spec.dom0().vcpus(), hypervisor, network,
         costs.domainOverheadBytes(), migration, shutdownTimes, roles), "dom0");
     snapshots = ctx.messageAdapter(HostSnapshot.class, HostSnapshotReady::new);
-    bootedTo.tell(new Booted(spec.name(), ctx.getSelf(), dom0));
+    network.answerOperator(bootedTo, new Booted(spec.name(), ctx.getSelf(), dom0));
   }
 
   /**
@@ -156,7 +156,7 @@ public final class Node extends AbstractBehavior<Node.Command> {
     return newReceiveBuilder()
         .onMessage(GetSnapshot.class, this::onGetSnapshot)
         .onMessage(HostSnapshotReady.class, m -> {
-          snapshotWaiters.removeFirst().tell(new NodeSnapshot(spec.name(), failed, m.snapshot()));
+          network.answerOperator(snapshotWaiters.removeFirst(), new NodeSnapshot(spec.name(), failed, m.snapshot()));
           return this;
         })
         .onMessageEquals(Fail.INSTANCE, this::onFail)

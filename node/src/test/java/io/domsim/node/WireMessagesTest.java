@@ -395,11 +395,18 @@ class WireMessagesTest {
     if (c == OptionalInt.class) {
       return OptionalInt.of(7);
     }
+    if (c == byte[].class) {
+      return name.getBytes(java.nio.charset.StandardCharsets.UTF_8); // a link's part of a message's bytes
+    }
     if (c == Trace.class) {
       return new Trace(name + ".txt", new byte[] {10, 90, 35});
     }
     if (c == io.domsim.config.WriteSkew.class) {
       return new io.domsim.config.WriteSkew(0.1, 0.9); // both are fractions, checked
+    }
+    if (c == io.domsim.kernel.window.WindowLink.Part.class) {
+      return new io.domsim.kernel.window.WindowLink.Part("m2", 12, 2, 3, name.getBytes(
+          java.nio.charset.StandardCharsets.UTF_8)); // its index below its count, checked
     }
     if (c == io.domsim.scheduler.PoolSettings.class) {
       return new io.domsim.scheduler.PoolSettings(2_000_000_000L, 200_000_000L); // the retry within the timeout, checked

@@ -59,4 +59,9 @@ public final class MemberRoute implements Network.Remote {
     // the coordinator would then grant a window past it (ClusterOverMembersTest.reportsReachingTheDriverLate...).
     member.sendToBarrier(sender, driver, atNanos, target, message);
   }
+
+  @Override
+  public <T> void tellOperatorAtOnce(ActorRef<T> target, T message) {
+    member.tellAtOnce(driver, target, message);
+  }
 }

@@ -45,6 +45,15 @@ public final class WindowedMember {
     default void replicate(String member, ReplicaInput<?> input) {
       throw new UnsupportedOperationException("this transport carries no replica inputs (to " + member + ")");
     }
+
+    /**
+     * {@code tell} for an actor of {@code member}, told there as it comes, outside simulated time ({@link
+     * #tellAtOnce}). In one JVM the actor is told directly; over the wire it goes through the members' links, whatever
+     * its size.
+     */
+    default void tellAtOnce(String member, BarrierTells.Tell<?> tell) {
+      tell.tell();
+    }
   }
 
   private final String name;
@@ -128,6 +137,27 @@ public final class WindowedMember {
     }
     barrierTells.computeIfAbsent(toMember, m -> new java.util.ArrayList<>()).add(new BarrierTells.Tell<>(target,
         message));
+  }
+
+  /**
+   * Outside simulated time (the setup at time 0 before the clock starts, the end's gathering after it has stopped, a
+   * console's question): tells {@code message} to {@code target}, an actor of member {@code toMember}, at once. Not
+   * counted by the windows: nothing in simulated time waits for it. Through the members' links, like everything
+   * else between members, so that it arrives whatever its size (a pool master's guests) and in the order sent with
+   * the link's other messages (a serving member's {@code Begin} comes after the setup's tells).
+   */
+  public <T> void tellAtOnce(String toMember, ActorRef<T> target, T message) {
+    transport.tellAtOnce(toMember, new BarrierTells.Tell<>(target, message));
+  }
+
+  /**
+   * From any thread: this member's simulation fails with {@code sentence} (its link could not carry a message: the
+   * run cannot go on without it). A serving member tells the driver, which ends the run.
+   */
+  public void fail(String sentence) {
+    kernel.inject(() -> {
+      throw new IllegalStateException(sentence);
+    });
   }
 
   /** What comes in from outside at the next window boundary (the operator's live actions). */

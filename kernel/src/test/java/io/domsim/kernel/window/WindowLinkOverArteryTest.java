@@ -98,7 +98,7 @@ class WindowLinkOverArteryTest {
           view.put(other, seenFrom(systems.get(m), systems.get(other), linkRefs.get(other)));
           local.get(other).forEach((p, ref) -> dir.put(p, seenFrom(systems.get(m), systems.get(other), ref)));
         }
-        links.get(m).set(view, MEMBERS.get(0));
+        links.get(m).set(systems.get(m), view, MEMBERS.get(0));
         dirs.put(m, dir);
       }
       for (String m : MEMBERS) {

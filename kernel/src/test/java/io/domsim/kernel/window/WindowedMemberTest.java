@@ -166,7 +166,7 @@ class WindowedMemberTest {
       ActorRef<WindowLink.Command> link = system.systemActorOf(WindowLink.create(member, new WindowCoordinator(
           List.of("m1", "m2"), 10 * MS, 100 * MS), links, failed::complete), "window-link",
           akka.actor.typed.Props.empty());
-      links.set(new java.util.TreeMap<>(java.util.Map.of("m1", link)), "m1");
+      links.set(system, new java.util.TreeMap<>(java.util.Map.of("m1", link)), "m1");
       link.tell(new WindowLink.Reported(new WindowCoordinator.Report("m9", 0, 0, Long.MAX_VALUE,
           new java.util.TreeMap<>())));
       WindowLink.Failed f = failed.get(10, SECONDS);

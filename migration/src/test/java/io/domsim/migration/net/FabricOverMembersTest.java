@@ -437,7 +437,7 @@ class FabricOverMembersTest {
           view.put(other, m.equals(other) ? ref : ActorRefResolver.get(systems.get(m)).resolveActorRef(
               ActorRefResolver.get(systems.get(other)).toSerializationFormat(ref)));
         }
-        links.get(m).set(view, DRIVER);
+        links.get(m).set(systems.get(m), view, DRIVER);
       }
     }
 

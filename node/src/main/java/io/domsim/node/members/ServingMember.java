@@ -56,7 +56,7 @@ public final class ServingMember {
         members.names(), members.memberOfNode(), member, started), MemberAkka.config(members, me));
     akka.actor.typed.ActorRef<WindowLink.Command> own = system.systemActorOf(WindowLink.create(member, null, links),
         MemberAkka.WINDOW_LINK, akka.actor.typed.Props.empty());
-    links.set(MemberAkka.windowLinks(system, members, me, own), driver);
+    links.set(system, MemberAkka.windowLinks(system, members, me, own), driver);
     java.util.concurrent.atomic.AtomicReference<String> failure = new java.util.concurrent.atomic.AtomicReference<>();
     kernel.whenFailed().thenAccept(f -> {
       failure.set(f.describe());
