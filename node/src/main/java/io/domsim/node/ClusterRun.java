@@ -52,6 +52,14 @@ public final class ClusterRun implements AutoCloseable {
   private final EventLog events;
   private volatile CompletableFuture<Long> end;
   private volatile boolean stopped;
+  /** Over members on the virtual clock: how long the windows may stand still ({@link io.domsim.node.members.StallWatch}). */
+  private volatile java.time.Duration stallLimit = io.domsim.node.members.StallWatch.LIMIT;
+
+  /** For tests: a shorter stall limit. */
+  void stallLimit(java.time.Duration limit) {
+    stallLimit = limit;
+  }
+
   /** Over members: the setup is over, and the windows have begun (a member lost before fails the run). */
   private volatile boolean windowsBegun;
   /** Over members, the driver's part (see {@link #startOverMembers}); null in one JVM. */
@@ -416,9 +424,16 @@ public final class ClusterRun implements AutoCloseable {
    * @throws SimulationFailedException as soon as something in the simulated world fails
    */
   public RunResult awaitEnd(LongConsumer progress) throws InterruptedException {
+    io.domsim.node.members.StallWatch stall = overMembers != null && kernel.clock() == ClockKind.VIRTUAL
+        ? new io.domsim.node.members.StallWatch(stallLimit) : null;
     while (true) {
       CompletableFuture<Long> current = end;
       progress.accept(kernel.now());
+      String stalled = stall == null ? null : stall.check(overMembers.member().windows(), System.nanoTime());
+      if (stalled != null) {
+        end.completeExceptionally(new SimulationFailedException(new SimulationFailure("the members' windows", now(),
+            new IllegalStateException(stalled))));
+      }
       try {
         current.get(100, TimeUnit.MILLISECONDS);
         if (current == end) {
