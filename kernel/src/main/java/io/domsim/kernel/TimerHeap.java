@@ -11,6 +11,14 @@ import java.util.Arrays;
  * equal. A PriorityQueue of timers dereferenced every compared timer, and that cache traffic was the
  * loop's largest cost; so were the name comparisons when every node's sample falls on the same instant.
  * Periodic ticks set in order go to a queue beside the heap (the lane). Loop thread only.
+ *
+ * <p>Timers due later than {@link #nearLast} wait outside the heap, unsorted (the far list): a guest's next
+ * phase is minutes ahead, one of 11,000 pending, and sifted into a heap of them it missed the caches at every
+ * level. Appended to the far list it costs two stores at the list's end. When the heap runs dry, the far
+ * timers due up to a new bound, about an eighth of them (a sample of their times chooses it), are moved
+ * into the heap in one pass and heapified; the rest stay. So the heap holds a few hundred timers, in the
+ * caches, and every timer in it is due before every far one: the heap's first is the first of both, and the
+ * order is the same one order.
  */
 final class TimerHeap {
   /** Timer k's time at 2k, its entity key at 2k + 1. */
@@ -28,13 +36,33 @@ final class TimerHeap {
   private int laneHead;
   private int laneSize;
 
+  /**
+   * The heap holds timers due at or before this instant, the far list those due after it. It moves only when
+   * the heap is empty ({@link #refill}), so a timer never has to leave the heap.
+   */
+  private long nearLast = Long.MIN_VALUE;
+  /** The far list: timers due after {@link #nearLast}, in the order set; keys as in the heap. */
+  private SimTimer[] far = new SimTimer[16];
+  private long[] farKeys = new long[32];
+  private int farSize;
+  private long farMin = Long.MAX_VALUE;
+  private long farMax = Long.MIN_VALUE;
+  /** A refill's sample of the far times (kept to spare an allocation per refill). */
+  private final long[] samples = new long[SAMPLES];
+  private static final int SAMPLES = 64;
+
   TimerHeap(int capacity) {
     timers = new SimTimer[Math.max(16, capacity)];
     keys = new long[2 * timers.length];
   }
 
   int size() {
-    return size + laneSize;
+    return size + laneSize + farSize;
+  }
+
+  /** Timers in the far list now (for tests). */
+  int farSize() {
+    return farSize;
   }
 
   /** Timers in the lane now (for tests). */
@@ -44,6 +72,9 @@ final class TimerHeap {
 
   /** The first timer in order, or null. */
   SimTimer peek() {
+    if (size == 0 && farSize > 0) {
+      refill();
+    }
     if (laneSize == 0) {
       return size == 0 ? null : timers[0];
     }
@@ -96,6 +127,28 @@ final class TimerHeap {
   }
 
   void add(SimTimer t) {
+    long time = t.time;
+    if (time > nearLast) {
+      if (farSize == far.length) {
+        far = Arrays.copyOf(far, 2 * farSize);
+        farKeys = Arrays.copyOf(farKeys, 4 * farSize);
+      }
+      int k = farSize++;
+      far[k] = t;
+      farKeys[2 * k] = time;
+      farKeys[2 * k + 1] = t.entityKey;
+      if (time < farMin) {
+        farMin = time;
+      }
+      if (time > farMax) {
+        farMax = time;
+      }
+      return;
+    }
+    addToHeap(t);
+  }
+
+  private void addToHeap(SimTimer t) {
     if (size == timers.length) {
       int n = timers.length * 2;
       keys = Arrays.copyOf(keys, 2 * n);
@@ -124,6 +177,9 @@ final class TimerHeap {
 
   /** Removes and returns the first timer in order, or null. */
   SimTimer poll() {
+    if (size == 0 && farSize > 0) {
+      refill();
+    }
     if (laneSize > 0 && (size == 0 || laneFirst())) {
       SimTimer t = lane[laneHead];
       lane[laneHead] = null;
@@ -141,9 +197,67 @@ final class TimerHeap {
     long lastKey = keys[2 * n + 1];
     timers[n] = null;
     if (n > 0) {
-      siftDown(last, lastTime, lastKey, n);
+      siftDown(last, lastTime, lastKey, 0, n);
     }
     return first;
+  }
+
+  /**
+   * The heap is empty: moves the far timers due up to a new {@link #nearLast} into it. The bound is the eighth
+   * smallest of 64 far times taken at even strides (all of them when there are few), about the first eighth of
+   * the far timers whatever their spread: a timer set for the end of the run does not stretch it, as it would
+   * a histogram's bins. Which timers move changes only how the work is split, not the order: each is in the
+   * heap or the far list, never both, and the heap's are due before the far ones.
+   */
+  private void refill() {
+    int n = farSize;
+    long[] fk = farKeys;
+    long last = farMax;
+    if (n > SAMPLES) {
+      long[] sample = samples;
+      for (int i = 0; i < SAMPLES; i++) {
+        sample[i] = fk[2 * (int) ((long) i * n / SAMPLES)];
+      }
+      Arrays.sort(sample);
+      last = Math.max(sample[SAMPLES / 8 - 1], farMin); // at least the first moves
+    }
+    nearLast = last;
+    long[] ks = keys;
+    SimTimer[] items = timers;
+    SimTimer[] fs = far;
+    int m = 0;
+    int kept = 0;
+    long keptMin = Long.MAX_VALUE;
+    for (int i = 0; i < n; i++) {
+      long time = fk[2 * i];
+      if (time <= last) {
+        if (m == items.length) {
+          keys = ks = Arrays.copyOf(ks, 4 * m);
+          timers = items = Arrays.copyOf(items, 2 * m);
+        }
+        ks[2 * m] = time;
+        ks[2 * m + 1] = fk[2 * i + 1];
+        items[m++] = fs[i];
+      } else {
+        fk[2 * kept] = time;
+        fk[2 * kept + 1] = fk[2 * i + 1];
+        fs[kept++] = fs[i];
+        if (time < keptMin) {
+          keptMin = time;
+        }
+      }
+    }
+    Arrays.fill(fs, kept, n, null);
+    farSize = kept;
+    farMin = keptMin;
+    if (kept == 0) {
+      farMax = Long.MIN_VALUE;
+    }
+    size = m;
+    // Floyd's heapify: each inner node sifted down, the last first.
+    for (int k = (m - 2) >>> 2; m > 1 && k >= 0; k--) {
+      siftDown(items[k], ks[2 * k], ks[2 * k + 1], k, m);
+    }
   }
 
   /**
@@ -154,10 +268,10 @@ final class TimerHeap {
     return at < bt || (at == bt && (ak < bk || (ak == bk && a.compareTo(b) < 0)));
   }
 
-  private void siftDown(SimTimer x, long xt, long xk, int n) {
+  /** Sifts {@code x} (due at {@code xt}, entity key {@code xk}) down from node {@code k} of a heap of {@code n}. */
+  private void siftDown(SimTimer x, long xt, long xk, int k, int n) {
     long[] ks = keys;
     SimTimer[] items = timers;
-    int k = 0;
     while (true) {
       int first = 4 * k + 1;
       if (first >= n) {
