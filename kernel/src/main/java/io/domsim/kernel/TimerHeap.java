@@ -226,9 +226,11 @@ final class TimerHeap {
     SimTimer[] items = timers;
     SimTimer[] fs = far;
     int m = 0;
-    int kept = 0;
+    int kept = n;
     long keptMin = Long.MAX_VALUE;
-    for (int i = 0; i < n; i++) {
+    // A timer that moves is replaced by the list's last (the far list has no order to keep), so the pass writes
+    // only where one moves and reads the rest.
+    for (int i = 0; i < kept; ) {
       long time = fk[2 * i];
       if (time <= last) {
         if (m == items.length) {
@@ -238,13 +240,15 @@ final class TimerHeap {
         ks[2 * m] = time;
         ks[2 * m + 1] = fk[2 * i + 1];
         items[m++] = fs[i];
+        kept--;
+        fk[2 * i] = fk[2 * kept];
+        fk[2 * i + 1] = fk[2 * kept + 1];
+        fs[i] = fs[kept];
       } else {
-        fk[2 * kept] = time;
-        fk[2 * kept + 1] = fk[2 * i + 1];
-        fs[kept++] = fs[i];
         if (time < keptMin) {
           keptMin = time;
         }
+        i++;
       }
     }
     Arrays.fill(fs, kept, n, null);
