@@ -16,9 +16,9 @@ import java.util.Arrays;
  * phase is minutes ahead, one of 11,000 pending, and sifted into a heap of them it missed the caches at every
  * level. Appended to the far list it costs two stores at the list's end. When the heap runs dry, the far
  * timers due up to a new bound, about an eighth of them (a sample of their times chooses it), are moved
- * into the heap in one pass and heapified; the rest stay. So the heap holds a few hundred timers, in the
- * caches, and every timer in it is due before every far one: the heap's first is the first of both, and the
- * order is the same one order.
+ * into the heap in one pass and heapified; the rest stay. So the heap holds about an eighth of the timers, in
+ * the caches, and its first is due before every far one: it is the first of both, and the order is the same one
+ * order.
  */
 final class TimerHeap {
   /** Timer k's time at 2k, its entity key at 2k + 1. */
@@ -37,11 +37,13 @@ final class TimerHeap {
   private int laneSize;
 
   /**
-   * The heap holds timers due at or before this instant, the far list those due after it. It moves only when
-   * the heap is empty ({@link #refill}), so a timer never has to leave the heap.
+   * Every far timer is due after this instant, and the heap's first at or before it (else a refill moves far
+   * timers in), so the heap's first is the first of both. Raised at a refill, to the bound of the timers moved;
+   * lowered to the heap's first when the heap outgrows its share ({@link #add}). A heap timer may be due after
+   * it only after such a lowering.
    */
   private long nearLast = Long.MIN_VALUE;
-  /** The far list: timers due after {@link #nearLast}, in the order set; keys as in the heap. */
+  /** The far list: timers due after {@link #nearLast}, in no order; keys as in the heap. */
   private SimTimer[] far = new SimTimer[16];
   private long[] farKeys = new long[32];
   private int farSize;
@@ -72,7 +74,7 @@ final class TimerHeap {
 
   /** The first timer in order, or null. */
   SimTimer peek() {
-    if (size == 0 && farSize > 0) {
+    if (farSize > 0 && (size == 0 || keys[0] > nearLast)) {
       refill();
     }
     if (laneSize == 0) {
@@ -128,6 +130,11 @@ final class TimerHeap {
 
   void add(SimTimer t) {
     long time = t.time;
+    if (time <= nearLast && size > 8 * farSize + SAMPLES) {
+      // The heap holds far more than its eighth: its bound was set when few timers were far (one at the run's end
+      // would take every timer before it). Lowered to the heap's first, it sends the later ones to the far list.
+      nearLast = keys[0];
+    }
     if (time > nearLast) {
       if (farSize == far.length) {
         far = Arrays.copyOf(far, 2 * farSize);
@@ -177,7 +184,7 @@ final class TimerHeap {
 
   /** Removes and returns the first timer in order, or null. */
   SimTimer poll() {
-    if (size == 0 && farSize > 0) {
+    if (farSize > 0 && (size == 0 || keys[0] > nearLast)) {
       refill();
     }
     if (laneSize > 0 && (size == 0 || laneFirst())) {
@@ -203,29 +210,27 @@ final class TimerHeap {
   }
 
   /**
-   * The heap is empty: moves the far timers due up to a new {@link #nearLast} into it. The bound is the eighth
-   * smallest of 64 far times taken at even strides (all of them when there are few), about the first eighth of
-   * the far timers whatever their spread: a timer set for the end of the run does not stretch it, as it would
-   * a histogram's bins. Which timers move changes only how the work is split, not the order: each is in the
-   * heap or the far list, never both, and the heap's are due before the far ones.
+   * The heap is empty, or its first is due after {@link #nearLast}: moves the far timers due up to a new bound
+   * into it. The bound is the eighth smallest of up to 64 far times taken at even strides, about the first eighth
+   * of the far timers whatever their spread: a timer set for the end of the run does not stretch it, as it would
+   * if it were the latest far time. Which timers move changes only how the work is split, not the order: each is
+   * in the heap or the far list, never both, and the far ones are due after the bound.
    */
   private void refill() {
     int n = farSize;
     long[] fk = farKeys;
-    long last = farMax;
-    if (n > SAMPLES) {
-      long[] sample = samples;
-      for (int i = 0; i < SAMPLES; i++) {
-        sample[i] = fk[2 * (int) ((long) i * n / SAMPLES)];
-      }
-      Arrays.sort(sample);
-      last = Math.max(sample[SAMPLES / 8 - 1], farMin); // at least the first moves
+    long[] sample = samples;
+    int count = Math.min(n, SAMPLES);
+    for (int i = 0; i < count; i++) {
+      sample[i] = fk[2 * (int) ((long) i * n / count)];
     }
+    Arrays.sort(sample, 0, count);
+    long last = Math.max(sample[Math.max(1, count / 8) - 1], farMin); // at least the first moves
     nearLast = last;
     long[] ks = keys;
     SimTimer[] items = timers;
     SimTimer[] fs = far;
-    int m = 0;
+    int m = size;
     int kept = n;
     long keptMin = Long.MAX_VALUE;
     // A timer that moves is replaced by the list's last (the far list has no order to keep), so the pass writes
@@ -258,7 +263,7 @@ final class TimerHeap {
       farMax = Long.MIN_VALUE;
     }
     size = m;
-    // Floyd's heapify: each inner node sifted down, the last first.
+    // Floyd's heapify: each inner node sifted down, the last first (the heap is empty but for a bound lowered).
     for (int k = (m - 2) >>> 2; m > 1 && k >= 0; k--) {
       siftDown(items[k], ks[2 * k], ks[2 * k + 1], k, m);
     }

@@ -235,4 +235,43 @@ class TimerHeapTest {
     }
     assertNull(heap.peek());
   }
+
+  /**
+   * The first timer set is for the end of the run, alone: the heap takes it, and with it, at first, every timer
+   * due before it. Once the heap holds far more than its share the later ones go to the far list after all (a
+   * heap of every pending timer was what the far list is there to avoid), and the order stays the one order.
+   */
+  @Test
+  void aLoneTimerAtTheEndDoesNotKeepEveryLaterTimerInTheHeap() {
+    SplittableRandom r = new SplittableRandom(8);
+    TimerHeap heap = new TimerHeap(4);
+    java.util.TreeSet<SimTimer> reference = new java.util.TreeSet<>();
+    SimTimer end = new SimTimer(86_400_000_000_000L, "scenario", 0, null, null);
+    heap.add(end);
+    reference.add(end);
+    assertSame(end, heap.peek()); // moved into the heap: the bound is the end
+    String[] names = new String[1_000];
+    for (int i = 0; i < names.length; i++) {
+      names[i] = ("guest/vm-" + i + "/workload").intern();
+    }
+    long now = 0;
+    int most = 0;
+    for (int step = 0; step < 100_000; step++) {
+      int g = r.nextInt(names.length);
+      SimTimer t = new SimTimer(now + (long) (-300e9 * Math.log(1 - r.nextDouble())), names[g], step + 1, null, null);
+      heap.add(t);
+      reference.add(t);
+      if (reference.size() > 1_000) {
+        SimTimer a = heap.poll();
+        assertSame(reference.pollFirst(), a, "step " + step);
+        now = a.time;
+      }
+      most = Math.max(most, heap.farSize());
+    }
+    assertTrue(most > 500, "the far list held at most " + most + " of 1,000 timers");
+    while (!reference.isEmpty()) {
+      assertSame(reference.pollFirst(), heap.poll());
+    }
+    assertNull(heap.poll());
+  }
 }
