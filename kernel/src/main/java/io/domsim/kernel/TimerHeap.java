@@ -14,7 +14,7 @@ import java.util.Arrays;
  *
  * <p>Timers due later than {@link #nearLast} wait outside the heap, unsorted (the far list): a guest's next
  * phase is minutes ahead, one of 11,000 pending, and sifted into a heap of them it missed the caches at every
- * level. Appended to the far list it costs two stores at the list's end. When the heap runs dry, the far
+ * level. Appended to the far list it costs three stores at the list's end. When the heap runs dry, the far
  * timers due up to a new bound, about an eighth of them (a sample of their times chooses it), are moved
  * into the heap in one pass and heapified; the rest stay. So the heap holds about an eighth of the timers, in
  * the caches, and its first is due before every far one: it is the first of both, and the order is the same one
