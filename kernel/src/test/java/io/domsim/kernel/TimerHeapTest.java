@@ -134,4 +134,144 @@ class TimerHeapTest {
     }
     assertTrue(decided > 300_000, "keys decided " + decided + " pairs");
   }
+
+  /**
+   * A loop's life on the queue: timers set at every spread, from the instant itself to far beyond the rest
+   * (minutes-long phases among microsecond steps, one at the end of time), many at one instant, a quarter
+   * cancelled and skipped when due as SimLoop skips them. What fires is what a TreeSet ordered by (time,
+   * entity, sequence) gives, timer for timer, while the far list and its refills do their part.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(longs = {0, 1, 1_000_000_000L})
+  void firesWhatASortedSetGivesWithCancellationsTiesAndFarTimers(long grain) {
+    SplittableRandom r = new SplittableRandom(23 + grain);
+    String[] names = new String[200];
+    for (int i = 0; i < names.length; i++) {
+      // guest/vm-... share their first eight chars: their order is decided by the names.
+      names[i] = (i % 2 == 0 ? "guest/vm-" + i + "/workload" : "node-" + i + "/xen").intern();
+    }
+    long[] seqs = new long[names.length];
+    TimerHeap heap = new TimerHeap(4);
+    java.util.TreeSet<SimTimer> reference = new java.util.TreeSet<>();
+    List<SimTimer> pending = new ArrayList<>();
+    long now = 0;
+    int fired = 0;
+    int sawFar = 0;
+    int cancelled = 0;
+    for (int step = 0; step < 300_000; step++) {
+      int action = r.nextInt(10);
+      if (action < 5 || reference.isEmpty()) {
+        int e = r.nextInt(names.length);
+        // With a grain, every timer is at most 3,000 grains ahead and on a grain: ties at the far list's bound,
+        // and timers one grain either side of it, are the rule.
+        long delay = grain > 0 ? r.nextInt(3_000) * grain : switch (r.nextInt(6)) {
+          case 0 -> 0; // at the instant itself
+          case 1 -> r.nextInt(3) * 1_000; // a few instants shared by many
+          case 2 -> 1 + r.nextLong(1_000_000);
+          case 3 -> (long) (-300e9 * Math.log(1 - r.nextDouble())); // a phase
+          case 4 -> (now / 1_000_000_000L + 1 + r.nextInt(600)) * 1_000_000_000L - now; // a trace step: whole seconds
+          default -> r.nextInt(50) == 0 ? Long.MAX_VALUE / 2 - now : 3_600_000_000_000L; // the end, an hour on
+        };
+        SimTimer t = new SimTimer(now + delay, names[e], seqs[e]++, null, null);
+        heap.add(t, r.nextInt(8) == 0);
+        reference.add(t);
+        pending.add(t);
+      } else if (action < 7 && !pending.isEmpty()) {
+        int i = r.nextInt(pending.size());
+        SimTimer t = pending.get(i);
+        pending.set(i, pending.get(pending.size() - 1));
+        pending.remove(pending.size() - 1);
+        if (!t.isCancelled() && reference.remove(t)) {
+          t.cancel(); // lazy: it stays queued
+          cancelled++;
+        }
+      } else {
+        SimTimer a = heap.poll();
+        while (a.isCancelled()) {
+          a = heap.poll();
+        }
+        SimTimer b = reference.pollFirst();
+        assertSame(b, a, "timer " + fired);
+        now = a.time;
+        fired++;
+      }
+      sawFar += heap.farSize() > 0 ? 1 : 0;
+      SimTimer head = heap.peek();
+      while (head != null && head.isCancelled()) {
+        heap.poll();
+        head = heap.peek();
+      }
+      assertSame(reference.isEmpty() ? null : reference.first(), head, "step " + step);
+    }
+    while (!reference.isEmpty()) {
+      SimTimer a = heap.poll();
+      if (!a.isCancelled()) {
+        assertSame(reference.pollFirst(), a);
+      }
+    }
+    while (heap.size() > 0) {
+      assertTrue(heap.poll().isCancelled());
+    }
+    assertNull(heap.poll());
+    assertTrue(fired > 50_000 && cancelled > 20_000, fired + " fired, " + cancelled + " cancelled");
+    assertTrue(sawFar > 100_000, "steps with timers in the far list: " + sawFar);
+  }
+
+  /** Thousands of timers at one instant, set far ahead: one refill moves them all, in their order. */
+  @Test
+  void manyTimersAtOneFarInstantComeOutInTheirOrder() {
+    SplittableRandom r = new SplittableRandom(3);
+    TimerHeap heap = new TimerHeap(4);
+    java.util.TreeSet<SimTimer> reference = new java.util.TreeSet<>();
+    for (int i = 0; i < 5_000; i++) {
+      String name = ("guest/vm-" + r.nextInt(2_000) + "/trace").intern();
+      SimTimer t = new SimTimer(60_000_000_000L, name, i, null, null);
+      heap.add(t);
+      reference.add(t);
+    }
+    assertEquals(5_000, heap.farSize());
+    while (!reference.isEmpty()) {
+      assertSame(reference.pollFirst(), heap.poll());
+    }
+    assertNull(heap.peek());
+  }
+
+  /**
+   * The first timer set is for the end of the run, alone: the heap takes it, and with it, at first, every timer
+   * due before it. Once the heap holds far more than its share the later ones go to the far list after all (a
+   * heap of every pending timer was what the far list is there to avoid), and the order stays the one order.
+   */
+  @Test
+  void aLoneTimerAtTheEndDoesNotKeepEveryLaterTimerInTheHeap() {
+    SplittableRandom r = new SplittableRandom(8);
+    TimerHeap heap = new TimerHeap(4);
+    java.util.TreeSet<SimTimer> reference = new java.util.TreeSet<>();
+    SimTimer end = new SimTimer(86_400_000_000_000L, "scenario", 0, null, null);
+    heap.add(end);
+    reference.add(end);
+    assertSame(end, heap.peek()); // moved into the heap: the bound is the end
+    String[] names = new String[1_000];
+    for (int i = 0; i < names.length; i++) {
+      names[i] = ("guest/vm-" + i + "/workload").intern();
+    }
+    long now = 0;
+    int most = 0;
+    for (int step = 0; step < 100_000; step++) {
+      int g = r.nextInt(names.length);
+      SimTimer t = new SimTimer(now + (long) (-300e9 * Math.log(1 - r.nextDouble())), names[g], step + 1, null, null);
+      heap.add(t);
+      reference.add(t);
+      if (reference.size() > 1_000) {
+        SimTimer a = heap.poll();
+        assertSame(reference.pollFirst(), a, "step " + step);
+        now = a.time;
+      }
+      most = Math.max(most, heap.farSize());
+    }
+    assertTrue(most > 500, "the far list held at most " + most + " of 1,000 timers");
+    while (!reference.isEmpty()) {
+      assertSame(reference.pollFirst(), heap.poll());
+    }
+    assertNull(heap.poll());
+  }
 }

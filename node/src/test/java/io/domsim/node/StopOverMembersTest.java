@@ -28,11 +28,18 @@ class StopOverMembersTest {
       }
       run.stop();
       RunResult r = run.awaitEnd(t -> { });
-      String windows = run.windowsSummary();
+      String windows = windowCounts(run);
       Thread.sleep(300);
-      assertEquals(windows, run.windowsSummary(), "no window after the stop");
+      assertEquals(windows, windowCounts(run), "no window after the stop");
       assertTrue(r.guests().size() >= 6, r.guests().toString());
       assertTrue(run.now() < 100L * 86_400 * 1_000_000_000L, "stopped at " + run.now());
     }
+  }
+
+  /** The summary's window counts, without the member's CPU time that follows them, which grows while the JVM runs. */
+  private static String windowCounts(ClusterRun run) {
+    String summary = run.windowsSummary();
+    int cost = summary.indexOf("; this member");
+    return cost < 0 ? summary : summary.substring(0, cost);
   }
 }
