@@ -45,7 +45,7 @@ public final class InProcessTransport implements WindowedMember.Transport {
   /**
    * {@code member} is lost for good, as the driver's link handles it ({@link WindowLink.Lose}): every other member
    * hears of it, then gets the grants that leave it out, if its report was the one missing. It stays in the map:
-   * what is sent to it is dropped by {@link #forget}.
+   * what is sent to it is dropped ({@code reachable}).
    */
   public void lose(String member) {
     WindowCoordinator.Loss loss;

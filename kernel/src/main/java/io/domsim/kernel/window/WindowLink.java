@@ -37,9 +37,6 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
   /** A delivery's revocation, for this member. */
   public record Revoke(Revocation revocation) implements Command, CrossJvm {}
 
-  /** An input for one of this member's replicas (the fabric's), from that replica on another member. */
-  public record Replicate(ReplicaInput<?> input) implements Command, CrossJvm {}
-
   /**
    * Inputs for this member's replicas from one other member's window, in the order sent: the fabric's guest traffic
    * comes from every node at every sample, and one message each cost more than the simulation (found on scale-1000
@@ -146,10 +143,7 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
     private final java.util.Set<String> forgotten = java.util.concurrent.ConcurrentHashMap.newKeySet();
     @Override
     public void record(String member, long window, java.util.List<?> records) {
-      for (int from = 0; from < records.size(); from += RECORDS_PER_MESSAGE) {
-        send(driver, new Recorded(member, window, records.subList(from, Math.min(records.size(),
-            from + RECORDS_PER_MESSAGE))));
-      }
+      send(driver, new Recorded(member, window, records)); // in parts when big, as anything between members
     }
 
     @Override
@@ -158,10 +152,6 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
       replicaInputs.remove(member);
     }
 
-    /** The link to {@code member}, or null when it is lost. */
-    private ActorRef<Command> to(String member) {
-      return forgotten.contains(member) ? null : of(member);
-    }
 
 
     /**
@@ -238,11 +228,7 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
     public void report(WindowCoordinator.Report report) {
       // The window's replica inputs first (the report counts them; the receiver waits for them in any case).
       for (var each : replicaInputs.entrySet()) {
-        java.util.List<ReplicaInput<?>> all = each.getValue();
-        for (int from = 0; from < all.size(); from += REPLICA_INPUTS_PER_MESSAGE) {
-          send(each.getKey(), new ReplicateAll(all.subList(from, Math.min(all.size(),
-              from + REPLICA_INPUTS_PER_MESSAGE))));
-        }
+        send(each.getKey(), new ReplicateAll(each.getValue())); // in parts when big
       }
       replicaInputs.clear();
       send(driver, new Reported(report));
@@ -291,18 +277,13 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
     /** On the member's simulation thread, as its other calls here: kept until the window's report. */
     @Override
     public void replicate(String member, ReplicaInput<?> input) {
-      if (to(member) == null) {
+      if (forgotten.contains(member)) {
         return;
       }
+      of(member); // fails now for a member with no link
       replicaInputs.computeIfAbsent(member, m -> new java.util.ArrayList<>()).add(input);
     }
   }
-
-  /** Replica inputs in one message: about 150 bytes each, 75 KB; a bigger batch would go in parts. */
-  static final int REPLICA_INPUTS_PER_MESSAGE = 500;
-
-  /** Records in one message: the monitor's facts are about 100 bytes each. */
-  static final int RECORDS_PER_MESSAGE = 1000;
 
   private final WindowedMember member;
   private final WindowCoordinator coordinator; // on the driver only
@@ -435,8 +416,6 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
       member.receive(t.tells());
     } else if (command instanceof Revoke r) {
       member.receive(r.revocation());
-    } else if (command instanceof Replicate r) {
-      member.receive(r.input());
     } else if (command instanceof ReplicateAll r) {
       r.inputs().forEach(member::receive);
     } else if (command instanceof AtOnce a) {
