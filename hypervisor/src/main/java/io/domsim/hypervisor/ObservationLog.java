@@ -86,9 +86,15 @@ public final class ObservationLog {
     return List.copyOf(entries);
   }
 
-  /** What was recorded from index {@code from} on, in the order it was seen. */
-  public List<Entry> entriesFrom(int from) {
-    return List.copyOf(entries.subList(Math.min(from, entries.size()), entries.size()));
+  /** At most {@code max} of what was recorded, from index {@code from} on, in the order it was seen. */
+  public List<Entry> entries(int from, int max) {
+    int start = Math.min(from, entries.size());
+    return List.copyOf(entries.subList(start, start + Math.min(max, entries.size() - start)));
+  }
+
+  /** How many facts were recorded so far. */
+  public int size() {
+    return entries.size();
   }
 
   /**

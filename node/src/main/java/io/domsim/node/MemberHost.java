@@ -94,7 +94,7 @@ public final class MemberHost extends AbstractBehavior<MemberHost.Command> {
     this.host = new NodeHost(kernel, spec, network, migration, plugins.scheduler(), null, null);
     // Its facts go to the driver with each window's report: if this member is lost, the driver still has them.
     member.record(() -> {
-      java.util.List<ObservationLog.Entry> facts = observations.entriesFrom(factsSent);
+      java.util.List<ObservationLog.Entry> facts = observations.entries(factsSent, Integer.MAX_VALUE);
       factsSent += facts.size();
       return facts;
     });
@@ -127,12 +127,11 @@ public final class MemberHost extends AbstractBehavior<MemberHost.Command> {
         })
         .onMessage(Gather.class, g -> {
           // Its timers, less its fabric replica's (the driver's replica fired the same) and the barrier batches.
-          java.util.List<ObservationLog.Entry> all = observations.entries();
-          int from = Math.min(g.from(), all.size());
+          // (A page is copied, not the whole log: most of it went to the driver with the reports.)
+          int from = Math.min(g.from(), observations.size());
           // Through the link to the driver (in parts, if many facts are asked for at once).
-          member.tellAtOnce(driver, g.replyTo(), new Gathered(self, java.util.List.copyOf(all.subList(from,
-              Math.min(all.size(), from + g.max()))), from, all.size(), replica.eventsCounted(kernel.timersFired())
-              - member.barrierBatchesFired()));
+          member.tellAtOnce(driver, g.replyTo(), new Gathered(self, observations.entries(from, g.max()), from,
+              observations.size(), replica.eventsCounted(kernel.timersFired()) - member.barrierBatchesFired()));
           return this;
         })
         .build();
