@@ -127,6 +127,41 @@ class WindowedKernelsTest {
     return seen;
   }
 
+  /** What a member sends across, with the window it sends it in (a test's record of it). */
+  interface Crossing {
+    void sent(String member, Msg message, long window);
+  }
+
+  /**
+   * One kernel and {@link WindowedMember} per member over {@code transport}, each with its pingers (registered in
+   * {@code dir}, their systems in {@code systems}), every pinger started; the members themselves not yet.
+   */
+  static void startMembers(WindowedMember.Transport transport, Map<String, WindowedMember> members,
+      Map<String, Where> dir, Map<String, List<String>> seen, List<ActorSystem<Void>> systems, Crossing crossing)
+      throws Exception {
+    for (String m : MEMBERS) {
+      SimKernel kernel = SimKernel.create(ClockKind.VIRTUAL, 1, 42);
+      WindowedMember member = new WindowedMember(m, kernel, transport);
+      members.put(m, member);
+      Post post = (from, to, at, msg) -> {
+        Where w = dir.get(to);
+        if (w.member().equals(m)) {
+          from.sendAt(at, w.ref(), msg);
+        } else {
+          crossing.sent(m, msg, member.windows());
+          member.send(from, w.member(), at, w.ref(), msg);
+        }
+      };
+      List<String> here = all().stream().filter(p -> memberOf(p).equals(m)).toList();
+      CompletableFuture<Map<String, ActorRef<Msg>>> refs = new CompletableFuture<>();
+      systems.add(system(kernel, "member-" + m, here, post, seen, refs));
+      refs.get(10, SECONDS).forEach((p, ref) -> dir.put(p, new Where(m, ref)));
+    }
+    for (String p : all()) {
+      dir.get(p).ref().tell(new Start());
+    }
+  }
+
   @Test
   void threeMembersSeeWhatOneKernelSees() throws Exception {
     Map<String, List<String>> expected = oneKernel();
@@ -136,26 +171,7 @@ class WindowedKernelsTest {
     Map<String, WindowedMember> members = transport.members;
     List<ActorSystem<Void>> systems = new ArrayList<>();
     try {
-      for (String m : MEMBERS) {
-        SimKernel kernel = SimKernel.create(ClockKind.VIRTUAL, 1, 42);
-        WindowedMember member = new WindowedMember(m, kernel, transport);
-        members.put(m, member);
-        Post post = (from, to, at, msg) -> {
-          Where w = dir.get(to);
-          if (w.member().equals(m)) {
-            from.sendAt(at, w.ref(), msg);
-          } else {
-            member.send(from, w.member(), at, w.ref(), msg);
-          }
-        };
-        List<String> here = all().stream().filter(p -> memberOf(p).equals(m)).toList();
-        CompletableFuture<Map<String, ActorRef<Msg>>> refs = new CompletableFuture<>();
-        systems.add(system(kernel, "member-" + m, here, post, seen, refs));
-        refs.get(10, SECONDS).forEach((p, ref) -> dir.put(p, new Where(m, ref)));
-      }
-      for (String p : all()) {
-        dir.get(p).ref().tell(new Start());
-      }
+      startMembers(transport, members, dir, seen, systems, (m, msg, window) -> { });
       MEMBERS.forEach(m -> members.get(m).start());
       for (String m : MEMBERS) {
         assertEquals(END, members.get(m).ended().toCompletableFuture().get(30, SECONDS), m);
@@ -207,29 +223,11 @@ class WindowedKernelsTest {
     };
     List<ActorSystem<Void>> systems = new ArrayList<>();
     try {
-      for (String m : MEMBERS) {
-        SimKernel kernel = SimKernel.create(ClockKind.VIRTUAL, 1, 42);
-        WindowedMember member = new WindowedMember(m, kernel, transport);
-        members.put(m, member);
-        Post post = (from, to, at, msg) -> {
-          Where w = dir.get(to);
-          if (w.member().equals(m)) {
-            from.sendAt(at, w.ref(), msg);
-          } else {
-            if (m.equals("m2")) {
-              windowOfPing.put(msg.toString(), member.windows());
-            }
-            member.send(from, w.member(), at, w.ref(), msg);
-          }
-        };
-        List<String> here = all().stream().filter(p -> memberOf(p).equals(m)).toList();
-        CompletableFuture<Map<String, ActorRef<Msg>>> refs = new CompletableFuture<>();
-        systems.add(system(kernel, "member-" + m, here, post, seen, refs));
-        refs.get(10, SECONDS).forEach((p, ref) -> dir.put(p, new Where(m, ref)));
-      }
-      for (String p : all()) {
-        dir.get(p).ref().tell(new Start());
-      }
+      startMembers(transport, members, dir, seen, systems, (m, msg, window) -> {
+        if (m.equals("m2")) {
+          windowOfPing.put(msg.toString(), window);
+        }
+      });
       MEMBERS.forEach(m -> members.get(m).start());
       died.get(30, SECONDS);
       inner.lose("m2"); // the driver's watch, from another thread
