@@ -52,14 +52,50 @@ final class Members {
     return me.equals(cluster.members().driver());
   }
 
-  /** A serving member's whole life: join, wait, end; its exit code. */
+  /** Where a member's metrics port is set, for a sentence that names the fix. */
+  static final String METRICS_PORT_SETTING = "the member's metrics-port in domsim.cluster.members (by default"
+      + " metrics.prometheus.port + its place in the list)";
+
+  /**
+   * A serving member's whole life: join, wait, end; its exit code. With metrics.prometheus.enabled it serves its
+   * own nodes' meters meanwhile, on its metrics port ({@link io.domsim.config.MembersSpec#metricsPort}).
+   */
   static int serve(ClusterSpec cluster, MemberSpec me, PrintWriter err) throws InterruptedException {
+    var endpoint = cluster.metrics().prometheus();
+    if (!endpoint.enabled()) {
+      return serve(cluster, me, null, err);
+    }
+    io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
+        new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+            io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+    MetricsServer metrics;
+    try {
+      metrics = RunCommand.startMetrics(endpoint.host(), cluster.members().metricsPort(me, endpoint.port()), registry,
+          METRICS_PORT_SETTING);
+    } catch (RunCommand.BadInput e) {
+      registry.close();
+      err.println("domsim: " + e.getMessage());
+      err.flush();
+      return Main.BAD_INPUT;
+    }
+    try (metrics) {
+      err.println("domsim: " + me.name() + " serves its nodes' Prometheus metrics at http://"
+          + HttpService.authority(endpoint.host(), metrics.port()) + "/metrics");
+      err.flush();
+      return serve(cluster, me, registry, err);
+    } finally {
+      registry.close();
+    }
+  }
+
+  private static int serve(ClusterSpec cluster, MemberSpec me, MeterRegistry registry, PrintWriter err)
+      throws InterruptedException {
     try {
       java.util.function.Consumer<String> say = line -> {
         err.println("domsim: " + line);
         err.flush();
       };
-      ServingMember.Outcome outcome = ServingMember.host(cluster, me, say);
+      ServingMember.Outcome outcome = ServingMember.host(cluster, me, registry, say);
       if (outcome == ServingMember.Outcome.FAILED) {
         err.println("domsim: " + me.name() + "'s part of the run failed (above); the driving member ends the run"
             + " with that failure.");

@@ -124,7 +124,9 @@ class RunCommand implements Callable<Integer> {
       var endpoint = cluster.metrics().prometheus();
       if (endpoint.enabled()) {
         prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        metrics = startMetrics(endpoint.host(), endpoint.port(), prometheus);
+        metrics = me == null ? startMetrics(endpoint.host(), endpoint.port(), prometheus, "metrics.prometheus.port")
+            : startMetrics(endpoint.host(), cluster.members().metricsPort(me, endpoint.port()), prometheus,
+                Members.METRICS_PORT_SETTING);
       }
       dir = OutputDir.prepare(out);
     } catch (BadInput | OutputDir.Unusable e) {
@@ -136,7 +138,8 @@ class RunCommand implements Callable<Integer> {
     }
     if (metrics != null) {
       err.println("domsim: serving Prometheus metrics at http://" + HttpService.authority(
-          cluster.metrics().prometheus().host(), metrics.port()) + "/metrics");
+          cluster.metrics().prometheus().host(), metrics.port()) + "/metrics" + (me == null ? ""
+          : " (" + me.name() + "'s nodes and the cluster's; every member serves its own nodes' meters)"));
     }
     MeterRegistry registry = prometheus != null ? prometheus : localRegistry.get();
     SeriesDigest digest = null;
@@ -250,7 +253,8 @@ class RunCommand implements Callable<Integer> {
     return null;
   }
 
-  private static MetricsServer startMetrics(String host, int port, PrometheusMeterRegistry registry)
+  /** Serves {@code registry} at {@code host:port}; {@code portSetting} names where the port is set, for the fix. */
+  static MetricsServer startMetrics(String host, int port, PrometheusMeterRegistry registry, String portSetting)
       throws BadInput {
     InetAddress address;
     try {
@@ -263,7 +267,7 @@ class RunCommand implements Callable<Integer> {
       return MetricsServer.start(address, host, port, registry);
     } catch (IOException e) {
       throw new BadInput("cannot serve metrics on " + HttpService.authority(host, port) + " (" + HttpService.reason(e)
-          + "); set metrics.prometheus.port to a free port (0 picks one), metrics.prometheus.host to an address of"
+          + "); set " + portSetting + " to a free port (0 picks one), metrics.prometheus.host to an address of"
           + " this machine, or disable the endpoint.");
     }
   }

@@ -38,7 +38,7 @@ final class ClusterReader {
     }
     NodeReader.Nodes nodes = NodeReader.read(domsim);
     boolean onePool = poolOfTypeOneHosts(domsim.section("scheduler"), scheduler, nodes);
-    MembersSpec members = MembersReader.read(domsim, nodes);
+    MembersSpec members = MembersReader.read(domsim, nodes, metrics);
     long overhead = domainOverhead(domsim);
     GuestReader.Guests guests = GuestReader.read(domsim, nodes, overhead);
     Map<String, GuestType> types = new TreeMap<>();

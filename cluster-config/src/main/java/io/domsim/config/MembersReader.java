@@ -20,11 +20,12 @@ final class MembersReader {
   private MembersReader() {}
 
   /** The members, or null when anything was wrong (reported). */
-  static MembersSpec read(Section domsim, NodeReader.Nodes nodes) {
+  static MembersSpec read(Section domsim, NodeReader.Nodes nodes, MetricsSpec metrics) {
     Section cluster = domsim.section("cluster");
     Duration joinTimeout = cluster.duration("join-timeout", false, Limits.MAX_DURATION,
         "a duration greater than 0, such as 60s");
     List<MemberSpec> members = new ArrayList<>();
+    List<Section> listed = new ArrayList<>();
     Map<String, NodeReader.FirstDefinition> names = new LinkedHashMap<>();
     Map<String, NodeReader.FirstDefinition> addresses = new TreeMap<>();
     boolean ok = joinTimeout != null;
@@ -37,7 +38,9 @@ final class MembersReader {
       String name = m.name("name", "a unique member name such as m1");
       String host = m.name("host", "a host name or address this member listens on, such as \"127.0.0.1\"");
       Integer port = m.integer("port", 1, 65535, "a TCP port from 1 to 65535, such as 25520");
-      if (name == null || host == null || port == null) {
+      Integer metricsPort = m.has("metrics-port") ? m.integer("metrics-port", 0, 65535,
+          "a TCP port from 0 to 65535 (0 picks a free port), such as 9465") : null;
+      if (name == null || host == null || port == null || m.has("metrics-port") && metricsPort == null) {
         ok = false;
         continue;
       }
@@ -49,7 +52,7 @@ final class MembersReader {
         ok = false;
         continue;
       }
-      MemberSpec member = new MemberSpec(name, host, port);
+      MemberSpec member = new MemberSpec(name, host, port, metricsPort);
       NodeReader.FirstDefinition taken = addresses.putIfAbsent(member.address(),
           new NodeReader.FirstDefinition(m.path(), m.field("port").location()));
       if (taken != null) {
@@ -59,8 +62,13 @@ final class MembersReader {
         continue;
       }
       members.add(member);
+      listed.add(m);
     }
     ok &= pinsNameMembers(nodes, names.keySet().stream().toList());
+    if (ok && metrics != null && metrics.prometheus().enabled()) {
+      ok = metricsPortsApart(new MembersSpec(members, new TreeMap<>(), Duration.ofSeconds(1)), listed,
+          metrics.prometheus().port());
+    }
     if (!ok) {
       return null;
     }
@@ -78,6 +86,43 @@ final class MembersReader {
       }
     }
     return new MembersSpec(members, memberOfNode, joinTimeout);
+  }
+
+  /**
+   * With the metrics endpoint on, every member serves its nodes' meters on its own port ({@link
+   * MembersSpec#metricsPort}): on one host (the same {@code host}) no two members may take the same port, nor a
+   * member's Akka port; each clash is reported at the member that comes second.
+   */
+  private static boolean metricsPortsApart(MembersSpec members, List<Section> listed, int base) {
+    boolean ok = true;
+    Map<String, String> taken = new TreeMap<>(); // host:port -> what holds it
+    for (MemberSpec m : members.members()) {
+      taken.put(m.address(), m.name() + "'s cluster port");
+    }
+    for (int i = 0; i < members.members().size(); i++) {
+      MemberSpec m = members.members().get(i);
+      Section entry = listed.get(i);
+      Section.Field at = entry.has("metrics-port") ? entry.field("metrics-port") : entry.field("name");
+      if (m.metricsPort() == null && base != 0 && base + i > 65535) {
+        entry.report(at, m.name() + " would serve its meters on metrics.prometheus.port " + base + " + " + i + " (its"
+            + " place in the list) = " + (base + i) + ", which is not a port; give it a metrics-port, or lower"
+            + " metrics.prometheus.port");
+        ok = false;
+        continue;
+      }
+      int port = members.metricsPort(m, base);
+      if (port == 0) {
+        continue;
+      }
+      String holder = taken.putIfAbsent(m.host() + ":" + port, m.name() + "'s metrics port");
+      if (holder != null) {
+        entry.report(at, m.name() + " would serve its meters on " + m.host() + ":" + port + ", which is already "
+            + holder + "; give it another metrics-port (members on one host serve metrics.prometheus.port, + 1,"
+            + " + 2, ... in list order unless told)");
+        ok = false;
+      }
+    }
+    return ok;
   }
 
   /** Every {@code member = NAME} names a listed member; each wrong entry is reported once. */

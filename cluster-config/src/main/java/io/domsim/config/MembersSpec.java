@@ -37,6 +37,22 @@ public record MembersSpec(List<MemberSpec> members, SortedMap<String, String> me
     return members.stream().filter(m -> m.name().equals(name)).findFirst();
   }
 
+  /**
+   * The port {@code member} serves its nodes' Prometheus meters on, with {@code metrics.prometheus.port} = {@code
+   * base}: its own {@code metrics-port}, else base plus its place in the list (the driver base itself, the next
+   * member base + 1, ...), so that members on one machine do not clash; 0 stays 0 (each picks a free port).
+   */
+  public int metricsPort(MemberSpec member, int base) {
+    if (member.metricsPort() != null) {
+      return member.metricsPort();
+    }
+    int at = members.indexOf(member);
+    if (at < 0) {
+      throw new IllegalArgumentException(member.name() + " is not one of the members " + names());
+    }
+    return base == 0 ? 0 : base + at;
+  }
+
   /** The members' names in configuration order. */
   public List<String> names() {
     return members.stream().map(MemberSpec::name).toList();

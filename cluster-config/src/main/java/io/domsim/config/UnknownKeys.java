@@ -35,7 +35,7 @@ final class UnknownKeys {
     entrySchemas.put("domsim.nodes", withKeys(nodeDefaults, List.of("name", "member")));
     entrySchemas.put("domsim.node-groups", withKeys(nodeDefaults, List.of("prefix", "count", "member")));
     entrySchemas.put("domsim.cluster.members", withKeys(ConfigValueFactory.fromMap(Map.of()),
-        List.of("name", "host", "port")));
+        List.of("name", "host", "port", "metrics-port")));
     entrySchemas.put("domsim.guests", withKeys(guestDefaults, List.of("name", "node")));
     entrySchemas.put("domsim.guest-groups", withKeys(guestDefaults, List.of("prefix", "count", "node", "traces", "traces-skip")));
   }

@@ -62,6 +62,44 @@ class MembersConfigTest {
   }
 
   @Test
+  void eachMemberServesItsMetersOnItsOwnPort() throws ConfigProblems {
+    ClusterSpec spec = parse("domsim {\n nodes = [ { name = n1 } ]\n metrics.prometheus { enabled = true, port = 9500 }\n"
+        + " cluster.members = [\n { name = m1, host = \"127.0.0.1\", port = 25520 }\n"
+        + " { name = m2, host = \"127.0.0.1\", port = 25521, metrics-port = 9600 }\n"
+        + " { name = m3, host = \"127.0.0.1\", port = 25522 } ]\n}");
+    MembersSpec members = spec.members();
+    assertEquals(List.of(9500, 9600, 9502), members.members().stream().map(m -> members.metricsPort(m, 9500)).toList(),
+        "the base, its own, the base + its place");
+    assertEquals(0, members.metricsPort(members.driver(), 0), "0 picks a free port on each member");
+  }
+
+  @Test
+  void membersOnOneHostMayNotShareAMetricsPort() {
+    assertOnlyProblem("domsim {\n nodes = [ { name = n1 } ]\n metrics.prometheus { enabled = true, port = 9500 }\n"
+            + " cluster.members = [\n { name = m1, host = \"127.0.0.1\", port = 25520 }\n"
+            + " { name = m2, host = \"127.0.0.1\", port = 25521, metrics-port = 9500 } ]\n}",
+        "t.conf:6: domsim.cluster.members[1].metrics-port:", "m2 would serve its meters on 127.0.0.1:9500, which is"
+            + " already m1's metrics port; give it another metrics-port");
+    assertOnlyProblem("domsim {\n nodes = [ { name = n1 } ]\n metrics.prometheus { enabled = true, port = 25520 }\n"
+            + " cluster.members = [\n { name = m1, host = \"127.0.0.1\", port = 25521 }\n"
+            + " { name = m2, host = \"127.0.0.1\", port = 25522 } ]\n}",
+        "t.conf:6: domsim.cluster.members[1].name:", "m2 would serve its meters on 127.0.0.1:25521, which is already"
+            + " m1's cluster port");
+    assertOnlyProblem("domsim {\n nodes = [ { name = n1 } ]\n metrics.prometheus { enabled = true, port = 65535 }\n"
+            + " cluster.members = [\n { name = m1, host = \"127.0.0.1\", port = 25521 }\n"
+            + " { name = m2, host = \"10.0.0.2\", port = 25522 } ]\n}",
+        "t.conf:6: domsim.cluster.members[1].name:", "= 65536, which is not a port; give it a metrics-port");
+  }
+
+  @Test
+  void withoutTheEndpointMetricsPortsAreNotChecked() throws ConfigProblems {
+    MembersSpec members = parse("domsim {\n nodes = [ { name = n1 } ]\n metrics.prometheus.port = 25520\n"
+        + " cluster.members = [ { name = m1, host = \"127.0.0.1\", port = 25521 }, { name = m2, host = \"127.0.0.1\","
+        + " port = 25522 } ]\n}").members();
+    assertEquals(2, members.members().size());
+  }
+
+  @Test
   void portsAreTcpPorts() {
     assertOnlyProblem("domsim {\n nodes = [ { name = n1 } ]\n cluster.members = [ { name = m1, host = h, port = 0 } ]\n}",
         "t.conf:3: domsim.cluster.members[0].port:", "a TCP port from 1 to 65535");

@@ -48,12 +48,13 @@ class MembersIT {
   /**
    * examples/migration.conf (PV and HVM guests, pre-copy under Xen's and QEMU's stop rules, post-copy,
    * stop-and-copy, refusals), its destinations on other members than its sources, with dst-2 failing during the HVM
-   * guest's migration into it and recovering later.
+   * guest's migration into it and recovering later; the guests' series too.
    */
   private String migrationsAndAFailure() throws IOException {
     return Files.readString(Cli.example("migration.conf"))
         + "\ndomsim.scenario += { at = 150s, action = fail, node = dst-2 }"
-        + "\ndomsim.scenario += { at = 200s, action = recover, node = dst-2 }\n";
+        + "\ndomsim.scenario += { at = 200s, action = recover, node = dst-2 }"
+        + "\ndomsim.metrics.series.guests = true\n";
   }
 
   private Process member(Path conf, String name, String... more) throws IOException {
@@ -99,6 +100,12 @@ class MembersIT {
     Cli.Outcome oneJvm = Cli.run("run", single.toString(), "--out", one.toString(), "--no-progress");
     assertEquals(0, oneJvm.code(), oneJvm.err());
     assertEquals(withoutWallTime(one), withoutWallTime(out), "the report of the run over three members");
+    // The time series of every node, guest and round, row for row: the driver merges the members' rows.
+    for (String file : List.of("nodes.csv.gz", "guests.csv.gz", "rounds.csv.gz")) {
+      List<String> expected = series(one, file);
+      assertTrue(expected.size() > 1, file + ": " + expected.size() + " lines");
+      assertEquals(expected, series(out, file), "series/" + file + " of the run over three members");
+    }
     String report = String.join("\n", withoutWallTime(out));
     assertTrue(report.contains("post-copy") && report.contains("stop-and-copy") && report.contains("\"fail\""),
         "every algorithm ran, and the failure");
@@ -175,13 +182,14 @@ class MembersIT {
             { name = on-b, type = pv, memory = 2GiB, node = b, workload { cpu = 0.3 } }
           ]
           scenario = [ { at = 5s, action = migrate, guest = mover, to = c } ]
+          metrics.prometheus.enabled = true
           cluster.members = [
-            { name = m1, host = "127.0.0.1", port = %d }
-            { name = m2, host = "127.0.0.1", port = %d }
+            { name = m1, host = "127.0.0.1", port = %d, metrics-port = %d }
+            { name = m2, host = "127.0.0.1", port = %d, metrics-port = %d }
             { name = m3, host = "127.0.0.1", port = %d }
           ]
         }
-        """.formatted(simulation, nic, dirtyRate, freePort(), freePort(), freePort());
+        """.formatted(simulation, nic, dirtyRate, freePort(), freePort(), freePort(), freePort(), freePort());
     Path file = tmp.resolve("lose-one.conf");
     Files.writeString(file, conf);
     Path out = tmp.resolve("out");
@@ -196,6 +204,13 @@ class MembersIT {
         Thread.sleep(100);
       }
       assertTrue(log("m1").contains("every member's nodes are up; the windows begin"), log("m1"));
+      // Each member serves its own nodes' meters: m2's node b, m1's node a and the cluster's.
+      String m2Metrics = scrape(log("m2"), "m2 serves its nodes' Prometheus metrics at ");
+      assertTrue(m2Metrics.contains("domsim_node_cpu_utilization_ratio{node=\"b\"}"), m2Metrics);
+      assertTrue(!m2Metrics.contains("node=\"a\"") && !m2Metrics.contains("domsim_migrations"), m2Metrics);
+      String m1Metrics = scrape(log("m1"), "domsim: serving Prometheus metrics at ");
+      assertTrue(m1Metrics.contains("domsim_node_cpu_utilization_ratio{node=\"a\"}"), m1Metrics);
+      assertTrue(!m1Metrics.contains("node=\"b\"") && m1Metrics.contains("domsim_simulated_seconds"), m1Metrics);
       Thread.sleep(killAfterMillis);
       assertTrue(m1.isAlive(), () -> "the run ended before m3 was killed: " + read("m1"));
       m3.destroyForcibly(); // SIGKILL
@@ -222,6 +237,34 @@ class MembersIT {
     assertEquals("running", mover.get("state_end").asText(), mover.toString());
     assertEquals("a", mover.get("node_end").asText(), mover.toString());
     assertEquals(durationSeconds, r.get("simulated_seconds").asDouble(), 1e-9, "the run went on to its end");
+    // Every node's rows in the series, c's (from m3 while it lived, then the driver's) failed to the end.
+    List<String[]> rows = series(out, "nodes.csv.gz").stream().skip(1).map(l -> l.split(",")).toList();
+    for (String node : List.of("a", "b", "c")) {
+      List<String[]> of = rows.stream().filter(x -> x[1].equals(node)).toList();
+      assertTrue(of.size() > 5, node + ": " + of.size() + " rows");
+      assertTrue(Double.parseDouble(of.get(0)[0]) <= 1.0, node + "'s rows begin with the run: " + of.get(0)[0]);
+      assertEquals(durationSeconds, Double.parseDouble(of.get(of.size() - 1)[0]), 1e-9, node + "'s rows go to the end");
+    }
+    List<String[]> ofC = rows.stream().filter(x -> x[1].equals("c")).toList();
+    assertEquals("failed", ofC.get(ofC.size() - 1)[2], String.join(",", ofC.get(ofC.size() - 1)));
+  }
+
+  /** GET the /metrics whose address follows {@code said} in {@code log}. */
+  private static String scrape(String log, String said) throws Exception {
+    int at = log.indexOf(said);
+    assertTrue(at >= 0, "no \"" + said + "\" in: " + log);
+    String url = log.substring(at + said.length()).split("[\\s(]", 2)[0];
+    java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+        .newBuilder(java.net.URI.create(url)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), url);
+    return r.body();
+  }
+
+  /** {@code dir}/series/{@code file}, its lines (the header first). */
+  private static List<String> series(Path dir, String file) throws IOException {
+    try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(dir.resolve("series").resolve(file)))) {
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+    }
   }
 
   private String read(String name) {
@@ -247,6 +290,21 @@ class MembersIT {
         + " each (domsim run " + conf + " --member m2; domsim run " + conf + " --member m3)"), o.err());
     assertTrue(o.err().contains("nothing was run"), o.err());
     assertTrue(!Files.exists(tmp.resolve("out").resolve("report.json")));
+  }
+
+  @Test
+  void aServingMemberWhoseMetricsPortIsTakenSaysSoAndRunsNothing() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      Path conf = threeMembers(Files.readString(Cli.example("migration.conf")) + "\ndomsim.metrics.prometheus.enabled"
+          + " = true\n", "metrics.conf");
+      Files.writeString(conf, Files.readString(conf).replaceFirst("(name = m2, host = \"127.0.0.1\", port = \\d+)",
+          "$1, metrics-port = " + taken.getLocalPort()));
+      Cli.Outcome o = Cli.run("run", conf.toString(), "--member", "m2", "--set", "cluster.join-timeout=2s");
+      assertEquals(2, o.code(), o.err());
+      assertTrue(o.err().contains("cannot serve metrics on 127.0.0.1:" + taken.getLocalPort()) && o.err().contains(
+          "set the member's metrics-port in domsim.cluster.members"), o.err());
+      assertTrue(!o.err().contains("joins m1"), "nothing was started: " + o.err());
+    }
   }
 
   @Test

@@ -560,6 +560,10 @@ public final class Cluster extends AbstractBehavior<Cluster.Command> {
   private Behavior<Command> onMemberLost(MemberLost m) {
     List<String> nodes = wiring.plane().lose(m.member());
     operator.memberLost(m.member(), m.why(), nodes);
+    if (series != null) {
+      // Their rows up to the member's last report came from it; from now to the end they are failed nodes' rows.
+      spec.nodes().stream().filter(n -> nodes.contains(n.name())).forEach(n -> series.failedFrom(n, kernel.now()));
+    }
     // What the report can still say of them: their guests crashed with them (their figures went with the member).
     Map<String, String> where = operator.status(nowS()).guestLocations();
     for (String n : nodes) {

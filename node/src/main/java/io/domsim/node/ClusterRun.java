@@ -16,6 +16,7 @@ import io.domsim.kernel.SimulationFailedException;
 import io.domsim.kernel.SimulationFailure;
 import io.domsim.node.members.MembersMissing;
 import io.domsim.node.series.RunSeries;
+import io.domsim.node.series.SeriesMerger;
 import io.domsim.node.series.SeriesSink;
 import akka.actor.typed.ActorRefResolver;
 import akka.actor.typed.Props;
@@ -68,7 +69,7 @@ public final class ClusterRun implements AutoCloseable {
   /** The driver's side of a run whose nodes the members host. */
   private record OverMembers(WindowedMember member, SortedMap<String, ActorRef<MemberHost.Command>> hosts,
       ObservationLog log, io.domsim.kernel.SimEntity console, WindowLink.Links links, MemberRecords records,
-      java.util.SortedMap<String, String> memberOfNode) {}
+      java.util.SortedMap<String, String> memberOfNode, RunSeries series, SeriesMerger merger) {}
 
   private ClusterRun(SimKernel kernel, ActorSystem<Void> system, ActorRef<Cluster.Command> cluster, EventLog events,
       long horizon) {
@@ -110,9 +111,11 @@ public final class ClusterRun implements AutoCloseable {
     io.domsim.config.MembersSpec members = spec.members();
     String driver = members.driver().name();
     long end = SimTime.of(spec.simulation().duration());
-    RunSeries runSeries = series == null ? null : new RunSeries(series, spec.metrics().series().guests(),
-        SimTime.of(spec.simulation().sampleInterval()));
     SimKernel kernel = memberKernel(spec);
+    // The driver's own rows are keyed as the others', and every member's are merged into one JVM's order.
+    RunSeries runSeries = series == null ? null : RunSeries.keyed(spec.metrics().series().guests(),
+        SimTime.of(spec.simulation().sampleInterval()), kernel::currentEvent);
+    SeriesMerger merger = series == null ? null : new SeriesMerger(series);
     WindowLink.Links links = new WindowLink.Links();
     WindowedMember member = new WindowedMember(driver, kernel, links);
     WindowCoordinator coordinator = new WindowCoordinator(members.names(), SimTime.of(spec.network().latency()), end);
@@ -120,7 +123,7 @@ public final class ClusterRun implements AutoCloseable {
     CompletableFuture<ActorRef<MembersLayout>> root = new CompletableFuture<>();
     CompletableFuture<ActorRef<Cluster.Command>> started = new CompletableFuture<>();
     ObservationLog log = ObservationLog.of(kernel);
-    MemberRecords records = new MemberRecords();
+    MemberRecords records = new MemberRecords(merger);
     EventLog events = new EventLog(kernel::now);
     // The cluster is made once every member is up: its setup spawns the others' nodes.
     ActorSystem<Void> system = kernel.startSystem(io.domsim.node.members.MemberAkka.SYSTEM,
@@ -154,7 +157,7 @@ public final class ClusterRun implements AutoCloseable {
       ActorRef<Cluster.Command> cluster = await(kernel, started, "the cluster to start");
       io.domsim.kernel.SimEntity console = kernel.entity("console");
       ClusterRun run = new ClusterRun(kernel, system, cluster, events, ended, new OverMembers(member, hosts, log,
-          console, links, records, members.memberOfNode()));
+          console, links, records, members.memberOfNode(), runSeries, merger));
       made.accept(run);
       try {
         await(kernel, CompletableFuture.anyOf(setUp, ended), "every member's nodes to report in");
@@ -164,7 +167,21 @@ public final class ClusterRun implements AutoCloseable {
         }
         throw e;
       }
-      member.onLoss((lost, lastWindow) -> lostAtBoundary(member, console, cluster, lost, lastWindow));
+      member.onLoss((lost, lastWindow) -> {
+        if (merger != null) {
+          merger.lose(lost, lastWindow);
+        }
+        lostAtBoundary(member, console, cluster, lost, lastWindow);
+      });
+      if (merger != null) {
+        // At each of its reports: its own rows of the window, and every member's of the window before, all in by now
+        // (this window was granted once every report of the one before had come, after its records).
+        member.record(window -> {
+          merger.add(driver, window, runSeries.drain());
+          merger.writeThrough(window - 1);
+          return java.util.List.of();
+        });
+      }
       run.windowsBegun = true; // from here a lost member is left behind (WindowCoordinator.lose)
       hosts.keySet().forEach(links::begin);
       member.start();
@@ -309,10 +326,10 @@ public final class ClusterRun implements AutoCloseable {
    */
   static ClusterRun start(ClusterSpec spec, MeterRegistry registry, SeriesSink series, Config akka,
       StartGate gate, Function<SimKernel, InvariantMonitor> monitor) throws InterruptedException, MembersMissing {
-    RunSeries runSeries = series == null ? null : new RunSeries(series, spec.metrics().series().guests(),
-        SimTime.of(spec.simulation().sampleInterval()));
     ClockKind clock = spec.simulation().clock() == ClockMode.REAL ? ClockKind.REAL : ClockKind.VIRTUAL;
     SimKernel kernel = SimKernel.create(clock, spec.simulation().speed(), spec.simulation().seed());
+    RunSeries runSeries = series == null ? null : new RunSeries(series, spec.metrics().series().guests(),
+        SimTime.of(spec.simulation().sampleInterval()), kernel::currentEvent);
     CompletableFuture<ActorRef<Cluster.Command>> started = new CompletableFuture<>();
     EventLog events = new EventLog(kernel::now);
     ActorSystem<Void> system = kernel.startSystem("domsim",
@@ -522,12 +539,57 @@ public final class ClusterRun implements AutoCloseable {
       logs.add(facts);
       events[0] += g.events();
     }
+    if (overMembers.merger() != null) {
+      gatherSeries(lost);
+    }
     ObservationLog.Verdict verdict = ObservationLog.replay(ObservationLog.merge(logs));
     if (!verdict.holds()) {
       throw new SimulationFailedException(new SimulationFailure("invariant monitor", verdict.violation().atNanos(),
           verdict.violation()));
     }
     return events[0];
+  }
+
+  /** Rows asked of a member at a time at the end: about 150 bytes each on the wire. */
+  static final int GATHER_ROWS = 20_000;
+
+  /**
+   * Over members, at the end: the rest of every member's time series (the rows made after its last report, those
+   * that close the run) merged with what came with the reports, then the rounds; a lost member has none left.
+   */
+  private void gatherSeries(java.util.SortedMap<String, Long> lost) throws InterruptedException {
+    java.util.List<java.util.List<io.domsim.node.series.KeyedRow>> tails = new java.util.ArrayList<>();
+    java.util.List<java.util.List<io.domsim.node.series.SeriesRow>> closings = new java.util.ArrayList<>();
+    CompletableFuture<Long> endNanos = new CompletableFuture<>();
+    kernel.inject(() -> {
+      tails.add(overMembers.series().drain());
+      closings.add(overMembers.series().closing()); // closed by the cluster's result
+      endNanos.complete(kernel.now());
+    });
+    long end = await(kernel, endNanos, "the driver's series");
+    for (var host : overMembers.hosts().entrySet()) {
+      if (lost.containsKey(host.getKey())) {
+        continue;
+      }
+      java.util.List<io.domsim.node.series.KeyedRow> rows = new java.util.ArrayList<>();
+      java.util.List<io.domsim.node.series.SeriesRow> closing = new java.util.ArrayList<>();
+      MemberHost.GatheredSeries g;
+      do {
+        int from = rows.size() + closing.size();
+        g = await(kernel, AskPattern.<MemberHost.Command, MemberHost.GatheredSeries>ask(host.getValue(),
+            replyTo -> new MemberHost.GatherSeries(end, from, GATHER_ROWS, replyTo), java.time.Duration.ofSeconds(60),
+            system.scheduler()).toCompletableFuture(), "the time series of member " + host.getKey());
+        if (g.from() != from) {
+          throw new IllegalStateException(host.getKey() + " answered rows from " + g.from() + " when asked from "
+              + from + " (it has " + g.total() + ")");
+        }
+        rows.addAll(g.rows());
+        closing.addAll(g.closing());
+      } while (rows.size() + closing.size() < g.total() && g.rows().size() + g.closing().size() > 0);
+      tails.add(rows);
+      closings.add(closing);
+    }
+    overMembers.merger().end(tails, closings, overMembers.series().rounds());
   }
 
   @Override

@@ -105,7 +105,8 @@ final class ClusterWiring {
       }
     }
     if (layout != null) {
-      layout.hosts().forEach((m, h) -> layout.member().tellAtOnce(m, h, new MemberHost.HostNodes(replies.booted())));
+      layout.hosts().forEach((m, h) -> layout.member().tellAtOnce(m, h, new MemberHost.HostNodes(replies.booted(),
+          series != null)));
     }
     if (spec.nodes().isEmpty()) {
       startGuests();

@@ -14,6 +14,7 @@ import io.domsim.hypervisor.InvariantMonitor;
 import io.domsim.hypervisor.ObservationLog;
 import io.domsim.kernel.Network;
 import io.domsim.kernel.SimKernel;
+import io.domsim.kernel.SimTime;
 import io.domsim.kernel.serialization.CrossJvm;
 import io.domsim.kernel.window.MemberRoute;
 import io.domsim.kernel.window.WindowedMember;
@@ -21,6 +22,11 @@ import io.domsim.migration.MigrationCosts;
 import io.domsim.migration.MigrationPlugins;
 import io.domsim.migration.net.Fabric;
 import io.domsim.migration.net.FabricReplica;
+import io.domsim.node.series.KeyedRow;
+import io.domsim.node.series.RunSeries;
+import io.domsim.node.series.SeriesRow;
+import io.domsim.scheduler.SchedulerPlugins;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.domsim.kernel.window.ReplicaBroadcast;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -36,8 +42,12 @@ public final class MemberHost extends AbstractBehavior<MemberHost.Command> {
 
   public sealed interface Command {}
 
-  /** Spawn this member's nodes; each reports in to {@code bootedTo} (the driver's cluster). */
-  public record HostNodes(ActorRef<Node.Booted> bootedTo) implements Command, CrossJvm {}
+  /**
+   * Spawn this member's nodes; each reports in to {@code bootedTo} (the driver's cluster). With {@code series}, the
+   * run keeps time series: the nodes' rows go to the driver with each window's report, the rest at the end
+   * ({@link GatherSeries}).
+   */
+  public record HostNodes(ActorRef<Node.Booted> bootedTo, boolean series) implements Command, CrossJvm {}
 
   /** The operator's change of the network and the fabric, for this member's replicas. */
   public record Change(ReplicaChange change) implements Command, CrossJvm {}
@@ -48,6 +58,21 @@ public final class MemberHost extends AbstractBehavior<MemberHost.Command> {
    * answer, and the driver's wait for it, moderate).
    */
   public record Gather(int from, int max, ActorRef<Gathered> replyTo) implements Command, CrossJvm {}
+
+  /**
+   * At the end ({@code endNanos}): answer the rest of this member's time series ({@link GatheredSeries}), from index
+   * {@code from} of the rows made after its last report followed by the rows that close the run, at most {@code max}.
+   */
+  public record GatherSeries(long endNanos, int from, int max, ActorRef<GatheredSeries> replyTo)
+      implements Command, CrossJvm {}
+
+  /**
+   * Part of the rest of a member's time series: the rows made after its last report ({@code rows}, keyed for the
+   * driver's merge) and then those that close the run ({@code closing}, node by node), from index {@code from} of
+   * {@code total} in all.
+   */
+  public record GatheredSeries(String member, java.util.List<KeyedRow> rows, java.util.List<SeriesRow> closing,
+      int from, int total) implements CrossJvm {}
 
   /**
    * Some of the facts this member's nodes reported to its monitor (from index {@code from}, of {@code total}), for
@@ -63,7 +88,14 @@ public final class MemberHost extends AbstractBehavior<MemberHost.Command> {
   private final SortedMap<String, String> memberOfNode;
   private final Network network;
   private final ActorRef<Fabric.Command> fabric;
-  private final NodeHost host;
+  private final MigrationContext migration;
+  /** Where its nodes' meters go; null for none. */
+  private final MeterRegistry registry;
+  private final SchedulerPlugins roles;
+  /** The time series of its nodes, keyed for the driver; null when the run keeps none (or before its nodes). */
+  private RunSeries series;
+  /** At the end: the rows made after the last report, then those that close the run; null before. */
+  private java.util.List<KeyedRow> seriesTail;
   private final ObservationLog observations;
   private final FabricReplica replica;
   private final SimKernel kernel;
@@ -71,8 +103,10 @@ public final class MemberHost extends AbstractBehavior<MemberHost.Command> {
   private boolean hosted;
 
   private MemberHost(ActorContext<Command> ctx, SimKernel kernel, ClusterSpec spec, String self, String driver,
-      java.util.List<String> members, SortedMap<String, String> memberOfNode, WindowedMember member) {
+      java.util.List<String> members, SortedMap<String, String> memberOfNode, WindowedMember member,
+      MeterRegistry registry) {
     super(ctx);
+    this.registry = registry;
     this.observations = ObservationLog.of(kernel);
     this.kernel = kernel;
     this.member = member;
@@ -91,12 +125,19 @@ public final class MemberHost extends AbstractBehavior<MemberHost.Command> {
         spec.settings(), spec.migration());
     MigrationContext migration = new MigrationContext(fabric, migrationPlugins, MigrationCosts.from(spec.settings()),
         MigrationObserver.NONE, monitor);
-    this.host = new NodeHost(kernel, spec, network, migration, plugins.scheduler(), null, null);
-    // Its facts go to the driver with each window's report: if this member is lost, the driver still has them.
-    member.record(() -> {
+    this.migration = migration;
+    this.roles = plugins.scheduler();
+    // Its facts (and its series' rows) go to the driver with each window's report: if this member is lost, the
+    // driver still has them.
+    member.record(window -> {
       java.util.List<ObservationLog.Entry> facts = observations.entries(factsSent, Integer.MAX_VALUE);
       factsSent += facts.size();
-      return facts;
+      if (series == null) {
+        return facts;
+      }
+      java.util.List<Object> records = new java.util.ArrayList<>(facts);
+      records.addAll(series.drain());
+      return records;
     });
   }
 
@@ -110,8 +151,15 @@ public final class MemberHost extends AbstractBehavior<MemberHost.Command> {
   public static Behavior<Command> create(SimKernel kernel, ClusterSpec spec, String self, String driver,
       java.util.List<String> members, SortedMap<String, String> memberOfNode, WindowedMember member,
       CompletableFuture<ActorRef<Command>> started) {
+    return create(kernel, spec, self, driver, members, memberOfNode, member, null, started);
+  }
+
+  /** As the other, its nodes' meters in {@code registry} (null: none), which this member serves to Prometheus. */
+  public static Behavior<Command> create(SimKernel kernel, ClusterSpec spec, String self, String driver,
+      java.util.List<String> members, SortedMap<String, String> memberOfNode, WindowedMember member,
+      MeterRegistry registry, CompletableFuture<ActorRef<Command>> started) {
     return Behaviors.setup(ctx -> {
-      MemberHost h = new MemberHost(ctx, kernel, spec, self, driver, members, memberOfNode, member);
+      MemberHost h = new MemberHost(ctx, kernel, spec, self, driver, members, memberOfNode, member, registry);
       started.complete(ctx.getSelf());
       return h;
     });
@@ -125,6 +173,7 @@ public final class MemberHost extends AbstractBehavior<MemberHost.Command> {
           c.change().applyTo(network, fabric);
           return this;
         })
+        .onMessage(GatherSeries.class, this::onGatherSeries)
         .onMessage(Gather.class, g -> {
           // Its timers, less its fabric replica's (the driver's replica fired the same) and the barrier batches.
           // (A page is copied, not the whole log: most of it went to the driver with the reports.)
@@ -142,11 +191,34 @@ public final class MemberHost extends AbstractBehavior<MemberHost.Command> {
       throw new IllegalStateException(self + " was asked twice to host its nodes");
     }
     hosted = true;
+    series = h.series() ? RunSeries.keyed(spec.metrics().series().guests(), SimTime.of(spec.simulation()
+        .sampleInterval()), kernel::currentEvent) : null;
+    NodeHost host = new NodeHost(kernel, spec, network, migration, roles, registry, series);
     for (NodeSpec n : spec.nodes()) {
       if (self.equals(memberOfNode.get(n.name()))) {
         host.spawn(getContext(), n, h.bootedTo());
       }
     }
+    return this;
+  }
+
+  private Behavior<Command> onGatherSeries(GatherSeries g) {
+    if (series == null) {
+      throw new IllegalStateException(self + " was asked for its time series, and keeps none");
+    }
+    if (seriesTail == null) {
+      seriesTail = series.drain();
+      series.close(g.endNanos());
+    }
+    java.util.List<SeriesRow> closing = series.closing();
+    int total = seriesTail.size() + closing.size();
+    int from = Math.min(g.from(), total);
+    int to = (int) Math.min(total, (long) from + g.max());
+    int split = seriesTail.size();
+    java.util.List<KeyedRow> rows = java.util.List.copyOf(seriesTail.subList(Math.min(from, split), Math.min(to, split)));
+    java.util.List<SeriesRow> closed = java.util.List.copyOf(closing.subList(Math.max(from, split) - split,
+        Math.max(to, split) - split));
+    member.tellAtOnce(driver, g.replyTo(), new GatheredSeries(self, rows, closed, from, total));
     return this;
   }
 }

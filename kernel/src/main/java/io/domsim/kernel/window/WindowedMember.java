@@ -82,7 +82,7 @@ public final class WindowedMember {
    */
   private final java.util.ArrayList<Held> held = new java.util.ArrayList<>();
   /** What this member records for the driver at each report ({@link #record}); null for nothing. */
-  private java.util.function.Supplier<? extends java.util.List<?>> recorder;
+  private java.util.function.LongFunction<? extends java.util.List<?>> recorder;
   /** Members lost for good, with the last window of theirs that counts ({@link WindowCoordinator#lose}). */
   private final TreeMap<String, Long> lost = new TreeMap<>();
 
@@ -202,10 +202,12 @@ public final class WindowedMember {
   }
 
   /**
-   * Before {@link #start}, on a serving member: {@code recorder}, called on the simulation thread at each window's
-   * end, gives what was recorded since the last one (the monitor's facts), sent to the driver before the report.
+   * Before {@link #start}: {@code recorder}, called on the simulation thread at each window's end with the window's
+   * number, gives what was recorded since the last one (a serving member's monitor facts and time-series rows), sent
+   * to the driver before the report (nothing is sent for an empty list). The driver has every member's records of a
+   * window before it grants the next one.
    */
-  public void record(java.util.function.Supplier<? extends java.util.List<?>> recorder) {
+  public void record(java.util.function.LongFunction<? extends java.util.List<?>> recorder) {
     this.recorder = recorder;
   }
 
@@ -568,7 +570,7 @@ public final class WindowedMember {
     }
     // Its next event that could send to another member: local entities' events (guests' phases) run inside windows.
     if (recorder != null) {
-      java.util.List<?> records = recorder.get();
+      java.util.List<?> records = recorder.apply(window);
       if (!records.isEmpty()) {
         transport.record(name, window, records);
       }

@@ -45,6 +45,13 @@ public final class ServingMember {
    */
   public static Outcome host(io.domsim.config.ClusterSpec spec, MemberSpec me, Consumer<String> say)
       throws MembersMissing, InterruptedException {
+    return host(spec, me, null, say);
+  }
+
+  /** As the other, its nodes' meters in {@code registry} (null: none), which the caller serves to Prometheus. */
+  public static Outcome host(io.domsim.config.ClusterSpec spec, MemberSpec me,
+      io.micrometer.core.instrument.MeterRegistry registry, Consumer<String> say)
+      throws MembersMissing, InterruptedException {
     MembersSpec members = spec.members();
     String driver = members.driver().name();
     SimKernel kernel = io.domsim.node.ClusterRun.memberKernel(spec);
@@ -53,7 +60,7 @@ public final class ServingMember {
     java.util.concurrent.CompletableFuture<akka.actor.typed.ActorRef<MemberHost.Command>> started =
         new java.util.concurrent.CompletableFuture<>();
     ActorSystem<Void> system = kernel.startSystem(MemberAkka.SYSTEM, MemberHost.create(kernel, spec, me.name(), driver,
-        members.names(), members.memberOfNode(), member, started), MemberAkka.config(members, me));
+        members.names(), members.memberOfNode(), member, registry, started), MemberAkka.config(members, me));
     akka.actor.typed.ActorRef<WindowLink.Command> own = system.systemActorOf(WindowLink.create(member, null, links),
         MemberAkka.WINDOW_LINK, akka.actor.typed.Props.empty());
     links.set(system, MemberAkka.windowLinks(system, members, me, own), driver);

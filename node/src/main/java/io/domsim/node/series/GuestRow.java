@@ -12,4 +12,4 @@ import io.domsim.hypervisor.DomainState;
  * @param cpuUsedCores the cores it takes at that instant, virtualization overhead included
  */
 public record GuestRow(long atNanos, String guest, String node, GuestType type, double cpuDemandCores,
-    double cpuServedCores, double cpuUsedCores, long memoryBytes, DomainState state) {}
+    double cpuServedCores, double cpuUsedCores, long memoryBytes, DomainState state) implements SeriesRow {}

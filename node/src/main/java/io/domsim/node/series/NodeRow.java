@@ -12,4 +12,4 @@ import io.domsim.hypervisor.NodeSample;
 public record NodeRow(long atNanos, String node, NodeSample.State state, double cpuUtilization,
     double dom0CpuUtilization, long memoryUsedBytes, long memoryTotalBytes, int guests, double hypercallsPerSecond,
     double vmExitsPerSecond, double watts, double nicTxBytesPerSecond, double nicRxBytesPerSecond,
-    long migrationTxBytes, long migrationRxBytes, double periodSeconds) {}
+    long migrationTxBytes, long migrationRxBytes, double periodSeconds) implements SeriesRow {}

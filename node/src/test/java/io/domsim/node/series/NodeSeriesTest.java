@@ -19,7 +19,7 @@ class NodeSeriesTest {
     @Override public void guests(List<GuestRow> r) { }
     @Override public void rounds(List<RoundRow> r) { rounds.addAll(r); }
   };
-  private final RunSeries run = new RunSeries(sink, false, S);
+  private final RunSeries run = new RunSeries(sink, false, S, () -> io.domsim.kernel.EventKey.startOf(0));
   private final NodeSeries node = run.node(new NodeSpec("n", 4, 2.0, true, 8L << 30, 1_000_000_000L, null, null), 0);
 
   private static NodeSample sample(long at, double watts, double hypercalls) {

@@ -1,0 +1,120 @@
+package io.domsim.node.series;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * On the driver of a run over members: every member's rows (its {@link RunSeries#keyed} series, sent with its window
+ * reports) merged into the one stream one JVM writes ({@link KeyedRow#ORDER}), handed to the run's {@link SeriesSink}
+ * window by window, as soon as every member's rows of a window are in ({@link #writeThrough}: the driver's window
+ * after the next has begun). A member lost after window W leaves its rows up to W; what it sent after is dropped, as
+ * everything else it did after W.
+ */
+public final class SeriesMerger {
+  private record Part(String member, long window, List<KeyedRow> rows) {}
+
+  private static final Comparator<SeriesRow> BY_NODE = Comparator.comparing(SeriesRow::node);
+
+  private final SeriesSink sink;
+  private final List<Part> parts = new ArrayList<>();
+  private final TreeMap<String, Long> lost = new TreeMap<>();
+  private long writtenThrough = -1;
+
+  public SeriesMerger(SeriesSink sink) {
+    this.sink = java.util.Objects.requireNonNull(sink, "sink");
+  }
+
+  /** From any thread: {@code member}'s rows made in its window {@code window}. */
+  public synchronized void add(String member, long window, List<KeyedRow> rows) {
+    Long last = lost.get(member);
+    if (rows.isEmpty() || last != null && window > last) {
+      return;
+    }
+    if (window <= writtenThrough) {
+      throw new IllegalStateException(member + "'s rows of window " + window + " came after that window was written");
+    }
+    parts.add(new Part(member, window, rows));
+  }
+
+  /** {@code member} is lost after its window {@code lastWindow}: its rows of later windows never happened. */
+  public synchronized void lose(String member, long lastWindow) {
+    lost.put(member, lastWindow);
+    parts.removeIf(p -> p.member().equals(member) && p.window() > lastWindow);
+  }
+
+  /**
+   * On the driver's simulation thread, once every member's rows of the windows up to {@code window} are in: writes
+   * them, in one JVM's order.
+   */
+  public void writeThrough(long window) {
+    List<KeyedRow> rows = new ArrayList<>();
+    synchronized (this) {
+      parts.removeIf(p -> {
+        if (p.window() <= window) {
+          rows.addAll(p.rows());
+          return true;
+        }
+        return false;
+      });
+      writtenThrough = Math.max(writtenThrough, window);
+    }
+    write(rows);
+  }
+
+  /**
+   * At the end, once the windows are over: the rest of every member's rows ({@code tails}: those made after its last
+   * report), the rows that close the run ({@code closings}, each member's node by node; written in node order, as one
+   * JVM closes its nodes) and the migrations' rounds.
+   */
+  public void end(Collection<List<KeyedRow>> tails, Collection<List<SeriesRow>> closings, List<RoundRow> rounds) {
+    List<KeyedRow> rows = new ArrayList<>();
+    synchronized (this) {
+      parts.forEach(p -> rows.addAll(p.rows()));
+      parts.clear();
+      writtenThrough = Long.MAX_VALUE;
+    }
+    tails.forEach(rows::addAll);
+    write(rows);
+    List<SeriesRow> closing = new ArrayList<>();
+    closings.forEach(closing::addAll);
+    closing.sort(BY_NODE); // stable: each node's rows keep their order
+    handOver(closing);
+    sink.rounds(List.copyOf(rounds));
+  }
+
+  private void write(List<KeyedRow> rows) {
+    rows.sort(KeyedRow.ORDER);
+    List<SeriesRow> plain = new ArrayList<>(rows.size());
+    rows.forEach(k -> plain.add(k.row()));
+    handOver(plain);
+  }
+
+  private void handOver(List<SeriesRow> rows) {
+    List<NodeRow> nodes = new ArrayList<>();
+    List<GuestRow> guests = new ArrayList<>();
+    for (SeriesRow r : rows) {
+      if (r instanceof NodeRow n) {
+        nodes.add(n);
+        if (nodes.size() >= RunSeries.CHUNK) {
+          sink.nodes(nodes);
+          nodes = new ArrayList<>();
+        }
+      } else if (r instanceof GuestRow g) {
+        guests.add(g);
+        if (guests.size() >= RunSeries.CHUNK) {
+          sink.guests(guests);
+          guests = new ArrayList<>();
+        }
+      }
+    }
+    if (!nodes.isEmpty()) {
+      sink.nodes(nodes);
+    }
+    if (!guests.isEmpty()) {
+      sink.guests(guests);
+    }
+  }
+}
