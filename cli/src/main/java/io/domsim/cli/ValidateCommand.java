@@ -59,9 +59,11 @@ final class ValidateCommand implements Callable<Integer> {
         c.scheduler().placement()));
     var members = c.members();
     if (!members.isEmpty()) {
+      var prometheus = c.metrics().prometheus();
       out.println("members: " + String.join(", ", members.members().stream().map(m -> m.name() + " at "
-          + m.address() + (m == members.driver() ? " (drives the run)" : "")).toList())
-          + "; start each with domsim run " + c.source() + " --member NAME");
+          + m.address() + (m == members.driver() ? " (drives the run)" : "") + (!prometheus.enabled() ? ""
+          : " with its nodes' meters at " + metricsAt(prometheus.host(), members.metricsPort(m, prometheus.port()))))
+          .toList()) + "; start each with domsim run " + c.source() + " --member NAME");
     }
     out.println();
     // A KIND column only where a node is type-2, a wider TYPE only for pvhvm, a last MEMBER column only with
@@ -149,5 +151,10 @@ final class ValidateCommand implements Callable<Integer> {
 
   private static long mib(long bytes) {
     return Math.floorDiv(bytes, 1024L * 1024L);
+  }
+
+  /** Where a member's /metrics will be: its port, or "a free port" for 0. */
+  private static String metricsAt(String host, int port) {
+    return port == 0 ? host + " on a free port" : HttpService.authority(host, port) + "/metrics";
   }
 }

@@ -345,5 +345,11 @@ class MembersIT {
     Cli.Outcome scale = Cli.run("validate", Cli.example("scale-members.conf").toString());
     assertEquals(0, scale.code(), scale.err());
     assertTrue(scale.out().contains("members: m1 at 127.0.0.1:25530 (drives the run)"), scale.out());
+    Cli.Outcome metered = Cli.run("validate", Cli.example("members.conf").toString(), "--set",
+        "metrics.prometheus.enabled=true");
+    assertEquals(0, metered.code(), metered.err());
+    assertTrue(metered.out().contains("members: m1 at 127.0.0.1:25520 (drives the run) with its nodes' meters at"
+        + " 127.0.0.1:9464/metrics, m2 at 127.0.0.1:25521 with its nodes' meters at 127.0.0.1:9465/metrics, m3 at"
+        + " 127.0.0.1:25522 with its nodes' meters at 127.0.0.1:9466/metrics"), metered.out());
   }
 }
