@@ -66,6 +66,11 @@ class SeriesAndMetersOverMembersTest {
 
   /** {@code config} run in one JVM and over three members: the same rows. */
   static Rows sameSeries(String config) throws Exception {
+    return sameSeries(config, "");
+  }
+
+  /** As the other, the run over members with {@code overMembers} added to its configuration (its clock, say). */
+  static Rows sameSeries(String config, String overMembers) throws Exception {
     ClusterSpec oneJvm = ClusterOverMembersTest.spec(config);
     Rows expected = new Rows();
     SimpleMeterRegistry oneRegistry = new SimpleMeterRegistry();
@@ -75,7 +80,7 @@ class SeriesAndMetersOverMembersTest {
     String members = "\ndomsim.cluster.members = [ { name = m1, host = \"127.0.0.1\", port = " + freePort() + " },"
         + " { name = m2, host = \"127.0.0.1\", port = " + freePort() + " }, { name = m3, host = \"127.0.0.1\", port = "
         + freePort() + " } ]\n";
-    ClusterSpec spec = ClusterOverMembersTest.spec(config + members);
+    ClusterSpec spec = ClusterOverMembersTest.spec(config + members + overMembers);
     MembersSpec listed = spec.members();
     Rows over = new Rows();
     java.util.Map<String, SimpleMeterRegistry> registries = new java.util.TreeMap<>();
@@ -119,6 +124,15 @@ class SeriesAndMetersOverMembersTest {
   void threeMembersWriteTheSeriesOfOneJvm() throws Exception {
     Rows over = sameSeries(ClusterOverMembersTest.CONFIG + "\ndomsim.metrics.series.guests = true\n");
     assertTrue(over.guests.size() > 400, over.guests.size() + " guest rows (532 when written)");
+  }
+
+  /**
+   * The same over members on the real clock (each member paces its windows by the wall clock, at 3,000 times real
+   * time) gives the one JVM's virtual clock's rows and meters.
+   */
+  @Test
+  void theRealClockOverMembersWritesTheVirtualClocksSeries() throws Exception {
+    sameSeries(ClusterOverMembersTest.CONFIG, "\ndomsim.simulation { clock = real, speed = 3000 }\n");
   }
 
   /**
