@@ -175,10 +175,13 @@ public final class ClusterRun implements AutoCloseable {
       });
       if (merger != null) {
         // At each of its reports: its own rows of the window, and every member's of the window before, all in by now
-        // (this window was granted once every report of the one before had come, after its records).
+        // (this window was granted once every report of the one before had come, after its records), up to where the
+        // driver's clock stood at the end of that window.
+        long[] endOfLast = {Long.MIN_VALUE};
         member.record(window -> {
           merger.add(driver, window, runSeries.drain());
-          merger.writeThrough(window - 1);
+          merger.writeThrough(window - 1, endOfLast[0]);
+          endOfLast[0] = kernel.now();
           return java.util.List.of();
         });
       }

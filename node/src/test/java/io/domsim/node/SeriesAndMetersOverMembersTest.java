@@ -127,6 +127,38 @@ class SeriesAndMetersOverMembersTest {
   }
 
   /**
+   * Consolidation (thr, switching idle hosts off) on guests whose load jumps from 5% to 100% at 6 minutes: a round
+   * powers hosts on on several members at one instant, a barrier event whose rows the driver's nodes make in its window
+   * and the others' in the next one (found in review: the driver wrote its own first, out of one JVM's node order).
+   */
+  @Test
+  void aConsolidationRoundThatPowersOnHostsOnSeveralMembersWritesTheSeriesOfOneJvm() throws Exception {
+    Rows over = sameSeries("""
+        domsim {
+          simulation { duration = 16m, seed = 5, sample-interval = 10s }
+          node-defaults {
+            cpu { cores = 4, ghz = 2.0 }
+            memory = 32GiB
+            nic = 1Gbps
+            power { model = hp-proliant-ml110-g5, off = 0W, shutdown-time = 10s, boot-time = 60s }
+            dom0 { vcpus = 1, memory = 1GiB }
+          }
+          nodes = [ { name = h2 }, { name = h1 }, { name = h3 }, { name = h4 }, { name = h5 }, { name = h6 },
+            { name = h7 }, { name = h8 } ]
+          guest-defaults { type = pv, vcpus = 1, memory = 1GiB, workload { trace = "src/test/resources/series/spike.txt",
+            trace-interval = 2m, dirty-rate = 500, io-rate = 10 } }
+          guest-groups = [ { prefix = "g", count = 16 } ]
+          scheduler {
+            placement = worst-fit
+            consolidation { policy = thr, selection = mmt, switch-off-idle = true, interval = 2m }
+          }
+        }
+        """);
+    assertTrue(over.nodes.stream().anyMatch(r -> r.state() == io.domsim.hypervisor.NodeSample.State.OFF),
+        "hosts were switched off");
+  }
+
+  /**
    * The same over members on the real clock (each member paces its windows by the wall clock, at 3,000 times real
    * time) gives the one JVM's virtual clock's rows and meters.
    */

@@ -22,6 +22,8 @@ public final class SeriesMerger {
   private final List<Part> parts = new ArrayList<>();
   private final TreeMap<String, Long> lost = new TreeMap<>();
   private long writtenThrough = -1;
+  /** Rows of windows written so far that were made at or after the instant they were written up to (simulation thread). */
+  private final List<KeyedRow> heldBack = new ArrayList<>();
 
   public SeriesMerger(SeriesSink sink) {
     this.sink = java.util.Objects.requireNonNull(sink, "sink");
@@ -47,10 +49,14 @@ public final class SeriesMerger {
 
   /**
    * On the driver's simulation thread, once every member's rows of the windows up to {@code window} are in: writes
-   * them, in one JVM's order.
+   * those made before {@code beforeNanos} (where the driver's clock stood at the end of {@code window}), in one JVM's
+   * order, and holds the others back for the next write. The others' rows of a barrier event come a window after the
+   * driver's (its tells run there in the next window, at the barrier's key), and a barrier window ends at its
+   * barrier's instant: so the rows of that instant wait until every member's are in.
    */
-  public void writeThrough(long window) {
-    List<KeyedRow> rows = new ArrayList<>();
+  public void writeThrough(long window, long beforeNanos) {
+    List<KeyedRow> rows = new ArrayList<>(heldBack);
+    heldBack.clear();
     synchronized (this) {
       parts.removeIf(p -> {
         if (p.window() <= window) {
@@ -61,7 +67,11 @@ public final class SeriesMerger {
       });
       writtenThrough = Math.max(writtenThrough, window);
     }
-    write(rows);
+    List<KeyedRow> now = new ArrayList<>(rows.size());
+    for (KeyedRow k : rows) {
+      (k.event().time() < beforeNanos ? now : heldBack).add(k);
+    }
+    write(now);
   }
 
   /**
@@ -76,6 +86,8 @@ public final class SeriesMerger {
       parts.clear();
       writtenThrough = Long.MAX_VALUE;
     }
+    rows.addAll(heldBack);
+    heldBack.clear();
     tails.forEach(rows::addAll);
     write(rows);
     List<SeriesRow> closing = new ArrayList<>();
