@@ -175,13 +175,14 @@ class MembersIT {
         domsim {
           simulation { %s }
           node-defaults { cpu { cores = 8, ghz = 2.4 }, memory = 32GiB, nic = %s }
-          nodes = [ { name = a, member = m1 }, { name = b, member = m2 }, { name = c, member = m3 } ]
+          nodes = [ { name = a, member = m1 }, { name = b, member = m2 }, { name = c, member = m3 },
+            { name = d, member = m3 } ]
           guests = [
             { name = mover, type = pv, memory = 16GiB, node = a, workload { cpu = 0.2, dirty-rate = %d } }
             { name = on-c, type = hvm, memory = 2GiB, node = c, workload { cpu = 0.3 } }
             { name = on-b, type = pv, memory = 2GiB, node = b, workload { cpu = 0.3 } }
           ]
-          scenario = [ { at = 5s, action = migrate, guest = mover, to = c } ]
+          scenario = [ { at = 2s, action = fail, node = d }, { at = 5s, action = migrate, guest = mover, to = c } ]
           metrics.prometheus.enabled = true
           cluster.members = [
             { name = m1, host = "127.0.0.1", port = %d, metrics-port = %d }
@@ -222,7 +223,7 @@ class MembersIT {
       all.forEach(Process::destroyForcibly);
     }
     assertTrue(log("m1").matches("(?s).*member m3 at 127\\.0\\.0\\.1:\\d+ is unreachable for 5 s or left \\(its process"
-        + " died, or the network between the members is down\\): its nodes c fail at the next window boundary; the run"
+        + " died, or the network between the members is down\\): its nodes c and d fail at the next window boundary; the run"
         + " goes on\\..*"), log("m1"));
     com.fasterxml.jackson.databind.JsonNode r = Cli.report(out);
     assertTrue(Cli.node(r, "c").get("failed").asBoolean(), Cli.node(r, "c").toString());
@@ -237,16 +238,27 @@ class MembersIT {
     assertEquals("running", mover.get("state_end").asText(), mover.toString());
     assertEquals("a", mover.get("node_end").asText(), mover.toString());
     assertEquals(durationSeconds, r.get("simulated_seconds").asDouble(), 1e-9, "the run went on to its end");
-    // Every node's rows in the series, c's (from m3 while it lived, then the driver's) failed to the end.
+    // Every node's rows in the series, from the start to the end without a gap: c's and d's from m3 while it lived,
+    // then the driver's, failed; d (failed at 2 s, whose down rows m3 kept for its recovery or the end) failed from
+    // its crash on.
     List<String[]> rows = series(out, "nodes.csv.gz").stream().skip(1).map(l -> l.split(",")).toList();
-    for (String node : List.of("a", "b", "c")) {
+    for (String node : List.of("a", "b", "c", "d")) {
       List<String[]> of = rows.stream().filter(x -> x[1].equals(node)).toList();
       assertTrue(of.size() > 5, node + ": " + of.size() + " rows");
       assertTrue(Double.parseDouble(of.get(0)[0]) <= 1.0, node + "'s rows begin with the run: " + of.get(0)[0]);
       assertEquals(durationSeconds, Double.parseDouble(of.get(of.size() - 1)[0]), 1e-9, node + "'s rows go to the end");
+      for (int i = 1; i < of.size(); i++) {
+        double gap = Double.parseDouble(of.get(i)[0]) - Double.parseDouble(of.get(i - 1)[0]);
+        assertTrue(gap >= 0 && gap <= 1.0 + 1e-6, node + "'s rows have a gap of " + gap + " s before "
+            + String.join(",", of.get(i)));
+      }
     }
-    List<String[]> ofC = rows.stream().filter(x -> x[1].equals("c")).toList();
-    assertEquals("failed", ofC.get(ofC.size() - 1)[2], String.join(",", ofC.get(ofC.size() - 1)));
+    for (String node : List.of("c", "d")) {
+      List<String[]> of = rows.stream().filter(x -> x[1].equals(node)).toList();
+      assertEquals("failed", of.get(of.size() - 1)[2], String.join(",", of.get(of.size() - 1)));
+    }
+    assertTrue(rows.stream().filter(x -> x[1].equals("d") && Double.parseDouble(x[0]) > 2.0).allMatch(x -> x[2]
+        .equals("failed")), "d is failed from its crash on");
   }
 
   /** GET the /metrics whose address follows {@code said} in {@code log}. */

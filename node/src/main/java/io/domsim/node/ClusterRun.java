@@ -116,6 +116,9 @@ public final class ClusterRun implements AutoCloseable {
     RunSeries runSeries = series == null ? null : RunSeries.keyed(spec.metrics().series().guests(),
         SimTime.of(spec.simulation().sampleInterval()), kernel::currentEvent);
     SeriesMerger merger = series == null ? null : new SeriesMerger(series);
+    if (merger != null) {
+      runSeries.goOnFrom(merger::lastRow);
+    }
     WindowLink.Links links = new WindowLink.Links();
     WindowedMember member = new WindowedMember(driver, kernel, links);
     WindowCoordinator coordinator = new WindowCoordinator(members.names(), SimTime.of(spec.network().latency()), end);

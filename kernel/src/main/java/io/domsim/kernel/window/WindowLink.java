@@ -434,7 +434,14 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
     } else if (command instanceof Lost l) {
       member.lose(l.member(), l.lastWindow());
     } else if (command instanceof Recorded r) {
-      onRecorded.accept(r);
+      try {
+        onRecorded.accept(r);
+      } catch (RuntimeException e) {
+        // What the driver cannot take fails the run (the link, stopped by the exception, would leave every member
+        // waiting, and a stop could not reach it).
+        onFailed.accept(new Failed(r.member(), "the driver could not take what it recorded in window " + r.window()
+            + ": " + e.getMessage()));
+      }
     } else if (command instanceof Lose l) {
       onLose(l);
     } else if (command instanceof Failed f) {

@@ -178,6 +178,41 @@ class WindowedMemberTest {
     }
   }
 
+  /**
+   * What the driver cannot take of a member's records fails the run, and the link goes on (found in review: the
+   * exception stopped the driver's link, and the members waited with no stop able to reach it).
+   */
+  @Test
+  void recordsTheDriverCannotTakeFailTheRunAndTheLinkGoesOn() throws Exception {
+    SimKernel kernel = SimKernel.create(ClockKind.VIRTUAL, 1, 1);
+    ActorSystem<Void> system = kernel.startSystem("driver", Behaviors.empty(), ConfigFactory.empty());
+    try {
+      WindowLink.Links links = new WindowLink.Links();
+      WindowedMember member = new WindowedMember("m1", kernel, links);
+      java.util.concurrent.LinkedBlockingQueue<WindowLink.Failed> failed = new java.util.concurrent.LinkedBlockingQueue<>();
+      ActorRef<WindowLink.Command> link = system.systemActorOf(WindowLink.create(member, new WindowCoordinator(
+          List.of("m1", "m2"), 10 * MS, 100 * MS), links, failed::add, r -> {
+            throw new IllegalStateException("not a fact: " + r.records());
+          }), "window-link", akka.actor.typed.Props.empty());
+      links.set(system, new java.util.TreeMap<>(java.util.Map.of("m1", link)), "m1");
+      link.tell(new WindowLink.Recorded("m2", 3, List.of("odd")));
+      WindowLink.Failed f = failed.poll(10, SECONDS);
+      org.junit.jupiter.api.Assertions.assertNotNull(f, "the run failed");
+      assertEquals("m2", f.member());
+      org.junit.jupiter.api.Assertions.assertTrue(f.failure().contains("could not take what it recorded in window 3:"
+          + " not a fact: [odd]"), f.failure());
+      // The link still answers: a report it refuses fails the run again (a stopped link would say nothing).
+      link.tell(new WindowLink.Reported(new WindowCoordinator.Report("m9", 0, 0, Long.MAX_VALUE,
+          new java.util.TreeMap<>())));
+      WindowLink.Failed next = failed.poll(10, SECONDS);
+      org.junit.jupiter.api.Assertions.assertNotNull(next, "the link stopped");
+      assertEquals("m9", next.member());
+    } finally {
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().get(10, SECONDS);
+    }
+  }
+
   /** A member may send only inside a window, and only what is due at or after its horizon: else the run fails. */
   @Test
   void sendingBetweenWindowsOrInsideTheWindowFailsTheRun() throws Exception {

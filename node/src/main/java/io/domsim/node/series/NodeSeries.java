@@ -31,6 +31,24 @@ public final class NodeSeries implements MigrationObserver {
     this.lastNanos = startNanos;
   }
 
+  /**
+   * Over members, on the driver: a node whose member was lost, going on from its last row written ({@code last}; its
+   * state and, down, its power) and failed at {@code failedAtNanos}: a node that was down stays as it was up to then
+   * (its member would have written those rows at its recovery or at the end), one that was up counts as failed from its
+   * last row (its member's figures after it went with the process).
+   */
+  static NodeSeries lost(RunSeries run, NodeRow last, long intervalNanos, long failedAtNanos) {
+    NodeSeries s = new NodeSeries(run, last.node(), last.memoryTotalBytes(), intervalNanos, last.atNanos());
+    s.state = last.state();
+    if (last.state() != NodeSample.State.UP && last.state() != NodeSample.State.FAILED) {
+      s.downWatts = last.watts();
+      s.closeDown(failedAtNanos);
+    }
+    s.state = NodeSample.State.FAILED;
+    s.downWatts = 0; // a failed machine draws nothing
+    return s;
+  }
+
   /** Whether the guests' rows are wanted. */
   public boolean wantsGuests() {
     return run.guests();

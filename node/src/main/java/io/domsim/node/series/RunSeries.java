@@ -190,11 +190,24 @@ public final class RunSeries {
 
   /**
    * Node {@code node}'s series from {@code atNanos} on, failed then: over members, the driver's for a node whose
-   * member was lost (its rows up to the member's last report came from it; from the failure to the end it has a
-   * failed node's rows).
+   * member was lost (its rows up to the member's last report came from it). It goes on from its last row written
+   * ({@link #goOnFrom}; a node that was down stays so up to the failure), as a failed node's rows to the end.
    */
   public void failedFrom(NodeSpec node, long atNanos) {
-    node(node, atNanos).state(atNanos, io.domsim.hypervisor.NodeSample.State.FAILED);
+    NodeRow last = lastWritten == null ? null : lastWritten.apply(node.name());
+    if (last == null) {
+      node(node, atNanos).state(atNanos, io.domsim.hypervisor.NodeSample.State.FAILED);
+      return;
+    }
+    nodes.put(node.name(), NodeSeries.lost(this, last, intervalNanos, atNanos));
+  }
+
+  /** Over members, on the driver: where a lost member's node goes on from ({@link SeriesMerger#lastRow}). */
+  private java.util.function.Function<String, NodeRow> lastWritten;
+
+  /** Over members, on the driver: each node's last row written, from which a lost member's node goes on. */
+  public void goOnFrom(java.util.function.Function<String, NodeRow> lastWritten) {
+    this.lastWritten = lastWritten;
   }
 
   /** Keyed, once closed: the rows that close the run ({@link #close}). */

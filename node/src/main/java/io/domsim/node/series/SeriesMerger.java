@@ -19,14 +19,23 @@ public final class SeriesMerger {
   private static final Comparator<SeriesRow> BY_NODE = Comparator.comparing(SeriesRow::node);
 
   private final SeriesSink sink;
+  private final int chunk;
   private final List<Part> parts = new ArrayList<>();
   private final TreeMap<String, Long> lost = new TreeMap<>();
   private long writtenThrough = -1;
   /** Rows of windows written so far that were made at or after the instant they were written up to (simulation thread). */
   private final List<KeyedRow> heldBack = new ArrayList<>();
+  /** Each node's last row written (a lost member's node goes on from it). */
+  private final java.util.Map<String, NodeRow> lastRows = new java.util.HashMap<>();
 
   public SeriesMerger(SeriesSink sink) {
+    this(sink, RunSeries.CHUNK);
+  }
+
+  /** With chunks of {@code chunk} rows (tests: 1, to see each row as it is written). */
+  SeriesMerger(SeriesSink sink, int chunk) {
     this.sink = java.util.Objects.requireNonNull(sink, "sink");
+    this.chunk = chunk;
   }
 
   /** From any thread: {@code member}'s rows made in its window {@code window}. */
@@ -94,6 +103,7 @@ public final class SeriesMerger {
     closings.forEach(closing::addAll);
     closing.sort(BY_NODE); // stable: each node's rows keep their order
     handOver(closing);
+    flush();
     sink.rounds(List.copyOf(rounds));
   }
 
@@ -104,29 +114,45 @@ public final class SeriesMerger {
     handOver(plain);
   }
 
+  /**
+   * On the simulation thread: the last row written of {@code node}, null for none (a lost member's node goes on from
+   * it, {@link RunSeries#failedFrom}).
+   */
+  public NodeRow lastRow(String node) {
+    return lastRows.get(node);
+  }
+
+  /** Rows handed over in chunks ({@link RunSeries#CHUNK}, as one JVM does: few hand-offs to the writer). */
+  private List<NodeRow> nodeChunk = new ArrayList<>();
+  private List<GuestRow> guestChunk = new ArrayList<>();
+
   private void handOver(List<SeriesRow> rows) {
-    List<NodeRow> nodes = new ArrayList<>();
-    List<GuestRow> guests = new ArrayList<>();
     for (SeriesRow r : rows) {
       if (r instanceof NodeRow n) {
-        nodes.add(n);
-        if (nodes.size() >= RunSeries.CHUNK) {
-          sink.nodes(nodes);
-          nodes = new ArrayList<>();
+        lastRows.put(n.node(), n);
+        nodeChunk.add(n);
+        if (nodeChunk.size() >= chunk) {
+          sink.nodes(nodeChunk);
+          nodeChunk = new ArrayList<>();
         }
       } else if (r instanceof GuestRow g) {
-        guests.add(g);
-        if (guests.size() >= RunSeries.CHUNK) {
-          sink.guests(guests);
-          guests = new ArrayList<>();
+        guestChunk.add(g);
+        if (guestChunk.size() >= chunk) {
+          sink.guests(guestChunk);
+          guestChunk = new ArrayList<>();
         }
       }
     }
-    if (!nodes.isEmpty()) {
-      sink.nodes(nodes);
+  }
+
+  private void flush() {
+    if (!nodeChunk.isEmpty()) {
+      sink.nodes(nodeChunk);
+      nodeChunk = new ArrayList<>();
     }
-    if (!guests.isEmpty()) {
-      sink.guests(guests);
+    if (!guestChunk.isEmpty()) {
+      sink.guests(guestChunk);
+      guestChunk = new ArrayList<>();
     }
   }
 }

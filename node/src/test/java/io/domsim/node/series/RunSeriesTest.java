@@ -71,4 +71,43 @@ class RunSeriesTest {
         .toList());
     assertEquals(closing, run.close(3 * S), "closed once");
   }
+
+  private static NodeRow last(long at, String node, NodeSample.State state, double watts) {
+    return new NodeRow(at, node, state, 0, 0, 0, 8L << 30, 0, 0, 0, watts, 0, 0, 0, 0, 0);
+  }
+
+  /**
+   * Over members, a lost member's nodes go on from their last rows written (found in review: they restarted at the
+   * loss, leaving a hole, the whole down period of one that was down): up, failed from its last row; failed, on
+   * from its crash; off, off (standby power) up to the loss and failed after.
+   */
+  @Test
+  void aLostMembersNodesGoOnFromTheirLastRowsWritten() {
+    RunSeries run = RunSeries.keyed(false, S, () -> event);
+    java.util.Map<String, NodeRow> written = java.util.Map.of(
+        "up", last(40 * S, "up", NodeSample.State.UP, 200),
+        "failed", last(10 * S, "failed", NodeSample.State.FAILED, 0),
+        "off", last(20 * S, "off", NodeSample.State.OFF, 10));
+    run.goOnFrom(written::get);
+    event = new EventKey(41 * S + 5, "console", 0);
+    for (String n : List.of("up", "failed", "off", "never")) {
+      run.failedFrom(spec(n), 41 * S + 5);
+    }
+    java.util.List<SeriesRow> rows = new java.util.ArrayList<>();
+    run.drain().forEach(k -> rows.add(k.row()));
+    rows.addAll(run.close(44 * S));
+    java.util.function.Function<String, List<String>> of = n -> rows.stream().filter(r -> r.node().equals(n))
+        .map(r -> (NodeRow) r).map(r -> (r.atNanos() / (S / 10)) / 10.0 + ":" + r.state().name().toLowerCase()
+            + ":" + (int) r.watts()).toList();
+    assertEquals(List.of("41.0:failed:0", "42.0:failed:0", "43.0:failed:0", "44.0:failed:0"), of.apply("up"));
+    assertEquals(34, of.apply("failed").size(), "11 s to 44 s, every second: " + of.apply("failed"));
+    assertEquals("11.0:failed:0", of.apply("failed").get(0));
+    List<String> off = of.apply("off");
+    assertEquals("21.0:off:10", off.get(0));
+    assertEquals("41.0:off:10", off.get(20), "off up to the loss: " + off);
+    assertEquals("41.0:off:10", off.get(21), "the period that ends at the loss: " + off);
+    assertEquals("42.0:failed:0", off.get(22), off.toString());
+    assertEquals(List.of("42.0:failed:0", "43.0:failed:0", "44.0:failed:0"), of.apply("never"),
+        "no row written: failed from the loss");
+  }
 }

@@ -16,7 +16,7 @@ class SeriesMergerTest {
     @Override public void nodes(List<NodeRow> rows) { written.addAll(rows); }
     @Override public void guests(List<GuestRow> rows) { }
     @Override public void rounds(List<RoundRow> rows) { rounds.addAll(rows); }
-  });
+  }, 1);
 
   private static NodeRow row(long at, String node) {
     return new NodeRow(at, node, NodeSample.State.UP, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1);
@@ -68,6 +68,23 @@ class SeriesMergerTest {
     assertEquals(List.of("9:n5", "10:n2", "10:n9", "11:n5", "12:n2"), seen());
     merger.end(List.of(), List.of(), List.of());
     assertEquals(5, written.size(), "nothing held back was lost or written twice");
+  }
+
+  @Test
+  void rowsGoToTheSinkInChunksAndTheRestAtTheEnd() {
+    List<Integer> chunks = new ArrayList<>();
+    SeriesMerger chunked = new SeriesMerger(new SeriesSink() {
+      @Override public void nodes(List<NodeRow> rows) { chunks.add(rows.size()); }
+      @Override public void guests(List<GuestRow> rows) { }
+      @Override public void rounds(List<RoundRow> rows) { chunks.add(-1); }
+    }, 3);
+    chunked.add("m1", 1, List.of(keyed(1, "a", 0, 0, "n1"), keyed(2, "a", 0, 1, "n1")));
+    chunked.writeThrough(1, Long.MAX_VALUE);
+    chunked.add("m1", 2, List.of(keyed(3, "a", 0, 2, "n1"), keyed(4, "a", 0, 3, "n1")));
+    chunked.writeThrough(2, Long.MAX_VALUE);
+    assertEquals(List.of(3), chunks);
+    chunked.end(List.of(), List.of(), List.of());
+    assertEquals(List.of(3, 1, -1), chunks, "the rest, then the rounds");
   }
 
   @Test
