@@ -5,11 +5,14 @@ import java.util.Arrays;
 /**
  * The loop's timer queue: a 4-ary min-heap ordered like {@link SimTimer#compareTo} (time, entity,
  * sequence). Four children side by side are 64 bytes of keys, about one cache line, and the heap has half
- * the levels of a binary one: with some 10,000 timers pending, a sift's cost is its cache misses. Each timer's time, and a key of its entity's name ({@link SimTimer#orderKey}), are kept side
- * by side in one primitive array beside the timers, so sifting compares longs in one contiguous array
- * (a level costs one cache line, not two) and only touches the timer objects when time and key are both
- * equal. A PriorityQueue of timers dereferenced every compared timer, and that cache traffic was the
- * loop's largest cost; so were the name comparisons when every node's sample falls on the same instant.
+ * the levels of a binary one: with some 10,000 timers pending, a sift's cost is its cache misses. Each timer's time,
+ * a key of its entity's name ({@link SimTimer#orderKey}) and its sequence number are kept side by side in one
+ * primitive array beside the timers, and its entity's name in another, so sifting compares longs in one contiguous
+ * array and touches the timer objects only when time and key are both equal and the names are two different
+ * strings (two entities sharing their first eight chars). A PriorityQueue of timers dereferenced every compared
+ * timer, and that cache traffic was the loop's largest cost; so were the name comparisons when every node's sample
+ * falls on the same instant, and the timer objects read when many timers of one entity (a pool master's) share an
+ * instant, decided by their sequence numbers.
  * Periodic ticks set in order go to a queue beside the heap (the lane). Loop thread only.
  *
  * <p>Timers due later than {@link #nearLast} wait outside the heap, unsorted (the far list): a guest's next
@@ -21,8 +24,13 @@ import java.util.Arrays;
  * order.
  */
 final class TimerHeap {
-  /** Timer k's time at 2k, its entity key at 2k + 1. */
+  /** Timer k's time at 3k, its entity key at 3k + 1, its sequence number at 3k + 2. */
   private long[] keys;
+  /**
+   * Timer k's entity name ({@link SimTimer#entity}, interned): one reference compared where time and key tie
+   * tells whether the sequence numbers decide, without reading the timers.
+   */
+  private String[] names;
   private SimTimer[] timers;
   private int size;
   /**
@@ -32,7 +40,8 @@ final class TimerHeap {
    * the heap sifted each through ten thousand timers (most of a 1 s-sample run's events).
    */
   private SimTimer[] lane = new SimTimer[16];
-  private long[] laneKeys = new long[32];
+  private long[] laneKeys = new long[48];
+  private String[] laneNames = new String[16];
   private int laneHead;
   private int laneSize;
 
@@ -45,7 +54,8 @@ final class TimerHeap {
   private long nearLast = Long.MIN_VALUE;
   /** The far list: timers due after {@link #nearLast}, in no order; keys as in the heap. */
   private SimTimer[] far = new SimTimer[16];
-  private long[] farKeys = new long[32];
+  private long[] farKeys = new long[48];
+  private String[] farNames = new String[16];
   private int farSize;
   private long farMin = Long.MAX_VALUE;
   private long farMax = Long.MIN_VALUE;
@@ -55,7 +65,8 @@ final class TimerHeap {
 
   TimerHeap(int capacity) {
     timers = new SimTimer[Math.max(16, capacity)];
-    keys = new long[2 * timers.length];
+    names = new String[timers.length];
+    keys = new long[3 * timers.length];
   }
 
   int size() {
@@ -86,7 +97,8 @@ final class TimerHeap {
   /** Whether the lane's first comes before the heap's (both non-empty). */
   private boolean laneFirst() {
     int h = laneHead;
-    return precedes(laneKeys[2 * h], laneKeys[2 * h + 1], lane[h], keys[0], keys[1], timers[0]);
+    return precedes(laneKeys[3 * h], laneKeys[3 * h + 1], laneKeys[3 * h + 2], laneNames[h], lane[h],
+        keys[0], keys[1], keys[2], names[0], timers[0]);
   }
 
   /**
@@ -98,15 +110,18 @@ final class TimerHeap {
     if (inOrder) {
       int mask = lane.length - 1;
       int last = (laneHead + laneSize - 1) & mask;
-      if (laneSize == 0 || !precedes(t.time, t.entityKey, t, laneKeys[2 * last], laneKeys[2 * last + 1], lane[last])) {
+      if (laneSize == 0 || !precedes(t.time, t.entityKey, t.seq, t.entity, t,
+          laneKeys[3 * last], laneKeys[3 * last + 1], laneKeys[3 * last + 2], laneNames[last], lane[last])) {
         if (laneSize == lane.length) {
           growLane();
           mask = lane.length - 1;
         }
         int k = (laneHead + laneSize) & mask;
         lane[k] = t;
-        laneKeys[2 * k] = t.time;
-        laneKeys[2 * k + 1] = t.entityKey;
+        laneNames[k] = t.entity;
+        laneKeys[3 * k] = t.time;
+        laneKeys[3 * k + 1] = t.entityKey;
+        laneKeys[3 * k + 2] = t.seq;
         laneSize++;
         return;
       }
@@ -116,14 +131,16 @@ final class TimerHeap {
 
   private void growLane() {
     SimTimer[] l = new SimTimer[2 * lane.length];
-    long[] lk = new long[4 * lane.length];
+    String[] ln = new String[2 * lane.length];
+    long[] lk = new long[6 * lane.length];
     for (int i = 0; i < laneSize; i++) {
       int k = (laneHead + i) & (lane.length - 1);
       l[i] = lane[k];
-      lk[2 * i] = laneKeys[2 * k];
-      lk[2 * i + 1] = laneKeys[2 * k + 1];
+      ln[i] = laneNames[k];
+      System.arraycopy(laneKeys, 3 * k, lk, 3 * i, 3);
     }
     lane = l;
+    laneNames = ln;
     laneKeys = lk;
     laneHead = 0;
   }
@@ -138,12 +155,15 @@ final class TimerHeap {
     if (time > nearLast) {
       if (farSize == far.length) {
         far = Arrays.copyOf(far, 2 * farSize);
-        farKeys = Arrays.copyOf(farKeys, 4 * farSize);
+        farNames = Arrays.copyOf(farNames, 2 * farSize);
+        farKeys = Arrays.copyOf(farKeys, 6 * farSize);
       }
       int k = farSize++;
       far[k] = t;
-      farKeys[2 * k] = time;
-      farKeys[2 * k + 1] = t.entityKey;
+      farNames[k] = t.entity;
+      farKeys[3 * k] = time;
+      farKeys[3 * k + 1] = t.entityKey;
+      farKeys[3 * k + 2] = t.seq;
       if (time < farMin) {
         farMin = time;
       }
@@ -158,28 +178,38 @@ final class TimerHeap {
   private void addToHeap(SimTimer t) {
     if (size == timers.length) {
       int n = timers.length * 2;
-      keys = Arrays.copyOf(keys, 2 * n);
+      keys = Arrays.copyOf(keys, 3 * n);
+      names = Arrays.copyOf(names, n);
       timers = Arrays.copyOf(timers, n);
     }
     long[] ks = keys;
+    String[] ns = names;
+    SimTimer[] items = timers;
     long time = t.time;
     long key = t.entityKey;
+    long seq = t.seq;
+    String name = t.entity;
     int k = size++;
     while (k > 0) {
       int parent = (k - 1) >>> 2;
-      long pt = ks[2 * parent];
-      long pk = ks[2 * parent + 1];
-      if (!precedes(time, key, t, pt, pk, timers[parent])) {
+      long pt = ks[3 * parent];
+      long pk = ks[3 * parent + 1];
+      long ps = ks[3 * parent + 2];
+      if (!precedes(time, key, seq, name, t, pt, pk, ps, ns[parent], items[parent])) {
         break;
       }
-      ks[2 * k] = pt;
-      ks[2 * k + 1] = pk;
-      timers[k] = timers[parent];
+      ks[3 * k] = pt;
+      ks[3 * k + 1] = pk;
+      ks[3 * k + 2] = ps;
+      ns[k] = ns[parent];
+      items[k] = items[parent];
       k = parent;
     }
-    ks[2 * k] = time;
-    ks[2 * k + 1] = key;
-    timers[k] = t;
+    ks[3 * k] = time;
+    ks[3 * k + 1] = key;
+    ks[3 * k + 2] = seq;
+    ns[k] = name;
+    items[k] = t;
   }
 
   /** Removes and returns the first timer in order, or null. */
@@ -190,6 +220,7 @@ final class TimerHeap {
     if (laneSize > 0 && (size == 0 || laneFirst())) {
       SimTimer t = lane[laneHead];
       lane[laneHead] = null;
+      laneNames[laneHead] = null;
       laneHead = (laneHead + 1) & (lane.length - 1);
       laneSize--;
       return t;
@@ -200,11 +231,14 @@ final class TimerHeap {
     SimTimer first = timers[0];
     int n = --size;
     SimTimer last = timers[n];
-    long lastTime = keys[2 * n];
-    long lastKey = keys[2 * n + 1];
+    String lastName = names[n];
+    long lastTime = keys[3 * n];
+    long lastKey = keys[3 * n + 1];
+    long lastSeq = keys[3 * n + 2];
     timers[n] = null;
+    names[n] = null;
     if (n > 0) {
-      siftDown(last, lastTime, lastKey, 0, n);
+      siftDown(last, lastTime, lastKey, lastSeq, lastName, 0, n);
     }
     return first;
   }
@@ -222,32 +256,39 @@ final class TimerHeap {
     long[] sample = samples;
     int count = Math.min(n, SAMPLES);
     for (int i = 0; i < count; i++) {
-      sample[i] = fk[2 * (int) ((long) i * n / count)];
+      sample[i] = fk[3 * (int) ((long) i * n / count)];
     }
     Arrays.sort(sample, 0, count);
     long last = Math.max(sample[Math.max(1, count / 8) - 1], farMin); // at least the first moves
     nearLast = last;
     long[] ks = keys;
+    String[] ns = names;
     SimTimer[] items = timers;
     SimTimer[] fs = far;
+    String[] fn = farNames;
     int m = size;
     int kept = n;
     long keptMin = Long.MAX_VALUE;
     // A timer that moves is replaced by the list's last (the far list has no order to keep), so the pass writes
     // only where one moves and reads the rest.
     for (int i = 0; i < kept; ) {
-      long time = fk[2 * i];
+      long time = fk[3 * i];
       if (time <= last) {
         if (m == items.length) {
-          keys = ks = Arrays.copyOf(ks, 4 * m);
+          keys = ks = Arrays.copyOf(ks, 6 * m);
+          names = ns = Arrays.copyOf(ns, 2 * m);
           timers = items = Arrays.copyOf(items, 2 * m);
         }
-        ks[2 * m] = time;
-        ks[2 * m + 1] = fk[2 * i + 1];
+        ks[3 * m] = time;
+        ks[3 * m + 1] = fk[3 * i + 1];
+        ks[3 * m + 2] = fk[3 * i + 2];
+        ns[m] = fn[i];
         items[m++] = fs[i];
         kept--;
-        fk[2 * i] = fk[2 * kept];
-        fk[2 * i + 1] = fk[2 * kept + 1];
+        fk[3 * i] = fk[3 * kept];
+        fk[3 * i + 1] = fk[3 * kept + 1];
+        fk[3 * i + 2] = fk[3 * kept + 2];
+        fn[i] = fn[kept];
         fs[i] = fs[kept];
       } else {
         if (time < keptMin) {
@@ -257,6 +298,7 @@ final class TimerHeap {
       }
     }
     Arrays.fill(fs, kept, n, null);
+    Arrays.fill(fn, kept, n, null);
     farSize = kept;
     farMin = keptMin;
     if (kept == 0) {
@@ -265,21 +307,28 @@ final class TimerHeap {
     size = m;
     // Floyd's heapify: each inner node sifted down, the last first (the heap is empty but for a bound lowered).
     for (int k = (m - 2) >>> 2; m > 1 && k >= 0; k--) {
-      siftDown(items[k], ks[2 * k], ks[2 * k + 1], k, m);
+      siftDown(items[k], ks[3 * k], ks[3 * k + 1], ks[3 * k + 2], ns[k], k, m);
     }
   }
 
   /**
-   * Does {@code a} (due at {@code at}, entity key {@code ak}) come strictly before {@code b}? Times
-   * first, then entity keys, compared as longs; the timers themselves only when both are equal.
+   * Does {@code a} (due at {@code at}, entity key {@code ak}, sequence number {@code as}, entity name {@code an})
+   * come strictly before {@code b}? Times first, then entity keys, compared as longs. Where both tie, one entity's
+   * two timers (one interned name) order by their sequence numbers; only two names sharing their first eight
+   * chars need the timers themselves ({@link SimTimer#compareTo}: the names, then the sequence numbers).
    */
-  private static boolean precedes(long at, long ak, SimTimer a, long bt, long bk, SimTimer b) {
-    return at < bt || (at == bt && (ak < bk || (ak == bk && a.compareTo(b) < 0)));
+  private static boolean precedes(long at, long ak, long as, String an, SimTimer a,
+      long bt, long bk, long bs, String bn, SimTimer b) {
+    return at < bt || (at == bt && (ak < bk || (ak == bk && (an == bn ? as < bs : a.compareTo(b) < 0))));
   }
 
-  /** Sifts {@code x} (due at {@code xt}, entity key {@code xk}) down from node {@code k} of a heap of {@code n}. */
-  private void siftDown(SimTimer x, long xt, long xk, int k, int n) {
+  /**
+   * Sifts {@code x} (due at {@code xt}, entity key {@code xk}, sequence number {@code xs}, entity name {@code xn})
+   * down from node {@code k} of a heap of {@code n}.
+   */
+  private void siftDown(SimTimer x, long xt, long xk, long xs, String xn, int k, int n) {
     long[] ks = keys;
+    String[] ns = names;
     SimTimer[] items = timers;
     while (true) {
       int first = 4 * k + 1;
@@ -288,28 +337,35 @@ final class TimerHeap {
       }
       // The first in order among k's (up to four) children.
       int child = first;
-      long ct = ks[2 * first];
-      long ck = ks[2 * first + 1];
+      long ct = ks[3 * first];
+      long ck = ks[3 * first + 1];
+      long cs = ks[3 * first + 2];
       int end = Math.min(first + 4, n);
       for (int j = first + 1; j < end; j++) {
-        long jt = ks[2 * j];
-        long jk = ks[2 * j + 1];
-        if (precedes(jt, jk, items[j], ct, ck, items[child])) {
+        long jt = ks[3 * j];
+        long jk = ks[3 * j + 1];
+        long js = ks[3 * j + 2];
+        if (precedes(jt, jk, js, ns[j], items[j], ct, ck, cs, ns[child], items[child])) {
           child = j;
           ct = jt;
           ck = jk;
+          cs = js;
         }
       }
-      if (!precedes(ct, ck, items[child], xt, xk, x)) {
+      if (!precedes(ct, ck, cs, ns[child], items[child], xt, xk, xs, xn, x)) {
         break;
       }
-      ks[2 * k] = ct;
-      ks[2 * k + 1] = ck;
+      ks[3 * k] = ct;
+      ks[3 * k + 1] = ck;
+      ks[3 * k + 2] = cs;
+      ns[k] = ns[child];
       items[k] = items[child];
       k = child;
     }
-    ks[2 * k] = xt;
-    ks[2 * k + 1] = xk;
+    ks[3 * k] = xt;
+    ks[3 * k + 1] = xk;
+    ks[3 * k + 2] = xs;
+    ns[k] = xn;
     items[k] = x;
   }
 }
