@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * The loop's timer queue: a 4-ary min-heap ordered like {@link SimTimer#compareTo} (time, entity,
- * sequence). Four children side by side are 64 bytes of keys, about one cache line, and the heap has half
+ * sequence). Four children side by side are 96 bytes of keys, one or two cache lines, and the heap has half
  * the levels of a binary one: with some 10,000 timers pending, a sift's cost is its cache misses. Each timer's time,
  * a key of its entity's name ({@link SimTimer#orderKey}) and its sequence number are kept side by side in one
  * primitive array beside the timers, and its entity's name in another, so sifting compares longs in one contiguous
@@ -17,7 +17,7 @@ import java.util.Arrays;
  *
  * <p>Timers due later than {@link #nearLast} wait outside the heap, unsorted (the far list): a guest's next
  * phase is minutes ahead, one of 11,000 pending, and sifted into a heap of them it missed the caches at every
- * level. Appended to the far list it costs three stores at the list's end. When the heap runs dry, the far
+ * level. Appended to the far list it costs five stores at the list's end. When the heap runs dry, the far
  * timers due up to a new bound, about an eighth of them (a sample of their times chooses it), are moved
  * into the heap in one pass and heapified; the rest stay. So the heap holds about an eighth of the timers, in
  * the caches, and its first is due before every far one: it is the first of both, and the order is the same one
@@ -52,9 +52,14 @@ final class TimerHeap {
    * it only after such a lowering.
    */
   private long nearLast = Long.MIN_VALUE;
-  /** The far list: timers due after {@link #nearLast}, in no order; keys as in the heap. */
+  /**
+   * The far list: timers due after {@link #nearLast}, in no order. Their times alone in one array, which a refill
+   * reads whole, eight bytes a timer; entity key and sequence number at 2k and 2k + 1 of another, read only for
+   * the timers it moves.
+   */
   private SimTimer[] far = new SimTimer[16];
-  private long[] farKeys = new long[48];
+  private long[] farTimes = new long[16];
+  private long[] farKeys = new long[32];
   private String[] farNames = new String[16];
   private int farSize;
   private long farMin = Long.MAX_VALUE;
@@ -156,14 +161,15 @@ final class TimerHeap {
       if (farSize == far.length) {
         far = Arrays.copyOf(far, 2 * farSize);
         farNames = Arrays.copyOf(farNames, 2 * farSize);
-        farKeys = Arrays.copyOf(farKeys, 6 * farSize);
+        farTimes = Arrays.copyOf(farTimes, 2 * farSize);
+        farKeys = Arrays.copyOf(farKeys, 4 * farSize);
       }
       int k = farSize++;
       far[k] = t;
       farNames[k] = t.entity;
-      farKeys[3 * k] = time;
-      farKeys[3 * k + 1] = t.entityKey;
-      farKeys[3 * k + 2] = t.seq;
+      farTimes[k] = time;
+      farKeys[2 * k] = t.entityKey;
+      farKeys[2 * k + 1] = t.seq;
       if (time < farMin) {
         farMin = time;
       }
@@ -252,11 +258,12 @@ final class TimerHeap {
    */
   private void refill() {
     int n = farSize;
+    long[] ft = farTimes;
     long[] fk = farKeys;
     long[] sample = samples;
     int count = Math.min(n, SAMPLES);
     for (int i = 0; i < count; i++) {
-      sample[i] = fk[3 * (int) ((long) i * n / count)];
+      sample[i] = ft[(int) ((long) i * n / count)];
     }
     Arrays.sort(sample, 0, count);
     long last = Math.max(sample[Math.max(1, count / 8) - 1], farMin); // at least the first moves
@@ -272,7 +279,7 @@ final class TimerHeap {
     // A timer that moves is replaced by the list's last (the far list has no order to keep), so the pass writes
     // only where one moves and reads the rest.
     for (int i = 0; i < kept; ) {
-      long time = fk[3 * i];
+      long time = ft[i];
       if (time <= last) {
         if (m == items.length) {
           keys = ks = Arrays.copyOf(ks, 6 * m);
@@ -280,14 +287,14 @@ final class TimerHeap {
           timers = items = Arrays.copyOf(items, 2 * m);
         }
         ks[3 * m] = time;
-        ks[3 * m + 1] = fk[3 * i + 1];
-        ks[3 * m + 2] = fk[3 * i + 2];
+        ks[3 * m + 1] = fk[2 * i];
+        ks[3 * m + 2] = fk[2 * i + 1];
         ns[m] = fn[i];
         items[m++] = fs[i];
         kept--;
-        fk[3 * i] = fk[3 * kept];
-        fk[3 * i + 1] = fk[3 * kept + 1];
-        fk[3 * i + 2] = fk[3 * kept + 2];
+        ft[i] = ft[kept];
+        fk[2 * i] = fk[2 * kept];
+        fk[2 * i + 1] = fk[2 * kept + 1];
         fn[i] = fn[kept];
         fs[i] = fs[kept];
       } else {
