@@ -4,33 +4,25 @@ import java.util.Arrays;
 
 /**
  * The loop's timer queue: a 4-ary min-heap ordered like {@link SimTimer#compareTo} (time, entity,
- * sequence). Four children side by side are 96 bytes of keys, one or two cache lines, and the heap has half
- * the levels of a binary one: with some 10,000 timers pending, a sift's cost is its cache misses. Each timer's time,
- * a key of its entity's name ({@link SimTimer#orderKey}) and its sequence number are kept side by side in one
- * primitive array beside the timers, and its entity's name in another, so sifting compares longs in one contiguous
- * array and touches the timer objects only when time and key are both equal and the names are two different
- * strings (two entities sharing their first eight chars). A PriorityQueue of timers dereferenced every compared
- * timer, and that cache traffic was the loop's largest cost; so were the name comparisons when every node's sample
- * falls on the same instant, and the timer objects read when many timers of one entity (a pool master's) share an
- * instant, decided by their sequence numbers.
+ * sequence). Four children side by side are 64 bytes of keys, about one cache line, and the heap has half
+ * the levels of a binary one: with some 10,000 timers pending, a sift's cost is its cache misses. Each timer's time, and a key of its entity's name ({@link SimTimer#orderKey}), are kept side
+ * by side in one primitive array beside the timers, so sifting compares longs in one contiguous array
+ * (a level costs one cache line, not two) and only touches the timer objects when time and key are both
+ * equal. A PriorityQueue of timers dereferenced every compared timer, and that cache traffic was the
+ * loop's largest cost; so were the name comparisons when every node's sample falls on the same instant.
  * Periodic ticks set in order go to a queue beside the heap (the lane). Loop thread only.
  *
  * <p>Timers due later than {@link #nearLast} wait outside the heap, unsorted (the far list): a guest's next
  * phase is minutes ahead, one of 11,000 pending, and sifted into a heap of them it missed the caches at every
- * level. Appended to the far list it costs five stores at the list's end. When the heap runs dry, the far
+ * level. Appended to the far list it costs three stores at the list's end. When the heap runs dry, the far
  * timers due up to a new bound, about an eighth of them (a sample of their times chooses it), are moved
  * into the heap in one pass and heapified; the rest stay. So the heap holds about an eighth of the timers, in
  * the caches, and its first is due before every far one: it is the first of both, and the order is the same one
  * order.
  */
 final class TimerHeap {
-  /** Timer k's time at 3k, its entity key at 3k + 1, its sequence number at 3k + 2. */
+  /** Timer k's time at 2k, its entity key at 2k + 1. */
   private long[] keys;
-  /**
-   * Timer k's entity name ({@link SimTimer#entity}, interned): one reference compared where time and key tie
-   * tells whether the sequence numbers decide, without reading the timers.
-   */
-  private String[] names;
   private SimTimer[] timers;
   private int size;
   /**
@@ -40,8 +32,7 @@ final class TimerHeap {
    * the heap sifted each through ten thousand timers (most of a 1 s-sample run's events).
    */
   private SimTimer[] lane = new SimTimer[16];
-  private long[] laneKeys = new long[48];
-  private String[] laneNames = new String[16];
+  private long[] laneKeys = new long[32];
   private int laneHead;
   private int laneSize;
 
@@ -52,15 +43,9 @@ final class TimerHeap {
    * it only after such a lowering.
    */
   private long nearLast = Long.MIN_VALUE;
-  /**
-   * The far list: timers due after {@link #nearLast}, in no order. Their times alone in one array, which a refill
-   * reads whole, eight bytes a timer; entity key and sequence number at 2k and 2k + 1 of another, read only for
-   * the timers it moves.
-   */
+  /** The far list: timers due after {@link #nearLast}, in no order; keys as in the heap. */
   private SimTimer[] far = new SimTimer[16];
-  private long[] farTimes = new long[16];
   private long[] farKeys = new long[32];
-  private String[] farNames = new String[16];
   private int farSize;
   private long farMin = Long.MAX_VALUE;
   private long farMax = Long.MIN_VALUE;
@@ -70,8 +55,7 @@ final class TimerHeap {
 
   TimerHeap(int capacity) {
     timers = new SimTimer[Math.max(16, capacity)];
-    names = new String[timers.length];
-    keys = new long[3 * timers.length];
+    keys = new long[2 * timers.length];
   }
 
   int size() {
@@ -102,8 +86,7 @@ final class TimerHeap {
   /** Whether the lane's first comes before the heap's (both non-empty). */
   private boolean laneFirst() {
     int h = laneHead;
-    return precedes(laneKeys[3 * h], laneKeys[3 * h + 1], laneKeys[3 * h + 2], laneNames[h], lane[h],
-        keys[0], keys[1], keys[2], names[0], timers[0]);
+    return precedes(laneKeys[2 * h], laneKeys[2 * h + 1], lane[h], keys[0], keys[1], timers[0]);
   }
 
   /**
@@ -115,18 +98,15 @@ final class TimerHeap {
     if (inOrder) {
       int mask = lane.length - 1;
       int last = (laneHead + laneSize - 1) & mask;
-      if (laneSize == 0 || !precedes(t.time, t.entityKey, t.seq, t.entity, t,
-          laneKeys[3 * last], laneKeys[3 * last + 1], laneKeys[3 * last + 2], laneNames[last], lane[last])) {
+      if (laneSize == 0 || !precedes(t.time, t.entityKey, t, laneKeys[2 * last], laneKeys[2 * last + 1], lane[last])) {
         if (laneSize == lane.length) {
           growLane();
           mask = lane.length - 1;
         }
         int k = (laneHead + laneSize) & mask;
         lane[k] = t;
-        laneNames[k] = t.entity;
-        laneKeys[3 * k] = t.time;
-        laneKeys[3 * k + 1] = t.entityKey;
-        laneKeys[3 * k + 2] = t.seq;
+        laneKeys[2 * k] = t.time;
+        laneKeys[2 * k + 1] = t.entityKey;
         laneSize++;
         return;
       }
@@ -136,16 +116,14 @@ final class TimerHeap {
 
   private void growLane() {
     SimTimer[] l = new SimTimer[2 * lane.length];
-    String[] ln = new String[2 * lane.length];
-    long[] lk = new long[6 * lane.length];
+    long[] lk = new long[4 * lane.length];
     for (int i = 0; i < laneSize; i++) {
       int k = (laneHead + i) & (lane.length - 1);
       l[i] = lane[k];
-      ln[i] = laneNames[k];
-      System.arraycopy(laneKeys, 3 * k, lk, 3 * i, 3);
+      lk[2 * i] = laneKeys[2 * k];
+      lk[2 * i + 1] = laneKeys[2 * k + 1];
     }
     lane = l;
-    laneNames = ln;
     laneKeys = lk;
     laneHead = 0;
   }
@@ -160,16 +138,12 @@ final class TimerHeap {
     if (time > nearLast) {
       if (farSize == far.length) {
         far = Arrays.copyOf(far, 2 * farSize);
-        farNames = Arrays.copyOf(farNames, 2 * farSize);
-        farTimes = Arrays.copyOf(farTimes, 2 * farSize);
         farKeys = Arrays.copyOf(farKeys, 4 * farSize);
       }
       int k = farSize++;
       far[k] = t;
-      farNames[k] = t.entity;
-      farTimes[k] = time;
-      farKeys[2 * k] = t.entityKey;
-      farKeys[2 * k + 1] = t.seq;
+      farKeys[2 * k] = time;
+      farKeys[2 * k + 1] = t.entityKey;
       if (time < farMin) {
         farMin = time;
       }
@@ -184,38 +158,28 @@ final class TimerHeap {
   private void addToHeap(SimTimer t) {
     if (size == timers.length) {
       int n = timers.length * 2;
-      keys = Arrays.copyOf(keys, 3 * n);
-      names = Arrays.copyOf(names, n);
+      keys = Arrays.copyOf(keys, 2 * n);
       timers = Arrays.copyOf(timers, n);
     }
     long[] ks = keys;
-    String[] ns = names;
-    SimTimer[] items = timers;
     long time = t.time;
     long key = t.entityKey;
-    long seq = t.seq;
-    String name = t.entity;
     int k = size++;
     while (k > 0) {
       int parent = (k - 1) >>> 2;
-      long pt = ks[3 * parent];
-      long pk = ks[3 * parent + 1];
-      long ps = ks[3 * parent + 2];
-      if (!precedes(time, key, seq, name, t, pt, pk, ps, ns[parent], items[parent])) {
+      long pt = ks[2 * parent];
+      long pk = ks[2 * parent + 1];
+      if (!precedes(time, key, t, pt, pk, timers[parent])) {
         break;
       }
-      ks[3 * k] = pt;
-      ks[3 * k + 1] = pk;
-      ks[3 * k + 2] = ps;
-      ns[k] = ns[parent];
-      items[k] = items[parent];
+      ks[2 * k] = pt;
+      ks[2 * k + 1] = pk;
+      timers[k] = timers[parent];
       k = parent;
     }
-    ks[3 * k] = time;
-    ks[3 * k + 1] = key;
-    ks[3 * k + 2] = seq;
-    ns[k] = name;
-    items[k] = t;
+    ks[2 * k] = time;
+    ks[2 * k + 1] = key;
+    timers[k] = t;
   }
 
   /** Removes and returns the first timer in order, or null. */
@@ -226,7 +190,6 @@ final class TimerHeap {
     if (laneSize > 0 && (size == 0 || laneFirst())) {
       SimTimer t = lane[laneHead];
       lane[laneHead] = null;
-      laneNames[laneHead] = null;
       laneHead = (laneHead + 1) & (lane.length - 1);
       laneSize--;
       return t;
@@ -237,14 +200,11 @@ final class TimerHeap {
     SimTimer first = timers[0];
     int n = --size;
     SimTimer last = timers[n];
-    String lastName = names[n];
-    long lastTime = keys[3 * n];
-    long lastKey = keys[3 * n + 1];
-    long lastSeq = keys[3 * n + 2];
+    long lastTime = keys[2 * n];
+    long lastKey = keys[2 * n + 1];
     timers[n] = null;
-    names[n] = null;
     if (n > 0) {
-      siftDown(last, lastTime, lastKey, lastSeq, lastName, 0, n);
+      siftDown(last, lastTime, lastKey, 0, n);
     }
     return first;
   }
@@ -258,44 +218,36 @@ final class TimerHeap {
    */
   private void refill() {
     int n = farSize;
-    long[] ft = farTimes;
     long[] fk = farKeys;
     long[] sample = samples;
     int count = Math.min(n, SAMPLES);
     for (int i = 0; i < count; i++) {
-      sample[i] = ft[(int) ((long) i * n / count)];
+      sample[i] = fk[2 * (int) ((long) i * n / count)];
     }
     Arrays.sort(sample, 0, count);
     long last = Math.max(sample[Math.max(1, count / 8) - 1], farMin); // at least the first moves
     nearLast = last;
     long[] ks = keys;
-    String[] ns = names;
     SimTimer[] items = timers;
     SimTimer[] fs = far;
-    String[] fn = farNames;
     int m = size;
     int kept = n;
     long keptMin = Long.MAX_VALUE;
     // A timer that moves is replaced by the list's last (the far list has no order to keep), so the pass writes
     // only where one moves and reads the rest.
     for (int i = 0; i < kept; ) {
-      long time = ft[i];
+      long time = fk[2 * i];
       if (time <= last) {
         if (m == items.length) {
-          keys = ks = Arrays.copyOf(ks, 6 * m);
-          names = ns = Arrays.copyOf(ns, 2 * m);
+          keys = ks = Arrays.copyOf(ks, 4 * m);
           timers = items = Arrays.copyOf(items, 2 * m);
         }
-        ks[3 * m] = time;
-        ks[3 * m + 1] = fk[2 * i];
-        ks[3 * m + 2] = fk[2 * i + 1];
-        ns[m] = fn[i];
+        ks[2 * m] = time;
+        ks[2 * m + 1] = fk[2 * i + 1];
         items[m++] = fs[i];
         kept--;
-        ft[i] = ft[kept];
         fk[2 * i] = fk[2 * kept];
         fk[2 * i + 1] = fk[2 * kept + 1];
-        fn[i] = fn[kept];
         fs[i] = fs[kept];
       } else {
         if (time < keptMin) {
@@ -305,7 +257,6 @@ final class TimerHeap {
       }
     }
     Arrays.fill(fs, kept, n, null);
-    Arrays.fill(fn, kept, n, null);
     farSize = kept;
     farMin = keptMin;
     if (kept == 0) {
@@ -314,28 +265,21 @@ final class TimerHeap {
     size = m;
     // Floyd's heapify: each inner node sifted down, the last first (the heap is empty but for a bound lowered).
     for (int k = (m - 2) >>> 2; m > 1 && k >= 0; k--) {
-      siftDown(items[k], ks[3 * k], ks[3 * k + 1], ks[3 * k + 2], ns[k], k, m);
+      siftDown(items[k], ks[2 * k], ks[2 * k + 1], k, m);
     }
   }
 
   /**
-   * Does {@code a} (due at {@code at}, entity key {@code ak}, sequence number {@code as}, entity name {@code an})
-   * come strictly before {@code b}? Times first, then entity keys, compared as longs. Where both tie, one entity's
-   * two timers (one interned name) order by their sequence numbers; only two names sharing their first eight
-   * chars need the timers themselves ({@link SimTimer#compareTo}: the names, then the sequence numbers).
+   * Does {@code a} (due at {@code at}, entity key {@code ak}) come strictly before {@code b}? Times
+   * first, then entity keys, compared as longs; the timers themselves only when both are equal.
    */
-  private static boolean precedes(long at, long ak, long as, String an, SimTimer a,
-      long bt, long bk, long bs, String bn, SimTimer b) {
-    return at < bt || (at == bt && (ak < bk || (ak == bk && (an == bn ? as < bs : a.compareTo(b) < 0))));
+  private static boolean precedes(long at, long ak, SimTimer a, long bt, long bk, SimTimer b) {
+    return at < bt || (at == bt && (ak < bk || (ak == bk && a.compareTo(b) < 0)));
   }
 
-  /**
-   * Sifts {@code x} (due at {@code xt}, entity key {@code xk}, sequence number {@code xs}, entity name {@code xn})
-   * down from node {@code k} of a heap of {@code n}.
-   */
-  private void siftDown(SimTimer x, long xt, long xk, long xs, String xn, int k, int n) {
+  /** Sifts {@code x} (due at {@code xt}, entity key {@code xk}) down from node {@code k} of a heap of {@code n}. */
+  private void siftDown(SimTimer x, long xt, long xk, int k, int n) {
     long[] ks = keys;
-    String[] ns = names;
     SimTimer[] items = timers;
     while (true) {
       int first = 4 * k + 1;
@@ -344,35 +288,28 @@ final class TimerHeap {
       }
       // The first in order among k's (up to four) children.
       int child = first;
-      long ct = ks[3 * first];
-      long ck = ks[3 * first + 1];
-      long cs = ks[3 * first + 2];
+      long ct = ks[2 * first];
+      long ck = ks[2 * first + 1];
       int end = Math.min(first + 4, n);
       for (int j = first + 1; j < end; j++) {
-        long jt = ks[3 * j];
-        long jk = ks[3 * j + 1];
-        long js = ks[3 * j + 2];
-        if (precedes(jt, jk, js, ns[j], items[j], ct, ck, cs, ns[child], items[child])) {
+        long jt = ks[2 * j];
+        long jk = ks[2 * j + 1];
+        if (precedes(jt, jk, items[j], ct, ck, items[child])) {
           child = j;
           ct = jt;
           ck = jk;
-          cs = js;
         }
       }
-      if (!precedes(ct, ck, cs, ns[child], items[child], xt, xk, xs, xn, x)) {
+      if (!precedes(ct, ck, items[child], xt, xk, x)) {
         break;
       }
-      ks[3 * k] = ct;
-      ks[3 * k + 1] = ck;
-      ks[3 * k + 2] = cs;
-      ns[k] = ns[child];
+      ks[2 * k] = ct;
+      ks[2 * k + 1] = ck;
       items[k] = items[child];
       k = child;
     }
-    ks[3 * k] = xt;
-    ks[3 * k + 1] = xk;
-    ks[3 * k + 2] = xs;
-    ns[k] = xn;
+    ks[2 * k] = xt;
+    ks[2 * k + 1] = xk;
     items[k] = x;
   }
 }

@@ -219,11 +219,12 @@ class TimerHeapTest {
 
   /**
    * A pool master's life on the queue: most timers are one entity's, thousands at one instant, ordered by their
-   * sequence numbers (which the queue keeps beside the times), among entities whose first eight chars are the
-   * master's or each other's, whose order the names decide before the sequence numbers: node-1000's timers are
-   * numbered from 0 and node-100's from a million, so sequence numbers alone would put node-1000's first. Some
-   * timers carry an equal name that is another string (not interned). In the heap, the lane and the far list,
-   * what comes out is what a TreeSet gives, timer for timer.
+   * sequence numbers, among entities whose first eight chars are the master's or each other's, whose order the
+   * names decide before the sequence numbers: node-1000's timers are numbered from 0 and node-100's from a million,
+   * so sequence numbers alone would put node-1000's first (a queue deciding ties of equal keys by sequence number
+   * where the names differ fails here). Some timers carry an equal name that is another string (not interned),
+   * which must order as the interned one does. In the heap, the lane and the far list, what comes out is what a
+   * TreeSet gives, timer for timer.
    */
   @Test
   void oneEntitysTimersAtOneInstantAndNamesSharingTheirFirstEightCharsKeepTheOrder() {
