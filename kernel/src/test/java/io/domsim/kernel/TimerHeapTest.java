@@ -217,6 +217,80 @@ class TimerHeapTest {
     assertTrue(sawFar > 100_000, "steps with timers in the far list: " + sawFar);
   }
 
+  /**
+   * A pool master's life on the queue: most timers are one entity's, thousands at one instant, ordered by their
+   * sequence numbers, among entities whose first eight chars are the master's or each other's, whose order the
+   * names decide before the sequence numbers: node-1000's timers are numbered from 0 and node-100's from a million,
+   * so sequence numbers alone would put node-1000's first (a queue deciding ties of equal keys by sequence number
+   * where the names differ fails here). Some timers carry an equal name that is another string (not interned),
+   * which must order as the interned one does. In the heap, the lane and the far list, what comes out is what a
+   * TreeSet gives, timer for timer.
+   */
+  @Test
+  void oneEntitysTimersAtOneInstantAndNamesSharingTheirFirstEightCharsKeepTheOrder() {
+    SplittableRandom r = new SplittableRandom(31);
+    String master = "node-1000/pool-master";
+    // Equal keys (their first eight chars are node-100), different names; and node-1/p, a key of its own.
+    String[] others = {"node-100/pool-master", "node-100", "node-1000/dom0", "node-1000", "node-1/pool-master"};
+    String[] names = new String[others.length + 1];
+    names[0] = master;
+    System.arraycopy(others, 0, names, 1, others.length);
+    long[] seqs = new long[names.length];
+    for (int i = 1; i < names.length; i++) {
+      seqs[i] = 1_000_000L * i;
+    }
+    TimerHeap heap = new TimerHeap(4);
+    java.util.TreeSet<SimTimer> reference = new java.util.TreeSet<>();
+    long now = 0;
+    int fired = 0;
+    int masterAfterMaster = 0;
+    int sharedKeyPairs = 0;
+    SimTimer previous = null;
+    for (int step = 0; step < 200_000; step++) {
+      int action = r.nextInt(10);
+      if (action < 6 || reference.isEmpty()) {
+        // Now and then a burst: the master sets a thousand timers at one instant, as when it answers a pool.
+        int burst = r.nextInt(500) == 0 ? 1_000 : 1;
+        long at = now + switch (r.nextInt(4)) {
+          case 0 -> 0;
+          case 1 -> 1;
+          case 2 -> r.nextInt(3) * 1_000_000_000L; // a few instants, far ahead of the rest at first
+          default -> r.nextInt(1_000);
+        };
+        for (int b = 0; b < burst; b++) {
+          int e = burst > 1 || r.nextInt(4) > 0 ? 0 : r.nextInt(names.length);
+          String name = r.nextInt(8) == 0 ? new String(names[e]) : names[e].intern();
+          SimTimer t = new SimTimer(at, name, seqs[e]++, null, null);
+          heap.add(t, r.nextInt(4) == 0);
+          reference.add(t);
+        }
+      } else {
+        SimTimer a = heap.poll();
+        assertSame(reference.pollFirst(), a, "timer " + fired);
+        if (previous != null && previous.time == a.time && previous.entityKey == a.entityKey) {
+          if (previous.entity.equals(a.entity)) {
+            masterAfterMaster += a.entity.equals(master) ? 1 : 0;
+          } else {
+            sharedKeyPairs++;
+          }
+        }
+        previous = a;
+        now = a.time;
+        fired++;
+      }
+      assertEquals(reference.size(), heap.size());
+      assertSame(reference.isEmpty() ? null : reference.first(), heap.peek(), "step " + step);
+    }
+    while (!reference.isEmpty()) {
+      assertSame(reference.pollFirst(), heap.poll());
+    }
+    assertNull(heap.poll());
+    // The cases the test is for happened: runs of the master's timers at one instant, and names with one key
+    // polled one after the other at one instant.
+    assertTrue(masterAfterMaster > 20_000 && sharedKeyPairs > 1_000, masterAfterMaster + " master after master, "
+        + sharedKeyPairs + " different names of one key in a row");
+  }
+
   /** Thousands of timers at one instant, set far ahead: one refill moves them all, in their order. */
   @Test
   void manyTimersAtOneFarInstantComeOutInTheirOrder() {
