@@ -15,8 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code domsim.cluster.members} and {@code --member}: real JVMs on loopback form one Akka Cluster, the first
- * member drives the run once every member is up, and all of them end with it. (Every node still runs in the
- * driving member: the time protocol across members is designed in docs/architecture.md, "Members", not built.)
+ * member drives the run once every member is up, and all of them end with it. Each member hosts its nodes
+ * (docs/architecture.md, "Members"): the report and the time series are the one JVM's, each member serves its own
+ * nodes' meters, and a member killed mid-run is left behind with its nodes failed.
  */
 class MembersIT {
 
