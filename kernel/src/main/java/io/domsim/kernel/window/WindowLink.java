@@ -29,13 +29,13 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
   public sealed interface Command {}
 
   /** A delivery for an actor of this member. */
-  public record Deliver(TimedDelivery<?> delivery) implements Command, CrossJvm {}
+  public record Deliver(TimedDelivery<?> delivery) implements InWindow, CrossJvm {}
 
   /** What another member's barrier event told actors of this member at zero time. */
-  public record Tells(BarrierTells tells) implements Command, CrossJvm {}
+  public record Tells(BarrierTells tells) implements InWindow, CrossJvm {}
 
   /** A delivery's revocation, for this member. */
-  public record Revoke(Revocation revocation) implements Command, CrossJvm {}
+  public record Revoke(Revocation revocation) implements InWindow, CrossJvm {}
 
   /**
    * Inputs for this member's replicas from one other member's window, in the order sent: the fabric's guest traffic
@@ -47,6 +47,22 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
       inputs = java.util.List.copyOf(inputs);
     }
   }
+
+  /**
+   * What one member sent another in a window (deliveries, revocations, barrier tells), in the order sent, in one
+   * message before the window's report: the receiver cannot use any of it before the window after, which waits for that
+   * report, so sending each as it comes bought nothing, and a burst of them (a setup's creates, a consolidation round's
+   * orders) could overflow Artery's outbound queue, which drops what does not fit. A window's messages to a member are
+   * now two or three (this, the replica inputs, the records), in parts when big.
+   */
+  public record Batch(java.util.List<InWindow> commands) implements Command, CrossJvm {
+    public Batch {
+      commands = java.util.List.copyOf(commands);
+    }
+  }
+
+  /** What a member sends another inside a window, in its {@link Batch}. */
+  public sealed interface InWindow extends Command permits Deliver, Revoke, Tells {}
 
   /** The driver's answer to the last window's reports. */
   public record Granted(WindowCoordinator.Grant grant) implements Command, CrossJvm {}
@@ -150,6 +166,7 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
     public void forget(String member) {
       forgotten.add(member);
       replicaInputs.remove(member);
+      batches.remove(member);
     }
 
 
@@ -226,7 +243,12 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
 
     @Override
     public void report(WindowCoordinator.Report report) {
-      // The window's replica inputs first (the report counts them; the receiver waits for them in any case).
+      // What the window sent each member, in one message each (the report counts the deliveries).
+      for (var each : batches.entrySet()) {
+        send(each.getKey(), new Batch(each.getValue())); // in parts when big
+      }
+      batches.clear();
+      // The window's replica inputs (the report counts them; the receiver waits for them in any case).
       for (var each : replicaInputs.entrySet()) {
         send(each.getKey(), new ReplicateAll(each.getValue())); // in parts when big
       }
@@ -236,17 +258,29 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
 
     @Override
     public void ship(String member, TimedDelivery<?> delivery) {
-      send(member, new Deliver(delivery));
+      batch(member, new Deliver(delivery));
     }
 
     @Override
     public void revoke(String member, Revocation revocation) {
-      send(member, new Revoke(revocation));
+      batch(member, new Revoke(revocation));
     }
 
     @Override
     public void shipTells(String member, BarrierTells tells) {
-      send(member, new Tells(tells));
+      batch(member, new Tells(tells));
+    }
+
+    /** What the window running sent each member, in order (the simulation thread's): sent at the report. */
+    private final TreeMap<String, java.util.List<InWindow>> batches = new TreeMap<>();
+
+    /** On the member's simulation thread, in a window: kept for {@code member}'s batch ({@link Batch}). */
+    private void batch(String member, InWindow command) {
+      if (forgotten.contains(member)) {
+        return; // lost: its process is gone
+      }
+      of(member); // fails now for a member with no link
+      batches.computeIfAbsent(member, m -> new java.util.ArrayList<>()).add(command);
     }
 
     /** The driver's word to a serving member that its windows begin ({@link Begin}). */
@@ -410,6 +444,10 @@ public final class WindowLink extends AbstractBehavior<WindowLink.Command> {
   private Behavior<Command> handle(Command command) {
     if (command instanceof Part p) {
       return onPart(p);
+    } else if (command instanceof Batch b) {
+      for (InWindow c : b.commands()) {
+        handle(c); // a Deliver, Revoke or Tells, each handled in place
+      }
     } else if (command instanceof Deliver d) {
       member.receive(d.delivery());
     } else if (command instanceof Tells t) {
