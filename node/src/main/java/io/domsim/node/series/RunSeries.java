@@ -32,8 +32,8 @@ public final class RunSeries {
   private final long intervalNanos;
   private final Supplier<EventKey> event;
   private final Map<String, NodeSeries> nodes = new TreeMap<>();
-  private List<NodeRow> nodeRows = new ArrayList<>();
-  private List<GuestRow> guestRows = new ArrayList<>();
+  /** One JVM: the rows on their way to the sink. */
+  private final SeriesChunks chunks;
   /** One JVM: the event the rows of {@link #ofEvent} were made in. */
   private EventKey current;
   private final List<SeriesRow> ofEvent = new ArrayList<>();
@@ -52,6 +52,7 @@ public final class RunSeries {
    */
   public RunSeries(SeriesSink sink, boolean guests, long intervalNanos, Supplier<EventKey> event) {
     this.sink = java.util.Objects.requireNonNull(sink, "sink");
+    this.chunks = new SeriesChunks(sink, CHUNK);
     this.guests = guests;
     this.intervalNanos = intervalNanos;
     this.event = event;
@@ -59,6 +60,7 @@ public final class RunSeries {
 
   private RunSeries(boolean guests, long intervalNanos, Supplier<EventKey> event) {
     this.sink = null;
+    this.chunks = null;
     this.guests = guests;
     this.intervalNanos = intervalNanos;
     this.event = event;
@@ -111,21 +113,7 @@ public final class RunSeries {
         break;
       }
     }
-    for (SeriesRow r : ofEvent) {
-      if (r instanceof NodeRow n) {
-        nodeRows.add(n);
-        if (nodeRows.size() >= CHUNK) {
-          sink.nodes(nodeRows);
-          nodeRows = new ArrayList<>();
-        }
-      } else if (r instanceof GuestRow g) {
-        guestRows.add(g);
-        if (guestRows.size() >= CHUNK) {
-          sink.guests(guestRows);
-          guestRows = new ArrayList<>();
-        }
-      }
-    }
+    ofEvent.forEach(chunks::add);
     ofEvent.clear();
   }
 
@@ -146,14 +134,7 @@ public final class RunSeries {
       n.end(endNanos);
       endEvent(); // a node's closing rows, then the next node's
     }
-    if (!nodeRows.isEmpty()) {
-      sink.nodes(nodeRows);
-      nodeRows = new ArrayList<>();
-    }
-    if (!guestRows.isEmpty()) {
-      sink.guests(guestRows);
-      guestRows = new ArrayList<>();
-    }
+    chunks.flush();
     sink.rounds(List.copyOf(rounds));
   }
 

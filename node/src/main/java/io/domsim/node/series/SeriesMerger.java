@@ -19,7 +19,8 @@ public final class SeriesMerger {
   private static final Comparator<SeriesRow> BY_NODE = Comparator.comparing(SeriesRow::node);
 
   private final SeriesSink sink;
-  private final int chunk;
+  /** Rows handed over in chunks ({@link RunSeries#CHUNK}, as one JVM does: few hand-offs to the writer). */
+  private final SeriesChunks chunks;
   private final List<Part> parts = new ArrayList<>();
   private final TreeMap<String, Long> lost = new TreeMap<>();
   private long writtenThrough = -1;
@@ -35,7 +36,7 @@ public final class SeriesMerger {
   /** With chunks of {@code chunk} rows (tests: 1, to see each row as it is written). */
   SeriesMerger(SeriesSink sink, int chunk) {
     this.sink = java.util.Objects.requireNonNull(sink, "sink");
-    this.chunk = chunk;
+    this.chunks = new SeriesChunks(sink, chunk);
   }
 
   /** From any thread: {@code member}'s rows made in its window {@code window}. */
@@ -103,7 +104,7 @@ public final class SeriesMerger {
     closings.forEach(closing::addAll);
     closing.sort(BY_NODE); // stable: each node's rows keep their order
     handOver(closing);
-    flush();
+    chunks.flush();
     sink.rounds(List.copyOf(rounds));
   }
 
@@ -122,37 +123,13 @@ public final class SeriesMerger {
     return lastRows.get(node);
   }
 
-  /** Rows handed over in chunks ({@link RunSeries#CHUNK}, as one JVM does: few hand-offs to the writer). */
-  private List<NodeRow> nodeChunk = new ArrayList<>();
-  private List<GuestRow> guestChunk = new ArrayList<>();
-
   private void handOver(List<SeriesRow> rows) {
     for (SeriesRow r : rows) {
       if (r instanceof NodeRow n) {
         lastRows.put(n.node(), n);
-        nodeChunk.add(n);
-        if (nodeChunk.size() >= chunk) {
-          sink.nodes(nodeChunk);
-          nodeChunk = new ArrayList<>();
-        }
-      } else if (r instanceof GuestRow g) {
-        guestChunk.add(g);
-        if (guestChunk.size() >= chunk) {
-          sink.guests(guestChunk);
-          guestChunk = new ArrayList<>();
-        }
       }
+      chunks.add(r);
     }
   }
 
-  private void flush() {
-    if (!nodeChunk.isEmpty()) {
-      sink.nodes(nodeChunk);
-      nodeChunk = new ArrayList<>();
-    }
-    if (!guestChunk.isEmpty()) {
-      sink.guests(guestChunk);
-      guestChunk = new ArrayList<>();
-    }
-  }
 }
