@@ -530,18 +530,8 @@ public final class ClusterRun implements AutoCloseable {
       }
       // What it sent with its reports, then the rest (its last window's).
       java.util.List<ObservationLog.Entry> facts = new java.util.ArrayList<>(overMembers.records().all(host.getKey()));
-      MemberHost.Gathered g;
-      do {
-        int from = facts.size();
-        g = await(kernel, AskPattern.<MemberHost.Command, MemberHost.Gathered>ask(host.getValue(),
-            replyTo -> new MemberHost.Gather(from, GATHER_FACTS, replyTo), java.time.Duration.ofSeconds(60),
-            system.scheduler()).toCompletableFuture(), "the facts of member " + host.getKey());
-        if (g.from() != from) {
-          throw new IllegalStateException(host.getKey() + " answered facts from " + g.from() + " when asked from "
-              + from + " (it has " + g.total() + ")");
-        }
-        facts.addAll(g.observations());
-      } while (facts.size() < g.total() && !g.observations().isEmpty());
+      MemberHost.Gathered g = gatherPages(host.getKey(), host.getValue(), "facts", facts.size(),
+          (from, replyTo) -> new MemberHost.Gather(from, GATHER_FACTS, replyTo), page -> facts.addAll(page.observations()));
       logs.add(facts);
       events[0] += g.events();
     }
@@ -579,23 +569,39 @@ public final class ClusterRun implements AutoCloseable {
       }
       java.util.List<io.domsim.node.series.KeyedRow> rows = new java.util.ArrayList<>();
       java.util.List<io.domsim.node.series.SeriesRow> closing = new java.util.ArrayList<>();
-      MemberHost.GatheredSeries g;
-      do {
-        int from = rows.size() + closing.size();
-        g = await(kernel, AskPattern.<MemberHost.Command, MemberHost.GatheredSeries>ask(host.getValue(),
-            replyTo -> new MemberHost.GatherSeries(end, from, GATHER_ROWS, replyTo), java.time.Duration.ofSeconds(60),
-            system.scheduler()).toCompletableFuture(), "the time series of member " + host.getKey());
-        if (g.from() != from) {
-          throw new IllegalStateException(host.getKey() + " answered rows from " + g.from() + " when asked from "
-              + from + " (it has " + g.total() + ")");
-        }
-        rows.addAll(g.rows());
-        closing.addAll(g.closing());
-      } while (rows.size() + closing.size() < g.total() && g.rows().size() + g.closing().size() > 0);
+      this.<MemberHost.GatheredSeries>gatherPages(host.getKey(), host.getValue(), "rows", 0,
+          (from, replyTo) -> new MemberHost.GatherSeries(end, from, GATHER_ROWS, replyTo), page -> {
+            rows.addAll(page.rows());
+            closing.addAll(page.closing());
+          });
       tails.add(rows);
       closings.add(closing);
     }
     overMembers.merger().end(tails, closings, overMembers.series().rounds());
+  }
+
+  /**
+   * Asks {@code member}'s host for what it has from index {@code first} on, a page at a time ({@code ask} from where
+   * and to whom), each page to {@code take}, until it has all ({@code total}) or a page is empty; the last page.
+   */
+  private <P extends MemberHost.Page> P gatherPages(String member, ActorRef<MemberHost.Command> host, String what,
+      int first, java.util.function.BiFunction<Integer, ActorRef<P>, MemberHost.Command> ask,
+      java.util.function.Consumer<P> take) throws InterruptedException {
+    int got = first;
+    P page;
+    do {
+      int from = got;
+      page = await(kernel, AskPattern.<MemberHost.Command, P>ask(host, replyTo -> ask.apply(from, replyTo),
+          java.time.Duration.ofSeconds(60), system.scheduler()).toCompletableFuture(), "the " + what + " of member "
+          + member);
+      if (page.from() != from) {
+        throw new IllegalStateException(member + " answered " + what + " from " + page.from() + " when asked from "
+            + from + " (it has " + page.total() + ")");
+      }
+      take.accept(page);
+      got += page.size();
+    } while (got < page.total() && page.size() > 0);
+    return page;
   }
 
   @Override

@@ -72,7 +72,21 @@ public final class MemberHost extends AbstractBehavior<MemberHost.Command> {
    * {@code total} in all.
    */
   public record GatheredSeries(String member, java.util.List<KeyedRow> rows, java.util.List<SeriesRow> closing,
-      int from, int total) implements CrossJvm {}
+      int from, int total) implements Page, CrossJvm {
+    @Override
+    public int size() {
+      return rows.size() + closing.size();
+    }
+  }
+
+  /** A page of a member's answer at the end: it starts at {@code from}, holds {@code size}, of {@code total}. */
+  public interface Page {
+    int from();
+
+    int size();
+
+    int total();
+  }
 
   /**
    * Some of the facts this member's nodes reported to its monitor (from index {@code from}, of {@code total}), for
@@ -80,7 +94,12 @@ public final class MemberHost extends AbstractBehavior<MemberHost.Command> {
    * not have: its fabric replica's and the barrier batches).
    */
   public record Gathered(String member, java.util.List<ObservationLog.Entry> observations, int from, int total,
-      long events) implements CrossJvm {}
+      long events) implements Page, CrossJvm {
+    @Override
+    public int size() {
+      return observations.size();
+    }
+  }
 
   private final ClusterSpec spec;
   private final String self;
