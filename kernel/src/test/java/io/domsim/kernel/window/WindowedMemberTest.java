@@ -154,19 +154,26 @@ class WindowedMemberTest {
     }
   }
 
+  /** The window link of driver m1 of members m1 and m2, alone in {@code system}. */
+  private static ActorRef<WindowLink.Command> driversLink(SimKernel kernel, ActorSystem<Void> system,
+      java.util.function.Consumer<WindowLink.Failed> onFailed, java.util.function.Consumer<WindowLink.Recorded> onRecorded) {
+    WindowLink.Links links = new WindowLink.Links();
+    WindowedMember member = new WindowedMember("m1", kernel, links);
+    ActorRef<WindowLink.Command> link = system.systemActorOf(WindowLink.create(member, new WindowCoordinator(
+        List.of("m1", "m2"), 10 * MS, 100 * MS), links, onFailed, onRecorded), "window-link",
+        akka.actor.typed.Props.empty());
+    links.set(system, new java.util.TreeMap<>(java.util.Map.of("m1", link)), "m1");
+    return link;
+  }
+
   /** A report the driver's coordinator refuses (a protocol error) fails the run instead of stopping the link. */
   @Test
   void aReportTheCoordinatorRefusesFailsTheRun() throws Exception {
     SimKernel kernel = SimKernel.create(ClockKind.VIRTUAL, 1, 1);
     ActorSystem<Void> system = kernel.startSystem("driver", Behaviors.empty(), ConfigFactory.empty());
     try {
-      WindowLink.Links links = new WindowLink.Links();
-      WindowedMember member = new WindowedMember("m1", kernel, links);
       CompletableFuture<WindowLink.Failed> failed = new CompletableFuture<>();
-      ActorRef<WindowLink.Command> link = system.systemActorOf(WindowLink.create(member, new WindowCoordinator(
-          List.of("m1", "m2"), 10 * MS, 100 * MS), links, failed::complete), "window-link",
-          akka.actor.typed.Props.empty());
-      links.set(system, new java.util.TreeMap<>(java.util.Map.of("m1", link)), "m1");
+      ActorRef<WindowLink.Command> link = driversLink(kernel, system, failed::complete, r -> { });
       link.tell(new WindowLink.Reported(new WindowCoordinator.Report("m9", 0, 0, Long.MAX_VALUE,
           new java.util.TreeMap<>())));
       WindowLink.Failed f = failed.get(10, SECONDS);
@@ -187,14 +194,10 @@ class WindowedMemberTest {
     SimKernel kernel = SimKernel.create(ClockKind.VIRTUAL, 1, 1);
     ActorSystem<Void> system = kernel.startSystem("driver", Behaviors.empty(), ConfigFactory.empty());
     try {
-      WindowLink.Links links = new WindowLink.Links();
-      WindowedMember member = new WindowedMember("m1", kernel, links);
       java.util.concurrent.LinkedBlockingQueue<WindowLink.Failed> failed = new java.util.concurrent.LinkedBlockingQueue<>();
-      ActorRef<WindowLink.Command> link = system.systemActorOf(WindowLink.create(member, new WindowCoordinator(
-          List.of("m1", "m2"), 10 * MS, 100 * MS), links, failed::add, r -> {
-            throw new IllegalStateException("not a fact: " + r.records());
-          }), "window-link", akka.actor.typed.Props.empty());
-      links.set(system, new java.util.TreeMap<>(java.util.Map.of("m1", link)), "m1");
+      ActorRef<WindowLink.Command> link = driversLink(kernel, system, failed::add, r -> {
+        throw new IllegalStateException("not a fact: " + r.records());
+      });
       link.tell(new WindowLink.Recorded("m2", 3, List.of("odd")));
       WindowLink.Failed f = failed.poll(10, SECONDS);
       org.junit.jupiter.api.Assertions.assertNotNull(f, "the run failed");
