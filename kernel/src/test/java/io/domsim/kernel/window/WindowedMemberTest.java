@@ -82,6 +82,68 @@ class WindowedMemberTest {
   }
 
   /**
+   * A loss told before a grant counts before it, whatever thread the grant comes from. The in-process driver hands a
+   * grant from the thread of the member whose report completed the window, which may be this member's own
+   * simulation thread: its task jumped ahead of the loss injected earlier from another thread, and the member ran
+   * the next window with what the lost member sent in a window no report counted (WindowedKernelsTest failed so, now
+   * and then, on a loaded machine).
+   */
+  @Test
+  void aLossToldBeforeAGrantFromTheMembersOwnThreadCountsFirst() throws Exception {
+    List<WindowCoordinator.Report> reports = new CopyOnWriteArrayList<>();
+    List<String> got = new CopyOnWriteArrayList<>();
+    SimKernel kernel = SimKernel.create(ClockKind.VIRTUAL, 1, 1);
+    CompletableFuture<ActorRef<String>> sink = new CompletableFuture<>();
+    ActorSystem<Void> system = kernel.startSystem("member", Behaviors.setup(ctx -> {
+      sink.complete(kernel.spawn(ctx, Behaviors.<String>receiveMessage(m -> {
+        got.add(kernel.now() + " " + m);
+        return Behaviors.same();
+      }), "sink"));
+      return Behaviors.empty();
+    }), ConfigFactory.empty());
+    try {
+      ActorRef<String> target = sink.get(10, SECONDS);
+      WindowedMember member = new WindowedMember("m1", kernel, new WindowedMember.Transport() {
+        @Override public void report(WindowCoordinator.Report r) {
+          reports.add(r);
+        }
+
+        @Override public void ship(String to, TimedDelivery<?> d) {
+          throw new AssertionError("m1 sends nothing here");
+        }
+
+        @Override public void revoke(String to, Revocation r) {
+          throw new AssertionError("m1 revokes nothing here");
+        }
+      });
+      member.start();
+      await(() -> reports.size() == 1);
+      member.grant(new WindowCoordinator.Grant(1, 10 * MS, java.util.Map.of("m2", 0L), false));
+      await(() -> reports.size() == 2);
+      // m2 sent this in window 1, then died before reporting it: its last counted window is 0.
+      member.receive(new TimedDelivery<>("m2", 1, new EventKey(15 * MS, "m2-entity", 0), target, "window 1's"));
+      java.util.concurrent.CountDownLatch lossTold = new java.util.concurrent.CountDownLatch(1);
+      kernel.inject(() -> {
+        try {
+          lossTold.await(); // the simulation thread is busy while the driver tells the loss
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+        // ... and then hands the grant that leaves m2 out from this member's own thread.
+        member.grant(new WindowCoordinator.Grant(2, 20 * MS, java.util.Map.of(), false));
+      });
+      member.lose("m2", 0);
+      lossTold.countDown();
+      await(() -> reports.size() == 3);
+      assertEquals(java.util.Map.of("m2", 0L), member.lost());
+      assertEquals(List.of(), got, "what m2 sent in a window no report counted is dropped");
+    } finally {
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().get(10, SECONDS);
+    }
+  }
+
+  /**
    * A failure of the member's kernel between two windows (here a protocol error: a revocation of a delivery it does
    * not hold) ends the member's run: the driver waits on {@link WindowedMember#ended} (ClusterRun.startOverMembers),
    * and it hung there forever, since no window was running whose horizon the failure could fail.
