@@ -53,7 +53,7 @@ final class MembersReader {
         continue;
       }
       MemberSpec member = new MemberSpec(name, host, port, metricsPort);
-      NodeReader.FirstDefinition taken = addresses.putIfAbsent(member.address(),
+      NodeReader.FirstDefinition taken = addresses.putIfAbsent(socket(host, port),
           new NodeReader.FirstDefinition(m.path(), m.field("port").location()));
       if (taken != null) {
         m.report(m.field("port"), host + ":" + port + " is already the address of " + taken.describe()
@@ -90,14 +90,14 @@ final class MembersReader {
 
   /**
    * With the metrics endpoint on, every member serves its nodes' meters on its own port ({@link
-   * MembersSpec#metricsPort}): on one host (the same {@code host}) no two members may take the same port, nor a
+   * MembersSpec#metricsPort}): on one host (the same {@code host}, {@link #socket}) no two members may take the same port, nor a
    * member's Akka port; each clash is reported at the member that comes second.
    */
   private static boolean metricsPortsApart(MembersSpec members, List<Section> listed, int base) {
     boolean ok = true;
     Map<String, String> taken = new TreeMap<>(); // host:port -> what holds it
     for (MemberSpec m : members.members()) {
-      taken.put(m.address(), m.name() + "'s cluster port");
+      taken.put(socket(m.host(), m.port()), m.name() + "'s cluster port");
     }
     for (int i = 0; i < members.members().size(); i++) {
       MemberSpec m = members.members().get(i);
@@ -114,7 +114,7 @@ final class MembersReader {
       if (port == 0) {
         continue;
       }
-      String holder = taken.putIfAbsent(m.host() + ":" + port, m.name() + "'s metrics port");
+      String holder = taken.putIfAbsent(socket(m.host(), port), m.name() + "'s metrics port");
       if (holder != null) {
         entry.report(at, m.name() + " would serve its meters on " + m.host() + ":" + port + ", which is already "
             + holder + "; give it another metrics-port (members on one host serve metrics.prometheus.port, + 1,"
@@ -123,6 +123,22 @@ final class MembersReader {
       }
     }
     return ok;
+  }
+
+  /**
+   * Where a member listening on {@code host} binds {@code port}, as far as the config alone tells: host names are
+   * case-insensitive and {@code localhost} is the loopback address it names on every machine, so "localhost" and
+   * "127.0.0.1" with one port are one socket, a clash to report now rather than a bind that fails at run time. No
+   * other name is looked up (validating a config must not wait on a name server).
+   */
+  static String socket(String host, int port) {
+    String h = host.toLowerCase(java.util.Locale.ROOT);
+    if (h.equals("localhost") || h.equals("localhost.")) {
+      h = "127.0.0.1";
+    } else if (h.equals("[::1]") || h.equals("0:0:0:0:0:0:0:1") || h.equals("[0:0:0:0:0:0:0:1]")) {
+      h = "::1";
+    }
+    return h + " " + port;
   }
 
   /** Every {@code member = NAME} names a listed member; each wrong entry is reported once. */

@@ -91,6 +91,23 @@ class MembersConfigTest {
         "t.conf:6: domsim.cluster.members[1].name:", "= 65536, which is not a port; give it a metrics-port");
   }
 
+  /** "localhost" and "127.0.0.1" are one address: a port both take clashes at validate, not when a bind fails. */
+  @Test
+  void localhostAndTheLoopbackAddressAreOneHost() throws ConfigProblems {
+    assertOnlyProblem("domsim {\n nodes = [ { name = n1 } ]\n cluster.members = [\n"
+            + " { name = m1, host = localhost, port = 25520 }\n { name = m2, host = \"127.0.0.1\", port = 25520 } ]\n}",
+        "t.conf:5: domsim.cluster.members[1].port:", "127.0.0.1:25520 is already the address of");
+    assertOnlyProblem("domsim {\n nodes = [ { name = n1 } ]\n metrics.prometheus { enabled = true, port = 9500 }\n"
+            + " cluster.members = [\n { name = m1, host = LocalHost, port = 25520 }\n"
+            + " { name = m2, host = \"127.0.0.1\", port = 25521, metrics-port = 9500 } ]\n}",
+        "t.conf:6: domsim.cluster.members[1].metrics-port:", "m2 would serve its meters on 127.0.0.1:9500, which is"
+            + " already m1's metrics port");
+    // Two loopback addresses are two sockets, and a name is not looked up: these stand.
+    assertEquals(2, parse("domsim {\n nodes = [ { name = n1 } ]\n metrics.prometheus { enabled = true, port = 9500 }\n"
+        + " cluster.members = [\n { name = m1, host = \"127.0.0.1\", port = 25520 }\n"
+        + " { name = m2, host = \"127.0.0.2\", port = 25520, metrics-port = 9500 } ]\n}").members().members().size());
+  }
+
   @Test
   void withoutTheEndpointMetricsPortsAreNotChecked() throws ConfigProblems {
     MembersSpec members = parse("domsim {\n nodes = [ { name = n1 } ]\n metrics.prometheus.port = 25520\n"
