@@ -157,34 +157,86 @@ final class CsvBytes {
     }
     digits(Math.abs(whole));
     buf[pos++] = '.';
-    long f = Math.abs(fraction);
+    int f = (int) Math.abs(fraction); // below 10^9: int arithmetic
     if (f == 0) {
       buf[pos++] = '0';
       return;
     }
     int end = 9;
-    while (f % 10 == 0) {
+    while (f % 100 == 0) {
+      f /= 100;
+      end -= 2;
+    }
+    if (f % 10 == 0) {
       f /= 10;
       end--;
     }
-    for (int i = end - 1; i >= 0; i--) {
-      buf[pos + i] = (byte) ('0' + f % 10);
-      f /= 10;
+    // end digits, leading zeros included, written from the right two at a time.
+    int p = pos + end;
+    int left = end;
+    while (left >= 2) {
+      int q = f / 100;
+      int r = f - q * 100;
+      buf[--p] = ONES[r];
+      buf[--p] = TENS[r];
+      f = q;
+      left -= 2;
+    }
+    if (left == 1) {
+      buf[--p] = (byte) ('0' + f);
     }
     pos += end;
   }
 
-  /** A non-negative number's digits. */
+  /** A non-negative number's digits, two at a time from the right (a division by 100 in place of two by 10). */
   private void digits(long v) {
-    int len = 1;
-    for (long x = v; x >= 10; x /= 10) {
-      len++;
+    int len = length(v);
+    int p = pos + len;
+    while (v >= Integer.MAX_VALUE) {
+      long q = v / 100;
+      int r = (int) (v - q * 100);
+      buf[--p] = ONES[r];
+      buf[--p] = TENS[r];
+      v = q;
     }
-    for (int i = len - 1; i >= 0; i--) {
-      buf[pos + i] = (byte) ('0' + v % 10);
-      v /= 10;
+    int i = (int) v;
+    while (i >= 100) {
+      int q = i / 100;
+      int r = i - q * 100;
+      buf[--p] = ONES[r];
+      buf[--p] = TENS[r];
+      i = q;
+    }
+    if (i >= 10) {
+      buf[--p] = ONES[i];
+      buf[--p] = TENS[i];
+    } else {
+      buf[--p] = (byte) ('0' + i);
     }
     pos += len;
+  }
+
+  /** How many digits a non-negative long has. */
+  private static int length(long v) {
+    long bound = 10;
+    for (int len = 1; len < 19; len++) {
+      if (v < bound) {
+        return len;
+      }
+      bound *= 10;
+    }
+    return 19;
+  }
+
+  /** The tens' and the ones' digit of 0 to 99, as bytes. */
+  private static final byte[] TENS = new byte[100];
+  private static final byte[] ONES = new byte[100];
+
+  static {
+    for (int i = 0; i < 100; i++) {
+      TENS[i] = (byte) ('0' + i / 10);
+      ONES[i] = (byte) ('0' + i % 10);
+    }
   }
 
   /** ASCII text that the printer never quotes (a number's toString). */
