@@ -23,36 +23,11 @@ class WindowedMemberTest {
 
   @Test
   void aDeliveryOfTheNextWindowDoesNotStandInForALateOneOfThisWindow() throws Exception {
-    List<WindowCoordinator.Report> reports = new CopyOnWriteArrayList<>();
-    List<String> got = new CopyOnWriteArrayList<>();
-    SimKernel kernel = SimKernel.create(ClockKind.VIRTUAL, 1, 1);
-    CompletableFuture<ActorRef<String>> sink = new CompletableFuture<>();
-    ActorSystem<Void> system = kernel.startSystem("member", Behaviors.setup(ctx -> {
-      sink.complete(kernel.spawn(ctx, Behaviors.<String>receiveMessage(m -> {
-        got.add(kernel.now() + " " + m);
-        return Behaviors.same();
-      }), "sink"));
-      return Behaviors.empty();
-    }), ConfigFactory.empty());
-    try {
-      ActorRef<String> target = sink.get(10, SECONDS);
-      WindowedMember member = new WindowedMember("m2", kernel, new WindowedMember.Transport() {
-        @Override public void report(WindowCoordinator.Report r) {
-          reports.add(r);
-        }
-
-        @Override public void ship(String to, TimedDelivery<?> d) {
-          throw new AssertionError("m2 sends nothing here");
-        }
-
-        @Override public void revoke(String to, Revocation r) {
-          throw new AssertionError("m2 revokes nothing here");
-        }
-
-        @Override public void shipTells(String to, BarrierTells t) {
-          throw new AssertionError("m2 runs no barrier here");
-        }
-      });
+    try (SinkRig rig = sinkRig("m2")) {
+      List<WindowCoordinator.Report> reports = rig.reports();
+      List<String> got = rig.got();
+      ActorRef<String> target = rig.target();
+      WindowedMember member = rig.member();
       member.start();
       await(() -> reports.size() == 1);
       // Window 1 is [0, 10 ms): m1 sent one delivery to m2 in window 0, due at 10 ms.
@@ -75,21 +50,20 @@ class WindowedMemberTest {
       member.grant(new WindowCoordinator.Grant(3, 30 * MS, java.util.Map.of("m1", 2L, "m3", 1L), false));
       await(() -> reports.size() == 4);
       assertEquals(List.of(10 * MS + " window 0's", 15 * MS + " window 1's", 25 * MS + " window 2's"), got);
-    } finally {
+    }
+  }
+
+  /** A member with one actor that logs what it gets ({@code got}), and a transport that keeps its reports. */
+  private record SinkRig(SimKernel kernel, ActorSystem<Void> system, ActorRef<String> target, WindowedMember member,
+      List<WindowCoordinator.Report> reports, List<String> got) implements AutoCloseable {
+    @Override
+    public void close() throws Exception {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(10, SECONDS);
     }
   }
 
-  /**
-   * A loss told before a grant counts before it, whatever thread the grant comes from. The in-process driver hands a
-   * grant from the thread of the member whose report completed the window, which may be this member's own
-   * simulation thread: its task jumped ahead of the loss injected earlier from another thread, and the member ran
-   * the next window with what the lost member sent in a window no report counted (WindowedKernelsTest failed so, now
-   * and then, on a loaded machine).
-   */
-  @Test
-  void aLossToldBeforeAGrantFromTheMembersOwnThreadCountsFirst() throws Exception {
+  private static SinkRig sinkRig(String name) throws Exception {
     List<WindowCoordinator.Report> reports = new CopyOnWriteArrayList<>();
     List<String> got = new CopyOnWriteArrayList<>();
     SimKernel kernel = SimKernel.create(ClockKind.VIRTUAL, 1, 1);
@@ -101,21 +75,40 @@ class WindowedMemberTest {
       }), "sink"));
       return Behaviors.empty();
     }), ConfigFactory.empty());
-    try {
-      ActorRef<String> target = sink.get(10, SECONDS);
-      WindowedMember member = new WindowedMember("m1", kernel, new WindowedMember.Transport() {
-        @Override public void report(WindowCoordinator.Report r) {
-          reports.add(r);
-        }
+    WindowedMember member = new WindowedMember(name, kernel, new WindowedMember.Transport() {
+      @Override public void report(WindowCoordinator.Report r) {
+        reports.add(r);
+      }
 
-        @Override public void ship(String to, TimedDelivery<?> d) {
-          throw new AssertionError("m1 sends nothing here");
-        }
+      @Override public void ship(String to, TimedDelivery<?> d) {
+        throw new AssertionError(name + " sends nothing here");
+      }
 
-        @Override public void revoke(String to, Revocation r) {
-          throw new AssertionError("m1 revokes nothing here");
-        }
-      });
+      @Override public void revoke(String to, Revocation r) {
+        throw new AssertionError(name + " revokes nothing here");
+      }
+
+      @Override public void shipTells(String to, BarrierTells t) {
+        throw new AssertionError(name + " runs no barrier here");
+      }
+    });
+    return new SinkRig(kernel, system, sink.get(10, SECONDS), member, reports, got);
+  }
+
+  /**
+   * A loss told before a grant counts before it, whatever thread the grant comes from. The in-process driver hands a
+   * grant from the thread of the member whose report completed the window, which may be this member's own
+   * simulation thread: its task jumped ahead of the loss injected earlier from another thread, and the member ran
+   * the next window with what the lost member sent in a window no report counted (WindowedKernelsTest failed so, now
+   * and then, on a loaded machine).
+   */
+  @Test
+  void aLossToldBeforeAGrantFromTheMembersOwnThreadCountsFirst() throws Exception {
+    try (SinkRig rig = sinkRig("m1")) {
+      List<WindowCoordinator.Report> reports = rig.reports();
+      SimKernel kernel = rig.kernel();
+      WindowedMember member = rig.member();
+      ActorRef<String> target = rig.target();
       member.start();
       await(() -> reports.size() == 1);
       member.grant(new WindowCoordinator.Grant(1, 10 * MS, java.util.Map.of("m2", 0L), false));
@@ -136,10 +129,7 @@ class WindowedMemberTest {
       lossTold.countDown();
       await(() -> reports.size() == 3);
       assertEquals(java.util.Map.of("m2", 0L), member.lost());
-      assertEquals(List.of(), got, "what m2 sent in a window no report counted is dropped");
-    } finally {
-      system.terminate();
-      system.getWhenTerminated().toCompletableFuture().get(10, SECONDS);
+      assertEquals(List.of(), rig.got(), "what m2 sent in a window no report counted is dropped");
     }
   }
 
