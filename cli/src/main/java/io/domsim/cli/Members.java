@@ -170,7 +170,8 @@ final class Members {
     String why = "unreachable for " + MemberWatch.MEMBER_GONE.toSeconds() + " s or left (its process died, or the"
         + " network between the members is down)";
     err.println("domsim: member " + member + " at " + address + " is " + why + ": " + (nodes.isEmpty()
-        ? "it hosted no node" : "its nodes " + String.join(", ", nodes) + " fail at the next window boundary")
+        ? "it hosted no node" : "its nodes " + String.join(", ", nodes)
+        + " fail at the next window boundary, if the run has not ended by then")
         + "; the run goes on.");
     err.flush();
     run.memberLost(member, why);
