@@ -213,6 +213,16 @@ public final class SimKernel {
   }
 
   /**
+   * As {@link #inject}, but behind everything injected before it from any thread, even when called on the
+   * simulation thread (where {@link #inject} runs the action within the current event, ahead of them): for
+   * messages whose order among themselves is the protocol's, from whatever thread each is handed over (the
+   * window protocol's grants and losses).
+   */
+  public void injectInOrder(Runnable action) {
+    loop.injectInOrder(action);
+  }
+
+  /**
    * Lets time advance up to {@code untilNanos} (inclusive). The stage completes, on the simulation
    * thread, with the simulated time when every timer up to then has fired and the simulation is idle;
    * or exceptionally with a {@link SimulationFailedException} as soon as the simulation fails (at once

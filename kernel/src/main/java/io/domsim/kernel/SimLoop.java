@@ -276,6 +276,18 @@ final class SimLoop extends AbstractExecutorService {
     execute(onLoopThread() ? action : new Injection(action));
   }
 
+  /** As {@link #inject}, queued behind every injection before it even from the loop thread. */
+  void injectInOrder(Runnable action) {
+    if (shutdown) {
+      throw new RejectedExecutionException("simulation loop is shut down");
+    }
+    external.add(new Injection(action));
+    Thread t = thread;
+    if (t != null && t != Thread.currentThread()) {
+      LockSupport.unpark(t);
+    }
+  }
+
   /** Called on the loop thread: run until no timer is due at or before {@code until}. */
   void setHorizon(long until, CompletableFuture<Long> reached) {
     setHorizon(until, null, reached);

@@ -304,38 +304,24 @@ public final class WindowedMember {
   /**
    * From the driver, on any thread: {@code member} is lost for good ({@link WindowCoordinator#lose}); what it sent
    * after window {@code lastWindow} is dropped, and no window waits for anything from it any more. It comes before
-   * any grant that leaves the member out, and counts before it whatever thread that grant comes from (a task of this
-   * member's own thread runs before one injected earlier from another: {@link #lossesTold}).
+   * any grant that leaves the member out; both are taken in the order handed over, from whatever thread ({@link
+   * SimKernel#injectInOrder}: a grant handed over on this member's own thread, as the in-process driver does when this
+   * member's report completes a window, ran ahead of a loss injected before it from another, and the member ran the
+   * next window with what the lost member sent after its last counted window).
    */
   public void lose(String member, long lastWindow) {
-    lossesTold.add(new Loss(member, lastWindow));
-    kernel.inject(() -> {
-      applyLossesTold();
-      maybeRun();
-    });
-  }
-
-  private record Loss(String member, long lastWindow) {}
-
-  /** Losses told and not yet applied: the next grant applies them first, then this member's own tasks do. */
-  private final java.util.concurrent.ConcurrentLinkedQueue<Loss> lossesTold =
-      new java.util.concurrent.ConcurrentLinkedQueue<>();
-
-  /** On the simulation thread. */
-  private void applyLossesTold() {
-    for (Loss l; (l = lossesTold.poll()) != null; ) {
-      if (l.member().equals(name)) {
+    kernel.injectInOrder(() -> {
+      if (member.equals(name)) {
         throw new IllegalStateException(name + " was told it is lost");
       }
-      String member = l.member();
-      long lastWindow = l.lastWindow();
       lost.put(member, lastWindow);
       held.removeIf(h -> h.from().equals(member) && h.window() > lastWindow);
       receivedByWindow.remove(member);
       receivedEarlier.remove(member);
       transport.forget(member);
       onLoss.accept(member, lastWindow);
-    }
+      maybeRun();
+    });
   }
 
   /** Told on the simulation thread of each member lost ({@link #lose}), with the last window of its that counts. */
@@ -430,8 +416,7 @@ public final class WindowedMember {
 
   /** From the driver, on any thread: the next window, or the end. */
   public void grant(WindowCoordinator.Grant grant) {
-    kernel.inject(() -> {
-      applyLossesTold(); // told before this grant (it may come from this very thread, ahead of their tasks)
+    kernel.injectInOrder(() -> { // behind what was handed over before it: a loss, deliveries (see lose)
       if (pending != null || grant.window() != windows + 1) {
         // A protocol error: it fails the run (a task that throws on the simulation thread does).
         throw new IllegalStateException(name + " got the grant of window " + grant.window() + " after window "

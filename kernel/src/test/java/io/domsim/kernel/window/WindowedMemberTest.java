@@ -134,6 +134,37 @@ class WindowedMemberTest {
   }
 
   /**
+   * What a member sent up to its last counted window, handed over before its loss, still counts, though the grant
+   * that follows comes from the member's own thread (a review's case against a first fix, which applied every loss
+   * told before the grant ahead of the deliveries handed over before it).
+   */
+  @Test
+  void whatALostMemberSentInItsLastCountedWindowStillCountsBeforeAGrantFromTheMembersOwnThread() throws Exception {
+    try (SinkRig rig = sinkRig("m1")) {
+      WindowedMember member = rig.member();
+      member.start();
+      await(() -> rig.reports().size() == 1);
+      member.grant(new WindowCoordinator.Grant(1, 10 * MS, java.util.Map.of("m2", 0L), false));
+      await(() -> rig.reports().size() == 2);
+      java.util.concurrent.CountDownLatch handedOver = new java.util.concurrent.CountDownLatch(1);
+      rig.kernel().inject(() -> {
+        try {
+          handedOver.await();
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+        member.grant(new WindowCoordinator.Grant(2, 20 * MS, java.util.Map.of("m2", 1L), false));
+      });
+      // m2 sent this in window 1, which its report counted (the grant counts it); then m2 was lost.
+      member.receive(new TimedDelivery<>("m2", 1, new EventKey(15 * MS, "m2-entity", 0), rig.target(), "window 1's"));
+      member.lose("m2", 1);
+      handedOver.countDown();
+      await(() -> rig.reports().size() == 3);
+      assertEquals(List.of(15 * MS + " window 1's"), rig.got());
+    }
+  }
+
+  /**
    * A failure of the member's kernel between two windows (here a protocol error: a revocation of a delivery it does
    * not hold) ends the member's run: the driver waits on {@link WindowedMember#ended} (ClusterRun.startOverMembers),
    * and it hung there forever, since no window was running whose horizon the failure could fail.
