@@ -28,6 +28,7 @@ final class MembersReader {
     List<Section> listed = new ArrayList<>();
     Map<String, NodeReader.FirstDefinition> names = new LinkedHashMap<>();
     Map<String, NodeReader.FirstDefinition> addresses = new TreeMap<>();
+    Map<String, String> hostWritten = new TreeMap<>(); // socket -> the host as its first member wrote it
     boolean ok = joinTimeout != null;
     List<Section> entries = cluster.entries("members", EXAMPLE);
     if (entries.size() > MAX_MEMBERS) {
@@ -56,11 +57,14 @@ final class MembersReader {
       NodeReader.FirstDefinition taken = addresses.putIfAbsent(socket(host, port),
           new NodeReader.FirstDefinition(m.path(), m.field("port").location()));
       if (taken != null) {
+        String written = hostWritten.get(socket(host, port));
         m.report(m.field("port"), host + ":" + port + " is already the address of " + taken.describe()
+            + (written.equals(host) ? "" : ", written there " + written + ":" + port + " (the same address)")
             + "; give each member its own port (or host)");
         ok = false;
         continue;
       }
+      hostWritten.put(socket(host, port), host);
       members.add(member);
       listed.add(m);
     }
@@ -90,14 +94,14 @@ final class MembersReader {
 
   /**
    * With the metrics endpoint on, every member serves its nodes' meters on its own port ({@link
-   * MembersSpec#metricsPort}): on one host (the same {@code host}, {@link #socket}) no two members may take the same port, nor a
+   * MembersSpec#metricsPort}): on one machine ({@link #machine}) no two members may take the same port, nor a
    * member's Akka port; each clash is reported at the member that comes second.
    */
   private static boolean metricsPortsApart(MembersSpec members, List<Section> listed, int base) {
     boolean ok = true;
-    Map<String, String> taken = new TreeMap<>(); // host:port -> what holds it
+    Map<String, String> taken = new TreeMap<>(); // machine and port -> what holds it
     for (MemberSpec m : members.members()) {
-      taken.put(socket(m.host(), m.port()), m.name() + "'s cluster port");
+      taken.put(machine(m.host()) + " " + m.port(), m.name() + "'s cluster port");
     }
     for (int i = 0; i < members.members().size(); i++) {
       MemberSpec m = members.members().get(i);
@@ -114,11 +118,11 @@ final class MembersReader {
       if (port == 0) {
         continue;
       }
-      String holder = taken.putIfAbsent(socket(m.host(), port), m.name() + "'s metrics port");
+      String holder = taken.putIfAbsent(machine(m.host()) + " " + port, m.name() + "'s metrics port");
       if (holder != null) {
-        entry.report(at, m.name() + " would serve its meters on " + m.host() + ":" + port + ", which is already "
-            + holder + "; give it another metrics-port (members on one host serve metrics.prometheus.port, + 1,"
-            + " + 2, ... in list order unless told)");
+        entry.report(at, m.name() + " would serve its meters on port " + port + " of its machine (" + m.host()
+            + "), which is already " + holder + "; give it another metrics-port (members serve metrics.prometheus"
+            + ".port, + 1, + 2, ... in list order unless told, on metrics.prometheus.host of their machine)");
         ok = false;
       }
     }
@@ -139,6 +143,21 @@ final class MembersReader {
       h = "::1";
     }
     return h + " " + port;
+  }
+
+  /**
+   * The machine a member listening on {@code host} runs on, as far as the config alone tells: every loopback
+   * address (127.0.0.0/8, ::1, localhost) is this machine's, and other names are told apart as written (any case).
+   * A member serves its meters on {@code metrics.prometheus.host}, not on its own host, so members on one machine
+   * clash on one metrics port whatever their hosts (and a metrics port is kept off every cluster port there).
+   */
+  static String machine(String host) {
+    String h = host.toLowerCase(java.util.Locale.ROOT);
+    if (h.equals("localhost") || h.equals("localhost.") || h.startsWith("127.") || h.equals("::1")
+        || h.equals("[::1]") || h.equals("0:0:0:0:0:0:0:1") || h.equals("[0:0:0:0:0:0:0:1]")) {
+      return "loopback";
+    }
+    return h;
   }
 
   /** Every {@code member = NAME} names a listed member; each wrong entry is reported once. */

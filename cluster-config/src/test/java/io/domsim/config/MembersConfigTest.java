@@ -78,34 +78,42 @@ class MembersConfigTest {
     assertOnlyProblem("domsim {\n nodes = [ { name = n1 } ]\n metrics.prometheus { enabled = true, port = 9500 }\n"
             + " cluster.members = [\n { name = m1, host = \"127.0.0.1\", port = 25520 }\n"
             + " { name = m2, host = \"127.0.0.1\", port = 25521, metrics-port = 9500 } ]\n}",
-        "t.conf:6: domsim.cluster.members[1].metrics-port:", "m2 would serve its meters on 127.0.0.1:9500, which is"
-            + " already m1's metrics port; give it another metrics-port");
+        "t.conf:6: domsim.cluster.members[1].metrics-port:", "m2 would serve its meters on port 9500 of its machine"
+            + " (127.0.0.1), which is already m1's metrics port; give it another metrics-port");
     assertOnlyProblem("domsim {\n nodes = [ { name = n1 } ]\n metrics.prometheus { enabled = true, port = 25520 }\n"
             + " cluster.members = [\n { name = m1, host = \"127.0.0.1\", port = 25521 }\n"
             + " { name = m2, host = \"127.0.0.1\", port = 25522 } ]\n}",
-        "t.conf:6: domsim.cluster.members[1].name:", "m2 would serve its meters on 127.0.0.1:25521, which is already"
-            + " m1's cluster port");
+        "t.conf:6: domsim.cluster.members[1].name:", "m2 would serve its meters on port 25521 of its machine"
+            + " (127.0.0.1), which is already m1's cluster port");
     assertOnlyProblem("domsim {\n nodes = [ { name = n1 } ]\n metrics.prometheus { enabled = true, port = 65535 }\n"
             + " cluster.members = [\n { name = m1, host = \"127.0.0.1\", port = 25521 }\n"
             + " { name = m2, host = \"10.0.0.2\", port = 25522 } ]\n}",
         "t.conf:6: domsim.cluster.members[1].name:", "= 65536, which is not a port; give it a metrics-port");
   }
 
-  /** "localhost" and "127.0.0.1" are one address: a port both take clashes at validate, not when a bind fails. */
+  /**
+   * "localhost" and "127.0.0.1" are one address: a cluster port both take clashes at validate, not when a bind fails.
+   * Every loopback address is one machine, where the members serve their meters on one host
+   * (metrics.prometheus.host): one metrics port for two of them clashes, though their own hosts differ.
+   */
   @Test
   void localhostAndTheLoopbackAddressAreOneHost() throws ConfigProblems {
     assertOnlyProblem("domsim {\n nodes = [ { name = n1 } ]\n cluster.members = [\n"
             + " { name = m1, host = localhost, port = 25520 }\n { name = m2, host = \"127.0.0.1\", port = 25520 } ]\n}",
-        "t.conf:5: domsim.cluster.members[1].port:", "127.0.0.1:25520 is already the address of");
+        "t.conf:5: domsim.cluster.members[1].port:", "127.0.0.1:25520 is already the address of domsim.cluster"
+            + ".members[0] (t.conf:4), written there localhost:25520 (the same address); give each member its own port");
     assertOnlyProblem("domsim {\n nodes = [ { name = n1 } ]\n metrics.prometheus { enabled = true, port = 9500 }\n"
             + " cluster.members = [\n { name = m1, host = LocalHost, port = 25520 }\n"
-            + " { name = m2, host = \"127.0.0.1\", port = 25521, metrics-port = 9500 } ]\n}",
-        "t.conf:6: domsim.cluster.members[1].metrics-port:", "m2 would serve its meters on 127.0.0.1:9500, which is"
-            + " already m1's metrics port");
-    // Two loopback addresses are two sockets, and a name is not looked up: these stand.
+            + " { name = m2, host = \"127.0.0.2\", port = 25521, metrics-port = 9500 } ]\n}",
+        "t.conf:6: domsim.cluster.members[1].metrics-port:", "m2 would serve its meters on port 9500 of its machine"
+            + " (127.0.0.2), which is already m1's metrics port");
+    // Two loopback addresses are two sockets for the members' own ports, and other names are not looked up.
     assertEquals(2, parse("domsim {\n nodes = [ { name = n1 } ]\n metrics.prometheus { enabled = true, port = 9500 }\n"
         + " cluster.members = [\n { name = m1, host = \"127.0.0.1\", port = 25520 }\n"
-        + " { name = m2, host = \"127.0.0.2\", port = 25520, metrics-port = 9500 } ]\n}").members().members().size());
+        + " { name = m2, host = \"127.0.0.2\", port = 25520 } ]\n}").members().members().size());
+    assertEquals(2, parse("domsim {\n nodes = [ { name = n1 } ]\n metrics.prometheus { enabled = true, port = 9500 }\n"
+        + " cluster.members = [\n { name = m1, host = \"host-a\", port = 25520 }\n"
+        + " { name = m2, host = \"host-b\", port = 25520, metrics-port = 9500 } ]\n}").members().members().size());
   }
 
   @Test
