@@ -26,22 +26,23 @@ class LauncherClassArchiveIT {
   @TempDir
   Path tmp;
 
-  record Outcome(int code, String err, String classLoads) {}
+  record Outcome(int code, String out, String err, String classLoads) {}
 
   /** {@code ./domsim run --duration 10s --out DIR}, logging where each class came from. */
   private Outcome launch(String name, boolean cds) throws IOException, InterruptedException {
     Path log = tmp.resolve(name + "-classes.log");
     Path err = tmp.resolve(name + "-err.txt");
+    Path out = tmp.resolve(name + "-out.txt");
     ProcessBuilder pb = new ProcessBuilder("bash", ROOT.resolve("domsim").toString(), "run", "--duration", "10s",
         "--out", tmp.resolve(name).toString());
     pb.environment().put("DOMSIM_JAVA_OPTS", "-Xmx1g -XX:+UseParallelGC -Xlog:class+load=info:file=" + log);
     if (!cds) {
       pb.environment().put("DOMSIM_CDS", "off");
     }
-    Process p = pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
+    Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     assertTrue(p.waitFor(10, TimeUnit.MINUTES), "domsim did not end");
-    return new Outcome(p.exitValue(), Files.readString(err, StandardCharsets.UTF_8),
-        Files.readString(log, StandardCharsets.UTF_8));
+    return new Outcome(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8), Files.readString(log, StandardCharsets.UTF_8));
   }
 
   private static String sourceOfMain(Outcome o) {
@@ -51,7 +52,9 @@ class LauncherClassArchiveIT {
 
   @Test
   void theArchiveIsMadeOnceAndMapsDomsimsClassesWithTheSameResults() throws Exception {
-    Files.deleteIfExists(ARCHIVE);
+    for (String made : new String[] {"", ".failed", ".jvm"}) { // the archive, and what the launcher keeps beside it
+      Files.deleteIfExists(Path.of(ARCHIVE + made));
+    }
 
     Outcome off = launch("off", false);
     assertEquals(0, off.code(), off.err());
@@ -72,7 +75,12 @@ class LauncherClassArchiveIT {
       assertTrue(sourceOfMain(o).endsWith("source: shared objects file (top)"), sourceOfMain(o));
       long mapped = o.classLoads().lines().filter(l -> l.endsWith("source: shared objects file (top)")).count();
       assertTrue(mapped > 1_000, mapped + " classes mapped from the archive"); // Akka's, Scala's, domsim's
-      assertFalse(o.err().contains("[cds]") || o.err().contains("CDS"), "the JVM says nothing of it: " + o.err());
+      // The JVM writes its warnings to standard output: nothing of the archive there, nor on standard error.
+      for (String printed : new String[] {o.out(), o.err()}) {
+        assertFalse(printed.contains("[cds") || printed.contains("CDS") || printed.contains("shared archive"),
+            "the JVM says nothing of it: " + printed);
+      }
+      assertTrue(o.out().contains("simulated 10s in"), o.out());
     }
 
     assertEquals(withoutWallClock(Cli.report(tmp.resolve("off"))), withoutWallClock(Cli.report(tmp.resolve("second"))),
