@@ -278,14 +278,7 @@ final class SimLoop extends AbstractExecutorService {
 
   /** As {@link #inject}, queued behind every injection before it even from the loop thread. */
   void injectInOrder(Runnable action) {
-    if (shutdown) {
-      throw new RejectedExecutionException("simulation loop is shut down");
-    }
-    external.add(new Injection(action));
-    Thread t = thread;
-    if (t != null && t != Thread.currentThread()) {
-      LockSupport.unpark(t);
-    }
+    addExternal(new Injection(action));
   }
 
   /** Called on the loop thread: run until no timer is due at or before {@code until}. */
@@ -495,14 +488,19 @@ final class SimLoop extends AbstractExecutorService {
       // Once shut down the loop runs nothing more, so the loop thread needs no rejection check.
       local.addLast(command);
     } else {
-      if (shutdown) {
-        throw new RejectedExecutionException("simulation loop is shut down");
-      }
-      external.add(command);
-      Thread t = thread;
-      if (t != null) {
-        LockSupport.unpark(t);
-      }
+      addExternal(command);
+    }
+  }
+
+  /** Queues {@code command} behind everything from outside, and wakes the loop. */
+  private void addExternal(Runnable command) {
+    if (shutdown) {
+      throw new RejectedExecutionException("simulation loop is shut down");
+    }
+    external.add(command);
+    Thread t = thread;
+    if (t != null) {
+      LockSupport.unpark(t);
     }
   }
 
