@@ -171,20 +171,7 @@ final class CsvBytes {
       f /= 10;
       end--;
     }
-    // end digits, leading zeros included, written from the right two at a time.
-    int p = pos + end;
-    int left = end;
-    while (left >= 2) {
-      int q = f / 100;
-      int r = f - q * 100;
-      buf[--p] = ONES[r];
-      buf[--p] = TENS[r];
-      f = q;
-      left -= 2;
-    }
-    if (left == 1) {
-      buf[--p] = (byte) ('0' + f);
-    }
+    putDigits(f, end); // leading zeros included
     pos += end;
   }
 
@@ -192,28 +179,33 @@ final class CsvBytes {
   private void digits(long v) {
     int len = length(v);
     int p = pos + len;
-    while (v >= Integer.MAX_VALUE) {
+    while (v >= Integer.MAX_VALUE) { // the digits beyond an int's, in long arithmetic
       long q = v / 100;
       int r = (int) (v - q * 100);
       buf[--p] = ONES[r];
       buf[--p] = TENS[r];
       v = q;
     }
-    int i = (int) v;
-    while (i >= 100) {
+    putDigits((int) v, p - pos);
+    pos += len;
+  }
+
+  /**
+   * The last {@code count} digits of {@code i} (leading zeros included) at {@code pos}, written from the right; the
+   * caller moves {@code pos}.
+   */
+  private void putDigits(int i, int count) {
+    int p = pos + count;
+    while (p - pos >= 2) {
       int q = i / 100;
       int r = i - q * 100;
       buf[--p] = ONES[r];
       buf[--p] = TENS[r];
       i = q;
     }
-    if (i >= 10) {
-      buf[--p] = ONES[i];
-      buf[--p] = TENS[i];
-    } else {
+    if (p > pos) {
       buf[--p] = (byte) ('0' + i);
     }
-    pos += len;
   }
 
   /** How many digits a non-negative long has. */
