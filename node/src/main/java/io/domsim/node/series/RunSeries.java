@@ -3,7 +3,6 @@ package io.domsim.node.series;
 import io.domsim.config.NodeSpec;
 import io.domsim.kernel.EventKey;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,8 +23,6 @@ import java.util.function.Supplier;
 public final class RunSeries {
   /** Rows handed over at a time: few enough hand-overs, little held back. */
   static final int CHUNK = 4096;
-
-  private static final Comparator<SeriesRow> BY_NODE = Comparator.comparing(SeriesRow::node);
 
   private final SeriesSink sink; // null: keyed, for the driver
   private final boolean guests;
@@ -109,7 +106,7 @@ public final class RunSeries {
     String first = ofEvent.get(0).node();
     for (SeriesRow r : ofEvent) {
       if (!r.node().equals(first)) {
-        ofEvent.sort(BY_NODE); // stable: each node's rows keep their order
+        ofEvent.sort(SeriesRow.BY_NODE); // stable: each node's rows keep their order
         break;
       }
     }

@@ -2,7 +2,6 @@ package io.domsim.node.series;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.TreeMap;
 
@@ -15,8 +14,6 @@ import java.util.TreeMap;
  */
 public final class SeriesMerger {
   private record Part(String member, long window, List<KeyedRow> rows) {}
-
-  private static final Comparator<SeriesRow> BY_NODE = Comparator.comparing(SeriesRow::node);
 
   private final SeriesSink sink;
   /** Rows handed over in chunks ({@link RunSeries#CHUNK}, as one JVM does: few hand-offs to the writer). */
@@ -102,17 +99,15 @@ public final class SeriesMerger {
     write(rows);
     List<SeriesRow> closing = new ArrayList<>();
     closings.forEach(closing::addAll);
-    closing.sort(BY_NODE); // stable: each node's rows keep their order
-    handOver(closing);
+    closing.sort(SeriesRow.BY_NODE); // stable: each node's rows keep their order
+    closing.forEach(this::handOver);
     chunks.flush();
     sink.rounds(List.copyOf(rounds));
   }
 
   private void write(List<KeyedRow> rows) {
     rows.sort(KeyedRow.ORDER);
-    List<SeriesRow> plain = new ArrayList<>(rows.size());
-    rows.forEach(k -> plain.add(k.row()));
-    handOver(plain);
+    rows.forEach(k -> handOver(k.row()));
   }
 
   /**
@@ -123,13 +118,11 @@ public final class SeriesMerger {
     return lastRows.get(node);
   }
 
-  private void handOver(List<SeriesRow> rows) {
-    for (SeriesRow r : rows) {
-      if (r instanceof NodeRow n) {
-        lastRows.put(n.node(), n);
-      }
-      chunks.add(r);
+  private void handOver(SeriesRow row) {
+    if (row instanceof NodeRow n) {
+      lastRows.put(n.node(), n);
     }
+    chunks.add(row);
   }
 
 }

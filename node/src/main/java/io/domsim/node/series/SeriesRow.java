@@ -10,4 +10,7 @@ public sealed interface SeriesRow extends io.domsim.kernel.serialization.CrossJv
 
   /** The node it is of (a guest's row: the node it was sampled on). */
   String node();
+
+  /** By node name: one event's rows, and the rows that close a run, are written in this order (a stable sort). */
+  java.util.Comparator<SeriesRow> BY_NODE = java.util.Comparator.comparing(SeriesRow::node);
 }
