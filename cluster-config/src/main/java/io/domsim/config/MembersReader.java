@@ -19,6 +19,9 @@ final class MembersReader {
 
   private MembersReader() {}
 
+  /** A member's address as first defined: where, and its host as written there. */
+  private record Address(NodeReader.FirstDefinition first, String host) {}
+
   /** The members, or null when anything was wrong (reported). */
   static MembersSpec read(Section domsim, NodeReader.Nodes nodes, MetricsSpec metrics) {
     Section cluster = domsim.section("cluster");
@@ -27,8 +30,7 @@ final class MembersReader {
     List<MemberSpec> members = new ArrayList<>();
     List<Section> listed = new ArrayList<>();
     Map<String, NodeReader.FirstDefinition> names = new LinkedHashMap<>();
-    Map<String, NodeReader.FirstDefinition> addresses = new TreeMap<>();
-    Map<String, String> hostWritten = new TreeMap<>(); // socket -> the host as its first member wrote it
+    Map<String, Address> addresses = new TreeMap<>(); // by socket
     boolean ok = joinTimeout != null;
     List<Section> entries = cluster.entries("members", EXAMPLE);
     if (entries.size() > MAX_MEMBERS) {
@@ -54,17 +56,15 @@ final class MembersReader {
         continue;
       }
       MemberSpec member = new MemberSpec(name, host, port, metricsPort);
-      NodeReader.FirstDefinition taken = addresses.putIfAbsent(socket(host, port),
-          new NodeReader.FirstDefinition(m.path(), m.field("port").location()));
+      Address taken = addresses.putIfAbsent(socket(host, port),
+          new Address(new NodeReader.FirstDefinition(m.path(), m.field("port").location()), host));
       if (taken != null) {
-        String written = hostWritten.get(socket(host, port));
-        m.report(m.field("port"), host + ":" + port + " is already the address of " + taken.describe()
-            + (written.equals(host) ? "" : ", written there " + written + ":" + port + " (the same address)")
+        m.report(m.field("port"), host + ":" + port + " is already the address of " + taken.first().describe()
+            + (taken.host().equals(host) ? "" : ", written there " + taken.host() + ":" + port + " (the same address)")
             + "; give each member its own port (or host)");
         ok = false;
         continue;
       }
-      hostWritten.put(socket(host, port), host);
       members.add(member);
       listed.add(m);
     }
@@ -136,13 +136,18 @@ final class MembersReader {
    * other name is looked up (validating a config must not wait on a name server).
    */
   static String socket(String host, int port) {
+    return address(host) + " " + port;
+  }
+
+  /** {@code host} in one spelling: lower case, {@code localhost} as 127.0.0.1, the IPv6 loopback as ::1. */
+  private static String address(String host) {
     String h = host.toLowerCase(java.util.Locale.ROOT);
     if (h.equals("localhost") || h.equals("localhost.")) {
-      h = "127.0.0.1";
+      return "127.0.0.1";
     } else if (h.equals("[::1]") || h.equals("0:0:0:0:0:0:0:1") || h.equals("[0:0:0:0:0:0:0:1]")) {
-      h = "::1";
+      return "::1";
     }
-    return h + " " + port;
+    return h;
   }
 
   /**
@@ -152,12 +157,8 @@ final class MembersReader {
    * clash on one metrics port whatever their hosts (and a metrics port is kept off every cluster port there).
    */
   static String machine(String host) {
-    String h = host.toLowerCase(java.util.Locale.ROOT);
-    if (h.equals("localhost") || h.equals("localhost.") || h.startsWith("127.") || h.equals("::1")
-        || h.equals("[::1]") || h.equals("0:0:0:0:0:0:0:1") || h.equals("[0:0:0:0:0:0:0:1]")) {
-      return "loopback";
-    }
-    return h;
+    String h = address(host);
+    return h.startsWith("127.") || h.equals("::1") ? "loopback" : h;
   }
 
   /** Every {@code member = NAME} names a listed member; each wrong entry is reported once. */
