@@ -52,9 +52,17 @@ final class Members {
     return me.equals(cluster.members().driver());
   }
 
-  /** Where a member's metrics port is set, for a sentence that names the fix. */
-  static final String METRICS_PORT_SETTING = "the member's metrics-port in domsim.cluster.members (by default"
-      + " metrics.prometheus.port + its place in the list)";
+  /**
+   * Serves {@code registry} on member {@code me}'s metrics port ({@link io.domsim.config.MembersSpec#metricsPort});
+   * the sentence of a port that cannot be bound names where that port is set.
+   */
+  static MetricsServer startMetrics(ClusterSpec cluster, MemberSpec me,
+      io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry) throws RunCommand.BadInput {
+    var endpoint = cluster.metrics().prometheus();
+    return RunCommand.startMetrics(endpoint.host(), cluster.members().metricsPort(me, endpoint.port()), registry,
+        "the member's metrics-port in domsim.cluster.members (by default metrics.prometheus.port + its place in the"
+        + " list)");
+  }
 
   /**
    * A serving member's whole life: join, wait, end; its exit code. With metrics.prometheus.enabled it serves its
@@ -70,8 +78,7 @@ final class Members {
             io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
     MetricsServer metrics;
     try {
-      metrics = RunCommand.startMetrics(endpoint.host(), cluster.members().metricsPort(me, endpoint.port()), registry,
-          METRICS_PORT_SETTING);
+      metrics = startMetrics(cluster, me, registry);
     } catch (RunCommand.BadInput e) {
       registry.close();
       err.println("domsim: " + e.getMessage());

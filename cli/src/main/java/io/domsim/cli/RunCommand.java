@@ -125,8 +125,7 @@ class RunCommand implements Callable<Integer> {
       if (endpoint.enabled()) {
         prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         metrics = me == null ? startMetrics(endpoint.host(), endpoint.port(), prometheus, "metrics.prometheus.port")
-            : startMetrics(endpoint.host(), cluster.members().metricsPort(me, endpoint.port()), prometheus,
-                Members.METRICS_PORT_SETTING);
+            : Members.startMetrics(cluster, me, prometheus);
       }
       dir = OutputDir.prepare(out);
     } catch (BadInput | OutputDir.Unusable e) {
