@@ -113,7 +113,7 @@ public final class MemberHost extends AbstractBehavior<MemberHost.Command> {
   private final SchedulerPlugins roles;
   /** The time series of its nodes, keyed for the driver; null when the run keeps none (or before its nodes). */
   private RunSeries series;
-  /** At the end: the rows made after the last report, then those that close the run; null before. */
+  /** At the end: the rows made after the last report (those that close the run are the series' own); null before. */
   private java.util.List<KeyedRow> seriesTail;
   private final ObservationLog observations;
   private final FabricReplica replica;

@@ -10,10 +10,11 @@ import java.util.TreeMap;
 
 /**
  * On the driver, over members: the invariant monitor's facts each serving member sent with its window reports
- * ({@link WindowLink.Recorded}; their time-series rows go on to the run's {@link SeriesMerger}), in the order recorded, with the window each was recorded in. A member lost mid-run
- * leaves its facts up to the last window its report counted in (what it did after is dropped by every member, so it
- * never happened); a member that ends with the run sends the rest at the end's gathering. Filled on the driver's
- * window link, read once the run's windows are over.
+ * ({@link WindowLink.Recorded}; their time-series rows go on to the run's {@link SeriesMerger}), in the order
+ * recorded, with the window each was recorded in. A member lost mid-run leaves its facts up to the last window its
+ * report counted in (what it did after is dropped by every member, so it never happened); a member that ends with
+ * the run sends the rest at the end's gathering. Filled on the driver's window link, read once the run's windows are
+ * over.
  */
 final class MemberRecords {
   private record Part(long window, List<ObservationLog.Entry> facts) {}
