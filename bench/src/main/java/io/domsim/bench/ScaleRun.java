@@ -8,44 +8,64 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * The scale benchmark of issue 2: `domsim run examples/scale-1000.conf` (1,000 nodes, 10,000 guests,
  * one simulated hour, 1 s samples, virtual clock), cold, as a user runs it, in this JVM. Prints the wall
- * time, the simulated events and the peak heap. Run it with -Xmx2g to check the 2 GiB budget:
+ * time, the simulated events and the peak heap. Run it with -Xmx2g to check the 2 GiB budget. {@code --repeat N}
+ * runs it N times in this JVM and prints each run's wall: the first is cold, the later ones warm (the JVM's
+ * warm-up paid), as the runs of a sweep after its first:
  *
  * <pre>
  * mvn -q -B -DskipTests -pl bench -am package
- * java -Xmx2g -XX:+UseParallelGC -cp "bench/target/bench.jar:bench/target/lib/*" io.domsim.bench.ScaleRun [CONFIG] [--set ...]
+ * java -Xmx2g -XX:+UseParallelGC -cp "bench/target/bench.jar:bench/target/lib/*" io.domsim.bench.ScaleRun [CONFIG] [--repeat N] [--set ...]
  * </pre>
  */
 public final class ScaleRun {
   private ScaleRun() {}
 
+  static final String USAGE = "ScaleRun [CONFIG] [--repeat N] [--set PATH=VALUE]...";
+
   public static void main(String[] args) throws Exception {
     Bench.domsimLogging();
-    String config = args.length > 0 && !args[0].startsWith("--") ? args[0] : "examples/scale-1000.conf";
-    Path out = Files.createTempDirectory("domsim-scale");
-    String[] cli = new String[5 + (args.length > 0 && !args[0].startsWith("--") ? args.length - 1 : args.length)];
-    cli[0] = "run";
-    cli[1] = config;
-    cli[2] = "--out";
-    cli[3] = out.toString();
-    cli[4] = "--no-progress";
-    System.arraycopy(args, args.length > 0 && !args[0].startsWith("--") ? 1 : 0, cli, 5, cli.length - 5);
-    StringWriter table = new StringWriter();
-    StringWriter err = new StringWriter();
-    Bench.SimThreadCpu simCpu = Bench.SimThreadCpu.start();
-    long start = System.nanoTime();
-    int code = Main.execute(new PrintWriter(table), new PrintWriter(err), cli);
-    double wall = (System.nanoTime() - start) / 1e9;
-    Bench.deleteTree(out);
-    if (code != 0) {
-      System.err.println(err);
-      System.exit(code);
+    List<String> rest = new ArrayList<>(List.of(args));
+    String config = !rest.isEmpty() && !rest.get(0).startsWith("--") ? rest.remove(0) : "examples/scale-1000.conf";
+    int repeat = 1;
+    int r = rest.indexOf("--repeat");
+    if (r >= 0) {
+      if (r + 1 >= rest.size()) {
+        throw Bench.usage("--repeat needs a value", USAGE);
+      }
+      repeat = Bench.positiveInt("--repeat", rest.get(r + 1), USAGE);
+      rest.subList(r, r + 2).clear();
     }
-    String summary = table.toString().lines().filter(l -> l.startsWith("simulated ")).findFirst().orElse("?");
+    Bench.SimThreadCpu simCpu = Bench.SimThreadCpu.start();
+    double wall = 0;
+    String summary = "?";
+    for (int i = 1; i <= repeat; i++) {
+      // The first run is cold (class loading, the interpreter, the JIT); the later ones in this JVM are warm.
+      Path out = Files.createTempDirectory("domsim-scale");
+      List<String> cli = new ArrayList<>(List.of("run", config, "--out", out.toString(), "--no-progress"));
+      cli.addAll(rest);
+      StringWriter table = new StringWriter();
+      StringWriter err = new StringWriter();
+      long start = System.nanoTime();
+      int code = Main.execute(new PrintWriter(table), new PrintWriter(err), cli.toArray(String[]::new));
+      wall = (System.nanoTime() - start) / 1e9;
+      Bench.deleteTree(out);
+      if (code != 0) {
+        System.err.println(err);
+        System.exit(code);
+      }
+      summary = table.toString().lines().filter(l -> l.startsWith("simulated ")).findFirst().orElse("?");
+      if (repeat > 1) {
+        System.out.println(String.format(Locale.ROOT, "run %d of %d (%s): %.2f s wall; %s", i, repeat,
+            i == 1 ? "cold" : "warm", wall, summary));
+      }
+    }
     long peakHeap = 0;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       if (pool.getType() == MemoryType.HEAP) {
@@ -54,9 +74,10 @@ public final class ScaleRun {
     }
     System.out.println(summary);
     System.out.println(String.format(Locale.ROOT,
-        "scale run: %s, %.2f s wall including start-up, simulation thread %.2f s CPU, series writer %.2f s CPU, process %.2f s CPU, peak heap %.0f MiB of"
+        "scale run: %s, %.2f s wall including start-up%s, simulation thread %.2f s CPU, series writer %.2f s CPU, process %.2f s CPU, peak heap %.0f MiB of"
         + " max %.0f MiB, %d cores",
-        config, wall, simCpu.seconds(), simCpu.writerSeconds(), Bench.processCpuSeconds(), peakHeap / 1048576.0, Runtime.getRuntime().maxMemory() / 1048576.0,
+        config, wall, repeat > 1 ? " (the last of " + repeat + " runs, as its simulation thread and series writer; the process over all)" : "", simCpu.seconds(),
+        simCpu.writerSeconds(), Bench.processCpuSeconds(), peakHeap / 1048576.0, Runtime.getRuntime().maxMemory() / 1048576.0,
         Runtime.getRuntime().availableProcessors()));
   }
 }
