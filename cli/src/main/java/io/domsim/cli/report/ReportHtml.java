@@ -1,6 +1,7 @@
 package io.domsim.cli.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.domsim.node.RunResult;
 import io.domsim.node.series.RoundRow;
 import java.io.IOException;
@@ -45,7 +46,10 @@ public final class ReportHtml {
   public static void write(OutputStream out, RunResult result, Origin origin, SeriesDigest digest,
       List<RoundRow> rounds) throws IOException {
     String page = resource(TEMPLATE);
-    String data = new ObjectMapper().writeValueAsString(data(result, origin, digest, rounds))
+    // Every object's keys sorted, whatever map built it: Map.of's order is drawn anew in each JVM, and the same
+    // run must write the same page (ReportHtmlDataTest).
+    String data = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
+        .writeValueAsString(data(result, origin, digest, rounds))
         .replace("</", "<\\/"); // the JSON sits in a <script> block
     int at = page.indexOf("/*ECHARTS*/");
     String head = page.substring(0, at);
