@@ -4,7 +4,7 @@ import io.domsim.config.NodeSpec;
 import io.domsim.node.series.NodeRow;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.HashMap;
 
 /**
  * What report.html draws of the node series, small whatever the run's size: the run cut into equal spans of
@@ -18,7 +18,8 @@ public final class SeriesDigest {
   static final int MAX_ROWS = 80;
 
   private final List<NodeSpec> nodes;
-  private final Map<String, Integer> index = new TreeMap<>();
+  /** Lookup only (never iterated): a row's node by hash, where a tree compared some ten names a row. */
+  private final Map<String, Integer> index = new HashMap<>();
   private long bucketNanos;
   /** Spans that have rows: one past the last. */
   private int buckets = 1;
