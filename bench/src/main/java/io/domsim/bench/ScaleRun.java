@@ -32,16 +32,22 @@ public final class ScaleRun {
   public static void main(String[] args) throws Exception {
     Bench.domsimLogging();
     List<String> rest = new ArrayList<>(List.of(args));
-    String config = !rest.isEmpty() && !rest.get(0).startsWith("--") ? rest.remove(0) : "examples/scale-1000.conf";
     int repeat = 1;
-    int r = rest.indexOf("--repeat");
-    if (r >= 0) {
-      if (r + 1 >= rest.size()) {
-        throw Bench.usage("--repeat needs a value", USAGE);
+    for (int r = 0; r < rest.size(); r++) {
+      String a = rest.get(r);
+      if (a.equals("--repeat") || a.startsWith("--repeat=")) {
+        String value = a.startsWith("--repeat=") ? a.substring("--repeat=".length())
+            : r + 1 < rest.size() ? rest.get(r + 1) : null;
+        if (value == null) {
+          throw Bench.usage("--repeat needs a value", USAGE);
+        }
+        repeat = Bench.positiveInt("--repeat", value, USAGE);
+        rest.subList(r, a.equals("--repeat") ? r + 2 : r + 1).clear();
+        r--;
       }
-      repeat = Bench.positiveInt("--repeat", rest.get(r + 1), USAGE);
-      rest.subList(r, r + 2).clear();
     }
+    // The config: the first argument once --repeat is out, unless it is an option (then the default).
+    String config = !rest.isEmpty() && !rest.get(0).startsWith("--") ? rest.remove(0) : "examples/scale-1000.conf";
     Bench.SimThreadCpu simCpu = Bench.SimThreadCpu.start();
     double wall = 0;
     String summary = "?";
@@ -76,7 +82,8 @@ public final class ScaleRun {
     System.out.println(String.format(Locale.ROOT,
         "scale run: %s, %.2f s wall including start-up%s, simulation thread %.2f s CPU, series writer %.2f s CPU, process %.2f s CPU, peak heap %.0f MiB of"
         + " max %.0f MiB, %d cores",
-        config, wall, repeat > 1 ? " (the last of " + repeat + " runs, as its simulation thread and series writer; the process over all)" : "", simCpu.seconds(),
+        config, wall, repeat > 1 ? " (the last of " + repeat + " runs, warm, as its simulation thread and series writer; process CPU and"
+            + " peak heap over all)" : "", simCpu.seconds(),
         simCpu.writerSeconds(), Bench.processCpuSeconds(), peakHeap / 1048576.0, Runtime.getRuntime().maxMemory() / 1048576.0,
         Runtime.getRuntime().availableProcessors()));
   }

@@ -14,11 +14,12 @@ import org.apache.commons.csv.CSVRecord;
 
 /**
  * The researcher's loop of issue 8: cluster-days in a sweep, as `domsim sweep` runs them: examples/scale-1000.conf
- * with the 24 h overrides of {@link ScaleRun}'s second figure (300 s samples and phases), best-fit and worst-fit
- * (ClusterDay's placement) times {@code --seeds} seeds, {@code --jobs} at a time, in this JVM. A single `domsim
- * run` pays the JVM's warm-up (class loading, the interpreter, the JIT) once per cluster-day; a sweep pays it
- * once. Prints the sweep's wall time, its wall time per run, each run's own wall time (sweep.csv's
- * wall_seconds), process CPU, peak heap and the core count.
+ * for 24 h with 300 s samples and phases (the README's 24 h `ScaleRun` command; {@link ClusterDay#overrides} but
+ * the placement), best-fit and worst-fit (ClusterDay's placement) times {@code --seeds} seeds, {@code --jobs} at
+ * a time, in this JVM. A single `domsim run` pays the JVM's warm-up (class loading, the interpreter, the JIT) for
+ * each cluster-day; a sweep pays it once. A sweep's runs write no report.json, report.html or series (only the
+ * sweep's sweep.csv), where `domsim run` writes them all. Prints the sweep's wall time, its wall time per run,
+ * each run's own wall time (sweep.csv's wall_seconds), process CPU, peak heap and the core count.
  *
  * <pre>
  * java -Xmx2g -XX:+UseParallelGC -cp "bench/target/bench.jar:bench/target/lib/*" io.domsim.bench.SweepDay [--seeds N] [--jobs J] [--hours H]
@@ -51,26 +52,32 @@ public final class SweepDay {
     Path out = Files.createTempDirectory("domsim-sweep");
     List<String> cli = new ArrayList<>(List.of("sweep", "examples/scale-1000.conf",
         "--vary", "scheduler.placement=best-fit,worst-fit", "--seeds", "1.." + seeds, "--jobs", Integer.toString(jobs),
-        "--out", out.toString(),
+        "--out", out.toString(), "--no-progress",
         "--set", "simulation.duration=" + hours + "h",
         "--set", "simulation.sample-interval=300s",
         "--set", "guest-defaults.workload.phase-mean=300s"));
     StringWriter table = new StringWriter();
     StringWriter err = new StringWriter();
-    long start = System.nanoTime();
-    int code = Main.execute(new PrintWriter(table), new PrintWriter(err), cli.toArray(String[]::new));
-    double wall = (System.nanoTime() - start) / 1e9;
-    if (code != 0) {
-      System.err.println(err);
-      System.exit(code);
-    }
+    double wall;
     List<Double> runWalls = new ArrayList<>();
-    try (Reader in = Files.newBufferedReader(out.resolve("sweep.csv"))) {
-      for (CSVRecord r : CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(in)) {
-        runWalls.add(Double.parseDouble(r.get("wall_seconds")));
+    try {
+      long start = System.nanoTime();
+      int code = Main.execute(new PrintWriter(table), new PrintWriter(err), cli.toArray(String[]::new));
+      wall = (System.nanoTime() - start) / 1e9;
+      if (code != 0) {
+        // The sweep names a failed run and the command that reruns it in its table; a bad input on stderr.
+        System.err.println(table);
+        System.err.println(err);
+        System.exit(code);
       }
+      try (Reader in = Files.newBufferedReader(out.resolve("sweep.csv"))) {
+        for (CSVRecord r : CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(in)) {
+          runWalls.add(Double.parseDouble(r.get("wall_seconds")));
+        }
+      }
+    } finally {
+      Bench.deleteTree(out);
     }
-    Bench.deleteTree(out);
     int runs = runWalls.size();
     StringBuilder each = new StringBuilder();
     for (double w : runWalls) {

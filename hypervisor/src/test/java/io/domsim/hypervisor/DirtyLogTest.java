@@ -48,9 +48,10 @@ class DirtyLogTest {
   /**
    * Why Op.MarkSent need not bring the domain's writes up to date first: the sender read the batch's pages when
    * it started the batch (DropRewritten brought the writes up to then), so the writes not yet counted when the
-   * batch arrives came after those pages were read, and marking them sent before or after counting those
-   * writes leaves the same log: the same pages dropped from the round, the same pages missing at the
-   * destination (page model), the same counts (analytic).
+   * batch's flow completes (at departure: its last byte has left) came after those pages were read, and marking
+   * them sent before or after counting those writes leaves the same log: the same pages dropped from the round,
+   * the same pages missing at the destination (page model), the same counts (analytic). Both models keep the
+   * writes and the send cursor apart today; this pins that, so a model that mixed them would have to face it.
    */
   @ParameterizedTest(name = "{0}")
   @MethodSource("models")
