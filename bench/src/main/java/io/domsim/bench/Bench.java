@@ -65,11 +65,11 @@ final class Bench {
     long start = System.nanoTime();
     int code = Main.execute(new PrintWriter(table), new PrintWriter(err), cli.toArray(String[]::new));
     double wall = (System.nanoTime() - start) / 1e9;
+    deleteTree(out);
     if (code != 0) {
       System.err.println(err);
       System.exit(code);
     }
-    deleteTree(out);
     String summary = table.toString().lines().filter(l -> l.startsWith("simulated ")).findFirst().orElse("?");
     Matcher m = EVENTS.matcher(summary);
     long events = m.find() ? Long.parseLong(m.group(1).replace(",", "")) : -1;

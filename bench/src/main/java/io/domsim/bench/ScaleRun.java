@@ -1,13 +1,8 @@
 package io.domsim.bench;
 
-import io.domsim.cli.Main;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -53,20 +48,9 @@ public final class ScaleRun {
     String summary = "?";
     for (int i = 1; i <= repeat; i++) {
       // The first run is cold (class loading, the interpreter, the JIT); the later ones in this JVM are warm.
-      Path out = Files.createTempDirectory("domsim-scale");
-      List<String> cli = new ArrayList<>(List.of("run", config, "--out", out.toString(), "--no-progress"));
-      cli.addAll(rest);
-      StringWriter table = new StringWriter();
-      StringWriter err = new StringWriter();
-      long start = System.nanoTime();
-      int code = Main.execute(new PrintWriter(table), new PrintWriter(err), cli.toArray(String[]::new));
-      wall = (System.nanoTime() - start) / 1e9;
-      Bench.deleteTree(out);
-      if (code != 0) {
-        System.err.println(err);
-        System.exit(code);
-      }
-      summary = table.toString().lines().filter(l -> l.startsWith("simulated ")).findFirst().orElse("?");
+      Bench.Run run = Bench.domsim(config, rest);
+      wall = run.wallSeconds();
+      summary = run.summary();
       if (repeat > 1) {
         System.out.println(String.format(Locale.ROOT, "run %d of %d (%s): %.2f s wall; %s", i, repeat,
             i == 1 ? "cold" : "warm", wall, summary));
