@@ -3,6 +3,7 @@ package io.domsim.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The launcher's class archive (./domsim, DOMSIM_CDS): made once, then every start maps domsim's classes from it
  * instead of reading them from the jars; DOMSIM_CDS=off starts without it. The run's results are the same either
- * way. Runs the real launcher on the packaged jars (mvn verify builds them before this module's tests).
+ * way, and two JVMs write the same report.html and series. Runs the real launcher on the packaged jars (mvn verify
+ * builds them before this module's tests).
  */
 class LauncherClassArchiveIT {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
@@ -85,6 +87,33 @@ class LauncherClassArchiveIT {
 
     assertEquals(withoutWallClock(Cli.report(tmp.resolve("off"))), withoutWallClock(Cli.report(tmp.resolve("second"))),
         "the same results with and without the archive");
+    // Two JVMs, the same run: the same page and series, byte for byte (report.html's data once held Map.of objects,
+    // whose order each JVM draws anew; ReportHtmlDataTest pins the cause, this the whole outputs).
+    sameText("report.html", Files.readString(tmp.resolve("off/report.html")),
+        Files.readString(tmp.resolve("second/report.html")));
+    for (String series : new String[] {"nodes.csv.gz", "rounds.csv.gz"}) {
+      sameText(series, gunzip(tmp.resolve("off/series/" + series)), gunzip(tmp.resolve("second/series/" + series)));
+    }
+  }
+
+  /** The two texts are equal; if not, where they first differ (the files are too large to print whole). */
+  private static void sameText(String what, String a, String b) {
+    int at = 0;
+    while (at < a.length() && at < b.length() && a.charAt(at) == b.charAt(at)) {
+      at++;
+    }
+    if (at < a.length() || at < b.length()) {
+      int from = Math.max(0, at - 60);
+      fail(what + " differs between two JVMs running the same run, first at char " + at + ": ..."
+          + a.substring(from, Math.min(a.length(), at + 60)) + "... against ..."
+          + b.substring(from, Math.min(b.length(), at + 60)) + "...");
+    }
+  }
+
+  private static String gunzip(Path file) throws IOException {
+    try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(file))) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
   }
 
   private static JsonNode withoutWallClock(JsonNode report) {
