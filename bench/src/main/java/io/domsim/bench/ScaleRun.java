@@ -64,10 +64,10 @@ public final class ScaleRun {
     }
     System.out.println(summary);
     System.out.println(String.format(Locale.ROOT,
-        "scale run: %s, %.2f s wall including start-up%s, simulation thread %.2f s CPU, series writer %.2f s CPU, process %.2f s CPU, peak heap %.0f MiB of"
+        "scale run: %s, %.2f s wall%s, simulation thread %.2f s CPU, series writer %.2f s CPU, process %.2f s CPU, peak heap %.0f MiB of"
         + " max %.0f MiB, %d cores",
         config, wall, repeat > 1 ? " (the last of " + repeat + " runs, warm, as its simulation thread and series writer; process CPU and"
-            + " peak heap over all)" : "", simCpu.seconds(),
+            + " peak heap over all)" : " including start-up", simCpu.seconds(),
         simCpu.writerSeconds(), Bench.processCpuSeconds(), peakHeap / 1048576.0, Runtime.getRuntime().maxMemory() / 1048576.0,
         Runtime.getRuntime().availableProcessors()));
   }
