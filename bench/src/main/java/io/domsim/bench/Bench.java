@@ -177,6 +177,25 @@ final class Bench {
     return new IllegalStateException("unreachable");
   }
 
+  /**
+   * Options given as {@code --NAME N} pairs, each a positive whole number: {@code defaults} names every option and
+   * its value when not given. A missing value, an unknown option or a bad number: one sentence and exit 2.
+   */
+  static java.util.Map<String, Integer> positiveOptions(String[] args, java.util.Map<String, Integer> defaults,
+      String usage) {
+    java.util.Map<String, Integer> options = new java.util.HashMap<>(defaults); // looked up, never iterated
+    for (int i = 0; i < args.length; i += 2) {
+      if (!defaults.containsKey(args[i])) {
+        throw usage("unknown argument " + args[i], usage);
+      }
+      if (i + 1 >= args.length) {
+        throw usage(args[i] + " needs a value", usage);
+      }
+      options.put(args[i], positiveInt(args[i], args[i + 1], usage));
+    }
+    return options;
+  }
+
   static int positiveInt(String flag, String value, String usage) {
     try {
       int n = Integer.parseInt(value);

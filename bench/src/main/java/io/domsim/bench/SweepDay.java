@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 
@@ -32,20 +33,10 @@ public final class SweepDay {
 
   public static void main(String[] args) throws Exception {
     Bench.domsimLogging();
-    int seeds = 2;
-    int jobs = 2;
-    int hours = 24;
-    for (int i = 0; i < args.length; i += 2) {
-      if (i + 1 >= args.length) {
-        throw Bench.usage(args[i] + " needs a value", USAGE);
-      }
-      switch (args[i]) {
-        case "--seeds" -> seeds = Bench.positiveInt("--seeds", args[i + 1], USAGE);
-        case "--jobs" -> jobs = Bench.positiveInt("--jobs", args[i + 1], USAGE);
-        case "--hours" -> hours = Bench.positiveInt("--hours", args[i + 1], USAGE);
-        default -> throw Bench.usage("unknown argument " + args[i], USAGE);
-      }
-    }
+    Map<String, Integer> options = Bench.positiveOptions(args, Map.of("--seeds", 2, "--jobs", 2, "--hours", 24), USAGE);
+    int seeds = options.get("--seeds");
+    int jobs = options.get("--jobs");
+    int hours = options.get("--hours");
     System.out.println("SweepDay: 1,000 nodes, 10,000 guests, " + hours + " h, 300 s samples, 300 s phases, best-fit"
         + " and worst-fit x " + seeds + " seed(s), " + jobs + " job(s); " + Bench.machine());
 

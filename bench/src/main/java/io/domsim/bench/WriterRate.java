@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -37,18 +38,9 @@ public final class WriterRate {
 
   public static void main(String[] args) throws Exception {
     Bench.domsimLogging();
-    int seconds = 3600;
-    int repeat = 5;
-    for (int i = 0; i < args.length; i += 2) {
-      if (i + 1 >= args.length) {
-        throw Bench.usage(args[i] + " needs a value", USAGE);
-      }
-      switch (args[i]) {
-        case "--seconds" -> seconds = Bench.positiveInt("--seconds", args[i + 1], USAGE);
-        case "--repeat" -> repeat = Bench.positiveInt("--repeat", args[i + 1], USAGE);
-        default -> throw Bench.usage("unknown argument " + args[i], USAGE);
-      }
-    }
+    Map<String, Integer> options = Bench.positiveOptions(args, Map.of("--seconds", 3600, "--repeat", 5), USAGE);
+    int seconds = options.get("--seconds");
+    int repeat = options.get("--repeat");
     ClusterSpec spec = ClusterConfigLoader.load(Path.of("examples/scale-1000.conf"), List.of(), Plugins.onClassPath());
     List<String> names = spec.nodes().stream().map(n -> n.name()).toList();
     System.out.println("WriterRate: " + names.size() + " nodes (" + BUSY + " busy) x " + seconds + " s of 1 s rows; "
