@@ -41,6 +41,15 @@ final class Cli {
     return Path.of("..", "examples", name).toAbsolutePath().normalize();
   }
 
+  /** {@code outDir}/series/{@code file}, decompressed: its text, the header first. */
+  static String series(Path outDir, String file) {
+    try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(outDir.resolve("series").resolve(file)))) {
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   static JsonNode report(Path outDir) {
     try {
       return new ObjectMapper().readTree(Files.readString(outDir.resolve("report.json")));

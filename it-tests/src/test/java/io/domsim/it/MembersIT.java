@@ -274,10 +274,8 @@ class MembersIT {
   }
 
   /** {@code dir}/series/{@code file}, its lines (the header first). */
-  private static List<String> series(Path dir, String file) throws IOException {
-    try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(dir.resolve("series").resolve(file)))) {
-      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
-    }
+  private static List<String> series(Path dir, String file) {
+    return Cli.series(dir, file).lines().toList();
   }
 
   private String read(String name) {
